@@ -33,8 +33,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process', 'net', 'os'], message: 'libs/domain is pure: do I/O in an adapter (libs/infra) and pass the result in.' },
-            { group: ['@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', '@kubernetes/*', 'simple-git'], message: 'libs/domain has no framework or I/O dependency: define a port and implement it in an adapter.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process', 'net', 'os'],
+              message: 'libs/domain is pure: do I/O in an adapter (libs/infra) and pass the result in.',
+            },
+            {
+              group: ['@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', '@kubernetes/*', 'simple-git'],
+              message:
+                'libs/domain has no framework or I/O dependency: define a port and implement it in an adapter.',
+            },
           ],
         },
       ],

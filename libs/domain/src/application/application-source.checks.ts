@@ -1,0 +1,329 @@
+import {
+  anyMap,
+  boolean,
+  isPlainObject,
+  listOf,
+  object,
+  quote,
+  string,
+  stringMap,
+  type FieldCheck,
+  type PlainObject,
+} from './field-checks';
+import { isDns1123Label } from './dns-name';
+import { parseKustomizeImage } from './kustomize-image';
+import { depthBelowRoot, levelsAboveStart } from './repo-path';
+import { hasEmbeddedCredentials, isGitRepoUrl, isHelmRepoUrl } from './repo-url';
+import { childPath, indexPath, type IssueCollector } from './validation-issue';
+
+/** `$<ref>/<path>`: a file read from the source whose `ref` is <ref>. */
+const REF_FILE = /^\$([^/]*)\/(.*)$/;
+const REF_NAME = /^[A-Za-z0-9_-]+$/;
+const URL_FILE = /^https?:\/\//i;
+
+function checkRelativePath(text: string, path: string, issues: IssueCollector, startDepth = 0): void {
+  if (text.startsWith('/')) {
+    issues.error(
+      path,
+      `${quote(text)} is an absolute path`,
+      `paths are relative to the repository root: write ${quote(text.replace(/^\/+/, '') || '.')}`,
+    );
+    return;
+  }
+  if (levelsAboveStart(text) > startDepth) {
+    issues.error(
+      path,
+      `${quote(text)} leaves the repository through ".."`,
+      'keep the path inside the repository',
+    );
+  }
+}
+
+const jsonnetVar = object({
+  fields: { name: string(), value: string(), code: boolean },
+  required: { name: 'give the variable a name', value: 'give the variable a value' },
+});
+
+const directory = object({
+  fields: {
+    recurse: boolean,
+    include: string(),
+    exclude: string(),
+    jsonnet: object({
+      fields: { extVars: listOf(jsonnetVar), tlas: listOf(jsonnetVar), libs: listOf(string()) },
+    }),
+  },
+});
+
+const helmParameter = object({
+  fields: { name: string(), value: string(), forceString: boolean },
+  required: { name: 'name the Helm value to set, e.g. "image.tag"' },
+});
+
+const helm = object({
+  fields: {
+    valueFiles: listOf(string()),
+    values: string(),
+    valuesObject: anyMap,
+    parameters: listOf(helmParameter),
+    fileParameters: listOf(
+      object({
+        fields: { name: string(), path: string() },
+        required: { name: 'name the Helm value to set', path: 'give the file to read the value from' },
+      }),
+    ),
+    releaseName: string(),
+    ignoreMissingValueFiles: boolean,
+    skipCrds: boolean,
+    skipSchemaValidation: boolean,
+    skipTests: boolean,
+    passCredentials: boolean,
+    version: string((text, path, issues) => {
+      if (text !== 'v3' && text !== 'v2')
+        issues.error(path, `${quote(text)} is not a Helm version`, 'use "v3"');
+    }),
+    namespace: string(),
+    kubeVersion: string(),
+    apiVersions: listOf(string()),
+  },
+  rules: (helmObject, path, issues) => {
+    if (helmObject.values !== undefined && helmObject.valuesObject !== undefined) {
+      issues.warn(
+        childPath(path, 'values'),
+        'ignored because valuesObject is also set',
+        'keep one of the two',
+      );
+    }
+  },
+});
+
+const kustomize = object({
+  fields: {
+    images: listOf(
+      string((text, path, issues) => {
+        if (parseKustomizeImage(text) === undefined) {
+          issues.error(
+            path,
+            `${quote(text)} is not an image override`,
+            'write "name=newName:tag", "name:tag" or "name@sha256:<digest>"',
+          );
+        }
+      }),
+    ),
+    namePrefix: string(),
+    nameSuffix: string(),
+    commonLabels: stringMap,
+    commonAnnotations: stringMap,
+    commonAnnotationsEnvsubst: boolean,
+    namespace: string((text, path, issues) => {
+      if (!isDns1123Label(text)) {
+        issues.error(path, `${quote(text)} is not a namespace name`, 'use lowercase letters, digits and "-"');
+      }
+    }),
+    replicas: listOf(
+      object({
+        fields: {
+          name: string(),
+          count: (value, path, issues) => {
+            const ok =
+              (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+              (typeof value === 'string' && /^\d+$/.test(value));
+            if (!ok)
+              issues.error(path, `expected a replica count (an integer >= 0), got ${quote(String(value))}`);
+          },
+        },
+        required: {
+          name: 'name the Deployment or StatefulSet to scale',
+          count: 'give the number of replicas',
+        },
+      }),
+    ),
+    version: string(),
+    forceCommonLabels: boolean,
+    forceCommonAnnotations: boolean,
+    labelWithoutSelector: boolean,
+    labelIncludeTemplates: boolean,
+    patches: listOf(anyMap),
+    components: listOf(string()),
+    ignoreMissingComponents: boolean,
+    kubeVersion: string(),
+    apiVersions: listOf(string()),
+  },
+});
+
+const plugin = object({
+  fields: {
+    name: string(),
+    env: listOf(
+      object({ fields: { name: string(), value: string() }, required: { name: 'name the variable' } }),
+    ),
+    parameters: listOf(
+      object({
+        fields: { name: string(), string: string(), array: listOf(string()), map: stringMap },
+        required: { name: 'name the parameter' },
+      }),
+    ),
+  },
+});
+
+const TOOLS = ['helm', 'kustomize', 'directory', 'plugin'] as const;
+
+function sourceRules(multiSource: boolean) {
+  return (source: PlainObject, path: string, issues: IssueCollector): void => {
+    const { repoURL, chart, targetRevision } = source;
+    const hasChart = typeof chart === 'string' && chart !== '';
+    if (typeof repoURL === 'string' && repoURL !== '') {
+      const repoPath = childPath(path, 'repoURL');
+      if (hasEmbeddedCredentials(repoURL)) {
+        issues.error(
+          repoPath,
+          'contains credentials',
+          'remove them from the URL and store them in a repository secret',
+        );
+      } else if (hasChart && !isHelmRepoUrl(repoURL)) {
+        issues.error(
+          repoPath,
+          `${quote(repoURL)} is not a Helm repository URL`,
+          'a chart comes from an https:// or oci:// Helm repository',
+        );
+      } else if (!hasChart && !isGitRepoUrl(repoURL)) {
+        issues.error(
+          repoPath,
+          `${quote(repoURL)} is not a Git repository URL`,
+          'use https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git (or set chart for a Helm repository)',
+        );
+      }
+    }
+    if (hasChart && (targetRevision === undefined || targetRevision === null || targetRevision === '')) {
+      issues.error(
+        childPath(path, 'targetRevision'),
+        'required when chart is set',
+        'set the chart version, e.g. "1.2.3" or a range such as "1.2.*"',
+      );
+    }
+    if (hasChart && typeof source.path === 'string' && source.path !== '') {
+      issues.warn(
+        childPath(path, 'path'),
+        'ignored when chart is set',
+        'remove path, or remove chart to read a directory',
+      );
+    }
+    if (typeof source.path === 'string') checkRelativePath(source.path, childPath(path, 'path'), issues);
+    if (source.ref !== undefined && source.ref !== null) {
+      if (!multiSource) {
+        issues.warn(
+          childPath(path, 'ref'),
+          'only has a meaning in spec.sources',
+          'remove ref, or move the source into spec.sources',
+        );
+      } else if (typeof source.ref === 'string' && !REF_NAME.test(source.ref)) {
+        issues.error(
+          childPath(path, 'ref'),
+          `${quote(source.ref)} is not a ref name`,
+          'use letters, digits, "-" and "_"',
+        );
+      }
+    }
+    const tools = TOOLS.filter((tool) => source[tool] !== undefined && source[tool] !== null);
+    if (tools.length > 1) {
+      issues.error(
+        path,
+        `${tools.join(' and ')} are all set`,
+        'a source is rendered by one tool: keep one of them',
+      );
+    } else if (hasChart && tools[0] !== undefined && tools[0] !== 'helm') {
+      issues.error(
+        childPath(path, tools[0]),
+        'cannot be used with a Helm chart',
+        `remove ${tools[0]}, or remove chart`,
+      );
+    }
+    checkValueFilePaths(source, path, issues, multiSource);
+  };
+}
+
+function checkValueFilePaths(
+  source: PlainObject,
+  path: string,
+  issues: IssueCollector,
+  multiSource: boolean,
+): void {
+  const helmObject = source.helm;
+  if (!isPlainObject(helmObject) || !Array.isArray(helmObject.valueFiles)) return;
+  const sourceDepth = typeof source.path === 'string' ? depthBelowRoot(source.path) : 0;
+  helmObject.valueFiles.forEach((file, index) => {
+    if (typeof file !== 'string' || URL_FILE.test(file)) return;
+    const filePath = indexPath(childPath(childPath(path, 'helm'), 'valueFiles'), index);
+    const refFile = REF_FILE.exec(file);
+    if (refFile === null) {
+      checkRelativePath(file, filePath, issues, sourceDepth);
+    } else if (!multiSource) {
+      issues.error(
+        filePath,
+        `${quote(file)} reads from another source`,
+        'a $ref value file needs spec.sources',
+      );
+    } else {
+      checkRelativePath(refFile[2] ?? '', filePath, issues);
+    }
+  });
+}
+
+/** The check for one entry of `spec.source` (multiSource false) or `spec.sources` (true). */
+export function sourceCheck(multiSource: boolean): FieldCheck {
+  return object({
+    fields: {
+      repoURL: string(),
+      targetRevision: string(),
+      path: string(),
+      chart: string(),
+      ref: string(),
+      name: string(),
+      directory,
+      helm,
+      kustomize,
+      plugin,
+    },
+    required: { repoURL: 'set the Git or Helm repository URL, e.g. https://github.com/org/repo.git' },
+    rules: sourceRules(multiSource),
+  });
+}
+
+/**
+ * Across `spec.sources`: each ref name is used once, and each `$ref/...` value file names a ref that
+ * exists. Argo CD resolves `$ref` against the sources of the same Application only.
+ */
+export function checkSourceRefs(sources: readonly unknown[], path: string, issues: IssueCollector): void {
+  const refs = new Map<string, number>();
+  sources.forEach((source, index) => {
+    if (!isPlainObject(source) || typeof source.ref !== 'string' || source.ref === '') return;
+    const first = refs.get(source.ref);
+    if (first === undefined) refs.set(source.ref, index);
+    else {
+      issues.error(
+        childPath(indexPath(path, index), 'ref'),
+        `${quote(source.ref)} is already the ref of ${indexPath(path, first)}`,
+        'give each source a different ref',
+      );
+    }
+  });
+  sources.forEach((source, index) => {
+    if (!isPlainObject(source) || !isPlainObject(source.helm) || !Array.isArray(source.helm.valueFiles))
+      return;
+    source.helm.valueFiles.forEach((file, fileIndex) => {
+      if (typeof file !== 'string') return;
+      const refFile = REF_FILE.exec(file);
+      if (refFile === null) return;
+      const ref = refFile[1] ?? '';
+      if (refs.has(ref)) return;
+      const known = [...refs.keys()];
+      issues.error(
+        indexPath(childPath(childPath(indexPath(path, index), 'helm'), 'valueFiles'), fileIndex),
+        `${quote(file)} names ref ${quote(ref)}, but no source in ${path} has that ref`,
+        known.length === 0
+          ? `add "ref: ${ref}" to the source that holds the file`
+          : `use one of ${known.map((k) => `$${k}`).join(', ')}, or add "ref: ${ref}" to a source`,
+      );
+    });
+  });
+}

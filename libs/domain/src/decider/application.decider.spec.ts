@@ -1,0 +1,192 @@
+import { describe, expect, it } from '@jest/globals';
+import { DomainError } from '../errors/domain-error';
+import type { ApplicationEvent, ApplicationManifest } from '../events/application.events';
+import { decideApplication, type ApplicationCommand } from './application.decider';
+import { foldApplication } from './application.state';
+
+const manifest = (targetRevision = 'HEAD', project = 'default'): ApplicationManifest => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Application',
+  metadata: { name: 'guestbook', namespace: 'argocd' },
+  spec: {
+    project,
+    source: {
+      repoURL: 'https://github.com/argoproj/argocd-example-apps.git',
+      targetRevision,
+      path: 'guestbook',
+    },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'guestbook' },
+  },
+});
+
+const created: ApplicationEvent = {
+  type: 'ApplicationCreated',
+  schemaVersion: 1,
+  data: { application: 'guestbook', project: 'default', manifest: manifest() },
+};
+const syncRequested: ApplicationEvent = {
+  type: 'SyncRequested',
+  schemaVersion: 1,
+  data: {
+    application: 'guestbook',
+    operationId: 'op-1',
+    prune: false,
+    dryRun: false,
+    initiatedBy: { username: 'alice', automated: false },
+  },
+};
+const deleted: ApplicationEvent = {
+  type: 'ApplicationDeleted',
+  schemaVersion: 1,
+  data: { application: 'guestbook', cascade: true },
+};
+
+/** given(events).when(command).then(events | error code) */
+const cases: Array<{
+  name: string;
+  given: ApplicationEvent[];
+  when: ApplicationCommand;
+  then: Array<Partial<ApplicationEvent>> | string;
+}> = [
+  {
+    name: 'creating a new application records it with its project',
+    given: [],
+    when: { type: 'CreateApplication', manifest: manifest('main', 'team-a') },
+    then: [
+      {
+        type: 'ApplicationCreated',
+        data: { application: 'guestbook', project: 'team-a', manifest: manifest('main', 'team-a') },
+      },
+    ],
+  },
+  {
+    name: 'creating twice is refused',
+    given: [created],
+    when: { type: 'CreateApplication', manifest: manifest() },
+    then: 'AlreadyExists',
+  },
+  {
+    name: 'creating with upsert on an existing app with a new spec is an update',
+    given: [created],
+    when: { type: 'CreateApplication', manifest: manifest('v2'), upsert: true },
+    then: [{ type: 'ApplicationSpecChanged' }],
+  },
+  {
+    name: 'an app can be created again after it was deleted',
+    given: [created, deleted],
+    when: { type: 'CreateApplication', manifest: manifest() },
+    then: [{ type: 'ApplicationCreated' }],
+  },
+  {
+    name: 'an update names the paths that changed',
+    given: [created],
+    when: { type: 'UpdateApplication', manifest: manifest('v1.2.0') },
+    then: [
+      {
+        type: 'ApplicationSpecChanged',
+        data: {
+          application: 'guestbook',
+          project: 'default',
+          manifest: manifest('v1.2.0'),
+          changedPaths: ['spec.source'],
+        },
+      },
+    ],
+  },
+  {
+    name: 'an update with the same spec appends nothing',
+    given: [created],
+    when: { type: 'UpdateApplication', manifest: manifest() },
+    then: [],
+  },
+  {
+    name: 'updating a missing app is NotFound',
+    given: [],
+    when: { type: 'UpdateApplication', manifest: manifest() },
+    then: 'NotFound',
+  },
+  {
+    name: 'updating a deleted app is NotFound',
+    given: [created, deleted],
+    when: { type: 'UpdateApplication', manifest: manifest() },
+    then: 'NotFound',
+  },
+  {
+    name: 'deleting records the cascade choice',
+    given: [created],
+    when: { type: 'DeleteApplication', cascade: false },
+    then: [{ type: 'ApplicationDeleted', data: { application: 'guestbook', cascade: false } }],
+  },
+  {
+    name: 'deleting a missing app is NotFound',
+    given: [],
+    when: { type: 'DeleteApplication', cascade: true },
+    then: 'NotFound',
+  },
+  {
+    name: 'a hard refresh is recorded as hard',
+    given: [created],
+    when: { type: 'RequestRefresh', hard: true },
+    then: [{ type: 'RefreshRequested', data: { application: 'guestbook', hard: true } }],
+  },
+  {
+    name: 'a sync request carries who asked and what to sync',
+    given: [created],
+    when: {
+      type: 'RequestSync',
+      operationId: 'op-1',
+      prune: false,
+      dryRun: false,
+      initiatedBy: { username: 'alice', automated: false },
+    },
+    then: [syncRequested],
+  },
+  {
+    name: 'a second sync while one is pending is refused',
+    given: [created, syncRequested],
+    when: {
+      type: 'RequestSync',
+      operationId: 'op-2',
+      prune: false,
+      dryRun: false,
+      initiatedBy: { automated: true },
+    },
+    then: 'OperationInProgress',
+  },
+];
+
+describe('decideApplication', () => {
+  it.each(cases)('$name', ({ given, when, then }) => {
+    const state = foldApplication('guestbook', given);
+    if (typeof then === 'string') {
+      let error: unknown;
+      try {
+        decideApplication(when, state);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe(then);
+      expect((error as DomainError).message).toContain('guestbook');
+      return;
+    }
+    const events = decideApplication(when, state);
+    expect(events).toHaveLength(then.length);
+    then.forEach((expected, i) => expect(events[i]).toMatchObject(expected));
+  });
+});
+
+describe('foldApplication', () => {
+  it('tracks existence, project and the pending operation', () => {
+    expect(foldApplication('guestbook', [created, syncRequested])).toMatchObject({
+      exists: true,
+      project: 'default',
+      pendingOperation: { operationId: 'op-1' },
+    });
+    expect(foldApplication('guestbook', [created, syncRequested, deleted])).toMatchObject({
+      exists: false,
+      manifest: null,
+      pendingOperation: null,
+    });
+  });
+});

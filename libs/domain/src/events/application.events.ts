@@ -1,0 +1,92 @@
+import type { DomainEvent } from './event-envelope';
+
+/**
+ * The Application event catalog. Every state change of an application is one of these facts,
+ * in the past tense, never edited. Later capabilities extend the union; a new field in `data`
+ * that older readers can ignore keeps the schema version; a change of meaning bumps it.
+ */
+
+/** The document as the user gave it (after validation), kept whole so nothing they wrote is lost. */
+export type ApplicationManifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+    [key: string]: unknown;
+  };
+  spec: Record<string, unknown>;
+  [key: string]: unknown;
+};
+
+export type ApplicationCreated = DomainEvent<
+  'ApplicationCreated',
+  { application: string; project: string; manifest: ApplicationManifest }
+>;
+
+export type ApplicationSpecChanged = DomainEvent<
+  'ApplicationSpecChanged',
+  {
+    application: string;
+    project: string;
+    manifest: ApplicationManifest;
+    /** Top-level paths whose value changed, e.g. `spec.source.targetRevision`, for the audit log. */
+    changedPaths: string[];
+  }
+>;
+
+export type ApplicationDeleted = DomainEvent<
+  'ApplicationDeleted',
+  {
+    application: string;
+    /** Argo CD's cascade: delete the app's resources from the cluster too. */ cascade: boolean;
+  }
+>;
+
+export type RefreshRequested = DomainEvent<
+  'RefreshRequested',
+  { application: string; /** Hard refresh bypasses the manifest cache. */ hard: boolean }
+>;
+
+export type SyncRequested = DomainEvent<
+  'SyncRequested',
+  {
+    application: string;
+    operationId: string;
+    /** Revision to sync to; absent = the app's targetRevision. */
+    revision?: string;
+    prune: boolean;
+    dryRun: boolean;
+    /** Selective sync: only these resources. Absent = all. */
+    resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
+    syncOptions?: string[];
+    /** `manual`, `automated`, `rollback`, `self-heal`, `retry`. */
+    initiatedBy: { username?: string; automated: boolean };
+  }
+>;
+
+export type ApplicationEvent =
+  ApplicationCreated | ApplicationSpecChanged | ApplicationDeleted | RefreshRequested | SyncRequested;
+
+export type ApplicationEventType = ApplicationEvent['type'];
+
+/** Schema versions of the events this code writes. */
+export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, number> = {
+  ApplicationCreated: 1,
+  ApplicationSpecChanged: 1,
+  ApplicationDeleted: 1,
+  RefreshRequested: 1,
+  SyncRequested: 1,
+};
+
+export function applicationEvent<E extends ApplicationEvent>(type: E['type'], data: E['data']): E {
+  return { type, schemaVersion: APPLICATION_EVENT_SCHEMA_VERSION[type], data } as E;
+}
+
+/** Stream id of one application: one stream per app, named so `psql` users can read it. */
+export function applicationStreamId(name: string): string {
+  return `application-${name}`;
+}

@@ -1,0 +1,77 @@
+import type { ObjectMeta } from '../application/application.types';
+
+/**
+ * Argo CD's `argoproj.io/v1alpha1` AppProject: which repositories an Application may use, where it may
+ * deploy, and which kinds it may create. Patterns are Argo CD globs (`*`, `?`, `[..]`, `{a,b}`),
+ * and `!pattern` denies in sourceRepos, destinations and sourceNamespaces.
+ */
+export const APP_PROJECT_KIND = 'AppProject';
+
+export interface AppProject {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: typeof APP_PROJECT_KIND;
+  metadata: ObjectMeta;
+  spec: AppProjectSpec;
+  status?: Record<string, unknown>;
+}
+
+export interface GroupKind {
+  /** API group; "" is the core group (Pods, Services, ConfigMaps). */
+  group: string;
+  kind: string;
+}
+
+export interface ProjectDestination {
+  server?: string;
+  name?: string;
+  namespace?: string;
+}
+
+export interface ProjectRole {
+  name: string;
+  description?: string;
+  /** Casbin lines, e.g. `p, proj:my-project:ci, applications, sync, my-project/*, allow`. */
+  policies?: string[];
+  groups?: string[];
+  jwtTokens?: Record<string, unknown>[];
+}
+
+export interface SyncWindow {
+  kind: 'allow' | 'deny';
+  /** Cron schedule of the window's start, e.g. "0 22 * * *". */
+  schedule: string;
+  /** Go duration, e.g. "1h". */
+  duration: string;
+  applications?: string[];
+  namespaces?: string[];
+  clusters?: string[];
+  manualSync?: boolean;
+  timeZone?: string;
+  andOperator?: boolean;
+  description?: string;
+}
+
+export interface OrphanedResourcesMonitorSettings {
+  warn?: boolean;
+  ignore?: { group?: string; kind?: string; name?: string }[];
+}
+
+export interface AppProjectSpec {
+  description?: string;
+  sourceRepos?: string[];
+  destinations?: ProjectDestination[];
+  /** Cluster-scoped kinds allowed; empty or absent allows none. */
+  clusterResourceWhitelist?: GroupKind[];
+  clusterResourceBlacklist?: GroupKind[];
+  /** Namespaced kinds allowed; absent allows all, an empty list allows none. */
+  namespaceResourceWhitelist?: GroupKind[];
+  namespaceResourceBlacklist?: GroupKind[];
+  roles?: ProjectRole[];
+  syncWindows?: SyncWindow[];
+  orphanedResources?: OrphanedResourcesMonitorSettings;
+  signatureKeys?: { keyID: string }[];
+  /** Namespaces other than the control plane's where this project's Applications may live. */
+  sourceNamespaces?: string[];
+  permitOnlyProjectScopedClusters?: boolean;
+  destinationServiceAccounts?: { server: string; namespace?: string; defaultServiceAccount: string }[];
+}

@@ -1,0 +1,262 @@
+import { constant, objectMetaCheck } from '../application/application.validator';
+import {
+  boolean,
+  checkObject,
+  isPlainObject,
+  listOf,
+  object,
+  quote,
+  string,
+  anyMap,
+  type FieldCheck,
+  type ObjectShape,
+  type PlainObject,
+} from '../application/field-checks';
+import { cloneJson } from '../application/json-clone';
+import { ValidationFailedError } from '../application/validation-failed.error';
+import { childPath, indexPath, IssueCollector, type Issue } from '../application/validation-issue';
+import { parseDuration } from '../shared/duration';
+import { APP_PROJECT_KIND, type AppProject } from './app-project.types';
+
+export type AppProjectValidationResult =
+  { ok: true; project: AppProject; warnings: Issue[] } | { ok: false; errors: Issue[]; warnings: Issue[] };
+
+const ROLE_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+/** `!*` would deny everything: Argo CD refuses it. */
+const notDenyAll = string((text, path, issues) => {
+  if (text === '!*') issues.error(path, '"!*" denies everything', 'remove it, or list what to allow');
+});
+
+const groupKind = object({
+  fields: { group: string(), kind: string() },
+  required: { kind: 'name the kind, or "*" for every kind' },
+});
+
+function uniqueStrings(what: string): (list: unknown, path: string, issues: IssueCollector) => void {
+  return (list, path, issues) => {
+    if (!Array.isArray(list)) return;
+    const seen = new Map<string, number>();
+    list.forEach((entry, index) => {
+      if (typeof entry !== 'string') return;
+      const first = seen.get(entry);
+      if (first === undefined) seen.set(entry, index);
+      else
+        issues.error(
+          indexPath(path, index),
+          `${what} ${quote(entry)} is already listed at [${first}]`,
+          'remove the duplicate',
+        );
+    });
+  };
+}
+
+const sourceRepos: FieldCheck = (value, path, issues) => {
+  listOf(notDenyAll)(value, path, issues);
+  uniqueStrings('source repository')(value, path, issues);
+};
+
+const sourceNamespaces: FieldCheck = (value, path, issues) => {
+  listOf(string())(value, path, issues);
+  uniqueStrings('source namespace')(value, path, issues);
+};
+
+const destination = object({
+  fields: { server: notDenyAll, name: notDenyAll, namespace: notDenyAll },
+  rules: (entry, path, issues) => {
+    if (!entry.server && !entry.name) {
+      issues.warn(
+        path,
+        'has neither server nor name, so it matches no cluster',
+        'set server or name ("*" for any cluster)',
+      );
+    }
+  },
+});
+
+const destinations: FieldCheck = (value, path, issues) => {
+  listOf(destination)(value, path, issues);
+  if (!Array.isArray(value)) return;
+  const seen = new Map<string, number>();
+  value.forEach((entry, index) => {
+    if (!isPlainObject(entry)) return;
+    const text = (field: unknown) => (typeof field === 'string' ? field : '');
+    const cluster = text(entry.server) === '' ? text(entry.name) : text(entry.server);
+    const key = `${cluster}/${text(entry.namespace)}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else
+      issues.error(
+        indexPath(path, index),
+        `destination ${quote(key)} is already listed at [${first}]`,
+        'remove the duplicate',
+      );
+  });
+};
+
+const syncWindow = object({
+  fields: {
+    kind: string((text, path, issues) => {
+      if (text !== 'allow' && text !== 'deny')
+        issues.error(path, `${quote(text)} is not a window kind`, 'use "allow" or "deny"');
+    }),
+    schedule: string((text, path, issues) => {
+      if (text.trim().split(/\s+/).length !== 5) {
+        issues.error(
+          path,
+          `${quote(text)} is not a cron schedule`,
+          'use five fields: minute hour day-of-month month day-of-week, e.g. "0 22 * * *"',
+        );
+      }
+    }),
+    duration: string((text, path, issues) => {
+      if (parseDuration(text) === undefined)
+        issues.error(path, `${quote(text)} is not a duration`, 'use e.g. "1h", "30m"');
+    }),
+    applications: listOf(string()),
+    namespaces: listOf(string()),
+    clusters: listOf(string()),
+    manualSync: boolean,
+    timeZone: string(),
+    andOperator: boolean,
+    description: string(),
+  },
+  required: {
+    kind: 'set kind: allow or deny',
+    schedule: 'set a cron schedule, e.g. "0 22 * * *"',
+    duration: 'set how long the window lasts, e.g. "1h"',
+  },
+  rules: (window, path, issues) => {
+    const scopes = ['applications', 'namespaces', 'clusters'];
+    if (!scopes.some((scope) => Array.isArray(window[scope]) && window[scope].length > 0)) {
+      issues.error(path, 'applies to nothing', 'list applications, namespaces or clusters ("*" for all)');
+    }
+  },
+});
+
+const role = object({
+  fields: {
+    name: string((text, path, issues) => {
+      if (!ROLE_NAME.test(text))
+        issues.error(path, `${quote(text)} is not a role name`, 'use letters, digits, "-" and "_"');
+    }),
+    description: string(),
+    policies: listOf(string()),
+    groups: listOf(string()),
+    jwtTokens: listOf(anyMap),
+  },
+  required: { name: 'name the role, e.g. "ci"' },
+});
+
+const specShape: ObjectShape = {
+  fields: {
+    description: string(),
+    sourceRepos,
+    destinations,
+    clusterResourceWhitelist: listOf(groupKind),
+    clusterResourceBlacklist: listOf(groupKind),
+    namespaceResourceWhitelist: listOf(groupKind),
+    namespaceResourceBlacklist: listOf(groupKind),
+    roles: listOf(role),
+    syncWindows: listOf(syncWindow),
+    orphanedResources: object({
+      fields: {
+        warn: boolean,
+        ignore: listOf(object({ fields: { group: string(), kind: string(), name: string() } })),
+      },
+    }),
+    signatureKeys: listOf(
+      object({ fields: { keyID: string() }, required: { keyID: 'give the GnuPG key ID' } }),
+    ),
+    sourceNamespaces,
+    permitOnlyProjectScopedClusters: boolean,
+    destinationServiceAccounts: listOf(
+      object({
+        fields: { server: string(), namespace: string(), defaultServiceAccount: string() },
+        required: {
+          server: 'set the destination server this account is for ("*" for any)',
+          defaultServiceAccount: 'name the service account to sync as',
+        },
+      }),
+    ),
+  },
+};
+
+/**
+ * Argo CD's policy check for project roles: `p, proj:<project>:<role>, applications, <action>,
+ * <project>/<application>, allow|deny`. A role may only grant access inside its own project.
+ */
+function checkRolePolicies(spec: PlainObject, projectName: string, issues: IssueCollector): void {
+  if (!Array.isArray(spec.roles)) return;
+  spec.roles.forEach((entry, roleIndex) => {
+    if (!isPlainObject(entry) || typeof entry.name !== 'string' || !Array.isArray(entry.policies)) return;
+    const subject = `proj:${projectName}:${entry.name}`;
+    entry.policies.forEach((policy, policyIndex) => {
+      if (typeof policy !== 'string') return;
+      const path = indexPath(childPath(indexPath('spec.roles', roleIndex), 'policies'), policyIndex);
+      const parts = policy.split(',').map((part) => part.trim());
+      const example = `"p, ${subject}, applications, sync, ${projectName}/*, allow"`;
+      if (parts.length !== 6 || parts[0] !== 'p') {
+        issues.error(
+          path,
+          `${quote(policy)} is not a policy line`,
+          `write six comma-separated fields, e.g. ${example}`,
+        );
+      } else if (parts[1] !== subject) {
+        issues.error(
+          path,
+          `the subject must be ${quote(subject)}, got ${quote(parts[1] ?? '')}`,
+          `e.g. ${example}`,
+        );
+      } else if (!(parts[4] ?? '').startsWith(`${projectName}/`)) {
+        issues.error(
+          path,
+          `the object must be inside project ${quote(projectName)}, got ${quote(parts[4] ?? '')}`,
+          `e.g. ${example}`,
+        );
+      } else if (parts[5] !== 'allow' && parts[5] !== 'deny') {
+        issues.error(path, `the effect must be allow or deny, got ${quote(parts[5] ?? '')}`);
+      }
+    });
+  });
+}
+
+const projectShape: ObjectShape = {
+  fields: {
+    apiVersion: constant('argoproj.io/v1alpha1', 'use "argoproj.io/v1alpha1"'),
+    kind: constant(APP_PROJECT_KIND, 'this validator reads AppProjects only'),
+    metadata: objectMetaCheck('AppProject'),
+    spec: object(specShape),
+    status: anyMap,
+  },
+  required: {
+    apiVersion: 'set apiVersion: argoproj.io/v1alpha1',
+    kind: `set kind: ${APP_PROJECT_KIND}`,
+    metadata: 'set metadata.name',
+    spec: 'set spec.sourceRepos and spec.destinations',
+  },
+  rules: (project, _path, issues) => {
+    const name = isPlainObject(project.metadata) ? project.metadata.name : undefined;
+    if (isPlainObject(project.spec) && typeof name === 'string')
+      checkRolePolicies(project.spec, name, issues);
+  },
+};
+
+/** Validates an already-parsed AppProject and reports every problem at once; unknown fields are warnings. */
+export function validateAppProject(input: unknown): AppProjectValidationResult {
+  const issues = new IssueCollector();
+  checkObject(input, '', issues, projectShape);
+  if (issues.errors.length > 0) return { ok: false, errors: issues.errors, warnings: issues.warnings };
+  return { ok: true, project: cloneJson(input) as AppProject, warnings: issues.warnings };
+}
+
+export function assertValidAppProject(input: unknown): AppProject {
+  const result = validateAppProject(input);
+  if (result.ok) return result.project;
+  const metadata = isPlainObject(input) && isPlainObject(input.metadata) ? input.metadata : {};
+  throw new ValidationFailedError(
+    APP_PROJECT_KIND,
+    typeof metadata.name === 'string' ? metadata.name : undefined,
+    result.errors,
+  );
+}

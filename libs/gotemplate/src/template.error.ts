@@ -1,0 +1,21 @@
+export type TemplateErrorCode = 'TEMPLATE_PARSE' | 'TEMPLATE_EXEC';
+
+/**
+ * A template failed to parse or to execute. The message is Go's text, so users can search it:
+ * parse errors `template: <name>:<line>: <what>` (Go reports only the line; `column` is exact here),
+ * execution errors `template: <name>:<line>:<col>: executing "<name>" at <<node>>: <what>`.
+ */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+
+  constructor(
+    readonly code: TemplateErrorCode,
+    message: string,
+    readonly templateName: string,
+    readonly line: number,
+    readonly column: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Berth's configuration, read once from the environment and validated at start. A bad value stops
+ * the process with one line per problem naming the variable and what it should look like.
+ */
+export interface BerthConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every BullMQ queue and Redis key, so several Berths (or tests) can share a Redis. */
+  queuePrefix: string;
+  schedulerPort: number;
+  workerPort: number;
+  notifierPort: number;
+  workerConcurrency: number;
+  /** Seconds between periodic refreshes of one app (Argo CD: timeout.reconciliation, 120 s). */
+  refreshIntervalSeconds: number;
+  /** Up to this many seconds added at random, so apps do not all refresh at once (Argo CD: 60 s). */
+  refreshJitterSeconds: number;
+  /** Data directory for git mirrors and other worker caches. */
+  dataDir: string;
+  /** Allow `file://` repoURLs (tests, demo). Off by default: a user must not make the worker read its disk. */
+  allowFileRepos: boolean;
+  /** 32-byte key (base64 or hex) for credentials at rest. */
+  secretKey: string | undefined;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): BerthConfig {
+  const problems: string[] = [];
+  const str = (key: string, fallback: string) => env[key] ?? fallback;
+  const url = (key: string, fallback: string, schemes: string[]) => {
+    const value = str(key, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!schemes.includes(parsed.protocol.replace(':', ''))) {
+        problems.push(`${key}: "${redact(value)}" must use ${schemes.join(' or ')}://, e.g. ${fallback}`);
+      }
+    } catch {
+      problems.push(`${key}: "${redact(value)}" is not a URL; use e.g. ${fallback}`);
+    }
+    return value;
+  };
+  const int = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key}: "${raw}" must be a whole number from ${min} to ${max}; default ${fallback}`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (key: string, fallback: boolean) => {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${key}: "${raw}" must be true or false`);
+    return fallback;
+  };
+  const logLevel = str('LOG_LEVEL', 'log');
+  if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL: "${logLevel}" must be one of error, warn, log, debug, verbose`);
+  }
+  const secretKey = env['BERTH_SECRET_KEY'];
+  if (secretKey !== undefined && decodeKey(secretKey) === undefined) {
+    problems.push(
+      'BERTH_SECRET_KEY: must be 32 bytes as base64 (44 chars) or hex (64 chars); generate one with `openssl rand -base64 32`',
+    );
+  }
+  const config: BerthConfig = {
+    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', ['postgres', 'postgresql']),
+    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
+    queuePrefix: str('BERTH_QUEUE_PREFIX', 'berth'),
+    schedulerPort: int('SCHEDULER_PORT', 8080, 0, 65535),
+    workerPort: int('WORKER_PORT', 8081, 0, 65535),
+    notifierPort: int('NOTIFIER_PORT', 8082, 0, 65535),
+    workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
+    refreshIntervalSeconds: int('REFRESH_INTERVAL_SECONDS', 120, 0),
+    refreshJitterSeconds: int('REFRESH_JITTER_SECONDS', 60, 0),
+    dataDir: str('BERTH_DATA_DIR', '.data'),
+    allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS', false),
+    secretKey,
+    logLevel: logLevel as BerthConfig['logLevel'],
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export function decodeKey(text: string): Buffer | undefined {
+  const hex = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : undefined;
+  if (hex) return hex;
+  const b64 = Buffer.from(text, 'base64');
+  return b64.length === 32 ? b64 : undefined;
+}
+
+/** A URL with its password replaced, safe for an error message. */
+export function redact(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return value.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,123 @@
+import type { RecordedEvent } from '@berth/domain';
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import { START_OF_LOG, type Checkpoint } from './checkpoint';
+import type { PostgresEventStore } from './postgres-event-store';
+
+export interface SubscriptionOptions {
+  /** Persisted checkpoint name: one per logical subscriber (e.g. `notifier`). */
+  name: string;
+  /** Connection string for the LISTEN connection (a pooled connection cannot LISTEN). */
+  databaseUrl: string;
+  /** Poll interval when no notification arrives (fallback for lost NOTIFYs). Default 1000 ms. */
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * A catch-up subscriber of the event log. It handles each batch and saves its checkpoint in the
+ * same transaction as the handler's writes, so after a crash it neither skips nor repeats.
+ * LISTEN/NOTIFY wakes it when events are appended; it polls as well, in case a NOTIFY is lost.
+ */
+export class EventLogSubscription {
+  private listener: Client | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: PostgresEventStore,
+    private readonly options: SubscriptionOptions,
+    private readonly handle: (events: readonly RecordedEvent[], manager: EntityManager) => Promise<void>,
+  ) {}
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.listener = new Client({ connectionString: this.options.databaseUrl });
+    this.listener.on('notification', () => this.wake());
+    this.listener.on('error', () => undefined); // polling keeps going; reconnect on next start
+    await this.listener.connect();
+    await this.listener.query('LISTEN berth_events');
+    this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1000);
+    this.wake();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.pumping;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Resolves when everything committed so far has been handled. For tests and shutdown. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.pumping;
+      const handled = await this.pumpOnce();
+      if (handled === 0) return;
+    }
+  }
+
+  async checkpoint(): Promise<Checkpoint> {
+    const rows: Array<{ transaction_id: string; position: string }> = await this.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id, position FROM subscription_checkpoints WHERE subscription = $1`,
+      [this.options.name],
+    );
+    const row = rows[0];
+    return row ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) } : START_OF_LOG;
+  }
+
+  private wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      try {
+        do {
+          this.again = false;
+          while (this.running && (await this.pumpOnce()) > 0) {
+            /* keep reading while there is a backlog */
+          }
+        } while (this.again && this.running);
+      } catch {
+        // A failed batch is retried on the next wake-up; its checkpoint was not saved.
+      } finally {
+        this.pumping = undefined;
+      }
+    })();
+  }
+
+  private async pumpOnce(): Promise<number> {
+    const from = await this.checkpoint();
+    const events = await this.store.readAll(from, this.options.batchSize ?? 200);
+    if (events.length === 0) return 0;
+    const last = events[events.length - 1]!;
+    await this.dataSource.transaction(async (manager) => {
+      await this.handle(events, manager);
+      // Guarded by the old value so two replicas of one subscriber cannot both commit a batch.
+      const saved: unknown[] = await manager.query(
+        `INSERT INTO subscription_checkpoints (subscription, transaction_id, position)
+         VALUES ($1, $2::text::xid8, $3)
+         ON CONFLICT (subscription) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()
+         WHERE subscription_checkpoints.transaction_id = $4::text::xid8 AND subscription_checkpoints.position = $5
+         RETURNING subscription`,
+        [
+          this.options.name,
+          last.transactionId.toString(),
+          last.position.toString(),
+          from.transactionId.toString(),
+          from.position.toString(),
+        ],
+      );
+      if (saved.length === 0)
+        throw new Error(
+          `subscription ${this.options.name}: checkpoint moved by another replica; batch rolled back`,
+        );
+    });
+    return events.length;
+  }
+}

@@ -1,0 +1,182 @@
+import type { DomainEvent, EventMetadata, RecordedEvent } from '@berth/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Checkpoint } from './checkpoint';
+import { WrongExpectedVersionError, type ExpectedVersion } from './event-store.errors';
+import type { InlineProjection } from './inline-projection';
+
+export interface AppendResult {
+  /** The stream's version after the append (= the last event's stream_version). */
+  nextVersion: number;
+  events: RecordedEvent[];
+}
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'position, transaction_id::text AS transaction_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
+
+/**
+ * The event log on Postgres. Appends are optimistic: the caller says which version it decided on,
+ * and the append fails with WrongExpectedVersionError if someone else appended first.
+ */
+export class PostgresEventStore {
+  private appendedCounter: (count: number) => void = () => undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: readonly InlineProjection[] = [],
+  ) {}
+
+  /** Called with the number of events each successful append wrote (for metrics). */
+  onAppended(counter: (count: number) => void): void {
+    this.appendedCounter = counter;
+  }
+
+  async append(
+    streamId: string,
+    expectedVersion: ExpectedVersion,
+    events: readonly DomainEvent[],
+    metadata: EventMetadata,
+    /** Run more statements in the same transaction (e.g. a read-model touch that is not an event). */
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<AppendResult> {
+    if (events.length === 0) {
+      const version = await this.streamVersion(streamId);
+      return { nextVersion: version ?? 0, events: [] };
+    }
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const firstVersion = await this.claimVersions(manager, streamId, expectedVersion, events.length);
+      const values: unknown[] = [];
+      const tuples = events.map((event, i) => {
+        const base = values.length;
+        values.push(
+          streamId,
+          firstVersion + i,
+          event.type,
+          event.schemaVersion,
+          JSON.stringify(event.data),
+          JSON.stringify(metadata),
+        );
+        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb)`;
+      });
+      const rows: EventRow[] = await manager.query(
+        `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
+         VALUES ${tuples.join(', ')}
+         RETURNING ${EVENT_COLUMNS}`,
+        values,
+      );
+      const recordedEvents = rows.map(toRecordedEvent);
+      for (const projection of this.projections) {
+        if (projection.handles(streamId)) await projection.apply(manager, recordedEvents);
+      }
+      if (alsoInTransaction) await alsoInTransaction(manager);
+      return recordedEvents;
+    });
+    this.appendedCounter(recorded.length);
+    return { nextVersion: recorded[recorded.length - 1]!.streamVersion, events: recorded };
+  }
+
+  async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, fromVersion],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number | undefined> {
+    const rows: Array<{ version: number }> = await this.dataSource.query(
+      `SELECT version FROM streams WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]?.version;
+  }
+
+  /**
+   * Events after `after`, in commit order, never skipping one. Only events of transactions older
+   * than every transaction still in flight are returned: a transaction that took a lower position
+   * but commits later is therefore always read before anything behind it is handed out.
+   * (The technique of Marten's high-water mark and Emmett's Postgres store.)
+   */
+  async readAll(after: Checkpoint, limit = 500): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, position
+       LIMIT $3`,
+      [after.transactionId.toString(), after.position.toString(), limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /** Reserves `count` versions on the stream, checking the expected version; returns the first. */
+  private async claimVersions(
+    manager: EntityManager,
+    streamId: string,
+    expected: ExpectedVersion,
+    count: number,
+  ): Promise<number> {
+    if (expected === 'any') {
+      const rows: Array<{ version: number }> = await manager.query(
+        `INSERT INTO streams (stream_id, version) VALUES ($1, $2)
+         ON CONFLICT (stream_id) DO UPDATE SET version = streams.version + $2, updated_at = now()
+         RETURNING version`,
+        [streamId, count],
+      );
+      return rows[0]!.version - count + 1;
+    }
+    if (expected === 'no_stream' || expected === 0) {
+      const rows: unknown[] = await manager.query(
+        `INSERT INTO streams (stream_id, version) VALUES ($1, $2) ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
+        [streamId, count],
+      );
+      if (rows.length === 0)
+        throw new WrongExpectedVersionError(streamId, expected, await this.versionIn(manager, streamId));
+      return 1;
+    }
+    // Row lock: a concurrent append with the same expectation waits here, then matches no row.
+    // Structured result: TypeORM returns [rows, count] for a plain UPDATE, which would hide a miss.
+    const result = await manager.queryRunner!.query(
+      `UPDATE streams SET version = version + $3, updated_at = now()
+       WHERE stream_id = $1 AND version = $2 RETURNING version`,
+      [streamId, expected, count],
+      true,
+    );
+    if ((result.records ?? []).length === 0)
+      throw new WrongExpectedVersionError(streamId, expected, await this.versionIn(manager, streamId));
+    return expected + 1;
+  }
+
+  private async versionIn(manager: EntityManager, streamId: string): Promise<number | undefined> {
+    const rows: Array<{ version: number }> = await manager.query(
+      `SELECT version FROM streams WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]?.version;
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    position: BigInt(row.position),
+    transactionId: BigInt(row.transaction_id),
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}

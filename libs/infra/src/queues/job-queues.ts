@@ -1,0 +1,62 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  QUEUE,
+  refreshDedupId,
+  syncJobId,
+  type JobPayloads,
+  type RefreshJob,
+  type SyncJob,
+} from './queue-names';
+
+/** Completed jobs are kept briefly for inspection; their ids then become free for the next request. */
+const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 24 * 3600, count: 5000 },
+};
+
+/** The producer side of Berth's queues. */
+export class JobQueues {
+  readonly refresh: Queue<RefreshJob>;
+  readonly sync: Queue<SyncJob>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });
+    this.sync = new Queue<SyncJob>(QUEUE.sync, { connection, prefix });
+  }
+
+  /**
+   * Two refresh requests for one app while one waits collapse into one job; a request that
+   * arrives while a refresh runs is kept (latest wins) and runs right after it, so a commit
+   * pushed during a refresh is never missed, and one app is never refreshed twice at once.
+   */
+  async requestRefresh(job: RefreshJob, delayMs = 0): Promise<void> {
+    await this.refresh.add('refresh', job, {
+      ...KEEP,
+      delay: delayMs,
+      deduplication: { id: refreshDedupId(job.application), keepLastIfActive: true },
+    });
+  }
+
+  /** One job per operation: enqueueing the same operation again (e.g. after Redis lost it) is harmless. */
+  async requestSync(job: SyncJob, delayMs = 0): Promise<void> {
+    await this.sync.add('sync', job, {
+      ...KEEP,
+      delay: delayMs,
+      jobId: syncJobId(job.application, job.operationId),
+      attempts: 1,
+    });
+  }
+
+  async depths(): Promise<Record<keyof JobPayloads, number>> {
+    const [refresh, sync] = await Promise.all([
+      this.refresh.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+      this.sync.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+    ]);
+    return { refresh, sync, notify: 0 };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.refresh.close(), this.sync.close()]);
+  }
+}

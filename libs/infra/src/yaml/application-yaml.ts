@@ -1,0 +1,116 @@
+import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+
+/**
+ * Reads Application (or any Kubernetes) YAML the way kubectl does: several `---`-separated documents,
+ * YAML 1.1 scalars (sigs.k8s.io/yaml reads `yes`/`no`/`on`/`off` as booleans, so we do too), and
+ * duplicate keys refused. Validation of the content is the domain's job (`validateApplication`).
+ */
+
+export interface YamlDocument {
+  /** Position among the `---`-separated documents of the text, from 0 (empty documents count). */
+  index: number;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  value: unknown;
+  /**
+   * 1-based line of a field named the way validation issues name it (`spec.sources[1].ref`); for a
+   * missing field, the first line of its nearest existing parent's content.
+   */
+  lineOf(path: string): number | undefined;
+}
+
+export interface YamlSyntaxIssue {
+  document: number;
+  line: number;
+  column: number;
+  /** The `yaml` package's error code, e.g. BAD_INDENT, DUPLICATE_KEY. */
+  code: string;
+  message: string;
+}
+
+export type ParseYamlResult =
+  { ok: true; documents: YamlDocument[] } | { ok: false; errors: YamlSyntaxIssue[] };
+
+/** `line 4, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]` */
+export function formatYamlSyntaxIssue(issue: YamlSyntaxIssue): string {
+  return `line ${issue.line}, column ${issue.column}: ${issue.message}`;
+}
+
+/** Thrown by callers that cannot continue with a syntax error; never contains more of the text than a key. */
+export class YamlSyntaxError extends Error {
+  readonly code = 'YAML_SYNTAX';
+
+  constructor(readonly issues: readonly YamlSyntaxIssue[]) {
+    super(`YAML is not valid:\n${issues.map((issue) => `  ${formatYamlSyntaxIssue(issue)}`).join('\n')}`);
+    this.name = 'YamlSyntaxError';
+  }
+}
+
+/** `spec.sources[1].helm.valueFiles[0]` -> ['spec', 'sources', 1, 'helm', 'valueFiles', 0] */
+export function pathKeys(path: string): (string | number)[] {
+  const keys: (string | number)[] = [];
+  for (const part of path.split('.')) {
+    if (part === '') continue;
+    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (match === null) {
+      keys.push(part);
+      continue;
+    }
+    if (match[1] !== '') keys.push(match[1] ?? '');
+    for (const index of (match[2] ?? '').matchAll(/\[(\d+)\]/g)) keys.push(Number(index[1]));
+  }
+  return keys;
+}
+
+function firstMessageLine(message: string): string {
+  const [first = message] = message.split('\n');
+  // The package appends " at line L, column C:"; the position is reported separately.
+  return first.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function lineFinder(doc: Document, lineCounter: LineCounter): (path: string) => number | undefined {
+  return (path) => {
+    const keys = pathKeys(path);
+    for (let length = keys.length; length >= 0; length--) {
+      const node: unknown = length === 0 ? doc.contents : doc.getIn(keys.slice(0, length), true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined) return lineCounter.linePos(range[0]).line;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Parses one or more YAML documents. Syntax errors come back all at once with their line and column;
+ * documents with no content (only comments, or an empty `---`) are skipped.
+ */
+export function parseApplicationDocument(text: string): ParseYamlResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { version: '1.1', lineCounter, uniqueKeys: true, prettyErrors: true });
+  // For text with no documents at all this is an EmptyStream: an empty array.
+  const list: Document[] = [...docs];
+  const errors: YamlSyntaxIssue[] = [];
+  const documents: YamlDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const error of doc.errors) {
+      const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
+      errors.push({
+        document: index,
+        line: position.line,
+        column: position.col,
+        code: error.code,
+        message: firstMessageLine(error.message),
+      });
+    }
+    const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+    if (doc.errors.length > 0 || empty) return;
+    const start = doc.contents?.range?.[0] ?? 0;
+    documents.push({
+      index,
+      line: lineCounter.linePos(start).line,
+      value: doc.toJS({ maxAliasCount: 100 }),
+      lineOf: lineFinder(doc, lineCounter),
+    });
+  });
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, documents };
+}

@@ -1,0 +1,237 @@
+import type { SlackServiceConfig } from '../config/notifications-config.types';
+import {
+  DEFAULT_RETRY_AFTER_MS,
+  DEFAULT_TIMEOUT_MS,
+  httpCall,
+  httpFailure,
+  isFailure,
+  safeHost,
+} from './http-call';
+import type { RenderedNotification } from './rendered-notification';
+import type { FetchLike, HttpServiceOptions, SendFailure, SendResult } from './send-result';
+import { InMemorySlackThreadStore, type SlackThreadStore } from './slack-thread-store';
+
+/** Slack `error` codes that no retry can fix: configuration, permissions or message content. */
+export const SLACK_PERMANENT_ERRORS = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'token_expired',
+  'account_inactive',
+  'missing_scope',
+  'no_permission',
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_attachments',
+  'too_many_attachments',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+  'restricted_action',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+  'invalid_arguments',
+  'channel_is_archived',
+  'user_not_found',
+  'action_prohibited',
+  'invalid_payload',
+  'invalid_token',
+  'team_disabled',
+  'no_service',
+]);
+
+/** Slack `error` codes that are transient. Anything else unknown is treated as permanent. */
+const SLACK_TRANSIENT_ERRORS = new Set([
+  'ratelimited',
+  'rate_limited',
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
+
+export interface SlackServiceOptions extends HttpServiceOptions {
+  threads?: SlackThreadStore;
+}
+
+interface SlackMessage {
+  text: string;
+  attachments?: unknown[];
+  blocks?: unknown[];
+}
+
+/**
+ * Sends to Slack with a bot token (chat.postMessage / chat.update, groupingKey threads) or an incoming webhook.
+ * One attempt per call: the caller schedules retries using `retryable` and `retryAfterMs`.
+ */
+export class SlackService {
+  private readonly fetch: FetchLike;
+  private readonly timeoutMs: number;
+  private readonly threads: SlackThreadStore;
+
+  constructor(
+    private readonly config: SlackServiceConfig,
+    options: SlackServiceOptions = {},
+  ) {
+    this.fetch = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.threads = options.threads ?? new InMemorySlackThreadStore();
+  }
+
+  async send(notification: RenderedNotification, recipient: string): Promise<SendResult> {
+    const message = buildMessage(notification);
+    if ('ok' in message) return message;
+    if (this.config.token) return this.sendWithToken(notification, message, recipient);
+    if (this.config.webhookURL) return this.sendToWebhook(message);
+    return {
+      ok: false,
+      retryable: false,
+      code: 'not_configured',
+      reason: `service.${this.config.name} has neither token nor webhookURL`,
+    };
+  }
+
+  private async sendWithToken(
+    notification: RenderedNotification,
+    message: SlackMessage,
+    recipient: string,
+  ): Promise<SendResult> {
+    const slack = notification.slack ?? {};
+    const policy = slack.deliveryPolicy ?? 'Post';
+    const groupingKey = slack.groupingKey?.trim() || undefined;
+    const parent = groupingKey ? await this.threads.get(recipient, groupingKey) : undefined;
+
+    const body: Record<string, unknown> = { channel: recipient, ...message };
+    const username = slack.username || this.config.username;
+    if (username) body.username = username;
+    const icon = slack.icon || this.config.icon;
+    if (icon) body[/^https?:\/\//.test(icon) ? 'icon_url' : 'icon_emoji'] = icon;
+    if (this.config.disableUnfurl) Object.assign(body, { unfurl_links: false, unfurl_media: false });
+
+    if (parent && policy === 'Update')
+      return this.call('chat.update', { ...message, channel: parent.channel, ts: parent.ts });
+    if (parent) {
+      body.thread_ts = parent.ts;
+      if (slack.notifyBroadcast) body.reply_broadcast = true;
+    }
+    const posted = await this.call('chat.postMessage', body);
+    if (!posted.ok) return posted;
+    const response = posted.response as { channel?: string; ts?: string };
+    if (groupingKey && !parent && response.channel && response.ts) {
+      await this.threads.set(recipient, groupingKey, { channel: response.channel, ts: response.ts });
+    }
+    if (parent && policy === 'PostAndUpdate') {
+      const updated = await this.call('chat.update', { ...message, channel: parent.channel, ts: parent.ts });
+      if (!updated.ok) return updated;
+    }
+    return posted;
+  }
+
+  private async call(method: string, body: Record<string, unknown>): Promise<SendResult> {
+    const url = `${this.config.apiURL}${method}`;
+    const res = await httpCall(
+      this.fetch,
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          authorization: `Bearer ${this.config.token}`,
+        },
+        body: JSON.stringify(body),
+      },
+      this.timeoutMs,
+    );
+    if (isFailure(res)) return res;
+    if (res.status < 200 || res.status >= 300) return httpFailure(res, safeHost(url));
+    let parsed: { ok?: boolean; error?: string };
+    try {
+      parsed = JSON.parse(res.text) as typeof parsed;
+    } catch {
+      return {
+        ok: false,
+        retryable: true,
+        status: res.status,
+        code: 'invalid_response',
+        reason: `${method} answered with a non-JSON body`,
+      };
+    }
+    if (parsed.ok === true) return { ok: true, status: res.status, response: parsed };
+    const code = parsed.error ?? 'unknown_error';
+    const failure: SendFailure = {
+      ok: false,
+      retryable: !SLACK_PERMANENT_ERRORS.has(code) && SLACK_TRANSIENT_ERRORS.has(code),
+      status: res.status,
+      code,
+      reason: `slack ${method} failed: ${code}${slackHint(code)}`,
+    };
+    if (code === 'ratelimited' || code === 'rate_limited') failure.retryAfterMs = DEFAULT_RETRY_AFTER_MS;
+    return failure;
+  }
+
+  private async sendToWebhook(message: SlackMessage): Promise<SendResult> {
+    const url = this.config.webhookURL!;
+    const body: Record<string, unknown> = { ...message };
+    if (this.config.disableUnfurl) Object.assign(body, { unfurl_links: false, unfurl_media: false });
+    const res = await httpCall(
+      this.fetch,
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(body),
+      },
+      this.timeoutMs,
+    );
+    if (isFailure(res)) return res;
+    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, response: res.text };
+    // Incoming webhooks answer errors as plain-text codes (`channel_not_found`, `no_service`, ...).
+    const code = /^[a-z_]+$/.test(res.text.trim()) ? res.text.trim() : undefined;
+    const failure = httpFailure(res, safeHost(url), code);
+    if (code && SLACK_PERMANENT_ERRORS.has(code)) failure.retryable = false;
+    return failure;
+  }
+}
+
+function buildMessage(notification: RenderedNotification): SlackMessage | SendFailure {
+  const message: SlackMessage = { text: notification.message };
+  for (const field of ['attachments', 'blocks'] as const) {
+    const raw = notification.slack?.[field];
+    if (!raw || raw.trim() === '') continue;
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      if (!Array.isArray(parsed)) throw new Error('expected a JSON array');
+      message[field] = parsed;
+    } catch (err) {
+      // Usually a template interpolating a value with quotes into JSON (argo-cd#8665): use toJson in the template.
+      return {
+        ok: false,
+        retryable: false,
+        code: `invalid_${field}_json`,
+        reason: `slack.${field} is not a valid JSON array after rendering: ${(err as Error).message}`,
+      };
+    }
+  }
+  return message;
+}
+
+function slackHint(code: string): string {
+  switch (code) {
+    case 'not_in_channel':
+      return ' (invite the bot to the channel)';
+    case 'channel_not_found':
+      return ' (check the channel name in the subscription, and that the bot can see it)';
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'token_revoked':
+      return ' (check the token in argocd-notifications-secret)';
+    case 'missing_scope':
+      return ' (the bot token needs the chat:write scope)';
+    default:
+      return '';
+  }
+}

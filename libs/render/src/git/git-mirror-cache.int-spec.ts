@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RenderError } from '../render.error';
+import { GitFixtureRepo } from '../testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '../testing/git-http-server';
+import { GitMirrorCache } from './git-mirror-cache';
+
+const CREDS = { username: 'berth', password: 's3cret-token-value' };
+
+let root: string;
+let repo: GitFixtureRepo;
+let server: GitHttpServer;
+const shas: Record<string, string> = {};
+
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  const port = typeof address === 'object' && address ? address.port : 1;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function expectRenderError(promise: Promise<unknown>, code: string): Promise<RenderError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(RenderError);
+  expect((err as RenderError).code).toBe(code);
+  return err as RenderError;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'berth-git-it-'));
+  repo = await GitFixtureRepo.create(root, 'app');
+  shas.first = await repo.commit({ 'README.md': 'one\n' }, 'first');
+  await repo.tag('v1.0.0');
+  shas.v110 = await repo.commit({ 'README.md': 'two\n' }, 'second');
+  await repo.tag('v1.1.0', true);
+  shas.v123 = await repo.commit({ 'README.md': 'three\n', 'dir/a.yaml': 'a: 1\n' }, 'third');
+  await repo.tag('1.2.3');
+  await repo.tag('v2.0.0-rc.1');
+  shas.main = await repo.commit({ 'README.md': 'main\n' }, 'fourth on main');
+  await repo.branch('feature/x');
+  shas.feature = await repo.commit({ 'feature.txt': 'x\n' }, 'on feature');
+  await repo.branch('main');
+  server = await startGitHttpServer({ projectRoot: root, basicAuth: CREDS });
+});
+
+afterAll(async () => {
+  await server.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function cache(extra: Partial<ConstructorParameters<typeof GitMirrorCache>[0]> = {}): GitMirrorCache {
+  return new GitMirrorCache({
+    cacheDir: join(root, `cache-${Math.random().toString(36).slice(2)}`),
+    allowFileUrls: true,
+    ...extra,
+  });
+}
+
+describe('GitMirrorCache.resolveRevision over file://', () => {
+  const table: [string, string | undefined, () => string, string][] = [
+    ['empty is the default branch', undefined, () => shas.main!, 'refs/heads/main'],
+    ['HEAD is the default branch', 'HEAD', () => shas.main!, 'refs/heads/main'],
+    ['branch by short name', 'feature/x', () => shas.feature!, 'refs/heads/feature/x'],
+    ['branch by full ref', 'refs/heads/feature/x', () => shas.feature!, 'refs/heads/feature/x'],
+    ['lightweight tag', 'v1.0.0', () => shas.first!, 'refs/tags/v1.0.0'],
+    ['annotated tag peels to its commit', 'v1.1.0', () => shas.v110!, 'refs/tags/v1.1.0'],
+    ['wildcard constraint', '1.1.*', () => shas.v110!, 'refs/tags/v1.1.0'],
+    ['caret constraint picks the highest, skipping prereleases', '^1.0', () => shas.v123!, 'refs/tags/1.2.3'],
+    ['range constraint', '>=1.0.0 <1.2.0', () => shas.v110!, 'refs/tags/v1.1.0'],
+  ];
+  it.each(table)('%s', async (_name, revision, sha, ref) => {
+    const resolved = await cache().resolveRevision(repo.fileUrl, revision);
+    expect(resolved).toEqual({ sha: sha(), ref });
+  });
+
+  it('expands a short SHA from the mirror', async () => {
+    const resolved = await cache().resolveRevision(repo.fileUrl, shas.v110!.slice(0, 8));
+    expect(resolved).toEqual({ sha: shas.v110, ref: shas.v110 });
+  });
+
+  it('keeps a full SHA as given', async () => {
+    expect(await cache().resolveRevision(repo.fileUrl, shas.first)).toEqual({
+      sha: shas.first,
+      ref: shas.first,
+    });
+  });
+
+  it('refuses an unknown revision naming targetRevision', async () => {
+    const err = await expectRenderError(
+      cache().resolveRevision(repo.fileUrl, 'no-such-branch'),
+      'revision-not-found',
+    );
+    expect(err.field).toBe('spec.source.targetRevision');
+  });
+
+  it('refuses file:// unless allowed', async () => {
+    const err = await expectRenderError(
+      new GitMirrorCache({ cacheDir: join(root, 'nofile') }).resolveRevision(repo.fileUrl, 'main'),
+      'invalid-repo-url',
+    );
+    expect(err.field).toBe('spec.source.repoURL');
+  });
+});
+
+describe('GitMirrorCache trees and metadata', () => {
+  it('extracts the tree at a commit and removes it afterwards', async () => {
+    const git = cache();
+    let seen = '';
+    const files = await git.withTree(repo.fileUrl, shas.v123!, async (dir) => {
+      seen = dir;
+      return { readme: await readFile(join(dir, 'README.md'), 'utf8'), dir: await readdir(join(dir, 'dir')) };
+    });
+    expect(files).toEqual({ readme: 'three\n', dir: ['a.yaml'] });
+    await expect(readdir(seen)).rejects.toThrow();
+  });
+
+  it('reads two commits concurrently without interference', async () => {
+    const git = cache();
+    const read = (sha: string) =>
+      git.withTree(repo.fileUrl, sha, (dir) => readFile(join(dir, 'README.md'), 'utf8'));
+    expect(await Promise.all([read(shas.first!), read(shas.main!)])).toEqual(['one\n', 'main\n']);
+  });
+
+  it('refuses a tree over the size limit', async () => {
+    await expectRenderError(
+      cache({ maxTreeBytes: 1024 }).withTree(repo.fileUrl, shas.v123!, async () => 1),
+      'repo-too-large',
+    );
+  });
+
+  it('returns commit metadata with tags', async () => {
+    const meta = await cache().commitMetadata(repo.fileUrl, shas.v110!);
+    expect(meta).toMatchObject({
+      author: 'Berth Test <test@berth.invalid>',
+      message: 'second',
+      tags: ['v1.1.0'],
+    });
+    expect(Number.isNaN(Date.parse(meta.date))).toBe(false);
+  });
+});
+
+describe('GitMirrorCache over HTTP with basic auth', () => {
+  it('fetches with the right credentials, once for concurrent callers', async () => {
+    const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
+    const url = server.repoUrl('app');
+    // Each git process opens with one GET of info/refs: count processes, not protocol round trips.
+    const handshakes = () =>
+      server.requests.filter((r) => r.startsWith('GET /app.git/info/refs') && !r.endsWith(' 401')).length;
+    const before = handshakes();
+    await Promise.all([git.fetch(url), git.fetch(url), git.fetch(url)]);
+    const after = handshakes();
+    expect(after - before).toBe(1);
+    const text = await git.withTree(url, shas.main!, (dir) => readFile(join(dir, 'README.md'), 'utf8'));
+    expect(text).toBe('main\n');
+  });
+
+  it('classifies a wrong password as auth-failed without leaking it', async () => {
+    const git = cache({ allowHttp: true });
+    const err = await expectRenderError(
+      git.lsRemote(server.repoUrl('app'), {
+        type: 'https',
+        username: 'berth',
+        password: 'wrong-password-xyz',
+      }),
+      'auth-failed',
+    );
+    expect(err.message).not.toContain('wrong-password-xyz');
+  });
+
+  it('classifies no credentials as auth-failed', async () => {
+    await expectRenderError(cache({ allowHttp: true }).lsRemote(server.repoUrl('app')), 'auth-failed');
+  });
+
+  it('classifies a missing repository as not-found', async () => {
+    const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
+    await expectRenderError(git.lsRemote(server.repoUrl('missing')), 'not-found');
+  });
+
+  it('classifies a closed port as unreachable', async () => {
+    const port = await closedPort();
+    const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
+    const err = await expectRenderError(git.lsRemote(`http://127.0.0.1:${port}/app.git`), 'unreachable');
+    expect(err.retryable).toBe(true);
+  });
+
+  it('classifies a missing file:// repository as not-found', async () => {
+    await expectRenderError(cache().lsRemote(`file://${join(root, 'nope.git')}`), 'not-found');
+  });
+});

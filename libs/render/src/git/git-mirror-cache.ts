@@ -1,0 +1,374 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type { Stats } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import lockfile from 'proper-lockfile';
+import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
+import * as tar from 'tar';
+import { RenderError } from '../render.error';
+import { isInside } from '../safety/path-guard';
+import type { CredentialsProvider, GitCredentials } from './git-credentials';
+import { classifyGitError } from './git-error.classifier';
+import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
+import {
+  parseLsRemote,
+  resolveRevisionFromRefs,
+  type RemoteRefs,
+  type ResolvedRevision,
+} from './revision-resolver';
+
+export interface GitMirrorCacheOptions extends RepoUrlPolicy {
+  /** Where the bare mirrors live, one directory per repo URL. */
+  cacheDir: string;
+  credentials?: CredentialsProvider;
+  /** Kill a git network command that is silent for this long. Default 60 s. */
+  networkTimeoutMs?: number;
+  /** Refuse repositories whose tree at a commit is larger than this (bytes of `git archive`). Default 512 MiB. */
+  maxTreeBytes?: number;
+  /** Directory for extracted trees. Default the OS temp dir. */
+  workDir?: string;
+}
+
+/** Argo CD's `GetCommitMetadata` shape. */
+export interface CommitMetadata {
+  author: string;
+  /** ISO 8601 author date. */
+  date: string;
+  message: string;
+  tags: string[];
+}
+
+const ASKPASS_SCRIPT = `#!/bin/sh
+case "$1" in
+  Username*) printf '%s\\n' "$BERTH_GIT_USERNAME" ;;
+  *) printf '%s\\n' "$BERTH_GIT_PASSWORD" ;;
+esac
+`;
+
+/** Per-command git environment carrying credentials, and its cleanup. */
+interface GitAuth {
+  env: Record<string, string>;
+  options: Partial<SimpleGitOptions>;
+  secrets: string[];
+  dispose(): Promise<void>;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Bare mirrors of Git repositories, shared by every render on the host.
+ *
+ * - One mirror per repo URL (`<cacheDir>/<host>-<sha256 prefix>`), fetched with explicit
+ *   refspecs for branches and tags (a bare clone has none; `--mirror` would also drag in
+ *   `refs/pull/*`). The URL is passed on each fetch, never stored with credentials.
+ * - Fetches are single-flight: one promise per mirror in this process, and a proper-lockfile
+ *   lock on the mirror directory across processes, so N jobs on one host fetch once.
+ * - Trees are read with `git archive <sha> | tar -x` into a fresh temp dir per render: no
+ *   shared mutable checkout, so concurrent renders of different commits cannot interfere.
+ */
+export class GitMirrorCache {
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly networkTimeoutMs: number;
+  private readonly maxTreeBytes: number;
+
+  constructor(private readonly options: GitMirrorCacheOptions) {
+    this.networkTimeoutMs = options.networkTimeoutMs ?? 60_000;
+    this.maxTreeBytes = options.maxTreeBytes ?? 512 * 1024 * 1024;
+  }
+
+  /** The mirror directory for a repo URL (exists after the first fetch). */
+  mirrorDir(repoUrl: string): string {
+    const { host } = parseRepoUrl(repoUrl, this.options);
+    const digest = createHash('sha256').update(repoUrl.trim()).digest('hex').slice(0, 20);
+    const safeHost = host.replace(/[^A-Za-z0-9.-]/g, '_') || 'local';
+    return join(this.options.cacheDir, `${safeHost}-${digest}`);
+  }
+
+  /**
+   * Lists the remote's refs: the connection check for a repository (wrong credentials ->
+   * `auth-failed`, no such repo -> `not-found`, no answer -> `unreachable`).
+   */
+  async lsRemote(repoUrl: string, credentials?: GitCredentials): Promise<RemoteRefs> {
+    const { url } = parseRepoUrl(repoUrl, this.options);
+    await mkdir(this.options.cacheDir, { recursive: true });
+    const auth = await this.auth(repoUrl, credentials);
+    try {
+      const git = this.git(this.options.cacheDir, auth);
+      const output = await git.raw(['ls-remote', '--symref', '--', url]);
+      return parseLsRemote(output);
+    } catch (err) {
+      throw classifyGitError(errorText(err), repoUrl, auth.secrets, err);
+    } finally {
+      await auth.dispose();
+    }
+  }
+
+  /** Resolves `targetRevision` to a commit, as Argo CD does (see `resolveRevisionFromRefs`). */
+  async resolveRevision(repoUrl: string, targetRevision?: string): Promise<ResolvedRevision> {
+    const lookup = resolveRevisionFromRefs(await this.lsRemote(repoUrl), targetRevision);
+    if (!('shortSha' in lookup)) return lookup;
+    await this.fetch(repoUrl);
+    const sha = await this.expandSha(repoUrl, lookup.shortSha);
+    if (!sha) {
+      throw new RenderError(
+        'revision-not-found',
+        `targetRevision "${lookup.shortSha}" is not a branch, tag or commit of ${redactUrl(repoUrl)}`,
+        'spec.source.targetRevision',
+      );
+    }
+    return { sha, ref: sha };
+  }
+
+  /** Fetches branches and tags into the mirror; concurrent callers share one fetch. */
+  fetch(repoUrl: string): Promise<void> {
+    const dir = this.mirrorDir(repoUrl);
+    let pending = this.inflight.get(dir);
+    if (!pending) {
+      pending = this.fetchLocked(repoUrl, dir).finally(() => this.inflight.delete(dir));
+      this.inflight.set(dir, pending);
+    }
+    return pending;
+  }
+
+  /** Makes sure the mirror has the commit, fetching once if it does not. */
+  async ensureCommit(repoUrl: string, sha: string): Promise<string> {
+    const present = existsSync(this.mirrorDir(repoUrl)) ? await this.expandSha(repoUrl, sha) : undefined;
+    if (present) return present;
+    await this.fetch(repoUrl);
+    const fetched = await this.expandSha(repoUrl, sha);
+    if (!fetched) {
+      throw new RenderError(
+        'revision-not-found',
+        `commit ${sha} is not in ${redactUrl(repoUrl)} (was it force-pushed away?)`,
+        'spec.source.targetRevision',
+      );
+    }
+    return fetched;
+  }
+
+  /**
+   * Extracts the tree at `sha` into a fresh temp dir, runs `fn` on it and removes it.
+   * Refuses trees larger than `maxTreeBytes` (`repo-too-large`).
+   */
+  async withTree<T>(repoUrl: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
+    const commit = await this.ensureCommit(repoUrl, sha);
+    const dir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-tree-'));
+    try {
+      await this.extract(repoUrl, commit, dir);
+      return await fn(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Author, date, message and tags of a commit (Argo CD's `RevisionMetadata`). */
+  async commitMetadata(repoUrl: string, sha: string): Promise<CommitMetadata> {
+    const commit = await this.ensureCommit(repoUrl, sha);
+    const git = this.git(this.mirrorDir(repoUrl));
+    const raw = await git.raw(['log', '-1', '--format=%an <%ae>%x00%aI%x00%B', commit, '--']);
+    const [author = '', date = '', message = ''] = raw.split('\0');
+    const tags = (await git.raw(['tag', '--points-at', commit])).split('\n').filter(Boolean);
+    return { author, date, message: message.trim(), tags };
+  }
+
+  private async fetchLocked(repoUrl: string, dir: string): Promise<void> {
+    const { url } = parseRepoUrl(repoUrl, this.options);
+    await mkdir(dir, { recursive: true });
+    const release = await lockfile.lock(dir, {
+      stale: 30_000,
+      update: 10_000,
+      retries: { retries: 600, minTimeout: 50, maxTimeout: 500 },
+      realpath: false,
+    });
+    const auth = await this.auth(repoUrl);
+    try {
+      const git = this.git(dir, auth);
+      if (!existsSync(join(dir, 'HEAD'))) await git.raw(['init', '--bare', '--quiet']);
+      await git.raw([
+        'fetch',
+        '--prune',
+        '--force',
+        '--quiet',
+        '--no-write-fetch-head',
+        '--',
+        url,
+        '+refs/heads/*:refs/heads/*',
+        '+refs/tags/*:refs/tags/*',
+      ]);
+    } catch (err) {
+      throw classifyGitError(errorText(err), repoUrl, auth.secrets, err);
+    } finally {
+      await auth.dispose();
+      await release();
+    }
+  }
+
+  private async expandSha(repoUrl: string, sha: string): Promise<string | undefined> {
+    try {
+      const out = await this.git(this.mirrorDir(repoUrl)).raw([
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        `${sha}^{commit}`,
+      ]);
+      return out.trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async extract(repoUrl: string, sha: string, dir: string): Promise<void> {
+    const archive = spawn('git', ['archive', '--format=tar', sha], {
+      cwd: this.mirrorDir(repoUrl),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    archive.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    let bytes = 0;
+    const limit = this.maxTreeBytes;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        if (bytes > limit) {
+          archive.kill('SIGKILL');
+          callback(
+            new RenderError(
+              'repo-too-large',
+              `${redactUrl(repoUrl)} at ${sha} is larger than ${limit} bytes; move large files out of the repository or raise the limit`,
+              'spec.source.repoURL',
+            ),
+          );
+          return;
+        }
+        callback(null, chunk);
+      },
+    });
+    const exited = new Promise<number | null>((resolve) => archive.on('close', resolve));
+    // node-tar would rewrite an absolute link target into a relative one, hiding it: note
+    // links that leave the tree here and refuse the tree (Argo CD: CheckOutOfBoundsSymlinks).
+    const escaping: string[] = [];
+    const filter = (path: string, entry: tar.ReadEntry | Stats): boolean => {
+      if (!('type' in entry) || entry.type !== 'SymbolicLink') return true;
+      const link = entry.linkpath ?? '';
+      if (isAbsolute(link) || !isInside(dir, resolve(dir, dirname(path), link)))
+        escaping.push(`${path} -> ${link}`);
+      return true;
+    };
+    try {
+      await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter }));
+    } catch (err) {
+      if (err instanceof RenderError) throw err;
+      throw new RenderError(
+        'git-failed',
+        `cannot extract ${sha} of ${redactUrl(repoUrl)}: ${stderr || String(err)}`,
+      );
+    }
+    const code = await exited;
+    if (code !== 0)
+      throw new RenderError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
+    if (escaping.length > 0) {
+      throw new RenderError(
+        'symlink-escape',
+        `symlink "${escaping[0]}" points outside the repository; replace it with a file or a link inside the repository`,
+        'spec.source.path',
+      );
+    }
+  }
+
+  private git(baseDir: string, auth?: GitAuth): SimpleGit {
+    const git = simpleGit({
+      baseDir,
+      timeout: { block: this.networkTimeoutMs },
+      ...auth?.options,
+      allowEnvironment: ['GIT_TERMINAL_PROMPT', ...(auth?.options.allowEnvironment ?? [])],
+    });
+    return git.env({ ...inheritedEnv(), GIT_TERMINAL_PROMPT: '0', ...auth?.env });
+  }
+
+  private async auth(repoUrl: string, explicit?: GitCredentials): Promise<GitAuth> {
+    const credentials = explicit ?? this.options.credentials?.(repoUrl);
+    if (!credentials) return { env: {}, options: {}, secrets: [], dispose: async () => {} };
+    if (credentials.type === 'https') {
+      // GIT_ASKPASS keeps the secret out of argv (visible in `ps`) and off disk: the helper
+      // script only echoes environment variables of this one git process.
+      const script = join(this.options.cacheDir, '.berth-askpass.sh');
+      if (!existsSync(script)) {
+        await writeFile(script, ASKPASS_SCRIPT, { mode: 0o700 });
+        await chmod(script, 0o700);
+      }
+      return {
+        env: {
+          GIT_ASKPASS: script,
+          BERTH_GIT_USERNAME: credentials.username,
+          BERTH_GIT_PASSWORD: credentials.password,
+        },
+        // simple-git blocks GIT_ASKPASS because a hostile value runs a program; ours is our script.
+        options: { allowEnvironment: ['GIT_ASKPASS'], unsafe: { allowUnsafeAskPass: true } },
+        secrets: [credentials.password],
+        dispose: async () => {},
+      };
+    }
+    const keyDir = await mkdtemp(join(tmpdir(), 'berth-ssh-'));
+    const keyFile = join(keyDir, 'id');
+    const knownHosts = join(keyDir, 'known_hosts');
+    await writeFile(
+      keyFile,
+      credentials.privateKey.endsWith('\n') ? credentials.privateKey : `${credentials.privateKey}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    await writeFile(knownHosts, credentials.knownHosts ?? '', { mode: 0o600 });
+    const hostKeyOptions = credentials.insecureIgnoreHostKey
+      ? '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'
+      : `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${shellQuote(knownHosts)}`;
+    return {
+      env: {
+        GIT_SSH_COMMAND: `ssh -i ${shellQuote(keyFile)} -o IdentitiesOnly=yes -o BatchMode=yes ${hostKeyOptions}`,
+      },
+      // simple-git blocks GIT_SSH_COMMAND because it is a shell command line; ours is built
+      // here from quoted temp paths, never from user input.
+      options: { allowEnvironment: ['GIT_SSH_COMMAND'], unsafe: { allowUnsafeSshCommand: true } },
+      secrets: [credentials.privateKey],
+      dispose: () => rm(keyDir, { recursive: true, force: true }),
+    };
+  }
+}
+
+/**
+ * Git runs with a small allowlist of the worker's environment: ambient GIT_* variables, an
+ * EDITOR or a PAGER must not change what a render fetches (and simple-git rejects them).
+ */
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
+
+function inheritedEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of INHERITED_ENV) {
+    const value = process.env[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import type { GitMirrorCache } from './git/git-mirror-cache';
+import type { ResolvedRevision } from './git/revision-resolver';
+import type { ManifestCache } from './manifest/manifest-cache.port';
+import type { RenderedManifests } from './manifest/rendered-manifests.types';
+import { RenderError } from './render.error';
+import { assertNoEscapingSymlinks, resolveAppDir } from './safety/path-guard';
+import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
+import { renderDirectory } from './sources/directory.renderer';
+import { renderHelm } from './sources/helm.renderer';
+import { renderKustomize } from './sources/kustomize.renderer';
+import { detectSourceType } from './sources/source-type.detector';
+import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
+
+export type { RenderedManifests } from './manifest/rendered-manifests.types';
+
+export interface RenderRequest {
+  /** The Application's name: the default helm release name. */
+  appName: string;
+  /** `spec.destination.namespace`, passed to helm as `--namespace`. */
+  namespace?: string;
+  /** `spec.source`; or use `sources` for a multi-source Application. */
+  source?: ApplicationSource;
+  /** `spec.sources`: `ref` sources lend their files to `$ref/...` value files of the others. */
+  sources?: ApplicationSource[];
+  /** Target cluster version for helm `--kube-version` (e.g. `1.34.0`). */
+  kubeVersion?: string;
+  /** Target cluster API versions for helm `--api-versions` (`Capabilities.APIVersions`). */
+  apiVersions?: string[];
+  /** Skip the manifest cache (Argo CD's hard refresh). The result is still stored. */
+  hardRefresh?: boolean;
+}
+
+export interface ManifestRendererOptions {
+  git: GitMirrorCache;
+  cache?: ManifestCache;
+  /** Default 24 h, like Argo CD's repo-server manifest cache. */
+  cacheTtlSeconds?: number;
+  /** Default: `findTools()`. */
+  tools?: ToolPaths;
+  /** Per tool run; the process is killed after it. Default 90 s (Argo CD's exec timeout). */
+  renderTimeoutMs?: number;
+  /** Per source: tool output / directory bytes. Default 64 MiB. */
+  maxOutputBytes?: number;
+}
+
+export interface RenderCounters {
+  cacheHits: number;
+  cacheMisses: number;
+  renders: number;
+  failures: number;
+}
+
+/** A source that only provides files to others (`ref` set, nothing to render itself). */
+function isRefOnly(source: ApplicationSource): boolean {
+  return Boolean(source.ref) && !source.path && !source.chart;
+}
+
+/**
+ * Turns an Application's source(s) into the Kubernetes objects to deploy, as Argo CD's
+ * repo-server does: resolve the revision, read the tree at that commit, detect the type,
+ * run the tool, parse. Results are cached by (repo, commit, path, options, tool versions).
+ */
+export class ManifestRenderer {
+  readonly counters: RenderCounters = { cacheHits: 0, cacheMisses: 0, renders: 0, failures: 0 };
+  private readonly tools: ToolPaths;
+  private readonly timeoutMs: number;
+  private readonly maxOutputBytes: number;
+
+  constructor(private readonly options: ManifestRendererOptions) {
+    this.tools = options.tools ?? findTools();
+    this.timeoutMs = options.renderTimeoutMs ?? 90_000;
+    this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024 * 1024;
+  }
+
+  async render(request: RenderRequest): Promise<RenderedManifests> {
+    const sources = request.sources ?? (request.source ? [request.source] : []);
+    if (sources.length === 0 || sources.every(isRefOnly)) {
+      throw new RenderError(
+        'unsupported-source',
+        'the Application has no source to render; set spec.source or spec.sources',
+        'spec.source',
+      );
+    }
+    for (const [i, source] of sources.entries()) {
+      if (source.chart) {
+        throw new RenderError(
+          'unsupported-source',
+          `spec.sources[${i}].chart "${source.chart}" is a Helm repository chart; Berth renders charts from Git (set path)`,
+          'spec.source.chart',
+        );
+      }
+    }
+    const revisions = await Promise.all(
+      sources.map((source) => this.options.git.resolveRevision(source.repoURL, source.targetRevision)),
+    );
+    const tools = await toolVersions(this.tools);
+    const key = this.cacheKey(request, sources, revisions, tools);
+    if (this.options.cache && !request.hardRefresh) {
+      const cached = await this.options.cache.get(key);
+      if (cached) {
+        this.counters.cacheHits++;
+        return { ...cached, cacheHit: true };
+      }
+    }
+    this.counters.cacheMisses++;
+    this.counters.renders++;
+    let result: RenderedManifests;
+    try {
+      result = await this.renderUncached(request, sources, revisions, tools);
+    } catch (err) {
+      this.counters.failures++;
+      throw err;
+    }
+    await this.options.cache?.set(key, result, this.options.cacheTtlSeconds ?? 24 * 3600);
+    return result;
+  }
+
+  private cacheKey(
+    request: RenderRequest,
+    sources: ApplicationSource[],
+    revisions: ResolvedRevision[],
+    tools: ToolVersions,
+  ): string {
+    const material = JSON.stringify({
+      v: 1,
+      app: request.appName,
+      namespace: request.namespace ?? '',
+      kubeVersion: request.kubeVersion ?? '',
+      apiVersions: request.apiVersions ?? [],
+      sources: sources.map((source, i) => ({ ...source, targetRevision: undefined, sha: revisions[i]?.sha })),
+      tools,
+    });
+    return createHash('sha256').update(material).digest('hex');
+  }
+
+  private async renderUncached(
+    request: RenderRequest,
+    sources: ApplicationSource[],
+    revisions: ResolvedRevision[],
+    tools: ToolVersions,
+  ): Promise<RenderedManifests> {
+    const refSources = sources.flatMap((source, i) =>
+      source.ref ? [{ source, sha: revisions[i]!.sha }] : [],
+    );
+    const objects: KubernetesObject[] = [];
+    const sourceTypes: SourceType[] = [];
+    // Ref trees stay extracted while the other sources render, then are removed in turn.
+    const withRefTrees = async (index: number, refTrees: Map<string, string>): Promise<void> => {
+      const ref = refSources[index];
+      if (ref) {
+        await this.options.git.withTree(ref.source.repoURL, ref.sha, async (tree) => {
+          await assertNoEscapingSymlinks(tree);
+          await withRefTrees(index + 1, new Map(refTrees).set(ref.source.ref!, tree));
+        });
+        return;
+      }
+      for (const [i, source] of sources.entries()) {
+        if (isRefOnly(source)) continue;
+        const sha = revisions[i]!.sha;
+        await this.options.git.withTree(source.repoURL, sha, async (tree) => {
+          const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees);
+          objects.push(...rendered);
+          sourceTypes.push(sourceType);
+        });
+      }
+    };
+    await withRefTrees(0, new Map());
+    const firstRendered = sources.findIndex((source) => !isRefOnly(source));
+    return {
+      objects,
+      revision: revisions[firstRendered]!.sha,
+      revisions: revisions.map((revision) => revision.sha),
+      sourceType: sourceTypes[0]!,
+      sourceTypes,
+      tools,
+      cacheHit: false,
+    };
+  }
+
+  /** Renders one source from an extracted tree. Exposed for tests and for local previews. */
+  async renderTree(
+    request: Pick<RenderRequest, 'appName' | 'namespace' | 'kubeVersion' | 'apiVersions'>,
+    source: ApplicationSource,
+    tree: string,
+    refTrees: ReadonlyMap<string, string> = new Map(),
+  ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
+    await assertNoEscapingSymlinks(tree);
+    const appDir = await resolveAppDir(tree, source.path);
+    const sourceType = detectSourceType(source, appDir);
+    const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
+    switch (sourceType) {
+      case 'Directory':
+        return {
+          sourceType,
+          objects: await renderDirectory(appDir, source.directory, { maxTotalBytes: this.maxOutputBytes }),
+        };
+      case 'Kustomize':
+        return {
+          sourceType,
+          objects: await renderKustomize(appDir, source.kustomize, {
+            kustomize: this.tools.kustomize,
+            ...limits,
+          }),
+        };
+      case 'Helm':
+        return {
+          sourceType,
+          objects: await renderHelm(appDir, source.helm, {
+            helm: this.tools.helm,
+            treeRoot: tree,
+            refTrees,
+            releaseName: request.appName,
+            namespace: request.namespace,
+            kubeVersion: request.kubeVersion,
+            apiVersions: request.apiVersions,
+            ...limits,
+          }),
+        };
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { parseToolOutput } from '../manifest/manifest-parser';
+import { RenderError } from '../render.error';
+import { resolveInside } from '../safety/path-guard';
+import type { ApplicationSourceHelm, KubernetesObject } from '../source.types';
+import { runTool } from '../tools/run-tool';
+
+export interface HelmRenderContext {
+  helm: string | undefined;
+  /** Root of the repository tree the chart is in: value files may not leave it. */
+  treeRoot: string;
+  /** Trees of `ref` sources by name (`values` for `$values/...`), for multi-source apps. */
+  refTrees: ReadonlyMap<string, string>;
+  /** Default release name (Argo CD: the Application's name). */
+  releaseName: string;
+  namespace?: string;
+  kubeVersion?: string;
+  apiVersions?: readonly string[];
+  timeoutMs: number;
+  maxOutputBytes: number;
+}
+
+const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Resolves one `valueFiles` entry: relative to the chart directory, or `$ref/path` relative
+ * to a `ref` source's tree. It must stay inside its repository (no absolute paths, `..`
+ * escapes or symlinks out: CVE-2022-24348) and remote URLs are refused. Returns undefined
+ * for a missing file when `ignoreMissingValueFiles` is set.
+ */
+export async function resolveValueFile(
+  entry: string,
+  index: number,
+  chartDir: string,
+  context: Pick<HelmRenderContext, 'treeRoot' | 'refTrees'>,
+  ignoreMissing: boolean,
+  fieldName = 'valueFiles',
+): Promise<string | undefined> {
+  const field = `spec.source.helm.${fieldName}[${index}]`;
+  if (REMOTE.test(entry)) {
+    throw new RenderError(
+      'value-file-refused',
+      `${field} "${entry}" is a remote URL; Berth reads value files only from Git: commit the file or use a ref source`,
+      field,
+    );
+  }
+  let root = context.treeRoot;
+  let from = chartDir;
+  let rel = entry;
+  if (entry.startsWith('$')) {
+    const slash = entry.indexOf('/');
+    const refName = entry.slice(1, slash < 0 ? undefined : slash);
+    const refTree = context.refTrees.get(refName);
+    if (!refTree) {
+      throw new RenderError(
+        'value-file-refused',
+        `${field} "${entry}" uses $${refName}, but no source in spec.sources has ref: ${refName}`,
+        field,
+      );
+    }
+    root = refTree;
+    from = refTree;
+    rel = slash < 0 ? '.' : entry.slice(slash + 1);
+  }
+  let path: string;
+  try {
+    path = await resolveInside(root, from, rel, field);
+  } catch (err) {
+    if (err instanceof RenderError)
+      throw new RenderError('value-file-refused', err.message, field, { cause: err });
+    throw err;
+  }
+  if (!existsSync(path)) {
+    if (ignoreMissing) return undefined;
+    throw new RenderError(
+      'value-file-missing',
+      `${field} "${entry}" does not exist at this revision; fix the path or set ignoreMissingValueFiles`,
+      field,
+    );
+  }
+  return path;
+}
+
+/**
+ * Renders a chart with `helm template`, with the arguments Argo CD passes: release name,
+ * namespace, value files, then inline values, then `--set`/`--set-string`/`--set-file`,
+ * `--include-crds` unless `skipCrds`, `--kube-version` and `--api-versions`. Charts in
+ * `charts/` are used as they are; dependencies are not downloaded (no `helm dependency build`).
+ */
+export async function renderHelm(
+  chartDir: string,
+  helm: ApplicationSourceHelm | undefined,
+  context: HelmRenderContext,
+): Promise<KubernetesObject[]> {
+  if (!context.helm) {
+    throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
+  }
+  const scratch = await mkdtemp(join(tmpdir(), 'berth-helm-'));
+  try {
+    const args = ['template', helm?.releaseName || context.releaseName, chartDir];
+    if (context.namespace) args.push('--namespace', context.namespace);
+    args.push(helm?.skipCrds ? '--skip-crds' : '--include-crds');
+    for (const [i, entry] of (helm?.valueFiles ?? []).entries()) {
+      const path = await resolveValueFile(
+        entry,
+        i,
+        chartDir,
+        context,
+        helm?.ignoreMissingValueFiles ?? false,
+      );
+      if (path) args.push('--values', path);
+    }
+    const inline = helm?.valuesObject ? stringify(helm.valuesObject) : helm?.values;
+    if (inline && inline.trim()) {
+      const path = join(scratch, 'inline-values.yaml');
+      await writeFile(path, inline);
+      args.push('--values', path);
+    }
+    for (const parameter of helm?.parameters ?? []) {
+      args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+    }
+    for (const [i, parameter] of (helm?.fileParameters ?? []).entries()) {
+      const path = await resolveValueFile(parameter.path, i, chartDir, context, false, 'fileParameters');
+      args.push('--set-file', `${parameter.name}=${path}`);
+    }
+    if (context.kubeVersion) args.push('--kube-version', context.kubeVersion);
+    for (const apiVersion of context.apiVersions ?? []) args.push('--api-versions', apiVersion);
+    const { stdout } = await runTool(context.helm, args, {
+      cwd: chartDir,
+      // Helm's caches and config go to a throwaway home: no state shared between renders,
+      // and no repository credentials from the worker's own ~/.config/helm.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: scratch,
+        HELM_CACHE_HOME: join(scratch, 'cache'),
+        HELM_CONFIG_HOME: join(scratch, 'config'),
+        HELM_DATA_HOME: join(scratch, 'data'),
+      },
+      timeoutMs: context.timeoutMs,
+      maxOutputBytes: context.maxOutputBytes,
+      label: 'helm template',
+    });
+    return parseToolOutput(stdout, 'helm template');
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

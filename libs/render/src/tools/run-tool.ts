@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { RenderError } from '../render.error';
+
+export interface RunToolOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the process (SIGKILL) after this long and fail with `render-timeout`. */
+  timeoutMs: number;
+  /** Kill the process once stdout exceeds this and fail with `output-too-large`. */
+  maxOutputBytes: number;
+  /** Shown in errors: what the user asked for, e.g. `helm template` or `kubectl kustomize`. */
+  label: string;
+}
+
+export interface RunToolResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** stderr is only for the error message: keep its tail bounded however chatty the tool is. */
+const MAX_STDERR_BYTES = 64 * 1024;
+
+/**
+ * Runs a render tool with a hard time and output limit. A non-zero exit becomes a
+ * `tool-failed` RenderError whose message is the tool's own stderr: kustomize and helm
+ * explain the problem better than we could.
+ */
+export function runTool(
+  command: string,
+  args: readonly string[],
+  options: RunToolOptions,
+): Promise<RunToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = Buffer.alloc(0);
+    let failure: RenderError | undefined;
+
+    const kill = (err: RenderError) => {
+      failure ??= err;
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(
+      () =>
+        kill(
+          new RenderError(
+            'render-timeout',
+            `${options.label} did not finish within ${options.timeoutMs} ms and was stopped; ` +
+              'simplify the source or raise the render timeout',
+          ),
+        ),
+      options.timeoutMs,
+    );
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > options.maxOutputBytes) {
+        kill(
+          new RenderError(
+            'output-too-large',
+            `${options.label} produced more than ${options.maxOutputBytes} bytes of manifests and was stopped; ` +
+              'split the application or raise the output limit',
+          ),
+        );
+        return;
+      }
+      stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = Buffer.concat([stderr, chunk]);
+      if (stderr.length > MAX_STDERR_BYTES) stderr = stderr.subarray(stderr.length - MAX_STDERR_BYTES);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const code = err.code === 'ENOENT' ? 'tool-not-found' : 'tool-failed';
+      reject(
+        new RenderError(code, `${options.label}: cannot run ${command}: ${err.message}`, undefined, {
+          cause: err,
+        }),
+      );
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      if (failure) return reject(failure);
+      const errText = stderr.toString('utf8').trim();
+      if (exitCode !== 0) {
+        // kustomize prints deprecation warnings first; the reason is in the other lines.
+        const lines = errText.split('\n');
+        const errors = lines.filter((line) => !line.startsWith('# Warning:'));
+        const reason =
+          (errors.length > 0 ? errors : lines).join('\n').trim() ||
+          `exited with ${signal ?? `code ${exitCode}`}`;
+        return reject(new RenderError('tool-failed', `${options.label} failed: ${reason}`));
+      }
+      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: errText });
+    });
+  });
+}
