@@ -7,3 +7,7 @@ export * from './decider/application.decider';
 export * from './projections/application-view.projection';
 export * from './application';
 export * from './project';
+export * from './events/reconcile.events';
+export * from './diff';
+export * from './health';
+export * from './sync';

@@ -13,3 +13,5 @@ export * from './queues/job-queues';
 export * from './queues/app-lock';
 export * from './queues/app-job-worker';
 export * from './yaml';
+export * from './jq';
+export * from './lua';

@@ -42,6 +42,14 @@ export function evolveApplication(state: ApplicationState, event: ApplicationEve
       return { ...state, refreshRequests: state.refreshRequests + 1 };
     case 'SyncRequested':
       return { ...state, pendingOperation: { operationId: event.data.operationId } };
+    case 'SyncOperationSucceeded':
+    case 'SyncOperationTerminated':
+      return { ...state, pendingOperation: null };
+    case 'SyncOperationFailed':
+      // A failure with a retry scheduled keeps the operation open: the retry is the same operation.
+      return event.data.retryInMs === undefined ? { ...state, pendingOperation: null } : state;
+    default:
+      return state;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DomainEvent } from './event-envelope';
+import type { ReconcileEvent } from './reconcile.events';
 
 /**
  * The Application event catalog. Every state change of an application is one of these facts,
@@ -63,13 +64,27 @@ export type SyncRequested = DomainEvent<
     /** Selective sync: only these resources. Absent = all. */
     resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
     syncOptions?: string[];
-    /** `manual`, `automated`, `rollback`, `self-heal`, `retry`. */
     initiatedBy: { username?: string; automated: boolean };
+    /** Why Berth started it: `manual`, `auto-sync`, `self-heal`, `rollback`, `auto-rollback`, `retry`. */
+    trigger?: string;
+    /** For rollbacks: the history entry being re-deployed. */
+    rollbackOf?: number;
   }
 >;
 
+export type TerminateRequested = DomainEvent<
+  'TerminateRequested',
+  { application: string; operationId: string }
+>;
+
 export type ApplicationEvent =
-  ApplicationCreated | ApplicationSpecChanged | ApplicationDeleted | RefreshRequested | SyncRequested;
+  | ApplicationCreated
+  | ApplicationSpecChanged
+  | ApplicationDeleted
+  | RefreshRequested
+  | SyncRequested
+  | TerminateRequested
+  | ReconcileEvent;
 
 export type ApplicationEventType = ApplicationEvent['type'];
 
@@ -80,6 +95,17 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   ApplicationDeleted: 1,
   RefreshRequested: 1,
   SyncRequested: 1,
+  TerminateRequested: 1,
+  RevisionResolved: 1,
+  SyncStatusChanged: 1,
+  HealthStatusChanged: 1,
+  ConditionRaised: 1,
+  ConditionCleared: 1,
+  SyncOperationStarted: 1,
+  ResourceSynced: 1,
+  SyncOperationSucceeded: 1,
+  SyncOperationFailed: 1,
+  SyncOperationTerminated: 1,
 };
 
 export function applicationEvent<E extends ApplicationEvent>(type: E['type'], data: E['data']): E {

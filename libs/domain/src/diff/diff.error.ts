@@ -1,0 +1,13 @@
+export type DiffErrorCode = 'InvalidJsonPointer' | 'JqPathsNotResolved' | 'InvalidObject';
+
+/** A diff that cannot be computed as asked; the message names the rule or object and how to fix it. */
+export class DiffError extends Error {
+  override readonly name = 'DiffError';
+
+  constructor(
+    readonly code: DiffErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './kube-object';
+export * from './diff.error';
+export { parseJsonPointer, toJsonPointer, type FieldPath, type PathSegment } from './field-path';
+export * from './quantity';
+export * from './ignore-differences';
+export * from './normalize';
+export * from './mask-secrets';
+export * from './diff-resource';
+export * from './respect-ignore-differences';
+export * from './compare-app';

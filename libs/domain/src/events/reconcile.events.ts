@@ -1,0 +1,148 @@
+import type { HealthStatusCode } from '../health/health-status';
+import type { DomainEvent } from './event-envelope';
+
+/**
+ * Facts the reconcile loop records (issue: reconcile and sync). A refresh that finds nothing new
+ * appends none of these; each is a transition. Statuses use Argo CD's words.
+ */
+
+/** An application's sync status: a resource is Synced or OutOfSync; the app is Unknown when it cannot compare. */
+export type AppSyncStatusCode = 'Synced' | 'OutOfSync' | 'Unknown';
+export type OperationPhase = 'Running' | 'Succeeded' | 'Failed' | 'Error' | 'Terminating';
+
+export interface ResourceIdentity {
+  group: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface CommitInfo {
+  author?: string;
+  date?: string;
+  message?: string;
+}
+
+/** The target revision now resolves to another commit (a push, a moved tag, a spec change). */
+export type RevisionResolved = DomainEvent<
+  'RevisionResolved',
+  {
+    application: string;
+    revision: string;
+    previousRevision: string | null;
+    targetRevision: string;
+    commit?: CommitInfo;
+  }
+>;
+
+export type SyncStatusChanged = DomainEvent<
+  'SyncStatusChanged',
+  {
+    application: string;
+    from: AppSyncStatusCode;
+    to: AppSyncStatusCode;
+    revision: string | null;
+    /** Resources that are not Synced, so the audit log says what drifted. */
+    outOfSync: Array<ResourceIdentity & { status: AppSyncStatusCode; requiresPruning?: boolean }>;
+    reason?: string;
+  }
+>;
+
+export type HealthStatusChanged = DomainEvent<
+  'HealthStatusChanged',
+  {
+    application: string;
+    from: HealthStatusCode;
+    to: HealthStatusCode;
+    message?: string;
+    /** Resources that are not Healthy, with their messages. */
+    unhealthy: Array<ResourceIdentity & { status: HealthStatusCode; message?: string }>;
+  }
+>;
+
+/** An app condition appeared (Argo CD's ComparisonError, SyncError, InvalidSpecError ...). */
+export type ConditionRaised = DomainEvent<
+  'ConditionRaised',
+  { application: string; conditionType: string; message: string }
+>;
+
+export type ConditionCleared = DomainEvent<
+  'ConditionCleared',
+  { application: string; conditionType: string }
+>;
+
+export type SyncOperationStarted = DomainEvent<
+  'SyncOperationStarted',
+  {
+    application: string;
+    operationId: string;
+    revision: string;
+    /** Stable hash of the plan: a resumed operation checks it runs the same plan. */
+    planId: string;
+    attempt: number;
+    dryRun: boolean;
+    taskCount: number;
+  }
+>;
+
+export type ResourceSynced = DomainEvent<
+  'ResourceSynced',
+  {
+    application: string;
+    operationId: string;
+    /** Task id within the plan: with operationId, the idempotency key of this step. */
+    taskId: string;
+    resource: ResourceIdentity;
+    phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
+    wave: number;
+    /** created | configured | unchanged | pruned | replaced | skipped | hook-succeeded | hook-failed */
+    result: string;
+    message?: string;
+  }
+>;
+
+export type SyncOperationSucceeded = DomainEvent<
+  'SyncOperationSucceeded',
+  {
+    application: string;
+    operationId: string;
+    revision: string;
+    message: string;
+    startedAt: string;
+    finishedAt: string;
+  }
+>;
+
+export type SyncOperationFailed = DomainEvent<
+  'SyncOperationFailed',
+  {
+    application: string;
+    operationId: string;
+    revision: string | null;
+    message: string;
+    /** Error = the operation could not run; Failed = it ran and something failed. */
+    phase: 'Failed' | 'Error';
+    startedAt: string;
+    finishedAt: string;
+    /** When set, a retry is scheduled (syncPolicy.retry). */
+    retryInMs?: number;
+    attempt: number;
+  }
+>;
+
+export type SyncOperationTerminated = DomainEvent<
+  'SyncOperationTerminated',
+  { application: string; operationId: string; message: string; finishedAt: string }
+>;
+
+export type ReconcileEvent =
+  | RevisionResolved
+  | SyncStatusChanged
+  | HealthStatusChanged
+  | ConditionRaised
+  | ConditionCleared
+  | SyncOperationStarted
+  | ResourceSynced
+  | SyncOperationSucceeded
+  | SyncOperationFailed
+  | SyncOperationTerminated;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import type { KubeObject } from '../diff/kube-object';
+import { hookDeletePolicies, hookTypes, isHook, isSkipped } from './hook';
+import { effectiveSyncOptions } from './sync-options';
+import { syncWave } from './sync-wave';
+
+const withAnnotations = (annotations: Record<string, string>): KubeObject => ({
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'j', annotations },
+});
+
+describe('hooks', () => {
+  it.each<[Record<string, string>, string[], boolean, boolean]>([
+    [{ 'argocd.argoproj.io/hook': 'PreSync' }, ['PreSync'], true, false],
+    [{ 'argocd.argoproj.io/hook': 'PreSync, PostSync' }, ['PreSync', 'PostSync'], true, false],
+    [{ 'argocd.argoproj.io/hook': 'Skip' }, ['Skip'], false, true],
+    [{ 'argocd.argoproj.io/hook': 'Bogus' }, [], false, false],
+    [{ 'helm.sh/hook': 'pre-install,pre-upgrade' }, ['PreSync'], true, false],
+    [{ 'helm.sh/hook': 'post-install' }, ['PostSync'], true, false],
+    [{ 'helm.sh/hook': 'crd-install' }, [], false, false],
+    [{ 'argocd.argoproj.io/hook': 'Sync', 'helm.sh/hook': 'pre-install' }, ['Sync'], true, false],
+  ])('%j -> %j', (annotations, types, hook, skipped) => {
+    const obj = withAnnotations(annotations);
+    expect(hookTypes(obj)).toEqual(types);
+    expect(isHook(obj)).toBe(hook);
+    expect(isSkipped(obj)).toBe(skipped);
+  });
+
+  it.each<[Record<string, string>, string[]]>([
+    [{}, ['BeforeHookCreation']],
+    [
+      { 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded,HookFailed' },
+      ['HookSucceeded', 'HookFailed'],
+    ],
+    [{ 'helm.sh/hook-delete-policy': 'hook-succeeded' }, ['HookSucceeded']],
+  ])('delete policies of %j', (annotations, policies) => {
+    expect(hookDeletePolicies(withAnnotations(annotations))).toEqual(policies);
+  });
+
+  it.each<[Record<string, string>, number]>([
+    [{}, 0],
+    [{ 'argocd.argoproj.io/sync-wave': '-3' }, -3],
+    [{ 'argocd.argoproj.io/sync-wave': 'soon' }, 0],
+    [{ 'helm.sh/hook': 'pre-install', 'helm.sh/hook-weight': '7' }, 7],
+  ])('wave of %j is %d', (annotations, wave) => {
+    expect(syncWave(withAnnotations(annotations))).toBe(wave);
+  });
+});
+
+describe('effectiveSyncOptions', () => {
+  it('starts from defaults, applies app options, and lets the resource annotation win', () => {
+    expect(effectiveSyncOptions(undefined)).toMatchObject({
+      prune: 'true',
+      validate: true,
+      serverSideApply: false,
+    });
+    const app = ['ServerSideApply=true', 'Prune=false', 'CreateNamespace=true'];
+    const res = withAnnotations({
+      'argocd.argoproj.io/sync-options': 'Prune=true, ServerSideApply=false,PruneLast=true',
+    });
+    expect(effectiveSyncOptions(app)).toMatchObject({
+      serverSideApply: true,
+      prune: 'false',
+      createNamespace: true,
+    });
+    expect(effectiveSyncOptions(app, res)).toMatchObject({
+      serverSideApply: false,
+      prune: 'true',
+      pruneLast: true,
+      createNamespace: true,
+    });
+  });
+});

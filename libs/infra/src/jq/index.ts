@@ -1,0 +1,2 @@
+export * from './jq-path-evaluator';
+export * from './jq-path.error';

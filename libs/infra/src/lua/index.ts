@@ -1,0 +1,2 @@
+export * from './lua-health-check';
+export * from './lua-health.error';
