@@ -1,14 +1,28 @@
-import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Module } from '@nestjs/common';
-import { parseDuration } from '@berth/domain';
-
-@Module({})
-class AppModule {}
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@berth/infra';
+import { createSchedulerApp } from './create-scheduler-app';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule);
-  console.log(parseDuration('5s'));
-  await app.close();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { app, ctx } = await createSchedulerApp(config);
+  await app.listen(config.schedulerPort, '0.0.0.0');
+  new Logger('scheduler').log(`Berth scheduler listening on :${config.schedulerPort}`);
+  const stop = async () => {
+    await app.close();
+    await ctx.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
+
 void main();

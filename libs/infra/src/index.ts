@@ -15,3 +15,5 @@ export * from './queues/app-job-worker';
 export * from './yaml';
 export * from './jq';
 export * from './lua';
+export * from './observability/metrics';
+export * from './observability/observability.module';

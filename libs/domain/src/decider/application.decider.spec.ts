@@ -153,6 +153,88 @@ const cases: Array<{
     },
     then: 'OperationInProgress',
   },
+  {
+    name: 'a rollback re-deploys the revision of that history entry',
+    given: [created],
+    when: {
+      type: 'RequestRollback',
+      operationId: 'op-9',
+      historyId: 1,
+      history: [
+        { id: 0, revision: 'aaa' },
+        { id: 1, revision: 'bbb' },
+      ],
+      prune: false,
+      dryRun: false,
+      initiatedBy: { username: 'alice', automated: false },
+    },
+    then: [
+      {
+        type: 'SyncRequested',
+        data: {
+          application: 'guestbook',
+          operationId: 'op-9',
+          revision: 'bbb',
+          trigger: 'rollback',
+          rollbackOf: 1,
+          prune: false,
+          dryRun: false,
+          initiatedBy: { username: 'alice', automated: false },
+        },
+      },
+    ],
+  },
+  {
+    name: 'a rollback is refused while auto-sync is on (it would sync straight back)',
+    given: [
+      {
+        ...created,
+        data: {
+          ...created.data,
+          manifest: {
+            ...manifest(),
+            spec: { ...manifest().spec, syncPolicy: { automated: { prune: true } } },
+          },
+        },
+      } as ApplicationEvent,
+    ],
+    when: {
+      type: 'RequestRollback',
+      operationId: 'op-9',
+      historyId: 0,
+      history: [{ id: 0, revision: 'aaa' }],
+      prune: false,
+      dryRun: false,
+      initiatedBy: { automated: false },
+    },
+    then: 'Invalid',
+  },
+  {
+    name: 'a rollback to an unknown history entry is NotFound',
+    given: [created],
+    when: {
+      type: 'RequestRollback',
+      operationId: 'op-9',
+      historyId: 7,
+      history: [],
+      prune: false,
+      dryRun: false,
+      initiatedBy: { automated: false },
+    },
+    then: 'NotFound',
+  },
+  {
+    name: 'terminate names the running operation',
+    given: [created, syncRequested],
+    when: { type: 'TerminateOperation' },
+    then: [{ type: 'TerminateRequested', data: { application: 'guestbook', operationId: 'op-1' } }],
+  },
+  {
+    name: 'terminate with nothing running is refused',
+    given: [created],
+    when: { type: 'TerminateOperation' },
+    then: 'Invalid',
+  },
 ];
 
 describe('decideApplication', () => {

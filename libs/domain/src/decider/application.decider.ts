@@ -8,6 +8,7 @@ import {
   type ApplicationSpecChanged,
   type RefreshRequested,
   type SyncRequested,
+  type TerminateRequested,
 } from '../events/application.events';
 import type { ApplicationState } from './application.state';
 
@@ -29,7 +30,19 @@ export type ApplicationCommand =
       resources?: SyncRequested['data']['resources'];
       syncOptions?: string[];
       initiatedBy: SyncRequested['data']['initiatedBy'];
-    };
+      trigger?: string;
+    }
+  | {
+      type: 'RequestRollback';
+      operationId: string;
+      /** The history entry to re-deploy. */
+      historyId: number;
+      history: ReadonlyArray<{ id: number; revision: string }>;
+      prune: boolean;
+      dryRun: boolean;
+      initiatedBy: SyncRequested['data']['initiatedBy'];
+    }
+  | { type: 'TerminateOperation' };
 
 /**
  * Command + current state -> new events, or a DomainError that says why not.
@@ -95,6 +108,55 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
       const { type: _type, ...data } = command;
       return [applicationEvent<SyncRequested>('SyncRequested', { application: state.name, ...data })];
     }
+    case 'RequestRollback': {
+      requireExists(state);
+      const automated = (state.manifest?.spec['syncPolicy'] as { automated?: unknown } | undefined)
+        ?.automated;
+      if (
+        automated !== undefined &&
+        automated !== null &&
+        (automated as { enabled?: boolean }).enabled !== false
+      ) {
+        // Argo CD refuses too: auto-sync would immediately sync back to the target revision.
+        throw new DomainError(
+          'Invalid',
+          `rollback of "${state.name}" is not allowed while auto-sync is enabled: it would sync straight back to the target revision; remove spec.syncPolicy.automated first`,
+        );
+      }
+      const entry = command.history.find((h) => h.id === command.historyId);
+      if (!entry) {
+        throw new DomainError(
+          'NotFound',
+          `application "${state.name}" has no history entry ${command.historyId}; list them with GET /api/v1/applications/${state.name}/history`,
+        );
+      }
+      return decideApplication(
+        {
+          type: 'RequestSync',
+          operationId: command.operationId,
+          revision: entry.revision,
+          prune: command.prune,
+          dryRun: command.dryRun,
+          initiatedBy: command.initiatedBy,
+          trigger: 'rollback',
+        },
+        state,
+      ).map((e) => ({ ...e, data: { ...e.data, rollbackOf: entry.id } }) as ApplicationEvent);
+    }
+    case 'TerminateOperation':
+      requireExists(state);
+      if (!state.pendingOperation) {
+        throw new DomainError(
+          'Invalid',
+          `application "${state.name}" has no operation in progress to terminate`,
+        );
+      }
+      return [
+        applicationEvent<TerminateRequested>('TerminateRequested', {
+          application: state.name,
+          operationId: state.pendingOperation.operationId,
+        }),
+      ];
   }
 }
 

@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import {
+  applicationStreamId,
+  decideApplication,
+  DomainError,
+  foldApplication,
+  historyOf,
+  validateApplication,
+  ValidationFailedError,
+  type ApplicationCommand,
+  type ApplicationEvent,
+  type ApplicationManifest,
+  type ApplicationView,
+  type EventMetadata,
+  type RecordedEvent,
+} from '@berth/domain';
+import {
+  parseApplicationDocument,
+  rowToApplicationView,
+  WrongExpectedVersionError,
+  formatYamlSyntaxIssue,
+} from '@berth/infra';
+import { Injectable } from '@nestjs/common';
+import { SchedulerContext } from '../scheduler.context';
+
+/** Who is asking and why: every write carries it into the event's metadata. */
+export interface RequestActor {
+  actor: string;
+  reason?: string;
+  correlationId: string;
+}
+
+/** The application API's use cases: parse and validate, decide, append, enqueue. */
+@Injectable()
+export class ApplicationsService {
+  constructor(private readonly ctx: SchedulerContext) {}
+
+  /** Parses a request body (YAML or JSON) into a validated Application manifest, or throws with every problem. */
+  parseManifest(body: string): { manifest: ApplicationManifest; warnings: string[] } {
+    const parsed = parseApplicationDocument(body);
+    if (!parsed.ok) {
+      throw new DomainError(
+        'Invalid',
+        `the request body is not valid YAML or JSON: ${parsed.errors.map(formatYamlSyntaxIssue).join('; ')}`,
+      );
+    }
+    if (parsed.documents.length !== 1) {
+      throw new DomainError(
+        'Invalid',
+        `the request body holds ${parsed.documents.length} documents; send exactly one Application per request`,
+      );
+    }
+    const result = validateApplication(parsed.documents[0]!.value);
+    const warnings = result.warnings.map((w) => `${w.path}: ${w.message}${w.fix ? `; ${w.fix}` : ''}`);
+    if (!result.ok) {
+      const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      throw new ValidationFailedError(
+        'Application',
+        typeof name === 'string' ? name : undefined,
+        result.errors,
+      );
+    }
+    return { manifest: result.application as unknown as ApplicationManifest, warnings };
+  }
+
+  async create(body: string, who: RequestActor, upsert: boolean) {
+    const { manifest, warnings } = this.parseManifest(body);
+    const name = manifest.metadata.name;
+    const events = await this.execute(name, { type: 'CreateApplication', manifest, upsert }, who);
+    if (events.length > 0)
+      await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'spec-changed' });
+    return { application: await this.get(name), warnings };
+  }
+
+  async update(name: string, body: string, who: RequestActor) {
+    const { manifest, warnings } = this.parseManifest(body);
+    if (manifest.metadata.name !== name) {
+      throw new DomainError(
+        'Invalid',
+        `metadata.name "${manifest.metadata.name}" does not match the URL's "${name}"; renaming is not supported: create a new application and delete the old one`,
+      );
+    }
+    const events = await this.execute(name, { type: 'UpdateApplication', manifest }, who);
+    if (events.length > 0)
+      await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'spec-changed' });
+    return { application: await this.get(name), warnings };
+  }
+
+  async delete(name: string, cascade: boolean, who: RequestActor): Promise<void> {
+    await this.execute(name, { type: 'DeleteApplication', cascade }, who);
+  }
+
+  async refresh(name: string, hard: boolean, who: RequestActor) {
+    await this.execute(name, { type: 'RequestRefresh', hard }, who);
+    await this.ctx.queues.requestRefresh({ application: name, hard, reason: 'user' });
+    return this.get(name);
+  }
+
+  async sync(name: string, options: SyncOptionsBody, who: RequestActor) {
+    const operationId = randomUUID();
+    await this.execute(
+      name,
+      {
+        type: 'RequestSync',
+        operationId,
+        revision: options.revision,
+        prune: options.prune ?? false,
+        dryRun: options.dryRun ?? false,
+        resources: options.resources,
+        syncOptions: options.syncOptions,
+        initiatedBy: { username: who.actor, automated: false },
+        trigger: 'manual',
+      },
+      who,
+    );
+    await this.ctx.queues.requestSync({ application: name, operationId });
+    return { operationId, application: await this.get(name) };
+  }
+
+  async rollback(name: string, body: { id?: unknown; prune?: boolean; dryRun?: boolean }, who: RequestActor) {
+    if (typeof body.id !== 'number' || !Number.isInteger(body.id)) {
+      throw new DomainError(
+        'Invalid',
+        'id: must be the integer id of a history entry; list them with GET .../history',
+      );
+    }
+    const view = await this.getView(name);
+    const operationId = randomUUID();
+    await this.execute(
+      name,
+      {
+        type: 'RequestRollback',
+        operationId,
+        historyId: body.id,
+        history: historyOf(view),
+        prune: body.prune ?? false,
+        dryRun: body.dryRun ?? false,
+        initiatedBy: { username: who.actor, automated: false },
+      },
+      who,
+    );
+    await this.ctx.queues.requestSync({ application: name, operationId });
+    return { operationId, application: await this.get(name) };
+  }
+
+  async terminate(name: string, who: RequestActor) {
+    await this.execute(name, { type: 'TerminateOperation' }, who);
+    return this.get(name);
+  }
+
+  async history(name: string) {
+    return historyOf(await this.getView(name));
+  }
+
+  async get(name: string) {
+    return toArgoApplication(await this.getView(name));
+  }
+
+  async list(project?: string) {
+    const rows = await this.ctx.dataSource.query(
+      project
+        ? `SELECT * FROM applications WHERE project = $1 ORDER BY name`
+        : `SELECT * FROM applications ORDER BY name`,
+      project ? [project] : [],
+    );
+    return {
+      items: rows.map((r: Parameters<typeof rowToApplicationView>[0] & { reconciled_at: Date | null }) =>
+        toArgoApplication({ ...rowToApplicationView(r), reconciledAt: r.reconciled_at }),
+      ),
+    };
+  }
+
+  async events(
+    name: string,
+  ): Promise<Array<Omit<RecordedEvent, 'position' | 'transactionId'> & { position: string }>> {
+    const events = await this.ctx.store.readStream(applicationStreamId(name));
+    if (events.length === 0) throw notFound(name);
+    return events.map(({ transactionId: _tx, position, ...e }) => ({ ...e, position: position.toString() }));
+  }
+
+  private async getView(name: string): Promise<ApplicationView & { reconciledAt: Date | null }> {
+    const rows = await this.ctx.dataSource.query(`SELECT * FROM applications WHERE name = $1`, [name]);
+    if (rows.length === 0) throw notFound(name);
+    return { ...rowToApplicationView(rows[0]), reconciledAt: rows[0].reconciled_at };
+  }
+
+  /** Fold the stream, decide, append with the version decided on; one retry if someone appended first. */
+  private async execute(
+    name: string,
+    command: ApplicationCommand,
+    who: RequestActor,
+  ): Promise<ApplicationEvent[]> {
+    const streamId = applicationStreamId(name);
+    const metadata: EventMetadata = {
+      actor: who.actor,
+      correlationId: who.correlationId,
+      source: 'scheduler',
+    };
+    if (who.reason) metadata.reason = who.reason;
+    for (let attempt = 0; ; attempt++) {
+      const history = await this.ctx.store.readStream(streamId);
+      const state = foldApplication(
+        name,
+        history.map(
+          (e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }) as ApplicationEvent,
+        ),
+      );
+      const events = decideApplication(command, state);
+      try {
+        await this.ctx.store.append(streamId, history.length, events, metadata);
+        return events;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError && attempt === 0) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+export interface SyncOptionsBody {
+  revision?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
+  syncOptions?: string[];
+}
+
+function notFound(name: string): DomainError {
+  return new DomainError(
+    'NotFound',
+    `application "${name}" not found; list them with GET /api/v1/applications`,
+  );
+}
+
+/** The read model shaped like Argo CD's Application resource, so tools and people read it the same way. */
+export function toArgoApplication(view: ApplicationView & { reconciledAt?: Date | null }) {
+  const status = view.status;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      ...view.manifest.metadata,
+      creationTimestamp: view.createdAt.toISOString(),
+      generation: view.streamVersion,
+    },
+    spec: view.manifest.spec,
+    status: {
+      sync: { status: view.syncStatus, revision: view.revision ?? undefined },
+      health: { status: view.healthStatus, message: status['healthMessage'] ?? undefined },
+      operationState: view.operation ?? status['operationState'] ?? undefined,
+      conditions: status['conditions'] ?? [],
+      history: status['history'] ?? [],
+      resources: status['outOfSync'] ?? [],
+      reconciledAt: view.reconciledAt?.toISOString(),
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { BerthConfig } from '@berth/infra';
+import { SchedulerContext } from './scheduler.context';
+import { SchedulerModule } from './scheduler.module';
+
+/** Builds the scheduler's HTTP app (used by main.ts and by the end-to-end tests). */
+export async function createSchedulerApp(
+  config: BerthConfig,
+): Promise<{ app: NestExpressApplication; ctx: SchedulerContext }> {
+  const ctx = await SchedulerContext.open(config);
+  const app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot(ctx), {
+    bodyParser: false,
+    logger: [
+      'error',
+      'warn',
+      ...(config.logLevel === 'log' || config.logLevel === 'debug' ? (['log'] as const) : []),
+    ],
+  });
+  // Application bodies are YAML or JSON, and `curl --data-binary @app.yaml` sends them as
+  // application/x-www-form-urlencoded: read every body as text and parse it ourselves.
+  app.useBodyParser('text', { type: () => true, limit: '2mb' });
+  return { app, ctx };
+}

@@ -1,0 +1,49 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { DomainError, ValidationFailedError } from '@berth/domain';
+import { WrongExpectedVersionError } from '@berth/infra';
+import type { Response } from 'express';
+
+const STATUS: Record<string, number> = {
+  NotFound: 404,
+  AlreadyExists: 409,
+  Conflict: 409,
+  OperationInProgress: 409,
+  Invalid: 400,
+  Forbidden: 403,
+};
+
+/** Every error leaves as JSON with a message a person can act on; internals are logged, not shown. */
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (error instanceof ValidationFailedError) {
+      res.status(400).json({
+        error: 'Invalid',
+        message: error.message,
+        issues: error.issues.map((i) => ({ field: i.path, message: i.message, fix: i.fix })),
+      });
+      return;
+    }
+    if (error instanceof DomainError) {
+      res
+        .status(STATUS[error.code] ?? 400)
+        .json({ error: error.code, message: error.message, ...(error.details ?? {}) });
+      return;
+    }
+    if (error instanceof WrongExpectedVersionError) {
+      res.status(409).json({ error: 'Conflict', message: error.message });
+      return;
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = error.getResponse();
+      res.status(status).json(typeof body === 'string' ? { error: error.name, message: body } : body);
+      return;
+    }
+    this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    res.status(500).json({ error: 'Internal', message: 'internal error; see the scheduler log' });
+  }
+}

@@ -1,0 +1,46 @@
+import {
+  ApplicationViewProjection,
+  BerthMetrics,
+  createDataSource,
+  createRedis,
+  JobQueues,
+  PostgresEventStore,
+  type BerthConfig,
+} from '@berth/infra';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+
+/** The scheduler's connections, made once at start and handed to the Nest module. */
+export class SchedulerContext {
+  private constructor(
+    readonly config: BerthConfig,
+    readonly dataSource: DataSource,
+    readonly store: PostgresEventStore,
+    readonly redis: Redis,
+    readonly queues: JobQueues,
+    readonly metrics: BerthMetrics,
+  ) {}
+
+  static async open(config: BerthConfig): Promise<SchedulerContext> {
+    const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-scheduler' });
+    await dataSource.initialize();
+    const metrics = new BerthMetrics('scheduler');
+    const store = new PostgresEventStore(dataSource, [new ApplicationViewProjection()]);
+    store.onAppended((n) => metrics.eventsAppended.inc(n));
+    const redis = createRedis(config.redisUrl, 'berth-scheduler');
+    return new SchedulerContext(
+      config,
+      dataSource,
+      store,
+      redis,
+      new JobQueues(redis, config.queuePrefix),
+      metrics,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queues.close();
+    this.redis.disconnect();
+    await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,33 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ObservabilityModule } from '@berth/infra';
+import { ApplicationsController } from './applications/applications.controller';
+import { ApplicationsService } from './applications/applications.service';
+import { AuditController } from './audit/audit.controller';
+import { DomainErrorFilter } from './http/domain-error.filter';
+import { SchedulerContext } from './scheduler.context';
+
+@Module({})
+export class SchedulerModule {
+  static forRoot(ctx: SchedulerContext): DynamicModule {
+    return {
+      module: SchedulerModule,
+      imports: [
+        ObservabilityModule.forRoot(ctx.metrics, {
+          dataSource: ctx.dataSource,
+          redis: ctx.redis,
+          beforeScrape: async () => {
+            const depths = await ctx.queues.depths();
+            for (const [queue, depth] of Object.entries(depths)) ctx.metrics.queueDepth.set({ queue }, depth);
+          },
+        }),
+      ],
+      controllers: [ApplicationsController, AuditController],
+      providers: [
+        { provide: SchedulerContext, useValue: ctx },
+        ApplicationsService,
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One Prometheus registry per process, with the figures every Berth process reports. */
+export class BerthMetrics {
+  readonly registry = new Registry();
+  readonly eventsAppended: Counter;
+  readonly queueDepth: Gauge;
+  readonly jobDuration: Histogram;
+
+  constructor(service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry, prefix: 'berth_' });
+    this.eventsAppended = new Counter({
+      name: 'berth_events_appended_total',
+      help: 'Events appended to the log by this process',
+      registers: [this.registry],
+    });
+    this.queueDepth = new Gauge({
+      name: 'berth_queue_depth',
+      help: 'Jobs waiting or delayed, per queue',
+      labelNames: ['queue'],
+      registers: [this.registry],
+    });
+    this.jobDuration = new Histogram({
+      name: 'berth_job_duration_seconds',
+      help: 'Time a job held its application, per queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+  }
+}

@@ -1,0 +1,84 @@
+import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import {
+  HealthCheck,
+  HealthCheckService,
+  TerminusModule,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { BerthMetrics } from './metrics';
+
+export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');
+
+/** What /readyz checks: Postgres and Redis reachable, plus any detail a process adds (tool versions). */
+export interface ReadinessDependencies {
+  dataSource: DataSource;
+  redis: Redis;
+  detail?: () => Promise<Record<string, unknown>>;
+  /** Refreshes gauges (queue depths) just before /metrics is scraped. */
+  beforeScrape?: () => Promise<void>;
+}
+
+@Controller()
+class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(READINESS_DEPENDENCIES) private readonly deps: ReadinessDependencies,
+  ) {}
+
+  /** Liveness: the process answers. Never checks dependencies, so a Postgres outage does not restart pods. */
+  @Get('healthz')
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @HealthCheck()
+  readyz() {
+    return this.health.check([
+      async (): Promise<HealthIndicatorResult> => {
+        await this.deps.dataSource.query('SELECT 1');
+        return { postgres: { status: 'up' } };
+      },
+      async (): Promise<HealthIndicatorResult> => {
+        const pong = await this.deps.redis.ping();
+        return { redis: { status: pong === 'PONG' ? 'up' : 'down' } };
+      },
+      async (): Promise<HealthIndicatorResult> =>
+        this.deps.detail ? { detail: { status: 'up', ...(await this.deps.detail()) } } : {},
+    ]);
+  }
+}
+
+@Controller()
+class MetricsController {
+  constructor(
+    private readonly metrics: BerthMetrics,
+    @Inject(READINESS_DEPENDENCIES) private readonly deps: ReadinessDependencies,
+  ) {}
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4')
+  async scrape(): Promise<string> {
+    await this.deps.beforeScrape?.().catch(() => undefined);
+    return this.metrics.registry.metrics();
+  }
+}
+
+/** /healthz, /readyz and /metrics for every Berth process. */
+@Module({})
+export class ObservabilityModule {
+  static forRoot(metrics: BerthMetrics, deps: ReadinessDependencies): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [TerminusModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: BerthMetrics, useValue: metrics },
+        { provide: READINESS_DEPENDENCIES, useValue: deps },
+      ],
+      exports: [BerthMetrics],
+    };
+  }
+}

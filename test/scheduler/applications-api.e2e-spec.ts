@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@berth/infra';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+
+// Jest runs from the repository root.
+const seedApplication = readFileSync(join(process.cwd(), 'testdata/applications/guestbook.yaml'), 'utf8');
+const articleApplication = readFileSync(join(process.cwd(), 'testdata/seed/application.yaml'), 'utf8');
+
+describe('scheduler API v1 (real Postgres and Redis)', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let ctx: SchedulerContext;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'error',
+    });
+    ({ app, ctx } = await createSchedulerApp(config));
+    await app.init();
+    http = request(app.getHttpServer());
+  });
+  afterAll(async () => {
+    await ctx.queues.refresh.obliterate({ force: true });
+    await ctx.queues.sync.obliterate({ force: true });
+    await app.close();
+    await ctx.close();
+    await db.drop();
+  });
+
+  it('creates the seed Application from YAML sent the way curl --data-binary sends it, and records who', async () => {
+    const res = await http
+      .post('/api/v1/applications')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('X-Actor', 'alice')
+      .set('X-Reason', 'onboarding guestbook')
+      .send(seedApplication);
+    expect(res.status).toBe(201);
+    expect(res.body.application).toMatchObject({
+      kind: 'Application',
+      metadata: { name: 'guestbook' },
+      status: { sync: { status: 'Unknown' }, health: { status: 'Unknown' } },
+    });
+    const audit = await db.dataSource.query(
+      `SELECT actor, application, event_type, summary, reason FROM audit_log`,
+    );
+    expect(audit).toEqual([
+      {
+        actor: 'alice',
+        application: 'guestbook',
+        event_type: 'ApplicationCreated',
+        summary: 'created application guestbook in project default',
+        reason: 'onboarding guestbook',
+      },
+    ]);
+    // The scheduler asked a worker to compare the new app.
+    expect(await ctx.queues.refresh.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({
+      waiting: 1,
+    });
+  });
+
+  it("accepts the article's own Application (auto-sync with prune and self-heal) as written", async () => {
+    const res = await http.post('/api/v1/applications').set('X-Actor', 'alice').send(articleApplication);
+    expect(res.status).toBe(201);
+    expect(res.body.warnings).toEqual([]);
+    expect(res.body.application.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+    expect((await http.delete('/api/v1/applications/myapp?cascade=false')).status).toBe(204);
+  });
+
+  it('gets and lists it; creating it again is a conflict that says what to do', async () => {
+    const one = await http.get('/api/v1/applications/guestbook');
+    expect(one.status).toBe(200);
+    expect(one.body.spec.destination).toEqual({
+      server: 'https://kubernetes.default.svc',
+      namespace: 'guestbook',
+    });
+    const list = await http.get('/api/v1/applications');
+    expect(list.body.items.map((a: { metadata: { name: string } }) => a.metadata.name)).toEqual([
+      'guestbook',
+    ]);
+    const again = await http.post('/api/v1/applications').send(seedApplication);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already exists; use PUT/);
+  });
+
+  it('rejects a bad spec with every problem, each naming its field', async () => {
+    const bad = seedApplication
+      .replace('namespace: guestbook', 'namespace: Guest_Book')
+      .replace(/repoURL: .*/, 'repoURL: ftp://example.com/repo')
+      .concat('\n  syncPolicy:\n    retry:\n      backoff:\n        duration: 5x\n');
+    const res = await http.post('/api/v1/applications').set('Content-Type', 'application/yaml').send(bad);
+    expect(res.status).toBe(400);
+    const fields = res.body.issues.map((i: { field: string }) => i.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'spec.source.repoURL',
+        'spec.destination.namespace',
+        'spec.syncPolicy.retry.backoff.duration',
+      ]),
+    );
+    expect(res.body.message).toContain('spec.syncPolicy.retry.backoff.duration: "5x" is not a duration');
+    // Nothing was written.
+    expect(
+      await db.dataSource.query(
+        `SELECT count(*)::int AS n FROM events WHERE stream_id = 'application-guestbook'`,
+      ),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('an update with a new target revision is one event naming the change; the same body again is none', async () => {
+    const changed = seedApplication.replace('targetRevision: HEAD', 'targetRevision: v1.2.0');
+    const first = await http.put('/api/v1/applications/guestbook').set('X-Actor', 'bob').send(changed);
+    expect(first.status).toBe(200);
+    const second = await http.put('/api/v1/applications/guestbook').set('X-Actor', 'bob').send(changed);
+    expect(second.status).toBe(200);
+    const events = await http.get('/api/v1/applications/guestbook/events');
+    expect(events.body.map((e: { type: string }) => e.type)).toEqual([
+      'ApplicationCreated',
+      'ApplicationSpecChanged',
+    ]);
+    expect(events.body[1].data.changedPaths).toEqual(['spec.source']);
+    expect(events.body[1].metadata.actor).toBe('bob');
+  });
+
+  it('refresh and sync enqueue work and leave events; a second sync while one is pending is refused', async () => {
+    expect(
+      (await http.post('/api/v1/applications/guestbook/refresh?refresh=hard').set('X-Actor', 'carol')).status,
+    ).toBe(201);
+    const sync = await http
+      .post('/api/v1/applications/guestbook/sync')
+      .set('X-Actor', 'carol')
+      .send('{"prune": true}');
+    expect(sync.status).toBe(201);
+    expect(sync.body.application.status.operationState).toMatchObject({
+      phase: 'Pending',
+      sync: { prune: true },
+    });
+    expect(await ctx.queues.sync.getJob(`sync__guestbook__${sync.body.operationId}`)).toBeDefined();
+    const again = await http.post('/api/v1/applications/guestbook/sync').send('{}');
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('OperationInProgress');
+  });
+
+  it('the audit API filters by application and actor and pages with a cursor', async () => {
+    const page1 = await http.get('/api/v1/audit?application=guestbook&limit=2');
+    expect(page1.status).toBe(200);
+    expect(page1.body.items.map((i: { event_type: string }) => i.event_type)).toEqual([
+      'SyncRequested',
+      'RefreshRequested',
+    ]);
+    const page2 = await http.get(
+      `/api/v1/audit?application=guestbook&limit=2&cursor=${page1.body.nextCursor}`,
+    );
+    expect(page2.body.items.map((i: { event_type: string }) => i.event_type)).toEqual([
+      'ApplicationSpecChanged',
+      'ApplicationCreated',
+    ]);
+    expect(page2.body.nextCursor).toBeNull();
+    const bob = await http.get('/api/v1/audit?actor=bob');
+    expect(bob.body.items).toHaveLength(1);
+    expect((await http.get('/api/v1/audit?since=yesterday')).body.message).toMatch(
+      /since: "yesterday" is not a time/,
+    );
+  });
+
+  it('deletes it, leaving the history in the log; then it is gone from the API', async () => {
+    expect((await http.delete('/api/v1/applications/guestbook').set('X-Actor', 'alice')).status).toBe(204);
+    expect((await http.get('/api/v1/applications/guestbook')).status).toBe(404);
+    const audit = await db.dataSource.query(
+      `SELECT actor, event_type FROM audit_log WHERE application = 'guestbook' ORDER BY position`,
+    );
+    expect(audit.map((r: { event_type: string }) => r.event_type)).toEqual([
+      'ApplicationCreated',
+      'ApplicationSpecChanged',
+      'RefreshRequested',
+      'SyncRequested',
+      'ApplicationDeleted',
+    ]);
+  });
+
+  it('serves liveness, readiness and Prometheus metrics', async () => {
+    expect((await http.get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await http.get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const metrics = await http.get('/metrics');
+    expect(metrics.text).toMatch(/berth_events_appended_total\{service="scheduler"\} \d+/);
+    expect(metrics.text).toMatch(/berth_queue_depth\{queue="refresh",service="scheduler"\}/);
+  });
+});
