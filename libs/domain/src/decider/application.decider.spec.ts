@@ -196,7 +196,7 @@ const cases: Array<{
             spec: { ...manifest().spec, syncPolicy: { automated: { prune: true } } },
           },
         },
-      } as ApplicationEvent,
+      },
     ],
     when: {
       type: 'RequestRollback',
