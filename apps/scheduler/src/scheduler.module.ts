@@ -5,7 +5,9 @@ import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { SchedulerContext } from './scheduler.context';
+import { WebhookController } from './webhook/webhook.controller';
 
 @Module({})
 export class SchedulerModule {
@@ -22,10 +24,11 @@ export class SchedulerModule {
           },
         }),
       ],
-      controllers: [ApplicationsController, AuditController],
+      controllers: [ApplicationsController, AuditController, WebhookController],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
+        PeriodicRefreshService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
     };

@@ -1,0 +1,117 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What a push tells us: which repository, which ref. */
+export interface PushEvent {
+  provider: 'github' | 'gitlab' | 'gitea' | 'bitbucket';
+  repoUrls: string[];
+  /** Branch or tag name without refs/heads/ or refs/tags/. */
+  ref?: string;
+}
+
+export class WebhookError extends Error {
+  override readonly name = 'WebhookError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WebhookSecrets {
+  github?: string;
+  gitlab?: string;
+  gitea?: string;
+  bitbucket?: string;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+const header = (headers: Headers, name: string) => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * Parses a GitHub, GitLab, Gitea or Bitbucket push webhook and verifies it with the provider's
+ * secret when one is configured (HMAC-SHA256 for GitHub and Gitea, the token for GitLab,
+ * Bitbucket's `X-Hub-Signature`). Returns undefined for events that are not pushes (pings).
+ */
+export function parsePushWebhook(
+  headers: Headers,
+  rawBody: string,
+  secrets: WebhookSecrets,
+): PushEvent | undefined {
+  let provider: PushEvent['provider'];
+  if (header(headers, 'x-github-event')) provider = 'github';
+  else if (header(headers, 'x-gitlab-event')) provider = 'gitlab';
+  else if (header(headers, 'x-gitea-event')) provider = 'gitea';
+  else if (header(headers, 'x-event-key')) provider = 'bitbucket';
+  else
+    throw new WebhookError(
+      400,
+      'unknown webhook: expected a GitHub, GitLab, Gitea or Bitbucket push event header',
+    );
+
+  const secret = secrets[provider];
+  if (secret) verify(provider, headers, rawBody, secret);
+
+  const event =
+    header(headers, 'x-github-event') ??
+    header(headers, 'x-gitlab-event') ??
+    header(headers, 'x-gitea-event') ??
+    header(headers, 'x-event-key');
+  if (!/push/i.test(event ?? '')) return undefined;
+
+  let body: Record<string, any>;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw new WebhookError(400, 'webhook body is not JSON');
+  }
+  const repoUrls: string[] = [];
+  let ref: string | undefined;
+  if (provider === 'bitbucket') {
+    const repo = body['repository'] ?? {};
+    const html = repo?.links?.html?.href;
+    if (typeof html === 'string') repoUrls.push(html);
+    if (typeof repo?.full_name === 'string') repoUrls.push(`https://bitbucket.org/${repo.full_name}`);
+    ref = body['push']?.changes?.[0]?.new?.name;
+  } else {
+    const repo = body['repository'] ?? body['project'] ?? {};
+    for (const key of ['html_url', 'clone_url', 'ssh_url', 'git_http_url', 'git_ssh_url', 'web_url', 'url']) {
+      if (typeof repo[key] === 'string') repoUrls.push(repo[key]);
+    }
+    if (typeof body['ref'] === 'string') ref = body['ref'].replace(/^refs\/(heads|tags)\//, '');
+  }
+  if (repoUrls.length === 0) throw new WebhookError(400, 'push webhook names no repository');
+  return { provider, repoUrls, ...(ref ? { ref } : {}) };
+}
+
+function verify(provider: PushEvent['provider'], headers: Headers, rawBody: string, secret: string): void {
+  const hmac = (algo: 'sha256' | 'sha1') => createHmac(algo, secret).update(rawBody).digest('hex');
+  let ok = false;
+  if (provider === 'github')
+    ok = safeEqual(header(headers, 'x-hub-signature-256'), `sha256=${hmac('sha256')}`);
+  else if (provider === 'gitea') ok = safeEqual(header(headers, 'x-gitea-signature'), hmac('sha256'));
+  else if (provider === 'gitlab') ok = safeEqual(header(headers, 'x-gitlab-token'), secret);
+  else ok = safeEqual(header(headers, 'x-hub-signature'), `sha256=${hmac('sha256')}`);
+  if (!ok) throw new WebhookError(401, `${provider} webhook signature does not match the configured secret`);
+}
+
+function safeEqual(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** `https://github.com/Org/Repo.git`, `git@github.com:org/repo` and `ssh://...` all become `github.com/org/repo`. */
+export function normalizeRepoUrl(url: string): string {
+  let u = url.trim().toLowerCase();
+  u = u.replace(/^git@([^:]+):/, '$1/');
+  u = u.replace(/^[a-z+]+:\/\//, '');
+  u = u.replace(/^[^@/]+@/, '');
+  u = u.replace(/\.git$/, '').replace(/\/+$/, '');
+  return u;
+}

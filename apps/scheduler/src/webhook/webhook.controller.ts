@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { SchedulerContext } from '../scheduler.context';
+import { normalizeRepoUrl, parsePushWebhook, WebhookError } from './git-webhook';
+
+/**
+ * `POST /api/webhook`: a Git push refreshes, at once, every app whose source is that repository
+ * and whose targetRevision is the pushed branch/tag (or HEAD, or a SHA/constraint we cannot tell).
+ */
+@Controller('api/webhook')
+export class WebhookController {
+  constructor(private readonly ctx: SchedulerContext) {}
+
+  @Post()
+  @HttpCode(200)
+  async receive(@Req() req: Request, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body ?? {});
+    let push;
+    try {
+      push = parsePushWebhook(req.headers, raw, {
+        github: process.env['WEBHOOK_GITHUB_SECRET'],
+        gitlab: process.env['WEBHOOK_GITLAB_SECRET'],
+        gitea: process.env['WEBHOOK_GITEA_SECRET'],
+        bitbucket: process.env['WEBHOOK_BITBUCKET_SECRET'],
+      });
+    } catch (error) {
+      if (error instanceof WebhookError) {
+        res.status(error.status).json({ error: 'WebhookRejected', message: error.message });
+        return;
+      }
+      throw error;
+    }
+    if (!push) {
+      res.json({ refreshed: [] });
+      return;
+    }
+    const wanted = new Set(push.repoUrls.map(normalizeRepoUrl));
+    const rows: Array<{ name: string; manifest: { spec: Record<string, unknown> } }> =
+      await this.ctx.dataSource.query(`SELECT name, manifest FROM applications`);
+    const refreshed: string[] = [];
+    for (const row of rows) {
+      const sources = (row.manifest.spec['sources'] as Array<Record<string, unknown>> | undefined) ?? [
+        row.manifest.spec['source'] as Record<string, unknown>,
+      ];
+      const hit = sources.some((s) => {
+        if (!s || typeof s['repoURL'] !== 'string' || !wanted.has(normalizeRepoUrl(s['repoURL'])))
+          return false;
+        const target = typeof s['targetRevision'] === 'string' ? s['targetRevision'] : 'HEAD';
+        return targetMayMove(target, push.ref);
+      });
+      if (hit) {
+        await this.ctx.queues.requestRefresh({
+          application: row.name,
+          hard: false,
+          reason: `webhook: ${push.provider} push${push.ref ? ` to ${push.ref}` : ''}`,
+        });
+        refreshed.push(row.name);
+      }
+    }
+    res.json({ refreshed });
+  }
+}
+
+/** Would a push to `ref` change what `targetRevision` resolves to? A pinned SHA never moves. */
+export function targetMayMove(targetRevision: string, ref: string | undefined): boolean {
+  if (!ref || targetRevision === '' || targetRevision === 'HEAD') return true;
+  if (/^[0-9a-f]{40}$/.test(targetRevision)) return false;
+  if (/[*<>=^~ |]/.test(targetRevision)) return true; // a semver constraint over tags
+  return targetRevision === ref || targetRevision.replace(/^refs\/(heads|tags)\//, '') === ref;
+}

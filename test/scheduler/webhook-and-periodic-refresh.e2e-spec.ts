@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@berth/infra';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
+import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+
+const app = (name: string, repoURL: string, targetRevision: string) =>
+  JSON.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name },
+    spec: {
+      project: 'default',
+      source: { repoURL, targetRevision, path: '.' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'default' },
+    },
+  });
+
+describe('Git webhooks and periodic refresh', () => {
+  let db: TestDatabase;
+  let nest: NestExpressApplication;
+  let ctx: SchedulerContext;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    process.env['WEBHOOK_GITHUB_SECRET'] = 's3cret';
+    db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'error',
+      REFRESH_INTERVAL_SECONDS: '0',
+    });
+    ({ app: nest, ctx } = await createSchedulerApp(config));
+    await nest.init();
+    http = request(nest.getHttpServer());
+    await http
+      .post('/api/v1/applications')
+      .send(app('api-main', 'https://github.com/acme/deploy.git', 'main'));
+    await http.post('/api/v1/applications').send(app('api-head', 'git@github.com:acme/deploy.git', 'HEAD'));
+    await http
+      .post('/api/v1/applications')
+      .send(app('api-release', 'https://github.com/acme/deploy', 'release'));
+    await http.post('/api/v1/applications').send(app('other', 'https://github.com/acme/other.git', 'main'));
+  });
+  afterAll(async () => {
+    delete process.env['WEBHOOK_GITHUB_SECRET'];
+    await ctx.queues.refresh.obliterate({ force: true });
+    await nest.close();
+    await ctx.close();
+    await db.drop();
+  });
+
+  const push = JSON.stringify({
+    ref: 'refs/heads/main',
+    repository: {
+      html_url: 'https://github.com/acme/deploy',
+      clone_url: 'https://github.com/acme/deploy.git',
+    },
+  });
+
+  it('a signed GitHub push refreshes the apps that track that repo and branch, and only those', async () => {
+    const signature = `sha256=${createHmac('sha256', 's3cret').update(push).digest('hex')}`;
+    const res = await http
+      .post('/api/webhook')
+      .set('X-GitHub-Event', 'push')
+      .set('X-Hub-Signature-256', signature)
+      .set('Content-Type', 'application/json')
+      .send(push);
+    expect(res.status).toBe(200);
+    expect(res.body.refreshed.sort()).toEqual(['api-head', 'api-main']);
+  });
+
+  it('refuses a push whose signature does not match, naming the provider', async () => {
+    const res = await http
+      .post('/api/webhook')
+      .set('X-GitHub-Event', 'push')
+      .set('X-Hub-Signature-256', 'sha256=00')
+      .send(push);
+    expect(res.status).toBe(401);
+    expect(res.body.message).toMatch(/github webhook signature does not match/);
+  });
+
+  it('periodic refresh requests every app never compared, once per round, from the leader only', async () => {
+    await ctx.queues.refresh.obliterate({ force: true });
+    const leader = nest.get(PeriodicRefreshService);
+    expect(await leader.tick()).toBe(4);
+    // Apps compared a moment ago are not due.
+    await db.dataSource.query(`UPDATE applications SET reconciled_at = now()`);
+    expect(await leader.tick()).toBe(0);
+  });
+});
