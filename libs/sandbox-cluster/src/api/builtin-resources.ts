@@ -1,0 +1,344 @@
+import type { AnyJson } from './json';
+import type { KubeObject, ResourceType } from './resource-type';
+
+interface BuiltinSpec {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  subresources?: string[];
+  tracksGeneration?: boolean;
+  returnsDeletedObject?: boolean;
+  fieldLabels?: ResourceType['fieldLabels'];
+}
+
+const all = ['all'];
+
+const specs: BuiltinSpec[] = [
+  // core/v1
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    plural: 'namespaces',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['finalize', 'status'],
+    returnsDeletedObject: true,
+    fieldLabels: { 'status.phase': (o) => o['status']?.phase },
+  },
+  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Secret',
+    plural: 'secrets',
+    namespaced: true,
+    fieldLabels: { type: (o) => o['type'] },
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'ServiceAccount',
+    plural: 'serviceaccounts',
+    namespaced: true,
+    shortNames: ['sa'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: all,
+    subresources: ['status'],
+    returnsDeletedObject: true,
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    plural: 'pods',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: all,
+    subresources: ['log', 'status'],
+    returnsDeletedObject: true,
+    fieldLabels: {
+      'spec.nodeName': (o) => o['spec']?.nodeName ?? '',
+      'spec.restartPolicy': (o) => o['spec']?.restartPolicy,
+      'spec.schedulerName': (o) => o['spec']?.schedulerName,
+      'spec.serviceAccountName': (o) => o['spec']?.serviceAccountName,
+      'status.phase': (o) => o['status']?.phase,
+      'status.podIP': (o) => o['status']?.podIP,
+    },
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    namespaced: true,
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolume',
+    plural: 'persistentvolumes',
+    namespaced: false,
+    shortNames: ['pv'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Event',
+    plural: 'events',
+    namespaced: true,
+    shortNames: ['ev'],
+    fieldLabels: {
+      'involvedObject.kind': (o) => o['involvedObject']?.kind,
+      'involvedObject.name': (o) => o['involvedObject']?.name,
+      'involvedObject.namespace': (o) => o['involvedObject']?.namespace,
+      'involvedObject.uid': (o) => o['involvedObject']?.uid,
+      reason: (o) => o['reason'],
+      type: (o) => o['type'],
+    },
+  },
+  { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    plural: 'nodes',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: ['status'],
+  },
+  // apps/v1
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: all,
+    subresources: ['scale', 'status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'ReplicaSet',
+    plural: 'replicasets',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: all,
+    subresources: ['scale', 'status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'StatefulSet',
+    plural: 'statefulsets',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: all,
+    subresources: ['scale', 'status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'DaemonSet',
+    plural: 'daemonsets',
+    namespaced: true,
+    shortNames: ['ds'],
+    categories: all,
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'ControllerRevision',
+    plural: 'controllerrevisions',
+    namespaced: true,
+  },
+  // batch/v1
+  {
+    group: 'batch',
+    version: 'v1',
+    kind: 'Job',
+    plural: 'jobs',
+    namespaced: true,
+    categories: all,
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'batch',
+    version: 'v1',
+    kind: 'CronJob',
+    plural: 'cronjobs',
+    namespaced: true,
+    shortNames: ['cj'],
+    categories: all,
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  // networking.k8s.io/v1
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'Ingress',
+    plural: 'ingresses',
+    namespaced: true,
+    shortNames: ['ing'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'IngressClass',
+    plural: 'ingressclasses',
+    namespaced: false,
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
+    namespaced: true,
+    shortNames: ['netpol'],
+    tracksGeneration: true,
+  },
+  // autoscaling/v2
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: all,
+    subresources: ['status'],
+  },
+  // policy/v1
+  {
+    group: 'policy',
+    version: 'v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+    shortNames: ['pdb'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  // rbac.authorization.k8s.io/v1
+  { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', namespaced: true },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'RoleBinding',
+    plural: 'rolebindings',
+    namespaced: true,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRole',
+    plural: 'clusterroles',
+    namespaced: false,
+  },
+  {
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    kind: 'ClusterRoleBinding',
+    plural: 'clusterrolebindings',
+    namespaced: false,
+  },
+  // apiextensions.k8s.io/v1
+  {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  // storage.k8s.io/v1, coordination.k8s.io/v1, discovery.k8s.io/v1
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    plural: 'storageclasses',
+    namespaced: false,
+    shortNames: ['sc'],
+  },
+  { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true },
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+    namespaced: true,
+  },
+];
+
+export function builtinResourceTypes(): ResourceType[] {
+  return specs.map((s) => ({
+    group: s.group,
+    version: s.version,
+    kind: s.kind,
+    plural: s.plural,
+    singular: s.kind.toLowerCase(),
+    namespaced: s.namespaced,
+    ...(s.shortNames ? { shortNames: s.shortNames } : {}),
+    ...(s.categories ? { categories: s.categories } : {}),
+    subresources: s.subresources ?? [],
+    tracksGeneration: s.tracksGeneration ?? false,
+    builtin: true,
+    returnsDeletedObject: s.returnsDeletedObject ?? false,
+    allowUnconditionalUpdate: true,
+    ...(s.fieldLabels ? { fieldLabels: s.fieldLabels } : {}),
+  }));
+}
+
+/** The resource type a CustomResourceDefinition declares for its storage (or first served) version. */
+export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
+  const spec = crd['spec'] ?? {};
+  const names = spec.names ?? {};
+  const versions: AnyJson[] = Array.isArray(spec.versions) ? spec.versions : [];
+  return versions
+    .filter((v) => v.served !== false)
+    .map((v) => ({
+      group: String(spec.group),
+      version: String(v.name),
+      kind: String(names.kind),
+      plural: String(names.plural),
+      singular: String(names.singular ?? String(names.kind).toLowerCase()),
+      namespaced: spec.scope !== 'Cluster',
+      ...(names.shortNames ? { shortNames: names.shortNames } : {}),
+      ...(names.categories ? { categories: names.categories } : {}),
+      subresources: [
+        ...(v.subresources?.scale ? ['scale'] : []),
+        ...(v.subresources?.status ? ['status'] : []),
+      ],
+      tracksGeneration: true,
+      builtin: false,
+      returnsDeletedObject: true,
+      allowUnconditionalUpdate: false,
+    }));
+}

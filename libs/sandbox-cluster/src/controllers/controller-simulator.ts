@@ -1,0 +1,85 @@
+import type { ObjectRegistry } from '../registry/object-registry';
+import { ControllerContext } from './controller-context';
+import { reconcileDaemonSets } from './daemonset.controller';
+import { reconcileDeployments } from './deployment.controller';
+import { reconcileJobs } from './job.controller';
+import { reconcileLoadBalancers } from './networking.controller';
+import { reconcilePods } from './pod-kubelet.controller';
+import { reconcileReplicaSets } from './replicaset.controller';
+import { reconcileStatefulSets } from './statefulset.controller';
+import { reconcileAutoscalers, reconcileVolumeClaims } from './storage-autoscaling.controller';
+
+export interface SimulatorOptions {
+  /** Multiplies every simulated delay (0.01 = 100x faster). */
+  timeScale: number;
+}
+
+/**
+ * Runs the simulated controllers (kubelet, ReplicaSet, Deployment, StatefulSet, DaemonSet, Job,
+ * load balancers, volume binder, HPA). A pass runs after any store change (coalesced) or when
+ * a controller asked to be woken up; every write goes through the API semantics, so RVs, watch
+ * events and managedFields look like a real cluster's.
+ */
+export class ControllerSimulator {
+  private readonly ctx: ControllerContext;
+  private readonly progress = new Map<string, { key: string; at: number }>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private unsubscribe: (() => void) | undefined;
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly registry: ObjectRegistry,
+    options: SimulatorOptions,
+  ) {
+    this.ctx = new ControllerContext(registry, options.timeScale, (at) => this.schedule(at));
+  }
+
+  start(): void {
+    this.unsubscribe = this.registry.store.subscribe((e) => {
+      if (e.type === 'DELETED') {
+        this.ctx.forget(String(e.object.metadata?.['uid']));
+        this.progress.delete(String(e.object.metadata?.['uid']));
+      }
+      this.schedule(Date.now());
+    });
+    this.schedule(Date.now());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped || at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.pass(), Math.max(0, at - Date.now()));
+  }
+
+  private pass(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    if (this.stopped || this.running) return;
+    this.running = true;
+    try {
+      reconcilePods(this.ctx);
+      reconcileReplicaSets(this.ctx);
+      reconcileDeployments(this.ctx, this.progress);
+      reconcileStatefulSets(this.ctx);
+      reconcileDaemonSets(this.ctx);
+      reconcileJobs(this.ctx);
+      reconcileLoadBalancers(this.ctx);
+      reconcileVolumeClaims(this.ctx);
+      reconcileAutoscalers(this.ctx);
+    } catch (err) {
+      console.error(`sandbox simulator: ${err instanceof Error ? err.stack : String(err)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+}

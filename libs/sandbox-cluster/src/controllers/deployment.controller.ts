@@ -1,0 +1,236 @@
+import type { AnyJson } from '../api/json';
+import type { KubeObject } from '../api/resource-type';
+import { stableHash } from '../store/object-utils';
+import {
+  CONTROLLER_MANAGER,
+  ownerReference,
+  setCondition,
+  type ControllerContext,
+} from './controller-context';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+/**
+ * Deployment controller (simplified kube-controller-manager deployment/sync.go + progress.go):
+ * one ReplicaSet per pod-template hash, new RS scaled up, old ones scaled down once the new pods
+ * are ready, and the status/conditions Argo CD's health check reads.
+ */
+export function reconcileDeployments(
+  ctx: ControllerContext,
+  progress: Map<string, { key: string; at: number }>,
+): void {
+  const rsType = ctx.type('apps/v1', 'ReplicaSet');
+  for (const d of ctx.list('apps/v1', 'Deployment')) {
+    if (d.metadata?.['deletionTimestamp']) continue;
+    const name = String(d.metadata?.['name']);
+    const ns = d.metadata?.['namespace'];
+    const spec = d['spec'] ?? {};
+    const want: number = spec.replicas ?? 1;
+    const hash = stableHash(spec.template);
+    const owned = ctx.owned('apps/v1', 'ReplicaSet', d);
+    let current = owned.find((rs) => rs.metadata?.['labels']?.['pod-template-hash'] === hash);
+    const maxRevision = Math.max(
+      0,
+      ...owned.map((rs) => Number(rs.metadata?.['annotations']?.[REVISION] ?? 0)),
+    );
+    const now = ctx.nowMs();
+    const nowText = ctx.time(now);
+    if (!current && !spec.paused) {
+      const rs: KubeObject = {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: {
+          name: `${name}-${hash}`,
+          namespace: ns,
+          labels: { ...(spec.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
+          annotations: {
+            [REVISION]: String(maxRevision + 1),
+            'deployment.kubernetes.io/desired-replicas': String(want),
+            'deployment.kubernetes.io/max-replicas': String(want + 1),
+          },
+          ownerReferences: [ownerReference(d)],
+        },
+        spec: {
+          replicas: want,
+          selector: {
+            ...spec.selector,
+            matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+          },
+          template: {
+            ...spec.template,
+            metadata: {
+              ...spec.template?.metadata,
+              labels: { ...(spec.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
+            },
+          },
+        },
+      };
+      try {
+        current = ctx.registry.create(rsType, ns, rs, { fieldManager: CONTROLLER_MANAGER });
+      } catch {
+        continue;
+      }
+    }
+    const olds = owned.filter((rs) => rs !== current && rs.metadata?.['uid'] !== current?.metadata?.['uid']);
+    if (current && !spec.paused) {
+      if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, current, want);
+      const newReady = current['status']?.availableReplicas ?? 0;
+      if (newReady >= want)
+        for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, old, 0);
+      const limit: number = spec.revisionHistoryLimit ?? 10;
+      const idle = olds
+        .filter((o) => (o['spec']?.replicas ?? 0) === 0 && (o['status']?.replicas ?? 0) === 0)
+        .sort(
+          (a, b) =>
+            Number(a.metadata?.['annotations']?.[REVISION] ?? 0) -
+            Number(b.metadata?.['annotations']?.[REVISION] ?? 0),
+        );
+      for (const o of idle.slice(0, Math.max(0, idle.length - limit))) {
+        try {
+          ctx.registry.delete(rsType, ns, o.metadata?.['name']);
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    const all = [current, ...olds].filter((x): x is KubeObject => !!x);
+    const sum = (f: string) => all.reduce((n, rs) => n + (rs['status']?.[f] ?? 0), 0);
+    const replicas = sum('replicas');
+    const updated = current?.['status']?.replicas ?? 0;
+    const ready = sum('readyReplicas');
+    const available = sum('availableReplicas');
+    const maxUnavailable = resolvePercent(spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', want, false);
+    const rsName = String(current?.metadata?.['name'] ?? `${name}-${hash}`);
+    const prev = d['status'] ?? {};
+    let conditions = prev.conditions as AnyJson[] | undefined;
+    conditions = setCondition(
+      conditions,
+      available >= want - maxUnavailable
+        ? {
+            type: 'Available',
+            status: 'True',
+            reason: 'MinimumReplicasAvailable',
+            message: 'Deployment has minimum availability.',
+          }
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+          },
+      nowText,
+      { update: true },
+    );
+    const uid = String(d.metadata?.['uid']);
+    const key = JSON.stringify([rsName, replicas, updated, ready, available]);
+    const last = progress.get(uid);
+    if (!last || last.key !== key) progress.set(uid, { key, at: now });
+    const complete = updated === want && replicas === want && available === want;
+    const deadlineMs = ctx.scaled((spec.progressDeadlineSeconds ?? 600) * 1000);
+    const since = progress.get(uid)!.at;
+    const prevProgressing = (conditions ?? []).find((c) => c.type === 'Progressing');
+    if (spec.paused) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Progressing',
+          status: 'Unknown',
+          reason: 'DeploymentPaused',
+          message: 'Deployment is paused',
+        },
+        nowText,
+        { update: true },
+      );
+    } else if (complete) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        },
+        nowText,
+        { update: true },
+      );
+    } else if (
+      now - since >= deadlineMs ||
+      (prevProgressing?.reason === 'ProgressDeadlineExceeded' && last?.key === key)
+    ) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'Progressing',
+          status: 'False',
+          reason: 'ProgressDeadlineExceeded',
+          message: `ReplicaSet "${rsName}" has timed out progressing.`,
+        },
+        nowText,
+        { update: true },
+      );
+    } else {
+      ctx.wakeAt(since + deadlineMs);
+      const fresh = !prevProgressing || prevProgressing.message !== `ReplicaSet "${rsName}" is progressing.`;
+      conditions = setCondition(
+        conditions,
+        fresh && updated === 0
+          ? {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'NewReplicaSetCreated',
+              message: `Created new replica set "${rsName}"`,
+            }
+          : {
+              type: 'Progressing',
+              status: 'True',
+              reason: 'ReplicaSetUpdated',
+              message: `ReplicaSet "${rsName}" is progressing.`,
+            },
+        nowText,
+        { update: true },
+      );
+    }
+    const revision = current?.metadata?.['annotations']?.[REVISION];
+    const annotations = {
+      ...(d.metadata?.['annotations'] ?? {}),
+      ...(revision ? { [REVISION]: revision } : {}),
+    };
+    const withAnnotations = { ...d, metadata: { ...d.metadata, annotations } };
+    ctx.writeStatus('apps/v1', 'Deployment', withAnnotations, {
+      observedGeneration: d.metadata?.['generation'],
+      replicas: replicas || undefined,
+      updatedReplicas: updated || undefined,
+      readyReplicas: ready || undefined,
+      availableReplicas: available || undefined,
+      unavailableReplicas: want - available > 0 ? want - available : undefined,
+      conditions: orderConditions(conditions),
+    });
+  }
+}
+
+function scale(ctx: ControllerContext, rs: KubeObject, replicas: number): void {
+  try {
+    ctx.registry.update(
+      ctx.type('apps/v1', 'ReplicaSet'),
+      rs.metadata?.['namespace'],
+      rs.metadata?.['name'],
+      { ...rs, spec: { ...rs['spec'], replicas } },
+      { fieldManager: CONTROLLER_MANAGER },
+    );
+  } catch {
+    // Conflict or gone: the next pass retries.
+  }
+}
+
+/** intstr percentages as in deployment util ResolveFenceposts: surge rounds up, unavailable down. */
+export function resolvePercent(v: number | string, total: number, roundUp: boolean): number {
+  if (typeof v === 'number') return v;
+  const pct = Number(String(v).replace('%', ''));
+  const raw = (pct * total) / 100;
+  return roundUp ? Math.ceil(raw) : Math.floor(raw);
+}
+
+function orderConditions(conditions: AnyJson[]): AnyJson[] {
+  const order = ['Available', 'Progressing', 'ReplicaFailure'];
+  return [...conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
+}

@@ -1,0 +1,248 @@
+import type { AnyJson } from '../api/json';
+import type { KubeObject } from '../api/resource-type';
+import { NODE_NAME, SIM_DELAYS, type ControllerContext } from './controller-context';
+import { podFate } from './image-rules';
+
+/**
+ * The kubelet of the single simulated node: binds pods to `sandbox-node`, then moves them
+ * through Pending -> Running (or ErrImagePull/ImagePullBackOff, CrashLoopBackOff, Succeeded/Failed)
+ * on a scaled clock, following the documented image rules.
+ */
+export function reconcilePods(ctx: ControllerContext): void {
+  const podType = ctx.type('v1', 'Pod');
+  let ip = 1;
+  for (const pod of ctx.list('v1', 'Pod')) {
+    ip++;
+    if (pod.metadata?.['deletionTimestamp']) continue;
+    if (!pod['spec']?.nodeName) {
+      try {
+        ctx.registry.update(
+          podType,
+          pod.metadata?.['namespace'],
+          pod.metadata?.['name'],
+          { ...pod, spec: { ...pod['spec'], nodeName: NODE_NAME } },
+          { fieldManager: 'kube-scheduler' },
+        );
+      } catch {
+        // Deleted meanwhile.
+      }
+      continue;
+    }
+    const status = podStatus(ctx, pod, ip);
+    ctx.writeStatus('v1', 'Pod', pod, status, 'kubelet');
+  }
+}
+
+function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Record<string, unknown> {
+  const born = ctx.seen(pod);
+  const now = ctx.nowMs();
+  const elapsed = now - born;
+  const spec = pod['spec'] ?? {};
+  const containers: AnyJson[] = spec.containers ?? [];
+  const fate = podFate(containers);
+  const start = born + ctx.scaled(SIM_DELAYS.podStart);
+  const t = (ms: number) => ctx.time(ms);
+  const prev = pod['status'] ?? {};
+  const base: Record<string, unknown> = {
+    hostIP: '10.0.0.10',
+    hostIPs: [{ ip: '10.0.0.10' }],
+    qosClass: qosClass(containers),
+    startTime: t(born),
+  };
+  const scheduled = {
+    type: 'PodScheduled',
+    status: 'True',
+    lastProbeTime: null,
+    lastTransitionTime: t(born),
+  };
+  if (elapsed < ctx.scaled(SIM_DELAYS.podStart)) {
+    ctx.wakeAt(start);
+    return {
+      ...base,
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodReadyToStartContainers',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: t(born),
+        },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t(born) },
+        notReady('Ready', born, containers, t),
+        notReady('ContainersReady', born, containers, t),
+        scheduled,
+      ],
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: 'ContainerCreating' } },
+      })),
+    };
+  }
+  const podIP = `10.244.0.${ipIndex % 250}`;
+  const running = {
+    ...base,
+    podIP: prev.podIP ?? podIP,
+    podIPs: [{ ip: prev.podIP ?? podIP }],
+  };
+  const initialized = [
+    { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: t(start) },
+    { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t(born) },
+  ];
+  const runToCompletion = spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure';
+  if (fate === 'unpullable') {
+    const backoff = elapsed >= ctx.scaled(SIM_DELAYS.podStart + SIM_DELAYS.imagePullBackOff);
+    if (!backoff) ctx.wakeAt(start + ctx.scaled(SIM_DELAYS.imagePullBackOff));
+    return {
+      ...base,
+      phase: 'Pending',
+      conditions: [
+        ...initialized,
+        notReady('Ready', born, containers, t),
+        notReady('ContainersReady', born, containers, t),
+        scheduled,
+      ],
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: {
+          waiting: backoff
+            ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
+            : { reason: 'ErrImagePull', message: `failed to pull and unpack image "${c.image}": not found` },
+        },
+      })),
+    };
+  }
+  if (fate === 'crashloop' && !runToCompletion) {
+    const restarts = Math.floor((now - start) / ctx.scaled(SIM_DELAYS.crashRestart)) + 1;
+    ctx.wakeAt(start + restarts * ctx.scaled(SIM_DELAYS.crashRestart));
+    return {
+      ...running,
+      phase: 'Running',
+      conditions: [
+        ...initialized,
+        notReady('Ready', start, containers, t),
+        notReady('ContainersReady', start, containers, t),
+        scheduled,
+      ],
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
+        containerID: `containerd://${pod.metadata?.['uid']}-${c.name}`,
+        ready: false,
+        started: false,
+        restartCount: restarts,
+        lastState: {
+          terminated: { exitCode: 1, reason: 'Error', startedAt: t(start), finishedAt: t(start) },
+        },
+        state: {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata?.['name']}_${pod.metadata?.['namespace']}(${pod.metadata?.['uid']})`,
+          },
+        },
+      })),
+    };
+  }
+  const finish = start + ctx.scaled(SIM_DELAYS.jobRun);
+  if (runToCompletion && now >= finish) {
+    const failed = fate === 'fails' || fate === 'crashloop';
+    return {
+      ...running,
+      phase: failed ? 'Failed' : 'Succeeded',
+      conditions: [
+        { ...initialized[0]!, status: 'False', lastTransitionTime: t(finish) },
+        initialized[1],
+        {
+          type: 'Ready',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: t(finish),
+          reason: 'PodCompleted',
+        },
+        {
+          type: 'ContainersReady',
+          status: 'False',
+          lastProbeTime: null,
+          lastTransitionTime: t(finish),
+          reason: 'PodCompleted',
+        },
+        scheduled,
+      ],
+      containerStatuses: containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
+        containerID: `containerd://${pod.metadata?.['uid']}-${c.name}`,
+        ready: false,
+        started: false,
+        restartCount: 0,
+        state: {
+          terminated: failed
+            ? { exitCode: 1, reason: 'Error', startedAt: t(start), finishedAt: t(finish) }
+            : { exitCode: 0, reason: 'Completed', startedAt: t(start), finishedAt: t(finish) },
+        },
+      })),
+    };
+  }
+  if (runToCompletion) ctx.wakeAt(finish);
+  return {
+    ...running,
+    phase: 'Running',
+    conditions: [
+      ...initialized,
+      { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: t(start) },
+      { type: 'ContainersReady', status: 'True', lastProbeTime: null, lastTransitionTime: t(start) },
+      scheduled,
+    ],
+    containerStatuses: containers.map((c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
+      containerID: `containerd://${pod.metadata?.['uid']}-${c.name}`,
+      ready: true,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt: t(start) } },
+    })),
+  };
+}
+
+function notReady(
+  type: string,
+  at: number,
+  containers: AnyJson[],
+  t: (ms: number) => string,
+): Record<string, unknown> {
+  return {
+    type,
+    status: 'False',
+    lastProbeTime: null,
+    lastTransitionTime: t(at),
+    reason: 'ContainersNotReady',
+    message: `containers with unready status: [${containers.map((c) => c.name).join(' ')}]`,
+  };
+}
+
+function qosClass(containers: AnyJson[]): string {
+  const hasAny = containers.some(
+    (c) =>
+      Object.keys(c.resources?.requests ?? {}).length + Object.keys(c.resources?.limits ?? {}).length > 0,
+  );
+  if (!hasAny) return 'BestEffort';
+  const guaranteed = containers.every((c) => {
+    const l = c.resources?.limits ?? {};
+    const r = c.resources?.requests ?? l;
+    return l.cpu && l.memory && r.cpu === l.cpu && r.memory === l.memory;
+  });
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}

@@ -1,0 +1,47 @@
+import { randomSuffix } from '../store/object-utils';
+import { CONTROLLER_MANAGER, ownerReference, type ControllerContext } from './controller-context';
+import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
+
+/** ReplicaSet controller: keep `spec.replicas` live pods, report replica counts. */
+export function reconcileReplicaSets(ctx: ControllerContext): void {
+  const podType = ctx.type('v1', 'Pod');
+  for (const rs of ctx.list('apps/v1', 'ReplicaSet')) {
+    if (rs.metadata?.['deletionTimestamp']) continue;
+    const ns = rs.metadata?.['namespace'];
+    const pods = ctx.owned('v1', 'Pod', rs).filter(isPodActive);
+    const want = rs['spec']?.replicas ?? 1;
+    for (let i = pods.length; i < want; i++) {
+      const pod = podFromTemplate(
+        rs['spec']?.template,
+        `${rs.metadata?.['name']}-${randomSuffix()}`,
+        ns,
+        ownerReference(rs),
+        {},
+      );
+      try {
+        ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
+      } catch {
+        // Namespace terminating or name clash: retried on the next pass.
+      }
+    }
+    const excess = [...pods]
+      .sort((a, b) => Number(isPodReady(a)) - Number(isPodReady(b)))
+      .slice(0, Math.max(0, pods.length - want));
+    for (const pod of excess) {
+      try {
+        ctx.registry.delete(podType, ns, pod.metadata?.['name']);
+      } catch {
+        // Already gone.
+      }
+    }
+    const live = pods.filter((p) => !excess.includes(p));
+    const ready = live.filter(isPodReady).length;
+    ctx.writeStatus('apps/v1', 'ReplicaSet', rs, {
+      replicas: live.length,
+      fullyLabeledReplicas: live.length || undefined,
+      readyReplicas: ready || undefined,
+      availableReplicas: ready || undefined,
+      observedGeneration: rs.metadata?.['generation'],
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import type { AnyJson } from '../api/json';
+import { CONTROLLER_MANAGER, SIM_DELAYS, setCondition, type ControllerContext } from './controller-context';
+
+/** The PV binder with a dynamic provisioner: every PVC binds to a fresh `pvc-<uid>` volume. */
+export function reconcileVolumeClaims(ctx: ControllerContext): void {
+  const pvcType = ctx.type('v1', 'PersistentVolumeClaim');
+  const now = ctx.nowMs();
+  for (const pvc of ctx.list('v1', 'PersistentVolumeClaim')) {
+    if (pvc.metadata?.['deletionTimestamp'] || pvc['status']?.phase === 'Bound') continue;
+    const due = ctx.seen(pvc) + ctx.scaled(SIM_DELAYS.volumeBind);
+    if (now < due) {
+      ctx.wakeAt(due);
+      continue;
+    }
+    const volumeName = `pvc-${pvc.metadata?.['uid']}`;
+    if (pvc['spec']?.volumeName !== volumeName) {
+      try {
+        ctx.registry.update(
+          pvcType,
+          pvc.metadata?.['namespace'],
+          pvc.metadata?.['name'],
+          {
+            ...pvc,
+            metadata: {
+              ...pvc.metadata,
+              annotations: {
+                ...(pvc.metadata?.['annotations'] ?? {}),
+                'pv.kubernetes.io/bind-completed': 'yes',
+                'pv.kubernetes.io/bound-by-controller': 'yes',
+                'volume.kubernetes.io/storage-provisioner': 'rancher.io/local-path',
+              },
+            },
+            spec: { ...pvc['spec'], volumeName },
+          },
+          { fieldManager: CONTROLLER_MANAGER },
+        );
+      } catch {
+        // Retried on the next pass.
+      }
+      continue;
+    }
+    ctx.writeStatus('v1', 'PersistentVolumeClaim', pvc, {
+      phase: 'Bound',
+      accessModes: pvc['spec']?.accessModes,
+      capacity: { storage: pvc['spec']?.resources?.requests?.storage ?? '1Gi' },
+    });
+  }
+}
+
+/** The HPA controller without metrics: it reports the target's replicas clamped to min/max. */
+export function reconcileAutoscalers(ctx: ControllerContext): void {
+  const now = ctx.time(ctx.nowMs());
+  for (const hpa of ctx.list('autoscaling/v2', 'HorizontalPodAutoscaler')) {
+    const spec = hpa['spec'] ?? {};
+    const ref = spec.scaleTargetRef ?? {};
+    const target =
+      ref.apiVersion && ref.kind ? ctx.registry.types.byKind(ref.apiVersion, ref.kind) : undefined;
+    const obj = target ? ctx.registry.find(target, hpa.metadata?.['namespace'], ref.name) : undefined;
+    let conditions: AnyJson[] | undefined = hpa['status']?.conditions;
+    if (!obj) {
+      conditions = setCondition(
+        conditions,
+        {
+          type: 'AbleToScale',
+          status: 'False',
+          reason: 'FailedGetScale',
+          message: `the HPA controller was unable to get the target's current scale: ${ref.kind?.toLowerCase()}s "${ref.name}" not found`,
+        },
+        now,
+      );
+      ctx.writeStatus('autoscaling/v2', 'HorizontalPodAutoscaler', hpa, {
+        currentReplicas: 0,
+        desiredReplicas: 0,
+        conditions,
+      });
+      continue;
+    }
+    const current: number = obj['spec']?.replicas ?? 1;
+    const desired = Math.min(spec.maxReplicas ?? current, Math.max(spec.minReplicas ?? 1, current));
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'AbleToScale',
+        status: 'True',
+        reason: 'ReadyForNewScale',
+        message: 'recommended size matches current size',
+      },
+      now,
+    );
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'ScalingActive',
+        status: 'True',
+        reason: 'ValidMetricFound',
+        message:
+          'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+      },
+      now,
+    );
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'ScalingLimited',
+        status: 'False',
+        reason: 'DesiredWithinRange',
+        message: 'the desired count is within the acceptable range',
+      },
+      now,
+    );
+    ctx.writeStatus('autoscaling/v2', 'HorizontalPodAutoscaler', hpa, {
+      currentReplicas: current,
+      desiredReplicas: desired,
+      currentMetrics: [],
+      conditions,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { AnyJson } from '../api/json';
+import type { KubeObject } from '../api/resource-type';
+
+/** Hands out ClusterIPs from 10.96.0.0/12 and NodePorts from 30000-32767, keeping existing ones. */
+export class IpAllocator {
+  private nextIp = 10;
+  private nextNodePort = 30000;
+
+  assign(service: KubeObject, live: KubeObject | undefined): void {
+    const spec = service['spec'];
+    if (!spec || spec.type === 'ExternalName') return;
+    const liveSpec = live?.['spec'] ?? {};
+    if (spec.clusterIP === undefined || spec.clusterIP === '') {
+      spec.clusterIP = liveSpec.clusterIP ?? this.ip();
+    }
+    if (spec.clusterIP !== 'None') spec.clusterIPs = spec.clusterIPs ?? [spec.clusterIP];
+    else spec.clusterIPs = spec.clusterIPs ?? ['None'];
+    if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
+      for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
+        if (p.nodePort) continue;
+        const prior = (liveSpec.ports ?? []).find(
+          (x: AnyJson) => x.port === p.port && (x.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+        );
+        p.nodePort = prior?.nodePort ?? this.nextNodePort++;
+      }
+    }
+  }
+
+  private ip(): string {
+    const n = this.nextIp++;
+    return `10.96.${Math.floor(n / 256)}.${n % 256}`;
+  }
+}

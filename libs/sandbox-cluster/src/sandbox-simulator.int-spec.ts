@@ -1,0 +1,268 @@
+import type { AnyJson } from './api/json';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
+import { eventually } from './testing/eventually';
+
+type Obj = KubernetesObject & Record<string, AnyJson>;
+
+/**
+ * The controller simulator's documented behaviour (README "Simulated controllers"), observed the
+ * way Berth observes a cluster: through the API. timeScale 0.01 makes a 1 s pod start take 10 ms.
+ */
+describe('controller simulator', () => {
+  let cluster: SandboxCluster;
+  let api: KubernetesObjectApi;
+  const read = (apiVersion: string, kind: string, name: string, namespace = 'sim') =>
+    api.read<Obj>({ apiVersion, kind, metadata: { name, namespace } });
+  const podsOf = async (label: string) =>
+    (await api.list<Obj>('v1', 'Pod', 'sim', undefined, undefined, undefined, undefined, label)).items;
+  const workload = (kind: string, name: string, image: string, extra: Record<string, unknown> = {}): Obj => ({
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, namespace: 'sim' },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image }] } },
+      ...extra,
+    },
+  });
+
+  beforeAll(async () => {
+    cluster = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    const kc = new KubeConfig();
+    kc.loadFromString(cluster.kubeconfig());
+    api = KubernetesObjectApi.makeApiClient(kc);
+    await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sim' } });
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('rolls a Deployment to a new ReplicaSet on a template change and keeps the old one scaled to 0', async () => {
+    await api.create(workload('Deployment', 'roll', 'nginx:1.27', { replicas: 2 }));
+    await eventually(
+      async () => (await read('apps/v1', 'Deployment', 'roll')).status?.availableReplicas === 2 || undefined,
+    );
+    await api.patch(
+      { ...workload('Deployment', 'roll', 'nginx:1.28', { replicas: 2 }) },
+      undefined,
+      undefined,
+      'test',
+      true,
+      'application/apply-patch+yaml',
+    );
+    const done = await eventually(async () => {
+      const d = await read('apps/v1', 'Deployment', 'roll');
+      const progressing = d.status?.conditions?.find((c: AnyJson) => c.type === 'Progressing');
+      return d.status?.observedGeneration === 2 &&
+        progressing?.reason === 'NewReplicaSetAvailable' &&
+        d.status?.replicas === 2
+        ? d
+        : undefined;
+    });
+    expect(done.metadata?.generation).toBe(2);
+    expect(done.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(done.status.conditions.find((c: AnyJson) => c.type === 'Available')).toMatchObject({
+      status: 'True',
+      reason: 'MinimumReplicasAvailable',
+    });
+    const sets = (
+      await api.list<Obj>(
+        'apps/v1',
+        'ReplicaSet',
+        'sim',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'app=roll',
+      )
+    ).items;
+    expect(sets.map((rs) => rs.spec.replicas).sort()).toEqual([0, 2]);
+    const pods = await podsOf('app=roll');
+    expect(pods.map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.28', 'nginx:1.28']);
+  });
+
+  it('an unpullable image gives ImagePullBackOff pods and ProgressDeadlineExceeded', async () => {
+    await api.create(
+      workload('Deployment', 'badimage', 'invalid.example/app:1.0', {
+        replicas: 1,
+        progressDeadlineSeconds: 5,
+      }),
+    );
+    const pod = await eventually(async () => {
+      const [p] = await podsOf('app=badimage');
+      return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff' ? p : undefined;
+    });
+    expect(pod.status.phase).toBe('Pending');
+    const d = await eventually(async () => {
+      const dep = await read('apps/v1', 'Deployment', 'badimage');
+      return dep.status?.conditions?.find(
+        (c: AnyJson) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+      )
+        ? dep
+        : undefined;
+    });
+    expect(d.status.conditions.find((c: AnyJson) => c.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      message: expect.stringContaining('has timed out progressing'),
+    });
+    expect(d.status.conditions.find((c: AnyJson) => c.type === 'Available')).toMatchObject({
+      status: 'False',
+      reason: 'MinimumReplicasUnavailable',
+    });
+  });
+
+  it('a crashloop image gives CrashLoopBackOff with restarts', async () => {
+    await api.create(workload('Deployment', 'crashy', 'example/app:crashloop', { replicas: 1 }));
+    const pod = await eventually(async () => {
+      const [p] = await podsOf('app=crashy');
+      return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+    });
+    expect(pod.status.containerStatuses[0].lastState.terminated).toMatchObject({
+      exitCode: 1,
+      reason: 'Error',
+    });
+    expect(pod.status.containerStatuses[0].restartCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('StatefulSets create ordered pods and claims and converge revisions; DaemonSets run one pod', async () => {
+    await api.create(
+      workload('StatefulSet', 'db', 'postgres:16', {
+        replicas: 2,
+        serviceName: 'db',
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data' },
+            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+          },
+        ],
+      }),
+    );
+    await api.create(workload('DaemonSet', 'agent', 'busybox:1.36'));
+    const sts = await eventually(async () => {
+      const s = await read('apps/v1', 'StatefulSet', 'db');
+      return s.status?.readyReplicas === 2 ? s : undefined;
+    });
+    expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
+    expect((await podsOf('app=db')).map((p) => p.metadata?.name).sort()).toEqual(['db-0', 'db-1']);
+    const pvc = await eventually(async () => {
+      const c = await read('v1', 'PersistentVolumeClaim', 'data-db-1');
+      return c.status?.phase === 'Bound' ? c : undefined;
+    });
+    expect(pvc.status.capacity).toEqual({ storage: '1Gi' });
+    const ds = await eventually(async () => {
+      const d = await read('apps/v1', 'DaemonSet', 'agent');
+      return d.status?.numberAvailable === 1 ? d : undefined;
+    });
+    expect(ds.status).toMatchObject({
+      desiredNumberScheduled: 1,
+      currentNumberScheduled: 1,
+      numberReady: 1,
+      updatedNumberScheduled: 1,
+    });
+  });
+
+  it('Jobs complete, and a failing Job stops at its backoffLimit', async () => {
+    const job = (name: string, image: string): Obj => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'sim' },
+      spec: {
+        backoffLimit: 1,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image }] } },
+      },
+    });
+    await api.create(job('ok', 'busybox:1.36'));
+    await api.create(job('broken', 'busybox:fail'));
+    const ok = await eventually(async () => {
+      const j = await read('batch/v1', 'Job', 'ok');
+      return j.status?.conditions?.some((c: AnyJson) => c.type === 'Complete') ? j : undefined;
+    });
+    expect(ok.status).toMatchObject({ succeeded: 1 });
+    expect(ok.spec.selector.matchLabels['batch.kubernetes.io/controller-uid']).toBe(ok.metadata?.uid);
+    const broken = await eventually(async () => {
+      const j = await read('batch/v1', 'Job', 'broken');
+      return j.status?.conditions?.some((c: AnyJson) => c.type === 'Failed') ? j : undefined;
+    });
+    expect(broken.status.failed).toBe(2);
+    expect(broken.status.conditions.find((c: AnyJson) => c.type === 'Failed')).toMatchObject({
+      status: 'True',
+      reason: 'BackoffLimitExceeded',
+    });
+  });
+
+  it('LoadBalancer Services get a ClusterIP at once and an ingress IP shortly after', async () => {
+    const svc = await api.create<Obj>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'sim' },
+      spec: { type: 'LoadBalancer', selector: { app: 'roll' }, ports: [{ port: 80 }] },
+    });
+    expect(svc.spec.clusterIP).toMatch(/^10\.96\./);
+    expect(svc.spec.ports[0]).toMatchObject({
+      protocol: 'TCP',
+      targetPort: 80,
+      nodePort: expect.any(Number),
+    });
+    const ready = await eventually(async () => {
+      const s = await read('v1', 'Service', 'lb');
+      return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
+    });
+    expect(ready.status.loadBalancer.ingress[0].ip).toBe('172.18.255.200');
+  });
+});
+
+describe('state file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sandbox-state-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('survives a restart: objects and the resourceVersion counter come back', async () => {
+    const stateFile = join(dir, 'state.json');
+    const first = await startSandboxCluster({ port: 0, simulate: false, stateFile });
+    const kc = new KubeConfig();
+    kc.loadFromString(first.kubeconfig());
+    const created = await KubernetesObjectApi.makeApiClient(kc).create<Obj>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kept', namespace: 'default' },
+      data: { a: '1' },
+    });
+    await first.close();
+    const second = await startSandboxCluster({ port: 0, simulate: false, stateFile });
+    try {
+      const kc2 = new KubeConfig();
+      kc2.loadFromString(second.kubeconfig());
+      const api2 = KubernetesObjectApi.makeApiClient(kc2);
+      const kept = await api2.read<Obj>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'kept', namespace: 'default' },
+      });
+      expect(kept).toMatchObject({
+        data: { a: '1' },
+        metadata: { uid: created.metadata?.uid, resourceVersion: created.metadata?.resourceVersion },
+      });
+      const next = await api2.create<Obj>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'after', namespace: 'default' },
+      });
+      expect(Number(next.metadata?.resourceVersion)).toBeGreaterThan(
+        Number(created.metadata?.resourceVersion),
+      );
+    } finally {
+      await second.close();
+    }
+  });
+});

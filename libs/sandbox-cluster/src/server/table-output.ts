@@ -1,0 +1,111 @@
+import type { AnyJson } from '../api/json';
+import type { KubeObject, ResourceType } from '../api/resource-type';
+
+/** kubectl asks for `as=Table` so it can print server-side columns; JSON clients never do. */
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept.split(',')[0] ?? '');
+}
+
+interface Column {
+  name: string;
+  type: string;
+  format?: string;
+  description: string;
+  value: (o: KubeObject) => unknown;
+}
+
+function age(o: KubeObject): string {
+  const created = Date.parse(o.metadata?.['creationTimestamp'] ?? '');
+  if (!Number.isFinite(created)) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - created) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+function columnsFor(type: ResourceType): Column[] {
+  const name: Column = {
+    name: 'Name',
+    type: 'string',
+    format: 'name',
+    description: 'Name',
+    value: (o) => o.metadata?.['name'],
+  };
+  const ageCol: Column = { name: 'Age', type: 'string', description: 'Age', value: age };
+  const extra: Column[] = [];
+  const col = (n: string, value: (o: KubeObject) => unknown, t = 'string'): Column => ({
+    name: n,
+    type: t,
+    description: n,
+    value,
+  });
+  switch (`${type.group}/${type.kind}`) {
+    case 'apps/Deployment':
+      extra.push(
+        col('Ready', (o) => `${o['status']?.readyReplicas ?? 0}/${o['spec']?.replicas ?? 0}`),
+        col('Up-to-date', (o) => o['status']?.updatedReplicas ?? 0, 'integer'),
+        col('Available', (o) => o['status']?.availableReplicas ?? 0, 'integer'),
+      );
+      break;
+    case '/Pod':
+      extra.push(
+        col('Ready', (o) => {
+          const cs: AnyJson[] = o['status']?.containerStatuses ?? [];
+          return `${cs.filter((c) => c.ready).length}/${(o['spec']?.containers ?? []).length}`;
+        }),
+        col(
+          'Status',
+          (o) =>
+            o['status']?.containerStatuses?.find((c: AnyJson) => c.state?.waiting)?.state.waiting.reason ??
+            o['status']?.phase ??
+            'Pending',
+        ),
+        col(
+          'Restarts',
+          (o) =>
+            (o['status']?.containerStatuses ?? []).reduce(
+              (n: number, c: AnyJson) => n + (c.restartCount ?? 0),
+              0,
+            ),
+          'integer',
+        ),
+      );
+      break;
+    case '/Namespace':
+      extra.push(col('Status', (o) => o['status']?.phase ?? ''));
+      break;
+    case '/Service':
+      extra.push(
+        col('Type', (o) => o['spec']?.type),
+        col('Cluster-IP', (o) => o['spec']?.clusterIP ?? ''),
+      );
+      break;
+  }
+  return [name, ...extra, ageCol];
+}
+
+/** A meta.k8s.io/v1 Table (rows carry the object as PartialObjectMetadata like the real server). */
+export function toTable(
+  type: ResourceType,
+  items: KubeObject[],
+  metadata: Record<string, unknown>,
+): Record<string, unknown> {
+  const columns = columnsFor(type);
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata,
+    columnDefinitions: columns.map((c, i) => ({
+      name: c.name,
+      type: c.type,
+      format: c.format ?? '',
+      description: c.description,
+      priority: i === 0 ? 0 : 0,
+    })),
+    rows: items.map((o) => ({
+      cells: columns.map((c) => c.value(o)),
+      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
+    })),
+  };
+}
