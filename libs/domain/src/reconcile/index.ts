@@ -1,0 +1,5 @@
+export * from './stream-entry';
+export * from './tracking-id';
+export * from './operation-history';
+export * from './refresh.decision';
+export * from './auto-sync.decision';

@@ -1,0 +1,163 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AppComparison, ResourceComparison } from '../diff/compare-app';
+import { decideRefresh, type ReconcileSnapshot, type RefreshOutcome } from './refresh.decision';
+
+const SHA1 = '1'.repeat(40);
+const SHA2 = '2'.repeat(40);
+
+function comparison(...resources: ResourceComparison[]): AppComparison {
+  const outOfSyncCount = resources.filter((r) => !r.hook && r.status === 'OutOfSync').length;
+  return { status: outOfSyncCount > 0 ? 'OutOfSync' : 'Synced', resources, outOfSyncCount };
+}
+const missingDeploy: ResourceComparison = {
+  key: 'apps/Deployment/web/web',
+  status: 'OutOfSync',
+  health: { status: 'Missing', message: 'Resource does not exist in the cluster' },
+};
+const healthyDeploy: ResourceComparison = {
+  key: 'apps/Deployment/web/web',
+  status: 'Synced',
+  health: { status: 'Healthy' },
+};
+const degradedDeploy: ResourceComparison = {
+  key: 'apps/Deployment/web/web',
+  status: 'Synced',
+  health: { status: 'Degraded', message: 'ImagePullBackOff' },
+};
+const hook: ResourceComparison = {
+  key: 'batch/Job/web/migrate',
+  status: 'OutOfSync',
+  hook: true,
+  health: { status: 'Missing' },
+};
+const prunable: ResourceComparison = {
+  key: '/ConfigMap/web/old',
+  status: 'OutOfSync',
+  requiresPruning: true,
+  health: { status: 'Healthy' },
+};
+
+const fresh: ReconcileSnapshot = {
+  revision: null,
+  syncStatus: 'Unknown',
+  healthStatus: 'Unknown',
+  outOfSyncKeys: [],
+  conditions: [],
+};
+const syncedHealthy: ReconcileSnapshot = {
+  ...fresh,
+  revision: SHA1,
+  syncStatus: 'Synced',
+  healthStatus: 'Healthy',
+};
+
+const compared = (revision: string, c: AppComparison): RefreshOutcome => ({
+  kind: 'compared',
+  revision,
+  targetRevision: 'main',
+  comparison: c,
+});
+
+describe('decideRefresh: only transitions', () => {
+  const table: Array<[string, ReconcileSnapshot, RefreshOutcome, string[]]> = [
+    [
+      'first refresh of a new app',
+      fresh,
+      compared(SHA1, comparison(missingDeploy)),
+      ['RevisionResolved', 'SyncStatusChanged:OutOfSync', 'HealthStatusChanged:Missing'],
+    ],
+    ['nothing new: no events', syncedHealthy, compared(SHA1, comparison(healthyDeploy)), []],
+    [
+      'a hook never makes the app OutOfSync or unhealthy',
+      syncedHealthy,
+      compared(SHA1, comparison(healthyDeploy, hook)),
+      [],
+    ],
+    [
+      'a new commit that renders the same objects',
+      syncedHealthy,
+      compared(SHA2, comparison(healthyDeploy)),
+      ['RevisionResolved'],
+    ],
+    [
+      'a resource to prune makes the app OutOfSync but not unhealthy',
+      syncedHealthy,
+      compared(SHA1, comparison(healthyDeploy, prunable)),
+      ['SyncStatusChanged:OutOfSync'],
+    ],
+    [
+      'health degrades',
+      syncedHealthy,
+      compared(SHA1, comparison(degradedDeploy)),
+      ['HealthStatusChanged:Degraded'],
+    ],
+    [
+      'a comparison error raises a condition and makes sync status Unknown',
+      syncedHealthy,
+      { kind: 'failed', conditionType: 'ComparisonError', message: 'path "k8s" does not exist' },
+      ['ConditionRaised:ComparisonError', 'SyncStatusChanged:Unknown'],
+    ],
+    [
+      'the same error again records nothing',
+      {
+        ...syncedHealthy,
+        syncStatus: 'Unknown',
+        conditions: [{ type: 'ComparisonError', message: 'path "k8s" does not exist' }],
+      },
+      { kind: 'failed', conditionType: 'ComparisonError', message: 'path "k8s" does not exist' },
+      [],
+    ],
+    [
+      'a working comparison clears the condition',
+      { ...syncedHealthy, syncStatus: 'Unknown', conditions: [{ type: 'ComparisonError', message: 'x' }] },
+      compared(SHA1, comparison(healthyDeploy)),
+      ['ConditionCleared:ComparisonError', 'SyncStatusChanged:Synced'],
+    ],
+  ];
+
+  it.each(table)('%s', (_name, snapshot, outcome, expected) => {
+    const events = decideRefresh('web', snapshot, outcome);
+    expect(
+      events.map((e) => {
+        if (e.type === 'SyncStatusChanged' || e.type === 'HealthStatusChanged')
+          return `${e.type}:${e.data.to}`;
+        if (e.type === 'ConditionRaised' || e.type === 'ConditionCleared')
+          return `${e.type}:${e.data.conditionType}`;
+        return e.type;
+      }),
+    ).toEqual(expected);
+  });
+
+  it('records what drifted and what is unhealthy, so the audit log explains the status', () => {
+    const events = decideRefresh('web', fresh, compared(SHA1, comparison(missingDeploy)));
+    expect(events.find((e) => e.type === 'SyncStatusChanged')?.data).toMatchObject({
+      from: 'Unknown',
+      to: 'OutOfSync',
+      revision: SHA1,
+      outOfSync: [{ group: 'apps', kind: 'Deployment', namespace: 'web', name: 'web', status: 'OutOfSync' }],
+    });
+    expect(events.find((e) => e.type === 'HealthStatusChanged')?.data).toMatchObject({
+      to: 'Missing',
+      unhealthy: [{ kind: 'Deployment', name: 'web', status: 'Missing' }],
+    });
+    expect(events.find((e) => e.type === 'RevisionResolved')?.data).toMatchObject({
+      revision: SHA1,
+      previousRevision: null,
+      targetRevision: 'main',
+    });
+  });
+
+  it('a change in which resources drifted is recorded even when the app stays OutOfSync', () => {
+    const snapshot: ReconcileSnapshot = {
+      ...syncedHealthy,
+      syncStatus: 'OutOfSync',
+      outOfSyncKeys: ['/ConfigMap/web/old'],
+    };
+    const events = decideRefresh(
+      'web',
+      snapshot,
+      compared(SHA1, comparison({ ...healthyDeploy, status: 'OutOfSync' })),
+    );
+    expect(events.map((e) => e.type)).toEqual(['SyncStatusChanged']);
+  });
+});

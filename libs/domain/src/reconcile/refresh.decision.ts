@@ -1,0 +1,175 @@
+import type { AppComparison } from '../diff/compare-app';
+import { parseResourceKey } from '../diff/kube-object';
+import { applicationEvent, type ApplicationEvent } from '../events/application.events';
+import type {
+  AppSyncStatusCode,
+  CommitInfo,
+  HealthStatusChanged,
+  ResourceIdentity,
+  SyncStatusChanged,
+} from '../events/reconcile.events';
+import { aggregateHealth, type HealthStatus, type HealthStatusCode } from '../health/health-status';
+import type { ApplicationView } from '../projections/application-view.projection';
+
+/** What the log already says about an app's reconcile state (from the read model). */
+export interface ReconcileSnapshot {
+  revision: string | null;
+  syncStatus: AppSyncStatusCode;
+  healthStatus: HealthStatusCode;
+  /** Keys (`group/kind/namespace/name`) last recorded as not Synced. */
+  outOfSyncKeys: readonly string[];
+  conditions: ReadonlyArray<{ type: string; message: string }>;
+}
+
+/** What one refresh found. */
+export type RefreshOutcome =
+  | {
+      kind: 'compared';
+      /** The commit the target revision resolved to. */
+      revision: string;
+      targetRevision: string;
+      commit?: CommitInfo;
+      comparison: AppComparison;
+    }
+  | {
+      kind: 'failed';
+      /** Argo CD's condition types: ComparisonError, InvalidSpecError, UnknownError ... */
+      conditionType: string;
+      message: string;
+    };
+
+/** Condition types a refresh owns: raised when it cannot compare, cleared when it can again. */
+export const REFRESH_CONDITION_TYPES: readonly string[] = ['ComparisonError', 'InvalidSpecError'];
+
+export function reconcileSnapshotOf(view: ApplicationView): ReconcileSnapshot {
+  const outOfSync = (view.status['outOfSync'] as ResourceIdentity[] | undefined) ?? [];
+  const conditions =
+    (view.status['conditions'] as Array<{ type: string; message: string }> | undefined) ?? [];
+  return {
+    revision: view.revision,
+    syncStatus: view.syncStatus as AppSyncStatusCode,
+    healthStatus: view.healthStatus as HealthStatusCode,
+    outOfSyncKeys: outOfSync.map(keyOfIdentity),
+    conditions,
+  };
+}
+
+function keyOfIdentity(r: ResourceIdentity): string {
+  return `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+function identityOf(key: string): ResourceIdentity {
+  const k = parseResourceKey(key);
+  if (!k) return { group: '', kind: '', name: key };
+  return { group: k.group, kind: k.kind, name: k.name, ...(k.namespace ? { namespace: k.namespace } : {}) };
+}
+
+/**
+ * App health as Argo CD computes it: the worst health of its resources, leaving out hooks and
+ * resources that only wait to be pruned.
+ */
+export function appHealthOf(comparison: AppComparison): {
+  health: HealthStatus;
+  unhealthy: HealthStatusChanged['data']['unhealthy'];
+} {
+  const counted = comparison.resources.filter((r) => !r.hook && !r.requiresPruning);
+  const health = aggregateHealth(counted.map((r) => r.health));
+  const unhealthy = counted
+    .filter((r) => r.health && r.health.status !== 'Healthy')
+    .map((r) => ({
+      ...identityOf(r.key),
+      status: r.health!.status,
+      ...(r.health!.message ? { message: r.health!.message } : {}),
+    }));
+  return { health, unhealthy };
+}
+
+/**
+ * The events one refresh records: only transitions. A new commit gives RevisionResolved; a change
+ * of sync status (or of which resources drifted) gives SyncStatusChanged; a change of app health
+ * gives HealthStatusChanged; a comparison that fails raises a condition, one that works again
+ * clears it. A refresh that finds nothing new returns [].
+ */
+export function decideRefresh(
+  application: string,
+  snapshot: ReconcileSnapshot,
+  outcome: RefreshOutcome,
+): ApplicationEvent[] {
+  const events: ApplicationEvent[] = [];
+  if (outcome.kind === 'failed') {
+    const existing = snapshot.conditions.find((c) => c.type === outcome.conditionType);
+    if (!existing || existing.message !== outcome.message) {
+      events.push(
+        applicationEvent('ConditionRaised', {
+          application,
+          conditionType: outcome.conditionType,
+          message: outcome.message,
+        }),
+      );
+    }
+    if (snapshot.syncStatus !== 'Unknown') {
+      events.push(
+        applicationEvent<SyncStatusChanged>('SyncStatusChanged', {
+          application,
+          from: snapshot.syncStatus,
+          to: 'Unknown',
+          revision: snapshot.revision,
+          outOfSync: [],
+          reason: outcome.message,
+        }),
+      );
+    }
+    return events;
+  }
+
+  const { comparison, revision } = outcome;
+  if (revision !== snapshot.revision) {
+    events.push(
+      applicationEvent('RevisionResolved', {
+        application,
+        revision,
+        previousRevision: snapshot.revision,
+        targetRevision: outcome.targetRevision,
+        ...(outcome.commit ? { commit: outcome.commit } : {}),
+      }),
+    );
+  }
+  for (const type of REFRESH_CONDITION_TYPES) {
+    if (snapshot.conditions.some((c) => c.type === type))
+      events.push(applicationEvent('ConditionCleared', { application, conditionType: type }));
+  }
+
+  const drifted = comparison.resources.filter((r) => !r.hook && r.status !== 'Synced');
+  const driftedKeys = drifted.map((r) => r.key).sort();
+  const previousKeys = [...snapshot.outOfSyncKeys].sort();
+  const syncStatus: AppSyncStatusCode = comparison.status;
+  if (syncStatus !== snapshot.syncStatus || driftedKeys.join('\n') !== previousKeys.join('\n')) {
+    events.push(
+      applicationEvent<SyncStatusChanged>('SyncStatusChanged', {
+        application,
+        from: snapshot.syncStatus,
+        to: syncStatus,
+        revision,
+        outOfSync: drifted.map((r) => ({
+          ...identityOf(r.key),
+          status: r.status,
+          ...(r.requiresPruning ? { requiresPruning: true } : {}),
+        })),
+      }),
+    );
+  }
+
+  const { health, unhealthy } = appHealthOf(comparison);
+  if (health.status !== snapshot.healthStatus) {
+    events.push(
+      applicationEvent<HealthStatusChanged>('HealthStatusChanged', {
+        application,
+        from: snapshot.healthStatus,
+        to: health.status,
+        ...(health.message ? { message: health.message } : {}),
+        unhealthy,
+      }),
+    );
+  }
+  return events;
+}

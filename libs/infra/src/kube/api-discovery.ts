@@ -1,0 +1,87 @@
+import { KubeApiError } from './kube-api.error';
+
+/** How to reach one kind on the server: `/apis/<apiVersion>/[namespaces/<ns>/]<plural>`. */
+export interface ResourceType {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+/** GET a discovery document; returns undefined on 404 (group or version not served). */
+export type DiscoveryGet = (path: string) => Promise<unknown>;
+
+interface ApiResourceList {
+  resources?: Array<{ name: string; kind: string; namespaced: boolean }>;
+}
+
+interface ApiGroupList {
+  groups?: Array<{
+    name: string;
+    preferredVersion?: { groupVersion: string };
+    versions?: Array<{ groupVersion: string }>;
+  }>;
+}
+
+/**
+ * Resource discovery with a cache, as kubectl's: one request per group version, reused until a
+ * kind is not found (a CRD may have been installed since), then fetched once more.
+ */
+export class ApiDiscovery {
+  private readonly lists = new Map<string, Promise<ApiResourceList | undefined>>();
+  private groups: Promise<ApiGroupList> | undefined;
+
+  constructor(private readonly get: DiscoveryGet) {}
+
+  /** The type of `kind` in `apiVersion` (`v1`, `apps/v1`, `example.com/v1alpha1`). */
+  async forApiVersion(apiVersion: string, kind: string): Promise<ResourceType> {
+    const found = (await this.lookup(apiVersion, kind, false)) ?? (await this.lookup(apiVersion, kind, true));
+    if (!found) {
+      throw new KubeApiError(
+        'UnknownResourceType',
+        `the cluster serves no kind "${kind}" in apiVersion "${apiVersion}"; check the apiVersion, or install the CustomResourceDefinition first`,
+        404,
+      );
+    }
+    return found;
+  }
+
+  /** The type of `kind` in `group` at the server's preferred version (for keys that carry no version). */
+  async forGroup(group: string, kind: string): Promise<ResourceType> {
+    if (group === '') return this.forApiVersion('v1', kind);
+    for (const refresh of [false, true]) {
+      if (refresh || !this.groups) this.groups = this.get('/apis').then((g) => (g ?? {}) as ApiGroupList);
+      const entry = (await this.groups).groups?.find((g) => g.name === group);
+      if (!entry) continue;
+      const versions = [
+        entry.preferredVersion?.groupVersion,
+        ...(entry.versions ?? []).map((v) => v.groupVersion),
+      ].filter((v): v is string => typeof v === 'string');
+      for (const version of [...new Set(versions)]) {
+        const found = await this.lookup(version, kind, refresh);
+        if (found) return found;
+      }
+    }
+    throw new KubeApiError(
+      'UnknownResourceType',
+      `the cluster serves no kind "${kind}" in API group "${group}"; install the CustomResourceDefinition first`,
+      404,
+    );
+  }
+
+  private async lookup(
+    apiVersion: string,
+    kind: string,
+    refresh: boolean,
+  ): Promise<ResourceType | undefined> {
+    let list = this.lists.get(apiVersion);
+    if (!list || refresh) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      list = this.get(path).then((l) => l as ApiResourceList | undefined);
+      this.lists.set(apiVersion, list);
+      list.catch(() => this.lists.delete(apiVersion));
+    }
+    const resource = (await list)?.resources?.find((r) => r.kind === kind && !r.name.includes('/'));
+    return resource && { apiVersion, kind, plural: resource.name, namespaced: resource.namespaced };
+  }
+}

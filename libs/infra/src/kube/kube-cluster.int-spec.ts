@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import type { KubeObject } from '@berth/domain';
+import { KubeApiError } from './kube-api.error';
+import { KubeCluster } from './kube-cluster';
+
+function configMap(name: string, namespace: string, extra: Record<string, unknown> = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { a: '1' }, ...extra };
+}
+
+describe('KubeCluster against the sandbox API server', () => {
+  let sandbox: SandboxCluster;
+  let cluster: KubeCluster;
+
+  beforeAll(async () => {
+    sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    cluster = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
+    await cluster.ensureNamespace('kube-it');
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+  });
+
+  it('server-side applies the exact object: a field no model knows reaches the server', async () => {
+    const applied = await cluster.apply(configMap('extra', 'kube-it', { berthExtra: { keep: 'me' } }));
+    expect(applied['berthExtra']).toEqual({ keep: 'me' });
+    const live = await cluster.get({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'kube-it',
+      name: 'extra',
+    });
+    expect(live?.['berthExtra']).toEqual({ keep: 'me' });
+    // Plain JSON back: timestamps stay strings (client-node's models would make them Dates).
+    expect(typeof live?.metadata['creationTimestamp']).toBe('string');
+    const managers = (live?.metadata['managedFields'] as Array<{ manager: string; operation: string }>) ?? [];
+    expect(managers.map((m) => `${m.manager}:${m.operation}`)).toContain('berth:Apply');
+  });
+
+  it('apply with dryRun validates without storing', async () => {
+    const result = await cluster.apply(configMap('dry', 'kube-it'), { dryRun: true });
+    expect(result.metadata.name).toBe('dry');
+    expect(
+      await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-it', name: 'dry' }),
+    ).toBe(undefined);
+  });
+
+  it('resolves plural and scope by discovery, also from a versionless inventory key', async () => {
+    expect(await cluster.typeOf({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'x' })).toMatchObject({
+      plural: 'deployments',
+      namespaced: true,
+    });
+    expect(await cluster.typeOf({ group: '', kind: 'Namespace', name: 'x' })).toMatchObject({
+      plural: 'namespaces',
+      namespaced: false,
+    });
+    expect(await cluster.typeOf({ group: 'apps', kind: 'Deployment', name: 'x' })).toMatchObject({
+      apiVersion: 'apps/v1',
+    });
+  });
+
+  it('lists an app’s live objects by desired objects and inventory keys, skipping what is absent', async () => {
+    await cluster.apply(configMap('tracked', 'kube-it'));
+    const live = await cluster.liveObjects(
+      [configMap('extra', 'kube-it'), configMap('not-there', 'kube-it')],
+      ['/ConfigMap/kube-it/tracked', 'example.com/Widget/kube-it/w'],
+    );
+    expect(live.map((o) => o.metadata.name).sort()).toEqual(['extra', 'tracked']);
+  });
+
+  it('replaces, creates and deletes; a second delete reports the object gone', async () => {
+    await cluster.create(configMap('crud', 'kube-it'));
+    const created = await cluster.create(configMap('crud', 'kube-it')).catch((e: unknown) => e);
+    expect(created).toBeInstanceOf(KubeApiError);
+    expect((created as KubeApiError).code).toBe('AlreadyExists');
+    const replaced = await cluster.replace(configMap('crud', 'kube-it', { data: { b: '2' } }));
+    expect(replaced['data']).toEqual({ b: '2' });
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-it', name: 'crud' };
+    expect(await cluster.delete(ref, { propagationPolicy: 'Background' })).toBe(true);
+    expect(await cluster.delete(ref)).toBe(false);
+  });
+
+  it('names the kind and what to do when the cluster does not serve it', async () => {
+    const err = await cluster
+      .apply({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'kube-it' } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).code).toBe('UnknownResourceType');
+    expect((err as KubeApiError).message).toContain('CustomResourceDefinition');
+  });
+
+  it('ensureNamespace is idempotent', async () => {
+    expect(await cluster.ensureNamespace('kube-it-2')).toBe(true);
+    expect(await cluster.ensureNamespace('kube-it-2')).toBe(false);
+  });
+});

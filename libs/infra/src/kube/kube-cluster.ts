@@ -1,0 +1,280 @@
+import type { KubeObject } from '@berth/domain';
+import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiDiscovery, type ResourceType } from './api-discovery';
+import { codeForStatus, KubeApiError } from './kube-api.error';
+import { describeRef, type KubeRef, refFromKey, refOf } from './kube-ref';
+
+export interface WriteOptions {
+  /** Server-side dry run (`dryRun=All`): validated and defaulted, nothing stored. */
+  dryRun?: boolean;
+}
+
+export interface ApplyOptions extends WriteOptions {
+  /** Default `berth`. */
+  fieldManager?: string;
+  /** Take over fields another manager owns (Argo CD's server-side apply does). Default true. */
+  force?: boolean;
+}
+
+export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+export interface DeleteOptions extends WriteOptions {
+  /** Default Foreground, as Argo CD prunes. */
+  propagationPolicy?: PropagationPolicy;
+}
+
+/**
+ * One Kubernetes cluster as Berth talks to it. Every body goes over the wire exactly as given and
+ * every response comes back as plain JSON: client-node's typed models drop fields they do not
+ * know and turn timestamps into Dates, which would make a GitOps diff lie. Only client-node's
+ * kubeconfig handling (auth, TLS) and its fetch are used.
+ */
+export class KubeCluster {
+  readonly discovery: ApiDiscovery;
+  private readonly http = new IsomorphicFetchHttpLibrary();
+  private readonly server: string;
+
+  constructor(private readonly config: KubeConfig) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) {
+      throw new KubeApiError(
+        'Unreachable',
+        'the kubeconfig has no current cluster; set current-context to a context whose cluster exists',
+        0,
+      );
+    }
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.discovery = new ApiDiscovery(async (path) => {
+      const res = await this.request('GET', path);
+      return res.status === 404 ? undefined : res.body;
+    });
+  }
+
+  static fromKubeconfig(text: string): KubeCluster {
+    const kc = new KubeConfig();
+    kc.loadFromString(text);
+    return new KubeCluster(kc);
+  }
+
+  static fromKubeconfigFile(path: string): KubeCluster {
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    return new KubeCluster(kc);
+  }
+
+  /** The service account of the pod Berth runs in. */
+  static inCluster(): KubeCluster {
+    const kc = new KubeConfig();
+    kc.loadFromCluster();
+    return new KubeCluster(kc);
+  }
+
+  get url(): string {
+    return this.server;
+  }
+
+  /** Resolves the type of a ref: by apiVersion, or by group at the preferred version for inventory keys. */
+  async typeOf(ref: KubeRef): Promise<ResourceType> {
+    return ref.apiVersion
+      ? this.discovery.forApiVersion(ref.apiVersion, ref.kind)
+      : this.discovery.forGroup(ref.group ?? '', ref.kind);
+  }
+
+  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
+    return (await this.discovery.forApiVersion(apiVersion, kind)).namespaced;
+  }
+
+  /** The live object, or undefined when it does not exist. */
+  async get(ref: KubeRef): Promise<KubeObject | undefined> {
+    const path = await this.objectPath(ref);
+    const res = await this.request('GET', path);
+    if (res.status === 404) return undefined;
+    return this.expectObject(res, 'read', ref);
+  }
+
+  /**
+   * The live objects of an app: each desired object and each inventory key (`group/kind/ns/name`)
+   * read by name. No listing of every API type: cost is one GET per resource.
+   */
+  async liveObjects(
+    desired: readonly KubeObject[],
+    inventory: readonly string[] = [],
+  ): Promise<KubeObject[]> {
+    const refs = new Map<string, KubeRef>();
+    for (const obj of desired) refs.set(keyOf(refOf(obj), obj.apiVersion), refOf(obj));
+    for (const key of inventory) {
+      const ref = refFromKey(key);
+      if (ref) refs.set(key, ref);
+    }
+    const seen = new Set<string>();
+    const found = await Promise.all(
+      [...refs.values()].map((ref) =>
+        this.get(ref).catch((err: unknown) => {
+          // A kind the cluster does not serve (CRD not installed yet) has no live object.
+          if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return undefined;
+          throw err;
+        }),
+      ),
+    );
+    return found.filter((o): o is KubeObject => {
+      if (!o) return false;
+      const uid =
+        typeof o.metadata['uid'] === 'string'
+          ? o.metadata['uid']
+          : `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+      if (seen.has(uid)) return false;
+      seen.add(uid);
+      return true;
+    });
+  }
+
+  /** Server-side apply (`application/apply-patch+yaml`), creating the object if needed. */
+  async apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
+    const ref = refOf(obj);
+    const path = await this.objectPath(ref);
+    const res = await this.request('PATCH', path, {
+      query: {
+        fieldManager: options.fieldManager ?? 'berth',
+        force: String(options.force ?? true),
+        ...(options.dryRun ? { dryRun: 'All' } : {}),
+      },
+      body: obj,
+      contentType: 'application/apply-patch+yaml',
+    });
+    return this.expectObject(res, 'apply', ref);
+  }
+
+  async create(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const ref = refOf(obj);
+    const path = await this.collectionPath(ref);
+    const res = await this.request('POST', path, {
+      query: { fieldManager: 'berth', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      body: obj,
+    });
+    return this.expectObject(res, 'create', ref);
+  }
+
+  /** PUT the whole object (Replace=true); takes the live resourceVersion when the object has none. */
+  async replace(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const ref = refOf(obj);
+    let body = obj;
+    if (obj.metadata['resourceVersion'] === undefined) {
+      const live = await this.get(ref);
+      if (!live) return this.create(obj, options);
+      body = { ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata['resourceVersion'] } };
+    }
+    const res = await this.request('PUT', await this.objectPath(ref), {
+      query: { fieldManager: 'berth', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      body,
+    });
+    return this.expectObject(res, 'replace', ref);
+  }
+
+  /** JSON merge patch, for small edits (tests, annotations). */
+  async mergePatch(ref: KubeRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    const res = await this.request('PATCH', await this.objectPath(ref), {
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
+    return this.expectObject(res, 'patch', ref);
+  }
+
+  /** Deletes; returns false when the object was already gone. */
+  async delete(ref: KubeRef, options: DeleteOptions = {}): Promise<boolean> {
+    const res = await this.request('DELETE', await this.objectPath(ref), {
+      query: { ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      body: {
+        apiVersion: 'v1',
+        kind: 'DeleteOptions',
+        propagationPolicy: options.propagationPolicy ?? 'Foreground',
+        ...(options.dryRun ? { dryRun: ['All'] } : {}),
+      },
+    });
+    if (res.status === 404) return false;
+    this.expectObject(res, 'delete', ref);
+    return true;
+  }
+
+  /** Creates the namespace unless it exists; returns true when it was created. */
+  async ensureNamespace(name: string, options: WriteOptions = {}): Promise<boolean> {
+    const ref: KubeRef = { apiVersion: 'v1', kind: 'Namespace', name };
+    if (await this.get(ref)) return false;
+    try {
+      await this.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, options);
+      return true;
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 'AlreadyExists') return false;
+      throw err;
+    }
+  }
+
+  private async collectionPath(ref: KubeRef): Promise<string> {
+    const type = await this.typeOf(ref);
+    const prefix = type.apiVersion.includes('/') ? `/apis/${type.apiVersion}` : `/api/${type.apiVersion}`;
+    if (!type.namespaced) return `${prefix}/${type.plural}`;
+    if (!ref.namespace) {
+      throw new KubeApiError(
+        'Invalid',
+        `${describeRef(ref)} is namespaced but has no namespace; set metadata.namespace or spec.destination.namespace`,
+        400,
+      );
+    }
+    return `${prefix}/namespaces/${encodeURIComponent(ref.namespace)}/${type.plural}`;
+  }
+
+  private async objectPath(ref: KubeRef): Promise<string> {
+    return `${await this.collectionPath(ref)}/${encodeURIComponent(ref.name)}`;
+  }
+
+  private expectObject(res: { status: number; body: unknown }, verb: string, ref: KubeRef): KubeObject {
+    if (res.status >= 200 && res.status < 300) return res.body as KubeObject;
+    const status = (res.body ?? {}) as { message?: string; reason?: string };
+    throw new KubeApiError(
+      codeForStatus(res.status, status.reason),
+      `${verb} ${describeRef(ref)} failed: ${status.message ?? `HTTP ${res.status}`}`,
+      res.status,
+      status.reason,
+    );
+  }
+
+  private async request(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    options: { query?: Record<string, string>; body?: unknown; contentType?: string } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+    const ctx = new RequestContext(url.toString(), HttpMethod[method]);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (options.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(options.body));
+    }
+    await this.config.applySecurityAuthentication(ctx);
+    let response;
+    try {
+      response = await this.http.send(ctx).toPromise();
+    } catch (err) {
+      throw new KubeApiError(
+        'Unreachable',
+        `cannot reach the Kubernetes API server at ${this.server}: ${(err as Error).message}; check the kubeconfig's server address and that the cluster is up`,
+        0,
+      );
+    }
+    const text = await response.body.text();
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { message: text.slice(0, 500) };
+      }
+    }
+    return { status: response.httpStatusCode, body };
+  }
+}
+
+function keyOf(ref: KubeRef, apiVersion: string): string {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
