@@ -1,5 +1,10 @@
 import { EventStore1764100000000 } from '../../../../migrations/1764100000000-event-store';
 import { ApplicationsReadModel1764100000001 } from '../../../../migrations/1764100000001-applications-read-model';
+import { Notifications1764100000002 } from '../../../../migrations/1764100000002-notifications';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
-export const MIGRATIONS = [EventStore1764100000000, ApplicationsReadModel1764100000001];
+export const MIGRATIONS = [
+  EventStore1764100000000,
+  ApplicationsReadModel1764100000001,
+  Notifications1764100000002,
+];

@@ -23,8 +23,9 @@ export class EventLogSubscription {
   private listener: Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
-  private pumping: Promise<void> | undefined;
-  private again = false;
+  /** Every batch runs on this chain, one at a time: background wake-ups and drain() never overlap. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private wakeScheduled = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -47,15 +48,14 @@ export class EventLogSubscription {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
-    await this.pumping;
+    await this.chain;
     await this.listener?.end().catch(() => undefined);
   }
 
   /** Resolves when everything committed so far has been handled. For tests and shutdown. */
   async drain(): Promise<void> {
     for (;;) {
-      await this.pumping;
-      const handled = await this.pumpOnce();
+      const handled = await this.exclusive(() => this.pumpOnce());
       if (handled === 0) return;
     }
   }
@@ -69,26 +69,23 @@ export class EventLogSubscription {
     return row ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) } : START_OF_LOG;
   }
 
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
   private wake(): void {
-    if (!this.running) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = (async () => {
-      try {
-        do {
-          this.again = false;
-          while (this.running && (await this.pumpOnce()) > 0) {
-            /* keep reading while there is a backlog */
-          }
-        } while (this.again && this.running);
-      } catch {
-        // A failed batch is retried on the next wake-up; its checkpoint was not saved.
-      } finally {
-        this.pumping = undefined;
+    if (!this.running || this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    this.exclusive(async () => {
+      this.wakeScheduled = false;
+      while (this.running && (await this.pumpOnce()) > 0) {
+        /* keep reading while there is a backlog */
       }
-    })();
+    }).catch(() => {
+      // A failed batch is retried on the next wake-up; its checkpoint was not saved.
+    });
   }
 
   private async pumpOnce(): Promise<number> {

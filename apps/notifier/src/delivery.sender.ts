@@ -1,0 +1,286 @@
+import type { CommitInfo } from '@berth/domain';
+import { argoNotificationHelpers, compileTemplate, type Template } from '@berth/gotemplate';
+import {
+  buildTemplateData,
+  createNotificationService,
+  type FiredCondition,
+  InMemorySlackThreadStore,
+  markDelivered,
+  type NotificationService,
+  type NotificationServiceOptions,
+  type NotificationTemplate,
+  NotificationRenderError,
+  type NotificationsConfig,
+  parseTriggerState,
+  renderNotification,
+  type SendResult,
+} from '@berth/notifications';
+import type { DataSource } from 'typeorm';
+
+/** One row of notification_deliveries, as the API returns it. */
+export interface DeliveryRow {
+  id: string;
+  application: string;
+  trigger: string;
+  condition_index: number;
+  condition_key: string;
+  once_per: string | null;
+  templates: string[];
+  service: string;
+  recipient: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  last_response_code: number | null;
+  last_error: string | null;
+  event_position: string;
+  app_snapshot: unknown;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  sent_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type SendOutcome =
+  | { kind: 'sent'; service: string }
+  | { kind: 'failed'; service: string; reason: string }
+  /** Sent, failed or being sent by someone else already: nothing to do. */
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'retry'; service: string; recipient: string; reason: string; retryAfterMs?: number };
+
+export interface DeliverySenderOptions {
+  /** Names this process in `claimed_by`. */
+  instanceId: string;
+  config: () => NotificationsConfig | undefined;
+  /** A `sending` claim older than this is considered abandoned (its process died) and may be taken over. */
+  claimTimeoutMs: number;
+  /** Attempts before a retryable failure becomes `failed` (dead letter). */
+  maxAttempts: number;
+  services?: NotificationServiceOptions;
+  /**
+   * Test-only: runs after the receiver answered and before the result is recorded, to simulate a crash in the
+   * window that can duplicate a message.
+   */
+  afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
+}
+
+/** A delivery that cannot be rendered or sent whatever we retry: wrong config, named key. */
+class PermanentDeliveryError extends Error {
+  readonly code = 'NOTIFICATION_UNDELIVERABLE';
+}
+
+/**
+ * Delivers one notification_deliveries row: claims it (so two notifiers never send it at the same time), renders
+ * the templates of the current config from the app snapshot taken when the trigger fired, sends, and records the
+ * outcome (+ the oncePer value in the app's trigger state on success).
+ */
+export class DeliverySender {
+  private readonly templates = new Map<string, Template>();
+  private readonly services = new WeakMap<NotificationsConfig, Map<string, NotificationService>>();
+  private readonly threads = new InMemorySlackThreadStore();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: DeliverySenderOptions,
+  ) {}
+
+  async process(id: string): Promise<SendOutcome> {
+    // Structured result: TypeORM returns [rows, count] for UPDATE ... RETURNING through plain query().
+    const runner = this.dataSource.createQueryRunner();
+    const claimed = await runner
+      .query(
+        `UPDATE notification_deliveries
+       SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = clock_timestamp()
+       WHERE id = $1 AND (status = 'queued'
+         OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
+       RETURNING *`,
+        [id, this.options.instanceId, this.options.claimTimeoutMs],
+        true,
+      )
+      .finally(() => runner.release());
+    const row = (claimed.records as DeliveryRow[] | undefined)?.[0];
+    if (!row) {
+      const rows: Array<{ status: string }> = await this.dataSource.query(
+        `SELECT status FROM notification_deliveries WHERE id = $1`,
+        [id],
+      );
+      return {
+        kind: 'skipped',
+        reason: rows[0] ? `delivery is ${rows[0].status}` : 'delivery does not exist',
+      };
+    }
+    const config = this.options.config();
+    if (!config) {
+      return this.recordRetry(row, {
+        ok: false,
+        retryable: true,
+        reason:
+          'no valid notifications config is loaded: fix NOTIFICATIONS_CONFIG or PUT /api/v1/notifications/config',
+      });
+    }
+    let result: SendResult;
+    try {
+      const service = this.serviceFor(config, row.service);
+      const rendered = renderNotification(
+        this.templatesFor(config, row),
+        await this.templateData(config, row),
+        (source, data) => this.compiled(source).render(data),
+      );
+      result = await service.send(rendered, row.recipient);
+    } catch (err) {
+      if (err instanceof PermanentDeliveryError || err instanceof NotificationRenderError) {
+        return this.recordFailure(row, err.message, undefined);
+      }
+      result = { ok: false, retryable: true, reason: `send failed: ${(err as Error).message}` };
+    }
+    await this.options.afterSend?.(row.id, result);
+    if (result.ok) return this.recordSent(row, result.status);
+    if (!result.retryable) return this.recordFailure(row, result.reason, result.status, result.code);
+    return this.recordRetry(row, result);
+  }
+
+  private serviceFor(config: NotificationsConfig, name: string): NotificationService {
+    const serviceConfig = config.services[name];
+    if (!serviceConfig)
+      throw new PermanentDeliveryError(
+        `service "${name}" is not configured: add service.${name} to the notifications config`,
+      );
+    let byName = this.services.get(config);
+    if (!byName) {
+      byName = new Map();
+      this.services.set(config, byName);
+    }
+    let service = byName.get(name);
+    if (!service) {
+      service = createNotificationService(serviceConfig, { threads: this.threads, ...this.options.services });
+      byName.set(name, service);
+    }
+    return service;
+  }
+
+  private templatesFor(config: NotificationsConfig, row: DeliveryRow): NotificationTemplate[] {
+    return row.templates.map((name) => {
+      const template = config.templates[name];
+      if (!template)
+        throw new PermanentDeliveryError(
+          `template "${name}" (sent by trigger.${row.trigger}) is not configured: add template.${name}`,
+        );
+      return template;
+    });
+  }
+
+  private compiled(source: string): Template {
+    let template = this.templates.get(source);
+    if (!template) {
+      template = compileTemplate(source);
+      if (this.templates.size > 1000) this.templates.clear();
+      this.templates.set(source, template);
+    }
+    return template;
+  }
+
+  private async templateData(
+    config: NotificationsConfig,
+    row: DeliveryRow,
+  ): Promise<Record<string, unknown>> {
+    const rows: Array<{ commits: Record<string, CommitInfo> }> = await this.dataSource.query(
+      `SELECT commits FROM notifier_app_state WHERE application = $1`,
+      [row.application],
+    );
+    const commits = rows[0]?.commits ?? {};
+    return {
+      ...buildTemplateData({
+        app: row.app_snapshot,
+        context: config.context,
+        service: row.service,
+        recipient: row.recipient,
+      }),
+      ...argoNotificationHelpers({
+        // Commit info recorded by RevisionResolved; unknown commits render empty rather than failing the send.
+        getCommitMetadata: (sha) => {
+          const c = commits[sha];
+          return {
+            Message: c?.message ?? '',
+            Author: c?.author ?? '',
+            Date: c?.date ?? new Date(0),
+            Tags: [],
+          };
+        },
+      }),
+    };
+  }
+
+  private async recordSent(row: DeliveryRow, status: number): Promise<SendOutcome> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
+           last_error = NULL, updated_at = clock_timestamp() WHERE id = $1`,
+        [row.id, status],
+      );
+      if (row.once_per === null) return;
+      const states: Array<{ trigger_state: unknown }> = await manager.query(
+        `SELECT trigger_state FROM notifier_app_state WHERE application = $1 FOR UPDATE`,
+        [row.application],
+      );
+      if (!states[0]) return;
+      const fired: FiredCondition = {
+        trigger: row.trigger,
+        conditionIndex: row.condition_index,
+        conditionKey: row.condition_key,
+        send: row.templates,
+        oncePerKey: row.once_per,
+      };
+      const next = markDelivered(
+        parseTriggerState(JSON.stringify(states[0].trigger_state)),
+        fired,
+        Date.now(),
+      );
+      await manager.query(`UPDATE notifier_app_state SET trigger_state = $2::jsonb WHERE application = $1`, [
+        row.application,
+        JSON.stringify(next),
+      ]);
+    });
+    return { kind: 'sent', service: row.service };
+  }
+
+  private async recordFailure(
+    row: DeliveryRow,
+    reason: string,
+    status: number | undefined,
+    code?: string,
+  ): Promise<SendOutcome> {
+    const error = code && !reason.includes(code) ? `${code}: ${reason}` : reason;
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = 'failed', last_error = $2, last_response_code = $3,
+         updated_at = clock_timestamp() WHERE id = $1`,
+      [row.id, error, status ?? null],
+    );
+    return { kind: 'failed', service: row.service, reason: error };
+  }
+
+  private async recordRetry(
+    row: DeliveryRow,
+    result: Extract<SendResult, { ok: false }>,
+  ): Promise<SendOutcome> {
+    if (row.attempts >= this.options.maxAttempts) {
+      return this.recordFailure(
+        row,
+        `gave up after ${row.attempts} attempts: ${result.reason}`,
+        result.status,
+        result.code,
+      );
+    }
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET status = 'queued', last_error = $2, last_response_code = $3,
+         updated_at = clock_timestamp() WHERE id = $1`,
+      [row.id, result.reason, result.status ?? null],
+    );
+    return {
+      kind: 'retry',
+      service: row.service,
+      recipient: row.recipient,
+      reason: result.reason,
+      ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}),
+    };
+  }
+}

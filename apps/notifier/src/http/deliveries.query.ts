@@ -1,0 +1,162 @@
+import type { DataSource } from 'typeorm';
+
+export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface DeliveryListQuery {
+  application?: string;
+  status?: DeliveryStatus;
+  limit: number;
+  cursor?: string;
+}
+
+/** One delivery as the API shows it (no app snapshot: it can be large and is for rendering only). */
+export interface DeliveryView {
+  id: string;
+  application: string;
+  trigger: string;
+  service: string;
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  oncePer: string | null;
+  lastResponseCode: number | null;
+  lastError: string | null;
+  eventPosition: string;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+}
+
+export interface DeliveryPage {
+  items: DeliveryView[];
+  /** Pass as `cursor` for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** A bad query parameter, named, with what to send instead. */
+export class DeliveryQueryError extends Error {
+  readonly code = 'INVALID_DELIVERY_QUERY';
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+    this.name = 'DeliveryQueryError';
+  }
+}
+
+export const MAX_PAGE_SIZE = 500;
+
+/** Parses the query string of GET /api/v1/notifications/deliveries. */
+export function parseDeliveryQuery(raw: Record<string, unknown>): DeliveryListQuery {
+  const str = (k: string): string | undefined =>
+    typeof raw[k] === 'string' && raw[k] !== '' ? raw[k] : undefined;
+  const status = str('status');
+  if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status))
+    throw new DeliveryQueryError('status', `"${status}" is not one of ${DELIVERY_STATUSES.join(', ')}`);
+  const limitRaw = str('limit');
+  const limit = limitRaw === undefined ? 50 : Number(limitRaw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    throw new DeliveryQueryError('limit', `"${limitRaw}" must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  const cursor = str('cursor');
+  if (cursor !== undefined) decodeCursor(cursor);
+  return {
+    limit,
+    ...(str('application') !== undefined ? { application: str('application') } : {}),
+    ...(status !== undefined ? { status: status as DeliveryStatus } : {}),
+    ...(cursor !== undefined ? { cursor } : {}),
+  };
+}
+
+interface Cursor {
+  /** created_at as Postgres prints it: full microsecond precision (a JS Date would round it). */
+  t: string;
+  id: string;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
+    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t)))
+      return c as Cursor;
+  } catch {
+    // fall through
+  }
+  throw new DeliveryQueryError(
+    'cursor',
+    'is not a cursor this API returned; omit it to start from the newest',
+  );
+}
+
+interface Row {
+  id: string;
+  application: string;
+  trigger: string;
+  service: string;
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  once_per: string | null;
+  last_response_code: number | null;
+  last_error: string | null;
+  event_position: string;
+  created_at: Date;
+  created_at_text: string;
+  updated_at: Date;
+  sent_at: Date | null;
+}
+
+/** Newest first, keyset-paginated on (created_at, id). */
+export async function listDeliveries(dataSource: DataSource, q: DeliveryListQuery): Promise<DeliveryPage> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.application !== undefined) {
+    params.push(q.application);
+    where.push(`application = $${params.length}`);
+  }
+  if (q.status !== undefined) {
+    params.push(q.status);
+    where.push(`status = $${params.length}`);
+  }
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor);
+    params.push(c.t, c.id);
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+  }
+  params.push(q.limit + 1);
+  const rows: Row[] = await dataSource.query(
+    `SELECT id, application, trigger, service, recipient, status, attempts, once_per, last_response_code, last_error,
+            event_position::text AS event_position, created_at, created_at::text AS created_at_text, updated_at, sent_at
+     FROM notification_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      application: r.application,
+      trigger: r.trigger,
+      service: r.service,
+      recipient: r.recipient,
+      status: r.status,
+      attempts: r.attempts,
+      oncePer: r.once_per,
+      lastResponseCode: r.last_response_code,
+      lastError: r.last_error,
+      eventPosition: r.event_position,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+      sentAt: r.sent_at ? r.sent_at.toISOString() : null,
+    })),
+    ...(rows.length > q.limit && last
+      ? { nextCursor: encodeCursor({ t: last.created_at_text, id: last.id }) }
+      : {}),
+  };
+}

@@ -1,0 +1,60 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Put,
+  Query,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { InvalidNotificationsConfigError } from '../notifications-config.source';
+import { NotifierRuntime } from '../notifier.runtime';
+import {
+  DeliveryQueryError,
+  listDeliveries,
+  parseDeliveryQuery,
+  type DeliveryPage,
+} from './deliveries.query';
+
+@Controller('api/v1/notifications')
+export class NotificationsController {
+  constructor(@Inject(NotifierRuntime) private readonly runtime: NotifierRuntime) {}
+
+  @Get('deliveries')
+  async deliveries(@Query() query: Record<string, unknown>): Promise<DeliveryPage> {
+    try {
+      return await listDeliveries(this.runtime.dataSource, parseDeliveryQuery(query));
+    } catch (err) {
+      if (err instanceof DeliveryQueryError)
+        throw new BadRequestException({ code: err.code, parameter: err.parameter, message: err.message });
+      throw err;
+    }
+  }
+
+  @Get('config')
+  config() {
+    return { ...this.runtime.config.status(), databaseVersion: this.runtime.config.databaseVersion ?? null };
+  }
+
+  /** Body: an argocd-notifications-cm ConfigMap or its data map, as YAML (Content-Type text/yaml or text/plain). */
+  @Put('config')
+  @HttpCode(200)
+  async putConfig(@Body() body: unknown, @Headers('x-berth-user') user: string | undefined) {
+    if (typeof body !== 'string' || body.trim() === '')
+      throw new BadRequestException({
+        code: 'NOTIFICATIONS_CONFIG_EMPTY',
+        message: 'send the config as YAML with Content-Type: application/yaml (or text/plain)',
+      });
+    try {
+      const { version, status } = await this.runtime.config.store(body, user ?? 'anonymous');
+      return { version, ...status };
+    } catch (err) {
+      if (err instanceof InvalidNotificationsConfigError)
+        throw new UnprocessableEntityException({ code: err.code, message: err.message, errors: err.issues });
+      throw err;
+    }
+  }
+}

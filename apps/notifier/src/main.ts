@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ConfigError, createDataSource, loadConfig } from '@berth/infra';
+import { DEFAULT_CONFIG_FILE, envSecretLookup } from './notifications-config.source';
+import { configureNotifierApp, NotifierModule } from './notifier.module';
+import { NotifierRuntime } from './notifier.runtime';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = new Logger('notifier');
+  const configFile =
+    process.env['NOTIFICATIONS_CONFIG'] ??
+    (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
+  await dataSource.initialize();
+  const runtime = new NotifierRuntime({
+    dataSource,
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    queuePrefix: config.queuePrefix,
+    configFile,
+    secrets: envSecretLookup(),
+    concurrency: config.workerConcurrency,
+    log: (level, message) => (level === 'debug' ? logger.debug(message) : logger[level](message)),
+  });
+  await runtime.start();
+  const app = configureNotifierApp(
+    await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime), {
+      logger: [config.logLevel, 'error', 'warn'],
+    }),
+  );
+  await app.listen(config.notifierPort, '0.0.0.0');
+  logger.log(
+    `Berth notifier listening on :${config.notifierPort} (config: ${configFile ?? 'database only'})`,
+  );
+  const stop = async () => {
+    // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
+    await app.close();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+void main();

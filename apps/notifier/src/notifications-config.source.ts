@@ -1,0 +1,227 @@
+import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { compileTemplate } from '@berth/gotemplate';
+import {
+  type ConfigIssue,
+  type NotificationsConfig,
+  parseNotificationsConfig,
+  type SecretLookup,
+} from '@berth/notifications';
+import type { DataSource } from 'typeorm';
+
+export const DEFAULT_CONFIG_FILE = 'config/notifications.yaml';
+export const SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
+
+/** `$slack-token` -> env BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN (uppercased, `-` and `.` become `_`). */
+export function secretEnvName(name: string): string {
+  return SECRET_ENV_PREFIX + name.toUpperCase().replace(/[-.]/g, '_');
+}
+
+export function envSecretLookup(env: Record<string, string | undefined> = process.env): SecretLookup {
+  return (name) => env[secretEnvName(name)];
+}
+
+export type ConfigOrigin = 'none' | 'file' | 'database';
+
+/** What `GET /api/v1/notifications/config` reports. Never holds secret values. */
+export interface ConfigStatus {
+  /** `ok`: the active config is the newest one read; `invalid`: the newest one was rejected (the last good one stays). */
+  status: 'ok' | 'invalid' | 'missing';
+  origin: ConfigOrigin;
+  /** File path, or `database version N`. */
+  source: string | undefined;
+  /** When the active config was loaded (ISO). */
+  loadedAt: string | undefined;
+  /** Problems of the newest config read, each naming its key. */
+  errors: ConfigIssue[];
+  warnings: ConfigIssue[];
+  /** Where the rejected config came from. */
+  rejectedSource?: string;
+}
+
+export interface ConfigSourceOptions {
+  /** Path of the argocd-notifications-cm-shaped YAML; undefined = no file. */
+  file: string | undefined;
+  secrets: SecretLookup;
+  log?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /** Collapses bursts of fs events (editors write a file in several steps). */
+  debounceMs?: number;
+}
+
+/** `PUT` of an invalid config: nothing is stored. */
+export class InvalidNotificationsConfigError extends Error {
+  readonly code = 'NOTIFICATIONS_CONFIG_INVALID';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(
+      `notifications config rejected (${issues.length} problem(s)): ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`,
+    );
+    this.name = 'InvalidNotificationsConfigError';
+  }
+}
+
+interface Candidate {
+  origin: ConfigOrigin;
+  source: string;
+  yaml: string;
+}
+
+/**
+ * The active notifications config. A config stored through the API (table notification_config, newest version)
+ * wins over the file; the file is watched and re-parsed on change. A config that does not parse never replaces the
+ * last good one: the status then says `invalid` and lists each bad key.
+ */
+export class NotificationsConfigSource {
+  private current: NotificationsConfig | undefined;
+  private state: ConfigStatus = {
+    status: 'missing',
+    origin: 'none',
+    source: undefined,
+    loadedAt: undefined,
+    errors: [],
+    warnings: [],
+  };
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private dbVersion: number | undefined;
+  private lastFingerprint: string | undefined;
+  private readonly listeners: Array<(config: NotificationsConfig) => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: ConfigSourceOptions,
+  ) {}
+
+  get config(): NotificationsConfig | undefined {
+    return this.current;
+  }
+
+  status(): ConfigStatus {
+    return structuredClone(this.state);
+  }
+
+  onChange(listener: (config: NotificationsConfig) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Loads the newest config and starts watching the file. */
+  async start(): Promise<void> {
+    await this.reload();
+    const file = this.options.file;
+    if (!file) return;
+    // Watch the directory: editors and ConfigMap mounts replace the file (rename), which ends a file watch.
+    const dir = dirname(file);
+    if (!existsSync(dir)) return;
+    this.watcher = watch(dir, (_event, name) => {
+      if (name !== null && name !== basename(file) && name !== '..data') return;
+      if (this.debounce) clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => {
+        this.reload().catch((err: unknown) =>
+          this.log('error', `notifications config reload failed: ${String(err)}`),
+        );
+      }, this.options.debounceMs ?? 100);
+    });
+  }
+
+  stop(): void {
+    this.watcher?.close();
+    if (this.debounce) clearTimeout(this.debounce);
+  }
+
+  /** Re-reads the database and the file; the database version wins. Returns the resulting status. */
+  async reload(): Promise<ConfigStatus> {
+    const candidate = (await this.fromDatabase()) ?? this.fromFile();
+    if (!candidate) {
+      if (!this.current) this.state = { ...this.state, status: 'missing', errors: [], warnings: [] };
+      return this.status();
+    }
+    this.apply(candidate);
+    return this.status();
+  }
+
+  /** Validates and stores a config as the next database version; it becomes active at once. */
+  async store(yaml: string, actor: string): Promise<{ version: number; status: ConfigStatus }> {
+    const result = this.parse(yaml);
+    if (!result.ok) throw new InvalidNotificationsConfigError(result.errors);
+    const rows: Array<{ version: number }> = await this.dataSource.query(
+      `INSERT INTO notification_config (yaml, created_by) VALUES ($1, $2) RETURNING version`,
+      [yaml, actor],
+    );
+    const version = rows[0]!.version;
+    this.apply({ origin: 'database', source: `database version ${version}`, yaml });
+    this.dbVersion = version;
+    return { version, status: this.status() };
+  }
+
+  private parse(yaml: string) {
+    return parseNotificationsConfig(yaml, {
+      secrets: this.options.secrets,
+      checkTemplate: (source) => {
+        try {
+          compileTemplate(source);
+          return undefined;
+        } catch (err) {
+          return (err as Error).message;
+        }
+      },
+    });
+  }
+
+  private apply(candidate: Candidate): void {
+    // Periodic reloads see the same text most of the time: nothing to re-parse or report.
+    const fingerprint = `${candidate.source}\n${candidate.yaml}`;
+    if (fingerprint === this.lastFingerprint) return;
+    this.lastFingerprint = fingerprint;
+    const result = this.parse(candidate.yaml);
+    if (!result.ok) {
+      this.state = {
+        ...this.state,
+        status: 'invalid',
+        errors: result.errors,
+        warnings: result.warnings,
+        rejectedSource: candidate.source,
+      };
+      for (const issue of result.errors)
+        this.log(
+          'error',
+          `notifications config from ${candidate.source} rejected, keeping ${this.state.source ?? 'none'}: ${issue.key}: ${issue.message}`,
+        );
+      return;
+    }
+    this.current = result.config;
+    this.state = {
+      status: 'ok',
+      origin: candidate.origin,
+      source: candidate.source,
+      loadedAt: new Date().toISOString(),
+      errors: [],
+      warnings: result.warnings,
+    };
+    for (const w of result.warnings) this.log('warn', `notifications config ${w.key}: ${w.message}`);
+    for (const listener of this.listeners) listener(result.config);
+  }
+
+  private async fromDatabase(): Promise<Candidate | undefined> {
+    const rows: Array<{ version: number; yaml: string }> = await this.dataSource.query(
+      `SELECT version, yaml FROM notification_config ORDER BY version DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    this.dbVersion = row.version;
+    return { origin: 'database', source: `database version ${row.version}`, yaml: row.yaml };
+  }
+
+  private fromFile(): Candidate | undefined {
+    const file = this.options.file;
+    if (!file || !existsSync(file)) return undefined;
+    return { origin: 'file', source: file, yaml: readFileSync(file, 'utf8') };
+  }
+
+  /** The newest stored database version (undefined: the file or nothing is in use). */
+  get databaseVersion(): number | undefined {
+    return this.dbVersion;
+  }
+
+  private log(level: 'log' | 'warn' | 'error', message: string): void {
+    this.options.log?.(level, message);
+  }
+}

@@ -1,0 +1,34 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './http/health.controller';
+import { NotificationsController } from './http/notifications.controller';
+import { NotifierRuntime } from './notifier.runtime';
+
+/** The notifier's HTTP surface around a NotifierRuntime; closing the app stops the runtime. */
+@Module({})
+export class NotifierModule implements OnApplicationShutdown {
+  constructor(@Inject(NotifierRuntime) private readonly runtime: NotifierRuntime) {}
+
+  static forRuntime(runtime: NotifierRuntime): DynamicModule {
+    return {
+      module: NotifierModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [NotificationsController, HealthController],
+      providers: [{ provide: NotifierRuntime, useValue: runtime }],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
+
+/** Express settings the notifier's routes need (PUT config takes a YAML body). */
+export function configureNotifierApp(app: NestExpressApplication): NestExpressApplication {
+  app.useBodyParser('text', {
+    type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'],
+    limit: '2mb',
+  });
+  return app;
+}

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createRedis, EventLogSubscription, PostgresEventStore } from '@berth/infra';
+import type { NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
+import type { Redis } from 'ioredis';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { DeliverySender } from './delivery.sender';
+import { DELIVERIES_CHANNEL, planNotifications } from './notification.planner';
+import { NotificationsConfigSource } from './notifications-config.source';
+import { NotifierMetrics } from './notifier.metrics';
+import { NotifyQueue } from './notify.queue';
+
+export const NOTIFIER_SUBSCRIPTION = 'notifier';
+
+export interface NotifierOptions {
+  dataSource: DataSource;
+  /** For the LISTEN connections (event log and new deliveries). */
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  /** Path of the argocd-notifications-cm YAML (NOTIFICATIONS_CONFIG); undefined = database/API only. */
+  configFile: string | undefined;
+  secrets: SecretLookup;
+  concurrency?: number;
+  instanceId?: string;
+  /** Event-log poll interval (LISTEN/NOTIFY wakes it sooner). */
+  pollIntervalMs?: number;
+  /** How often the reconciler re-enqueues open rows without a job (default 30 s). */
+  reconcileIntervalMs?: number;
+  claimTimeoutMs?: number;
+  maxAttempts?: number;
+  retryBaseDelayMs?: number;
+  /** Events older than this when handled send nothing (default 1 h; 0 = no limit). */
+  maxEventAgeMs?: number;
+  /** false: follow the log and queue deliveries, but run no worker (e.g. a planner-only replica, tests). */
+  sendingEnabled?: boolean;
+  services?: NotificationServiceOptions;
+  /** Test-only hook between "receiver answered" and "row recorded". */
+  afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
+  log?: (level: 'log' | 'warn' | 'error' | 'debug', message: string) => void;
+}
+
+/**
+ * The notifier without HTTP: follows the event log, plans deliveries, runs the `notify` worker and the
+ * reconciler. The Nest module exposes it; tests start several of these on one database and Redis.
+ */
+export class NotifierRuntime {
+  readonly metrics = new NotifierMetrics();
+  readonly config: NotificationsConfigSource;
+  readonly instanceId: string;
+  private readonly redis: Redis;
+  readonly queue: NotifyQueue;
+  private readonly sender: DeliverySender;
+  private readonly subscription: EventLogSubscription;
+  private listener: Client | undefined;
+  private reconcileTimer: NodeJS.Timeout | undefined;
+  private enqueueing: Promise<unknown> = Promise.resolve();
+  private started = false;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const log = options.log ?? (() => undefined);
+    this.config = new NotificationsConfigSource(options.dataSource, {
+      file: options.configFile,
+      secrets: options.secrets,
+      log,
+    });
+    this.redis = createRedis(options.redisUrl, `berth-notifier-${this.instanceId}`);
+    const maxAttempts = options.maxAttempts ?? 8;
+    const claimTimeoutMs = options.claimTimeoutMs ?? 120_000;
+    const currentConfig = () => this.config.config;
+    this.queue = new NotifyQueue(options.dataSource, this.redis, {
+      prefix: options.queuePrefix,
+      concurrency: options.concurrency ?? 4,
+      maxAttempts,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 2_000,
+      claimTimeoutMs,
+      config: currentConfig,
+      log,
+    });
+    this.sender = new DeliverySender(options.dataSource, {
+      instanceId: this.instanceId,
+      config: currentConfig,
+      claimTimeoutMs,
+      maxAttempts,
+      services: options.services,
+      afterSend: options.afterSend,
+    });
+    const store = new PostgresEventStore(options.dataSource);
+    this.subscription = new EventLogSubscription(
+      options.dataSource,
+      store,
+      {
+        name: NOTIFIER_SUBSCRIPTION,
+        databaseUrl: options.databaseUrl,
+        pollIntervalMs: options.pollIntervalMs,
+      },
+      async (events, manager) => {
+        const result = await planNotifications(events, manager, {
+          config: currentConfig,
+          maxEventAgeMs: options.maxEventAgeMs ?? 3_600_000,
+          now: Date.now,
+          log,
+        });
+        this.metrics.eventsProcessed.inc(events.length);
+        this.metrics.planned.inc(result.inserted.length);
+        const last = events[events.length - 1];
+        if (last) this.metrics.lag.set((Date.now() - last.recordedAt.getTime()) / 1000);
+      },
+    );
+  }
+
+  async start(): Promise<void> {
+    this.started = true;
+    await this.config.start();
+    this.metrics.configValid.set(this.config.status().status === 'invalid' ? 0 : 1);
+    this.listener = new Client({ connectionString: this.options.databaseUrl });
+    this.listener.on('notification', () => this.scheduleEnqueue());
+    this.listener.on('error', () => undefined); // the reconciler covers a lost LISTEN connection
+    await this.listener.connect();
+    await this.listener.query(`LISTEN ${DELIVERIES_CHANNEL}`);
+    if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
+    await this.reconcile();
+    this.reconcileTimer = setInterval(() => {
+      this.reconcile().catch((err: unknown) =>
+        this.options.log?.('error', `reconcile failed: ${String(err)}`),
+      );
+    }, this.options.reconcileIntervalMs ?? 30_000);
+    await this.subscription.start();
+  }
+
+  /** Stops following the log, then lets jobs in flight finish and closes the worker. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.subscription.stop();
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.listener?.end().catch(() => undefined);
+    await this.enqueueing;
+    this.config.stop();
+    await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  /** Handles everything committed to the log so far and enqueues what it planned. For tests and shutdown. */
+  async drain(): Promise<void> {
+    // drain() races the background pump for the same batch; the loser rolls back ("checkpoint moved"): go again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.subscription.drain();
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !/checkpoint moved/.test((err as Error).message)) throw err;
+      }
+    }
+    await this.enqueueing;
+    await this.queue.enqueueNew();
+  }
+
+  /** Re-reads config (the database version may have changed on another replica) and re-enqueues lost jobs. */
+  async reconcile(): Promise<void> {
+    await this.config.reload();
+    this.metrics.configValid.set(this.config.status().status === 'invalid' ? 0 : 1);
+    await this.queue.reconcile();
+  }
+
+  async ping(): Promise<{ postgres: boolean; redis: boolean }> {
+    const postgres = await this.options.dataSource
+      .query('SELECT 1')
+      .then(() => true)
+      .catch(() => false);
+    const redis = await this.redis
+      .ping()
+      .then((r) => r === 'PONG')
+      .catch(() => false);
+    return { postgres, redis };
+  }
+
+  get dataSource(): DataSource {
+    return this.options.dataSource;
+  }
+
+  private scheduleEnqueue(): void {
+    this.enqueueing = this.enqueueing
+      .then(() => this.queue.enqueueNew())
+      .catch((err: unknown) => this.options.log?.('error', `enqueue failed: ${String(err)}`));
+  }
+}

@@ -1,0 +1,161 @@
+import { QUEUE } from '@berth/infra';
+import {
+  DestinationRateLimiter,
+  DINGTALK_RATE_LIMIT,
+  type NotificationsConfig,
+  rateLimitFor,
+  SLACK_RATE_LIMIT,
+} from '@berth/notifications';
+import { DelayedError, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { DeliverySender } from './delivery.sender';
+import type { NotifierMetrics } from './notifier.metrics';
+
+export interface NotifyJob {
+  deliveryId: string;
+}
+
+export interface NotifyQueueOptions {
+  prefix: string;
+  concurrency: number;
+  maxAttempts: number;
+  /** First retry delay; doubles on every attempt (BullMQ exponential backoff). */
+  retryBaseDelayMs: number;
+  /** A `sending` claim older than this is re-enqueued by the reconciler. */
+  claimTimeoutMs: number;
+  config: () => NotificationsConfig | undefined;
+  log?: (level: 'log' | 'warn' | 'error', message: string) => void;
+}
+
+interface OpenRow {
+  id: string;
+  service: string;
+  recipient: string;
+}
+
+/**
+ * The `notify` BullMQ queue: one job per delivery row (jobId = delivery id, so enqueueing twice is harmless),
+ * delayed by the per-destination rate limiter. Postgres holds the truth; the reconciler puts back jobs Redis lost.
+ */
+export class NotifyQueue {
+  readonly queue: Queue<NotifyJob>;
+  private worker: Worker<NotifyJob> | undefined;
+  private workerConnection: Redis | undefined;
+  private readonly limiters = new Map<string, DestinationRateLimiter>([
+    ['slack', new DestinationRateLimiter(SLACK_RATE_LIMIT)],
+    ['dingtalk', new DestinationRateLimiter(DINGTALK_RATE_LIMIT)],
+  ]);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: Redis,
+    private readonly options: NotifyQueueOptions,
+  ) {
+    this.queue = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix: options.prefix });
+  }
+
+  /** Starts processing jobs with `sender`. */
+  startWorker(sender: DeliverySender, metrics: NotifierMetrics): void {
+    this.workerConnection = this.connection.duplicate();
+    this.worker = new Worker<NotifyJob>(
+      QUEUE.notify,
+      async (job, token) => {
+        const outcome = await sender.process(job.data.deliveryId);
+        if (outcome.kind === 'skipped') return;
+        metrics.deliveries.inc({ service: outcome.service, outcome: outcome.kind });
+        if (outcome.kind !== 'retry') return;
+        if (outcome.retryAfterMs !== undefined) {
+          // Honour Retry-After exactly (not the exponential backoff), and hold back the destination's next jobs.
+          this.backOff(outcome.service, outcome.recipient, outcome.retryAfterMs);
+          await job.moveToDelayed(Date.now() + outcome.retryAfterMs, token);
+          throw new DelayedError();
+        }
+        throw new Error(outcome.reason);
+      },
+      {
+        connection: this.workerConnection,
+        prefix: this.options.prefix,
+        concurrency: this.options.concurrency,
+      },
+    );
+    this.worker.on('error', (err) => this.options.log?.('error', `notify worker: ${err.message}`));
+    this.worker.on('failed', (job, err) => {
+      if (job) this.options.log?.('warn', `delivery ${job.data.deliveryId} attempt failed: ${err.message}`);
+    });
+  }
+
+  /** Enqueues rows that were never enqueued (right after the planner's transaction committed). */
+  async enqueueNew(): Promise<number> {
+    const rows: OpenRow[] = await this.dataSource.query(
+      `SELECT id, service, recipient FROM notification_deliveries
+       WHERE status = 'queued' AND enqueued_at IS NULL ORDER BY created_at, id LIMIT 1000`,
+    );
+    for (const row of rows) await this.add(row);
+    return rows.length;
+  }
+
+  /**
+   * Re-enqueues every open row whose job is gone or finished: queued rows Redis lost, and `sending` rows whose
+   * claim expired (the notifier that claimed them died mid-send).
+   */
+  async reconcile(): Promise<number> {
+    const rows: OpenRow[] = await this.dataSource.query(
+      `SELECT id, service, recipient FROM notification_deliveries
+       WHERE status = 'queued'
+          OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $1::double precision / 1000))
+       ORDER BY created_at, id LIMIT 5000`,
+      [this.options.claimTimeoutMs],
+    );
+    let added = 0;
+    for (const row of rows) {
+      const job = await this.queue.getJob(row.id);
+      if (job) {
+        const state = await job.getState();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
+        await job.remove().catch(() => undefined);
+      }
+      await this.add(row);
+      added++;
+    }
+    return added;
+  }
+
+  async close(): Promise<void> {
+    // Worker.close waits for jobs in flight to finish.
+    await this.worker?.close();
+    await this.workerConnection?.quit().catch(() => undefined);
+    await this.queue.close();
+  }
+
+  private async add(row: OpenRow): Promise<void> {
+    await this.queue.add(
+      'notify',
+      { deliveryId: row.id },
+      {
+        jobId: row.id,
+        delay: this.reserve(row),
+        attempts: this.options.maxAttempts,
+        backoff: { type: 'exponential', delay: this.options.retryBaseDelayMs },
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 24 * 3600, count: 5000 },
+      },
+    );
+    await this.dataSource.query(`UPDATE notification_deliveries SET enqueued_at = now() WHERE id = $1`, [
+      row.id,
+    ]);
+  }
+
+  private reserve(row: OpenRow): number {
+    const service = this.options.config()?.services[row.service];
+    const limit = service ? rateLimitFor(service, row.recipient) : undefined;
+    if (!limit) return 0;
+    return this.limiters.get(service!.type)?.reserve(limit.key, Date.now()) ?? 0;
+  }
+
+  private backOff(serviceName: string, recipient: string, retryAfterMs: number): void {
+    const service = this.options.config()?.services[serviceName];
+    const limit = service ? rateLimitFor(service, recipient) : undefined;
+    if (limit) this.limiters.get(service!.type)?.backOff(limit.key, Date.now(), retryAfterMs);
+  }
+}

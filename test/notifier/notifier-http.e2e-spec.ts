@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import request from 'supertest';
+import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
+import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
+import {
+  appendSuccessfulSync,
+  catalogConfig,
+  createHarness,
+  deliveryRows,
+  type Harness,
+  manifest,
+  SECRETS,
+  waitFor,
+} from './notifier.harness';
+
+let harness: Harness;
+let slack: HttpReceiver;
+let runtime: NotifierRuntime;
+let app: NestExpressApplication;
+
+const APPS = ['alpha', 'bravo', 'charlie'];
+
+beforeAll(async () => {
+  slack = await startSlackReceiver({ token: SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN });
+  harness = await createHarness(
+    catalogConfig({
+      'service.slack': `token: $slack-token\napiURL: ${slack.url}/api/\n`,
+      context: 'argocdUrl: https://argocd.example.com\n',
+    }),
+  );
+  runtime = await harness.start();
+  const moduleRef = await Test.createTestingModule({
+    imports: [NotifierModule.forRuntime(runtime)],
+  }).compile();
+  app = configureNotifierApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+  await app.init();
+  // Each app posts to its own channel, so the Slack rate limit (1/s per channel) does not slow the test.
+  for (const name of APPS)
+    await appendSuccessfulSync(
+      harness.store,
+      manifest(name, { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': name }),
+      new Date().toISOString(),
+    );
+  await waitFor('all deliveries sent', async () => {
+    const rows = await deliveryRows(harness.db);
+    return rows.length === APPS.length && rows.every((r) => r.status === 'sent');
+  });
+});
+
+afterAll(async () => {
+  await app?.close(); // stops the runtime too (onApplicationShutdown)
+  await harness?.close();
+  await slack?.close();
+});
+
+describe('notifier HTTP API', () => {
+  it('pages deliveries newest first with a keyset cursor', async () => {
+    const first = await request(app.getHttpServer())
+      .get('/api/v1/notifications/deliveries?limit=2')
+      .expect(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const second = await request(app.getHttpServer())
+      .get(`/api/v1/notifications/deliveries?limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.nextCursor).toBeUndefined();
+    const seen = [...first.body.items, ...second.body.items].map(
+      (d: { application: string }) => d.application,
+    );
+    expect(seen).toEqual([...APPS].reverse());
+    expect(first.body.items[0]).toMatchObject({
+      trigger: 'on-sync-succeeded',
+      service: 'slack',
+      status: 'sent',
+    });
+  });
+
+  it.each([
+    { query: 'application=bravo', count: 1 },
+    { query: 'status=sent', count: 3 },
+    { query: 'status=failed', count: 0 },
+  ])('filters deliveries by $query', async ({ query, count }) => {
+    const res = await request(app.getHttpServer())
+      .get(`/api/v1/notifications/deliveries?${query}`)
+      .expect(200);
+    expect(res.body.items).toHaveLength(count);
+  });
+
+  it.each([
+    { query: 'status=done', parameter: 'status' },
+    { query: 'limit=0', parameter: 'limit' },
+    { query: 'cursor=nonsense', parameter: 'cursor' },
+  ])('rejects $query naming the parameter', async ({ query, parameter }) => {
+    const res = await request(app.getHttpServer())
+      .get(`/api/v1/notifications/deliveries?${query}`)
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'INVALID_DELIVERY_QUERY', parameter });
+  });
+
+  it('stores a config through PUT that wins over the file, and rejects a bad one naming the key', async () => {
+    const before = await request(app.getHttpServer()).get('/api/v1/notifications/config').expect(200);
+    expect(before.body).toMatchObject({ status: 'ok', origin: 'file' });
+
+    const bad = await request(app.getHttpServer())
+      .put('/api/v1/notifications/config')
+      .set('Content-Type', 'application/yaml')
+      .send('kind: ConfigMap\ndata:\n  service.slack: |\n    token: $missing-secret\n')
+      .expect(422);
+    expect(bad.body.errors.map((e: { key: string }) => e.key)).toContain('service.slack.token');
+    expect(JSON.stringify(bad.body)).not.toContain(SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN);
+
+    const good = await request(app.getHttpServer())
+      .put('/api/v1/notifications/config')
+      .set('Content-Type', 'application/yaml')
+      .set('x-berth-user', 'alice')
+      .send(catalogConfig({ 'service.slack': `token: $slack-token\napiURL: ${slack.url}/api/\n` }))
+      .expect(200);
+    expect(good.body).toMatchObject({
+      version: 1,
+      status: 'ok',
+      origin: 'database',
+      source: 'database version 1',
+    });
+    const after = await request(app.getHttpServer()).get('/api/v1/notifications/config').expect(200);
+    expect(after.body).toMatchObject({ origin: 'database', databaseVersion: 1 });
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    await request(app.getHttpServer()).get('/healthz').expect(200);
+    const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
+    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toContain('berth_notifier_deliveries_total{service="slack",outcome="sent"} 3');
+    expect(metrics.text).toMatch(/berth_notifier_events_processed_total \d+/);
+  });
+});

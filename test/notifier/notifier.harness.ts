@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  applicationEvent,
+  applicationStreamId,
+  type ApplicationEvent,
+  type ApplicationManifest,
+} from '@berth/domain';
+import { PostgresEventStore, QUEUE } from '@berth/infra';
+import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { parse, stringify } from 'yaml';
+import { envSecretLookup } from '../../apps/notifier/src/notifications-config.source';
+import { NotifierRuntime, type NotifierOptions } from '../../apps/notifier/src/notifier.runtime';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const TESTDATA = join(process.cwd(), 'apps', 'notifier', 'testdata');
+export const SECRETS = {
+  BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN: 'xoxb-test-token',
+  BERTH_NOTIFICATIONS_SECRET_DINGTALK_TOKEN: 'dt-token',
+  BERTH_NOTIFICATIONS_SECRET_DINGTALK_SECRET: 'SECtest-signing-secret',
+};
+
+/** The Argo CD catalog ConfigMap's data with `extra` keys added (services, context). */
+export function catalogConfig(extra: Record<string, string>): string {
+  const cm = parse(readFileSync(join(TESTDATA, 'catalog', 'install.yaml'), 'utf8')) as {
+    data: Record<string, string>;
+  };
+  return stringify({ ...cm, data: { ...cm.data, ...extra } });
+}
+
+export function seedConfig(extra: Record<string, string>): string {
+  const cm = parse(readFileSync(join(TESTDATA, 'seed-argocd-notifications-cm.yaml'), 'utf8')) as {
+    data: Record<string, string>;
+  };
+  return stringify({ ...cm, data: { ...cm.data, ...extra } });
+}
+
+export interface Harness {
+  db: TestDatabase;
+  prefix: string;
+  configFile: string;
+  store: PostgresEventStore;
+  notifiers: NotifierRuntime[];
+  start(overrides?: Partial<NotifierOptions>): Promise<NotifierRuntime>;
+  close(): Promise<void>;
+}
+
+export async function createHarness(configYaml: string): Promise<Harness> {
+  const db = await createTestDatabase('berth_notifier');
+  const prefix = `ntf-${randomBytes(4).toString('hex')}`;
+  const configFile = join(mkdtempSync(join(tmpdir(), 'berth-notifier-')), 'notifications.yaml');
+  writeFileSync(configFile, configYaml);
+  const notifiers: NotifierRuntime[] = [];
+  return {
+    db,
+    prefix,
+    configFile,
+    store: new PostgresEventStore(db.dataSource),
+    notifiers,
+    async start(overrides = {}) {
+      const runtime = new NotifierRuntime({
+        dataSource: db.dataSource,
+        databaseUrl: db.url,
+        redisUrl: REDIS_URL,
+        queuePrefix: prefix,
+        configFile,
+        secrets: envSecretLookup(SECRETS),
+        pollIntervalMs: 100,
+        reconcileIntervalMs: 60_000,
+        retryBaseDelayMs: 50,
+        log: process.env['NOTIFIER_TEST_LOG'] ? (l, m) => console.log(l, m) : undefined,
+        ...overrides,
+      });
+      notifiers.push(runtime);
+      await runtime.start();
+      return runtime;
+    },
+    async close() {
+      for (const n of notifiers) await n.stop();
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+      const queue = new Queue(QUEUE.notify, { connection: redis, prefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await redis.quit();
+      await db.drop();
+      rmSync(dirname(configFile), { recursive: true, force: true });
+    },
+  };
+}
+
+export function manifest(name: string, annotations: Record<string, string>): ApplicationManifest {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, annotations },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://github.com/acme/guestbook.git', path: 'guestbook', targetRevision: 'HEAD' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: name },
+    },
+  };
+}
+
+export const REV = '4f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4';
+
+/** Appends create + a successful sync of `revision` (one stream append per step, like scheduler and worker do). */
+export async function appendSuccessfulSync(
+  store: PostgresEventStore,
+  app: ApplicationManifest,
+  finishedAt: string,
+  revision = REV,
+): Promise<void> {
+  const name = app.metadata.name;
+  const stream = applicationStreamId(name);
+  const ev = <E extends ApplicationEvent>(type: E['type'], data: E['data']) =>
+    applicationEvent<E>(type, data);
+  await store.append(
+    stream,
+    'any',
+    [ev('ApplicationCreated', { application: name, project: 'default', manifest: app })],
+    {
+      actor: 'alice',
+    },
+  );
+  // The reconcile loop resolves the target revision (with its commit) before anything syncs it.
+  await store.append(
+    stream,
+    'any',
+    [
+      ev('RevisionResolved', {
+        application: name,
+        revision,
+        previousRevision: null,
+        targetRevision: 'HEAD',
+        commit: { author: 'Alice <alice@example.com>', message: 'Bump guestbook to v2', date: finishedAt },
+      }),
+    ],
+    { actor: 'system:worker' },
+  );
+  await store.append(
+    stream,
+    'any',
+    [
+      ev('SyncRequested', {
+        application: name,
+        operationId: 'op1',
+        prune: false,
+        dryRun: false,
+        initiatedBy: { username: 'alice', automated: false },
+      }),
+      ev('SyncOperationStarted', {
+        application: name,
+        operationId: 'op1',
+        revision,
+        planId: 'plan',
+        attempt: 1,
+        dryRun: false,
+        taskCount: 1,
+      }),
+    ],
+    { actor: 'system:worker' },
+  );
+  await store.append(
+    stream,
+    'any',
+    [
+      ev('SyncOperationSucceeded', {
+        application: name,
+        operationId: 'op1',
+        revision,
+        message: 'successfully synced (all tasks run)',
+        startedAt: finishedAt,
+        finishedAt,
+      }),
+      ev('SyncStatusChanged', {
+        application: name,
+        from: 'OutOfSync',
+        to: 'Synced',
+        revision,
+        outOfSync: [],
+      }),
+    ],
+    { actor: 'system:worker' },
+  );
+}
+
+/** Polls `check` until it returns true (bounded). */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export async function deliveryRows(db: TestDatabase): Promise<
+  Array<{
+    id: string;
+    application: string;
+    trigger: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    last_response_code: number | null;
+  }>
+> {
+  return db.dataSource.query(
+    `SELECT id, application, trigger, status, attempts, last_error, last_response_code FROM notification_deliveries ORDER BY created_at, id`,
+  );
+}
