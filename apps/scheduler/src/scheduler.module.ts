@@ -5,6 +5,8 @@ import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { ClustersController, RepositoriesController } from './registries/registries.controller';
+import { RegistriesService } from './registries/registries.service';
 import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
@@ -24,11 +26,18 @@ export class SchedulerModule {
           },
         }),
       ],
-      controllers: [ApplicationsController, AuditController, WebhookController],
+      controllers: [
+        ApplicationsController,
+        AuditController,
+        WebhookController,
+        RepositoriesController,
+        ClustersController,
+      ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
         PeriodicRefreshService,
+        RegistriesService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
     };

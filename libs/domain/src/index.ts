@@ -11,3 +11,4 @@ export * from './events/reconcile.events';
 export * from './diff';
 export * from './health';
 export * from './sync';
+export * from './events/registry.events';

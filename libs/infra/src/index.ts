@@ -17,3 +17,4 @@ export * from './jq';
 export * from './lua';
 export * from './observability/metrics';
 export * from './observability/observability.module';
+export * from './crypto/secret-box';

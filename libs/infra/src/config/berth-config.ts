@@ -19,6 +19,8 @@ export interface BerthConfig {
   dataDir: string;
   /** Allow `file://` repoURLs (tests, demo). Off by default: a user must not make the worker read its disk. */
   allowFileRepos: boolean;
+  /** Allow plain `http://` repoURLs (local test servers). Off by default: credentials would cross the wire in clear. */
+  allowHttpRepos: boolean;
   /** 32-byte key (base64 or hex) for credentials at rest. */
   secretKey: string | undefined;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     refreshJitterSeconds: int('REFRESH_JITTER_SECONDS', 60, 0),
     dataDir: str('BERTH_DATA_DIR', '.data'),
     allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS', false),
+    allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS', false),
     secretKey,
     logLevel: logLevel as BerthConfig['logLevel'],
   };

@@ -1,10 +1,12 @@
 import { EventStore1764100000000 } from '../../../../migrations/1764100000000-event-store';
 import { ApplicationsReadModel1764100000001 } from '../../../../migrations/1764100000001-applications-read-model';
 import { Notifications1764100000002 } from '../../../../migrations/1764100000002-notifications';
+import { Registries1764100000003 } from '../../../../migrations/1764100000003-registries';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
   EventStore1764100000000,
   ApplicationsReadModel1764100000001,
   Notifications1764100000002,
+  Registries1764100000003,
 ];

@@ -1,0 +1,41 @@
+import type { DomainEvent } from './event-envelope';
+
+/**
+ * Repositories and clusters Berth may use. Credentials are never part of an event: the event
+ * says that credentials of a kind were stored; the sealed values live in the read model only.
+ */
+export type RepositoryAdded = DomainEvent<
+  'RepositoryAdded',
+  {
+    repository: string;
+    name?: string;
+    type: 'git' | 'helm';
+    project?: string;
+    credentialType: 'none' | 'https' | 'ssh';
+    username?: string;
+    /** For the audit log. */
+    summary: string;
+  }
+>;
+
+export type RepositoryRemoved = DomainEvent<'RepositoryRemoved', { repository: string; summary: string }>;
+
+export type ClusterAdded = DomainEvent<
+  'ClusterAdded',
+  { cluster: string; server: string; authType: 'kubeconfig' | 'token' | 'in-cluster'; summary: string }
+>;
+
+export type ClusterRemoved = DomainEvent<
+  'ClusterRemoved',
+  { cluster: string; server: string; summary: string }
+>;
+
+export type RegistryEvent = RepositoryAdded | RepositoryRemoved | ClusterAdded | ClusterRemoved;
+
+export function repositoryStreamId(normalizedUrl: string): string {
+  return `repository-${normalizedUrl}`;
+}
+
+export function clusterStreamId(name: string): string {
+  return `cluster-${name}`;
+}

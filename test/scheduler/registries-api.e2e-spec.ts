@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@berth/infra';
+import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
+import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+
+const PASSWORD = 'hunter2-token-9f8e';
+
+describe('repository and cluster registries (real git server, sandbox cluster)', () => {
+  let db: TestDatabase;
+  let nest: NestExpressApplication;
+  let ctx: SchedulerContext;
+  let http: ReturnType<typeof request>;
+  let root: string;
+  let git: GitHttpServer;
+  let sandbox: SandboxCluster;
+
+  beforeAll(async () => {
+    process.env['BERTH_SECRET_KEY'] = randomBytes(32).toString('base64');
+    root = await mkdtemp(join(tmpdir(), 'berth-registries-'));
+    const repo = await GitFixtureRepo.create(root, 'deploy');
+    await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+    git = await startGitHttpServer({ projectRoot: root, basicAuth: { username: 'ci', password: PASSWORD } });
+    sandbox = await startSandboxCluster({ port: 0 });
+    db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'error',
+      BERTH_ALLOW_HTTP_REPOS: 'true',
+      BERTH_DATA_DIR: root,
+      REFRESH_INTERVAL_SECONDS: '0',
+    });
+    ({ app: nest, ctx } = await createSchedulerApp(config));
+    await nest.init();
+    http = request(nest.getHttpServer());
+  });
+  afterAll(async () => {
+    delete process.env['BERTH_SECRET_KEY'];
+    await nest.close();
+    await ctx.close();
+    await db.drop();
+    await git.close();
+    await sandbox.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a repository whose password is wrong, saying auth failed, and stores nothing', async () => {
+    const res = await http
+      .post('/api/v1/repositories')
+      .send({ repo: git.repoUrl('deploy'), username: 'ci', password: 'wrong' });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/failed the connection check \(auth-failed\)/);
+    expect(res.body.message).not.toContain('wrong');
+    expect((await http.get('/api/v1/repositories')).body.items).toEqual([]);
+  });
+
+  it('names a missing repository and an unreachable host differently', async () => {
+    const missing = await http
+      .post('/api/v1/repositories')
+      .send({ repo: git.repoUrl('nope'), username: 'ci', password: PASSWORD });
+    expect(missing.body.message).toMatch(/\(not-found\)/);
+    const closed = await http.post('/api/v1/repositories').send({ repo: 'http://127.0.0.1:9/x.git' });
+    expect(closed.body.message).toMatch(/\(unreachable\)/);
+  });
+
+  it('stores credentials sealed, never returns them, and keeps them out of the event log', async () => {
+    const res = await http
+      .post('/api/v1/repositories')
+      .set('X-Actor', 'alice')
+      .send({ repo: git.repoUrl('deploy'), username: 'ci', password: PASSWORD });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      repo: git.repoUrl('deploy'),
+      credentialType: 'https',
+      username: 'ci',
+      hasCredentials: true,
+    });
+    expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
+    expect(JSON.stringify((await http.get('/api/v1/repositories')).body)).not.toContain(PASSWORD);
+    const [row] = await db.dataSource.query(`SELECT sealed_credentials FROM repositories`);
+    expect(row.sealed_credentials).toMatch(/^v1:/);
+    expect(row.sealed_credentials).not.toContain(PASSWORD);
+    const events = await db.dataSource.query(`SELECT data::text, metadata::text FROM events`);
+    expect(JSON.stringify(events)).not.toContain(PASSWORD);
+    const audit = await db.dataSource.query(
+      `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'RepositoryAdded'`,
+    );
+    expect(audit).toEqual([
+      {
+        actor: 'alice',
+        event_type: 'RepositoryAdded',
+        summary: `added git repository ${git.repoUrl('deploy')} (https credentials)`,
+      },
+    ]);
+  });
+
+  it('removes a repository by its URL-encoded URL', async () => {
+    expect(
+      (await http.delete(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`)).status,
+    ).toBe(204);
+    expect((await http.get('/api/v1/repositories')).body.items).toEqual([]);
+  });
+
+  it('adds a cluster from a kubeconfig after a connection check, and shows its status', async () => {
+    const res = await http
+      .post('/api/v1/clusters')
+      .set('X-Actor', 'alice')
+      .send({ name: 'sandbox', kubeconfig: sandbox.kubeconfig() });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      name: 'sandbox',
+      server: sandbox.url,
+      authType: 'kubeconfig',
+      connectionState: { status: 'Successful' },
+    });
+    const list = await http.get('/api/v1/clusters');
+    expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(['in-cluster', 'sandbox']);
+    const [row] = await db.dataSource.query(`SELECT sealed_config FROM clusters`);
+    expect(row.sealed_config).toMatch(/^v1:/);
+  });
+
+  it('refuses a cluster it cannot reach, with the reason', async () => {
+    const res = await http
+      .post('/api/v1/clusters')
+      .send({ name: 'gone', server: 'http://127.0.0.1:9', bearerToken: 't0ken', insecure: true });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/cluster gone \(http:\/\/127.0.0.1:9\) failed the connection check/);
+    expect(res.body.message).not.toContain('t0ken');
+  });
+});
