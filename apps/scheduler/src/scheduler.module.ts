@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { ObservabilityModule } from '@berth/infra';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
+import { ManifestsService } from './applications/manifests.service';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
@@ -36,6 +37,7 @@ export class SchedulerModule {
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
+        ManifestsService,
         PeriodicRefreshService,
         RegistriesService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },

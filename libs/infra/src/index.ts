@@ -18,3 +18,4 @@ export * from './lua';
 export * from './observability/metrics';
 export * from './observability/observability.module';
 export * from './crypto/secret-box';
+export * from './registry/repository-credential-store';

@@ -3,11 +3,15 @@ import { DomainError } from '@berth/domain';
 import type { Request } from 'express';
 import { requestActor } from '../http/request-actor';
 import { ApplicationsService, type SyncOptionsBody } from './applications.service';
+import { ManifestsService } from './manifests.service';
 
 /** Argo CD's application API, v1: bodies are Application YAML or JSON, as users already write them. */
 @Controller('api/v1/applications')
 export class ApplicationsController {
-  constructor(private readonly apps: ApplicationsService) {}
+  constructor(
+    private readonly apps: ApplicationsService,
+    private readonly rendered: ManifestsService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -63,6 +67,11 @@ export class ApplicationsController {
   @Get(':name/history')
   history(@Param('name') name: string) {
     return this.apps.history(name);
+  }
+
+  @Get(':name/manifests')
+  manifests(@Param('name') name: string, @Query('revision') revision?: string) {
+    return this.rendered.manifests(name, revision);
   }
 
   @Get(':name/events')

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { DomainError } from '@berth/domain';
+import { RepositoryCredentialStore, SecretBox } from '@berth/infra';
+import {
+  GitMirrorCache,
+  isRenderError,
+  ManifestRenderer,
+  RedisManifestCache,
+  type ApplicationSource,
+  type KubernetesObject,
+} from '@berth/render';
+import { Injectable } from '@nestjs/common';
+import { SchedulerContext } from '../scheduler.context';
+
+const MASK = '++++++++';
+
+/**
+ * `GET /api/v1/applications/:name/manifests`: what Git renders for an app, for humans. Uses the
+ * same renderer and manifest cache as the workers; Secret values are masked.
+ */
+@Injectable()
+export class ManifestsService {
+  private readonly credentials: RepositoryCredentialStore;
+  private readonly renderer: ManifestRenderer;
+
+  constructor(private readonly ctx: SchedulerContext) {
+    this.credentials = new RepositoryCredentialStore(ctx.dataSource, SecretBox.fromEnv());
+    const git = new GitMirrorCache({
+      cacheDir: join(ctx.config.dataDir, 'scheduler-git'),
+      allowFileUrls: ctx.config.allowFileRepos,
+      allowHttp: ctx.config.allowHttpRepos,
+      credentials: this.credentials.lookup,
+    });
+    this.renderer = new ManifestRenderer({
+      git,
+      cache: new RedisManifestCache(ctx.redis, `${ctx.config.queuePrefix}:manifests:`),
+    });
+  }
+
+  async manifests(name: string, revision?: string) {
+    const rows: Array<{ manifest: { spec: Record<string, unknown> } }> = await this.ctx.dataSource.query(
+      `SELECT manifest FROM applications WHERE name = $1`,
+      [name],
+    );
+    if (!rows[0])
+      throw new DomainError(
+        'NotFound',
+        `application "${name}" not found; list them with GET /api/v1/applications`,
+      );
+    const spec = rows[0].manifest.spec;
+    const destination = spec['destination'] as { namespace?: string } | undefined;
+    let source = spec['source'] as ApplicationSource | undefined;
+    const sources = spec['sources'] as ApplicationSource[] | undefined;
+    if (revision) {
+      if (sources)
+        throw new DomainError('Invalid', 'revision: not supported for multi-source applications; omit it');
+      if (source) source = { ...source, targetRevision: revision };
+    }
+    await this.credentials.refresh();
+    try {
+      const rendered = await this.renderer.render({
+        appName: name,
+        ...(destination?.namespace ? { namespace: destination.namespace } : {}),
+        ...(sources ? { sources } : { source: source! }),
+      });
+      return {
+        revision: rendered.revision,
+        sourceType: rendered.sourceType,
+        tools: rendered.tools,
+        manifests: rendered.objects.map(maskSecret),
+      };
+    } catch (error) {
+      if (isRenderError(error)) {
+        throw new DomainError('Invalid', `cannot render "${name}" (${error.code}): ${error.message}`, {
+          reason: error.code,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** Secret values never leave Berth: every key stays visible, every value becomes the mask. */
+export function maskSecret(obj: KubernetesObject): KubernetesObject {
+  if (obj.kind !== 'Secret' || obj.apiVersion !== 'v1') return obj;
+  const out: Record<string, unknown> = { ...obj };
+  for (const field of ['data', 'stringData']) {
+    const values = out[field];
+    if (values && typeof values === 'object') {
+      out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, MASK]));
+    }
+  }
+  return out as KubernetesObject;
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@berth/infra';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
+import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+
+const configMap = (value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${value}\n`;
+const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n';
+
+describe('GET /api/v1/applications/:name/manifests', () => {
+  let db: TestDatabase;
+  let nest: NestExpressApplication;
+  let ctx: SchedulerContext;
+  let http: ReturnType<typeof request>;
+  let root: string;
+  let firstCommit: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'berth-manifests-'));
+    const repo = await GitFixtureRepo.create(root, 'deploy');
+    firstCommit = await repo.commit({
+      'app/settings.yaml': configMap('blue'),
+      'app/db-secret.yaml': secret,
+      'app/README.md': '# notes',
+    });
+    await repo.commit({ 'app/settings.yaml': configMap('green') });
+    db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'error',
+      BERTH_ALLOW_FILE_REPOS: 'true',
+      BERTH_DATA_DIR: root,
+      REFRESH_INTERVAL_SECONDS: '0',
+    });
+    ({ app: nest, ctx } = await createSchedulerApp(config));
+    await nest.init();
+    http = request(nest.getHttpServer());
+    const app = (name: string, path: string) => ({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name },
+      spec: {
+        project: 'default',
+        source: { repoURL: repo.fileUrl, targetRevision: 'HEAD', path },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'demo' },
+      },
+    });
+    expect((await http.post('/api/v1/applications').send(app('settings', 'app'))).status).toBe(201);
+    expect((await http.post('/api/v1/applications').send(app('broken', 'missing/dir'))).status).toBe(201);
+  });
+  afterAll(async () => {
+    await ctx.queues.refresh.obliterate({ force: true });
+    await nest.close();
+    await ctx.close();
+    await db.drop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('returns what Git renders at the target revision, with Secret values masked', async () => {
+    const res = await http.get('/api/v1/applications/settings/manifests');
+    expect(res.status).toBe(200);
+    expect(res.body.sourceType).toBe('Directory');
+    const kinds = res.body.manifests.map((m: { kind: string }) => m.kind).sort();
+    expect(kinds).toEqual(['ConfigMap', 'Secret']);
+    const cm = res.body.manifests.find((m: { kind: string }) => m.kind === 'ConfigMap');
+    expect(cm.data).toEqual({ color: 'green' });
+    expect(JSON.stringify(res.body)).not.toContain('s3cr3t-value');
+    expect(res.body.manifests.find((m: { kind: string }) => m.kind === 'Secret').stringData).toEqual({
+      password: '++++++++',
+    });
+  });
+
+  it('renders an older revision on request', async () => {
+    const res = await http.get(`/api/v1/applications/settings/manifests?revision=${firstCommit}`);
+    expect(res.body.revision).toBe(firstCommit);
+    expect(res.body.manifests.find((m: { kind: string }) => m.kind === 'ConfigMap').data).toEqual({
+      color: 'blue',
+    });
+  });
+
+  it('explains a render failure instead of failing with 500', async () => {
+    const res = await http.get('/api/v1/applications/broken/manifests');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/cannot render "broken" \(path-not-found\)/);
+  });
+});
