@@ -11,3 +11,4 @@ export {
   type KubectlOptions,
 } from './testing/kubectl-runner';
 export { eventually } from './testing/eventually';
+export type { ObjectRegistry } from './registry/object-registry';

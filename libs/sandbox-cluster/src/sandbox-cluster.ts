@@ -88,6 +88,7 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
     options.simulate === false
       ? undefined
       : new ControllerSimulator(registry, { timeScale: options.timeScale ?? 1 });
+  registry.gracefulPodDeletion = simulator !== undefined;
   simulator?.start();
 
   const api = new ApiServer(registry, {

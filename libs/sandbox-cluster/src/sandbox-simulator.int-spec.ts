@@ -88,6 +88,51 @@ describe('controller simulator', () => {
     expect(pods.map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.28', 'nginx:1.28']);
   });
 
+  it('Recreate scales the old ReplicaSet to zero before the new one starts', async () => {
+    const recreate = (image: string) =>
+      workload('Deployment', 'rec', image, { replicas: 2, strategy: { type: 'Recreate' } });
+    await api.create(recreate('nginx:1.27'));
+    await eventually(
+      async () => (await read('apps/v1', 'Deployment', 'rec')).status?.availableReplicas === 2 || undefined,
+    );
+    const images = new Set<string>();
+    const unsubscribe = cluster.registry.store.subscribe((e) => {
+      if (
+        e.type !== 'DELETED' &&
+        e.object.kind === 'Pod' &&
+        e.object.metadata?.['labels']?.['app'] === 'rec'
+      ) {
+        const live = cluster.registry.store.list(cluster.registry.types.byKind('v1', 'Pod')!, 'sim', true);
+        const running = live.filter(
+          (p) => p.metadata?.['labels']?.['app'] === 'rec' && !p.metadata?.['deletionTimestamp'],
+        );
+        images.add(
+          running
+            .map((p) => p['spec'].containers[0].image)
+            .sort()
+            .join(','),
+        );
+      }
+    });
+    await api.patch(
+      recreate('nginx:1.28'),
+      undefined,
+      undefined,
+      'test',
+      true,
+      'application/apply-patch+yaml',
+    );
+    await eventually(async () => {
+      const d = await read('apps/v1', 'Deployment', 'rec');
+      return d.status?.updatedReplicas === 2 && d.status?.availableReplicas === 2 && d.status?.replicas === 2
+        ? d
+        : undefined;
+    });
+    unsubscribe();
+    // Never old and new pods side by side.
+    expect([...images].filter((set) => set.includes('1.27') && set.includes('1.28'))).toEqual([]);
+  });
+
   it('an unpullable image gives ImagePullBackOff pods and ProgressDeadlineExceeded', async () => {
     await api.create(
       workload('Deployment', 'badimage', 'invalid.example/app:1.0', {
@@ -194,6 +239,28 @@ describe('controller simulator', () => {
     expect(broken.status.conditions.find((c: AnyJson) => c.type === 'Failed')).toMatchObject({
       status: 'True',
       reason: 'BackoffLimitExceeded',
+    });
+  });
+
+  it('deletes pods gracefully: Terminating with a deletionTimestamp until the kubelet finishes', async () => {
+    await api.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'bare', namespace: 'sim' },
+      spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'main', image: 'nginx:1.27' }] },
+    });
+    await eventually(async () => (await read('v1', 'Pod', 'bare')).status?.phase === 'Running' || undefined);
+    await api.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'sim' } });
+    const terminating = await read('v1', 'Pod', 'bare');
+    expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(5);
+    expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+    await eventually(async () => {
+      try {
+        await read('v1', 'Pod', 'bare');
+        return undefined;
+      } catch (err) {
+        return (err as AnyJson).code === 404 || undefined;
+      }
     });
   });
 

@@ -1,7 +1,7 @@
 import type { AnyJson } from '../api/json';
 import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { ObjectRegistry } from '../registry/object-registry';
-import { formatTime, isPlainObject } from '../store/object-utils';
+import { formatTime, isPlainObject, jsonEqual } from '../store/object-utils';
 
 /** Unscaled delays (ms) of the simulated cluster; multiplied by timeScale. */
 export const SIM_DELAYS = {
@@ -11,6 +11,7 @@ export const SIM_DELAYS = {
   jobRun: 2000,
   loadBalancer: 1000,
   volumeBind: 500,
+  terminationPerSecond: 1000,
 };
 
 export const NODE_NAME = 'sandbox-node';
@@ -19,6 +20,8 @@ export const CONTROLLER_MANAGER = 'kube-controller-manager';
 /** What each controller gets: the registry, the simulated clock, and a way to ask for a wakeup. */
 export class ControllerContext {
   private readonly firstSeen = new Map<string, number>();
+  private readonly lists = new Map<string, KubeObject[]>();
+  private readonly owners = new Map<string, Map<string, KubeObject[]>>();
 
   constructor(
     readonly registry: ObjectRegistry,
@@ -46,8 +49,20 @@ export class ControllerContext {
     return t;
   }
 
+  /** When the simulator first saw this object with a deletionTimestamp. */
+  seenTerminating(obj: KubeObject): number {
+    const key = `terminating/${String(obj.metadata?.['uid'])}`;
+    let t = this.firstSeen.get(key);
+    if (t === undefined) {
+      t = this.nowMs();
+      this.firstSeen.set(key, t);
+    }
+    return t;
+  }
+
   forget(uid: string): void {
     this.firstSeen.delete(uid);
+    this.firstSeen.delete(`terminating/${uid}`);
   }
 
   wakeAt(atMs: number): void {
@@ -60,18 +75,40 @@ export class ControllerContext {
     return t;
   }
 
+  /** Drops the per-pass snapshots: each pass reads the store once per kind. */
+  beginPass(): void {
+    this.lists.clear();
+    this.owners.clear();
+  }
+
+  /** Every object of a kind, as of the start of this pass (writes show up in the next pass). */
   list(apiVersion: string, kind: string): KubeObject[] {
-    return this.registry.store
-      .list(this.type(apiVersion, kind))
-      .map((o) => this.registry.present(this.type(apiVersion, kind), o));
+    const key = `${apiVersion}/${kind}`;
+    let items = this.lists.get(key);
+    if (!items) {
+      const type = this.type(apiVersion, kind);
+      items = this.registry.store.list(type, undefined, true).map((o) => this.registry.present(type, o));
+      this.lists.set(key, items);
+    }
+    return items;
   }
 
   /** Objects whose controller ownerReference points at `owner`. */
   owned(apiVersion: string, kind: string, owner: KubeObject): KubeObject[] {
-    const uid = owner.metadata?.['uid'];
-    return this.list(apiVersion, kind).filter((o) =>
-      (o.metadata?.['ownerReferences'] ?? []).some((r: AnyJson) => r.uid === uid && r.controller === true),
-    );
+    const key = `${apiVersion}/${kind}`;
+    let index = this.owners.get(key);
+    if (!index) {
+      index = new Map();
+      for (const o of this.list(apiVersion, kind)) {
+        const ref = (o.metadata?.['ownerReferences'] ?? []).find((r: AnyJson) => r.controller === true);
+        if (!ref) continue;
+        const bucket = index.get(ref.uid) ?? [];
+        bucket.push(o);
+        index.set(ref.uid, bucket);
+      }
+      this.owners.set(key, index);
+    }
+    return index.get(owner.metadata?.['uid']) ?? [];
   }
 
   writeStatus(
@@ -81,8 +118,17 @@ export class ControllerContext {
     status: Record<string, unknown>,
     manager = CONTROLLER_MANAGER,
   ): void {
+    const next = prune(status);
+    // Most passes change nothing: skip the write pipeline when status and annotations already match.
+    const live = this.list(apiVersion, kind).find((o) => o.metadata?.['uid'] === obj.metadata?.['uid']);
+    if (
+      live &&
+      jsonEqual(live['status'], next) &&
+      jsonEqual(live.metadata?.['annotations'], obj.metadata?.['annotations'])
+    )
+      return;
     try {
-      this.registry.writeStatus(this.type(apiVersion, kind), obj, prune(status), manager);
+      this.registry.writeStatus(this.type(apiVersion, kind), obj, next, manager);
     } catch {
       // The object went away or its namespace is terminating: the next pass sees the new state.
     }

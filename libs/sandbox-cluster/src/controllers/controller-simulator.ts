@@ -3,11 +3,14 @@ import { ControllerContext } from './controller-context';
 import { reconcileDaemonSets } from './daemonset.controller';
 import { reconcileDeployments } from './deployment.controller';
 import { reconcileJobs } from './job.controller';
-import { reconcileLoadBalancers } from './networking.controller';
+import { reconcileLoadBalancers } from './load-balancer.controller';
 import { reconcilePods } from './pod-kubelet.controller';
 import { reconcileReplicaSets } from './replicaset.controller';
 import { reconcileStatefulSets } from './statefulset.controller';
-import { reconcileAutoscalers, reconcileVolumeClaims } from './storage-autoscaling.controller';
+import { reconcileAutoscalers } from './autoscaler.controller';
+import { reconcileVolumeClaims } from './volume-claim.controller';
+
+const MIN_PASS_GAP_MS = 5;
 
 export interface SimulatorOptions {
   /** Multiplies every simulated delay (0.01 = 100x faster). */
@@ -27,6 +30,7 @@ export class ControllerSimulator {
   private timerAt = Infinity;
   private unsubscribe: (() => void) | undefined;
   private running = false;
+  private lastPass = 0;
   private stopped = false;
 
   constructor(
@@ -54,7 +58,9 @@ export class ControllerSimulator {
     this.timer = undefined;
   }
 
-  private schedule(at: number): void {
+  private schedule(requested: number): void {
+    // Coalesce bursts of writes into one pass, and leave the event loop to API requests between passes.
+    const at = Math.max(requested, this.lastPass + MIN_PASS_GAP_MS);
     if (this.stopped || at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
@@ -66,7 +72,9 @@ export class ControllerSimulator {
     this.timerAt = Infinity;
     if (this.stopped || this.running) return;
     this.running = true;
+    this.lastPass = Date.now();
     try {
+      this.ctx.beginPass();
       reconcilePods(this.ctx);
       reconcileReplicaSets(this.ctx);
       reconcileDeployments(this.ctx, this.progress);

@@ -51,7 +51,7 @@ export function reconcileDeployments(
           ownerReferences: [ownerReference(d)],
         },
         spec: {
-          replicas: want,
+          replicas: spec.strategy?.type === 'Recreate' && owned.length > 0 ? 0 : want,
           selector: {
             ...spec.selector,
             matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
@@ -73,10 +73,19 @@ export function reconcileDeployments(
     }
     const olds = owned.filter((rs) => rs !== current && rs.metadata?.['uid'] !== current?.metadata?.['uid']);
     if (current && !spec.paused) {
-      if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, current, want);
-      const newReady = current['status']?.availableReplicas ?? 0;
-      if (newReady >= want)
+      // Recreate: every old pod is gone before the new ReplicaSet scales up (deployment/recreate.go).
+      const oldsRunning = olds.some(
+        (o) => (o['spec']?.replicas ?? 0) > 0 || (o['status']?.replicas ?? 0) > 0,
+      );
+      if (spec.strategy?.type === 'Recreate' && oldsRunning) {
         for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, old, 0);
+        if ((current['spec']?.replicas ?? 0) !== 0) scale(ctx, current, 0);
+      } else {
+        if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, current, want);
+        const newReady = current['status']?.availableReplicas ?? 0;
+        if (newReady >= want)
+          for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, old, 0);
+      }
       const limit: number = spec.revisionHistoryLimit ?? 10;
       const idle = olds
         .filter((o) => (o['spec']?.replicas ?? 0) === 0 && (o['status']?.replicas ?? 0) === 0)

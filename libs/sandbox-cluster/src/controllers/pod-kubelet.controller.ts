@@ -13,7 +13,10 @@ export function reconcilePods(ctx: ControllerContext): void {
   let ip = 1;
   for (const pod of ctx.list('v1', 'Pod')) {
     ip++;
-    if (pod.metadata?.['deletionTimestamp']) continue;
+    if (pod.metadata?.['deletionTimestamp']) {
+      finishTermination(ctx, pod);
+      continue;
+    }
     if (!pod['spec']?.nodeName) {
       try {
         ctx.registry.update(
@@ -30,6 +33,25 @@ export function reconcilePods(ctx: ControllerContext): void {
     }
     const status = podStatus(ctx, pod, ip);
     ctx.writeStatus('v1', 'Pod', pod, status, 'kubelet');
+  }
+}
+
+/** Containers exit promptly on SIGTERM: the pod goes away after min(grace, 1 s), scaled. */
+function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
+  const grace = Number(pod.metadata?.['deletionGracePeriodSeconds'] ?? 0);
+  if (grace <= 0) return;
+  const since = ctx.seenTerminating(pod);
+  const due = since + ctx.scaled(Math.min(grace, 1) * SIM_DELAYS.terminationPerSecond);
+  if (ctx.nowMs() < due) {
+    ctx.wakeAt(due);
+    return;
+  }
+  try {
+    ctx.registry.delete(ctx.type('v1', 'Pod'), pod.metadata?.['namespace'], pod.metadata?.['name'], {
+      gracePeriodSeconds: 0,
+    });
+  } catch {
+    // Already gone.
   }
 }
 

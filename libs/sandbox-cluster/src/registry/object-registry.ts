@@ -75,6 +75,8 @@ const systemMetadata = [
  */
 export class ObjectRegistry {
   private readonly ips = new IpAllocator();
+  /** Pods terminate gracefully (a kubelet must finish the delete); on when the simulator runs. */
+  gracefulPodDeletion = false;
 
   constructor(
     readonly store: ObjectStore,
@@ -112,7 +114,7 @@ export class ObjectRegistry {
       }
     }
     const matching = this.store
-      .list(type, type.namespaced ? namespace : undefined)
+      .list(type, type.namespaced ? namespace : undefined, true)
       .filter((o) => matchesLabels(labels, o.metadata?.['labels']) && matchesFields(fields, o, type))
       .filter((o) => !start || keyOf(o) > start);
     const limit = options.limit && options.limit > 0 ? options.limit : matching.length;
@@ -377,6 +379,15 @@ export class ObjectRegistry {
     finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
     if (policy === 'Foreground') finalizers.push('foregroundDeletion');
     if (policy === 'Orphan') finalizers.push('orphan');
+    if (
+      this.gracefulPodDeletion &&
+      type.group === '' &&
+      type.kind === 'Pod' &&
+      options.gracePeriodSeconds !== 0
+    ) {
+      const graceful = this.markPodTerminating(type, live, finalizers, options.gracePeriodSeconds, dryRun);
+      if (graceful) return graceful;
+    }
     if (finalizers.length === 0) {
       if (dryRun) return { body: this.deletedBody(type, this.present(type, live)), code: 200 };
       const gone = this.store.remove(type, ns(type, namespace), name)!;
@@ -393,6 +404,33 @@ export class ObjectRegistry {
     const code = options.orphanDependents === false ? 202 : 200;
     if (dryRun || jsonEqual(marked, live)) return { body: this.present(type, marked), code };
     return { body: this.present(type, this.store.put(type, marked)), code };
+  }
+
+  /**
+   * Graceful pod deletion (registry/core/pod strategy CheckGracefulDelete): the pod stays, with
+   * deletionTimestamp = now + grace, until the kubelet confirms with a grace-0 delete. A repeated
+   * delete may only shorten the grace period.
+   */
+  private markPodTerminating(
+    type: ResourceType,
+    live: KubeObject,
+    finalizers: string[],
+    requestedGrace: number | undefined,
+    dryRun: boolean,
+  ): { body: KubeObject; code: number } | undefined {
+    const grace = requestedGrace ?? live['spec']?.terminationGracePeriodSeconds ?? 30;
+    if (grace <= 0) return undefined;
+    const current = live.metadata?.['deletionGracePeriodSeconds'];
+    if (current !== undefined && current <= grace) return { body: this.present(type, live), code: 200 };
+    const marked = clone(live);
+    marked.metadata = {
+      ...marked.metadata,
+      deletionTimestamp: formatTime(this.clock() + grace * 1000),
+      deletionGracePeriodSeconds: grace,
+      ...(finalizers.length > 0 ? { finalizers } : {}),
+    };
+    if (dryRun) return { body: this.present(type, marked), code: 200 };
+    return { body: this.present(type, this.store.put(type, marked)), code: 200 };
   }
 
   /** Removes a finalizer the way a controller does (update), deleting the object if it was the last. */

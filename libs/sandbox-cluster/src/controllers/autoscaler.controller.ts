@@ -1,51 +1,5 @@
 import type { AnyJson } from '../api/json';
-import { CONTROLLER_MANAGER, SIM_DELAYS, setCondition, type ControllerContext } from './controller-context';
-
-/** The PV binder with a dynamic provisioner: every PVC binds to a fresh `pvc-<uid>` volume. */
-export function reconcileVolumeClaims(ctx: ControllerContext): void {
-  const pvcType = ctx.type('v1', 'PersistentVolumeClaim');
-  const now = ctx.nowMs();
-  for (const pvc of ctx.list('v1', 'PersistentVolumeClaim')) {
-    if (pvc.metadata?.['deletionTimestamp'] || pvc['status']?.phase === 'Bound') continue;
-    const due = ctx.seen(pvc) + ctx.scaled(SIM_DELAYS.volumeBind);
-    if (now < due) {
-      ctx.wakeAt(due);
-      continue;
-    }
-    const volumeName = `pvc-${pvc.metadata?.['uid']}`;
-    if (pvc['spec']?.volumeName !== volumeName) {
-      try {
-        ctx.registry.update(
-          pvcType,
-          pvc.metadata?.['namespace'],
-          pvc.metadata?.['name'],
-          {
-            ...pvc,
-            metadata: {
-              ...pvc.metadata,
-              annotations: {
-                ...(pvc.metadata?.['annotations'] ?? {}),
-                'pv.kubernetes.io/bind-completed': 'yes',
-                'pv.kubernetes.io/bound-by-controller': 'yes',
-                'volume.kubernetes.io/storage-provisioner': 'rancher.io/local-path',
-              },
-            },
-            spec: { ...pvc['spec'], volumeName },
-          },
-          { fieldManager: CONTROLLER_MANAGER },
-        );
-      } catch {
-        // Retried on the next pass.
-      }
-      continue;
-    }
-    ctx.writeStatus('v1', 'PersistentVolumeClaim', pvc, {
-      phase: 'Bound',
-      accessModes: pvc['spec']?.accessModes,
-      capacity: { storage: pvc['spec']?.resources?.requests?.storage ?? '1Gi' },
-    });
-  }
-}
+import { setCondition, type ControllerContext } from './controller-context';
 
 /** The HPA controller without metrics: it reports the target's replicas clamped to min/max. */
 export function reconcileAutoscalers(ctx: ControllerContext): void {
