@@ -8,6 +8,8 @@ import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
 import { RegistriesService } from './registries/registries.service';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
 import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
@@ -33,6 +35,7 @@ export class SchedulerModule {
         WebhookController,
         RepositoriesController,
         ClustersController,
+        ProjectsController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
@@ -40,6 +43,7 @@ export class SchedulerModule {
         ManifestsService,
         PeriodicRefreshService,
         RegistriesService,
+        ProjectsService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
       ],
     };

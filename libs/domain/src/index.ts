@@ -12,3 +12,4 @@ export * from './diff';
 export * from './health';
 export * from './sync';
 export * from './events/registry.events';
+export * from './events/project.events';

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { DomainError } from '@berth/domain';
 import type { Request } from 'express';
+import { bodyText } from '../http/body-text';
 import { requestActor } from '../http/request-actor';
 import { ApplicationsService, type SyncOptionsBody } from './applications.service';
 import { ManifestsService } from './manifests.service';
@@ -78,14 +79,6 @@ export class ApplicationsController {
   events(@Param('name') name: string) {
     return this.apps.events(name);
   }
-}
-
-/** Bodies arrive as text (see main.ts): curl's --data-binary sends YAML with any content type. */
-function bodyText(body: unknown): string {
-  if (typeof body === 'string') return body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  if (body && typeof body === 'object' && Object.keys(body).length > 0) return JSON.stringify(body);
-  throw new DomainError('Invalid', 'the request body is empty; send an Application as YAML or JSON');
 }
 
 function jsonBody<T extends object>(body: unknown): T {

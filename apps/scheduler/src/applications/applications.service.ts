@@ -7,6 +7,7 @@ import {
   historyOf,
   validateApplication,
   ValidationFailedError,
+  type Application,
   type ApplicationCommand,
   type ApplicationEvent,
   type ApplicationManifest,
@@ -21,6 +22,7 @@ import {
   formatYamlSyntaxIssue,
 } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
+import { ProjectsService } from '../projects/projects.service';
 import { SchedulerContext } from '../scheduler.context';
 
 /** Who is asking and why: every write carries it into the event's metadata. */
@@ -33,7 +35,10 @@ export interface RequestActor {
 /** The application API's use cases: parse and validate, decide, append, enqueue. */
 @Injectable()
 export class ApplicationsService {
-  constructor(private readonly ctx: SchedulerContext) {}
+  constructor(
+    private readonly ctx: SchedulerContext,
+    private readonly projects: ProjectsService,
+  ) {}
 
   /** Parses a request body (YAML or JSON) into a validated Application manifest, or throws with every problem. */
   parseManifest(body: string): { manifest: ApplicationManifest; warnings: string[] } {
@@ -66,6 +71,7 @@ export class ApplicationsService {
   async create(body: string, who: RequestActor, upsert: boolean) {
     const { manifest, warnings } = this.parseManifest(body);
     const name = manifest.metadata.name;
+    await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'CreateApplication', manifest, upsert }, who);
     if (events.length > 0)
       await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'spec-changed' });
@@ -80,6 +86,7 @@ export class ApplicationsService {
         `metadata.name "${manifest.metadata.name}" does not match the URL's "${name}"; renaming is not supported: create a new application and delete the old one`,
       );
     }
+    await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'UpdateApplication', manifest }, who);
     if (events.length > 0)
       await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'spec-changed' });

@@ -2,6 +2,7 @@ import { EventStore1764100000000 } from '../../../../migrations/1764100000000-ev
 import { ApplicationsReadModel1764100000001 } from '../../../../migrations/1764100000001-applications-read-model';
 import { Notifications1764100000002 } from '../../../../migrations/1764100000002-notifications';
 import { Registries1764100000003 } from '../../../../migrations/1764100000003-registries';
+import { Projects1764100000004 } from '../../../../migrations/1764100000004-projects';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ApplicationsReadModel1764100000001,
   Notifications1764100000002,
   Registries1764100000003,
+  Projects1764100000004,
 ];

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@berth/infra';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+
+const project = `apiVersion: argoproj.io/v1alpha1
+kind: AppProject
+metadata:
+  name: payments
+  namespace: argocd
+spec:
+  sourceRepos:
+    - https://github.com/acme/*
+  destinations:
+    - server: https://kubernetes.default.svc
+      namespace: payments-*
+`;
+
+const app = (namespace: string, repoURL = 'https://github.com/acme/payments.git') =>
+  JSON.stringify({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'payments-api' },
+    spec: {
+      project: 'payments',
+      source: { repoURL, targetRevision: 'HEAD', path: '.' },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+    },
+  });
+
+describe('AppProjects guard applications', () => {
+  let db: TestDatabase;
+  let nest: NestExpressApplication;
+  let ctx: SchedulerContext;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: 'error',
+      REFRESH_INTERVAL_SECONDS: '0',
+    });
+    ({ app: nest, ctx } = await createSchedulerApp(config));
+    await nest.init();
+    http = request(nest.getHttpServer());
+  });
+  afterAll(async () => {
+    await ctx.queues.refresh.obliterate({ force: true });
+    await nest.close();
+    await ctx.close();
+    await db.drop();
+  });
+
+  it('an app in a project that does not exist is refused, naming the field', async () => {
+    const res = await http.post('/api/v1/applications').send(app('payments-prod'));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'spec.project: project "payments" does not exist; create it first or use "default"',
+    );
+  });
+
+  it('the default project exists and a project is created from YAML with an event', async () => {
+    const def = await http.get('/api/v1/projects/default');
+    expect(def.body.spec.sourceRepos).toEqual(['*']);
+    const res = await http.post('/api/v1/projects').set('X-Actor', 'platform-team').send(project);
+    expect(res.status).toBe(201);
+    const audit = await db.dataSource.query(
+      `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'ProjectCreated'`,
+    );
+    expect(audit).toEqual([
+      { actor: 'platform-team', event_type: 'ProjectCreated', summary: 'created project payments' },
+    ]);
+  });
+
+  it('refuses an app outside the project, listing every violation', async () => {
+    const res = await http
+      .post('/api/v1/applications')
+      .send(app('kube-system', 'https://github.com/evil/payments.git'));
+    expect(res.status).toBe(403);
+    const fields = res.body.issues.map((i: { field: string }) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['spec.source.repoURL', 'spec.destination']));
+  });
+
+  it('admits an app within the project; the project cannot be deleted while it is used', async () => {
+    expect((await http.post('/api/v1/applications').send(app('payments-prod'))).status).toBe(201);
+    const del = await http.delete('/api/v1/projects/payments');
+    expect(del.status).toBe(400);
+    expect(del.body.message).toMatch(/used by payments-api; move or delete those applications first/);
+  });
+});
