@@ -40,7 +40,7 @@ export class ProjectsService {
         result.errors,
       );
     }
-    const project = result.project as AppProject;
+    const project = result.project;
     const name = project.metadata.name;
     if (expectName !== undefined && expectName !== name) {
       throw new DomainError('Invalid', `metadata.name "${name}" does not match the URL's "${expectName}"`);

@@ -74,6 +74,27 @@ describe('operation history from the stream', () => {
     expect(inventoryOf(syncOperationsOf(log))).toEqual(['/ConfigMap/ns/b']);
   });
 
+  it('a namespace created by CreateNamespace=true is not in the inventory, so it is never pruned', () => {
+    const createNamespace = applicationEvent<ResourceSynced>('ResourceSynced', {
+      application: 'web',
+      operationId: 'op1',
+      taskId: 'Sync:0:create:/Namespace//ns',
+      resource: { group: '', kind: 'Namespace', name: 'ns' },
+      phase: 'Sync',
+      wave: 0,
+      result: 'created',
+      message: 'CreateNamespace=true',
+    });
+    const log = entries(
+      requested('op1'),
+      started('op1'),
+      createNamespace,
+      synced('op1', 'a', 'created'),
+      succeeded('op1'),
+    );
+    expect(inventoryOf(syncOperationsOf(log))).toEqual(['/ConfigMap/ns/a']);
+  });
+
   it('a retried operation starts a new attempt: earlier ResourceSynced belong to the failed one', () => {
     const log = entries(
       requested('op1'),

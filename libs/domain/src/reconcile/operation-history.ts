@@ -90,6 +90,9 @@ export function syncOperationsOf(entries: readonly StreamEntry[]): SyncOperation
 
 const APPLIED_RESULTS = new Set(['created', 'configured', 'unchanged', 'replaced']);
 
+/** planSync's reason on the task CreateNamespace=true adds; the worker records it as the ResourceSynced message. */
+export const CREATE_NAMESPACE_REASON = 'CreateNamespace=true';
+
 /**
  * Keys (`group/kind/namespace/name`) this app put in the cluster and has not pruned since: the
  * prune inventory. Dry runs and hooks do not count.
@@ -101,7 +104,8 @@ export function inventoryOf(operations: readonly SyncOperationRecord[]): string[
     for (const s of op.synced) {
       const r = s.resource;
       const key = `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-      if (s.phase !== 'Sync') continue;
+      // A namespace made for CreateNamespace=true was never declared in Git: it is never pruned.
+      if (s.phase !== 'Sync' || s.message === CREATE_NAMESPACE_REASON) continue;
       if (s.result === 'pruned') keys.delete(key);
       else if (APPLIED_RESULTS.has(s.result)) keys.add(key);
     }
