@@ -13,3 +13,4 @@ export * from './health';
 export * from './sync';
 export * from './events/registry.events';
 export * from './events/project.events';
+export * from './reconcile';

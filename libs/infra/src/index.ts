@@ -19,3 +19,4 @@ export * from './observability/metrics';
 export * from './observability/observability.module';
 export * from './crypto/secret-box';
 export * from './registry/repository-credential-store';
+export * from './kube';

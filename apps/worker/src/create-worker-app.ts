@@ -1,0 +1,18 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { BerthConfig } from '@berth/infra';
+import type { ClusterResolver } from './cluster-resolver';
+import { WorkerContext } from './worker.context';
+import { WorkerModule } from './worker.module';
+
+/** The worker process minus listening and signals: connections, processors, and the health/metrics app. */
+export async function createWorkerApp(
+  config: BerthConfig,
+  options: { clusters?: ClusterResolver; env?: Record<string, string | undefined> } = {},
+): Promise<{ app: INestApplication; ctx: WorkerContext }> {
+  const ctx = await WorkerContext.open(config, options);
+  const app = await NestFactory.create(WorkerModule.forContext(ctx), {
+    logger: [config.logLevel, 'error', 'warn'],
+  });
+  return { app, ctx };
+}

@@ -1,0 +1,75 @@
+import {
+  type Application,
+  type ApplicationView,
+  isKubeObject,
+  type KubeObject,
+  sourcesOf,
+} from '@berth/domain';
+import { withTrackingId } from '@berth/domain/reconcile';
+import { KubeApiError, type KubeCluster } from '@berth/infra/kube';
+import type { ApplicationSource } from '@berth/render';
+import type { WorkerDeps } from './worker-deps';
+
+/** What Git says the app should be, at one commit, ready to diff and apply. */
+export interface DesiredState {
+  objects: KubeObject[];
+  /** The commit rendered (first rendered source). */
+  revision: string;
+  /** What the spec asked for (`main`, `v1.2.0`, a SHA). */
+  targetRevision: string;
+}
+
+export function applicationOf(view: ApplicationView): Application {
+  return view.manifest as unknown as Application;
+}
+
+/**
+ * Renders the app's sources (cached unless `hard`), at `revision` when given (a sync of a
+ * specific commit), and prepares the objects for this cluster: namespaced objects without a
+ * namespace get `spec.destination.namespace`, and every object carries the tracking id.
+ */
+export async function renderDesired(
+  deps: WorkerDeps,
+  app: Application,
+  cluster: KubeCluster,
+  options: { hard: boolean; revision?: string },
+): Promise<DesiredState> {
+  const sources = sourcesOf(app).map((s) => ({ ...s }) as ApplicationSource);
+  const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
+  if (options.revision && sources[0]) sources[0].targetRevision = options.revision;
+  const rendered = await deps.renderer.render({
+    appName: app.metadata.name,
+    ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
+    ...(sources.length > 1 ? { sources } : { source: sources[0]! }),
+    hardRefresh: options.hard,
+  });
+  const objects = await prepareObjects(
+    cluster,
+    app.metadata.name,
+    app.spec.destination.namespace,
+    rendered.objects.filter(isKubeObject),
+  );
+  return { objects, revision: rendered.revision, targetRevision };
+}
+
+export async function prepareObjects(
+  cluster: KubeCluster,
+  application: string,
+  destinationNamespace: string | undefined,
+  objects: readonly KubeObject[],
+): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  for (const obj of objects) {
+    let next = obj;
+    if (!obj.metadata.namespace && destinationNamespace) {
+      const namespaced = await cluster.isNamespaced(obj.apiVersion, obj.kind).catch((err: unknown) => {
+        // A custom kind whose CRD is not installed yet: assume namespaced, as kubectl does for apply.
+        if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return true;
+        throw err;
+      });
+      if (namespaced) next = { ...obj, metadata: { ...obj.metadata, namespace: destinationNamespace } };
+    }
+    out.push(withTrackingId(application, next));
+  }
+  return out;
+}

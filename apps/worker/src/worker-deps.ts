@@ -1,0 +1,33 @@
+import type { HealthCheckRegistry } from '@berth/domain';
+import type { JobQueues, PostgresEventStore } from '@berth/infra';
+import type { GitMirrorCache, ManifestRenderer } from '@berth/render';
+import type { DataSource } from 'typeorm';
+import type { ClusterResolver } from './cluster-resolver';
+
+/** Tunables with Argo CD's defaults; tests shorten them. */
+export interface WorkerTimings {
+  /** How often a sync polls the cluster while it waits for a wave to become healthy. Default 1 s. */
+  healthPollMs: number;
+  /** A wave that is not healthy after this fails the sync. Default 10 min. */
+  waveHealthTimeoutMs: number;
+  /** Self-heal backoff per attempt; default Argo CD's 2 s × 3ⁿ, at most 5 min. */
+  selfHealBackoff?: (attempt: number) => number;
+}
+
+export const DEFAULT_TIMINGS: WorkerTimings = { healthPollMs: 1000, waveHealthTimeoutMs: 10 * 60_000 };
+
+/** Everything the refresh and sync processors need, passed in so tests can build it without Nest. */
+export interface WorkerDeps {
+  dataSource: DataSource;
+  store: PostgresEventStore;
+  renderer: ManifestRenderer;
+  git: GitMirrorCache;
+  clusters: ClusterResolver;
+  queues: JobQueues;
+  healthChecks?: HealthCheckRegistry;
+  /** The clock; decisions get time passed in. */
+  now: () => Date;
+  timings: WorkerTimings;
+  /** Name in event metadata `source`. Default `worker`. */
+  source?: string;
+}

@@ -1,0 +1,73 @@
+import {
+  ApplicationViewProjection,
+  BerthMetrics,
+  type BerthConfig,
+  createDataSource,
+  createRedis,
+  JobQueues,
+  PostgresEventStore,
+} from '@berth/infra';
+import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
+import type { Redis } from 'ioredis';
+import { join, resolve } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { type ClusterResolver, InClusterResolver } from './cluster-resolver';
+import { DEFAULT_TIMINGS, type WorkerDeps } from './worker-deps';
+import { WorkerRuntime } from './worker-runtime';
+
+/** The worker's connections and processors, made once at start and handed to the Nest module. */
+export class WorkerContext {
+  private constructor(
+    readonly config: BerthConfig,
+    readonly dataSource: DataSource,
+    readonly redis: Redis,
+    readonly queues: JobQueues,
+    readonly metrics: BerthMetrics,
+    readonly runtime: WorkerRuntime,
+  ) {}
+
+  static async open(
+    config: BerthConfig,
+    options: { clusters?: ClusterResolver; env?: Record<string, string | undefined> } = {},
+  ): Promise<WorkerContext> {
+    const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-worker' });
+    await dataSource.initialize();
+    const metrics = new BerthMetrics('worker');
+    const store = new PostgresEventStore(dataSource, [new ApplicationViewProjection()]);
+    store.onAppended((n) => metrics.eventsAppended.inc(n));
+    const redis = createRedis(config.redisUrl, 'berth-worker');
+    const queues = new JobQueues(redis, config.queuePrefix);
+    const git = new GitMirrorCache({
+      cacheDir: join(resolve(config.dataDir), 'git'),
+      allowFileUrls: config.allowFileRepos,
+    });
+    const renderer = new ManifestRenderer({
+      git,
+      cache: new RedisManifestCache(redis, `${config.queuePrefix}:manifests:`),
+    });
+    const deps: WorkerDeps = {
+      dataSource,
+      store,
+      renderer,
+      git,
+      clusters: options.clusters ?? InClusterResolver.fromEnvironment(options.env),
+      queues,
+      now: () => new Date(),
+      timings: DEFAULT_TIMINGS,
+    };
+    const runtime = new WorkerRuntime(deps, {
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      concurrency: config.workerConcurrency,
+      metrics,
+    });
+    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime);
+  }
+
+  async close(): Promise<void> {
+    await this.runtime.close();
+    await this.queues.close();
+    this.redis.disconnect();
+    await this.dataSource.destroy();
+  }
+}

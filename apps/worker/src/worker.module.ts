@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ObservabilityModule } from '@berth/infra';
+import type { WorkerContext } from './worker.context';
+
+/** The worker's HTTP surface: /healthz, /readyz (Postgres, Redis) and /metrics. Jobs run in WorkerRuntime. */
+@Module({})
+export class WorkerModule {
+  static forContext(ctx: WorkerContext): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ObservabilityModule.forRoot(ctx.metrics, {
+          dataSource: ctx.dataSource,
+          redis: ctx.redis,
+          beforeScrape: async () => {
+            const depths = await ctx.queues.depths();
+            for (const [queue, n] of Object.entries(depths)) ctx.metrics.queueDepth.set({ queue }, n);
+          },
+        }),
+      ],
+    };
+  }
+}

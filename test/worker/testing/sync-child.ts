@@ -1,0 +1,63 @@
+/**
+ * A worker process for the crash test: runs one sync operation and, when the first Sync wave is
+ * recorded, says so on stdout and waits to be killed (kill -9) by the test.
+ * Input: JSON in BERTH_SYNC_CHILD (databaseUrl, kubeconfig, gitCacheDir, redisUrl, prefix, application, operationId).
+ */
+import {
+  ApplicationViewProjection,
+  createDataSource,
+  createRedis,
+  JobQueues,
+  PostgresEventStore,
+} from '@berth/infra';
+import { KubeCluster } from '@berth/infra/kube';
+import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { InClusterResolver } from '../../../apps/worker/src/cluster-resolver';
+import { SyncProcessor } from '../../../apps/worker/src/sync.processor';
+
+interface ChildInput {
+  databaseUrl: string;
+  kubeconfig: string;
+  gitCacheDir: string;
+  redisUrl: string;
+  prefix: string;
+  application: string;
+  operationId: string;
+}
+
+async function main(): Promise<void> {
+  const input = JSON.parse(process.env['BERTH_SYNC_CHILD'] ?? '{}') as ChildInput;
+  const dataSource = createDataSource(input.databaseUrl, {
+    poolSize: 2,
+    applicationName: 'berth-sync-child',
+  });
+  await dataSource.initialize();
+  const git = new GitMirrorCache({ cacheDir: input.gitCacheDir, allowFileUrls: true });
+  const processor = new SyncProcessor({
+    dataSource,
+    store: new PostgresEventStore(dataSource, [new ApplicationViewProjection()]),
+    renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
+    git,
+    clusters: new InClusterResolver(KubeCluster.fromKubeconfig(input.kubeconfig)),
+    queues: new JobQueues(createRedis(input.redisUrl, 'berth-sync-child'), input.prefix),
+    now: () => new Date(),
+    timings: { healthPollMs: 20, waveHealthTimeoutMs: 15_000 },
+  });
+  await processor.process(
+    { application: input.application, operationId: input.operationId },
+    {
+      afterWave: async (phase) => {
+        if (phase !== 'Sync') return;
+        process.stdout.write('WAVE_DONE\n');
+        await new Promise(() => undefined); // wait for SIGKILL
+      },
+    },
+  );
+  process.stdout.write('FINISHED\n');
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { loadConfig } from '@berth/infra';
+import { KubeCluster } from '@berth/infra/kube';
+import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { InClusterResolver } from '../../apps/worker/src/cluster-resolver';
+import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
+import type { WorkerContext } from '../../apps/worker/src/worker.context';
+import { REDIS_URL } from './worker-harness';
+
+describe('worker process: health, metrics and shutdown', () => {
+  let db: TestDatabase;
+  let sandbox: SandboxCluster;
+  let dataDir: string;
+  let app: INestApplication;
+  let ctx: WorkerContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('berth_worker_app_test');
+    sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    dataDir = await mkdtemp(join(tmpdir(), 'berth-worker-app-'));
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      BERTH_QUEUE_PREFIX: `berth-worker-app-${randomBytes(4).toString('hex')}`,
+      BERTH_DATA_DIR: dataDir,
+      BERTH_ALLOW_FILE_REPOS: 'true',
+      LOG_LEVEL: 'error',
+    });
+    ({ app, ctx } = await createWorkerApp(config, {
+      clusters: new InClusterResolver(KubeCluster.fromKubeconfig(sandbox.kubeconfig())),
+    }));
+    await app.init();
+    ctx.runtime.start();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.queues.refresh.obliterate({ force: true }).catch(() => undefined);
+    await ctx?.close();
+    await db?.drop();
+    await sandbox?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz and /readyz (Postgres and Redis up)', async () => {
+    await request(app.getHttpServer()).get('/healthz').expect(200, { status: 'ok' });
+    const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
+    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+  });
+
+  it('runs queued jobs and reports them in /metrics', async () => {
+    // An app that does not exist: the refresh finds nothing to do and completes.
+    await ctx.queues.requestRefresh({ application: 'ghost', hard: false, reason: 'test' });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await ctx.queues.refresh.getCompletedCount()) === 0) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await ctx.queues.refresh.getCompletedCount()).toBe(1);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/berth_job_duration_seconds_count\{[^}]*queue="refresh"[^}]*\} 1/);
+  });
+
+  it('closes its queue workers on shutdown', async () => {
+    await ctx.runtime.close();
+    await ctx.queues.requestRefresh({ application: 'after-close', hard: false, reason: 'test' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await ctx.queues.refresh.getWaitingCount()).toBe(1);
+  });
+});

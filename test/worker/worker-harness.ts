@@ -1,0 +1,216 @@
+import {
+  type ApplicationEvent,
+  applicationEvent,
+  type ApplicationManifest,
+  applicationStreamId,
+  type SyncRequested,
+} from '@berth/domain';
+import { ApplicationViewProjection, createRedis, JobQueues, PostgresEventStore } from '@berth/infra';
+import { KubeCluster } from '@berth/infra/kube';
+import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import type { Redis } from 'ioredis';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IN_CLUSTER_SERVER, InClusterResolver } from '../../apps/worker/src/cluster-resolver';
+import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
+import { SyncProcessor } from '../../apps/worker/src/sync.processor';
+import type { WorkerDeps } from '../../apps/worker/src/worker-deps';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** Everything a worker test needs, real: Git repo, sandbox cluster, Postgres, Redis. */
+export class WorkerHarness {
+  private constructor(
+    readonly root: string,
+    readonly repo: GitFixtureRepo,
+    readonly sandbox: SandboxCluster,
+    readonly db: TestDatabase,
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly deps: WorkerDeps,
+    readonly cluster: KubeCluster,
+  ) {}
+
+  readonly refresh = () => new RefreshProcessor(this.deps);
+  readonly sync = () => new SyncProcessor(this.deps);
+
+  static async start(): Promise<WorkerHarness> {
+    const root = await mkdtemp(join(tmpdir(), 'berth-worker-e2e-'));
+    const repo = await GitFixtureRepo.create(root, 'apps');
+    const sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    const db = await createTestDatabase('berth_worker_test');
+    const redis = createRedis(REDIS_URL, 'berth-worker-test');
+    const prefix = `berth-worker-test-${randomBytes(4).toString('hex')}`;
+    const cluster = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
+    const git = new GitMirrorCache({ cacheDir: join(root, 'git'), allowFileUrls: true });
+    const deps: WorkerDeps = {
+      dataSource: db.dataSource,
+      store: new PostgresEventStore(db.dataSource, [new ApplicationViewProjection()]),
+      renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
+      git,
+      clusters: new InClusterResolver(cluster),
+      queues: new JobQueues(redis, prefix),
+      now: () => new Date(),
+      timings: { healthPollMs: 20, waveHealthTimeoutMs: 15_000, selfHealBackoff: () => 0 },
+    };
+    return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster);
+  }
+
+  async stop(): Promise<void> {
+    await this.deps.queues.refresh.obliterate({ force: true }).catch(() => undefined);
+    await this.deps.queues.sync.obliterate({ force: true }).catch(() => undefined);
+    await this.deps.queues.close();
+    const keys = await this.redis.keys(`${this.prefix}*`);
+    if (keys.length) await this.redis.del(...keys);
+    this.redis.disconnect();
+    await this.db.drop();
+    await this.sandbox.close();
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  manifest(name: string, path: string, syncPolicy: Record<string, unknown> = {}): ApplicationManifest {
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        source: { repoURL: this.repo.fileUrl, targetRevision: 'main', path },
+        destination: { server: IN_CLUSTER_SERVER, namespace: name },
+        syncPolicy: { syncOptions: ['CreateNamespace=true'], ...syncPolicy },
+      },
+    };
+  }
+
+  async createApp(name: string, path: string, syncPolicy: Record<string, unknown> = {}): Promise<void> {
+    await this.deps.store.append(
+      applicationStreamId(name),
+      'no_stream',
+      [
+        applicationEvent('ApplicationCreated', {
+          application: name,
+          project: 'default',
+          manifest: this.manifest(name, path, syncPolicy),
+        }),
+      ],
+      { actor: 'test' },
+    );
+  }
+
+  /** A manual sync, as `argocd app sync` records it; returns the operation id. */
+  async requestSync(name: string, options: Partial<SyncRequested['data']> = {}): Promise<string> {
+    const operationId = randomUUID();
+    await this.deps.store.append(
+      applicationStreamId(name),
+      'any',
+      [
+        applicationEvent<SyncRequested>('SyncRequested', {
+          application: name,
+          operationId,
+          prune: false,
+          dryRun: false,
+          initiatedBy: { username: 'alice', automated: false },
+          ...options,
+        }),
+      ],
+      { actor: 'alice' },
+    );
+    return operationId;
+  }
+
+  async events(name: string): Promise<ApplicationEvent[]> {
+    const recorded = await this.deps.store.readStream(applicationStreamId(name));
+    return recorded.map(
+      (r) => ({ type: r.type, schemaVersion: r.schemaVersion, data: r.data }) as ApplicationEvent,
+    );
+  }
+
+  /** Event types, with the target status for status changes (`SyncStatusChanged:Synced`). */
+  async timeline(name: string, fromIndex = 0): Promise<string[]> {
+    return (await this.events(name)).slice(fromIndex).map(describeEvent);
+  }
+
+  async view(name: string): Promise<{
+    sync_status: string;
+    health_status: string;
+    revision: string | null;
+    reconciled_at: Date | null;
+  }> {
+    const rows = await this.db.dataSource.query(
+      `SELECT sync_status, health_status, revision, reconciled_at FROM applications WHERE name = $1`,
+      [name],
+    );
+    return rows[0];
+  }
+
+  /** Refreshes until the app's health is `health` (the simulator needs a moment to roll out). */
+  async refreshUntilHealth(name: string, health: string, maxTries = 100): Promise<void> {
+    for (let i = 0; i < maxTries; i++) {
+      await this.refresh().process({ application: name, hard: false, reason: 'test' });
+      if ((await this.view(name)).health_status === health) return;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    throw new Error(`${name} never became ${health}: ${JSON.stringify(await this.view(name))}`);
+  }
+}
+
+export function describeEvent(e: ApplicationEvent): string {
+  switch (e.type) {
+    case 'SyncStatusChanged':
+    case 'HealthStatusChanged':
+      return `${e.type}:${e.data.to}`;
+    case 'ConditionRaised':
+    case 'ConditionCleared':
+      return `${e.type}:${e.data.conditionType}`;
+    case 'ResourceSynced':
+      return `ResourceSynced:${e.data.resource.kind}/${e.data.resource.name}:${e.data.result}`;
+    default:
+      return e.type;
+  }
+}
+
+export const guestbook = (image = 'nginx:1.27', greeting = 'hello') => ({
+  'config.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: guestbook-config
+data:
+  greeting: ${greeting}
+`,
+  'deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: guestbook-ui
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 10
+  selector:
+    matchLabels: { app: guestbook-ui }
+  template:
+    metadata:
+      labels: { app: guestbook-ui }
+    spec:
+      containers:
+        - name: ui
+          image: ${image}
+          ports: [{ containerPort: 80 }]
+`,
+  'service.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: guestbook-ui
+spec:
+  selector: { app: guestbook-ui }
+  ports: [{ port: 80, targetPort: 80 }]
+`,
+});
+
+/** Files of `guestbook()` under `dir/`. */
+export function under(dir: string, files: Record<string, string | null>): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [`${dir}/${k}`, v]));
+}
