@@ -170,6 +170,33 @@ describe('planNotifications', () => {
       ['on-sync-succeeded', next],
     ]);
   });
+
+  it("delivers to the subscriptions on the app's AppProject too", async () => {
+    await db.dataSource.query(`DELETE FROM projects`);
+    await db.dataSource.query(`INSERT INTO projects (name, manifest) VALUES ('payments', $1::jsonb)`, [
+      JSON.stringify({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AppProject',
+        metadata: {
+          name: 'payments',
+          annotations: { 'notifications.argoproj.io/subscribe.on-deployed.slack': 'payments-team' },
+        },
+        spec: {},
+      }),
+    ]);
+    const created = rec(
+      'ApplicationCreated',
+      {
+        application: 'web',
+        project: 'payments',
+        manifest: { ...manifest('web', {}), spec: { ...manifest('web', {}).spec, project: 'payments' } },
+      },
+      0,
+    );
+    const planned = await plan([[created, ...syncOf(REV, 5)]]);
+    expect(planned.map((d) => [d.trigger, d.recipient])).toEqual([['on-deployed', 'payments-team']]);
+    await db.dataSource.query(`DELETE FROM projects`);
+  });
 });
 
 describe('DeliverySender', () => {

@@ -80,6 +80,19 @@ export async function planNotifications(
   const changed = new Map<string, bigint>();
   const planned: PlannedDelivery[] = [];
   const config = options.config();
+  // AppProjects carry subscriptions too (`notifications.argoproj.io/subscribe.*` annotations).
+  const projects = new Map<string, Record<string, unknown> | undefined>();
+  const projectOf = async (project: unknown): Promise<Record<string, unknown> | undefined> => {
+    const key = typeof project === 'string' && project !== '' ? project : 'default';
+    if (!projects.has(key)) {
+      const found: Array<{ manifest: Record<string, unknown> }> = await manager.query(
+        `SELECT manifest FROM projects WHERE name = $1`,
+        [key],
+      );
+      projects.set(key, found[0]?.manifest);
+    }
+    return projects.get(key);
+  };
 
   for (const event of events) {
     const name = applicationOf(event);
@@ -93,7 +106,12 @@ export async function planNotifications(
     if (event.type === 'ApplicationCreated') states.set(name, emptyTriggerState());
     if (!config) continue;
 
-    const subscriptions = resolveSubscriptions(config, next.app);
+    const appProject = await projectOf((next.app.spec as { project?: unknown } | undefined)?.project);
+    const subscriptions = resolveSubscriptions(
+      config,
+      next.app,
+      appProject as Parameters<typeof resolveSubscriptions>[2],
+    );
     for (const issue of subscriptions.issues)
       options.log?.('debug', `${name}: ${issue.key}: ${issue.message}`);
     const triggers = [...subscriptions.byTrigger.keys()];

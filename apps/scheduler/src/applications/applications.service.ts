@@ -95,6 +95,8 @@ export class ApplicationsService {
 
   async delete(name: string, cascade: boolean, who: RequestActor): Promise<void> {
     await this.execute(name, { type: 'DeleteApplication', cascade }, who);
+    // A worker deletes the app's resources (cascade) when it sees the deletion.
+    if (cascade) await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'deleted' });
   }
 
   async refresh(name: string, hard: boolean, who: RequestActor) {
