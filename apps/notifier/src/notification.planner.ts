@@ -110,7 +110,7 @@ export async function planNotifications(
     const subscriptions = resolveSubscriptions(
       config,
       next.app,
-      appProject as Parameters<typeof resolveSubscriptions>[2],
+      appProject,
     );
     for (const issue of subscriptions.issues)
       options.log?.('debug', `${name}: ${issue.key}: ${issue.message}`);
