@@ -107,11 +107,7 @@ export async function planNotifications(
     if (!config) continue;
 
     const appProject = await projectOf((next.app.spec as { project?: unknown } | undefined)?.project);
-    const subscriptions = resolveSubscriptions(
-      config,
-      next.app,
-      appProject,
-    );
+    const subscriptions = resolveSubscriptions(config, next.app, appProject);
     for (const issue of subscriptions.issues)
       options.log?.('debug', `${name}: ${issue.key}: ${issue.message}`);
     const triggers = [...subscriptions.byTrigger.keys()];

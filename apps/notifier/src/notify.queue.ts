@@ -1,6 +1,5 @@
 import { QUEUE } from '@berth/infra';
 import {
-  DestinationRateLimiter,
   DINGTALK_RATE_LIMIT,
   type NotificationsConfig,
   rateLimitFor,
@@ -11,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { DeliverySender } from './delivery.sender';
 import type { NotifierMetrics } from './notifier.metrics';
+import { RedisRateLimiter } from './redis-rate-limiter';
 
 export interface NotifyJob {
   deliveryId: string;
@@ -42,10 +42,8 @@ export class NotifyQueue {
   readonly queue: Queue<NotifyJob>;
   private worker: Worker<NotifyJob> | undefined;
   private workerConnection: Redis | undefined;
-  private readonly limiters = new Map<string, DestinationRateLimiter>([
-    ['slack', new DestinationRateLimiter(SLACK_RATE_LIMIT)],
-    ['dingtalk', new DestinationRateLimiter(DINGTALK_RATE_LIMIT)],
-  ]);
+  /** Shared by every notifier replica through Redis. */
+  private readonly limiters: Map<string, RedisRateLimiter>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,6 +51,10 @@ export class NotifyQueue {
     private readonly options: NotifyQueueOptions,
   ) {
     this.queue = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix: options.prefix });
+    this.limiters = new Map([
+      ['slack', new RedisRateLimiter(connection, options.prefix, SLACK_RATE_LIMIT)],
+      ['dingtalk', new RedisRateLimiter(connection, options.prefix, DINGTALK_RATE_LIMIT)],
+    ]);
   }
 
   /** Starts processing jobs with `sender`. */
@@ -134,7 +136,7 @@ export class NotifyQueue {
       { deliveryId: row.id },
       {
         jobId: row.id,
-        delay: this.reserve(row),
+        delay: await this.reserve(row),
         attempts: this.options.maxAttempts,
         backoff: { type: 'exponential', delay: this.options.retryBaseDelayMs },
         removeOnComplete: { age: 3600, count: 1000 },
@@ -146,16 +148,20 @@ export class NotifyQueue {
     ]);
   }
 
-  private reserve(row: OpenRow): number {
+  private async reserve(row: OpenRow): Promise<number> {
     const service = this.options.config()?.services[row.service];
     const limit = service ? rateLimitFor(service, row.recipient) : undefined;
     if (!limit) return 0;
-    return this.limiters.get(service!.type)?.reserve(limit.key, Date.now()) ?? 0;
+    return (await this.limiters.get(service!.type)?.reserve(limit.key)) ?? 0;
   }
 
   private backOff(serviceName: string, recipient: string, retryAfterMs: number): void {
     const service = this.options.config()?.services[serviceName];
     const limit = service ? rateLimitFor(service, recipient) : undefined;
-    if (limit) this.limiters.get(service!.type)?.backOff(limit.key, Date.now(), retryAfterMs);
+    if (limit)
+      void this.limiters
+        .get(service!.type)
+        ?.backOff(limit.key, retryAfterMs)
+        .catch(() => undefined);
   }
 }
