@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
-import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 
 // Jest runs from the repository root.
@@ -14,28 +10,17 @@ const seedApplication = readFileSync(join(process.cwd(), 'testdata/applications/
 const articleApplication = readFileSync(join(process.cwd(), 'testdata/seed/application.yaml'), 'utf8');
 
 describe('scheduler API v1 (real Postgres and Redis)', () => {
+  let scheduler: TestScheduler;
   let db: TestDatabase;
-  let app: NestExpressApplication;
   let ctx: SchedulerContext;
-  let http: ReturnType<typeof request>;
+  let http: TestScheduler['http'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: 'error',
-    });
-    ({ app, ctx } = await createSchedulerApp(config));
-    await app.init();
-    http = request(app.getHttpServer());
+    scheduler = await startTestScheduler();
+    ({ db, ctx, http } = scheduler);
   });
   afterAll(async () => {
-    await ctx.queues.refresh.obliterate({ force: true });
-    await ctx.queues.sync.obliterate({ force: true });
-    await app.close();
-    await ctx.close();
-    await db.drop();
+    await scheduler.close();
   });
 
   it('creates the seed Application from YAML sent the way curl --data-binary sends it, and records who', async () => {

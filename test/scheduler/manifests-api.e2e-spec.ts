@@ -2,24 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
-import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
-import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 
 const configMap = (value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${value}\n`;
 const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n';
 
 describe('GET /api/v1/applications/:name/manifests', () => {
-  let db: TestDatabase;
-  let nest: NestExpressApplication;
-  let ctx: SchedulerContext;
-  let http: ReturnType<typeof request>;
+  let scheduler: TestScheduler;
+  let http: TestScheduler['http'];
   let root: string;
   let firstCommit: string;
 
@@ -32,18 +24,8 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       'app/README.md': '# notes',
     });
     await repo.commit({ 'app/settings.yaml': configMap('green') });
-    db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: 'error',
-      BERTH_ALLOW_FILE_REPOS: 'true',
-      BERTH_DATA_DIR: root,
-      REFRESH_INTERVAL_SECONDS: '0',
-    });
-    ({ app: nest, ctx } = await createSchedulerApp(config));
-    await nest.init();
-    http = request(nest.getHttpServer());
+    scheduler = await startTestScheduler({ BERTH_ALLOW_FILE_REPOS: 'true', BERTH_DATA_DIR: root });
+    ({ http } = scheduler);
     const app = (name: string, path: string) => ({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
@@ -58,10 +40,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     expect((await http.post('/api/v1/applications').send(app('broken', 'missing/dir'))).status).toBe(201);
   });
   afterAll(async () => {
-    await ctx.queues.refresh.obliterate({ force: true });
-    await nest.close();
-    await ctx.close();
-    await db.drop();
+    await scheduler.close();
     await rm(root, { recursive: true, force: true });
   });
 

@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
-import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
-import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 
 const project = `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
@@ -33,28 +28,16 @@ const app = (namespace: string, repoURL = 'https://github.com/acme/payments.git'
   });
 
 describe('AppProjects guard applications', () => {
+  let scheduler: TestScheduler;
   let db: TestDatabase;
-  let nest: NestExpressApplication;
-  let ctx: SchedulerContext;
-  let http: ReturnType<typeof request>;
+  let http: TestScheduler['http'];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: 'error',
-      REFRESH_INTERVAL_SECONDS: '0',
-    });
-    ({ app: nest, ctx } = await createSchedulerApp(config));
-    await nest.init();
-    http = request(nest.getHttpServer());
+    scheduler = await startTestScheduler();
+    ({ db, http } = scheduler);
   });
   afterAll(async () => {
-    await ctx.queues.refresh.obliterate({ force: true });
-    await nest.close();
-    await ctx.close();
-    await db.drop();
+    await scheduler.close();
   });
 
   it('an app in a project that does not exist is refused, naming the field', async () => {

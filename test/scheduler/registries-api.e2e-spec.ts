@@ -3,23 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@berth/infra';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
-import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
-import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 
 const PASSWORD = 'hunter2-token-9f8e';
 
 describe('repository and cluster registries (real git server, sandbox cluster)', () => {
+  let scheduler: TestScheduler;
   let db: TestDatabase;
-  let nest: NestExpressApplication;
-  let ctx: SchedulerContext;
-  let http: ReturnType<typeof request>;
+  let http: TestScheduler['http'];
   let root: string;
   let git: GitHttpServer;
   let sandbox: SandboxCluster;
@@ -31,24 +26,12 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     git = await startGitHttpServer({ projectRoot: root, basicAuth: { username: 'ci', password: PASSWORD } });
     sandbox = await startSandboxCluster({ port: 0 });
-    db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: 'error',
-      BERTH_ALLOW_HTTP_REPOS: 'true',
-      BERTH_DATA_DIR: root,
-      REFRESH_INTERVAL_SECONDS: '0',
-    });
-    ({ app: nest, ctx } = await createSchedulerApp(config));
-    await nest.init();
-    http = request(nest.getHttpServer());
+    scheduler = await startTestScheduler({ BERTH_ALLOW_HTTP_REPOS: 'true', BERTH_DATA_DIR: root });
+    ({ db, http } = scheduler);
   });
   afterAll(async () => {
     delete process.env['BERTH_SECRET_KEY'];
-    await nest.close();
-    await ctx.close();
-    await db.drop();
+    await scheduler.close();
     await git.close();
     await sandbox.close();
     await rm(root, { recursive: true, force: true });

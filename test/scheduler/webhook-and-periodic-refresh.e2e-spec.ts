@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHmac, randomBytes } from 'node:crypto';
-import request from 'supertest';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
-import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
+import { createHmac } from 'node:crypto';
+import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 
@@ -21,23 +18,15 @@ const app = (name: string, repoURL: string, targetRevision: string) =>
   });
 
 describe('Git webhooks and periodic refresh', () => {
+  let scheduler: TestScheduler;
   let db: TestDatabase;
-  let nest: NestExpressApplication;
   let ctx: SchedulerContext;
-  let http: ReturnType<typeof request>;
+  let http: TestScheduler['http'];
 
   beforeAll(async () => {
     process.env['WEBHOOK_GITHUB_SECRET'] = 's3cret';
-    db = await createTestDatabase();
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
-      LOG_LEVEL: 'error',
-      REFRESH_INTERVAL_SECONDS: '0',
-    });
-    ({ app: nest, ctx } = await createSchedulerApp(config));
-    await nest.init();
-    http = request(nest.getHttpServer());
+    scheduler = await startTestScheduler();
+    ({ db, ctx, http } = scheduler);
     await http
       .post('/api/v1/applications')
       .send(app('api-main', 'https://github.com/acme/deploy.git', 'main'));
@@ -49,10 +38,7 @@ describe('Git webhooks and periodic refresh', () => {
   });
   afterAll(async () => {
     delete process.env['WEBHOOK_GITHUB_SECRET'];
-    await ctx.queues.refresh.obliterate({ force: true });
-    await nest.close();
-    await ctx.close();
-    await db.drop();
+    await scheduler.close();
   });
 
   const push = JSON.stringify({
@@ -87,7 +73,7 @@ describe('Git webhooks and periodic refresh', () => {
 
   it('periodic refresh requests every app never compared, once per round, from the leader only', async () => {
     await ctx.queues.refresh.obliterate({ force: true });
-    const leader = nest.get(PeriodicRefreshService);
+    const leader = scheduler.app.get(PeriodicRefreshService);
     expect(await leader.tick()).toBe(4);
     // Apps compared a moment ago are not due.
     await db.dataSource.query(`UPDATE applications SET reconciled_at = now()`);

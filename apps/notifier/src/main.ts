@@ -2,22 +2,13 @@ import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError, createDataSource, loadConfig } from '@berth/infra';
+import { createDataSource, loadConfigOrExit, stopOnSignals } from '@berth/infra';
 import { DEFAULT_CONFIG_FILE, envSecretLookup } from './notifications-config.source';
 import { configureNotifierApp, NotifierModule } from './notifier.module';
 import { NotifierRuntime } from './notifier.runtime';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const logger = new Logger('notifier');
   const configFile =
     process.env['NOTIFICATIONS_CONFIG'] ??
@@ -44,14 +35,11 @@ async function main(): Promise<void> {
   logger.log(
     `Berth notifier listening on :${config.notifierPort} (config: ${configFile ?? 'database only'})`,
   );
-  const stop = async () => {
+  stopOnSignals(async () => {
     // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
     await app.close();
     await dataSource.destroy();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  });
 }
 
 void main();

@@ -20,3 +20,4 @@ export * from './observability/observability.module';
 export * from './crypto/secret-box';
 export * from './registry/repository-credential-store';
 export * from './kube';
+export * from './config/process-lifecycle';
