@@ -56,7 +56,11 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
             ? 0
             : row.reconciled_at.getTime() + (interval + jitterFor(row.name, jitter)) * 1000;
         if (due > now) continue;
-        await this.ctx.queues.requestRefresh({ application: row.name, hard: false, reason: 'periodic' });
+        await this.ctx.queues.requestRefresh(
+          { application: row.name, hard: false, reason: 'periodic' },
+          0,
+          'skip',
+        );
         requested++;
       }
       return requested;

@@ -36,6 +36,35 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     await queues.refresh.resume();
   });
 
+  it('while a refresh runs, a user request is queued after it but a periodic one is dropped', async () => {
+    await queues.refresh.obliterate({ force: true });
+    const lock = new AppLock(redis, prefix, 5000);
+    const connection = createRedis(redisUrl);
+    const ran: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = new AppJobWorker(
+      'refresh',
+      async (data) => {
+        ran.push(data.reason);
+        if (data.reason === 'first') await gate;
+      },
+      { connection, prefix, concurrency: 1, lock },
+    );
+    await queues.requestRefresh({ application: 'busy', hard: false, reason: 'first' });
+    const deadline = Date.now() + 5000;
+    while (ran.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await queues.requestRefresh({ application: 'busy', hard: false, reason: 'periodic' }, 0, 'skip');
+    await queues.requestRefresh({ application: 'busy', hard: false, reason: 'webhook' });
+    await queues.requestRefresh({ application: 'busy', hard: false, reason: 'periodic' }, 0, 'skip');
+    release();
+    while (ran.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    await worker.close();
+    connection.disconnect();
+    expect(ran).toEqual(['first', 'webhook']);
+  });
+
   it('the same sync operation enqueued twice is one job', async () => {
     await queues.sync.pause();
     await queues.requestSync({ application: 'api-prod', operationId: 'op-1' });

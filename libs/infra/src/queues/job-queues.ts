@@ -26,15 +26,24 @@ export class JobQueues {
   }
 
   /**
-   * Two refresh requests for one app while one waits collapse into one job; a request that
-   * arrives while a refresh runs is kept (latest wins) and runs right after it, so a commit
-   * pushed during a refresh is never missed, and one app is never refreshed twice at once.
+   * Two refresh requests for one app while one waits collapse into one job. A request that
+   * arrives while a refresh runs is kept (latest wins) and runs right after it, so a commit pushed
+   * during a refresh is never missed, and one app is never refreshed twice at once.
+   * `whileRunning: 'skip'` drops the request instead when a refresh is already queued or running:
+   * periodic refreshes use it, so a slow worker pool is never handed a second round on top of the first.
    */
-  async requestRefresh(job: RefreshJob, delayMs = 0): Promise<void> {
+  async requestRefresh(
+    job: RefreshJob,
+    delayMs = 0,
+    whileRunning: 'queue-after' | 'skip' = 'queue-after',
+  ): Promise<void> {
     await this.refresh.add('refresh', job, {
       ...KEEP,
       delay: delayMs,
-      deduplication: { id: refreshDedupId(job.application), keepLastIfActive: true },
+      deduplication: {
+        id: refreshDedupId(job.application),
+        ...(whileRunning === 'queue-after' ? { keepLastIfActive: true } : {}),
+      },
     });
   }
 
