@@ -11,6 +11,10 @@ export { parseLsRemote, resolveRevisionFromRefs, isVersionConstraint } from './g
 export type { RemoteRef, RemoteRefs, ResolvedRevision, RevisionLookup } from './git/revision-resolver';
 export { classifyGitError } from './git/git-error.classifier';
 export { GitMirrorCache } from './git/git-mirror-cache';
+export { HelmChartCache } from './helm-repo/helm-chart-cache';
+export type { HelmChartCacheOptions } from './helm-repo/helm-chart-cache';
+export { parseHelmRepoIndex, resolveChartVersion } from './helm-repo/helm-repo-index';
+export type { ChartVersionEntry, HelmRepoIndex } from './helm-repo/helm-repo-index';
 export type { GitMirrorCacheOptions, CommitMetadata } from './git/git-mirror-cache';
 export { detectSourceType, KUSTOMIZATION_FILE_NAMES } from './sources/source-type.detector';
 export { renderDirectory } from './sources/directory.renderer';

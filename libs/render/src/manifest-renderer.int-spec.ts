@@ -34,7 +34,7 @@ beforeAll(async () => {
   escaping = await GitFixtureRepo.create(root, 'escaping');
   await escaping.commitDir(join(testdata, 'plain'), 'plain');
   await escaping.commit({ 'plain/passwd.yaml': { symlink: '/etc/passwd' } });
-  git = new GitMirrorCache({ cacheDir: join(root, 'cache'), allowFileUrls: true });
+  git = new GitMirrorCache({ cacheDir: join(root, 'cache'), workDir: root, allowFileUrls: true });
   renderer = new ManifestRenderer({ git, cache: new InMemoryManifestCache(), tools: findTools() });
 });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { GitMirrorCache } from './git/git-mirror-cache';
 import type { ResolvedRevision } from './git/revision-resolver';
+import { HelmChartCache } from './helm-repo/helm-chart-cache';
 import type { ManifestCache } from './manifest/manifest-cache.port';
 import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError } from './render.error';
@@ -8,7 +10,7 @@ import { assertNoEscapingSymlinks, resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
 import { renderDirectory } from './sources/directory.renderer';
 import { renderHelm } from './sources/helm.renderer';
-import { renderKustomize } from './sources/kustomize.renderer';
+import { hasKustomizeOverrides, renderKustomize } from './sources/kustomize.renderer';
 import { detectSourceType } from './sources/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
@@ -42,6 +44,11 @@ export interface ManifestRendererOptions {
   renderTimeoutMs?: number;
   /** Per source: tool output / directory bytes. Default 64 MiB. */
   maxOutputBytes?: number;
+  /**
+   * Charts from Helm repositories (`spec.source.chart`). Default: pulled charts under
+   * `<git cacheDir>/helm-charts`, with the git cache's credentials and http policy.
+   */
+  charts?: HelmChartCache;
 }
 
 export interface RenderCounters {
@@ -66,11 +73,21 @@ export class ManifestRenderer {
   private readonly tools: ToolPaths;
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
+  private readonly charts: HelmChartCache;
 
   constructor(private readonly options: ManifestRendererOptions) {
     this.tools = options.tools ?? findTools();
     this.timeoutMs = options.renderTimeoutMs ?? 90_000;
     this.maxOutputBytes = options.maxOutputBytes ?? 64 * 1024 * 1024;
+    const git = options.git.settings;
+    this.charts =
+      options.charts ??
+      new HelmChartCache({
+        cacheDir: join(git.cacheDir, 'helm-charts'),
+        helm: this.tools.helm,
+        credentials: git.credentials,
+        allowHttp: git.allowHttp,
+      });
   }
 
   async render(request: RenderRequest): Promise<RenderedManifests> {
@@ -82,18 +99,7 @@ export class ManifestRenderer {
         'spec.source',
       );
     }
-    for (const [i, source] of sources.entries()) {
-      if (source.chart) {
-        throw new RenderError(
-          'unsupported-source',
-          `spec.sources[${i}].chart "${source.chart}" is a Helm repository chart; Berth renders charts from Git (set path)`,
-          'spec.source.chart',
-        );
-      }
-    }
-    const revisions = await Promise.all(
-      sources.map((source) => this.options.git.resolveRevision(source.repoURL, source.targetRevision)),
-    );
+    const revisions = await Promise.all(sources.map((source) => this.resolveSource(source)));
     const tools = await toolVersions(this.tools);
     const key = this.cacheKey(request, sources, revisions, tools);
     if (this.options.cache && !request.hardRefresh) {
@@ -114,6 +120,13 @@ export class ManifestRenderer {
     }
     await this.options.cache?.set(key, result, this.options.cacheTtlSeconds ?? 24 * 3600);
     return result;
+  }
+
+  /** A commit for a Git source; the chart version for a Helm repository chart. */
+  private async resolveSource(source: ApplicationSource): Promise<ResolvedRevision> {
+    if (!source.chart) return this.options.git.resolveRevision(source.repoURL, source.targetRevision);
+    const entry = await this.charts.resolve(source.repoURL, source.chart, source.targetRevision);
+    return { sha: entry.version, ref: `${source.chart}@${entry.version}` };
   }
 
   private cacheKey(
@@ -149,7 +162,7 @@ export class ManifestRenderer {
     const withRefTrees = async (index: number, refTrees: Map<string, string>): Promise<void> => {
       const ref = refSources[index];
       if (ref) {
-        await this.options.git.withTree(ref.source.repoURL, ref.sha, async (tree) => {
+        await this.options.git.withSharedTree(ref.source.repoURL, ref.sha, async (tree) => {
           await assertNoEscapingSymlinks(tree);
           await withRefTrees(index + 1, new Map(refTrees).set(ref.source.ref!, tree));
         });
@@ -158,7 +171,15 @@ export class ManifestRenderer {
       for (const [i, source] of sources.entries()) {
         if (isRefOnly(source)) continue;
         const sha = revisions[i]!.sha;
-        await this.options.git.withTree(source.repoURL, sha, async (tree) => {
+        if (source.chart) {
+          objects.push(...(await this.renderRepoChart(request, source, source.chart, sha, refTrees)));
+          sourceTypes.push('Helm');
+          continue;
+        }
+        // Only kustomize options write into the tree; every other render reads a shared one.
+        const editsTree = source.kustomize !== undefined && hasKustomizeOverrides(source.kustomize);
+        const withTree = editsTree ? this.options.git.withTree : this.options.git.withSharedTree;
+        await withTree.call(this.options.git, source.repoURL, sha, async (tree) => {
           const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees);
           objects.push(...rendered);
           sourceTypes.push(sourceType);
@@ -176,6 +197,31 @@ export class ManifestRenderer {
       tools,
       cacheHit: false,
     };
+  }
+
+  /**
+   * Renders a chart from a Helm repository with the same helm options as a Git chart. Value
+   * files come from the chart itself or from a `$ref` source (Argo CD's multi-source pattern).
+   */
+  private async renderRepoChart(
+    request: RenderRequest,
+    source: ApplicationSource,
+    chart: string,
+    version: string,
+    refTrees: ReadonlyMap<string, string>,
+  ): Promise<KubernetesObject[]> {
+    const chartDir = await this.charts.pull(source.repoURL, chart, version, source.helm?.passCredentials);
+    return renderHelm(chartDir, source.helm, {
+      helm: this.tools.helm,
+      treeRoot: chartDir,
+      refTrees,
+      releaseName: request.appName,
+      namespace: request.namespace,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions,
+      timeoutMs: this.timeoutMs,
+      maxOutputBytes: this.maxOutputBytes,
+    });
   }
 
   /** Renders one source from an extracted tree. Exposed for tests and for local previews. */

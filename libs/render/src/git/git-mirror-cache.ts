@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import type { Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
@@ -32,6 +32,18 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
   maxTreeBytes?: number;
   /** Directory for extracted trees. Default the OS temp dir. */
   workDir?: string;
+  /**
+   * Idle read-only trees `withSharedTree` keeps for reuse (most recently used first), under
+   * `<cacheDir>/.shared-trees`. Default 4; 0 removes each shared tree as soon as its last user
+   * is done. Trees left by a process that is gone are removed by the next one.
+   */
+  sharedTrees?: number;
+}
+
+/** One extracted commit shared by concurrent and later read-only renders. */
+interface SharedTree {
+  dir: Promise<string>;
+  users: number;
 }
 
 /** Argo CD's `GetCommitMetadata` shape. */
@@ -58,6 +70,34 @@ interface GitAuth {
   dispose(): Promise<void>;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Shared trees are named `<host>.<pid>-<random>`: the host keeps processes of other machines
+ * or pods that share the cache volume (other pid namespaces) out of the sweep.
+ */
+function sharedTreeHost(): string {
+  return hostname().replace(/[^A-Za-z0-9-]/g, '_');
+}
+
+/** Removes this host's shared trees whose process has exited (crash, or exit without `close()`). */
+async function sweepTreesOfDeadProcesses(root: string): Promise<void> {
+  const host = sharedTreeHost();
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const match = /^(.*)\.(\d+)-/.exec(name);
+    const pid = Number(match?.[2]);
+    if (match?.[1] === host && pid > 0 && pid !== process.pid && !processAlive(pid))
+      await rm(join(root, name), { recursive: true, force: true });
+  }
+}
+
 function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -75,12 +115,20 @@ function shellQuote(value: string): string {
  */
 export class GitMirrorCache {
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Insertion order is recency: a tree is re-inserted on each use. */
+  private readonly sharedTrees = new Map<string, SharedTree>();
+  private sweptStaleTrees?: Promise<void>;
   private readonly networkTimeoutMs: number;
   private readonly maxTreeBytes: number;
 
   constructor(private readonly options: GitMirrorCacheOptions) {
     this.networkTimeoutMs = options.networkTimeoutMs ?? 60_000;
     this.maxTreeBytes = options.maxTreeBytes ?? 512 * 1024 * 1024;
+  }
+
+  /** Cache dir, credentials and URL policy: for caches that sit beside the mirrors (Helm charts). */
+  get settings(): Readonly<GitMirrorCacheOptions> {
+    return this.options;
   }
 
   /** The mirror directory for a repo URL (exists after the first fetch). */
@@ -165,6 +213,67 @@ export class GitMirrorCache {
       return await fn(dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Like `withTree`, but the tree is shared: extracted once per commit, reused by concurrent
+   * and later calls, and kept (up to `sharedTrees` idle ones) after `fn` returns. `fn` must
+   * not write into it; renders that edit files (kustomize options) use `withTree`. In a repo
+   * of many apps at one commit this turns one extraction per render into one per commit.
+   */
+  async withSharedTree<T>(repoUrl: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
+    const commit = await this.ensureCommit(repoUrl, sha);
+    const key = `${this.mirrorDir(repoUrl)}\0${commit}`;
+    let tree = this.sharedTrees.get(key);
+    if (tree) this.sharedTrees.delete(key);
+    else {
+      const created: SharedTree = { dir: this.extractShared(repoUrl, commit), users: 0 };
+      // A failed extraction is not kept: the next render tries again.
+      created.dir.catch(() => {
+        if (this.sharedTrees.get(key) === created) this.sharedTrees.delete(key);
+      });
+      tree = created;
+    }
+    this.sharedTrees.set(key, tree);
+    tree.users++;
+    try {
+      return await fn(await tree.dir);
+    } finally {
+      tree.users--;
+      await this.evictSharedTrees();
+    }
+  }
+
+  /** Removes every idle shared tree (on shutdown, or in tests). */
+  async close(): Promise<void> {
+    await this.evictSharedTrees(0);
+  }
+
+  private async extractShared(repoUrl: string, commit: string): Promise<string> {
+    const root = join(this.options.cacheDir, '.shared-trees');
+    await mkdir(root, { recursive: true });
+    this.sweptStaleTrees ??= sweepTreesOfDeadProcesses(root);
+    await this.sweptStaleTrees;
+    // The pid in the name lets a later process tell a leftover tree from one still in use.
+    const dir = await mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`));
+    try {
+      await this.extract(repoUrl, commit, dir);
+      return dir;
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async evictSharedTrees(keep = this.options.sharedTrees ?? 4): Promise<void> {
+    const idle = [...this.sharedTrees].filter(([, tree]) => tree.users === 0);
+    // Oldest first: Map order is least recently used first.
+    const excess = idle.slice(0, Math.max(0, idle.length - keep));
+    for (const [key, tree] of excess) {
+      this.sharedTrees.delete(key);
+      const dir = await tree.dir.catch(() => undefined);
+      if (dir) await rm(dir, { recursive: true, force: true });
     }
   }
 

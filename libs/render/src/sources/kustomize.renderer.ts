@@ -17,8 +17,9 @@ export interface KustomizeRenderOptions {
 
 /**
  * Runs `kustomize build` (or `kubectl kustomize`) on `appDir`, after writing the spec's
- * kustomize options into its kustomization file. `appDir` must be inside a private, throwaway
- * tree (GitMirrorCache.withTree gives one per render), since the file is edited in place.
+ * kustomize options into its kustomization file. With options (`hasKustomizeOverrides`),
+ * `appDir` must be inside a private, throwaway tree (GitMirrorCache.withTree), since the file
+ * is edited in place; without, a shared read-only tree (withSharedTree) is fine.
  * A failing build reports kustomize's own reason.
  */
 export async function renderKustomize(
@@ -40,7 +41,7 @@ export async function renderKustomize(
       'spec.source.path',
     );
   }
-  if (options && hasOverrides(options)) {
+  if (options && hasKustomizeOverrides(options)) {
     const path = join(appDir, fileName);
     await writeFile(path, applyKustomizeOptions(await readFile(path, 'utf8'), options));
   }
@@ -54,7 +55,8 @@ export async function renderKustomize(
   return parseToolOutput(stdout, label);
 }
 
-function hasOverrides(options: ApplicationSourceKustomize): boolean {
+/** True when rendering edits the kustomization file, so the tree must be a private copy. */
+export function hasKustomizeOverrides(options: ApplicationSourceKustomize): boolean {
   return Boolean(
     options.images?.length ||
     options.namePrefix ||

@@ -10,6 +10,8 @@ export interface RunToolOptions {
   maxOutputBytes: number;
   /** Shown in errors: what the user asked for, e.g. `helm template` or `kubectl kustomize`. */
   label: string;
+  /** Written to the tool's stdin (e.g. a password for `--password-stdin`); never logged. */
+  input?: string;
 }
 
 export interface RunToolResult {
@@ -34,8 +36,12 @@ export function runTool(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // Without input the tool reads an empty stdin, as with /dev/null. A tool that exits before
+    // reading it makes the write fail with EPIPE: its exit code says why, so that is ignored.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = Buffer.alloc(0);

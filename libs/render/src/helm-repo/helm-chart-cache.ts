@@ -1,0 +1,336 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CredentialsProvider } from '../git/git-credentials';
+import { parseRepoUrl, redactUrl } from '../git/repo-url';
+import { isRenderError, RenderError } from '../render.error';
+import { assertNoEscapingSymlinks } from '../safety/path-guard';
+import { runTool } from '../tools/run-tool';
+import {
+  parseHelmRepoIndex,
+  resolveChartVersion,
+  type ChartVersionEntry,
+  type HelmRepoIndex,
+} from './helm-repo-index';
+
+export interface HelmChartCacheOptions {
+  /** Where pulled charts are kept, one directory per repo + chart + version. */
+  cacheDir: string;
+  /** The helm binary (`findTools().helm`). */
+  helm: string | undefined;
+  /** HTTPS basic auth per repoURL; SSH credentials do not apply to Helm repositories. */
+  credentials?: CredentialsProvider;
+  /** Plain `http://` repositories (local and test setups); credentials then travel unencrypted. */
+  allowHttp?: boolean;
+  /** How long a fetched `index.yaml` is reused. Default 3 min (Argo CD's revision cache). */
+  indexTtlMs?: number;
+  /** Per index download and per `helm` run. Default 60 s. */
+  networkTimeoutMs?: number;
+  /** Clock for the index cache; tests pass their own. */
+  now?: () => number;
+  /** Refuse an `index.yaml` larger than this. Default 64 MiB (large public indexes are ~20 MiB). */
+  maxIndexBytes?: number;
+}
+
+const REPO_FIELD = 'spec.source.repoURL';
+const CHART_FIELD = 'spec.source.chart';
+/** Helm's exit text for a refused login, a missing chart and a host that does not answer. */
+const AUTH_FAILED = /\b(401|403)\b|unauthori[sz]ed|forbidden/i;
+const NOT_FOUND = /\b404\b|not found/i;
+const UNREACHABLE =
+  /connection refused|no such host|i\/o timeout|timeout|dial tcp|connection reset|EOF|no route to host/i;
+
+interface CachedIndex {
+  index: Promise<HelmRepoIndex>;
+  expiresAt: number;
+}
+
+function digestOf(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 20);
+}
+
+function safeName(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+}
+
+/**
+ * Charts from Helm chart repositories (Argo CD: `spec.source.chart` with an `https://` repoURL).
+ *
+ * - `index.yaml` is fetched with the repository's basic-auth credentials, kept for a short TTL
+ *   (single-flight per repo) and drives version resolution and the error messages.
+ * - Charts are pulled with `helm pull --untar` so auth, TLS and relative chart URLs behave as
+ *   with Helm, and are kept on disk by repo + chart + version: a published chart version is
+ *   immutable, so a cached one is never fetched again.
+ * - Credentials reach helm through `--password-stdin` into a throwaway Helm config home (mode
+ *   0700, removed after the pull): never in argv, where other local users could read them.
+ */
+export class HelmChartCache {
+  private readonly indexes = new Map<string, CachedIndex>();
+  private readonly pulls = new Map<string, Promise<string>>();
+  private readonly indexTtlMs: number;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: HelmChartCacheOptions) {
+    this.indexTtlMs = options.indexTtlMs ?? 180_000;
+    this.timeoutMs = options.networkTimeoutMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The repository's `index.yaml`, from the short-lived cache or fetched. */
+  index(repoUrl: string): Promise<HelmRepoIndex> {
+    const url = this.checkUrl(repoUrl);
+    const credentials = this.credentialsFor(url);
+    const key = `${url}\0${credentials?.username ?? ''}`;
+    const cached = this.indexes.get(key);
+    if (cached && cached.expiresAt > this.now()) return cached.index;
+    const index = this.fetchIndex(url, credentials);
+    this.indexes.set(key, { index, expiresAt: this.now() + this.indexTtlMs });
+    // A failure is not cached: the next render asks the repository again.
+    index.catch(() => {
+      if (this.indexes.get(key)?.index === index) this.indexes.delete(key);
+    });
+    return index;
+  }
+
+  /** Resolves `targetRevision` (exact version or semver constraint) to a listed chart version. */
+  async resolve(
+    repoUrl: string,
+    chart: string,
+    targetRevision: string | undefined,
+  ): Promise<ChartVersionEntry> {
+    return resolveChartVersion(await this.index(repoUrl), chart, targetRevision);
+  }
+
+  /** Where a pulled chart lives (exists once `pull` returned). */
+  chartDir(repoUrl: string, chart: string, version: string): string {
+    const url = this.checkUrl(repoUrl);
+    return join(
+      this.options.cacheDir,
+      `${safeName(chart)}-${safeName(version)}-${digestOf(url, chart, version)}`,
+    );
+  }
+
+  /**
+   * The unpacked chart directory for an exact version, pulled once. `passCredentials` is
+   * Argo CD's `helm.passCredentials`: also send the credentials when the index points the
+   * chart at another host.
+   */
+  pull(repoUrl: string, chart: string, version: string, passCredentials = false): Promise<string> {
+    const dir = this.chartDir(repoUrl, chart, version);
+    if (existsSync(join(dir, 'Chart.yaml'))) return Promise.resolve(dir);
+    let pending = this.pulls.get(dir);
+    if (!pending) {
+      pending = this.pullInto(repoUrl, chart, version, passCredentials, dir).finally(() =>
+        this.pulls.delete(dir),
+      );
+      this.pulls.set(dir, pending);
+    }
+    return pending;
+  }
+
+  private checkUrl(repoUrl: string): string {
+    const parsed = parseRepoUrl(repoUrl, { allowHttp: this.options.allowHttp });
+    if (parsed.scheme !== 'https' && parsed.scheme !== 'http') {
+      throw new RenderError(
+        'invalid-repo-url',
+        `${REPO_FIELD} "${redactUrl(repoUrl)}" is not an https:// URL; a Helm chart repository (spec.source.chart) is served over https (OCI registries are not supported yet)`,
+        REPO_FIELD,
+      );
+    }
+    return parsed.url.replace(/\/+$/, '');
+  }
+
+  private credentialsFor(url: string): { username: string; password: string } | undefined {
+    const credentials = this.options.credentials?.(url);
+    return credentials?.type === 'https' ? credentials : undefined;
+  }
+
+  private async fetchIndex(
+    url: string,
+    credentials: { username: string; password: string } | undefined,
+  ): Promise<HelmRepoIndex> {
+    const shown = redactUrl(url);
+    const headers: Record<string, string> = { accept: 'application/yaml, application/json, */*' };
+    if (credentials) {
+      const token = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+      headers.authorization = `Basic ${token}`;
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${url}/index.yaml`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      const reason =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      throw new RenderError(
+        'unreachable',
+        `${REPO_FIELD} "${shown}" did not answer (${reason}); check the URL and that the repository is reachable from the worker`,
+        REPO_FIELD,
+        { cause: err },
+      );
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new RenderError(
+        'auth-failed',
+        credentials
+          ? `${REPO_FIELD} "${shown}" refused the repository credentials (HTTP ${response.status}); update the username/password of the repository`
+          : `${REPO_FIELD} "${shown}" needs credentials (HTTP ${response.status}); add a repository with a username and password for it`,
+        REPO_FIELD,
+      );
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      throw new RenderError(
+        'not-found',
+        `${REPO_FIELD} "${shown}" has no index.yaml (HTTP 404); check that it is the URL of a Helm chart repository`,
+        REPO_FIELD,
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new RenderError(
+        'unreachable',
+        `${REPO_FIELD} "${shown}" answered HTTP ${response.status} for index.yaml; retry later or check the repository`,
+        REPO_FIELD,
+      );
+    }
+    return parseHelmRepoIndex(await this.readBounded(response, shown), shown);
+  }
+
+  private async readBounded(response: Response, shown: string): Promise<string> {
+    const limit = this.options.maxIndexBytes ?? 64 * 1024 * 1024;
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    if (response.body) {
+      for await (const chunk of response.body) {
+        bytes += chunk.length;
+        if (bytes > limit) {
+          await response.body.cancel().catch(() => {});
+          throw new RenderError(
+            'output-too-large',
+            `${REPO_FIELD} "${shown}" serves an index.yaml larger than ${limit} bytes; split the repository or raise the index limit`,
+            REPO_FIELD,
+          );
+        }
+        chunks.push(chunk);
+      }
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async pullInto(
+    repoUrl: string,
+    chart: string,
+    version: string,
+    passCredentials: boolean,
+    dir: string,
+  ): Promise<string> {
+    const helm = this.options.helm;
+    if (!helm)
+      throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
+    const url = this.checkUrl(repoUrl);
+    const credentials = this.credentialsFor(url);
+    await mkdir(this.options.cacheDir, { recursive: true });
+    // The staging dir sits beside the final one so the last step is an atomic rename.
+    const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
+    try {
+      const out = join(staging, 'out');
+      const env = {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: staging,
+        HELM_CACHE_HOME: join(staging, 'cache'),
+        HELM_CONFIG_HOME: join(staging, 'config'),
+        HELM_DATA_HOME: join(staging, 'data'),
+      };
+      const run = (args: string[], label: string, input?: string) =>
+        runTool(helm, args, { env, timeoutMs: this.timeoutMs, maxOutputBytes: 1024 * 1024, label, input });
+      try {
+        if (credentials) {
+          const add = [
+            'repo',
+            'add',
+            'berth-source',
+            url,
+            '--username',
+            credentials.username,
+            '--password-stdin',
+          ];
+          if (passCredentials) add.push('--pass-credentials');
+          await run(add, 'helm repo add', credentials.password);
+          await run(
+            ['pull', `berth-source/${chart}`, '--version', version, '--untar', '--destination', out],
+            'helm pull',
+          );
+        } else {
+          await run(
+            ['pull', chart, '--repo', url, '--version', version, '--untar', '--destination', out],
+            'helm pull',
+          );
+        }
+      } catch (err) {
+        throw classifyPullError(err, repoUrl, chart, version, credentials);
+      }
+      const unpacked = (await readdir(out, { withFileTypes: true })).filter((entry) => entry.isDirectory());
+      if (unpacked.length !== 1 || !existsSync(join(out, unpacked[0]!.name, 'Chart.yaml'))) {
+        throw new RenderError(
+          'invalid-manifest',
+          `${CHART_FIELD} "${chart}" ${version} from "${redactUrl(repoUrl)}" is not a chart archive (expected one directory with Chart.yaml)`,
+          CHART_FIELD,
+        );
+      }
+      const chartRoot = join(out, unpacked[0]!.name);
+      await assertNoEscapingSymlinks(chartRoot);
+      try {
+        await rename(chartRoot, dir);
+      } catch (err) {
+        // Another process finished the same pull first; its copy is the same immutable chart.
+        if (!existsSync(join(dir, 'Chart.yaml'))) throw err;
+      }
+      return dir;
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+}
+
+function classifyPullError(
+  err: unknown,
+  repoUrl: string,
+  chart: string,
+  version: string,
+  credentials: { password: string } | undefined,
+): unknown {
+  if (!isRenderError(err, 'tool-failed')) return err;
+  let text = redactUrl(err.message);
+  if (credentials?.password) text = text.split(credentials.password).join('***');
+  const shown = redactUrl(repoUrl);
+  if (AUTH_FAILED.test(text)) {
+    return new RenderError(
+      'auth-failed',
+      `pulling ${CHART_FIELD} "${chart}" ${version} from "${shown}" was refused; check the repository credentials (and helm.passCredentials if charts are served from another host): ${text}`,
+      REPO_FIELD,
+      { cause: err },
+    );
+  }
+  if (NOT_FOUND.test(text)) {
+    return new RenderError(
+      'not-found',
+      `${CHART_FIELD} "${chart}" ${version} could not be downloaded from "${shown}"; check that the repository still serves it: ${text}`,
+      CHART_FIELD,
+      { cause: err },
+    );
+  }
+  if (UNREACHABLE.test(text)) {
+    return new RenderError(
+      'unreachable',
+      `pulling ${CHART_FIELD} "${chart}" ${version} from "${shown}" failed: ${text}`,
+      REPO_FIELD,
+      {
+        cause: err,
+      },
+    );
+  }
+  return new RenderError('tool-failed', text, CHART_FIELD, { cause: err });
+}
