@@ -53,6 +53,11 @@ describe('worker process: health, metrics and shutdown', () => {
     await request(app.getHttpServer()).get('/healthz').expect(200, { status: 'ok' });
     const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
     expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    // The rendering tools are reported, so an operator sees which helm/kustomize a worker runs.
+    expect(ready.body.info.detail.tools).toMatchObject({
+      helm: expect.stringMatching(/^v4\./),
+      kubectl: expect.stringMatching(/^v1\./),
+    });
   });
 
   it('runs queued jobs and reports them in /metrics', async () => {

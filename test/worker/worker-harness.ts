@@ -5,7 +5,14 @@ import {
   applicationStreamId,
   type SyncRequested,
 } from '@berth/domain';
-import { ApplicationViewProjection, createRedis, JobQueues, PostgresEventStore } from '@berth/infra';
+import {
+  ApplicationViewProjection,
+  createRedis,
+  JobQueues,
+  PostgresEventStore,
+  RepositoryCredentialStore,
+  SecretBox,
+} from '@berth/infra';
 import { KubeCluster } from '@berth/infra/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
 import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
@@ -16,7 +23,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IN_CLUSTER_SERVER, InClusterResolver } from '../../apps/worker/src/cluster-resolver';
+import {
+  IN_CLUSTER_SERVER,
+  InClusterResolver,
+  RegisteredClusterResolver,
+} from '../../apps/worker/src/cluster-resolver';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { SyncProcessor } from '../../apps/worker/src/sync.processor';
 import type { WorkerDeps } from '../../apps/worker/src/worker-deps';
@@ -34,6 +45,8 @@ export class WorkerHarness {
     readonly prefix: string,
     readonly deps: WorkerDeps,
     readonly cluster: KubeCluster,
+    /** Seals what the test puts in the `repositories` and `clusters` tables, as the scheduler does. */
+    readonly box: SecretBox,
   ) {}
 
   readonly refresh = () => new RefreshProcessor(this.deps);
@@ -47,18 +60,27 @@ export class WorkerHarness {
     const redis = createRedis(REDIS_URL, 'berth-worker-test');
     const prefix = `berth-worker-test-${randomBytes(4).toString('hex')}`;
     const cluster = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
-    const git = new GitMirrorCache({ cacheDir: join(root, 'git'), allowFileUrls: true });
+    // The worker's production wiring (worker.context.ts): registered repositories and clusters.
+    const box = new SecretBox(randomBytes(32).toString('base64'));
+    const credentials = new RepositoryCredentialStore(db.dataSource, box, 0);
+    const git = new GitMirrorCache({
+      cacheDir: join(root, 'git'),
+      allowFileUrls: true,
+      allowHttp: true,
+      credentials: credentials.lookup,
+    });
     const deps: WorkerDeps = {
       dataSource: db.dataSource,
       store: new PostgresEventStore(db.dataSource, [new ApplicationViewProjection()]),
       renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
       git,
-      clusters: new InClusterResolver(cluster),
+      clusters: new RegisteredClusterResolver(db.dataSource, box, new InClusterResolver(cluster)),
+      credentials,
       queues: new JobQueues(redis, prefix),
       now: () => new Date(),
       timings: { healthPollMs: 20, waveHealthTimeoutMs: 15_000, selfHealBackoff: () => 0 },
     };
-    return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster);
+    return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster, box);
   }
 
   async stop(): Promise<void> {
@@ -88,16 +110,15 @@ export class WorkerHarness {
   }
 
   async createApp(name: string, path: string, syncPolicy: Record<string, unknown> = {}): Promise<void> {
+    await this.createAppFromManifest(this.manifest(name, path, syncPolicy));
+  }
+
+  async createAppFromManifest(manifest: ApplicationManifest): Promise<void> {
+    const name = manifest.metadata.name;
     await this.deps.store.append(
       applicationStreamId(name),
       'no_stream',
-      [
-        applicationEvent('ApplicationCreated', {
-          application: name,
-          project: 'default',
-          manifest: this.manifest(name, path, syncPolicy),
-        }),
-      ],
+      [applicationEvent('ApplicationCreated', { application: name, project: 'default', manifest })],
       { actor: 'test' },
     );
   }
@@ -213,4 +234,22 @@ spec:
 /** Files of `guestbook()` under `dir/`. */
 export function under(dir: string, files: Record<string, string | null>): Record<string, string | null> {
   return Object.fromEntries(Object.entries(files).map(([k, v]) => [`${dir}/${k}`, v]));
+}
+
+/** Runs `assertion` until it stops throwing; after `timeoutMs`, throws its last error. */
+export async function until(
+  assertion: () => Promise<void>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
 }

@@ -1,26 +1,42 @@
+import type { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/infra/kube';
+import type { DataSource } from 'typeorm';
 
 /** Argo CD's name for the cluster Berth runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+export const IN_CLUSTER_NAME = 'in-cluster';
 
 export class UnknownClusterError extends Error {
   override readonly name = 'UnknownClusterError';
   readonly code = 'UnknownCluster';
-  constructor(destination: string) {
+  constructor(destination: { server?: string; name?: string }) {
+    const what = destination.name
+      ? `name "${destination.name}"`
+      : destination.server
+        ? `server "${destination.server}"`
+        : 'neither server nor name';
     super(
-      `spec.destination ${destination} is not a cluster this worker knows; use server "${IN_CLUSTER_SERVER}" (or name "in-cluster")`,
+      `spec.destination ${what} is not a registered cluster; register it with POST /api/v1/clusters, ` +
+        `or use server "${IN_CLUSTER_SERVER}" (name "${IN_CLUSTER_NAME}") for the cluster Berth runs in`,
     );
   }
 }
 
+export type Destination = { server?: string; name?: string };
+
 /** Finds the cluster for an Application's `spec.destination`. */
 export interface ClusterResolver {
-  forDestination(destination: { server?: string; name?: string }): KubeCluster;
+  forDestination(destination: Destination): Promise<KubeCluster>;
+}
+
+function isInCluster(destination: Destination): boolean {
+  const server = destination.server?.replace(/\/+$/, '');
+  return server === IN_CLUSTER_SERVER || (!server && destination.name === IN_CLUSTER_NAME);
 }
 
 /**
  * The in-cluster destination only (Argo CD's `https://kubernetes.default.svc` / `in-cluster`),
- * reached through the kubeconfig the worker was given. Registered external clusters come later.
+ * reached through the kubeconfig the worker was given.
  */
 export class InClusterResolver implements ClusterResolver {
   constructor(private readonly cluster: KubeCluster) {}
@@ -31,9 +47,51 @@ export class InClusterResolver implements ClusterResolver {
     return new InClusterResolver(file ? KubeCluster.fromKubeconfigFile(file) : KubeCluster.inCluster());
   }
 
-  forDestination(destination: { server?: string; name?: string }): KubeCluster {
-    const server = destination.server?.replace(/\/+$/, '');
-    if (server === IN_CLUSTER_SERVER || (!server && destination.name === 'in-cluster')) return this.cluster;
-    throw new UnknownClusterError(JSON.stringify(destination));
+  forDestination(destination: Destination): Promise<KubeCluster> {
+    if (isInCluster(destination)) return Promise.resolve(this.cluster);
+    return Promise.reject(new UnknownClusterError(destination));
+  }
+}
+
+interface ClusterRow {
+  name: string;
+  server: string;
+  sealed_config: string | null;
+}
+
+/**
+ * The in-cluster destination plus the clusters registered in the `clusters` table (by
+ * `destination.name` or `destination.server`, as Argo CD matches them). Their kubeconfigs are
+ * sealed at rest; a client is built once per sealed value, so a re-registered cluster is picked
+ * up on the next operation.
+ */
+export class RegisteredClusterResolver implements ClusterResolver {
+  /** Per cluster name: the client and the sealed kubeconfig it was built from. */
+  private readonly clients = new Map<string, { sealed: string; client: KubeCluster }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly box: SecretBox,
+    private readonly inCluster: ClusterResolver,
+  ) {}
+
+  async forDestination(destination: Destination): Promise<KubeCluster> {
+    if (isInCluster(destination)) return this.inCluster.forDestination(destination);
+    const rows: ClusterRow[] = destination.name
+      ? await this.dataSource.query(`SELECT name, server, sealed_config FROM clusters WHERE name = $1`, [
+          destination.name,
+        ])
+      : destination.server
+        ? await this.dataSource.query(`SELECT name, server, sealed_config FROM clusters WHERE server = $1`, [
+            destination.server.replace(/\/+$/, ''),
+          ])
+        : [];
+    const row = rows[0];
+    if (!row?.sealed_config) throw new UnknownClusterError(destination);
+    const cached = this.clients.get(row.name);
+    if (cached?.sealed === row.sealed_config) return cached.client;
+    const client = KubeCluster.fromKubeconfig(this.box.open(row.sealed_config));
+    this.clients.set(row.name, { sealed: row.sealed_config, client });
+    return client;
   }
 }

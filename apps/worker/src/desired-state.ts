@@ -6,8 +6,9 @@ import {
   sourcesOf,
 } from '@berth/domain';
 import { withTrackingId } from '@berth/domain/reconcile';
-import { KubeApiError, type KubeCluster } from '@berth/infra/kube';
+import { KubeApiError } from '@berth/infra/kube';
 import type { ApplicationSource } from '@berth/render';
+import type { ClusterTarget } from './app-of-apps.target';
 import type { WorkerDeps } from './worker-deps';
 
 /** What Git says the app should be, at one commit, ready to diff and apply. */
@@ -31,12 +32,14 @@ export function applicationOf(view: ApplicationView): Application {
 export async function renderDesired(
   deps: WorkerDeps,
   app: Application,
-  cluster: KubeCluster,
+  cluster: ClusterTarget,
   options: { hard: boolean; revision?: string },
 ): Promise<DesiredState> {
   const sources = sourcesOf(app).map((s) => ({ ...s }) as ApplicationSource);
   const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
   if (options.revision && sources[0]) sources[0].targetRevision = options.revision;
+  // Registered repositories' credentials, opened ahead of the (synchronous) git credential lookup.
+  await deps.credentials?.refresh();
   const rendered = await deps.renderer.render({
     appName: app.metadata.name,
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
@@ -53,7 +56,7 @@ export async function renderDesired(
 }
 
 export async function prepareObjects(
-  cluster: KubeCluster,
+  cluster: ClusterTarget,
   application: string,
   destinationNamespace: string | undefined,
   objects: readonly KubeObject[],

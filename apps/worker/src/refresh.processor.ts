@@ -1,12 +1,14 @@
 import {
   type Application,
   type ApplicationEvent,
+  type ApplicationResourcesDeleted,
   applicationEvent,
   applicationStreamId,
   compareApp,
   type EventMetadata,
   healthOf,
   resourceKeyString,
+  rolledBackRevisionsOf,
   type SyncRequested,
 } from '@berth/domain';
 import {
@@ -17,6 +19,8 @@ import {
   isTrackedBy,
   lastFinishedSync,
   openOperation,
+  parentOf,
+  pendingCascadeDeletion,
   reconcileSnapshotOf,
   type RefreshOutcome,
   selfHealAttemptsOf,
@@ -25,7 +29,10 @@ import {
 import { type RefreshJob, WrongExpectedVersionError } from '@berth/infra';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { loadApplication, type LoadedApplication } from './application-stream';
+import { AppOfAppsTarget } from './app-of-apps.target';
+import { autoRollbackIfUnhealthy } from './auto-rollback';
+import { refFromKey } from '@berth/infra/kube';
+import { loadApplication, type LoadedApplication, toStreamEntry } from './application-stream';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';
 import type { WorkerDeps } from './worker-deps';
@@ -38,6 +45,8 @@ export interface RefreshResult {
   healthStatus?: string;
   /** The auto-sync operation this refresh started, if any. */
   autoSyncOperationId?: string;
+  /** The rollback this refresh started (spec.syncPolicy.autoRollback), if any. */
+  autoRollbackOperationId?: string;
   /** An open operation no job would have run, enqueued again. */
   resumedOperationId?: string;
 }
@@ -63,7 +72,7 @@ export class RefreshProcessor {
 
   private async attempt(job: RefreshJob): Promise<RefreshResult> {
     const loaded = await loadApplication(this.deps, job.application);
-    if (!loaded) return { appended: [] };
+    if (!loaded) return this.deleteResourcesOfDeleted(job.application);
     const app = applicationOf(loaded.view);
     const operations = syncOperationsOf(loaded.entries);
     const outcome = await this.compare(app, job, operations, loaded.view.revision);
@@ -84,13 +93,21 @@ export class RefreshProcessor {
       await this.deps.dataSource.transaction(touch);
     }
     const result: RefreshResult = { appended: events.map((e) => e.type) };
+    await this.notifyParent(loaded, events);
     const open = openOperation(operations);
     if (open && (await resumeIfOrphaned(this.deps.queues, job.application, open, this.deps.now()))) {
       result.resumedOperationId = open.operationId;
     }
     if (outcome.kind === 'compared') {
       result.syncStatus = outcome.comparison.status;
-      result.healthStatus = appHealthOf(outcome.comparison).health.status;
+      const health = appHealthOf(outcome.comparison).health;
+      result.healthStatus = health.status;
+      const rollback = await autoRollbackIfUnhealthy(this.deps, loaded, app, health, version, events);
+      if (rollback) {
+        result.appended.push('AutoRollbackTriggered', 'SyncRequested');
+        result.autoRollbackOperationId = rollback;
+        return result;
+      }
       const autoSync = await this.autoSync(loaded, app, outcome, version, events);
       if (autoSync) {
         result.appended.push('SyncRequested');
@@ -100,6 +117,84 @@ export class RefreshProcessor {
     return result;
   }
 
+  /** A child app's health and sync status are part of its parent's: have the parent compare again. */
+  private async notifyParent(loaded: LoadedApplication, events: readonly ApplicationEvent[]): Promise<void> {
+    const parent = parentOf(loaded.view.manifest);
+    if (!parent || !events.some((e) => e.type === 'HealthStatusChanged' || e.type === 'SyncStatusChanged'))
+      return;
+    await this.deps.queues.requestRefresh({
+      application: parent,
+      hard: false,
+      reason: `child:${loaded.view.name}`,
+    });
+  }
+
+  /**
+   * An app deleted with cascade: delete what it put in the cluster (Foreground, as Argo CD's
+   * resources finalizer does), once, and record it. Only objects still carrying its tracking id.
+   */
+  private async deleteResourcesOfDeleted(name: string): Promise<RefreshResult> {
+    const streamId = applicationStreamId(name);
+    const recorded = await this.deps.store.readStream(streamId);
+    const pending = pendingCascadeDeletion(recorded.map(toStreamEntry));
+    if (!pending) return { appended: [] };
+    const app = pending.manifest as unknown as Application;
+    const resources: ApplicationResourcesDeleted['data']['resources'] = [];
+    let target: AppOfAppsTarget | undefined;
+    let unreachable: string | undefined;
+    try {
+      target = AppOfAppsTarget.for(
+        this.deps,
+        await this.deps.clusters.forDestination(app.spec.destination),
+        name,
+      );
+    } catch (err) {
+      unreachable = (err as Error).message;
+    }
+    for (const key of pending.inventory) {
+      const ref = refFromKey(key);
+      if (!ref) continue;
+      const identity = {
+        group: ref.group ?? '',
+        kind: ref.kind,
+        name: ref.name,
+        ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      };
+      if (!target) {
+        resources.push({ ...identity, result: 'failed', message: unreachable ?? 'no cluster' });
+        continue;
+      }
+      try {
+        const live = await target.get(ref);
+        if (!live) resources.push({ ...identity, result: 'gone' });
+        else if (!isTrackedBy(name, live)) resources.push({ ...identity, result: 'kept' });
+        else {
+          const deleted = await target.delete(ref, { propagationPolicy: 'Foreground' });
+          resources.push({ ...identity, result: deleted ? 'deleted' : 'gone' });
+        }
+      } catch (err) {
+        resources.push({ ...identity, result: 'failed', message: (err as Error).message });
+      }
+    }
+    const version = recorded[recorded.length - 1]?.streamVersion ?? 0;
+    await this.deps.store.append(
+      streamId,
+      version,
+      [
+        applicationEvent<ApplicationResourcesDeleted>('ApplicationResourcesDeleted', {
+          application: name,
+          resources,
+        }),
+      ],
+      {
+        actor: 'system:cascade-delete',
+        reason: `application ${name} was deleted with cascade`,
+        source: this.deps.source ?? 'worker',
+      },
+    );
+    return { appended: ['ApplicationResourcesDeleted'] };
+  }
+
   private async compare(
     app: Application,
     job: RefreshJob,
@@ -107,7 +202,11 @@ export class RefreshProcessor {
     previousRevision: string | null,
   ): Promise<RefreshOutcome> {
     try {
-      const cluster = this.deps.clusters.forDestination(app.spec.destination);
+      const cluster = AppOfAppsTarget.for(
+        this.deps,
+        await this.deps.clusters.forDestination(app.spec.destination),
+        app.metadata.name,
+      );
       const desired = await renderDesired(this.deps, app, cluster, { hard: job.hard });
       const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
       const live = (await cluster.liveObjects(desired.objects, inventoryOf(operations))).filter(
@@ -158,6 +257,7 @@ export class RefreshProcessor {
       operationInProgress: openOperation(operations) !== undefined,
       lastSync: lastFinishedSync(operations),
       selfHealAttempts: selfHealAttemptsOf(entries),
+      rolledBackRevisions: rolledBackRevisionsOf(entries),
       now,
       ...(this.deps.timings.selfHealBackoff ? { selfHealBackoff: this.deps.timings.selfHealBackoff } : {}),
     });

@@ -24,7 +24,8 @@ import {
   syncOperationsOf,
 } from '@berth/domain/reconcile';
 import type { SyncJob } from '@berth/infra';
-import { type KubeCluster, refOf } from '@berth/infra/kube';
+import { refOf } from '@berth/infra/kube';
+import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { loadApplication } from './application-stream';
 import { applicationOf, renderDesired } from './desired-state';
 import { OperationTerminatedSignal, OperationWriter } from './operation-writer';
@@ -54,7 +55,7 @@ interface OperationContext {
 }
 
 interface RunContext extends OperationContext {
-  cluster: KubeCluster;
+  cluster: ClusterTarget;
   liveByKey: Map<string, KubeObject>;
   /** Namespaces this sync creates: a dry run cannot ask the server about objects inside them. */
   newNamespaces: Set<string>;
@@ -115,7 +116,11 @@ export class SyncProcessor {
       let plan: SyncPlan;
       let ctx: RunContext;
       try {
-        const cluster = this.deps.clusters.forDestination(app.spec.destination);
+        const cluster = AppOfAppsTarget.for(
+          this.deps,
+          await this.deps.clusters.forDestination(app.spec.destination),
+          app.metadata.name,
+        );
         ctx = { ...opCtx, cluster, liveByKey: new Map(), newNamespaces: new Set() };
         plan = await this.plan(ctx, syncOperationsOf(loaded.entries));
       } catch (err) {
@@ -169,7 +174,8 @@ export class SyncProcessor {
     const automated = app.spec.syncPolicy?.automated;
     return planSync(desired.objects, namespace ? [...live, namespace] : live, {
       syncOptions: op.request.syncOptions ?? app.spec.syncPolicy?.syncOptions ?? [],
-      prune: op.request.prune,
+      // A selective sync (e.g. a partial rollback by kind) never prunes: only the chosen resources change.
+      prune: op.request.prune && !op.request.resources,
       ...(op.request.resources
         ? { resources: op.request.resources.map((r) => ({ ...r, group: r.group ?? '' })) }
         : {}),

@@ -1,5 +1,5 @@
 import type { HealthCheckRegistry } from '@berth/domain';
-import type { JobQueues, PostgresEventStore } from '@berth/infra';
+import type { JobQueues, PostgresEventStore, RepositoryCredentialStore } from '@berth/infra';
 import type { GitMirrorCache, ManifestRenderer } from '@berth/render';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from './cluster-resolver';
@@ -23,6 +23,8 @@ export interface WorkerDeps {
   renderer: ManifestRenderer;
   git: GitMirrorCache;
   clusters: ClusterResolver;
+  /** Registered repositories' credentials; refreshed before each render. Absent = public repositories only. */
+  credentials?: RepositoryCredentialStore;
   queues: JobQueues;
   healthChecks?: HealthCheckRegistry;
   /** The clock; decisions get time passed in. */

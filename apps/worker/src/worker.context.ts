@@ -6,12 +6,14 @@ import {
   createRedis,
   JobQueues,
   PostgresEventStore,
+  RepositoryCredentialStore,
+  SecretBox,
 } from '@berth/infra';
 import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import type { Redis } from 'ioredis';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { type ClusterResolver, InClusterResolver } from './cluster-resolver';
+import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from './cluster-resolver';
 import { DEFAULT_TIMINGS, type WorkerDeps } from './worker-deps';
 import { WorkerRuntime } from './worker-runtime';
 
@@ -37,9 +39,13 @@ export class WorkerContext {
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     const redis = createRedis(config.redisUrl, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
+    const box = SecretBox.fromEnv(options.env);
+    const credentials = new RepositoryCredentialStore(dataSource, box);
     const git = new GitMirrorCache({
       cacheDir: join(resolve(config.dataDir), 'git'),
       allowFileUrls: config.allowFileRepos,
+      allowHttp: config.allowHttpRepos,
+      credentials: credentials.lookup,
     });
     const renderer = new ManifestRenderer({
       git,
@@ -50,7 +56,10 @@ export class WorkerContext {
       store,
       renderer,
       git,
-      clusters: options.clusters ?? InClusterResolver.fromEnvironment(options.env),
+      clusters:
+        options.clusters ??
+        new RegisteredClusterResolver(dataSource, box, InClusterResolver.fromEnvironment(options.env)),
+      credentials,
       queues,
       now: () => new Date(),
       timings: DEFAULT_TIMINGS,

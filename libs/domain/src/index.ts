@@ -14,3 +14,4 @@ export * from './sync';
 export * from './events/registry.events';
 export * from './events/project.events';
 export * from './reconcile';
+export * from './rollback';

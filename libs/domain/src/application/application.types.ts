@@ -188,6 +188,13 @@ export interface SyncPolicy {
   syncOptions?: string[];
   retry?: RetryStrategy;
   managedNamespaceMetadata?: ManagedNamespaceMetadata;
+  /** Berth (seed §5.2): roll back a deployment that does not become Healthy in time. See docs/rollback.md. */
+  autoRollback?: AutoRollbackPolicySpec;
+}
+
+export interface AutoRollbackPolicySpec {
+  /** Go duration ("3m"); default 3m, or the longest `spec.healthChecks[].timeout`. */
+  healthTimeout?: string;
 }
 
 export interface SyncPolicyAutomated {

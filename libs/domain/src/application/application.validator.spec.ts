@@ -93,6 +93,16 @@ describe('validateApplication: the seed examples', () => {
     });
   });
 
+  it('Berth syncPolicy.autoRollback is accepted without warnings; its healthTimeout must be a duration', () => {
+    const app = base();
+    app.spec.syncPolicy = { automated: {}, autoRollback: { healthTimeout: '3m' } };
+    expect(validateApplication(app)).toMatchObject({ ok: true, warnings: [] });
+    app.spec.syncPolicy = { autoRollback: { healthTimeout: 'soon' } };
+    expect(errorsOf(app)).toEqual([
+      'spec.syncPolicy.autoRollback.healthTimeout: "soon" is not a positive duration; use e.g. "3m", "90s"',
+    ]);
+  });
+
   it('seed §4.3 requiresApproval is accepted as a spec field and type-checked', () => {
     const app = base();
     app.spec.requiresApproval = true;

@@ -46,6 +46,12 @@ const backoff = object({
   },
 });
 
+const healthTimeout = string((text, path, issues) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    issues.error(path, `${quote(text)} is not a positive duration`, 'use e.g. "3m", "90s"');
+});
+
 const syncOptions: FieldCheck = (value, path, issues) => {
   listOf(string((text, optionPath, optionIssues) => checkSyncOption(text, optionPath, optionIssues)))(
     value,
@@ -77,6 +83,8 @@ export const syncPolicyCheck: FieldCheck = object({
       },
     }),
     managedNamespaceMetadata: object({ fields: { labels: stringMap, annotations: stringMap } }),
+    // Berth's automatic rollback (docs/rollback.md); not an Argo CD field.
+    autoRollback: object({ fields: { healthTimeout: healthTimeout } }),
   },
   foreign: {
     sourceOverrides: {

@@ -106,6 +106,8 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   SyncOperationSucceeded: 1,
   SyncOperationFailed: 1,
   SyncOperationTerminated: 1,
+  ApplicationResourcesDeleted: 1,
+  AutoRollbackTriggered: 1,
 };
 
 export function applicationEvent<E extends ApplicationEvent>(type: E['type'], data: E['data']): E {

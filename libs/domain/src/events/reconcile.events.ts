@@ -135,6 +135,42 @@ export type SyncOperationTerminated = DomainEvent<
   { application: string; operationId: string; message: string; finishedAt: string }
 >;
 
+/**
+ * The resources of an application deleted with `cascade: true` were deleted from the cluster
+ * (Foreground propagation), after its ApplicationDeleted. Child applications (App of Apps) are
+ * deleted with it.
+ */
+export type ApplicationResourcesDeleted = DomainEvent<
+  'ApplicationResourcesDeleted',
+  {
+    application: string;
+    /**
+     * `deleted`; `gone` (already absent); `kept` (the live object no longer carries this app's
+     * tracking id: someone else owns it now); `failed` (with the message, left in the cluster).
+     */
+    resources: Array<ResourceIdentity & { result: 'deleted' | 'gone' | 'kept' | 'failed'; message?: string }>;
+  }
+>;
+
+/**
+ * A sync to `failedRevision` succeeded but the app did not become Healthy in time (or became
+ * Degraded): Berth re-deploys `rollbackTo`, the last revision that was Healthy
+ * (`spec.syncPolicy.autoRollback`, docs/rollback.md). Followed by the SyncRequested of the rollback.
+ */
+export type AutoRollbackTriggered = DomainEvent<
+  'AutoRollbackTriggered',
+  {
+    application: string;
+    failedRevision: string;
+    rollbackTo: string;
+    /** The history entry re-deployed. */
+    historyId: number;
+    /** The rollback's operation id. */
+    operationId: string;
+    reason: string;
+  }
+>;
+
 export type ReconcileEvent =
   | RevisionResolved
   | SyncStatusChanged
@@ -145,4 +181,6 @@ export type ReconcileEvent =
   | ResourceSynced
   | SyncOperationSucceeded
   | SyncOperationFailed
-  | SyncOperationTerminated;
+  | SyncOperationTerminated
+  | ApplicationResourcesDeleted
+  | AutoRollbackTriggered;

@@ -131,6 +131,21 @@ export function projectApplicationView(
       };
     case 'ResourceSynced':
       return next;
+    case 'ApplicationResourcesDeleted':
+      return next;
+    case 'AutoRollbackTriggered':
+      return {
+        ...next,
+        status: {
+          ...next.status,
+          autoRollback: {
+            failedRevision: event.data.failedRevision,
+            rollbackTo: event.data.rollbackTo,
+            reason: event.data.reason,
+            at: meta.recordedAt.toISOString(),
+          },
+        },
+      };
     case 'SyncOperationSucceeded':
       return finishOperation(next, meta, 'Succeeded', event.data.message, event.data.revision, true);
     case 'SyncOperationFailed':

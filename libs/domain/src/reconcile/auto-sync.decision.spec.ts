@@ -92,6 +92,16 @@ describe('decideAutoSync (Argo CD auto-sync rules)', () => {
       { kind: 'none', reason: /allowEmpty/ },
     ],
     [
+      'a revision auto-rollback moved away from is not synced again',
+      { automated: { selfHeal: true }, lastSync: succeededOn(OLD, 100), rolledBackRevisions: [NEW] },
+      { kind: 'none', reason: /rolled back automatically/ },
+    ],
+    [
+      'a new revision after an auto-rollback syncs',
+      { lastSync: succeededOn(OLD, 100), rolledBackRevisions: ['c'.repeat(40)] },
+      { kind: 'sync', trigger: 'auto-sync' },
+    ],
+    [
       'allowEmpty=true may delete everything',
       { automated: { prune: true, allowEmpty: true }, comparison: comparison(toPrune) },
       { kind: 'sync' },

@@ -18,6 +18,8 @@ export interface AutoSyncInput {
   now: Date;
   /** Self-heal backoff per attempt; default Argo CD's 2 s × 3ⁿ capped at 5 min. */
   selfHealBackoff?: (attempt: number) => number;
+  /** Revisions auto-rollback moved away from (rolledBackRevisionsOf): never synced automatically again. */
+  rolledBackRevisions?: readonly string[];
 }
 
 export type AutoSyncDecision =
@@ -41,6 +43,13 @@ export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
     return { kind: 'none', reason: 'manual sync policy: OutOfSync is shown, not synced' };
   if (input.operationInProgress) return { kind: 'none', reason: 'another operation is in progress' };
   if (comparison.status !== 'OutOfSync') return { kind: 'none', reason: `app is ${comparison.status}` };
+
+  if (input.rolledBackRevisions?.includes(revision)) {
+    return {
+      kind: 'none',
+      reason: `${short(revision)} was rolled back automatically (not Healthy); push a new revision, or sync it by hand`,
+    };
+  }
 
   const drift = comparison.resources.filter((r) => !r.hook && r.status === 'OutOfSync');
   const prune = automated.prune === true;

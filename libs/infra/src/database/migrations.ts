@@ -3,6 +3,7 @@ import { ApplicationsReadModel1764100000001 } from '../../../../migrations/17641
 import { Notifications1764100000002 } from '../../../../migrations/1764100000002-notifications';
 import { Registries1764100000003 } from '../../../../migrations/1764100000003-registries';
 import { Projects1764100000004 } from '../../../../migrations/1764100000004-projects';
+import { AuditSummaries1764100000005 } from '../../../../migrations/1764100000005-audit-summaries';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Notifications1764100000002,
   Registries1764100000003,
   Projects1764100000004,
+  AuditSummaries1764100000005,
 ];

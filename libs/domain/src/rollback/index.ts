@@ -1,0 +1,4 @@
+export * from './deployments';
+export * from './auto-rollback.policy';
+export * from './auto-rollback.decision';
+export * from './partial-rollback';

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { applicationEvent, applicationStreamId } from '@berth/domain';
+import { guestbook, under, WorkerHarness } from './worker-harness';
+
+// DELETE /api/v1/applications/:name[?cascade=false]: the scheduler appends ApplicationDeleted and
+// asks for a refresh; the refresh of a deleted app deletes its resources when cascade is on.
+let h: WorkerHarness;
+
+beforeAll(async () => {
+  h = await WorkerHarness.start();
+  await h.repo.commit({ ...under('cascade', guestbook()), ...under('orphan', guestbook()) });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const deploymentIn = (namespace: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace,
+  name: 'guestbook-ui',
+});
+
+async function deployAndDelete(name: string, cascade: boolean): Promise<void> {
+  await h.createApp(name, name);
+  await h.refresh().process({ application: name, hard: false, reason: 'test' });
+  expect(await h.sync().process({ application: name, operationId: await h.requestSync(name) })).toBe(
+    'Succeeded',
+  );
+  expect(await h.cluster.get(deploymentIn(name))).toBeDefined();
+  // A ConfigMap someone else took over (its tracking id is not this app's any more) is kept.
+  await h.cluster.mergePatch(
+    { apiVersion: 'v1', kind: 'ConfigMap', namespace: name, name: 'guestbook-config' },
+    { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'other:/ConfigMap:x/y' } } },
+  );
+  await h.deps.store.append(
+    applicationStreamId(name),
+    'any',
+    [applicationEvent('ApplicationDeleted', { application: name, cascade })],
+    { actor: 'alice' },
+  );
+}
+
+describe('cascade deletion', () => {
+  it('deletes the resources of an app deleted with cascade, once, and records what happened to each', async () => {
+    await deployAndDelete('cascade', true);
+    const result = await h.refresh().process({ application: 'cascade', hard: false, reason: 'deleted' });
+    expect(result.appended).toEqual(['ApplicationResourcesDeleted']);
+    const last = (await h.events('cascade')).pop();
+    expect(last?.type).toBe('ApplicationResourcesDeleted');
+    const resources = (last?.data as { resources: Array<{ kind: string; result: string }> }).resources;
+    expect(resources.map((r) => `${r.kind}:${r.result}`).sort()).toEqual([
+      'ConfigMap:kept',
+      'Deployment:deleted',
+      'Service:deleted',
+    ]);
+    // The namespace made by CreateNamespace=true was never Git's, so it stays (as in Argo CD).
+    expect(await h.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'cascade' })).toBeDefined();
+    for (let i = 0; i < 100 && (await h.cluster.get(deploymentIn('cascade'))); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await h.cluster.get(deploymentIn('cascade'))).toBeUndefined();
+    expect(
+      await h.cluster.get({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'cascade',
+        name: 'guestbook-config',
+      }),
+    ).toBeDefined();
+
+    // Asked again: nothing more to do.
+    expect(
+      (await h.refresh().process({ application: 'cascade', hard: false, reason: 'again' })).appended,
+    ).toEqual([]);
+  });
+
+  it('keeps the resources of an app deleted without cascade', async () => {
+    await deployAndDelete('orphan', false);
+    const result = await h.refresh().process({ application: 'orphan', hard: false, reason: 'deleted' });
+    expect(result.appended).toEqual([]);
+    expect((await h.events('orphan')).pop()?.type).toBe('ApplicationDeleted');
+    expect(await h.cluster.get(deploymentIn('orphan'))).toBeDefined();
+  });
+});
