@@ -11,6 +11,7 @@ import {
 } from '@berth/infra';
 import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from './cluster-resolver';
@@ -52,6 +53,8 @@ export class WorkerContext {
       cache: new RedisManifestCache(redis, `${config.queuePrefix}:manifests:`),
     });
     const deps: WorkerDeps = {
+      // Which worker process appended an event: the audit log can tell a resumed operation's workers apart.
+      source: `worker:${hostname()}:${process.pid}`,
       dataSource,
       store,
       renderer,

@@ -1,0 +1,107 @@
+// The scheduler's REST API as the demo uses it: every write names its actor (X-Actor) and says why.
+import { DemoError, waitFor } from './demo-error.mjs';
+
+export class BerthClient {
+  /** @param {string} baseUrl e.g. http://127.0.0.1:18080 */
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ body?: string, actor?: string, reason?: string, headers?: Record<string, string> }} [options]
+   */
+  async request(method, path, options = {}) {
+    const headers = { ...options.headers };
+    if (options.actor) headers['X-Actor'] = options.actor;
+    if (options.reason) headers['X-Reason'] = options.reason;
+    if (options.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: options.body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      throw new DemoError('ApiError', `${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+    }
+    return json;
+  }
+
+  createApplication(manifestYaml, actor, reason) {
+    return this.request('POST', '/api/v1/applications', {
+      body: manifestYaml,
+      actor,
+      reason,
+      headers: { 'Content-Type': 'application/yaml' },
+    });
+  }
+
+  getApplication(name) {
+    return this.request('GET', `/api/v1/applications/${encodeURIComponent(name)}`);
+  }
+
+  sync(name, actor, reason, body = {}) {
+    return this.request('POST', `/api/v1/applications/${encodeURIComponent(name)}/sync`, {
+      body: JSON.stringify(body),
+      actor,
+      reason,
+    });
+  }
+
+  events(name) {
+    return this.request('GET', `/api/v1/applications/${encodeURIComponent(name)}/events`);
+  }
+
+  audit(query = '') {
+    return this.request('GET', `/api/v1/audit${query ? `?${query}` : ''}`);
+  }
+
+  /** A GitHub-style push webhook, as GitHub would deliver it after `git push`. */
+  pushWebhook(body) {
+    return this.request('POST', '/api/webhook', {
+      body,
+      headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push' },
+    });
+  }
+
+  /**
+   * Polls an application until `predicate(app)` holds; bounded, and the timeout message shows the
+   * last status seen so the user can tell which part did not converge.
+   */
+  async waitForApp(name, description, predicate, timeoutMs = 60_000) {
+    let last;
+    return waitFor(
+      `${name} ${description}`,
+      async () => {
+        last = await this.getApplication(name);
+        return predicate(last) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 300, lastState: () => summarize(last) },
+    );
+  }
+}
+
+/** One line of status, as `argocd app get` would print the essentials. */
+export function summarize(app) {
+  if (!app) return 'not found';
+  const s = app.status ?? {};
+  const op = s.operationState;
+  return (
+    `sync=${s.sync?.status} health=${s.health?.status} revision=${short(s.sync?.revision)}` +
+    (op ? ` operation=${op.phase}${op.message ? ` (${op.message})` : ''}` : '') +
+    ((s.conditions ?? []).length ? ` conditions=${s.conditions.map((c) => c.type).join(',')}` : '')
+  );
+}
+
+export function short(sha) {
+  return typeof sha === 'string' ? sha.slice(0, 7) : '';
+}

@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// `npm run demo`: Berth end to end on a sandbox cluster, narrated step by step.
+//
+// Starts the sandbox Kubernetes API server, the scheduler, two workers and the notifier as child
+// processes (fast settings), a local webhook receiver standing in for Slack/DingTalk, and a Git
+// repository in a temp dir holding the seed's k8s-manifests. Then: (a) initial sync, (b) a commit
+// delivered by a push webhook, (c) drift reverted by self-heal, (d) a bad image and its rollback,
+// (e) a manual prod sync by a named person, (f) the audit log. Every wait is bounded.
+//
+// Usage: node scripts/demo.mjs [--ci] [--keep-temp]
+//   --ci         no colours; the same steps (test/e2e/demo.e2e-spec.ts runs this)
+//   --keep-temp  keep the temp dir (git repo, process logs) after a successful run
+// Env: DEMO_DATABASE_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), DEMO_DATABASE (berth_demo),
+//      REDIS_URL (redis://127.0.0.1:6379), DEMO_STEP_TIMEOUT_SECONDS (60).
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BerthClient } from '../demo/lib/berth-client.mjs';
+import { DemoError, waitFor } from '../demo/lib/demo-error.mjs';
+import { databaseUrlFor, migrate, recreateDatabase } from '../demo/lib/demo-database.mjs';
+import { DemoGitRepo } from '../demo/lib/demo-git-repo.mjs';
+import {
+  stepAuditLog,
+  stepBadImageRollback,
+  stepCommitToDev,
+  stepDriftSelfHeal,
+  stepInitialSync,
+  stepManualProdSync,
+} from '../demo/lib/demo-steps.mjs';
+import { startNotificationReceiver } from '../demo/lib/notification-receiver.mjs';
+import { deleteRedisKeys } from '../demo/lib/redis-keys.mjs';
+import {
+  checkPostgres,
+  checkRedis,
+  kubectlPath,
+  missingBuild,
+  missingTools,
+  runNpmScript,
+} from '../demo/lib/preflight.mjs';
+import { freePort, ProcessSupervisor } from '../demo/lib/process-supervisor.mjs';
+import { SandboxClient } from '../demo/lib/sandbox-client.mjs';
+import { Terminal } from '../demo/lib/terminal.mjs';
+
+const cwd = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const ci = args.has('--ci');
+const term = new Terminal({ color: !ci && process.stdout.isTTY === true && !process.env['NO_COLOR'] });
+
+const adminUrl = process.env['DEMO_DATABASE_ADMIN_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const databaseName = process.env['DEMO_DATABASE'] ?? 'berth_demo';
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const timeoutMs = Number(process.env['DEMO_STEP_TIMEOUT_SECONDS'] ?? 60) * 1000;
+
+let supervisor;
+let receiver;
+let queuePrefix;
+let tempRoot;
+let tearingDown;
+
+async function main() {
+  const startedAt = Date.now();
+  term.line(
+    term.paint('bold', 'Berth demo: GitOps for the seed api (dev / staging / prod) on a sandbox cluster'),
+  );
+
+  // -- prerequisites --------------------------------------------------------------------------
+  if (missingBuild(cwd).length > 0) {
+    term.info(`dist/ is missing (${missingBuild(cwd).join(', ')}): running npm run build`);
+    await runNpmScript(cwd, 'build');
+  }
+  const tools = missingTools(cwd);
+  if (tools.length > 0) {
+    term.info(`${tools.join(' and ')} missing in .tools/bin: running npm run tools`);
+    await runNpmScript(cwd, 'tools');
+  }
+  await checkPostgres(adminUrl);
+  await checkRedis(redisUrl);
+
+  tempRoot = await mkdtemp(join(tmpdir(), 'berth-demo-'));
+  const logDir = join(tempRoot, 'logs');
+  await mkdir(logDir);
+  await recreateDatabase(adminUrl, databaseName);
+  const databaseUrl = databaseUrlFor(adminUrl, databaseName);
+  await migrate(cwd, databaseUrl);
+  term.info(`database ${databaseName}: dropped, created and migrated (${databaseUrl})`);
+
+  // -- processes ------------------------------------------------------------------------------
+  receiver = await startNotificationReceiver((m) =>
+    term.notification(typeof m.text === 'string' ? m.text : JSON.stringify(m)),
+  );
+  const template = await readFile(join(cwd, 'demo/notifications-cm.yaml'), 'utf8');
+  const notificationsConfig = join(tempRoot, 'argocd-notifications-cm.yaml');
+  await writeFile(notificationsConfig, template.replaceAll('${DEMO_RECEIVER_URL}', receiver.url));
+
+  supervisor = new ProcessSupervisor({ cwd, logDir });
+  let crashed;
+  const crash = new Promise((_, reject) => {
+    crashed = reject;
+  });
+  crash.catch(() => undefined);
+  supervisor.onUnexpectedExit = (name, code, signal) =>
+    crashed(
+      new DemoError(
+        'ProcessExited',
+        `${name} exited unexpectedly (${signal ?? `exit ${code}`}); its log: ${join(logDir, `${name}.log`)}`,
+      ),
+    );
+
+  const [sandboxPort, schedulerPort, worker1Port, worker2Port, notifierPort] = await Promise.all(
+    Array.from({ length: 5 }, freePort),
+  );
+  const kubeconfig = join(tempRoot, 'sandbox.kubeconfig');
+  supervisor.start('sandbox', 'dist/apps/sandbox/src/main.js', {
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_KUBECONFIG: kubeconfig,
+    SANDBOX_STATE: '',
+    // 0.01: a pod starts in 10 ms, a Deployment's 600 s progress deadline passes in 6 s.
+    SANDBOX_TIME_SCALE: '0.01',
+  });
+  await supervisor.waitForOutput('sandbox', /kubeconfig written to/);
+
+  queuePrefix = `berth-demo-${randomBytes(4).toString('hex')}`;
+  const common = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    BERTH_QUEUE_PREFIX: queuePrefix,
+    BERTH_ALLOW_FILE_REPOS: 'true',
+    REFRESH_INTERVAL_SECONDS: '5',
+    REFRESH_JITTER_SECONDS: '1',
+    KUBECONFIG: kubeconfig,
+    LOG_LEVEL: 'log',
+    NO_COLOR: '1', // plain process logs in the log files
+  };
+  supervisor.start('scheduler', 'dist/apps/scheduler/src/main.js', {
+    ...common,
+    SCHEDULER_PORT: String(schedulerPort),
+    BERTH_DATA_DIR: join(tempRoot, 'data-scheduler'),
+  });
+  for (const [i, port] of [worker1Port, worker2Port].entries()) {
+    supervisor.start(`worker-${i + 1}`, 'dist/apps/worker/src/main.js', {
+      ...common,
+      WORKER_PORT: String(port),
+      BERTH_DATA_DIR: join(tempRoot, `data-worker-${i + 1}`),
+    });
+  }
+  supervisor.start('notifier', 'dist/apps/notifier/src/main.js', {
+    ...common,
+    NOTIFIER_PORT: String(notifierPort),
+    NOTIFICATIONS_CONFIG: notificationsConfig,
+  });
+  await Promise.all([
+    supervisor.waitForHttp('scheduler', `http://127.0.0.1:${schedulerPort}/healthz`),
+    supervisor.waitForHttp('worker-1', `http://127.0.0.1:${worker1Port}/healthz`),
+    supervisor.waitForHttp('worker-2', `http://127.0.0.1:${worker2Port}/healthz`),
+    supervisor.waitForHttp('notifier', `http://127.0.0.1:${notifierPort}/healthz`),
+  ]);
+  term.line();
+  term.table(
+    ['PROCESS', 'WHERE'],
+    [
+      ['sandbox cluster', `${kubeconfig} (export KUBECONFIG=${kubeconfig})`],
+      ['scheduler', `http://127.0.0.1:${schedulerPort}/api/v1/applications`],
+      ['worker-1', `http://127.0.0.1:${worker1Port}/metrics`],
+      ['worker-2', `http://127.0.0.1:${worker2Port}/metrics`],
+      ['notifier', `http://127.0.0.1:${notifierPort}/api/v1/notifications/deliveries`],
+      ['notification receiver', `${receiver.url} (stands in for Slack/DingTalk)`],
+      ['logs', logDir],
+    ],
+  );
+
+  const repo = await DemoGitRepo.create(join(tempRoot, 'git'), join(cwd, 'demo/k8s-manifests'));
+  term.info(`git repo ${repo.repoURL} (seed k8s-manifests: base + overlays dev/staging/prod)`);
+
+  const ctx = {
+    term,
+    api: new BerthClient(`http://127.0.0.1:${schedulerPort}`),
+    repo,
+    sandbox: await SandboxClient.fromKubeconfig(kubeconfig, kubectlPath(cwd)),
+    receiver,
+    cwd,
+    databaseUrl,
+    timeoutMs,
+    autoRollback: false, // set by step a from the scheduler's answer
+  };
+  const steps = async () => {
+    await stepInitialSync(ctx);
+    await stepCommitToDev(ctx);
+    await stepDriftSelfHeal(ctx);
+    await stepBadImageRollback(ctx);
+    await stepManualProdSync(ctx);
+    await stepAuditLog(ctx);
+  };
+  await Promise.race([steps(), crash]);
+
+  // Notifications travel event log -> notifier -> queue -> receiver; give the last ones a moment.
+  await waitFor('at least one notification to reach the receiver', async () => receiver.messages.length > 0, {
+    timeoutMs: 15_000,
+  }).catch(() => term.warn('no notification arrived; see the notifier log'));
+  term.line();
+  term.info(`NOTIFICATIONS ${receiver.messages.length} received by the local webhook receiver`);
+  term.line(term.paint('green', `DEMO COMPLETE in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`));
+  term.info(
+    `The database ${databaseName} is kept so you can query it; the next demo run drops and recreates it.`,
+  );
+}
+
+async function teardown(failed) {
+  if (tearingDown) return tearingDown;
+  tearingDown = (async () => {
+    await supervisor?.stopAll().catch(() => undefined);
+    await receiver?.close().catch(() => undefined);
+    // Queues and caches are the demo's own (a fresh prefix each run): nothing in Redis is worth keeping.
+    if (queuePrefix) await deleteRedisKeys(redisUrl, queuePrefix).catch(() => undefined);
+    if (tempRoot) {
+      if (failed || args.has('--keep-temp')) term.info(`kept ${tempRoot} (git repo, process logs)`);
+      else await rm(tempRoot, { recursive: true, force: true }).catch(() => undefined);
+    }
+  })();
+  return tearingDown;
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (interrupted) {
+      supervisor?.killAllNow();
+      process.exit(130);
+    }
+    interrupted = true;
+    term.error(`\n${signal}: stopping the demo's processes (again to force)`);
+    void teardown(false).then(() => process.exit(130));
+  });
+}
+process.on('exit', () => supervisor?.killAllNow());
+
+main().then(
+  async () => {
+    await teardown(false);
+    process.exit(0);
+  },
+  async (error) => {
+    term.error(
+      `\nDEMO FAILED: ${error instanceof DemoError ? error.message : (error?.stack ?? String(error))}`,
+    );
+    if (supervisor && error instanceof DemoError && error.code === 'Timeout') {
+      for (const name of supervisor.children.keys()) {
+        const tail = await supervisor.tail(name, 8);
+        if (tail) term.error(`--- ${name} (last lines) ---\n${tail}`);
+      }
+    }
+    await teardown(true);
+    process.exit(1);
+  },
+);

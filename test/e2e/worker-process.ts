@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { REPO_ROOT } from './built-entrypoints';
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** One `node dist/apps/worker/src/main.js` child: its output kept for failure messages. */
+export class WorkerProcess {
+  private output = '';
+  private exitInfo: string | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', (code, signal) => {
+      this.exitInfo = signal ?? `exit ${code}`;
+    });
+  }
+
+  static async start(name: string, env: Record<string, string>): Promise<WorkerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, WORKER_PORT: String(port), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const worker = new WorkerProcess(name, port, child);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (worker.exitInfo)
+        throw new Error(`${name} exited during start (${worker.exitInfo}):\n${worker.log()}`);
+      const ok = await fetch(`${worker.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return worker;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    worker.kill();
+    throw new Error(`${name} did not answer /healthz within 30 s:\n${worker.log()}`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get exited(): string | undefined {
+    return this.exitInfo;
+  }
+
+  log(): string {
+    return this.output.split('\n').slice(-30).join('\n');
+  }
+
+  /** `berth_job_duration_seconds_count` for one queue: how many jobs this process finished. */
+  async jobsDone(queue: string): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    let total = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('berth_job_duration_seconds_count{')) continue;
+      if (!line.includes(`queue="${queue}"`)) continue;
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  }
+
+  /** SIGTERM (the worker drains), SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.exitInfo) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.child.kill('SIGTERM');
+    });
+  }
+
+  kill(): void {
+    if (!this.exitInfo) this.child.kill('SIGKILL');
+  }
+}
