@@ -14,6 +14,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
   let http: TestScheduler['http'];
   let root: string;
   let firstCommit: string;
+  let secondCommit: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'berth-manifests-'));
@@ -23,7 +24,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       'app/db-secret.yaml': secret,
       'app/README.md': '# notes',
     });
-    await repo.commit({ 'app/settings.yaml': configMap('green') });
+    secondCommit = await repo.commit({ 'app/settings.yaml': configMap('green') });
     scheduler = await startTestScheduler({ BERTH_ALLOW_FILE_REPOS: 'true', BERTH_DATA_DIR: root });
     ({ http } = scheduler);
     const app = (name: string, path: string) => ({
@@ -70,5 +71,70 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     const res = await http.get('/api/v1/applications/broken/manifests');
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/cannot render "broken" \(path-not-found\)/);
+  });
+
+  it('a partial rollback re-deploys only the chosen kinds, rendered at the old revision', async () => {
+    // Two deployments in the history, as the worker records them.
+    const meta = { actor: 'system:test' };
+    for (const [i, revision] of [firstCommit, secondCommit].entries()) {
+      const version = (await scheduler.ctx.store.streamVersion('application-settings')) ?? 0;
+      await scheduler.ctx.store.append(
+        'application-settings',
+        version,
+        [
+          {
+            type: 'SyncRequested',
+            schemaVersion: 1,
+            data: {
+              application: 'settings',
+              operationId: `op-${i}`,
+              prune: false,
+              dryRun: false,
+              initiatedBy: { automated: false },
+            },
+          },
+          {
+            type: 'SyncOperationSucceeded',
+            schemaVersion: 1,
+            data: {
+              application: 'settings',
+              operationId: `op-${i}`,
+              revision,
+              message: 'ok',
+              startedAt: '',
+              finishedAt: '',
+            },
+          },
+        ],
+        meta,
+      );
+    }
+    const history = (await http.get('/api/v1/applications/settings/history')).body;
+    expect(history.map((h: { id: number; revision: string }) => [h.id, h.revision])).toEqual([
+      [0, firstCommit],
+      [1, secondCommit],
+    ]);
+    const res = await http
+      .post('/api/v1/applications/settings/rollback')
+      .set('X-Actor', 'alice')
+      .send({ id: 0, kinds: ['ConfigMap'] });
+    expect(res.status).toBe(201);
+    const events = (await http.get('/api/v1/applications/settings/events')).body;
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'SyncRequested',
+      data: {
+        revision: firstCommit,
+        trigger: 'rollback',
+        rollbackOf: 0,
+        resources: [{ group: '', kind: 'ConfigMap', name: 'settings' }],
+      },
+      metadata: { actor: 'alice' },
+    });
+    await http.delete('/api/v1/applications/settings/operation');
+    const none = await http
+      .post('/api/v1/applications/settings/rollback')
+      .send({ id: 0, kinds: ['Ingress'] });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toMatch(/kinds: revision .* renders no Ingress/);
   });
 });

@@ -290,6 +290,12 @@ describe('App of Apps', () => {
     );
     await h.deps.queues.requestRefresh({ application: 'root', hard: false, reason: 'deleted' });
     await until(async () => expect((await apps()).map((r) => r.name)).toEqual([]), 30_000);
+    // The rows go at once; the cascade that deletes the resources runs in the worker right after.
+    await until(
+      async () =>
+        expect((await recorded('root')).some((e) => e.type === 'ApplicationResourcesDeleted')).toBe(true),
+      30_000,
+    );
     const rootDeleted = (await recorded('root')).find((e) => e.type === 'ApplicationResourcesDeleted')!;
     expect(rootDeleted.metadata.actor).toBe('system:cascade-delete');
     const results = (rootDeleted.data as { resources: Array<{ kind: string; result: string }> }).resources;

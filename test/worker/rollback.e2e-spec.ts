@@ -122,7 +122,7 @@ describe('automatic rollback', () => {
       {
         event_type: 'SyncRequested',
         actor: 'system:auto-rollback',
-        summary: `requested sync to ${good}`,
+        summary: `auto-rollback: requested sync back to ${good.slice(0, 7)}`,
       },
     ]);
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { DomainError } from '@berth/domain';
+import { DomainError, type KubeObject } from '@berth/domain';
 import type { Request } from 'express';
 import { bodyText } from '../http/body-text';
 import { requestActor } from '../http/request-actor';
@@ -57,7 +57,12 @@ export class ApplicationsController {
 
   @Post(':name/rollback')
   rollback(@Param('name') name: string, @Body() body: unknown, @Req() req: Request) {
-    return this.apps.rollback(name, jsonBody(body), requestActor(req));
+    return this.apps.rollback(
+      name,
+      jsonBody(body),
+      requestActor(req),
+      async (revision) => (await this.rendered.manifests(name, revision)).manifests as KubeObject[],
+    );
   }
 
   @Delete(':name/operation')

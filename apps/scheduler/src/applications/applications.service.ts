@@ -5,10 +5,14 @@ import {
   DomainError,
   foldApplication,
   historyOf,
+  PartialRollbackError,
+  resourcesOfKinds,
   validateApplication,
   ValidationFailedError,
   type Application,
   type ApplicationCommand,
+  type KubeObject,
+  type SyncRequested,
   type ApplicationEvent,
   type ApplicationManifest,
   type ApplicationView,
@@ -126,14 +130,43 @@ export class ApplicationsService {
     return { operationId, application: await this.get(name) };
   }
 
-  async rollback(name: string, body: { id?: unknown; prune?: boolean; dryRun?: boolean }, who: RequestActor) {
+  /**
+   * Argo CD's rollback, plus the article's partial rollback: with `kinds` (e.g. ["Deployment"]) only
+   * the resources of those kinds are re-deployed at the old revision; the rest stay as they are.
+   */
+  async rollback(
+    name: string,
+    body: { id?: unknown; prune?: boolean; dryRun?: boolean; kinds?: unknown },
+    who: RequestActor,
+    renderAt?: (revision: string) => Promise<KubeObject[]>,
+  ) {
     if (typeof body.id !== 'number' || !Number.isInteger(body.id)) {
       throw new DomainError(
         'Invalid',
         'id: must be the integer id of a history entry; list them with GET .../history',
       );
     }
+    const kinds = body.kinds;
+    if (
+      kinds !== undefined &&
+      (!Array.isArray(kinds) || kinds.length === 0 || !kinds.every((k) => typeof k === 'string'))
+    ) {
+      throw new DomainError(
+        'Invalid',
+        'kinds: must be a non-empty list of kinds, e.g. ["Deployment"] or ["apps/Deployment"]',
+      );
+    }
     const view = await this.getView(name);
+    const entry = historyOf(view).find((h) => h.id === body.id);
+    let resources: SyncRequested['data']['resources'];
+    if (kinds && entry && renderAt) {
+      try {
+        resources = resourcesOfKinds(kinds as string[], await renderAt(entry.revision), entry.revision);
+      } catch (error) {
+        if (error instanceof PartialRollbackError) throw new DomainError('Invalid', error.message);
+        throw error;
+      }
+    }
     const operationId = randomUUID();
     await this.execute(
       name,
@@ -142,6 +175,7 @@ export class ApplicationsService {
         operationId,
         historyId: body.id,
         history: historyOf(view),
+        ...(resources ? { resources } : {}),
         prune: body.prune ?? false,
         dryRun: body.dryRun ?? false,
         initiatedBy: { username: who.actor, automated: false },

@@ -38,6 +38,8 @@ export type ApplicationCommand =
       /** The history entry to re-deploy. */
       historyId: number;
       history: ReadonlyArray<{ id: number; revision: string }>;
+      /** Partial rollback (only some kinds): the resources to re-deploy at that revision. */
+      resources?: SyncRequested['data']['resources'];
       prune: boolean;
       dryRun: boolean;
       initiatedBy: SyncRequested['data']['initiatedBy'];
@@ -135,6 +137,7 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
           type: 'RequestSync',
           operationId: command.operationId,
           revision: entry.revision,
+          ...(command.resources ? { resources: command.resources } : {}),
           prune: command.prune,
           dryRun: command.dryRun,
           initiatedBy: command.initiatedBy,

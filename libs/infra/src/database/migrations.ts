@@ -4,6 +4,7 @@ import { Notifications1764100000002 } from '../../../../migrations/1764100000002
 import { Registries1764100000003 } from '../../../../migrations/1764100000003-registries';
 import { Projects1764100000004 } from '../../../../migrations/1764100000004-projects';
 import { AuditSummaries1764100000005 } from '../../../../migrations/1764100000005-audit-summaries';
+import { EventSummaryFunction1764100000006 } from '../../../../migrations/1764100000006-event-summary-function';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Registries1764100000003,
   Projects1764100000004,
   AuditSummaries1764100000005,
+  EventSummaryFunction1764100000006,
 ];
