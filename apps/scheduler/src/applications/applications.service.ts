@@ -161,7 +161,7 @@ export class ApplicationsService {
     let resources: SyncRequested['data']['resources'];
     if (kinds && entry && renderAt) {
       try {
-        resources = resourcesOfKinds(kinds as string[], await renderAt(entry.revision), entry.revision);
+        resources = resourcesOfKinds(kinds, await renderAt(entry.revision), entry.revision);
       } catch (error) {
         if (error instanceof PartialRollbackError) throw new DomainError('Invalid', error.message);
         throw error;
