@@ -70,6 +70,9 @@ describe('worker process: health, metrics and shutdown', () => {
     expect(await ctx.queues.refresh.getCompletedCount()).toBe(1);
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/berth_job_duration_seconds_count\{[^}]*queue="refresh"[^}]*\} 1/);
+    // The manifest cache's hit rate is hit / (hit + miss); both series exist from the first scrape.
+    expect(metrics.text).toMatch(/berth_manifest_cache_requests_total\{result="hit"[^}]*\} 0/);
+    expect(metrics.text).toMatch(/berth_manifest_cache_requests_total\{result="miss"[^}]*\} 0/);
   });
 
   it('closes its queue workers on shutdown', async () => {

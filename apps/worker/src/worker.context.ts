@@ -1,3 +1,4 @@
+import { HealthCheckRegistry } from '@berth/domain';
 import {
   ApplicationViewProjection,
   BerthMetrics,
@@ -5,6 +6,8 @@ import {
   createDataSource,
   createRedis,
   JobQueues,
+  loadHealthCustomizations,
+  LuaHealthRunner,
   PostgresEventStore,
   RepositoryCredentialStore,
   SecretBox,
@@ -27,6 +30,7 @@ export class WorkerContext {
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
     readonly runtime: WorkerRuntime,
+    readonly renderer: ManifestRenderer,
   ) {}
 
   static async open(
@@ -66,6 +70,9 @@ export class WorkerContext {
       queues,
       now: () => new Date(),
       timings: DEFAULT_TIMINGS,
+      ...(config.resourceCustomizationsDir
+        ? { healthChecks: await loadHealthChecks(config.resourceCustomizationsDir) }
+        : {}),
     };
     const runtime = new WorkerRuntime(deps, {
       redisUrl: config.redisUrl,
@@ -73,7 +80,7 @@ export class WorkerContext {
       concurrency: config.workerConcurrency,
       metrics,
     });
-    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime);
+    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime, renderer);
   }
 
   async close(): Promise<void> {
@@ -82,4 +89,9 @@ export class WorkerContext {
     this.redis.disconnect();
     await this.dataSource.destroy();
   }
+}
+
+/** Argo CD `health.lua` customizations, run with wasmoon, checked before the built-in health checks. */
+async function loadHealthChecks(dir: string): Promise<HealthCheckRegistry> {
+  return LuaHealthRunner.create().register(new HealthCheckRegistry(), await loadHealthCustomizations(dir));
 }

@@ -18,6 +18,7 @@ export class WorkerModule {
           beforeScrape: async () => {
             const depths = await ctx.queues.depths();
             for (const [queue, n] of Object.entries(depths)) ctx.metrics.queueDepth.set({ queue }, n);
+            ctx.metrics.observeManifestCache(ctx.renderer.counters);
           },
         }),
       ],

@@ -24,6 +24,8 @@ export interface BerthConfig {
   /** 32-byte key (base64 or hex) for credentials at rest. */
   secretKey: string | undefined;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
+  resourceCustomizationsDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS', false),
     secretKey,
     logLevel: logLevel as BerthConfig['logLevel'],
+    resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

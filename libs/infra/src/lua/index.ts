@@ -1,2 +1,3 @@
 export * from './lua-health-check';
 export * from './lua-health.error';
+export * from './health-customizations.loader';

@@ -6,6 +6,8 @@ export class BerthMetrics {
   readonly eventsAppended: Counter;
   readonly queueDepth: Gauge;
   readonly jobDuration: Histogram;
+  readonly manifestCache: Counter;
+  private readonly seenCache = { hits: 0, misses: 0 };
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -28,5 +30,19 @@ export class BerthMetrics {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [this.registry],
     });
+    this.manifestCache = new Counter({
+      name: 'berth_manifest_cache_requests_total',
+      help: 'Renders answered from the manifest cache (result="hit") or rendered (result="miss"); hit rate = hit / all',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+  }
+
+  /** Brings the manifest cache counters up to the renderer's own running totals. */
+  observeManifestCache(totals: { cacheHits: number; cacheMisses: number }): void {
+    this.manifestCache.inc({ result: 'hit' }, Math.max(0, totals.cacheHits - this.seenCache.hits));
+    this.manifestCache.inc({ result: 'miss' }, Math.max(0, totals.cacheMisses - this.seenCache.misses));
+    this.seenCache.hits = totals.cacheHits;
+    this.seenCache.misses = totals.cacheMisses;
   }
 }

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { HealthCheckRegistry } from '@berth/domain';
+import { loadHealthCustomizations, LuaHealthRunner } from '@berth/infra';
+import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
+import { SyncProcessor } from '../../apps/worker/src/sync.processor';
+import { WorkerHarness } from './worker-harness';
+
+// A CRD without a status subresource: its status is written through the main resource, which is
+// how the test plays cert-manager's controller (the sandbox has none).
+const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: certificates.cert-manager.io
+spec:
+  group: cert-manager.io
+  names: { kind: Certificate, listKind: CertificateList, plural: certificates, singular: certificate }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true }
+`;
+const certificate = `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web-tls
+spec:
+  secretName: web-tls
+  dnsNames: [web.example.com]
+  issuerRef: { name: letsencrypt, kind: ClusterIssuer }
+`;
+
+describe("CRD health from Argo CD's resource_customizations health.lua, as-is", () => {
+  let h: WorkerHarness;
+  let refresh: RefreshProcessor;
+
+  beforeAll(async () => {
+    h = await WorkerHarness.start();
+    const scripts = await loadHealthCustomizations(
+      join(process.cwd(), 'test/worker/testdata/resource_customizations'),
+    );
+    expect(scripts.map((s) => `${s.group}/${s.kind}`)).toEqual(['cert-manager.io/Certificate']);
+    const healthChecks = await LuaHealthRunner.create().register(new HealthCheckRegistry(), scripts);
+    const deps = { ...h.deps, healthChecks };
+    refresh = new RefreshProcessor(deps);
+    await h.repo.commit({ 'certs/crd.yaml': crd, 'certs/certificate.yaml': certificate });
+    await h.createApp('certs', 'certs');
+    const operationId = await h.requestSync('certs');
+    expect(await new SyncProcessor(deps).process({ application: 'certs', operationId })).toBe('Succeeded');
+  });
+  afterAll(async () => h?.stop());
+
+  const healthAfterRefresh = async () => {
+    await refresh.process({ application: 'certs', hard: false, reason: 'test' });
+    const [row] = await h.db.dataSource.query(
+      `SELECT health_status, status FROM applications WHERE name = 'certs'`,
+    );
+    return { status: row.health_status as string, message: row.status.healthMessage as string | null };
+  };
+  const setReady = (status: 'True' | 'False', message: string) =>
+    h.cluster.mergePatch(
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', namespace: 'certs', name: 'web-tls' },
+      { status: { conditions: [{ type: 'Ready', status, message }] } },
+    );
+
+  it("a Certificate with no status yet is Progressing, with the script's message", async () => {
+    expect(await healthAfterRefresh()).toEqual({ status: 'Progressing', message: 'Waiting for certificate' });
+  });
+
+  it('Ready=False makes the app Degraded with the condition message; Ready=True makes it Healthy', async () => {
+    await setReady('False', 'Issuer letsencrypt not found');
+    expect((await healthAfterRefresh()).status).toBe('Degraded');
+    const unhealthy = (await h.db.dataSource.query(`SELECT status FROM applications WHERE name = 'certs'`))[0]
+      .status.unhealthy;
+    expect(unhealthy).toEqual([
+      expect.objectContaining({
+        kind: 'Certificate',
+        status: 'Degraded',
+        message: 'Issuer letsencrypt not found',
+      }),
+    ]);
+    await setReady('True', 'Certificate is up to date and has not expired');
+    expect((await healthAfterRefresh()).status).toBe('Healthy');
+  });
+});
