@@ -79,4 +79,29 @@ describe('Git webhooks and periodic refresh', () => {
     await db.dataSource.query(`UPDATE applications SET reconciled_at = now()`);
     expect(await leader.tick()).toBe(0);
   });
+
+  it('an app can set its own refresh interval, or turn periodic refresh off', async () => {
+    const own = (name: string, interval: string) =>
+      JSON.stringify({
+        ...JSON.parse(app(name, 'https://github.com/acme/fast.git', 'main')),
+        metadata: { name, annotations: { 'berth.dev/refresh-interval': interval } },
+      });
+    await http.post('/api/v1/applications').send(own('fast', '1s'));
+    await http.post('/api/v1/applications').send(own('frozen', '0'));
+    await scheduler.ctx.queues.refresh.obliterate({ force: true });
+    await scheduler.db.dataSource.query(
+      `UPDATE applications SET reconciled_at = now() - interval '5 seconds'`,
+    );
+    // Global interval one hour: only the app with its own 1 s interval is due; "0" is never due.
+    // (The app's own scheduler steps down first, so the new one can take the leader lock.)
+    await scheduler.app.get(PeriodicRefreshService).onApplicationShutdown();
+    const hourly = new PeriodicRefreshService({
+      ...scheduler.ctx,
+      config: { ...scheduler.ctx.config, refreshIntervalSeconds: 3600, refreshJitterSeconds: 60 },
+    } as SchedulerContext);
+    expect(await hourly.tick()).toBe(1);
+    const waiting = await scheduler.ctx.queues.refresh.getWaiting();
+    expect(waiting.map((j) => j.data.application)).toEqual(['fast']);
+    await hourly.onApplicationShutdown();
+  });
 });

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
+import { parseDuration } from '@berth/domain';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { SchedulerContext } from '../scheduler.context';
+
+/**
+ * Per-app refresh interval, a Go duration (`30s`, `10m`; `0` = no periodic refresh), overriding
+ * REFRESH_INTERVAL_SECONDS for that app. Argo CD has only the global `timeout.reconciliation`.
+ */
+export const REFRESH_INTERVAL_ANNOTATION = 'berth.dev/refresh-interval';
 
 /** Advisory lock key that makes one scheduler replica the leader of periodic refresh. */
 const LEADER_LOCK_KEY = 0x62657274; // "bert"
@@ -44,17 +51,27 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
     try {
       if (!(await this.isLeader())) return 0;
       const { refreshIntervalSeconds: interval, refreshJitterSeconds: jitter } = this.ctx.config;
-      const rows: Array<{ name: string; reconciled_at: Date | null }> = await this.ctx.dataSource.query(
-        `SELECT name, reconciled_at FROM applications WHERE reconciled_at IS NULL OR reconciled_at < now() - make_interval(secs => $1)`,
-        [interval],
-      );
+      // Apps past the global interval, plus apps that set their own (annotation REFRESH_INTERVAL_ANNOTATION).
+      const rows: Array<{ name: string; reconciled_at: Date | null; own_interval: string | null }> =
+        await this.ctx.dataSource.query(
+          `SELECT name, reconciled_at, manifest->'metadata'->'annotations'->>$2 AS own_interval
+           FROM applications
+           WHERE reconciled_at IS NULL OR reconciled_at < now() - make_interval(secs => $1)
+              OR manifest->'metadata'->'annotations' ? $2`,
+          [interval, REFRESH_INTERVAL_ANNOTATION],
+        );
       const now = Date.now();
       let requested = 0;
       for (const row of rows) {
+        const own = row.own_interval === null ? undefined : parseDuration(row.own_interval);
+        // "0" turns periodic refresh off for that app (webhooks and users still refresh it).
+        if (own === 0) continue;
+        const appInterval = own === undefined ? interval : own / 1000;
+        const appJitter = own === undefined ? jitter : 0;
         const due =
           row.reconciled_at === null
             ? 0
-            : row.reconciled_at.getTime() + (interval + jitterFor(row.name, jitter)) * 1000;
+            : row.reconciled_at.getTime() + (appInterval + jitterFor(row.name, appJitter)) * 1000;
         if (due > now) continue;
         await this.ctx.queues.requestRefresh(
           { application: row.name, hard: false, reason: 'periodic' },
