@@ -75,6 +75,25 @@ beforeAll(async () => {
       'after.yaml': deployment('after', 1),
     }),
     ...under('queued', guestbook()),
+    ...under('hookfail', {
+      'check.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: preflight
+  annotations:
+    argocd.argoproj.io/hook: PreSync
+    argocd.argoproj.io/hook-delete-policy: HookFailed
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: check
+          image: busybox:fail
+`,
+      'app.yaml': deployment('app', 1),
+    }),
   });
 }, 60_000);
 
@@ -299,6 +318,34 @@ describe('terminate and retry', () => {
     const last = (await h.events('retry')).pop();
     expect(last?.data).toMatchObject({ attempt: 2 });
     expect(last?.data).not.toHaveProperty('retryInMs');
+  });
+});
+
+describe('hook delete policies', () => {
+  it('a PreSync hook that fails stops the sync before any app resource (only the namespace exists), and HookFailed deletes it', async () => {
+    await h.createApp('hookfail', 'hookfail');
+    await refresh('hookfail');
+    const operationId = await h.requestSync('hookfail');
+    expect(await h.sync().process({ application: 'hookfail', operationId })).toBe('Failed');
+    const synced = (await h.events('hookfail')).filter((e) => e.type === 'ResourceSynced').map((e) => e.data);
+    expect(synced.map((d) => (d as { resource: { kind: string } }).resource.kind)).toEqual([
+      'Namespace',
+      'Job',
+    ]);
+    const job = await h.cluster.get({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      namespace: 'hookfail',
+      name: 'preflight',
+    });
+    expect(job).toBeUndefined();
+    const app = await h.cluster.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'hookfail',
+      name: 'app',
+    });
+    expect(app).toBeUndefined();
   });
 });
 

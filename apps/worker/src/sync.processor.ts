@@ -269,7 +269,10 @@ export class SyncProcessor {
     return this.fail(ctx, 'sync did not converge', 'Error');
   }
 
-  /** Reads the live objects of `keys` and records their health; a hook that succeeded with HookSucceeded is deleted. */
+  /**
+   * Reads the live objects of `keys` and records their health; a finished hook is deleted when its
+   * policy says so (HookSucceeded after success, HookFailed after failure).
+   */
   private async observe(
     ctx: RunContext,
     keys: readonly string[],
@@ -286,11 +289,11 @@ export class SyncProcessor {
       const live = await ctx.cluster.get(refOf(desired));
       const health = healthOf(live, this.deps.healthChecks);
       healthByKey.set(key, health);
+      const policies = isHook(desired) ? hookDeletePolicies(desired) : [];
       if (
         live &&
-        isHook(desired) &&
-        health.status === 'Healthy' &&
-        hookDeletePolicies(desired).includes('HookSucceeded')
+        ((health.status === 'Healthy' && policies.includes('HookSucceeded')) ||
+          (health.status === 'Degraded' && policies.includes('HookFailed')))
       ) {
         await ctx.cluster.delete(refOf(desired), { propagationPolicy: 'Background' });
       }
