@@ -27,4 +27,29 @@ describe('classifyGitError', () => {
     );
     expect(err.message).not.toContain('tok123');
   });
+
+  const TRAILER =
+    'fatal: Could not read from remote repository.\n\nPlease make sure you have the correct access rights\nand the repository exists.\n';
+
+  it.each([
+    [
+      "a refused key shows ssh's line, not only git's trailer",
+      `git@127.0.0.1: Permission denied (publickey).\r\n${TRAILER}`,
+      /Permission denied \(publickey\)\.; check the repository credentials/,
+    ],
+    [
+      'an unknown host key names the host and both fixes',
+      `No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\r\nHost key verification failed.\r\n${TRAILER}`,
+      /host key verification failed: no key for \[127\.0\.0\.1\]:2222 is in the known_hosts .*knownHosts, or set insecureIgnoreHostKey: true/,
+    ],
+    [
+      'a changed host key says so and leaves out the temp paths',
+      `@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\nOffending ED25519 key in /tmp/berth-ssh-x/known_hosts:1\r\nHost key for git.example.com has changed and you have requested strict checking.\r\nHost key verification failed.\r\n${TRAILER}`,
+      /^git auth-failed for ssh:\/\/git\.example\.com\/r\.git: SSH host key verification failed: the host key of git\.example\.com has changed [^/]*$/,
+    ],
+    ["git's trailer alone is still shown", TRAILER, /Could not read from remote repository/],
+  ])('%s', (_name, stderr, message) => {
+    const err = classifyGitError(stderr, 'ssh://git@git.example.com/r.git');
+    expect(err.message).toMatch(message);
+  });
 });

@@ -30,7 +30,7 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
   networkTimeoutMs?: number;
   /** Refuse repositories whose tree at a commit is larger than this (bytes of `git archive`). Default 512 MiB. */
   maxTreeBytes?: number;
-  /** Directory for extracted trees. Default the OS temp dir. */
+  /** Directory for extracted trees and the short-lived SSH key files. Default the OS temp dir. */
   workDir?: string;
   /**
    * Idle read-only trees `withSharedTree` keeps for reuse (most recently used first), under
@@ -424,23 +424,28 @@ export class GitMirrorCache {
         dispose: async () => {},
       };
     }
-    const keyDir = await mkdtemp(join(tmpdir(), 'berth-ssh-'));
+    // The key lives in a 0700 temp dir, 0600 file, only while this one git command runs; it
+    // sits beside the extracted trees (`workDir`) so a deployment that puts those on a private
+    // volume keeps keys there too.
+    const keyDir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-ssh-'));
     const keyFile = join(keyDir, 'id');
     const knownHosts = join(keyDir, 'known_hosts');
-    await writeFile(
-      keyFile,
-      credentials.privateKey.endsWith('\n') ? credentials.privateKey : `${credentials.privateKey}\n`,
-      {
-        mode: 0o600,
-      },
-    );
-    await writeFile(knownHosts, credentials.knownHosts ?? '', { mode: 0o600 });
+    // ssh refuses a key with CRLF line ends or no final newline ("error in libcrypto"): both
+    // are common when a key is pasted into a secret from a Windows editor or a web form.
+    const privateKey = `${credentials.privateKey.replace(/\r\n?/g, '\n').trimEnd()}\n`;
+    try {
+      await writeFile(keyFile, privateKey, { mode: 0o600 });
+      await writeFile(knownHosts, credentials.knownHosts ?? '', { mode: 0o600 });
+    } catch (err) {
+      await rm(keyDir, { recursive: true, force: true });
+      throw err;
+    }
     const hostKeyOptions = credentials.insecureIgnoreHostKey
       ? '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null'
       : `-o StrictHostKeyChecking=yes -o UserKnownHostsFile=${shellQuote(knownHosts)}`;
     return {
       env: {
-        GIT_SSH_COMMAND: `ssh -i ${shellQuote(keyFile)} -o IdentitiesOnly=yes -o BatchMode=yes ${hostKeyOptions}`,
+        GIT_SSH_COMMAND: `ssh -F /dev/null -i ${shellQuote(keyFile)} -o IdentitiesOnly=yes -o BatchMode=yes ${hostKeyOptions}`,
       },
       // simple-git blocks GIT_SSH_COMMAND because it is a shell command line; ours is built
       // here from quoted temp paths, never from user input.
