@@ -35,7 +35,7 @@ export async function renderDesired(
   cluster: ClusterTarget,
   options: { hard: boolean; revision?: string },
 ): Promise<DesiredState> {
-  const sources = sourcesOf(app).map((s) => ({ ...s }) as ApplicationSource);
+  const sources = sourcesOf(app).map((s) => ({ ...s }));
   const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
   if (options.revision && sources[0]) sources[0].targetRevision = options.revision;
   // Registered repositories' credentials, opened ahead of the (synchronous) git credential lookup.

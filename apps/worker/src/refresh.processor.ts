@@ -102,6 +102,10 @@ export class RefreshProcessor {
       result.syncStatus = outcome.comparison.status;
       const health = appHealthOf(outcome.comparison).health;
       result.healthStatus = health.status;
+      const recheckMs = this.deps.timings.progressingRecheckMs ?? 5000;
+      if (health.status === 'Progressing' && recheckMs > 0) {
+        await this.deps.queues.requestRecheck(job.application, recheckMs);
+      }
       const rollback = await autoRollbackIfUnhealthy(this.deps, loaded, app, health, version, events);
       if (rollback) {
         result.appended.push('AutoRollbackTriggered', 'SyncRequested');

@@ -12,6 +12,8 @@ export interface WorkerTimings {
   waveHealthTimeoutMs: number;
   /** Self-heal backoff per attempt; default Argo CD's 2 s × 3ⁿ, at most 5 min. */
   selfHealBackoff?: (attempt: number) => number;
+  /** A Progressing app is compared again after this long (Berth has no cluster watch). Default 5 s; 0 = off. */
+  progressingRecheckMs?: number;
 }
 
 export const DEFAULT_TIMINGS: WorkerTimings = { healthPollMs: 1000, waveHealthTimeoutMs: 10 * 60_000 };

@@ -47,6 +47,20 @@ export class JobQueues {
     });
   }
 
+  /**
+   * Look at an app again in a moment, because it is still changing (a rollout in progress). Berth
+   * does not watch the cluster, so without this a Progressing app would wait for the next periodic
+   * refresh. Its own deduplication id: it may be queued from inside the app's running refresh, and
+   * repeated rechecks of one app collapse into one.
+   */
+  async requestRecheck(application: string, delayMs: number, reason = 'progressing'): Promise<void> {
+    await this.refresh.add(
+      'refresh',
+      { application, hard: false, reason },
+      { ...KEEP, delay: delayMs, deduplication: { id: `recheck__${application}` } },
+    );
+  }
+
   /** One job per operation: enqueueing the same operation again (e.g. after Redis lost it) is harmless. */
   async requestSync(job: SyncJob, delayMs = 0): Promise<void> {
     await this.sync.add('sync', job, {
