@@ -7,7 +7,6 @@ import {
 } from '@berth/domain';
 import { withTrackingId } from '@berth/domain/reconcile';
 import { KubeApiError } from '@berth/infra/kube';
-import type { ApplicationSource } from '@berth/render';
 import type { ClusterTarget } from './app-of-apps.target';
 import type { WorkerDeps } from './worker-deps';
 
