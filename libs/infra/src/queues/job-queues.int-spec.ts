@@ -65,6 +65,30 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     expect(ran).toEqual(['first', 'webhook']);
   });
 
+  it('refreshes somebody waits for run before background ones queued earlier', async () => {
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.pause();
+    for (let i = 0; i < 5; i++)
+      await queues.requestRefresh({ application: `new-${i}`, hard: false, reason: 'spec-changed' });
+    await queues.requestRefresh({ application: 'synced-app', hard: false, reason: 'sync-finished' });
+    const lock = new AppLock(redis, prefix, 5000);
+    const connection = createRedis(redisUrl);
+    const order: string[] = [];
+    const worker = new AppJobWorker('refresh', async (data) => void order.push(data.application), {
+      connection,
+      prefix,
+      concurrency: 1,
+      lock,
+    });
+    await queues.refresh.resume();
+    const deadline = Date.now() + 5000;
+    while (order.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await worker.close();
+    connection.disconnect();
+    expect(order[0]).toBe('synced-app');
+    expect(order).toHaveLength(6);
+  });
+
   it('the same sync operation enqueued twice is one job', async () => {
     await queues.sync.pause();
     await queues.requestSync({ application: 'api-prod', operationId: 'op-1' });
