@@ -49,8 +49,11 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       },
     ]);
     // The scheduler asked a worker to compare the new app.
-    expect(await ctx.queues.refresh.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({
-      waiting: 1,
+    // A first look at a new app is background work: queued with a lower priority than refreshes people wait for.
+    expect(
+      await ctx.queues.refresh.getJobCounts('waiting', 'prioritized', 'delayed', 'active'),
+    ).toMatchObject({
+      prioritized: 1,
     });
   });
 

@@ -99,9 +99,14 @@ describe('Git webhooks and periodic refresh', () => {
       ...scheduler.ctx,
       config: { ...scheduler.ctx.config, refreshIntervalSeconds: 3600, refreshJitterSeconds: 60 },
     } as SchedulerContext);
-    expect(await hourly.tick()).toBe(1);
-    const waiting = await scheduler.ctx.queues.refresh.getWaiting();
-    expect(waiting.map((j) => j.data.application)).toEqual(['fast']);
-    await hourly.onApplicationShutdown();
+    try {
+      expect(await hourly.tick()).toBe(1);
+      // Periodic refreshes are background work: queued with a lower priority.
+      const queued = await scheduler.ctx.queues.refresh.getJobs(['waiting', 'prioritized']);
+      expect(queued.map((j) => j.data.application)).toEqual(['fast']);
+    } finally {
+      // Hands the leader's Postgres session back, or closing the pool would wait for it.
+      await hourly.onApplicationShutdown();
+    }
   });
 });
