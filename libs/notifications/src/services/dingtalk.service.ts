@@ -1,6 +1,6 @@
 import type { DingTalkServiceConfig } from '../config/notifications-config.types';
 import { signDingTalkUrl } from './dingtalk-signature';
-import { DEFAULT_TIMEOUT_MS, httpCall, httpFailure, isFailure, safeHost } from './http-call';
+import { DEFAULT_TIMEOUT_MS, httpFailure, isFailure, postJson, safeHost } from './http-call';
 import type { RenderedNotification } from './rendered-notification';
 import type { FetchLike, HttpServiceOptions, SendResult } from './send-result';
 
@@ -39,16 +39,7 @@ export class DingTalkService {
       ? signDingTalkUrl(this.config.webhookURL, this.config.secret, this.now())
       : this.config.webhookURL;
     const host = safeHost(url);
-    const res = await httpCall(
-      this.fetch,
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(body),
-      },
-      this.timeoutMs,
-    );
+    const res = await postJson(this.fetch, url, body, this.timeoutMs);
     if (isFailure(res)) return res;
     if (res.status < 200 || res.status >= 300) return httpFailure(res, host);
     let parsed: { errcode?: number; errmsg?: string };

@@ -39,6 +39,26 @@ export async function httpCall(
   }
 }
 
+/** POSTs `body` as JSON (UTF-8): what Slack's and DingTalk's APIs take. */
+export function postJson(
+  fetchImpl: FetchLike,
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<HttpResponse | SendFailure> {
+  return httpCall(
+    fetchImpl,
+    url,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+      body: JSON.stringify(body),
+    },
+    timeoutMs,
+  );
+}
+
 export function isFailure(r: HttpResponse | SendFailure): r is SendFailure {
   return 'ok' in r;
 }

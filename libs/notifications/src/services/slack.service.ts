@@ -2,7 +2,7 @@ import type { SlackServiceConfig } from '../config/notifications-config.types';
 import {
   DEFAULT_RETRY_AFTER_MS,
   DEFAULT_TIMEOUT_MS,
-  httpCall,
+  postJson,
   httpFailure,
   isFailure,
   safeHost,
@@ -133,19 +133,9 @@ export class SlackService {
 
   private async call(method: string, body: Record<string, unknown>): Promise<SendResult> {
     const url = `${this.config.apiURL}${method}`;
-    const res = await httpCall(
-      this.fetch,
-      url,
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          authorization: `Bearer ${this.config.token}`,
-        },
-        body: JSON.stringify(body),
-      },
-      this.timeoutMs,
-    );
+    const res = await postJson(this.fetch, url, body, this.timeoutMs, {
+      authorization: `Bearer ${this.config.token}`,
+    });
     if (isFailure(res)) return res;
     if (res.status < 200 || res.status >= 300) return httpFailure(res, safeHost(url));
     let parsed: { ok?: boolean; error?: string };
@@ -177,16 +167,7 @@ export class SlackService {
     const url = this.config.webhookURL!;
     const body: Record<string, unknown> = { ...message };
     if (this.config.disableUnfurl) Object.assign(body, { unfurl_links: false, unfurl_media: false });
-    const res = await httpCall(
-      this.fetch,
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: JSON.stringify(body),
-      },
-      this.timeoutMs,
-    );
+    const res = await postJson(this.fetch, url, body, this.timeoutMs);
     if (isFailure(res)) return res;
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, response: res.text };
     // Incoming webhooks answer errors as plain-text codes (`channel_not_found`, `no_service`, ...).
