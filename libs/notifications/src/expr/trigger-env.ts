@@ -1,3 +1,4 @@
+import { GO_LAYOUTS } from '@berth/gotemplate';
 import { ExprNamespace } from './expr-namespace';
 import { GoDuration, GoTime, NANOS, parseRfc3339 } from './go-time';
 
@@ -14,31 +15,13 @@ export interface TriggerEnvInput {
   now: number;
 }
 
-const LAYOUTS = {
-  Layout: "01/02 03:04:05PM '06 -0700",
-  ANSIC: 'Mon Jan _2 15:04:05 2006',
-  UnixDate: 'Mon Jan _2 15:04:05 MST 2006',
-  RubyDate: 'Mon Jan 02 15:04:05 -0700 2006',
-  RFC822: '02 Jan 06 15:04 MST',
-  RFC822Z: '02 Jan 06 15:04 -0700',
-  RFC850: 'Monday, 02-Jan-06 15:04:05 MST',
-  RFC1123: 'Mon, 02 Jan 2006 15:04:05 MST',
-  RFC1123Z: 'Mon, 02 Jan 2006 15:04:05 -0700',
-  RFC3339: '2006-01-02T15:04:05Z07:00',
-  RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
-  Kitchen: '3:04PM',
-  Stamp: 'Jan _2 15:04:05',
-  StampMilli: 'Jan _2 15:04:05.000',
-  StampMicro: 'Jan _2 15:04:05.000000',
-  StampNano: 'Jan _2 15:04:05.000000000',
-};
-
 /** The `time` namespace Argo CD gives triggers: `time.Now()`, `time.Parse(rfc3339)`, duration and layout constants. */
 export function createTimeNamespace(now: number): ExprNamespace {
   const durations = Object.fromEntries(Object.entries(NANOS).map(([k, n]) => [k, new GoDuration(n)]));
   return new ExprNamespace('time', {
     ...durations,
-    ...LAYOUTS,
+    // Go's layout constants: one table for templates and triggers.
+    ...GO_LAYOUTS,
     Now: (args: unknown[]) => {
       if (args.length !== 0) throw new Error('takes no arguments');
       return new GoTime(now);
