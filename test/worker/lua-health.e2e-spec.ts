@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HealthCheckRegistry } from '@berth/domain';
 import { loadHealthCustomizations, LuaHealthRunner } from '@berth/infra';
@@ -39,9 +40,14 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
 
   beforeAll(async () => {
     h = await WorkerHarness.start();
-    const scripts = await loadHealthCustomizations(
-      join(process.cwd(), 'test/worker/testdata/resource_customizations'),
+    // Argo CD's layout, made from the script the Lua runner's own tests use.
+    const customizations = join(h.root, 'resource_customizations');
+    await mkdir(join(customizations, 'cert-manager.io/Certificate'), { recursive: true });
+    await copyFile(
+      join(process.cwd(), 'libs/infra/src/lua/testdata/cert-manager.io_Certificate.health.lua'),
+      join(customizations, 'cert-manager.io/Certificate/health.lua'),
     );
+    const scripts = await loadHealthCustomizations(customizations);
     expect(scripts.map((s) => `${s.group}/${s.kind}`)).toEqual(['cert-manager.io/Certificate']);
     const healthChecks = await LuaHealthRunner.create().register(new HealthCheckRegistry(), scripts);
     const deps = { ...h.deps, healthChecks };
