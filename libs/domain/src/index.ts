@@ -1,4 +1,5 @@
 export * from './shared/duration';
+export * from './shared/label-selector';
 export * from './errors/domain-error';
 export * from './events/event-envelope';
 export * from './events/application.events';

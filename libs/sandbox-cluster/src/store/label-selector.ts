@@ -1,62 +1,34 @@
 import type { AnyJson } from '../api/json';
+import {
+  LabelSelectorError,
+  matchesLabelSelector,
+  parseLabelSelector as parseSelector,
+  type LabelRequirement,
+} from '@berth/domain';
 import { statusErrors } from '../errors/api-status.error';
 
-export type LabelRequirement =
-  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | 'notexists' };
+export type { LabelRequirement };
 
 /**
- * Parses the `labelSelector` query syntax (equality- and set-based, comma = AND) as
- * described in https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/.
- * A parse error is a 400 BadRequest, as on the real API server.
+ * Parses the `labelSelector` query parameter (the domain's parser); a parse error is a 400
+ * BadRequest, as on the real API server.
  */
 export function parseLabelSelector(text: string): LabelRequirement[] {
-  const requirements: LabelRequirement[] = [];
-  for (const part of splitTopLevel(text)) {
-    const term = part.trim();
-    if (!term) continue;
-    const setMatch = /^([^\s!=(),]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
-    if (setMatch) {
-      const values = setMatch[3]!.split(',').map((v) => v.trim());
-      requirements.push({ key: checkKey(setMatch[1]!, text), op: setMatch[2] as 'in' | 'notin', values });
-      continue;
+  try {
+    return parseSelector(text);
+  } catch (err) {
+    if (err instanceof LabelSelectorError) {
+      throw statusErrors.badRequest(`unable to parse requirement: ${err.message}`);
     }
-    const eqMatch = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(term);
-    if (eqMatch) {
-      const op = eqMatch[2] === '!=' ? 'notin' : 'in';
-      requirements.push({ key: checkKey(eqMatch[1]!, text), op, values: [eqMatch[3]!] });
-      continue;
-    }
-    const existsMatch = /^(!?)([^\s!=(),]+)$/.exec(term);
-    if (existsMatch) {
-      const op = existsMatch[1] ? 'notexists' : 'exists';
-      requirements.push({ key: checkKey(existsMatch[2]!, text), op });
-      continue;
-    }
-    throw statusErrors.badRequest(
-      `unable to parse requirement: found '${term}', expected a label selector term`,
-    );
+    throw err;
   }
-  return requirements;
 }
 
 export function matchesLabels(
-  requirements: LabelRequirement[],
+  requirements: readonly LabelRequirement[],
   labels: Record<string, string> | undefined,
 ): boolean {
-  const l = labels ?? {};
-  return requirements.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(l, r.key);
-    switch (r.op) {
-      case 'exists':
-        return has;
-      case 'notexists':
-        return !has;
-      case 'in':
-        return has && r.values.includes(l[r.key]!);
-      case 'notin':
-        return !has || !r.values.includes(l[r.key]!);
-    }
-  });
+  return matchesLabelSelector(requirements, labels ?? {});
 }
 
 /** Matches an object's labels against a metav1.LabelSelector (matchLabels + matchExpressions). */
@@ -74,32 +46,7 @@ export function matchesLabelSelectorObject(
     const op = String(e.operator).toLowerCase();
     if (op === 'in' || op === 'notin') reqs.push({ key: e.key, op, values: e.values ?? [] });
     else if (op === 'exists') reqs.push({ key: e.key, op: 'exists' });
-    else if (op === 'doesnotexist') reqs.push({ key: e.key, op: 'notexists' });
+    else if (op === 'doesnotexist') reqs.push({ key: e.key, op: '!exists' });
   }
   return matchesLabels(reqs, labels);
-}
-
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(current);
-      current = '';
-    } else current += ch;
-  }
-  parts.push(current);
-  return parts;
-}
-
-function checkKey(key: string, text: string): string {
-  if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(key)) {
-    throw statusErrors.badRequest(
-      `unable to parse requirement: invalid label key "${key}" in selector "${text}"`,
-    );
-  }
-  return key;
 }
