@@ -84,7 +84,12 @@ describe('controller simulator', () => {
       )
     ).items;
     expect(sets.map((rs) => rs.spec.replicas).sort()).toEqual([0, 2]);
-    const pods = await podsOf('app=roll');
+    // The old pods terminate gracefully (as on a real cluster they may outlive the rollout's status
+    // by their grace period), so wait for them to go before looking at what is left.
+    const pods = await eventually(async () => {
+      const all = await podsOf('app=roll');
+      return all.length === 2 ? all : undefined;
+    });
     expect(pods.map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.28', 'nginx:1.28']);
   });
 
