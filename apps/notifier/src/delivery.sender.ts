@@ -64,6 +64,22 @@ export interface DeliverySenderOptions {
   afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
 }
 
+/** Postgres errors that mean "nothing was written, run the transaction again": deadlock, serialization failure. */
+const TRANSIENT_PG_CODES = new Set(['40P01', '40001']);
+
+async function retryTransient<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { code?: unknown; driverError?: { code?: unknown } };
+      const code = e.code ?? e.driverError?.code;
+      if (attempt >= attempts || typeof code !== 'string' || !TRANSIENT_PG_CODES.has(code)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
 /** A delivery that cannot be rendered or sent whatever we retry: wrong config, named key. */
 class PermanentDeliveryError extends Error {
   readonly code = 'NOTIFICATION_UNDELIVERABLE';
@@ -211,35 +227,42 @@ export class DeliverySender {
   }
 
   private async recordSent(row: DeliveryRow, status: number): Promise<SendOutcome> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
-           last_error = NULL, updated_at = clock_timestamp() WHERE id = $1`,
-        [row.id, status],
-      );
-      if (row.once_per === null) return;
-      const states: Array<{ trigger_state: unknown }> = await manager.query(
-        `SELECT trigger_state FROM notifier_app_state WHERE application = $1 FOR UPDATE`,
-        [row.application],
-      );
-      if (!states[0]) return;
-      const fired: FiredCondition = {
-        trigger: row.trigger,
-        conditionIndex: row.condition_index,
-        conditionKey: row.condition_key,
-        send: row.templates,
-        oncePerKey: row.once_per,
-      };
-      const next = markDelivered(
-        parseTriggerState(JSON.stringify(states[0].trigger_state)),
-        fired,
-        Date.now(),
-      );
-      await manager.query(`UPDATE notifier_app_state SET trigger_state = $2::jsonb WHERE application = $1`, [
-        row.application,
-        JSON.stringify(next),
-      ]);
-    });
+    // The message is out: losing this write would leave the row `sending` and re-send it after the claim expires.
+    await retryTransient(() =>
+      this.dataSource.transaction(async (manager) => {
+        // Lock order matches the planner (app state, then deliveries): a planner replaying the same batch on
+        // another replica would otherwise deadlock with us.
+        const states: Array<{ trigger_state: unknown }> =
+          row.once_per === null
+            ? []
+            : await manager.query(
+                `SELECT trigger_state FROM notifier_app_state WHERE application = $1 FOR UPDATE`,
+                [row.application],
+              );
+        await manager.query(
+          `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
+             last_error = NULL, updated_at = clock_timestamp() WHERE id = $1`,
+          [row.id, status],
+        );
+        if (row.once_per === null || !states[0]) return;
+        const fired: FiredCondition = {
+          trigger: row.trigger,
+          conditionIndex: row.condition_index,
+          conditionKey: row.condition_key,
+          send: row.templates,
+          oncePerKey: row.once_per,
+        };
+        const next = markDelivered(
+          parseTriggerState(JSON.stringify(states[0].trigger_state)),
+          fired,
+          Date.now(),
+        );
+        await manager.query(
+          `UPDATE notifier_app_state SET trigger_state = $2::jsonb WHERE application = $1`,
+          [row.application, JSON.stringify(next)],
+        );
+      }),
+    );
     return { kind: 'sent', service: row.service };
   }
 

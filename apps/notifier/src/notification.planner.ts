@@ -66,9 +66,10 @@ export async function planNotifications(
 ): Promise<PlanResult> {
   const names = [...new Set(events.map(applicationOf).filter((n): n is string => n !== undefined))];
   if (names.length === 0) return { changedApps: 0, inserted: [] };
-  // FOR UPDATE: the sender records delivered oncePer values on the same rows.
+  // FOR UPDATE: the sender records delivered oncePer values on the same rows. Ordered, so two replicas replaying
+  // one batch lock in the same order.
   const rows: StateRow[] = await manager.query(
-    `SELECT application, app, trigger_state, commits FROM notifier_app_state WHERE application = ANY($1) FOR UPDATE`,
+    `SELECT application, app, trigger_state, commits FROM notifier_app_state WHERE application = ANY($1) ORDER BY application FOR UPDATE`,
     [names],
   );
   const views = new Map<string, NotifierAppView | undefined>();
