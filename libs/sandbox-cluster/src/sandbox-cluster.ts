@@ -76,7 +76,8 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
         .catch((err) => console.error(`sandbox: cannot save state to ${path}: ${(err as Error).message}`));
     }
   };
-  const unsubscribe = store.subscribe(() => {
+  const unsubscribe = store.subscribe((event) => {
+    gc.observe(event);
     if (!gcPending && !closed) {
       gcPending = true;
       setImmediate(runGc);

@@ -1,6 +1,7 @@
 import type { AnyJson } from '../api/json';
 import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { ObjectRegistry } from '../registry/object-registry';
+import { byNamespaceAndName, resourceKey, type StoreEvent } from '../store/object-store';
 import { formatTime, isPlainObject, jsonEqual } from '../store/object-utils';
 
 /** Unscaled delays (ms) of the simulated cluster; multiplied by timeScale. */
@@ -14,14 +15,34 @@ export const SIM_DELAYS = {
   terminationPerSecond: 1000,
 };
 
+/** Real (unscaled) delay before an object whose write failed is looked at again. */
+const REQUEUE_DELAY_MS = 200;
+
 export const NODE_NAME = 'sandbox-node';
 export const CONTROLLER_MANAGER = 'kube-controller-manager';
 
-/** What each controller gets: the registry, the simulated clock, and a way to ask for a wakeup. */
+/** `namespace|name` of an object within its resource. */
+type ObjectKey = string;
+
+/**
+ * What each controller gets: the registry, the simulated clock, and the objects to look at.
+ *
+ * Like a real controller-manager's informers and work queues, a pass only visits objects that changed since
+ * the last one, whose controlled dependents changed (a Pod's change queues its ReplicaSet), or that asked to
+ * be woken up at a time. A pass used to re-read every object, so its cost grew with the cluster: at a few
+ * thousand objects the simulator took a whole core and starved the API server (issue #7's 1,000-app bench).
+ */
 export class ControllerContext {
   private readonly firstSeen = new Map<string, number>();
+  /** Objects to reconcile next, by resource (`group/plural`). */
+  private dirty = new Map<string, Set<ObjectKey>>();
+  /** Wake-ups controllers asked for: `resource|namespace|name` -> earliest time. */
+  private readonly wakes = new Map<string, number>();
+  /** Controller owner uid -> its dependents (`resource|namespace|name`), and the reverse. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly controllerOf = new Map<string, string>();
+  private readonly types = new Map<string, ResourceType>();
   private readonly lists = new Map<string, KubeObject[]>();
-  private readonly owners = new Map<string, Map<string, KubeObject[]>>();
 
   constructor(
     readonly registry: ObjectRegistry,
@@ -65,23 +86,103 @@ export class ControllerContext {
     this.firstSeen.delete(`terminating/${uid}`);
   }
 
-  wakeAt(atMs: number): void {
+  /** Reconcile `obj` again at `atMs` (a simulated delay ends then). */
+  wakeAt(atMs: number, obj: KubeObject): void {
+    const key = refKey(String(obj.apiVersion), String(obj.kind), obj, (v, k) => this.typeOrUndefined(v, k));
+    if (key === undefined) return;
+    const current = this.wakes.get(key);
+    if (current === undefined || atMs < current) this.wakes.set(key, atMs);
     this.requestWake(atMs);
   }
 
+  /** Reconcile `obj` again soon: a write failed in a way a retry may fix (a controller's rate-limited requeue). */
+  requeue(obj: KubeObject): void {
+    this.wakeAt(this.nowMs() + REQUEUE_DELAY_MS, obj);
+  }
+
+  /** The earliest wake-up still pending (Infinity when none). */
+  nextWake(): number {
+    let next = Infinity;
+    for (const at of this.wakes.values()) if (at < next) next = at;
+    return next;
+  }
+
+  /** True when a change is waiting for the next pass. */
+  hasWork(): boolean {
+    return this.dirty.size > 0;
+  }
+
   type(apiVersion: string, kind: string): ResourceType {
-    const t = this.registry.types.byKind(apiVersion, kind);
+    const t = this.typeOrUndefined(apiVersion, kind);
     if (!t) throw new Error(`sandbox: built-in kind ${apiVersion} ${kind} is not registered`);
     return t;
   }
 
-  /** Drops the per-pass snapshots: each pass reads the store once per kind. */
-  beginPass(): void {
-    this.lists.clear();
-    this.owners.clear();
+  /** Feeds a store write to the queues: the object itself and the controller that owns it (before and after). */
+  observe(event: StoreEvent): void {
+    const meta = event.object.metadata ?? {};
+    const namespace = String(meta['namespace'] ?? '');
+    const name = String(meta['name']);
+    const self = `${event.resource}|${namespace}|${name}`;
+    const ownerUid = controllerRef(event.object)?.uid;
+    const previousOwner = this.controllerOf.get(self);
+    if (previousOwner !== undefined && (event.type === 'DELETED' || previousOwner !== ownerUid)) {
+      this.dependents.get(previousOwner)?.delete(self);
+      if (this.dependents.get(previousOwner)?.size === 0) this.dependents.delete(previousOwner);
+      this.controllerOf.delete(self);
+    }
+    if (event.type === 'DELETED') {
+      this.wakes.delete(self);
+      this.dependents.delete(String(meta['uid']));
+    } else {
+      this.markDirty(event.resource, namespace, name);
+      if (ownerUid !== undefined && previousOwner !== ownerUid) {
+        let set = this.dependents.get(ownerUid);
+        if (!set) this.dependents.set(ownerUid, (set = new Set()));
+        set.add(self);
+        this.controllerOf.set(self, ownerUid);
+      }
+    }
+    for (const obj of [event.object, event.previous]) {
+      const ref = obj ? controllerRef(obj) : undefined;
+      const ownerType = ref ? this.typeOrUndefined(String(ref.apiVersion), String(ref.kind)) : undefined;
+      if (ref && ownerType)
+        this.markDirty(resourceKey(ownerType), ownerType.namespaced ? namespace : '', String(ref.name));
+    }
   }
 
-  /** Every object of a kind, as of the start of this pass (writes show up in the next pass). */
+  /** Starts a pass: due wake-ups join the queue, and the snapshots of the previous pass are dropped. */
+  beginPass(): void {
+    this.lists.clear();
+    const now = this.nowMs();
+    for (const [key, at] of this.wakes) {
+      if (at > now) continue;
+      this.wakes.delete(key);
+      const [resource, namespace, name] = key.split('|') as [string, string, string];
+      this.markDirty(resource, namespace, name);
+    }
+  }
+
+  /**
+   * The objects of a kind this pass must reconcile (and takes them off the queue). Changes made while the
+   * pass runs queue their objects for the next one.
+   */
+  pending(apiVersion: string, kind: string): KubeObject[] {
+    const type = this.type(apiVersion, kind);
+    const resource = resourceKey(type);
+    const keys = this.dirty.get(resource);
+    if (!keys) return [];
+    this.dirty.delete(resource);
+    const out: KubeObject[] = [];
+    for (const key of keys) {
+      const [namespace, name] = key.split('|') as [string, string];
+      const obj = this.registry.store.peek(type, namespace, name);
+      if (obj) out.push(this.registry.present(type, obj));
+    }
+    return out.sort(byNamespaceAndName);
+  }
+
+  /** Every object of a kind, as of its first read in this pass: for the few kinds that watch another kind. */
   list(apiVersion: string, kind: string): KubeObject[] {
     const key = `${apiVersion}/${kind}`;
     let items = this.lists.get(key);
@@ -93,22 +194,18 @@ export class ControllerContext {
     return items;
   }
 
-  /** Objects whose controller ownerReference points at `owner`. */
+  /** Objects whose controller ownerReference points at `owner`, as they are now. */
   owned(apiVersion: string, kind: string, owner: KubeObject): KubeObject[] {
-    const key = `${apiVersion}/${kind}`;
-    let index = this.owners.get(key);
-    if (!index) {
-      index = new Map();
-      for (const o of this.list(apiVersion, kind)) {
-        const ref = (o.metadata?.['ownerReferences'] ?? []).find((r: AnyJson) => r.controller === true);
-        if (!ref) continue;
-        const bucket = index.get(ref.uid) ?? [];
-        bucket.push(o);
-        index.set(ref.uid, bucket);
-      }
-      this.owners.set(key, index);
+    const type = this.type(apiVersion, kind);
+    const prefix = `${resourceKey(type)}|`;
+    const out: KubeObject[] = [];
+    for (const key of this.dependents.get(String(owner.metadata?.['uid'])) ?? []) {
+      if (!key.startsWith(prefix)) continue;
+      const [, namespace, name] = key.split('|') as [string, string, string];
+      const obj = this.registry.store.peek(type, namespace, name);
+      if (obj) out.push(this.registry.present(type, obj));
     }
-    return index.get(owner.metadata?.['uid']) ?? [];
+    return out.sort(byNamespaceAndName);
   }
 
   writeStatus(
@@ -119,16 +216,18 @@ export class ControllerContext {
     manager = CONTROLLER_MANAGER,
   ): void {
     const next = prune(status);
-    // Most passes change nothing: skip the write pipeline when status and annotations already match.
-    const live = this.list(apiVersion, kind).find((o) => o.metadata?.['uid'] === obj.metadata?.['uid']);
+    const type = this.type(apiVersion, kind);
+    // Most reconciles change nothing: skip the write pipeline when status and annotations already match.
+    const live = this.registry.store.peek(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name']);
     if (
       live &&
+      live.metadata?.['uid'] === obj.metadata?.['uid'] &&
       jsonEqual(live['status'], next) &&
       jsonEqual(live.metadata?.['annotations'], obj.metadata?.['annotations'])
     )
       return;
     try {
-      this.registry.writeStatus(this.type(apiVersion, kind), obj, next, manager);
+      this.registry.writeStatus(type, obj, next, manager);
     } catch {
       // The object went away or its namespace is terminating: the next pass sees the new state.
     }
@@ -137,6 +236,38 @@ export class ControllerContext {
   time(ms: number): string {
     return formatTime(ms);
   }
+
+  private markDirty(resource: string, namespace: string, name: string): void {
+    let keys = this.dirty.get(resource);
+    if (!keys) this.dirty.set(resource, (keys = new Set()));
+    keys.add(`${namespace}|${name}`);
+  }
+
+  private typeOrUndefined(apiVersion: string, kind: string): ResourceType | undefined {
+    const key = `${apiVersion}/${kind}`;
+    let t = this.types.get(key);
+    if (!t) {
+      // Only hits are cached: a CRD applied later makes an unknown kind known.
+      t = this.registry.types.byKind(apiVersion, kind);
+      if (t) this.types.set(key, t);
+    }
+    return t;
+  }
+}
+
+function controllerRef(obj: KubeObject): AnyJson | undefined {
+  return (obj.metadata?.['ownerReferences'] ?? []).find((r: AnyJson) => r.controller === true);
+}
+
+function refKey(
+  apiVersion: string,
+  kind: string,
+  obj: KubeObject,
+  typeOf: (apiVersion: string, kind: string) => ResourceType | undefined,
+): string | undefined {
+  const type = typeOf(apiVersion, kind);
+  if (!type) return undefined;
+  return `${resourceKey(type)}|${obj.metadata?.['namespace'] ?? ''}|${obj.metadata?.['name']}`;
 }
 
 export function ownerReference(owner: KubeObject): Record<string, unknown> {

@@ -20,8 +20,9 @@ export interface SimulatorOptions {
 /**
  * Runs the simulated controllers (kubelet, ReplicaSet, Deployment, StatefulSet, DaemonSet, Job,
  * load balancers, volume binder, HPA). A pass runs after any store change (coalesced) or when
- * a controller asked to be woken up; every write goes through the API semantics, so RVs, watch
- * events and managedFields look like a real cluster's.
+ * a controller asked to be woken up, and visits only the objects queued since the last one (see
+ * ControllerContext); every write goes through the API semantics, so RVs, watch events and
+ * managedFields look like a real cluster's.
  */
 export class ControllerSimulator {
   private readonly ctx: ControllerContext;
@@ -41,7 +42,11 @@ export class ControllerSimulator {
   }
 
   start(): void {
+    // Objects loaded from a state file are queued like fresh ones.
+    for (const { resource, object } of this.registry.store.entries())
+      this.ctx.observe({ type: 'ADDED', resource, object, resourceVersion: 0 });
     this.unsubscribe = this.registry.store.subscribe((e) => {
+      this.ctx.observe(e);
       if (e.type === 'DELETED') {
         this.ctx.forget(String(e.object.metadata?.['uid']));
         this.progress.delete(String(e.object.metadata?.['uid']));
@@ -89,5 +94,8 @@ export class ControllerSimulator {
     } finally {
       this.running = false;
     }
+    if (this.ctx.hasWork()) this.schedule(Date.now());
+    const wake = this.ctx.nextWake();
+    if (wake !== Infinity) this.schedule(wake);
   }
 }

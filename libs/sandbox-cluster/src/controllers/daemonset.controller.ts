@@ -5,7 +5,7 @@ import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
 /** DaemonSet controller for a one-node cluster: exactly one pod, replaced when the template changes. */
 export function reconcileDaemonSets(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const ds of ctx.list('apps/v1', 'DaemonSet')) {
+  for (const ds of ctx.pending('apps/v1', 'DaemonSet')) {
     if (ds.metadata?.['deletionTimestamp']) continue;
     const name = String(ds.metadata?.['name']);
     const ns = ds.metadata?.['namespace'];
@@ -21,7 +21,8 @@ export function reconcileDaemonSets(ctx: ControllerContext): void {
       try {
         ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
       } catch {
-        // Retried on the next pass.
+        // Transient: try again shortly.
+        ctx.requeue(ds);
       }
     } else {
       for (const p of stale) {

@@ -20,7 +20,7 @@ export function reconcileDeployments(
   progress: Map<string, { key: string; at: number }>,
 ): void {
   const rsType = ctx.type('apps/v1', 'ReplicaSet');
-  for (const d of ctx.list('apps/v1', 'Deployment')) {
+  for (const d of ctx.pending('apps/v1', 'Deployment')) {
     if (d.metadata?.['deletionTimestamp']) continue;
     const name = String(d.metadata?.['name']);
     const ns = d.metadata?.['namespace'];
@@ -78,13 +78,13 @@ export function reconcileDeployments(
         (o) => (o['spec']?.replicas ?? 0) > 0 || (o['status']?.replicas ?? 0) > 0,
       );
       if (spec.strategy?.type === 'Recreate' && oldsRunning) {
-        for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, old, 0);
-        if ((current['spec']?.replicas ?? 0) !== 0) scale(ctx, current, 0);
+        for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
+        if ((current['spec']?.replicas ?? 0) !== 0) scale(ctx, d, current, 0);
       } else {
-        if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, current, want);
+        if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, d, current, want);
         const newReady = current['status']?.availableReplicas ?? 0;
         if (newReady >= want)
-          for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, old, 0);
+          for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
       }
       const limit: number = spec.revisionHistoryLimit ?? 10;
       const idle = olds
@@ -178,7 +178,7 @@ export function reconcileDeployments(
         { update: true },
       );
     } else {
-      ctx.wakeAt(since + deadlineMs);
+      ctx.wakeAt(since + deadlineMs, d);
       const fresh = !prevProgressing || prevProgressing.message !== `ReplicaSet "${rsName}" is progressing.`;
       conditions = setCondition(
         conditions,
@@ -217,7 +217,7 @@ export function reconcileDeployments(
   }
 }
 
-function scale(ctx: ControllerContext, rs: KubeObject, replicas: number): void {
+function scale(ctx: ControllerContext, d: KubeObject, rs: KubeObject, replicas: number): void {
   try {
     ctx.registry.update(
       ctx.type('apps/v1', 'ReplicaSet'),
@@ -227,7 +227,8 @@ function scale(ctx: ControllerContext, rs: KubeObject, replicas: number): void {
       { fieldManager: CONTROLLER_MANAGER },
     );
   } catch {
-    // Conflict or gone: the next pass retries.
+    // Conflict or gone: try again shortly.
+    ctx.requeue(d);
   }
 }
 

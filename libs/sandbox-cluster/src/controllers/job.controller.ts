@@ -14,7 +14,7 @@ import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
  */
 export function reconcileJobs(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const job of ctx.list('batch/v1', 'Job')) {
+  for (const job of ctx.pending('batch/v1', 'Job')) {
     if (job.metadata?.['deletionTimestamp']) continue;
     const spec = job['spec'] ?? {};
     const status = job['status'] ?? {};
@@ -112,7 +112,8 @@ export function reconcileJobs(ctx: ControllerContext): void {
       try {
         ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
       } catch {
-        // Retried on the next pass.
+        // Transient: try again shortly.
+        ctx.requeue(job);
       }
     }
     ctx.writeStatus('batch/v1', 'Job', job, {

@@ -6,10 +6,10 @@ import { SIM_DELAYS, type ControllerContext } from './controller-context';
  */
 export function reconcileLoadBalancers(ctx: ControllerContext): void {
   const now = ctx.nowMs();
-  for (const svc of ctx.list('v1', 'Service')) {
+  for (const svc of ctx.pending('v1', 'Service')) {
     if (svc['spec']?.type !== 'LoadBalancer' || svc['status']?.loadBalancer?.ingress?.length) continue;
     const due = ctx.seen(svc) + ctx.scaled(SIM_DELAYS.loadBalancer);
-    if (now < due) ctx.wakeAt(due);
+    if (now < due) ctx.wakeAt(due, svc);
     else
       ctx.writeStatus(
         'v1',
@@ -19,10 +19,10 @@ export function reconcileLoadBalancers(ctx: ControllerContext): void {
         'service-controller',
       );
   }
-  for (const ing of ctx.list('networking.k8s.io/v1', 'Ingress')) {
+  for (const ing of ctx.pending('networking.k8s.io/v1', 'Ingress')) {
     if (ing['status']?.loadBalancer?.ingress?.length) continue;
     const due = ctx.seen(ing) + ctx.scaled(SIM_DELAYS.loadBalancer);
-    if (now < due) ctx.wakeAt(due);
+    if (now < due) ctx.wakeAt(due, ing);
     else
       ctx.writeStatus(
         'networking.k8s.io/v1',

@@ -10,9 +10,7 @@ import { podFate } from './image-rules';
  */
 export function reconcilePods(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  let ip = 1;
-  for (const pod of ctx.list('v1', 'Pod')) {
-    ip++;
+  for (const pod of ctx.pending('v1', 'Pod')) {
     if (pod.metadata?.['deletionTimestamp']) {
       finishTermination(ctx, pod);
       continue;
@@ -31,7 +29,7 @@ export function reconcilePods(ctx: ControllerContext): void {
       }
       continue;
     }
-    const status = podStatus(ctx, pod, ip);
+    const status = podStatus(ctx, pod);
     ctx.writeStatus('v1', 'Pod', pod, status, 'kubelet');
   }
 }
@@ -43,7 +41,7 @@ function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
   const since = ctx.seenTerminating(pod);
   const due = since + ctx.scaled(Math.min(grace, 1) * SIM_DELAYS.terminationPerSecond);
   if (ctx.nowMs() < due) {
-    ctx.wakeAt(due);
+    ctx.wakeAt(due, pod);
     return;
   }
   try {
@@ -55,7 +53,7 @@ function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
   }
 }
 
-function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Record<string, unknown> {
+function podStatus(ctx: ControllerContext, pod: KubeObject): Record<string, unknown> {
   const born = ctx.seen(pod);
   const now = ctx.nowMs();
   const elapsed = now - born;
@@ -78,7 +76,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Re
     lastTransitionTime: t(born),
   };
   if (elapsed < ctx.scaled(SIM_DELAYS.podStart)) {
-    ctx.wakeAt(start);
+    ctx.wakeAt(start, pod);
     return {
       ...base,
       phase: 'Pending',
@@ -105,7 +103,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Re
       })),
     };
   }
-  const podIP = `10.244.0.${ipIndex % 250}`;
+  const podIP = podIpOf(String(pod.metadata?.['uid']));
   const running = {
     ...base,
     podIP: prev.podIP ?? podIP,
@@ -118,7 +116,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Re
   const runToCompletion = spec.restartPolicy === 'Never' || spec.restartPolicy === 'OnFailure';
   if (fate === 'unpullable') {
     const backoff = elapsed >= ctx.scaled(SIM_DELAYS.podStart + SIM_DELAYS.imagePullBackOff);
-    if (!backoff) ctx.wakeAt(start + ctx.scaled(SIM_DELAYS.imagePullBackOff));
+    if (!backoff) ctx.wakeAt(start + ctx.scaled(SIM_DELAYS.imagePullBackOff), pod);
     return {
       ...base,
       phase: 'Pending',
@@ -145,7 +143,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Re
   }
   if (fate === 'crashloop' && !runToCompletion) {
     const restarts = Math.floor((now - start) / ctx.scaled(SIM_DELAYS.crashRestart)) + 1;
-    ctx.wakeAt(start + restarts * ctx.scaled(SIM_DELAYS.crashRestart));
+    ctx.wakeAt(start + restarts * ctx.scaled(SIM_DELAYS.crashRestart), pod);
     return {
       ...running,
       phase: 'Running',
@@ -216,7 +214,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject, ipIndex: number): Re
       })),
     };
   }
-  if (runToCompletion) ctx.wakeAt(finish);
+  if (runToCompletion) ctx.wakeAt(finish, pod);
   return {
     ...running,
     phase: 'Running',
@@ -267,4 +265,11 @@ function qosClass(containers: AnyJson[]): string {
     return l.cpu && l.memory && r.cpu === l.cpu && r.memory === l.memory;
   });
   return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+/** A stable address in 10.244.0.0/16 from the pod's uid (FNV-1a), so a pod keeps its IP across passes. */
+function podIpOf(uid: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193) >>> 0;
+  return `10.244.${(h >>> 8) & 0xff}.${((h & 0xff) % 254) + 1}`;
 }

@@ -5,7 +5,7 @@ import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
 /** ReplicaSet controller: keep `spec.replicas` live pods, report replica counts. */
 export function reconcileReplicaSets(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const rs of ctx.list('apps/v1', 'ReplicaSet')) {
+  for (const rs of ctx.pending('apps/v1', 'ReplicaSet')) {
     if (rs.metadata?.['deletionTimestamp']) continue;
     const ns = rs.metadata?.['namespace'];
     const pods = ctx.owned('v1', 'Pod', rs).filter(isPodActive);
@@ -21,7 +21,8 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
       try {
         ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
       } catch {
-        // Namespace terminating or name clash: retried on the next pass.
+        // Namespace terminating or name clash: try again shortly.
+        ctx.requeue(rs);
       }
     }
     const excess = [...pods]

@@ -12,7 +12,7 @@ const REVISION_LABEL = 'controller-revision-hash';
 export function reconcileStatefulSets(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
   const pvcType = ctx.type('v1', 'PersistentVolumeClaim');
-  for (const sts of ctx.list('apps/v1', 'StatefulSet')) {
+  for (const sts of ctx.pending('apps/v1', 'StatefulSet')) {
     if (sts.metadata?.['deletionTimestamp']) continue;
     const name = String(sts.metadata?.['name']);
     const ns = sts.metadata?.['namespace'];
@@ -43,7 +43,8 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
             { fieldManager: CONTROLLER_MANAGER },
           );
         } catch {
-          // Retried on the next pass.
+          // Transient: try again shortly.
+          ctx.requeue(sts);
         }
       }
       const pod = podFromTemplate(spec.template, `${name}-${i}`, ns, ownerReference(sts), {
@@ -64,7 +65,8 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
       try {
         ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
       } catch {
-        // Retried on the next pass.
+        // Transient: try again shortly.
+        ctx.requeue(sts);
       }
       if (!parallel) break;
     }

@@ -4,11 +4,11 @@ import { CONTROLLER_MANAGER, SIM_DELAYS, type ControllerContext } from './contro
 export function reconcileVolumeClaims(ctx: ControllerContext): void {
   const pvcType = ctx.type('v1', 'PersistentVolumeClaim');
   const now = ctx.nowMs();
-  for (const pvc of ctx.list('v1', 'PersistentVolumeClaim')) {
+  for (const pvc of ctx.pending('v1', 'PersistentVolumeClaim')) {
     if (pvc.metadata?.['deletionTimestamp'] || pvc['status']?.phase === 'Bound') continue;
     const due = ctx.seen(pvc) + ctx.scaled(SIM_DELAYS.volumeBind);
     if (now < due) {
-      ctx.wakeAt(due);
+      ctx.wakeAt(due, pvc);
       continue;
     }
     const volumeName = `pvc-${pvc.metadata?.['uid']}`;
@@ -34,7 +34,8 @@ export function reconcileVolumeClaims(ctx: ControllerContext): void {
           { fieldManager: CONTROLLER_MANAGER },
         );
       } catch {
-        // Retried on the next pass.
+        // Transient: try again shortly.
+        ctx.requeue(pvc);
       }
       continue;
     }

@@ -52,6 +52,11 @@ export class ObjectStore {
     return found ? clone(found) : undefined;
   }
 
+  /** The stored object itself, not a copy: for readers that never mutate it (the controller simulator). */
+  peek(type: ResourceType, namespace: string, name: string): KubeObject | undefined {
+    return this.bucket(resourceKey(type)).get(objectKey(namespace, name));
+  }
+
   /**
    * Objects of one kind sorted by namespace/name. `shared` skips the defensive copy for readers
    * that never mutate (serialization, controllers' snapshots): copying dominated the CPU profile.
