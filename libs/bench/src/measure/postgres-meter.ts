@@ -8,6 +8,8 @@ export interface PostgresCounters {
   rowsRead: number;
   /** CPU seconds of the backends serving the database (the server's own processes excluded). */
   backendCpuSeconds: number;
+  /** The same, per backend pid: a diff only counts what each backend used in between. */
+  backendCpuByPid: Map<number, number>;
   events: number;
 }
 
@@ -39,9 +41,12 @@ export class PostgresMeter {
       )
     ).rows.map((r) => r.pid);
     let cpu = 0;
+    const byPid = new Map<number, number>();
     for (const pid of pids) {
       try {
-        cpu += (await pidusage(pid)).ctime / 1000;
+        const seconds = (await pidusage(pid)).ctime / 1000;
+        byPid.set(pid, seconds);
+        cpu += seconds;
       } catch {
         // the backend ended between the query and the read
       }
@@ -52,17 +57,26 @@ export class PostgresMeter {
       rowsWritten: Number(stats?.written ?? 0),
       rowsRead: Number(stats?.read ?? 0),
       backendCpuSeconds: cpu,
+      backendCpuByPid: byPid,
       events: Number(count?.n ?? 0),
     };
   }
 }
 
+/**
+ * `after - before`. Backend CPU is summed per pid (a backend that started in between counts from zero), so a
+ * backend that closed in between is missing from the figure rather than making it negative.
+ */
 export function diffCounters(after: PostgresCounters, before: PostgresCounters): PostgresCounters {
+  const byPid = new Map<number, number>();
+  for (const [pid, seconds] of after.backendCpuByPid)
+    byPid.set(pid, Math.max(0, seconds - (before.backendCpuByPid.get(pid) ?? 0)));
   return {
     transactions: after.transactions - before.transactions,
     rowsWritten: after.rowsWritten - before.rowsWritten,
     rowsRead: after.rowsRead - before.rowsRead,
-    backendCpuSeconds: after.backendCpuSeconds - before.backendCpuSeconds,
+    backendCpuSeconds: [...byPid.values()].reduce((a, b) => a + b, 0),
+    backendCpuByPid: byPid,
     events: after.events - before.events,
   };
 }
