@@ -42,6 +42,8 @@ export interface BenchOptions {
   /** Jobs one worker process runs at once (WORKER_CONCURRENCY). */
   workerConcurrency: number;
   progress: boolean;
+  /** When set, every Berth process runs with `--cpu-prof` and writes its V8 CPU profile here on exit. */
+  profileDir: string | undefined;
 }
 
 export class BenchOptionsError extends Error {
@@ -63,6 +65,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --time-scale F           sandbox rollout time scale (default 0.01)
   --timeout S              longest single wait before a scenario gives up (default 600)
   --results DIR            where the JSON goes (default bench/results)
+  --profile DIR            CPU-profile every Berth process (node --cpu-prof) into DIR
   --no-progress            no progress bar (CI logs)`;
 
 const DEFAULTS: BenchOptions = {
@@ -80,6 +83,7 @@ const DEFAULTS: BenchOptions = {
   timeScale: 0.01,
   workerConcurrency: 4,
   progress: true,
+  profileDir: undefined,
 };
 
 /** Parses `--flag value` / `--flag=value` arguments; unknown flags and bad values throw with the fix. */
@@ -158,6 +162,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--results':
         options.resultsDir = value;
+        break;
+      case '--profile':
+        options.profileDir = value;
         break;
       default:
         throw new BenchOptionsError(`unknown option ${flag}\n${USAGE}`);

@@ -52,6 +52,7 @@ export async function runBench(options: BenchOptions, root: string = process.cwd
     workerConcurrency: options.workerConcurrency,
     timeScale: options.timeScale,
     refreshIntervalSeconds: options.refreshIntervalSeconds,
+    ...(options.profileDir ? { profileDir: resolve(options.profileDir) } : {}),
   });
   const ctx: ScenarioContext = { options, root, runId, workDir, redisUrl, redis, stack, progress };
   const outcomes: ScenarioOutcome[] = [];

@@ -26,6 +26,8 @@ export interface BenchStackOptions {
   timeScale: number;
   /** REFRESH_INTERVAL_SECONDS of the scheduler (0 = no periodic refresh); jitter is half of it. */
   refreshIntervalSeconds: number;
+  /** Directory for `node --cpu-prof` profiles of every process; undefined = no profiling. */
+  profileDir?: string;
 }
 
 const entry = (root: string, app: string) => join(root, 'dist', 'apps', app, 'src', 'main.js');
@@ -78,6 +80,9 @@ export class BenchStack {
       env,
       logFile: join(this.options.workDir, `${label}.log`),
       cwd: this.options.root,
+      ...(this.options.profileDir
+        ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(this.options.profileDir, label)}`] }
+        : {}),
     });
   }
 

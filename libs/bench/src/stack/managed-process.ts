@@ -21,6 +21,8 @@ export interface ManagedProcessOptions {
   /** stdout and stderr go here, so a failed run can be read afterwards. */
   logFile: string;
   cwd: string;
+  /** Node flags before the script, e.g. `--cpu-prof` (NODE_OPTIONS refuses that one). */
+  nodeArgs?: string[];
 }
 
 /** One Berth process the harness started: its CPU time and peak RSS are sampled while it runs. */
@@ -40,7 +42,7 @@ export class ManagedProcess {
 
   static start(options: ManagedProcessOptions): ManagedProcess {
     const log = createWriteStream(options.logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [options.script], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
