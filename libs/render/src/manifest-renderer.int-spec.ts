@@ -222,6 +222,22 @@ describe('ManifestRenderer refusals', () => {
     expect(err.message).toContain('plain/passwd.yaml');
   });
 
+  it('refuses such a repository as a $values ref source, and when kustomize options edit a copy of it', async () => {
+    const asRef = await renderError({
+      appName: 'x',
+      sources: [
+        source('web-chart', { helm: { valueFiles: ['$values/plain/a.yaml'] } }),
+        { repoURL: escaping.fileUrl, targetRevision: 'main', ref: 'values' },
+      ],
+    });
+    expect(asRef.code).toBe('symlink-escape');
+    const edited = await renderError({
+      appName: 'x',
+      source: { repoURL: escaping.fileUrl, path: 'plain', kustomize: { namePrefix: 'x-' } },
+    });
+    expect(edited.code).toBe('symlink-escape');
+  });
+
   it('refuses a path outside the repository', async () => {
     const err = await renderError({ appName: 'x', source: source('../..') });
     expect(err.code).toBe('path-escape');

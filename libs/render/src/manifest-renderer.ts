@@ -162,8 +162,8 @@ export class ManifestRenderer {
     const withRefTrees = async (index: number, refTrees: Map<string, string>): Promise<void> => {
       const ref = refSources[index];
       if (ref) {
+        // A shared tree was checked for escaping symlinks when it was extracted.
         await this.options.git.withSharedTree(ref.source.repoURL, ref.sha, async (tree) => {
-          await assertNoEscapingSymlinks(tree);
           await withRefTrees(index + 1, new Map(refTrees).set(ref.source.ref!, tree));
         });
         return;
@@ -180,7 +180,9 @@ export class ManifestRenderer {
         const editsTree = source.kustomize !== undefined && hasKustomizeOverrides(source.kustomize);
         const withTree = editsTree ? this.options.git.withTree : this.options.git.withSharedTree;
         await withTree.call(this.options.git, source.repoURL, sha, async (tree) => {
-          const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees);
+          const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
+            symlinksChecked: !editsTree,
+          });
           objects.push(...rendered);
           sourceTypes.push(sourceType);
         });
@@ -230,8 +232,10 @@ export class ManifestRenderer {
     source: ApplicationSource,
     tree: string,
     refTrees: ReadonlyMap<string, string> = new Map(),
+    /** `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted. */
+    options: { symlinksChecked?: boolean } = {},
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
-    await assertNoEscapingSymlinks(tree);
+    if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree);
     const appDir = await resolveAppDir(tree, source.path);
     const sourceType = detectSourceType(source, appDir);
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
