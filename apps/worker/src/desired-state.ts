@@ -32,7 +32,7 @@ export async function renderDesired(
   deps: WorkerDeps,
   app: Application,
   cluster: ClusterTarget,
-  options: { hard: boolean; revision?: string },
+  options: { hard: boolean; revision?: string; refsNotBefore?: number },
 ): Promise<DesiredState> {
   const sources = sourcesOf(app).map((s) => ({ ...s }));
   const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
@@ -44,6 +44,7 @@ export async function renderDesired(
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),
     hardRefresh: options.hard,
+    ...(options.refsNotBefore !== undefined ? { refsNotBefore: options.refsNotBefore } : {}),
   });
   const objects = await prepareObjects(
     cluster,

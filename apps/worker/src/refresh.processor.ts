@@ -9,6 +9,7 @@ import {
   healthOf,
   resourceKeyString,
   rolledBackRevisionsOf,
+  sourcesOf,
   type SyncRequested,
 } from '@berth/domain';
 import {
@@ -211,7 +212,11 @@ export class RefreshProcessor {
         await this.deps.clusters.forDestination(app.spec.destination),
         app.metadata.name,
       );
-      const desired = await renderDesired(this.deps, app, cluster, { hard: job.hard });
+      // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
+      const refsNotBefore = job.hard
+        ? Date.now()
+        : await this.deps.queues.reposChangedAt(sourcesOf(app).map((s) => s.repoURL));
+      const desired = await renderDesired(this.deps, app, cluster, { hard: job.hard, refsNotBefore });
       const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
       const live = (await cluster.liveObjects(desired.objects, inventoryOf(operations))).filter(
         (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),

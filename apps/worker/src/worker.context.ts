@@ -51,6 +51,7 @@ export class WorkerContext {
       allowFileUrls: config.allowFileRepos,
       allowHttp: config.allowHttpRepos,
       credentials: credentials.lookup,
+      refsMaxAgeMs: config.gitRefsMaxAgeSeconds * 1000,
     });
     const renderer = new ManifestRenderer({
       git,

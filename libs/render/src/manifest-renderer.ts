@@ -31,6 +31,8 @@ export interface RenderRequest {
   apiVersions?: string[];
   /** Skip the manifest cache (Argo CD's hard refresh). The result is still stored. */
   hardRefresh?: boolean;
+  /** Epoch ms: do not resolve branches from refs read before this (see GitMirrorCache.resolveRevision). */
+  refsNotBefore?: number;
 }
 
 export interface ManifestRendererOptions {
@@ -99,7 +101,9 @@ export class ManifestRenderer {
         'spec.source',
       );
     }
-    const revisions = await Promise.all(sources.map((source) => this.resolveSource(source)));
+    const revisions = await Promise.all(
+      sources.map((source) => this.resolveSource(source, request.refsNotBefore)),
+    );
     const tools = await toolVersions(this.tools);
     const key = this.cacheKey(request, sources, revisions, tools);
     if (this.options.cache && !request.hardRefresh) {
@@ -123,8 +127,11 @@ export class ManifestRenderer {
   }
 
   /** A commit for a Git source; the chart version for a Helm repository chart. */
-  private async resolveSource(source: ApplicationSource): Promise<ResolvedRevision> {
-    if (!source.chart) return this.options.git.resolveRevision(source.repoURL, source.targetRevision);
+  private async resolveSource(source: ApplicationSource, refsNotBefore?: number): Promise<ResolvedRevision> {
+    if (!source.chart)
+      return this.options.git.resolveRevision(source.repoURL, source.targetRevision, {
+        ...(refsNotBefore !== undefined ? { refsNotBefore } : {}),
+      });
     const entry = await this.charts.resolve(source.repoURL, source.chart, source.targetRevision);
     return { sha: entry.version, ref: `${source.chart}@${entry.version}` };
   }

@@ -105,8 +105,13 @@ export class ApplicationsService {
 
   async refresh(name: string, hard: boolean, who: RequestActor) {
     await this.execute(name, { type: 'RequestRefresh', hard }, who);
+    const app = await this.get(name);
+    // A refresh somebody asked for reads the repository's refs again (see GIT_REFS_MAX_AGE_SECONDS).
+    const spec = app.spec as Pick<Application['spec'], 'source' | 'sources'>;
+    const sources = spec.sources?.length ? spec.sources : spec.source ? [spec.source] : [];
+    await this.ctx.queues.markReposChanged(sources.map((s) => s.repoURL));
     await this.ctx.queues.requestRefresh({ application: name, hard, reason: 'user' });
-    return this.get(name);
+    return app;
   }
 
   async sync(name: string, options: SyncOptionsBody, who: RequestActor) {

@@ -37,25 +37,32 @@ export class WebhookController {
     const wanted = new Set(push.repoUrls.map(normalizeRepoUrl));
     const rows: Array<{ name: string; manifest: { spec: Record<string, unknown> } }> =
       await this.ctx.dataSource.query(`SELECT name, manifest FROM applications`);
-    const refreshed: string[] = [];
+    const hits: string[] = [];
+    const changedRepoUrls = new Set<string>();
     for (const row of rows) {
       const sources = (row.manifest.spec['sources'] as Array<Record<string, unknown>> | undefined) ?? [
         row.manifest.spec['source'] as Record<string, unknown>,
       ];
-      const hit = sources.some((s) => {
-        if (!s || typeof s['repoURL'] !== 'string' || !wanted.has(normalizeRepoUrl(s['repoURL'])))
-          return false;
+      let hit = false;
+      for (const s of sources) {
+        if (!s || typeof s['repoURL'] !== 'string' || !wanted.has(normalizeRepoUrl(s['repoURL']))) continue;
         const target = typeof s['targetRevision'] === 'string' ? s['targetRevision'] : 'HEAD';
-        return targetMayMove(target, push.ref);
-      });
-      if (hit) {
-        await this.ctx.queues.requestRefresh({
-          application: row.name,
-          hard: false,
-          reason: `webhook: ${push.provider} push${push.ref ? ` to ${push.ref}` : ''}`,
-        });
-        refreshed.push(row.name);
+        if (!targetMayMove(target, push.ref)) continue;
+        hit = true;
+        changedRepoUrls.add(s['repoURL']);
       }
+      if (hit) hits.push(row.name);
+    }
+    // Before the refreshes: workers must not answer them with refs read before this push.
+    await this.ctx.queues.markReposChanged(changedRepoUrls);
+    const refreshed: string[] = [];
+    for (const name of hits) {
+      await this.ctx.queues.requestRefresh({
+        application: name,
+        hard: false,
+        reason: `webhook: ${push.provider} push${push.ref ? ` to ${push.ref}` : ''}`,
+      });
+      refreshed.push(name);
     }
     res.json({ refreshed });
   }

@@ -15,6 +15,11 @@ export interface BerthConfig {
   refreshIntervalSeconds: number;
   /** Up to this many seconds added at random, so apps do not all refresh at once (Argo CD: 60 s). */
   refreshJitterSeconds: number;
+  /**
+   * How long one `git ls-remote` of a repository may serve other refreshes of apps in it (s). A push webhook
+   * or a user's refresh makes workers read the refs again at once; 0 = ask the remote on every refresh.
+   */
+  gitRefsMaxAgeSeconds: number;
   /** Data directory for git mirrors and other worker caches. */
   dataDir: string;
   /** Allow `file://` repoURLs (tests, demo). Off by default: a user must not make the worker read its disk. */
@@ -90,6 +95,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
     refreshIntervalSeconds: int('REFRESH_INTERVAL_SECONDS', 120, 0),
     refreshJitterSeconds: int('REFRESH_JITTER_SECONDS', 60, 0),
+    gitRefsMaxAgeSeconds: int('GIT_REFS_MAX_AGE_SECONDS', 5, 0, 3600),
     dataDir: str('BERTH_DATA_DIR', '.data'),
     allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS', false),
     allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS', false),

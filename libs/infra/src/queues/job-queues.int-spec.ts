@@ -27,6 +27,17 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     redis.disconnect();
   });
 
+  it('remembers when a repository was last marked changed, per repoURL as the app spells it', async () => {
+    const a = 'https://git.example.com/team/a.git';
+    const b = 'https://git.example.com/team/b.git';
+    expect(await queues.reposChangedAt([a, b])).toBe(0);
+    await queues.markReposChanged([a], 1_000);
+    await queues.markReposChanged([b], 2_000);
+    expect(await queues.reposChangedAt([a])).toBe(1_000);
+    expect(await queues.reposChangedAt([a, b])).toBe(2_000);
+    expect(await queues.reposChangedAt([])).toBe(0);
+  });
+
   it('collapses refresh requests for one app while one waits', async () => {
     await queues.refresh.pause();
     for (let i = 0; i < 5; i++)

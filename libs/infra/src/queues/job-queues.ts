@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
@@ -20,7 +21,10 @@ export class JobQueues {
   readonly refresh: Queue<RefreshJob>;
   readonly sync: Queue<SyncJob>;
 
-  constructor(connection: Redis, prefix: string) {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {
     this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });
     this.sync = new Queue<SyncJob>(QUEUE.sync, { connection, prefix });
   }
@@ -70,6 +74,30 @@ export class JobQueues {
       jobId: syncJobId(job.application, job.operationId),
       attempts: 1,
     });
+  }
+
+  /**
+   * Records that these repositories (as app specs spell their repoURL) changed now: a push webhook arrived
+   * or a user asked for a refresh. Workers reuse one `ls-remote` across refreshes for a few seconds
+   * (GIT_REFS_MAX_AGE_SECONDS) but never refs read before this mark, so a refresh a push asked for sees it.
+   */
+  async markReposChanged(repoUrls: Iterable<string>, at = Date.now()): Promise<void> {
+    const keys = [...new Set(repoUrls)].map((url) => this.repoChangedKey(url));
+    if (keys.length === 0) return;
+    const pipeline = this.connection.pipeline();
+    for (const key of keys) pipeline.set(key, String(at), 'EX', 24 * 3600);
+    await pipeline.exec();
+  }
+
+  /** The latest `markReposChanged` time of any of these repositories (0 when none is known). */
+  async reposChangedAt(repoUrls: readonly string[]): Promise<number> {
+    if (repoUrls.length === 0) return 0;
+    const values = await this.connection.mget(...repoUrls.map((url) => this.repoChangedKey(url)));
+    return Math.max(0, ...values.map((v) => Number(v ?? 0)));
+  }
+
+  private repoChangedKey(repoUrl: string): string {
+    return `${this.prefix}:repo-changed:${createHash('sha256').update(repoUrl).digest('hex').slice(0, 32)}`;
   }
 
   async depths(): Promise<Record<keyof JobPayloads, number>> {

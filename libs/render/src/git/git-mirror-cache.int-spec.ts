@@ -101,6 +101,36 @@ describe('GitMirrorCache.resolveRevision over file://', () => {
     expect(err.field).toBe('spec.source.targetRevision');
   });
 
+  it('reuses refs for refsMaxAgeMs, but never refs read before refsNotBefore', async () => {
+    const moving = await GitFixtureRepo.create(root, 'moving');
+    const before = await moving.commit({ 'a.txt': '1\n' });
+    const git = cache({ refsMaxAgeMs: 60_000 });
+    expect((await git.resolveRevision(moving.fileUrl, 'main')).sha).toBe(before);
+    const pushedAt = Date.now();
+    const after = await moving.commit({ 'a.txt': '2\n' });
+    // Within the max age: the refs read before the push answer (one ls-remote for many apps).
+    expect((await git.resolveRevision(moving.fileUrl, 'main')).sha).toBe(before);
+    // Told about the push: read again.
+    expect((await git.resolveRevision(moving.fileUrl, 'main', { refsNotBefore: pushedAt })).sha).toBe(after);
+    // Without reuse (the default), every call reads the remote.
+    const plain = cache();
+    expect((await plain.resolveRevision(moving.fileUrl, 'main')).sha).toBe(after);
+    const fresh = await moving.commit({ 'a.txt': '3\n' });
+    expect((await plain.resolveRevision(moving.fileUrl, 'main')).sha).toBe(fresh);
+  });
+
+  it('resolves a full SHA without asking the remote, under the same URL policy', async () => {
+    const sha = 'ab'.repeat(20);
+    expect(await cache().resolveRevision('https://git.invalid.example/none.git', sha)).toEqual({
+      sha,
+      ref: sha,
+    });
+    await expectRenderError(
+      cache().resolveRevision('ftp://git.invalid.example/none.git', sha),
+      'invalid-repo-url',
+    );
+  });
+
   it('refuses file:// unless allowed', async () => {
     const err = await expectRenderError(
       new GitMirrorCache({ cacheDir: join(root, 'nofile') }).resolveRevision(repo.fileUrl, 'main'),

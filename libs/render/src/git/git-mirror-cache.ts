@@ -38,6 +38,23 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
    * is done. Trees left by a process that is gone are removed by the next one.
    */
   sharedTrees?: number;
+  /**
+   * How old the refs read by one `ls-remote` may be when another `resolveRevision` reuses them (ms).
+   * Default 0: every call asks the remote. Callers that know of a later change (a push webhook) pass
+   * `refsNotBefore`, so reuse never hides a push Berth was told about.
+   */
+  refsMaxAgeMs?: number;
+}
+
+export interface ResolveRevisionOptions {
+  /** Epoch ms: refs read (started) before this are not reused, e.g. the time of the last push webhook. */
+  refsNotBefore?: number;
+}
+
+/** One `ls-remote` of a repository, shared by the resolutions that start while it is fresh. */
+interface RefsRead {
+  startedAt: number;
+  refs: Promise<RemoteRefs>;
 }
 
 /** One extracted commit shared by concurrent and later read-only renders. */
@@ -117,6 +134,9 @@ export class GitMirrorCache {
   private readonly inflight = new Map<string, Promise<void>>();
   /** Insertion order is recency: a tree is re-inserted on each use. */
   private readonly sharedTrees = new Map<string, SharedTree>();
+  private readonly refsReads = new Map<string, RefsRead>();
+  /** Full SHAs known to be in a mirror (`dir\0sha`): a mirror never loses commits, so no `rev-parse` again. */
+  private readonly knownCommits = new Set<string>();
   private sweptStaleTrees?: Promise<void>;
   private readonly networkTimeoutMs: number;
   private readonly maxTreeBytes: number;
@@ -158,9 +178,23 @@ export class GitMirrorCache {
     }
   }
 
-  /** Resolves `targetRevision` to a commit, as Argo CD does (see `resolveRevisionFromRefs`). */
-  async resolveRevision(repoUrl: string, targetRevision?: string): Promise<ResolvedRevision> {
-    const lookup = resolveRevisionFromRefs(await this.lsRemote(repoUrl), targetRevision);
+  /**
+   * Resolves `targetRevision` to a commit, as Argo CD does (see `resolveRevisionFromRefs`). A full SHA
+   * needs no `ls-remote`. Refs are reused across calls within `refsMaxAgeMs` and not before
+   * `options.refsNotBefore`: 1,000 apps of one monorepo refreshed together ran 1,000 `git ls-remote`
+   * processes, 20% of a worker's CPU (bench/README.md).
+   */
+  async resolveRevision(
+    repoUrl: string,
+    targetRevision?: string,
+    options: ResolveRevisionOptions = {},
+  ): Promise<ResolvedRevision> {
+    const wanted = (targetRevision ?? '').trim();
+    if (/^[0-9a-f]{40}$/.test(wanted)) {
+      parseRepoUrl(repoUrl, this.options); // the same URL policy as a remote call
+      return { sha: wanted, ref: wanted };
+    }
+    const lookup = resolveRevisionFromRefs(await this.sharedRefs(repoUrl, options), targetRevision);
     if (!('shortSha' in lookup)) return lookup;
     await this.fetch(repoUrl);
     const sha = await this.expandSha(repoUrl, lookup.shortSha);
@@ -172,6 +206,29 @@ export class GitMirrorCache {
       );
     }
     return { sha, ref: sha };
+  }
+
+  private sharedRefs(repoUrl: string, options: ResolveRevisionOptions): Promise<RemoteRefs> {
+    const maxAge = this.options.refsMaxAgeMs ?? 0;
+    const now = Date.now();
+    const key = this.mirrorDir(repoUrl);
+    const previous = this.refsReads.get(key);
+    if (
+      maxAge > 0 &&
+      previous &&
+      previous.startedAt >= now - maxAge &&
+      previous.startedAt >= (options.refsNotBefore ?? 0)
+    )
+      return previous.refs;
+    const read: RefsRead = { startedAt: now, refs: this.lsRemote(repoUrl) };
+    if (maxAge > 0) {
+      this.refsReads.set(key, read);
+      // A failed read is not shared: the next call asks again.
+      read.refs.catch(() => {
+        if (this.refsReads.get(key) === read) this.refsReads.delete(key);
+      });
+    }
+    return read.refs;
   }
 
   /** Fetches branches and tags into the mirror; concurrent callers share one fetch. */
@@ -187,8 +244,10 @@ export class GitMirrorCache {
 
   /** Makes sure the mirror has the commit, fetching once if it does not. */
   async ensureCommit(repoUrl: string, sha: string): Promise<string> {
+    const known = `${this.mirrorDir(repoUrl)}\0${sha}`;
+    if (this.knownCommits.has(known)) return sha;
     const present = existsSync(this.mirrorDir(repoUrl)) ? await this.expandSha(repoUrl, sha) : undefined;
-    if (present) return present;
+    if (present) return this.remember(repoUrl, present);
     await this.fetch(repoUrl);
     const fetched = await this.expandSha(repoUrl, sha);
     if (!fetched) {
@@ -198,7 +257,13 @@ export class GitMirrorCache {
         'spec.source.targetRevision',
       );
     }
-    return fetched;
+    return this.remember(repoUrl, fetched);
+  }
+
+  private remember(repoUrl: string, sha: string): string {
+    if (this.knownCommits.size > 100_000) this.knownCommits.clear();
+    this.knownCommits.add(`${this.mirrorDir(repoUrl)}\0${sha}`);
+    return sha;
   }
 
   /**
