@@ -110,3 +110,66 @@ describe('Git webhooks and periodic refresh', () => {
     }
   });
 });
+
+describe('manifest-generate-paths: a push to a monorepo refreshes the apps whose paths it touched', () => {
+  let scheduler: TestScheduler;
+  let http: TestScheduler['http'];
+  const repo = 'https://github.com/acme/mono.git';
+  const monoApp = (name: string, path: string, paths?: string) =>
+    JSON.stringify({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: {
+        name,
+        ...(paths ? { annotations: { 'argocd.argoproj.io/manifest-generate-paths': paths } } : {}),
+      },
+      spec: {
+        project: 'default',
+        source: { repoURL: repo, targetRevision: 'main', path },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'default' },
+      },
+    });
+
+  beforeAll(async () => {
+    scheduler = await startTestScheduler();
+    ({ http } = scheduler);
+    await http.post('/api/v1/applications').send(monoApp('mono-api', 'apps/api', '.'));
+    await http.post('/api/v1/applications').send(monoApp('mono-web', 'apps/web', '.;/shared'));
+    await http.post('/api/v1/applications').send(monoApp('mono-plain', 'apps/plain'));
+  });
+  afterAll(async () => {
+    await scheduler.close();
+  });
+
+  const pushOf = (files?: string[]) =>
+    JSON.stringify({
+      ref: 'refs/heads/main',
+      repository: { clone_url: repo },
+      ...(files ? { commits: [{ added: [], modified: files, removed: [] }] } : {}),
+    });
+  const deliver = async (files?: string[]) => {
+    const res = await http
+      .post('/api/webhook')
+      .set('X-GitHub-Event', 'push')
+      .set('Content-Type', 'application/json')
+      .send(pushOf(files));
+    expect(res.status).toBe(200);
+    return (res.body.refreshed as string[]).sort();
+  };
+
+  it('skips annotated apps whose paths no pushed file is in; unannotated apps always refresh', async () => {
+    expect(await deliver(['apps/api/deployment.yaml'])).toEqual(['mono-api', 'mono-plain']);
+    expect(await deliver(['shared/base.yaml', 'README.md'])).toEqual(['mono-plain', 'mono-web']);
+    expect(await deliver(['docs/index.md'])).toEqual(['mono-plain']);
+  });
+
+  it('refreshes every app when the payload lists no files', async () => {
+    expect(await deliver()).toEqual(['mono-api', 'mono-plain', 'mono-web']);
+  });
+
+  it('records the push, so workers do not answer these refreshes with refs read before it', async () => {
+    const before = Date.now();
+    await deliver(['apps/api/x.yaml']);
+    expect(await scheduler.ctx.queues.reposChangedAt([repo])).toBeGreaterThanOrEqual(before);
+  });
+});

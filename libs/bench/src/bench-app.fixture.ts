@@ -175,7 +175,12 @@ export function benchApplication(app: BenchAppSpec, repoURL: string): Record<str
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
-    metadata: { name: app.name, namespace: 'argocd' },
+    metadata: {
+      name: app.name,
+      namespace: 'argocd',
+      // What Argo CD recommends for a monorepo: a push refreshes only the apps whose directory it touched.
+      annotations: { 'argocd.argoproj.io/manifest-generate-paths': '.' },
+    },
     spec: {
       project: 'default',
       source: { repoURL, targetRevision: 'main', path: app.path },

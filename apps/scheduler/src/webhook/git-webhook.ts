@@ -6,6 +6,11 @@ export interface PushEvent {
   repoUrls: string[];
   /** Branch or tag name without refs/heads/ or refs/tags/. */
   ref?: string;
+  /**
+   * Files the pushed commits added, modified or removed (GitHub, GitLab, Gitea payloads list them);
+   * undefined when the payload does not say (Bitbucket Cloud), which means "anything may have changed".
+   */
+  changedFiles?: string[];
 }
 
 export class WebhookError extends Error {
@@ -86,7 +91,21 @@ export function parsePushWebhook(
     if (typeof body['ref'] === 'string') ref = body['ref'].replace(/^refs\/(heads|tags)\//, '');
   }
   if (repoUrls.length === 0) throw new WebhookError(400, 'push webhook names no repository');
-  return { provider, repoUrls, ...(ref ? { ref } : {}) };
+  const changedFiles = provider === 'bitbucket' ? undefined : changedFilesOf(body['commits']);
+  return { provider, repoUrls, ...(ref ? { ref } : {}), ...(changedFiles ? { changedFiles } : {}) };
+}
+
+/** The union of `added`, `modified` and `removed` over the pushed commits; undefined when not listed. */
+function changedFilesOf(commits: unknown): string[] | undefined {
+  if (!Array.isArray(commits) || commits.length === 0) return undefined;
+  const files = new Set<string>();
+  for (const commit of commits as Array<Record<string, unknown>>) {
+    for (const key of ['added', 'modified', 'removed']) {
+      const list = commit?.[key];
+      if (Array.isArray(list)) for (const f of list) if (typeof f === 'string') files.add(f);
+    }
+  }
+  return files.size > 0 ? [...files] : undefined;
 }
 
 function verify(provider: PushEvent['provider'], headers: Headers, rawBody: string, secret: string): void {

@@ -1,11 +1,14 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
 import { SchedulerContext } from '../scheduler.context';
 import { normalizeRepoUrl, parsePushWebhook, WebhookError } from './git-webhook';
 
 /**
  * `POST /api/webhook`: a Git push refreshes, at once, every app whose source is that repository
- * and whose targetRevision is the pushed branch/tag (or HEAD, or a SHA/constraint we cannot tell).
+ * and whose targetRevision is the pushed branch/tag (or HEAD, or a SHA/constraint we cannot tell),
+ * except apps whose `argocd.argoproj.io/manifest-generate-paths` annotation names paths none of the
+ * pushed files is in (when the payload lists the files).
  */
 @Controller('api/webhook')
 export class WebhookController {
@@ -35,23 +38,20 @@ export class WebhookController {
       return;
     }
     const wanted = new Set(push.repoUrls.map(normalizeRepoUrl));
-    const rows: Array<{ name: string; manifest: { spec: Record<string, unknown> } }> =
+    const rows: Array<{ name: string; manifest: Pick<Application, 'metadata' | 'spec'> }> =
       await this.ctx.dataSource.query(`SELECT name, manifest FROM applications`);
     const hits: string[] = [];
     const changedRepoUrls = new Set<string>();
     for (const row of rows) {
-      const sources = (row.manifest.spec['sources'] as Array<Record<string, unknown>> | undefined) ?? [
-        row.manifest.spec['source'] as Record<string, unknown>,
-      ];
       let hit = false;
-      for (const s of sources) {
-        if (!s || typeof s['repoURL'] !== 'string' || !wanted.has(normalizeRepoUrl(s['repoURL']))) continue;
-        const target = typeof s['targetRevision'] === 'string' ? s['targetRevision'] : 'HEAD';
-        if (!targetMayMove(target, push.ref)) continue;
+      for (const s of sourcesOf(row.manifest as Application)) {
+        if (typeof s.repoURL !== 'string' || !wanted.has(normalizeRepoUrl(s.repoURL))) continue;
+        if (!targetMayMove(s.targetRevision ?? 'HEAD', push.ref)) continue;
         hit = true;
-        changedRepoUrls.add(s['repoURL']);
+        changedRepoUrls.add(s.repoURL);
       }
-      if (hit) hits.push(row.name);
+      // Argo CD's manifest-generate-paths: in a monorepo, only the apps whose paths the push touched.
+      if (hit && appFilesHaveChanged(appRefreshPaths(row.manifest), push.changedFiles)) hits.push(row.name);
     }
     // Before the refreshes: workers must not answer them with refs read before this push.
     await this.ctx.queues.markReposChanged(changedRepoUrls);

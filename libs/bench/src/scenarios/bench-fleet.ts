@@ -16,6 +16,8 @@ export interface AppRow {
 /** The generated repository and its apps, registered with the scheduler of the run. */
 export class BenchFleet {
   readonly generation = new Map<string, number>();
+  /** Files the last `bump` changed: the webhook lists them, as GitHub's push payload does. */
+  private lastChangedFiles: string[] = [];
   private constructor(
     readonly repo: GitFixtureRepo,
     readonly apps: BenchAppSpec[],
@@ -58,15 +60,20 @@ export class BenchFleet {
       this.generation.set(app.name, next);
       Object.assign(files, benchAppFiles(app, next));
     }
+    this.lastChangedFiles = Object.keys(files);
     return this.repo.commit(files, `bump ${apps.length} apps`);
   }
 
-  /** A GitHub push webhook for the repository, as GitHub would send it. */
+  /** A GitHub push webhook for the repository, as GitHub would send it (with the files of the last bump). */
   async webhook(schedulerUrl: string): Promise<string[]> {
     const res = await fetch(`${schedulerUrl}/api/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-github-event': 'push' },
-      body: JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: this.repo.fileUrl } }),
+      body: JSON.stringify({
+        ref: 'refs/heads/main',
+        repository: { clone_url: this.repo.fileUrl },
+        commits: [{ added: [], modified: this.lastChangedFiles, removed: [] }],
+      }),
     });
     if (!res.ok) throw new Error(`webhook: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { refreshed: string[] }).refreshed;

@@ -13,3 +13,8 @@ export { parseKustomizeImage, type KustomizeImageOverride } from './kustomize-im
 export { backoffDurationMs } from './sync-policy.checks';
 export { isDns1123Label, isDns1123Subdomain } from './dns-name';
 export { isGitRepoUrl, isHelmRepoUrl } from './repo-url';
+export {
+  appFilesHaveChanged,
+  appRefreshPaths,
+  MANIFEST_GENERATE_PATHS_ANNOTATION,
+} from './manifest-generate-paths';
