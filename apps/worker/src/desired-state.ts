@@ -3,9 +3,12 @@ import {
   type ApplicationView,
   isKubeObject,
   type KubeObject,
+  appFilesHaveChanged,
+  appRefreshPaths,
   sourcesOf,
 } from '@berth/domain';
 import { withTrackingId } from '@berth/domain/reconcile';
+import type { RenderRequest } from '@berth/render';
 import { KubeApiError } from '@berth/infra/kube';
 import type { ClusterTarget } from './app-of-apps.target';
 import type { WorkerDeps } from './worker-deps';
@@ -32,7 +35,13 @@ export async function renderDesired(
   deps: WorkerDeps,
   app: Application,
   cluster: ClusterTarget,
-  options: { hard: boolean; revision?: string; refsNotBefore?: number },
+  options: {
+    hard: boolean;
+    revision?: string;
+    refsNotBefore?: number;
+    /** The revision last compared: with manifest-generate-paths, its manifests serve a commit that did not touch the app. */
+    previousRevision?: string | null;
+  },
 ): Promise<DesiredState> {
   const sources = sourcesOf(app).map((s) => ({ ...s }));
   const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
@@ -45,6 +54,7 @@ export async function renderDesired(
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),
     hardRefresh: options.hard,
     ...(options.refsNotBefore !== undefined ? { refsNotBefore: options.refsNotBefore } : {}),
+    ...reuseWhenUnchanged(app, options.previousRevision),
   });
   const objects = await prepareObjects(
     cluster,
@@ -75,4 +85,20 @@ export async function prepareObjects(
     out.push(withTrackingId(application, next));
   }
   return out;
+}
+
+/** Argo CD's manifest-generate-paths: an annotated app keeps its manifests across commits that did not touch its paths. */
+function reuseWhenUnchanged(
+  app: Application,
+  previousRevision: string | null | undefined,
+): Pick<RenderRequest, 'reuseWhenUnchanged'> {
+  const paths = appRefreshPaths(app);
+  if (!previousRevision || !paths || paths.length === 0) return {};
+  return {
+    reuseWhenUnchanged: {
+      previousRevision,
+      // An empty diff is "nothing changed" here (appFilesHaveChanged reads it as "the payload did not say").
+      unchanged: (files) => files.length === 0 || !appFilesHaveChanged(paths, files),
+    },
+  };
 }

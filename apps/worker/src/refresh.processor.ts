@@ -216,7 +216,11 @@ export class RefreshProcessor {
       const refsNotBefore = job.hard
         ? Date.now()
         : await this.deps.queues.reposChangedAt(sourcesOf(app).map((s) => s.repoURL));
-      const desired = await renderDesired(this.deps, app, cluster, { hard: job.hard, refsNotBefore });
+      const desired = await renderDesired(this.deps, app, cluster, {
+        hard: job.hard,
+        refsNotBefore,
+        previousRevision,
+      });
       const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
       const live = (await cluster.liveObjects(desired.objects, inventoryOf(operations))).filter(
         (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),

@@ -265,3 +265,47 @@ describe('ManifestRenderer refusals', () => {
     expect((err as RenderError).code).toBe('render-timeout');
   });
 });
+
+describe("manifest-generate-paths reuse (Argo CD's SetNewRevisionManifests)", () => {
+  it("reuses the previous commit's manifests when the app's files did not change, renders when they did", async () => {
+    const mono = await GitFixtureRepo.create(root, 'mono');
+    const cm = (name: string, value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  v: "${value}"\n`;
+    const first = await mono.commit({
+      'apps/api/cm.yaml': cm('api', '1'),
+      'apps/web/cm.yaml': cm('web', '1'),
+    });
+    const monoRenderer = new ManifestRenderer({ git, cache: new InMemoryManifestCache() });
+    const request = (previousRevision?: string): RenderRequest => ({
+      appName: 'api',
+      source: { repoURL: mono.fileUrl, targetRevision: 'main', path: 'apps/api' },
+      ...(previousRevision
+        ? {
+            reuseWhenUnchanged: {
+              previousRevision,
+              unchanged: (files: string[]) => !files.some((f) => f.startsWith('apps/api/')),
+            },
+          }
+        : {}),
+    });
+    expect((await monoRenderer.render(request())).revision).toBe(first);
+
+    // Another app's commit: same objects, new revision, no tool run.
+    const second = await mono.commit({ 'apps/web/cm.yaml': cm('web', '2') });
+    const rendersBefore = monoRenderer.counters.renders;
+    const reused = await monoRenderer.render(request(first));
+    expect(reused).toMatchObject({ revision: second, cacheHit: true });
+    expect(reused.objects).toEqual([expect.objectContaining({ data: { v: '1' } })]);
+    expect(monoRenderer.counters.renders).toBe(rendersBefore);
+
+    // This app's commit: rendered again.
+    const third = await mono.commit({ 'apps/api/cm.yaml': cm('api', '3') });
+    const rendered = await monoRenderer.render(request(second));
+    expect(rendered).toMatchObject({ revision: third, cacheHit: false });
+    expect(rendered.objects).toEqual([expect.objectContaining({ data: { v: '3' } })]);
+    expect(await git.changedFiles(mono.fileUrl, first, third)).toEqual([
+      'apps/api/cm.yaml',
+      'apps/web/cm.yaml',
+    ]);
+  });
+});

@@ -33,6 +33,13 @@ export interface RenderRequest {
   hardRefresh?: boolean;
   /** Epoch ms: do not resolve branches from refs read before this (see GitMirrorCache.resolveRevision). */
   refsNotBefore?: number;
+  /**
+   * Argo CD's manifest-generate-paths reuse (its SetNewRevisionManifests): for a single Git source, when
+   * the commit moved from `previousRevision` and `unchanged` says none of the files the two commits differ
+   * in concerns this app, the manifests cached for `previousRevision` serve the new commit without running
+   * helm or kustomize again.
+   */
+  reuseWhenUnchanged?: { previousRevision: string; unchanged: (changedFiles: string[]) => boolean };
 }
 
 export interface ManifestRendererOptions {
@@ -113,6 +120,14 @@ export class ManifestRenderer {
         return { ...cached, cacheHit: true };
       }
     }
+    const reused = request.hardRefresh
+      ? undefined
+      : await this.reuseUnchanged(request, sources, revisions, tools);
+    if (reused) {
+      this.counters.cacheHits++;
+      await this.options.cache?.set(key, reused, this.options.cacheTtlSeconds ?? 24 * 3600);
+      return { ...reused, cacheHit: true };
+    }
     this.counters.cacheMisses++;
     this.counters.renders++;
     let result: RenderedManifests;
@@ -124,6 +139,33 @@ export class ManifestRenderer {
     }
     await this.options.cache?.set(key, result, this.options.cacheTtlSeconds ?? 24 * 3600);
     return result;
+  }
+
+  /** The previous revision's cached manifests, when the app's files did not change since (see RenderRequest). */
+  private async reuseUnchanged(
+    request: RenderRequest,
+    sources: ApplicationSource[],
+    revisions: ResolvedRevision[],
+    tools: ToolVersions,
+  ): Promise<RenderedManifests | undefined> {
+    const reuse = request.reuseWhenUnchanged;
+    const [source] = sources;
+    const [revision] = revisions;
+    if (!reuse || !this.options.cache || sources.length !== 1 || !source || source.chart || !revision) return;
+    if (reuse.previousRevision === revision.sha) return;
+    const previousKey = this.cacheKey(
+      request,
+      sources,
+      [{ ...revision, sha: reuse.previousRevision }],
+      tools,
+    );
+    const previous = await this.options.cache.get(previousKey);
+    if (!previous) return;
+    const changed = await this.options.git
+      .changedFiles(source.repoURL, reuse.previousRevision, revision.sha)
+      .catch(() => undefined);
+    if (!changed || !reuse.unchanged(changed)) return;
+    return { ...previous, revision: revision.sha, revisions: [revision.sha] };
   }
 
   /** A commit for a Git source; the chart version for a Helm repository chart. */

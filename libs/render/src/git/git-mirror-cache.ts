@@ -137,6 +137,7 @@ export class GitMirrorCache {
   private readonly refsReads = new Map<string, RefsRead>();
   /** Full SHAs known to be in a mirror (`dir\0sha`): a mirror never loses commits, so no `rev-parse` again. */
   private readonly knownCommits = new Set<string>();
+  private readonly changedFilesByPair = new Map<string, Promise<string[]>>();
   private sweptStaleTrees?: Promise<void>;
   private readonly networkTimeoutMs: number;
   private readonly maxTreeBytes: number;
@@ -344,6 +345,33 @@ export class GitMirrorCache {
       const dir = await tree.dir.catch(() => undefined);
       if (dir) await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Paths (from the repository root) that differ between two commits, renames listed as a removal and an
+   * addition. Memoised per pair: one `git diff` answers every app of a monorepo that moved between them.
+   */
+  changedFiles(repoUrl: string, from: string, to: string): Promise<string[]> {
+    const key = `${this.mirrorDir(repoUrl)}\0${from}\0${to}`;
+    let pending = this.changedFilesByPair.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const [a, b] = [await this.ensureCommit(repoUrl, from), await this.ensureCommit(repoUrl, to)];
+        const out = await this.git(this.mirrorDir(repoUrl)).raw([
+          'diff',
+          '--name-only',
+          '--no-renames',
+          a,
+          b,
+          '--',
+        ]);
+        return out.split('\n').filter(Boolean);
+      })();
+      if (this.changedFilesByPair.size > 1000) this.changedFilesByPair.clear();
+      this.changedFilesByPair.set(key, pending);
+      pending.catch(() => this.changedFilesByPair.delete(key));
+    }
+    return pending;
   }
 
   /** Author, date, message and tags of a commit (Argo CD's `RevisionMetadata`). */
