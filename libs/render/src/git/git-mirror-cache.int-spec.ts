@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderError } from '../render.error';
+import { freePort } from '../testing/free-port';
 import { GitFixtureRepo } from '../testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../testing/git-http-server';
 import { GitMirrorCache } from './git-mirror-cache';
@@ -14,15 +14,6 @@ let root: string;
 let repo: GitFixtureRepo;
 let server: GitHttpServer;
 const shas: Record<string, string> = {};
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address ? address.port : 1;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function expectRenderError(promise: Promise<unknown>, code: string): Promise<RenderError> {
   const err = await promise.then(
@@ -215,7 +206,7 @@ describe('GitMirrorCache over HTTP with basic auth', () => {
   });
 
   it('classifies a closed port as unreachable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
     const err = await expectRenderError(git.lsRemote(`http://127.0.0.1:${port}/app.git`), 'unreachable');
     expect(err.retryable).toBe(true);

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Stats } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RenderError } from '../render.error';
+import { freePort } from '../testing/free-port';
 import { GitFixtureRepo } from '../testing/git-fixture-repo';
 import {
   generateSshKeyPair,
@@ -30,15 +30,6 @@ let server: SshGitServer;
 let clientKey: SshKeyPair;
 let otherKey: SshKeyPair;
 const shas: Record<string, string> = {};
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  const port = typeof address === 'object' && address ? address.port : 1;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 async function rejection(promise: Promise<unknown>): Promise<RenderError> {
   const err = await promise.then(
@@ -167,7 +158,7 @@ describeSsh('GitMirrorCache over SSH (real sshd)', () => {
   });
 
   it('reports a closed port as unreachable (retryable)', async () => {
-    const url = `ssh://git@127.0.0.1:${await closedPort()}${root}/app.git`;
+    const url = `ssh://git@127.0.0.1:${await freePort()}${root}/app.git`;
     const err = await rejection(cache(goodCredentials()).lsRemote(url));
     expect(err.code).toBe('unreachable');
     expect(err.retryable).toBe(true);

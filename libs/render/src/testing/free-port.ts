@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 
-/** A TCP port nobody listens on right now (the OS picks it), for a child process to bind. */
+/**
+ * A TCP port on 127.0.0.1 nobody listens on right now (the OS picks it): for a child process to bind,
+ * or, used as is, a port that refuses connections.
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
