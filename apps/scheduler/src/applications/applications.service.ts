@@ -7,6 +7,7 @@ import {
   historyOf,
   PartialRollbackError,
   resourcesOfKinds,
+  sourcesOf,
   validateApplication,
   ValidationFailedError,
   type Application,
@@ -105,13 +106,12 @@ export class ApplicationsService {
 
   async refresh(name: string, hard: boolean, who: RequestActor) {
     await this.execute(name, { type: 'RequestRefresh', hard }, who);
-    const app = await this.get(name);
+    const view = await this.getView(name);
     // A refresh somebody asked for reads the repository's refs again (see GIT_REFS_MAX_AGE_SECONDS).
-    const spec = app.spec as Pick<Application['spec'], 'source' | 'sources'>;
-    const sources = spec.sources?.length ? spec.sources : spec.source ? [spec.source] : [];
+    const sources = sourcesOf(view.manifest as unknown as Application);
     await this.ctx.queues.markReposChanged(sources.map((s) => s.repoURL));
     await this.ctx.queues.requestRefresh({ application: name, hard, reason: 'user' });
-    return app;
+    return toArgoApplication(view);
   }
 
   async sync(name: string, options: SyncOptionsBody, who: RequestActor) {

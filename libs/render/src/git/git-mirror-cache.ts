@@ -17,6 +17,7 @@ import { classifyGitError } from './git-error.classifier';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
 import {
   parseLsRemote,
+  isFullSha,
   resolveRevisionFromRefs,
   type RemoteRefs,
   type ResolvedRevision,
@@ -191,7 +192,7 @@ export class GitMirrorCache {
     options: ResolveRevisionOptions = {},
   ): Promise<ResolvedRevision> {
     const wanted = (targetRevision ?? '').trim();
-    if (/^[0-9a-f]{40}$/.test(wanted)) {
+    if (isFullSha(wanted)) {
       parseRepoUrl(repoUrl, this.options); // the same URL policy as a remote call
       return { sha: wanted, ref: wanted };
     }

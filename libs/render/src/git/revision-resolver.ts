@@ -23,6 +23,11 @@ export interface ResolvedRevision {
 export type RevisionLookup = ResolvedRevision | { shortSha: string };
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** A full 40-hex commit SHA: it resolves to itself, no refs needed. */
+export function isFullSha(revision: string): boolean {
+  return FULL_SHA.test(revision);
+}
 const SHORT_SHA = /^[0-9a-f]{7,39}$/;
 /** What Masterminds/semver (Argo CD's library) parses as one version rather than a constraint. */
 const PLAIN_VERSION = /^v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;

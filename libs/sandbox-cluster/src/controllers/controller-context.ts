@@ -88,8 +88,9 @@ export class ControllerContext {
 
   /** Reconcile `obj` again at `atMs` (a simulated delay ends then). */
   wakeAt(atMs: number, obj: KubeObject): void {
-    const key = refKey(String(obj.apiVersion), String(obj.kind), obj, (v, k) => this.typeOrUndefined(v, k));
-    if (key === undefined) return;
+    const type = this.typeOrUndefined(String(obj.apiVersion), String(obj.kind));
+    if (!type) return;
+    const key = `${resourceKey(type)}|${obj.metadata?.['namespace'] ?? ''}|${obj.metadata?.['name']}`;
     const current = this.wakes.get(key);
     if (current === undefined || atMs < current) this.wakes.set(key, atMs);
     this.requestWake(atMs);
@@ -257,17 +258,6 @@ export class ControllerContext {
 
 function controllerRef(obj: KubeObject): AnyJson | undefined {
   return (obj.metadata?.['ownerReferences'] ?? []).find((r: AnyJson) => r.controller === true);
-}
-
-function refKey(
-  apiVersion: string,
-  kind: string,
-  obj: KubeObject,
-  typeOf: (apiVersion: string, kind: string) => ResourceType | undefined,
-): string | undefined {
-  const type = typeOf(apiVersion, kind);
-  if (!type) return undefined;
-  return `${resourceKey(type)}|${obj.metadata?.['namespace'] ?? ''}|${obj.metadata?.['name']}`;
 }
 
 export function ownerReference(owner: KubeObject): Record<string, unknown> {

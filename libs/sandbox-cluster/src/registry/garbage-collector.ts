@@ -6,6 +6,9 @@ import type { ObjectRegistry } from './object-registry';
 /** `resource|namespace|name`. */
 type Key = string;
 
+/** `group/plural` of Namespaces (core group). */
+const NAMESPACES = '/namespaces';
+
 interface Entry {
   type: ResourceType;
   object: KubeObject;
@@ -76,10 +79,7 @@ export class GarbageCollector {
       const ownerKey = this.keyByUid.get(o);
       if (ownerKey) this.queue.add(ownerKey);
     }
-    if (namespace !== '') {
-      const nsType = this.registry.types.byKind('v1', 'Namespace')!;
-      this.queue.add(`${resourceKey(nsType)}||${namespace}`);
-    }
+    if (namespace !== '') this.queue.add(`${NAMESPACES}||${namespace}`);
   }
 
   sweep(): void {
