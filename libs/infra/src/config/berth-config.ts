@@ -1,3 +1,5 @@
+import { OutboundPolicy } from '@berth/net';
+
 /**
  * Berth's configuration, read once from the environment and validated at start. A bad value stops
  * the process with one line per problem naming the variable and what it should look like.
@@ -31,6 +33,11 @@ export interface BerthConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
+  /**
+   * Destinations re-opened for outbound connections that are refused by default (link-local addresses and
+   * cloud metadata hosts): CIDRs, addresses or host names (`*.example.com`). See docs/security.md.
+   */
+  outboundAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -85,6 +92,15 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       'BERTH_SECRET_KEY: must be 32 bytes as base64 (44 chars) or hex (64 chars); generate one with `openssl rand -base64 32`',
     );
   }
+  const outboundAllow = (env['BERTH_OUTBOUND_ALLOW'] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  try {
+    new OutboundPolicy(outboundAllow);
+  } catch (err) {
+    problems.push(`BERTH_OUTBOUND_ALLOW: ${(err as Error).message}`);
+  }
   const config: BerthConfig = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', ['postgres', 'postgresql']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
@@ -102,6 +118,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     secretKey,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
+    outboundAllow,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
