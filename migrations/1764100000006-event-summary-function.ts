@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * changes the function and not the view. Covers the reconcile and sync events too, so
  * `SELECT time, actor, summary FROM audit_log WHERE application = 'x'` reads like a story.
  */
-const SUMMARY = `
+export const EVENT_SUMMARY_FUNCTION_SQL = `
 CREATE OR REPLACE FUNCTION berth_event_summary(type text, d jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE type
@@ -52,24 +52,29 @@ export class EventSummaryFunction1764100000006 implements MigrationInterface {
   name = 'EventSummaryFunction1764100000006';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(SUMMARY);
-    await q.query(`
+    await q.query(EVENT_SUMMARY_FUNCTION_SQL);
+    await q.query(auditLogViewSql('berth_event_summary(e.type, e.data)'));
+  }
+
+  async down(): Promise<void> {
+    // The view of 1764100000005 is re-created by reverting that migration; the function may stay.
+  }
+}
+
+/** The audit_log view (docs/audit-log.md) with `summary` computed by the given SQL expression. */
+export function auditLogViewSql(summary: string): string {
+  return `
       CREATE OR REPLACE VIEW audit_log AS
       SELECT
         e.recorded_at                                   AS time,
         e.metadata->>'actor'                            AS actor,
         e.data->>'application'                          AS application,
         e.type                                          AS event_type,
-        berth_event_summary(e.type, e.data)             AS summary,
+        ${summary} AS summary,
         e.metadata->>'reason'                           AS reason,
         e.data                                          AS data,
         e.metadata->>'correlationId'                    AS correlation_id,
         e.stream_id                                     AS stream_id,
         e.position                                      AS position
-      FROM events e`);
-  }
-
-  async down(): Promise<void> {
-    // The view of 1764100000005 is re-created by reverting that migration; the function may stay.
-  }
+      FROM events e`;
 }

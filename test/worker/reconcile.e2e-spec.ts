@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent, type DomainEvent, type EventMetadata } from '@berth/domain';
 import { ApplicationViewProjection, PostgresEventStore } from '@berth/infra';
-import type { EntityManager } from 'typeorm';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
@@ -108,7 +107,7 @@ describe('concurrent appends', () => {
       expectedVersion: number | 'no_stream' | 'any',
       events: readonly DomainEvent[],
       metadata: EventMetadata,
-      alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+      alsoInTransaction?: Parameters<PostgresEventStore['append']>[4],
     ) {
       if (this.raced === 0) {
         this.raced++;

@@ -16,3 +16,5 @@ export * from './events/registry.events';
 export * from './events/project.events';
 export * from './reconcile';
 export * from './rollback';
+export * from './events/event-catalog';
+export * from './events/aggregate';

@@ -1,4 +1,10 @@
-import type { DomainEvent, EventMetadata, RecordedEvent } from '@berth/domain';
+import {
+  summarizeEvent,
+  upcastEvent,
+  type DomainEvent,
+  type EventMetadata,
+  type RecordedEvent,
+} from '@berth/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint } from './checkpoint';
 import { WrongExpectedVersionError, type ExpectedVersion } from './event-store.errors';
@@ -47,8 +53,8 @@ export class PostgresEventStore {
     expectedVersion: ExpectedVersion,
     events: readonly DomainEvent[],
     metadata: EventMetadata,
-    /** Run more statements in the same transaction (e.g. a read-model touch that is not an event). */
-    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+    /** Run more statements in the same transaction: the snapshot and read models of the appended events. */
+    alsoInTransaction?: (manager: EntityManager, recorded: readonly RecordedEvent[]) => Promise<void>,
   ): Promise<AppendResult> {
     if (events.length === 0) {
       const version = await this.streamVersion(streamId);
@@ -66,11 +72,13 @@ export class PostgresEventStore {
           event.schemaVersion,
           JSON.stringify(event.data),
           JSON.stringify(metadata),
+          // The audit log's words, computed once from the event catalog and stored with the fact.
+          summarizeEvent(event),
         );
-        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb)`;
+        return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}::jsonb, $${base + 7})`;
       });
       const rows: EventRow[] = await manager.query(
-        `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
+        `INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, summary)
          VALUES ${tuples.join(', ')}
          RETURNING ${EVENT_COLUMNS}`,
         values,
@@ -79,7 +87,7 @@ export class PostgresEventStore {
       for (const projection of this.projections) {
         if (projection.handles(streamId)) await projection.apply(manager, recordedEvents);
       }
-      if (alsoInTransaction) await alsoInTransaction(manager);
+      if (alsoInTransaction) await alsoInTransaction(manager, recordedEvents);
       return recordedEvents;
     });
     this.appendedCounter(recorded.length);
@@ -167,8 +175,9 @@ export class PostgresEventStore {
   }
 }
 
+/** An event as stored, brought up to the schema version this code writes (see the event catalog's upcasters). */
 function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
+  return upcastEvent({
     position: BigInt(row.position),
     transactionId: BigInt(row.transaction_id),
     streamId: row.stream_id,
@@ -178,5 +187,5 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     data: row.data,
     metadata: row.metadata,
     recordedAt: row.recorded_at,
-  };
+  });
 }

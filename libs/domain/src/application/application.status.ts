@@ -1,0 +1,120 @@
+import type { AppSyncStatusCode, OperationPhase } from '../events/reconcile.events';
+import type { HealthStatusCode } from '../health/health-status';
+
+/**
+ * An Application's status in Argo CD's shape (`pkg/apis/application/v1alpha1/types.go`): what the API
+ * returns, what notification triggers and templates read (`app.status.*`), what the CLI and UI show.
+ * Folded from the event log by `evolveApplication`; nothing else builds it.
+ *
+ * Berth additions are marked as such; JSON readers written for Argo CD ignore them.
+ */
+export interface ApplicationStatus {
+  sync: SyncStatus;
+  health: AppHealth;
+  /** The operation running now, or the last one that finished. */
+  operationState?: OperationState;
+  conditions: ApplicationCondition[];
+  /** Successful (not dry-run) syncs, oldest first, at most `spec.revisionHistoryLimit` (10). */
+  history: RevisionHistory[];
+  /**
+   * Resources whose sync or health is worth a look: each out-of-sync resource and each resource that is
+   * not Healthy, with both statuses.
+   */
+  resources: ResourceStatus[];
+  summary: ApplicationSummary;
+  /** When the app was last compared with the cluster. */
+  reconciledAt?: string;
+  sourceType?: string;
+}
+
+export interface SyncStatus {
+  status: AppSyncStatusCode;
+  /** Single-source apps; a multi-source app reports `revisions` instead, as Argo CD does. */
+  revision?: string;
+  revisions?: string[];
+}
+
+export interface AppHealth {
+  status: HealthStatusCode;
+  message?: string;
+  /** When the health last changed (notification triggers compare it with the operation's times). */
+  lastTransitionTime?: string;
+}
+
+export interface ApplicationCondition {
+  /** ComparisonError, InvalidSpecError, SyncError ... */
+  type: string;
+  message: string;
+  lastTransitionTime: string;
+}
+
+export interface ResourceRef {
+  group?: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Argo CD's `Operation`: what was asked for. */
+export interface Operation {
+  sync: SyncOperation;
+  initiatedBy: { username?: string; automated: boolean };
+  /** Berth addition: the id the operation's events carry (`correlationId` in their metadata). */
+  operationId: string;
+  /** Berth addition: manual, auto-sync, self-heal, rollback, auto-rollback. */
+  trigger: string;
+  /** Berth addition: the history entry a rollback re-deploys. */
+  rollbackOf?: number;
+}
+
+export interface SyncOperation {
+  /** Absent: the app's targetRevision. */
+  revision?: string;
+  prune: boolean;
+  dryRun: boolean;
+  /** Selective sync: only these resources. */
+  resources?: ResourceRef[];
+  syncOptions?: string[];
+}
+
+/** Argo CD's `OperationState`. */
+export interface OperationState {
+  operation: Operation;
+  phase: OperationPhase;
+  message: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** Failed attempts so far that scheduled a retry (syncPolicy.retry). */
+  retryCount?: number;
+  syncResult?: { revision?: string; revisions?: string[] };
+}
+
+/** Argo CD's `RevisionHistory`: one successful sync. */
+export interface RevisionHistory {
+  id: number;
+  revision: string;
+  deployedAt: string;
+  deployStartedAt?: string;
+  initiatedBy: { username?: string; automated: boolean };
+  /** The spec's source(s) at the time: what a rollback re-deploys. */
+  source?: unknown;
+  sources?: unknown[];
+  /** Berth addition: what started it (manual, auto-sync, self-heal, rollback, auto-rollback). */
+  trigger: string;
+}
+
+/** Argo CD's `ResourceStatus`. */
+export interface ResourceStatus {
+  group: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  status: AppSyncStatusCode;
+  health?: { status: HealthStatusCode; message?: string };
+  requiresPruning?: boolean;
+}
+
+export interface ApplicationSummary {
+  externalURLs?: string[];
+  images?: string[];
+}

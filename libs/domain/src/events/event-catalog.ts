@@ -1,0 +1,204 @@
+import type { ApplicationEvent } from './application.events';
+import type { DomainEvent } from './event-envelope';
+import type { ProjectEvent } from './project.events';
+import type { RegistryEvent } from './registry.events';
+
+/** Every event Berth writes. */
+export type BerthEvent = ApplicationEvent | ProjectEvent | RegistryEvent;
+export type BerthEventType = BerthEvent['type'];
+
+/**
+ * One event type, declared once: the schema version Berth writes, how the audit log says it in words
+ * (computed when the event is appended and stored beside it), and how data written by older versions is
+ * brought up to the current shape when read.
+ */
+export interface EventDefinition<E extends DomainEvent> {
+  /** The schema version this code writes; readers upcast older ones. */
+  version: number;
+  /** One line for the audit log: what happened, in words. Never a secret (events hold none). */
+  summarize(data: E['data']): string;
+  /** `upcast[v]` turns data written at version v into version v + 1. */
+  upcast?: Record<number, (data: Record<string, unknown>) => Record<string, unknown>>;
+}
+
+type Catalog = { [T in BerthEventType]: EventDefinition<Extract<BerthEvent, { type: T }>> };
+
+const short = (sha: string | null | undefined, length = 7): string => (sha ?? '').slice(0, length);
+const noUserInfo = (url: string): string => url.replace(/\/\/[^/@\s]*@/g, '//');
+/** Version 1 of project and registry events carried the audit summary in their data; it now lives beside the event. */
+const dropSummary = ({ summary: _summary, ...rest }: Record<string, unknown>) => rest;
+
+/**
+ * The event catalog. The compiler checks it names every event type; `summarize` is the audit log's
+ * `summary` column (docs/audit-log.md).
+ */
+export const EVENT_CATALOG: Catalog = {
+  ApplicationCreated: {
+    version: 1,
+    summarize: (d) => `created application ${d.application} in project ${d.project}`,
+  },
+  ApplicationSpecChanged: {
+    version: 1,
+    summarize: (d) => `changed ${d.changedPaths.length > 0 ? d.changedPaths.join(', ') : 'the spec'}`,
+  },
+  ApplicationDeleted: {
+    version: 1,
+    summarize: (d) => `deleted application${d.cascade ? ' and its resources' : ' (resources kept)'}`,
+  },
+  RefreshRequested: {
+    version: 1,
+    summarize: (d) => (d.hard ? 'requested a hard refresh' : 'requested a refresh'),
+  },
+  SyncRequested: {
+    version: 1,
+    summarize: (d) => {
+      let text: string;
+      if (d.trigger === 'rollback')
+        text = `requested rollback to history ${d.rollbackOf} (${short(d.revision)})`;
+      else if (d.trigger === 'auto-rollback')
+        text = `auto-rollback: requested sync back to ${short(d.revision)}`;
+      else text = `requested sync to ${d.revision ? short(d.revision, 12) : 'the target revision'}`;
+      if (Array.isArray(d.resources)) text += ` (${d.resources.length} selected resources)`;
+      return d.dryRun ? `${text} (dry run)` : text;
+    },
+  },
+  TerminateRequested: {
+    version: 1,
+    summarize: (d) => `asked to terminate operation ${d.operationId}`,
+  },
+  RevisionResolved: {
+    version: 1,
+    summarize: (d) =>
+      `target ${d.targetRevision} now resolves to ${short(d.revision)}${d.commit?.message ? `: ${d.commit.message}` : ''}`,
+  },
+  SyncStatusChanged: {
+    version: 1,
+    summarize: (d) => {
+      const drifted = d.outOfSync ?? [];
+      const listed = drifted
+        .slice(0, 5)
+        .map((r) => `${r.kind}/${r.name}`)
+        .join(', ');
+      return `sync status ${d.from} -> ${d.to}${drifted.length > 0 ? ` (${drifted.length} resources out of sync: ${listed})` : ''}`;
+    },
+  },
+  HealthStatusChanged: {
+    version: 1,
+    summarize: (d) => `health ${d.from} -> ${d.to}${d.message ? `: ${d.message}` : ''}`,
+  },
+  ConditionRaised: {
+    version: 1,
+    summarize: (d) => `${d.conditionType}: ${d.message}`,
+  },
+  ConditionCleared: {
+    version: 1,
+    summarize: (d) => `${d.conditionType} cleared`,
+  },
+  SyncOperationStarted: {
+    version: 1,
+    summarize: (d) =>
+      `started sync to ${short(d.revision)} (${d.taskCount} tasks${d.attempt > 1 ? `, attempt ${d.attempt}` : ''})`,
+  },
+  ResourceSynced: {
+    version: 1,
+    summarize: (d) => `${d.resource.kind}/${d.resource.name} ${d.result} (${d.phase}, wave ${d.wave})`,
+  },
+  SyncOperationSucceeded: {
+    version: 1,
+    summarize: (d) => `synced to ${short(d.revision)}: ${d.message}`,
+  },
+  SyncOperationFailed: {
+    version: 1,
+    summarize: (d) =>
+      `sync ${d.phase.toLowerCase()}: ${d.message}${d.retryInMs !== undefined ? ` (retry in ${Math.trunc(d.retryInMs / 1000)} s)` : ''}`,
+  },
+  SyncOperationTerminated: {
+    version: 1,
+    summarize: (d) => `sync terminated: ${d.message}`,
+  },
+  AutoRollbackTriggered: {
+    version: 1,
+    summarize: (d) => `auto-rollback: ${d.reason}`,
+  },
+  ApplicationResourcesDeleted: {
+    version: 1,
+    summarize: (d) => {
+      const count = (result: string) => d.resources.filter((r) => r.result === result).length;
+      return `deleted the resources of the deleted application: ${count('deleted')} deleted, ${count('failed')} failed`;
+    },
+  },
+  ProjectCreated: {
+    version: 2,
+    summarize: (d) => `created project ${d.project}`,
+    upcast: { 1: dropSummary },
+  },
+  ProjectSpecChanged: {
+    version: 2,
+    summarize: (d) => `changed project ${d.project}`,
+    upcast: { 1: dropSummary },
+  },
+  ProjectDeleted: {
+    version: 2,
+    summarize: (d) => `deleted project ${d.project}`,
+    upcast: { 1: dropSummary },
+  },
+  RepositoryAdded: {
+    version: 2,
+    summarize: (d) =>
+      `added ${d.type} repository ${noUserInfo(d.repository)} (${d.credentialType === 'none' ? 'no credentials' : `${d.credentialType} credentials`})`,
+    upcast: { 1: dropSummary },
+  },
+  RepositoryRemoved: {
+    version: 2,
+    summarize: (d) => `removed repository ${noUserInfo(d.repository)}`,
+    upcast: { 1: dropSummary },
+  },
+  ClusterAdded: {
+    version: 2,
+    summarize: (d) => `added cluster ${d.cluster} (${d.server}, ${d.authType})`,
+    upcast: { 1: dropSummary },
+  },
+  ClusterRemoved: {
+    version: 2,
+    summarize: (d) => `removed cluster ${d.cluster} (${d.server})`,
+    upcast: { 1: dropSummary },
+  },
+};
+
+function definitionOf(type: string): EventDefinition<DomainEvent> | undefined {
+  return (EVENT_CATALOG as Record<string, EventDefinition<DomainEvent> | undefined>)[type];
+}
+
+/** The schema version Berth writes for `type`. */
+export function schemaVersionOf(type: BerthEventType): number {
+  return EVENT_CATALOG[type].version;
+}
+
+/** The audit log's one-line summary of an event (its type, for a type this code does not know). */
+export function summarizeEvent(event: Pick<DomainEvent, 'type' | 'data'>): string {
+  const definition = definitionOf(event.type);
+  if (!definition) return event.type;
+  try {
+    return definition.summarize(event.data);
+  } catch {
+    // Data that does not fit the declared shape (written by hand, or by a future version): say what it is.
+    return event.type;
+  }
+}
+
+/** An event read from the log, at the schema version this code writes; unknown types pass unchanged. */
+export function upcastEvent<E extends Pick<DomainEvent, 'type' | 'schemaVersion' | 'data'>>(event: E): E {
+  const definition = definitionOf(event.type);
+  if (!definition || event.schemaVersion >= definition.version) return event;
+  let data = event.data as Record<string, unknown>;
+  for (let version = event.schemaVersion; version < definition.version; version++) {
+    const step = definition.upcast?.[version];
+    if (!step) {
+      throw new Error(
+        `${event.type} version ${version} cannot be read: no upcaster to version ${version + 1} in the event catalog`,
+      );
+    }
+    data = step(data);
+  }
+  return { ...event, schemaVersion: definition.version, data };
+}
