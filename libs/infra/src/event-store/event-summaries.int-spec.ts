@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { summarizeEvent } from '@berth/domain';
 import { EVENT_SUMMARY_FUNCTION_SQL } from '../../../../migrations/1764100000006-event-summary-function';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../database/migrations';
+import { createTestDatabase, testServerUrl, type TestDatabase } from '../testing/test-database';
+import { PostgresEventStore } from './postgres-event-store';
 
 /**
  * The audit summaries moved from a SQL function (read time) to the event catalog (append time). The words
@@ -281,7 +285,6 @@ describe('audit summaries from the event catalog', () => {
   );
 
   it('stores the summary with each appended event, and audit_log reads it', async () => {
-    const { PostgresEventStore } = await import('./postgres-event-store');
     const store = new PostgresEventStore(db.dataSource);
     await store.append(
       'application-web',
@@ -299,10 +302,6 @@ describe('audit summaries from the event catalog', () => {
 
 describe('the migration that stores summaries', () => {
   it('fills the summary of events recorded before it, and leaves their data as written', async () => {
-    const { Client } = await import('pg');
-    const { DataSource } = await import('typeorm');
-    const { MIGRATIONS } = await import('../database/migrations');
-    const { testServerUrl } = await import('../testing/test-database');
     const name = `berth_test_backfill_${Date.now().toString(36)}`;
     const admin = new Client({ connectionString: testServerUrl() });
     await admin.connect();

@@ -16,7 +16,7 @@ export interface AppendResult {
   events: RecordedEvent[];
 }
 
-interface EventRow {
+export interface EventRow {
   position: string;
   transaction_id: string;
   stream_id: string;
@@ -28,7 +28,7 @@ interface EventRow {
   recorded_at: Date;
 }
 
-const EVENT_COLUMNS =
+export const EVENT_COLUMNS =
   'position, transaction_id::text AS transaction_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at';
 
 /**
@@ -176,7 +176,7 @@ export class PostgresEventStore {
 }
 
 /** An event as stored, brought up to the schema version this code writes (see the event catalog's upcasters). */
-function toRecordedEvent(row: EventRow): RecordedEvent {
+export function toRecordedEvent(row: EventRow): RecordedEvent {
   return upcastEvent({
     position: BigInt(row.position),
     transactionId: BigInt(row.transaction_id),

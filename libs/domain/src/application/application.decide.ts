@@ -1,0 +1,435 @@
+import { DomainError } from '../errors/domain-error';
+import {
+  applicationEvent,
+  type ApplicationEvent,
+  type ApplicationManifest,
+  type SyncRequested,
+} from '../events/application.events';
+import type {
+  ApplicationResourcesDeleted,
+  ResourceSynced,
+  SyncOperationFailed,
+  SyncOperationStarted,
+} from '../events/reconcile.events';
+import { decideAutoSync } from '../reconcile/auto-sync.decision';
+import { appHealthOf, decideRefresh, type RefreshOutcome } from '../reconcile/refresh.decision';
+import { decideAutoRollback } from '../rollback/auto-rollback.decision';
+import { autoRollbackPolicyOf } from '../rollback/auto-rollback.policy';
+import type { Application } from './application.types';
+import { evolveApplication, keyOf } from './application.evolve';
+import type { ApplicationState, OpenOperation } from './application.state';
+
+/** What people (through the API) ask of an application. */
+export type ApplicationCommand =
+  | { type: 'CreateApplication'; manifest: ApplicationManifest; /** Argo CD's upsert. */ upsert?: boolean }
+  | { type: 'UpdateApplication'; manifest: ApplicationManifest }
+  | { type: 'DeleteApplication'; cascade: boolean }
+  | { type: 'RequestRefresh'; hard: boolean }
+  | ({ type: 'RequestSync' } & Omit<SyncRequested['data'], 'application'>)
+  | {
+      type: 'RequestRollback';
+      operationId: string;
+      /** The history entry to re-deploy (`status.history[].id`). */
+      historyId: number;
+      /** Partial rollback (only some kinds): the resources to re-deploy at that revision. */
+      resources?: SyncRequested['data']['resources'];
+      prune: boolean;
+      dryRun: boolean;
+      initiatedBy: SyncRequested['data']['initiatedBy'];
+    }
+  | { type: 'TerminateOperation' };
+
+/**
+ * Command + state -> the events to record, or a DomainError saying why not. An empty list means nothing
+ * changed (an update with the same spec records nothing).
+ */
+export function decideApplication(command: ApplicationCommand, state: ApplicationState): ApplicationEvent[] {
+  switch (command.type) {
+    case 'CreateApplication': {
+      if (state.exists) {
+        if (command.upsert)
+          return decideApplication({ type: 'UpdateApplication', manifest: command.manifest }, state);
+        throw new DomainError(
+          'AlreadyExists',
+          `application "${state.name}" already exists; use PUT /api/v1/applications/${state.name} to change it, or pass ?upsert=true`,
+        );
+      }
+      return [
+        applicationEvent('ApplicationCreated', {
+          application: state.name,
+          project: projectOf(command.manifest),
+          manifest: command.manifest,
+        }),
+      ];
+    }
+    case 'UpdateApplication': {
+      requireExists(state);
+      const changedPaths = changedTopLevelPaths(state.manifest, command.manifest);
+      if (changedPaths.length === 0) return [];
+      return [
+        applicationEvent('ApplicationSpecChanged', {
+          application: state.name,
+          project: projectOf(command.manifest),
+          manifest: command.manifest,
+          changedPaths,
+        }),
+      ];
+    }
+    case 'DeleteApplication':
+      requireExists(state);
+      return [applicationEvent('ApplicationDeleted', { application: state.name, cascade: command.cascade })];
+    case 'RequestRefresh':
+      requireExists(state);
+      return [applicationEvent('RefreshRequested', { application: state.name, hard: command.hard })];
+    case 'RequestSync': {
+      requireExists(state);
+      requireNoOperation(state);
+      const { type: _type, ...data } = command;
+      return [applicationEvent<SyncRequested>('SyncRequested', { application: state.name, ...data })];
+    }
+    case 'RequestRollback': {
+      requireExists(state);
+      const automated = (
+        state.manifest?.spec['syncPolicy'] as { automated?: { enabled?: boolean } | null } | undefined
+      )?.automated;
+      if (automated !== undefined && automated !== null && automated.enabled !== false) {
+        // Argo CD refuses too: auto-sync would immediately sync back to the target revision.
+        throw new DomainError(
+          'Invalid',
+          `rollback of "${state.name}" is not allowed while auto-sync is enabled: it would sync straight back to the target revision; remove spec.syncPolicy.automated first`,
+        );
+      }
+      const entry = state.status.history.find((h) => h.id === command.historyId);
+      if (!entry) {
+        throw new DomainError(
+          'NotFound',
+          `application "${state.name}" has no history entry ${command.historyId}; list them with GET /api/v1/applications/${state.name}/history`,
+        );
+      }
+      requireNoOperation(state);
+      return [
+        applicationEvent<SyncRequested>('SyncRequested', {
+          application: state.name,
+          operationId: command.operationId,
+          revision: entry.revision,
+          ...(command.resources ? { resources: command.resources } : {}),
+          prune: command.prune,
+          dryRun: command.dryRun,
+          initiatedBy: command.initiatedBy,
+          trigger: 'rollback',
+          rollbackOf: entry.id,
+        }),
+      ];
+    }
+    case 'TerminateOperation':
+      requireExists(state);
+      if (!state.openOperation) {
+        throw new DomainError(
+          'Invalid',
+          `application "${state.name}" has no operation in progress to terminate`,
+        );
+      }
+      return [
+        applicationEvent('TerminateRequested', {
+          application: state.name,
+          operationId: state.openOperation.operationId,
+        }),
+      ];
+  }
+}
+
+/** What one refresh job found and what it may start, for `decideRefreshOutcome`. */
+export interface RefreshFindings {
+  outcome: RefreshOutcome;
+  now: Date;
+  /** The id an operation started by this refresh (auto-sync, auto-rollback) gets. */
+  newOperationId: string;
+  /** Self-heal backoff per attempt; default Argo CD's. */
+  selfHealBackoff?: (attempt: number) => number;
+}
+
+export type CompareAgain =
+  | { reason: 'self-heal'; delayMs: number }
+  /** One per deployment: `deploymentId` is the operation that deployed it. */
+  | { reason: 'auto-rollback-deadline'; delayMs: number; deploymentId: string };
+
+export interface RefreshDecision {
+  /** Recorded together, in one append. */
+  events: ApplicationEvent[];
+  /** The operation these events request (enqueue its sync once they are recorded). */
+  started?: { operationId: string; trigger: 'auto-sync' | 'self-heal' | 'auto-rollback' };
+  /** Compare again then, even if nothing asks: self-heal backoff, the latest deployment's health deadline. */
+  compareAgain: CompareAgain[];
+}
+
+/**
+ * One refresh, one decision: the transitions the comparison found (revision, sync and health status,
+ * conditions), then (on a comparison that worked) auto-rollback when the latest deployment missed its
+ * health deadline, else auto-sync by Argo CD's rules. Judged on the state *after* the transitions.
+ */
+export function decideRefreshOutcome(state: ApplicationState, findings: RefreshFindings): RefreshDecision {
+  const events = decideRefresh(state.name, reconcileSnapshotOf(state), findings.outcome);
+  const { outcome } = findings;
+  if (outcome.kind !== 'compared' || !state.manifest) return { events, compareAgain: [] };
+  let after = state;
+  events.forEach((event, i) => {
+    after = evolveApplication(after, {
+      ...event,
+      streamVersion: state.streamVersion + i + 1,
+      recordedAt: findings.now,
+      metadata: { actor: 'system:refresh' },
+    });
+  });
+  const app = after.manifest as unknown as Application;
+  const health = appHealthOf(outcome.comparison).health;
+
+  const rollback = decideAutoRollback({
+    policy: autoRollbackPolicyOf(app),
+    deployments: after.deployments.map((d) => ({ ...d, deployedAt: new Date(d.deployedAt) })),
+    history: after.status.history,
+    health,
+    operationInProgress: after.openOperation !== null,
+    now: findings.now,
+  });
+  if (rollback.kind === 'rollback') {
+    const operationId = findings.newOperationId;
+    return {
+      events: [
+        ...events,
+        applicationEvent('AutoRollbackTriggered', {
+          application: state.name,
+          failedRevision: rollback.failedRevision,
+          rollbackTo: rollback.rollbackTo,
+          historyId: rollback.historyId,
+          operationId,
+          reason: rollback.reason,
+        }),
+        applicationEvent<SyncRequested>('SyncRequested', {
+          application: state.name,
+          operationId,
+          revision: rollback.rollbackTo,
+          // A rollback re-deploys what the old revision had; what only the failed one added stays unless pruning is on.
+          prune: app.spec.syncPolicy?.automated?.prune === true,
+          dryRun: false,
+          ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+          initiatedBy: { username: 'system:auto-rollback', automated: true },
+          trigger: 'auto-rollback',
+          rollbackOf: rollback.historyId,
+        }),
+      ],
+      started: { operationId, trigger: 'auto-rollback' },
+      compareAgain: [],
+    };
+  }
+  const compareAgain: CompareAgain[] =
+    rollback.kind === 'wait'
+      ? [
+          {
+            reason: 'auto-rollback-deadline',
+            delayMs: rollback.delayMs,
+            deploymentId: after.deployments[after.deployments.length - 1]?.operationId ?? '',
+          },
+        ]
+      : [];
+
+  const lastSync = after.lastFinishedSync;
+  const sync = decideAutoSync({
+    automated: app.spec.syncPolicy?.automated,
+    revision: outcome.revision,
+    comparison: outcome.comparison,
+    operationInProgress: after.openOperation !== null,
+    lastSync: lastSync
+      ? {
+          ...(lastSync.revision ? { revision: lastSync.revision } : {}),
+          outcome: lastSync.outcome,
+          finishedAt: new Date(lastSync.finishedAt),
+        }
+      : undefined,
+    selfHealAttempts: after.selfHealAttempts,
+    rolledBackRevisions: after.rolledBackRevisions,
+    now: findings.now,
+    ...(findings.selfHealBackoff ? { selfHealBackoff: findings.selfHealBackoff } : {}),
+  });
+  if (sync.kind === 'wait') {
+    return { events, compareAgain: [...compareAgain, { reason: 'self-heal', delayMs: sync.delayMs }] };
+  }
+  if (sync.kind !== 'sync') return { events, compareAgain };
+  const operationId = findings.newOperationId;
+  return {
+    events: [
+      ...events,
+      applicationEvent<SyncRequested>('SyncRequested', {
+        application: state.name,
+        operationId,
+        revision: sync.revision,
+        prune: sync.prune,
+        dryRun: false,
+        ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+        initiatedBy: { username: 'system:auto-sync', automated: true },
+        trigger: sync.trigger,
+      }),
+    ],
+    started: { operationId, trigger: sync.trigger },
+    compareAgain,
+  };
+}
+
+/** The refresh decision's view of what the log already says. */
+export function reconcileSnapshotOf(state: ApplicationState): Parameters<typeof decideRefresh>[1] {
+  return {
+    revision: state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null,
+    syncStatus: state.status.sync.status,
+    healthStatus: state.status.health.status,
+    outOfSyncKeys: state.status.resources.filter((r) => r.status !== 'Synced').map(keyOf),
+    conditions: state.status.conditions,
+  };
+}
+
+/** A step of a running operation, recorded by the worker that runs it. */
+export type OperationStep =
+  | { type: 'Start'; started: Omit<SyncOperationStarted['data'], 'application' | 'operationId'> }
+  | { type: 'TaskDone'; synced: Omit<ResourceSynced['data'], 'application' | 'operationId'> }
+  | { type: 'Succeed'; revision: string; message: string; startedAt: string; finishedAt: string }
+  | { type: 'Fail'; failure: Omit<SyncOperationFailed['data'], 'application' | 'operationId'> }
+  | { type: 'Terminate'; message: string; finishedAt: string };
+
+/** Thrown when a step would be recorded for an operation someone asked to terminate. */
+export class OperationTerminatedError extends DomainError {
+  constructor(application: string, operationId: string) {
+    super('Conflict', `operation ${operationId} of "${application}" was terminated`, { operationId });
+  }
+}
+
+/**
+ * Records a step of the open operation `operationId`. Refuses a step for an operation that is not the
+ * open one (it finished, or another worker took over and finished it) and, except the termination itself,
+ * a step after termination was asked for: the worker stops there.
+ */
+export function decideOperationStep(
+  state: ApplicationState,
+  operationId: string,
+  step: OperationStep,
+): ApplicationEvent[] {
+  const open: OpenOperation | null = state.openOperation;
+  if (!open || open.operationId !== operationId) {
+    throw new DomainError(
+      'Conflict',
+      `operation ${operationId} of "${state.name}" is not in progress (it finished, or the app was deleted)`,
+      { operationId },
+    );
+  }
+  if (open.terminateRequested && step.type !== 'Terminate')
+    throw new OperationTerminatedError(state.name, operationId);
+  const application = state.name;
+  switch (step.type) {
+    case 'Start':
+      return [applicationEvent('SyncOperationStarted', { application, operationId, ...step.started })];
+    case 'TaskDone':
+      return [applicationEvent('ResourceSynced', { application, operationId, ...step.synced })];
+    case 'Succeed': {
+      const { type: _type, ...data } = step;
+      return [applicationEvent('SyncOperationSucceeded', { application, operationId, ...data })];
+    }
+    case 'Fail':
+      return [applicationEvent('SyncOperationFailed', { application, operationId, ...step.failure })];
+    case 'Terminate':
+      return [
+        applicationEvent('SyncOperationTerminated', {
+          application,
+          operationId,
+          message: step.message,
+          finishedAt: step.finishedAt,
+        }),
+      ];
+  }
+}
+
+/** Records what a cascade deletion did, once, for an app deleted with cascade whose resources are still there. */
+export function decideCascadeDeletion(
+  state: ApplicationState,
+  resources: ApplicationResourcesDeleted['data']['resources'],
+): ApplicationEvent[] {
+  if (!pendingCascadeOf(state)) return [];
+  return [applicationEvent('ApplicationResourcesDeleted', { application: state.name, resources })];
+}
+
+/** The resources a cascade deletion must delete, when one is due. */
+export function pendingCascadeOf(
+  state: ApplicationState,
+): { manifest: ApplicationManifest; inventory: string[] } | undefined {
+  const deletion = state.deletion;
+  if (state.exists || !deletion || !deletion.cascade || deletion.resourcesDeleted || !state.manifest)
+    return undefined;
+  return { manifest: state.manifest, inventory: state.incarnationInventory };
+}
+
+function requireExists(state: ApplicationState): void {
+  if (!state.exists) {
+    throw new DomainError(
+      'NotFound',
+      `application "${state.name}" not found; list them with GET /api/v1/applications`,
+    );
+  }
+}
+
+function requireNoOperation(state: ApplicationState): void {
+  if (state.openOperation) {
+    throw new DomainError(
+      'OperationInProgress',
+      `another operation is already in progress on "${state.name}" (operation ${state.openOperation.operationId}); wait for it or terminate it first`,
+      { operationId: state.openOperation.operationId },
+    );
+  }
+}
+
+function projectOf(manifest: ApplicationManifest): string {
+  const project = manifest.spec['project'];
+  return typeof project === 'string' && project !== '' ? project : 'default';
+}
+
+/**
+ * Paths (two levels deep: `spec.source`, `metadata.labels`) whose JSON differs, for a readable audit trail.
+ * Key order does not count as a change.
+ */
+export function changedTopLevelPaths(
+  before: ApplicationManifest | null,
+  after: ApplicationManifest,
+): string[] {
+  const changed: string[] = [];
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = after as Record<string, unknown>;
+  for (const key of unionKeys(b, a)) {
+    const bv = b[key];
+    const av = a[key];
+    if (isPlainObject(bv) && isPlainObject(av)) {
+      for (const sub of unionKeys(bv, av)) {
+        if (canonicalJson(bv[sub]) !== canonicalJson(av[sub])) changed.push(`${key}.${sub}`);
+      }
+    } else if (canonicalJson(bv) !== canonicalJson(av)) {
+      changed.push(key);
+    }
+  }
+  return changed;
+}
+
+function unionKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON with sorted keys, so two equal documents written in another key order compare equal. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isPlainObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
+      : v,
+  );
+}
