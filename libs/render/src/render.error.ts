@@ -15,6 +15,8 @@ export type RenderErrorCode =
   | 'path-escape'
   | 'symlink-escape'
   | 'invalid-manifest'
+  /** YAML that would exhaust the parser: alias bombs, extreme nesting. */
+  | 'manifest-too-complex'
   | 'value-file-refused'
   | 'value-file-missing'
   | 'unsupported-source'

@@ -1,5 +1,6 @@
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
 import { RenderError } from '../render.error';
+import { assertYamlNestingWithinLimits } from '../safety/yaml-limits';
 import type { ApplicationSourceKustomize } from '../source.types';
 
 export interface KustomizeImage {
@@ -78,6 +79,7 @@ export function applyKustomizeOptions(
   kustomizationYaml: string,
   options: ApplicationSourceKustomize,
 ): string {
+  assertYamlNestingWithinLimits(kustomizationYaml, 'kustomization file');
   const doc = parseDocument(kustomizationYaml);
   if (doc.errors[0]) {
     throw new RenderError(
