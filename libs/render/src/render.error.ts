@@ -5,6 +5,8 @@
  */
 export type RenderErrorCode =
   | 'invalid-repo-url'
+  /** A spec value that does not fit the grammar of the tool argument it becomes (see tool-argument-grammar.ts). */
+  | 'invalid-argument'
   | 'auth-failed'
   | 'not-found'
   | 'unreachable'

@@ -246,6 +246,14 @@ export class GitMirrorCache {
 
   /** Makes sure the mirror has the commit, fetching once if it does not. */
   async ensureCommit(repoUrl: string, sha: string): Promise<string> {
+    // A commit reaches `git rev-parse` and `git archive` as an argument: hex only, never an option.
+    if (!/^[0-9a-f]{4,64}$/i.test(sha)) {
+      throw new RenderError(
+        'revision-not-found',
+        `"${sha}" is not a commit SHA of ${redactUrl(repoUrl)}`,
+        'spec.source.targetRevision',
+      );
+    }
     const known = `${this.mirrorDir(repoUrl)}\0${sha}`;
     if (this.knownCommits.has(known)) return sha;
     const present = existsSync(this.mirrorDir(repoUrl)) ? await this.expandSha(repoUrl, sha) : undefined;

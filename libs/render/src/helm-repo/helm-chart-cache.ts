@@ -1,3 +1,4 @@
+import { isHelmChartName } from '@berth/domain';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
@@ -100,6 +101,7 @@ export class HelmChartCache {
     chart: string,
     targetRevision: string | undefined,
   ): Promise<ChartVersionEntry> {
+    assertChartName(chart);
     return resolveChartVersion(await this.index(repoUrl), chart, targetRevision);
   }
 
@@ -230,6 +232,7 @@ export class HelmChartCache {
     const helm = this.options.helm;
     if (!helm)
       throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
+    assertChartName(chart);
     const url = this.checkUrl(repoUrl);
     const credentials = this.credentialsFor(url);
     await mkdir(this.options.cacheDir, { recursive: true });
@@ -248,24 +251,17 @@ export class HelmChartCache {
         runTool(helm, args, { env, timeoutMs: this.timeoutMs, maxOutputBytes: 1024 * 1024, label, input });
       try {
         if (credentials) {
-          const add = [
-            'repo',
-            'add',
-            'berth-source',
-            url,
-            '--username',
-            credentials.username,
-            '--password-stdin',
-          ];
+          // `--` ends the flags: the URL and chart name are positionals whatever they hold.
+          const add = ['repo', 'add', '--username', credentials.username, '--password-stdin'];
           if (passCredentials) add.push('--pass-credentials');
-          await run(add, 'helm repo add', credentials.password);
+          await run([...add, '--', 'berth-source', url], 'helm repo add', credentials.password);
           await run(
-            ['pull', `berth-source/${chart}`, '--version', version, '--untar', '--destination', out],
+            ['pull', '--version', version, '--untar', '--destination', out, '--', `berth-source/${chart}`],
             'helm pull',
           );
         } else {
           await run(
-            ['pull', chart, '--repo', url, '--version', version, '--untar', '--destination', out],
+            ['pull', '--repo', url, '--version', version, '--untar', '--destination', out, '--', chart],
             'helm pull',
           );
         }
@@ -333,4 +329,15 @@ function classifyPullError(
     );
   }
   return new RenderError('tool-failed', text, CHART_FIELD, { cause: err });
+}
+
+/** `spec.source.chart` becomes a helm argument: Helm's chart-name grammar, checked again at render time. */
+function assertChartName(chart: string): void {
+  if (!isHelmChartName(chart)) {
+    throw new RenderError(
+      'invalid-argument',
+      `${CHART_FIELD} "${chart}" is not a chart name (letters, digits, "-", "_" and ".", starting with a letter or digit)`,
+      CHART_FIELD,
+    );
+  }
 }
