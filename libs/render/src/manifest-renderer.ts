@@ -96,6 +96,7 @@ export class ManifestRenderer {
         helm: this.tools.helm,
         credentials: git.credentials,
         allowHttp: git.allowHttp,
+        outbound: options.git.outbound,
       });
   }
 

@@ -9,6 +9,7 @@ import {
   type ApplicationSource,
   type KubernetesObject,
 } from '@berth/render';
+import { OutboundGuard } from '@berth/net';
 import { Injectable } from '@nestjs/common';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -30,6 +31,7 @@ export class ManifestsService {
       allowFileUrls: ctx.config.allowFileRepos,
       allowHttp: ctx.config.allowHttpRepos,
       credentials: this.credentials.lookup,
+      outbound: OutboundGuard.fromAllowList(ctx.config.outboundAllow),
     });
     this.renderer = new ManifestRenderer({
       git,

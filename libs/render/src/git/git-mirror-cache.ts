@@ -10,7 +10,8 @@ import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import * as tar from 'tar';
-import { RenderError } from '../render.error';
+import { OutboundGuard } from '@berth/net';
+import { assertOutboundAllowed, RenderError } from '../render.error';
 import { assertNoEscapingSymlinks, isInside } from '../safety/path-guard';
 import type { CredentialsProvider, GitCredentials } from './git-credentials';
 import { classifyGitError } from './git-error.classifier';
@@ -45,6 +46,12 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
    * `refsNotBefore`, so reuse never hides a push Berth was told about.
    */
   refsMaxAgeMs?: number;
+  /**
+   * Where git may connect (checked before every ls-remote and fetch): link-local and cloud metadata
+   * hosts are refused unless the operator's allow-list (`BERTH_OUTBOUND_ALLOW`) names them. Default: the
+   * policy with an empty allow-list.
+   */
+  outbound?: OutboundGuard;
 }
 
 export interface ResolveRevisionOptions {
@@ -142,8 +149,10 @@ export class GitMirrorCache {
   private sweptStaleTrees?: Promise<void>;
   private readonly networkTimeoutMs: number;
   private readonly maxTreeBytes: number;
+  readonly outbound: OutboundGuard;
 
   constructor(private readonly options: GitMirrorCacheOptions) {
+    this.outbound = options.outbound ?? new OutboundGuard();
     this.networkTimeoutMs = options.networkTimeoutMs ?? 60_000;
     this.maxTreeBytes = options.maxTreeBytes ?? 512 * 1024 * 1024;
   }
@@ -167,6 +176,7 @@ export class GitMirrorCache {
    */
   async lsRemote(repoUrl: string, credentials?: GitCredentials): Promise<RemoteRefs> {
     const { url } = parseRepoUrl(repoUrl, this.options);
+    await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
     await mkdir(this.options.cacheDir, { recursive: true });
     const auth = await this.auth(repoUrl, credentials);
     try {
@@ -395,6 +405,7 @@ export class GitMirrorCache {
 
   private async fetchLocked(repoUrl: string, dir: string): Promise<void> {
     const { url } = parseRepoUrl(repoUrl, this.options);
+    await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
     await mkdir(dir, { recursive: true });
     const release = await lockfile.lock(dir, {
       stale: 30_000,
@@ -500,6 +511,9 @@ export class GitMirrorCache {
   private git(baseDir: string, auth?: GitAuth): SimpleGit {
     const git = simpleGit({
       baseDir,
+      // Argo CD does not follow HTTP redirects either; here it also keeps a redirect from taking git to
+      // an address the outbound policy refused before the connection (169.254.169.254).
+      config: ['http.followRedirects=false'],
       timeout: { block: this.networkTimeoutMs },
       ...auth?.options,
       allowEnvironment: ['GIT_TERMINAL_PROMPT', ...(auth?.options.allowEnvironment ?? [])],

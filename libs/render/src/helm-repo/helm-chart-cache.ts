@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CredentialsProvider } from '../git/git-credentials';
 import { parseRepoUrl, redactUrl } from '../git/repo-url';
-import { isRenderError, RenderError } from '../render.error';
+import { OutboundGuard, OutboundRefusedError } from '@berth/net';
+import { assertOutboundAllowed, isRenderError, RenderError } from '../render.error';
 import { assertNoEscapingSymlinks } from '../safety/path-guard';
 import { runTool } from '../tools/run-tool';
 import {
@@ -32,6 +33,12 @@ export interface HelmChartCacheOptions {
   now?: () => number;
   /** Refuse an `index.yaml` larger than this. Default 64 MiB (large public indexes are ~20 MiB). */
   maxIndexBytes?: number;
+  /**
+   * Where the index fetch (judged at connect time, redirects included) and `helm pull` (the repository
+   * and the chart URL the index names, judged before helm runs) may connect. Default: the policy with
+   * an empty allow-list (no link-local or cloud metadata hosts).
+   */
+  outbound?: OutboundGuard;
 }
 
 const REPO_FIELD = 'spec.source.repoURL';
@@ -72,8 +79,10 @@ export class HelmChartCache {
   private readonly indexTtlMs: number;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly outbound: OutboundGuard;
 
   constructor(private readonly options: HelmChartCacheOptions) {
+    this.outbound = options.outbound ?? new OutboundGuard();
     this.indexTtlMs = options.indexTtlMs ?? 180_000;
     this.timeoutMs = options.networkTimeoutMs ?? 60_000;
     this.now = options.now ?? Date.now;
@@ -132,6 +141,27 @@ export class HelmChartCache {
     return pending;
   }
 
+  /**
+   * helm connects to the repository and then to the chart URL the index names (any host: the index is
+   * the repository owner's text). Both are judged before helm runs; helm's own redirects are the gap an
+   * operator closes with a network policy (docs/security.md).
+   */
+  private async assertPullAllowed(url: string, chart: string, version: string): Promise<void> {
+    await assertOutboundAllowed(this.outbound, url, REPO_FIELD);
+    const entry = (await this.index(url)).entries
+      .get(chart)
+      ?.find((candidate) => candidate.version === version);
+    for (const chartUrl of entry?.urls ?? []) {
+      let absolute: string;
+      try {
+        absolute = new URL(chartUrl, `${url}/`).toString();
+      } catch {
+        continue; // helm refuses it itself
+      }
+      await assertOutboundAllowed(this.outbound, absolute, CHART_FIELD);
+    }
+  }
+
   private checkUrl(repoUrl: string): string {
     const parsed = parseRepoUrl(repoUrl, { allowHttp: this.options.allowHttp });
     if (parsed.scheme !== 'https' && parsed.scheme !== 'http') {
@@ -159,10 +189,19 @@ export class HelmChartCache {
       const token = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
       headers.authorization = `Basic ${token}`;
     }
-    let response: Response;
+    let response: Awaited<ReturnType<OutboundGuard['fetch']>>;
     try {
-      response = await fetch(`${url}/index.yaml`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.outbound.fetch(`${url}/index.yaml`, {
+        headers,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
+      const refused =
+        err instanceof Error && err.cause instanceof OutboundRefusedError ? err.cause : undefined;
+      if (refused)
+        throw new RenderError('outbound-refused', `${REPO_FIELD}: ${refused.message}`, REPO_FIELD, {
+          cause: err,
+        });
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       throw new RenderError(
@@ -201,7 +240,10 @@ export class HelmChartCache {
     return parseHelmRepoIndex(await this.readBounded(response, shown), shown);
   }
 
-  private async readBounded(response: Response, shown: string): Promise<string> {
+  private async readBounded(
+    response: Awaited<ReturnType<OutboundGuard['fetch']>>,
+    shown: string,
+  ): Promise<string> {
     const limit = this.options.maxIndexBytes ?? 64 * 1024 * 1024;
     const chunks: Uint8Array[] = [];
     let bytes = 0;
@@ -235,6 +277,7 @@ export class HelmChartCache {
     assertChartName(chart);
     const url = this.checkUrl(repoUrl);
     const credentials = this.credentialsFor(url);
+    await this.assertPullAllowed(url, chart, version);
     await mkdir(this.options.cacheDir, { recursive: true });
     // The staging dir sits beside the final one so the last step is an atomic rename.
     const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
