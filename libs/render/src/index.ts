@@ -4,7 +4,7 @@ export { findTools, toolVersions, defaultToolsDir } from './tools/tool-locator';
 export type { ToolPaths, ToolVersions, KustomizeCommand, FindToolsOptions } from './tools/tool-locator';
 export { runTool } from './tools/run-tool';
 export type { RunToolOptions, RunToolResult } from './tools/run-tool';
-export type { GitCredentials, CredentialsProvider } from './git/git-credentials';
+export type { GitCredentials, CredentialsProvider, RepoAccess } from './git/git-credentials';
 export { parseRepoUrl, redactUrl } from './git/repo-url';
 export type { ParsedRepoUrl, RepoUrlPolicy } from './git/repo-url';
 export { parseLsRemote, resolveRevisionFromRefs, isVersionConstraint } from './git/revision-resolver';

@@ -88,10 +88,13 @@ export class HelmChartCache {
     this.now = options.now ?? Date.now;
   }
 
-  /** The repository's `index.yaml`, from the short-lived cache or fetched. */
-  index(repoUrl: string): Promise<HelmRepoIndex> {
+  /**
+   * The repository's `index.yaml`, from the short-lived cache or fetched. `credentials` is the lookup
+   * scoped to the caller (see RenderRequest.credentials); default the cache's own provider.
+   */
+  index(repoUrl: string, credentialsOf?: CredentialsProvider): Promise<HelmRepoIndex> {
     const url = this.checkUrl(repoUrl);
-    const credentials = this.credentialsFor(url);
+    const credentials = this.credentialsFor(url, credentialsOf);
     const key = `${url}\0${credentials?.username ?? ''}`;
     const cached = this.indexes.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.index;
@@ -109,17 +112,20 @@ export class HelmChartCache {
     repoUrl: string,
     chart: string,
     targetRevision: string | undefined,
+    credentialsOf?: CredentialsProvider,
   ): Promise<ChartVersionEntry> {
     assertChartName(chart);
-    return resolveChartVersion(await this.index(repoUrl), chart, targetRevision);
+    return resolveChartVersion(await this.index(repoUrl, credentialsOf), chart, targetRevision);
   }
 
   /** Where a pulled chart lives (exists once `pull` returned). */
-  chartDir(repoUrl: string, chart: string, version: string): string {
+  chartDir(repoUrl: string, chart: string, version: string, credentialsOf?: CredentialsProvider): string {
     const url = this.checkUrl(repoUrl);
+    // A chart pulled with credentials is kept apart from one pulled anonymously (as Git mirrors are).
+    const access = this.credentialsFor(url, credentialsOf) ? 'authenticated' : 'anonymous';
     return join(
       this.options.cacheDir,
-      `${safeName(chart)}-${safeName(version)}-${digestOf(url, chart, version)}`,
+      `${safeName(chart)}-${safeName(version)}-${digestOf(url, chart, version, access)}`,
     );
   }
 
@@ -128,12 +134,18 @@ export class HelmChartCache {
    * Argo CD's `helm.passCredentials`: also send the credentials when the index points the
    * chart at another host.
    */
-  pull(repoUrl: string, chart: string, version: string, passCredentials = false): Promise<string> {
-    const dir = this.chartDir(repoUrl, chart, version);
+  pull(
+    repoUrl: string,
+    chart: string,
+    version: string,
+    passCredentials = false,
+    credentialsOf?: CredentialsProvider,
+  ): Promise<string> {
+    const dir = this.chartDir(repoUrl, chart, version, credentialsOf);
     if (existsSync(join(dir, 'Chart.yaml'))) return Promise.resolve(dir);
     let pending = this.pulls.get(dir);
     if (!pending) {
-      pending = this.pullInto(repoUrl, chart, version, passCredentials, dir).finally(() =>
+      pending = this.pullInto(repoUrl, chart, version, passCredentials, dir, credentialsOf).finally(() =>
         this.pulls.delete(dir),
       );
       this.pulls.set(dir, pending);
@@ -146,9 +158,14 @@ export class HelmChartCache {
    * the repository owner's text). Both are judged before helm runs; helm's own redirects are the gap an
    * operator closes with a network policy (docs/security.md).
    */
-  private async assertPullAllowed(url: string, chart: string, version: string): Promise<void> {
+  private async assertPullAllowed(
+    url: string,
+    chart: string,
+    version: string,
+    credentialsOf: CredentialsProvider | undefined,
+  ): Promise<void> {
     await assertOutboundAllowed(this.outbound, url, REPO_FIELD);
-    const entry = (await this.index(url)).entries
+    const entry = (await this.index(url, credentialsOf)).entries
       .get(chart)
       ?.find((candidate) => candidate.version === version);
     for (const chartUrl of entry?.urls ?? []) {
@@ -174,8 +191,11 @@ export class HelmChartCache {
     return parsed.url.replace(/\/+$/, '');
   }
 
-  private credentialsFor(url: string): { username: string; password: string } | undefined {
-    const credentials = this.options.credentials?.(url);
+  private credentialsFor(
+    url: string,
+    credentialsOf?: CredentialsProvider,
+  ): { username: string; password: string } | undefined {
+    const credentials = (credentialsOf ?? this.options.credentials)?.(url);
     return credentials?.type === 'https' ? credentials : undefined;
   }
 
@@ -270,14 +290,15 @@ export class HelmChartCache {
     version: string,
     passCredentials: boolean,
     dir: string,
+    credentialsOf: CredentialsProvider | undefined,
   ): Promise<string> {
     const helm = this.options.helm;
     if (!helm)
       throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
     assertChartName(chart);
     const url = this.checkUrl(repoUrl);
-    const credentials = this.credentialsFor(url);
-    await this.assertPullAllowed(url, chart, version);
+    const credentials = this.credentialsFor(url, credentialsOf);
+    await this.assertPullAllowed(url, chart, version, credentialsOf);
     await mkdir(this.options.cacheDir, { recursive: true });
     // The staging dir sits beside the final one so the last step is an atomic rename.
     const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
