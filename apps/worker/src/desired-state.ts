@@ -48,9 +48,9 @@ export async function renderDesired(
   if (options.revision && sources[0]) sources[0].targetRevision = options.revision;
   // Registered repositories' credentials, opened ahead of the (synchronous) git credential lookup and
   // scoped to what the app's project may use.
-  const credentials = await deps.credentials?.forApplication(app);
+  const access = await deps.credentials?.forApplication(app);
   const rendered = await deps.renderer.render({
-    ...(credentials ? { credentials } : {}),
+    ...(access ? { credentials: access.credentials, remoteBases: access.permitsSource } : {}),
     appName: app.metadata.name,
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),

@@ -248,9 +248,9 @@ export class RefreshProcessor {
   private async commitInfo(app: Application, sha: string) {
     const repoURL = app.spec.source?.repoURL ?? app.spec.sources?.[0]?.repoURL;
     if (!repoURL) return undefined;
-    const credentials = await this.deps.credentials?.forApplication(app);
+    const access = await this.deps.credentials?.forApplication(app);
     const meta = await this.deps.git
-      .commitMetadata(repoURL, sha, credentials ? { credentials } : {})
+      .commitMetadata(repoURL, sha, access ? { credentials: access.credentials } : {})
       .catch(() => undefined);
     return meta && { author: meta.author, date: meta.date, message: meta.message };
   }

@@ -19,6 +19,9 @@ export type { GitMirrorCacheOptions, CommitMetadata } from './git/git-mirror-cac
 export { detectSourceType, KUSTOMIZATION_FILE_NAMES } from './sources/source-type.detector';
 export { renderDirectory } from './sources/directory.renderer';
 export { renderKustomize } from './sources/kustomize.renderer';
+export { walkKustomization, parseRemoteBase } from './sources/kustomization-graph';
+export type { KustomizationGraph, RemoteBase } from './sources/kustomization-graph';
+export type { RemoteBases } from './sources/kustomize-workspace';
 export { applyKustomizeOptions, parseImageOverride } from './sources/kustomization.editor';
 export { renderHelm, resolveValueFile } from './sources/helm.renderer';
 export { assertNoEscapingSymlinks, resolveAppDir, resolveInside } from './safety/path-guard';

@@ -11,7 +11,8 @@ import { assertNoEscapingSymlinks, resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
 import { renderDirectory } from './sources/directory.renderer';
 import { renderHelm } from './sources/helm.renderer';
-import { hasKustomizeOverrides, renderKustomize } from './sources/kustomize.renderer';
+import type { RemoteBases } from './sources/kustomize-workspace';
+import { renderKustomize } from './sources/kustomize.renderer';
 import { detectSourceType } from './sources/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
@@ -47,6 +48,12 @@ export interface RenderRequest {
    * every Git and Helm source of the render; a repository it has no credentials for is read anonymously.
    */
   credentials?: CredentialsProvider;
+  /**
+   * Which remote kustomize bases (`resources: [https://host/org/repo.git//dir?ref=v1]`) this render may
+   * load: the worker passes the app's project's sourceRepos rule (as Argo CD). Permitted bases are
+   * fetched through the git cache (its URL policy, outbound guard and `credentials`); default: none.
+   */
+  remoteBases?: (repoURL: string) => boolean;
 }
 
 export interface ManifestRendererOptions {
@@ -253,16 +260,14 @@ export class ManifestRenderer {
           sourceTypes.push('Helm');
           continue;
         }
-        // Only kustomize options write into the tree; every other render reads a shared one.
-        const editsTree = source.kustomize !== undefined && hasKustomizeOverrides(source.kustomize);
-        const withTree = editsTree ? this.options.git.withTree : this.options.git.withSharedTree;
-        await withTree.call(
-          this.options.git,
+        // Every render reads the shared tree of its commit: kustomize builds in a per-render workspace
+        // of hard links (KustomizeWorkspace), where its option edits go.
+        await this.options.git.withSharedTree(
           source.repoURL,
           sha,
           async (tree) => {
             const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
-              symlinksChecked: !editsTree,
+              symlinksChecked: true,
             });
             objects.push(...rendered);
             sourceTypes.push(sourceType);
@@ -316,9 +321,24 @@ export class ManifestRenderer {
     });
   }
 
+  /** Remote kustomize bases through the git cache: resolved and extracted like any source, with the render's access. */
+  private remoteBases(permits: (repoURL: string) => boolean, access: RepoAccess): RemoteBases {
+    const git = this.options.git;
+    return {
+      permits,
+      withTree: async (repoURL, ref, fn) => {
+        const { sha } = await git.resolveRevision(repoURL, ref ?? 'HEAD', access);
+        return git.withSharedTree(repoURL, sha, fn, access);
+      },
+    };
+  }
+
   /** Renders one source from an extracted tree. Exposed for tests and for local previews. */
   async renderTree(
-    request: Pick<RenderRequest, 'appName' | 'namespace' | 'kubeVersion' | 'apiVersions'>,
+    request: Pick<
+      RenderRequest,
+      'appName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'remoteBases' | 'credentials'
+    >,
     source: ApplicationSource,
     tree: string,
     refTrees: ReadonlyMap<string, string> = new Map(),
@@ -341,6 +361,11 @@ export class ManifestRenderer {
           objects: await renderKustomize(appDir, source.kustomize, {
             kustomize: this.tools.kustomize,
             ...limits,
+            treeRoot: tree,
+            ...(this.options.git.settings.workDir ? { workDir: this.options.git.settings.workDir } : {}),
+            ...(request.remoteBases
+              ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
+              : {}),
           }),
         };
       case 'Helm':

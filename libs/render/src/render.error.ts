@@ -19,6 +19,8 @@ export type RenderErrorCode =
   | 'repo-too-large'
   | 'path-not-found'
   | 'path-escape'
+  /** A kustomize remote base or URL the project does not permit, or that would read the worker's disk. */
+  | 'remote-refused'
   | 'symlink-escape'
   | 'invalid-manifest'
   /** YAML that would exhaust the parser: alias bombs, extreme nesting. */

@@ -56,10 +56,11 @@ export class ManifestsService {
         throw new DomainError('Invalid', 'revision: not supported for multi-source applications; omit it');
       if (source) source = { ...source, targetRevision: revision };
     }
-    const credentials = await this.credentials.forApplication(rows[0].manifest);
+    const access = await this.credentials.forApplication(rows[0].manifest);
     try {
       const rendered = await this.renderer.render({
-        credentials,
+        credentials: access.credentials,
+        remoteBases: access.permitsSource,
         appName: name,
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),

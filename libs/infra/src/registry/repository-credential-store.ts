@@ -9,6 +9,13 @@ import type { CredentialsProvider, GitCredentials } from '@berth/render';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../crypto/secret-box';
 
+/** What one Application may use of the registered repositories (see RepositoryCredentialStore). */
+export interface ApplicationRepoAccess {
+  credentials: CredentialsProvider;
+  /** Argo CD's sourceRepos rule of the app's project: which remote kustomize bases it may load. */
+  permitsSource: (repoUrl: string) => boolean;
+}
+
 interface StoredRepository {
   credentials: GitCredentials;
   /** Argo CD's project-scoped repository: only Applications of this project use its credentials. */
@@ -72,10 +79,10 @@ export class RepositoryCredentialStore {
   }
 
   /**
-   * Reloads if due, reads the Application's AppProject and returns the credentials it may use. An
-   * Application whose project does not exist gets none (the built-in `default` exists until defined).
+   * Reloads if due, reads the Application's AppProject and returns the credentials (and sources) it may
+   * use. An Application whose project does not exist gets none (the built-in `default` exists until defined).
    */
-  async forApplication(app: { spec: { project?: string } }): Promise<CredentialsProvider> {
+  async forApplication(app: { spec: { project?: string } }): Promise<ApplicationRepoAccess> {
     await this.refresh();
     const name = app.spec.project || DEFAULT_PROJECT_NAME;
     const rows: Array<{ manifest: AppProject }> = await this.dataSource.query(
@@ -83,6 +90,9 @@ export class RepositoryCredentialStore {
       [name],
     );
     const project = rows[0]?.manifest ?? (name === DEFAULT_PROJECT_NAME ? defaultAppProject() : undefined);
-    return this.forProject(project);
+    return {
+      credentials: this.forProject(project),
+      permitsSource: (repoUrl) => (project ? isSourcePermitted(project, repoUrl) : false),
+    };
   }
 }

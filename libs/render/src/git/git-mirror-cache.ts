@@ -36,7 +36,7 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
   workDir?: string;
   /**
    * Idle read-only trees `withSharedTree` keeps for reuse (most recently used first), under
-   * `<cacheDir>/.shared-trees`. Default 4; 0 removes each shared tree as soon as its last user
+   * `<workDir>/berth-shared-trees` (not the cache dir, which holds every repository's mirror). Default 4; 0 removes each shared tree as soon as its last user
    * is done. Trees left by a process that is gone are removed by the next one.
    */
   sharedTrees?: number;
@@ -362,7 +362,8 @@ export class GitMirrorCache {
   }
 
   private async extractShared(repoUrl: string, commit: string, access: RepoAccess): Promise<string> {
-    const root = join(this.options.cacheDir, '.shared-trees');
+    // Outside the cache dir: the mirrors (other tenants' repositories) are never a `../` away from a tree.
+    const root = join(this.options.workDir ?? tmpdir(), 'berth-shared-trees');
     await mkdir(root, { recursive: true });
     this.sweptStaleTrees ??= sweepTreesOfDeadProcesses(root);
     await this.sweptStaleTrees;
