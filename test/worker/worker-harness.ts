@@ -67,7 +67,7 @@ export class WorkerHarness {
       cacheDir: join(root, 'git'),
       allowFileUrls: true,
       allowHttp: true,
-      credentials: credentials.lookup,
+      // As in production: no default credentials, each render gets its project's (desired-state.ts).
     });
     const deps: WorkerDeps = {
       dataSource: db.dataSource,

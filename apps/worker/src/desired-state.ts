@@ -46,9 +46,11 @@ export async function renderDesired(
   const sources = sourcesOf(app).map((s) => ({ ...s }));
   const targetRevision = sources[0]?.targetRevision ?? 'HEAD';
   if (options.revision && sources[0]) sources[0].targetRevision = options.revision;
-  // Registered repositories' credentials, opened ahead of the (synchronous) git credential lookup.
-  await deps.credentials?.refresh();
+  // Registered repositories' credentials, opened ahead of the (synchronous) git credential lookup and
+  // scoped to what the app's project may use.
+  const access = await deps.credentials?.forApplication(app);
   const rendered = await deps.renderer.render({
+    ...(access ? { credentials: access.credentials, remoteBases: access.permitsSource } : {}),
     appName: app.metadata.name,
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),

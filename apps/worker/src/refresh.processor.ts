@@ -248,7 +248,10 @@ export class RefreshProcessor {
   private async commitInfo(app: Application, sha: string) {
     const repoURL = app.spec.source?.repoURL ?? app.spec.sources?.[0]?.repoURL;
     if (!repoURL) return undefined;
-    const meta = await this.deps.git.commitMetadata(repoURL, sha).catch(() => undefined);
+    const access = await this.deps.credentials?.forApplication(app);
+    const meta = await this.deps.git
+      .commitMetadata(repoURL, sha, access ? { credentials: access.credentials } : {})
+      .catch(() => undefined);
     return meta && { author: meta.author, date: meta.date, message: meta.message };
   }
 

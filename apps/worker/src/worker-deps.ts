@@ -25,7 +25,10 @@ export interface WorkerDeps {
   renderer: ManifestRenderer;
   git: GitMirrorCache;
   clusters: ClusterResolver;
-  /** Registered repositories' credentials; refreshed before each render. Absent = public repositories only. */
+  /**
+   * Registered repositories' credentials, handed to each render scoped to the app's project
+   * (`forApplication`). Absent = the git cache's own provider (none in production: public repositories only).
+   */
   credentials?: RepositoryCredentialStore;
   queues: JobQueues;
   healthChecks?: HealthCheckRegistry;

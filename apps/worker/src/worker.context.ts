@@ -12,6 +12,7 @@ import {
   RepositoryCredentialStore,
   SecretBox,
 } from '@berth/infra';
+import { OutboundGuard } from '@berth/net';
 import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -50,8 +51,10 @@ export class WorkerContext {
       cacheDir: join(resolve(config.dataDir), 'git'),
       allowFileUrls: config.allowFileRepos,
       allowHttp: config.allowHttpRepos,
-      credentials: credentials.lookup,
+      // No default credentials: each render gets those its app's project may use (desired-state.ts).
       refsMaxAgeMs: config.gitRefsMaxAgeSeconds * 1000,
+      // No git or helm connection to link-local / cloud metadata hosts unless BERTH_OUTBOUND_ALLOW says so.
+      outbound: OutboundGuard.fromAllowList(config.outboundAllow),
     });
     const renderer = new ManifestRenderer({
       git,

@@ -4,7 +4,7 @@ export { findTools, toolVersions, defaultToolsDir } from './tools/tool-locator';
 export type { ToolPaths, ToolVersions, KustomizeCommand, FindToolsOptions } from './tools/tool-locator';
 export { runTool } from './tools/run-tool';
 export type { RunToolOptions, RunToolResult } from './tools/run-tool';
-export type { GitCredentials, CredentialsProvider } from './git/git-credentials';
+export type { GitCredentials, CredentialsProvider, RepoAccess } from './git/git-credentials';
 export { parseRepoUrl, redactUrl } from './git/repo-url';
 export type { ParsedRepoUrl, RepoUrlPolicy } from './git/repo-url';
 export { parseLsRemote, resolveRevisionFromRefs, isVersionConstraint } from './git/revision-resolver';
@@ -19,6 +19,9 @@ export type { GitMirrorCacheOptions, CommitMetadata } from './git/git-mirror-cac
 export { detectSourceType, KUSTOMIZATION_FILE_NAMES } from './sources/source-type.detector';
 export { renderDirectory } from './sources/directory.renderer';
 export { renderKustomize } from './sources/kustomize.renderer';
+export { walkKustomization, parseRemoteBase } from './sources/kustomization-graph';
+export type { KustomizationGraph, RemoteBase } from './sources/kustomization-graph';
+export type { RemoteBases } from './sources/kustomize-workspace';
 export { applyKustomizeOptions, parseImageOverride } from './sources/kustomization.editor';
 export { renderHelm, resolveValueFile } from './sources/helm.renderer';
 export { assertNoEscapingSymlinks, resolveAppDir, resolveInside } from './safety/path-guard';

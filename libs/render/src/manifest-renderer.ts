@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { CredentialsProvider, RepoAccess } from './git/git-credentials';
 import type { GitMirrorCache } from './git/git-mirror-cache';
 import type { ResolvedRevision } from './git/revision-resolver';
 import { HelmChartCache } from './helm-repo/helm-chart-cache';
@@ -10,7 +11,8 @@ import { assertNoEscapingSymlinks, resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
 import { renderDirectory } from './sources/directory.renderer';
 import { renderHelm } from './sources/helm.renderer';
-import { hasKustomizeOverrides, renderKustomize } from './sources/kustomize.renderer';
+import type { RemoteBases } from './sources/kustomize-workspace';
+import { renderKustomize } from './sources/kustomize.renderer';
 import { detectSourceType } from './sources/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
@@ -40,6 +42,18 @@ export interface RenderRequest {
    * helm or kustomize again.
    */
   reuseWhenUnchanged?: { previousRevision: string; unchanged: (changedFiles: string[]) => boolean };
+  /**
+   * The repository credentials this render may use (the worker scopes them to the app's project:
+   * Argo CD's project-scoped repositories and sourceRepos). Replaces the git cache's own provider for
+   * every Git and Helm source of the render; a repository it has no credentials for is read anonymously.
+   */
+  credentials?: CredentialsProvider;
+  /**
+   * Which remote kustomize bases (`resources: [https://host/org/repo.git//dir?ref=v1]`) this render may
+   * load: the worker passes the app's project's sourceRepos rule (as Argo CD). Permitted bases are
+   * fetched through the git cache (its URL policy, outbound guard and `credentials`); default: none.
+   */
+  remoteBases?: (repoURL: string) => boolean;
 }
 
 export interface ManifestRendererOptions {
@@ -96,6 +110,7 @@ export class ManifestRenderer {
         helm: this.tools.helm,
         credentials: git.credentials,
         allowHttp: git.allowHttp,
+        outbound: options.git.outbound,
       });
   }
 
@@ -108,8 +123,9 @@ export class ManifestRenderer {
         'spec.source',
       );
     }
+    const access = accessOf(request);
     const revisions = await Promise.all(
-      sources.map((source) => this.resolveSource(source, request.refsNotBefore)),
+      sources.map((source) => this.resolveSource(source, access, request.refsNotBefore)),
     );
     const tools = await toolVersions(this.tools);
     const key = this.cacheKey(request, sources, revisions, tools);
@@ -162,19 +178,29 @@ export class ManifestRenderer {
     const previous = await this.options.cache.get(previousKey);
     if (!previous) return;
     const changed = await this.options.git
-      .changedFiles(source.repoURL, reuse.previousRevision, revision.sha)
+      .changedFiles(source.repoURL, reuse.previousRevision, revision.sha, accessOf(request))
       .catch(() => undefined);
     if (!changed || !reuse.unchanged(changed)) return;
     return { ...previous, revision: revision.sha, revisions: [revision.sha] };
   }
 
   /** A commit for a Git source; the chart version for a Helm repository chart. */
-  private async resolveSource(source: ApplicationSource, refsNotBefore?: number): Promise<ResolvedRevision> {
+  private async resolveSource(
+    source: ApplicationSource,
+    access: RepoAccess,
+    refsNotBefore?: number,
+  ): Promise<ResolvedRevision> {
     if (!source.chart)
       return this.options.git.resolveRevision(source.repoURL, source.targetRevision, {
+        ...access,
         ...(refsNotBefore !== undefined ? { refsNotBefore } : {}),
       });
-    const entry = await this.charts.resolve(source.repoURL, source.chart, source.targetRevision);
+    const entry = await this.charts.resolve(
+      source.repoURL,
+      source.chart,
+      source.targetRevision,
+      access.credentials,
+    );
     return { sha: entry.version, ref: `${source.chart}@${entry.version}` };
   }
 
@@ -184,8 +210,11 @@ export class ManifestRenderer {
     revisions: ResolvedRevision[],
     tools: ToolVersions,
   ): string {
+    // Manifests rendered with a repository's credentials never answer a render without them.
+    const credentials = request.credentials ?? this.options.git.settings.credentials;
     const material = JSON.stringify({
       v: 1,
+      authenticated: sources.map((source) => Boolean(credentials?.(source.repoURL))),
       app: request.appName,
       namespace: request.namespace ?? '',
       kubeVersion: request.kubeVersion ?? '',
@@ -202,6 +231,7 @@ export class ManifestRenderer {
     revisions: ResolvedRevision[],
     tools: ToolVersions,
   ): Promise<RenderedManifests> {
+    const access = accessOf(request);
     const refSources = sources.flatMap((source, i) =>
       source.ref ? [{ source, sha: revisions[i]!.sha }] : [],
     );
@@ -212,29 +242,38 @@ export class ManifestRenderer {
       const ref = refSources[index];
       if (ref) {
         // A shared tree was checked for escaping symlinks when it was extracted.
-        await this.options.git.withSharedTree(ref.source.repoURL, ref.sha, async (tree) => {
-          await withRefTrees(index + 1, new Map(refTrees).set(ref.source.ref!, tree));
-        });
+        await this.options.git.withSharedTree(
+          ref.source.repoURL,
+          ref.sha,
+          async (tree) => {
+            await withRefTrees(index + 1, new Map(refTrees).set(ref.source.ref!, tree));
+          },
+          access,
+        );
         return;
       }
       for (const [i, source] of sources.entries()) {
         if (isRefOnly(source)) continue;
         const sha = revisions[i]!.sha;
         if (source.chart) {
-          objects.push(...(await this.renderRepoChart(request, source, source.chart, sha, refTrees)));
+          objects.push(...(await this.renderRepoChart(request, source, source.chart, sha, refTrees, access)));
           sourceTypes.push('Helm');
           continue;
         }
-        // Only kustomize options write into the tree; every other render reads a shared one.
-        const editsTree = source.kustomize !== undefined && hasKustomizeOverrides(source.kustomize);
-        const withTree = editsTree ? this.options.git.withTree : this.options.git.withSharedTree;
-        await withTree.call(this.options.git, source.repoURL, sha, async (tree) => {
-          const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
-            symlinksChecked: !editsTree,
-          });
-          objects.push(...rendered);
-          sourceTypes.push(sourceType);
-        });
+        // Every render reads the shared tree of its commit: kustomize builds in a per-render workspace
+        // of hard links (KustomizeWorkspace), where its option edits go.
+        await this.options.git.withSharedTree(
+          source.repoURL,
+          sha,
+          async (tree) => {
+            const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
+              symlinksChecked: true,
+            });
+            objects.push(...rendered);
+            sourceTypes.push(sourceType);
+          },
+          access,
+        );
       }
     };
     await withRefTrees(0, new Map());
@@ -260,8 +299,15 @@ export class ManifestRenderer {
     chart: string,
     version: string,
     refTrees: ReadonlyMap<string, string>,
+    access: RepoAccess,
   ): Promise<KubernetesObject[]> {
-    const chartDir = await this.charts.pull(source.repoURL, chart, version, source.helm?.passCredentials);
+    const chartDir = await this.charts.pull(
+      source.repoURL,
+      chart,
+      version,
+      source.helm?.passCredentials,
+      access.credentials,
+    );
     return renderHelm(chartDir, source.helm, {
       helm: this.tools.helm,
       treeRoot: chartDir,
@@ -275,9 +321,24 @@ export class ManifestRenderer {
     });
   }
 
+  /** Remote kustomize bases through the git cache: resolved and extracted like any source, with the render's access. */
+  private remoteBases(permits: (repoURL: string) => boolean, access: RepoAccess): RemoteBases {
+    const git = this.options.git;
+    return {
+      permits,
+      withTree: async (repoURL, ref, fn) => {
+        const { sha } = await git.resolveRevision(repoURL, ref ?? 'HEAD', access);
+        return git.withSharedTree(repoURL, sha, fn, access);
+      },
+    };
+  }
+
   /** Renders one source from an extracted tree. Exposed for tests and for local previews. */
   async renderTree(
-    request: Pick<RenderRequest, 'appName' | 'namespace' | 'kubeVersion' | 'apiVersions'>,
+    request: Pick<
+      RenderRequest,
+      'appName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'remoteBases' | 'credentials'
+    >,
     source: ApplicationSource,
     tree: string,
     refTrees: ReadonlyMap<string, string> = new Map(),
@@ -300,6 +361,11 @@ export class ManifestRenderer {
           objects: await renderKustomize(appDir, source.kustomize, {
             kustomize: this.tools.kustomize,
             ...limits,
+            treeRoot: tree,
+            ...(this.options.git.settings.workDir ? { workDir: this.options.git.settings.workDir } : {}),
+            ...(request.remoteBases
+              ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
+              : {}),
           }),
         };
       case 'Helm':
@@ -318,4 +384,8 @@ export class ManifestRenderer {
         };
     }
   }
+}
+
+function accessOf(request: Pick<RenderRequest, 'credentials'>): RepoAccess {
+  return request.credentials ? { credentials: request.credentials } : {};
 }

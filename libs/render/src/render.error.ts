@@ -1,3 +1,5 @@
+import { OutboundRefusedError, type OutboundGuard } from '@berth/net';
+
 /**
  * Every way rendering can refuse or fail. The worker maps these to an Application condition
  * (ComparisonError) and decides retry vs. give up from the code: `unreachable` and
@@ -5,16 +7,24 @@
  */
 export type RenderErrorCode =
   | 'invalid-repo-url'
+  /** A spec value that does not fit the grammar of the tool argument it becomes (see tool-argument-grammar.ts). */
+  | 'invalid-argument'
   | 'auth-failed'
   | 'not-found'
   | 'unreachable'
+  /** The destination is link-local or a cloud metadata host (SSRF); BERTH_OUTBOUND_ALLOW re-opens it. */
+  | 'outbound-refused'
   | 'revision-not-found'
   | 'git-failed'
   | 'repo-too-large'
   | 'path-not-found'
   | 'path-escape'
+  /** A kustomize remote base or URL the project does not permit, or that would read the worker's disk. */
+  | 'remote-refused'
   | 'symlink-escape'
   | 'invalid-manifest'
+  /** YAML that would exhaust the parser: alias bombs, extreme nesting. */
+  | 'manifest-too-complex'
   | 'value-file-refused'
   | 'value-file-missing'
   | 'unsupported-source'
@@ -46,4 +56,18 @@ export class RenderError extends Error {
 
 export function isRenderError(err: unknown, code?: RenderErrorCode): err is RenderError {
   return err instanceof RenderError && (code === undefined || err.code === code);
+}
+
+/**
+ * Applies the outbound policy to a URL a subprocess (git, helm) is about to connect to, as a RenderError
+ * naming the spec field (`outbound-refused`, not retried: only an operator's allow-list changes it).
+ */
+export async function assertOutboundAllowed(guard: OutboundGuard, url: string, field: string): Promise<void> {
+  try {
+    await guard.assertAllowed(url, field);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError)
+      throw new RenderError('outbound-refused', err.message, field, { cause: err });
+    throw err;
+  }
 }

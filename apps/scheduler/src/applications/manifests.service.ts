@@ -9,6 +9,7 @@ import {
   type ApplicationSource,
   type KubernetesObject,
 } from '@berth/render';
+import { OutboundGuard } from '@berth/net';
 import { Injectable } from '@nestjs/common';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -29,7 +30,8 @@ export class ManifestsService {
       cacheDir: join(ctx.config.dataDir, 'scheduler-git'),
       allowFileUrls: ctx.config.allowFileRepos,
       allowHttp: ctx.config.allowHttpRepos,
-      credentials: this.credentials.lookup,
+      // No default credentials: each render gets those its app's project may use.
+      outbound: OutboundGuard.fromAllowList(ctx.config.outboundAllow),
     });
     this.renderer = new ManifestRenderer({
       git,
@@ -38,10 +40,8 @@ export class ManifestsService {
   }
 
   async manifests(name: string, revision?: string) {
-    const rows: Array<{ manifest: { spec: Record<string, unknown> } }> = await this.ctx.dataSource.query(
-      `SELECT manifest FROM applications WHERE name = $1`,
-      [name],
-    );
+    const rows: Array<{ manifest: { spec: Record<string, unknown> & { project?: string } } }> =
+      await this.ctx.dataSource.query(`SELECT manifest FROM applications WHERE name = $1`, [name]);
     if (!rows[0])
       throw new DomainError(
         'NotFound',
@@ -56,9 +56,11 @@ export class ManifestsService {
         throw new DomainError('Invalid', 'revision: not supported for multi-source applications; omit it');
       if (source) source = { ...source, targetRevision: revision };
     }
-    await this.credentials.refresh();
+    const access = await this.credentials.forApplication(rows[0].manifest);
     try {
       const rendered = await this.renderer.render({
+        credentials: access.credentials,
+        remoteBases: access.permitsSource,
         appName: name,
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),

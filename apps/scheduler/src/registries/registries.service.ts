@@ -11,6 +11,7 @@ import {
 } from '@berth/domain';
 import { SecretBox } from '@berth/infra';
 import { GitMirrorCache, isRenderError, redactUrl, type GitCredentials } from '@berth/render';
+import { OutboundGuard } from '@berth/net';
 import { Injectable } from '@nestjs/common';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import type { RequestActor } from '../applications/applications.service';
@@ -55,6 +56,7 @@ export class RegistriesService {
       allowFileUrls: ctx.config.allowFileRepos,
       allowHttp: ctx.config.allowHttpRepos,
       networkTimeoutMs: 20_000,
+      outbound: OutboundGuard.fromAllowList(ctx.config.outboundAllow),
     });
   }
 

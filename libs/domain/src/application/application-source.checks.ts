@@ -14,6 +14,21 @@ import { isDns1123Label } from './dns-name';
 import { parseKustomizeImage } from './kustomize-image';
 import { depthBelowRoot, levelsAboveStart } from './repo-path';
 import { hasEmbeddedCredentials, isGitRepoUrl, isHelmRepoUrl } from './repo-url';
+import {
+  HELM_RELEASE_NAME_MAX_LENGTH,
+  isApiVersion,
+  isHelmChartName,
+  isHelmReleaseName,
+  isHelmFilePath,
+  isHelmValueKey,
+  isKubeVersion,
+  isLabelValue,
+  isNameAffix,
+  isOptionLikeUrl,
+  isQualifiedName,
+  isTargetRevision,
+  isToolVersion,
+} from './tool-argument-grammar';
 import { childPath, indexPath, type IssueCollector } from './validation-issue';
 
 /** `$<ref>/<path>`: a file read from the source whose `ref` is <ref>. */
@@ -39,6 +54,65 @@ function checkRelativePath(text: string, path: string, issues: IssueCollector, s
   }
 }
 
+/** A string field checked by a grammar from tool-argument-grammar.ts. */
+function grammar(test: (text: string) => boolean, what: string, fix: string): FieldCheck {
+  return string((text, path, issues) => {
+    if (!test(text)) issues.error(path, `${quote(text)} is not ${what}`, fix);
+  });
+}
+
+const helmValueKey = grammar(
+  isHelmValueKey,
+  'a Helm value name',
+  'use a dotted path such as "image.tag" without "=" or ","; Helm would split the value there',
+);
+const kubeVersion = grammar(isKubeVersion, 'a Kubernetes version', 'write it as "1.34" or "v1.34.1"');
+const apiVersion = grammar(
+  isApiVersion,
+  'an API version',
+  'write it as "v1", "apps/v1" or "group/version/Kind"',
+);
+const namespaceLabel = string((text, path, issues) => {
+  if (!isDns1123Label(text)) {
+    issues.error(path, `${quote(text)} is not a namespace name`, 'use lowercase letters, digits and "-"');
+  }
+});
+
+/** Label keys and values as the API server checks them (kustomize copies commonLabels into selectors too). */
+const labelMap: FieldCheck = (value, path, issues) => {
+  stringMap(value, path, issues);
+  if (!isPlainObject(value)) return;
+  for (const [key, entry] of Object.entries(value)) {
+    if (!isQualifiedName(key)) {
+      issues.error(
+        childPath(path, key),
+        `${quote(key)} is not a label key`,
+        'use an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or "."',
+      );
+    } else if (typeof entry === 'string' && !isLabelValue(entry)) {
+      issues.error(
+        childPath(path, key),
+        `${quote(entry)} is not a label value`,
+        'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+      );
+    }
+  }
+};
+
+const annotationMap: FieldCheck = (value, path, issues) => {
+  stringMap(value, path, issues);
+  if (!isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (!isQualifiedName(key)) {
+      issues.error(
+        childPath(path, key),
+        `${quote(key)} is not an annotation key`,
+        'use an optional DNS prefix and "/", then at most 63 letters, digits, "-", "_" or "."',
+      );
+    }
+  }
+};
+
 const jsonnetVar = object({
   fields: { name: string(), value: string(), code: boolean },
   required: { name: 'give the variable a name', value: 'give the variable a value' },
@@ -56,7 +130,7 @@ const directory = object({
 });
 
 const helmParameter = object({
-  fields: { name: string(), value: string(), forceString: boolean },
+  fields: { name: helmValueKey, value: string(), forceString: boolean },
   required: { name: 'name the Helm value to set, e.g. "image.tag"' },
 });
 
@@ -68,11 +142,15 @@ const helm = object({
     parameters: listOf(helmParameter),
     fileParameters: listOf(
       object({
-        fields: { name: string(), path: string() },
+        fields: { name: helmValueKey, path: string() },
         required: { name: 'name the Helm value to set', path: 'give the file to read the value from' },
       }),
     ),
-    releaseName: string(),
+    releaseName: grammar(
+      isHelmReleaseName,
+      'a Helm release name',
+      `use at most ${HELM_RELEASE_NAME_MAX_LENGTH} lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm's rule)`,
+    ),
     ignoreMissingValueFiles: boolean,
     skipCrds: boolean,
     skipSchemaValidation: boolean,
@@ -82,9 +160,9 @@ const helm = object({
       if (text !== 'v3' && text !== 'v2')
         issues.error(path, `${quote(text)} is not a Helm version`, 'use "v3"');
     }),
-    namespace: string(),
-    kubeVersion: string(),
-    apiVersions: listOf(string()),
+    namespace: namespaceLabel,
+    kubeVersion,
+    apiVersions: listOf(apiVersion),
   },
   rules: (helmObject, path, issues) => {
     if (helmObject.values !== undefined && helmObject.valuesObject !== undefined) {
@@ -110,16 +188,12 @@ const kustomize = object({
         }
       }),
     ),
-    namePrefix: string(),
-    nameSuffix: string(),
-    commonLabels: stringMap,
-    commonAnnotations: stringMap,
+    namePrefix: grammar(isNameAffix, 'a name prefix', 'use lowercase letters, digits, "-" and "."'),
+    nameSuffix: grammar(isNameAffix, 'a name suffix', 'use lowercase letters, digits, "-" and "."'),
+    commonLabels: labelMap,
+    commonAnnotations: annotationMap,
     commonAnnotationsEnvsubst: boolean,
-    namespace: string((text, path, issues) => {
-      if (!isDns1123Label(text)) {
-        issues.error(path, `${quote(text)} is not a namespace name`, 'use lowercase letters, digits and "-"');
-      }
-    }),
+    namespace: namespaceLabel,
     replicas: listOf(
       object({
         fields: {
@@ -138,7 +212,11 @@ const kustomize = object({
         },
       }),
     ),
-    version: string(),
+    version: grammar(
+      isToolVersion,
+      'a kustomize version',
+      'name a configured kustomize version, e.g. "v5.7.1"',
+    ),
     forceCommonLabels: boolean,
     forceCommonAnnotations: boolean,
     labelWithoutSelector: boolean,
@@ -146,8 +224,8 @@ const kustomize = object({
     patches: listOf(anyMap),
     components: listOf(string()),
     ignoreMissingComponents: boolean,
-    kubeVersion: string(),
-    apiVersions: listOf(string()),
+    kubeVersion,
+    apiVersions: listOf(apiVersion),
   },
 });
 
@@ -174,7 +252,13 @@ function sourceRules(multiSource: boolean) {
     const hasChart = typeof chart === 'string' && chart !== '';
     if (typeof repoURL === 'string' && repoURL !== '') {
       const repoPath = childPath(path, 'repoURL');
-      if (hasEmbeddedCredentials(repoURL)) {
+      if (isOptionLikeUrl(repoURL)) {
+        issues.error(
+          repoPath,
+          `${quote(repoURL)} starts with "-" (or names a host that does), which git and helm would read as an option`,
+          'give the repository URL, e.g. https://host/org/repo.git',
+        );
+      } else if (hasEmbeddedCredentials(repoURL)) {
         issues.error(
           repoPath,
           'contains credentials',
@@ -193,6 +277,20 @@ function sourceRules(multiSource: boolean) {
           'use https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git (or set chart for a Helm repository)',
         );
       }
+    }
+    if (hasChart && !isHelmChartName(chart)) {
+      issues.error(
+        childPath(path, 'chart'),
+        `${quote(chart)} is not a chart name`,
+        'use the chart name as the repository lists it: letters, digits, "-", "_" and ".", starting with a letter or digit',
+      );
+    }
+    if (typeof targetRevision === 'string' && !isTargetRevision(targetRevision)) {
+      issues.error(
+        childPath(path, 'targetRevision'),
+        `${quote(targetRevision)} is not a branch, tag, commit or version`,
+        'a revision does not start with "-" nor hold control characters',
+      );
     }
     if (hasChart && (targetRevision === undefined || targetRevision === null || targetRevision === '')) {
       issues.error(
@@ -242,12 +340,54 @@ function sourceRules(multiSource: boolean) {
   };
 }
 
+/**
+ * Files the tools read relative to `path` (helm fileParameters, kustomize components): inside the
+ * repository, and for `--set-file` free of the characters Helm's value syntax would split on.
+ */
+function checkToolFilePaths(source: PlainObject, path: string, issues: IssueCollector): void {
+  const sourceDepth = typeof source.path === 'string' ? depthBelowRoot(source.path) : 0;
+  const helmObject = source.helm;
+  if (isPlainObject(helmObject) && Array.isArray(helmObject.fileParameters)) {
+    helmObject.fileParameters.forEach((parameter, index) => {
+      if (!isPlainObject(parameter) || typeof parameter.path !== 'string') return;
+      const filePath = childPath(
+        indexPath(childPath(childPath(path, 'helm'), 'fileParameters'), index),
+        'path',
+      );
+      if (!isHelmFilePath(parameter.path)) {
+        issues.error(
+          filePath,
+          `${quote(parameter.path)} holds ",", "\\" or a quote, which Helm's --set-file would split or unescape`,
+          'rename the file',
+        );
+      } else if (URL_FILE.test(parameter.path)) {
+        issues.error(filePath, `${quote(parameter.path)} is a URL`, 'commit the file to the repository');
+      } else checkRelativePath(parameter.path, filePath, issues, sourceDepth);
+    });
+  }
+  const kustomizeObject = source.kustomize;
+  if (isPlainObject(kustomizeObject) && Array.isArray(kustomizeObject.components)) {
+    kustomizeObject.components.forEach((component, index) => {
+      if (typeof component !== 'string') return;
+      const componentPath = indexPath(childPath(childPath(path, 'kustomize'), 'components'), index);
+      if (/^[a-z][a-z0-9+.-]*:/i.test(component) || /^[a-z][a-z0-9-]*@/i.test(component)) {
+        issues.error(
+          componentPath,
+          `${quote(component)} is a remote reference`,
+          'give a directory of this repository, relative to the source path',
+        );
+      } else checkRelativePath(component, componentPath, issues, sourceDepth);
+    });
+  }
+}
+
 function checkValueFilePaths(
   source: PlainObject,
   path: string,
   issues: IssueCollector,
   multiSource: boolean,
 ): void {
+  checkToolFilePaths(source, path, issues);
   const helmObject = source.helm;
   if (!isPlainObject(helmObject) || !Array.isArray(helmObject.valueFiles)) return;
   const sourceDepth = typeof source.path === 'string' ? depthBelowRoot(source.path) : 0;
@@ -255,7 +395,13 @@ function checkValueFilePaths(
     if (typeof file !== 'string' || URL_FILE.test(file)) return;
     const filePath = indexPath(childPath(childPath(path, 'helm'), 'valueFiles'), index);
     const refFile = REF_FILE.exec(file);
-    if (refFile === null) {
+    if (!isHelmFilePath(file)) {
+      issues.error(
+        filePath,
+        `${quote(file)} holds ",", "\\" or a quote: helm reads --values as a comma-separated list and would open a second file`,
+        'rename the file',
+      );
+    } else if (refFile === null) {
       checkRelativePath(file, filePath, issues, sourceDepth);
     } else if (!multiSource) {
       issues.error(

@@ -325,6 +325,135 @@ describe('validateApplication: one bad field, one exact message', () => {
   });
 });
 
+describe('validateApplication: values that reach a helm, kustomize or git command line', () => {
+  const cases: [string, Mutation, string][] = [
+    [
+      'a helm releaseName that is a flag',
+      (a) => (a.spec.source.helm = { releaseName: '--set-file=x=/etc/passwd' }),
+      'spec.source.helm.releaseName: "--set-file=x=/etc/passwd" is not a Helm release name; use at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm\'s rule)',
+    ],
+    [
+      'a helm releaseName longer than 53 characters',
+      (a) => (a.spec.source.helm = { releaseName: 'r'.repeat(54) }),
+      `spec.source.helm.releaseName: "${'r'.repeat(54)}" is not a Helm release name; use at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm's rule)`,
+    ],
+    [
+      'a helm parameter name holding "=" and ","',
+      (a) => (a.spec.source.helm = { parameters: [{ name: 'x=/etc/passwd,y', value: '1' }] }),
+      'spec.source.helm.parameters[0].name: "x=/etc/passwd,y" is not a Helm value name; use a dotted path such as "image.tag" without "=" or ","; Helm would split the value there',
+    ],
+    [
+      'a fileParameters name that smuggles a second --set-file',
+      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x=/etc/passwd,y', path: 'f.txt' }] }),
+      'spec.source.helm.fileParameters[0].name: "x=/etc/passwd,y" is not a Helm value name; use a dotted path such as "image.tag" without "=" or ","; Helm would split the value there',
+    ],
+    [
+      'a fileParameters path with a comma',
+      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x', path: 'f,y=/etc/passwd' }] }),
+      'spec.source.helm.fileParameters[0].path: "f,y=/etc/passwd" holds ",", "\\" or a quote, which Helm\'s --set-file would split or unescape; rename the file',
+    ],
+    [
+      'a value file whose name smuggles a second, absolute value file',
+      (a) => (a.spec.source.helm = { valueFiles: ['values/a,/etc/secret.yaml'] }),
+      'spec.source.helm.valueFiles[0]: "values/a,/etc/secret.yaml" holds ",", "\\" or a quote: helm reads --values as a comma-separated list and would open a second file; rename the file',
+    ],
+    [
+      'a fileParameters path leaving the repository',
+      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x', path: '../../../etc/passwd' }] }),
+      'spec.source.helm.fileParameters[0].path: "../../../etc/passwd" leaves the repository through ".."; keep the path inside the repository',
+    ],
+    [
+      'a helm kubeVersion that is not a version',
+      (a) => (a.spec.source.helm = { kubeVersion: '--debug' }),
+      'spec.source.helm.kubeVersion: "--debug" is not a Kubernetes version; write it as "1.34" or "v1.34.1"',
+    ],
+    [
+      'a helm apiVersions entry that is not an API version',
+      (a) => (a.spec.source.helm = { apiVersions: ['apps/v1', '--set=x=1'] }),
+      'spec.source.helm.apiVersions[1]: "--set=x=1" is not an API version; write it as "v1", "apps/v1" or "group/version/Kind"',
+    ],
+    [
+      'a helm namespace that is not a namespace',
+      (a) => (a.spec.source.helm = { namespace: '--kubeconfig=/x' }),
+      'spec.source.helm.namespace: "--kubeconfig=/x" is not a namespace name; use lowercase letters, digits and "-"',
+    ],
+    [
+      'a kustomize namePrefix with characters no name has',
+      (a) => (a.spec.source.kustomize = { namePrefix: 'a b/' }),
+      'spec.source.kustomize.namePrefix: "a b/" is not a name prefix; use lowercase letters, digits, "-" and "."',
+    ],
+    [
+      'a kustomize commonLabels value that is not a label value',
+      (a) => (a.spec.source.kustomize = { commonLabels: { team: 'a b' } }),
+      'spec.source.kustomize.commonLabels.team: "a b" is not a label value; use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
+    ],
+    [
+      'a kustomize component outside the repository',
+      (a) => (a.spec.source.kustomize = { components: ['../../../../other-tenant'] }),
+      'spec.source.kustomize.components[0]: "../../../../other-tenant" leaves the repository through ".."; keep the path inside the repository',
+    ],
+    [
+      'a kustomize component that is a remote URL',
+      (a) => (a.spec.source.kustomize = { components: ['https://169.254.169.254/x'] }),
+      'spec.source.kustomize.components[0]: "https://169.254.169.254/x" is a remote reference; give a directory of this repository, relative to the source path',
+    ],
+    [
+      'a targetRevision that is a flag',
+      (a) => (a.spec.source.targetRevision = '--upload-pack=touch /tmp/x'),
+      'spec.source.targetRevision: "--upload-pack=touch /tmp/x" is not a branch, tag, commit or version; a revision does not start with "-" nor hold control characters',
+    ],
+    [
+      'a repoURL whose host is a flag',
+      (a) => (a.spec.source.repoURL = 'ssh://-oProxyCommand=touch/tmp/x/repo.git'),
+      'spec.source.repoURL: "ssh://-oProxyCommand=touch/tmp/x/repo.git" starts with "-" (or names a host that does), which git and helm would read as an option; give the repository URL, e.g. https://host/org/repo.git',
+    ],
+    [
+      'a chart name that is a flag',
+      (a) => {
+        a.spec.source = {
+          repoURL: 'https://charts.example.com',
+          chart: '--repo=https://evil',
+          targetRevision: '1.0.0',
+        };
+      },
+      'spec.source.chart: "--repo=https://evil" is not a chart name; use the chart name as the repository lists it: letters, digits, "-", "_" and ".", starting with a letter or digit',
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, mutate, expected) => {
+    const app = base();
+    mutate(app);
+    expect(errorsOf(app)).toEqual([expected]);
+  });
+
+  it('accepts what real apps write: dotted and escaped value names, list values, labels with prefixes', () => {
+    const app = base();
+    app.spec.source.helm = {
+      releaseName: 'guestbook.prod',
+      parameters: [
+        { name: 'ingress.annotations.kubernetes\\.io/ingress\\.class', value: 'nginx' },
+        { name: 'hosts[0]', value: 'a,b' },
+        { name: 'list', value: '{a,b}' },
+      ],
+      fileParameters: [{ name: 'config', path: 'files/config.json' }],
+      kubeVersion: '1.34.0',
+      apiVersions: ['v1', 'apps/v1', 'monitoring.coreos.com/v1/ServiceMonitor'],
+    };
+    expect(errorsOf(app)).toEqual([]);
+    app.spec.source.helm = undefined;
+    app.spec.source.kustomize = {
+      namePrefix: 'prod-',
+      nameSuffix: '-v2',
+      commonLabels: { 'app.kubernetes.io/part-of': 'guestbook', tier: '' },
+      commonAnnotations: { 'example.com/owner': 'team a, on call' },
+      components: ['../components/metrics'],
+      version: 'v5.7.1',
+    };
+    app.spec.source.path = 'overlays/prod';
+    expect(errorsOf(app)).toEqual([]);
+  });
+});
+
 describe('validateApplication: multiple sources', () => {
   function multi(): Loose {
     const app = base();

@@ -18,3 +18,4 @@ export {
   appRefreshPaths,
   MANIFEST_GENERATE_PATHS_ANNOTATION,
 } from './manifest-generate-paths';
+export * from './tool-argument-grammar';

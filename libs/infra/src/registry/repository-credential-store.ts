@@ -1,14 +1,38 @@
-import { normalizeGitUrl } from '@berth/domain';
-import type { GitCredentials } from '@berth/render';
+import {
+  type AppProject,
+  DEFAULT_PROJECT_NAME,
+  defaultAppProject,
+  isSourcePermitted,
+  normalizeGitUrl,
+} from '@berth/domain';
+import type { CredentialsProvider, GitCredentials } from '@berth/render';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../crypto/secret-box';
+
+/** What one Application may use of the registered repositories (see RepositoryCredentialStore). */
+export interface ApplicationRepoAccess {
+  credentials: CredentialsProvider;
+  /** Argo CD's sourceRepos rule of the app's project: which remote kustomize bases it may load. */
+  permitsSource: (repoUrl: string) => boolean;
+}
+
+interface StoredRepository {
+  credentials: GitCredentials;
+  /** Argo CD's project-scoped repository: only Applications of this project use its credentials. */
+  project: string | null;
+}
 
 /**
  * The credentials of registered repositories, opened in memory for the git client. The git
  * client asks synchronously, so the store is loaded (and reloaded) ahead of a render.
+ *
+ * Renders get them through `forApplication`: a repository's credentials serve an Application only
+ * when its AppProject permits the repository (`sourceRepos`) and, for a repository registered with a
+ * `project`, only Applications of that project (Argo CD's project-scoped repositories). Any other
+ * Application naming the same URL reads it anonymously, and fails if it is private.
  */
 export class RepositoryCredentialStore {
-  private byUrl = new Map<string, GitCredentials>();
+  private byUrl = new Map<string, StoredRepository>();
   private loadedAt = 0;
 
   constructor(
@@ -21,16 +45,54 @@ export class RepositoryCredentialStore {
   /** Reloads when older than maxAgeMs. Call before a render. */
   async refresh(force = false): Promise<void> {
     if (!force && Date.now() - this.loadedAt < this.maxAgeMs) return;
-    const rows: Array<{ normalized_url: string; sealed_credentials: string }> = await this.dataSource.query(
-      `SELECT normalized_url, sealed_credentials FROM repositories WHERE sealed_credentials IS NOT NULL`,
-    );
-    const next = new Map<string, GitCredentials>();
-    for (const row of rows)
-      next.set(row.normalized_url, JSON.parse(this.box.open(row.sealed_credentials)) as GitCredentials);
+    const rows: Array<{ normalized_url: string; project: string | null; sealed_credentials: string }> =
+      await this.dataSource.query(
+        `SELECT normalized_url, project, sealed_credentials FROM repositories WHERE sealed_credentials IS NOT NULL`,
+      );
+    const next = new Map<string, StoredRepository>();
+    for (const row of rows) {
+      next.set(row.normalized_url, {
+        credentials: JSON.parse(this.box.open(row.sealed_credentials)) as GitCredentials,
+        project: row.project || null,
+      });
+    }
     this.byUrl = next;
     this.loadedAt = Date.now();
   }
 
-  /** A CredentialsProvider for GitMirrorCache. */
-  readonly lookup = (repoUrl: string): GitCredentials | undefined => this.byUrl.get(normalizeGitUrl(repoUrl));
+  /**
+   * Every registered credential whatever the project: for callers that act for the operator, never
+   * for a render on behalf of an Application (use `forApplication`).
+   */
+  readonly lookup = (repoUrl: string): GitCredentials | undefined =>
+    this.byUrl.get(normalizeGitUrl(repoUrl))?.credentials;
+
+  /** The credentials `project` may use (see the class comment); `undefined` project: none. */
+  forProject(project: AppProject | undefined): CredentialsProvider {
+    return (repoUrl) => {
+      if (!project) return undefined;
+      const stored = this.byUrl.get(normalizeGitUrl(repoUrl));
+      if (!stored) return undefined;
+      if (stored.project !== null && stored.project !== project.metadata.name) return undefined;
+      return isSourcePermitted(project, repoUrl) ? stored.credentials : undefined;
+    };
+  }
+
+  /**
+   * Reloads if due, reads the Application's AppProject and returns the credentials (and sources) it may
+   * use. An Application whose project does not exist gets none (the built-in `default` exists until defined).
+   */
+  async forApplication(app: { spec: { project?: string } }): Promise<ApplicationRepoAccess> {
+    await this.refresh();
+    const name = app.spec.project || DEFAULT_PROJECT_NAME;
+    const rows: Array<{ manifest: AppProject }> = await this.dataSource.query(
+      `SELECT manifest FROM projects WHERE name = $1`,
+      [name],
+    );
+    const project = rows[0]?.manifest ?? (name === DEFAULT_PROJECT_NAME ? defaultAppProject() : undefined);
+    return {
+      credentials: this.forProject(project),
+      permitsSource: (repoUrl) => (project ? isSourcePermitted(project, repoUrl) : false),
+    };
+  }
 }

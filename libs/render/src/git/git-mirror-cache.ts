@@ -10,9 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import * as tar from 'tar';
-import { RenderError } from '../render.error';
+import { OutboundGuard } from '@berth/net';
+import { assertOutboundAllowed, RenderError } from '../render.error';
 import { assertNoEscapingSymlinks, isInside } from '../safety/path-guard';
-import type { CredentialsProvider, GitCredentials } from './git-credentials';
+import type { CredentialsProvider, GitCredentials, RepoAccess } from './git-credentials';
 import { classifyGitError } from './git-error.classifier';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
 import {
@@ -35,7 +36,7 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
   workDir?: string;
   /**
    * Idle read-only trees `withSharedTree` keeps for reuse (most recently used first), under
-   * `<cacheDir>/.shared-trees`. Default 4; 0 removes each shared tree as soon as its last user
+   * `<workDir>/berth-shared-trees` (not the cache dir, which holds every repository's mirror). Default 4; 0 removes each shared tree as soon as its last user
    * is done. Trees left by a process that is gone are removed by the next one.
    */
   sharedTrees?: number;
@@ -45,9 +46,15 @@ export interface GitMirrorCacheOptions extends RepoUrlPolicy {
    * `refsNotBefore`, so reuse never hides a push Berth was told about.
    */
   refsMaxAgeMs?: number;
+  /**
+   * Where git may connect (checked before every ls-remote and fetch): link-local and cloud metadata
+   * hosts are refused unless the operator's allow-list (`BERTH_OUTBOUND_ALLOW`) names them. Default: the
+   * policy with an empty allow-list.
+   */
+  outbound?: OutboundGuard;
 }
 
-export interface ResolveRevisionOptions {
+export interface ResolveRevisionOptions extends RepoAccess {
   /** Epoch ms: refs read (started) before this are not reused, e.g. the time of the last push webhook. */
   refsNotBefore?: number;
 }
@@ -142,8 +149,10 @@ export class GitMirrorCache {
   private sweptStaleTrees?: Promise<void>;
   private readonly networkTimeoutMs: number;
   private readonly maxTreeBytes: number;
+  readonly outbound: OutboundGuard;
 
   constructor(private readonly options: GitMirrorCacheOptions) {
+    this.outbound = options.outbound ?? new OutboundGuard();
     this.networkTimeoutMs = options.networkTimeoutMs ?? 60_000;
     this.maxTreeBytes = options.maxTreeBytes ?? 512 * 1024 * 1024;
   }
@@ -153,10 +162,20 @@ export class GitMirrorCache {
     return this.options;
   }
 
-  /** The mirror directory for a repo URL (exists after the first fetch). */
-  mirrorDir(repoUrl: string): string {
+  /** The credentials `access` (or else the cache's own provider) holds for a repo URL. */
+  private credentialsFor(repoUrl: string, access: RepoAccess): GitCredentials | undefined {
+    return (access.credentials ?? this.options.credentials)?.(repoUrl);
+  }
+
+  /**
+   * The mirror directory for a repo URL (exists after the first fetch). A caller without the
+   * repository's credentials gets its own mirror, fetched anonymously: what credentials fetched (a
+   * private repository's commits) never serves a caller that may not use them, even by a full SHA.
+   */
+  mirrorDir(repoUrl: string, access: RepoAccess = {}): string {
     const { host } = parseRepoUrl(repoUrl, this.options);
-    const digest = createHash('sha256').update(repoUrl.trim()).digest('hex').slice(0, 20);
+    const material = this.credentialsFor(repoUrl, access) ? repoUrl.trim() : `anonymous\0${repoUrl.trim()}`;
+    const digest = createHash('sha256').update(material).digest('hex').slice(0, 20);
     const safeHost = host.replace(/[^A-Za-z0-9.-]/g, '_') || 'local';
     return join(this.options.cacheDir, `${safeHost}-${digest}`);
   }
@@ -165,10 +184,15 @@ export class GitMirrorCache {
    * Lists the remote's refs: the connection check for a repository (wrong credentials ->
    * `auth-failed`, no such repo -> `not-found`, no answer -> `unreachable`).
    */
-  async lsRemote(repoUrl: string, credentials?: GitCredentials): Promise<RemoteRefs> {
+  async lsRemote(
+    repoUrl: string,
+    credentials?: GitCredentials,
+    access: RepoAccess = {},
+  ): Promise<RemoteRefs> {
     const { url } = parseRepoUrl(repoUrl, this.options);
+    await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
     await mkdir(this.options.cacheDir, { recursive: true });
-    const auth = await this.auth(repoUrl, credentials);
+    const auth = await this.auth(credentials ?? this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(this.options.cacheDir, auth);
       const output = await git.raw(['ls-remote', '--symref', '--', url]);
@@ -198,8 +222,8 @@ export class GitMirrorCache {
     }
     const lookup = resolveRevisionFromRefs(await this.sharedRefs(repoUrl, options), targetRevision);
     if (!('shortSha' in lookup)) return lookup;
-    await this.fetch(repoUrl);
-    const sha = await this.expandSha(repoUrl, lookup.shortSha);
+    await this.fetch(repoUrl, options);
+    const sha = await this.expandSha(repoUrl, lookup.shortSha, options);
     if (!sha) {
       throw new RenderError(
         'revision-not-found',
@@ -213,7 +237,7 @@ export class GitMirrorCache {
   private sharedRefs(repoUrl: string, options: ResolveRevisionOptions): Promise<RemoteRefs> {
     const maxAge = this.options.refsMaxAgeMs ?? 0;
     const now = Date.now();
-    const key = this.mirrorDir(repoUrl);
+    const key = this.mirrorDir(repoUrl, options);
     const previous = this.refsReads.get(key);
     if (
       maxAge > 0 &&
@@ -222,7 +246,7 @@ export class GitMirrorCache {
       previous.startedAt >= (options.refsNotBefore ?? 0)
     )
       return previous.refs;
-    const read: RefsRead = { startedAt: now, refs: this.lsRemote(repoUrl) };
+    const read: RefsRead = { startedAt: now, refs: this.lsRemote(repoUrl, undefined, options) };
     if (maxAge > 0) {
       this.refsReads.set(key, read);
       // A failed read is not shared: the next call asks again.
@@ -234,24 +258,33 @@ export class GitMirrorCache {
   }
 
   /** Fetches branches and tags into the mirror; concurrent callers share one fetch. */
-  fetch(repoUrl: string): Promise<void> {
-    const dir = this.mirrorDir(repoUrl);
+  fetch(repoUrl: string, access: RepoAccess = {}): Promise<void> {
+    const dir = this.mirrorDir(repoUrl, access);
     let pending = this.inflight.get(dir);
     if (!pending) {
-      pending = this.fetchLocked(repoUrl, dir).finally(() => this.inflight.delete(dir));
+      pending = this.fetchLocked(repoUrl, dir, access).finally(() => this.inflight.delete(dir));
       this.inflight.set(dir, pending);
     }
     return pending;
   }
 
   /** Makes sure the mirror has the commit, fetching once if it does not. */
-  async ensureCommit(repoUrl: string, sha: string): Promise<string> {
-    const known = `${this.mirrorDir(repoUrl)}\0${sha}`;
+  async ensureCommit(repoUrl: string, sha: string, access: RepoAccess = {}): Promise<string> {
+    // A commit reaches `git rev-parse` and `git archive` as an argument: hex only, never an option.
+    if (!/^[0-9a-f]{4,64}$/i.test(sha)) {
+      throw new RenderError(
+        'revision-not-found',
+        `"${sha}" is not a commit SHA of ${redactUrl(repoUrl)}`,
+        'spec.source.targetRevision',
+      );
+    }
+    const dir = this.mirrorDir(repoUrl, access);
+    const known = `${dir}\0${sha}`;
     if (this.knownCommits.has(known)) return sha;
-    const present = existsSync(this.mirrorDir(repoUrl)) ? await this.expandSha(repoUrl, sha) : undefined;
-    if (present) return this.remember(repoUrl, present);
-    await this.fetch(repoUrl);
-    const fetched = await this.expandSha(repoUrl, sha);
+    const present = existsSync(dir) ? await this.expandSha(repoUrl, sha, access) : undefined;
+    if (present) return this.remember(dir, present);
+    await this.fetch(repoUrl, access);
+    const fetched = await this.expandSha(repoUrl, sha, access);
     if (!fetched) {
       throw new RenderError(
         'revision-not-found',
@@ -259,12 +292,12 @@ export class GitMirrorCache {
         'spec.source.targetRevision',
       );
     }
-    return this.remember(repoUrl, fetched);
+    return this.remember(dir, fetched);
   }
 
-  private remember(repoUrl: string, sha: string): string {
+  private remember(mirror: string, sha: string): string {
     if (this.knownCommits.size > 100_000) this.knownCommits.clear();
-    this.knownCommits.add(`${this.mirrorDir(repoUrl)}\0${sha}`);
+    this.knownCommits.add(`${mirror}\0${sha}`);
     return sha;
   }
 
@@ -272,11 +305,16 @@ export class GitMirrorCache {
    * Extracts the tree at `sha` into a fresh temp dir, runs `fn` on it and removes it.
    * Refuses trees larger than `maxTreeBytes` (`repo-too-large`).
    */
-  async withTree<T>(repoUrl: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
-    const commit = await this.ensureCommit(repoUrl, sha);
+  async withTree<T>(
+    repoUrl: string,
+    sha: string,
+    fn: (dir: string) => Promise<T>,
+    access: RepoAccess = {},
+  ): Promise<T> {
+    const commit = await this.ensureCommit(repoUrl, sha, access);
     const dir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-tree-'));
     try {
-      await this.extract(repoUrl, commit, dir);
+      await this.extract(repoUrl, commit, dir, access);
       return await fn(dir);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -290,13 +328,18 @@ export class GitMirrorCache {
    * of many apps at one commit this turns one extraction per render into one per commit. The tree
    * holds no symlink that leaves it (`assertNoEscapingSymlinks` ran when it was extracted).
    */
-  async withSharedTree<T>(repoUrl: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
-    const commit = await this.ensureCommit(repoUrl, sha);
-    const key = `${this.mirrorDir(repoUrl)}\0${commit}`;
+  async withSharedTree<T>(
+    repoUrl: string,
+    sha: string,
+    fn: (dir: string) => Promise<T>,
+    access: RepoAccess = {},
+  ): Promise<T> {
+    const commit = await this.ensureCommit(repoUrl, sha, access);
+    const key = `${this.mirrorDir(repoUrl, access)}\0${commit}`;
     let tree = this.sharedTrees.get(key);
     if (tree) this.sharedTrees.delete(key);
     else {
-      const created: SharedTree = { dir: this.extractShared(repoUrl, commit), users: 0 };
+      const created: SharedTree = { dir: this.extractShared(repoUrl, commit, access), users: 0 };
       // A failed extraction is not kept: the next render tries again.
       created.dir.catch(() => {
         if (this.sharedTrees.get(key) === created) this.sharedTrees.delete(key);
@@ -318,15 +361,16 @@ export class GitMirrorCache {
     await this.evictSharedTrees(0);
   }
 
-  private async extractShared(repoUrl: string, commit: string): Promise<string> {
-    const root = join(this.options.cacheDir, '.shared-trees');
+  private async extractShared(repoUrl: string, commit: string, access: RepoAccess): Promise<string> {
+    // Outside the cache dir: the mirrors (other tenants' repositories) are never a `../` away from a tree.
+    const root = join(this.options.workDir ?? tmpdir(), 'berth-shared-trees');
     await mkdir(root, { recursive: true });
     this.sweptStaleTrees ??= sweepTreesOfDeadProcesses(root);
     await this.sweptStaleTrees;
     // The pid in the name lets a later process tell a leftover tree from one still in use.
     const dir = await mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`));
     try {
-      await this.extract(repoUrl, commit, dir);
+      await this.extract(repoUrl, commit, dir, access);
       // Checked once per extraction, not per render: a shared tree is never written to, and walking a
       // monorepo of 1,000 apps for each of its apps was 9% of a worker's CPU (bench/README.md).
       await assertNoEscapingSymlinks(dir);
@@ -352,20 +396,17 @@ export class GitMirrorCache {
    * Paths (from the repository root) that differ between two commits, renames listed as a removal and an
    * addition. Memoised per pair: one `git diff` answers every app of a monorepo that moved between them.
    */
-  changedFiles(repoUrl: string, from: string, to: string): Promise<string[]> {
-    const key = `${this.mirrorDir(repoUrl)}\0${from}\0${to}`;
+  changedFiles(repoUrl: string, from: string, to: string, access: RepoAccess = {}): Promise<string[]> {
+    const mirror = this.mirrorDir(repoUrl, access);
+    const key = `${mirror}\0${from}\0${to}`;
     let pending = this.changedFilesByPair.get(key);
     if (!pending) {
       pending = (async () => {
-        const [a, b] = [await this.ensureCommit(repoUrl, from), await this.ensureCommit(repoUrl, to)];
-        const out = await this.git(this.mirrorDir(repoUrl)).raw([
-          'diff',
-          '--name-only',
-          '--no-renames',
-          a,
-          b,
-          '--',
-        ]);
+        const [a, b] = [
+          await this.ensureCommit(repoUrl, from, access),
+          await this.ensureCommit(repoUrl, to, access),
+        ];
+        const out = await this.git(mirror).raw(['diff', '--name-only', '--no-renames', a, b, '--']);
         return out.split('\n').filter(Boolean);
       })();
       if (this.changedFilesByPair.size > 1000) this.changedFilesByPair.clear();
@@ -376,17 +417,18 @@ export class GitMirrorCache {
   }
 
   /** Author, date, message and tags of a commit (Argo CD's `RevisionMetadata`). */
-  async commitMetadata(repoUrl: string, sha: string): Promise<CommitMetadata> {
-    const commit = await this.ensureCommit(repoUrl, sha);
-    const git = this.git(this.mirrorDir(repoUrl));
+  async commitMetadata(repoUrl: string, sha: string, access: RepoAccess = {}): Promise<CommitMetadata> {
+    const commit = await this.ensureCommit(repoUrl, sha, access);
+    const git = this.git(this.mirrorDir(repoUrl, access));
     const raw = await git.raw(['log', '-1', '--format=%an <%ae>%x00%aI%x00%B', commit, '--']);
     const [author = '', date = '', message = ''] = raw.split('\0');
     const tags = (await git.raw(['tag', '--points-at', commit])).split('\n').filter(Boolean);
     return { author, date, message: message.trim(), tags };
   }
 
-  private async fetchLocked(repoUrl: string, dir: string): Promise<void> {
+  private async fetchLocked(repoUrl: string, dir: string, access: RepoAccess): Promise<void> {
     const { url } = parseRepoUrl(repoUrl, this.options);
+    await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
     await mkdir(dir, { recursive: true });
     const release = await lockfile.lock(dir, {
       stale: 30_000,
@@ -394,7 +436,7 @@ export class GitMirrorCache {
       retries: { retries: 600, minTimeout: 50, maxTimeout: 500 },
       realpath: false,
     });
-    const auth = await this.auth(repoUrl);
+    const auth = await this.auth(this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(dir, auth);
       if (!existsSync(join(dir, 'HEAD'))) await git.raw(['init', '--bare', '--quiet']);
@@ -417,9 +459,9 @@ export class GitMirrorCache {
     }
   }
 
-  private async expandSha(repoUrl: string, sha: string): Promise<string | undefined> {
+  private async expandSha(repoUrl: string, sha: string, access: RepoAccess): Promise<string | undefined> {
     try {
-      const out = await this.git(this.mirrorDir(repoUrl)).raw([
+      const out = await this.git(this.mirrorDir(repoUrl, access)).raw([
         'rev-parse',
         '--verify',
         '--quiet',
@@ -431,9 +473,9 @@ export class GitMirrorCache {
     }
   }
 
-  private async extract(repoUrl: string, sha: string, dir: string): Promise<void> {
+  private async extract(repoUrl: string, sha: string, dir: string, access: RepoAccess): Promise<void> {
     const archive = spawn('git', ['archive', '--format=tar', sha], {
-      cwd: this.mirrorDir(repoUrl),
+      cwd: this.mirrorDir(repoUrl, access),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -492,6 +534,9 @@ export class GitMirrorCache {
   private git(baseDir: string, auth?: GitAuth): SimpleGit {
     const git = simpleGit({
       baseDir,
+      // Argo CD does not follow HTTP redirects either; here it also keeps a redirect from taking git to
+      // an address the outbound policy refused before the connection (169.254.169.254).
+      config: ['http.followRedirects=false'],
       timeout: { block: this.networkTimeoutMs },
       ...auth?.options,
       allowEnvironment: ['GIT_TERMINAL_PROMPT', ...(auth?.options.allowEnvironment ?? [])],
@@ -499,8 +544,7 @@ export class GitMirrorCache {
     return git.env({ ...inheritedEnv(), GIT_TERMINAL_PROMPT: '0', ...auth?.env });
   }
 
-  private async auth(repoUrl: string, explicit?: GitCredentials): Promise<GitAuth> {
-    const credentials = explicit ?? this.options.credentials?.(repoUrl);
+  private async auth(credentials: GitCredentials | undefined): Promise<GitAuth> {
     if (!credentials) return { env: {}, options: {}, secrets: [], dispose: async () => {} };
     if (credentials.type === 'https') {
       // GIT_ASKPASS keeps the secret out of argv (visible in `ps`) and off disk: the helper

@@ -1,3 +1,4 @@
+import { isOptionLikeUrl } from '@berth/domain';
 import { RenderError } from '../render.error';
 
 export interface ParsedRepoUrl {
@@ -26,10 +27,10 @@ export function parseRepoUrl(raw: string, policy: RepoUrlPolicy = {}): ParsedRep
   const url = raw.trim();
   if (!url)
     throw new RenderError('invalid-repo-url', `${FIELD} is empty; set it to the Git repository URL`, FIELD);
-  if (url.startsWith('-')) {
+  if (isOptionLikeUrl(url)) {
     throw new RenderError(
       'invalid-repo-url',
-      `${FIELD} "${url}" starts with "-"; give a repository URL`,
+      `${FIELD} "${redactUrl(url)}" starts with "-" or names a host that does, which git would read as an option; give a repository URL`,
       FIELD,
     );
   }

@@ -73,7 +73,7 @@ describe('GitMirrorCache.withSharedTree', () => {
 
   it("removes this host's trees left by a process that is gone, and no others", async () => {
     const git = cache('sweep');
-    const trees = join(root, 'cache-sweep', '.shared-trees');
+    const trees = join(root, 'berth-shared-trees');
     const host = hostname().replace(/[^A-Za-z0-9-]/g, '_');
     const leftovers = {
       dead: `${host}.999999999-abc`,

@@ -1,10 +1,12 @@
+import { isHelmChartName } from '@berth/domain';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CredentialsProvider } from '../git/git-credentials';
 import { parseRepoUrl, redactUrl } from '../git/repo-url';
-import { isRenderError, RenderError } from '../render.error';
+import { OutboundGuard, OutboundRefusedError } from '@berth/net';
+import { assertOutboundAllowed, isRenderError, RenderError } from '../render.error';
 import { assertNoEscapingSymlinks } from '../safety/path-guard';
 import { runTool } from '../tools/run-tool';
 import {
@@ -31,6 +33,12 @@ export interface HelmChartCacheOptions {
   now?: () => number;
   /** Refuse an `index.yaml` larger than this. Default 64 MiB (large public indexes are ~20 MiB). */
   maxIndexBytes?: number;
+  /**
+   * Where the index fetch (judged at connect time, redirects included) and `helm pull` (the repository
+   * and the chart URL the index names, judged before helm runs) may connect. Default: the policy with
+   * an empty allow-list (no link-local or cloud metadata hosts).
+   */
+  outbound?: OutboundGuard;
 }
 
 const REPO_FIELD = 'spec.source.repoURL';
@@ -71,17 +79,22 @@ export class HelmChartCache {
   private readonly indexTtlMs: number;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly outbound: OutboundGuard;
 
   constructor(private readonly options: HelmChartCacheOptions) {
+    this.outbound = options.outbound ?? new OutboundGuard();
     this.indexTtlMs = options.indexTtlMs ?? 180_000;
     this.timeoutMs = options.networkTimeoutMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
 
-  /** The repository's `index.yaml`, from the short-lived cache or fetched. */
-  index(repoUrl: string): Promise<HelmRepoIndex> {
+  /**
+   * The repository's `index.yaml`, from the short-lived cache or fetched. `credentials` is the lookup
+   * scoped to the caller (see RenderRequest.credentials); default the cache's own provider.
+   */
+  index(repoUrl: string, credentialsOf?: CredentialsProvider): Promise<HelmRepoIndex> {
     const url = this.checkUrl(repoUrl);
-    const credentials = this.credentialsFor(url);
+    const credentials = this.credentialsFor(url, credentialsOf);
     const key = `${url}\0${credentials?.username ?? ''}`;
     const cached = this.indexes.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.index;
@@ -99,16 +112,20 @@ export class HelmChartCache {
     repoUrl: string,
     chart: string,
     targetRevision: string | undefined,
+    credentialsOf?: CredentialsProvider,
   ): Promise<ChartVersionEntry> {
-    return resolveChartVersion(await this.index(repoUrl), chart, targetRevision);
+    assertChartName(chart);
+    return resolveChartVersion(await this.index(repoUrl, credentialsOf), chart, targetRevision);
   }
 
   /** Where a pulled chart lives (exists once `pull` returned). */
-  chartDir(repoUrl: string, chart: string, version: string): string {
+  chartDir(repoUrl: string, chart: string, version: string, credentialsOf?: CredentialsProvider): string {
     const url = this.checkUrl(repoUrl);
+    // A chart pulled with credentials is kept apart from one pulled anonymously (as Git mirrors are).
+    const access = this.credentialsFor(url, credentialsOf) ? 'authenticated' : 'anonymous';
     return join(
       this.options.cacheDir,
-      `${safeName(chart)}-${safeName(version)}-${digestOf(url, chart, version)}`,
+      `${safeName(chart)}-${safeName(version)}-${digestOf(url, chart, version, access)}`,
     );
   }
 
@@ -117,17 +134,49 @@ export class HelmChartCache {
    * Argo CD's `helm.passCredentials`: also send the credentials when the index points the
    * chart at another host.
    */
-  pull(repoUrl: string, chart: string, version: string, passCredentials = false): Promise<string> {
-    const dir = this.chartDir(repoUrl, chart, version);
+  pull(
+    repoUrl: string,
+    chart: string,
+    version: string,
+    passCredentials = false,
+    credentialsOf?: CredentialsProvider,
+  ): Promise<string> {
+    const dir = this.chartDir(repoUrl, chart, version, credentialsOf);
     if (existsSync(join(dir, 'Chart.yaml'))) return Promise.resolve(dir);
     let pending = this.pulls.get(dir);
     if (!pending) {
-      pending = this.pullInto(repoUrl, chart, version, passCredentials, dir).finally(() =>
+      pending = this.pullInto(repoUrl, chart, version, passCredentials, dir, credentialsOf).finally(() =>
         this.pulls.delete(dir),
       );
       this.pulls.set(dir, pending);
     }
     return pending;
+  }
+
+  /**
+   * helm connects to the repository and then to the chart URL the index names (any host: the index is
+   * the repository owner's text). Both are judged before helm runs; helm's own redirects are the gap an
+   * operator closes with a network policy (docs/security.md).
+   */
+  private async assertPullAllowed(
+    url: string,
+    chart: string,
+    version: string,
+    credentialsOf: CredentialsProvider | undefined,
+  ): Promise<void> {
+    await assertOutboundAllowed(this.outbound, url, REPO_FIELD);
+    const entry = (await this.index(url, credentialsOf)).entries
+      .get(chart)
+      ?.find((candidate) => candidate.version === version);
+    for (const chartUrl of entry?.urls ?? []) {
+      let absolute: string;
+      try {
+        absolute = new URL(chartUrl, `${url}/`).toString();
+      } catch {
+        continue; // helm refuses it itself
+      }
+      await assertOutboundAllowed(this.outbound, absolute, CHART_FIELD);
+    }
   }
 
   private checkUrl(repoUrl: string): string {
@@ -142,8 +191,11 @@ export class HelmChartCache {
     return parsed.url.replace(/\/+$/, '');
   }
 
-  private credentialsFor(url: string): { username: string; password: string } | undefined {
-    const credentials = this.options.credentials?.(url);
+  private credentialsFor(
+    url: string,
+    credentialsOf?: CredentialsProvider,
+  ): { username: string; password: string } | undefined {
+    const credentials = (credentialsOf ?? this.options.credentials)?.(url);
     return credentials?.type === 'https' ? credentials : undefined;
   }
 
@@ -157,10 +209,19 @@ export class HelmChartCache {
       const token = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
       headers.authorization = `Basic ${token}`;
     }
-    let response: Response;
+    let response: Awaited<ReturnType<OutboundGuard['fetch']>>;
     try {
-      response = await fetch(`${url}/index.yaml`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await this.outbound.fetch(`${url}/index.yaml`, {
+        headers,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
+      const refused =
+        err instanceof Error && err.cause instanceof OutboundRefusedError ? err.cause : undefined;
+      if (refused)
+        throw new RenderError('outbound-refused', `${REPO_FIELD}: ${refused.message}`, REPO_FIELD, {
+          cause: err,
+        });
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       throw new RenderError(
@@ -199,7 +260,10 @@ export class HelmChartCache {
     return parseHelmRepoIndex(await this.readBounded(response, shown), shown);
   }
 
-  private async readBounded(response: Response, shown: string): Promise<string> {
+  private async readBounded(
+    response: Awaited<ReturnType<OutboundGuard['fetch']>>,
+    shown: string,
+  ): Promise<string> {
     const limit = this.options.maxIndexBytes ?? 64 * 1024 * 1024;
     const chunks: Uint8Array[] = [];
     let bytes = 0;
@@ -226,12 +290,15 @@ export class HelmChartCache {
     version: string,
     passCredentials: boolean,
     dir: string,
+    credentialsOf: CredentialsProvider | undefined,
   ): Promise<string> {
     const helm = this.options.helm;
     if (!helm)
       throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
+    assertChartName(chart);
     const url = this.checkUrl(repoUrl);
-    const credentials = this.credentialsFor(url);
+    const credentials = this.credentialsFor(url, credentialsOf);
+    await this.assertPullAllowed(url, chart, version, credentialsOf);
     await mkdir(this.options.cacheDir, { recursive: true });
     // The staging dir sits beside the final one so the last step is an atomic rename.
     const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
@@ -248,24 +315,17 @@ export class HelmChartCache {
         runTool(helm, args, { env, timeoutMs: this.timeoutMs, maxOutputBytes: 1024 * 1024, label, input });
       try {
         if (credentials) {
-          const add = [
-            'repo',
-            'add',
-            'berth-source',
-            url,
-            '--username',
-            credentials.username,
-            '--password-stdin',
-          ];
+          // `--` ends the flags: the URL and chart name are positionals whatever they hold.
+          const add = ['repo', 'add', '--username', credentials.username, '--password-stdin'];
           if (passCredentials) add.push('--pass-credentials');
-          await run(add, 'helm repo add', credentials.password);
+          await run([...add, '--', 'berth-source', url], 'helm repo add', credentials.password);
           await run(
-            ['pull', `berth-source/${chart}`, '--version', version, '--untar', '--destination', out],
+            ['pull', '--version', version, '--untar', '--destination', out, '--', `berth-source/${chart}`],
             'helm pull',
           );
         } else {
           await run(
-            ['pull', chart, '--repo', url, '--version', version, '--untar', '--destination', out],
+            ['pull', '--repo', url, '--version', version, '--untar', '--destination', out, '--', chart],
             'helm pull',
           );
         }
@@ -333,4 +393,15 @@ function classifyPullError(
     );
   }
   return new RenderError('tool-failed', text, CHART_FIELD, { cause: err });
+}
+
+/** `spec.source.chart` becomes a helm argument: Helm's chart-name grammar, checked again at render time. */
+function assertChartName(chart: string): void {
+  if (!isHelmChartName(chart)) {
+    throw new RenderError(
+      'invalid-argument',
+      `${CHART_FIELD} "${chart}" is not a chart name (letters, digits, "-", "_" and ".", starting with a letter or digit)`,
+      CHART_FIELD,
+    );
+  }
 }

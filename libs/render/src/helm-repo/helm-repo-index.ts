@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { parse } from 'yaml';
 import { RenderError } from '../render.error';
+import { assertYamlNestingWithinLimits } from '../safety/yaml-limits';
 
 /** One chart version of a Helm repository's `index.yaml` (the fields Berth uses). */
 export interface ChartVersionEntry {
@@ -28,6 +29,8 @@ const MAX_LISTED = 20;
  * then is not a Helm repository.
  */
 export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex {
+  // An index.yaml is written by whoever runs the repository: no YAML bomb gets to the parser.
+  assertYamlNestingWithinLimits(text, `${REPO_FIELD} "${repoUrl}" index.yaml`, REPO_FIELD);
   let doc: unknown;
   try {
     // failsafe keeps every scalar a string, as Helm's Go structs read them: `version: 1.10`

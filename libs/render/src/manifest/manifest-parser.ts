@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { RenderError } from '../render.error';
+import { assertYamlNestingWithinLimits, MAX_YAML_ALIAS_COUNT } from '../safety/yaml-limits';
 import type { KubernetesObject } from '../source.types';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -26,9 +27,12 @@ export interface ParsedDocument {
 
 /**
  * Parses multi-document YAML (JSON is YAML). Syntax errors name the source and line, so a
- * person can find the typo; `source` is the file path or the tool that printed it.
+ * person can find the typo; `source` is the file path or the tool that printed it. YAML bombs
+ * (alias expansion, nesting) are refused with `manifest-too-complex` before they cost the process
+ * its memory or its stack.
  */
 export function parseYamlDocuments(text: string, source: string): ParsedDocument[] {
+  assertYamlNestingWithinLimits(text, source);
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const out: ParsedDocument[] = [];
@@ -43,7 +47,18 @@ export function parseYamlDocuments(text: string, source: string): ParsedDocument
         'spec.source.path',
       );
     }
-    const value: unknown = document.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+    } catch (err) {
+      // `yaml` throws a plain ReferenceError for an alias bomb: name the file, never a bare 500.
+      throw new RenderError(
+        'manifest-too-complex',
+        `${source}: document ${index + 1} expands its aliases to more than ${MAX_YAML_ALIAS_COUNT} nodes (a "billion laughs" YAML bomb?); write the values out instead of aliasing them`,
+        'spec.source.path',
+        { cause: err },
+      );
+    }
     if (value === null || value === undefined) continue;
     out.push({ index, value });
   }

@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { isKubernetesObject, parseYamlDocuments, unpackLists } from '../manifest/manifest-parser';
-import { RenderError } from '../render.error';
+import { isRenderError, RenderError } from '../render.error';
 import type { ApplicationSourceDirectory, KubernetesObject } from '../source.types';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
@@ -99,7 +99,9 @@ export async function renderDirectory(
     try {
       documents = parseYamlDocuments(text, relPath);
     } catch (err) {
-      if (looksLikeResource(text)) throw err;
+      // A YAML bomb is refused even in a file that does not look like a manifest: skipping it silently
+      // would hide it, and it says more about the repository than a typo does.
+      if (looksLikeResource(text) || isRenderError(err, 'manifest-too-complex')) throw err;
       continue; // an unrelated YAML file (CI config, values...), as Argo CD ignores it
     }
     const fileObjects: KubernetesObject[] = [];

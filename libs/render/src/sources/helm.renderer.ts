@@ -2,6 +2,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  escapeHelmSetValue,
+  HELM_RELEASE_NAME_MAX_LENGTH,
+  isApiVersion,
+  isDns1123Label,
+  isHelmReleaseName,
+  isHelmFilePath,
+  isHelmValueKey,
+  isKubeVersion,
+} from '@berth/domain';
 import { stringify } from 'yaml';
 import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError } from '../render.error';
@@ -99,9 +109,11 @@ export async function renderHelm(
   if (!context.helm) {
     throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
   }
+  const releaseName = helm?.releaseName || context.releaseName;
+  assertHelmArguments(helm, context, releaseName);
   const scratch = await mkdtemp(join(tmpdir(), 'berth-helm-'));
   try {
-    const args = ['template', helm?.releaseName || context.releaseName, chartDir];
+    const args = ['template'];
     if (context.namespace) args.push('--namespace', context.namespace);
     args.push(helm?.skipCrds ? '--skip-crds' : '--include-crds');
     for (const [i, entry] of (helm?.valueFiles ?? []).entries()) {
@@ -112,6 +124,14 @@ export async function renderHelm(
         context,
         helm?.ignoreMissingValueFiles ?? false,
       );
+      if (path && !isHelmFilePath(path)) {
+        const field = `spec.source.helm.valueFiles[${i}]`;
+        throw new RenderError(
+          'invalid-argument',
+          `${field} "${entry}" resolves to a path holding ",", "\\" or a quote; helm reads --values as a comma-separated list and would open a second file: rename the file`,
+          field,
+        );
+      }
       if (path) args.push('--values', path);
     }
     const inline = helm?.valuesObject ? stringify(helm.valuesObject) : helm?.values;
@@ -121,14 +141,27 @@ export async function renderHelm(
       args.push('--values', path);
     }
     for (const parameter of helm?.parameters ?? []) {
-      args.push(parameter.forceString ? '--set-string' : '--set', `${parameter.name}=${parameter.value}`);
+      args.push(
+        parameter.forceString ? '--set-string' : '--set',
+        `${parameter.name}=${escapeHelmSetValue(parameter.value ?? '')}`,
+      );
     }
     for (const [i, parameter] of (helm?.fileParameters ?? []).entries()) {
       const path = await resolveValueFile(parameter.path, i, chartDir, context, false, 'fileParameters');
+      const field = `spec.source.helm.fileParameters[${i}].path`;
+      if (!path || !isHelmFilePath(path)) {
+        throw new RenderError(
+          'invalid-argument',
+          `${field} "${parameter.path}" resolves to a path holding ",", "\\" or a quote, which helm --set-file would split; rename the file`,
+          field,
+        );
+      }
       args.push('--set-file', `${parameter.name}=${path}`);
     }
     if (context.kubeVersion) args.push('--kube-version', context.kubeVersion);
     for (const apiVersion of context.apiVersions ?? []) args.push('--api-versions', apiVersion);
+    // Flags end here: whatever the release name or path holds, helm reads them as positionals.
+    args.push('--', releaseName, chartDir);
     const { stdout } = await runTool(context.helm, args, {
       cwd: chartDir,
       // Helm's caches and config go to a throwaway home: no state shared between renders,
@@ -147,5 +180,49 @@ export async function renderHelm(
     return parseToolOutput(stdout, 'helm template');
   } finally {
     await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The render-time check of every spec value that becomes a helm argument (the validator checked
+ * them at create time; events and older apps may still hold values accepted before).
+ */
+function assertHelmArguments(
+  helm: ApplicationSourceHelm | undefined,
+  context: HelmRenderContext,
+  releaseName: string,
+): void {
+  const refuse = (field: string, message: string): never => {
+    throw new RenderError('invalid-argument', `${field} ${message}`, field);
+  };
+  if (!isHelmReleaseName(releaseName)) {
+    const field = helm?.releaseName ? 'spec.source.helm.releaseName' : 'metadata.name';
+    refuse(
+      field,
+      `"${releaseName}" is not a Helm release name (at most ${HELM_RELEASE_NAME_MAX_LENGTH} lowercase letters, digits, "-" and "."); ` +
+        'set spec.source.helm.releaseName to one',
+    );
+  }
+  if (context.namespace && !isDns1123Label(context.namespace))
+    refuse('spec.destination.namespace', `"${context.namespace}" is not a namespace name`);
+  if (context.kubeVersion && !isKubeVersion(context.kubeVersion))
+    refuse('kubeVersion', `"${context.kubeVersion}" is not a Kubernetes version such as 1.34.0`);
+  for (const apiVersion of context.apiVersions ?? []) {
+    if (!isApiVersion(apiVersion))
+      refuse('apiVersions', `"${apiVersion}" is not an API version such as apps/v1`);
+  }
+  for (const [i, parameter] of (helm?.parameters ?? []).entries()) {
+    if (!isHelmValueKey(parameter.name))
+      refuse(
+        `spec.source.helm.parameters[${i}].name`,
+        `"${parameter.name}" is not a Helm value name: it may not hold "=" or ","`,
+      );
+  }
+  for (const [i, parameter] of (helm?.fileParameters ?? []).entries()) {
+    if (!isHelmValueKey(parameter.name))
+      refuse(
+        `spec.source.helm.fileParameters[${i}].name`,
+        `"${parameter.name}" is not a Helm value name: it may not hold "=" or ","`,
+      );
   }
 }

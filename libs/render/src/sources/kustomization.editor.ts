@@ -1,5 +1,7 @@
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
+import { isDns1123Label, isLabelValue, isNameAffix, isQualifiedName } from '@berth/domain';
 import { RenderError } from '../render.error';
+import { assertYamlNestingWithinLimits } from '../safety/yaml-limits';
 import type { ApplicationSourceKustomize } from '../source.types';
 
 export interface KustomizeImage {
@@ -78,6 +80,7 @@ export function applyKustomizeOptions(
   kustomizationYaml: string,
   options: ApplicationSourceKustomize,
 ): string {
+  assertYamlNestingWithinLimits(kustomizationYaml, 'kustomization file');
   const doc = parseDocument(kustomizationYaml);
   if (doc.errors[0]) {
     throw new RenderError(
@@ -89,6 +92,7 @@ export function applyKustomizeOptions(
   if (!isMap(doc.contents) && doc.contents !== null) {
     throw new RenderError('invalid-manifest', 'kustomization file is not a YAML mapping', 'spec.source.path');
   }
+  assertKustomizeOptions(options);
   if (options.namePrefix) doc.set('namePrefix', options.namePrefix);
   if (options.nameSuffix) doc.set('nameSuffix', options.nameSuffix);
   if (options.namespace) doc.set('namespace', options.namespace);
@@ -127,4 +131,37 @@ export function applyKustomizeOptions(
     for (const [name, value] of Object.entries(values)) map.set(name, value);
   }
   return doc.toString();
+}
+
+/** Render-time check of the options written into the kustomization (the validator checks them at create time). */
+function assertKustomizeOptions(options: ApplicationSourceKustomize): void {
+  const refuse = (field: string, message: string): never => {
+    throw new RenderError(
+      'invalid-argument',
+      `spec.source.kustomize.${field} ${message}`,
+      `spec.source.kustomize.${field}`,
+    );
+  };
+  if (options.namePrefix && !isNameAffix(options.namePrefix))
+    refuse(
+      'namePrefix',
+      `"${options.namePrefix}" is not a name prefix (lowercase letters, digits, "-", ".")`,
+    );
+  if (options.nameSuffix && !isNameAffix(options.nameSuffix))
+    refuse(
+      'nameSuffix',
+      `"${options.nameSuffix}" is not a name suffix (lowercase letters, digits, "-", ".")`,
+    );
+  if (options.namespace && !isDns1123Label(options.namespace))
+    refuse('namespace', `"${options.namespace}" is not a namespace name`);
+  for (const [key, value] of Object.entries(options.commonLabels ?? {})) {
+    if (!isQualifiedName(key) || !isLabelValue(value))
+      refuse(
+        `commonLabels.${key}`,
+        `"${key}: ${value}" is not a label (key and value as Kubernetes accepts them)`,
+      );
+  }
+  for (const key of Object.keys(options.commonAnnotations ?? {})) {
+    if (!isQualifiedName(key)) refuse(`commonAnnotations.${key}`, `"${key}" is not an annotation key`);
+  }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError } from '../render.error';
@@ -7,20 +7,44 @@ import type { ApplicationSourceKustomize, KubernetesObject } from '../source.typ
 import type { KustomizeCommand } from '../tools/tool-locator';
 import { runTool } from '../tools/run-tool';
 import { applyKustomizeOptions } from './kustomization.editor';
+import { KustomizeWorkspace, replaceFile, type RemoteBases } from './kustomize-workspace';
 import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
 
 export interface KustomizeRenderOptions {
   kustomize: KustomizeCommand | undefined;
   timeoutMs: number;
   maxOutputBytes: number;
+  /** The repository tree `appDir` is in: nothing the build loads may leave it. */
+  treeRoot: string;
+  /** Where the per-render workspace goes (never the data dir). Default the OS temp dir. */
+  workDir?: string;
+  /** Remote bases the project permits, fetched through Berth's repository layer; none when absent. */
+  remoteBases?: RemoteBases;
 }
 
 /**
- * Runs `kustomize build` (or `kubectl kustomize`) on `appDir`, after writing the spec's
- * kustomize options into its kustomization file. With options (`hasKustomizeOverrides`),
- * `appDir` must be inside a private, throwaway tree (GitMirrorCache.withTree), since the file
- * is edited in place; without, a shared read-only tree (withSharedTree) is fine.
- * A failing build reports kustomize's own reason.
+ * kustomize runs with no `git` on its PATH and its HTTP(S) proxy set to a closed local port: the
+ * kustomization graph was walked and every remote reference refused or replaced by a local copy
+ * (kustomization-graph.ts), so a clone or a fetch kustomize still tried would come from a field the
+ * walk does not know, and fails instead of reaching the network (169.254.169.254) or the worker's disk.
+ */
+function isolatedEnv(home: string): NodeJS.ProcessEnv {
+  const closed = 'http://127.0.0.1:9';
+  return {
+    PATH: '',
+    HOME: home,
+    HTTP_PROXY: closed,
+    HTTPS_PROXY: closed,
+    http_proxy: closed,
+    https_proxy: closed,
+  };
+}
+
+/**
+ * Runs `kustomize build` (or `kubectl kustomize`) on a per-render workspace holding only the
+ * kustomization graph of `appDir` (KustomizeWorkspace), after writing the spec's kustomize options into
+ * its kustomization file there. The load restrictor stays at kustomize's default (root only); no
+ * `--enable-helm`, no plugins. A failing build reports kustomize's own reason.
  */
 export async function renderKustomize(
   appDir: string,
@@ -33,26 +57,33 @@ export async function renderKustomize(
       'neither kustomize nor kubectl was found; run `npm run tools` or set KUSTOMIZE_PATH / KUBECTL_PATH',
     );
   }
-  const fileName = KUSTOMIZATION_FILE_NAMES.find((name) => existsSync(join(appDir, name)));
-  if (!fileName) {
+  if (!KUSTOMIZATION_FILE_NAMES.some((name) => existsSync(join(appDir, name)))) {
     throw new RenderError(
       'path-not-found',
       'spec.source.path has no kustomization.yaml, kustomization.yml or Kustomization file',
       'spec.source.path',
     );
   }
-  if (options && hasKustomizeOverrides(options)) {
-    const path = join(appDir, fileName);
-    await writeFile(path, applyKustomizeOptions(await readFile(path, 'utf8'), options));
+  const workspace = await KustomizeWorkspace.create(run.workDir, run.remoteBases);
+  try {
+    const dir = await workspace.prepare(appDir, run.treeRoot);
+    const fileName = KUSTOMIZATION_FILE_NAMES.find((name) => existsSync(join(dir, name)))!;
+    if (options && hasKustomizeOverrides(options)) {
+      const path = join(dir, fileName);
+      await replaceFile(path, applyKustomizeOptions(await readFile(path, 'utf8'), options));
+    }
+    const label = run.kustomize.standalone ? 'kustomize build' : 'kubectl kustomize';
+    const { stdout } = await runTool(run.kustomize.command, [...run.kustomize.buildArgs, dir], {
+      cwd: dir,
+      env: isolatedEnv(workspace.dir),
+      timeoutMs: run.timeoutMs,
+      maxOutputBytes: run.maxOutputBytes,
+      label,
+    });
+    return parseToolOutput(stdout, label);
+  } finally {
+    await workspace.dispose();
   }
-  const label = run.kustomize.standalone ? 'kustomize build' : 'kubectl kustomize';
-  const { stdout } = await runTool(run.kustomize.command, [...run.kustomize.buildArgs, appDir], {
-    cwd: appDir,
-    timeoutMs: run.timeoutMs,
-    maxOutputBytes: run.maxOutputBytes,
-    label,
-  });
-  return parseToolOutput(stdout, label);
 }
 
 /** True when rendering edits the kustomization file, so the tree must be a private copy. */
