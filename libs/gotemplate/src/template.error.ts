@@ -1,4 +1,5 @@
-export type TemplateErrorCode = 'TEMPLATE_PARSE' | 'TEMPLATE_EXEC';
+/** `TEMPLATE_BUDGET`: the render went over its budget (steps or output size), see `RenderOptions.budget`. */
+export type TemplateErrorCode = 'TEMPLATE_PARSE' | 'TEMPLATE_EXEC' | 'TEMPLATE_BUDGET';
 
 /**
  * A template failed to parse or to execute. The message is Go's text, so users can search it:
