@@ -10,6 +10,7 @@ import { DELIVERIES_CHANNEL, planNotifications } from './notification.planner';
 import { NotificationsConfigSource } from './notifications-config.source';
 import { NotifierMetrics } from './notifier.metrics';
 import { NotifyQueue } from './notify.queue';
+import { type NotificationRenderBudget, TemplateRenderPool } from './template-render.pool';
 
 export const NOTIFIER_SUBSCRIPTION = 'notifier';
 
@@ -36,6 +37,10 @@ export interface NotifierOptions {
   /** false: follow the log and queue deliveries, but run no worker (e.g. a planner-only replica, tests). */
   sendingEnabled?: boolean;
   services?: NotificationServiceOptions;
+  /** Render budget (BerthConfig.notificationRender); defaults in DEFAULT_NOTIFICATION_RENDER_BUDGET. */
+  renderBudget?: NotificationRenderBudget;
+  /** The compiled render thread entry (default: found beside the pool, or in dist/). */
+  renderWorkerFile?: string;
   /** Test-only hook between "receiver answered" and "row recorded". */
   afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
   log?: (level: 'log' | 'warn' | 'error' | 'debug', message: string) => void;
@@ -53,6 +58,7 @@ export class NotifierRuntime {
   readonly queue: NotifyQueue;
   private readonly sender: DeliverySender;
   private readonly subscription: EventLogSubscription;
+  private readonly renderPool: TemplateRenderPool;
   private listener: Client | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private enqueueing: Promise<unknown> = Promise.resolve();
@@ -61,6 +67,10 @@ export class NotifierRuntime {
   constructor(private readonly options: NotifierOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const log = options.log ?? (() => undefined);
+    this.renderPool = new TemplateRenderPool({
+      budget: options.renderBudget,
+      workerFile: options.renderWorkerFile,
+    });
     this.config = new NotificationsConfigSource(options.dataSource, {
       file: options.configFile,
       secrets: options.secrets,
@@ -85,6 +95,7 @@ export class NotifierRuntime {
       claimTimeoutMs,
       maxAttempts,
       services: options.services,
+      render: (input) => this.renderPool.render(input),
       afterSend: options.afterSend,
     });
     const store = new PostgresEventStore(options.dataSource);
@@ -140,6 +151,7 @@ export class NotifierRuntime {
     await this.enqueueing;
     this.config.stop();
     await this.queue.close();
+    await this.renderPool.close();
     await this.redis.quit().catch(() => undefined);
   }
 

@@ -74,7 +74,7 @@ export function compileTemplate(source: string, name = 'template', options: Comp
         const { line, column } = lineAndColumn(source, e.pos);
         const message = `template: ${name}:${line}:${column}: executing ${JSON.stringify(name)} at <${e.context}>: ${e.message}`;
         const code = e.budget ? 'TEMPLATE_BUDGET' : 'TEMPLATE_EXEC';
-        throw new TemplateError(code, message, name, line, column, { cause: e.cause ?? e });
+        throw new TemplateError(code, message, name, line, column, { cause: e.cause ?? e }, e.budget);
       }
     },
   };

@@ -16,6 +16,8 @@ export class TemplateError extends Error {
     readonly line: number,
     readonly column: number,
     options?: { cause?: unknown },
+    /** With `TEMPLATE_BUDGET`: which limit was reached. */
+    readonly budget?: 'steps' | 'output',
   ) {
     super(message, options);
   }

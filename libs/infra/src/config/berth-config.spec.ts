@@ -57,7 +57,7 @@ describe('loadConfig: webhook and notifier settings', () => {
     expect(config.webhookSecrets).toEqual({ github: 'gh' });
     expect(config.notificationRender).toEqual({
       timeoutMs: 2000,
-      maxOutputBytes: 1_048_576,
+      maxOutputChars: 1_048_576,
       maxSteps: 1_000_000,
     });
     expect(config.notificationSecrets).toEqual({ SLACK_TOKEN: 'xoxb-1' });

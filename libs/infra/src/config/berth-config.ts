@@ -50,8 +50,8 @@ export interface BerthConfig {
   notificationRender: {
     /** Wall time for rendering one notification, in ms (default 5000); the render thread is stopped past it. */
     timeoutMs: number;
-    /** Largest output of one template field, in bytes (default 1 MiB). */
-    maxOutputBytes: number;
+    /** Largest output of one template field, in characters (default 1,048,576). */
+    maxOutputChars: number;
     /** Loop iterations, template calls and function calls of one template field (default 1,000,000). */
     maxSteps: number;
   };
@@ -151,7 +151,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     },
     notificationRender: {
       timeoutMs: int('BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS', 5_000, 100, 600_000),
-      maxOutputBytes: int('BERTH_NOTIFICATIONS_RENDER_MAX_OUTPUT_BYTES', 1_048_576, 1_024, 268_435_456),
+      maxOutputChars: int('BERTH_NOTIFICATIONS_RENDER_MAX_OUTPUT_CHARS', 1_048_576, 1_024, 268_435_456),
       maxSteps: int('BERTH_NOTIFICATIONS_RENDER_MAX_STEPS', 1_000_000, 1_000, 1_000_000_000),
     },
     notificationSecrets: Object.fromEntries(
