@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     configFile,
     secrets: envSecretLookup(),
     concurrency: config.workerConcurrency,
+    outboundAllow: config.outboundAllow,
     renderBudget: config.notificationRender,
     log: (level, message) => (level === 'debug' ? logger.debug(message) : logger[level](message)),
   });

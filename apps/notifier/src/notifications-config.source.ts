@@ -44,6 +44,8 @@ export interface ConfigSourceOptions {
   file: string | undefined;
   secrets: SecretLookup;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /** Judges each service endpoint (the outbound policy); returns why it is refused. */
+  checkDestination?: (url: URL) => string | undefined;
   /** Collapses bursts of fs events (editors write a file in several steps). */
   debounceMs?: number;
 }
@@ -155,6 +157,7 @@ export class NotificationsConfigSource {
   private parse(yaml: string) {
     return parseNotificationsConfig(yaml, {
       secrets: this.options.secrets,
+      checkDestination: this.options.checkDestination,
       checkTemplate: (source) => {
         try {
           compileTemplate(source);

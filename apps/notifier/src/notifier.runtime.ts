@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createRedis, EventLogSubscription, PostgresEventStore } from '@berth/infra';
-import type { NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
+import { OutboundGuard, OutboundRefusedError } from '@berth/net';
+import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -37,6 +38,11 @@ export interface NotifierOptions {
   /** false: follow the log and queue deliveries, but run no worker (e.g. a planner-only replica, tests). */
   sendingEnabled?: boolean;
   services?: NotificationServiceOptions;
+  /**
+   * Destinations re-opened for notification services (BerthConfig.outboundAllow, `BERTH_OUTBOUND_ALLOW`);
+   * link-local and cloud metadata hosts are refused otherwise, when the config loads and at connect time.
+   */
+  outboundAllow?: string[];
   /** Render budget (BerthConfig.notificationRender); defaults in DEFAULT_NOTIFICATION_RENDER_BUDGET. */
   renderBudget?: NotificationRenderBudget;
   /** The compiled render thread entry (default: found beside the pool, or in dist/). */
@@ -58,6 +64,7 @@ export class NotifierRuntime {
   readonly queue: NotifyQueue;
   private readonly sender: DeliverySender;
   private readonly subscription: EventLogSubscription;
+  private readonly outbound: OutboundGuard;
   private readonly renderPool: TemplateRenderPool;
   private listener: Client | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
@@ -67,6 +74,7 @@ export class NotifierRuntime {
   constructor(private readonly options: NotifierOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const log = options.log ?? (() => undefined);
+    this.outbound = OutboundGuard.fromAllowList(options.outboundAllow ?? []);
     this.renderPool = new TemplateRenderPool({
       budget: options.renderBudget,
       workerFile: options.renderWorkerFile,
@@ -75,6 +83,10 @@ export class NotifierRuntime {
       file: options.configFile,
       secrets: options.secrets,
       log,
+      checkDestination: (url) => {
+        const refusal = this.outbound.policy.refusalOfHost(url.hostname);
+        return refusal && new OutboundRefusedError(url.hostname, refusal).message;
+      },
     });
     this.redis = createRedis(options.redisUrl, `berth-notifier-${this.instanceId}`);
     const maxAttempts = options.maxAttempts ?? 8;
@@ -94,7 +106,9 @@ export class NotifierRuntime {
       config: currentConfig,
       claimTimeoutMs,
       maxAttempts,
-      services: options.services,
+      // Every service request goes through the guard: a name that resolves to a metadata address is refused
+      // when connecting, whatever it resolved to when the config was loaded.
+      services: { fetch: this.outbound.fetch as unknown as FetchLike, ...options.services },
       render: (input) => this.renderPool.render(input),
       afterSend: options.afterSend,
     });
@@ -152,6 +166,7 @@ export class NotifierRuntime {
     this.config.stop();
     await this.queue.close();
     await this.renderPool.close();
+    await this.outbound.close();
     await this.redis.quit().catch(() => undefined);
   }
 

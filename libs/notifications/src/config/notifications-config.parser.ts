@@ -29,6 +29,11 @@ export interface ParseConfigOptions {
    * undefined. Without it templates are only checked structurally.
    */
   checkTemplate?: (source: string) => string | undefined;
+  /**
+   * Judges a service endpoint (e.g. against the outbound policy: no link-local or cloud metadata hosts);
+   * returns why it is refused, or undefined. The message must not echo the URL: URLs carry tokens.
+   */
+  checkDestination?: (url: URL) => string | undefined;
 }
 
 const SECRET_REF = /\$[\w-]+/g;
@@ -346,7 +351,11 @@ class ParseContext {
   private url(key: string, value: string): boolean {
     try {
       const u = new URL(value);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return true;
+      if (u.protocol === 'http:' || u.protocol === 'https:') {
+        const refusal = this.options.checkDestination?.(u);
+        if (refusal) this.error(key, refusal);
+        return !refusal;
+      }
     } catch {
       // reported below
     }
