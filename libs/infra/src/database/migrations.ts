@@ -5,6 +5,7 @@ import { Registries1764100000003 } from '../../../../migrations/1764100000003-re
 import { Projects1764100000004 } from '../../../../migrations/1764100000004-projects';
 import { AuditSummaries1764100000005 } from '../../../../migrations/1764100000005-audit-summaries';
 import { EventSummaryFunction1764100000006 } from '../../../../migrations/1764100000006-event-summary-function';
+import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Projects1764100000004,
   AuditSummaries1764100000005,
   EventSummaryFunction1764100000006,
+  NotificationSecretBindings1764200000001,
 ];
