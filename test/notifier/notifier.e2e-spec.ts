@@ -212,7 +212,7 @@ describe('notifier', () => {
   });
 
   it('keeps the last good config when a reload is bad and names the bad key', async () => {
-    const { h } = await slackSetup();
+    const { slack, h } = await slackSetup();
     const notifier = await h.start();
     const good = notifier.config.config;
     expect(notifier.config.status()).toMatchObject({ status: 'ok', origin: 'file', source: h.configFile });
@@ -230,11 +230,12 @@ describe('notifier', () => {
     expect(status.source).toBe(h.configFile);
     expect(notifier.config.config).toBe(good);
 
-    // Fixing the file is picked up without a restart.
+    // Fixing the file is picked up without a restart. (The token stays bound to the receiver's host:
+    // dropping apiURL would send it to slack.com, which the secret binding refuses.)
     writeFileSync(
       h.configFile,
       catalogConfig({
-        'service.slack': 'token: $slack-token\n',
+        'service.slack': `token: $slack-token\napiURL: ${slack.url}/api/\n`,
         context: 'argocdUrl: https://cd.example.org\n',
       }),
     );

@@ -24,8 +24,7 @@ describe('Git webhooks and periodic refresh', () => {
   let http: TestScheduler['http'];
 
   beforeAll(async () => {
-    process.env['WEBHOOK_GITHUB_SECRET'] = 's3cret';
-    scheduler = await startTestScheduler();
+    scheduler = await startTestScheduler({ WEBHOOK_GITHUB_SECRET: 's3cret' });
     ({ db, ctx, http } = scheduler);
     await http
       .post('/api/v1/applications')
@@ -37,7 +36,6 @@ describe('Git webhooks and periodic refresh', () => {
     await http.post('/api/v1/applications').send(app('other', 'https://github.com/acme/other.git', 'main'));
   });
   afterAll(async () => {
-    delete process.env['WEBHOOK_GITHUB_SECRET'];
     await scheduler.close();
   });
 

@@ -1,7 +1,6 @@
 import type { CommitInfo } from '@berth/domain';
-import { argoNotificationHelpers, compileTemplate, type Template } from '@berth/gotemplate';
+import { DEFAULT_RENDER_BUDGET } from '@berth/gotemplate';
 import {
-  buildTemplateData,
   createNotificationService,
   type FiredCondition,
   InMemorySlackThreadStore,
@@ -12,10 +11,11 @@ import {
   NotificationRenderError,
   type NotificationsConfig,
   parseTriggerState,
-  renderNotification,
+  type RenderedNotification,
   type SendResult,
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
+import { CompiledTemplates, type DeliveryRenderInput, renderDelivery } from './delivery.render';
 
 /** One row of notification_deliveries, as the API returns it. */
 export interface DeliveryRow {
@@ -58,6 +58,11 @@ export interface DeliverySenderOptions {
   maxAttempts: number;
   services?: NotificationServiceOptions;
   /**
+   * Renders a delivery (the runtime passes its TemplateRenderPool, which bounds wall time). Default: on the
+   * calling thread with the evaluator's default budget, which bounds work but not wall time.
+   */
+  render?: (input: DeliveryRenderInput) => Promise<RenderedNotification>;
+  /**
    * Test-only: runs after the receiver answered and before the result is recorded, to simulate a crash in the
    * window that can duplicate a message.
    */
@@ -91,14 +96,19 @@ class PermanentDeliveryError extends Error {
  * outcome (+ the oncePer value in the app's trigger state on success).
  */
 export class DeliverySender {
-  private readonly templates = new Map<string, Template>();
   private readonly services = new WeakMap<NotificationsConfig, Map<string, NotificationService>>();
   private readonly threads = new InMemorySlackThreadStore();
+  private readonly render: (input: DeliveryRenderInput) => Promise<RenderedNotification>;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: DeliverySenderOptions,
-  ) {}
+  ) {
+    const compiled = new CompiledTemplates();
+    this.render =
+      options.render ??
+      ((input) => Promise.resolve().then(() => renderDelivery(input, DEFAULT_RENDER_BUDGET, compiled)));
+  }
 
   async process(id: string): Promise<SendOutcome> {
     // Structured result: TypeORM returns [rows, count] for UPDATE ... RETURNING through plain query().
@@ -137,11 +147,14 @@ export class DeliverySender {
     let result: SendResult;
     try {
       const service = this.serviceFor(config, row.service);
-      const rendered = renderNotification(
-        this.templatesFor(config, row),
-        await this.templateData(config, row),
-        (source, data) => this.compiled(source).render(data),
-      );
+      const rendered = await this.render({
+        templates: this.templatesFor(config, row),
+        app: row.app_snapshot,
+        context: config.context,
+        service: row.service,
+        recipient: row.recipient,
+        commits: await this.commitsOf(row.application),
+      });
       result = await service.send(rendered, row.recipient);
     } catch (err) {
       if (err instanceof PermanentDeliveryError || err instanceof NotificationRenderError) {
@@ -185,45 +198,13 @@ export class DeliverySender {
     });
   }
 
-  private compiled(source: string): Template {
-    let template = this.templates.get(source);
-    if (!template) {
-      template = compileTemplate(source);
-      if (this.templates.size > 1000) this.templates.clear();
-      this.templates.set(source, template);
-    }
-    return template;
-  }
-
-  private async templateData(
-    config: NotificationsConfig,
-    row: DeliveryRow,
-  ): Promise<Record<string, unknown>> {
+  /** Commit info recorded by RevisionResolved, for `.repo.GetCommitMetadata`. */
+  private async commitsOf(application: string): Promise<Record<string, CommitInfo>> {
     const rows: Array<{ commits: Record<string, CommitInfo> }> = await this.dataSource.query(
       `SELECT commits FROM notifier_app_state WHERE application = $1`,
-      [row.application],
+      [application],
     );
-    const commits = rows[0]?.commits ?? {};
-    return {
-      ...buildTemplateData({
-        app: row.app_snapshot,
-        context: config.context,
-        service: row.service,
-        recipient: row.recipient,
-      }),
-      ...argoNotificationHelpers({
-        // Commit info recorded by RevisionResolved; unknown commits render empty rather than failing the send.
-        getCommitMetadata: (sha) => {
-          const c = commits[sha];
-          return {
-            Message: c?.message ?? '',
-            Author: c?.author ?? '',
-            Date: c?.date ?? new Date(0),
-            Tags: [],
-          };
-        },
-      }),
-    };
+    return rows[0]?.commits ?? {};
   }
 
   private async recordSent(row: DeliveryRow, status: number): Promise<SendOutcome> {

@@ -3,7 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createDataSource, loadConfigOrExit, stopOnSignals } from '@berth/infra';
-import { DEFAULT_CONFIG_FILE, envSecretLookup } from './notifications-config.source';
+import { notificationSecrets } from './notification-secret.store';
+import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
 import { configureNotifierApp, NotifierModule } from './notifier.module';
 import { NotifierRuntime } from './notifier.runtime';
 
@@ -21,8 +22,10 @@ async function main(): Promise<void> {
     redisUrl: config.redisUrl,
     queuePrefix: config.queuePrefix,
     configFile,
-    secrets: envSecretLookup(),
+    secrets: notificationSecrets(config.notificationSecrets),
     concurrency: config.workerConcurrency,
+    outboundAllow: config.outboundAllow,
+    renderBudget: config.notificationRender,
     log: (level, message) => (level === 'debug' ? logger.debug(message) : logger[level](message)),
   });
   await runtime.start();

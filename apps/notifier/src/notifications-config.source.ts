@@ -8,18 +8,11 @@ import {
   type SecretLookup,
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
+import { NotificationSecretBindings } from './notification-secret.bindings';
+import { asNotificationSecrets, sameSecret } from './notification-secret.store';
 
 export const DEFAULT_CONFIG_FILE = 'config/notifications.yaml';
-export const SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
-
-/** `$slack-token` -> env BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN (uppercased, `-` and `.` become `_`). */
-export function secretEnvName(name: string): string {
-  return SECRET_ENV_PREFIX + name.toUpperCase().replace(/[-.]/g, '_');
-}
-
-export function envSecretLookup(env: Record<string, string | undefined> = process.env): SecretLookup {
-  return (name) => env[secretEnvName(name)];
-}
+export { envSecretLookup, SECRET_ENV_PREFIX, secretEnvName } from './notification-secret.store';
 
 export type ConfigOrigin = 'none' | 'file' | 'database';
 
@@ -44,6 +37,8 @@ export interface ConfigSourceOptions {
   file: string | undefined;
   secrets: SecretLookup;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
+  /** Judges each service endpoint (the outbound policy); returns why it is refused. */
+  checkDestination?: (url: URL) => string | undefined;
   /** Collapses bursts of fs events (editors write a file in several steps). */
   debounceMs?: number;
 }
@@ -85,11 +80,14 @@ export class NotificationsConfigSource {
   private dbVersion: number | undefined;
   private lastFingerprint: string | undefined;
   private readonly listeners: Array<(config: NotificationsConfig) => void> = [];
+  private readonly bindings: NotificationSecretBindings;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: ConfigSourceOptions,
-  ) {}
+  ) {
+    this.bindings = new NotificationSecretBindings(dataSource, asNotificationSecrets(options.secrets));
+  }
 
   get config(): NotificationsConfig | undefined {
     return this.current;
@@ -105,6 +103,7 @@ export class NotificationsConfigSource {
 
   /** Loads the newest config and starts watching the file. */
   async start(): Promise<void> {
+    await this.bindings.start();
     await this.reload();
     const file = this.options.file;
     if (!file) return;
@@ -134,20 +133,45 @@ export class NotificationsConfigSource {
       if (!this.current) this.state = { ...this.state, status: 'missing', errors: [], warnings: [] };
       return this.status();
     }
-    this.apply(candidate);
+    await this.apply(candidate);
     return this.status();
   }
 
-  /** Validates and stores a config as the next database version; it becomes active at once. */
-  async store(yaml: string, actor: string): Promise<{ version: number; status: ConfigStatus }> {
+  /**
+   * Validates and stores a config as the next database version; it becomes active at once. `secrets`: values
+   * of secrets sent along with the change (by `$name`), which lets it send them to new hosts.
+   */
+  async store(
+    yaml: string,
+    actor: string,
+    secrets: Readonly<Record<string, string>> = {},
+  ): Promise<{ version: number; status: ConfigStatus }> {
+    const wrong = Object.entries(secrets)
+      .filter(([name, value]) => !sameSecret(value, this.options.secrets(name)))
+      .map(([name]) => ({
+        key: 'X-Berth-Notifications-Secret',
+        message: `the value sent for $${name} is not the notifier's secret ${name}: nothing was stored`,
+      }));
+    if (wrong.length > 0) throw new InvalidNotificationsConfigError(wrong);
     const result = this.parse(yaml);
     if (!result.ok) throw new InvalidNotificationsConfigError(result.errors);
-    const rows: Array<{ version: number }> = await this.dataSource.query(
-      `INSERT INTO notification_config (yaml, created_by) VALUES ($1, $2) RETURNING version`,
-      [yaml, actor],
+    await this.bindings.refresh();
+    const { issues, plan } = await this.bindings.check(
+      result.secretReferences,
+      result.config,
+      new Set(Object.keys(secrets)),
     );
-    const version = rows[0]!.version;
-    this.apply({ origin: 'database', source: `database version ${version}`, yaml });
+    if (issues.length > 0) throw new InvalidNotificationsConfigError(issues);
+    const version = await this.dataSource.transaction(async (manager) => {
+      const rows: Array<{ version: number }> = await manager.query(
+        `INSERT INTO notification_config (yaml, created_by) VALUES ($1, $2) RETURNING version`,
+        [yaml, actor],
+      );
+      const stored = rows[0]!.version;
+      await this.bindings.commit(plan, `database version ${stored} (stored by ${actor})`, manager);
+      return stored;
+    });
+    await this.apply({ origin: 'database', source: `database version ${version}`, yaml });
     this.dbVersion = version;
     return { version, status: this.status() };
   }
@@ -155,6 +179,7 @@ export class NotificationsConfigSource {
   private parse(yaml: string) {
     return parseNotificationsConfig(yaml, {
       secrets: this.options.secrets,
+      checkDestination: this.options.checkDestination,
       checkTemplate: (source) => {
         try {
           compileTemplate(source);
@@ -166,12 +191,20 @@ export class NotificationsConfigSource {
     });
   }
 
-  private apply(candidate: Candidate): void {
+  private async apply(candidate: Candidate): Promise<void> {
     // Periodic reloads see the same text most of the time: nothing to re-parse or report.
     const fingerprint = `${candidate.source}\n${candidate.yaml}`;
     if (fingerprint === this.lastFingerprint) return;
     this.lastFingerprint = fingerprint;
-    const result = this.parse(candidate.yaml);
+    const parsed = this.parse(candidate.yaml);
+    let result = parsed;
+    if (parsed.ok) {
+      // Another replica may have re-bound a secret (a PUT that came with it).
+      await this.bindings.refresh();
+      const { issues, plan } = await this.bindings.check(parsed.secretReferences, parsed.config);
+      if (issues.length > 0) result = { ok: false, errors: issues, warnings: parsed.warnings };
+      else await this.bindings.commit(plan, candidate.source);
+    }
     if (!result.ok) {
       this.state = {
         ...this.state,

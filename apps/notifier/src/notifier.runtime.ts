@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createRedis, EventLogSubscription, PostgresEventStore } from '@berth/infra';
-import type { NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
+import { OutboundGuard, OutboundRefusedError } from '@berth/net';
+import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -10,6 +11,7 @@ import { DELIVERIES_CHANNEL, planNotifications } from './notification.planner';
 import { NotificationsConfigSource } from './notifications-config.source';
 import { NotifierMetrics } from './notifier.metrics';
 import { NotifyQueue } from './notify.queue';
+import { type NotificationRenderBudget, TemplateRenderPool } from './template-render.pool';
 
 export const NOTIFIER_SUBSCRIPTION = 'notifier';
 
@@ -36,6 +38,15 @@ export interface NotifierOptions {
   /** false: follow the log and queue deliveries, but run no worker (e.g. a planner-only replica, tests). */
   sendingEnabled?: boolean;
   services?: NotificationServiceOptions;
+  /**
+   * Destinations re-opened for notification services (BerthConfig.outboundAllow, `BERTH_OUTBOUND_ALLOW`);
+   * link-local and cloud metadata hosts are refused otherwise, when the config loads and at connect time.
+   */
+  outboundAllow?: string[];
+  /** Render budget (BerthConfig.notificationRender); defaults in DEFAULT_NOTIFICATION_RENDER_BUDGET. */
+  renderBudget?: NotificationRenderBudget;
+  /** The compiled render thread entry (default: found beside the pool, or in dist/). */
+  renderWorkerFile?: string;
   /** Test-only hook between "receiver answered" and "row recorded". */
   afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
   log?: (level: 'log' | 'warn' | 'error' | 'debug', message: string) => void;
@@ -53,6 +64,8 @@ export class NotifierRuntime {
   readonly queue: NotifyQueue;
   private readonly sender: DeliverySender;
   private readonly subscription: EventLogSubscription;
+  private readonly outbound: OutboundGuard;
+  private readonly renderPool: TemplateRenderPool;
   private listener: Client | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private enqueueing: Promise<unknown> = Promise.resolve();
@@ -61,10 +74,19 @@ export class NotifierRuntime {
   constructor(private readonly options: NotifierOptions) {
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const log = options.log ?? (() => undefined);
+    this.outbound = OutboundGuard.fromAllowList(options.outboundAllow ?? []);
+    this.renderPool = new TemplateRenderPool({
+      budget: options.renderBudget,
+      workerFile: options.renderWorkerFile,
+    });
     this.config = new NotificationsConfigSource(options.dataSource, {
       file: options.configFile,
       secrets: options.secrets,
       log,
+      checkDestination: (url) => {
+        const refusal = this.outbound.policy.refusalOfHost(url.hostname);
+        return refusal && new OutboundRefusedError(url.hostname, refusal).message;
+      },
     });
     this.redis = createRedis(options.redisUrl, `berth-notifier-${this.instanceId}`);
     const maxAttempts = options.maxAttempts ?? 8;
@@ -84,7 +106,10 @@ export class NotifierRuntime {
       config: currentConfig,
       claimTimeoutMs,
       maxAttempts,
-      services: options.services,
+      // Every service request goes through the guard: a name that resolves to a metadata address is refused
+      // when connecting, whatever it resolved to when the config was loaded.
+      services: { fetch: this.outbound.fetch as unknown as FetchLike, ...options.services },
+      render: (input) => this.renderPool.render(input),
       afterSend: options.afterSend,
     });
     const store = new PostgresEventStore(options.dataSource);
@@ -140,6 +165,8 @@ export class NotifierRuntime {
     await this.enqueueing;
     this.config.stop();
     await this.queue.close();
+    await this.renderPool.close();
+    await this.outbound.close();
     await this.redis.quit().catch(() => undefined);
   }
 

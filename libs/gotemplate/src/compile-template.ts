@@ -2,7 +2,7 @@ import { goBuiltinFuncs } from './go-builtins.funcs';
 import type { ListNode } from './parse.nodes';
 import { sprigFuncs } from './sprig.funcs';
 import { TemplateError } from './template.error';
-import { ExecFailure, Evaluator } from './template.evaluator';
+import { DEFAULT_RENDER_BUDGET, ExecFailure, Evaluator, type RenderBudget } from './template.evaluator';
 import { fromPlainFunctions, type TemplateFuncMap } from './template.func';
 import { ParseFailure, parseTemplate } from './template.parser';
 
@@ -16,6 +16,8 @@ export interface CompileOptions {
 export interface RenderOptions {
   /** Functions that override or add to the compiled set for this render (names must be known at compile time). */
   funcs?: Record<string, PlainTemplateFunction>;
+  /** Limits of this render (default `DEFAULT_RENDER_BUDGET`: 1,000,000 steps, 1,048,576 output characters). */
+  budget?: Partial<RenderBudget>;
 }
 
 export interface Template {
@@ -64,13 +66,15 @@ export function compileTemplate(source: string, name = 'template', options: Comp
       const effective = renderOptions?.funcs
         ? { ...funcs, ...fromPlainFunctions(renderOptions.funcs) }
         : funcs;
+      const budget = { ...DEFAULT_RENDER_BUDGET, ...renderOptions?.budget };
       try {
-        return new Evaluator(effective, defines).execute(root, data);
+        return new Evaluator(effective, defines, budget).execute(root, data);
       } catch (e) {
         if (!(e instanceof ExecFailure)) throw e;
         const { line, column } = lineAndColumn(source, e.pos);
         const message = `template: ${name}:${line}:${column}: executing ${JSON.stringify(name)} at <${e.context}>: ${e.message}`;
-        throw new TemplateError('TEMPLATE_EXEC', message, name, line, column, { cause: e.cause ?? e });
+        const code = e.budget ? 'TEMPLATE_BUDGET' : 'TEMPLATE_EXEC';
+        throw new TemplateError(code, message, name, line, column, { cause: e.cause ?? e }, e.budget);
       }
     },
   };

@@ -1,4 +1,5 @@
-export type TemplateErrorCode = 'TEMPLATE_PARSE' | 'TEMPLATE_EXEC';
+/** `TEMPLATE_BUDGET`: the render went over its budget (steps or output size), see `RenderOptions.budget`. */
+export type TemplateErrorCode = 'TEMPLATE_PARSE' | 'TEMPLATE_EXEC' | 'TEMPLATE_BUDGET';
 
 /**
  * A template failed to parse or to execute. The message is Go's text, so users can search it:
@@ -15,6 +16,8 @@ export class TemplateError extends Error {
     readonly line: number,
     readonly column: number,
     options?: { cause?: unknown },
+    /** With `TEMPLATE_BUDGET`: which limit was reached. */
+    readonly budget?: 'steps' | 'output',
   ) {
     super(message, options);
   }

@@ -21,12 +21,46 @@ export class ExecFailure extends Error {
     readonly pos: number,
     readonly context: string,
     options?: { cause?: unknown },
+    /** Set when a render budget stopped the execution. */
+    readonly budget?: 'steps' | 'output',
   ) {
     super(message, options);
   }
 }
 
-const MAX_EXEC_DEPTH = 100_000;
+/**
+ * What one execution may cost. Templates are operator-written data, and Go's text/template has no limit:
+ * `{{range until 100000}}{{range until 100000}}x{{end}}{{end}}` would run for hours and need gigabytes.
+ */
+export interface RenderBudget {
+  /** Steps: actions and other nodes walked, range iterations, template and function calls, list elements built. */
+  maxSteps: number;
+  /** Characters (UTF-16 code units) of the output, and of any string a function returns. */
+  maxOutputChars: number;
+}
+
+export const DEFAULT_RENDER_BUDGET: RenderBudget = { maxSteps: 1_000_000, maxOutputChars: 1_048_576 };
+
+/**
+ * Sprig functions whose result size follows from their arguments: charged before they allocate, so
+ * `until 1000000000` fails at once instead of building a billion-element list.
+ */
+const RESULT_SIZE: Record<string, (argv: unknown[]) => { elements?: number; chars?: number }> = {
+  until: ([n]) => ({ elements: Number(n) }),
+  untilStep: ([start, stop, step]) => ({
+    elements: Number(step) === 0 ? 0 : Math.abs((Number(stop) - Number(start)) / Number(step)),
+  }),
+  seq: (a) => ({ elements: Math.abs(Number(a[a.length - 1] ?? 0) - Number(a.length > 1 ? a[0] : 1)) }),
+  repeat: ([n, s]) => ({ chars: Number(n) * String(s).length }),
+  indent: ([n, s]) => ({ chars: Number(n) * (String(s).split('\n').length + 1) + String(s).length }),
+  nindent: ([n, s]) => ({ chars: Number(n) * (String(s).split('\n').length + 1) + String(s).length }),
+};
+
+/**
+ * Nested template calls. Go allows 100,000; a JS stack overflows near 1,000 (each call is several frames),
+ * and a RangeError would say nothing useful, so the limit is lower, with Go's message.
+ */
+const MAX_EXEC_DEPTH = 256;
 
 class BreakSignal extends Error {}
 class ContinueSignal extends Error {}
@@ -41,17 +75,54 @@ export class Evaluator {
   private out = '';
   private depth = 0;
   private current: { pos: number; node: string } = { pos: 0, node: '' };
+  private steps = 0;
 
   constructor(
     private readonly funcs: TemplateFuncMap,
     private readonly defines: Map<string, ListNode>,
+    private readonly budget: RenderBudget = DEFAULT_RENDER_BUDGET,
   ) {}
 
   execute(root: ListNode, data: unknown): string {
     this.vars = [{ name: '$', value: data }];
     this.out = '';
+    this.steps = 0;
     this.walk(data, root);
     return this.out;
+  }
+
+  private step(n = 1): void {
+    this.steps += n;
+    if (this.steps > this.budget.maxSteps)
+      this.overBudget(
+        'steps',
+        `more than ${this.budget.maxSteps} steps (loop iterations, template and function calls, list elements)`,
+      );
+  }
+
+  private emit(text: string): void {
+    this.out += text;
+    if (this.out.length > this.budget.maxOutputChars)
+      this.overBudget('output', `output longer than ${this.budget.maxOutputChars} characters`);
+  }
+
+  private overBudget(budget: 'steps' | 'output', what: string): never {
+    throw new ExecFailure(
+      `render budget exceeded: ${what}`,
+      this.current.pos,
+      this.current.node,
+      undefined,
+      budget,
+    );
+  }
+
+  /** Charges a function's result before (`RESULT_SIZE`) and after it runs. */
+  private chargeResult(size: { elements?: number; chars?: number }): void {
+    // NaN (an argument of the wrong type) charges nothing: the function's own error says what is wrong.
+    const elements = size.elements ?? 0;
+    if (elements > 0) this.step(Math.ceil(elements));
+    if (size.chars !== undefined && size.chars > this.budget.maxOutputChars)
+      this.overBudget('output', `a function result longer than ${this.budget.maxOutputChars} characters`);
   }
 
   private at(node: ArgNode | CommandNode | Node): void {
@@ -65,9 +136,10 @@ export class Evaluator {
   // ----- statements ------------------------------------------------------------------------------------------------
 
   private walk(dot: unknown, node: Node): void {
+    this.step();
     switch (node.type) {
       case 'text':
-        this.out += node.text;
+        this.emit(node.text);
         return;
       case 'comment':
         return;
@@ -126,6 +198,7 @@ export class Evaluator {
           }
         }
         const inner = this.vars.length;
+        this.step();
         try {
           this.walk(elem, node.list);
         } catch (e) {
@@ -203,11 +276,11 @@ export class Evaluator {
     this.at(node);
     const kind = goKind(value);
     if (kind === 'invalid' || kind === 'nil') {
-      this.out += '<no value>';
+      this.emit('<no value>');
       return;
     }
     if (kind === 'func') this.errorf(`can't print ${nodeString(node)} of type ${goTypeName(value)}`);
-    this.out += formatValue(value);
+    this.emit(formatValue(value));
   }
 
   // ----- variables -------------------------------------------------------------------------------------------------
@@ -436,6 +509,7 @@ export class Evaluator {
     if (fn === undefined || fn === null) this.errorf('error calling call: call of nil');
     if (typeof fn !== 'function')
       this.errorf(`error calling call: non-function ${calleeName} of type ${goTypeName(fn)}`);
+    this.step();
     try {
       return (fn as (...a: unknown[]) => unknown)(...rest);
     } catch (e) {
@@ -462,12 +536,19 @@ export class Evaluator {
   }
 
   private invoke(name: string, fn: (...a: unknown[]) => unknown, argv: unknown[]): unknown {
+    this.step();
+    const size = RESULT_SIZE[name];
+    if (size) this.chargeResult(size(argv));
+    let result: unknown;
     try {
-      return fn(...argv);
+      result = fn(...argv);
     } catch (e) {
       if (e instanceof ExecFailure) throw e;
       this.errorf(`error calling ${name}: ${errorText(e)}`, e);
     }
+    if (typeof result === 'string') this.chargeResult({ chars: result.length });
+    else if (Array.isArray(result)) this.step(result.length);
+    return result;
   }
 
   private evalArg(dot: unknown, n: ArgNode): unknown {

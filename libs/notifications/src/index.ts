@@ -14,6 +14,7 @@ export * from './config/notifications-config.errors';
 export * from './config/notifications-config.parser';
 export * from './config/label-selector';
 export * from './config/subscriptions';
+export * from './config/service-destinations';
 // Services
 export * from './services/send-result';
 export * from './services/rendered-notification';

@@ -8,8 +8,10 @@ import {
   Inject,
   Put,
   Query,
+  Req,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import type { Request } from 'express';
 import { InvalidNotificationsConfigError } from '../notifications-config.source';
 import { NotifierRuntime } from '../notifier.runtime';
 import {
@@ -39,17 +41,35 @@ export class NotificationsController {
     return { ...this.runtime.config.status(), databaseVersion: this.runtime.config.databaseVersion ?? null };
   }
 
-  /** Body: an argocd-notifications-cm ConfigMap or its data map, as YAML (Content-Type text/yaml or text/plain). */
+  /**
+   * Body: an argocd-notifications-cm ConfigMap or its data map, as YAML (Content-Type text/yaml or text/plain).
+   * A change that sends a secret to a new host must come with the secret: one header
+   * `X-Berth-Notifications-Secret: <name>=<value>` per secret (docs/security.md).
+   */
   @Put('config')
   @HttpCode(200)
-  async putConfig(@Body() body: unknown, @Headers('x-berth-user') user: string | undefined) {
+  async putConfig(
+    @Body() body: unknown,
+    @Headers('x-berth-user') user: string | undefined,
+    @Req() req: Request,
+  ) {
     if (typeof body !== 'string' || body.trim() === '')
       throw new BadRequestException({
         code: 'NOTIFICATIONS_CONFIG_EMPTY',
         message: 'send the config as YAML with Content-Type: application/yaml (or text/plain)',
       });
+    const secrets: Record<string, string> = {};
+    for (const pair of req.headersDistinct['x-berth-notifications-secret'] ?? []) {
+      const at = pair.indexOf('=');
+      if (at <= 0)
+        throw new BadRequestException({
+          code: 'NOTIFICATIONS_SECRET_HEADER_INVALID',
+          message: 'X-Berth-Notifications-Secret must be <name>=<value>, e.g. slack-token=xoxb-...',
+        });
+      secrets[pair.slice(0, at).trim().replace(/^\$/, '')] = pair.slice(at + 1);
+    }
     try {
-      const { version, status } = await this.runtime.config.store(body, user ?? 'anonymous');
+      const { version, status } = await this.runtime.config.store(body, user ?? 'anonymous', secrets);
       return { version, ...status };
     } catch (err) {
       if (err instanceof InvalidNotificationsConfigError)

@@ -37,16 +37,37 @@ const header = (headers: Headers, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** The header that carries each provider's delivery id (unique per delivery, repeated on a retry). */
+const DELIVERY_HEADERS: Record<PushEvent['provider'], string> = {
+  github: 'x-github-delivery',
+  gitlab: 'x-gitlab-event-uuid',
+  gitea: 'x-gitea-delivery',
+  bitbucket: 'x-request-uuid',
+};
+
+const SECRET_SETTINGS: Record<PushEvent['provider'], string> = {
+  github: 'WEBHOOK_GITHUB_SECRET',
+  gitlab: 'WEBHOOK_GITLAB_SECRET',
+  gitea: 'WEBHOOK_GITEA_SECRET',
+  bitbucket: 'WEBHOOK_BITBUCKET_SECRET',
+};
+
+/** Who sent a webhook, and whether its signature was checked. */
+export interface WebhookDelivery {
+  provider: PushEvent['provider'];
+  /** The provider's delivery id header, when the request has one. */
+  deliveryId?: string;
+  /** True when the request was verified with the provider's secret. */
+  verified: boolean;
+}
+
 /**
- * Parses a GitHub, GitLab, Gitea or Bitbucket push webhook and verifies it with the provider's
- * secret when one is configured (HMAC-SHA256 for GitHub and Gitea, the token for GitLab,
- * Bitbucket's `X-Hub-Signature`). Returns undefined for events that are not pushes (pings).
+ * Which provider sent the request, checked against the configured secrets. While no secret is configured
+ * every webhook is accepted unsigned (Argo CD's default); once any is, Berth is known to be reachable by
+ * strangers, so a request for a provider without a secret, or without a valid signature, is refused (401):
+ * otherwise a forger would only need to send another provider's header.
  */
-export function parsePushWebhook(
-  headers: Headers,
-  rawBody: string,
-  secrets: WebhookSecrets,
-): PushEvent | undefined {
+export function verifyWebhook(headers: Headers, rawBody: string, secrets: WebhookSecrets): WebhookDelivery {
   let provider: PushEvent['provider'];
   if (header(headers, 'x-github-event')) provider = 'github';
   else if (header(headers, 'x-gitlab-event')) provider = 'gitlab';
@@ -57,10 +78,32 @@ export function parsePushWebhook(
       400,
       'unknown webhook: expected a GitHub, GitLab, Gitea or Bitbucket push event header',
     );
-
+  const deliveryId = header(headers, DELIVERY_HEADERS[provider])?.trim() || undefined;
   const secret = secrets[provider];
-  if (secret) verify(provider, headers, rawBody, secret);
+  if (secret) {
+    verify(provider, headers, rawBody, secret);
+    return { provider, deliveryId, verified: true };
+  }
+  if (Object.values(secrets).some(Boolean)) {
+    throw new WebhookError(
+      401,
+      `${provider} webhook refused: webhook secrets are configured but none for ${provider}, so its requests ` +
+        `cannot be verified; set ${SECRET_SETTINGS[provider]} (and the same secret in the ${provider} webhook) to accept them`,
+    );
+  }
+  return { provider, deliveryId, verified: false };
+}
 
+/**
+ * Parses a GitHub, GitLab, Gitea or Bitbucket push webhook whose sender `verifyWebhook` established
+ * (HMAC-SHA256 for GitHub and Gitea, the token for GitLab, Bitbucket's `X-Hub-Signature`).
+ * Returns undefined for events that are not pushes (pings).
+ */
+export function parsePushWebhook(
+  headers: Headers,
+  rawBody: string,
+  { provider }: WebhookDelivery,
+): PushEvent | undefined {
   const event =
     header(headers, 'x-github-event') ??
     header(headers, 'x-gitlab-event') ??
@@ -117,8 +160,14 @@ function verify(provider: PushEvent['provider'], headers: Headers, rawBody: stri
     bitbucket: ['x-hub-signature', `sha256=${hmac('sha256')}`],
   };
   const [name, value] = expected[provider];
-  const ok = safeEqual(header(headers, name), value);
-  if (!ok) throw new WebhookError(401, `${provider} webhook signature does not match the configured secret`);
+  const given = header(headers, name);
+  if (!given)
+    throw new WebhookError(
+      401,
+      `${provider} webhook refused: it carries no ${name} header, and ${SECRET_SETTINGS[provider]} requires a signed request`,
+    );
+  if (!safeEqual(given, value))
+    throw new WebhookError(401, `${provider} webhook signature does not match the configured secret`);
 }
 
 function safeEqual(given: string | undefined, expected: string): boolean {

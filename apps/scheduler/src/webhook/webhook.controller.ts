@@ -1,31 +1,76 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
 import { SchedulerContext } from '../scheduler.context';
-import { normalizeRepoUrl, parsePushWebhook, WebhookError } from './git-webhook';
+import {
+  normalizeRepoUrl,
+  parsePushWebhook,
+  type PushEvent,
+  verifyWebhook,
+  type WebhookDelivery,
+  WebhookError,
+} from './git-webhook';
+import { type ReplayClaim, ReplayStoreUnavailableError, WebhookReplayGuard } from './webhook-replay.guard';
+
+/** Seconds a sender should wait before retrying while Redis is unavailable. */
+const RETRY_AFTER_SECONDS = 30;
 
 /**
  * `POST /api/webhook`: a Git push refreshes, at once, every app whose source is that repository
  * and whose targetRevision is the pushed branch/tag (or HEAD, or a SHA/constraint we cannot tell),
  * except apps whose `argocd.argoproj.io/manifest-generate-paths` annotation names paths none of the
  * pushed files is in (when the payload lists the files).
+ *
+ * Forged requests are refused (401) once any webhook secret is set; a delivery seen within the replay
+ * window is answered 202 "duplicate delivery" and does nothing. While Redis is down the answer is 503 with
+ * Retry-After and nothing is done: the refresh queue lives in the same Redis, so the push could not be
+ * acted on anyway, and a sender that retries on 5xx (Bitbucket, Gitea) delivers it again once Redis is
+ * back, where a 2xx would have lost it.
  */
 @Controller('api/webhook')
-export class WebhookController {
+export class WebhookController implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('webhook');
+  private redis: Redis | undefined;
+  private replays: WebhookReplayGuard | undefined;
+
   constructor(private readonly ctx: SchedulerContext) {}
+
+  onModuleInit(): void {
+    // Fail fast rather than queue (see WebhookReplayGuard); reconnects on its own when Redis is back.
+    this.redis = this.ctx.redis.duplicate({
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 2_000,
+      connectionName: 'berth-scheduler-webhook',
+    });
+    this.redis.on('error', () => undefined); // answered per request as 503
+    this.replays = new WebhookReplayGuard(this.redis, this.ctx.config.queuePrefix);
+  }
+
+  onModuleDestroy(): void {
+    this.redis?.disconnect();
+  }
 
   @Post()
   @HttpCode(200)
   async receive(@Req() req: Request, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const raw = typeof body === 'string' ? body : JSON.stringify(body ?? {});
-    let push;
+    let delivery: WebhookDelivery;
+    let push: PushEvent | undefined;
     try {
-      push = parsePushWebhook(req.headers, raw, {
-        github: process.env['WEBHOOK_GITHUB_SECRET'],
-        gitlab: process.env['WEBHOOK_GITLAB_SECRET'],
-        gitea: process.env['WEBHOOK_GITEA_SECRET'],
-        bitbucket: process.env['WEBHOOK_BITBUCKET_SECRET'],
-      });
+      delivery = verifyWebhook(req.headers, raw, this.ctx.config.webhookSecrets);
+      push = parsePushWebhook(req.headers, raw, delivery);
     } catch (error) {
       if (error instanceof WebhookError) {
         res.status(error.status).json({ error: 'WebhookRejected', message: error.message });
@@ -37,6 +82,38 @@ export class WebhookController {
       res.json({ refreshed: [] });
       return;
     }
+    let claim: ReplayClaim;
+    try {
+      claim = await this.replays!.claim(delivery, raw);
+    } catch (error) {
+      if (!(error instanceof ReplayStoreUnavailableError)) throw error;
+      this.logger.warn(`${delivery.provider} webhook answered 503: ${error.message}`);
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({
+          error: 'WebhookUnavailable',
+          message: `cannot check the delivery against earlier ones (Redis unavailable); nothing was done, retry in ${RETRY_AFTER_SECONDS} s`,
+        });
+      return;
+    }
+    if (claim.duplicate) {
+      res.status(202).json({
+        duplicate: true,
+        message: `duplicate delivery${delivery.deliveryId ? ` ${delivery.deliveryId}` : ''}: this ${delivery.provider} push was handled already; nothing was done`,
+        refreshed: [],
+      });
+      return;
+    }
+    try {
+      res.json({ refreshed: await this.refresh(push) });
+    } catch (error) {
+      await claim.release(); // the sender's retry must be handled, not answered "duplicate"
+      throw error;
+    }
+  }
+
+  private async refresh(push: PushEvent): Promise<string[]> {
     const wanted = new Set(push.repoUrls.map(normalizeRepoUrl));
     const rows: Array<{ name: string; manifest: Pick<Application, 'metadata' | 'spec'> }> =
       await this.ctx.dataSource.query(`SELECT name, manifest FROM applications`);
@@ -64,7 +141,7 @@ export class WebhookController {
       });
       refreshed.push(name);
     }
-    res.json({ refreshed });
+    return refreshed;
   }
 }
 

@@ -45,3 +45,27 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig: webhook and notifier settings', () => {
+  it('reads webhook secrets per provider, the render budget and the notification secrets', () => {
+    const config = loadConfig({
+      WEBHOOK_GITHUB_SECRET: 'gh',
+      WEBHOOK_GITLAB_SECRET: '',
+      BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS: '2000',
+      BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN: 'xoxb-1',
+    });
+    expect(config.webhookSecrets).toEqual({ github: 'gh' });
+    expect(config.notificationRender).toEqual({
+      timeoutMs: 2000,
+      maxOutputChars: 1_048_576,
+      maxSteps: 1_000_000,
+    });
+    expect(config.notificationSecrets).toEqual({ SLACK_TOKEN: 'xoxb-1' });
+  });
+
+  it('refuses a render budget it cannot use, naming the variable', () => {
+    expect(() => loadConfig({ BERTH_NOTIFICATIONS_RENDER_MAX_STEPS: 'lots' })).toThrow(
+      /BERTH_NOTIFICATIONS_RENDER_MAX_STEPS: "lots" must be a whole number/,
+    );
+  });
+});

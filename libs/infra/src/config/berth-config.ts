@@ -38,7 +38,31 @@ export interface BerthConfig {
    * cloud metadata hosts): CIDRs, addresses or host names (`*.example.com`). See docs/security.md.
    */
   outboundAllow: string[];
+  /**
+   * Secrets that verify Git push webhooks, per provider (`WEBHOOK_<PROVIDER>_SECRET`). Once any is set, a
+   * webhook for a provider without one is refused: it could not be told apart from a forgery.
+   */
+  webhookSecrets: { github?: string; gitlab?: string; gitea?: string; bitbucket?: string };
+  /**
+   * The notifier's budget for rendering one notification from an operator's templates, so that no template
+   * can stop the notifier (docs/security.md). Over budget, the delivery fails with an error naming the limit.
+   */
+  notificationRender: {
+    /** Wall time for rendering one notification, in ms (default 5000); the render thread is stopped past it. */
+    timeoutMs: number;
+    /** Largest output of one template field, in characters (default 1,048,576). */
+    maxOutputChars: number;
+    /** Loop iterations, template calls and function calls of one template field (default 1,000,000). */
+    maxSteps: number;
+  };
+  /**
+   * Values of the notifications config's `$name` references, from `BERTH_NOTIFICATIONS_SECRET_<NAME>`,
+   * keyed by `<NAME>` (`$slack-token` is `SLACK_TOKEN`). Never logged.
+   */
+  notificationSecrets: Record<string, string>;
 }
+
+export const NOTIFICATION_SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -119,6 +143,22 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     outboundAllow,
+    webhookSecrets: {
+      github: env['WEBHOOK_GITHUB_SECRET'] || undefined,
+      gitlab: env['WEBHOOK_GITLAB_SECRET'] || undefined,
+      gitea: env['WEBHOOK_GITEA_SECRET'] || undefined,
+      bitbucket: env['WEBHOOK_BITBUCKET_SECRET'] || undefined,
+    },
+    notificationRender: {
+      timeoutMs: int('BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxOutputChars: int('BERTH_NOTIFICATIONS_RENDER_MAX_OUTPUT_CHARS', 1_048_576, 1_024, 268_435_456),
+      maxSteps: int('BERTH_NOTIFICATIONS_RENDER_MAX_STEPS', 1_000_000, 1_000, 1_000_000_000),
+    },
+    notificationSecrets: Object.fromEntries(
+      Object.entries(env)
+        .filter(([key, value]) => key.startsWith(NOTIFICATION_SECRET_ENV_PREFIX) && value !== undefined)
+        .map(([key, value]) => [key.slice(NOTIFICATION_SECRET_ENV_PREFIX.length), value as string]),
+    ),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

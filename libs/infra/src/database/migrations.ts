@@ -6,6 +6,7 @@ import { Projects1764100000004 } from '../../../../migrations/1764100000004-proj
 import { AuditSummaries1764100000005 } from '../../../../migrations/1764100000005-audit-summaries';
 import { EventSummaryFunction1764100000006 } from '../../../../migrations/1764100000006-event-summary-function';
 import { SnapshotsAndEventSummaries1764100000007 } from '../../../../migrations/1764100000007-snapshots-and-event-summaries';
+import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AuditSummaries1764100000005,
   EventSummaryFunction1764100000006,
   SnapshotsAndEventSummaries1764100000007,
+  NotificationSecretBindings1764200000001,
 ];

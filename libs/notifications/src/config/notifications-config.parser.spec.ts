@@ -261,6 +261,23 @@ describe('parseNotificationsConfig', () => {
     ]);
   });
 
+  it('runs the checkDestination hook on every service endpoint and names the field', () => {
+    const result = parseNotificationsConfig(
+      {
+        'service.slack': 'token: t\napiURL: http://blocked.example/api/',
+        'service.dingtalk': 'accessToken: a\napiURL: http://blocked.example',
+        'service.webhook.ok': 'url: https://hooks.example.com/x',
+        'service.webhook.no': 'url: http://blocked.example/x',
+      },
+      { checkDestination: (url) => (url.hostname === 'blocked.example' ? 'refused host' : undefined) },
+    );
+    expect(result.ok ? [] : result.errors.map(formatConfigIssue).sort()).toEqual([
+      'service.dingtalk.webhookURL: refused host',
+      'service.slack.apiURL: refused host',
+      'service.webhook.no.url: refused host',
+    ]);
+  });
+
   it('never puts a resolved secret in an error message', () => {
     const errors = errorsOf({ 'service.webhook.x': 'url: $github-token' });
     expect(errors).toEqual(['service.webhook.x.url: must be an absolute http(s) URL']);

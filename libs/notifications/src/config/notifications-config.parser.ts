@@ -14,6 +14,7 @@ import {
   type NotificationTemplate,
   type ParseConfigResult,
   type SecretLookup,
+  type SecretReference,
   type ServiceConfig,
   type SlackDeliveryPolicy,
   type SlackTemplate,
@@ -29,6 +30,11 @@ export interface ParseConfigOptions {
    * undefined. Without it templates are only checked structurally.
    */
   checkTemplate?: (source: string) => string | undefined;
+  /**
+   * Judges a service endpoint (e.g. against the outbound policy: no link-local or cloud metadata hosts);
+   * returns why it is refused, or undefined. The message must not echo the URL: URLs carry tokens.
+   */
+  checkDestination?: (url: URL) => string | undefined;
 }
 
 const SECRET_REF = /\$[\w-]+/g;
@@ -136,7 +142,7 @@ export function parseNotificationsConfig(
     }
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
-  return { ok: true, config, warnings };
+  return { ok: true, config, warnings, secretReferences: ctx.secretReferences };
 }
 
 /** Same as parseNotificationsConfig but throws NotificationsConfigError listing every problem. */
@@ -173,6 +179,10 @@ function extractData(input: string | Obj, errors: ConfigIssue[]): Obj {
 }
 
 class ParseContext {
+  /** Every `$name` in a service's config, with the service that carries it (for secret bindings). */
+  readonly secretReferences: SecretReference[] = [];
+  private currentService: { key: string; name: string } | undefined;
+
   constructor(
     private readonly errors: ConfigIssue[],
     private readonly warnings: ConfigIssue[],
@@ -234,6 +244,9 @@ class ParseContext {
     if (typeof v === 'string') {
       return v.replace(SECRET_REF, (ref) => {
         const name = ref.slice(1);
+        const service = this.currentService;
+        if (service && !this.secretReferences.some((r) => r.serviceKey === service.key && r.secret === name))
+          this.secretReferences.push({ serviceKey: service.key, service: service.name, secret: name });
         const value = this.options.secrets?.(name);
         if (value === undefined) {
           this.error(
@@ -258,7 +271,9 @@ class ParseContext {
       this.error(key, 'must be a map of service options');
       return undefined;
     }
+    this.currentService = { key, name };
     const v = this.resolveSecrets(key, raw) as Obj;
+    this.currentService = undefined;
     if (type === 'slack') {
       const token = this.str(`${key}.token`, v.token);
       const webhookURL = this.str(`${key}.webhookURL`, v.webhookURL);
@@ -346,7 +361,11 @@ class ParseContext {
   private url(key: string, value: string): boolean {
     try {
       const u = new URL(value);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return true;
+      if (u.protocol === 'http:' || u.protocol === 'https:') {
+        const refusal = this.options.checkDestination?.(u);
+        if (refusal) this.error(key, refusal);
+        return !refusal;
+      }
     } catch {
       // reported below
     }

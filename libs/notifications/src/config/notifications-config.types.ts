@@ -118,8 +118,18 @@ export interface ConfigIssue {
   message: string;
 }
 
+/** A `$name` secret reference in a service's config: the service that would carry the secret. */
+export interface SecretReference {
+  /** The config key of the service, e.g. `service.webhook.collector`. */
+  serviceKey: string;
+  /** The service name (`collector`). */
+  service: string;
+  /** The secret name without `$` (`slack-token`). */
+  secret: string;
+}
+
 export type ParseConfigResult =
-  | { ok: true; config: NotificationsConfig; warnings: ConfigIssue[] }
+  | { ok: true; config: NotificationsConfig; warnings: ConfigIssue[]; secretReferences: SecretReference[] }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
 /** Resolves `$name` references in service config (argocd-notifications-secret data). */

@@ -26,6 +26,10 @@ export async function httpCall(
     return { status: res.status, headers: res.headers, text: await res.text() };
   } catch (err) {
     const e = err as Error;
+    const cause = e.cause as (Error & { code?: unknown }) | undefined;
+    // The outbound guard refused the destination (link-local, cloud metadata): no retry can change that.
+    if (cause?.code === 'outbound-refused')
+      return { ok: false, retryable: false, code: 'outbound_refused', reason: cause.message };
     const why =
       e.name === 'TimeoutError'
         ? `timed out after ${timeoutMs} ms`

@@ -88,6 +88,10 @@ describe('renderNotification', () => {
         data,
         fakeRender,
       ),
-    ).toThrow(new NotificationRenderError('template.bad.slack.attachments', 'template: boom'));
+    ).toThrow(
+      new NotificationRenderError('template.bad.slack.attachments', 'template: boom', {
+        cause: new Error('template: boom'),
+      }),
+    );
   });
 });

@@ -10,8 +10,9 @@ export class NotificationRenderError extends Error {
     /** The template field, e.g. `template.app-sync-failed.slack.attachments`. */
     readonly field: string,
     readonly detail: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${field}: ${detail}`);
+    super(`${field}: ${detail}`, options);
     this.name = 'NotificationRenderError';
   }
 }
@@ -56,7 +57,9 @@ export function renderNotification(
       try {
         return render(source, data);
       } catch (err) {
-        throw new NotificationRenderError(`template.${t.name}.${field}`, (err as Error).message);
+        throw new NotificationRenderError(`template.${t.name}.${field}`, (err as Error).message, {
+          cause: err,
+        });
       }
     };
     const message = r('message', t.message);

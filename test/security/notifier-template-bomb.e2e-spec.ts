@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import request from 'supertest';
+import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
+import {
+  appendSuccessfulSync,
+  catalogConfig,
+  createHarness,
+  deliveryRows,
+  type Harness,
+  manifest,
+  SECRETS,
+  waitFor,
+} from '../notifier/notifier.harness';
+
+const WHEN_SYNCED = "- when: app.status.operationState.phase in ['Succeeded']\n";
+
+// Both bombs end on the code before the render budget (9 million silent iterations; a regular expression
+// that backtracks for seconds), so the test can run there and show the event loop blocked.
+const CONFIG = {
+  'template.loop-bomb':
+    'message: "{{ range until 3000 }}{{ range until 3000 }}{{ end }}{{ end }}loop done"\n',
+  // Go's RE2 runs this in linear time; a backtracking JS engine needs seconds: one step, only wall time stops it.
+  'template.regex-bomb': `message: '{{ regexMatch "^(a+)+$" "${'a'.repeat(27)}b" }}'\n`,
+  'trigger.on-loop-bomb': `${WHEN_SYNCED}  send: [loop-bomb]\n`,
+  'trigger.on-regex-bomb': `${WHEN_SYNCED}  send: [regex-bomb]\n`,
+};
+
+describe('template bomb: an operator template cannot stop the notifier', () => {
+  let harness: Harness;
+  let slack: HttpReceiver;
+  let app: NestExpressApplication;
+
+  beforeAll(async () => {
+    slack = await startSlackReceiver({ token: SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN });
+    harness = await createHarness(
+      catalogConfig({
+        'service.slack': `token: $slack-token\napiURL: ${slack.url}/api/\n`,
+        context: 'argocdUrl: https://argocd.example.com\n',
+        ...CONFIG,
+      }),
+    );
+    const runtime = await harness.start({
+      renderBudget: { timeoutMs: 1_000, maxSteps: 1_000_000, maxOutputChars: 1_048_576 },
+    });
+    const moduleRef = await Test.createTestingModule({
+      imports: [NotifierModule.forRuntime(runtime)],
+    }).compile();
+    app = configureNotifierApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
+    await app.init();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await harness?.close();
+    await slack?.close();
+  });
+
+  it('template bomb: nested range/until and a backtracking regexMatch fail their deliveries with a clear error, while /healthz answers and other deliveries go out', async () => {
+    const http = request(app.getHttpServer());
+    const latencies: number[] = [];
+    let probing = true;
+    const probe = (async () => {
+      while (probing) {
+        const started = Date.now();
+        const res = await http.get('/healthz');
+        latencies.push(res.status === 200 ? Date.now() - started : Infinity);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const now = new Date().toISOString();
+    // Each app posts to its own channel: the Slack rate limit (1/s per channel) does not delay them.
+    await appendSuccessfulSync(
+      harness.store,
+      manifest('regex-bomb', { 'notifications.argoproj.io/subscribe.on-regex-bomb.slack': 'bombs-a' }),
+      now,
+    );
+    await appendSuccessfulSync(
+      harness.store,
+      manifest('loop-bomb', { 'notifications.argoproj.io/subscribe.on-loop-bomb.slack': 'bombs-b' }),
+      now,
+    );
+    await appendSuccessfulSync(
+      harness.store,
+      manifest('fine', { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': 'deploys' }),
+      now,
+    );
+    try {
+      await waitFor(
+        'the three deliveries to settle',
+        async () => {
+          const rows = await deliveryRows(harness.db);
+          return rows.length === 3 && rows.every((r) => r.status === 'sent' || r.status === 'failed');
+        },
+        40_000,
+      );
+    } finally {
+      probing = false;
+      await probe;
+    }
+    const rows = await deliveryRows(harness.db);
+    const of = (application: string) => rows.find((r) => r.application === application)!;
+    expect(of('loop-bomb')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(of('loop-bomb').last_error).toMatch(
+      /^template\.loop-bomb\.message: .*render budget exceeded: more than 1000000 steps .*BERTH_NOTIFICATIONS_RENDER_MAX_STEPS/,
+    );
+    expect(of('regex-bomb')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(of('regex-bomb').last_error).toMatch(
+      /^template\.regex-bomb: render stopped after 1000 ms.*BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS/,
+    );
+    expect(of('fine').status).toBe('sent');
+    const posted = slack.requests.filter((r) => r.url === '/api/chat.postMessage');
+    expect(posted.map((r) => (r.json as { channel: string }).channel)).toEqual(['deploys']);
+    // The main thread never waited on a template: liveness answered all along, promptly.
+    expect(latencies.length).toBeGreaterThan(10);
+    expect(Math.max(...latencies)).toBeLessThan(750);
+    // And the process is still whole: a later delivery renders on a fresh render thread.
+    await appendSuccessfulSync(
+      harness.store,
+      manifest('after', { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': 'after' }),
+      new Date().toISOString(),
+    );
+    await waitFor('the delivery after the bombs', () =>
+      slack.requests.some((r) => (r.json as { channel?: string } | undefined)?.channel === 'after'),
+    );
+  }, 60_000);
+});
