@@ -1,5 +1,5 @@
 import { queryEscape } from './go-builtins.funcs';
-import { GO_LAYOUTS, GoDuration, GoTime, parseRfc3339 } from './go-time';
+import { GO_LAYOUTS, GoDuration, GoTime, parseRfc3339 } from '@berth/golang';
 
 /** What `.repo.GetCommitMetadata` returns (Argo CD's shared.CommitMetadata). */
 export interface CommitMetadata {

@@ -1,5 +1,16 @@
-import { formatValue, sprint, sprintf, sprintln } from './go-fmt';
-import { GoFloat, goKind, goTypeName, isTrue, mapGet, mapLength, toNumber } from './go-value';
+import {
+  formatValue,
+  GoFloat,
+  goKind,
+  goTypeName,
+  isTrue,
+  mapGet,
+  mapLength,
+  sprint,
+  sprintf,
+  sprintln,
+  toNumber,
+} from '@berth/golang';
 import { fixedArity, variadic, type TemplateFuncMap } from './template.func';
 
 /** Go text/template's predefined functions (text/template/funcs.go). `and`/`or`/`call` are evaluated lazily by the evaluator. */

@@ -2,11 +2,13 @@ export { compileTemplate } from './compile-template';
 export type { CompileOptions, PlainTemplateFunction, RenderOptions, Template } from './compile-template';
 export { TemplateError } from './template.error';
 export type { TemplateErrorCode } from './template.error';
-export { GoFloat } from './go-value';
-export { formatValue as goFormatValue, sprintf as goSprintf } from './go-fmt';
 export { argoNotificationHelpers, repoUrlToHttps, fullNameByRepoUrl } from './argo-notification.helpers';
 export type { ArgoHelperDeps, CommitMetadata } from './argo-notification.helpers';
+// Go semantics now live in @berth/golang; re-exported until the callers import it directly.
 export {
+  GoFloat,
+  formatValue as goFormatValue,
+  sprintf as goSprintf,
   GoTime,
   GoDuration,
   GoLocation,
@@ -14,5 +16,5 @@ export {
   formatGoTime,
   parseRfc3339,
   parseGoDuration,
-} from './go-time';
-export { toGoJson } from './go-json';
+  toGoJson,
+} from '@berth/golang';

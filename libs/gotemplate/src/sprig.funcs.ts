@@ -1,10 +1,24 @@
 import { createHash, randomUUID } from 'node:crypto';
 import semver from 'semver';
-import { formatValue, goQuote } from './go-fmt';
-import { GoDuration, GoLocation, GoTime, parseGoDuration, formatGoTime } from './go-time';
-import { GoFloat, goKind, goTypeName, isNumber, isTrue, mapEntries, mapGet, toNumber } from './go-value';
+import {
+  formatGoTime,
+  formatValue,
+  GoDuration,
+  GoFloat,
+  goKind,
+  GoLocation,
+  goQuote,
+  GoTime,
+  goTypeName,
+  isNumber,
+  isTrue,
+  mapEntries,
+  mapGet,
+  parseGoDuration,
+  toGoJson,
+  toNumber,
+} from '@berth/golang';
 import { fixedArity, variadic, type TemplateFuncMap } from './template.func';
-import { toGoJson } from './go-json';
 
 /** Sprig v3 (TxtFuncMap, minus env/expandenv which return "" so no secret leaks): the functions Argo CD templates use. */
 
