@@ -139,7 +139,7 @@ export class GoTime {
     return Number(BigInt(this.unixMs) * BigInt(NS_PER_MS) + BigInt(this.extraNanos));
   }
   Add(d: GoDuration): GoTime {
-    const total = this.extraNanos + d.nanoseconds;
+    const total = this.extraNanos + Math.trunc(d.nanoseconds);
     const ms = Math.floor(total / NS_PER_MS);
     return new GoTime(this.unixMs + ms, total - ms * NS_PER_MS, this.loc);
   }

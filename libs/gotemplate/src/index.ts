@@ -2,7 +2,12 @@ export { compileTemplate } from './compile-template';
 export type { CompileOptions, PlainTemplateFunction, RenderOptions, Template } from './compile-template';
 export { TemplateError } from './template.error';
 export type { TemplateErrorCode } from './template.error';
-export { argoNotificationHelpers, repoUrlToHttps, fullNameByRepoUrl } from './argo-notification.helpers';
+export {
+  argoNotificationHelpers,
+  argoTimeConstants,
+  repoUrlToHttps,
+  fullNameByRepoUrl,
+} from './argo-notification.helpers';
 export type { ArgoHelperDeps, CommitMetadata } from './argo-notification.helpers';
 // Go semantics now live in @berth/golang; re-exported until the callers import it directly.
 export {

@@ -2,8 +2,6 @@
 export * from './expr/expr';
 export * from './expr/expr.errors';
 export * from './expr/expr-namespace';
-export * from './expr/go-time';
-export * from './expr/go-format';
 export * from './expr/trigger-env';
 // Trigger state
 export * from './triggers/trigger.types';

@@ -1,8 +1,19 @@
-import { parseDuration } from '@berth/domain';
+import {
+  callGoMethod,
+  GoDuration,
+  GoFloat,
+  GoLocation,
+  goMethodParams,
+  GoTime,
+  isGoParam,
+  isPlainMap,
+  parseGoDuration,
+  parseRfc3339,
+  type GoParamType,
+} from '@berth/golang';
 import type { ExprNode } from './expr.ast';
 import { ExprRuntimeError } from './expr.errors';
 import { ExprNamespace } from './expr-namespace';
-import { GoDuration, GoTime, parseRfc3339 } from './go-time';
 
 /** Returned by a `?.` whose left side is nil; the enclosing chain node turns it into nil. */
 const SHORT_CIRCUIT = Symbol('short-circuit');
@@ -10,22 +21,6 @@ const SHORT_CIRCUIT = Symbol('short-circuit');
 const MAX_RANGE = 10_000;
 
 type Builtin = (this: ExprEvaluator, args: unknown[], fail: (msg: string) => never) => unknown;
-
-// Methods callable on Go values; anything else is "unknown method", never a JavaScript property.
-const TIME_METHODS = new Set([
-  'Add',
-  'Sub',
-  'Before',
-  'After',
-  'Equal',
-  'IsZero',
-  'Unix',
-  'UnixMilli',
-  'UTC',
-  'Local',
-  'String',
-]);
-const DURATION_METHODS = new Set(['Hours', 'Minutes', 'Seconds', 'Milliseconds', 'Nanoseconds', 'String']);
 
 /** Walks a parsed expression against an environment with expr-lang's semantics on Go maps. */
 export class ExprEvaluator {
@@ -90,8 +85,8 @@ export class ExprEvaluator {
       this.fail(`cannot fetch ${formatKey(property)} from <nil>`, node.pos);
     }
     if (object instanceof ExprNamespace) {
-      if (typeof property === 'string' && object.has(property)) return object.get(property);
-      this.fail(`${object.name} has no member ${formatKey(property)}`, node.pos);
+      // Argo CD's namespaces are Go maps: a member they lack is nil (`time.DateTime == nil`).
+      return typeof property === 'string' && object.has(property) ? object.get(property) : null;
     }
     if (Array.isArray(object) || typeof object === 'string') {
       if (typeof property !== 'number' || !Number.isInteger(property)) {
@@ -140,34 +135,27 @@ export class ExprEvaluator {
         this.fail(`${object.name}.${name}: ${(err as Error).message}`, node.pos);
       }
     }
-    if (object instanceof GoTime || object instanceof GoDuration) {
-      const allowed = object instanceof GoTime ? TIME_METHODS : DURATION_METHODS;
-      if (!allowed.has(name)) this.fail(`type ${typeName(object)} has no method ${name}`, callee.pos);
-      return this.callGoMethod(object, name, args, node.pos);
-    }
-    this.fail(`type ${typeName(object)} has no method ${name}`, callee.pos);
+    // Go values expose their exported Go methods, as expr's reflection does; never a JavaScript member.
+    const params = goMethodParams(object, name);
+    if (params === undefined) this.fail(`type ${typeName(object)} has no method ${name}`, callee.pos);
+    return this.callGoMethod(object, name, params, args, node.pos);
   }
 
-  private callGoMethod(object: GoTime | GoDuration, name: string, args: unknown[], pos: number): unknown {
-    const expected: Record<string, 'duration' | 'time' | undefined> = {
-      Add: 'duration',
-      Sub: 'time',
-      Before: 'time',
-      After: 'time',
-      Equal: 'time',
-    };
-    const want = object instanceof GoTime ? expected[name] : undefined;
-    const wantCount = want ? 1 : 0;
-    if (args.length !== wantCount)
-      this.fail(`${name}() takes ${wantCount} argument(s), got ${args.length}`, pos);
-    if (want === 'duration' && !(args[0] instanceof GoDuration)) {
-      this.fail(`${name}() needs a time.Duration, got ${typeName(args[0])}`, pos);
-    }
-    if (want === 'time' && !(args[0] instanceof GoTime)) {
-      this.fail(`${name}() needs a time.Time, got ${typeName(args[0])}`, pos);
-    }
-    const method = (object as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
-    return method.apply(object, args);
+  private callGoMethod(
+    object: object,
+    name: string,
+    params: readonly GoParamType[],
+    args: unknown[],
+    pos: number,
+  ): unknown {
+    if (args.length !== params.length)
+      this.fail(`${name}() takes ${params.length} argument(s), got ${args.length}`, pos);
+    params.forEach((type, i) => {
+      if (!isGoParam(args[i], type)) this.fail(`${name}() needs a ${type}, got ${typeName(args[i])}`, pos);
+    });
+    const result = callGoMethod(object, name, args);
+    // expr compares and computes float64 and int alike: a boxed float64 is just a number here.
+    return result instanceof GoFloat ? result.value : result;
   }
 
   private unary(op: string, v: unknown, pos: number): unknown {
@@ -177,7 +165,7 @@ export class ExprEvaluator {
       return !v;
     }
     if (typeof v === 'number') return op === '-' ? -v : v;
-    if (v instanceof GoDuration) return op === '-' ? new GoDuration(-v.nanos) : v;
+    if (v instanceof GoDuration) return op === '-' ? new GoDuration(-v.nanoseconds) : v;
     this.fail(`invalid operation: ${op} (type ${typeName(v)})`, pos);
   }
 
@@ -256,8 +244,9 @@ export class ExprEvaluator {
     let b: number | string;
     if (typeof left === 'number' && typeof right === 'number') [a, b] = [left, right];
     else if (typeof left === 'string' && typeof right === 'string') [a, b] = [left, right];
-    else if (left instanceof GoTime && right instanceof GoTime) [a, b] = [left.epochMs, right.epochMs];
-    else if (left instanceof GoDuration && right instanceof GoDuration) [a, b] = [left.nanos, right.nanos];
+    else if (left instanceof GoTime && right instanceof GoTime) [a, b] = [left.Compare(right), 0];
+    else if (left instanceof GoDuration && right instanceof GoDuration)
+      [a, b] = [left.nanoseconds, right.nanoseconds];
     else
       this.fail(`invalid operation: ${op} (mismatched types ${typeName(left)} and ${typeName(right)})`, pos);
     switch (op) {
@@ -313,27 +302,23 @@ export class ExprEvaluator {
     if (op === '+' && typeof left === 'string' && typeof right === 'string') return left + right;
     if (op === '+' && Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
     if (left instanceof GoTime && right instanceof GoDuration && (op === '+' || op === '-')) {
-      return left.Add(op === '+' ? right : new GoDuration(-right.nanos));
+      return left.Add(op === '+' ? right : new GoDuration(-right.nanoseconds));
     }
     if (op === '+' && left instanceof GoDuration && right instanceof GoTime) return right.Add(left);
     if (op === '-' && left instanceof GoTime && right instanceof GoTime) return left.Sub(right);
     if (left instanceof GoDuration && right instanceof GoDuration && (op === '+' || op === '-')) {
-      return new GoDuration(op === '+' ? left.nanos + right.nanos : left.nanos - right.nanos);
+      return new GoDuration(
+        op === '+' ? left.nanoseconds + right.nanoseconds : left.nanoseconds - right.nanoseconds,
+      );
     }
     if (op === '*' && typeof left === 'number' && right instanceof GoDuration)
-      return new GoDuration(left * right.nanos);
+      return new GoDuration(left * right.nanoseconds);
     if (op === '*' && left instanceof GoDuration && typeof right === 'number')
-      return new GoDuration(left.nanos * right);
+      return new GoDuration(left.nanoseconds * right);
     if (op === '/' && left instanceof GoDuration && typeof right === 'number')
-      return new GoDuration(left.nanos / right);
+      return new GoDuration(left.nanoseconds / right);
     return mismatch();
   }
-}
-
-function isPlainMap(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** expr's runtime.Equal: numbers by value, other scalars strictly, lists/maps deeply, different types unequal. */
@@ -341,8 +326,8 @@ export function goEqual(a: unknown, b: unknown): boolean {
   const x = a === undefined ? null : a;
   const y = b === undefined ? null : b;
   if (x === y) return true;
-  if (x instanceof GoTime && y instanceof GoTime) return x.epochMs === y.epochMs;
-  if (x instanceof GoDuration && y instanceof GoDuration) return x.nanos === y.nanos;
+  if (x instanceof GoTime && y instanceof GoTime) return x.Equal(y);
+  if (x instanceof GoDuration && y instanceof GoDuration) return x.nanoseconds === y.nanoseconds;
   if (Array.isArray(x) && Array.isArray(y))
     return x.length === y.length && x.every((v, i) => goEqual(v, y[i]));
   if (isPlainMap(x) && isPlainMap(y)) {
@@ -360,6 +345,7 @@ export function typeName(v: unknown): string {
   if (Array.isArray(v)) return '[]interface {}';
   if (v instanceof GoTime) return 'time.Time';
   if (v instanceof GoDuration) return 'time.Duration';
+  if (v instanceof GoLocation) return '*time.Location';
   if (v instanceof ExprNamespace) return v.name;
   return 'map[string]interface {}';
 }
@@ -379,18 +365,26 @@ const BUILTINS: Record<string, Builtin> = {
   },
   now(this: ExprEvaluator, args, fail) {
     if (args.length !== 0) fail('takes no arguments');
-    return new GoTime(this.now());
+    return new GoTime(this.now(), 0, GoLocation.local());
   },
+  // time.ParseDuration, with Go's error ("time: unknown unit \"d\" in duration \"1d\"").
   duration(args, fail) {
     const [v] = args;
-    const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-    if (ms === undefined) return fail(`invalid duration ${JSON.stringify(v)}, expected e.g. "1h30m"`);
-    return new GoDuration(ms * 1e6);
+    if (typeof v !== 'string') return fail(`invalid duration ${JSON.stringify(v)}, expected e.g. "1h30m"`);
+    try {
+      return parseGoDuration(v);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
   },
   date(args, fail) {
     const [v] = args;
-    const t = typeof v === 'string' ? parseRfc3339(v) : undefined;
-    return t ?? fail(`cannot parse ${JSON.stringify(v)} as RFC 3339`);
+    if (typeof v !== 'string') return fail(`cannot parse ${JSON.stringify(v)} as RFC 3339`);
+    try {
+      return parseRfc3339(v);
+    } catch (err) {
+      return fail((err as Error).message);
+    }
   },
   upper: (args, fail) => stringArg(args, fail).toUpperCase(),
   lower: (args, fail) => stringArg(args, fail).toLowerCase(),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileExpr } from './expr';
 import { ExprRuntimeError, ExprSyntaxError } from './expr.errors';
-import { formatGoValue } from './go-format';
 import { createTriggerEnv } from './trigger-env';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
@@ -179,21 +178,5 @@ describe('expr syntax errors name the token and position', () => {
     expect((error as ExprSyntaxError).detail).toBe(detail);
     expect((error as ExprSyntaxError).position).toBe(position);
     expect((error as ExprSyntaxError).message).toBe(`${detail} at ${position + 1}`);
-  });
-});
-
-describe('formatGoValue (oncePer keys use Go %v)', () => {
-  const cases: Array<[unknown, string]> = [
-    [null, '<nil>'],
-    ['abc', 'abc'],
-    [3, '3'],
-    [1.5, '1.5'],
-    [1e21, '1e+21'],
-    [true, 'true'],
-    [['a', 'b'], '[a b]'],
-    [{ b: 1, a: 'x' }, 'map[a:x b:1]'],
-  ];
-  it.each(cases)('%p -> %s', (value, expected) => {
-    expect(formatGoValue(value)).toBe(expected);
   });
 });

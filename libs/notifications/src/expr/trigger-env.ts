@@ -1,6 +1,6 @@
-import { GO_LAYOUTS } from '@berth/gotemplate';
+import { GoLocation, GoTime, parseRfc3339 } from '@berth/golang';
+import { argoTimeConstants } from '@berth/gotemplate';
 import { ExprNamespace } from './expr-namespace';
-import { GoDuration, GoTime, NANOS, parseRfc3339 } from './go-time';
 
 export interface TriggerEnvInput {
   /** The Application as a JSON object (metadata/spec/status). */
@@ -15,16 +15,17 @@ export interface TriggerEnvInput {
   now: number;
 }
 
-/** The `time` namespace Argo CD gives triggers: `time.Now()`, `time.Parse(rfc3339)`, duration and layout constants. */
+/**
+ * The `time` namespace Argo CD gives triggers: `time.Now()` (a Go time.Time in the process zone, with all of its
+ * methods: `.Format(time.RFC3339)`, `.Truncate(time.Hour)`, ...), `time.Parse(rfc3339)`, duration and layout
+ * constants (the same table templates get).
+ */
 export function createTimeNamespace(now: number): ExprNamespace {
-  const durations = Object.fromEntries(Object.entries(NANOS).map(([k, n]) => [k, new GoDuration(n)]));
   return new ExprNamespace('time', {
-    ...durations,
-    // Go's layout constants: one table for templates and triggers.
-    ...GO_LAYOUTS,
+    ...argoTimeConstants(),
     Now: (args: unknown[]) => {
       if (args.length !== 0) throw new Error('takes no arguments');
-      return new GoTime(now);
+      return new GoTime(now, 0, GoLocation.local());
     },
     // Argo CD's Parse takes one RFC 3339 string and panics otherwise; the panic is a failed condition.
     Parse: (args: unknown[]) => {
@@ -34,9 +35,7 @@ export function createTimeNamespace(now: number): ExprNamespace {
           `needs one RFC 3339 string, got ${s === null || s === undefined ? '<nil>' : typeof s}`,
         );
       }
-      const t = parseRfc3339(s);
-      if (!t) throw new Error(`cannot parse ${JSON.stringify(s)} as RFC 3339`);
-      return t;
+      return parseRfc3339(s);
     },
   });
 }
