@@ -1,8 +1,6 @@
 // Expression language (Argo CD trigger `when` / `oncePer`)
-export * from './expr/expr';
-export * from './expr/expr.errors';
-export * from './expr/expr-namespace';
-export * from './expr/trigger-env';
+export * from '@berth/expr';
+export * from './triggers/trigger-env';
 // Trigger state
 export * from './triggers/trigger.types';
 export * from './triggers/trigger.evaluator';

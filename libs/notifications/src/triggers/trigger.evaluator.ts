@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatValue } from '@berth/golang';
-import { createTriggerEnv } from '../expr/trigger-env';
+import { createTriggerEnv } from './trigger-env';
 import type {
   FiredCondition,
   TriggerDefinition,

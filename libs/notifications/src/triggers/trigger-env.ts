@@ -1,6 +1,6 @@
 import { GoLocation, GoTime, parseRfc3339 } from '@berth/golang';
 import { argoTimeConstants } from '@berth/gotemplate';
-import { ExprNamespace } from './expr-namespace';
+import { ExprNamespace } from '@berth/expr';
 
 export interface TriggerEnvInput {
   /** The Application as a JSON object (metadata/spec/status). */

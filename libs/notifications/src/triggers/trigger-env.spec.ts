@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { formatValue } from '@berth/golang';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileExpr } from './expr';
+import { compileExpr } from '@berth/expr';
 import { createTriggerEnv } from './trigger-env';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileExpr } from './expr';
 import { ExprRuntimeError, ExprSyntaxError } from './expr.errors';
-import { createTriggerEnv } from './trigger-env';
+// Temporary: the trigger environment is libs/notifications'; the next commit gives this spec its own.
+import { createTriggerEnv } from '@berth/notifications';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
