@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { GO_DURATIONS, GoDuration, GoLocation, GoTime, parseRfc3339 } from '@berth/golang';
 import { compileExpr } from './expr';
 import { ExprRuntimeError, ExprSyntaxError } from './expr.errors';
-// Temporary: the trigger environment is libs/notifications'; the next commit gives this spec its own.
-import { createTriggerEnv } from '@berth/notifications';
+import { ExprNamespace } from './expr-namespace';
 
 const NOW = Date.parse('2026-01-10T12:00:00Z');
 
@@ -24,7 +24,21 @@ const app = {
   },
 };
 
-const env = createTriggerEnv({ app, context: { argocdUrl: 'https://argo' }, now: NOW });
+// An environment shaped like Argo CD's (libs/notifications builds the real one: createTriggerEnv).
+const env = {
+  app,
+  context: { argocdUrl: 'https://argo', notificationType: '' },
+  time: new ExprNamespace('time', {
+    ...Object.fromEntries(Object.entries(GO_DURATIONS).map(([name, ns]) => [name, new GoDuration(ns)])),
+    Now: () => new GoTime(NOW, 0, GoLocation.UTC),
+    Parse: ([s]: unknown[]) => {
+      if (typeof s !== 'string')
+        throw new Error(`needs one RFC 3339 string, got ${s == null ? '<nil>' : typeof s}`);
+      return parseRfc3339(s);
+    },
+  }),
+  strings: new ExprNamespace('strings', { ToUpper: ([s]: unknown[]) => String(s).toUpperCase() }),
+};
 
 function run(source: string): unknown {
   return compileExpr(source).evaluate(env, { now: NOW });
@@ -139,6 +153,12 @@ describe('expr runtime errors (a failed condition in Argo CD)', () => {
     ['time.Now().Add(1)', /Add\(\) needs a time.Duration, got int/],
     ['app.toString()', /has no method toString/],
     ['time.Now().constructor()', /has no method constructor/],
+    // a Go value exposes its Go methods, not the JavaScript members of the class behind it
+    ['time.Now().wallClock()', /type time.Time has no method wallClock/],
+    ['time.Now().toJSON()', /type time.Time has no method toJSON/],
+    ['time.Hour.Add(time.Hour)', /type time.Duration has no method Add/],
+    ['time.Now().Format()', /Format\(\) takes 1 argument\(s\), got 0/],
+    ['time.Now().Before(app.status.operationState.startedAt)', /Before\(\) needs a time.Time, got string/],
     ['unknownFn(1)', /unknown function unknownFn/],
     ["app.metadata.name matches '('", /invalid regular expression/],
   ];
