@@ -21,7 +21,11 @@ import {
 } from '@berth/golang';
 import { fixedArity, variadic, type TemplateFuncMap } from './template.func';
 
-/** Sprig v3 (TxtFuncMap, minus env/expandenv which return "" so no secret leaks): the functions Argo CD templates use. */
+/**
+ * Sprig v3 (TxtFuncMap) as Argo CD hands it to templates: without env and expandenv, which notifications-engine
+ * deletes (pkg/templates), so a template naming them fails to parse (`function "env" not defined`) and can never
+ * read the process environment.
+ */
 
 type Dict = Record<string, unknown>;
 
@@ -370,8 +374,6 @@ const sprigDefaults: TemplateFuncMap = {
   sha256sum: fixedArity(1, (s: string) => createHash('sha256').update(s).digest('hex')),
   sha1sum: fixedArity(1, (s: string) => createHash('sha1').update(s).digest('hex')),
   uuidv4: fixedArity(0, () => randomUUID()),
-  env: fixedArity(1, () => ''),
-  expandenv: fixedArity(1, (s: string) => s.replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+|[*#$@!?\-0-9])/g, '')),
   kindOf: fixedArity(1, (v: unknown) =>
     typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : (kindNames[goKind(v)] ?? goKind(v)),
   ),
