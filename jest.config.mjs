@@ -1,6 +1,17 @@
 // Jest 30 in native ESM mode: every @nestjs/* package and @kubernetes/client-node are ESM-only,
 // and ts-jest in CommonJS mode cannot load them on Node 20 (see docs/adr/0001-toolchain.md).
-const libs = ['domain', 'infra', 'render', 'sandbox-cluster', 'gotemplate', 'notifications', 'net'];
+const libs = [
+  'domain',
+  'infra',
+  'render',
+  'sandbox-cluster',
+  'golang',
+  'expr',
+  'gotemplate',
+  'notifications',
+  'net',
+  'bench',
+];
 
 /** @type {import('jest').Config} */
 export default {

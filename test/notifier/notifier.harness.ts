@@ -17,7 +17,8 @@ import { envSecretLookup } from '../../apps/notifier/src/notifications-config.so
 import { NotifierRuntime, type NotifierOptions } from '../../apps/notifier/src/notifier.runtime';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-export const TESTDATA = join(process.cwd(), 'apps', 'notifier', 'testdata');
+// The Argo CD catalog and the seed ConfigMap: one copy, libs/notifications' testdata.
+export const TESTDATA = join(process.cwd(), 'libs', 'notifications', 'testdata');
 export const SECRETS = {
   BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN: 'xoxb-test-token',
   BERTH_NOTIFICATIONS_SECRET_DINGTALK_TOKEN: 'dt-token',

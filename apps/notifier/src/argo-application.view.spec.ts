@@ -233,7 +233,7 @@ describe('applyArgoApplicationEvent', () => {
 
   it('feeds the Argo CD catalog triggers unchanged', () => {
     const install = readFileSync(
-      join(process.cwd(), 'apps', 'notifier', 'testdata', 'catalog', 'install.yaml'),
+      join(process.cwd(), 'libs', 'notifications', 'testdata', 'catalog', 'install.yaml'),
       'utf8',
     );
     const config = parseNotificationsConfigOrThrow(install);

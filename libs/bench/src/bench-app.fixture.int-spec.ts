@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { findTools } from '../../render/src/tools/tool-locator';
-import { runTool } from '../../render/src/tools/run-tool';
+import { findTools, runTool } from '@berth/render';
 import { benchAppFiles, benchApps } from './bench-app.fixture';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { queryEscape } from './go-builtins.funcs';
-import { GO_LAYOUTS, GoDuration, GoTime, parseRfc3339 } from './go-time';
+import { GO_DURATIONS, GO_LAYOUTS, GoDuration, GoTime, parseRfc3339 } from '@berth/golang';
 
 /** What `.repo.GetCommitMetadata` returns (Argo CD's shared.CommitMetadata). */
 export interface CommitMetadata {
@@ -49,6 +49,37 @@ export function fullNameByRepoUrl(url: string): string {
   return path.replace(/\/$/, '');
 }
 
+/** The layouts of Argo CD's `time` helpers: Go's constants of its day, without DateTime/DateOnly/TimeOnly. */
+const ARGO_TIME_LAYOUTS = [
+  'Layout',
+  'ANSIC',
+  'UnixDate',
+  'RubyDate',
+  'RFC822',
+  'RFC822Z',
+  'RFC850',
+  'RFC1123',
+  'RFC1123Z',
+  'RFC3339',
+  'RFC3339Nano',
+  'Kitchen',
+  'Stamp',
+  'StampMilli',
+  'StampMicro',
+  'StampNano',
+] as const;
+
+/**
+ * The constants of Argo CD's `time` helpers (util/notification/expression/time), which templates and trigger
+ * conditions share: the durations Nanosecond ... Hour and the layouts RFC3339, Kitchen, ...
+ */
+export function argoTimeConstants(): Record<string, GoDuration | string> {
+  return {
+    ...Object.fromEntries(Object.entries(GO_DURATIONS).map(([name, ns]) => [name, new GoDuration(ns)])),
+    ...Object.fromEntries(ARGO_TIME_LAYOUTS.map((name) => [name, GO_LAYOUTS[name]])),
+  };
+}
+
 /**
  * The `.time`, `.strings`, `.repo` objects Argo CD puts into every notification template's data; call them with
  * `call`: `{{ (call .repo.GetCommitMetadata .app.status.sync.revision).Message }}`,
@@ -60,13 +91,7 @@ export function argoNotificationHelpers(deps: ArgoHelperDeps = {}): Record<strin
     time: {
       Now: () => GoTime.fromDate(now()),
       Parse: (s: string) => parseRfc3339(s),
-      Nanosecond: new GoDuration(1),
-      Microsecond: new GoDuration(1e3),
-      Millisecond: new GoDuration(1e6),
-      Second: new GoDuration(1e9),
-      Minute: new GoDuration(6e10),
-      Hour: new GoDuration(3.6e12),
-      ...GO_LAYOUTS,
+      ...argoTimeConstants(),
     },
     strings: {
       ReplaceAll: (s: string, o: string, n: string) => s.split(o).join(n),

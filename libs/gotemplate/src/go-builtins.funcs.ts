@@ -1,5 +1,16 @@
-import { formatValue, sprint, sprintf, sprintln } from './go-fmt';
-import { GoFloat, goKind, goTypeName, isTrue, mapGet, mapLength, toNumber } from './go-value';
+import {
+  formatValue,
+  GoFloat,
+  goKind,
+  goTypeName,
+  isTrue,
+  mapGet,
+  mapLength,
+  sprint,
+  sprintf,
+  sprintln,
+  toNumber,
+} from '@berth/golang';
 import { fixedArity, variadic, type TemplateFuncMap } from './template.func';
 
 /** Go text/template's predefined functions (text/template/funcs.go). `and`/`or`/`call` are evaluated lazily by the evaluator. */
@@ -24,15 +35,12 @@ function basicKind(v: unknown): Kind {
   }
 }
 
-function numeric(k: Kind): boolean {
-  return k === 'int' || k === 'float';
-}
-
 function plain(v: unknown): unknown {
   return v instanceof GoFloat ? v.value : v;
 }
 
-// Numbers compare across int/float here (Go errors on int vs float64); Argo CD data makes that distinction invisible.
+// Go's eq (text/template/funcs.go): operands of different basic kinds are an error (errBadComparison), int against
+// float64 too (`eq 1.5 1`, `eq .ratio 1`); only a missing value or nil compares unequal to anything without error.
 function eq(arg1: unknown, ...rest: unknown[]): boolean {
   if (rest.length === 0) throw new Error('missing argument for comparison');
   const k1 = basicKind(arg1);
@@ -42,7 +50,7 @@ function eq(arg1: unknown, ...rest: unknown[]): boolean {
       if (k1 === k2) return true;
       continue;
     }
-    if (k1 !== k2 && !(numeric(k1) && numeric(k2))) throw new Error('incompatible types for comparison');
+    if (k1 !== k2) throw new Error('incompatible types for comparison');
     if (k1 === 'other') {
       if (arg1 === arg) return true;
       if (typeof arg1 === 'object' && Object.getPrototypeOf(arg1) !== Object.getPrototypeOf(arg)) {
@@ -57,13 +65,16 @@ function eq(arg1: unknown, ...rest: unknown[]): boolean {
   return false;
 }
 
+// Go's lt: kinds without an order are errBadComparisonType, different kinds (int against float64 included)
+// errBadComparison.
 function lt(a: unknown, b: unknown): boolean {
   const k1 = basicKind(a);
   const k2 = basicKind(b);
-  if (k1 === 'invalid' || k2 === 'invalid' || k1 === 'other' || k2 === 'other' || k1 === 'bool') {
+  if (k1 === 'invalid' || k2 === 'invalid' || k1 === 'other' || k2 === 'other') {
     throw new Error('invalid type for comparison');
   }
-  if (k1 !== k2 && !(numeric(k1) && numeric(k2))) throw new Error('incompatible types for comparison');
+  if (k1 !== k2) throw new Error('incompatible types for comparison');
+  if (k1 === 'bool') throw new Error('invalid type for comparison');
   if (k1 === 'string') return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0;
   return toNumber(a as number) < toNumber(b as number);
 }

@@ -1,12 +1,31 @@
 import { createHash, randomUUID } from 'node:crypto';
 import semver from 'semver';
-import { formatValue, goQuote } from './go-fmt';
-import { GoDuration, GoLocation, GoTime, parseGoDuration, formatGoTime } from './go-time';
-import { GoFloat, goKind, goTypeName, isNumber, isTrue, mapEntries, mapGet, toNumber } from './go-value';
+import {
+  formatGoTime,
+  formatValue,
+  GoDuration,
+  GoFloat,
+  goKind,
+  GoLocation,
+  goQuote,
+  GoTime,
+  goTypeName,
+  isNumber,
+  isTrue,
+  mapEntries,
+  mapGet,
+  parseGoDuration,
+  parseGoTime,
+  toGoJson,
+  toNumber,
+} from '@berth/golang';
 import { fixedArity, variadic, type TemplateFuncMap } from './template.func';
-import { toGoJson } from './go-json';
 
-/** Sprig v3 (TxtFuncMap, minus env/expandenv which return "" so no secret leaks): the functions Argo CD templates use. */
+/**
+ * Sprig v3 (TxtFuncMap) as Argo CD hands it to templates: without env and expandenv, which notifications-engine
+ * deletes (pkg/templates), so a template naming them fails to parse (`function "env" not defined`) and can never
+ * read the process environment.
+ */
 
 type Dict = Record<string, unknown>;
 
@@ -109,95 +128,6 @@ function toTime(v: unknown): GoTime {
   if (isNumber(v)) return new GoTime(Math.trunc(toNumber(v)) * 1000, 0, GoLocation.local());
   if (v instanceof Date) return GoTime.fromDate(v);
   return new GoTime(Date.now(), 0, GoLocation.local());
-}
-
-/** Parses a value in a Go layout (the common numeric layouts; names of months/days in the layout are supported). */
-function parseInLayout(layout: string, value: string, loc: GoLocation): GoTime {
-  const tokens: [string, string][] = [
-    ['2006', '(\\d{4})'],
-    ['01', '(\\d{2})'],
-    ['02', '(\\d{2})'],
-    ['15', '(\\d{2})'],
-    ['04', '(\\d{2})'],
-    ['05', '(\\d{2})'],
-    ['Z07:00', '(Z|[+-]\\d{2}:\\d{2})'],
-    ['-07:00', '([+-]\\d{2}:\\d{2})'],
-    ['-0700', '([+-]\\d{4})'],
-    ['MST', '([A-Z]{3,4})'],
-    ['.000', '(\\.\\d+)'],
-    ['.999999999', '(\\.\\d+)?'],
-    ['Jan', '([A-Z][a-z]{2})'],
-    ['_2', '\\s?(\\d{1,2})'],
-    ['Mon', '[A-Z][a-z]{2}'],
-  ];
-  const roles: string[] = [];
-  let re = '';
-  for (let i = 0; i < layout.length;) {
-    const t = tokens.find(([tok]) => layout.startsWith(tok, i));
-    if (t) {
-      re += t[1];
-      if (t[1].includes('(')) roles.push(t[0]);
-      i += t[0].length;
-    } else {
-      re += (layout[i] ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      i++;
-    }
-  }
-  const m = new RegExp('^' + re + '$').exec(value);
-  if (!m) throw new Error(`parsing time ${JSON.stringify(value)} as ${JSON.stringify(layout)}: cannot parse`);
-  const f = { y: 1, mo: 1, d: 1, h: 0, mi: 0, s: 0, ns: 0, offset: undefined as number | undefined };
-  roles.forEach((role, idx) => {
-    const g = m[idx + 1];
-    if (g === undefined) return;
-    switch (role) {
-      case '2006':
-        f.y = Number(g);
-        break;
-      case '01':
-        f.mo = Number(g);
-        break;
-      case 'Jan':
-        f.mo =
-          ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(g) + 1;
-        break;
-      case '02':
-      case '_2':
-        f.d = Number(g);
-        break;
-      case '15':
-        f.h = Number(g);
-        break;
-      case '04':
-        f.mi = Number(g);
-        break;
-      case '05':
-        f.s = Number(g);
-        break;
-      case '.000':
-      case '.999999999':
-        f.ns = Number(g.slice(1).padEnd(9, '0').slice(0, 9));
-        break;
-      case 'Z07:00':
-      case '-07:00':
-      case '-0700': {
-        if (g === 'Z') f.offset = 0;
-        else {
-          const digits = g.replace(':', '');
-          f.offset =
-            (g.startsWith('-') ? -1 : 1) *
-            (Number(digits.slice(1, 3)) * 3600 + Number(digits.slice(3, 5)) * 60);
-        }
-        break;
-      }
-      default:
-        break;
-    }
-  });
-  const wall = Date.UTC(f.y, f.mo - 1, f.d, f.h, f.mi, f.s) + Math.floor(f.ns / 1e6);
-  const offset = f.offset ?? loc.zoneAt(wall).offset;
-  const location =
-    f.offset === undefined ? loc : f.offset === 0 ? GoLocation.UTC : GoLocation.fixed('', f.offset);
-  return new GoTime(wall - offset * 1000, f.ns % 1e6, location);
 }
 
 function title(s: string): string {
@@ -444,8 +374,6 @@ const sprigDefaults: TemplateFuncMap = {
   sha256sum: fixedArity(1, (s: string) => createHash('sha256').update(s).digest('hex')),
   sha1sum: fixedArity(1, (s: string) => createHash('sha1').update(s).digest('hex')),
   uuidv4: fixedArity(0, () => randomUUID()),
-  env: fixedArity(1, () => ''),
-  expandenv: fixedArity(1, (s: string) => s.replace(/\$(\{[^}]*\}|[A-Za-z0-9_]+|[*#$@!?\-0-9])/g, '')),
   kindOf: fixedArity(1, (v: unknown) =>
     typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : (kindNames[goKind(v)] ?? goKind(v)),
   ),
@@ -589,12 +517,12 @@ const sprigDates: TemplateFuncMap = {
   htmlDate: fixedArity(1, (d: unknown) => formatGoTime(toTime(d).Local(), '2006-01-02')),
   toDate: fixedArity(2, (layout: string, s: string) => {
     try {
-      return parseInLayout(layout, s, GoLocation.local());
+      return parseGoTime(layout, s, GoLocation.local());
     } catch {
-      return new GoTime(Date.UTC(1, 0, 1) - 0, 0, GoLocation.UTC);
+      return GoTime.zero();
     }
   }),
-  mustToDate: fixedArity(2, (layout: string, s: string) => parseInLayout(layout, s, GoLocation.local())),
+  mustToDate: fixedArity(2, (layout: string, s: string) => parseGoTime(layout, s, GoLocation.local())),
   unixEpoch: fixedArity(1, (d: GoTime) => String(toTime(d).Unix())),
   dateModify: fixedArity(2, (fmt: string, d: GoTime) => {
     try {
@@ -605,7 +533,7 @@ const sprigDates: TemplateFuncMap = {
   }),
   ago: fixedArity(1, (d: unknown) => {
     const since = new GoDuration((Date.now() - toTime(d).unixMs) * 1e6);
-    return since.Round(1e9).String();
+    return since.Round(new GoDuration(1e9)).String();
   }),
   duration: fixedArity(1, (s: unknown) => new GoDuration(toInt64(s) * 1e9).String()),
   durationRound: fixedArity(1, (v: unknown) => {

@@ -1,5 +1,4 @@
-import { formatValue } from './go-fmt';
-import { goKind, goTypeName, isTrue, mapEntries, mapGet } from './go-value';
+import { formatValue, goKind, goTypeName, isTrue, mapEntries, mapGet } from '@berth/golang';
 import type {
   ArgNode,
   BranchNode,

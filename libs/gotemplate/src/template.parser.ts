@@ -1,4 +1,4 @@
-import { GoFloat } from './go-value';
+import { GoFloat } from '@berth/golang';
 import { lexTemplate, type Token, type TokenType } from './template.lexer';
 import type { ArgNode, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode } from './parse.nodes';
 import { nodeString } from './parse.nodes';

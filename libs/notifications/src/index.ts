@@ -1,31 +1,79 @@
-// Expression language (Argo CD trigger `when` / `oncePer`)
-export * from './expr/expr';
-export * from './expr/expr.errors';
-export * from './expr/expr-namespace';
-export * from './expr/go-time';
-export * from './expr/go-format';
-export * from './expr/trigger-env';
-// Trigger state
-export * from './triggers/trigger.types';
-export * from './triggers/trigger.evaluator';
+// Triggers: Argo CD's trigger environment and the edge / oncePer state machine.
+export { createTriggerEnv } from './triggers/trigger-env';
+export type { TriggerEnvInput } from './triggers/trigger-env';
+export {
+  MAX_DELIVERED_ENTRIES,
+  conditionKey,
+  emptyTriggerState,
+  evaluateTriggers,
+  markDelivered,
+  parseTriggerState,
+} from './triggers/trigger.evaluator';
+export type { EvaluateTriggersOptions } from './triggers/trigger.evaluator';
+export type {
+  FiredCondition,
+  TriggerCondition,
+  TriggerDefinition,
+  TriggerEvaluation,
+  TriggerEvaluationIssue,
+  TriggerState,
+} from './triggers/trigger.types';
 // Config (argocd-notifications-cm) and subscriptions
-export * from './config/notifications-config.types';
-export * from './config/notifications-config.errors';
-export * from './config/notifications-config.parser';
-export * from './config/label-selector';
-export * from './config/subscriptions';
-export * from './config/service-destinations';
-// Services
-export * from './services/send-result';
-export * from './services/rendered-notification';
-export * from './services/notification-renderer';
-export * from './services/slack.service';
-export * from './services/slack-thread-store';
-export * from './services/dingtalk.service';
-export * from './services/dingtalk-signature';
-export * from './services/webhook.service';
-export * from './services/destination-rate-limiter';
-export * from './services/notification-service.factory';
+export type {
+  ConfigIssue,
+  DingTalkMsgType,
+  DingTalkServiceConfig,
+  DingTalkTemplate,
+  GlobalSubscription,
+  NotificationTemplate,
+  NotificationsConfig,
+  ParseConfigResult,
+  SecretLookup,
+  SecretReference,
+  ServiceConfig,
+  SlackDeliveryPolicy,
+  SlackServiceConfig,
+  SlackTemplate,
+  WebhookHeader,
+  WebhookServiceConfig,
+  WebhookTemplate,
+} from './config/notifications-config.types';
+export { NotificationsConfigError, formatConfigIssue } from './config/notifications-config.errors';
+export {
+  parseNotificationsConfig,
+  parseNotificationsConfigOrThrow,
+} from './config/notifications-config.parser';
+export type { ParseConfigOptions } from './config/notifications-config.parser';
+export { ANNOTATION_PREFIX, resolveSubscriptions } from './config/subscriptions';
+export { serviceDestinations } from './config/service-destinations';
+export type { Destination, ResolvedSubscriptions } from './config/subscriptions';
+// Services: rendering, Slack, DingTalk, webhook, rate limits
+export type { FetchLike, HttpServiceOptions, SendFailure, SendResult } from './services/send-result';
+export type { RenderedNotification } from './services/rendered-notification';
+export {
+  NotificationRenderError,
+  buildTemplateData,
+  renderNotification,
+} from './services/notification-renderer';
+export type { RenderTemplate, TemplateDataInput } from './services/notification-renderer';
+export { SlackService } from './services/slack.service';
+export type { SlackServiceOptions } from './services/slack.service';
+export { InMemorySlackThreadStore } from './services/slack-thread-store';
+export type { SlackThreadRef, SlackThreadStore } from './services/slack-thread-store';
+export { DingTalkService } from './services/dingtalk.service';
+export type { DingTalkServiceOptions } from './services/dingtalk.service';
+export { WebhookService } from './services/webhook.service';
+export {
+  DINGTALK_RATE_LIMIT,
+  DestinationRateLimiter,
+  SLACK_RATE_LIMIT,
+} from './services/destination-rate-limiter';
+export type { RateLimitPolicy } from './services/destination-rate-limiter';
+export { createNotificationService, rateLimitFor } from './services/notification-service.factory';
+export type {
+  NotificationService,
+  NotificationServiceOptions,
+} from './services/notification-service.factory';
 export { parseRetryAfter } from './services/http-call';
 // Delivery
-export * from './delivery/delivery-id';
+export { deliveryId } from './delivery/delivery-id';

@@ -1,9 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { findTools } from '../../../render/src/tools/tool-locator';
-import { runTool } from '../../../render/src/tools/run-tool';
-import { createRedis } from '../../../infra/src/queues/redis-connection';
+import { createRedis } from '@berth/infra';
+import { findTools, runTool } from '@berth/render';
 import { benchAppFiles, benchApps, type BenchAppSpec } from '../bench-app.fixture';
 import type { BenchFigure, ScenarioOutcome } from '../bench-report';
 import { mapConcurrent, summarize } from '../latency-stats';

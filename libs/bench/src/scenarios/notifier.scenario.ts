@@ -6,10 +6,9 @@ import {
   applicationStreamId,
   type ApplicationEvent,
   type ApplicationManifest,
-} from '../../../domain/src';
-import { createDataSource } from '../../../infra/src/database/data-source';
-import { PostgresEventStore } from '../../../infra/src/event-store/postgres-event-store';
-import { startHttpReceiver } from '../../../notifications/src/testing/http-receiver';
+} from '@berth/domain';
+import { createDataSource, PostgresEventStore } from '@berth/infra';
+import { startHttpReceiver } from '@berth/notifications/testing';
 import type { ScenarioOutcome } from '../bench-report';
 import { mapConcurrent, summarize } from '../latency-stats';
 import { createMigratedDatabase, dropDatabase } from '../stack/bench-database';

@@ -1,4 +1,4 @@
-import { JobQueues } from '../../../infra/src/queues/job-queues';
+import { JobQueues } from '@berth/infra';
 import type { BenchFigure, ScenarioOutcome } from '../bench-report';
 import { summarize } from '../latency-stats';
 import { diffCounters, PostgresMeter } from '../measure/postgres-meter';

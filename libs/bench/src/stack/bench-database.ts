@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createDataSource, runMigrations } from '../../../infra/src/database/data-source';
+import { createDataSource, runMigrations } from '@berth/infra';
 
 /** The server the bench creates its databases on: local Postgres, trust auth, as the tests use. */
 export function adminUrl(): string {

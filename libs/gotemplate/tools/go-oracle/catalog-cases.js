@@ -4,14 +4,17 @@ const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
 const dir = path.join(__dirname, '../../testdata');
+// The Argo CD catalog and the seed ConfigMap are libs/notifications' testdata (one copy in the repository).
+const notifications = path.join(__dirname, '../../../notifications/testdata');
+const catalog = path.join(notifications, 'catalog', 'templates');
 const apps = JSON.parse(fs.readFileSync(path.join(dir, 'apps.json'), 'utf8'));
 const cases = [];
 const fields = (obj, prefix = '') =>
   Object.entries(obj).flatMap(([k, v]) =>
     typeof v === 'string' ? [[prefix + k, v]] : fields(v, prefix + k + '.'),
   );
-for (const file of fs.readdirSync(path.join(dir, 'catalog')).sort()) {
-  const tmpl = YAML.parse(fs.readFileSync(path.join(dir, 'catalog', file), 'utf8'));
+for (const file of fs.readdirSync(catalog).sort()) {
+  const tmpl = YAML.parse(fs.readFileSync(path.join(catalog, file), 'utf8'));
   for (const [field, source] of fields(tmpl)) {
     for (const [appName, app] of Object.entries(apps)) {
       for (const serviceType of ['slack', 'email']) {
@@ -29,7 +32,9 @@ for (const file of fs.readdirSync(path.join(dir, 'catalog')).sort()) {
     }
   }
 }
-const seed = YAML.parse(fs.readFileSync(path.join(dir, 'seed-argocd-notifications-cm.yaml'), 'utf8'));
+const seed = YAML.parse(
+  fs.readFileSync(path.join(notifications, 'seed-argocd-notifications-cm.yaml'), 'utf8'),
+);
 const seedTmpl = YAML.parse(seed.data['template.app-sync-status']);
 for (const [appName, app] of Object.entries(apps)) {
   cases.push({

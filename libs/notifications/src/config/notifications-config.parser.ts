@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { compileExpr, type CompiledExpr } from '../expr/expr';
+import { compileExpr, type CompiledExpr } from '@berth/expr';
 import type { TriggerCondition, TriggerDefinition } from '../triggers/trigger.types';
 import { LabelSelectorError, parseLabelSelector } from './label-selector';
 import { NotificationsConfigError } from './notifications-config.errors';

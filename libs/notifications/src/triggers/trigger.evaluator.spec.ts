@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { compileExpr } from '../expr/expr';
+import { compileExpr } from '@berth/expr';
 import {
   MAX_DELIVERED_ENTRIES,
   conditionKey,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { formatGoValue } from '../expr/go-format';
-import { createTriggerEnv } from '../expr/trigger-env';
+import { formatValue } from '@berth/golang';
+import { createTriggerEnv } from './trigger-env';
 import type {
   FiredCondition,
   TriggerDefinition,
@@ -87,7 +87,7 @@ export function evaluateTriggers(
       if (condition.oncePer) {
         try {
           const value = condition.oncePer.evaluate(env, { now: options.now });
-          if (value !== null && value !== undefined) oncePerKey = formatGoValue(value);
+          if (value !== null && value !== undefined) oncePerKey = formatValue(value); // Go's fmt.Sprintf("%v", val)
         } catch (err) {
           issues.push({
             trigger: name,

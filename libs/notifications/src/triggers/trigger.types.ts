@@ -1,4 +1,4 @@
-import type { CompiledExpr } from '../expr/expr';
+import type { CompiledExpr } from '@berth/expr';
 
 /** One entry of a `trigger.<name>` list in argocd-notifications-cm. */
 export interface TriggerCondition {
