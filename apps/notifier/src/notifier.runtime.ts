@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createRedis, EventLogSubscription, PostgresEventStore } from '@berth/infra';
+import {
+  createRedis,
+  type DependencyStatus,
+  EventLogSubscription,
+  PostgresEventStore,
+  postgresStatus,
+  redisStatus,
+} from '@berth/infra';
 import type { NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -121,7 +128,9 @@ export class NotifierRuntime {
     await this.listener.connect();
     await this.listener.query(`LISTEN ${DELIVERIES_CHANNEL}`);
     if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
-    await this.reconcile();
+    // Redis may be away at start: the notifier starts anyway (not ready, see /readyz) and the
+    // reconcile timer below puts the open deliveries in the queue once Redis is back.
+    if (await this.redisReadyWithin(2_000)) await this.reconcile();
     this.reconcileTimer = setInterval(() => {
       this.reconcile().catch((err: unknown) =>
         this.options.log?.('error', `reconcile failed: ${String(err)}`),
@@ -165,16 +174,28 @@ export class NotifierRuntime {
     await this.queue.reconcile();
   }
 
-  async ping(): Promise<{ postgres: boolean; redis: boolean }> {
-    const postgres = await this.options.dataSource
-      .query('SELECT 1')
-      .then(() => true)
-      .catch(() => false);
-    const redis = await this.redis
-      .ping()
-      .then((r) => r === 'PONG')
-      .catch(() => false);
+  /** Readiness of Postgres (event log, outbox) and Redis (notify queue), each answered within 1.5 s. */
+  async readiness(): Promise<{ postgres: DependencyStatus; redis: DependencyStatus }> {
+    const [postgres, redis] = await Promise.all([
+      postgresStatus(this.options.dataSource),
+      redisStatus(this.redis),
+    ]);
     return { postgres, redis };
+  }
+
+  private async redisReadyWithin(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.redis.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      this.redis.once('ready', onReady);
+    });
   }
 
   get dataSource(): DataSource {

@@ -21,3 +21,6 @@ export * from './crypto/secret-box';
 export * from './registry/repository-credential-store';
 export * from './kube';
 export * from './config/process-lifecycle';
+export * from './config/dependency-endpoint';
+export * from './observability/dependency-unavailable.error';
+export * from './observability/readiness-checks';
