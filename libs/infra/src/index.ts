@@ -22,5 +22,8 @@ export * from './registry/repository-credential-store';
 export * from './kube';
 export * from './config/process-lifecycle';
 export * from './config/dependency-endpoint';
+export * from './config/startup-error';
+export * from './config/startup-failure';
+export * from './config/listen-port';
 export * from './observability/dependency-unavailable.error';
 export * from './observability/readiness-checks';
