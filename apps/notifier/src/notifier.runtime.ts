@@ -6,6 +6,7 @@ import {
   EventLogSubscription,
   PostgresEventStore,
   postgresStatus,
+  readyWithin,
   redisStatus,
 } from '@berth/infra';
 import type { NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
@@ -130,7 +131,7 @@ export class NotifierRuntime {
     if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
     // Redis may be away at start: the notifier starts anyway (not ready, see /readyz) and the
     // reconcile timer below puts the open deliveries in the queue once Redis is back.
-    if (await this.redisReadyWithin(2_000)) await this.reconcile();
+    if (await readyWithin(this.redis, 2_000)) await this.reconcile();
     this.reconcileTimer = setInterval(() => {
       this.reconcile().catch((err: unknown) =>
         this.options.log?.('error', `reconcile failed: ${String(err)}`),
@@ -181,21 +182,6 @@ export class NotifierRuntime {
       redisStatus(this.redis),
     ]);
     return { postgres, redis };
-  }
-
-  private async redisReadyWithin(timeoutMs: number): Promise<boolean> {
-    if (this.redis.status === 'ready') return true;
-    return new Promise((resolve) => {
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.redis.off('ready', onReady);
-        resolve(false);
-      }, timeoutMs);
-      this.redis.once('ready', onReady);
-    });
   }
 
   get dataSource(): DataSource {

@@ -3,9 +3,10 @@ import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSi
 import { createSchedulerApp } from './create-scheduler-app';
 
 /**
- * Starts the scheduler (docs/dependency-failures.md). Fatal, one line and exit code 1: a bad setting, Postgres unreachable or
- * refusing the credentials, a missing or unmigrated database, Redis refusing the credentials, the
- * port in use. Not fatal: Redis unreachable (the API starts, /readyz says so, writes answer 503).
+ * Starts the scheduler (docs/dependency-failures.md). Fatal, one line and exit code 1: a bad
+ * setting, Postgres unreachable or refusing the credentials, a missing or unmigrated database, Redis
+ * refusing the credentials, the port in use. Not fatal: Redis unreachable (the API starts, /readyz
+ * says so, writes answer 503).
  */
 runProcess('scheduler', async (config) => {
   const logger = new Logger('scheduler');
