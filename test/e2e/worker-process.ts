@@ -49,6 +49,11 @@ export class WorkerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id: events a worker appends name it in `metadata.source` (`worker:<host>:<pid>`). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get exited(): string | undefined {
     return this.exitInfo;
   }

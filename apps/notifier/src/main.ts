@@ -2,20 +2,35 @@ import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createDataSource, loadConfigOrExit, stopOnSignals } from '@berth/infra';
+import {
+  assertMigrated,
+  assertPortFree,
+  checkRedisAtStart,
+  createDataSource,
+  runProcess,
+  stopOnSignals,
+} from '@berth/infra';
 import { notificationSecrets } from './notification-secret.store';
 import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
 import { configureNotifierApp, NotifierModule } from './notifier.module';
 import { NotifierRuntime } from './notifier.runtime';
 
-async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+/**
+ * Starts the notifier. Fatal, one line and exit code 1: as for the scheduler (docs/dependency-failures.md).
+ * Not fatal: Redis unreachable (it follows the event log and sends once Redis is back).
+ */
+runProcess('notifier', async (config) => {
   const logger = new Logger('notifier');
   const configFile =
     process.env['NOTIFICATIONS_CONFIG'] ??
     (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
+  await assertMigrated(dataSource, config.databaseUrl);
+  const redisDown = await checkRedisAtStart(config.redisUrl);
+  if (redisDown)
+    logger.warn(`Redis is unreachable (${redisDown}): starting not ready; deliveries go out once it is back`);
+  await assertPortFree(config.notifierPort, '0.0.0.0', 'NOTIFIER_PORT');
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,
@@ -32,6 +47,7 @@ async function main(): Promise<void> {
   const app = configureNotifierApp(
     await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime), {
       logger: [config.logLevel, 'error', 'warn'],
+      abortOnError: false,
     }),
   );
   await app.listen(config.notifierPort, '0.0.0.0');
@@ -43,6 +59,4 @@ async function main(): Promise<void> {
     await app.close();
     await dataSource.destroy();
   });
-}
-
-void main();
+});

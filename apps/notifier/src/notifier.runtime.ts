@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createRedis, EventLogSubscription, PostgresEventStore } from '@berth/infra';
+import {
+  createRedis,
+  type DependencyStatus,
+  EventLogSubscription,
+  PostgresEventStore,
+  postgresStatus,
+  readyWithin,
+  redisStatus,
+} from '@berth/infra';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
 import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';
@@ -146,7 +154,9 @@ export class NotifierRuntime {
     await this.listener.connect();
     await this.listener.query(`LISTEN ${DELIVERIES_CHANNEL}`);
     if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
-    await this.reconcile();
+    // Redis may be away at start: the notifier starts anyway (not ready, see /readyz) and the
+    // reconcile timer below puts the open deliveries in the queue once Redis is back.
+    if (await readyWithin(this.redis, 2_000)) await this.reconcile();
     this.reconcileTimer = setInterval(() => {
       this.reconcile().catch((err: unknown) =>
         this.options.log?.('error', `reconcile failed: ${String(err)}`),
@@ -192,15 +202,12 @@ export class NotifierRuntime {
     await this.queue.reconcile();
   }
 
-  async ping(): Promise<{ postgres: boolean; redis: boolean }> {
-    const postgres = await this.options.dataSource
-      .query('SELECT 1')
-      .then(() => true)
-      .catch(() => false);
-    const redis = await this.redis
-      .ping()
-      .then((r) => r === 'PONG')
-      .catch(() => false);
+  /** Readiness of Postgres (event log, outbox) and Redis (notify queue), each answered within 1.5 s. */
+  async readiness(): Promise<{ postgres: DependencyStatus; redis: DependencyStatus }> {
+    const [postgres, redis] = await Promise.all([
+      postgresStatus(this.options.dataSource),
+      redisStatus(this.redis),
+    ]);
     return { postgres, redis };
   }
 

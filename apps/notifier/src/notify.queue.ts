@@ -51,6 +51,8 @@ export class NotifyQueue {
     private readonly options: NotifyQueueOptions,
   ) {
     this.queue = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix: options.prefix });
+    // The connection's listener (createRedis) logs a Redis outage once; BullMQ would print every retry.
+    this.queue.on('error', () => undefined);
     this.limiters = new Map([
       ['slack', new RedisRateLimiter(connection, options.prefix, SLACK_RATE_LIMIT)],
       ['dingtalk', new RedisRateLimiter(connection, options.prefix, DINGTALK_RATE_LIMIT)],
@@ -81,7 +83,10 @@ export class NotifyQueue {
         concurrency: this.options.concurrency,
       },
     );
-    this.worker.on('error', (err) => this.options.log?.('error', `notify worker: ${err.message}`));
+    this.worker.on('error', (err) => {
+      // While Redis is away every reconnect attempt is an error here; the outage is logged once already.
+      if (this.connection.status === 'ready') this.options.log?.('error', `notify worker: ${err.message}`);
+    });
     this.worker.on('failed', (job, err) => {
       if (job) this.options.log?.('warn', `delivery ${job.data.deliveryId} attempt failed: ${err.message}`);
     });

@@ -1,4 +1,7 @@
 import { resolve } from 'node:path';
+// Only these two files of libs/infra: the sandbox starts without loading the database and queue adapters.
+import { listenFailure } from '@berth/infra/config/listen-port';
+import { StartupError } from '@berth/infra/config/startup-error';
 import { startSandboxCluster } from '@berth/sandbox-cluster';
 
 /**
@@ -10,11 +13,13 @@ import { startSandboxCluster } from '@berth/sandbox-cluster';
 async function main(): Promise<void> {
   const port = Number(process.env['SANDBOX_PORT'] ?? 6443);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`SANDBOX_PORT must be a TCP port number (0-65535), got "${process.env['SANDBOX_PORT']}"`);
+    throw new StartupError(
+      `SANDBOX_PORT must be a TCP port number (0-65535, 0 picks a free one), got "${process.env['SANDBOX_PORT']}"`,
+    );
   }
   const timeScale = Number(process.env['SANDBOX_TIME_SCALE'] ?? 1);
   if (!(timeScale > 0))
-    throw new Error(
+    throw new StartupError(
       `SANDBOX_TIME_SCALE must be a positive number, got "${process.env['SANDBOX_TIME_SCALE']}"`,
     );
   const kubeconfigPath = resolve(process.env['SANDBOX_KUBECONFIG'] ?? '.data/sandbox.kubeconfig');
@@ -25,6 +30,8 @@ async function main(): Promise<void> {
     timeScale,
     ...(stateFile ? { stateFile } : {}),
     ...(process.env['SANDBOX_TOKEN'] ? { token: process.env['SANDBOX_TOKEN'] } : {}),
+  }).catch((error: unknown) => {
+    throw listenFailure(error, port, 'SANDBOX_PORT') ?? error;
   });
   await cluster.writeKubeconfig(kubeconfigPath);
   process.stdout.write(`${cluster.kubeconfig()}\n`);
@@ -48,7 +55,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+// One line, exit code 1 (docs/dependency-failures.md); the message never spans lines.
 main().catch((err) => {
-  console.error(`sandbox: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`sandbox: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}`);
   process.exit(1);
 });

@@ -12,6 +12,8 @@ export async function createSchedulerApp(
   const ctx = await SchedulerContext.open(config);
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot(ctx), {
     bodyParser: false,
+    // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().
+    abortOnError: false,
     logger: [
       'error',
       'warn',

@@ -13,6 +13,8 @@ export async function createWorkerApp(
   const ctx = await WorkerContext.open(config, options);
   const app = await NestFactory.create(WorkerModule.forContext(ctx), {
     logger: [config.logLevel, 'error', 'warn'],
+    // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().
+    abortOnError: false,
   });
   return { app, ctx };
 }

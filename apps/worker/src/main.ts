@@ -1,20 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@berth/infra';
+import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess } from '@berth/infra';
 import { createWorkerApp } from './create-worker-app';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+/**
+ * Starts a worker. Fatal, one line and exit code 1: as for the scheduler (docs/dependency-failures.md).
+ * Not fatal: Redis unreachable (the worker starts not ready and takes jobs once Redis is back).
+ */
+runProcess('worker', async (config) => {
   const logger = new Logger('worker');
   const { app, ctx } = await createWorkerApp(config);
+  await assertMigrated(ctx.dataSource, config.databaseUrl);
+  const redisDown = await checkRedisAtStart(config.redisUrl);
+  if (redisDown)
+    logger.warn(`Redis is unreachable (${redisDown}): starting not ready; jobs run once it is back`);
+  await assertPortFree(config.workerPort, '0.0.0.0', 'WORKER_PORT');
   await app.listen(config.workerPort, '0.0.0.0');
   ctx.runtime.start();
   logger.log(
@@ -33,6 +32,4 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
-}
-
-void main();
+});

@@ -28,12 +28,20 @@ import { refOf } from '@berth/infra/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { loadApplication } from './application-stream';
 import { applicationOf, renderDesired } from './desired-state';
-import { OperationTerminatedSignal, OperationWriter } from './operation-writer';
+import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
 import type { WorkerDeps } from './worker-deps';
 
 export type SyncOutcome =
-  'Succeeded' | 'Failed' | 'Retrying' | 'Terminated' | 'AlreadyFinished' | 'NotFound' | 'RetryNotDue';
+  | 'Succeeded'
+  | 'Failed'
+  | 'Retrying'
+  | 'Terminated'
+  | 'AlreadyFinished'
+  | 'NotFound'
+  | 'RetryNotDue'
+  /** This run stalled past the app's lease and another run carries the operation on (docs/adr/0003). */
+  | 'TakenOver';
 
 /** Points where a test can stop the processor as a kill -9 would (throwing aborts the run). */
 export interface SyncProbes {
@@ -88,7 +96,7 @@ export class SyncProcessor {
       source: this.deps.source ?? 'worker',
     });
     const now = this.deps.now();
-    if (op.terminateRequested) return this.terminate(writer, app, op);
+    if (op.terminateRequested) return this.terminateUnlessTakenOver(writer, app, op);
     if (op.retryPending) {
       const due = op.retryPending.failedAt.getTime() + op.retryPending.retryInMs;
       if (due > now.getTime()) {
@@ -143,7 +151,8 @@ export class SyncProcessor {
       const completed = new Set(resuming ? op.synced.map((s) => s.taskId) : []);
       return await this.run(ctx, plan, completed, probes);
     } catch (err) {
-      if (err instanceof OperationTerminatedSignal) return this.terminate(writer, app, op);
+      if (err instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(writer, app, op);
+      if (err instanceof OperationTakenOverSignal) return 'TakenOver';
       throw err;
     } finally {
       // The app's status follows the operation: compare again now rather than at the next period.
@@ -408,6 +417,19 @@ export class SyncProcessor {
       'retry',
     );
     return 'Retrying';
+  }
+
+  private async terminateUnlessTakenOver(
+    writer: OperationWriter,
+    app: Application,
+    op: SyncOperationRecord,
+  ): Promise<SyncOutcome> {
+    try {
+      return await this.terminate(writer, app, op);
+    } catch (err) {
+      if (err instanceof OperationTakenOverSignal) return 'TakenOver';
+      throw err;
+    }
   }
 
   private async terminate(

@@ -245,6 +245,9 @@ export class ApplicationsService {
       source: 'scheduler',
     };
     if (who.reason) metadata.reason = who.reason;
+    // Every command but a terminate queues work after it is recorded: with Redis away, refuse it
+    // before recording it (503, nothing stored), so the caller can repeat the request as it was.
+    if (command.type !== 'TerminateOperation') await this.ctx.queues.assertAvailable();
     for (let attempt = 0; ; attempt++) {
       const history = await this.ctx.store.readStream(streamId);
       const state = foldApplication(

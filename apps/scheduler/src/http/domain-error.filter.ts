@@ -1,7 +1,11 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '@berth/domain';
-import { WrongExpectedVersionError } from '@berth/infra';
+import { postgresUnavailable, redisUnavailable, WrongExpectedVersionError } from '@berth/infra';
 import type { Response } from 'express';
+import { SchedulerContext } from '../scheduler.context';
+
+/** Seconds a client should wait before retrying a 503 (Retry-After): about two readiness probes. */
+const RETRY_AFTER_SECONDS = 5;
 
 const STATUS: Record<string, number> = {
   NotFound: 404,
@@ -17,8 +21,24 @@ const STATUS: Record<string, number> = {
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
+  constructor(@Inject(SchedulerContext) private readonly ctx: SchedulerContext) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // Postgres or Redis is away: 503 Unavailable (as Argo CD answers when its store fails), with
+    // what was recorded and what to retry (docs/dependency-failures.md). Checked first: a
+    // WrongExpectedVersionError or a DomainError is never a connection failure.
+    const unavailable =
+      postgresUnavailable(error, this.ctx.config.databaseUrl) ??
+      redisUnavailable(error, this.ctx.config.redisUrl);
+    if (unavailable) {
+      this.logger.warn(unavailable.message);
+      res
+        .status(503)
+        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ error: 'Unavailable', dependency: unavailable.dependency, message: unavailable.message });
+      return;
+    }
     if (error instanceof ValidationFailedError) {
       res.status(400).json({
         error: 'Invalid',

@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig, type BerthConfig } from './berth-config';
+import { withoutSecrets } from './dependency-endpoint';
+import { describeStartupFailure, type StartupSettings } from './startup-failure';
 
 /**
- * Reads the configuration for a process's main(); a bad value ends the process with exit code 2
+ * Reads the configuration for a process's main(); a bad value ends the process with exit code 1
  * and one line per problem, before anything connects anywhere.
  */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): BerthConfig {
@@ -10,10 +12,45 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
-      process.exit(2);
+      process.exit(1);
     }
     throw error;
   }
+}
+
+/**
+ * Runs a process's start: a failure ends the process with exit code 1 and one line on stderr,
+ * `<process>: <what failed, where, how to fix it>`, with no stack trace (unless LOG_LEVEL=debug) and
+ * no password. Errors thrown outside the start's promise while it runs (an emitter's 'error') count too.
+ */
+export function runProcess(
+  name: string,
+  start: (config: BerthConfig) => Promise<void>,
+  env: Record<string, string | undefined> = process.env,
+): void {
+  const config = loadConfigOrExit(env);
+  const fail = (error: unknown) => exitWithStartupFailure(name, error, config, env);
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  start(config).then(() => {
+    process.off('uncaughtException', fail);
+    process.off('unhandledRejection', fail);
+  }, fail);
+}
+
+/** Prints the one line for a failed start and exits with code 1. */
+export function exitWithStartupFailure(
+  name: string,
+  error: unknown,
+  settings: StartupSettings,
+  env: Record<string, string | undefined> = process.env,
+): never {
+  console.error(`${name}: ${describeStartupFailure(error, settings)}`);
+  if (env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'verbose') {
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.error(withoutSecrets(stack, [settings.databaseUrl, settings.redisUrl]));
+  }
+  process.exit(1);
 }
 
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0: in-flight work finishes first. */

@@ -12,7 +12,14 @@ export function createDataSource(
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: options.poolSize ?? 10, application_name: options.applicationName ?? 'berth' },
+    extra: {
+      max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'berth',
+      // A Postgres that does not answer fails a new connection after 5 s instead of never: API writes
+      // answer 503 in bounded time, and a start names the problem instead of hanging.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    },
     logging: false,
   });
 }

@@ -3,6 +3,25 @@ import type { Redis } from 'ioredis';
 import type { AppLock } from './app-lock';
 import type { JobPayloads, QueueName } from './queue-names';
 
+/**
+ * How fast a job of a dead worker (kill -9, OOM kill, lost node) is handed to another worker; the
+ * arithmetic and why it stays safe are in docs/adr/0003-one-operation-per-app.md. BullMQ's defaults
+ * (30 s lock, 30 s stalled check) left an operation `Running` for up to a minute before anyone
+ * looked at it again.
+ */
+export const APP_JOB_TIMINGS = {
+  /** BullMQ job lock, renewed every half of it while the job runs (BullMQ default 30 s). */
+  lockDurationMs: 6_000,
+  /** How often a worker looks for active jobs whose lock expired (BullMQ default 30 s). */
+  stalledIntervalMs: 3_000,
+  /**
+   * Deliveries of a job whose worker vanished before it fails (BullMQ default 1). Two: one worker
+   * killed, plus one stall mistaken for a death (a pause longer than half the lock). Jobs are
+   * idempotent; a failed sync job is re-enqueued by the app's next refresh (resumeIfOrphaned).
+   */
+  maxStalledCount: 2,
+} as const;
+
 export interface AppJobWorkerOptions {
   connection: Redis;
   prefix: string;
@@ -12,6 +31,8 @@ export interface AppJobWorkerOptions {
   busyRetryMs?: number;
   /** Called with each finished job's duration, for metrics. */
   onFinished?: (queue: QueueName, durationMs: number, failed: boolean) => void;
+  /** Overrides of APP_JOB_TIMINGS (tests). */
+  timings?: Partial<typeof APP_JOB_TIMINGS>;
 }
 
 /**
@@ -56,6 +77,9 @@ export class AppJobWorker<Q extends QueueName> {
         prefix: options.prefix,
         concurrency: options.concurrency,
         autorun: true,
+        lockDuration: options.timings?.lockDurationMs ?? APP_JOB_TIMINGS.lockDurationMs,
+        stalledInterval: options.timings?.stalledIntervalMs ?? APP_JOB_TIMINGS.stalledIntervalMs,
+        maxStalledCount: options.timings?.maxStalledCount ?? APP_JOB_TIMINGS.maxStalledCount,
       },
     );
     this.worker.on('error', () => undefined); // connection blips: BullMQ reconnects by itself

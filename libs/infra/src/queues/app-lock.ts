@@ -11,16 +11,23 @@ export interface HeldLock {
 }
 
 /**
+ * The lease's time to live. Renewed every third of it from a timer, so a holder keeps it through an
+ * event-loop pause of up to two thirds (6 s); a dead holder's lease is gone within 9 s, no later
+ * than BullMQ hands its job to another worker (APP_JOB_TIMINGS: 6 s lock + 3 s stalled check).
+ */
+export const APP_LEASE_TTL_MS = 9_000;
+
+/**
  * At most one operation per application across all worker processes. A lease in Redis, renewed
  * while the holder works; if the holder dies, it expires after `ttlMs` and another worker takes
  * over. The event log's optimistic concurrency is the backstop: a holder that lost its lease
- * cannot append behind the new holder's back.
+ * cannot append behind the new holder's back (docs/adr/0003-one-operation-per-app.md).
  */
 export class AppLock {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly ttlMs = 15_000,
+    private readonly ttlMs = APP_LEASE_TTL_MS,
   ) {}
 
   async tryAcquire(application: string): Promise<HeldLock | undefined> {

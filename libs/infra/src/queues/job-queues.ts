@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  DependencyUnavailableError,
+  redisDown,
+  redisUnavailable,
+} from '../observability/dependency-unavailable.error';
+import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
+import {
   QUEUE,
   refreshDedupId,
   syncJobId,
@@ -16,10 +22,18 @@ const KEEP: Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'> = {
   removeOnFail: { age: 24 * 3600, count: 5000 },
 };
 
-/** The producer side of Berth's queues. */
+/** How long a call waits for a connection attempt in flight (at start, or a reconnect) before it fails. */
+const FAIL_FAST_WAIT_MS = 2_000;
+
+/**
+ * The producer side of Berth's queues. On a fail-fast connection (createFailFastRedis: the API's)
+ * every call fails within a bounded time with DependencyUnavailableError while Redis is away; on a
+ * worker's connection calls wait for Redis to come back.
+ */
 export class JobQueues {
   readonly refresh: Queue<RefreshJob>;
   readonly sync: Queue<SyncJob>;
+  private readonly failFast: boolean;
 
   constructor(
     private readonly connection: Redis,
@@ -27,6 +41,46 @@ export class JobQueues {
   ) {
     this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });
     this.sync = new Queue<SyncJob>(QUEUE.sync, { connection, prefix });
+    // The connection's own listener logs an outage once; BullMQ would print every reconnect attempt.
+    for (const queue of [this.refresh, this.sync]) queue.on('error', () => undefined);
+    this.failFast = connection.options.enableOfflineQueue === false;
+  }
+
+  /**
+   * Throws DependencyUnavailableError at once when Redis cannot take a job now. The API calls it
+   * before it records a request whose work goes through a queue, so a request refused for Redis
+   * leaves nothing behind: the caller can repeat it as it was.
+   */
+  async assertAvailable(): Promise<void> {
+    const refuse = (detail: string) =>
+      new DependencyUnavailableError(
+        'redis',
+        `Redis (the job queues) at ${redisEndpoint(this.connection)} is unreachable (${detail}); nothing was recorded: retry the request once GET /readyz answers 200`,
+      );
+    if (!(await readyWithin(this.connection, FAIL_FAST_WAIT_MS)))
+      throw refuse(lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
+    try {
+      await this.connection.ping();
+    } catch (error) {
+      throw refuse((error as Error).message);
+    }
+  }
+
+  /**
+   * Runs a Redis call, failing fast on a fail-fast connection: BullMQ waits for the first 'ready'
+   * before its first command, whatever the connection's options, so a queue whose Redis was never
+   * reachable would otherwise hang every caller.
+   */
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.failFast) return call();
+    const url = `redis://${redisEndpoint(this.connection)}`;
+    if (!(await readyWithin(this.connection, FAIL_FAST_WAIT_MS)))
+      throw redisDown(url, lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
+    try {
+      return await call();
+    } catch (error) {
+      throw redisUnavailable(error, url) ?? error;
+    }
   }
 
   /**
@@ -41,15 +95,17 @@ export class JobQueues {
     delayMs = 0,
     whileRunning: 'queue-after' | 'skip' = 'queue-after',
   ): Promise<void> {
-    await this.refresh.add('refresh', job, {
-      ...KEEP,
-      delay: delayMs,
-      ...backgroundPriority(job.reason),
-      deduplication: {
-        id: refreshDedupId(job.application),
-        ...(whileRunning === 'queue-after' ? { keepLastIfActive: true } : {}),
-      },
-    });
+    await this.guarded(() =>
+      this.refresh.add('refresh', job, {
+        ...KEEP,
+        delay: delayMs,
+        ...backgroundPriority(job.reason),
+        deduplication: {
+          id: refreshDedupId(job.application),
+          ...(whileRunning === 'queue-after' ? { keepLastIfActive: true } : {}),
+        },
+      }),
+    );
   }
 
   /**
@@ -59,21 +115,25 @@ export class JobQueues {
    * repeated rechecks of one app collapse into one.
    */
   async requestRecheck(application: string, delayMs: number, reason = 'progressing'): Promise<void> {
-    await this.refresh.add(
-      'refresh',
-      { application, hard: false, reason },
-      { ...KEEP, delay: delayMs, deduplication: { id: `recheck__${application}` } },
+    await this.guarded(() =>
+      this.refresh.add(
+        'refresh',
+        { application, hard: false, reason },
+        { ...KEEP, delay: delayMs, deduplication: { id: `recheck__${application}` } },
+      ),
     );
   }
 
   /** One job per operation: enqueueing the same operation again (e.g. after Redis lost it) is harmless. */
   async requestSync(job: SyncJob, delayMs = 0): Promise<void> {
-    await this.sync.add('sync', job, {
-      ...KEEP,
-      delay: delayMs,
-      jobId: syncJobId(job.application, job.operationId),
-      attempts: 1,
-    });
+    await this.guarded(() =>
+      this.sync.add('sync', job, {
+        ...KEEP,
+        delay: delayMs,
+        jobId: syncJobId(job.application, job.operationId),
+        attempts: 1,
+      }),
+    );
   }
 
   /**
@@ -86,13 +146,15 @@ export class JobQueues {
     if (keys.length === 0) return;
     const pipeline = this.connection.pipeline();
     for (const key of keys) pipeline.set(key, String(at), 'EX', 24 * 3600);
-    await pipeline.exec();
+    await this.guarded(() => pipeline.exec());
   }
 
   /** The latest `markReposChanged` time of any of these repositories (0 when none is known). */
   async reposChangedAt(repoUrls: readonly string[]): Promise<number> {
     if (repoUrls.length === 0) return 0;
-    const values = await this.connection.mget(...repoUrls.map((url) => this.repoChangedKey(url)));
+    const values = await this.guarded(() =>
+      this.connection.mget(...repoUrls.map((url) => this.repoChangedKey(url))),
+    );
     return Math.max(0, ...values.map((v) => Number(v ?? 0)));
   }
 
@@ -101,10 +163,12 @@ export class JobQueues {
   }
 
   async depths(): Promise<Record<keyof JobPayloads, number>> {
-    const [refresh, sync] = await Promise.all([
-      this.refresh.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
-      this.sync.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
-    ]);
+    const [refresh, sync] = await this.guarded(() =>
+      Promise.all([
+        this.refresh.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+        this.sync.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+      ]),
+    );
     return { refresh, sync, notify: 0 };
   }
 
