@@ -12,6 +12,7 @@ import {
   RepositoryCredentialStore,
   SecretBox,
 } from '@berth/infra';
+import { OutboundGuard } from '@berth/net';
 import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -66,7 +67,12 @@ export class WorkerContext {
       git,
       clusters:
         options.clusters ??
-        new RegisteredClusterResolver(dataSource, box, InClusterResolver.fromEnvironment(options.env)),
+        new RegisteredClusterResolver(
+          dataSource,
+          box,
+          InClusterResolver.fromEnvironment(options.env),
+          OutboundGuard.fromAllowList(config.outboundAllow),
+        ),
       credentials,
       queues,
       now: () => new Date(),
