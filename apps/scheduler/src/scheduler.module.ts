@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ObservabilityModule } from '@berth/infra';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { StorablePathParameter } from './http/request-pipes';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
 import { RegistriesService } from './registries/registries.service';
 import { ProjectsController } from './projects/projects.controller';
@@ -45,6 +46,7 @@ export class SchedulerModule {
         RegistriesService,
         ProjectsService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        { provide: APP_PIPE, useClass: StorablePathParameter },
       ],
     };
   }

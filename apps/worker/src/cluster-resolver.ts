@@ -1,5 +1,7 @@
 import type { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/infra/kube';
+import { OutboundGuard } from '@berth/net';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { DataSource } from 'typeorm';
 
 /** Argo CD's name for the cluster Berth runs in. */
@@ -59,11 +61,24 @@ interface ClusterRow {
   sealed_config: string | null;
 }
 
+/** A registered cluster Berth must not connect to as it is stored; says how to fix it. */
+export class RefusedClusterError extends Error {
+  override readonly name = 'RefusedClusterError';
+  readonly code = 'RefusedCluster';
+  constructor(cluster: string, reason: string) {
+    super(
+      `cluster "${cluster}": its kubeconfig ${reason}; register it again (POST /api/v1/clusters?upsert=true), which checks it`,
+    );
+  }
+}
+
 /**
  * The in-cluster destination plus the clusters registered in the `clusters` table (by
  * `destination.name` or `destination.server`, as Argo CD matches them). Their kubeconfigs are
  * sealed at rest; a client is built once per sealed value, so a re-registered cluster is picked
- * up on the next operation.
+ * up on the next operation. Every connection first passes the outbound policy (`@berth/net`:
+ * no link-local or cloud metadata destinations unless BERTH_OUTBOUND_ALLOW says so), judged each
+ * time since a name may resolve elsewhere later; the scheduler judged it at registration too.
  */
 export class RegisteredClusterResolver implements ClusterResolver {
   /** Per cluster name: the client and the sealed kubeconfig it was built from. */
@@ -73,6 +88,7 @@ export class RegisteredClusterResolver implements ClusterResolver {
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly inCluster: ClusterResolver,
+    private readonly guard: OutboundGuard = new OutboundGuard(),
   ) {}
 
   async forDestination(destination: Destination): Promise<KubeCluster> {
@@ -89,9 +105,33 @@ export class RegisteredClusterResolver implements ClusterResolver {
     const row = rows[0];
     if (!row?.sealed_config) throw new UnknownClusterError(destination);
     const cached = this.clients.get(row.name);
-    if (cached?.sealed === row.sealed_config) return cached.client;
-    const client = KubeCluster.fromKubeconfig(this.box.open(row.sealed_config));
-    this.clients.set(row.name, { sealed: row.sealed_config, client });
+    let client = cached?.sealed === row.sealed_config ? cached.client : undefined;
+    if (!client) {
+      const kc = new KubeConfig();
+      kc.loadFromString(this.box.open(row.sealed_config));
+      const reason = localAccessOf(kc);
+      if (reason) throw new RefusedClusterError(row.name, reason);
+      client = new KubeCluster(kc);
+      this.clients.set(row.name, { sealed: row.sealed_config, client });
+    }
+    await this.guard.assertAllowed(client.url, `cluster "${row.name}" server`);
     return client;
   }
+}
+
+/**
+ * What a kubeconfig would make client-node do on this host besides connecting: run a command, read
+ * a file, go through a proxy. The scheduler refuses these at registration since they were found;
+ * this catches kubeconfigs stored before that.
+ */
+function localAccessOf(kc: KubeConfig): string | undefined {
+  const user = kc.getCurrentUser();
+  const cluster = kc.getCurrentCluster();
+  if (user?.exec) return 'runs a command (users[].user.exec)';
+  if (user?.authProvider) return 'runs an auth provider (users[].user.auth-provider)';
+  if (user?.certFile || user?.keyFile)
+    return 'reads client certificate files (client-certificate, client-key)';
+  if (cluster?.caFile) return 'reads a CA file (certificate-authority)';
+  if (cluster?.proxyUrl) return 'connects through a proxy (proxy-url)';
+  return undefined;
 }

@@ -69,7 +69,12 @@ export class WorkerContext {
       git,
       clusters:
         options.clusters ??
-        new RegisteredClusterResolver(dataSource, box, InClusterResolver.fromEnvironment(options.env)),
+        new RegisteredClusterResolver(
+          dataSource,
+          box,
+          InClusterResolver.fromEnvironment(options.env),
+          OutboundGuard.fromAllowList(config.outboundAllow),
+        ),
       credentials,
       queues,
       now: () => new Date(),

@@ -24,6 +24,14 @@ describe('parseDeliveryQuery', () => {
       raw: { cursor: Buffer.from(JSON.stringify({ t: 'yesterday', id: 'x' })).toString('base64url') },
       parameter: 'cursor',
     },
+    // Date.parse accepts these; Postgres does not (each was a 500).
+    ...['-271821-04-20', '2026-02-30 10:00:00+00', 'Tue Mar 01 2022'].map((t) => ({
+      raw: { cursor: Buffer.from(JSON.stringify({ t, id: 'x' })).toString('base64url') },
+      parameter: 'cursor',
+    })),
+    { raw: { statsu: 'sent' }, parameter: 'statsu' },
+    { raw: { status: ['sent', 'failed'] }, parameter: 'status' },
+    { raw: { application: 'a\u0000b' }, parameter: 'application' },
   ])('rejects $raw naming $parameter', ({ raw, parameter }) => {
     let error: unknown;
     try {

@@ -48,8 +48,25 @@ export class DeliveryQueryError extends Error {
 
 export const MAX_PAGE_SIZE = 500;
 
-/** Parses the query string of GET /api/v1/notifications/deliveries. */
+const PARAMETERS = ['application', 'status', 'limit', 'cursor'];
+
+/**
+ * Parses the query string of GET /api/v1/notifications/deliveries. Unknown or repeated parameters
+ * and text Postgres cannot store (NUL, broken Unicode) are refused: each was either ignored or a 500.
+ */
 export function parseDeliveryQuery(raw: Record<string, unknown>): DeliveryListQuery {
+  for (const [name, value] of Object.entries(raw)) {
+    if (!PARAMETERS.includes(name))
+      throw new DeliveryQueryError(
+        name,
+        `unknown query parameter; this endpoint takes ${PARAMETERS.join(', ')}`,
+      );
+    if (typeof value !== 'string')
+      throw new DeliveryQueryError(name, 'is given more than once; pass it once');
+    // eslint-disable-next-line no-control-regex -- matching NUL is the point
+    if (/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value))
+      throw new DeliveryQueryError(name, 'contains a NUL character or invalid Unicode; remove it');
+  }
   const str = (k: string): string | undefined =>
     typeof raw[k] === 'string' && raw[k] !== '' ? raw[k] : undefined;
   const status = str('status');
@@ -79,10 +96,28 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
+/** created_at::text as Postgres prints it (DateStyle ISO): anything else may be a time Postgres refuses (a 500). */
+const POSTGRES_TIMESTAMPTZ =
+  /^(\d{4})-(\d{2})-(\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:[0-5]\d){0,2}$/;
+
+function isPostgresTimestamp(text: string): boolean {
+  const m = POSTGRES_TIMESTAMPTZ.exec(text);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 function decodeCursor(text: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof c.t === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.t)))
+    if (
+      typeof c.t === 'string' &&
+      typeof c.id === 'string' &&
+      isPostgresTimestamp(c.t) &&
+      c.id.length <= 256 &&
+      !c.id.includes('\u0000')
+    )
       return c as Cursor;
   } catch {
     // fall through

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request } from 'express';
 import { InvalidNotificationsConfigError } from '../notifications-config.source';
+import { checkConfigBody } from './notifications-config.body';
 import { NotifierRuntime } from '../notifier.runtime';
 import {
   DeliveryQueryError,
@@ -31,13 +32,19 @@ export class NotificationsController {
       return await listDeliveries(this.runtime.dataSource, parseDeliveryQuery(query));
     } catch (err) {
       if (err instanceof DeliveryQueryError)
-        throw new BadRequestException({ code: err.code, parameter: err.parameter, message: err.message });
+        throw new BadRequestException({
+          code: err.code,
+          parameter: err.parameter,
+          message: err.message,
+          issues: [{ field: err.parameter, message: err.message }],
+        });
       throw err;
     }
   }
 
   @Get('config')
-  config() {
+  config(@Query() query: Record<string, unknown>) {
+    refuseQuery(query);
     return { ...this.runtime.config.status(), databaseVersion: this.runtime.config.databaseVersion ?? null };
   }
 
@@ -51,12 +58,29 @@ export class NotificationsController {
   async putConfig(
     @Body() body: unknown,
     @Headers('x-berth-user') user: string | undefined,
+    @Query() query: Record<string, unknown>,
     @Req() req: Request,
   ) {
+    refuseQuery(query);
     if (typeof body !== 'string' || body.trim() === '')
       throw new BadRequestException({
         code: 'NOTIFICATIONS_CONFIG_EMPTY',
         message: 'send the config as YAML with Content-Type: application/yaml (or text/plain)',
+      });
+    const problem = checkConfigBody(body);
+    if (problem?.kind === 'limit')
+      throw new BadRequestException({
+        code: 'DOCUMENT_LIMIT',
+        limit: problem.error.limit,
+        max: problem.error.max,
+        message: `${problem.key}: ${problem.error.message}`,
+        issues: [{ field: problem.key, message: problem.error.message }],
+      });
+    if (problem?.kind === 'syntax')
+      throw new UnprocessableEntityException({
+        code: 'NOTIFICATIONS_CONFIG_INVALID',
+        message: `notifications config rejected: ${problem.errors.map((e) => `${e.key}: ${e.message}`).join('; ')}`,
+        errors: problem.errors,
       });
     const secrets: Record<string, string> = {};
     for (const pair of req.headersDistinct['x-berth-notifications-secret'] ?? []) {
@@ -77,4 +101,17 @@ export class NotificationsController {
       throw err;
     }
   }
+}
+
+/** The config endpoints take no query parameters: one sent is a mistake, not something to ignore. */
+function refuseQuery(query: Record<string, unknown>): void {
+  const [name] = Object.keys(query ?? {});
+  if (name === undefined) return;
+  const message = `${name}: unknown query parameter; this endpoint takes none`;
+  throw new BadRequestException({
+    code: 'INVALID_QUERY',
+    parameter: name,
+    message,
+    issues: [{ field: name, message }],
+  });
 }

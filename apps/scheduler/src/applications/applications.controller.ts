@@ -1,9 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
-import { DomainError, type KubeObject } from '@berth/domain';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { ValidationFailedError, type KubeObject } from '@berth/domain';
 import type { Request } from 'express';
 import { bodyText } from '../http/body-text';
+import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { requestActor } from '../http/request-actor';
-import { ApplicationsService, type SyncOptionsBody } from './applications.service';
+import {
+  CREATE_QUERY,
+  DELETE_QUERY,
+  LIST_QUERY,
+  MANIFESTS_QUERY,
+  REFRESH_QUERY,
+  ROLLBACK_REQUEST,
+  SYNC_REQUEST,
+  syncOptionsOf,
+  type RollbackRequestBody,
+  type SyncRequestBody,
+} from './application-requests.schema';
+import { ApplicationsService } from './applications.service';
 import { ManifestsService } from './manifests.service';
 
 /** Argo CD's application API, v1: bodies are Application YAML or JSON, as users already write them. */
@@ -16,22 +29,27 @@ export class ApplicationsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown, @Query('upsert') upsert: string | undefined, @Req() req: Request) {
-    return this.apps.create(bodyText(body), requestActor(req), upsert === 'true');
+  create(@Body() body: unknown, @ValidQuery(CREATE_QUERY) query: { upsert?: string }, @Req() req: Request) {
+    return this.apps.create(bodyText(body), requestActor(req), query.upsert === 'true');
   }
 
   @Get()
-  list(@Query('project') project?: string) {
-    return this.apps.list(project);
+  list(@ValidQuery(LIST_QUERY) query: { project?: string }) {
+    return this.apps.list(query.project);
   }
 
   @Get(':name')
-  get(@Param('name') name: string) {
+  get(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.get(name);
   }
 
   @Put(':name')
-  update(@Param('name') name: string, @Body() body: unknown, @Req() req: Request) {
+  update(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
     return this.apps.update(name, bodyText(body), requestActor(req));
   }
 
@@ -39,63 +57,90 @@ export class ApplicationsController {
   @HttpCode(204)
   async delete(
     @Param('name') name: string,
-    @Query('cascade') cascade: string | undefined,
+    @ValidQuery(DELETE_QUERY) query: { cascade?: string },
     @Req() req: Request,
   ) {
-    await this.apps.delete(name, cascade !== 'false', requestActor(req));
+    await this.apps.delete(name, query.cascade !== 'false', requestActor(req));
   }
 
   @Post(':name/refresh')
-  refresh(@Param('name') name: string, @Query('refresh') kind: string | undefined, @Req() req: Request) {
-    return this.apps.refresh(name, kind === 'hard', requestActor(req));
+  refresh(
+    @Param('name') name: string,
+    @ValidQuery(REFRESH_QUERY) query: { refresh?: string },
+    @Req() req: Request,
+  ) {
+    return this.apps.refresh(name, query.refresh === 'hard', requestActor(req));
   }
 
   @Post(':name/sync')
-  sync(@Param('name') name: string, @Body() body: unknown, @Req() req: Request) {
-    return this.apps.sync(name, jsonBody<SyncOptionsBody>(body), requestActor(req));
+  sync(
+    @Param('name') name: string,
+    @Body(new JsonBody(SYNC_REQUEST)) body: SyncRequestBody,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
+    assertSameName('Sync request', name, body.name);
+    const syncOptions = syncOptionsOf(body);
+    return this.apps.sync(
+      name,
+      {
+        ...(body.revision ? { revision: body.revision } : {}),
+        ...(body.prune !== undefined && body.prune !== null ? { prune: body.prune } : {}),
+        ...(body.dryRun !== undefined && body.dryRun !== null ? { dryRun: body.dryRun } : {}),
+        ...(body.resources ? { resources: body.resources } : {}),
+        ...(syncOptions ? { syncOptions } : {}),
+        ...(body.project ? { project: body.project } : {}),
+      },
+      requestActor(req),
+    );
   }
 
   @Post(':name/rollback')
-  rollback(@Param('name') name: string, @Body() body: unknown, @Req() req: Request) {
+  rollback(
+    @Param('name') name: string,
+    @Body(new JsonBody(ROLLBACK_REQUEST)) body: RollbackRequestBody,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
+    assertSameName('Rollback request', name, body.name);
     return this.apps.rollback(
       name,
-      jsonBody(body),
+      body,
       requestActor(req),
       async (revision) => (await this.rendered.manifests(name, revision)).manifests as KubeObject[],
     );
   }
 
   @Delete(':name/operation')
-  terminate(@Param('name') name: string, @Req() req: Request) {
+  terminate(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     return this.apps.terminate(name, requestActor(req));
   }
 
   @Get(':name/history')
-  history(@Param('name') name: string) {
+  history(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.history(name);
   }
 
   @Get(':name/manifests')
-  manifests(@Param('name') name: string, @Query('revision') revision?: string) {
-    return this.rendered.manifests(name, revision);
+  manifests(@Param('name') name: string, @ValidQuery(MANIFESTS_QUERY) query: { revision?: string }) {
+    return this.rendered.manifests(name, query.revision);
   }
 
   @Get(':name/events')
-  events(@Param('name') name: string) {
+  events(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.events(name);
   }
 }
 
-function jsonBody<T extends object>(body: unknown): T {
-  if (body === undefined || body === null || body === '') return {} as T;
-  if (typeof body === 'object' && !Buffer.isBuffer(body)) return body as T;
-  const text = bodyText(body).trim();
-  if (text === '') return {} as T;
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-    return value as T;
-  } catch {
-    throw new DomainError('Invalid', 'the request body must be a JSON object, e.g. {"prune": true}');
+/** Argo CD's request bodies repeat the application's name; a different one is a mistake, not a rename. */
+function assertSameName(kind: string, name: string, bodyName: string | undefined): void {
+  if (bodyName && bodyName !== name) {
+    throw new ValidationFailedError(kind, undefined, [
+      {
+        path: 'name',
+        message: `"${bodyName}" is not the application in the URL ("${name}")`,
+        fix: 'omit it',
+      },
+    ]);
   }
 }

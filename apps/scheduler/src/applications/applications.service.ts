@@ -27,6 +27,7 @@ import {
   formatYamlSyntaxIssue,
 } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
+import { unsafeValueIssues } from '../http/storable-value';
 import { ProjectsService } from '../projects/projects.service';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -60,6 +61,8 @@ export class ApplicationsService {
         `the request body holds ${parsed.documents.length} documents; send exactly one Application per request`,
       );
     }
+    const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
+    if (unsafe.length > 0) throw new ValidationFailedError('Application', undefined, unsafe);
     const result = validateApplication(parsed.documents[0]!.value);
     const warnings = result.warnings.map((w) => `${w.path}: ${w.message}${w.fix ? `; ${w.fix}` : ''}`);
     if (!result.ok) {
@@ -115,6 +118,7 @@ export class ApplicationsService {
   }
 
   async sync(name: string, options: SyncOptionsBody, who: RequestActor) {
+    if (options.project !== undefined) await this.assertProject(name, options.project);
     const operationId = randomUUID();
     await this.execute(
       name,
@@ -141,10 +145,11 @@ export class ApplicationsService {
    */
   async rollback(
     name: string,
-    body: { id?: unknown; prune?: boolean; dryRun?: boolean; kinds?: unknown },
+    body: { id?: unknown; prune?: boolean; dryRun?: boolean; kinds?: unknown; project?: string },
     who: RequestActor,
     renderAt?: (revision: string) => Promise<KubeObject[]>,
   ) {
+    if (body.project !== undefined) await this.assertProject(name, body.project);
     if (typeof body.id !== 'number' || !Number.isInteger(body.id)) {
       throw new DomainError(
         'Invalid',
@@ -226,6 +231,20 @@ export class ApplicationsService {
     return events.map(({ transactionId: _tx, position, ...e }) => ({ ...e, position: position.toString() }));
   }
 
+  /** Argo CD's requests may name the app's project; a different one means the caller has the wrong app. */
+  private async assertProject(name: string, project: string): Promise<void> {
+    const actual = projectOf((await this.getView(name)).manifest as unknown as Application);
+    if (project !== '' && project !== actual) {
+      throw new ValidationFailedError('Request', undefined, [
+        {
+          path: 'project',
+          message: `application "${name}" is in project "${actual}", not "${project}"`,
+          fix: 'omit it or name the right project',
+        },
+      ]);
+    }
+  }
+
   private async getView(name: string): Promise<ApplicationView & { reconciledAt: Date | null }> {
     const rows = await this.ctx.dataSource.query(`SELECT * FROM applications WHERE name = $1`, [name]);
     if (rows.length === 0) throw notFound(name);
@@ -274,6 +293,13 @@ export interface SyncOptionsBody {
   dryRun?: boolean;
   resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
   syncOptions?: string[];
+  /** When given, must be the application's project (Argo CD's requests carry it). */
+  project?: string;
+}
+
+function projectOf(app: Application): string {
+  const project = app.spec?.project;
+  return typeof project === 'string' && project !== '' ? project : 'default';
 }
 
 function notFound(name: string): DomainError {

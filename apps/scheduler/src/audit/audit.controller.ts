@@ -1,5 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { DomainError } from '@berth/domain';
+import { Controller, Get } from '@nestjs/common';
+import { parseRfc3339, queryInteger, queryPosition, queryText, queryTime } from '../http/request-checks';
+import { ValidQuery, type QuerySchema } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
 
 interface AuditQuery {
@@ -12,6 +13,17 @@ interface AuditQuery {
   cursor?: string;
 }
 
+/** Every parameter checked by type and range: a date or position Postgres cannot hold was a 500. */
+export const AUDIT_QUERY: QuerySchema = {
+  application: queryText(253),
+  type: queryText(100),
+  actor: queryText(1024),
+  since: queryTime,
+  until: queryTime,
+  limit: queryInteger(1, 1000),
+  cursor: queryPosition,
+};
+
 /**
  * The audit log over HTTP: the `audit_log` view, newest first, with keyset pagination on the
  * global position (a cursor, not an offset, so page 1,000 costs what page 1 costs).
@@ -21,7 +33,7 @@ export class AuditController {
   constructor(private readonly ctx: SchedulerContext) {}
 
   @Get()
-  async query(@Query() q: AuditQuery) {
+  async query(@ValidQuery(AUDIT_QUERY) q: AuditQuery) {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -31,17 +43,10 @@ export class AuditController {
     if (q.application) add('application = ?', q.application);
     if (q.type) add('event_type = ?', q.type);
     if (q.actor) add('actor = ?', q.actor);
-    if (q.since) add('time >= ?', parseTime('since', q.since));
-    if (q.until) add('time < ?', parseTime('until', q.until));
-    if (q.cursor) {
-      if (!/^\d+$/.test(q.cursor))
-        throw new DomainError('Invalid', 'cursor: pass the nextCursor value of the previous page');
-      add('position < ?', q.cursor);
-    }
+    if (q.since) add('time >= ?', parseRfc3339(q.since));
+    if (q.until) add('time < ?', parseRfc3339(q.until));
+    if (q.cursor) add('position < ?', q.cursor);
     const limit = q.limit === undefined ? 100 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new DomainError('Invalid', `limit: "${q.limit}" must be a whole number from 1 to 1000`);
-    }
     params.push(limit + 1);
     const rows: Array<Record<string, unknown> & { position: string }> = await this.ctx.dataSource.query(
       `SELECT time, actor, application, event_type, summary, reason, data, correlation_id, position
@@ -55,15 +60,4 @@ export class AuditController {
       nextCursor: rows.length > limit ? page[page.length - 1]!.position : null,
     };
   }
-}
-
-function parseTime(field: string, text: string): Date {
-  const date = new Date(text);
-  if (Number.isNaN(date.getTime())) {
-    throw new DomainError(
-      'Invalid',
-      `${field}: "${text}" is not a time; use RFC 3339, e.g. 2026-11-24T00:00:00Z`,
-    );
-  }
-  return date;
 }

@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '@berth/domain';
-import { postgresUnavailable, redisUnavailable, WrongExpectedVersionError } from '@berth/infra';
+import {
+  DocumentLimitError,
+  JsonSyntaxError,
+  postgresUnavailable,
+  redisUnavailable,
+  WrongExpectedVersionError,
+} from '@berth/infra';
+import { OutboundRefusedError } from '@berth/net';
 import type { Response } from 'express';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -51,6 +58,35 @@ export class DomainErrorFilter implements ExceptionFilter {
       res
         .status(STATUS[error.code] ?? 400)
         .json({ error: error.code, message: error.message, ...(error.details ?? {}) });
+      return;
+    }
+    if (error instanceof DocumentLimitError) {
+      // Refused before parsing: the body could exhaust the parser's stack or memory.
+      res.status(400).json({
+        error: 'Invalid',
+        message: `the request body is refused: ${error.message}`,
+        limit: error.limit,
+        max: error.max,
+        issues: [{ field: '', message: error.message, fix: 'send a flatter document without YAML aliases' }],
+      });
+      return;
+    }
+    if (error instanceof JsonSyntaxError) {
+      res.status(400).json({
+        error: 'Invalid',
+        message: `the request body is ${error.message}`,
+        issues: [{ field: '', message: error.message }],
+      });
+      return;
+    }
+    if (error instanceof OutboundRefusedError) {
+      const field = error.field ?? '';
+      res.status(400).json({
+        error: 'Invalid',
+        message: error.message,
+        field,
+        issues: [{ field, message: error.message, fix: 'BERTH_OUTBOUND_ALLOW (docs/security.md)' }],
+      });
       return;
     }
     if (error instanceof WrongExpectedVersionError) {

@@ -15,6 +15,7 @@ import {
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import type { RequestActor } from '../applications/applications.service';
+import { unsafeValueIssues } from '../http/storable-value';
 import { SchedulerContext } from '../scheduler.context';
 
 /** AppProjects, as in Argo CD: the `default` project exists and permits everything until redefined. */
@@ -31,6 +32,8 @@ export class ProjectsService {
       );
     if (parsed.documents.length !== 1)
       throw new DomainError('Invalid', 'send exactly one AppProject per request');
+    const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
+    if (unsafe.length > 0) throw new ValidationFailedError('AppProject', undefined, unsafe);
     const result = validateAppProject(parsed.documents[0]!.value);
     if (!result.ok) {
       const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;

@@ -1,16 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { DomainError } from '@berth/domain';
-import type { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { requestActor } from '../http/request-actor';
-import { RegistriesService, type AddClusterBody, type AddRepositoryBody } from './registries.service';
+import { JsonBody, ValidQuery } from '../http/request-pipes';
+import { RegistriesService, type Registration } from './registries.service';
+import {
+  CLUSTER_GET_QUERY,
+  CLUSTER_REQUEST,
+  REGISTER_QUERY,
+  REPOSITORY_REQUEST,
+  type ClusterRequest,
+  type RepositoryRequest,
+} from './registry-requests.schema';
 
-function json<T>(body: unknown): T {
-  if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) return body as T;
-  try {
-    return JSON.parse(typeof body === 'string' ? body : '') as T;
-  } catch {
-    throw new DomainError('Invalid', 'the request body must be a JSON object');
-  }
+/** 201 for a new or replaced registration; 200 when the same one was already there (nothing appended). */
+function answer(res: Response, registration: Registration<object>): object {
+  res.status(registration.changed ? 201 : 200);
+  return registration.item;
 }
 
 /** Argo CD's repository API: credentials go in, never come out. */
@@ -19,25 +24,29 @@ export class RepositoriesController {
   constructor(private readonly registries: RegistriesService) {}
 
   @Post()
-  @HttpCode(201)
-  add(@Body() body: unknown, @Req() req: Request) {
-    return this.registries.addRepository(json<AddRepositoryBody>(body), requestActor(req));
+  async add(
+    @Body(new JsonBody(REPOSITORY_REQUEST)) body: RepositoryRequest,
+    @ValidQuery(REGISTER_QUERY) query: { upsert?: string },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(res, await this.registries.addRepository(body, requestActor(req), query.upsert === 'true'));
   }
 
   @Get()
-  list() {
+  list(@ValidQuery() _query: object) {
     return this.registries.listRepositories();
   }
 
   /** The repo URL is URL-encoded in the path, as in Argo CD (`/api/v1/repositories/https%3A%2F%2F...`). */
   @Get(':repo')
-  get(@Param('repo') repo: string) {
+  get(@Param('repo') repo: string, @ValidQuery() _query: object) {
     return this.registries.getRepository(repo);
   }
 
   @Delete(':repo')
   @HttpCode(204)
-  async remove(@Param('repo') repo: string, @Req() req: Request) {
+  async remove(@Param('repo') repo: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.registries.removeRepository(repo, requestActor(req));
   }
 }
@@ -47,24 +56,28 @@ export class ClustersController {
   constructor(private readonly registries: RegistriesService) {}
 
   @Post()
-  @HttpCode(201)
-  add(@Body() body: unknown, @Req() req: Request) {
-    return this.registries.addCluster(json<AddClusterBody>(body), requestActor(req));
+  async add(
+    @Body(new JsonBody(CLUSTER_REQUEST)) body: ClusterRequest,
+    @ValidQuery(REGISTER_QUERY) query: { upsert?: string },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(res, await this.registries.addCluster(body, requestActor(req), query.upsert === 'true'));
   }
 
   @Get()
-  list() {
+  list(@ValidQuery() _query: object) {
     return this.registries.listClusters();
   }
 
   @Get(':name')
-  get(@Param('name') name: string, @Query('refresh') refresh?: string) {
-    return refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
+  get(@Param('name') name: string, @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string }) {
+    return query.refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
   }
 
   @Delete(':name')
   @HttpCode(204)
-  async remove(@Param('name') name: string, @Req() req: Request) {
+  async remove(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.registries.removeCluster(name, requestActor(req));
   }
 }

@@ -12,6 +12,8 @@ import {
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
+import { JsonSyntaxError, parseJsonBounded } from '@berth/infra';
+import { ValidQuery } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
 import {
   normalizeRepoUrl,
@@ -64,8 +66,18 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
 
   @Post()
   @HttpCode(200)
-  async receive(@Req() req: Request, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async receive(
+    @Req() req: Request,
+    @Body() body: unknown,
+    @ValidQuery() _query: object,
+    @Res() res: Response,
+  ): Promise<void> {
     const raw = typeof body === 'string' ? body : JSON.stringify(body ?? {});
+    const shapeProblem = webhookShapeProblem(raw);
+    if (shapeProblem) {
+      res.status(400).json({ error: 'WebhookRejected', message: shapeProblem });
+      return;
+    }
     let delivery: WebhookDelivery;
     let push: PushEvent | undefined;
     try {
@@ -143,6 +155,25 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
     }
     return refreshed;
   }
+}
+
+/**
+ * Every provider sends a JSON object. Anything else (`null`, a list) made the payload reader throw
+ * (a 500); a body nested past the document limits is refused before it is parsed. Text that is not
+ * JSON is left to the provider parser, which ignores it for pings and refuses it for pushes.
+ */
+function webhookShapeProblem(raw: string): string | undefined {
+  if (raw.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = parseJsonBounded(raw);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return undefined;
+    return `webhook body refused: ${(error as Error).message}`;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? undefined
+    : "webhook body must be a JSON object (the provider's push payload)";
 }
 
 /** Would a push to `ref` change what `targetRevision` resolves to? A pinned SHA never moves. */

@@ -149,12 +149,13 @@ export function checkObject(value: unknown, path: string, issues: IssueCollector
   const known = Object.keys(shape.fields);
   for (const [key, entry] of Object.entries(value)) {
     const fieldPath = childPath(path, key);
-    const check = shape.fields[key];
+    // Own keys only: `constructor` or `toString` would otherwise find Object.prototype's functions.
+    const check = Object.hasOwn(shape.fields, key) ? shape.fields[key] : undefined;
     if (check !== undefined) {
       if (entry !== null && entry !== undefined) check(entry, fieldPath, issues);
       continue;
     }
-    const foreign = shape.foreign?.[key];
+    const foreign = shape.foreign && Object.hasOwn(shape.foreign, key) ? shape.foreign[key] : undefined;
     if (foreign !== undefined) {
       issues.warn(fieldPath, foreign.message, foreign.fix);
       continue;

@@ -28,7 +28,7 @@ export function checkSyncOption(option: string, path: string, issues: IssueColle
   const separator = option.indexOf('=');
   if (separator < 0) {
     const key = closestMatch(option.trim(), keys) ?? option.trim();
-    const values = SYNC_OPTION_VALUES[key];
+    const values = Object.hasOwn(SYNC_OPTION_VALUES, key) ? SYNC_OPTION_VALUES[key] : undefined;
     issues.error(
       path,
       `${quote(option)} is not Key=Value`,
@@ -38,7 +38,8 @@ export function checkSyncOption(option: string, path: string, issues: IssueColle
   }
   const key = option.slice(0, separator).trim();
   const value = option.slice(separator + 1).trim();
-  const allowed = SYNC_OPTION_VALUES[key];
+  // Own keys only: "constructor=x" must not find Object.prototype.constructor.
+  const allowed = Object.hasOwn(SYNC_OPTION_VALUES, key) ? SYNC_OPTION_VALUES[key] : undefined;
   if (allowed === undefined) {
     const suggestion = closestMatch(key, keys);
     issues.error(

@@ -13,6 +13,15 @@ export type RepositoryAdded = DomainEvent<
     project?: string;
     credentialType: 'none' | 'https' | 'ssh';
     username?: string;
+    /** Set when this registration replaced an existing one (`?upsert=true`): what it replaced. */
+    replaced?: {
+      repository: string;
+      type: 'git' | 'helm';
+      credentialType: 'none' | 'https' | 'ssh';
+      username?: string;
+      name?: string;
+      project?: string;
+    };
     /** For the audit log. */
     summary: string;
   }
@@ -22,7 +31,14 @@ export type RepositoryRemoved = DomainEvent<'RepositoryRemoved', { repository: s
 
 export type ClusterAdded = DomainEvent<
   'ClusterAdded',
-  { cluster: string; server: string; authType: 'kubeconfig' | 'token' | 'in-cluster'; summary: string }
+  {
+    cluster: string;
+    server: string;
+    authType: 'kubeconfig' | 'token' | 'in-cluster';
+    /** Set when this registration replaced an existing one (`?upsert=true`): what it replaced. */
+    replaced?: { server: string; authType: string };
+    summary: string;
+  }
 >;
 
 export type ClusterRemoved = DomainEvent<

@@ -1,4 +1,6 @@
-import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isScalar, LineCounter, type Document } from 'yaml';
+import { documentToJS, parseAllDocumentsBounded } from './bounded-yaml';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
 
 /**
  * Reads Application (or any Kubernetes) YAML the way kubectl does: several `---`-separated documents,
@@ -82,18 +84,25 @@ function lineFinder(doc: Document, lineCounter: LineCounter): (path: string) => 
 
 /**
  * Parses one or more YAML documents. Syntax errors come back all at once with their line and column;
- * documents with no content (only comments, or an empty `---`) are skipped.
+ * documents with no content (only comments, or an empty `---`) are skipped. Text past the `limits`
+ * (nesting depth, aliases) throws DocumentLimitError before it can exhaust the stack or heap.
  */
-export function parseApplicationDocument(text: string): ParseYamlResult {
+export function parseApplicationDocument(
+  text: string,
+  limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS,
+): ParseYamlResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter, uniqueKeys: true, prettyErrors: true });
-  // For text with no documents at all this is an EmptyStream: an empty array.
-  const list: Document[] = [...docs];
+  const list: Document[] = parseAllDocumentsBounded(text, {
+    version: '1.1',
+    lineCounter,
+    uniqueKeys: true,
+    limits,
+  });
   const errors: YamlSyntaxIssue[] = [];
   const documents: YamlDocument[] = [];
   list.forEach((doc, index) => {
     for (const error of doc.errors) {
-      const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
+      const position = lineCounter.linePos(error.pos[0]);
       errors.push({
         document: index,
         line: position.line,
@@ -105,12 +114,23 @@ export function parseApplicationDocument(text: string): ParseYamlResult {
     const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
     if (doc.errors.length > 0 || empty) return;
     const start = doc.contents?.range?.[0] ?? 0;
-    documents.push({
-      index,
-      line: lineCounter.linePos(start).line,
-      value: doc.toJS({ maxAliasCount: 100 }),
-      lineOf: lineFinder(doc, lineCounter),
-    });
+    const line = lineCounter.linePos(start).line;
+    let value: unknown;
+    try {
+      value = documentToJS(doc, limits);
+    } catch (error) {
+      // `*name` with no `&name` before it is only found while converting.
+      if (!(error instanceof ReferenceError)) throw error;
+      errors.push({
+        document: index,
+        line,
+        column: 1,
+        code: 'BAD_ALIAS',
+        message: 'an alias (*name) refers to an anchor (&name) that is not defined before it',
+      });
+      return;
+    }
+    documents.push({ index, line, value, lineOf: lineFinder(doc, lineCounter) });
   });
   return errors.length > 0 ? { ok: false, errors } : { ok: true, documents };
 }

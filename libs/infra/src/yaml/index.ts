@@ -1,1 +1,4 @@
 export * from './application-yaml';
+export * from './bounded-yaml';
+export * from './bounded-json';
+export * from './document-limits';

@@ -1,0 +1,145 @@
+import { boolean, integer, type FieldCheck } from '@berth/domain/application/field-checks';
+import { checkSyncOption } from '@berth/domain/application/sync-options';
+import { bodySchema, type QuerySchema } from '../http/request-pipes';
+import {
+  list,
+  queryBoolean,
+  queryEnum,
+  queryText,
+  requestObject,
+  text,
+  unsupported,
+  type QueryCheck,
+} from '../http/request-checks';
+
+/**
+ * The bodies and query strings of the application API. Field names are Argo CD's
+ * (ApplicationSyncRequest, ApplicationRollbackRequest), so its clients' requests are read the same;
+ * fields Berth does not implement are refused by name rather than ignored.
+ */
+
+const NAME = text({ maxLength: 253 });
+
+// A revision reaches `git` and `helm` as an argument: one starting with "-" would read as an option.
+const REVISION_PATTERN = /^[^-]/;
+const REVISION_FIX = 'a branch, tag, commit SHA or chart version; it cannot start with "-"';
+const revision = text({ maxLength: 255, pattern: REVISION_PATTERN, fix: REVISION_FIX });
+
+export const queryRevision: QueryCheck = (value, name, issues) => {
+  revision(value, name, issues);
+};
+
+const syncOption: FieldCheck = (value, path, issues) => {
+  const before = issues.errors.length;
+  text({ maxLength: 256 })(value, path, issues);
+  if (issues.errors.length === before) checkSyncOption(value as string, path, issues);
+};
+
+const syncOptionList = list(syncOption, 64);
+
+/** A plain list, or Argo CD's `{"items": [...]}` (its swagger's v1alpha1SyncOptions), which its own clients send. */
+const syncOptions: FieldCheck = (value, path, issues) => {
+  if (Array.isArray(value)) syncOptionList(value, path, issues);
+  else requestObject({ fields: { items: syncOptionList } })(value, path, issues);
+};
+
+const syncResource = requestObject({
+  fields: {
+    group: text({ maxLength: 253 }),
+    kind: text({ maxLength: 253 }),
+    name: NAME,
+    namespace: text({ maxLength: 63 }),
+  },
+  required: { kind: 'the resource kind, e.g. "Deployment"', name: "the resource's metadata.name" },
+});
+
+/** Berth runs hooks like Argo CD's default `hook` strategy; forcing (replace on conflict) is not there. */
+const syncStrategy = requestObject({
+  fields: {
+    hook: requestObject({
+      fields: {
+        force: unsupported('force (delete and re-create on conflict)', (v) => v === false),
+      },
+    }),
+    apply: unsupported('the apply strategy (kubectl apply without running hooks)'),
+  },
+});
+
+/** Applications live in Berth's one namespace: an empty appNamespace is the only one there is. */
+const appNamespace = unsupported('applications in other namespaces (appNamespace)', (v) => v === '');
+
+export interface SyncRequestBody {
+  revision?: string;
+  prune?: boolean;
+  dryRun?: boolean;
+  resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
+  syncOptions?: string[] | { items?: string[] | null };
+  name?: string;
+  project?: string;
+}
+
+export const SYNC_REQUEST = bodySchema<SyncRequestBody>(
+  'Sync request',
+  requestObject({
+    fields: {
+      revision,
+      prune: boolean,
+      dryRun: boolean,
+      resources: list(syncResource, 10_000),
+      syncOptions,
+      name: NAME,
+      project: NAME,
+      appNamespace,
+      strategy: syncStrategy,
+      retryStrategy: unsupported(
+        'a retry strategy for one manual sync; set spec.syncPolicy.retry on the Application',
+      ),
+      infos: unsupported('infos'),
+      manifests: unsupported('syncing local manifests (argocd app sync --local)'),
+      revisions: unsupported('per-source revisions; use revision'),
+      sourcePositions: unsupported('per-source revisions; use revision'),
+    },
+  }),
+);
+
+/** `syncOptions` in either shape, as the plain list the domain takes. */
+export function syncOptionsOf(body: SyncRequestBody): string[] | undefined {
+  const options = body.syncOptions;
+  if (options === undefined || options === null) return undefined;
+  return Array.isArray(options) ? options : (options.items ?? undefined);
+}
+
+export interface RollbackRequestBody {
+  id: number;
+  prune?: boolean;
+  dryRun?: boolean;
+  kinds?: string[];
+  name?: string;
+  project?: string;
+}
+
+export const ROLLBACK_REQUEST = bodySchema<RollbackRequestBody>(
+  'Rollback request',
+  requestObject({
+    fields: {
+      id: integer({ min: 0, meaning: 'the id of a history entry; list them with GET .../history' }),
+      prune: boolean,
+      dryRun: boolean,
+      kinds: (value, path, issues) => {
+        if (Array.isArray(value) && value.length === 0)
+          issues.error(path, 'is empty', 'name the kinds to roll back, e.g. ["Deployment"], or omit kinds');
+        else list(text({ maxLength: 253 }), 100)(value, path, issues);
+      },
+      name: NAME,
+      project: NAME,
+      appNamespace,
+    },
+    required: { id: 'the integer id of a history entry; list them with GET .../history' },
+  }),
+);
+
+export const CREATE_QUERY: QuerySchema = { upsert: queryBoolean };
+export const LIST_QUERY: QuerySchema = { project: queryText(253) };
+export const DELETE_QUERY: QuerySchema = { cascade: queryBoolean };
+export const REFRESH_QUERY: QuerySchema = { refresh: queryEnum(['normal', 'hard']) };
+export const MANIFESTS_QUERY: QuerySchema = { revision: queryRevision };

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { BerthProcess } from './berth-process';
+
+// Input of the wrong type, range or shape: each used to be a 500, or worse, was read as something
+// else than what was sent. Every answer now is a 400 whose `issues` name the field, in the format of
+// the Application validator ({field, message, fix}).
+
+const application = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'Application',
+  metadata: { name },
+  spec: {
+    project: 'default',
+    source: { repoURL: 'https://git.example.com/org/deploy.git', path: 'app', targetRevision: 'HEAD' },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'apps' },
+    ...extra,
+  },
+});
+
+interface Answer {
+  status: number;
+  body: { issues?: Array<{ field: string; message: string; fix?: string }>; message?: string };
+}
+
+const fieldsOf = (res: Answer) => (res.body.issues ?? []).map((i) => i.field);
+
+describe('mistyped and out-of-range API input (scheduler, real Postgres and Redis)', () => {
+  let scheduler: TestScheduler;
+  let db: TestDatabase;
+  let http: TestScheduler['http'];
+
+  const syncRequests = async (app: string) =>
+    (
+      await db.dataSource.query(
+        `SELECT data FROM events WHERE stream_id = $1 AND type = 'SyncRequested' ORDER BY stream_version`,
+        [`application-${app}`],
+      )
+    ).map((r: { data: Record<string, unknown> }) => r.data);
+
+  beforeAll(async () => {
+    scheduler = await startTestScheduler();
+    ({ db, http } = scheduler);
+    for (const name of ['types', 'argo-shape', 'keep-me'])
+      expect((await http.post('/api/v1/applications').send(application(name))).status).toBe(201);
+  });
+  afterAll(async () => {
+    await scheduler.close();
+  });
+
+  it('prototype keys: __proto__ in an Application, an AppProject or a sync body is refused with 400 naming the field, never a 500', async () => {
+    const app = await http
+      .post('/api/v1/applications')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(application('proto')).replace('"spec":{', '"spec":{"__proto__":{"x":1},'));
+    expect(app.status).toBe(400);
+    expect(fieldsOf(app)).toEqual(['spec.__proto__']);
+    const project = await http
+      .post('/api/v1/projects')
+      .set('Content-Type', 'application/json')
+      .send(
+        '{"apiVersion":"argoproj.io/v1alpha1","kind":"AppProject","metadata":{"name":"p"},"spec":{"__proto__":1}}',
+      );
+    expect(project.status).toBe(400);
+    expect(fieldsOf(project)).toEqual(['spec.__proto__']);
+    const sync = await http
+      .post('/api/v1/applications/types/sync')
+      .set('Content-Type', 'application/json')
+      .send('{"__proto__": {"prune": true}}');
+    expect(sync.status).toBe(400);
+    expect(fieldsOf(sync)).toEqual(['__proto__']);
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it('prototype keys: constructor, toString and hasOwnProperty as fields or sync options never reach Object.prototype (no 500)', async () => {
+    const methods = await http
+      .post('/api/v1/applications')
+      .send(application('methods', { toString: 1, hasOwnProperty: 2 }));
+    expect(methods.status).toBe(201);
+    expect(methods.body.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^spec\.toString: unknown field/)]),
+    );
+    const options = await http
+      .post('/api/v1/applications')
+      .send(application('options', { syncPolicy: { syncOptions: ['constructor=true', '__proto__=x'] } }));
+    expect(options.status).toBe(400);
+    expect(fieldsOf(options)).toEqual(['spec.syncPolicy.syncOptions[0]', 'spec.syncPolicy.syncOptions[1]']);
+    const constructorKey = await http
+      .post('/api/v1/applications')
+      .send({ ...application('ctor'), metadata: { name: 'ctor', constructor: { a: 1 } } });
+    expect(constructorKey.body.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^metadata\.constructor: unknown field/)]),
+    );
+  });
+
+  it.each([
+    ['cursor=99999999999999999999', 'cursor'],
+    ['cursor=-1', 'cursor'],
+    ['since=-271821-04-20', 'since'],
+    ['until=%2B275760-09-13', 'until'],
+    ['since=0000-01-01', 'since'],
+    ['limit=1&limit=2', 'limit'],
+    ['application=a%00b', 'application'],
+    ['actr=bob', 'actr'],
+  ])('out-of-range audit query: ?%s answers 400 naming the parameter', async (query, parameter) => {
+    const res = await http.get(`/api/v1/audit?${query}`);
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res)).toEqual([parameter]);
+  });
+
+  it('NUL characters: in a path parameter, a query parameter or an Application label answer 400 naming the field, not 500', async () => {
+    for (const path of ['/api/v1/applications/a%00b', '/api/v1/projects/a%00b', '/api/v1/clusters/a%00b']) {
+      const res = await http.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 400 });
+    }
+    expect(fieldsOf(await http.get('/api/v1/applications?project=%00'))).toEqual(['project']);
+    const label = await http.post('/api/v1/applications').send({
+      ...application('nul'),
+      metadata: { name: 'nul', labels: { team: 'a\u0000b' } },
+    });
+    expect(label.status).toBe(400);
+    expect(fieldsOf(label)).toEqual(['metadata.labels.team']);
+  });
+
+  it('mistyped sync body: {"prune": "false"} is refused with 400 naming prune, and nothing is synced (a non-empty string used to mean prune)', async () => {
+    const res = await http.post('/api/v1/applications/types/sync').send({ prune: 'false' });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([
+      {
+        field: 'prune',
+        message: 'expected a boolean, got a string ("false")',
+        fix: 'write false without quotes',
+      },
+    ]);
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it('mistyped sync body: revision 5, dryRun "yes", resources that are not a list, a resource without a kind, an unknown sync option: 400 with every field path', async () => {
+    const res = await http.post('/api/v1/applications/types/sync').send({
+      revision: 5,
+      dryRun: 'yes',
+      resources: [{ name: 'web' }],
+      syncOptions: ['Nope=true'],
+    });
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res).sort()).toEqual(['dryRun', 'resources[0].kind', 'revision', 'syncOptions[0]']);
+    const notList = await http.post('/api/v1/applications/types/sync').send({ resources: 'web' });
+    expect(fieldsOf(notList)).toEqual(['resources']);
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it('unknown sync fields: a typo (prun) or an Argo CD feature Berth lacks (strategy.apply, retryStrategy) is refused by name', async () => {
+    const res = await http.post('/api/v1/applications/types/sync').send({
+      prun: true,
+      strategy: { apply: { force: true } },
+      retryStrategy: { limit: 2 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual(
+      expect.arrayContaining([
+        { field: 'prun', message: 'unknown field', fix: 'did you mean "prune"?' },
+        expect.objectContaining({
+          field: 'strategy.apply',
+          message: expect.stringMatching(/^not supported by Berth/),
+        }),
+        expect.objectContaining({ field: 'retryStrategy' }),
+      ]),
+    );
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it("Argo CD's sync body: syncOptions as {items: [...]}, null fields and strategy.hook are accepted and recorded as a plain list", async () => {
+    const res = await http.post('/api/v1/applications/argo-shape/sync').send({
+      name: 'argo-shape',
+      appNamespace: '',
+      revision: null,
+      prune: false,
+      dryRun: false,
+      strategy: { hook: { force: false } },
+      resources: null,
+      syncOptions: { items: ['Prune=false', 'CreateNamespace=true'] },
+      retryStrategy: null,
+    });
+    expect(res.status).toBe(201);
+    expect(await syncRequests('argo-shape')).toEqual([
+      expect.objectContaining({
+        prune: false,
+        dryRun: false,
+        syncOptions: ['Prune=false', 'CreateNamespace=true'],
+      }),
+    ]);
+  });
+
+  it('unknown query parameters: DELETE ?cascde=false is refused, not read as a cascading delete; ?upsert=ture is refused', async () => {
+    const del = await http.delete('/api/v1/applications/keep-me?cascde=false');
+    expect(del.status).toBe(400);
+    expect(del.body.issues).toEqual([
+      { field: 'cascde', message: 'unknown query parameter', fix: 'did you mean "cascade"?' },
+    ]);
+    expect((await http.get('/api/v1/applications/keep-me')).status).toBe(200);
+    const upsert = await http.post('/api/v1/applications?upsert=ture').send(application('keep-me'));
+    expect(upsert.status).toBe(400);
+    expect(fieldsOf(upsert)).toEqual(['upsert']);
+  });
+
+  it('mistyped registration bodies: a non-string repo, a quoted boolean and an unknown field are refused with 400 and field paths', async () => {
+    const repo = await http.post('/api/v1/repositories').send({ repo: 5 });
+    expect(repo.status).toBe(400);
+    expect(fieldsOf(repo)).toEqual(['repo']);
+    const insecure = await http
+      .post('/api/v1/repositories')
+      .send({ repo: 'ssh://git@127.0.0.1:9/x.git', insecureIgnoreHostKey: 'true', sshPrivatekey: 'k' });
+    expect(fieldsOf(insecure).sort()).toEqual(['insecureIgnoreHostKey', 'sshPrivatekey']);
+    const cluster = await http
+      .post('/api/v1/clusters')
+      .send({ name: 'c', server: 'http://127.0.0.1:9', bearerToken: 't', insecure: 'true' });
+    expect(cluster.status).toBe(400);
+    expect(fieldsOf(cluster)).toEqual(['insecure']);
+  });
+
+  it('mistyped rollback body: id as a string and an empty kinds list are refused with field paths', async () => {
+    const res = await http.post('/api/v1/applications/types/rollback').send({ id: '1', kinds: [] });
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res).sort()).toEqual(['id', 'kinds']);
+  });
+
+  it.each(['null', '[]', '"push"'])(
+    'webhook shape: a push whose body is %s (not a JSON object) is refused with 400 saying so; null was a 500',
+    async (body) => {
+      const res = await http
+        .post('/api/webhook')
+        .set('Content-Type', 'application/json')
+        .set('X-GitHub-Event', 'push')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/JSON object/);
+    },
+  );
+});
+
+describe('mistyped and out-of-range API input (notifier, compiled process)', () => {
+  let notifier: BerthProcess;
+
+  beforeAll(async () => {
+    notifier = await BerthProcess.start('notifier', {
+      NOTIFICATIONS_CONFIG: '/nonexistent/notifications.yaml',
+    });
+  });
+  afterAll(async () => {
+    await notifier?.stop();
+    await notifier?.db.drop();
+  });
+
+  const cursor = (t: string) => Buffer.from(JSON.stringify({ t, id: 'x' })).toString('base64url');
+
+  it.each([
+    [`cursor=${cursor('-271821-04-20')}`, 'cursor'],
+    [`cursor=${cursor('2026-02-30 10:00:00+00')}`, 'cursor'],
+    ['application=a%00b', 'application'],
+    ['statsu=sent', 'statsu'],
+  ])(
+    'notifier deliveries query: ?%s answers 400 naming the parameter, not 500 or a silent ignore',
+    async (query, parameter) => {
+      const res = await notifier.send('GET', `/api/v1/notifications/deliveries?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ parameter, issues: [{ field: parameter }] });
+    },
+  );
+});

@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { freePort } from '../../libs/render/src/testing/free-port';
+import { assertBuilt, REPO_ROOT } from '../e2e/built-entrypoints';
+
+const ENTRYPOINTS = {
+  scheduler: { file: 'dist/apps/scheduler/src/main.js', portVariable: 'SCHEDULER_PORT' },
+  notifier: { file: 'dist/apps/notifier/src/main.js', portVariable: 'NOTIFIER_PORT' },
+} as const;
+
+/**
+ * A compiled Berth process (`npm run build` output) on its own database and queue prefix, with all
+ * of its output kept: security tests read the log a process really writes, and see a crash as a
+ * crash (an attack that kills the process must not kill the test runner).
+ */
+export class BerthProcess {
+  private out = '';
+  private exitInfo: string | undefined;
+
+  private constructor(
+    readonly name: keyof typeof ENTRYPOINTS,
+    readonly port: number,
+    readonly db: TestDatabase,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.out = (this.out + chunk.toString()).slice(-5_000_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    child.on('exit', (code, signal) => {
+      this.exitInfo = signal ?? `exit ${code}`;
+    });
+  }
+
+  /** Starts `name` with LOG_LEVEL=debug (every log line it can write) plus `env`. */
+  static async start(
+    name: keyof typeof ENTRYPOINTS,
+    env: Record<string, string> = {},
+    db?: TestDatabase,
+  ): Promise<BerthProcess> {
+    const entry = ENTRYPOINTS[name];
+    assertBuilt([entry.file]);
+    const database = db ?? (await createTestDatabase('berth_security'));
+    const port = await freePort();
+    const child = spawn(process.execPath, [entry.file], {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        BERTH_QUEUE_PREFIX: `berth-sec-${randomBytes(4).toString('hex')}`,
+        REFRESH_INTERVAL_SECONDS: '0',
+        LOG_LEVEL: 'debug',
+        NO_COLOR: '1',
+        ...env,
+        [entry.portVariable]: String(port),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = new BerthProcess(name, port, database, child);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (proc.exitInfo) throw new Error(`${name} exited during start (${proc.exitInfo}):\n${proc.tail()}`);
+      if (await proc.answers()) return proc;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    proc.kill();
+    throw new Error(`${name} did not answer /healthz within 30 s:\n${proc.tail()}`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Everything the process wrote to stdout and stderr so far. */
+  get output(): string {
+    return this.out;
+  }
+
+  /** `signal` or `exit N` once the process has ended. */
+  get exited(): string | undefined {
+    return this.exitInfo;
+  }
+
+  tail(lines = 40): string {
+    return this.out.split('\n').slice(-lines).join('\n');
+  }
+
+  /** True when /healthz answers 200. */
+  async answers(): Promise<boolean> {
+    return fetch(`${this.url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  }
+
+  /** A request with a text body; the answer's status and body text (status 0: no answer at all). */
+  async send(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
+    try {
+      const res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(body !== undefined ? { body } : {}),
+      });
+      const text = await res.text();
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        // not JSON: callers look at text
+      }
+      return { status: res.status, text, json };
+    } catch (error) {
+      return { status: 0, text: String(error), json: {} };
+    }
+  }
+
+  /** SIGTERM, SIGKILL after `graceMs`; then drops the database. */
+  async stop(graceMs = 5_000): Promise<void> {
+    if (!this.exitInfo) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+        this.child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        this.child.kill('SIGTERM');
+      });
+    }
+  }
+
+  kill(): void {
+    if (!this.exitInfo) this.child.kill('SIGKILL');
+  }
+}
