@@ -53,13 +53,13 @@ export class ProjectsService {
     const event: ProjectEvent = existing
       ? {
           type: 'ProjectSpecChanged',
-          schemaVersion: 1,
-          data: { project: name, manifest: project as never, summary: `changed project ${name}` },
+          schemaVersion: 2,
+          data: { project: name, manifest: project as never },
         }
       : {
           type: 'ProjectCreated',
-          schemaVersion: 1,
-          data: { project: name, manifest: project as never, summary: `created project ${name}` },
+          schemaVersion: 2,
+          data: { project: name, manifest: project as never },
         };
     await this.ctx.store.append(projectStreamId(name), 'any', [event], metadataOf(who), async (m) => {
       await m.query(
@@ -104,8 +104,8 @@ export class ProjectsService {
     }
     const event: ProjectEvent = {
       type: 'ProjectDeleted',
-      schemaVersion: 1,
-      data: { project: name, summary: `deleted project ${name}` },
+      schemaVersion: 2,
+      data: { project: name },
     };
     await this.ctx.store.append(projectStreamId(name), 'any', [event], metadataOf(who), async (m) => {
       await m.query(`DELETE FROM projects WHERE name = $1`, [name]);

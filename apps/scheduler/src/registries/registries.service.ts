@@ -124,17 +124,13 @@ export class RegistriesService {
         throw error;
       }
     }
-    const added = `${type} repository ${redactUrl(repo)} (${describeCredentials(credentialType)})`;
     const event: RepositoryAdded = {
       type: 'RepositoryAdded',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         repository: repo,
         type,
         credentialType,
-        summary: existing
-          ? `replaced ${existing.type} repository ${redactUrl(existing.url)} (${describeCredentials(existing.credential_type)}) with ${added}`
-          : `added ${added}`,
         ...(body.name !== undefined ? { name: body.name } : {}),
         ...(body.project !== undefined ? { project: body.project } : {}),
         ...(username !== undefined ? { username } : {}),
@@ -215,8 +211,8 @@ export class RegistriesService {
     const normalized = normalizeGitUrl(repo);
     const event: RepositoryRemoved = {
       type: 'RepositoryRemoved',
-      schemaVersion: 1,
-      data: { repository: existing.repo, summary: `removed repository ${existing.repo}` },
+      schemaVersion: 2,
+      data: { repository: existing.repo },
     };
     await this.ctx.store.append(
       repositoryStreamId(normalized),
@@ -312,15 +308,12 @@ export class RegistriesService {
     }
     const event: ClusterAdded = {
       type: 'ClusterAdded',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         cluster: name,
         server: read.server,
         authType,
         ...(existing ? { replaced: { server: existing.server, authType: existing.auth_type } } : {}),
-        summary: existing
-          ? `replaced cluster ${name} (${existing.server}, ${existing.auth_type}) with ${read.server}, ${authType}`
-          : `added cluster ${name} (${read.server}, ${authType})`,
       },
     };
     // The version read above: a registration that raced this one makes this append fail (409).
@@ -388,11 +381,10 @@ export class RegistriesService {
     if (name === IN_CLUSTER.name) throw invalid('name', 'the in-cluster destination cannot be removed');
     const event: ClusterRemoved = {
       type: 'ClusterRemoved',
-      schemaVersion: 1,
+      schemaVersion: 2,
       data: {
         cluster: name,
         server: existing.server,
-        summary: `removed cluster ${name} (${existing.server})`,
       },
     };
     await this.ctx.store.append(clusterStreamId(name), 'any', [event], metadataOf(who), async (m) => {

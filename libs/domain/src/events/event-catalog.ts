@@ -25,6 +25,7 @@ type Catalog = { [T in BerthEventType]: EventDefinition<Extract<BerthEvent, { ty
 
 const short = (sha: string | null | undefined, length = 7): string => (sha ?? '').slice(0, length);
 const noUserInfo = (url: string): string => url.replace(/\/\/[^/@\s]*@/g, '//');
+const credentialsOf = (type: string): string => (type === 'none' ? 'no credentials' : `${type} credentials`);
 /** Version 1 of project and registry events carried the audit summary in their data; it now lives beside the event. */
 const dropSummary = ({ summary: _summary, ...rest }: Record<string, unknown>) => rest;
 
@@ -144,8 +145,13 @@ export const EVENT_CATALOG: Catalog = {
   },
   RepositoryAdded: {
     version: 2,
-    summarize: (d) =>
-      `added ${d.type} repository ${noUserInfo(d.repository)} (${d.credentialType === 'none' ? 'no credentials' : `${d.credentialType} credentials`})`,
+    summarize: (d) => {
+      const added = `${d.type} repository ${noUserInfo(d.repository)} (${credentialsOf(d.credentialType)})`;
+      const was = d.replaced;
+      return was
+        ? `replaced ${was.type} repository ${noUserInfo(was.repository)} (${credentialsOf(was.credentialType)}) with ${added}`
+        : `added ${added}`;
+    },
     upcast: { 1: dropSummary },
   },
   RepositoryRemoved: {
@@ -155,7 +161,10 @@ export const EVENT_CATALOG: Catalog = {
   },
   ClusterAdded: {
     version: 2,
-    summarize: (d) => `added cluster ${d.cluster} (${d.server}, ${d.authType})`,
+    summarize: (d) =>
+      d.replaced
+        ? `replaced cluster ${d.cluster} (${d.replaced.server}, ${d.replaced.authType}) with ${d.server}, ${d.authType}`
+        : `added cluster ${d.cluster} (${d.server}, ${d.authType})`,
     upcast: { 1: dropSummary },
   },
   ClusterRemoved: {

@@ -22,12 +22,10 @@ export type RepositoryAdded = DomainEvent<
       name?: string;
       project?: string;
     };
-    /** For the audit log. */
-    summary: string;
   }
 >;
 
-export type RepositoryRemoved = DomainEvent<'RepositoryRemoved', { repository: string; summary: string }>;
+export type RepositoryRemoved = DomainEvent<'RepositoryRemoved', { repository: string }>;
 
 export type ClusterAdded = DomainEvent<
   'ClusterAdded',
@@ -37,14 +35,10 @@ export type ClusterAdded = DomainEvent<
     authType: 'kubeconfig' | 'token' | 'in-cluster';
     /** Set when this registration replaced an existing one (`?upsert=true`): what it replaced. */
     replaced?: { server: string; authType: string };
-    summary: string;
   }
 >;
 
-export type ClusterRemoved = DomainEvent<
-  'ClusterRemoved',
-  { cluster: string; server: string; summary: string }
->;
+export type ClusterRemoved = DomainEvent<'ClusterRemoved', { cluster: string; server: string }>;
 
 export type RegistryEvent = RepositoryAdded | RepositoryRemoved | ClusterAdded | ClusterRemoved;
 
