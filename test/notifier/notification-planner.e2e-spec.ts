@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { ApplicationEvent, RecordedEvent } from '@berth/domain';
+import {
+  type ApplicationEvent,
+  foldApplication,
+  type RecordedApplicationEvent,
+  type RecordedEvent,
+} from '@berth/domain';
+import { PostgresEventStore } from '@berth/infra';
 import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
 import { type NotificationsConfig, parseNotificationsConfigOrThrow } from '@berth/notifications';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
@@ -164,11 +170,50 @@ describe('planNotifications', () => {
     const fresh = await plan([syncOf(next, 7200)], T0 + 7260 * 1000);
     // Only the new revision: the suppressed old one does not resurface. (Order across triggers of one event
     // follows the annotations' order in jsonb, so compare sorted.)
+    // A running operation shows the revision it resolved to (syncResult.revision, as Argo CD sets it when
+    // the sync starts), so on-sync-running's oncePer is that revision too.
     expect(fresh.map((d) => [d.trigger, d.oncePer ?? null]).sort()).toEqual([
       ['on-deployed', next],
-      ['on-sync-running', null],
+      ['on-sync-running', next],
       ['on-sync-succeeded', next],
     ]);
+  });
+
+  it('a row written before the notifier kept the whole state is folded from the log when met again', async () => {
+    const store = new PostgresEventStore(db.dataSource);
+    const stored = async (events: RecordedEvent[]) => {
+      const version = (await store.streamVersion('application-web')) ?? 0;
+      const appended = await store.append(
+        'application-web',
+        version,
+        events.map((e) => ({ type: e.type, schemaVersion: 1, data: e.data })),
+        { actor: 'alice' },
+      );
+      return appended.events;
+    };
+    const created = rec(
+      'ApplicationCreated',
+      { application: 'web', project: 'default', manifest: manifest('web', SUBSCRIBED) },
+      0,
+    );
+    const first = await stored([created, ...syncOf(REV, 5)]);
+    await plan([first]);
+    // As a row of the previous version: no state, only the position it was folded to.
+    await db.dataSource.query(`UPDATE notifier_app_state SET state = NULL WHERE application = 'web'`);
+    const next = 'b'.repeat(40);
+    const second = await stored(syncOf(next, 60));
+    const fresh = await plan([second]);
+    expect(fresh.map((d) => d.trigger).sort()).toEqual([
+      'on-deployed',
+      'on-sync-running',
+      'on-sync-succeeded',
+    ]);
+    const [row] = await db.dataSource.query(`SELECT state FROM notifier_app_state WHERE application = 'web'`);
+    const expected = foldApplication('web', [...first, ...second] as unknown as RecordedApplicationEvent[]);
+    expect(row.state).toEqual(JSON.parse(JSON.stringify(expected)));
+    await db.dataSource
+      .query(`DELETE FROM events WHERE stream_id = 'application-web'`)
+      .catch(() => undefined);
   });
 
   it("delivers to the subscriptions on the app's AppProject too", async () => {

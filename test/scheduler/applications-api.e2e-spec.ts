@@ -129,9 +129,11 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .set('X-Actor', 'carol')
       .send('{"prune": true}');
     expect(sync.status).toBe(201);
-    expect(sync.body.application.status.operationState).toMatchObject({
-      phase: 'Pending',
+    // Argo CD's shape: a requested operation is the app's `operation` until a worker starts it.
+    expect(sync.body.application.operation).toMatchObject({
       sync: { prune: true },
+      initiatedBy: { username: 'carol', automated: false },
+      operationId: sync.body.operationId,
     });
     expect(await ctx.queues.sync.getJob(`sync__guestbook__${sync.body.operationId}`)).toBeDefined();
     const again = await http.post('/api/v1/applications/guestbook/sync').send('{}');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applicationAggregate } from '@berth/domain';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 
@@ -77,11 +78,10 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     // Two deployments in the history, as the worker records them.
     const meta = { actor: 'system:test' };
     for (const [i, revision] of [firstCommit, secondCommit].entries()) {
-      const version = (await scheduler.ctx.store.streamVersion('application-settings')) ?? 0;
-      await scheduler.ctx.store.append(
+      await scheduler.ctx.commands.handle(
+        applicationAggregate,
         'application-settings',
-        version,
-        [
+        () => [
           {
             type: 'SyncRequested',
             schemaVersion: 1,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationEvent, applicationStreamId } from '@berth/domain';
-import { ApplicationViewProjection, PostgresEventStore } from '@berth/infra';
+import { applicationAggregate, applicationStreamId, decideApplication } from '@berth/domain';
+import { createCommandHandler } from '@berth/infra';
 import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
 import { eventually } from '@berth/sandbox-cluster/testing/eventually';
@@ -49,16 +49,11 @@ beforeAll(async () => {
   assertBuilt(['dist/apps/scheduler/src/main.js']);
   db = await createTestDatabase('berth_redis_down');
   // An app recorded while Redis was up: syncing it needs the queue.
-  await new PostgresEventStore(db.dataSource, [new ApplicationViewProjection()]).append(
+  await createCommandHandler(db.dataSource).handle(
+    applicationAggregate,
     applicationStreamId('existing'),
-    'no_stream',
-    [
-      applicationEvent('ApplicationCreated', {
-        application: 'existing',
-        project: 'default',
-        manifest: JSON.parse(application('existing')),
-      }),
-    ],
+    (state) =>
+      decideApplication({ type: 'CreateApplication', manifest: JSON.parse(application('existing')) }, state),
     { actor: 'test' },
   );
   redisPort = await freePort(); // nobody listens there: Redis is "down"

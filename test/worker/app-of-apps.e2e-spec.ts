@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ApplicationManifest, applicationStreamId, type RecordedEvent } from '@berth/domain';
+import {
+  applicationEvent,
+  type ApplicationManifest,
+  applicationStreamId,
+  type RecordedEvent,
+} from '@berth/domain';
 import { PARENT_ANNOTATION } from '@berth/domain/reconcile';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { readdir, readFile } from 'node:fs/promises';
@@ -282,11 +287,10 @@ describe('App of Apps', () => {
       const [row] = await h.db.dataSource.query(`SELECT operation FROM applications WHERE name = 'root'`);
       expect(row.operation).toBeNull();
     }, 20_000);
-    await h.deps.store.append(
-      applicationStreamId('root'),
-      'any',
-      [{ type: 'ApplicationDeleted', schemaVersion: 1, data: { application: 'root', cascade: true } }],
-      { actor: 'alice' },
+    await h.record(
+      'root',
+      [applicationEvent('ApplicationDeleted', { application: 'root', cascade: true })],
+      'alice',
     );
     await h.deps.queues.requestRefresh({ application: 'root', hard: false, reason: 'deleted' });
     await until(async () => expect((await apps()).map((r) => r.name)).toEqual([]), 30_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationEvent, applicationStreamId } from '@berth/domain';
+import { applicationEvent } from '@berth/domain';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
 // DELETE /api/v1/applications/:name[?cascade=false]: the scheduler appends ApplicationDeleted and
@@ -34,12 +34,7 @@ async function deployAndDelete(name: string, cascade: boolean): Promise<void> {
     { apiVersion: 'v1', kind: 'ConfigMap', namespace: name, name: 'guestbook-config' },
     { metadata: { annotations: { 'argocd.argoproj.io/tracking-id': 'other:/ConfigMap:x/y' } } },
   );
-  await h.deps.store.append(
-    applicationStreamId(name),
-    'any',
-    [applicationEvent('ApplicationDeleted', { application: name, cascade })],
-    { actor: 'alice' },
-  );
+  await h.record(name, [applicationEvent('ApplicationDeleted', { application: name, cascade })], 'alice');
 }
 
 describe('cascade deletion', () => {

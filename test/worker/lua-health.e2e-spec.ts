@@ -64,7 +64,7 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
     const [row] = await h.db.dataSource.query(
       `SELECT health_status, status FROM applications WHERE name = 'certs'`,
     );
-    return { status: row.health_status as string, message: row.status.healthMessage as string | null };
+    return { status: row.health_status as string, message: row.status.health.message as string | undefined };
   };
   const setReady = (status: 'True' | 'False', message: string) =>
     h.cluster.mergePatch(
@@ -79,13 +79,12 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
   it('Ready=False makes the app Degraded with the condition message; Ready=True makes it Healthy', async () => {
     await setReady('False', 'Issuer letsencrypt not found');
     expect((await healthAfterRefresh()).status).toBe('Degraded');
-    const unhealthy = (await h.db.dataSource.query(`SELECT status FROM applications WHERE name = 'certs'`))[0]
-      .status.unhealthy;
-    expect(unhealthy).toEqual([
+    const resources = (await h.db.dataSource.query(`SELECT status FROM applications WHERE name = 'certs'`))[0]
+      .status.resources;
+    expect(resources).toEqual([
       expect.objectContaining({
         kind: 'Certificate',
-        status: 'Degraded',
-        message: 'Issuer letsencrypt not found',
+        health: { status: 'Degraded', message: 'Issuer letsencrypt not found' },
       }),
     ]);
     await setReady('True', 'Certificate is up to date and has not expired');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationEvent, type DomainEvent, type EventMetadata } from '@berth/domain';
-import { ApplicationViewProjection, PostgresEventStore } from '@berth/infra';
+import { applicationEvent, type DomainEvent } from '@berth/domain';
+import { createCommandHandler, PostgresEventStore } from '@berth/infra';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
@@ -106,7 +106,7 @@ describe('concurrent appends', () => {
       streamId: string,
       expectedVersion: number | 'no_stream' | 'any',
       events: readonly DomainEvent[],
-      metadata: EventMetadata,
+      metadata: Parameters<PostgresEventStore['append']>[3],
       alsoInTransaction?: Parameters<PostgresEventStore['append']>[4],
     ) {
       if (this.raced === 0) {
@@ -128,8 +128,12 @@ describe('concurrent appends', () => {
   it('a refresh that loses the race decides again and records its transitions once', async () => {
     await h.repo.commit(under('race', guestbook()));
     await h.createApp('race', 'race');
-    const store = new RacingStore(h.db.dataSource, [new ApplicationViewProjection()]);
-    const result = await new RefreshProcessor({ ...h.deps, store }).process({
+    const store = new RacingStore(h.db.dataSource);
+    const result = await new RefreshProcessor({
+      ...h.deps,
+      store,
+      commands: createCommandHandler(h.db.dataSource, store),
+    }).process({
       application: 'race',
       hard: false,
       reason: 'test',

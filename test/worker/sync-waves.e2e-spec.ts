@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationEvent, applicationStreamId } from '@berth/domain';
+import { applicationEvent } from '@berth/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
@@ -287,11 +287,10 @@ describe('terminate and retry', () => {
     const operationId = await h.requestSync('stuck');
     const running = h.sync().process({ application: 'stuck', operationId });
     await new Promise((r) => setTimeout(r, 300));
-    await h.deps.store.append(
-      applicationStreamId('stuck'),
-      'any',
+    await h.record(
+      'stuck',
       [applicationEvent('TerminateRequested', { application: 'stuck', operationId })],
-      { actor: 'alice' },
+      'alice',
     );
     expect(await running).toBe('Terminated');
     const timeline = await h.timeline('stuck');

@@ -1,4 +1,5 @@
 import {
+  applicationAggregate,
   type ApplicationEvent,
   applicationEvent,
   type ApplicationManifest,
@@ -6,7 +7,8 @@ import {
   type SyncRequested,
 } from '@berth/domain';
 import {
-  ApplicationViewProjection,
+  ApplicationsRepository,
+  createCommandHandler,
   createRedis,
   JobQueues,
   PostgresEventStore,
@@ -69,9 +71,12 @@ export class WorkerHarness {
       allowHttp: true,
       // As in production: no default credentials, each render gets its project's (desired-state.ts).
     });
+    const store = new PostgresEventStore(db.dataSource);
     const deps: WorkerDeps = {
       dataSource: db.dataSource,
-      store: new PostgresEventStore(db.dataSource, [new ApplicationViewProjection()]),
+      store,
+      commands: createCommandHandler(db.dataSource, store),
+      applications: new ApplicationsRepository(db.dataSource),
       renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
       git,
       clusters: new RegisteredClusterResolver(db.dataSource, box, new InClusterResolver(cluster)),
@@ -115,20 +120,21 @@ export class WorkerHarness {
 
   async createAppFromManifest(manifest: ApplicationManifest): Promise<void> {
     const name = manifest.metadata.name;
-    await this.deps.store.append(
-      applicationStreamId(name),
-      'no_stream',
-      [applicationEvent('ApplicationCreated', { application: name, project: 'default', manifest })],
-      { actor: 'test' },
-    );
+    await this.record(name, [
+      applicationEvent('ApplicationCreated', { application: name, project: 'default', manifest }),
+    ]);
+  }
+
+  /** Records events in an app's stream through the command path (snapshot and read model follow), as fixtures. */
+  async record(name: string, events: ApplicationEvent[], actor = 'test'): Promise<void> {
+    await this.deps.commands.handle(applicationAggregate, applicationStreamId(name), () => events, { actor });
   }
 
   /** A manual sync, as `argocd app sync` records it; returns the operation id. */
   async requestSync(name: string, options: Partial<SyncRequested['data']> = {}): Promise<string> {
     const operationId = randomUUID();
-    await this.deps.store.append(
-      applicationStreamId(name),
-      'any',
+    await this.record(
+      name,
       [
         applicationEvent<SyncRequested>('SyncRequested', {
           application: name,
@@ -139,7 +145,7 @@ export class WorkerHarness {
           ...options,
         }),
       ],
-      { actor: 'alice' },
+      'alice',
     );
     return operationId;
   }

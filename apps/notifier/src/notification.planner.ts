@@ -1,4 +1,14 @@
-import type { RecordedEvent } from '@berth/domain';
+import {
+  type ApplicationState,
+  applicationStreamId,
+  type ArgoApplication,
+  evolveApplication,
+  initialApplicationState,
+  type RecordedApplicationEvent,
+  type RecordedEvent,
+  toArgoApplication,
+} from '@berth/domain';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@berth/infra';
 import {
   deliveryId,
   emptyTriggerState,
@@ -9,7 +19,6 @@ import {
   type TriggerState,
 } from '@berth/notifications';
 import type { EntityManager } from 'typeorm';
-import { applicationOf, applyArgoApplicationEvent, type NotifierAppView } from './argo-application.view';
 
 /** pg_notify channel: a transaction that queued deliveries wakes the enqueuer when (and only if) it commits. */
 export const DELIVERIES_CHANNEL = 'berth_notifier_deliveries';
@@ -48,9 +57,10 @@ export interface PlanResult {
 
 interface StateRow {
   application: string;
-  app: NotifierAppView['app'];
+  /** Null for rows written before the notifier kept the whole state (see foldUpTo). */
+  state: ApplicationState | null;
   trigger_state: TriggerState;
-  commits: NotifierAppView['commits'];
+  event_position: string;
 }
 
 /**
@@ -69,13 +79,14 @@ export async function planNotifications(
   // FOR UPDATE: the sender records delivered oncePer values on the same rows. Ordered, so two replicas replaying
   // one batch lock in the same order.
   const rows: StateRow[] = await manager.query(
-    `SELECT application, app, trigger_state, commits FROM notifier_app_state WHERE application = ANY($1) ORDER BY application FOR UPDATE`,
+    `SELECT application, state, trigger_state, event_position::text AS event_position FROM notifier_app_state
+     WHERE application = ANY($1) ORDER BY application FOR UPDATE`,
     [names],
   );
-  const views = new Map<string, NotifierAppView | undefined>();
+  const apps = new Map<string, ApplicationState>();
   const states = new Map<string, TriggerState>();
   for (const row of rows) {
-    views.set(row.application, { app: row.app, commits: row.commits });
+    apps.set(row.application, row.state ?? (await foldUpTo(manager, row.application, row.event_position)));
     states.set(row.application, row.trigger_state);
   }
   const changed = new Map<string, bigint>();
@@ -98,23 +109,28 @@ export async function planNotifications(
   for (const event of events) {
     const name = applicationOf(event);
     if (name === undefined) continue;
-    const prev = views.get(name);
-    const next = applyArgoApplicationEvent(prev, event);
-    if (next === prev || !next) continue;
-    views.set(name, next);
+    const prev =
+      apps.get(name) ?? (event.type === 'ApplicationCreated' ? initialApplicationState(name) : undefined);
+    // An app the notifier never saw created (its rows were removed): nothing to fold onto.
+    if (!prev) continue;
+    // The one fold of an application (libs/domain), as the API and the deciders see it.
+    const next = evolveApplication(prev, event as unknown as RecordedApplicationEvent);
+    apps.set(name, next);
     changed.set(name, event.position);
     // A re-created app starts with no notification history, like a new Argo CD Application object.
     if (event.type === 'ApplicationCreated') states.set(name, emptyTriggerState());
-    if (!config) continue;
+    const app = toArgoApplication(next);
+    // Triggers see only what an Argo CD Application shows: events that change none of it fire nothing new.
+    if (!config || !app || sameView(app, toArgoApplication(prev))) continue;
 
-    const appProject = await projectOf((next.app.spec as { project?: unknown } | undefined)?.project);
-    const subscriptions = resolveSubscriptions(config, next.app, appProject);
+    const appProject = await projectOf(app.spec['project']);
+    const subscriptions = resolveSubscriptions(config, app, appProject);
     for (const issue of subscriptions.issues)
       options.log?.('debug', `${name}: ${issue.key}: ${issue.message}`);
     const triggers = [...subscriptions.byTrigger.keys()];
     if (triggers.length === 0) continue;
     const now = event.recordedAt.getTime();
-    const evaluation = evaluateTriggers(config, next.app, states.get(name), {
+    const evaluation = evaluateTriggers(config, app, states.get(name), {
       now,
       context: config.context,
       triggers,
@@ -154,24 +170,26 @@ export async function planNotifications(
           service: dest.service,
           recipient: dest.recipient,
           eventPosition: event.position,
-          appSnapshot: next.app,
+          appSnapshot: app,
         });
       }
     }
   }
 
   for (const [name, position] of changed) {
-    const view = views.get(name)!;
+    const state = apps.get(name)!;
     await manager.query(
-      `INSERT INTO notifier_app_state (application, app, trigger_state, commits, event_position, updated_at)
-       VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb, $5, now())
-       ON CONFLICT (application) DO UPDATE SET app = EXCLUDED.app, trigger_state = EXCLUDED.trigger_state,
-         commits = EXCLUDED.commits, event_position = EXCLUDED.event_position, updated_at = now()`,
+      `INSERT INTO notifier_app_state (application, app, state, trigger_state, commits, event_position, updated_at)
+       VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6, now())
+       ON CONFLICT (application) DO UPDATE SET app = EXCLUDED.app, state = EXCLUDED.state,
+         trigger_state = EXCLUDED.trigger_state, commits = EXCLUDED.commits,
+         event_position = EXCLUDED.event_position, updated_at = now()`,
       [
         name,
-        JSON.stringify(view.app),
+        JSON.stringify(toArgoApplication(state) ?? {}),
+        JSON.stringify(state),
         JSON.stringify(states.get(name) ?? emptyTriggerState()),
-        JSON.stringify(view.commits),
+        JSON.stringify(state.commits),
         position.toString(),
       ],
     );
@@ -202,4 +220,34 @@ export async function planNotifications(
   }
   if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
   return { changedApps: changed.size, inserted };
+}
+
+/** The `application` of any application event (every event in the catalog names it). */
+export function applicationOf(recorded: RecordedEvent): string | undefined {
+  if (!recorded.streamId.startsWith(applicationStreamId(''))) return undefined;
+  const data = recorded.data as { application?: unknown } | null;
+  return typeof data?.application === 'string' ? data.application : undefined;
+}
+
+/** Two views of an app are the same to a trigger when they differ at most in `generation` (the stream version). */
+function sameView(a: ArgoApplication, b: ArgoApplication | undefined): boolean {
+  if (!b) return false;
+  const withoutGeneration = (app: ArgoApplication) =>
+    JSON.stringify({ ...app, metadata: { ...app.metadata, generation: 0 } });
+  return withoutGeneration(a) === withoutGeneration(b);
+}
+
+/**
+ * The state of an app as of `position`, folded from its stream: for rows the notifier wrote before it kept
+ * the whole state. Within one stream positions grow with versions, so this is the stream's prefix.
+ */
+async function foldUpTo(manager: EntityManager, name: string, position: string): Promise<ApplicationState> {
+  const rows: EventRow[] = await manager.query(
+    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND position <= $2 ORDER BY stream_version`,
+    [applicationStreamId(name), position],
+  );
+  let state = initialApplicationState(name);
+  for (const row of rows)
+    state = evolveApplication(state, toRecordedEvent(row) as unknown as RecordedApplicationEvent);
+  return state;
 }

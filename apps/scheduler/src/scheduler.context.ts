@@ -1,6 +1,8 @@
 import {
-  ApplicationViewProjection,
+  ApplicationsRepository,
   BerthMetrics,
+  CommandHandler,
+  createCommandHandler,
   createDataSource,
   createFailFastRedis,
   JobQueues,
@@ -19,13 +21,16 @@ export class SchedulerContext {
     readonly redis: Redis,
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
+    /** The one command path: every write of an aggregate goes through it. */
+    readonly commands: CommandHandler,
+    readonly applications: ApplicationsRepository,
   ) {}
 
   static async open(config: BerthConfig): Promise<SchedulerContext> {
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-scheduler' });
     await dataSource.initialize();
     const metrics = new BerthMetrics('scheduler');
-    const store = new PostgresEventStore(dataSource, [new ApplicationViewProjection()]);
+    const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
     const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
@@ -36,6 +41,8 @@ export class SchedulerContext {
       redis,
       new JobQueues(redis, config.queuePrefix),
       metrics,
+      createCommandHandler(dataSource, store),
+      new ApplicationsRepository(dataSource),
     );
   }
 

@@ -1,7 +1,7 @@
 import {
-  type ApplicationEvent,
+  applicationAggregate,
+  type ApplicationState,
   applicationStreamId,
-  type ApplicationView,
   type KubeObject,
 } from '@berth/domain';
 import {
@@ -9,17 +9,15 @@ import {
   childDeletion,
   decideChildApplication,
   PARENT_ANNOTATION,
+  type ChildApplicationDecision,
 } from '@berth/domain/reconcile';
-import { rowToApplicationView, WrongExpectedVersionError } from '@berth/infra';
 import type { WorkerDeps } from './worker-deps';
-
-type ApplicationRow = Parameters<typeof rowToApplicationView>[0];
 
 /**
  * The child applications of one parent (App of Apps), kept in Berth's own event log rather
- * than in a cluster: declaring one appends ApplicationCreated / ApplicationSpecChanged to the
- * child's stream, deleting one appends ApplicationDeleted, each by `system:app-of-apps:<parent>`,
- * and each change enqueues a refresh of the child.
+ * than in a cluster: declaring one records ApplicationCreated / ApplicationSpecChanged in the
+ * child's stream, deleting one records ApplicationDeleted, each by `system:app-of-apps:<parent>`
+ * through the command path, and each change enqueues a refresh of the child.
  */
 export class ChildApplications {
   readonly actor: string;
@@ -33,79 +31,99 @@ export class ChildApplications {
 
   /** The child as a live object (manifest + status.sync/health), or undefined when it does not exist. */
   async get(name: string): Promise<KubeObject | undefined> {
-    const view = await this.view(name);
-    return view ? childAsLiveObject(view) : undefined;
+    const { state } = await this.load(name);
+    return state.exists ? liveObjectOf(state) : undefined;
   }
 
   /** Every app whose stored manifest names this parent. */
   async list(): Promise<KubeObject[]> {
-    const rows: ApplicationRow[] = await this.deps.dataSource.query(
-      `SELECT * FROM applications WHERE manifest->'metadata'->'annotations'->>$1 = $2 ORDER BY name`,
-      [PARENT_ANNOTATION, this.parent],
-    );
-    return rows.map((r) => childAsLiveObject(rowToApplicationView(r)));
+    const records = await this.deps.applications.withAnnotation(PARENT_ANNOTATION, this.parent);
+    return records.map((r) => childAsLiveObject(r));
   }
 
   /** Creates or updates the child; returns the stored child as a live object (resourceVersion = stream version). */
   async declare(rendered: KubeObject, dryRun: boolean): Promise<KubeObject> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.view(rendered.metadata.name);
-      const decision = decideChildApplication(this.parent, rendered, existing);
-      if (decision.result === 'unchanged') return childAsLiveObject(existing!);
-      if (dryRun) return { ...rendered, metadata: { ...rendered.metadata, resourceVersion: 'dry-run' } };
-      try {
-        // A child deleted before keeps its stream: a new ApplicationCreated goes on top of it.
-        const expected =
-          existing?.streamVersion ??
-          (await this.deps.store.streamVersion(applicationStreamId(rendered.metadata.name))) ??
-          'no_stream';
-        await this.append(rendered.metadata.name, expected, decision.event);
-      } catch (err) {
-        // The child's own refresh appended meanwhile: decide again on top of it.
-        if (err instanceof WrongExpectedVersionError) continue;
-        throw err;
-      }
+    const name = rendered.metadata.name;
+    if (dryRun) {
+      const decision = decideChildApplication(
+        this.parent,
+        rendered,
+        existingOf((await this.load(name)).state),
+      );
+      return decision.result === 'unchanged'
+        ? liveObjectOf((await this.load(name)).state)
+        : { ...rendered, metadata: { ...rendered.metadata, resourceVersion: 'dry-run' } };
+    }
+    const decided: { decision: ChildApplicationDecision } = { decision: { result: 'unchanged' } };
+    // A child deleted before keeps its stream: a new ApplicationCreated goes on top of it.
+    const { state } = await this.deps.commands.handle(
+      applicationAggregate,
+      applicationStreamId(name),
+      (current) => {
+        const decision = decideChildApplication(this.parent, rendered, existingOf(current));
+        decided.decision = decision;
+        return decision.result === 'unchanged' ? [] : [decision.event];
+      },
+      this.metadata(),
+    );
+    if (decided.decision.result !== 'unchanged') {
       await this.deps.queues.requestRefresh({
-        application: rendered.metadata.name,
+        application: name,
         hard: false,
         reason: `app-of-apps:${this.parent}`,
       });
-      return childAsLiveObject((await this.view(rendered.metadata.name))!);
     }
-    throw new Error(
-      `application ${rendered.metadata.name} kept changing while ${this.parent} declared it; sync ${this.parent} again`,
-    );
+    return liveObjectOf(state);
   }
 
   /** Deletes the child (cascade when it carries Argo CD's resources finalizer); false when already gone. */
   async delete(name: string, dryRun: boolean): Promise<boolean> {
-    const existing = await this.view(name);
-    if (!existing || existing.manifest.metadata.annotations?.[PARENT_ANNOTATION] !== this.parent)
-      return false;
-    if (dryRun) return true;
-    await this.append(name, existing.streamVersion, childDeletion(name, existing.manifest));
-    // The child's refresh does the cascade deletion of its resources.
-    await this.deps.queues.requestRefresh({
-      application: name,
-      hard: false,
-      reason: `app-of-apps:${this.parent}`,
-    });
-    return true;
-  }
-
-  private async view(name: string): Promise<ApplicationView | undefined> {
-    const rows: ApplicationRow[] = await this.deps.dataSource.query(
-      `SELECT * FROM applications WHERE name = $1`,
-      [name],
+    const ownedBy = (state: ApplicationState) =>
+      state.exists && state.manifest?.metadata.annotations?.[PARENT_ANNOTATION] === this.parent;
+    if (dryRun) return ownedBy((await this.load(name)).state);
+    const outcome = { deleted: false };
+    await this.deps.commands.handle(
+      applicationAggregate,
+      applicationStreamId(name),
+      (current) => {
+        outcome.deleted = ownedBy(current);
+        return outcome.deleted ? [childDeletion(name, current.manifest!)] : [];
+      },
+      this.metadata(),
     );
-    return rows[0] ? rowToApplicationView(rows[0]) : undefined;
+    // The child's refresh does the cascade deletion of its resources.
+    if (outcome.deleted)
+      await this.deps.queues.requestRefresh({
+        application: name,
+        hard: false,
+        reason: `app-of-apps:${this.parent}`,
+      });
+    return outcome.deleted;
   }
 
-  private async append(name: string, expected: number | 'no_stream', event: ApplicationEvent): Promise<void> {
-    await this.deps.store.append(applicationStreamId(name), expected, [event], {
+  private load(name: string) {
+    return this.deps.commands.load(applicationAggregate, applicationStreamId(name));
+  }
+
+  private metadata() {
+    return {
       actor: this.actor,
       reason: `declared in the Git of ${this.parent}`,
       source: this.deps.source ?? 'worker',
-    });
+    };
   }
+}
+
+function existingOf(state: ApplicationState) {
+  return state.exists && state.manifest ? { manifest: state.manifest } : undefined;
+}
+
+function liveObjectOf(state: ApplicationState): KubeObject {
+  return childAsLiveObject({
+    manifest: state.manifest!,
+    syncStatus: state.status.sync.status,
+    healthStatus: state.status.health.status,
+    revision: state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null,
+    streamVersion: state.streamVersion,
+  });
 }

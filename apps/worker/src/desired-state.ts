@@ -1,6 +1,6 @@
 import {
   type Application,
-  type ApplicationView,
+  type ApplicationState,
   isKubeObject,
   type KubeObject,
   appFilesHaveChanged,
@@ -22,8 +22,9 @@ export interface DesiredState {
   targetRevision: string;
 }
 
-export function applicationOf(view: ApplicationView): Application {
-  return view.manifest as unknown as Application;
+/** The Application of a state that exists (callers check `exists` first). */
+export function applicationOf(state: Pick<ApplicationState, 'manifest'>): Application {
+  return state.manifest as unknown as Application;
 }
 
 /**

@@ -1,6 +1,13 @@
-import { type ApplicationEvent, applicationStreamId, type EventMetadata } from '@berth/domain';
-import { WrongExpectedVersionError } from '@berth/infra';
-import { toStreamEntry } from './application-stream';
+import {
+  applicationAggregate,
+  applicationStreamId,
+  decideOperationStep,
+  type ApplicationState,
+  type EventMetadata,
+  type OpenOperation,
+  type OperationStep,
+} from '@berth/domain';
+import type { LoadedStream } from '@berth/infra';
 import type { WorkerDeps } from './worker-deps';
 
 /** A TerminateRequested for the running operation was found in the log. */
@@ -19,82 +26,69 @@ export class OperationTakenOverSignal extends Error {
   readonly code = 'TakenOver';
 }
 
-/** Only the run that holds an operation appends these; seeing one from someone else means a takeover. */
-const OPERATION_PROGRESS = new Set([
-  'SyncOperationStarted',
-  'ResourceSynced',
-  'SyncOperationSucceeded',
-  'SyncOperationFailed',
-  'SyncOperationTerminated',
-]);
-
 /**
- * Appends one operation's events with optimistic concurrency. Others may append to the stream
- * meanwhile (a refresh, a user's RefreshRequested or TerminateRequested): on a version conflict
- * the writer reads what they wrote, stops if it is a termination of this operation, and
- * otherwise appends again on top. Progress of this operation recorded by someone else is the
- * fence of docs/adr/0003: another run took the operation over, and this one stops
- * (OperationTakenOverSignal) instead of recording a task twice.
+ * Records one operation's steps through the command path, deciding on the state this run last saw (no
+ * read before each write). Others may append meanwhile (a refresh, a user's refresh or terminate): the
+ * command path then reads again and the step is decided on top of what they wrote. Progress of this
+ * operation that this run did not record is the fence of docs/adr/0003: another run took the operation
+ * over, and this one stops (OperationTakenOverSignal) instead of recording a task twice.
  */
 export class OperationWriter {
   private readonly streamId: string;
 
   constructor(
     private readonly deps: WorkerDeps,
-    application: string,
-    private version: number,
+    private known: LoadedStream<ApplicationState>,
     private readonly operationId: string,
     private readonly metadata: EventMetadata,
   ) {
-    this.streamId = applicationStreamId(application);
+    this.streamId = applicationStreamId(known.state.name);
   }
 
   get streamVersion(): number {
-    return this.version;
+    return this.known.version;
   }
 
-  async append(events: ApplicationEvent[], terminable = true): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        this.version = (
-          await this.deps.store.append(this.streamId, this.version, events, this.metadata)
-        ).nextVersion;
-        return;
-      } catch (err) {
-        if (!(err instanceof WrongExpectedVersionError)) throw err;
-        // May throw OperationTakenOverSignal, whether or not the events are terminable.
-        const terminated = await this.catchUp();
-        if (terminated && terminable) throw new OperationTerminatedSignal('terminated');
-      }
-    }
-    throw new Error(
-      `stream ${this.streamId} kept changing while operation ${this.operationId} appended; retry the sync`,
+  /** Records a step; `terminable` steps are refused (OperationTerminatedSignal) once a terminate was asked. */
+  async append(step: OperationStep, terminable = true): Promise<void> {
+    const mine = progressOf(this.known.state.openOperation);
+    this.known = await this.deps.commands.handle(
+      applicationAggregate,
+      this.streamId,
+      (state) => {
+        this.fence(state, mine);
+        if (terminable && state.openOperation?.terminateRequested)
+          throw new OperationTerminatedSignal('terminated');
+        return decideOperationStep(state, this.operationId, step);
+      },
+      this.metadata,
+      { known: this.known, attempts: 5 },
     );
   }
 
-  /** Reads events appended by others; throws OperationTerminatedSignal when one terminates this operation. */
+  /** Reads what others appended; throws OperationTerminatedSignal when one terminates this operation. */
   async checkTerminated(): Promise<void> {
-    if (await this.catchUp()) throw new OperationTerminatedSignal('terminated');
+    const mine = progressOf(this.known.state.openOperation);
+    const loaded = await this.deps.commands.load(applicationAggregate, this.streamId);
+    this.fence(loaded.state, mine);
+    this.known = loaded;
+    if (loaded.state.openOperation?.terminateRequested) throw new OperationTerminatedSignal('terminated');
   }
 
-  /**
-   * Reads what others appended since this writer's version. Everything after it was appended by
-   * someone else: this writer's own appends move the version past them.
-   */
-  private async catchUp(): Promise<boolean> {
-    const tail = await this.deps.store.readStream(this.streamId, this.version + 1);
-    let terminated = false;
-    for (const r of tail) {
-      const { event } = toStreamEntry(r);
-      const ofThisOperation = 'operationId' in event.data && event.data.operationId === this.operationId;
-      if (ofThisOperation && OPERATION_PROGRESS.has(event.type)) {
-        throw new OperationTakenOverSignal(
-          `operation ${this.operationId} of ${this.streamId} was taken over by another run (${event.type} at version ${r.streamVersion}, appended by ${String(r.metadata.source ?? 'unknown')})`,
-        );
-      }
-      if (event.type === 'TerminateRequested' && ofThisOperation) terminated = true;
-      this.version = r.streamVersion;
-    }
-    return terminated;
+  private fence(state: ApplicationState, mine: string): void {
+    const open = state.openOperation;
+    if (open?.operationId === this.operationId && progressOf(open) === mine) return;
+    throw new OperationTakenOverSignal(
+      `operation ${this.operationId} of ${this.streamId} was taken over by another run ` +
+        (open?.operationId === this.operationId
+          ? `(its progress moved to ${progressOf(open)} while this run was at ${mine})`
+          : '(it finished meanwhile)'),
+    );
   }
+}
+
+/** What only the run holding an operation changes: its attempt, recorded tasks and retries. */
+function progressOf(op: OpenOperation | null): string {
+  if (!op) return 'none';
+  return `${op.started?.attempt ?? 0}@${op.startedAt ?? '-'}/${op.synced.length} tasks/${op.retries} retries`;
 }

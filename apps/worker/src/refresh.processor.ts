@@ -1,45 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Application,
+  applicationAggregate,
   type ApplicationEvent,
   type ApplicationResourcesDeleted,
-  applicationEvent,
+  type ApplicationState,
   applicationStreamId,
   compareApp,
+  decideCascadeDeletion,
+  decideRefreshOutcome,
   type EventMetadata,
   healthOf,
+  pendingCascadeOf,
+  type RefreshDecision,
   resourceKeyString,
-  rolledBackRevisionsOf,
   sourcesOf,
-  type SyncRequested,
 } from '@berth/domain';
-import {
-  appHealthOf,
-  decideAutoSync,
-  decideRefresh,
-  inventoryOf,
-  isTrackedBy,
-  lastFinishedSync,
-  openOperation,
-  parentOf,
-  pendingCascadeDeletion,
-  reconcileSnapshotOf,
-  type RefreshOutcome,
-  selfHealAttemptsOf,
-  syncOperationsOf,
-} from '@berth/domain/reconcile';
-import { type RefreshJob, WrongExpectedVersionError } from '@berth/infra';
-import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { AppOfAppsTarget } from './app-of-apps.target';
-import { autoRollbackIfUnhealthy } from './auto-rollback';
+import { appHealthOf, isTrackedBy, parentOf, type RefreshOutcome } from '@berth/domain/reconcile';
+import type { LoadedStream, RefreshJob } from '@berth/infra';
 import { refFromKey } from '@berth/infra/kube';
-import { loadApplication, type LoadedApplication, toStreamEntry } from './application-stream';
+import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';
 import type { WorkerDeps } from './worker-deps';
 
 export interface RefreshResult {
-  /** Types of the events this refresh appended (transitions and, maybe, a SyncRequested). */
+  /** Types of the events this refresh appended (transitions and, maybe, an operation it started). */
   appended: string[];
   /** What the comparison found (absent when it failed). */
   syncStatus?: string;
@@ -53,52 +39,62 @@ export interface RefreshResult {
 }
 
 /**
- * Argo CD's refresh (compare) for one app: resolve the revision and render, read the live
- * objects, compare, compute health, and append only what changed, touching `reconciled_at` in
- * the same transaction. A render or cluster error becomes a ComparisonError condition, never a
- * failed job. Then decide on auto-sync.
+ * Argo CD's refresh (compare) for one app: resolve the revision and render, read the live objects,
+ * compare, compute health; then one decision (libs/domain decideRefreshOutcome: the transitions, and an
+ * auto-rollback or auto-sync it calls for) recorded in one append through the command path, touching
+ * `reconciled_at` in the same transaction. A render or cluster error becomes a ComparisonError condition,
+ * never a failed job.
  */
 export class RefreshProcessor {
   constructor(private readonly deps: WorkerDeps) {}
 
   async process(job: RefreshJob): Promise<RefreshResult> {
-    try {
-      return await this.attempt(job);
-    } catch (err) {
-      // Someone appended while we compared (a spec change, a sync request): decide again once.
-      if (err instanceof WrongExpectedVersionError) return this.attempt(job);
-      throw err;
-    }
-  }
-
-  private async attempt(job: RefreshJob): Promise<RefreshResult> {
-    const loaded = await loadApplication(this.deps, job.application);
-    if (!loaded) return this.deleteResourcesOfDeleted(job.application);
-    const app = applicationOf(loaded.view);
-    const operations = syncOperationsOf(loaded.entries);
-    const outcome = await this.compare(app, job, operations, loaded.view.revision);
-    const events = decideRefresh(app.metadata.name, reconcileSnapshotOf(loaded.view), outcome);
+    const streamId = applicationStreamId(job.application);
+    const loaded = await this.deps.commands.load(applicationAggregate, streamId);
+    if (!loaded.state.exists || !loaded.state.manifest) return this.deleteResourcesOfDeleted(loaded);
+    const app = applicationOf(loaded.state);
+    const outcome = await this.compare(app, job, loaded.state);
+    const now = this.deps.now();
+    const newOperationId = randomUUID();
+    let decision: RefreshDecision = { events: [], compareAgain: [] };
     const metadata: EventMetadata = {
       actor: 'system:refresh',
       reason: `refresh (${job.reason}${job.hard ? ', hard' : ''})`,
       source: this.deps.source ?? 'worker',
     };
-    const touch = async (manager: EntityManager) => {
-      await manager.query(`UPDATE applications SET reconciled_at = now() WHERE name = $1`, [job.application]);
-    };
-    const streamId = applicationStreamId(job.application);
-    let version = loaded.version;
-    if (events.length > 0) {
-      version = (await this.deps.store.append(streamId, version, events, metadata, touch)).nextVersion;
-    } else {
-      await this.deps.dataSource.transaction(touch);
-    }
-    const result: RefreshResult = { appended: events.map((e) => e.type) };
-    await this.notifyParent(loaded, events);
-    const open = openOperation(operations);
-    if (open && (await resumeIfOrphaned(this.deps.queues, job.application, open, this.deps.now()))) {
-      result.resumedOperationId = open.operationId;
-    }
+    // Someone may append while we compared (a spec change, a sync request): the handler then decides again.
+    const recorded = await this.deps.commands.handle(
+      applicationAggregate,
+      streamId,
+      (state) => {
+        decision = decideRefreshOutcome(state, {
+          outcome,
+          now,
+          newOperationId,
+          ...(this.deps.timings.selfHealBackoff
+            ? { selfHealBackoff: this.deps.timings.selfHealBackoff }
+            : {}),
+        });
+        return decision.events;
+      },
+      // The operation a refresh starts is recorded as its starter's (auto-sync, auto-rollback), with its reason.
+      (event) =>
+        decision.started && (event.type === 'SyncRequested' || event.type === 'AutoRollbackTriggered')
+          ? {
+              actor: decision.started.actor,
+              reason: decision.started.reason,
+              correlationId: decision.started.operationId,
+              source: metadata.source,
+            }
+          : metadata,
+      {
+        known: loaded,
+        alsoInTransaction: (manager) => this.deps.applications.touchReconciled(job.application, manager),
+      },
+    );
+    if (recorded.events.length === 0) await this.deps.applications.touchReconciled(job.application);
+    const result: RefreshResult = { appended: recorded.events.map((e) => e.type) };
+    await this.followUp(job.application, recorded, decision, result);
     if (outcome.kind === 'compared') {
       result.syncStatus = outcome.comparison.status;
       const health = appHealthOf(outcome.comparison).health;
@@ -107,30 +103,61 @@ export class RefreshProcessor {
       if (health.status === 'Progressing' && recheckMs > 0) {
         await this.deps.queues.requestRecheck(job.application, recheckMs);
       }
-      const rollback = await autoRollbackIfUnhealthy(this.deps, loaded, app, health, version, events);
-      if (rollback) {
-        result.appended.push('AutoRollbackTriggered', 'SyncRequested');
-        result.autoRollbackOperationId = rollback;
-        return result;
-      }
-      const autoSync = await this.autoSync(loaded, app, outcome, version, events);
-      if (autoSync) {
-        result.appended.push('SyncRequested');
-        result.autoSyncOperationId = autoSync;
-      }
     }
     return result;
   }
 
+  /** What the recorded decision asks of the queues: the operation it started, the compares it wants later. */
+  private async followUp(
+    name: string,
+    recorded: LoadedStream<ApplicationState> & { events: Array<{ type: string }> },
+    decision: RefreshDecision,
+    result: RefreshResult,
+  ): Promise<void> {
+    await this.notifyParent(recorded.state, recorded.events as unknown as ApplicationEvent[]);
+    if (decision.started && recorded.events.length > 0) {
+      await this.deps.queues.requestSync({ application: name, operationId: decision.started.operationId });
+      if (decision.started.trigger === 'auto-rollback')
+        result.autoRollbackOperationId = decision.started.operationId;
+      else result.autoSyncOperationId = decision.started.operationId;
+    } else {
+      const open = recorded.state.openOperation;
+      if (open && (await resumeIfOrphaned(this.deps.queues, name, open, this.deps.now()))) {
+        result.resumedOperationId = open.operationId;
+      }
+    }
+    for (const later of decision.compareAgain) {
+      if (later.reason === 'self-heal') {
+        await this.deps.queues.requestRefresh(
+          { application: name, hard: false, reason: 'self-heal' },
+          later.delayMs,
+        );
+        continue;
+      }
+      // Its own job id (not the app's deduplicated refresh): one deadline per deployment, and it never
+      // holds back the refreshes others ask for meanwhile.
+      await this.deps.queues.refresh.add(
+        'refresh',
+        { application: name, hard: false, reason: 'auto-rollback-deadline' },
+        {
+          jobId: `auto-rollback__${name}__${later.deploymentId}`,
+          delay: later.delayMs + 50,
+          removeOnComplete: { age: 3600, count: 1000 },
+          removeOnFail: { age: 24 * 3600, count: 5000 },
+        },
+      );
+    }
+  }
+
   /** A child app's health and sync status are part of its parent's: have the parent compare again. */
-  private async notifyParent(loaded: LoadedApplication, events: readonly ApplicationEvent[]): Promise<void> {
-    const parent = parentOf(loaded.view.manifest);
+  private async notifyParent(state: ApplicationState, events: readonly ApplicationEvent[]): Promise<void> {
+    const parent = state.manifest ? parentOf(state.manifest) : undefined;
     if (!parent || !events.some((e) => e.type === 'HealthStatusChanged' || e.type === 'SyncStatusChanged'))
       return;
     await this.deps.queues.requestRefresh({
       application: parent,
       hard: false,
-      reason: `child:${loaded.view.name}`,
+      reason: `child:${state.name}`,
     });
   }
 
@@ -138,10 +165,9 @@ export class RefreshProcessor {
    * An app deleted with cascade: delete what it put in the cluster (Foreground, as Argo CD's
    * resources finalizer does), once, and record it. Only objects still carrying its tracking id.
    */
-  private async deleteResourcesOfDeleted(name: string): Promise<RefreshResult> {
-    const streamId = applicationStreamId(name);
-    const recorded = await this.deps.store.readStream(streamId);
-    const pending = pendingCascadeDeletion(recorded.map(toStreamEntry));
+  private async deleteResourcesOfDeleted(loaded: LoadedStream<ApplicationState>): Promise<RefreshResult> {
+    const name = loaded.state.name;
+    const pending = pendingCascadeOf(loaded.state);
     if (!pending) return { appended: [] };
     const app = pending.manifest as unknown as Application;
     const resources: ApplicationResourcesDeleted['data']['resources'] = [];
@@ -181,31 +207,22 @@ export class RefreshProcessor {
         resources.push({ ...identity, result: 'failed', message: (err as Error).message });
       }
     }
-    const version = recorded[recorded.length - 1]?.streamVersion ?? 0;
-    await this.deps.store.append(
-      streamId,
-      version,
-      [
-        applicationEvent<ApplicationResourcesDeleted>('ApplicationResourcesDeleted', {
-          application: name,
-          resources,
-        }),
-      ],
+    const recorded = await this.deps.commands.handle(
+      applicationAggregate,
+      applicationStreamId(name),
+      (state) => decideCascadeDeletion(state, resources),
       {
         actor: 'system:cascade-delete',
         reason: `application ${name} was deleted with cascade`,
         source: this.deps.source ?? 'worker',
       },
+      { known: loaded },
     );
-    return { appended: ['ApplicationResourcesDeleted'] };
+    return { appended: recorded.events.map((e) => e.type) };
   }
 
-  private async compare(
-    app: Application,
-    job: RefreshJob,
-    operations: ReturnType<typeof syncOperationsOf>,
-    previousRevision: string | null,
-  ): Promise<RefreshOutcome> {
+  private async compare(app: Application, job: RefreshJob, state: ApplicationState): Promise<RefreshOutcome> {
+    const previousRevision = state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null;
     try {
       const cluster = AppOfAppsTarget.for(
         this.deps,
@@ -222,7 +239,7 @@ export class RefreshProcessor {
         previousRevision,
       });
       const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
-      const live = (await cluster.liveObjects(desired.objects, inventoryOf(operations))).filter(
+      const live = (await cluster.liveObjects(desired.objects, state.inventory)).filter(
         (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
       );
       const comparison = compareApp(desired.objects, live, {
@@ -248,61 +265,7 @@ export class RefreshProcessor {
   private async commitInfo(app: Application, sha: string) {
     const repoURL = app.spec.source?.repoURL ?? app.spec.sources?.[0]?.repoURL;
     if (!repoURL) return undefined;
-    const access = await this.deps.credentials?.forApplication(app);
-    const meta = await this.deps.git
-      .commitMetadata(repoURL, sha, access ? { credentials: access.credentials } : {})
-      .catch(() => undefined);
+    const meta = await this.deps.git.commitMetadata(repoURL, sha).catch(() => undefined);
     return meta && { author: meta.author, date: meta.date, message: meta.message };
-  }
-
-  /** Appends SyncRequested and enqueues the sync when Argo CD's rules say so; returns its operation id. */
-  private async autoSync(
-    loaded: LoadedApplication,
-    app: Application,
-    outcome: Extract<RefreshOutcome, { kind: 'compared' }>,
-    version: number,
-    appended: ApplicationEvent[],
-  ): Promise<string | undefined> {
-    const now = this.deps.now();
-    const entries = [...loaded.entries, ...appended.map((event) => ({ event, recordedAt: now }))];
-    const operations = syncOperationsOf(entries);
-    const decision = decideAutoSync({
-      automated: app.spec.syncPolicy?.automated,
-      revision: outcome.revision,
-      comparison: outcome.comparison,
-      operationInProgress: openOperation(operations) !== undefined,
-      lastSync: lastFinishedSync(operations),
-      selfHealAttempts: selfHealAttemptsOf(entries),
-      rolledBackRevisions: rolledBackRevisionsOf(entries),
-      now,
-      ...(this.deps.timings.selfHealBackoff ? { selfHealBackoff: this.deps.timings.selfHealBackoff } : {}),
-    });
-    if (decision.kind === 'wait') {
-      await this.deps.queues.requestRefresh(
-        { application: app.metadata.name, hard: false, reason: 'self-heal' },
-        decision.delayMs,
-      );
-      return undefined;
-    }
-    if (decision.kind !== 'sync') return undefined;
-    const operationId = randomUUID();
-    const request = applicationEvent<SyncRequested>('SyncRequested', {
-      application: app.metadata.name,
-      operationId,
-      revision: decision.revision,
-      prune: decision.prune,
-      dryRun: false,
-      ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
-      initiatedBy: { username: 'system:auto-sync', automated: true },
-      trigger: decision.trigger,
-    });
-    await this.deps.store.append(applicationStreamId(app.metadata.name), version, [request], {
-      actor: 'system:auto-sync',
-      reason: decision.reason,
-      correlationId: operationId,
-      source: this.deps.source ?? 'worker',
-    });
-    await this.deps.queues.requestSync({ application: app.metadata.name, operationId });
-    return operationId;
   }
 }

@@ -1,4 +1,4 @@
-import type { SyncOperationRecord } from '@berth/domain/reconcile';
+import type { OpenOperation } from '@berth/domain';
 import { type JobQueues, syncJobId } from '@berth/infra';
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -36,11 +36,11 @@ export async function enqueueSyncDelivery(
 export async function resumeIfOrphaned(
   queues: JobQueues,
   application: string,
-  op: SyncOperationRecord,
+  op: OpenOperation,
   now: Date,
 ): Promise<boolean> {
   if (op.retryPending) {
-    const due = op.retryPending.failedAt.getTime() + op.retryPending.retryInMs;
+    const due = Date.parse(op.retryPending.failedAt) + op.retryPending.retryInMs;
     // Its retry delivery is (or should be) delayed in the queue; only a long-overdue one is orphaned.
     if (due + 60_000 > now.getTime()) return false;
   }

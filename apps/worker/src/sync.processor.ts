@@ -1,7 +1,8 @@
 import {
   type Application,
-  type ApplicationEvent,
-  applicationEvent,
+  applicationAggregate,
+  applicationStreamId,
+  type ApplicationState,
   type HealthStatus,
   healthOf,
   hookDeletePolicies,
@@ -9,24 +10,18 @@ import {
   type KubeObject,
   nextStep,
   planSync,
-  type ResourceSynced,
+  type OpenOperation,
+  type OperationStep,
   resourceKey,
   resourceKeyString,
   retryDelay,
-  type SyncOperationFailed,
   type SyncPlan,
   type SyncTask,
 } from '@berth/domain';
-import {
-  inventoryOf,
-  isTrackedBy,
-  type SyncOperationRecord,
-  syncOperationsOf,
-} from '@berth/domain/reconcile';
+import { isTrackedBy } from '@berth/domain/reconcile';
 import type { SyncJob } from '@berth/infra';
 import { refOf } from '@berth/infra/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
-import { loadApplication } from './application-stream';
 import { applicationOf, renderDesired } from './desired-state';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
@@ -54,7 +49,9 @@ export interface SyncProbes {
 /** What recording an outcome needs: available before the cluster is known. */
 interface OperationContext {
   app: Application;
-  op: SyncOperationRecord;
+  op: OpenOperation;
+  /** What the app put in the cluster and has not pruned (the prune inventory). */
+  inventory: readonly string[];
   writer: OperationWriter;
   dryRun: boolean;
   revision: string | null;
@@ -81,13 +78,17 @@ export class SyncProcessor {
   constructor(private readonly deps: WorkerDeps) {}
 
   async process(job: SyncJob, probes: SyncProbes = {}): Promise<SyncOutcome> {
-    const loaded = await loadApplication(this.deps, job.application);
-    if (!loaded) return 'NotFound';
-    const op = syncOperationsOf(loaded.entries).find((o) => o.operationId === job.operationId);
-    if (!op) return 'NotFound';
-    if (op.outcome) return 'AlreadyFinished';
-    const app = applicationOf(loaded.view);
-    const writer = new OperationWriter(this.deps, app.metadata.name, loaded.version, op.operationId, {
+    const loaded = await this.deps.commands.load(applicationAggregate, applicationStreamId(job.application));
+    const state: ApplicationState = loaded.state;
+    if (!state.exists || !state.manifest) return 'NotFound';
+    const op = state.openOperation?.operationId === job.operationId ? state.openOperation : undefined;
+    if (!op) {
+      return state.finishedOperations.some((f) => f.operationId === job.operationId)
+        ? 'AlreadyFinished'
+        : 'NotFound';
+    }
+    const app = applicationOf(state);
+    const writer = new OperationWriter(this.deps, loaded, op.operationId, {
       actor:
         op.request.initiatedBy.username ??
         (op.request.initiatedBy.automated ? 'system:auto-sync' : 'anonymous'),
@@ -96,9 +97,9 @@ export class SyncProcessor {
       source: this.deps.source ?? 'worker',
     });
     const now = this.deps.now();
-    if (op.terminateRequested) return this.terminateUnlessTakenOver(writer, app, op);
+    if (op.terminateRequested) return this.terminateUnlessTakenOver(writer);
     if (op.retryPending) {
-      const due = op.retryPending.failedAt.getTime() + op.retryPending.retryInMs;
+      const due = Date.parse(op.retryPending.failedAt) + op.retryPending.retryInMs;
       if (due > now.getTime()) {
         await enqueueSyncDelivery(
           this.deps.queues,
@@ -114,11 +115,12 @@ export class SyncProcessor {
     const opCtx: OperationContext = {
       app,
       op,
+      inventory: state.inventory,
       writer,
       dryRun: op.request.dryRun,
       revision: op.started?.revision ?? op.request.revision ?? null,
       attempt: resuming ? op.started!.attempt : op.retries + 1,
-      startedAt: (resuming ? op.startedAt! : now).toISOString(),
+      startedAt: resuming ? op.startedAt! : now.toISOString(),
     };
     try {
       let plan: SyncPlan;
@@ -130,28 +132,27 @@ export class SyncProcessor {
           app.metadata.name,
         );
         ctx = { ...opCtx, cluster, liveByKey: new Map(), newNamespaces: new Set() };
-        plan = await this.plan(ctx, syncOperationsOf(loaded.entries));
+        plan = await this.plan(ctx);
       } catch (err) {
         // Nothing ran: the operation could not start (render, cluster, plan refused).
         return await this.fail(opCtx, (err as Error).message, 'Error');
       }
       if (!resuming) {
-        await writer.append([
-          applicationEvent('SyncOperationStarted', {
-            application: app.metadata.name,
-            operationId: op.operationId,
+        await writer.append({
+          type: 'Start',
+          started: {
             revision: ctx.revision ?? '',
             planId: plan.planId,
             attempt: ctx.attempt,
             dryRun: ctx.dryRun,
             taskCount: plan.waves.reduce((n, w) => n + w.tasks.filter((t) => t.action !== 'skip').length, 0),
-          }),
-        ]);
+          },
+        });
       }
       const completed = new Set(resuming ? op.synced.map((s) => s.taskId) : []);
       return await this.run(ctx, plan, completed, probes);
     } catch (err) {
-      if (err instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(writer, app, op);
+      if (err instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(writer);
       if (err instanceof OperationTakenOverSignal) return 'TakenOver';
       throw err;
     } finally {
@@ -162,7 +163,7 @@ export class SyncProcessor {
     }
   }
 
-  private async plan(ctx: RunContext, operations: SyncOperationRecord[]): Promise<SyncPlan> {
+  private async plan(ctx: RunContext): Promise<SyncPlan> {
     const { app, op, cluster } = ctx;
     const desired = await renderDesired(this.deps, app, cluster, {
       hard: false,
@@ -170,7 +171,7 @@ export class SyncProcessor {
     });
     ctx.revision = desired.revision;
     const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
-    const live = (await cluster.liveObjects(desired.objects, inventoryOf(operations))).filter(
+    const live = (await cluster.liveObjects(desired.objects, [...ctx.inventory])).filter(
       (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
     );
     for (const o of live) ctx.liveByKey.set(resourceKeyString(o), o);
@@ -235,7 +236,7 @@ export class SyncProcessor {
               break;
             }
             await probes.beforeRecord?.(task.id);
-            await ctx.writer.append([this.resourceSynced(ctx, task, result)]);
+            await ctx.writer.append(this.taskDone(task, result));
             completed.add(task.id);
           }
           if (failed.size === 0) await probes.afterWave?.(step.phase, step.wave);
@@ -255,21 +256,18 @@ export class SyncProcessor {
           break;
         }
         case 'done':
-          await ctx.writer.append([
-            applicationEvent('SyncOperationSucceeded', {
-              application: ctx.app.metadata.name,
-              operationId: ctx.op.operationId,
-              revision: ctx.revision ?? '',
-              message: SUCCESS_MESSAGE,
-              startedAt: ctx.startedAt,
-              finishedAt: this.deps.now().toISOString(),
-            }),
-          ]);
+          await ctx.writer.append({
+            type: 'Succeed',
+            revision: ctx.revision ?? '',
+            message: SUCCESS_MESSAGE,
+            startedAt: ctx.startedAt,
+            finishedAt: this.deps.now().toISOString(),
+          });
           return 'Succeeded';
         case 'failed': {
           for (const task of step.syncFailTasks) {
             const result = await this.execute(ctx, task).catch(() => undefined);
-            if (result) await ctx.writer.append([this.resourceSynced(ctx, task, result)]);
+            if (result) await ctx.writer.append(this.taskDone(task, result));
           }
           return this.fail(ctx, step.reason, 'Failed');
         }
@@ -365,23 +363,24 @@ export class SyncProcessor {
     }
   }
 
-  private resourceSynced(ctx: RunContext, task: SyncTask, result: string): ResourceSynced {
+  private taskDone(task: SyncTask, result: string): OperationStep {
     const k = resourceKey(task.object!);
-    return applicationEvent<ResourceSynced>('ResourceSynced', {
-      application: ctx.app.metadata.name,
-      operationId: ctx.op.operationId,
-      taskId: task.id,
-      resource: {
-        group: k.group,
-        kind: k.kind,
-        name: k.name,
-        ...(k.namespace ? { namespace: k.namespace } : {}),
+    return {
+      type: 'TaskDone',
+      synced: {
+        taskId: task.id,
+        resource: {
+          group: k.group,
+          kind: k.kind,
+          name: k.name,
+          ...(k.namespace ? { namespace: k.namespace } : {}),
+        },
+        phase: task.phase,
+        wave: task.wave,
+        result,
+        ...(task.reason ? { message: task.reason } : {}),
       },
-      phase: task.phase,
-      wave: task.wave,
-      result,
-      ...(task.reason ? { message: task.reason } : {}),
-    });
+    };
   }
 
   /** Records the failure; with `syncPolicy.retry` left, schedules the same operation again. */
@@ -396,18 +395,18 @@ export class SyncProcessor {
       !ctx.dryRun && (limit < 0 || ctx.op.retries < limit)
         ? retryDelay(ctx.op.retries, retry?.backoff ?? {})
         : undefined;
-    const event = applicationEvent<SyncOperationFailed>('SyncOperationFailed', {
-      application: ctx.app.metadata.name,
-      operationId: ctx.op.operationId,
-      revision: ctx.revision,
-      message,
-      phase,
-      startedAt: ctx.startedAt,
-      finishedAt: this.deps.now().toISOString(),
-      attempt: ctx.attempt,
-      ...(retryInMs !== undefined ? { retryInMs } : {}),
+    await ctx.writer.append({
+      type: 'Fail',
+      failure: {
+        revision: ctx.revision,
+        message,
+        phase,
+        startedAt: ctx.startedAt,
+        finishedAt: this.deps.now().toISOString(),
+        attempt: ctx.attempt,
+        ...(retryInMs !== undefined ? { retryInMs } : {}),
+      },
     });
-    await ctx.writer.append([event]);
     if (retryInMs === undefined) return 'Failed';
     await enqueueSyncDelivery(
       this.deps.queues,
@@ -419,33 +418,20 @@ export class SyncProcessor {
     return 'Retrying';
   }
 
-  private async terminateUnlessTakenOver(
-    writer: OperationWriter,
-    app: Application,
-    op: SyncOperationRecord,
-  ): Promise<SyncOutcome> {
+  private async terminateUnlessTakenOver(writer: OperationWriter): Promise<SyncOutcome> {
     try {
-      return await this.terminate(writer, app, op);
+      return await this.terminate(writer);
     } catch (err) {
       if (err instanceof OperationTakenOverSignal) return 'TakenOver';
       throw err;
     }
   }
 
-  private async terminate(
-    writer: OperationWriter,
-    app: Application,
-    op: SyncOperationRecord,
-  ): Promise<SyncOutcome> {
-    const events: ApplicationEvent[] = [
-      applicationEvent('SyncOperationTerminated', {
-        application: app.metadata.name,
-        operationId: op.operationId,
-        message: 'Operation terminated',
-        finishedAt: this.deps.now().toISOString(),
-      }),
-    ];
-    await writer.append(events, false);
+  private async terminate(writer: OperationWriter): Promise<SyncOutcome> {
+    await writer.append(
+      { type: 'Terminate', message: 'Operation terminated', finishedAt: this.deps.now().toISOString() },
+      false,
+    );
     return 'Terminated';
   }
 }

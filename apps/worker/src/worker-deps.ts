@@ -1,5 +1,11 @@
 import type { HealthCheckRegistry } from '@berth/domain';
-import type { JobQueues, PostgresEventStore, RepositoryCredentialStore } from '@berth/infra';
+import type {
+  ApplicationsRepository,
+  CommandHandler,
+  JobQueues,
+  PostgresEventStore,
+  RepositoryCredentialStore,
+} from '@berth/infra';
 import type { GitMirrorCache, ManifestRenderer } from '@berth/render';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from './cluster-resolver';
@@ -21,7 +27,11 @@ export const DEFAULT_TIMINGS: WorkerTimings = { healthPollMs: 1000, waveHealthTi
 /** Everything the refresh and sync processors need, passed in so tests can build it without Nest. */
 export interface WorkerDeps {
   dataSource: DataSource;
+  /** For reading the log (events endpoint, cascade); writes go through `commands`. */
   store: PostgresEventStore;
+  /** The one command path (snapshots, read models). */
+  commands: CommandHandler;
+  applications: ApplicationsRepository;
   renderer: ManifestRenderer;
   git: GitMirrorCache;
   clusters: ClusterResolver;

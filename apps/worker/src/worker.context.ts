@@ -1,6 +1,7 @@
 import { HealthCheckRegistry } from '@berth/domain';
 import {
-  ApplicationViewProjection,
+  ApplicationsRepository,
+  createCommandHandler,
   BerthMetrics,
   type BerthConfig,
   createDataSource,
@@ -41,7 +42,7 @@ export class WorkerContext {
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-worker' });
     await dataSource.initialize();
     const metrics = new BerthMetrics('worker');
-    const store = new PostgresEventStore(dataSource, [new ApplicationViewProjection()]);
+    const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     const redis = createRedis(config.redisUrl, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
@@ -65,6 +66,8 @@ export class WorkerContext {
       source: `worker:${hostname()}:${process.pid}`,
       dataSource,
       store,
+      commands: createCommandHandler(dataSource, store),
+      applications: new ApplicationsRepository(dataSource),
       renderer,
       git,
       clusters:

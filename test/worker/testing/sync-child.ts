@@ -4,7 +4,8 @@
  * Input: JSON in BERTH_SYNC_CHILD (databaseUrl, kubeconfig, gitCacheDir, redisUrl, prefix, application, operationId).
  */
 import {
-  ApplicationViewProjection,
+  ApplicationsRepository,
+  createCommandHandler,
   createDataSource,
   createRedis,
   JobQueues,
@@ -33,9 +34,12 @@ async function main(): Promise<void> {
   });
   await dataSource.initialize();
   const git = new GitMirrorCache({ cacheDir: input.gitCacheDir, allowFileUrls: true });
+  const store = new PostgresEventStore(dataSource);
   const processor = new SyncProcessor({
     dataSource,
-    store: new PostgresEventStore(dataSource, [new ApplicationViewProjection()]),
+    store,
+    commands: createCommandHandler(dataSource, store),
+    applications: new ApplicationsRepository(dataSource),
     renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
     git,
     clusters: new InClusterResolver(KubeCluster.fromKubeconfig(input.kubeconfig)),

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
+  applicationAggregate,
   applicationStreamId,
   decideApplication,
   DomainError,
-  foldApplication,
-  historyOf,
   PartialRollbackError,
   resourcesOfKinds,
   sourcesOf,
@@ -12,31 +11,22 @@ import {
   ValidationFailedError,
   type Application,
   type ApplicationCommand,
-  type KubeObject,
-  type SyncRequested,
-  type ApplicationEvent,
   type ApplicationManifest,
-  type ApplicationView,
-  type EventMetadata,
+  type KubeObject,
   type RecordedEvent,
+  type SyncRequested,
 } from '@berth/domain';
 import {
-  parseApplicationDocument,
-  rowToApplicationView,
-  WrongExpectedVersionError,
+  argoApplicationOfRecord,
   formatYamlSyntaxIssue,
+  parseApplicationDocument,
+  type ApplicationRecord,
 } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
+import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { ProjectsService } from '../projects/projects.service';
 import { SchedulerContext } from '../scheduler.context';
-
-/** Who is asking and why: every write carries it into the event's metadata. */
-export interface RequestActor {
-  actor: string;
-  reason?: string;
-  correlationId: string;
-}
 
 /** The application API's use cases: parse and validate, decide, append, enqueue. */
 @Injectable()
@@ -109,12 +99,12 @@ export class ApplicationsService {
 
   async refresh(name: string, hard: boolean, who: RequestActor) {
     await this.execute(name, { type: 'RequestRefresh', hard }, who);
-    const view = await this.getView(name);
+    const record = await this.record(name);
     // A refresh somebody asked for reads the repository's refs again (see GIT_REFS_MAX_AGE_SECONDS).
-    const sources = sourcesOf(view.manifest as unknown as Application);
+    const sources = sourcesOf(record.manifest as unknown as Application);
     await this.ctx.queues.markReposChanged(sources.map((s) => s.repoURL));
     await this.ctx.queues.requestRefresh({ application: name, hard, reason: 'user' });
-    return toArgoApplication(view);
+    return argoApplicationOfRecord(record);
   }
 
   async sync(name: string, options: SyncOptionsBody, who: RequestActor) {
@@ -166,8 +156,7 @@ export class ApplicationsService {
         'kinds: must be a non-empty list of kinds, e.g. ["Deployment"] or ["apps/Deployment"]',
       );
     }
-    const view = await this.getView(name);
-    const entry = historyOf(view).find((h) => h.id === body.id);
+    const entry = (await this.record(name)).status.history.find((h) => h.id === body.id);
     let resources: SyncRequested['data']['resources'];
     if (kinds && entry && renderAt) {
       try {
@@ -184,7 +173,6 @@ export class ApplicationsService {
         type: 'RequestRollback',
         operationId,
         historyId: body.id,
-        history: historyOf(view),
         ...(resources ? { resources } : {}),
         prune: body.prune ?? false,
         dryRun: body.dryRun ?? false,
@@ -202,25 +190,16 @@ export class ApplicationsService {
   }
 
   async history(name: string) {
-    return historyOf(await this.getView(name));
+    return (await this.record(name)).status.history;
   }
 
   async get(name: string) {
-    return toArgoApplication(await this.getView(name));
+    return argoApplicationOfRecord(await this.record(name));
   }
 
   async list(project?: string) {
-    const rows = await this.ctx.dataSource.query(
-      project
-        ? `SELECT * FROM applications WHERE project = $1 ORDER BY name`
-        : `SELECT * FROM applications ORDER BY name`,
-      project ? [project] : [],
-    );
-    return {
-      items: rows.map((r: Parameters<typeof rowToApplicationView>[0] & { reconciled_at: Date | null }) =>
-        toArgoApplication({ ...rowToApplicationView(r), reconciledAt: r.reconciled_at }),
-      ),
-    };
+    const records = await this.ctx.applications.list(project ? { project } : {});
+    return { items: records.map(argoApplicationOfRecord) };
   }
 
   async events(
@@ -233,7 +212,7 @@ export class ApplicationsService {
 
   /** Argo CD's requests may name the app's project; a different one means the caller has the wrong app. */
   private async assertProject(name: string, project: string): Promise<void> {
-    const actual = projectOf((await this.getView(name)).manifest as unknown as Application);
+    const actual = projectOf((await this.record(name)).manifest as unknown as Application);
     if (project !== '' && project !== actual) {
       throw new ValidationFailedError('Request', undefined, [
         {
@@ -245,45 +224,24 @@ export class ApplicationsService {
     }
   }
 
-  private async getView(name: string): Promise<ApplicationView & { reconciledAt: Date | null }> {
-    const rows = await this.ctx.dataSource.query(`SELECT * FROM applications WHERE name = $1`, [name]);
-    if (rows.length === 0) throw notFound(name);
-    return { ...rowToApplicationView(rows[0]), reconciledAt: rows[0].reconciled_at };
+  private async record(name: string): Promise<ApplicationRecord> {
+    const record = await this.ctx.applications.find(name);
+    if (!record) throw notFound(name);
+    return record;
   }
 
-  /** Fold the stream, decide, append with the version decided on; one retry if someone appended first. */
-  private async execute(
-    name: string,
-    command: ApplicationCommand,
-    who: RequestActor,
-  ): Promise<ApplicationEvent[]> {
-    const streamId = applicationStreamId(name);
-    const metadata: EventMetadata = {
-      actor: who.actor,
-      correlationId: who.correlationId,
-      source: 'scheduler',
-    };
-    if (who.reason) metadata.reason = who.reason;
+  /** The one command path: decide on the app's state, record, project (CommandHandler). */
+  private async execute(name: string, command: ApplicationCommand, who: RequestActor) {
     // Every command but a terminate queues work after it is recorded: with Redis away, refuse it
     // before recording it (503, nothing stored), so the caller can repeat the request as it was.
     if (command.type !== 'TerminateOperation') await this.ctx.queues.assertAvailable();
-    for (let attempt = 0; ; attempt++) {
-      const history = await this.ctx.store.readStream(streamId);
-      const state = foldApplication(
-        name,
-        history.map(
-          (e) => ({ type: e.type, schemaVersion: e.schemaVersion, data: e.data }) as ApplicationEvent,
-        ),
-      );
-      const events = decideApplication(command, state);
-      try {
-        await this.ctx.store.append(streamId, history.length, events, metadata);
-        return events;
-      } catch (error) {
-        if (error instanceof WrongExpectedVersionError && attempt === 0) continue;
-        throw error;
-      }
-    }
+    const { events } = await this.ctx.commands.handle(
+      applicationAggregate,
+      applicationStreamId(name),
+      (state) => decideApplication(command, state),
+      metadataOf(who),
+    );
+    return events;
   }
 }
 
@@ -307,28 +265,4 @@ function notFound(name: string): DomainError {
     'NotFound',
     `application "${name}" not found; list them with GET /api/v1/applications`,
   );
-}
-
-/** The read model shaped like Argo CD's Application resource, so tools and people read it the same way. */
-export function toArgoApplication(view: ApplicationView & { reconciledAt?: Date | null }) {
-  const status = view.status;
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: {
-      ...view.manifest.metadata,
-      creationTimestamp: view.createdAt.toISOString(),
-      generation: view.streamVersion,
-    },
-    spec: view.manifest.spec,
-    status: {
-      sync: { status: view.syncStatus, revision: view.revision ?? undefined },
-      health: { status: view.healthStatus, message: status['healthMessage'] ?? undefined },
-      operationState: view.operation ?? status['operationState'] ?? undefined,
-      conditions: status['conditions'] ?? [],
-      history: status['history'] ?? [],
-      resources: status['outOfSync'] ?? [],
-      reconciledAt: view.reconciledAt?.toISOString(),
-    },
-  };
 }

@@ -40,14 +40,13 @@ export class ManifestsService {
   }
 
   async manifests(name: string, revision?: string) {
-    const rows: Array<{ manifest: { spec: Record<string, unknown> & { project?: string } } }> =
-      await this.ctx.dataSource.query(`SELECT manifest FROM applications WHERE name = $1`, [name]);
-    if (!rows[0])
+    const record = await this.ctx.applications.find(name);
+    if (!record)
       throw new DomainError(
         'NotFound',
         `application "${name}" not found; list them with GET /api/v1/applications`,
       );
-    const spec = rows[0].manifest.spec;
+    const spec = record.manifest.spec as Record<string, unknown> & { project?: string };
     const destination = spec['destination'] as { namespace?: string } | undefined;
     let source = spec['source'] as ApplicationSource | undefined;
     const sources = spec['sources'] as ApplicationSource[] | undefined;
@@ -56,7 +55,7 @@ export class ManifestsService {
         throw new DomainError('Invalid', 'revision: not supported for multi-source applications; omit it');
       if (source) source = { ...source, targetRevision: revision };
     }
-    const access = await this.credentials.forApplication(rows[0].manifest);
+    const access = await this.credentials.forApplication(record.manifest);
     try {
       const rendered = await this.renderer.render({
         credentials: access.credentials,

@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import type { RequestActor } from '../applications/applications.service';
+import type { EventMetadata } from '@berth/domain';
+
+/** Who is asking and why: every write carries it into the event's metadata. */
+export interface RequestActor {
+  actor: string;
+  reason?: string;
+  correlationId: string;
+}
+
+/** The metadata the events of one request carry. */
+export function metadataOf(who: RequestActor): EventMetadata {
+  return {
+    actor: who.actor,
+    correlationId: who.correlationId,
+    source: 'scheduler',
+    ...(who.reason ? { reason: who.reason } : {}),
+  };
+}
 
 /**
  * Until authentication exists, the caller names themself with `X-Actor` (else `anonymous`) and may

@@ -14,7 +14,7 @@ import {
 } from '@berth/domain';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
-import type { RequestActor } from '../applications/applications.service';
+import type { RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -92,10 +92,7 @@ export class ProjectsService {
 
   async delete(name: string, who: RequestActor): Promise<void> {
     await this.get(name);
-    const apps: Array<{ name: string }> = await this.ctx.dataSource.query(
-      `SELECT name FROM applications WHERE project = $1 LIMIT 5`,
-      [name],
-    );
+    const apps = (await this.ctx.applications.namesInProject(name, 5)).map((app) => ({ name: app }));
     if (apps.length > 0) {
       throw new DomainError(
         'Invalid',

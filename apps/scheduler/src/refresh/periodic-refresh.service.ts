@@ -52,26 +52,19 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
       if (!(await this.isLeader())) return 0;
       const { refreshIntervalSeconds: interval, refreshJitterSeconds: jitter } = this.ctx.config;
       // Apps past the global interval, plus apps that set their own (annotation REFRESH_INTERVAL_ANNOTATION).
-      const rows: Array<{ name: string; reconciled_at: Date | null; own_interval: string | null }> =
-        await this.ctx.dataSource.query(
-          `SELECT name, reconciled_at, manifest->'metadata'->'annotations'->>$2 AS own_interval
-           FROM applications
-           WHERE reconciled_at IS NULL OR reconciled_at < now() - make_interval(secs => $1)
-              OR manifest->'metadata'->'annotations' ? $2`,
-          [interval, REFRESH_INTERVAL_ANNOTATION],
-        );
+      const rows = await this.ctx.applications.refreshCandidates(interval, REFRESH_INTERVAL_ANNOTATION);
       const now = Date.now();
       let requested = 0;
       for (const row of rows) {
-        const own = row.own_interval === null ? undefined : parseDuration(row.own_interval);
+        const own = row.ownInterval === null ? undefined : parseDuration(row.ownInterval);
         // "0" turns periodic refresh off for that app (webhooks and users still refresh it).
         if (own === 0) continue;
         const appInterval = own === undefined ? interval : own / 1000;
         const appJitter = own === undefined ? jitter : 0;
         const due =
-          row.reconciled_at === null
+          row.reconciledAt === null
             ? 0
-            : row.reconciled_at.getTime() + (appInterval + jitterFor(row.name, appJitter)) * 1000;
+            : row.reconciledAt.getTime() + (appInterval + jitterFor(row.name, appJitter)) * 1000;
         if (due > now) continue;
         await this.ctx.queues.requestRefresh(
           { application: row.name, hard: false, reason: 'periodic' },

@@ -15,7 +15,7 @@ import { hostOf, OutboundGuard, OutboundRefusedError } from '@berth/net';
 import { GitMirrorCache, isRenderError, redactUrl, type GitCredentials } from '@berth/render';
 import { Injectable } from '@nestjs/common';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { RequestActor } from '../applications/applications.service';
+import type { RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import { readKubeconfig, serverUrlProblem, type ReadKubeconfig } from './kubeconfig.reader';
 import type { ClusterRequest, RepositoryRequest } from './registry-requests.schema';

@@ -127,20 +127,20 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
 
   private async refresh(push: PushEvent): Promise<string[]> {
     const wanted = new Set(push.repoUrls.map(normalizeRepoUrl));
-    const rows: Array<{ name: string; manifest: Pick<Application, 'metadata' | 'spec'> }> =
-      await this.ctx.dataSource.query(`SELECT name, manifest FROM applications`);
+    const rows = await this.ctx.applications.manifests();
     const hits: string[] = [];
     const changedRepoUrls = new Set<string>();
     for (const row of rows) {
+      const app = row.manifest as unknown as Application;
       let hit = false;
-      for (const s of sourcesOf(row.manifest as Application)) {
+      for (const s of sourcesOf(app)) {
         if (typeof s.repoURL !== 'string' || !wanted.has(normalizeRepoUrl(s.repoURL))) continue;
         if (!targetMayMove(s.targetRevision ?? 'HEAD', push.ref)) continue;
         hit = true;
         changedRepoUrls.add(s.repoURL);
       }
       // Argo CD's manifest-generate-paths: in a monorepo, only the apps whose paths the push touched.
-      if (hit && appFilesHaveChanged(appRefreshPaths(row.manifest), push.changedFiles)) hits.push(row.name);
+      if (hit && appFilesHaveChanged(appRefreshPaths(app), push.changedFiles)) hits.push(row.name);
     }
     // Before the refreshes: workers must not answer them with refs read before this push.
     await this.ctx.queues.markReposChanged(changedRepoUrls);

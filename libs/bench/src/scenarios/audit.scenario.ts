@@ -5,7 +5,11 @@ import { connect, createMigratedDatabase, databaseUrl } from '../stack/bench-dat
 import type { ScenarioContext } from './scenario-context';
 
 /** Reused between runs: filling 10M events takes minutes, and the figures do not need a fresh log. */
-export const AUDIT_DATABASE = 'berth_bench_audit';
+/**
+ * v2: the synthetic rows live in `bench-audit-*` streams, not `application-*` ones. Their data is shaped for
+ * the audit queries only; an application stream of them would be folded (snapshots, read-model rebuilds).
+ */
+export const AUDIT_DATABASE = 'berth_bench_audit_v2';
 const APPS_IN_LOG = 10_000;
 const FILL_CHUNK = 250_000;
 const QUERIES = 20;
@@ -176,7 +180,7 @@ async function fill(ctx: ScenarioContext, client: Client, have: number, target: 
       await client.query(
         `INSERT INTO events (position, stream_id, stream_version, type, data, metadata, recorded_at)
          SELECT g,
-                'application-app-' || (g % $3),
+                'bench-audit-app-' || (g % $3),
                 g / $3 + 1,
                 (ARRAY['RefreshRequested','SyncRequested','SyncOperationSucceeded','SyncStatusChanged','HealthStatusChanged','ApplicationSpecChanged'])[1 + g % 6],
                 jsonb_build_object('application', 'app-' || (g % $3), 'summary', 'bench event ' || g, 'revision', md5(g::text)),

@@ -156,8 +156,16 @@ export type CompareAgain =
 export interface RefreshDecision {
   /** Recorded together, in one append. */
   events: ApplicationEvent[];
-  /** The operation these events request (enqueue its sync once they are recorded). */
-  started?: { operationId: string; trigger: 'auto-sync' | 'self-heal' | 'auto-rollback' };
+  /**
+   * The operation these events request (enqueue its sync once they are recorded), with who started it and
+   * why: the metadata of the events that request it.
+   */
+  started?: {
+    operationId: string;
+    trigger: 'auto-sync' | 'self-heal' | 'auto-rollback';
+    actor: 'system:auto-sync' | 'system:auto-rollback';
+    reason: string;
+  };
   /** Compare again then, even if nothing asks: self-heal backoff, the latest deployment's health deadline. */
   compareAgain: CompareAgain[];
 }
@@ -185,7 +193,7 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
 
   const rollback = decideAutoRollback({
     policy: autoRollbackPolicyOf(app),
-    deployments: after.deployments.map((d) => ({ ...d, deployedAt: new Date(d.deployedAt) })),
+    deployments: after.deployments,
     history: after.status.history,
     health,
     operationInProgress: after.openOperation !== null,
@@ -217,7 +225,12 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
           rollbackOf: rollback.historyId,
         }),
       ],
-      started: { operationId, trigger: 'auto-rollback' },
+      started: {
+        operationId,
+        trigger: 'auto-rollback',
+        actor: 'system:auto-rollback',
+        reason: rollback.reason,
+      },
       compareAgain: [],
     };
   }
@@ -269,7 +282,7 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
         trigger: sync.trigger,
       }),
     ],
-    started: { operationId, trigger: sync.trigger },
+    started: { operationId, trigger: sync.trigger, actor: 'system:auto-sync', reason: sync.reason },
     compareAgain,
   };
 }

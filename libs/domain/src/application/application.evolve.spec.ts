@@ -452,6 +452,21 @@ describe('evolveApplication: one fold for the API, the notifier and the deciders
     expect(toArgoApplication(given())).toBeUndefined();
   });
 
+  it('folds what the log holds without throwing, even events missing their lists (bulk-loaded rows)', () => {
+    const bare = (type: string, data: Record<string, unknown>) =>
+      ({ type, schemaVersion: 1, data }) as unknown as ApplicationEvent;
+    const state = given(
+      created(),
+      bare('SyncStatusChanged', { application: 'web', from: 'Unknown', to: 'OutOfSync' }),
+      bare('HealthStatusChanged', { application: 'web', from: 'Unknown', to: 'Degraded' }),
+      bare('SyncOperationSucceeded', { application: 'web', operationId: 'nobody' }),
+      bare('SomethingFromTheFuture', { application: 'web' }),
+    );
+    expect(state.status.sync.status).toBe('OutOfSync');
+    expect(state.status.health.status).toBe('Degraded');
+    expect(state.streamVersion).toBe(5);
+  });
+
   it('state stays bounded however many operations the stream holds', () => {
     const ops = Array.from({ length: 200 }, (_, i) => [
       requested(`op${i}`),

@@ -2,7 +2,6 @@ import type { ApplicationEvent, ApplicationManifest } from '../events/applicatio
 import type { EventMetadata } from '../events/event-envelope';
 import type { ResourceIdentity, ResourceSynced } from '../events/reconcile.events';
 import type { HealthStatusCode } from '../health/health-status';
-import { CREATE_NAMESPACE_REASON } from '../reconcile/operation-history';
 import {
   historyLimitOf,
   initialApplicationState,
@@ -27,6 +26,9 @@ export type RecordedApplicationEvent = ApplicationEvent & {
   metadata: Pick<EventMetadata, 'actor'>;
 };
 
+/** planSync's reason on the task CreateNamespace=true adds: such a namespace was never declared in Git and is never pruned. */
+export const CREATE_NAMESPACE_REASON = 'CreateNamespace=true';
+
 /** How many finished operation ids an app remembers (a late job for one of them is a no-op). */
 const FINISHED_OPERATIONS_KEPT = 20;
 /** Commit metadata kept for at most this many revisions. */
@@ -35,7 +37,8 @@ const APPLIED_RESULTS = new Set(['created', 'configured', 'unchanged', 'replaced
 
 /**
  * The one fold of an application's stream: the state after one more event. Pure; time comes from the
- * event (`recordedAt`), never from a clock. Unknown event types leave the state as it was (but count).
+ * event (`recordedAt`), never from a clock. Unknown event types leave the state as it was (but count), and
+ * lists an event left out count as empty: a fold never throws on what the log holds.
  */
 export function evolveApplication(
   state: ApplicationState,
@@ -158,7 +161,7 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
             status: event.data.to,
             ...(revision ? revisionFields(state, revision) : {}),
           },
-          resources: withSyncOf(state.status.resources, event.data.outOfSync),
+          resources: withSyncOf(state.status.resources, event.data.outOfSync ?? []),
           reconciledAt: at,
         },
       };
@@ -176,7 +179,7 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
             ...(event.data.message ? { message: event.data.message } : {}),
             lastTransitionTime: at,
           },
-          resources: withHealthOf(state.status.resources, event.data.unhealthy),
+          resources: withHealthOf(state.status.resources, event.data.unhealthy ?? []),
           reconciledAt: at,
         },
       };

@@ -1,5 +1,6 @@
 import type { ApplicationManifest, SyncRequested } from '../events/application.events';
 import type { CommitInfo, ResourceSynced, SyncOperationStarted } from '../events/reconcile.events';
+import { DEFAULT_REVISION_HISTORY_LIMIT } from './application.defaults';
 import type { ApplicationStatus, Operation } from './application.status';
 
 /**
@@ -134,9 +135,6 @@ export function initialStatus(): ApplicationStatus {
     summary: {},
   };
 }
-
-/** Argo CD's default `revisionHistoryLimit`. */
-export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 
 /** How many history entries (and deployments) an app keeps: its `spec.revisionHistoryLimit`, 10 by default, at least 1. */
 export function historyLimitOf(manifest: ApplicationManifest | null): number {

@@ -48,7 +48,8 @@ export interface ApplicationCondition {
   lastTransitionTime: string;
 }
 
-export interface ResourceRef {
+/** Argo CD's `SyncOperationResource`: one resource of a selective sync. */
+export interface SyncOperationResource {
   group?: string;
   kind: string;
   namespace?: string;
@@ -73,7 +74,7 @@ export interface SyncOperation {
   prune: boolean;
   dryRun: boolean;
   /** Selective sync: only these resources. */
-  resources?: ResourceRef[];
+  resources?: SyncOperationResource[];
   syncOptions?: string[];
 }
 

@@ -1,3 +1,4 @@
+import type { ApplicationManifest } from '../events/application.events';
 import type { ApplicationState } from './application.state';
 import type { ApplicationStatus, Operation } from './application.status';
 
@@ -35,10 +36,39 @@ export function toArgoApplication(
   state: ApplicationState,
   options: { reconciledAt?: Date | null } = {},
 ): ArgoApplication | undefined {
-  const manifest = state.manifest;
-  if (!manifest) return undefined;
+  if (!state.manifest) return undefined;
+  return argoApplicationOf({
+    manifest: state.manifest,
+    status: state.status,
+    operation: state.operation,
+    createdAt: state.createdAt,
+    streamVersion: state.streamVersion,
+    deletedAt: state.deletion?.at ?? null,
+    reconciledAt: options.reconciledAt ?? null,
+  });
+}
+
+/** The parts of a state (or of its read-model row) the Application resource is made of. */
+export interface ArgoApplicationParts {
+  manifest: ApplicationManifest;
+  status: ApplicationStatus;
+  operation: Operation | null;
+  createdAt: string | null;
+  streamVersion: number;
+  deletedAt: string | null;
+  reconciledAt: Date | null;
+}
+
+export function argoApplicationOf(parts: ArgoApplicationParts): ArgoApplication {
+  const { manifest } = parts;
   const { name, namespace, labels, annotations, ...otherMetadata } = manifest.metadata;
-  const reconciledAt = latest(state.status.reconciledAt, options.reconciledAt?.toISOString());
+  const reconciledAt = latest(parts.status.reconciledAt, parts.reconciledAt?.toISOString());
+  const state = {
+    createdAt: parts.createdAt,
+    streamVersion: parts.streamVersion,
+    operation: parts.operation,
+    status: parts.status,
+  };
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -49,7 +79,7 @@ export function toArgoApplication(
       labels: { ...(labels ?? {}) },
       annotations: { ...(annotations ?? {}) },
       creationTimestamp: state.createdAt ?? '',
-      ...(state.deletion ? { deletionTimestamp: state.deletion.at } : {}),
+      ...(parts.deletedAt ? { deletionTimestamp: parts.deletedAt } : {}),
       generation: state.streamVersion,
     },
     spec: manifest.spec,

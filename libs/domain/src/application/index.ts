@@ -19,3 +19,36 @@ export {
   MANIFEST_GENERATE_PATHS_ANNOTATION,
 } from './manifest-generate-paths';
 export * from './tool-argument-grammar';
+export * from './application.status';
+export * from './application.state';
+export {
+  evolveApplication,
+  foldApplication,
+  keyOf,
+  CREATE_NAMESPACE_REASON,
+  type RecordedApplicationEvent,
+} from './application.evolve';
+export {
+  decideApplication,
+  decideRefreshOutcome,
+  decideOperationStep,
+  decideCascadeDeletion,
+  pendingCascadeOf,
+  reconcileSnapshotOf,
+  changedTopLevelPaths,
+  canonicalJson,
+  OperationTerminatedError,
+  type ApplicationCommand,
+  type RefreshFindings,
+  type RefreshDecision,
+  type CompareAgain,
+  type OperationStep,
+} from './application.decide';
+export { applicationAggregate } from './application.aggregate';
+export {
+  toArgoApplication,
+  argoApplicationOf,
+  DEFAULT_APP_NAMESPACE,
+  type ArgoApplication,
+  type ArgoApplicationParts,
+} from './argo-application';

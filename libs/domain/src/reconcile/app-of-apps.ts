@@ -1,6 +1,6 @@
 import { validateApplication } from '../application/application.validator';
 import { formatIssue } from '../application/validation-issue';
-import { changedTopLevelPaths } from '../decider/application.decider';
+import { changedTopLevelPaths } from '../application/application.decide';
 import { groupOf, type KubeObject } from '../diff/kube-object';
 import {
   applicationEvent,

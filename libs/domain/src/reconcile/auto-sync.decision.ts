@@ -1,7 +1,7 @@
 import type { SyncPolicyAutomated } from '../application/application.types';
 import type { AppComparison } from '../diff/compare-app';
 import { selfHealDelay } from '../sync/backoff';
-import type { SyncOperationRecord } from './operation-history';
+import type { OperationOutcome } from '../application/application.state';
 
 export interface AutoSyncInput {
   /** `spec.syncPolicy.automated`; absent (or `enabled: false`) = manual sync only. */
@@ -12,7 +12,7 @@ export interface AutoSyncInput {
   /** A sync is requested or running: never start another. */
   operationInProgress: boolean;
   /** The latest finished (non dry-run) sync, if any. */
-  lastSync: Pick<SyncOperationRecord, 'revision' | 'outcome' | 'finishedAt'> | undefined;
+  lastSync: { revision?: string; outcome?: OperationOutcome; finishedAt?: Date } | undefined;
   /** Self-heal syncs in a row since the app was last Synced. */
   selfHealAttempts: number;
   now: Date;

@@ -9,7 +9,6 @@ import type {
   SyncStatusChanged,
 } from '../events/reconcile.events';
 import { aggregateHealth, type HealthStatus, type HealthStatusCode } from '../health/health-status';
-import type { ApplicationView } from '../projections/application-view.projection';
 
 /** What the log already says about an app's reconcile state (from the read model). */
 export interface ReconcileSnapshot {
@@ -40,23 +39,6 @@ export type RefreshOutcome =
 
 /** Condition types a refresh owns: raised when it cannot compare, cleared when it can again. */
 export const REFRESH_CONDITION_TYPES: readonly string[] = ['ComparisonError', 'InvalidSpecError'];
-
-export function reconcileSnapshotOf(view: ApplicationView): ReconcileSnapshot {
-  const outOfSync = (view.status['outOfSync'] as ResourceIdentity[] | undefined) ?? [];
-  const conditions =
-    (view.status['conditions'] as Array<{ type: string; message: string }> | undefined) ?? [];
-  return {
-    revision: view.revision,
-    syncStatus: view.syncStatus as AppSyncStatusCode,
-    healthStatus: view.healthStatus as HealthStatusCode,
-    outOfSyncKeys: outOfSync.map(keyOfIdentity),
-    conditions,
-  };
-}
-
-function keyOfIdentity(r: ResourceIdentity): string {
-  return `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
-}
 
 function identityOf(key: string): ResourceIdentity {
   const k = parseResourceKey(key);

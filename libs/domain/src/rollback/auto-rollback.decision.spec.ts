@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HealthStatusCode } from '../health/health-status';
 import { type AutoRollbackInput, decideAutoRollback } from './auto-rollback.decision';
-import { deploymentsOf } from './deployments';
 import { StreamBuilder } from './stream-builder.testing';
 
 const GOOD = 'a'.repeat(40);
@@ -20,11 +19,11 @@ function input(
 ): AutoRollbackInput {
   const s = new StreamBuilder().created();
   (options.build ?? ((b: StreamBuilder) => b.deploy('1', GOOD).health('Healthy').deploy('2', BAD)))(s);
-  const deployments = deploymentsOf(s.entries);
+  const deployments = s.state().deployments;
   const history = deployments.map((d, id) => ({
     id,
     revision: d.revision,
-    deployedAt: d.deployedAt.toISOString(),
+    deployedAt: d.deployedAt,
   }));
   const latest = deployments[deployments.length - 1];
   return {
@@ -33,7 +32,7 @@ function input(
     history,
     health: { status: options.health ?? 'Progressing' },
     operationInProgress: false,
-    now: new Date((latest?.deployedAt.getTime() ?? 0) + (options.secondsAfterBad ?? 1) * 1000),
+    now: new Date((latest ? Date.parse(latest.deployedAt) : 0) + (options.secondsAfterBad ?? 1) * 1000),
     ...options.over,
   };
 }

@@ -1,11 +1,11 @@
 import type { HealthStatus } from '../health/health-status';
 import type { AutoRollbackPolicy } from './auto-rollback.policy';
-import type { Deployment } from './deployments';
+import type { Deployment } from '../application/application.state';
 
 export interface AutoRollbackInput {
   /** autoRollbackPolicyOf(app); undefined = off. */
   policy: AutoRollbackPolicy | undefined;
-  /** deploymentsOf(stream), oldest first. */
+  /** The app's deployments (`ApplicationState.deployments`), oldest first. */
   deployments: readonly Deployment[];
   /** The app's history entries (id + when deployed), to name the entry rolled back to. */
   history: ReadonlyArray<{ id: number; revision: string; deployedAt: string }>;
@@ -52,7 +52,7 @@ export function decideAutoRollback(input: AutoRollbackInput): AutoRollbackDecisi
       reason: `${short(latest.revision)} is (or was) ${status === 'Suspended' ? 'Suspended' : 'Healthy'}`,
     };
 
-  const elapsed = input.now.getTime() - latest.deployedAt.getTime();
+  const elapsed = input.now.getTime() - Date.parse(latest.deployedAt);
   let reason: string;
   if (status === 'Degraded') {
     reason = `${short(latest.revision)} is Degraded${input.health.message ? `: ${input.health.message}` : ''}`;
@@ -69,7 +69,7 @@ export function decideAutoRollback(input: AutoRollbackInput): AutoRollbackDecisi
   const byDeployedAt = new Map(input.history.map((h) => [h.deployedAt, h] as const));
   for (const candidate of [...input.deployments.slice(0, -1)].reverse()) {
     if (candidate.revision === latest.revision || !candidate.wasHealthy) continue;
-    const entry = byDeployedAt.get(candidate.deployedAt.toISOString());
+    const entry = byDeployedAt.get(candidate.deployedAt);
     if (!entry) break; // trimmed out of the history (revisionHistoryLimit): nothing older is kept either
     return {
       kind: 'rollback',

@@ -1,4 +1,3 @@
-export * from './deployments';
 export * from './auto-rollback.policy';
 export * from './auto-rollback.decision';
 export * from './partial-rollback';

@@ -5,11 +5,12 @@ import {
   type SyncRequested,
 } from '../events/application.events';
 import type { HealthStatusCode } from '../health/health-status';
-import type { StreamEntry } from '../reconcile/stream-entry';
+import { foldApplication, type RecordedApplicationEvent } from '../application/application.evolve';
+import type { ApplicationState } from '../application/application.state';
 
 /** Builds an application stream for table tests: one event per second from `start`. */
 export class StreamBuilder {
-  readonly entries: StreamEntry[] = [];
+  readonly entries: RecordedApplicationEvent[] = [];
   private seconds = 0;
 
   constructor(
@@ -27,9 +28,19 @@ export class StreamBuilder {
   }
 
   add(event: ApplicationEvent): this {
-    this.entries.push({ event, recordedAt: this.time() });
+    this.entries.push({
+      ...event,
+      streamVersion: this.entries.length + 1,
+      recordedAt: this.time(),
+      metadata: { actor: 'test' },
+    });
     this.seconds++;
     return this;
+  }
+
+  /** The application's state after every event added so far. */
+  state(): ApplicationState {
+    return foldApplication(this.application, this.entries);
   }
 
   created(manifest: ApplicationManifest = manifestOf(this.application)): this {
@@ -103,7 +114,7 @@ export class StreamBuilder {
 
   /** The time of the n-th (0-based) SyncOperationSucceeded. */
   deployedAt(n: number): Date {
-    return this.entries.filter((e) => e.event.type === 'SyncOperationSucceeded')[n]!.recordedAt;
+    return this.entries.filter((e) => e.type === 'SyncOperationSucceeded')[n]!.recordedAt;
   }
 }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { createProjectionRebuilder } from '../event-store/berth-aggregates';
 import { MIGRATIONS } from './migrations';
 
 /** A TypeORM DataSource for Berth's database. Raw SQL throughout: the event log is not an ORM shape. */
@@ -24,7 +25,14 @@ export function createDataSource(
   });
 }
 
+/**
+ * Runs the pending migrations, then rebuilds from the event log every read model whose code has a newer
+ * version than the tables hold (`projection_versions`). Returns what it did, for the migrate script.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const ran = await dataSource.runMigrations({ transaction: 'each' });
-  return ran.map((m) => m.name);
+  const rebuilder = createProjectionRebuilder(dataSource);
+  const stale = await rebuilder.stale();
+  if (stale.length > 0) await rebuilder.rebuild({ check: false, only: stale });
+  return [...ran.map((m) => m.name), ...stale.map((name) => `rebuilt read model ${name}`)];
 }

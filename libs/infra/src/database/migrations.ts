@@ -7,6 +7,7 @@ import { AuditSummaries1764100000005 } from '../../../../migrations/176410000000
 import { EventSummaryFunction1764100000006 } from '../../../../migrations/1764100000006-event-summary-function';
 import { SnapshotsAndEventSummaries1764100000007 } from '../../../../migrations/1764100000007-snapshots-and-event-summaries';
 import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
+import { NotifierAppState1764200000002 } from '../../../../migrations/1764200000002-notifier-app-state';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   EventSummaryFunction1764100000006,
   SnapshotsAndEventSummaries1764100000007,
   NotificationSecretBindings1764200000001,
+  NotifierAppState1764200000002,
 ];

@@ -1,4 +1,4 @@
-import type { ApplicationState } from '@berth/domain/application/application.state';
+import type { ApplicationState } from '@berth/domain';
 import type { EntityManager } from 'typeorm';
 import type { StateProjection } from './state-projection';
 

@@ -74,7 +74,8 @@ export class CommandHandler {
     aggregate: Aggregate<S>,
     streamId: string,
     decide: (state: S) => E[] | Promise<E[]>,
-    metadata: EventMetadata,
+    /** For every event, or per event (see PostgresEventStore.append). */
+    metadata: EventMetadata | ((event: E) => EventMetadata),
     options: HandleOptions<S> = {},
   ): Promise<HandleResult<S>> {
     const registration = this.registrationOf(aggregate);
@@ -91,7 +92,7 @@ export class CommandHandler {
           streamId,
           loaded.version,
           events,
-          metadata,
+          metadata as EventMetadata | ((event: DomainEvent) => EventMetadata),
           async (manager, appended) => {
             for (const event of appended) after = aggregate.evolve(after, event);
             await this.snapshots.save(manager, streamId, aggregate.stateVersion, {

@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  applicationEvent,
-  decideApplication,
-  foldApplication,
-  projectApplicationView,
-  type ApplicationEvent,
-  type ApplicationManifest,
-  type ApplicationView,
-  type DomainEvent,
-  type RecordedEvent,
-} from '@berth/domain';
+import { applicationEvent, type DomainEvent } from '@berth/domain';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
-import { ApplicationViewProjection, rowToApplicationView } from './application-view.projection';
 import { START_OF_LOG, type Checkpoint } from './checkpoint';
 import { EventLogSubscription } from './event-log-subscription';
 import { WrongExpectedVersionError } from './event-store.errors';
@@ -27,7 +16,7 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore(db.dataSource, [new ApplicationViewProjection()]);
+    store = new PostgresEventStore(db.dataSource);
   });
   afterAll(async () => db.drop());
 
@@ -117,57 +106,6 @@ describe('PostgresEventStore', () => {
     expect(subscriberSeen.sort()).toEqual([posA, posB].sort());
     await a.end();
     await b.end();
-  });
-
-  it('keeps the applications read model equal to the fold of the events', async () => {
-    const manifest = (rev: string): ApplicationManifest => ({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name: 'guestbook' },
-      spec: {
-        project: 'default',
-        source: { repoURL: 'https://example.com/r.git', targetRevision: rev, path: '.' },
-      },
-    });
-    const run = async (command: Parameters<typeof decideApplication>[0]) => {
-      const history = await store.readStream('application-guestbook');
-      const state = foldApplication(
-        'guestbook',
-        history.map((e) => e as unknown as ApplicationEvent),
-      );
-      const events = decideApplication(command, state);
-      await store.append('application-guestbook', history.length, events, meta);
-    };
-    await run({ type: 'CreateApplication', manifest: manifest('main') });
-    await run({ type: 'UpdateApplication', manifest: manifest('v2') });
-    await run({ type: 'RequestRefresh', hard: false });
-    await run({
-      type: 'RequestSync',
-      operationId: 'op-1',
-      prune: true,
-      dryRun: false,
-      initiatedBy: { automated: false },
-    });
-
-    const history = await store.readStream('application-guestbook');
-    let folded: ApplicationView | null = null;
-    for (const e of history as Array<RecordedEvent<ApplicationEvent>>) {
-      folded = projectApplicationView(
-        folded,
-        { type: e.type, schemaVersion: e.schemaVersion, data: e.data } as ApplicationEvent,
-        {
-          streamVersion: e.streamVersion,
-          recordedAt: e.recordedAt,
-          actor: e.metadata.actor,
-        },
-      );
-    }
-    const rows = await db.dataSource.query(`SELECT * FROM applications WHERE name = 'guestbook'`);
-    expect(rowToApplicationView(rows[0])).toEqual(folded);
-    expect(folded).toMatchObject({ streamVersion: 4, operation: { id: 'op-1', phase: 'Pending' } });
-
-    await run({ type: 'DeleteApplication', cascade: true });
-    expect(await db.dataSource.query(`SELECT * FROM applications WHERE name = 'guestbook'`)).toEqual([]);
   });
 
   it('a subscription resumes from its checkpoint after a restart: nothing skipped, nothing repeated', async () => {

@@ -8,7 +8,6 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Checkpoint } from './checkpoint';
 import { WrongExpectedVersionError, type ExpectedVersion } from './event-store.errors';
-import type { InlineProjection } from './inline-projection';
 
 export interface AppendResult {
   /** The stream's version after the append (= the last event's stream_version). */
@@ -38,10 +37,7 @@ export const EVENT_COLUMNS =
 export class PostgresEventStore {
   private appendedCounter: (count: number) => void = () => undefined;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly projections: readonly InlineProjection[] = [],
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** Called with the number of events each successful append wrote (for metrics). */
   onAppended(counter: (count: number) => void): void {
@@ -52,7 +48,8 @@ export class PostgresEventStore {
     streamId: string,
     expectedVersion: ExpectedVersion,
     events: readonly DomainEvent[],
-    metadata: EventMetadata,
+    /** The same for every event, or per event (one append can hold facts of different actors). */
+    metadata: EventMetadata | ((event: DomainEvent) => EventMetadata),
     /** Run more statements in the same transaction: the snapshot and read models of the appended events. */
     alsoInTransaction?: (manager: EntityManager, recorded: readonly RecordedEvent[]) => Promise<void>,
   ): Promise<AppendResult> {
@@ -71,7 +68,7 @@ export class PostgresEventStore {
           event.type,
           event.schemaVersion,
           JSON.stringify(event.data),
-          JSON.stringify(metadata),
+          JSON.stringify(typeof metadata === 'function' ? metadata(event) : metadata),
           // The audit log's words, computed once from the event catalog and stored with the fact.
           summarizeEvent(event),
         );
@@ -84,9 +81,6 @@ export class PostgresEventStore {
         values,
       );
       const recordedEvents = rows.map(toRecordedEvent);
-      for (const projection of this.projections) {
-        if (projection.handles(streamId)) await projection.apply(manager, recordedEvents);
-      }
       if (alsoInTransaction) await alsoInTransaction(manager, recordedEvents);
       return recordedEvents;
     });

@@ -21,9 +21,19 @@ export interface TableDifference {
   examples: string[];
 }
 
+/** An event the aggregate's fold threw on: skipped by the replay (the stream's state is as before it). */
+export interface UnreadableEvent {
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  error: string;
+}
+
 export interface RebuildReport {
   events: number;
   streams: number;
+  /** Events the fold could not apply (at most 20 listed); a healthy log has none. */
+  unreadable: UnreadableEvent[];
   projections: string[];
   differences: TableDifference[];
   /** False in check mode. */
@@ -78,7 +88,7 @@ export class ProjectionRebuilder {
       }
       // Projections write unqualified table names: inside this transaction they resolve to the scratch copies.
       await manager.query(`SET LOCAL search_path TO ${scratch}, public`);
-      const { events, streams } = await this.replay(manager, chosen);
+      const { events, streams, unreadable } = await this.replay(manager, chosen);
       await manager.query(`SET LOCAL search_path TO public`);
       const differences: TableDifference[] = [];
       for (const table of tables) {
@@ -100,6 +110,7 @@ export class ProjectionRebuilder {
       return {
         events,
         streams,
+        unreadable,
         projections: chosen.flatMap((r) => r.projections.map((p) => p.name)),
         differences,
         replaced: !options.check,
@@ -128,7 +139,8 @@ export class ProjectionRebuilder {
   private async replay(
     manager: EntityManager,
     registrations: ReadonlyArray<AggregateRegistration<unknown>>,
-  ): Promise<{ events: number; streams: number }> {
+  ): Promise<{ events: number; streams: number; unreadable: UnreadableEvent[] }> {
+    const unreadable: UnreadableEvent[] = [];
     const snapshots = new StreamSnapshotRepository(this.dataSource);
     let events = 0;
     let streams = 0;
@@ -168,14 +180,27 @@ export class ProjectionRebuilder {
               }
             : undefined;
         }
-        if (current) current.state = current.registration.aggregate.evolve(current.state, event);
+        if (current) {
+          try {
+            current.state = current.registration.aggregate.evolve(current.state, event);
+          } catch (error) {
+            // One malformed event (written by hand, or by a bulk load) must not stop a rebuild or a migration.
+            if (unreadable.length < 20)
+              unreadable.push({
+                streamId: event.streamId,
+                streamVersion: event.streamVersion,
+                type: event.type,
+                error: (error as Error).message,
+              });
+          }
+        }
         last = event;
       }
       const tail = rows[rows.length - 1]!;
       after = [tail.stream_id, tail.stream_version];
     }
     await flush();
-    return { events, streams };
+    return { events, streams, unreadable };
   }
 
   private async columnsOf(manager: EntityManager, table: string): Promise<string[]> {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { applicationEvent } from '../events/application.events';
-import { deploymentsOf, rolledBackRevisionsOf } from './deployments';
-import { StreamBuilder } from './stream-builder.testing';
+import { StreamBuilder } from '../rollback/stream-builder.testing';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const C = 'c'.repeat(40);
 
-describe('deploymentsOf', () => {
+describe('deployments in the folded state', () => {
   const table: Array<[string, (s: StreamBuilder) => StreamBuilder, string[]]> = [
     ['nothing deployed', (s) => s.created(), []],
     ['a deployment seen Healthy', (s) => s.created().deploy('1', A).health('Healthy'), [`${A}:healthy`]],
@@ -35,17 +34,17 @@ describe('deploymentsOf', () => {
   ];
 
   it.each(table)('%s', (_name, build, expected) => {
-    const deployments = deploymentsOf(build(new StreamBuilder()).entries);
+    const deployments = build(new StreamBuilder()).state().deployments;
     expect(deployments.map((d) => `${d.revision}:${d.wasHealthy ? 'healthy' : 'not'}`)).toEqual(expected);
   });
 
   it('records trigger and the time the sync succeeded (= the history entry deployedAt)', () => {
     const s = new StreamBuilder().created().deploy('1', A, { trigger: 'manual' });
-    expect(deploymentsOf(s.entries)).toEqual([
+    expect(s.state().deployments).toEqual([
       expect.objectContaining({
         operationId: '1',
         trigger: 'manual',
-        deployedAt: s.deployedAt(0),
+        deployedAt: s.deployedAt(0).toISOString(),
         rolledBack: false,
       }),
     ]);
@@ -68,8 +67,8 @@ describe('deploymentsOf', () => {
           reason: 'Degraded',
         }),
       );
-    expect(deploymentsOf(s.entries).map((d) => d.rolledBack)).toEqual([false, true]);
-    expect(rolledBackRevisionsOf(s.entries)).toEqual([B]);
-    expect(rolledBackRevisionsOf(s.created().entries)).toEqual([]);
+    expect(s.state().deployments.map((d) => d.rolledBack)).toEqual([false, true]);
+    expect(s.state().rolledBackRevisions).toEqual([B]);
+    expect(s.created().state().rolledBackRevisions).toEqual([]);
   });
 });

@@ -1,8 +1,49 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../errors/domain-error';
 import type { ApplicationEvent, ApplicationManifest } from '../events/application.events';
-import { decideApplication, type ApplicationCommand } from './application.decider';
-import { foldApplication } from './application.state';
+import { decideApplication, type ApplicationCommand } from './application.decide';
+import { foldApplication, type RecordedApplicationEvent } from './application.evolve';
+
+const recorded = (events: ApplicationEvent[]): RecordedApplicationEvent[] =>
+  events.map((event, i) => ({
+    ...event,
+    streamVersion: i + 1,
+    recordedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+    metadata: { actor: 'alice' },
+  }));
+
+/** A successful sync of `revision` (one history entry). */
+const deployed = (operationId: string, revision: string): ApplicationEvent[] => [
+  {
+    type: 'SyncRequested',
+    schemaVersion: 1,
+    data: {
+      application: 'guestbook',
+      operationId,
+      prune: false,
+      dryRun: false,
+      initiatedBy: { automated: false },
+    },
+  },
+  {
+    type: 'SyncOperationStarted',
+    schemaVersion: 1,
+    data: {
+      application: 'guestbook',
+      operationId,
+      revision,
+      planId: 'p',
+      attempt: 1,
+      dryRun: false,
+      taskCount: 0,
+    },
+  },
+  {
+    type: 'SyncOperationSucceeded',
+    schemaVersion: 1,
+    data: { application: 'guestbook', operationId, revision, message: 'ok', startedAt: '', finishedAt: '' },
+  },
+];
 
 const manifest = (targetRevision = 'HEAD', project = 'default'): ApplicationManifest => ({
   apiVersion: 'argoproj.io/v1alpha1',
@@ -155,15 +196,11 @@ const cases: Array<{
   },
   {
     name: 'a rollback re-deploys the revision of that history entry',
-    given: [created],
+    given: [created, ...deployed('d0', 'aaa'), ...deployed('d1', 'bbb')],
     when: {
       type: 'RequestRollback',
       operationId: 'op-9',
       historyId: 1,
-      history: [
-        { id: 0, revision: 'aaa' },
-        { id: 1, revision: 'bbb' },
-      ],
       prune: false,
       dryRun: false,
       initiatedBy: { username: 'alice', automated: false },
@@ -202,7 +239,6 @@ const cases: Array<{
       type: 'RequestRollback',
       operationId: 'op-9',
       historyId: 0,
-      history: [{ id: 0, revision: 'aaa' }],
       prune: false,
       dryRun: false,
       initiatedBy: { automated: false },
@@ -216,7 +252,6 @@ const cases: Array<{
       type: 'RequestRollback',
       operationId: 'op-9',
       historyId: 7,
-      history: [],
       prune: false,
       dryRun: false,
       initiatedBy: { automated: false },
@@ -239,7 +274,7 @@ const cases: Array<{
 
 describe('decideApplication', () => {
   it.each(cases)('$name', ({ given, when, then }) => {
-    const state = foldApplication('guestbook', given);
+    const state = foldApplication('guestbook', recorded(given));
     if (typeof then === 'string') {
       let error: unknown;
       try {
@@ -258,17 +293,17 @@ describe('decideApplication', () => {
   });
 });
 
-describe('foldApplication', () => {
-  it('tracks existence, project and the pending operation', () => {
-    expect(foldApplication('guestbook', [created, syncRequested])).toMatchObject({
+describe('the state deciders see', () => {
+  it('tracks existence, project and the open operation; deletion keeps the manifest for the cascade', () => {
+    expect(foldApplication('guestbook', recorded([created, syncRequested]))).toMatchObject({
       exists: true,
       project: 'default',
-      pendingOperation: { operationId: 'op-1' },
+      openOperation: { operationId: 'op-1' },
     });
-    expect(foldApplication('guestbook', [created, syncRequested, deleted])).toMatchObject({
+    expect(foldApplication('guestbook', recorded([created, syncRequested, deleted]))).toMatchObject({
       exists: false,
-      manifest: null,
-      pendingOperation: null,
+      manifest: { metadata: { name: 'guestbook' } },
+      openOperation: null,
     });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { applicationEvent } from '../events/application.events';
 import { StreamBuilder } from '../rollback/stream-builder.testing';
-import { pendingCascadeDeletion } from './cascade-deletion';
+import { pendingCascadeOf } from './application.decide';
 
 const A = 'a'.repeat(40);
 const deleted = (cascade: boolean) => applicationEvent('ApplicationDeleted', { application: 'web', cascade });
@@ -10,7 +10,7 @@ const resourcesDeleted = applicationEvent('ApplicationResourcesDeleted', {
   resources: [],
 });
 
-describe('pendingCascadeDeletion', () => {
+describe('pendingCascadeOf', () => {
   const table: Array<[string, (s: StreamBuilder) => StreamBuilder, string[] | undefined]> = [
     [
       'an app that exists',
@@ -66,7 +66,7 @@ describe('pendingCascadeDeletion', () => {
   ];
 
   it.each(table)('%s', (_name, build, expected) => {
-    const pending = pendingCascadeDeletion(build(new StreamBuilder()).entries);
+    const pending = pendingCascadeOf(build(new StreamBuilder()).state());
     expect(pending?.inventory).toEqual(expected);
     if (expected) expect(pending?.manifest.metadata.name).toBe('web');
   });

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import type { ApplicationEvent, ApplicationManifest, RecordedEvent } from '@berth/domain';
+import {
+  type ApplicationEvent,
+  type ApplicationManifest,
+  type ArgoApplication,
+  foldApplication,
+  type RecordedApplicationEvent,
+  type RecordedEvent,
+  toArgoApplication,
+} from '@berth/domain';
 import { evaluateTriggers, parseNotificationsConfigOrThrow } from '@berth/notifications';
-import { applyArgoApplicationEvent, type NotifierAppView } from './argo-application.view';
 
 const manifest: ApplicationManifest = {
   apiVersion: 'argoproj.io/v1alpha1',
@@ -38,8 +45,12 @@ function rec(event: Omit<ApplicationEvent, 'schemaVersion'>, at: string, actor =
   };
 }
 
-function fold(events: RecordedEvent[]): NotifierAppView | undefined {
-  return events.reduce<NotifierAppView | undefined>((v, e) => applyArgoApplicationEvent(v, e), undefined);
+/** What notification triggers and templates see: the one fold of the app, as an Argo CD Application. */
+function fold(events: RecordedEvent[]): { app: ArgoApplication } | undefined {
+  const app = toArgoApplication(
+    foldApplication('guestbook', events as unknown as RecordedApplicationEvent[]),
+  );
+  return app && { app };
 }
 
 const created = rec(
@@ -130,7 +141,7 @@ const condition = rec(
   '2026-01-10T11:30:00Z',
 );
 
-describe('applyArgoApplicationEvent', () => {
+describe('the Application notification triggers see (evolveApplication + toArgoApplication)', () => {
   it('shapes a created app like an Argo CD Application', () => {
     const app = fold([created])!.app;
     expect(app.metadata).toEqual({
@@ -139,24 +150,25 @@ describe('applyArgoApplicationEvent', () => {
       labels: { team: 'web' },
       annotations: manifest.metadata.annotations,
       creationTimestamp: '2026-01-10T11:00:00.000Z',
+      generation: 1,
     });
-    // Only Argo CD's spec fields; Berth-only fields such as revisionHistoryLimit stay out of .app.spec.
-    expect(Object.keys(app.spec).sort()).toEqual(['destination', 'project', 'source']);
+    expect(app.spec).toEqual(manifest.spec);
     expect(app.status.sync.status).toBe('Unknown');
     expect(app.status.operationState).toBeUndefined();
   });
 
   it.each([
     {
-      name: 'running operation keeps initiator and the plan revision',
+      name: 'running operation keeps initiator and the revision it resolved to',
       events: [created, syncRequested, started],
       expected: {
         phase: 'Running',
         startedAt: '2026-01-10T11:57:50.000Z',
         operation: {
-          sync: { revision: REV, prune: false, dryRun: false },
+          sync: { prune: false, dryRun: false },
           initiatedBy: { username: 'bob', automated: false },
         },
+        syncResult: { revision: REV },
       },
     },
     {
@@ -200,16 +212,6 @@ describe('applyArgoApplicationEvent', () => {
     expect(view.app.status.history?.map((h) => h.revision)).toEqual([REV]);
     expect(view.app.metadata.deletionTimestamp).toBe('2026-01-11T00:00:00.000Z');
     expect(view.app.operation).toBeUndefined();
-  });
-
-  it('returns the same view for events no trigger can see', () => {
-    const view = fold([created]);
-    const refresh = rec(
-      { type: 'RefreshRequested', data: { application: 'guestbook', hard: false } },
-      '2026-01-10T12:00:00Z',
-    );
-    expect(applyArgoApplicationEvent(view, refresh)).toBe(view);
-    expect(applyArgoApplicationEvent(undefined, synced)).toBeUndefined();
   });
 
   it('reports multi-source revisions as revisions, like Argo CD', () => {
