@@ -17,6 +17,7 @@ describe('parseBenchOptions', () => {
     [['--apps', '3', '--drift-apps', '50'], { driftApps: 3 }],
     [['--no-progress'], { progress: false }],
     [['--refresh-interval', '0'], { refreshIntervalSeconds: 0 }],
+    [['--prior-events', '1000'], { priorEvents: 1000 }],
   ])('%j', (argv, expected) => {
     expect(parseBenchOptions(argv)).toMatchObject(expected);
   });

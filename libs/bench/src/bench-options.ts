@@ -26,6 +26,8 @@ export interface BenchOptions {
   scalingWorkers: number[];
   /** Apps given drift by the self-heal scenario. */
   driftApps: number;
+  /** Events appended to every app's stream before the steady scenario (the tail-read check). */
+  priorEvents: number;
   /**
    * Periodic refresh of every app (REFRESH_INTERVAL_SECONDS; jitter is half of it). Berth's default, 120 s:
    * an app still Progressing when its sync ends is only looked at again by a refresh. 0 turns it off.
@@ -59,6 +61,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --notify-burst N         sync events in the notifier burst (default 1000)
   --scaling-workers A,B,C  worker counts for the scaling scenario (default 1,2,4)
   --drift-apps K           apps given drift in self-heal (default: 10% of apps, at least 1)
+  --prior-events N         events appended to each app's stream before steady (default 0): a refresh
+                           must cost the same whatever the stream's length
   --refresh-interval S     periodic refresh of every app, s (default 120 as Berth; 0 = off)
   --self-heal-refresh S    periodic refresh interval (s) during self-heal (default 10)
   --worker-concurrency C   jobs per worker process (default 4)
@@ -76,6 +80,7 @@ const DEFAULTS: BenchOptions = {
   notifyBurst: 1000,
   scalingWorkers: [1, 2, 4],
   driftApps: 0,
+  priorEvents: 0,
   refreshIntervalSeconds: 120,
   selfHealRefreshSeconds: 10,
   timeoutSeconds: 600,
@@ -136,6 +141,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
             );
           return n;
         });
+        break;
+      case '--prior-events':
+        options.priorEvents = int(0, 100_000);
         break;
       case '--drift-apps':
         options.driftApps = int(1);

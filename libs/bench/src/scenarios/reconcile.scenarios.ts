@@ -1,4 +1,5 @@
-import { JobQueues } from '@berth/infra';
+import { applicationAggregate, applicationEvent, applicationStreamId } from '@berth/domain';
+import { createCommandHandler, createDataSource, JobQueues } from '@berth/infra';
 import type { BenchFigure, ScenarioOutcome } from '../bench-report';
 import { summarize } from '../latency-stats';
 import { diffCounters, PostgresMeter } from '../measure/postgres-meter';
@@ -178,6 +179,7 @@ export async function measureRefreshAll(ctx: ScenarioContext, fleet: BenchFleet,
 
 export async function runSteady(ctx: ScenarioContext, fleet: BenchFleet): Promise<ScenarioOutcome> {
   const started = Date.now();
+  if (ctx.options.priorEvents > 0) await appendPriorEvents(ctx, fleet, ctx.options.priorEvents);
   const m = await measureRefreshAll(ctx, fleet, 'steady');
   const f = (name: string, value: number, unit: string, extra: Partial<BenchFigure> = {}): BenchFigure => ({
     scenario: 'steady',
@@ -200,6 +202,9 @@ export async function runSteady(ctx: ScenarioContext, fleet: BenchFleet): Promis
       f('Redis commands per refresh', m.redisOpsPerRefresh, 'cmds', { note: 'server-wide counter' }),
       f('Postgres transactions per refresh', m.pgTransactionsPerRefresh, 'tx'),
       f('Postgres rows written per refresh', m.pgRowsWrittenPerRefresh, 'rows'),
+      f("events already in each app's stream", ctx.options.priorEvents, 'events', {
+        note: 'appended before the measurement (--prior-events)',
+      }),
     ],
     { ...m },
   );
@@ -381,4 +386,34 @@ export async function runScaling(ctx: ScenarioContext, fleet: BenchFleet): Promi
     );
   }
   return outcome('scaling', started, figures, { rates: Object.fromEntries(rates) });
+}
+
+/**
+ * Grows every app's stream by `count` RefreshRequested events (through the command path, in batches, no
+ * jobs): a refresh reads the snapshot and the events after it, so its cost must not change with this.
+ */
+async function appendPriorEvents(ctx: ScenarioContext, fleet: BenchFleet, count: number): Promise<void> {
+  const dataSource = createDataSource(ctx.stack.options.databaseUrl, {
+    poolSize: 4,
+    applicationName: 'berth-bench-fill',
+  });
+  await dataSource.initialize();
+  ctx.progress.begin(`steady: ${count} prior events per app`, fleet.apps.length);
+  try {
+    const commands = createCommandHandler(dataSource);
+    for (const [i, app] of fleet.apps.entries()) {
+      for (let left = count; left > 0; left -= 1000) {
+        const batch = Array.from({ length: Math.min(1000, left) }, () =>
+          applicationEvent('RefreshRequested', { application: app.name, hard: false }),
+        );
+        await commands.handle(applicationAggregate, applicationStreamId(app.name), () => batch, {
+          actor: 'system:bench',
+        });
+      }
+      ctx.progress.update(i + 1);
+    }
+  } finally {
+    ctx.progress.end();
+    await dataSource.destroy();
+  }
 }
