@@ -1,6 +1,8 @@
 import {
   ApplicationsRepository,
   BerthMetrics,
+  ClustersRepository,
+  ProjectsRepository,
   CommandHandler,
   createCommandHandler,
   createDataSource,
@@ -24,6 +26,8 @@ export class SchedulerContext {
     /** The one command path: every write of an aggregate goes through it. */
     readonly commands: CommandHandler,
     readonly applications: ApplicationsRepository,
+    readonly projects: ProjectsRepository,
+    readonly clusters: ClustersRepository,
   ) {}
 
   static async open(config: BerthConfig): Promise<SchedulerContext> {
@@ -43,6 +47,8 @@ export class SchedulerContext {
       metrics,
       createCommandHandler(dataSource, store),
       new ApplicationsRepository(dataSource),
+      new ProjectsRepository(dataSource),
+      new ClustersRepository(dataSource),
     );
   }
 

@@ -15,3 +15,14 @@ export * from './reconcile';
 export * from './rollback';
 export * from './events/event-catalog';
 export * from './events/aggregate';
+export {
+  clusterAggregate,
+  decideCluster,
+  decideRepository,
+  repositoryAggregate,
+  type ClusterCommand,
+  type ClusterRegistration,
+  type RegistrationState,
+  type RepositoryCommand,
+  type RepositoryRegistration,
+} from './registry/registry.aggregates';

@@ -1,5 +1,6 @@
 import {
-  canonicalJson,
+  appProjectAggregate,
+  decideAppProject,
   defaultAppProject,
   DomainError,
   formatIssue,
@@ -10,11 +11,10 @@ import {
   DEFAULT_PROJECT_NAME,
   type Application,
   type AppProject,
-  type ProjectEvent,
 } from '@berth/domain';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
-import type { RequestActor } from '../http/request-actor';
+import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { SchedulerContext } from '../scheduler.context';
 
@@ -48,34 +48,18 @@ export class ProjectsService {
     if (expectName !== undefined && expectName !== name) {
       throw new DomainError('Invalid', `metadata.name "${name}" does not match the URL's "${expectName}"`);
     }
-    const existing = await this.find(name);
-    if (existing && canonicalJson(existing) === canonicalJson(project)) return project;
-    const event: ProjectEvent = existing
-      ? {
-          type: 'ProjectSpecChanged',
-          schemaVersion: 2,
-          data: { project: name, manifest: project as never },
-        }
-      : {
-          type: 'ProjectCreated',
-          schemaVersion: 2,
-          data: { project: name, manifest: project as never },
-        };
-    await this.ctx.store.append(projectStreamId(name), 'any', [event], metadataOf(who), async (m) => {
-      await m.query(
-        `INSERT INTO projects (name, manifest) VALUES ($1, $2::jsonb)
-         ON CONFLICT (name) DO UPDATE SET manifest = EXCLUDED.manifest, updated_at = now()`,
-        [name, JSON.stringify(project)],
-      );
-    });
+    // Two concurrent creates: the second is decided on top of the first (no second ProjectCreated).
+    await this.ctx.commands.handle(
+      appProjectAggregate,
+      projectStreamId(name),
+      (state) => decideAppProject({ type: 'UpsertProject', project }, state),
+      metadataOf(who),
+    );
     return project;
   }
 
   async list() {
-    const rows: Array<{ manifest: AppProject }> = await this.ctx.dataSource.query(
-      `SELECT manifest FROM projects ORDER BY name`,
-    );
-    const items = rows.map((r) => r.manifest);
+    const items = await this.ctx.projects.list();
     if (!items.some((p) => p.metadata.name === DEFAULT_PROJECT_NAME)) items.unshift(defaultAppProject());
     return { items };
   }
@@ -92,21 +76,13 @@ export class ProjectsService {
 
   async delete(name: string, who: RequestActor): Promise<void> {
     await this.get(name);
-    const apps = (await this.ctx.applications.namesInProject(name, 5)).map((app) => ({ name: app }));
-    if (apps.length > 0) {
-      throw new DomainError(
-        'Invalid',
-        `project "${name}" is used by ${apps.map((a) => a.name).join(', ')}${apps.length === 5 ? ' and more' : ''}; move or delete those applications first`,
-      );
-    }
-    const event: ProjectEvent = {
-      type: 'ProjectDeleted',
-      schemaVersion: 2,
-      data: { project: name },
-    };
-    await this.ctx.store.append(projectStreamId(name), 'any', [event], metadataOf(who), async (m) => {
-      await m.query(`DELETE FROM projects WHERE name = $1`, [name]);
-    });
+    const usedBy = await this.ctx.applications.namesInProject(name, 5);
+    await this.ctx.commands.handle(
+      appProjectAggregate,
+      projectStreamId(name),
+      (state) => decideAppProject({ type: 'DeleteProject', usedBy }, state),
+      metadataOf(who),
+    );
   }
 
   /** Refuses an application its project does not permit, listing every violation (Argo CD does the same). */
@@ -124,9 +100,7 @@ export class ProjectsService {
       }
       throw error;
     }
-    const clusters: Array<{ name: string; server: string }> = await this.ctx.dataSource.query(
-      `SELECT name, server FROM clusters`,
-    );
+    const clusters = await this.ctx.clusters.destinations();
     const violations = projectPermits(project, application, {
       clusters: [{ name: 'in-cluster', server: 'https://kubernetes.default.svc' }, ...clusters],
     });
@@ -139,20 +113,7 @@ export class ProjectsService {
     }
   }
 
-  private async find(name: string): Promise<AppProject | undefined> {
-    const rows: Array<{ manifest: AppProject }> = await this.ctx.dataSource.query(
-      `SELECT manifest FROM projects WHERE name = $1`,
-      [name],
-    );
-    return rows[0]?.manifest;
+  private find(name: string): Promise<AppProject | undefined> {
+    return this.ctx.projects.find(name);
   }
-}
-
-function metadataOf(who: RequestActor) {
-  return {
-    actor: who.actor,
-    correlationId: who.correlationId,
-    source: 'scheduler',
-    ...(who.reason ? { reason: who.reason } : {}),
-  };
 }

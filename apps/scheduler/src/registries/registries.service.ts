@@ -1,21 +1,31 @@
 import { join } from 'node:path';
 import {
+  clusterAggregate,
   clusterStreamId,
+  decideCluster,
+  decideRepository,
   DomainError,
   normalizeGitUrl,
+  repositoryAggregate,
   repositoryStreamId,
   ValidationFailedError,
   type ClusterAdded,
-  type ClusterRemoved,
-  type RepositoryAdded,
-  type RepositoryRemoved,
+  type ClusterCommand,
+  type RepositoryCommand,
+  type RepositoryRegistration,
 } from '@berth/domain';
-import { SecretBox } from '@berth/infra';
+import {
+  ClustersRepository,
+  type ClusterRow,
+  RepositoriesRepository,
+  type RepositoryRow,
+  SecretBox,
+} from '@berth/infra';
 import { hostOf, OutboundGuard, OutboundRefusedError } from '@berth/net';
 import { GitMirrorCache, isRenderError, redactUrl, type GitCredentials } from '@berth/render';
 import { Injectable } from '@nestjs/common';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
-import type { RequestActor } from '../http/request-actor';
+import { metadataOf, type RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import { readKubeconfig, serverUrlProblem, type ReadKubeconfig } from './kubeconfig.reader';
 import type { ClusterRequest, RepositoryRequest } from './registry-requests.schema';
@@ -40,8 +50,12 @@ export class RegistriesService {
   private readonly box = SecretBox.fromEnv();
   private readonly git: GitMirrorCache;
   private readonly guard: OutboundGuard;
+  private readonly repositories: RepositoriesRepository;
+  private readonly clusters: ClustersRepository;
 
   constructor(private readonly ctx: SchedulerContext) {
+    this.repositories = new RepositoriesRepository(ctx.dataSource);
+    this.clusters = ctx.clusters;
     this.guard = OutboundGuard.fromAllowList(ctx.config.outboundAllow);
     this.git = new GitMirrorCache({
       cacheDir: join(ctx.config.dataDir, 'scheduler-git'),
@@ -76,31 +90,30 @@ export class RegistriesService {
     }
     const normalized = normalizeGitUrl(repo);
     const streamId = repositoryStreamId(normalized);
-    const version = await this.ctx.store.streamVersion(streamId);
     const existing = await this.findRepository(normalized);
     const credentialType = credentials?.type ?? 'none';
     const username = credentials?.type === 'https' ? credentials.username : undefined;
-    if (existing && !upsert) {
-      const same =
-        existing.url === repo &&
-        existing.type === type &&
-        existing.name === (body.name ?? null) &&
-        existing.project === (body.project ?? null) &&
-        existing.credential_type === credentialType &&
-        existing.username === (username ?? null) &&
-        this.sameSecret(existing.sealed_credentials, credentials ? JSON.stringify(credentials) : null);
-      if (same) return { item: publicRepository(existing), changed: false };
-      throw new DomainError(
-        'AlreadyExists',
-        `repository ${redactUrl(existing.url)} is already registered (${existing.type}, ${describeCredentials(existing.credential_type)}); pass ?upsert=true to replace it`,
-        {
-          field: 'repo',
-          issues: [
-            { field: 'repo', message: 'is already registered', fix: 'pass ?upsert=true to replace it' },
-          ],
-        },
-      );
-    }
+    const registration: RepositoryRegistration = {
+      repository: repo,
+      type,
+      credentialType,
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.project !== undefined ? { project: body.project } : {}),
+      ...(username !== undefined ? { username } : {}),
+    };
+    const command: RepositoryCommand = {
+      type: 'RegisterRepository',
+      registration,
+      upsert,
+      sameCredentials: this.sameSecret(
+        existing?.sealed_credentials ?? null,
+        credentials ? JSON.stringify(credentials) : null,
+      ),
+    };
+    // Decided once before the connection check, so a refused registration never reaches the remote.
+    const loaded = await this.ctx.commands.load(repositoryAggregate, streamId);
+    if (decideRepository(command, loaded.state).length === 0 && existing)
+      return { item: publicRepository(existing), changed: false };
     if (type === 'git') {
       try {
         await this.git.lsRemote(repo, credentials);
@@ -124,58 +137,35 @@ export class RegistriesService {
         throw error;
       }
     }
-    const event: RepositoryAdded = {
-      type: 'RepositoryAdded',
-      schemaVersion: 2,
-      data: {
-        repository: repo,
-        type,
-        credentialType,
-        ...(body.name !== undefined ? { name: body.name } : {}),
-        ...(body.project !== undefined ? { project: body.project } : {}),
-        ...(username !== undefined ? { username } : {}),
-        ...(existing
-          ? {
-              replaced: {
-                repository: existing.url,
-                type: existing.type as 'git' | 'helm',
-                credentialType: existing.credential_type as 'none' | 'https' | 'ssh',
-                ...(existing.username !== null ? { username: existing.username } : {}),
-                ...(existing.name !== null ? { name: existing.name } : {}),
-                ...(existing.project !== null ? { project: existing.project } : {}),
-              },
-            }
-          : {}),
-      },
-    };
     const sealed = credentials ? this.box.seal(JSON.stringify(credentials)) : null;
-    // The version read above: a registration that raced this one makes this append fail (409).
-    await this.ctx.store.append(streamId, version ?? 'no_stream', [event], metadataOf(who), async (m) => {
-      await m.query(
-        `INSERT INTO repositories (url, normalized_url, name, type, project, credential_type, username, sealed_credentials, connection_state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
-         ON CONFLICT (normalized_url) DO UPDATE SET url = EXCLUDED.url, name = EXCLUDED.name, type = EXCLUDED.type,
-           project = EXCLUDED.project, credential_type = EXCLUDED.credential_type, username = EXCLUDED.username,
-           sealed_credentials = EXCLUDED.sealed_credentials, connection_state = EXCLUDED.connection_state, updated_at = now()`,
-        [
-          repo,
-          normalized,
-          event.data.name ?? null,
-          type,
-          event.data.project ?? null,
-          credentialType,
-          event.data.username ?? null,
-          sealed,
-          JSON.stringify({ status: 'Successful', attemptedAt: new Date().toISOString() }),
-        ],
-      );
-    });
+    // A registration that raced this one is decided again on top of it (409 unless upsert).
+    await this.ctx.commands.handle(
+      repositoryAggregate,
+      streamId,
+      (state) => decideRepository(command, state),
+      metadataOf(who),
+      {
+        known: loaded,
+        // Credentials never enter the log: they are stored sealed beside the event, in its transaction.
+        alsoInTransaction: (m) =>
+          this.repositories.save(m, {
+            url: repo,
+            normalizedUrl: normalized,
+            name: registration.name ?? null,
+            type,
+            project: registration.project ?? null,
+            credentialType,
+            username: registration.username ?? null,
+            sealedCredentials: sealed,
+            connectionState: { status: 'Successful', attemptedAt: new Date().toISOString() },
+          }),
+      },
+    );
     return { item: await this.getRepository(repo), changed: true };
   }
 
   async listRepositories() {
-    const rows: RepositoryRow[] = await this.ctx.dataSource.query(`SELECT * FROM repositories ORDER BY url`);
-    return { items: rows.map(publicRepository) };
+    return { items: (await this.repositories.list()).map(publicRepository) };
   }
 
   async getRepository(repo: string) {
@@ -188,12 +178,8 @@ export class RegistriesService {
     return publicRepository(row);
   }
 
-  private async findRepository(normalized: string): Promise<RepositoryRow | undefined> {
-    const rows: RepositoryRow[] = await this.ctx.dataSource.query(
-      `SELECT * FROM repositories WHERE normalized_url = $1`,
-      [normalized],
-    );
-    return rows[0];
+  private findRepository(normalized: string): Promise<RepositoryRow | undefined> {
+    return this.repositories.find(normalized);
   }
 
   /** Whether a sealed value holds `plain` (null: no credentials). A value sealed under a retired key differs. */
@@ -207,21 +193,14 @@ export class RegistriesService {
   }
 
   async removeRepository(repo: string, who: RequestActor): Promise<void> {
-    const existing = await this.getRepository(repo);
+    await this.getRepository(repo);
     const normalized = normalizeGitUrl(repo);
-    const event: RepositoryRemoved = {
-      type: 'RepositoryRemoved',
-      schemaVersion: 2,
-      data: { repository: existing.repo },
-    };
-    await this.ctx.store.append(
+    await this.ctx.commands.handle(
+      repositoryAggregate,
       repositoryStreamId(normalized),
-      'any',
-      [event],
+      (state) => decideRepository({ type: 'RemoveRepository' }, state),
       metadataOf(who),
-      async (m) => {
-        await m.query(`DELETE FROM repositories WHERE normalized_url = $1`, [normalized]);
-      },
+      { alsoInTransaction: (m) => this.repositories.remove(m, normalized) },
     );
   }
 
@@ -259,43 +238,24 @@ export class RegistriesService {
         'storing cluster credentials needs BERTH_SECRET_KEY; generate one with `openssl rand -base64 32`',
       );
     }
-    const rows: ClusterRow[] = await this.ctx.dataSource.query(
-      `SELECT * FROM clusters WHERE name = $1 OR server = $2`,
-      [name, read.server],
-    );
+    const rows = await this.clusters.findByNameOrServer(name, read.server);
     const existing = rows.find((r) => r.name === name);
-    const sameServer = rows.find((r) => r.name !== name);
-    if (sameServer) {
-      // Workers find a destination by server too: two names for one server would be ambiguous.
-      throw new DomainError(
-        'AlreadyExists',
-        `${read.server} is already registered as cluster "${sameServer.name}"; register it under that name (with ?upsert=true to replace it) or remove that one first`,
-        {
-          field: serverField,
-          issues: [{ field: serverField, message: `is already registered as cluster "${sameServer.name}"` }],
-        },
-      );
-    }
     const streamId = clusterStreamId(name);
-    const version = await this.ctx.store.streamVersion(streamId);
-    if (existing && !upsert) {
-      if (
-        existing.server === read.server &&
-        existing.auth_type === authType &&
-        this.sameSecret(existing.sealed_config, read.text)
-      )
-        return { item: publicCluster(existing), changed: false };
-      throw new DomainError(
-        'AlreadyExists',
-        `cluster "${name}" is already registered (${existing.server}, ${existing.auth_type}); pass ?upsert=true to replace it`,
-        {
-          field: 'name',
-          issues: [
-            { field: 'name', message: 'is already registered', fix: 'pass ?upsert=true to replace it' },
-          ],
-        },
-      );
-    }
+    const command: ClusterCommand = {
+      type: 'RegisterCluster',
+      registration: { cluster: name, server: read.server, authType },
+      upsert,
+      sameCredentials: this.sameSecret(existing?.sealed_config ?? null, read.text),
+      // Workers find a destination by server too: two names for one server would be ambiguous.
+      ...(rows.find((r) => r.name !== name)
+        ? { serverTakenBy: rows.find((r) => r.name !== name)!.name }
+        : {}),
+      serverField,
+    };
+    // Decided once before the connection check, so a refused registration never reaches the cluster.
+    const loaded = await this.ctx.commands.load(clusterAggregate, streamId);
+    if (decideCluster(command, loaded.state).length === 0 && existing)
+      return { item: publicCluster(existing), changed: false };
     const kc = new KubeConfig();
     kc.loadFromString(read.text); // JSON built by readKubeconfig/kubeconfigFor: nothing client-node could refuse
     const state = await checkCluster(kc, read.secrets);
@@ -306,57 +266,53 @@ export class RegistriesService {
         { field: serverField },
       );
     }
-    const event: ClusterAdded = {
-      type: 'ClusterAdded',
-      schemaVersion: 2,
-      data: {
-        cluster: name,
-        server: read.server,
-        authType,
-        ...(existing ? { replaced: { server: existing.server, authType: existing.auth_type } } : {}),
+    const sealed = this.box.seal(read.text);
+    // A registration that raced this one is decided again on top of it (409 unless upsert).
+    await this.ctx.commands.handle(
+      clusterAggregate,
+      streamId,
+      (current) => decideCluster(command, current),
+      metadataOf(who),
+      {
+        known: loaded,
+        // The kubeconfig never enters the log: it is stored sealed beside the event, in its transaction.
+        alsoInTransaction: (m) =>
+          this.clusters.save(m, {
+            name,
+            server: read.server,
+            authType,
+            sealedConfig: sealed,
+            connectionState: state,
+          }),
       },
-    };
-    // The version read above: a registration that raced this one makes this append fail (409).
-    await this.ctx.store.append(streamId, version ?? 'no_stream', [event], metadataOf(who), async (m) => {
-      await m.query(
-        `INSERT INTO clusters (name, server, auth_type, sealed_config, connection_state) VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (name) DO UPDATE SET server = EXCLUDED.server, auth_type = EXCLUDED.auth_type,
-           sealed_config = EXCLUDED.sealed_config, connection_state = EXCLUDED.connection_state, updated_at = now()`,
-        [name, read.server, authType, this.box.seal(read.text), JSON.stringify(state)],
-      );
-    });
+    );
     return { item: await this.getCluster(name), changed: true };
   }
 
   async listClusters() {
-    const rows: ClusterRow[] = await this.ctx.dataSource.query(`SELECT * FROM clusters ORDER BY name`);
-    return { items: [await this.inClusterEntry(), ...rows.map(publicCluster)] };
+    return { items: [await this.inClusterEntry(), ...(await this.clusters.list()).map(publicCluster)] };
   }
 
   async getCluster(name: string) {
     if (name === IN_CLUSTER.name) return this.inClusterEntry();
-    const rows: ClusterRow[] = await this.ctx.dataSource.query(`SELECT * FROM clusters WHERE name = $1`, [
-      name,
-    ]);
-    if (!rows[0])
+    const row = await this.clusters.find(name);
+    if (!row)
       throw new DomainError(
         'NotFound',
         `cluster "${name}" is not registered; list them with GET /api/v1/clusters`,
       );
-    return publicCluster(rows[0]);
+    return publicCluster(row);
   }
 
   /** Re-checks a cluster's connection and records the result in the read model (not an event: a reading). */
   async checkCluster(name: string) {
     if (name === IN_CLUSTER.name) return this.inClusterEntry();
-    const rows: ClusterRow[] = await this.ctx.dataSource.query(`SELECT * FROM clusters WHERE name = $1`, [
-      name,
-    ]);
-    if (!rows[0]) throw new DomainError('NotFound', `cluster "${name}" is not registered`);
+    const row = await this.clusters.find(name);
+    if (!row) throw new DomainError('NotFound', `cluster "${name}" is not registered`);
     let state;
     try {
       // Read again: a kubeconfig stored before these checks existed may run a command or read a file.
-      const read = readKubeconfig(this.box.open(rows[0].sealed_config!));
+      const read = readKubeconfig(this.box.open(row.sealed_config!));
       await this.guard.assertAllowed(read.server, 'server');
       const kc = new KubeConfig();
       kc.loadFromString(read.text);
@@ -369,27 +325,20 @@ export class RegistriesService {
         attemptedAt: new Date().toISOString(),
       };
     }
-    await this.ctx.dataSource.query(
-      `UPDATE clusters SET connection_state = $2::jsonb, updated_at = now() WHERE name = $1`,
-      [name, JSON.stringify(state)],
-    );
+    await this.clusters.recordConnection(name, state);
     return this.getCluster(name);
   }
 
   async removeCluster(name: string, who: RequestActor): Promise<void> {
-    const existing = await this.getCluster(name);
+    await this.getCluster(name);
     if (name === IN_CLUSTER.name) throw invalid('name', 'the in-cluster destination cannot be removed');
-    const event: ClusterRemoved = {
-      type: 'ClusterRemoved',
-      schemaVersion: 2,
-      data: {
-        cluster: name,
-        server: existing.server,
-      },
-    };
-    await this.ctx.store.append(clusterStreamId(name), 'any', [event], metadataOf(who), async (m) => {
-      await m.query(`DELETE FROM clusters WHERE name = $1`, [name]);
-    });
+    await this.ctx.commands.handle(
+      clusterAggregate,
+      clusterStreamId(name),
+      (state) => decideCluster({ type: 'RemoveCluster' }, state),
+      metadataOf(who),
+      { alsoInTransaction: (m) => this.clusters.remove(m, name) },
+    );
   }
 
   private async inClusterEntry() {
@@ -417,27 +366,6 @@ export class RegistriesService {
     }
     return { ...IN_CLUSTER, authType: 'in-cluster', source, connectionState: await checkCluster(kc) };
   }
-}
-
-interface RepositoryRow {
-  url: string;
-  name: string | null;
-  type: string;
-  project: string | null;
-  credential_type: string;
-  username: string | null;
-  sealed_credentials: string | null;
-  connection_state: Record<string, unknown>;
-  created_at: Date;
-}
-
-interface ClusterRow {
-  name: string;
-  server: string;
-  auth_type: string;
-  sealed_config: string | null;
-  connection_state: Record<string, unknown>;
-  created_at: Date;
 }
 
 /** What the API shows: never the sealed value, only whether there is one. */
@@ -529,9 +457,6 @@ function credentialsFrom(body: RepositoryRequest): GitCredentials | undefined {
   return undefined;
 }
 
-function describeCredentials(type: string): string {
-  return type === 'none' ? 'no credentials' : `${type} credentials`;
-}
 
 /**
  * Removes every credential from a message before it is shown or stored: client libraries and git
@@ -554,13 +479,4 @@ function invalid(field: string, message: string): DomainError {
     field,
     issues: [{ field, message }],
   });
-}
-
-function metadataOf(who: RequestActor) {
-  return {
-    actor: who.actor,
-    correlationId: who.correlationId,
-    source: 'scheduler',
-    ...(who.reason ? { reason: who.reason } : {}),
-  };
 }

@@ -16,3 +16,11 @@ export {
 export { defaultAppProject, DEFAULT_PROJECT_NAME } from './default-project';
 export { globMatch, globToRegExp } from './argo-glob';
 export { normalizeGitUrl } from './git-url';
+export {
+  appProjectAggregate,
+  decideAppProject,
+  evolveAppProject,
+  initialAppProjectState,
+  type AppProjectCommand,
+  type AppProjectState,
+} from './app-project.aggregate';
