@@ -11,6 +11,10 @@ const libs = [
   'notifications',
   'net',
   'bench',
+  'event-store',
+  'queues',
+  'kube',
+  'runtime',
 ];
 
 /** @type {import('jest').Config} */

@@ -6,14 +6,13 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 
 const require = createRequire(import.meta.url);
+const { createDataSource, runMigrations } = require('../dist/libs/event-store/src/index.js');
+const { endpointOf } = require('../dist/libs/infra/src/index.js');
 const {
-  createDataSource,
-  runMigrations,
   loadConfigOrExit,
   exitWithStartupFailure,
   StartupError,
-  endpointOf,
-} = require('../dist/libs/infra/src/index.js');
+} = require('../dist/libs/runtime/src/index.js');
 
 const config = loadConfigOrExit();
 const target = new URL(config.databaseUrl);

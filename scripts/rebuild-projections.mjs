@@ -5,11 +5,8 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const {
-  createDataSource,
-  createProjectionRebuilder,
-  loadConfig,
-} = require('../dist/libs/infra/src/index.js');
+const { createDataSource, createProjectionRebuilder } = require('../dist/libs/event-store/src/index.js');
+const { loadConfig } = require('../dist/libs/infra/src/index.js');
 
 const check = process.argv.includes('--check');
 const config = loadConfig();

@@ -5,7 +5,8 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createDataSource, loadConfig, SecretBox } = require('../dist/libs/infra/src/index.js');
+const { createDataSource } = require('../dist/libs/event-store/src/index.js');
+const { loadConfig, SecretBox } = require('../dist/libs/infra/src/index.js');
 
 const config = loadConfig();
 const box = SecretBox.fromEnv();

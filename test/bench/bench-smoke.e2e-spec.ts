@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { type BenchReport, SCENARIOS } from '../../libs/bench/src';
+import { type BenchReport, SCENARIOS } from '../../libs/bench/src/index';
 
 const results = mkdtempSync(join(tmpdir(), 'berth-bench-smoke-'));
 afterAll(() => rmSync(results, { recursive: true, force: true }));

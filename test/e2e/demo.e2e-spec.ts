@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { testServerUrl } from '@berth/infra/testing/test-database';
+import { testServerUrl } from '@berth/event-store/testing/test-database';
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { assertBuilt, REPO_ROOT } from './built-entrypoints';

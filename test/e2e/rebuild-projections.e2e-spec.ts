@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { applicationAggregate, applicationStreamId, decideApplication } from '@berth/domain';
-import { createCommandHandler } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { createCommandHandler } from '@berth/event-store';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { assertBuilt } from './built-entrypoints';
 
 const run = promisify(execFile);
@@ -23,7 +23,7 @@ async function rebuild(db: TestDatabase, ...args: string[]): Promise<{ code: num
 describe('npm run rebuild-projections', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    assertBuilt(['dist/libs/infra/src/index.js']);
+    assertBuilt(['dist/libs/event-store/src/index.js']);
     db = await createTestDatabase('berth_rebuild');
     const commands = createCommandHandler(db.dataSource);
     for (const name of ['web', 'api']) {
@@ -56,7 +56,7 @@ describe('npm run rebuild-projections', () => {
   it('--check replays the log and finds the live read models equal to it', async () => {
     const { code, out } = await rebuild(db, '--check');
     expect(code).toBe(0);
-    expect(out).toMatch(/replayed 2 events of 2 streams into applications and snapshots/);
+    expect(out).toMatch(/replayed 2 events of 2 streams into applications, projects and snapshots/);
     expect(out).toMatch(/the read models equal the replay of the log/);
   });
 

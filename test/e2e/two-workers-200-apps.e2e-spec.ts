@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { Redis } from 'ioredis';

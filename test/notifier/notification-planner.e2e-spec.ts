@@ -5,8 +5,8 @@ import {
   type RecordedApplicationEvent,
   type RecordedEvent,
 } from '@berth/domain';
-import { PostgresEventStore } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { PostgresEventStore } from '@berth/event-store';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { type NotificationsConfig, parseNotificationsConfigOrThrow } from '@berth/notifications';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
 import { DeliverySender } from '../../apps/notifier/src/delivery.sender';

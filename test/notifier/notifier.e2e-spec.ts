@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { applicationEvent, applicationStreamId } from '@berth/domain';
-import { QUEUE } from '@berth/infra';
+import { QUEUE } from '@berth/queues';
 import { startDingTalkReceiver, startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

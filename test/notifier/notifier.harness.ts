@@ -8,8 +8,9 @@ import {
   type ApplicationEvent,
   type ApplicationManifest,
 } from '@berth/domain';
-import { PostgresEventStore, QUEUE } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { PostgresEventStore } from '@berth/event-store';
+import { QUEUE } from '@berth/queues';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 

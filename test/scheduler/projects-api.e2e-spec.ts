@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 
 const project = `apiVersion: argoproj.io/v1alpha1

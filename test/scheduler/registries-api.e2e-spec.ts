@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';

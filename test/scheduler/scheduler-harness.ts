@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
-import type { TestDatabase } from '../../libs/infra/src/testing/test-database';
+import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../libs/infra/src/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { freePort } from '../../libs/render/src/testing/free-port';
 import { assertBuilt, REPO_ROOT } from '../e2e/built-entrypoints';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SecretBox } from '@berth/infra';
-import { KubeCluster } from '@berth/infra/kube';
+import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, sandboxKubeconfig, type SandboxCluster } from '@berth/sandbox-cluster';
 import {
   InClusterResolver,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
 import { eventually } from '@berth/sandbox-cluster/testing/eventually';
 import { Queue } from 'bullmq';

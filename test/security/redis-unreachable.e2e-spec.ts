@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationAggregate, applicationStreamId, decideApplication } from '@berth/domain';
-import { createCommandHandler } from '@berth/infra';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { createCommandHandler } from '@berth/event-store';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
 import { eventually } from '@berth/sandbox-cluster/testing/eventually';
 import { Queue } from 'bullmq';

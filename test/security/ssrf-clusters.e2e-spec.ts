@@ -4,7 +4,7 @@ import { SecretBox } from '@berth/infra';
 import { OutboundRefusedError } from '@berth/net';
 import { sandboxKubeconfig } from '@berth/sandbox-cluster';
 import { InClusterResolver, RegisteredClusterResolver } from '../../apps/worker/src/cluster-resolver';
-import { KubeCluster } from '@berth/infra/kube';
+import { KubeCluster } from '@berth/kube';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
 // Server-side request forgery through registration: a cluster `server` or a repository URL that

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '@berth/infra/testing/test-database';
+import {
+  createTestDatabase,
+  testServerUrl,
+  type TestDatabase,
+} from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
 import { eventually } from '@berth/sandbox-cluster/testing/eventually';
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
-import { QUEUE } from '@berth/infra';
+import { QUEUE } from '@berth/queues';
 import { QueueEvents } from 'bullmq';
 import { join } from 'node:path';
 import { assertBuilt } from '../e2e/built-entrypoints';

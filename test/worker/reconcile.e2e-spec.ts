@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent, type DomainEvent } from '@berth/domain';
-import { createCommandHandler, PostgresEventStore } from '@berth/infra';
+import { createCommandHandler, PostgresEventStore } from '@berth/event-store';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 

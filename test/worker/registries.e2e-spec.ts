@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { normalizeGitUrl } from '@berth/domain';
-import { KubeCluster } from '@berth/infra/kube';
+import { KubeCluster } from '@berth/kube';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { type GitHttpServer, startGitHttpServer } from '@berth/render/testing/git-http-server';
 import { type SandboxCluster, startSandboxCluster } from '@berth/sandbox-cluster';

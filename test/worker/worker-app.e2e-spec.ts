@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@berth/infra';
-import { KubeCluster } from '@berth/infra/kube';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+import { KubeCluster } from '@berth/kube';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -9,14 +9,13 @@ import {
 import {
   ApplicationsRepository,
   createCommandHandler,
-  createRedis,
-  JobQueues,
   PostgresEventStore,
   RepositoryCredentialStore,
-  SecretBox,
-} from '@berth/infra';
-import { KubeCluster } from '@berth/infra/kube';
-import { createTestDatabase, type TestDatabase } from '@berth/infra/testing/test-database';
+} from '@berth/event-store';
+import { createRedis, JobQueues } from '@berth/queues';
+import { SecretBox } from '@berth/infra';
+import { KubeCluster } from '@berth/kube';
+import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';

@@ -2,14 +2,8 @@ import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import {
-  assertMigrated,
-  assertPortFree,
-  checkRedisAtStart,
-  createDataSource,
-  runProcess,
-  stopOnSignals,
-} from '@berth/infra';
+import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSignals } from '@berth/runtime';
+import { createDataSource } from '@berth/event-store';
 import { notificationSecrets } from './notification-secret.store';
 import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
 import { configureNotifierApp, NotifierModule } from './notifier.module';

@@ -8,7 +8,7 @@ import {
   type RecordedEvent,
   toArgoApplication,
 } from '@berth/domain';
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@berth/infra';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@berth/event-store';
 import {
   deliveryId,
   emptyTriggerState,

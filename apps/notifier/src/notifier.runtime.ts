@@ -1,14 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  createRedis,
-  type DependencyStatus,
-  EventLogSubscription,
-  PostgresEventStore,
-  postgresStatus,
-  readyWithin,
-  redisStatus,
-} from '@berth/infra';
+import { createRedis, readyWithin } from '@berth/queues';
+import { type DependencyStatus, postgresStatus, redisStatus } from '@berth/runtime';
+import { EventLogSubscription, PostgresEventStore } from '@berth/event-store';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
 import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';

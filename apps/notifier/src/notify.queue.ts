@@ -1,4 +1,4 @@
-import { QUEUE } from '@berth/infra';
+import { QUEUE } from '@berth/queues';
 import {
   DINGTALK_RATE_LIMIT,
   type NotificationsConfig,

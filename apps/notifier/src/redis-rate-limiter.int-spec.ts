@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { DINGTALK_RATE_LIMIT, SLACK_RATE_LIMIT } from '@berth/notifications';
-import { createRedis } from '@berth/infra';
+import { createRedis } from '@berth/queues';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
 const redis = createRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', 'test');

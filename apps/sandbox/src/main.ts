@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 // Only these two files of libs/infra: the sandbox starts without loading the database and queue adapters.
-import { listenFailure } from '@berth/infra/config/listen-port';
-import { StartupError } from '@berth/infra/config/startup-error';
+import { listenFailure } from '@berth/runtime';
+import { StartupError } from '@berth/runtime';
 import { startSandboxCluster } from '@berth/sandbox-cluster';
 
 /**

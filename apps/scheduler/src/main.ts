@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSignals } from '@berth/infra';
+import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSignals } from '@berth/runtime';
 import { createSchedulerApp } from './create-scheduler-app';
 
 /**

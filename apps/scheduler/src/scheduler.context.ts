@@ -1,16 +1,14 @@
 import {
   ApplicationsRepository,
-  BerthMetrics,
   ClustersRepository,
   ProjectsRepository,
   CommandHandler,
   createCommandHandler,
   createDataSource,
-  createFailFastRedis,
-  JobQueues,
   PostgresEventStore,
-  type BerthConfig,
-} from '@berth/infra';
+} from '@berth/event-store';
+import { BerthMetrics, type BerthConfig } from '@berth/infra';
+import { createFailFastRedis, JobQueues } from '@berth/queues';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 

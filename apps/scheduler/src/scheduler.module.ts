@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ObservabilityModule } from '@berth/infra';
+import { ObservabilityModule } from '@berth/runtime';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';

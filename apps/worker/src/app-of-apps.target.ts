@@ -1,6 +1,6 @@
 import { groupOf, type KubeObject } from '@berth/domain';
 import { APPLICATION_GROUP, isApplicationKey, isApplicationObject } from '@berth/domain/reconcile';
-import type { KubeCluster, KubeRef } from '@berth/infra/kube';
+import type { KubeCluster, KubeRef } from '@berth/kube';
 import { ChildApplications } from './child-applications';
 import type { WorkerDeps } from './worker-deps';
 

@@ -1,5 +1,5 @@
 import type { SecretBox } from '@berth/infra';
-import { KubeCluster } from '@berth/infra/kube';
+import { KubeCluster } from '@berth/kube';
 import { OutboundGuard } from '@berth/net';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { DataSource } from 'typeorm';

@@ -9,7 +9,7 @@ import {
 } from '@berth/domain';
 import { withTrackingId } from '@berth/domain/reconcile';
 import type { RenderRequest } from '@berth/render';
-import { KubeApiError } from '@berth/infra/kube';
+import { KubeApiError } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';
 import type { WorkerDeps } from './worker-deps';
 

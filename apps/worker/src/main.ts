@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess } from '@berth/infra';
+import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess } from '@berth/runtime';
 import { createWorkerApp } from './create-worker-app';
 
 /**

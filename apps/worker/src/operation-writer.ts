@@ -7,7 +7,7 @@ import {
   type OpenOperation,
   type OperationStep,
 } from '@berth/domain';
-import type { LoadedStream } from '@berth/infra';
+import type { LoadedStream } from '@berth/event-store';
 import type { WorkerDeps } from './worker-deps';
 
 /** A TerminateRequested for the running operation was found in the log. */

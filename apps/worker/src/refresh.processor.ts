@@ -17,8 +17,9 @@ import {
   sourcesOf,
 } from '@berth/domain';
 import { appHealthOf, isTrackedBy, parentOf, type RefreshOutcome } from '@berth/domain/reconcile';
-import type { LoadedStream, RefreshJob } from '@berth/infra';
-import { refFromKey } from '@berth/infra/kube';
+import type { LoadedStream } from '@berth/event-store';
+import type { RefreshJob } from '@berth/queues';
+import { refFromKey } from '@berth/kube';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';

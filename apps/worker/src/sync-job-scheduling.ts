@@ -1,5 +1,5 @@
 import type { OpenOperation } from '@berth/domain';
-import { type JobQueues, syncJobId } from '@berth/infra';
+import { type JobQueues, syncJobId } from '@berth/queues';
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 

@@ -19,8 +19,8 @@ import {
   type SyncTask,
 } from '@berth/domain';
 import { isTrackedBy } from '@berth/domain/reconcile';
-import type { SyncJob } from '@berth/infra';
-import { refOf } from '@berth/infra/kube';
+import type { SyncJob } from '@berth/queues';
+import { refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';

@@ -2,10 +2,10 @@ import type { HealthCheckRegistry } from '@berth/domain';
 import type {
   ApplicationsRepository,
   CommandHandler,
-  JobQueues,
   PostgresEventStore,
   RepositoryCredentialStore,
-} from '@berth/infra';
+} from '@berth/event-store';
+import type { JobQueues } from '@berth/queues';
 import type { GitMirrorCache, ManifestRenderer } from '@berth/render';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from './cluster-resolver';

@@ -1,4 +1,5 @@
-import { AppJobWorker, AppLock, type BerthMetrics, createRedis, QUEUE } from '@berth/infra';
+import { AppJobWorker, AppLock, createRedis, QUEUE } from '@berth/queues';
+import { type BerthMetrics } from '@berth/infra';
 import type { Redis } from 'ioredis';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';

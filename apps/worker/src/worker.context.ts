@@ -2,17 +2,18 @@ import { HealthCheckRegistry } from '@berth/domain';
 import {
   ApplicationsRepository,
   createCommandHandler,
-  BerthMetrics,
-  type BerthConfig,
   createDataSource,
-  createRedis,
-  JobQueues,
-  loadHealthCustomizations,
-  LuaHealthRunner,
   PostgresEventStore,
   RepositoryCredentialStore,
+} from '@berth/event-store';
+import {
+  BerthMetrics,
+  type BerthConfig,
+  loadHealthCustomizations,
+  LuaHealthRunner,
   SecretBox,
 } from '@berth/infra';
+import { createRedis, JobQueues } from '@berth/queues';
 import { OutboundGuard } from '@berth/net';
 import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import type { Redis } from 'ioredis';

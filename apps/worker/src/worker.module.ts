@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ObservabilityModule } from '@berth/infra';
+import { ObservabilityModule } from '@berth/runtime';
 import { toolVersions } from '@berth/render';
 import type { WorkerContext } from './worker.context';
 

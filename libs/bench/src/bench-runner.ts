@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { createRedis } from '@berth/infra';
+import { createRedis } from '@berth/queues';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import { BenchProgress } from './bench-progress';
 import { type BenchReport, renderSummaryTable, type ScenarioOutcome, withRatios } from './bench-report';

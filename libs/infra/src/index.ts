@@ -1,38 +1,41 @@
-export * from './event-store/checkpoint';
-export * from './event-store/event-store.errors';
-export * from './event-store/postgres-event-store';
-export * from './event-store/event-log-subscription';
-export * from './event-store/command-handler';
-export * from './event-store/stream-snapshot.repository';
-export * from './event-store/state-projection';
-export * from './event-store/application-read-model.projection';
-export * from './event-store/projection-rebuilder';
-export * from './event-store/berth-aggregates';
-export * from './read-models/applications.repository';
-export * from './read-models/projects.repository';
-export * from './read-models/clusters.repository';
-export * from './read-models/repositories.repository';
-export * from './event-store/project-read-model.projection';
-export * from './database/data-source';
-export * from './database/migrations';
-export * from './config/berth-config';
-export * from './queues/queue-names';
-export * from './queues/redis-connection';
-export * from './queues/job-queues';
-export * from './queues/app-lock';
-export * from './queues/app-job-worker';
-export * from './yaml';
-export * from './jq';
-export * from './lua';
-export * from './observability/metrics';
-export * from './observability/observability.module';
-export * from './crypto/secret-box';
-export * from './registry/repository-credential-store';
-export * from './kube';
-export * from './config/process-lifecycle';
-export * from './config/dependency-endpoint';
-export * from './config/startup-error';
-export * from './config/startup-failure';
-export * from './config/listen-port';
-export * from './observability/dependency-unavailable.error';
-export * from './observability/readiness-checks';
+export {
+  ConfigError,
+  NOTIFICATION_SECRET_ENV_PREFIX,
+  decodeKey,
+  loadConfig,
+  redact,
+} from './config/berth-config';
+export type { BerthConfig } from './config/berth-config';
+export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
+export { SecretBox, SecretBoxError } from './crypto/secret-box';
+export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
+export { JqPathError } from './jq/jq-path.error';
+export { loadHealthCustomizations } from './lua/health-customizations.loader';
+export { LuaHealthRunner, parseHealthCustomizationKey } from './lua/lua-health-check';
+export type { LuaHealthOptions, LuaHealthScript } from './lua/lua-health-check';
+export { LuaHealthError } from './lua/lua-health.error';
+export {
+  DependencyUnavailableError,
+  postgresUnavailable,
+  redisDown,
+  redisUnavailable,
+} from './observability/dependency-unavailable.error';
+export type { Dependency } from './observability/dependency-unavailable.error';
+export { BerthMetrics } from './observability/metrics';
+export {
+  YamlSyntaxError,
+  formatYamlSyntaxIssue,
+  parseApplicationDocument,
+  pathKeys,
+} from './yaml/application-yaml';
+export type { ParseYamlResult, YamlDocument, YamlSyntaxIssue } from './yaml/application-yaml';
+export { JsonSyntaxError, parseJsonBounded } from './yaml/bounded-json';
+export { documentToJS, parseAllDocumentsBounded } from './yaml/bounded-yaml';
+export type { BoundedYamlOptions } from './yaml/bounded-yaml';
+export {
+  DEFAULT_DOCUMENT_LIMITS,
+  DocumentLimitError,
+  assertDepthWithin,
+  depthLimitError,
+} from './yaml/document-limits';
+export type { DocumentLimits } from './yaml/document-limits';

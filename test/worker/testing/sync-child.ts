@@ -7,11 +7,10 @@ import {
   ApplicationsRepository,
   createCommandHandler,
   createDataSource,
-  createRedis,
-  JobQueues,
   PostgresEventStore,
-} from '@berth/infra';
-import { KubeCluster } from '@berth/infra/kube';
+} from '@berth/event-store';
+import { createRedis, JobQueues } from '@berth/queues';
+import { KubeCluster } from '@berth/kube';
 import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
 import { InClusterResolver } from '../../../apps/worker/src/cluster-resolver';
 import { SyncProcessor } from '../../../apps/worker/src/sync.processor';

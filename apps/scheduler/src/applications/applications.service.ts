@@ -16,12 +16,8 @@ import {
   type RecordedEvent,
   type SyncRequested,
 } from '@berth/domain';
-import {
-  argoApplicationOfRecord,
-  formatYamlSyntaxIssue,
-  parseApplicationDocument,
-  type ApplicationRecord,
-} from '@berth/infra';
+import { argoApplicationOfRecord, type ApplicationRecord } from '@berth/event-store';
+import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DomainError } from '@berth/domain';
-import { RepositoryCredentialStore, SecretBox } from '@berth/infra';
+import { RepositoryCredentialStore } from '@berth/event-store';
+import { SecretBox } from '@berth/infra';
 import {
   GitMirrorCache,
   isRenderError,

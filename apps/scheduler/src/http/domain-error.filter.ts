@@ -1,12 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '@berth/domain';
-import {
-  DocumentLimitError,
-  JsonSyntaxError,
-  postgresUnavailable,
-  redisUnavailable,
-  WrongExpectedVersionError,
-} from '@berth/infra';
+import { DocumentLimitError, JsonSyntaxError, postgresUnavailable, redisUnavailable } from '@berth/infra';
+import { WrongExpectedVersionError } from '@berth/event-store';
 import { OutboundRefusedError } from '@berth/net';
 import type { Response } from 'express';
 import { SchedulerContext } from '../scheduler.context';

@@ -19,8 +19,8 @@ import {
   type ClusterRow,
   RepositoriesRepository,
   type RepositoryRow,
-  SecretBox,
-} from '@berth/infra';
+} from '@berth/event-store';
+import { SecretBox } from '@berth/infra';
 import { hostOf, OutboundGuard, OutboundRefusedError } from '@berth/net';
 import { GitMirrorCache, isRenderError, redactUrl, type GitCredentials } from '@berth/render';
 import { Injectable } from '@nestjs/common';
@@ -456,7 +456,6 @@ function credentialsFrom(body: RepositoryRequest): GitCredentials | undefined {
   }
   return undefined;
 }
-
 
 /**
  * Removes every credential from a message before it is shown or stored: client libraries and git

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { createRedis } from '@berth/infra';
+import { createRedis } from '@berth/queues';
 import { findTools, runTool } from '@berth/render';
 import { benchAppFiles, benchApps, type BenchAppSpec } from '../bench-app.fixture';
 import type { BenchFigure, ScenarioOutcome } from '../bench-report';

@@ -7,7 +7,7 @@ import {
   type ApplicationEvent,
   type ApplicationManifest,
 } from '@berth/domain';
-import { createDataSource, PostgresEventStore } from '@berth/infra';
+import { createDataSource, PostgresEventStore } from '@berth/event-store';
 import { startHttpReceiver } from '@berth/notifications/testing';
 import type { ScenarioOutcome } from '../bench-report';
 import { mapConcurrent, summarize } from '../latency-stats';

@@ -1,5 +1,6 @@
 import { applicationAggregate, applicationEvent, applicationStreamId } from '@berth/domain';
-import { createCommandHandler, createDataSource, JobQueues } from '@berth/infra';
+import { createCommandHandler, createDataSource } from '@berth/event-store';
+import { JobQueues } from '@berth/queues';
 import type { BenchFigure, ScenarioOutcome } from '../bench-report';
 import { summarize } from '../latency-stats';
 import { diffCounters, PostgresMeter } from '../measure/postgres-meter';

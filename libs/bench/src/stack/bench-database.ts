@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createDataSource, runMigrations } from '@berth/infra';
+import { createDataSource, runMigrations } from '@berth/event-store';
 
 /** The server the bench creates its databases on: local Postgres, trust auth, as the tests use. */
 export function adminUrl(): string {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import type { DingTalkServiceConfig } from '../config/notifications-config.types';
-import { type HttpReceiver, startDingTalkReceiver } from '../testing';
+import { type HttpReceiver, startDingTalkReceiver } from '../testing/index';
 import { DingTalkService } from './dingtalk.service';
 
 const NOW = 1_767_225_600_000;

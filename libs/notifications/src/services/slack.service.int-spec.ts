@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SlackServiceConfig } from '../config/notifications-config.types';
-import { type HttpReceiver, startHttpReceiver, startSlackReceiver } from '../testing';
+import { type HttpReceiver, startHttpReceiver, startSlackReceiver } from '../testing/index';
 import { SlackService } from './slack.service';
 
 const ATTACHMENTS = '[{"title": "guestbook", "color": "#18be52"}]';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WebhookServiceConfig } from '../config/notifications-config.types';
-import { type HttpReceiver, startHttpReceiver } from '../testing';
+import { type HttpReceiver, startHttpReceiver } from '../testing/index';
 import { WebhookService, joinUrl } from './webhook.service';
 
 describe('WebhookService', () => {

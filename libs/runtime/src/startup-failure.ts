@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../database/migrations';
-import { endpointOf, userOf, withoutSecrets } from './dependency-endpoint';
+import { MIGRATIONS } from '@berth/event-store';
+import { endpointOf, userOf, withoutSecrets } from '@berth/infra';
 import { StartupError } from './startup-error';
 
 /** The settings a startup failure may concern, for naming where it happened. */

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import {
-  DependencyUnavailableError,
-  redisDown,
-  redisUnavailable,
-} from '../observability/dependency-unavailable.error';
+import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
   QUEUE,

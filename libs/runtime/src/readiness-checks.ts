@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { endpointOf } from '../config/dependency-endpoint';
-import { lastRedisError, readyWithin, redisEndpoint } from '../queues/redis-connection';
+import { endpointOf } from '@berth/infra';
+import { lastRedisError, readyWithin, redisEndpoint } from '@berth/queues';
 
 /**
  * Each dependency check of /readyz answers within this, so /readyz answers within 2 s whatever the

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent, type DomainEvent } from '@berth/domain';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createTestDatabase, type TestDatabase } from './testing/test-database';
 import { START_OF_LOG, type Checkpoint } from './checkpoint';
 import { EventLogSubscription } from './event-log-subscription';
 import { WrongExpectedVersionError } from './event-store.errors';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { summarizeEvent } from '@berth/domain';
-import { EVENT_SUMMARY_FUNCTION_SQL } from '../../../../migrations/1764100000006-event-summary-function';
+import { EVENT_SUMMARY_FUNCTION_SQL } from '../../../migrations/1764100000006-event-summary-function';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../database/migrations';
-import { createTestDatabase, testServerUrl, type TestDatabase } from '../testing/test-database';
+import { MIGRATIONS } from './database/migrations';
+import { createTestDatabase, testServerUrl, type TestDatabase } from './testing/test-database';
 import { PostgresEventStore } from './postgres-event-store';
 
 /**

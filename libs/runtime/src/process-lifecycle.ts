@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig, type BerthConfig } from './berth-config';
-import { withoutSecrets } from './dependency-endpoint';
+import { ConfigError, loadConfig, type BerthConfig } from '@berth/infra';
+import { withoutSecrets } from '@berth/infra';
 import { describeStartupFailure, type StartupSettings } from './startup-failure';
 
 /**

@@ -8,8 +8,8 @@ import {
   type ApplicationCommand,
   type ApplicationManifest,
 } from '@berth/domain';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
-import { ApplicationsRepository } from '../read-models/applications.repository';
+import { createTestDatabase, type TestDatabase } from './testing/test-database';
+import { ApplicationsRepository } from './read-models/applications.repository';
 import { createCommandHandler, createProjectionRebuilder } from './berth-aggregates';
 import { CommandHandler } from './command-handler';
 import { PostgresEventStore } from './postgres-event-store';

@@ -7,7 +7,7 @@ import {
 } from '@berth/domain';
 import type { CredentialsProvider, GitCredentials } from '@berth/render';
 import type { DataSource } from 'typeorm';
-import type { SecretBox } from '../crypto/secret-box';
+import type { SecretBox } from '@berth/infra';
 
 /** What one Application may use of the registered repositories (see RepositoryCredentialStore). */
 export interface ApplicationRepoAccess {

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { BerthMetrics } from './metrics';
+import { BerthMetrics } from '@berth/infra';
 import { postgresStatus, redisStatus } from './readiness-checks';
 
 export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');

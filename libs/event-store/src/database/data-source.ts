@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { createProjectionRebuilder } from '../event-store/berth-aggregates';
+import { createProjectionRebuilder } from '../berth-aggregates';
 import { MIGRATIONS } from './migrations';
 
 /** A TypeORM DataSource for Berth's database. Raw SQL throughout: the event log is not an ORM shape. */

@@ -1,2 +1,0 @@
-export * from './jq-path-evaluator';
-export * from './jq-path.error';

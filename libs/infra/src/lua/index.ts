@@ -1,3 +1,0 @@
-export * from './lua-health-check';
-export * from './lua-health.error';
-export * from './health-customizations.loader';

@@ -1,0 +1,14 @@
+export { APP_JOB_TIMINGS, AppJobWorker } from './app-job-worker';
+export type { AppJobWorkerOptions } from './app-job-worker';
+export { APP_LEASE_TTL_MS, AppLock } from './app-lock';
+export type { HeldLock } from './app-lock';
+export { BACKGROUND_REFRESH_REASONS, JobQueues } from './job-queues';
+export { QUEUE, refreshDedupId, syncJobId } from './queue-names';
+export type { JobPayloads, QueueName, RefreshJob, SyncJob } from './queue-names';
+export {
+  createFailFastRedis,
+  createRedis,
+  lastRedisError,
+  readyWithin,
+  redisEndpoint,
+} from './redis-connection';
