@@ -1,28 +1,327 @@
-export * from './shared/duration';
-export * from './shared/label-selector';
-export * from './errors/domain-error';
-export * from './events/event-envelope';
-export * from './events/application.events';
-export * from './application';
-export * from './project';
-export * from './events/reconcile.events';
-export * from './diff';
-export * from './health';
-export * from './sync';
-export * from './events/registry.events';
-export * from './events/project.events';
-export * from './reconcile';
-export * from './rollback';
-export * from './events/event-catalog';
-export * from './events/aggregate';
+export { applicationAggregate } from './application/application.aggregate';
+export {
+  OperationTerminatedError,
+  canonicalJson,
+  changedTopLevelPaths,
+  decideApplication,
+  decideCascadeDeletion,
+  decideOperationStep,
+  decideRefreshOutcome,
+  pendingCascadeOf,
+  reconcileSnapshotOf,
+} from './application/application.decide';
+export type {
+  ApplicationCommand,
+  CompareAgain,
+  OperationStep,
+  RefreshDecision,
+  RefreshFindings,
+} from './application/application.decide';
+export {
+  ARGO_CD_APPLICATION_DEFAULTS,
+  DEFAULT_REVISION_HISTORY_LIMIT,
+  applyApplicationDefaults,
+  revisionHistoryLimitOf,
+  sourcesOf,
+} from './application/application.defaults';
+export type { ApplicationDefaults } from './application/application.defaults';
+export {
+  CREATE_NAMESPACE_REASON,
+  evolveApplication,
+  foldApplication,
+  keyOf,
+} from './application/application.evolve';
+export type { RecordedApplicationEvent } from './application/application.evolve';
+export { historyLimitOf, initialApplicationState, initialStatus } from './application/application.state';
+export type {
+  ApplicationDeletion,
+  ApplicationState,
+  Deployment,
+  FinishedOperation,
+  OpenOperation,
+  OperationOutcome,
+} from './application/application.state';
+export type {
+  AppHealth,
+  ApplicationCondition,
+  ApplicationStatus,
+  ApplicationSummary,
+  Operation,
+  OperationState,
+  ResourceStatus,
+  RevisionHistory,
+  SyncOperation,
+  SyncOperationResource,
+  SyncStatus,
+} from './application/application.status';
+export { APPLICATION_API_VERSION, APPLICATION_KIND } from './application/application.types';
+export type {
+  Application,
+  ApplicationDestination,
+  ApplicationSource,
+  ApplicationSourceDirectory,
+  ApplicationSourceHelm,
+  ApplicationSourceJsonnet,
+  ApplicationSourceKustomize,
+  ApplicationSourcePlugin,
+  ApplicationSpec,
+  AutoRollbackPolicySpec,
+  Backoff,
+  EnvEntry,
+  HelmFileParameter,
+  HelmParameter,
+  InfoItem,
+  JsonnetVar,
+  KustomizeReplica,
+  ManagedNamespaceMetadata,
+  ObjectMeta,
+  PluginParameter,
+  ResourceIgnoreDifferences,
+  RetryStrategy,
+  SeedApplicationExtensions,
+  SyncPolicy,
+  SyncPolicyAutomated,
+} from './application/application.types';
+export { assertValidApplication, validateApplication } from './application/application.validator';
+export type {
+  ApplicationValidationResult,
+  ValidateApplicationOptions,
+} from './application/application.validator';
+export { DEFAULT_APP_NAMESPACE, argoApplicationOf, toArgoApplication } from './application/argo-application';
+export type { ArgoApplication, ArgoApplicationParts } from './application/argo-application';
+export { isDns1123Label, isDns1123Subdomain } from './application/dns-name';
+export { parseKustomizeImage } from './application/kustomize-image';
+export type { KustomizeImageOverride } from './application/kustomize-image';
+export {
+  MANIFEST_GENERATE_PATHS_ANNOTATION,
+  appFilesHaveChanged,
+  appRefreshPaths,
+} from './application/manifest-generate-paths';
+export { isGitRepoUrl, isHelmRepoUrl } from './application/repo-url';
+export { SYNC_OPTION_VALUES } from './application/sync-options';
+export { backoffDurationMs } from './application/sync-policy.checks';
+export {
+  HELM_RELEASE_NAME_MAX_LENGTH,
+  escapeHelmSetValue,
+  isApiVersion,
+  isHelmChartName,
+  isHelmFilePath,
+  isHelmReleaseName,
+  isHelmValueKey,
+  isKubeVersion,
+  isLabelValue,
+  isNameAffix,
+  isOptionLikeUrl,
+  isQualifiedName,
+  isTargetRevision,
+  isToolVersion,
+} from './application/tool-argument-grammar';
+export { ValidationFailedError } from './application/validation-failed.error';
+export { formatIssue } from './application/validation-issue';
+export type { Issue } from './application/validation-issue';
+export { COMPARE_OPTIONS_ANNOTATION, compareApp, resolveAppJqPaths } from './diff/compare-app';
+export type { AppComparison, CompareAppOptions, ResourceComparison } from './diff/compare-app';
+export { diffResource } from './diff/diff-resource';
+export type { DiffChange, DiffOptions, DiffResult, SyncStatusCode } from './diff/diff-resource';
+export { DiffError } from './diff/diff.error';
+export type { DiffErrorCode } from './diff/diff.error';
+export { parseJsonPointer, toJsonPointer } from './diff/field-path';
+export type { FieldPath, PathSegment } from './diff/field-path';
+export {
+  hasJqRules,
+  ignoreRuleMatches,
+  ignoredPathsFor,
+  managedFieldPaths,
+  matchingRules,
+  resolveJqPaths,
+} from './diff/ignore-differences';
+export type { IgnoreDifference, JqPathEvaluator, JsonPath, ResolvedJqPaths } from './diff/ignore-differences';
+export { groupOf, isKubeObject, parseResourceKey, resourceKey, resourceKeyString } from './diff/kube-object';
+export type { KubeObject, ResourceKey } from './diff/kube-object';
+export { maskSecrets } from './diff/mask-secrets';
+export { LAST_APPLIED_ANNOTATION, base64Utf8, normalizeObject } from './diff/normalize';
+export type { NormalizeOptions } from './diff/normalize';
+export { quantitiesEqual, quantityNanos } from './diff/quantity';
+export { applyIgnoredFromLive } from './diff/respect-ignore-differences';
+export { DomainError } from './errors/domain-error';
+export type { DomainErrorCode } from './errors/domain-error';
+export type { Aggregate } from './events/aggregate';
+export {
+  APPLICATION_EVENT_SCHEMA_VERSION,
+  applicationEvent,
+  applicationStreamId,
+} from './events/application.events';
+export type {
+  ApplicationCreated,
+  ApplicationDeleted,
+  ApplicationEvent,
+  ApplicationEventType,
+  ApplicationManifest,
+  ApplicationSpecChanged,
+  RefreshRequested,
+  SyncRequested,
+  TerminateRequested,
+} from './events/application.events';
+export { EVENT_CATALOG, schemaVersionOf, summarizeEvent, upcastEvent } from './events/event-catalog';
+export type { BerthEvent, BerthEventType, EventDefinition } from './events/event-catalog';
+export type { DomainEvent, EventMetadata, RecordedEvent } from './events/event-envelope';
+export { projectStreamId } from './events/project.events';
+export type {
+  ProjectCreated,
+  ProjectDeleted,
+  ProjectEvent,
+  ProjectSpecChanged,
+} from './events/project.events';
+export type {
+  AppSyncStatusCode,
+  ApplicationResourcesDeleted,
+  AutoRollbackTriggered,
+  CommitInfo,
+  ConditionCleared,
+  ConditionRaised,
+  HealthStatusChanged,
+  OperationPhase,
+  ReconcileEvent,
+  ResourceIdentity,
+  ResourceSynced,
+  RevisionResolved,
+  SyncOperationFailed,
+  SyncOperationStarted,
+  SyncOperationSucceeded,
+  SyncOperationTerminated,
+  SyncStatusChanged,
+} from './events/reconcile.events';
+export { clusterStreamId, repositoryStreamId } from './events/registry.events';
+export type {
+  ClusterAdded,
+  ClusterRemoved,
+  RegistryEvent,
+  RepositoryAdded,
+  RepositoryRemoved,
+} from './events/registry.events';
+export { apiServiceHealth } from './health/apiservice.health';
+export { applicationHealth } from './health/application.health';
+export { cronJobHealth } from './health/cronjob.health';
+export { daemonSetHealth } from './health/daemonset.health';
+export { deploymentHealth } from './health/deployment.health';
+export { HealthCheckRegistry, builtinHealthChecks } from './health/health-check.registry';
+export type { HealthCheck } from './health/health-check.registry';
+export { healthOf } from './health/health-of';
+export { HEALTH_ORDER, aggregateHealth, isWorse } from './health/health-status';
+export type { HealthStatus, HealthStatusCode } from './health/health-status';
+export { hpaHealth } from './health/hpa.health';
+export { ingressHealth } from './health/ingress.health';
+export { jobHealth } from './health/job.health';
+export { podHealth } from './health/pod.health';
+export { pvcHealth } from './health/pvc.health';
+export { replicaSetHealth } from './health/replicaset.health';
+export { hasLoadBalancerIngress, serviceHealth } from './health/service.health';
+export { statefulSetHealth } from './health/statefulset.health';
+export {
+  appProjectAggregate,
+  decideAppProject,
+  evolveAppProject,
+  initialAppProjectState,
+} from './project/app-project.aggregate';
+export type { AppProjectCommand, AppProjectState } from './project/app-project.aggregate';
+export { APP_PROJECT_KIND } from './project/app-project.types';
+export type {
+  AppProject,
+  AppProjectSpec,
+  GroupKind,
+  OrphanedResourcesMonitorSettings,
+  ProjectDestination,
+  ProjectRole,
+  SyncWindow,
+} from './project/app-project.types';
+export { assertValidAppProject, validateAppProject } from './project/app-project.validator';
+export type { AppProjectValidationResult } from './project/app-project.validator';
+export { globMatch, globToRegExp } from './project/argo-glob';
+export { DEFAULT_PROJECT_NAME, defaultAppProject } from './project/default-project';
+export { normalizeGitUrl } from './project/git-url';
+export {
+  isDestinationPermitted,
+  isSourcePermitted,
+  projectPermits,
+  whyGroupKindDenied,
+} from './project/project-permits';
+export type { ClusterRef, ProjectPermitsContext, ResourceRef } from './project/project-permits';
+export {
+  APPLICATION_GROUP,
+  ChildApplicationError,
+  PARENT_ANNOTATION,
+  RESOURCES_FINALIZER,
+  cascadeOf,
+  childAsLiveObject,
+  childDeletion,
+  childManifest,
+  decideChildApplication,
+  isApplicationKey,
+  isApplicationObject,
+  parentOf,
+} from './reconcile/app-of-apps';
+export type { ChildApplicationDecision, ExistingChild } from './reconcile/app-of-apps';
+export { decideAutoSync } from './reconcile/auto-sync.decision';
+export type { AutoSyncDecision, AutoSyncInput } from './reconcile/auto-sync.decision';
+export { REFRESH_CONDITION_TYPES, appHealthOf, decideRefresh } from './reconcile/refresh.decision';
+export type { ReconcileSnapshot, RefreshOutcome } from './reconcile/refresh.decision';
+export { TRACKING_ID_ANNOTATION, isTrackedBy, trackingIdFor, withTrackingId } from './reconcile/tracking-id';
 export {
   clusterAggregate,
   decideCluster,
   decideRepository,
   repositoryAggregate,
-  type ClusterCommand,
-  type ClusterRegistration,
-  type RegistrationState,
-  type RepositoryCommand,
-  type RepositoryRegistration,
 } from './registry/registry.aggregates';
+export type {
+  ClusterCommand,
+  ClusterRegistration,
+  RegistrationState,
+  RepositoryCommand,
+  RepositoryRegistration,
+} from './registry/registry.aggregates';
+export { decideAutoRollback } from './rollback/auto-rollback.decision';
+export type { AutoRollbackDecision, AutoRollbackInput } from './rollback/auto-rollback.decision';
+export { DEFAULT_HEALTH_TIMEOUT_MS, autoRollbackPolicyOf } from './rollback/auto-rollback.policy';
+export type { AutoRollbackPolicy } from './rollback/auto-rollback.policy';
+export { PartialRollbackError, resourcesOfKinds } from './rollback/partial-rollback';
+export type { SyncResourceSelector } from './rollback/partial-rollback';
+export { parseDuration } from './shared/duration';
+export { LabelSelectorError, matchesLabelSelector, parseLabelSelector } from './shared/label-selector';
+export type { LabelRequirement } from './shared/label-selector';
+export { retryDelay, selfHealDelay } from './sync/backoff';
+export type { RetryBackoff } from './sync/backoff';
+export {
+  HELM_HOOK_ANNOTATION,
+  HELM_HOOK_DELETE_POLICY_ANNOTATION,
+  HELM_HOOK_WEIGHT_ANNOTATION,
+  HOOK_ANNOTATION,
+  HOOK_DELETE_POLICY_ANNOTATION,
+  PHASE_ORDER,
+  hookDeletePolicies,
+  hookTypes,
+  isHook,
+  isSkipped,
+} from './sync/hook';
+export type { HookDeletePolicy, HookType, SyncPhase } from './sync/hook';
+export { KIND_ORDER, kindRank } from './sync/kind-order';
+export { nextStep } from './sync/next-step';
+export type { NextStep, SyncProgress } from './sync/next-step';
+export { planSync } from './sync/plan-sync';
+export type {
+  PlanSyncOptions,
+  SelectedResource,
+  SyncAction,
+  SyncPlan,
+  SyncTask,
+  SyncWave,
+} from './sync/plan-sync';
+export {
+  DEFAULT_SYNC_OPTIONS,
+  SYNC_OPTIONS_ANNOTATION,
+  effectiveSyncOptions,
+  parseSyncOptionList,
+} from './sync/sync-options';
+export type { ResourceSyncOptions } from './sync/sync-options';
+export { SyncPlanError } from './sync/sync-plan.error';
+export type { SyncPlanErrorCode } from './sync/sync-plan.error';
+export { SYNC_WAVE_ANNOTATION, SYNC_WAVE_DELAY_MS, syncWave } from './sync/sync-wave';

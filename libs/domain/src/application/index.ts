@@ -1,54 +1,113 @@
-export * from './application.types';
-export {
-  validateApplication,
-  assertValidApplication,
-  type ValidateApplicationOptions,
-  type ApplicationValidationResult,
-} from './application.validator';
-export * from './application.defaults';
-export { formatIssue, type Issue } from './validation-issue';
-export { ValidationFailedError } from './validation-failed.error';
-export { SYNC_OPTION_VALUES } from './sync-options';
-export { parseKustomizeImage, type KustomizeImageOverride } from './kustomize-image';
-export { backoffDurationMs } from './sync-policy.checks';
-export { isDns1123Label, isDns1123Subdomain } from './dns-name';
-export { isGitRepoUrl, isHelmRepoUrl } from './repo-url';
-export {
-  appFilesHaveChanged,
-  appRefreshPaths,
-  MANIFEST_GENERATE_PATHS_ANNOTATION,
-} from './manifest-generate-paths';
-export * from './tool-argument-grammar';
-export * from './application.status';
-export * from './application.state';
-export {
-  evolveApplication,
-  foldApplication,
-  keyOf,
-  CREATE_NAMESPACE_REASON,
-  type RecordedApplicationEvent,
-} from './application.evolve';
-export {
-  decideApplication,
-  decideRefreshOutcome,
-  decideOperationStep,
-  decideCascadeDeletion,
-  pendingCascadeOf,
-  reconcileSnapshotOf,
-  changedTopLevelPaths,
-  canonicalJson,
-  OperationTerminatedError,
-  type ApplicationCommand,
-  type RefreshFindings,
-  type RefreshDecision,
-  type CompareAgain,
-  type OperationStep,
-} from './application.decide';
 export { applicationAggregate } from './application.aggregate';
 export {
-  toArgoApplication,
-  argoApplicationOf,
-  DEFAULT_APP_NAMESPACE,
-  type ArgoApplication,
-  type ArgoApplicationParts,
-} from './argo-application';
+  OperationTerminatedError,
+  canonicalJson,
+  changedTopLevelPaths,
+  decideApplication,
+  decideCascadeDeletion,
+  decideOperationStep,
+  decideRefreshOutcome,
+  pendingCascadeOf,
+  reconcileSnapshotOf,
+} from './application.decide';
+export type {
+  ApplicationCommand,
+  CompareAgain,
+  OperationStep,
+  RefreshDecision,
+  RefreshFindings,
+} from './application.decide';
+export {
+  ARGO_CD_APPLICATION_DEFAULTS,
+  DEFAULT_REVISION_HISTORY_LIMIT,
+  applyApplicationDefaults,
+  revisionHistoryLimitOf,
+  sourcesOf,
+} from './application.defaults';
+export type { ApplicationDefaults } from './application.defaults';
+export { CREATE_NAMESPACE_REASON, evolveApplication, foldApplication, keyOf } from './application.evolve';
+export type { RecordedApplicationEvent } from './application.evolve';
+export { historyLimitOf, initialApplicationState, initialStatus } from './application.state';
+export type {
+  ApplicationDeletion,
+  ApplicationState,
+  Deployment,
+  FinishedOperation,
+  OpenOperation,
+  OperationOutcome,
+} from './application.state';
+export type {
+  AppHealth,
+  ApplicationCondition,
+  ApplicationStatus,
+  ApplicationSummary,
+  Operation,
+  OperationState,
+  ResourceStatus,
+  RevisionHistory,
+  SyncOperation,
+  SyncOperationResource,
+  SyncStatus,
+} from './application.status';
+export { APPLICATION_API_VERSION, APPLICATION_KIND } from './application.types';
+export type {
+  Application,
+  ApplicationDestination,
+  ApplicationSource,
+  ApplicationSourceDirectory,
+  ApplicationSourceHelm,
+  ApplicationSourceJsonnet,
+  ApplicationSourceKustomize,
+  ApplicationSourcePlugin,
+  ApplicationSpec,
+  AutoRollbackPolicySpec,
+  Backoff,
+  EnvEntry,
+  HelmFileParameter,
+  HelmParameter,
+  InfoItem,
+  JsonnetVar,
+  KustomizeReplica,
+  ManagedNamespaceMetadata,
+  ObjectMeta,
+  PluginParameter,
+  ResourceIgnoreDifferences,
+  RetryStrategy,
+  SeedApplicationExtensions,
+  SyncPolicy,
+  SyncPolicyAutomated,
+} from './application.types';
+export { assertValidApplication, validateApplication } from './application.validator';
+export type { ApplicationValidationResult, ValidateApplicationOptions } from './application.validator';
+export { DEFAULT_APP_NAMESPACE, argoApplicationOf, toArgoApplication } from './argo-application';
+export type { ArgoApplication, ArgoApplicationParts } from './argo-application';
+export { isDns1123Label, isDns1123Subdomain } from './dns-name';
+export { parseKustomizeImage } from './kustomize-image';
+export type { KustomizeImageOverride } from './kustomize-image';
+export {
+  MANIFEST_GENERATE_PATHS_ANNOTATION,
+  appFilesHaveChanged,
+  appRefreshPaths,
+} from './manifest-generate-paths';
+export { isGitRepoUrl, isHelmRepoUrl } from './repo-url';
+export { SYNC_OPTION_VALUES } from './sync-options';
+export { backoffDurationMs } from './sync-policy.checks';
+export {
+  HELM_RELEASE_NAME_MAX_LENGTH,
+  escapeHelmSetValue,
+  isApiVersion,
+  isHelmChartName,
+  isHelmFilePath,
+  isHelmReleaseName,
+  isHelmValueKey,
+  isKubeVersion,
+  isLabelValue,
+  isNameAffix,
+  isOptionLikeUrl,
+  isQualifiedName,
+  isTargetRevision,
+  isToolVersion,
+} from './tool-argument-grammar';
+export { ValidationFailedError } from './validation-failed.error';
+export { formatIssue } from './validation-issue';
+export type { Issue } from './validation-issue';
