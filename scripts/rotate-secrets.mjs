@@ -9,7 +9,7 @@ const { createDataSource } = require('../dist/libs/event-store/src/index.js');
 const { loadConfig, SecretBox } = require('../dist/libs/infra/src/index.js');
 
 const config = loadConfig();
-const box = SecretBox.fromEnv();
+const box = SecretBox.fromConfig(config);
 const ds = createDataSource(config.databaseUrl, { applicationName: 'berth-rotate-secrets' });
 await ds.initialize();
 let resealed = 0;

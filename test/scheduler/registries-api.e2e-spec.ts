@@ -20,17 +20,19 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
   let sandbox: SandboxCluster;
 
   beforeAll(async () => {
-    process.env['BERTH_SECRET_KEY'] = randomBytes(32).toString('base64');
     root = await mkdtemp(join(tmpdir(), 'berth-registries-'));
     const repo = await GitFixtureRepo.create(root, 'deploy');
     await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     git = await startGitHttpServer({ projectRoot: root, basicAuth: { username: 'ci', password: PASSWORD } });
     sandbox = await startSandboxCluster({ port: 0 });
-    scheduler = await startTestScheduler({ BERTH_ALLOW_HTTP_REPOS: 'true', BERTH_DATA_DIR: root });
+    scheduler = await startTestScheduler({
+      BERTH_ALLOW_HTTP_REPOS: 'true',
+      BERTH_DATA_DIR: root,
+      BERTH_SECRET_KEY: randomBytes(32).toString('base64'),
+    });
     ({ db, http } = scheduler);
   });
   afterAll(async () => {
-    delete process.env['BERTH_SECRET_KEY'];
     await scheduler.close();
     await git.close();
     await sandbox.close();

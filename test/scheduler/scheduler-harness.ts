@@ -25,6 +25,8 @@ export async function startTestScheduler(env: Record<string, string> = {}): Prom
     BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
     REFRESH_INTERVAL_SECONDS: '0',
+    // Specs that store credentials set the key for the whole file (their workers and scripts read it too).
+    ...(process.env['BERTH_SECRET_KEY'] ? { BERTH_SECRET_KEY: process.env['BERTH_SECRET_KEY'] } : {}),
     ...env,
   });
   const { app, ctx } = await createSchedulerApp(config);

@@ -16,8 +16,7 @@ import { NotifierRuntime } from './notifier.runtime';
 runProcess('notifier', async (config) => {
   const logger = new Logger('notifier');
   const configFile =
-    process.env['NOTIFICATIONS_CONFIG'] ??
-    (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    config.notificationsConfigFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);

@@ -1,3 +1,4 @@
+import type { BerthConfig } from '@berth/infra';
 import type { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { OutboundGuard } from '@berth/net';
@@ -43,10 +44,12 @@ function isInCluster(destination: Destination): boolean {
 export class InClusterResolver implements ClusterResolver {
   constructor(private readonly cluster: KubeCluster) {}
 
-  /** KUBECONFIG (file) when set, else the pod's service account. */
-  static fromEnvironment(env: Record<string, string | undefined> = process.env): InClusterResolver {
-    const file = env['KUBECONFIG'];
-    return new InClusterResolver(file ? KubeCluster.fromKubeconfigFile(file) : KubeCluster.inCluster());
+  /** The default destination of `BerthConfig` (the same rule as the scheduler's: see `defaultClusterOf`). */
+  static fromConfig(config: Pick<BerthConfig, 'defaultCluster'>): InClusterResolver {
+    const { kubeconfigPath } = config.defaultCluster;
+    return new InClusterResolver(
+      kubeconfigPath ? KubeCluster.fromKubeconfigFile(kubeconfigPath) : KubeCluster.inCluster(),
+    );
   }
 
   forDestination(destination: Destination): Promise<KubeCluster> {

@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 /** The worker process minus listening and signals: connections, processors, and the health/metrics app. */
 export async function createWorkerApp(
   config: BerthConfig,
-  options: { clusters?: ClusterResolver; env?: Record<string, string | undefined> } = {},
+  options: { clusters?: ClusterResolver } = {},
 ): Promise<{ app: INestApplication; ctx: WorkerContext }> {
   const ctx = await WorkerContext.open(config, options);
   const app = await NestFactory.create(WorkerModule.forContext(ctx), {

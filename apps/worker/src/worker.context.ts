@@ -38,7 +38,7 @@ export class WorkerContext {
 
   static async open(
     config: BerthConfig,
-    options: { clusters?: ClusterResolver; env?: Record<string, string | undefined> } = {},
+    options: { clusters?: ClusterResolver } = {},
   ): Promise<WorkerContext> {
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-worker' });
     await dataSource.initialize();
@@ -47,7 +47,7 @@ export class WorkerContext {
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     const redis = createRedis(config.redisUrl, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
-    const box = SecretBox.fromEnv(options.env);
+    const box = SecretBox.fromConfig(config);
     const credentials = new RepositoryCredentialStore(dataSource, box);
     const git = new GitMirrorCache({
       cacheDir: join(resolve(config.dataDir), 'git'),
@@ -76,7 +76,7 @@ export class WorkerContext {
         new RegisteredClusterResolver(
           dataSource,
           box,
-          InClusterResolver.fromEnvironment(options.env),
+          InClusterResolver.fromConfig(config),
           OutboundGuard.fromAllowList(config.outboundAllow),
         ),
       credentials,

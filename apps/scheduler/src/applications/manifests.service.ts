@@ -26,7 +26,7 @@ export class ManifestsService {
   private readonly renderer: ManifestRenderer;
 
   constructor(private readonly ctx: SchedulerContext) {
-    this.credentials = new RepositoryCredentialStore(ctx.dataSource, SecretBox.fromEnv());
+    this.credentials = new RepositoryCredentialStore(ctx.dataSource, SecretBox.fromConfig(ctx.config));
     const git = new GitMirrorCache({
       cacheDir: join(ctx.config.dataDir, 'scheduler-git'),
       allowFileUrls: ctx.config.allowFileRepos,

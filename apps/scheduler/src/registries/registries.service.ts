@@ -47,13 +47,14 @@ export interface Registration<T> {
  */
 @Injectable()
 export class RegistriesService {
-  private readonly box = SecretBox.fromEnv();
+  private readonly box: SecretBox;
   private readonly git: GitMirrorCache;
   private readonly guard: OutboundGuard;
   private readonly repositories: RepositoriesRepository;
   private readonly clusters: ClustersRepository;
 
   constructor(private readonly ctx: SchedulerContext) {
+    this.box = SecretBox.fromConfig(ctx.config);
     this.repositories = new RepositoriesRepository(ctx.dataSource);
     this.clusters = ctx.clusters;
     this.guard = OutboundGuard.fromAllowList(ctx.config.outboundAllow);
@@ -346,11 +347,13 @@ export class RegistriesService {
     const kc = new KubeConfig();
     let source = 'in-cluster service account';
     try {
-      if (process.env['KUBERNETES_SERVICE_HOST']) kc.loadFromCluster();
-      else if (process.env['KUBECONFIG']) {
-        kc.loadFromFile(process.env['KUBECONFIG']);
-        source = `kubeconfig ${process.env['KUBECONFIG']}`;
-      } else {
+      // The worker's rule (InClusterResolver.fromConfig): an explicit KUBECONFIG first, then the pod's account.
+      const { kubeconfigPath, inPod } = this.ctx.config.defaultCluster;
+      if (kubeconfigPath) {
+        kc.loadFromFile(kubeconfigPath);
+        source = `kubeconfig ${kubeconfigPath}`;
+      } else if (inPod) kc.loadFromCluster();
+      else {
         return {
           ...IN_CLUSTER,
           authType: 'in-cluster',

@@ -39,6 +39,20 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/BERTH_OUTBOUND_ALLOW: "not a host!" is not a CIDR/);
   });
 
+  it("the default destination: KUBECONFIG when set (even in a pod), else the pod's service account", () => {
+    expect(loadConfig({ KUBECONFIG: '/k', KUBERNETES_SERVICE_HOST: '10.0.0.1' }).defaultCluster).toEqual({
+      kubeconfigPath: '/k',
+      inPod: true,
+    });
+    expect(loadConfig({}).defaultCluster).toEqual({ kubeconfigPath: undefined, inPod: false });
+  });
+
+  it('refuses a previous secret key that is not a key, naming the variable', () => {
+    expect(() => loadConfig({ BERTH_SECRET_KEY_PREVIOUS: 'short' })).toThrow(
+      /BERTH_SECRET_KEY_PREVIOUS: must be 32 bytes/,
+    );
+  });
+
   it('reads the outbound allow-list as a comma-separated list', () => {
     expect(loadConfig({ BERTH_OUTBOUND_ALLOW: ' 169.254.10.0/24 ,metadata.internal' }).outboundAllow).toEqual(
       ['169.254.10.0/24', 'metadata.internal'],

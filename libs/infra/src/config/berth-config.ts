@@ -30,6 +30,15 @@ export interface BerthConfig {
   allowHttpRepos: boolean;
   /** 32-byte key (base64 or hex) for credentials at rest. */
   secretKey: string | undefined;
+  /** The key being rotated out (`BERTH_SECRET_KEY_PREVIOUS`): opens, never seals (docs/secrets.md). */
+  secretKeyPrevious: string | undefined;
+  /**
+   * The default destination (`in-cluster`): the kubeconfig file `KUBECONFIG` names when set (explicit beats
+   * ambient, as with kubectl), else the pod's service account when running in one (`KUBERNETES_SERVICE_HOST`).
+   */
+  defaultCluster: { kubeconfigPath: string | undefined; inPod: boolean };
+  /** The notifier's argocd-notifications-cm file (`NOTIFICATIONS_CONFIG`); undefined: the default path if it exists. */
+  notificationsConfigFile: string | undefined;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
@@ -116,6 +125,12 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       'BERTH_SECRET_KEY: must be 32 bytes as base64 (44 chars) or hex (64 chars); generate one with `openssl rand -base64 32`',
     );
   }
+  const secretKeyPrevious = env['BERTH_SECRET_KEY_PREVIOUS'] || undefined;
+  if (secretKeyPrevious !== undefined && decodeKey(secretKeyPrevious) === undefined) {
+    problems.push(
+      'BERTH_SECRET_KEY_PREVIOUS: must be 32 bytes as base64 (44 chars) or hex (64 chars): the key BERTH_SECRET_KEY had before',
+    );
+  }
   const outboundAllow = (env['BERTH_OUTBOUND_ALLOW'] ?? '')
     .split(',')
     .map((entry) => entry.trim())
@@ -140,6 +155,12 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS', false),
     allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS', false),
     secretKey,
+    secretKeyPrevious,
+    defaultCluster: {
+      kubeconfigPath: env['KUBECONFIG'] || undefined,
+      inPod: Boolean(env['KUBERNETES_SERVICE_HOST']),
+    },
+    notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     outboundAllow,

@@ -36,11 +36,12 @@ export class SecretBox {
     this.currentId = currentKey ? keyId(decodeKey(currentKey)!) : undefined;
   }
 
-  static fromEnv(env: Record<string, string | undefined> = process.env): SecretBox {
-    return new SecretBox(
-      env['BERTH_SECRET_KEY'],
-      env['BERTH_SECRET_KEY_PREVIOUS'] ? [env['BERTH_SECRET_KEY_PREVIOUS']] : [],
-    );
+  /** The box of `BerthConfig`: the current key, and the previous one while it is being rotated out. */
+  static fromConfig(config: {
+    secretKey: string | undefined;
+    secretKeyPrevious: string | undefined;
+  }): SecretBox {
+    return new SecretBox(config.secretKey, config.secretKeyPrevious ? [config.secretKeyPrevious] : []);
   }
 
   get canSeal(): boolean {
