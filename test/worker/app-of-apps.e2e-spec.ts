@@ -4,8 +4,8 @@ import {
   type ApplicationManifest,
   applicationStreamId,
   type RecordedEvent,
+  PARENT_ANNOTATION,
 } from '@berth/domain';
-import { PARENT_ANNOTATION } from '@berth/domain/reconcile';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,5 +1,10 @@
-import { groupOf, type KubeObject } from '@berth/domain';
-import { APPLICATION_GROUP, isApplicationKey, isApplicationObject } from '@berth/domain/reconcile';
+import {
+  groupOf,
+  type KubeObject,
+  APPLICATION_GROUP,
+  isApplicationKey,
+  isApplicationObject,
+} from '@berth/domain';
 import type { KubeCluster, KubeRef } from '@berth/kube';
 import { ChildApplications } from './child-applications';
 import type { WorkerDeps } from './worker-deps';

@@ -3,14 +3,12 @@ import {
   type ApplicationState,
   applicationStreamId,
   type KubeObject,
-} from '@berth/domain';
-import {
   childAsLiveObject,
   childDeletion,
   decideChildApplication,
   PARENT_ANNOTATION,
   type ChildApplicationDecision,
-} from '@berth/domain/reconcile';
+} from '@berth/domain';
 import type { WorkerDeps } from './worker-deps';
 
 /**

@@ -6,8 +6,8 @@ import {
   appFilesHaveChanged,
   appRefreshPaths,
   sourcesOf,
+  withTrackingId,
 } from '@berth/domain';
-import { withTrackingId } from '@berth/domain/reconcile';
 import type { RenderRequest } from '@berth/render';
 import { KubeApiError } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';

@@ -15,8 +15,11 @@ import {
   type RefreshDecision,
   resourceKeyString,
   sourcesOf,
+  appHealthOf,
+  isTrackedBy,
+  parentOf,
+  type RefreshOutcome,
 } from '@berth/domain';
-import { appHealthOf, isTrackedBy, parentOf, type RefreshOutcome } from '@berth/domain/reconcile';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
 import { refFromKey } from '@berth/kube';

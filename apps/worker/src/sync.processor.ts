@@ -17,8 +17,8 @@ import {
   retryDelay,
   type SyncPlan,
   type SyncTask,
+  isTrackedBy,
 } from '@berth/domain';
-import { isTrackedBy } from '@berth/domain/reconcile';
 import type { SyncJob } from '@berth/queues';
 import { refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';

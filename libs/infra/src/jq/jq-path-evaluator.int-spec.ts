@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { diffResource, type KubeObject, resolveJqPaths } from '@berth/domain/diff';
+import { diffResource, type KubeObject, resolveJqPaths } from '@berth/domain';
 import { JqWasmPathEvaluator } from './jq-path-evaluator';
 import { JqPathError } from './jq-path.error';
 

@@ -1,4 +1,4 @@
-import type { JqPathEvaluator, JsonPath } from '@berth/domain/diff';
+import type { JqPathEvaluator, JsonPath } from '@berth/domain';
 import { raw } from 'jq-wasm';
 import { JqPathError } from './jq-path.error';
 

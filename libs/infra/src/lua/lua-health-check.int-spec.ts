@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { healthOf, HealthCheckRegistry } from '@berth/domain/health';
-import type { KubeObject } from '@berth/domain/diff';
+import { healthOf, HealthCheckRegistry, type KubeObject } from '@berth/domain';
 import { LuaHealthRunner, parseHealthCustomizationKey } from './lua-health-check';
 
 const certificateScript = readFileSync(

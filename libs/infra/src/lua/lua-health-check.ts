@@ -3,7 +3,7 @@ import {
   type HealthCheck,
   type HealthCheckRegistry,
   type HealthStatusCode,
-} from '@berth/domain/health';
+} from '@berth/domain';
 import { LuaFactory, type LuaEngine } from 'wasmoon';
 import { LuaHealthError } from './lua-health.error';
 
