@@ -11,6 +11,7 @@ const libs = [
   'notifications',
   'net',
   'bench',
+  'testing',
 ];
 
 /** @type {import('jest').Config} */
