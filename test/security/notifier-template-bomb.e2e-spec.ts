@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import { eventually } from '@berth/testing';
 import request from 'supertest';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import {
@@ -12,7 +13,6 @@ import {
   type Harness,
   manifest,
   SECRETS,
-  waitFor,
 } from '../notifier/notifier.harness';
 
 const WHEN_SYNCED = "- when: app.status.operationState.phase in ['Succeeded']\n";
@@ -66,6 +66,7 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
         const started = Date.now();
         const res = await http.get('/healthz');
         latencies.push(res.status === 200 ? Date.now() - started : Infinity);
+        // A liveness probe every 20 ms, as a kubelet would (faster): the sampling rate, time is the subject.
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
@@ -87,13 +88,13 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
       now,
     );
     try {
-      await waitFor(
-        'the three deliveries to settle',
+      await eventually(
         async () => {
           const rows = await deliveryRows(harness.db);
-          return rows.length === 3 && rows.every((r) => r.status === 'sent' || r.status === 'failed');
+          expect(rows).toHaveLength(3);
+          for (const row of rows) expect(['sent', 'failed']).toContain(row.status);
         },
-        40_000,
+        { timeout: 40_000, interval: 25, what: 'the three deliveries to settle' },
       );
     } finally {
       probing = false;
@@ -121,8 +122,12 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
       manifest('after', { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': 'after' }),
       new Date().toISOString(),
     );
-    await waitFor('the delivery after the bombs', () =>
-      slack.requests.some((r) => (r.json as { channel?: string } | undefined)?.channel === 'after'),
+    await eventually(
+      () =>
+        expect(slack.requests.map((r) => (r.json as { channel?: string } | undefined)?.channel)).toContain(
+          'after',
+        ),
+      { timeout: 10_000, what: 'the delivery after the bombs' },
     );
   }, 60_000);
 });
