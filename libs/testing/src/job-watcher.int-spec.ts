@@ -81,7 +81,7 @@ describe('JobWatcher (real Redis, BullMQ QueueEvents)', () => {
     await queue.add('x', { n: 1 });
     await watcher.awaitJob((j) => j.data?.n === 1);
     await expect(watcher.awaitJob((j) => j.data?.n === 9, { timeout: 200, what: 'job 9' })).rejects.toThrow(
-      /no job on jobs finished within 200 ms matching job 9 \(finished: \S+:completed\)/,
+      /no job on jobs finished within 200 ms matching job 9 \(finished: \S+:completed \{"n":1\}\)/,
     );
   });
 });

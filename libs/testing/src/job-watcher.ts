@@ -101,7 +101,7 @@ export class JobWatcher<D = unknown> {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        const finished = this.finished.map((j) => `${j.id}:${j.outcome}`).join(', ') || 'none';
+        const finished = this.finished.map(describe).join(', ') || 'none';
         reject(
           new Error(
             `no job on ${this.queue.name} finished within ${timeout} ms matching ${what} (finished: ${finished})`,
@@ -136,6 +136,12 @@ export class JobWatcher<D = unknown> {
         if (index >= waiter.since && waiter.matches(finished)) waiter.resolve(finished);
     });
   }
+}
+
+/** A finished job for an error message: id, outcome and (the start of) its data. */
+function describe(job: FinishedJob<unknown>): string {
+  const data = job.data === undefined ? '' : ` ${JSON.stringify(job.data).slice(0, 120)}`;
+  return `${job.id}:${job.outcome}${data}`;
 }
 
 /** Shorthand for `JobWatcher.start(queue)`. */
