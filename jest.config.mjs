@@ -15,6 +15,7 @@ const libs = [
   'queues',
   'kube',
   'runtime',
+  'testing',
 ];
 
 /** @type {import('jest').Config} */

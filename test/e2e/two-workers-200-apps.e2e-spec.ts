@@ -4,6 +4,7 @@ import { loadConfig } from '@berth/infra';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { eventually, StopWaiting } from '@berth/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -160,19 +161,20 @@ describe('two worker processes, 200 apps', () => {
           .expect(201);
       }
 
-      let counts: Array<{ sync_status: string; health_status: string; n: number }> = [];
-      const deadline = Date.now() + CONVERGE_MS;
-      while (Date.now() < deadline) {
-        for (const w of workers) if (w.exited) throw new Error(`${w.name} exited (${w.exited}):\n${w.log()}`);
-        counts = await db.dataSource.query(
-          `SELECT sync_status, health_status, count(*)::int AS n FROM applications GROUP BY 1, 2`,
-        );
-        if (counts.some((c) => c.sync_status === 'Synced' && c.health_status === 'Healthy' && c.n === APPS))
-          break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      // Real worker processes against the sandbox's simulated rollouts: real time.
+      await eventually(
+        async () => {
+          for (const w of workers)
+            if (w.exited) throw new StopWaiting(`${w.name} exited (${w.exited}):\n${w.log()}`);
+          const counts: Array<{ sync_status: string; health_status: string; n: number }> =
+            await db.dataSource.query(
+              `SELECT sync_status, health_status, count(*)::int AS n FROM applications GROUP BY 1, 2`,
+            );
+          expect(counts).toEqual([{ sync_status: 'Synced', health_status: 'Healthy', n: APPS }]);
+        },
+        { timeout: CONVERGE_MS, interval: 500, what: `all ${APPS} apps to be Synced and Healthy` },
+      );
       const convergedMs = Date.now() - started;
-      expect(counts).toEqual([{ sync_status: 'Synced', health_status: 'Healthy', n: APPS }]);
       const rows: Array<{
         stream_id: string;
         stream_version: number;

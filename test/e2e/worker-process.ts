@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from '../../libs/render/src/testing/free-port';
 import { REPO_ROOT } from './built-entrypoints';
@@ -30,19 +32,25 @@ export class WorkerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const worker = new WorkerProcess(name, port, child);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (worker.exitInfo)
-        throw new Error(`${name} exited during start (${worker.exitInfo}):\n${worker.log()}`);
-      const ok = await fetch(`${worker.url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
+    try {
+      await eventually(
+        async () => {
+          if (worker.exitInfo)
+            throw new StopWaiting(`${name} exited during start (${worker.exitInfo}):\n${worker.log()}`);
+          const answer = await fetch(`${worker.url}/healthz`).then(
+            (r) => `${r.status}`,
+            (error: Error) => error.message,
+          );
+          expect(answer).toBe('200');
+        },
+        { timeout: 30_000, interval: 100, what: `${name} to answer /healthz` },
       );
-      if (ok) return worker;
-      await new Promise((r) => setTimeout(r, 100));
+    } catch (error) {
+      worker.kill();
+      if (error instanceof Error && !(error instanceof StopWaiting)) error.message += `\n${worker.log()}`;
+      throw error;
     }
-    worker.kill();
-    throw new Error(`${name} did not answer /healthz within 30 s:\n${worker.log()}`);
+    return worker;
   }
 
   get url(): string {

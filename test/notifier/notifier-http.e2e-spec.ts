@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import { eventually } from '@berth/testing';
 import request from 'supertest';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
@@ -13,7 +14,6 @@ import {
   type Harness,
   manifest,
   SECRETS,
-  waitFor,
 } from './notifier.harness';
 
 let harness: Harness;
@@ -44,10 +44,15 @@ beforeAll(async () => {
       manifest(name, { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': name }),
       new Date().toISOString(),
     );
-  await waitFor('all deliveries sent', async () => {
-    const rows = await deliveryRows(harness.db);
-    return rows.length === APPS.length && rows.every((r) => r.status === 'sent');
-  });
+  await eventually(
+    async () => {
+      const rows = await deliveryRows(harness.db);
+      expect(rows.map((r) => `${r.application}:${r.status}`).sort()).toEqual(
+        APPS.map((a) => `${a}:sent`).sort(),
+      );
+    },
+    { timeout: 10_000, what: 'all deliveries sent' },
+  );
 });
 
 afterAll(async () => {

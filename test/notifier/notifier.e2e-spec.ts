@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { applicationEvent, applicationStreamId } from '@berth/domain';
 import { QUEUE } from '@berth/queues';
 import { startDingTalkReceiver, startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import { eventually, watchJobs } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -15,7 +16,7 @@ import {
   REDIS_URL,
   SECRETS,
   seedConfig,
-  waitFor,
+  waitUntilPlanned,
 } from './notifier.harness';
 
 const SUBSCRIBE_SLACK = { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': 'deploys' };
@@ -42,6 +43,7 @@ async function slackSetup(): Promise<{ slack: HttpReceiver; h: Harness }> {
 }
 
 const posts = (r: HttpReceiver) => r.requests.filter((q) => q.url === '/api/chat.postMessage');
+const firstRow = async (h: Harness) => (await deliveryRows(h.db))[0];
 
 describe('notifier', () => {
   it('sends one Slack message with the catalog on-sync-succeeded text for a successful sync', async () => {
@@ -49,7 +51,10 @@ describe('notifier', () => {
     const notifier = await h.start();
     const finishedAt = new Date().toISOString();
     await appendSuccessfulSync(h.store, manifest('guestbook', SUBSCRIBE_SLACK), finishedAt);
-    await waitFor('the Slack message', () => posts(slack).length === 1);
+    await eventually(() => expect(posts(slack)).toHaveLength(1), {
+      timeout: 10_000,
+      what: 'the Slack message',
+    });
     const body = posts(slack)[0]!.json as {
       channel: string;
       text: string;
@@ -61,7 +66,10 @@ describe('notifier', () => {
         'Sync operation details are available at: https://argocd.example.com/applications/guestbook?operation=true .\n',
     );
     expect(body.attachments[0]!.title).toBe('guestbook');
-    await waitFor('the row to be sent', async () => (await deliveryRows(h.db))[0]?.status === 'sent');
+    await eventually(async () => expect(await firstRow(h)).toMatchObject({ status: 'sent' }), {
+      timeout: 10_000,
+      what: 'the row to be sent',
+    });
 
     // Later events of the same revision (a refresh, health changes) do not notify again (oncePer revision).
     await h.store.append(
@@ -78,8 +86,8 @@ describe('notifier', () => {
       ],
       { actor: 'system:worker' },
     );
-    await notifier.drain();
-    await new Promise((r) => setTimeout(r, 200));
+    // The notifier has planned these events (its checkpoint is past them) and queued nothing for them.
+    await waitUntilPlanned(notifier, h.db);
     expect(posts(slack)).toHaveLength(1);
     expect(await deliveryRows(h.db)).toHaveLength(1);
     const metrics = await notifier.metrics.registry.metrics();
@@ -103,10 +111,10 @@ describe('notifier', () => {
       manifest('payments', { 'notifications.argoproj.io/subscribe.on-sync-status.dingtalk': '' }),
       new Date().toISOString(),
     );
-    await waitFor(
-      'the DingTalk row to be sent',
-      async () => (await deliveryRows(harness!.db))[0]?.status === 'sent',
-    );
+    await eventually(async () => expect(await firstRow(harness!)).toMatchObject({ status: 'sent' }), {
+      timeout: 10_000,
+      what: 'the DingTalk row to be sent',
+    });
     expect(dingtalk.requests).toHaveLength(1);
     const req = dingtalk.requests[0]!;
     expect(new URL(req.url, 'http://x').searchParams.get('sign')).toBeTruthy();
@@ -122,14 +130,24 @@ describe('notifier', () => {
       headers: { 'retry-after': '1' },
       body: { ok: false, error: 'ratelimited' },
     });
-    await h.start();
+    const notifier = await h.start();
+    const jobs = await watchJobs(notifier.queue.queue);
     await appendSuccessfulSync(h.store, manifest('ratelimited', SUBSCRIBE_SLACK), new Date().toISOString());
-    await waitFor('the rate-limited attempt', () => posts(slack).length === 1);
+    await eventually(() => expect(posts(slack)).toHaveLength(1), {
+      timeout: 10_000,
+      what: 'the rate-limited attempt',
+    });
     const limitedAt = Date.now();
-    await waitFor('the second attempt', () => posts(slack).length === 2, 15_000);
+    // Retry-After is real time here: the delayed job is Redis's, and the receiver is a real HTTP server.
+    await eventually(() => expect(posts(slack)).toHaveLength(2), {
+      timeout: 15_000,
+      what: 'the second attempt',
+    });
     expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(900); // Retry-After: 1 (s), not the 50 ms backoff
-    await waitFor('the row to be sent', async () => (await deliveryRows(h.db))[0]?.status === 'sent', 15_000);
-    await new Promise((r) => setTimeout(r, 200));
+    const row = (await firstRow(h))!;
+    // The delivery's job is finished: no attempt is left to come.
+    await jobs.awaitJob((j) => j.id === row.id, { timeout: 15_000, what: 'the delivery job to complete' });
+    await jobs.close();
     expect(posts(slack)).toHaveLength(2); // the 429 and one accepted message
     expect((await deliveryRows(h.db))[0]).toMatchObject({ attempts: 2, last_response_code: 200 });
   });
@@ -137,10 +155,18 @@ describe('notifier', () => {
   it('marks a channel_not_found answer failed and does not retry it', async () => {
     const { slack, h } = await slackSetup();
     slack.enqueue({ body: { ok: false, error: 'channel_not_found' } });
-    await h.start();
+    const notifier = await h.start();
+    const jobs = await watchJobs(notifier.queue.queue);
     await appendSuccessfulSync(h.store, manifest('nochannel', SUBSCRIBE_SLACK), new Date().toISOString());
-    await waitFor('the row to fail', async () => (await deliveryRows(h.db))[0]?.status === 'failed');
-    await new Promise((r) => setTimeout(r, 500)); // ten retry base delays: a retry would have happened
+    await eventually(async () => expect(await firstRow(h)).toMatchObject({ status: 'failed' }), {
+      timeout: 10_000,
+      what: 'the row to fail',
+    });
+    // Its job completed (a job to be retried would be put back, not finished): no attempt is left to come.
+    const failedId = (await firstRow(h))!.id;
+    const job = await jobs.awaitJob((j) => j.id === failedId, { what: 'the delivery job to finish' });
+    await jobs.close();
+    expect(job.outcome).toBe('completed');
     expect(posts(slack)).toHaveLength(1);
     const row = (await deliveryRows(h.db))[0]!;
     expect(row.attempts).toBe(1);
@@ -162,7 +188,10 @@ describe('notifier', () => {
     await redis.quit();
 
     await h.start();
-    await waitFor('the row to be sent', async () => (await deliveryRows(h.db))[0]?.status === 'sent');
+    await eventually(async () => expect(await firstRow(h)).toMatchObject({ status: 'sent' }), {
+      timeout: 10_000,
+      what: 'the row to be sent',
+    });
     expect(posts(slack)).toHaveLength(1);
   });
 
@@ -178,35 +207,48 @@ describe('notifier', () => {
       },
     });
     await appendSuccessfulSync(h.store, manifest('crashy', SUBSCRIBE_SLACK), new Date().toISOString());
-    await waitFor('the first send', () => crashed && posts(slack).length === 1);
+    await eventually(
+      () => expect({ crashed, posts: posts(slack).length }).toEqual({ crashed: true, posts: 1 }),
+      {
+        timeout: 10_000,
+        what: 'the first send',
+      },
+    );
     await dying.stop();
     expect((await deliveryRows(h.db))[0]!.status).toBe('sending');
 
     await h.start({ claimTimeoutMs: 300, reconcileIntervalMs: 100 });
-    await waitFor(
-      'the re-send after the claim expired',
-      async () => (await deliveryRows(h.db))[0]?.status === 'sent',
-    );
+    await eventually(async () => expect(await firstRow(h)).toMatchObject({ status: 'sent' }), {
+      timeout: 10_000,
+      what: 'the re-send after the claim expired',
+    });
     // At-least-once: Slack has no idempotency key for chat.postMessage, so the receiver got it twice.
     expect(posts(slack)).toHaveLength(2);
   });
 
   it('delivers each message once with two notifiers on the same database and Redis', async () => {
     const { slack, h } = await slackSetup();
-    await Promise.all([h.start({ instanceId: 'a' }), h.start({ instanceId: 'b' })]);
+    const [a] = await Promise.all([h.start({ instanceId: 'a' }), h.start({ instanceId: 'b' })]);
+    const jobs = await watchJobs(a.queue.queue);
     const apps = ['one', 'two', 'three', 'four'];
     await Promise.all(
       apps.map((a) => appendSuccessfulSync(h.store, manifest(a, SUBSCRIBE_SLACK), new Date().toISOString())),
     );
-    await waitFor(
-      'all rows sent',
+    const rows = await eventually(
       async () => {
         const rows = await deliveryRows(h.db);
-        return rows.length === apps.length && rows.every((r) => r.status === 'sent');
+        expect(rows.map((r) => `${r.application}:${r.status}`).sort()).toEqual(
+          apps.map((a) => `${a}:sent`).sort(),
+        );
+        return rows;
       },
-      20_000,
+      { timeout: 20_000, what: 'all rows sent' },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Every delivery's job is finished (one job per row: jobId = delivery id), on whichever notifier ran it.
+    await Promise.all(
+      rows.map((row) => jobs.awaitJob((j) => j.id === row.id, { what: `the job of ${row.application}` })),
+    );
+    await jobs.close();
     const texts = posts(slack).map((p) => (p.json as { text: string }).text.match(/Application (\w+)/)![1]);
     expect(texts.sort()).toEqual([...apps].sort());
   });
@@ -224,7 +266,10 @@ describe('notifier', () => {
           "- when: app.status.operationState.phase in ['Succeeded'\n  send: [app-sync-succeeded]\n",
       }),
     );
-    await waitFor('the reload to be rejected', () => notifier.config.status().status === 'invalid');
+    await eventually(() => expect(notifier.config.status().status).toBe('invalid'), {
+      timeout: 10_000,
+      what: 'the reload to be rejected',
+    });
     const status = notifier.config.status();
     expect(status.errors.map((e) => e.key)).toContain('trigger.on-sync-succeeded[0].when');
     expect(status.source).toBe(h.configFile);
@@ -239,7 +284,10 @@ describe('notifier', () => {
         context: 'argocdUrl: https://cd.example.org\n',
       }),
     );
-    await waitFor('the fixed config to load', () => notifier.config.status().status === 'ok');
+    await eventually(() => expect(notifier.config.status().status).toBe('ok'), {
+      timeout: 10_000,
+      what: 'the fixed config to load',
+    });
     expect(notifier.config.config?.context).toEqual({ argocdUrl: 'https://cd.example.org' });
     expect(notifier.config.status().errors).toEqual([]);
   });
@@ -250,11 +298,13 @@ describe('notifier', () => {
     const notifier = await h.start({
       afterSend: async () => {
         sending = true;
+        // A send that takes a while: stop() is called inside this window and must outlast it. Time is the
+        // subject (no signal tells "stop() would have returned by now" apart from "stop() is waiting").
         await new Promise((r) => setTimeout(r, 300));
       },
     });
     await appendSuccessfulSync(h.store, manifest('graceful', SUBSCRIBE_SLACK), new Date().toISOString());
-    await waitFor('the send to start', () => sending);
+    await eventually(() => expect(sending).toBe(true), { timeout: 10_000, what: 'the send to start' });
     await notifier.stop();
     expect((await deliveryRows(h.db))[0]!.status).toBe('sent');
     expect(posts(slack)).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,16 @@ import {
 import { PostgresEventStore } from '@berth/event-store';
 import { QUEUE } from '@berth/queues';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
+import { eventually } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { envSecretLookup } from '../../apps/notifier/src/notifications-config.source';
-import { NotifierRuntime, type NotifierOptions } from '../../apps/notifier/src/notifier.runtime';
+import {
+  NOTIFIER_SUBSCRIPTION,
+  NotifierRuntime,
+  type NotifierOptions,
+} from '../../apps/notifier/src/notifier.runtime';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // The Argo CD catalog and the seed ConfigMap: one copy, libs/notifications' testdata.
@@ -190,18 +196,26 @@ export async function appendSuccessfulSync(
   );
 }
 
-/** Polls `check` until it returns true (bounded). */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+/**
+ * Waits until the notifier has planned every event in the log: its checkpoint, committed in the same
+ * transaction as the deliveries it planned, covers the newest event. The positive signal a test needs
+ * before asserting that an event planned nothing. (`drain()` alone can return early: the event log is read
+ * only below the server-wide xmin horizon, which another database's open transaction holds back.)
+ */
+export async function waitUntilPlanned(runtime: NotifierRuntime, db: TestDatabase): Promise<void> {
+  await eventually(
+    async () => {
+      await runtime.drain();
+      const [row] = await db.dataSource.query<Array<{ behind: number }>>(
+        `SELECT count(*)::int AS behind FROM events e
+         WHERE NOT EXISTS (SELECT 1 FROM subscription_checkpoints c
+                           WHERE c.subscription = $1 AND (c.transaction_id, c.position) >= (e.transaction_id, e.position))`,
+        [NOTIFIER_SUBSCRIPTION],
+      );
+      expect(row?.behind).toBe(0);
+    },
+    { what: 'the notifier to plan every event in the log' },
+  );
 }
 
 export async function deliveryRows(db: TestDatabase): Promise<

@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
@@ -59,14 +61,21 @@ export class BerthProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const proc = new BerthProcess(name, port, database, child);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (proc.exitInfo) throw new Error(`${name} exited during start (${proc.exitInfo}):\n${proc.tail()}`);
-      if (await proc.answers()) return proc;
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      await eventually(
+        async () => {
+          if (proc.exitInfo)
+            throw new StopWaiting(`${name} exited during start (${proc.exitInfo}):\n${proc.tail()}`);
+          expect(await proc.answers()).toBe(true);
+        },
+        { timeout: 30_000, interval: 100, what: `${name} to answer /healthz` },
+      );
+    } catch (error) {
+      proc.kill();
+      if (error instanceof Error && !(error instanceof StopWaiting)) error.message += `\n${proc.tail()}`;
+      throw error;
     }
-    proc.kill();
-    throw new Error(`${name} did not answer /healthz within 30 s:\n${proc.tail()}`);
+    return proc;
   }
 
   get url(): string {

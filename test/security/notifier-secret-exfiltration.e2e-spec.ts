@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { startHttpReceiver, startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
+import { eventually } from '@berth/testing';
 import request from 'supertest';
 import { envSecretLookup } from '../../apps/notifier/src/notification-secret.store';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
@@ -14,7 +15,6 @@ import {
   type Harness,
   manifest,
   SECRETS,
-  waitFor,
 } from '../notifier/notifier.harness';
 
 const TOKEN = SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN;
@@ -75,7 +75,10 @@ describe('secret exfiltration: a config editor cannot send a service secret to a
         subscriptions: '- recipients: [collector]\n  triggers: [on-sync-succeeded]\n',
       }),
     );
-    await waitFor('the reload to be refused', () => notifier.config.status().status === 'invalid');
+    await eventually(() => expect(notifier.config.status().status).toBe('invalid'), {
+      timeout: 10_000,
+      what: 'the reload to be refused',
+    });
     const { errors } = notifier.config.status();
     expect(errors).toHaveLength(1);
     expect(errors[0]!.key).toBe('service.webhook.collector');
@@ -89,7 +92,10 @@ describe('secret exfiltration: a config editor cannot send a service secret to a
       manifest('guestbook', { 'notifications.argoproj.io/subscribe.on-sync-succeeded.slack': 'deploys' }),
       new Date().toISOString(),
     );
-    await waitFor('the Slack message', () => slack.requests.some((q) => q.url === '/api/chat.postMessage'));
+    await eventually(() => expect(slack.requests.map((q) => q.url)).toContain('/api/chat.postMessage'), {
+      timeout: 10_000,
+      what: 'the Slack message',
+    });
     expect(attacker.requests).toEqual([]);
   });
 

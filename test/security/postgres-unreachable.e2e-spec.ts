@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
-import { eventually } from '@berth/sandbox-cluster/testing/eventually';
+import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -79,11 +79,10 @@ beforeAll(async () => {
   });
   await eventually(
     async () => {
-      if (!scheduler.running) throw new Error(`the scheduler exited:\n${scheduler.output()}`);
-      return (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200;
+      if (!scheduler.running) throw new StopWaiting(`the scheduler exited:\n${scheduler.output()}`);
+      expect((await fetch(`${base}/readyz`).catch(() => undefined))?.status).toBe(200);
     },
-    20_000,
-    'the scheduler to be ready',
+    { timeout: 20_000, interval: 100, what: 'the scheduler to be ready' },
   );
 }, 60_000);
 
@@ -144,11 +143,11 @@ describe('fault: Postgres unreachable under a running scheduler', () => {
 
     // Postgres answers again: ready again, and the same request goes through.
     await proxy.forward();
-    await eventually(
-      async () => (await getWithin(`${base}/readyz`, 2_000)).status === 200,
-      20_000,
-      '/readyz to answer 200 once Postgres is back',
-    );
+    await eventually(async () => expect((await getWithin(`${base}/readyz`, 2_000)).status).toBe(200), {
+      timeout: 20_000,
+      interval: 100,
+      what: '/readyz to answer 200 once Postgres is back',
+    });
     const retried = await sendWithin(
       'POST',
       `${base}/api/v1/applications`,

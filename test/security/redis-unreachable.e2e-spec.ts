@@ -3,7 +3,7 @@ import { applicationAggregate, applicationStreamId, decideApplication } from '@b
 import { createCommandHandler } from '@berth/event-store';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
-import { eventually } from '@berth/sandbox-cluster/testing/eventually';
+import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -69,11 +69,10 @@ beforeAll(async () => {
   });
   await eventually(
     async () => {
-      if (!scheduler.running) throw new Error(`the scheduler exited:\n${scheduler.output()}`);
-      return (await fetch(`${base}/healthz`).catch(() => undefined))?.ok;
+      if (!scheduler.running) throw new StopWaiting(`the scheduler exited:\n${scheduler.output()}`);
+      expect((await fetch(`${base}/healthz`).catch(() => undefined))?.ok).toBe(true);
     },
-    20_000,
-    'the scheduler to answer /healthz with Redis down',
+    { timeout: 20_000, interval: 100, what: 'the scheduler to answer /healthz with Redis down' },
   );
 }, 60_000);
 
@@ -141,11 +140,11 @@ describe('fault: Redis unreachable (REDIS_URL points at a closed port)', () => {
       ],
       { stdio: 'ignore' },
     );
-    await eventually(
-      async () => (await getWithin(`${base}/readyz`, 2_000)).status === 200,
-      20_000,
-      '/readyz to answer 200 once Redis is up',
-    );
+    await eventually(async () => expect((await getWithin(`${base}/readyz`, 2_000)).status).toBe(200), {
+      timeout: 20_000,
+      interval: 100,
+      what: '/readyz to answer 200 once Redis is up',
+    });
     const answer = await sendWithin(
       'POST',
       `${base}/api/v1/applications`,

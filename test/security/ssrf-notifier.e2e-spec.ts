@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { eventually } from '@berth/testing';
 import request from 'supertest';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
-import { catalogConfig, createHarness, type Harness, waitFor } from '../notifier/notifier.harness';
+import { catalogConfig, createHarness, type Harness } from '../notifier/notifier.harness';
 
 const GOOD = {
   'service.webhook.audit': 'url: http://127.0.0.1:9/hook\n',
@@ -50,7 +51,10 @@ describe('SSRF through notification services: link-local and cloud metadata endp
         'service.webhook.audit': 'url: http://169.254.169.254/latest/meta-data/iam/security-credentials/\n',
       }),
     );
-    await waitFor('the reload to be refused', () => runtime.config.status().status === 'invalid');
+    await eventually(() => expect(runtime.config.status().status).toBe('invalid'), {
+      timeout: 10_000,
+      what: 'the reload to be refused',
+    });
     const { errors } = runtime.config.status();
     expect(errors).toEqual([
       {

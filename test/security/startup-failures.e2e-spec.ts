@@ -5,7 +5,7 @@ import {
   type TestDatabase,
 } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
-import { eventually } from '@berth/sandbox-cluster/testing/eventually';
+import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
@@ -108,14 +108,15 @@ beforeAll(async () => {
     { stdio: 'ignore' },
   );
   await eventually(
-    () =>
-      new Promise<boolean>((resolve) => {
+    async () => {
+      const taken = await new Promise<boolean>((resolve) => {
         const probe = createServer();
         probe.once('error', () => resolve(true)); // taken: redis-server listens
         probe.listen(authRedisPort, '127.0.0.1', () => probe.close(() => resolve(false)));
-      }),
-    10_000,
-    'redis-server with a password to listen',
+      });
+      expect(taken).toBe(true);
+    },
+    { timeout: 10_000, interval: 50, what: 'redis-server with a password to listen' },
   );
 }, 60_000);
 
@@ -210,11 +211,10 @@ describe.each(PROCESSES)('startup failure of the $name', ({ name, entry, portVar
     try {
       await eventually(
         async () => {
-          if (!proc.running) throw new Error(`exited:\n${proc.output()}`);
-          return (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok;
+          if (!proc.running) throw new StopWaiting(`exited:\n${proc.output()}`);
+          expect((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok).toBe(true);
         },
-        15_000,
-        `${name} to answer /healthz`,
+        { timeout: 15_000, interval: 100, what: `${name} to answer /healthz` },
       );
       const ready = await getWithin(`http://127.0.0.1:${port}/readyz`, 2_000);
       expect(ready.status).toBe(503);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
 import { QUEUE } from '@berth/queues';
+import { eventually } from '@berth/testing';
 import { QueueEvents } from 'bullmq';
 import { join } from 'node:path';
 import { assertBuilt } from '../e2e/built-entrypoints';
@@ -97,16 +98,6 @@ async function operationEvents(application: string, operationId: string): Promis
   return rows;
 }
 
-async function waitFor<T>(what: string, deadlineMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${deadlineMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('fault: a worker process is killed with kill -9 in the middle of a sync', () => {
   it('another worker carries the operation on within 15 s and records every task exactly once', async () => {
     await h.createApp('gate', 'gate');
@@ -114,12 +105,18 @@ describe('fault: a worker process is killed with kill -9 in the middle of a sync
     await h.deps.queues.requestSync({ application: 'gate', operationId });
 
     // The holder recorded wave 1 and now waits for the Deployment to become healthy.
-    const holderSource = await waitFor('wave 1 recorded', 30_000, async () => {
-      const events = await operationEvents('gate', operationId);
-      return events.find((e) => e.type === 'ResourceSynced' && e.data.resource?.kind === 'Deployment')
-        ?.source;
-    });
-    const holder = workers.find((w) => holderSource?.endsWith(`:${w.pid}`));
+    const holderSource = await eventually(
+      async () => {
+        const events = await operationEvents('gate', operationId);
+        const source = events.find(
+          (e) => e.type === 'ResourceSynced' && e.data.resource?.kind === 'Deployment',
+        )?.source;
+        expect(source).toEqual(expect.any(String));
+        return source!;
+      },
+      { timeout: 30_000, interval: 100, what: 'wave 1 recorded' },
+    );
+    const holder = workers.find((w) => holderSource.endsWith(`:${w.pid}`));
     const survivor = workers.find((w) => w !== holder);
     if (!holder || !survivor) throw new Error(`no worker process appended as ${holderSource}`);
     // What the wait is made of, for the test's output: BullMQ finds the job stalled, a worker takes it.
@@ -131,19 +128,25 @@ describe('fault: a worker process is killed with kill -9 in the middle of a sync
       queueEvents.on(event, () => seen.push(`${event} +${Date.now() - killedAt} ms`));
     holder.kill();
     killedAt = Date.now();
-    await waitFor('the holder to exit', 5_000, async () => holder.exited);
+    await eventually(() => expect(holder.exited).toBeDefined(), {
+      timeout: 5_000,
+      interval: 100,
+      what: 'the holder to exit',
+    });
 
     // Let wave 1 become healthy; only a live worker can now record wave 2.
     await h.cluster.mergePatch(
       { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'gate', name: 'gate' },
       { spec: { template: { spec: { containers: [{ name: 'main', image: 'nginx:1.27' }] } } } },
     );
-    const resumed = await waitFor('another worker to record wave 2', 150_000, async () => {
-      const events = await operationEvents('gate', operationId);
-      return events.some((e) => e.type === 'ResourceSynced' && e.data.resource?.name === 'last')
-        ? events
-        : undefined;
-    });
+    const resumed = await eventually(
+      async () => {
+        const events = await operationEvents('gate', operationId);
+        expect(events.map((e) => `${e.type}:${e.data.resource?.name}`)).toContain('ResourceSynced:last');
+        return events;
+      },
+      { timeout: 150_000, interval: 100, what: 'another worker to record wave 2' },
+    );
     const resumedAfterMs = Date.now() - killedAt;
     await queueEvents.close();
     process.stdout.write(
@@ -151,15 +154,19 @@ describe('fault: a worker process is killed with kill -9 in the middle of a sync
     );
     expect(resumedAfterMs).toBeLessThan(RESUME_BOUND_MS);
     expect(resumed.find((e) => e.data.resource?.name === 'last')?.source).toBe(
-      holderSource?.replace(`:${holder.pid}`, `:${survivor.pid}`),
+      holderSource.replace(`:${holder.pid}`, `:${survivor.pid}`),
     );
 
-    const done = await waitFor('the operation to finish', 30_000, async () => {
-      const events = await operationEvents('gate', operationId);
-      return events.some((e) => e.type.startsWith('SyncOperation') && e.type !== 'SyncOperationStarted')
-        ? events
-        : undefined;
-    });
+    const done = await eventually(
+      async () => {
+        const events = await operationEvents('gate', operationId);
+        expect(
+          events.filter((e) => e.type.startsWith('SyncOperation') && e.type !== 'SyncOperationStarted'),
+        ).not.toEqual([]);
+        return events;
+      },
+      { timeout: 30_000, interval: 100, what: 'the operation to finish' },
+    );
     const count = (type: string) => done.filter((e) => e.type === type).length;
     expect(count('SyncOperationStarted')).toBe(1);
     expect(count('SyncOperationSucceeded')).toBe(1);

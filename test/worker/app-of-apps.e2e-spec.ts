@@ -11,7 +11,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IN_CLUSTER_SERVER } from '../../apps/worker/src/cluster-resolver';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
-import { describeEvent, REDIS_URL, until, WorkerHarness } from './worker-harness';
+import { eventually } from '@berth/testing';
+import { describeEvent, REDIS_URL, WorkerHarness } from './worker-harness';
 
 // The seed's App of Apps chart (§4.1, testdata/argocd-apps/apps) with values-dev.yaml, its
 // children pointing at a second repository whose `services/<name>/dev` paths hold plain YAML.
@@ -128,7 +129,7 @@ afterAll(async () => {
 describe('App of Apps', () => {
   it('the parent declares four auto-synced children that sync and become Healthy; the parent is Healthy after them', async () => {
     await h.createAppFromManifest(parent());
-    await until(
+    await eventually(
       async () => {
         const rows = await apps();
         const children = rows.filter((r) => CHILDREN.includes(r.name));
@@ -140,8 +141,7 @@ describe('App of Apps', () => {
           health_status: 'Healthy',
         });
       },
-      40_000,
-      100,
+      { timeout: 40_000, interval: 100, what: 'the children and the parent to be Synced and Healthy' },
     );
 
     // The children are Berth applications owned by the parent, not objects in the cluster.
@@ -182,7 +182,7 @@ describe('App of Apps', () => {
   it('removing a template from Git prunes that child and, by its finalizer, its resources', async () => {
     const before = (await h.events('root')).length;
     await h.repo.commit({ 'apps/templates/payment-service.yaml': null }, 'drop payment-service');
-    await until(
+    await eventually(
       async () => {
         const names = (await apps()).map((r) => r.name);
         expect(names).not.toContain('payment-service-dev');
@@ -191,8 +191,7 @@ describe('App of Apps', () => {
         const child = (await h.events('payment-service-dev')).map((e) => e.type);
         expect(child.slice(-2)).toEqual(['ApplicationDeleted', 'ApplicationResourcesDeleted']);
       },
-      30_000,
-      100,
+      { timeout: 30_000, interval: 100, what: 'payment-service-dev to be pruned and its resources deleted' },
     );
     const tail = (await h.events('root')).slice(before).map(describeEvent);
     // The other children were declared again, unchanged: no events in their streams.
@@ -218,7 +217,7 @@ describe('App of Apps', () => {
       actor: 'system:cascade-delete',
       summary: 'deleted the resources of the deleted application: 2 deleted, 0 failed',
     });
-    await until(
+    await eventually(
       async () =>
         expect(
           await h.cluster.get({
@@ -228,8 +227,7 @@ describe('App of Apps', () => {
             name: 'payment-service',
           }),
         ).toBeUndefined(),
-      10_000,
-      50,
+      { timeout: 10_000, interval: 50, what: 'the payment-service Deployment to be gone' },
     );
     // The other services are untouched.
     expect(
@@ -240,10 +238,10 @@ describe('App of Apps', () => {
         name: 'order-service',
       }),
     ).toBeDefined();
-    await until(
+    await eventually(
       async () =>
         expect((await apps()).find((r) => r.name === 'root')).toMatchObject({ sync_status: 'Synced' }),
-      10_000,
+      { timeout: 10_000, interval: 100, what: 'root to be Synced again' },
     );
   }, 60_000);
 
@@ -263,12 +261,15 @@ describe('App of Apps', () => {
       },
       'two more services, in order',
     );
-    await until(async () => {
-      const rows = await apps();
-      expect(rows.filter((r) => r.name === 'web-frontend-dev').map((r) => r.health_status)).toEqual([
-        'Healthy',
-      ]);
-    }, 30_000);
+    await eventually(
+      async () => {
+        const rows = await apps();
+        expect(rows.filter((r) => r.name === 'web-frontend-dev').map((r) => r.health_status)).toEqual([
+          'Healthy',
+        ]);
+      },
+      { timeout: 30_000, interval: 100, what: 'web-frontend-dev to be Healthy' },
+    );
     const cartHealthy = (await recorded('cart-service-dev')).find(
       (e) => e.type === 'HealthStatusChanged' && (e.data as { to: string }).to === 'Healthy',
     )!;
@@ -283,22 +284,29 @@ describe('App of Apps', () => {
 
   it('deleting the parent with cascade deletes its children, and theirs', async () => {
     // Let the parent's own auto-sync finish first (a sync still running would append after the deletion).
-    await until(async () => {
-      const [row] = await h.db.dataSource.query(`SELECT operation FROM applications WHERE name = 'root'`);
-      expect(row.operation).toBeNull();
-    }, 20_000);
+    await eventually(
+      async () => {
+        const [row] = await h.db.dataSource.query(`SELECT operation FROM applications WHERE name = 'root'`);
+        expect(row.operation).toBeNull();
+      },
+      { timeout: 20_000, interval: 100, what: "the parent's own operation to finish" },
+    );
     await h.record(
       'root',
       [applicationEvent('ApplicationDeleted', { application: 'root', cascade: true })],
       'alice',
     );
     await h.deps.queues.requestRefresh({ application: 'root', hard: false, reason: 'deleted' });
-    await until(async () => expect((await apps()).map((r) => r.name)).toEqual([]), 30_000);
+    await eventually(async () => expect((await apps()).map((r) => r.name)).toEqual([]), {
+      timeout: 30_000,
+      interval: 100,
+      what: 'every application row to be gone',
+    });
     // The rows go at once; the cascade that deletes the resources runs in the worker right after.
-    await until(
+    await eventually(
       async () =>
         expect((await recorded('root')).some((e) => e.type === 'ApplicationResourcesDeleted')).toBe(true),
-      30_000,
+      { timeout: 30_000, interval: 100, what: "root's cascade to record ApplicationResourcesDeleted" },
     );
     const rootDeleted = (await recorded('root')).find((e) => e.type === 'ApplicationResourcesDeleted')!;
     expect(rootDeleted.metadata.actor).toBe('system:cascade-delete');
@@ -306,7 +314,7 @@ describe('App of Apps', () => {
     expect(results.filter((r) => r.kind === 'Application').map((r) => r.result)).toEqual(
       Array(5).fill('deleted'),
     );
-    await until(
+    await eventually(
       async () =>
         expect(
           await h.cluster.get({
@@ -316,7 +324,7 @@ describe('App of Apps', () => {
             name: 'order-service',
           }),
         ).toBeUndefined(),
-      10_000,
+      { timeout: 10_000, interval: 100, what: 'the order-service Deployment to be gone' },
     );
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent, type DomainEvent } from '@berth/domain';
 import { createCommandHandler, PostgresEventStore } from '@berth/event-store';
+import { eventually } from '@berth/testing';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
@@ -78,7 +79,7 @@ describe('refresh and manual sync', () => {
   it('a refresh that finds nothing new appends nothing, but records that it reconciled', async () => {
     const before = (await h.events('manual')).length;
     const reconciledBefore = (await h.view('manual')).reconciled_at;
-    await new Promise((r) => setTimeout(r, 5));
+    // reconciled_at is Postgres' now() (microseconds) of another, later transaction: no pause needed for it to move.
     const result = await refresh('manual');
     expect(result).toMatchObject({ appended: [], syncStatus: 'Synced', healthStatus: 'Healthy' });
     expect(await h.events('manual')).toHaveLength(before);
@@ -257,8 +258,10 @@ describe('prune', () => {
     expect(timeline.filter((t) => t.endsWith(':pruned'))).toEqual([
       'ResourceSynced:ConfigMap/guestbook-config:pruned',
     ]);
-    for (let i = 0; i < 50 && (await h.cluster.get(ref)); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(await h.cluster.get(ref)).toBeUndefined();
+    // The sandbox's garbage collector finishes the delete on its own (scaled) time.
+    await eventually(async () => expect(await h.cluster.get(ref)).toBeUndefined(), {
+      what: 'the pruned ConfigMap to be gone',
+    });
     // The namespace CreateNamespace=true made was not in Git: it is never pruned.
     expect(await h.cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: 'prune' })).toBeDefined();
     await refresh('prune');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId, isKubeObject, resourcesOfKinds, type SyncRequested } from '@berth/domain';
 import type { ApplicationSource } from '@berth/render';
+import { eventually } from '@berth/testing';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
 // Automatic rollback (docs/rollback.md) and partial rollback by kind (seed §5.4), with the
@@ -53,13 +54,16 @@ describe('automatic rollback', () => {
     );
     const deployedBad = (await h.events('web')).length;
 
-    // Refresh (as the periodic refresh would) until the rollback starts.
-    let rollbackId: string | undefined;
-    for (let i = 0; i < 200 && !rollbackId; i++) {
-      rollbackId = (await refresh('web')).autoRollbackOperationId;
-      if (!rollbackId) await new Promise((r) => setTimeout(r, 30));
-    }
-    expect(rollbackId).toBeDefined();
+    // Refresh (as the periodic refresh would) until the rollback starts: the sandbox's pod needs a moment
+    // (real, scaled time) to report the image pull failure.
+    const rollbackId = await eventually(
+      async () => {
+        const id = (await refresh('web')).autoRollbackOperationId;
+        expect(id).toBeDefined();
+        return id!;
+      },
+      { timeout: 15_000, interval: 30, what: 'a refresh of web to start the rollback' },
+    );
     const events = await h.events('web');
     const triggered = events.find((e) => e.type === 'AutoRollbackTriggered');
     expect(triggered?.data).toMatchObject({
@@ -87,7 +91,7 @@ describe('automatic rollback', () => {
       .map((r) => r.metadata.actor);
     expect(actors.slice(0, 2)).toEqual(['system:auto-rollback', 'system:auto-rollback']);
 
-    expect(await h.sync().process({ application: 'web', operationId: rollbackId! })).toBe('Succeeded');
+    expect(await h.sync().process({ application: 'web', operationId: rollbackId })).toBe('Succeeded');
     await h.refreshUntilHealth('web', 'Healthy');
     expect(imageOf(await h.cluster.get(deployment('web')))).toBe('nginx:1.27');
 
@@ -173,7 +177,8 @@ describe('automatic rollback at the health deadline', () => {
     expect(deadline?.data).toMatchObject({ application: 'slow', reason: 'auto-rollback-deadline' });
     expect(await deadline?.getState()).toBe('delayed');
 
-    await new Promise((r) => setTimeout(r, 1000));
+    // The deadline is the subject here: move the processors' clock past it instead of sleeping through it.
+    h.clock.advance(1000);
     const late = await refresh('slow');
     expect(late.autoRollbackOperationId).toBeDefined();
     const triggered = (await h.events('slow')).find((e) => e.type === 'AutoRollbackTriggered');

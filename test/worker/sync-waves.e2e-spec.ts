@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent } from '@berth/domain';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { watchJobs } from '@berth/testing';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
 import { guestbook, REDIS_URL, under, WorkerHarness } from './worker-harness';
 
@@ -285,8 +286,18 @@ describe('terminate and retry', () => {
     await h.createApp('stuck', 'stuck');
     await refresh('stuck');
     const operationId = await h.requestSync('stuck');
-    const running = h.sync().process({ application: 'stuck', operationId });
-    await new Promise((r) => setTimeout(r, 300));
+    // Terminate once wave 0 (the Deployment that never becomes healthy) is recorded: the sync now waits for its health.
+    let waiting!: () => void;
+    const waitsForHealth = new Promise<void>((r) => (waiting = r));
+    const running = h.sync().process(
+      { application: 'stuck', operationId },
+      {
+        afterWave: async () => {
+          if ((await h.timeline('stuck')).includes('ResourceSynced:Deployment/slow:created')) waiting();
+        },
+      },
+    );
+    await waitsForHealth;
     await h.record(
       'stuck',
       [applicationEvent('TerminateRequested', { application: 'stuck', operationId })],
@@ -309,7 +320,8 @@ describe('terminate and retry', () => {
     expect(await h.deps.queues.sync.getDelayedCount()).toBeGreaterThanOrEqual(1);
     // Too early: the retry waits for its backoff.
     expect(await h.sync().process({ application: 'retry', operationId })).toBe('RetryNotDue');
-    await new Promise((r) => setTimeout(r, 1000));
+    // The backoff is the subject: move the processors' clock past it instead of sleeping through it.
+    h.clock.advance(1000);
     expect(await h.sync().process({ application: 'retry', operationId })).toBe('Failed');
     const timeline = await h.timeline('retry');
     expect(timeline.filter((t) => t === 'SyncOperationStarted')).toHaveLength(2);
@@ -352,19 +364,29 @@ describe('through the queues', () => {
   it('a refresh job auto-syncs an automated app end to end', async () => {
     const runtime = new WorkerRuntime(h.deps, { redisUrl: REDIS_URL, prefix: h.prefix, concurrency: 2 });
     await h.deps.queues.sync.obliterate({ force: true });
+    const syncs = await watchJobs(h.deps.queues.sync);
+    const refreshes = await watchJobs(h.deps.queues.refresh);
     runtime.start();
     try {
       await h.createApp('queued', 'queued', { automated: {} });
       await h.deps.queues.requestRefresh({ application: 'queued', hard: false, reason: 'test' });
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await h.view('queued')).sync_status !== 'Synced') {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // The refresh starts the auto-sync; the sync job runs it and asks for the refresh that records Synced.
+      const sync = await syncs.awaitJob((j) => j.data?.application === 'queued', {
+        timeout: 20_000,
+        what: 'the auto-sync of queued',
+      });
+      expect(sync).toMatchObject({ outcome: 'completed', returnvalue: 'Succeeded' });
+      await refreshes.awaitJob((j) => j.data?.application === 'queued' && j.data.reason === 'sync-finished', {
+        timeout: 20_000,
+        what: 'the refresh after the sync of queued',
+      });
       expect((await h.view('queued')).sync_status).toBe('Synced');
       const timeline = await h.timeline('queued');
       expect(timeline.filter((t) => t === 'SyncOperationSucceeded')).toHaveLength(1);
     } finally {
       await runtime.close();
+      await syncs.close();
+      await refreshes.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import { loadConfig } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { watchJobs } from '@berth/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,11 +63,13 @@ describe('worker process: health, metrics and shutdown', () => {
 
   it('runs queued jobs and reports them in /metrics', async () => {
     // An app that does not exist: the refresh finds nothing to do and completes.
+    const refreshes = await watchJobs(ctx.queues.refresh);
     await ctx.queues.requestRefresh({ application: 'ghost', hard: false, reason: 'test' });
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await ctx.queues.refresh.getCompletedCount()) === 0) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const ghost = await refreshes.awaitJob((j) => j.data?.application === 'ghost', {
+      what: 'the ghost refresh',
+    });
+    await refreshes.close();
+    expect(ghost.outcome).toBe('completed');
     expect(await ctx.queues.refresh.getCompletedCount()).toBe(1);
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/berth_job_duration_seconds_count\{[^}]*queue="refresh"[^}]*\} 1/);
@@ -76,9 +79,13 @@ describe('worker process: health, metrics and shutdown', () => {
   });
 
   it('closes its queue workers on shutdown', async () => {
+    expect(await ctx.queues.refresh.getWorkersCount()).toBeGreaterThan(0);
     await ctx.runtime.close();
+    // No consumer is connected to the queue any more (BullMQ lists workers by their Redis connections),
+    // so nothing can take the job: it stays waiting.
+    expect(await ctx.queues.refresh.getWorkersCount()).toBe(0);
+    expect(await ctx.queues.sync.getWorkersCount()).toBe(0);
     await ctx.queues.requestRefresh({ application: 'after-close', hard: false, reason: 'test' });
-    await new Promise((r) => setTimeout(r, 200));
     expect(await ctx.queues.refresh.getWaitingCount()).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import {
   applicationAggregate,
   type ApplicationEvent,
@@ -17,6 +18,7 @@ import { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { eventually } from '@berth/testing';
 import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import type { Redis } from 'ioredis';
@@ -48,6 +50,8 @@ export class WorkerHarness {
     readonly cluster: KubeCluster,
     /** Seals what the test puts in the `repositories` and `clusters` tables, as the scheduler does. */
     readonly box: SecretBox,
+    /** The processors' clock (`deps.now`). */
+    readonly clock: ShiftedClock,
   ) {}
 
   readonly refresh = () => new RefreshProcessor(this.deps);
@@ -71,6 +75,7 @@ export class WorkerHarness {
       // As in production: no default credentials, each render gets its project's (desired-state.ts).
     });
     const store = new PostgresEventStore(db.dataSource);
+    const clock = new ShiftedClock();
     const deps: WorkerDeps = {
       dataSource: db.dataSource,
       store,
@@ -81,10 +86,10 @@ export class WorkerHarness {
       clusters: new RegisteredClusterResolver(db.dataSource, box, new InClusterResolver(cluster)),
       credentials,
       queues: new JobQueues(redis, prefix),
-      now: () => new Date(),
+      now: clock.now,
       timings: { healthPollMs: 20, waveHealthTimeoutMs: 15_000, selfHealBackoff: () => 0 },
     };
-    return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster, box);
+    return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster, box, clock);
   }
 
   async stop(): Promise<void> {
@@ -174,14 +179,18 @@ export class WorkerHarness {
     return rows[0];
   }
 
-  /** Refreshes until the app's health is `health` (the simulator needs a moment to roll out). */
-  async refreshUntilHealth(name: string, health: string, maxTries = 100): Promise<void> {
-    for (let i = 0; i < maxTries; i++) {
-      await this.refresh().process({ application: name, hard: false, reason: 'test' });
-      if ((await this.view(name)).health_status === health) return;
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    throw new Error(`${name} never became ${health}: ${JSON.stringify(await this.view(name))}`);
+  /**
+   * Refreshes until the app's health is `health`: the sandbox's simulated controllers roll out on real
+   * (scaled) time, and Berth sees the cluster only when it refreshes.
+   */
+  async refreshUntilHealth(name: string, health: string, timeout = 15_000): Promise<void> {
+    await eventually(
+      async () => {
+        await this.refresh().process({ application: name, hard: false, reason: 'test' });
+        expect(await this.view(name)).toMatchObject({ health_status: health });
+      },
+      { timeout, interval: 30, what: `${name} to become ${health}` },
+    );
   }
 }
 
@@ -241,20 +250,16 @@ export function under(dir: string, files: Record<string, string | null>): Record
   return Object.fromEntries(Object.entries(files).map(([k, v]) => [`${dir}/${k}`, v]));
 }
 
-/** Runs `assertion` until it stops throwing; after `timeoutMs`, throws its last error. */
-export async function until(
-  assertion: () => Promise<void>,
-  timeoutMs: number,
-  intervalMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
+/**
+ * Real time plus whatever a test moved it on by: for code that reads the injected clock (auto-rollback
+ * deadlines, sync retry backoff), a test moves time instead of sleeping through it.
+ */
+export class ShiftedClock {
+  private offsetMs = 0;
+
+  readonly now = (): Date => new Date(Date.now() + this.offsetMs);
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
   }
 }

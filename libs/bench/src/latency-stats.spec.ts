@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { mapConcurrent, percentile, summarize } from './latency-stats';
 
 describe('summarize', () => {
@@ -26,16 +26,24 @@ describe('summarize', () => {
 });
 
 describe('mapConcurrent', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
   it('keeps item order and never runs more than the limit at once', async () => {
+    // Items take 30, 10, 20, 0 and 5 ms, so they finish out of order: a fake clock runs them instantly.
+    jest.useFakeTimers();
     let running = 0;
     let peak = 0;
-    const out = await mapConcurrent([30, 10, 20, 0, 5], 2, async (ms, i) => {
+    const mapped = mapConcurrent([30, 10, 20, 0, 5], 2, async (ms, i) => {
       running++;
       peak = Math.max(peak, running);
       await new Promise((r) => setTimeout(r, ms));
       running--;
       return i;
     });
+    await jest.runAllTimersAsync();
+    const out = await mapped;
     expect(out).toEqual([0, 1, 2, 3, 4]);
     expect(peak).toBe(2);
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { watchJobs } from '@berth/testing';
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppJobWorker } from './app-job-worker';
@@ -49,29 +50,40 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
 
   it('while a refresh runs, a user request is queued after it but a periodic one is dropped', async () => {
     await queues.refresh.obliterate({ force: true });
+    const finished = await watchJobs(queues.refresh);
     const lock = new AppLock(redis, prefix, 5000);
     const connection = createRedis(redisUrl);
     const ran: string[] = [];
+    let firstRunning!: () => void;
+    const running = new Promise<void>((r) => (firstRunning = r));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const worker = new AppJobWorker(
       'refresh',
       async (data) => {
         ran.push(data.reason);
-        if (data.reason === 'first') await gate;
+        if (data.reason !== 'first') return;
+        firstRunning();
+        await gate;
       },
       { connection, prefix, concurrency: 1, lock },
     );
     await queues.requestRefresh({ application: 'busy', hard: false, reason: 'first' });
-    const deadline = Date.now() + 5000;
-    while (ran.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await running;
     await queues.requestRefresh({ application: 'busy', hard: false, reason: 'periodic' }, 0, 'skip');
     await queues.requestRefresh({ application: 'busy', hard: false, reason: 'webhook' });
     await queues.requestRefresh({ application: 'busy', hard: false, reason: 'periodic' }, 0, 'skip');
     release();
-    while (ran.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 200));
+    await finished.awaitJob((j) => j.data?.reason === 'webhook', { what: 'the webhook refresh' });
+    // Nothing else can run: no job is left in the queue, so a periodic request was never queued.
+    expect(await queues.refresh.getJobCounts('active', 'waiting', 'prioritized', 'delayed')).toEqual({
+      active: 0,
+      waiting: 0,
+      prioritized: 0,
+      delayed: 0,
+    });
     await worker.close();
+    await finished.close();
     connection.disconnect();
     expect(ran).toEqual(['first', 'webhook']);
   });
@@ -82,6 +94,7 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     for (let i = 0; i < 5; i++)
       await queues.requestRefresh({ application: `new-${i}`, hard: false, reason: 'spec-changed' });
     await queues.requestRefresh({ application: 'synced-app', hard: false, reason: 'sync-finished' });
+    const finished = await watchJobs(queues.refresh);
     const lock = new AppLock(redis, prefix, 5000);
     const connection = createRedis(redisUrl);
     const order: string[] = [];
@@ -92,9 +105,14 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
       lock,
     });
     await queues.refresh.resume();
-    const deadline = Date.now() + 5000;
-    while (order.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const apps = ['synced-app', ...[0, 1, 2, 3, 4].map((i) => `new-${i}`)];
+    await Promise.all(
+      apps.map((app) =>
+        finished.awaitJob((j) => j.data?.application === app, { what: `the refresh of ${app}` }),
+      ),
+    );
     await worker.close();
+    await finished.close();
     connection.disconnect();
     expect(order[0]).toBe('synced-app');
     expect(order).toHaveLength(6);
@@ -110,6 +128,7 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
 
   it('never runs two jobs of one app at once across workers, and runs every request', async () => {
     await queues.refresh.obliterate({ force: true });
+    const finished = await watchJobs(queues.sync);
     const lock = new AppLock(redis, prefix, 5000);
     let running = 0;
     let maxRunning = 0;
@@ -117,6 +136,7 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     const handler = async (data: { application: string }) => {
       running++;
       maxRunning = Math.max(maxRunning, running);
+      // Each job holds its app for a while (the work), so the other slots do try to take the app meanwhile.
       await new Promise((r) => setTimeout(r, 30));
       running--;
       done.push(data.application);
@@ -128,8 +148,12 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     );
     // Six distinct operations of one app: they may be picked up in parallel by 8 slots, but must run one by one.
     for (let i = 0; i < 6; i++) await queues.requestSync({ application: 'one-app', operationId: `op-${i}` });
-    const deadline = Date.now() + 10_000;
-    while (done.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        finished.awaitJob((j) => j.data?.operationId === `op-${i}`, { what: `sync op-${i}` }),
+      ),
+    );
+    await finished.close();
     await Promise.all(workers.map((w) => w.close()));
     connections.forEach((c) => c.disconnect());
     expect(done).toHaveLength(6);

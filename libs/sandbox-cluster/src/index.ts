@@ -10,5 +10,4 @@ export {
   type KubectlResult,
   type KubectlOptions,
 } from './testing/kubectl-runner';
-export { eventually } from './testing/eventually';
 export type { ObjectRegistry } from './registry/object-registry';

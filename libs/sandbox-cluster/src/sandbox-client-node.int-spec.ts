@@ -9,7 +9,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
-import { eventually } from './testing/eventually';
+import { eventually } from '@berth/testing';
 
 type Obj = KubernetesObject & Record<string, AnyJson>;
 
@@ -149,9 +149,10 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns },
         });
-        return d.status?.conditions?.some((c: AnyJson) => c.reason === 'NewReplicaSetAvailable')
-          ? d
-          : undefined;
+        expect(d.status?.conditions).toContainEqual(
+          expect.objectContaining({ reason: 'NewReplicaSetAvailable' }),
+        );
+        return d;
       });
       const again = await api.patch<Obj>(
         deployment('web', ns),
@@ -387,7 +388,8 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns },
         });
-        return d.status?.observedGeneration === 2 && d.status?.availableReplicas === 3 ? d : undefined;
+        expect(d.status).toMatchObject({ observedGeneration: 2, availableReplicas: 3 });
+        return d;
       });
       expect(observed.metadata?.generation).toBe(2);
     });
@@ -432,7 +434,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
     it('foreground deletion removes the dependents first, then the owner', async () => {
       const ns = await namespace('foreground');
       await api.create(deployment('web', ns));
-      await eventually(async () => (await api.list('v1', 'Pod', ns)).items.length === 2 || undefined);
+      await eventually(async () => expect((await api.list('v1', 'Pod', ns)).items).toHaveLength(2));
       await api.delete(
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns } },
         undefined,
@@ -441,9 +443,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         undefined,
         'Foreground',
       );
-      await eventually(
-        async () => (await api.list('apps/v1', 'Deployment', ns)).items.length === 0 || undefined,
-      );
+      await eventually(async () => expect((await api.list('apps/v1', 'Deployment', ns)).items).toEqual([]));
       expect((await api.list('apps/v1', 'ReplicaSet', ns)).items).toEqual([]);
       expect((await api.list('v1', 'Pod', ns)).items).toEqual([]);
     });
@@ -451,8 +451,8 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
     it('orphan deletion leaves the dependents without their owner reference', async () => {
       const ns = await namespace('orphan');
       await api.create(deployment('web', ns));
-      await eventually(
-        async () => (await api.list('apps/v1', 'ReplicaSet', ns)).items.length === 1 || undefined,
+      await eventually(async () =>
+        expect((await api.list('apps/v1', 'ReplicaSet', ns)).items).toHaveLength(1),
       );
       await api.delete(
         { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns } },
@@ -463,12 +463,11 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         'Orphan',
       );
       const rs = await eventually(async () => {
-        const items = (await api.list('apps/v1', 'ReplicaSet', ns)).items;
-        return (await api.list('apps/v1', 'Deployment', ns)).items.length === 0 &&
-          items[0] &&
-          !items[0].metadata?.ownerReferences
-          ? items[0]
-          : undefined;
+        const [only] = (await api.list('apps/v1', 'ReplicaSet', ns)).items;
+        expect((await api.list('apps/v1', 'Deployment', ns)).items).toEqual([]);
+        expect(only).toBeDefined();
+        expect(only?.metadata?.ownerReferences).toBeFalsy();
+        return only!;
       });
       expect(rs.metadata?.name).toMatch(/^web-/);
     });
@@ -506,10 +505,10 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         undefined,
         PatchStrategy.MergePatch,
       );
-      await eventually(
-        async () =>
-          (await failure(api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))).code ===
-            404 || undefined,
+      await eventually(async () =>
+        expect(
+          (await failure(api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))).code,
+        ).toBe(404),
       );
       const immortal = await failure(
         api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }),
@@ -548,7 +547,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         PatchStrategy.MergePatch,
       );
       await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: ns } });
-      await eventually(() => seen.length === 3 || undefined);
+      await eventually(() => expect(seen).toHaveLength(3));
       abort.abort();
       expect(seen).toEqual(['ADDED a {}', 'MODIFIED a {"k":"v"}', 'DELETED a {"k":"v"}']);
       const resumed: string[] = [];
@@ -558,7 +557,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         (type) => resumed.push(type),
         () => undefined,
       );
-      await eventually(() => resumed.length === 2 || undefined);
+      await eventually(() => expect(resumed).toHaveLength(2));
       again.abort();
       expect(resumed).toEqual(['MODIFIED', 'DELETED']);
     });
@@ -589,7 +588,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         undefined,
         PatchStrategy.MergePatch,
       );
-      await eventually(() => seen.length === 2 || undefined);
+      await eventually(() => expect(seen).toHaveLength(2));
       abort.abort();
       expect(seen).toEqual(['ADDED c', 'DELETED c']);
     });
@@ -619,7 +618,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         PatchStrategy.MergePatch,
       );
       await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'before', namespace: ns } });
-      await eventually(() => events.length === 4 || undefined);
+      await eventually(() => expect(events).toHaveLength(4));
       await informer.stop();
       expect(events).toEqual(['add before', 'add after', 'update after', 'delete before']);
       expect(informer.list(ns).map((o) => o.metadata?.name)).toEqual(['after']);
@@ -633,7 +632,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         (type, obj) => type === 'BOOKMARK' && bookmarks.push(obj),
         () => undefined,
       );
-      await eventually(() => bookmarks.length > 0 || undefined);
+      await eventually(() => expect(bookmarks.length).toBeGreaterThan(0));
       abort.abort();
       expect(bookmarks[0]).toEqual({
         kind: 'ConfigMap',
@@ -662,7 +661,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           (type, obj) => events.push({ type, obj }),
           () => (ended = true),
         );
-        await eventually(() => ended || undefined);
+        await eventually(() => expect(ended).toBe(true));
         expect(events).toEqual([
           { type: 'ERROR', obj: expect.objectContaining({ kind: 'Status', code: 410, reason: 'Expired' }) },
         ]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
-import { eventually } from './testing/eventually';
+import { eventually } from '@berth/testing';
 
 type Obj = KubernetesObject & Record<string, AnyJson>;
 
@@ -45,8 +45,8 @@ describe('controller simulator', () => {
 
   it('rolls a Deployment to a new ReplicaSet on a template change and keeps the old one scaled to 0', async () => {
     await api.create(workload('Deployment', 'roll', 'nginx:1.27', { replicas: 2 }));
-    await eventually(
-      async () => (await read('apps/v1', 'Deployment', 'roll')).status?.availableReplicas === 2 || undefined,
+    await eventually(async () =>
+      expect((await read('apps/v1', 'Deployment', 'roll')).status?.availableReplicas).toBe(2),
     );
     await api.patch(
       { ...workload('Deployment', 'roll', 'nginx:1.28', { replicas: 2 }) },
@@ -59,11 +59,12 @@ describe('controller simulator', () => {
     const done = await eventually(async () => {
       const d = await read('apps/v1', 'Deployment', 'roll');
       const progressing = d.status?.conditions?.find((c: AnyJson) => c.type === 'Progressing');
-      return d.status?.observedGeneration === 2 &&
-        progressing?.reason === 'NewReplicaSetAvailable' &&
-        d.status?.replicas === 2
-        ? d
-        : undefined;
+      expect([d.status?.observedGeneration, progressing?.reason, d.status?.replicas]).toEqual([
+        2,
+        'NewReplicaSetAvailable',
+        2,
+      ]);
+      return d;
     });
     expect(done.metadata?.generation).toBe(2);
     expect(done.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
@@ -88,7 +89,8 @@ describe('controller simulator', () => {
     // by their grace period), so wait for them to go before looking at what is left.
     const pods = await eventually(async () => {
       const all = await podsOf('app=roll');
-      return all.length === 2 ? all : undefined;
+      expect(all).toHaveLength(2);
+      return all;
     });
     expect(pods.map((p) => p.spec.containers[0].image)).toEqual(['nginx:1.28', 'nginx:1.28']);
   });
@@ -97,8 +99,8 @@ describe('controller simulator', () => {
     const recreate = (image: string) =>
       workload('Deployment', 'rec', image, { replicas: 2, strategy: { type: 'Recreate' } });
     await api.create(recreate('nginx:1.27'));
-    await eventually(
-      async () => (await read('apps/v1', 'Deployment', 'rec')).status?.availableReplicas === 2 || undefined,
+    await eventually(async () =>
+      expect((await read('apps/v1', 'Deployment', 'rec')).status?.availableReplicas).toBe(2),
     );
     const images = new Set<string>();
     const unsubscribe = cluster.registry.store.subscribe((e) => {
@@ -129,9 +131,7 @@ describe('controller simulator', () => {
     );
     await eventually(async () => {
       const d = await read('apps/v1', 'Deployment', 'rec');
-      return d.status?.updatedReplicas === 2 && d.status?.availableReplicas === 2 && d.status?.replicas === 2
-        ? d
-        : undefined;
+      expect(d.status).toMatchObject({ updatedReplicas: 2, availableReplicas: 2, replicas: 2 });
     });
     unsubscribe();
     // Never old and new pods side by side.
@@ -147,16 +147,16 @@ describe('controller simulator', () => {
     );
     const pod = await eventually(async () => {
       const [p] = await podsOf('app=badimage');
-      return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff' ? p : undefined;
+      expect(p?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ImagePullBackOff');
+      return p!;
     });
     expect(pod.status.phase).toBe('Pending');
     const d = await eventually(async () => {
       const dep = await read('apps/v1', 'Deployment', 'badimage');
-      return dep.status?.conditions?.find(
-        (c: AnyJson) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
-      )
-        ? dep
-        : undefined;
+      expect(dep.status?.conditions).toContainEqual(
+        expect.objectContaining({ type: 'Progressing', reason: 'ProgressDeadlineExceeded' }),
+      );
+      return dep;
     });
     expect(d.status.conditions.find((c: AnyJson) => c.type === 'Progressing')).toMatchObject({
       status: 'False',
@@ -172,7 +172,8 @@ describe('controller simulator', () => {
     await api.create(workload('Deployment', 'crashy', 'example/app:crashloop', { replicas: 1 }));
     const pod = await eventually(async () => {
       const [p] = await podsOf('app=crashy');
-      return p?.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' ? p : undefined;
+      expect(p?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('CrashLoopBackOff');
+      return p!;
     });
     expect(pod.status.containerStatuses[0].lastState.terminated).toMatchObject({
       exitCode: 1,
@@ -197,18 +198,21 @@ describe('controller simulator', () => {
     await api.create(workload('DaemonSet', 'agent', 'busybox:1.36'));
     const sts = await eventually(async () => {
       const s = await read('apps/v1', 'StatefulSet', 'db');
-      return s.status?.readyReplicas === 2 ? s : undefined;
+      expect(s.status?.readyReplicas).toBe(2);
+      return s;
     });
     expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
     expect((await podsOf('app=db')).map((p) => p.metadata?.name).sort()).toEqual(['db-0', 'db-1']);
     const pvc = await eventually(async () => {
       const c = await read('v1', 'PersistentVolumeClaim', 'data-db-1');
-      return c.status?.phase === 'Bound' ? c : undefined;
+      expect(c.status?.phase).toBe('Bound');
+      return c;
     });
     expect(pvc.status.capacity).toEqual({ storage: '1Gi' });
     const ds = await eventually(async () => {
       const d = await read('apps/v1', 'DaemonSet', 'agent');
-      return d.status?.numberAvailable === 1 ? d : undefined;
+      expect(d.status?.numberAvailable).toBe(1);
+      return d;
     });
     expect(ds.status).toMatchObject({
       desiredNumberScheduled: 1,
@@ -232,13 +236,15 @@ describe('controller simulator', () => {
     await api.create(job('broken', 'busybox:fail'));
     const ok = await eventually(async () => {
       const j = await read('batch/v1', 'Job', 'ok');
-      return j.status?.conditions?.some((c: AnyJson) => c.type === 'Complete') ? j : undefined;
+      expect(j.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Complete' }));
+      return j;
     });
     expect(ok.status).toMatchObject({ succeeded: 1 });
     expect(ok.spec.selector.matchLabels['batch.kubernetes.io/controller-uid']).toBe(ok.metadata?.uid);
     const broken = await eventually(async () => {
       const j = await read('batch/v1', 'Job', 'broken');
-      return j.status?.conditions?.some((c: AnyJson) => c.type === 'Failed') ? j : undefined;
+      expect(j.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Failed' }));
+      return j;
     });
     expect(broken.status.failed).toBe(2);
     expect(broken.status.conditions.find((c: AnyJson) => c.type === 'Failed')).toMatchObject({
@@ -254,7 +260,7 @@ describe('controller simulator', () => {
       metadata: { name: 'bare', namespace: 'sim' },
       spec: { terminationGracePeriodSeconds: 5, containers: [{ name: 'main', image: 'nginx:1.27' }] },
     });
-    await eventually(async () => (await read('v1', 'Pod', 'bare')).status?.phase === 'Running' || undefined);
+    await eventually(async () => expect((await read('v1', 'Pod', 'bare')).status?.phase).toBe('Running'));
     // A graceful delete answers with the object, now Terminating (as kube-apiserver does). Read it from the
     // answer: at timeScale 0.01 the kubelet finishes in 10 ms, which a follow-up GET can miss under load.
     // Raw HTTP, because client-node reads a DELETE answer as a V1Status and drops the object's metadata.
@@ -268,12 +274,11 @@ describe('controller simulator', () => {
     expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(5);
     expect(terminating.metadata?.deletionTimestamp).toBeDefined();
     await eventually(async () => {
-      try {
-        await read('v1', 'Pod', 'bare');
-        return undefined;
-      } catch (err) {
-        return (err as AnyJson).code === 404 || undefined;
-      }
+      const gone = await read('v1', 'Pod', 'bare').then(
+        () => 'still there',
+        (err: AnyJson) => err.code,
+      );
+      expect(gone).toBe(404);
     });
   });
 
@@ -292,7 +297,8 @@ describe('controller simulator', () => {
     });
     const ready = await eventually(async () => {
       const s = await read('v1', 'Service', 'lb');
-      return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
+      expect(s.status?.loadBalancer?.ingress?.[0]?.ip).toBeTruthy();
+      return s;
     });
     expect(ready.status.loadBalancer.ingress[0].ip).toBe('172.18.255.200');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '@berth/testing';
 import type { Stats } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -177,15 +178,19 @@ describeSsh('GitMirrorCache over SSH (real sshd)', () => {
     const command = cache(goodCredentials(), watched)
       .lsRemote(server.repoUrl('app'))
       .finally(() => (done = true));
-    // ssh needs tens of milliseconds to connect: the key file is there for that long.
-    while (!done && seen.length === 0) {
-      for (const entry of await readdir(watched)) {
-        const keyFile = join(watched, entry, 'id');
-        const stats = await stat(keyFile).catch(() => undefined);
-        if (stats) seen.push({ stats, content: await readFile(keyFile, 'utf8').catch(() => '') });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    // ssh needs tens of milliseconds to connect: the key file is there for that long. Look every 2 ms
+    // until it is seen or git is done (then the assertions below say it was never seen).
+    await eventually(
+      async () => {
+        for (const entry of await readdir(watched)) {
+          const keyFile = join(watched, entry, 'id');
+          const stats = await stat(keyFile).catch(() => undefined);
+          if (stats) seen.push({ stats, content: await readFile(keyFile, 'utf8').catch(() => '') });
+        }
+        expect(done || seen.length > 0).toBe(true);
+      },
+      { timeout: 15_000, interval: 2, what: 'the key file to appear while git runs' },
+    );
     await command;
     expect(seen).toHaveLength(1);
     expect(seen[0]!.stats.mode & 0o777).toBe(0o600);

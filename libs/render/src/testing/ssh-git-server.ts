@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually, StopWaiting } from '@berth/testing';
 import { freePort } from './free-port';
 
 const SSHD = '/usr/sbin/sshd';
@@ -103,14 +104,20 @@ async function startSshd(dir: string, port: number): Promise<{ child: ChildProce
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (gone) throw new Error(`sshd exited before listening on 127.0.0.1:${port}: ${log.trim()}`);
-    if (/Server listening/.test(log) && (await portAccepts(port))) return { child, log: () => log };
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  try {
+    await eventually(
+      async () => {
+        if (gone) throw new StopWaiting(`sshd exited before listening on 127.0.0.1:${port}: ${log.trim()}`);
+        if (!/Server listening/.test(log) || !(await portAccepts(port)))
+          throw new Error(`not listening yet; its log: ${log.trim()}`);
+      },
+      { timeout: START_TIMEOUT_MS, interval: 25, what: `sshd to listen on 127.0.0.1:${port}` },
+    );
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
-  child.kill('SIGKILL');
-  throw new Error(`sshd did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS} ms: ${log.trim()}`);
+  return { child, log: () => log };
 }
 
 /**
