@@ -457,7 +457,6 @@ function credentialsFrom(body: RepositoryRequest): GitCredentials | undefined {
   return undefined;
 }
 
-
 /**
  * Removes every credential from a message before it is shown or stored: client libraries and git
  * may quote what they were given (a token in an error, a header in a dump).
