@@ -5,6 +5,7 @@ export * from './quantity';
 export * from './ignore-differences';
 export * from './normalize';
 export * from './mask-secrets';
+export * from './diff-change';
 export * from './diff-resource';
 export * from './respect-ignore-differences';
 export * from './compare-app';
