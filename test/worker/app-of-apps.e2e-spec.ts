@@ -101,7 +101,9 @@ async function recorded(name: string): Promise<RecordedEvent[]> {
 beforeAll(async () => {
   h = await WorkerHarness.start();
   services = await GitFixtureRepo.create(h.root, 'services');
-  await services.commit(Object.assign({}, ...[...SERVICES, ...LATER].map(serviceFiles)));
+  await services.commit(
+    Object.assign({}, ...[...SERVICES, ...LATER].map(serviceFiles)) as Record<string, string>,
+  );
   await h.repo.commit(await chartFiles());
   runtime = new WorkerRuntime(h.deps, { redisUrl: REDIS_URL, prefix: h.prefix, concurrency: 4 });
   runtime.start();
@@ -211,7 +213,7 @@ describe('App of Apps', () => {
       'ConfigMap/payment-service-config:deleted',
       'Deployment/payment-service:deleted',
     ]);
-    const [audit] = await h.db.dataSource.query(
+    const [audit] = await h.db.dataSource.query<unknown[]>(
       `SELECT actor, summary FROM audit_log WHERE application = 'payment-service-dev' AND event_type = 'ApplicationResourcesDeleted'`,
     );
     expect(audit).toEqual({
@@ -284,8 +286,10 @@ describe('App of Apps', () => {
   it('deleting the parent with cascade deletes its children, and theirs', async () => {
     // Let the parent's own auto-sync finish first (a sync still running would append after the deletion).
     await until(async () => {
-      const [row] = await h.db.dataSource.query(`SELECT operation FROM applications WHERE name = 'root'`);
-      expect(row.operation).toBeNull();
+      const [row] = await h.db.dataSource.query<Array<{ operation: unknown }>>(
+        `SELECT operation FROM applications WHERE name = 'root'`,
+      );
+      expect(row?.operation).toBeNull();
     }, 20_000);
     await h.record(
       'root',
