@@ -41,10 +41,11 @@ export class SnapshotsAndEventSummaries1764100000007 implements MigrationInterfa
     await q.query(`ALTER TABLE events DISABLE TRIGGER events_immutable`);
     let after = '0';
     for (;;) {
-      const rows: Array<{ position: string; type: string; data: unknown }> = await q.query(
+      // QueryRunner.query answers `any`: the row type is what the SELECT names.
+      const rows = (await q.query(
         `SELECT position::text AS position, type, data FROM events WHERE position > $1 ORDER BY position LIMIT 2000`,
         [after],
-      );
+      )) as Array<{ position: string; type: string; data: unknown }>;
       if (rows.length === 0) break;
       await q.query(
         `UPDATE events e SET summary = v.summary

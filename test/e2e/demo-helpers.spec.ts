@@ -39,24 +39,28 @@ describe('the demo Applications', () => {
     ['prod', 'manual', { syncOptions: ['CreateNamespace=true'] }],
   ];
   it.each(cases)('api-%s is a valid Application with the intended sync policy', (env, policy, expected) => {
-    const doc = parse(steps.applicationYaml(env, 'file:///tmp/repo.git', policy));
-    const result = validateApplication(doc);
-    expect(result.ok ? [] : result.errors).toEqual([]);
+    const result = validateApplication(parse(steps.applicationYaml(env, 'file:///tmp/repo.git', policy)));
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
     // No "unknown field" warnings either: the demo uses only fields this build knows (autoRollback included).
     expect(result.warnings).toEqual([]);
+    const doc = result.application;
     expect(doc.spec.syncPolicy).toMatchObject(expected);
     expect(doc.spec.source).toEqual({
       repoURL: 'file:///tmp/repo.git',
       targetRevision: 'main',
       path: `overlays/${env}`,
     });
-    if (policy === 'manual') expect(doc.spec.syncPolicy.automated).toBeUndefined();
+    if (policy === 'manual') expect(doc.spec.syncPolicy?.automated).toBeUndefined();
     // Every app subscribes to the demo's webhook service, as Argo CD apps subscribe with annotations.
-    expect(Object.keys(doc.metadata.annotations)).toContain(
+    expect(Object.keys(doc.metadata.annotations ?? {})).toContain(
       'notifications.argoproj.io/subscribe.on-deployed.demo',
     );
   });
 });
+
+/** The parts of the overlay files these tests read. */
+const kustomization = (text: string) => parse(text) as { images?: unknown; [field: string]: unknown };
+const configMap = (text: string) => parse(text) as { data?: Record<string, string> };
 
 describe('the demo edits of the seed overlays', () => {
   const overlay = (path: string) =>
@@ -65,12 +69,15 @@ describe('the demo edits of the seed overlays', () => {
   it('sets the image tag of the dev overlay and nothing else', () => {
     const before = overlay('dev/kustomization.yaml');
     const after = gitRepo.withImageTag(before, 'doesnotexist');
-    expect(parse(after).images).toEqual([{ name: 'myregistry.io/api', newTag: 'doesnotexist' }]);
-    expect({ ...parse(after), images: undefined }).toEqual({ ...parse(before), images: undefined });
+    expect(kustomization(after).images).toEqual([{ name: 'myregistry.io/api', newTag: 'doesnotexist' }]);
+    expect({ ...kustomization(after), images: undefined }).toEqual({
+      ...kustomization(before),
+      images: undefined,
+    });
   });
 
   it('sets one key of the dev ConfigMap and keeps the others', () => {
-    const after = parse(gitRepo.withConfigValue(overlay('dev/configmap.yaml'), 'LOG_LEVEL', 'trace'));
+    const after = configMap(gitRepo.withConfigValue(overlay('dev/configmap.yaml'), 'LOG_LEVEL', 'trace'));
     expect(after.data).toEqual({ NODE_ENV: 'development', LOG_LEVEL: 'trace', MAX_CONNECTIONS: '1000' });
   });
 });

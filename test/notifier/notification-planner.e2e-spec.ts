@@ -154,8 +154,10 @@ describe('planNotifications', () => {
     expect(summary(oneBatch)).toEqual(summary(eventByEvent));
     expect(oneBatch.map((d) => d.trigger)).toEqual(['on-sync-running', 'on-sync-succeeded', 'on-deployed']);
     // Planned again (a replay after a crash before the checkpoint): nothing new.
-    const state = await db.dataSource.query(`SELECT count(*)::int AS n FROM notification_deliveries`);
-    expect(state[0].n).toBe(3);
+    const state = await db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM notification_deliveries`,
+    );
+    expect(state[0]?.n).toBe(3);
   });
 
   it('keeps state but sends nothing for events older than maxEventAgeMs, then notifies fresh ones', async () => {
@@ -208,9 +210,11 @@ describe('planNotifications', () => {
       'on-sync-running',
       'on-sync-succeeded',
     ]);
-    const [row] = await db.dataSource.query(`SELECT state FROM notifier_app_state WHERE application = 'web'`);
+    const [row] = await db.dataSource.query<Array<{ state: unknown }>>(
+      `SELECT state FROM notifier_app_state WHERE application = 'web'`,
+    );
     const expected = foldApplication('web', [...first, ...second] as unknown as RecordedApplicationEvent[]);
-    expect(row.state).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(row?.state).toEqual(JSON.parse(JSON.stringify(expected)));
     await db.dataSource
       .query(`DELETE FROM events WHERE stream_id = 'application-web'`)
       .catch(() => undefined);

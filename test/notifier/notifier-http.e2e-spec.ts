@@ -5,7 +5,9 @@ import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/test
 import { eventually } from '@berth/testing';
 import request from 'supertest';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
+import type { DeliveryPage } from '../../apps/notifier/src/http/deliveries.query';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
+import type { HealthAnswer, NotifierConfigRefusal } from '../testing/api-answer';
 import {
   appendSuccessfulSync,
   catalogConfig,
@@ -66,18 +68,18 @@ describe('notifier HTTP API', () => {
     const first = await request(app.getHttpServer())
       .get('/api/v1/notifications/deliveries?limit=2')
       .expect(200);
-    expect(first.body.items).toHaveLength(2);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const page1 = first.body as DeliveryPage;
+    expect(page1.items).toHaveLength(2);
+    expect(page1.nextCursor).toEqual(expect.any(String));
     const second = await request(app.getHttpServer())
-      .get(`/api/v1/notifications/deliveries?limit=2&cursor=${first.body.nextCursor}`)
+      .get(`/api/v1/notifications/deliveries?limit=2&cursor=${page1.nextCursor}`)
       .expect(200);
-    expect(second.body.items).toHaveLength(1);
-    expect(second.body.nextCursor).toBeUndefined();
-    const seen = [...first.body.items, ...second.body.items].map(
-      (d: { application: string }) => d.application,
-    );
+    const page2 = second.body as DeliveryPage;
+    expect(page2.items).toHaveLength(1);
+    expect(page2.nextCursor).toBeUndefined();
+    const seen = [...page1.items, ...page2.items].map((d) => d.application);
     expect(seen).toEqual([...APPS].reverse());
-    expect(first.body.items[0]).toMatchObject({
+    expect(page1.items[0]).toMatchObject({
       trigger: 'on-sync-succeeded',
       service: 'slack',
       status: 'sent',
@@ -92,7 +94,7 @@ describe('notifier HTTP API', () => {
     const res = await request(app.getHttpServer())
       .get(`/api/v1/notifications/deliveries?${query}`)
       .expect(200);
-    expect(res.body.items).toHaveLength(count);
+    expect((res.body as DeliveryPage).items).toHaveLength(count);
   });
 
   it.each([
@@ -115,7 +117,7 @@ describe('notifier HTTP API', () => {
       .set('Content-Type', 'application/yaml')
       .send('kind: ConfigMap\ndata:\n  service.slack: |\n    token: $missing-secret\n')
       .expect(422);
-    expect(bad.body.errors.map((e: { key: string }) => e.key)).toContain('service.slack.token');
+    expect((bad.body as NotifierConfigRefusal).errors.map((e) => e.key)).toContain('service.slack.token');
     expect(JSON.stringify(bad.body)).not.toContain(SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN);
 
     const good = await request(app.getHttpServer())
@@ -137,7 +139,10 @@ describe('notifier HTTP API', () => {
   it('answers health, readiness and metrics', async () => {
     await request(app.getHttpServer()).get('/healthz').expect(200);
     const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
-    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    expect((ready.body as HealthAnswer).info).toMatchObject({
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+    });
     const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toContain('berth_notifier_deliveries_total{service="slack",outcome="sent"} 3');
     expect(metrics.text).toMatch(/berth_notifier_events_processed_total \d+/);

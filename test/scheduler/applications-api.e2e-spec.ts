@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Application, ApplicationStatus, RecordedEvent } from '@berth/domain';
 import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
+import { errorOf, issuesOf, type ApiPage, type AuditEntry, type HealthAnswer } from '../testing/api-answer';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 
 // Jest runs from the repository root.
 const seedApplication = readFileSync(join(process.cwd(), 'testdata/applications/guestbook.yaml'), 'utf8');
 const articleApplication = readFileSync(join(process.cwd(), 'testdata/seed/application.yaml'), 'utf8');
+
+/** An application as the API answers it: the manifest with Argo CD's status and pending operation. */
+type ApplicationAnswer = Application & {
+  status: ApplicationStatus;
+  operation?: { operationId: string; sync?: unknown; initiatedBy?: unknown };
+};
 
 describe('scheduler API v1 (real Postgres and Redis)', () => {
   let scheduler: TestScheduler;
@@ -31,12 +39,12 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .set('X-Reason', 'onboarding guestbook')
       .send(seedApplication);
     expect(res.status).toBe(201);
-    expect(res.body.application).toMatchObject({
+    expect((res.body as { application: ApplicationAnswer }).application).toMatchObject({
       kind: 'Application',
       metadata: { name: 'guestbook' },
       status: { sync: { status: 'Unknown' }, health: { status: 'Unknown' } },
     });
-    const audit = await db.dataSource.query(
+    const audit = await db.dataSource.query<AuditEntry[]>(
       `SELECT actor, application, event_type, summary, reason FROM audit_log`,
     );
     expect(audit).toEqual([
@@ -60,25 +68,26 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   it("accepts the article's own Application (auto-sync with prune and self-heal) as written", async () => {
     const res = await http.post('/api/v1/applications').set('X-Actor', 'alice').send(articleApplication);
     expect(res.status).toBe(201);
-    expect(res.body.warnings).toEqual([]);
-    expect(res.body.application.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+    const created = res.body as { application: ApplicationAnswer; warnings: unknown[] };
+    expect(created.warnings).toEqual([]);
+    expect(created.application.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
     expect((await http.delete('/api/v1/applications/myapp?cascade=false')).status).toBe(204);
   });
 
   it('gets and lists it; creating it again is a conflict that says what to do', async () => {
     const one = await http.get('/api/v1/applications/guestbook');
     expect(one.status).toBe(200);
-    expect(one.body.spec.destination).toEqual({
+    expect((one.body as ApplicationAnswer).spec.destination).toEqual({
       server: 'https://kubernetes.default.svc',
       namespace: 'guestbook',
     });
     const list = await http.get('/api/v1/applications');
-    expect(list.body.items.map((a: { metadata: { name: string } }) => a.metadata.name)).toEqual([
+    expect((list.body as ApiPage<ApplicationAnswer>).items.map((a) => a.metadata.name)).toEqual([
       'guestbook',
     ]);
     const again = await http.post('/api/v1/applications').send(seedApplication);
     expect(again.status).toBe(409);
-    expect(again.body.message).toMatch(/already exists; use PUT/);
+    expect(errorOf(again).message).toMatch(/already exists; use PUT/);
   });
 
   it('rejects a bad spec with every problem, each naming its field', async () => {
@@ -88,7 +97,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .concat('\n  syncPolicy:\n    retry:\n      backoff:\n        duration: 5x\n');
     const res = await http.post('/api/v1/applications').set('Content-Type', 'application/yaml').send(bad);
     expect(res.status).toBe(400);
-    const fields = res.body.issues.map((i: { field: string }) => i.field);
+    const fields = issuesOf(res).map((i) => i.field);
     expect(fields).toEqual(
       expect.arrayContaining([
         'spec.source.repoURL',
@@ -96,7 +105,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
         'spec.syncPolicy.retry.backoff.duration',
       ]),
     );
-    expect(res.body.message).toContain('spec.syncPolicy.retry.backoff.duration: "5x" is not a duration');
+    expect(errorOf(res).message).toContain('spec.syncPolicy.retry.backoff.duration: "5x" is not a duration');
     // Nothing was written.
     expect(
       await db.dataSource.query(
@@ -112,12 +121,10 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     const second = await http.put('/api/v1/applications/guestbook').set('X-Actor', 'bob').send(changed);
     expect(second.status).toBe(200);
     const events = await http.get('/api/v1/applications/guestbook/events');
-    expect(events.body.map((e: { type: string }) => e.type)).toEqual([
-      'ApplicationCreated',
-      'ApplicationSpecChanged',
-    ]);
-    expect(events.body[1].data.changedPaths).toEqual(['spec.source']);
-    expect(events.body[1].metadata.actor).toBe('bob');
+    const recorded = events.body as RecordedEvent[];
+    expect(recorded.map((e) => e.type)).toEqual(['ApplicationCreated', 'ApplicationSpecChanged']);
+    expect(recorded[1]!.data).toMatchObject({ changedPaths: ['spec.source'] });
+    expect(recorded[1]!.metadata.actor).toBe('bob');
   });
 
   it('refresh and sync enqueue work and leave events; a second sync while one is pending is refused', async () => {
@@ -130,35 +137,30 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .send('{"prune": true}');
     expect(sync.status).toBe(201);
     // Argo CD's shape: a requested operation is the app's `operation` until a worker starts it.
-    expect(sync.body.application.operation).toMatchObject({
+    const started = sync.body as { application: ApplicationAnswer; operationId: string };
+    expect(started.application.operation).toMatchObject({
       sync: { prune: true },
       initiatedBy: { username: 'carol', automated: false },
-      operationId: sync.body.operationId,
+      operationId: started.operationId,
     });
-    expect(await ctx.queues.sync.getJob(`sync__guestbook__${sync.body.operationId}`)).toBeDefined();
+    expect(await ctx.queues.sync.getJob(`sync__guestbook__${started.operationId}`)).toBeDefined();
     const again = await http.post('/api/v1/applications/guestbook/sync').send('{}');
     expect(again.status).toBe(409);
-    expect(again.body.error).toBe('OperationInProgress');
+    expect(errorOf(again).error).toBe('OperationInProgress');
   });
 
   it('the audit API filters by application and actor and pages with a cursor', async () => {
     const page1 = await http.get('/api/v1/audit?application=guestbook&limit=2');
     expect(page1.status).toBe(200);
-    expect(page1.body.items.map((i: { event_type: string }) => i.event_type)).toEqual([
-      'SyncRequested',
-      'RefreshRequested',
-    ]);
-    const page2 = await http.get(
-      `/api/v1/audit?application=guestbook&limit=2&cursor=${page1.body.nextCursor}`,
-    );
-    expect(page2.body.items.map((i: { event_type: string }) => i.event_type)).toEqual([
-      'ApplicationSpecChanged',
-      'ApplicationCreated',
-    ]);
-    expect(page2.body.nextCursor).toBeNull();
+    const first = page1.body as ApiPage<AuditEntry>;
+    expect(first.items.map((i) => i.event_type)).toEqual(['SyncRequested', 'RefreshRequested']);
+    const page2 = await http.get(`/api/v1/audit?application=guestbook&limit=2&cursor=${first.nextCursor}`);
+    const second = page2.body as ApiPage<AuditEntry>;
+    expect(second.items.map((i) => i.event_type)).toEqual(['ApplicationSpecChanged', 'ApplicationCreated']);
+    expect(second.nextCursor).toBeNull();
     const bob = await http.get('/api/v1/audit?actor=bob');
-    expect(bob.body.items).toHaveLength(1);
-    expect((await http.get('/api/v1/audit?since=yesterday')).body.message).toMatch(
+    expect((bob.body as ApiPage<AuditEntry>).items).toHaveLength(1);
+    expect(errorOf(await http.get('/api/v1/audit?since=yesterday')).message).toMatch(
       /since: "yesterday" is not a time/,
     );
   });
@@ -166,10 +168,10 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   it('deletes it, leaving the history in the log; then it is gone from the API', async () => {
     expect((await http.delete('/api/v1/applications/guestbook').set('X-Actor', 'alice')).status).toBe(204);
     expect((await http.get('/api/v1/applications/guestbook')).status).toBe(404);
-    const audit = await db.dataSource.query(
+    const audit = await db.dataSource.query<Array<Pick<AuditEntry, 'actor' | 'event_type'>>>(
       `SELECT actor, event_type FROM audit_log WHERE application = 'guestbook' ORDER BY position`,
     );
-    expect(audit.map((r: { event_type: string }) => r.event_type)).toEqual([
+    expect(audit.map((r) => r.event_type)).toEqual([
       'ApplicationCreated',
       'ApplicationSpecChanged',
       'RefreshRequested',
@@ -182,7 +184,10 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     expect((await http.get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await http.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    expect((ready.body as HealthAnswer).info).toMatchObject({
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+    });
     const metrics = await http.get('/metrics');
     expect(metrics.text).toMatch(/berth_events_appended_total\{service="scheduler"\} \d+/);
     expect(metrics.text).toMatch(/berth_queue_depth\{queue="refresh",service="scheduler"\}/);

@@ -2,12 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applicationAggregate } from '@berth/domain';
+import { applicationAggregate, type RecordedEvent } from '@berth/domain';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
+import { errorOf } from '../testing/api-answer';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 
 const configMap = (value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${value}\n`;
+/** `GET .../manifests`: what Git renders at a revision. */
+interface ManifestsAnswer {
+  sourceType: string;
+  revision: string;
+  manifests: Array<{ kind: string; data?: unknown; stringData?: unknown }>;
+}
+
 const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n';
 
 describe('GET /api/v1/applications/:name/manifests', () => {
@@ -49,21 +57,23 @@ describe('GET /api/v1/applications/:name/manifests', () => {
   it('returns what Git renders at the target revision, with Secret values masked', async () => {
     const res = await http.get('/api/v1/applications/settings/manifests');
     expect(res.status).toBe(200);
-    expect(res.body.sourceType).toBe('Directory');
-    const kinds = res.body.manifests.map((m: { kind: string }) => m.kind).sort();
+    const rendered = res.body as ManifestsAnswer;
+    expect(rendered.sourceType).toBe('Directory');
+    const kinds = rendered.manifests.map((m) => m.kind).sort();
     expect(kinds).toEqual(['ConfigMap', 'Secret']);
-    const cm = res.body.manifests.find((m: { kind: string }) => m.kind === 'ConfigMap');
-    expect(cm.data).toEqual({ color: 'green' });
+    const cm = rendered.manifests.find((m) => m.kind === 'ConfigMap');
+    expect(cm?.data).toEqual({ color: 'green' });
     expect(JSON.stringify(res.body)).not.toContain('s3cr3t-value');
-    expect(res.body.manifests.find((m: { kind: string }) => m.kind === 'Secret').stringData).toEqual({
+    expect(rendered.manifests.find((m) => m.kind === 'Secret')?.stringData).toEqual({
       password: '++++++++',
     });
   });
 
   it('renders an older revision on request', async () => {
     const res = await http.get(`/api/v1/applications/settings/manifests?revision=${firstCommit}`);
-    expect(res.body.revision).toBe(firstCommit);
-    expect(res.body.manifests.find((m: { kind: string }) => m.kind === 'ConfigMap').data).toEqual({
+    const rendered = res.body as ManifestsAnswer;
+    expect(rendered.revision).toBe(firstCommit);
+    expect(rendered.manifests.find((m) => m.kind === 'ConfigMap')?.data).toEqual({
       color: 'blue',
     });
   });
@@ -71,7 +81,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
   it('explains a render failure instead of failing with 500', async () => {
     const res = await http.get('/api/v1/applications/broken/manifests');
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/cannot render "broken" \(path-not-found\)/);
+    expect(errorOf(res).message).toMatch(/cannot render "broken" \(path-not-found\)/);
   });
 
   it('a partial rollback re-deploys only the chosen kinds, rendered at the old revision', async () => {
@@ -109,8 +119,11 @@ describe('GET /api/v1/applications/:name/manifests', () => {
         meta,
       );
     }
-    const history = (await http.get('/api/v1/applications/settings/history')).body;
-    expect(history.map((h: { id: number; revision: string }) => [h.id, h.revision])).toEqual([
+    const history = (await http.get('/api/v1/applications/settings/history')).body as Array<{
+      id: number;
+      revision: string;
+    }>;
+    expect(history.map((h) => [h.id, h.revision])).toEqual([
       [0, firstCommit],
       [1, secondCommit],
     ]);
@@ -119,7 +132,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       .set('X-Actor', 'alice')
       .send({ id: 0, kinds: ['ConfigMap'] });
     expect(res.status).toBe(201);
-    const events = (await http.get('/api/v1/applications/settings/events')).body;
+    const events = (await http.get('/api/v1/applications/settings/events')).body as RecordedEvent[];
     expect(events[events.length - 1]).toMatchObject({
       type: 'SyncRequested',
       data: {
@@ -135,6 +148,6 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       .post('/api/v1/applications/settings/rollback')
       .send({ id: 0, kinds: ['Ingress'] });
     expect(none.status).toBe(400);
-    expect(none.body.message).toMatch(/kinds: revision .* renders no Ingress/);
+    expect(errorOf(none).message).toMatch(/kinds: revision .* renders no Ingress/);
   });
 });

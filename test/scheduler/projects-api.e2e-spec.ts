@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AppProject } from '@berth/domain';
 import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
+import { errorOf, issuesOf } from '../testing/api-answer';
 
 const project = `apiVersion: argoproj.io/v1alpha1
 kind: AppProject
@@ -43,17 +45,17 @@ describe('AppProjects guard applications', () => {
   it('an app in a project that does not exist is refused, naming the field', async () => {
     const res = await http.post('/api/v1/applications').send(app('payments-prod'));
     expect(res.status).toBe(400);
-    expect(res.body.message).toBe(
+    expect(errorOf(res).message).toBe(
       'spec.project: project "payments" does not exist; create it first or use "default"',
     );
   });
 
   it('the default project exists and a project is created from YAML with an event', async () => {
     const def = await http.get('/api/v1/projects/default');
-    expect(def.body.spec.sourceRepos).toEqual(['*']);
+    expect((def.body as AppProject).spec.sourceRepos).toEqual(['*']);
     const res = await http.post('/api/v1/projects').set('X-Actor', 'platform-team').send(project);
     expect(res.status).toBe(201);
-    const audit = await db.dataSource.query(
+    const audit = await db.dataSource.query<unknown[]>(
       `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'ProjectCreated'`,
     );
     expect(audit).toEqual([
@@ -66,7 +68,7 @@ describe('AppProjects guard applications', () => {
       .post('/api/v1/applications')
       .send(app('kube-system', 'https://github.com/evil/payments.git'));
     expect(res.status).toBe(403);
-    const fields = res.body.issues.map((i: { field: string }) => i.field);
+    const fields = issuesOf(res).map((i) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['spec.source.repoURL', 'spec.destination']));
   });
 
@@ -74,6 +76,6 @@ describe('AppProjects guard applications', () => {
     expect((await http.post('/api/v1/applications').send(app('payments-prod'))).status).toBe(201);
     const del = await http.delete('/api/v1/projects/payments');
     expect(del.status).toBe(400);
-    expect(del.body.message).toMatch(/used by payments-api; move or delete those applications first/);
+    expect(errorOf(del).message).toMatch(/used by payments-api; move or delete those applications first/);
   });
 });

@@ -8,6 +8,7 @@ import type { TestDatabase } from '../../libs/event-store/src/testing/test-datab
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
+import { type ApiPage, type ClusterAnswer, type RepositoryAnswer, errorOf } from '../testing/api-answer';
 
 const PASSWORD = 'hunter2-token-9f8e';
 
@@ -44,18 +45,18 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
       .post('/api/v1/repositories')
       .send({ repo: git.repoUrl('deploy'), username: 'ci', password: 'wrong' });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/failed the connection check \(auth-failed\)/);
-    expect(res.body.message).not.toContain('wrong');
-    expect((await http.get('/api/v1/repositories')).body.items).toEqual([]);
+    expect(errorOf(res).message).toMatch(/failed the connection check \(auth-failed\)/);
+    expect(errorOf(res).message).not.toContain('wrong');
+    expect(((await http.get('/api/v1/repositories')).body as ApiPage<RepositoryAnswer>).items).toEqual([]);
   });
 
   it('names a missing repository and an unreachable host differently', async () => {
     const missing = await http
       .post('/api/v1/repositories')
       .send({ repo: git.repoUrl('nope'), username: 'ci', password: PASSWORD });
-    expect(missing.body.message).toMatch(/\(not-found\)/);
+    expect(errorOf(missing).message).toMatch(/\(not-found\)/);
     const closed = await http.post('/api/v1/repositories').send({ repo: 'http://127.0.0.1:9/x.git' });
-    expect(closed.body.message).toMatch(/\(unreachable\)/);
+    expect(errorOf(closed).message).toMatch(/\(unreachable\)/);
   });
 
   it('stores credentials sealed, never returns them, and keeps them out of the event log', async () => {
@@ -72,12 +73,14 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     });
     expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
     expect(JSON.stringify((await http.get('/api/v1/repositories')).body)).not.toContain(PASSWORD);
-    const [row] = await db.dataSource.query(`SELECT sealed_credentials FROM repositories`);
-    expect(row.sealed_credentials).toMatch(/^v1:/);
-    expect(row.sealed_credentials).not.toContain(PASSWORD);
-    const events = await db.dataSource.query(`SELECT data::text, metadata::text FROM events`);
+    const [row] = await db.dataSource.query<Array<{ sealed_credentials: string }>>(
+      `SELECT sealed_credentials FROM repositories`,
+    );
+    expect(row?.sealed_credentials).toMatch(/^v1:/);
+    expect(row?.sealed_credentials).not.toContain(PASSWORD);
+    const events = await db.dataSource.query<unknown[]>(`SELECT data::text, metadata::text FROM events`);
     expect(JSON.stringify(events)).not.toContain(PASSWORD);
-    const audit = await db.dataSource.query(
+    const audit = await db.dataSource.query<unknown[]>(
       `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'RepositoryAdded'`,
     );
     expect(audit).toEqual([
@@ -93,7 +96,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     expect(
       (await http.delete(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`)).status,
     ).toBe(204);
-    expect((await http.get('/api/v1/repositories')).body.items).toEqual([]);
+    expect(((await http.get('/api/v1/repositories')).body as ApiPage<RepositoryAnswer>).items).toEqual([]);
   });
 
   it('adds a cluster from a kubeconfig after a connection check, and shows its status', async () => {
@@ -109,9 +112,11 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
       connectionState: { status: 'Successful' },
     });
     const list = await http.get('/api/v1/clusters');
-    expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(['in-cluster', 'sandbox']);
-    const [row] = await db.dataSource.query(`SELECT sealed_config FROM clusters`);
-    expect(row.sealed_config).toMatch(/^v1:/);
+    expect((list.body as ApiPage<ClusterAnswer>).items.map((c) => c.name)).toEqual(['in-cluster', 'sandbox']);
+    const [row] = await db.dataSource.query<Array<{ sealed_config: string }>>(
+      `SELECT sealed_config FROM clusters`,
+    );
+    expect(row?.sealed_config).toMatch(/^v1:/);
   });
 
   it('refuses a cluster it cannot reach, with the reason', async () => {
@@ -119,7 +124,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
       .post('/api/v1/clusters')
       .send({ name: 'gone', server: 'http://127.0.0.1:9', bearerToken: 't0ken', insecure: true });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/cluster gone \(http:\/\/127.0.0.1:9\) failed the connection check/);
-    expect(res.body.message).not.toContain('t0ken');
+    expect(errorOf(res).message).toMatch(/cluster gone \(http:\/\/127.0.0.1:9\) failed the connection check/);
+    expect(errorOf(res).message).not.toContain('t0ken');
   });
 });

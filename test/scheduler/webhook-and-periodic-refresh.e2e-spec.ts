@@ -4,6 +4,7 @@ import type { TestDatabase } from '../../libs/event-store/src/testing/test-datab
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+import { errorOf, type WebhookAnswer } from '../testing/api-answer';
 
 const app = (name: string, repoURL: string, targetRevision: string) =>
   JSON.stringify({
@@ -56,7 +57,7 @@ describe('Git webhooks and periodic refresh', () => {
       .set('Content-Type', 'application/json')
       .send(push);
     expect(res.status).toBe(200);
-    expect(res.body.refreshed.sort()).toEqual(['api-head', 'api-main']);
+    expect((res.body as WebhookAnswer).refreshed!.sort()).toEqual(['api-head', 'api-main']);
   });
 
   it('refuses a push whose signature does not match, naming the provider', async () => {
@@ -66,7 +67,7 @@ describe('Git webhooks and periodic refresh', () => {
       .set('X-Hub-Signature-256', 'sha256=00')
       .send(push);
     expect(res.status).toBe(401);
-    expect(res.body.message).toMatch(/github webhook signature does not match/);
+    expect(errorOf(res).message).toMatch(/github webhook signature does not match/);
   });
 
   it('periodic refresh requests every app never compared, once per round, from the leader only', async () => {
@@ -152,7 +153,7 @@ describe('manifest-generate-paths: a push to a monorepo refreshes the apps whose
       .set('Content-Type', 'application/json')
       .send(pushOf(files));
     expect(res.status).toBe(200);
-    return (res.body.refreshed as string[]).sort();
+    return (res.body as WebhookAnswer).refreshed!.sort();
   };
 
   it('skips annotated apps whose paths no pushed file is in; unannotated apps always refresh', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { BerthProcess } from './berth-process';
+import { type WarningsAnswer, errorOf, issuesOf } from '../testing/api-answer';
 
 // Input of the wrong type, range or shape: each used to be a 500, or worse, was read as something
 // else than what was sent. Every answer now is a 400 whose `issues` name the field, in the format of
@@ -33,11 +34,11 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
 
   const syncRequests = async (app: string) =>
     (
-      await db.dataSource.query(
+      await db.dataSource.query<Array<{ data: Record<string, unknown> }>>(
         `SELECT data FROM events WHERE stream_id = $1 AND type = 'SyncRequested' ORDER BY stream_version`,
         [`application-${app}`],
       )
-    ).map((r: { data: Record<string, unknown> }) => r.data);
+    ).map((r) => r.data);
 
   beforeAll(async () => {
     scheduler = await startTestScheduler();
@@ -78,7 +79,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       .post('/api/v1/applications')
       .send(application('methods', { toString: 1, hasOwnProperty: 2 }));
     expect(methods.status).toBe(201);
-    expect(methods.body.warnings).toEqual(
+    expect((methods.body as WarningsAnswer).warnings).toEqual(
       expect.arrayContaining([expect.stringMatching(/^spec\.toString: unknown field/)]),
     );
     const options = await http
@@ -89,7 +90,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     const constructorKey = await http
       .post('/api/v1/applications')
       .send({ ...application('ctor'), metadata: { name: 'ctor', constructor: { a: 1 } } });
-    expect(constructorKey.body.warnings).toEqual(
+    expect((constructorKey.body as WarningsAnswer).warnings).toEqual(
       expect.arrayContaining([expect.stringMatching(/^metadata\.constructor: unknown field/)]),
     );
   });
@@ -126,7 +127,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
   it('mistyped sync body: {"prune": "false"} is refused with 400 naming prune, and nothing is synced (a non-empty string used to mean prune)', async () => {
     const res = await http.post('/api/v1/applications/types/sync').send({ prune: 'false' });
     expect(res.status).toBe(400);
-    expect(res.body.issues).toEqual([
+    expect(issuesOf(res)).toEqual([
       {
         field: 'prune',
         message: 'expected a boolean, got a string ("false")',
@@ -157,7 +158,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       retryStrategy: { limit: 2 },
     });
     expect(res.status).toBe(400);
-    expect(res.body.issues).toEqual(
+    expect(issuesOf(res)).toEqual(
       expect.arrayContaining([
         { field: 'prun', message: 'unknown field', fix: 'did you mean "prune"?' },
         expect.objectContaining({
@@ -195,7 +196,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
   it('unknown query parameters: DELETE ?cascde=false is refused, not read as a cascading delete; ?upsert=ture is refused', async () => {
     const del = await http.delete('/api/v1/applications/keep-me?cascde=false');
     expect(del.status).toBe(400);
-    expect(del.body.issues).toEqual([
+    expect(issuesOf(del)).toEqual([
       { field: 'cascde', message: 'unknown query parameter', fix: 'did you mean "cascade"?' },
     ]);
     expect((await http.get('/api/v1/applications/keep-me')).status).toBe(200);
@@ -234,7 +235,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
         .set('X-GitHub-Event', 'push')
         .send(body);
       expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/JSON object/);
+      expect(errorOf(res).message).toMatch(/JSON object/);
     },
   );
 });

@@ -39,8 +39,12 @@ describe('credential leaks into answers, logs, events and the audit log', () => 
     'error answers': answers.join('\n'),
     'log lines': `${scheduler.output}\n${notifier.output}`,
     events: JSON.stringify([
-      ...(await scheduler.db.dataSource.query(`SELECT stream_id, data::text, metadata::text FROM events`)),
-      ...(await notifier.db.dataSource.query(`SELECT stream_id, data::text, metadata::text FROM events`)),
+      ...(await scheduler.db.dataSource.query<unknown[]>(
+        `SELECT stream_id, data::text, metadata::text FROM events`,
+      )),
+      ...(await notifier.db.dataSource.query<unknown[]>(
+        `SELECT stream_id, data::text, metadata::text FROM events`,
+      )),
     ]),
     'audit log': JSON.stringify(await scheduler.db.dataSource.query(`SELECT * FROM audit_log`)),
   });

@@ -14,6 +14,7 @@ import {
   RegisteredClusterResolver,
 } from '../../apps/worker/src/cluster-resolver';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { issuesOf } from '../testing/api-answer';
 
 // A kubeconfig is not only an address and a credential: client-node also runs the command of a
 // user's `exec` (or `auth-provider`), reads the files it names (`token-file`, `client-key`,
@@ -75,7 +76,7 @@ describe('local access through a registered kubeconfig', () => {
       .send({ name: 'exec', kubeconfig: kubeconfig(sandbox.url, execUser(marker)) });
     expect(existsSync(marker)).toBe(false);
     expect(res.status).toBe(400);
-    expect(res.body.issues).toEqual([
+    expect(issuesOf(res)).toEqual([
       expect.objectContaining({
         field: 'kubeconfig.users[0].user.exec',
         message: expect.stringMatching(/runs a command/),
@@ -90,7 +91,7 @@ describe('local access through a registered kubeconfig', () => {
       .post('/api/v1/clusters')
       .send({ name: 'token-file', kubeconfig: kubeconfig(sandbox.url, { 'token-file': stolen }) });
     expect(res.status).toBe(400);
-    expect(res.body.issues).toEqual([
+    expect(issuesOf(res)).toEqual([
       expect.objectContaining({
         field: 'kubeconfig.users[0].user.token-file',
         message: expect.stringMatching(/reads a file/),
@@ -114,7 +115,7 @@ describe('local access through a registered kubeconfig', () => {
         .post('/api/v1/clusters')
         .send({ name: 'local', kubeconfig: kubeconfig(sandbox.url, user, cluster) });
       expect(res.status).toBe(400);
-      expect(res.body.issues.map((i: { field: string }) => i.field)).toContain(`kubeconfig.${field}`);
+      expect(issuesOf(res).map((i: { field: string }) => i.field)).toContain(`kubeconfig.${field}`);
       expect(await scheduler.db.dataSource.query(`SELECT name FROM clusters WHERE name = 'local'`)).toEqual(
         [],
       );
@@ -139,8 +140,10 @@ describe('local access through a registered kubeconfig', () => {
     });
     const res = await http.post('/api/v1/clusters').send({ name: 'ci', kubeconfig: text });
     expect(res.status).toBe(201);
-    const [row] = await scheduler.db.dataSource.query(`SELECT sealed_config FROM clusters WHERE name = 'ci'`);
-    const stored = new SecretBox(KEY).open(row.sealed_config);
+    const [row] = await scheduler.db.dataSource.query<Array<{ sealed_config: string }>>(
+      `SELECT sealed_config FROM clusters WHERE name = 'ci'`,
+    );
+    const stored = new SecretBox(KEY).open(row!.sealed_config);
     expect(stored).not.toContain('exec');
     expect(stored).not.toContain('laptop');
     expect(existsSync(marker)).toBe(false);

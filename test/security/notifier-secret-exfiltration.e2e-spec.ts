@@ -16,6 +16,11 @@ import {
   manifest,
   SECRETS,
 } from '../notifier/notifier.harness';
+import {
+  type NotifierConfigAnswer,
+  type NotifierConfigRefusal,
+  type NotifierConfigStored,
+} from '../testing/api-answer';
 
 const TOKEN = SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN;
 
@@ -107,13 +112,15 @@ describe('secret exfiltration: a config editor cannot send a service secret to a
       .set('Content-Type', 'application/yaml')
       .send(catalogConfig({ 'service.slack': `token: $slack-token\napiURL: ${attacker.url}/api/\n` }));
     expect(res.status).toBe(422);
-    expect(res.body.errors).toEqual([
+    expect((res.body as NotifierConfigRefusal).errors).toEqual([
       {
         key: 'service.slack',
         message: expect.stringContaining(`would send secret $slack-token to ${hostOf(attacker)}`),
       },
     ]);
-    expect((await api.get('/api/v1/notifications/config')).body.databaseVersion).toBeNull();
+    expect(
+      ((await api.get('/api/v1/notifications/config')).body as NotifierConfigAnswer).databaseVersion,
+    ).toBeNull();
     expect(sawToken(attacker)).toBe(false);
   });
 
@@ -149,7 +156,7 @@ describe('secret exfiltration: a config editor cannot send a service secret to a
     };
     const guessed = await put('slack-token=xoxb-guess');
     expect(guessed.status).toBe(422);
-    expect(guessed.body.errors[0]).toEqual({
+    expect((guessed.body as NotifierConfigRefusal).errors[0]).toEqual({
       key: 'X-Berth-Notifications-Secret',
       message: "the value sent for $slack-token is not the notifier's secret slack-token: nothing was stored",
     });
@@ -161,7 +168,7 @@ describe('secret exfiltration: a config editor cannot send a service secret to a
     await replica.reconcile();
     expect(replica.config.status()).toMatchObject({
       status: 'ok',
-      source: `database version ${withSecret.body.version}`,
+      source: `database version ${(withSecret.body as NotifierConfigStored).version}`,
     });
   });
 });

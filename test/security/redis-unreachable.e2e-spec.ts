@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { applicationAggregate, applicationStreamId, decideApplication } from '@berth/domain';
+import {
+  applicationAggregate,
+  applicationStreamId,
+  decideApplication,
+  type ApplicationManifest,
+} from '@berth/domain';
 import { createCommandHandler } from '@berth/event-store';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/render/testing/free-port';
@@ -53,7 +58,10 @@ beforeAll(async () => {
     applicationAggregate,
     applicationStreamId('existing'),
     (state) =>
-      decideApplication({ type: 'CreateApplication', manifest: JSON.parse(application('existing')) }, state),
+      decideApplication(
+        { type: 'CreateApplication', manifest: JSON.parse(application('existing')) as ApplicationManifest },
+        state,
+      ),
     { actor: 'test' },
   );
   redisPort = await freePort(); // nobody listens there: Redis is "down"

@@ -7,6 +7,7 @@ import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster
 import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { type ClusterAnswer, type RepositoryAnswer, errorOf } from '../testing/api-answer';
 
 // Silent replacement: registering a repository URL or a cluster name that is already registered
 // used to overwrite it (credentials, server) without a word, so anyone who could call the API could
@@ -67,8 +68,8 @@ describe('replacing registered repositories and clusters', () => {
       .send({ name: 'prod', server: attacker.url, bearerToken: 'attacker-token', insecure: true });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: 'AlreadyExists', field: 'name' });
-    expect(res.body.message).toMatch(/\?upsert=true/);
-    expect((await http.get('/api/v1/clusters/prod')).body.server).toBe(prod.url);
+    expect(errorOf(res).message).toMatch(/\?upsert=true/);
+    expect(((await http.get('/api/v1/clusters/prod')).body as ClusterAnswer).server).toBe(prod.url);
     expect(await events('ClusterAdded')).toHaveLength(1);
   });
 
@@ -77,7 +78,7 @@ describe('replacing registered repositories and clusters', () => {
       .post('/api/v1/clusters')
       .send({ name: 'prod-alias', server: prod.url, bearerToken: 'prod-token', insecure: true });
     expect(res.status).toBe(409);
-    expect(res.body.message).toMatch(/already registered as cluster "prod"/);
+    expect(errorOf(res).message).toMatch(/already registered as cluster "prod"/);
   });
 
   it('silent replace: a repository URL that exists answers 409, and the stored credentials stay', async () => {
@@ -88,7 +89,10 @@ describe('replacing registered repositories and clusters', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: 'AlreadyExists', field: 'repo' });
     expect(
-      (await http.get(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`)).body.username,
+      (
+        (await http.get(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`))
+          .body as RepositoryAnswer
+      ).username,
     ).toBe('ci');
     expect(await events('RepositoryAdded')).toHaveLength(1);
   });
@@ -113,7 +117,7 @@ describe('replacing registered repositories and clusters', () => {
       .set('X-Reason', 'moved to the new control plane')
       .send({ name: 'prod', server: attacker.url, bearerToken: 'attacker-token', insecure: true });
     expect(res.status).toBe(201);
-    expect(res.body.server).toBe(attacker.url);
+    expect((res.body as ClusterAnswer).server).toBe(attacker.url);
     const added = await events('ClusterAdded');
     expect(added).toHaveLength(2);
     expect(added[1]).toMatchObject({

@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { issuesOf } from '../testing/api-answer';
 
 // An app author controls every spec field and the repository. Whatever they write, a value never
 // becomes a helm/git option, and never makes helm open a file outside the repository: the secret
@@ -185,7 +186,7 @@ describe('argument injection refused at create time', () => {
       },
     });
     expect(res.status).toBe(400);
-    const fields = (res.body.issues as Array<{ field: string }>).map((issue) => issue.field);
+    const fields = issuesOf(res).map((issue) => issue.field);
     expect(fields).toEqual(['spec.source.helm.releaseName', 'spec.source.helm.fileParameters[0].name']);
   });
 });

@@ -6,6 +6,7 @@ import { sandboxKubeconfig } from '@berth/sandbox-cluster';
 import { InClusterResolver, RegisteredClusterResolver } from '../../apps/worker/src/cluster-resolver';
 import { KubeCluster } from '@berth/kube';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { type ClusterAnswer, errorOf } from '../testing/api-answer';
 
 // Server-side request forgery through registration: a cluster `server` or a repository URL that
 // points at the link-local range or a cloud metadata host makes Berth connect there with its own
@@ -47,7 +48,7 @@ describe('SSRF through cluster and repository registration', () => {
         .send({ name: 'meta', server, bearerToken: 'caller-token', insecure: true });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ field: 'server', issues: [{ field: 'server' }] });
-      expect(res.body.message).toMatch(REFUSED);
+      expect(errorOf(res).message).toMatch(REFUSED);
       expect(Date.now() - started).toBeLessThan(2_000);
     },
   );
@@ -58,7 +59,7 @@ describe('SSRF through cluster and repository registration', () => {
       .send({ name: 'meta-kc', kubeconfig: sandboxKubeconfig('http://169.254.169.254:80', 'caller-token') });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ field: 'kubeconfig' });
-    expect(res.body.message).toMatch(REFUSED);
+    expect(errorOf(res).message).toMatch(REFUSED);
   });
 
   it.each([
@@ -69,7 +70,7 @@ describe('SSRF through cluster and repository registration', () => {
     const res = await http.post('/api/v1/repositories').send({ repo });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ field: 'repo', issues: [{ field: 'repo' }] });
-    expect(res.body.message).toMatch(REFUSED);
+    expect(errorOf(res).message).toMatch(REFUSED);
   });
 
   it('SSRF: BERTH_OUTBOUND_ALLOW re-opens a link-local destination the operator means (refused without it)', async () => {
@@ -77,11 +78,11 @@ describe('SSRF through cluster and repository registration', () => {
     try {
       const body = { name: 'allowed', server: 'http://169.254.0.1:1', bearerToken: 't', insecure: true };
       const refused = await http.post('/api/v1/clusters').send(body);
-      expect(refused.body.message).toMatch(REFUSED);
+      expect(errorOf(refused).message).toMatch(REFUSED);
       const res = await allowed.http.post('/api/v1/clusters').send(body);
       // Past the policy: the connection check itself now decides (nothing listens there).
-      expect(res.body.message).not.toMatch(REFUSED);
-      expect(res.body.message).toMatch(/failed the connection check/);
+      expect(errorOf(res).message).not.toMatch(REFUSED);
+      expect(errorOf(res).message).toMatch(/failed the connection check/);
     } finally {
       await allowed.close();
     }
@@ -106,7 +107,7 @@ describe('SSRF through cluster and repository registration', () => {
 
     const refreshed = await http.get('/api/v1/clusters/legacy?refresh=true');
     expect(refreshed.status).toBe(200);
-    expect(refreshed.body.connectionState).toMatchObject({
+    expect((refreshed.body as ClusterAnswer).connectionState).toMatchObject({
       status: 'Failed',
       message: expect.stringMatching(REFUSED),
     });

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
 import { catalogConfig, createHarness, type Harness } from '../notifier/notifier.harness';
+import { type NotifierConfigAnswer, type NotifierConfigRefusal } from '../testing/api-answer';
 
 const GOOD = {
   'service.webhook.audit': 'url: http://127.0.0.1:9/hook\n',
@@ -82,7 +83,8 @@ describe('SSRF through notification services: link-local and cloud metadata endp
       }),
     );
     expect(res.status).toBe(422);
-    const keys = (res.body.errors as Array<{ key: string; message: string }>).map((e) => e.key).sort();
+    const { errors } = res.body as NotifierConfigRefusal;
+    const keys = errors.map((e) => e.key).sort();
     expect(keys).toEqual([
       'service.dingtalk.webhookURL',
       'service.slack.apiURL',
@@ -90,10 +92,10 @@ describe('SSRF through notification services: link-local and cloud metadata endp
       'service.webhook.hex.url',
       'service.webhook.mapped.url',
     ]);
-    for (const e of res.body.errors as Array<{ message: string }>) expect(e.message).toMatch(/are refused/);
+    for (const e of errors) expect(e.message).toMatch(/are refused/);
     // Nothing was stored: the notifier keeps sending with the config it had.
     const status = await request(app!.getHttpServer()).get('/api/v1/notifications/config');
-    expect(status.body.databaseVersion).toBeNull();
+    expect((status.body as NotifierConfigAnswer).databaseVersion).toBeNull();
   });
 
   it('SSRF: BERTH_OUTBOUND_ALLOW re-opens only what it names: an allowed link-local range is accepted, the metadata address next to it is still refused', async () => {
@@ -106,6 +108,6 @@ describe('SSRF through notification services: link-local and cloud metadata endp
       catalogConfig({ ...GOOD, 'service.webhook.audit': 'url: http://169.254.169.254/hook\n' }),
     );
     expect(refused.status).toBe(422);
-    expect(refused.body.errors[0].key).toBe('service.webhook.audit.url');
+    expect((refused.body as NotifierConfigRefusal).errors[0]?.key).toBe('service.webhook.audit.url');
   });
 });

@@ -4,6 +4,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { errorOf, type WebhookAnswer } from '../testing/api-answer';
 
 const REPO = 'https://github.com/acme/forged.git';
 const SECRET = 'github-webhook-secret';
@@ -71,8 +72,8 @@ describe('webhook forgery: once a webhook secret is configured, unverifiable req
         .set(headerName, event)
         .send(body);
       expect(res.status).toBe(401);
-      expect(res.body.message).toContain(setting);
-      expect(res.body.refreshed).toBeUndefined();
+      expect(errorOf(res).message).toContain(setting);
+      expect((res.body as WebhookAnswer).refreshed).toBeUndefined();
     },
   );
 
@@ -83,7 +84,7 @@ describe('webhook forgery: once a webhook secret is configured, unverifiable req
       .set('X-GitHub-Event', 'push')
       .send(pushBody());
     expect(res.status).toBe(401);
-    expect(res.body.message).toMatch(/x-hub-signature-256/);
+    expect(errorOf(res).message).toMatch(/x-hub-signature-256/);
   });
 });
 
@@ -113,11 +114,11 @@ describe('webhook replay: a delivery seen within the window does nothing', () =>
     const delivery = randomUUID();
     const first = await signedGithubPush(scheduler.http, body, delivery);
     expect(first.status).toBe(200);
-    expect(first.body.refreshed).toEqual(['replayed']);
+    expect((first.body as WebhookAnswer).refreshed).toEqual(['replayed']);
     const again = await signedGithubPush(scheduler.http, body, delivery);
     expect(again.status).toBe(202);
-    expect(again.body.message).toMatch(/^duplicate delivery/);
-    expect(again.body.refreshed).toEqual([]);
+    expect((again.body as WebhookAnswer).message).toMatch(/^duplicate delivery/);
+    expect((again.body as WebhookAnswer).refreshed).toEqual([]);
   });
 
   it('replay: a captured signed push sent again with a fresh delivery id is still a duplicate (the id is not signed)', async () => {
@@ -125,7 +126,7 @@ describe('webhook replay: a delivery seen within the window does nothing', () =>
     expect((await signedGithubPush(scheduler.http, body, randomUUID())).status).toBe(200);
     const replayed = await signedGithubPush(scheduler.http, body, randomUUID());
     expect(replayed.status).toBe(202);
-    expect(replayed.body.message).toMatch(/duplicate delivery/);
+    expect((replayed.body as WebhookAnswer).message).toMatch(/duplicate delivery/);
   });
 
   it('replay: the memory is shared by scheduler replicas, so replaying against another replica does nothing', async () => {
@@ -134,7 +135,7 @@ describe('webhook replay: a delivery seen within the window does nothing', () =>
     expect((await signedGithubPush(scheduler.http, body, delivery)).status).toBe(200);
     const elsewhere = await signedGithubPush(replica.http, body, delivery);
     expect(elsewhere.status).toBe(202);
-    expect(elsewhere.body.refreshed).toEqual([]);
+    expect((elsewhere.body as WebhookAnswer).refreshed).toEqual([]);
   });
 
   it('replay: a repeated GitLab X-Gitlab-Event-UUID is a duplicate; a new push is handled', async () => {
@@ -151,7 +152,7 @@ describe('webhook replay: a delivery seen within the window does nothing', () =>
     expect((await send(pushBody(), uuid)).status).toBe(202);
     const fresh = await send(pushBody(), randomUUID());
     expect(fresh.status).toBe(200);
-    expect(fresh.body.refreshed).toEqual(['replayed']);
+    expect((fresh.body as WebhookAnswer).refreshed).toEqual(['replayed']);
   });
 });
 
@@ -199,7 +200,7 @@ describe('webhook replay memory unavailable: Redis down', () => {
       const refused = await signedGithubPush(scheduler.http, body, delivery);
       expect(refused.status).toBe(503);
       expect(refused.headers['retry-after']).toBe('30');
-      expect(refused.body.message).toMatch(/Redis unavailable.*nothing was done/);
+      expect(errorOf(refused).message).toMatch(/Redis unavailable.*nothing was done/);
       expect(Date.now() - started).toBeLessThan(5_000);
       await relay.up();
       // The sender retries the same delivery: handled, not a "duplicate" of the one refused.
@@ -212,7 +213,7 @@ describe('webhook replay memory unavailable: Redis down', () => {
         { timeout: 15_000, interval: 100, what: 'the webhook to answer again after Redis came back' },
       );
       expect(retried.status).toBe(200);
-      expect(retried.body.refreshed).toEqual(['while-redis-down']);
+      expect((retried.body as WebhookAnswer).refreshed).toEqual(['while-redis-down']);
     } finally {
       await relay.up();
       await scheduler.close();

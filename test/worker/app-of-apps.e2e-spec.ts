@@ -102,7 +102,9 @@ async function recorded(name: string): Promise<RecordedEvent[]> {
 beforeAll(async () => {
   h = await WorkerHarness.start();
   services = await GitFixtureRepo.create(h.root, 'services');
-  await services.commit(Object.assign({}, ...[...SERVICES, ...LATER].map(serviceFiles)));
+  await services.commit(
+    Object.assign({}, ...[...SERVICES, ...LATER].map(serviceFiles)) as Record<string, string>,
+  );
   await h.repo.commit(await chartFiles());
   runtime = new WorkerRuntime(h.deps, { redisUrl: REDIS_URL, prefix: h.prefix, concurrency: 4 });
   runtime.start();
@@ -210,7 +212,7 @@ describe('App of Apps', () => {
       'ConfigMap/payment-service-config:deleted',
       'Deployment/payment-service:deleted',
     ]);
-    const [audit] = await h.db.dataSource.query(
+    const [audit] = await h.db.dataSource.query<unknown[]>(
       `SELECT actor, summary FROM audit_log WHERE application = 'payment-service-dev' AND event_type = 'ApplicationResourcesDeleted'`,
     );
     expect(audit).toEqual({
@@ -286,8 +288,10 @@ describe('App of Apps', () => {
     // Let the parent's own auto-sync finish first (a sync still running would append after the deletion).
     await eventually(
       async () => {
-        const [row] = await h.db.dataSource.query(`SELECT operation FROM applications WHERE name = 'root'`);
-        expect(row.operation).toBeNull();
+        const [row] = await h.db.dataSource.query<Array<{ operation: unknown }>>(
+          `SELECT operation FROM applications WHERE name = 'root'`,
+        );
+        expect(row?.operation).toBeNull();
       },
       { timeout: 20_000, interval: 100, what: "the parent's own operation to finish" },
     );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HealthCheckRegistry } from '@berth/domain';
+import { HealthCheckRegistry, type ApplicationStatus } from '@berth/domain';
 import { loadHealthCustomizations, LuaHealthRunner } from '@berth/infra';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { SyncProcessor } from '../../apps/worker/src/sync.processor';
@@ -61,10 +61,10 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
 
   const healthAfterRefresh = async () => {
     await refresh.process({ application: 'certs', hard: false, reason: 'test' });
-    const [row] = await h.db.dataSource.query(
+    const [row] = await h.db.dataSource.query<Array<{ health_status: string; status: ApplicationStatus }>>(
       `SELECT health_status, status FROM applications WHERE name = 'certs'`,
     );
-    return { status: row.health_status as string, message: row.status.health.message as string | undefined };
+    return { status: row!.health_status, message: row!.status.health.message };
   };
   const setReady = (status: 'True' | 'False', message: string) =>
     h.cluster.mergePatch(
@@ -79,8 +79,10 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
   it('Ready=False makes the app Degraded with the condition message; Ready=True makes it Healthy', async () => {
     await setReady('False', 'Issuer letsencrypt not found');
     expect((await healthAfterRefresh()).status).toBe('Degraded');
-    const resources = (await h.db.dataSource.query(`SELECT status FROM applications WHERE name = 'certs'`))[0]
-      .status.resources;
+    const [row] = await h.db.dataSource.query<Array<{ status: ApplicationStatus }>>(
+      `SELECT status FROM applications WHERE name = 'certs'`,
+    );
+    const resources = row!.status.resources;
     expect(resources).toEqual([
       expect.objectContaining({
         kind: 'Certificate',

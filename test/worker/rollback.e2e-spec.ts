@@ -107,8 +107,10 @@ describe('automatic rollback', () => {
     ]);
     expect(timeline[timeline.length - 1]).toBe('HealthStatusChanged:Healthy');
     const history = (
-      await h.db.dataSource.query(`SELECT status->'history' AS history FROM applications WHERE name = 'web'`)
-    )[0].history as Array<{ revision: string; trigger: string }>;
+      await h.db.dataSource.query<Array<{ history: Array<{ revision: string; trigger: string }> }>>(
+        `SELECT status->'history' AS history FROM applications WHERE name = 'web'`,
+      )
+    )[0]!.history;
     expect(history.map((e) => `${e.revision.slice(0, 7)}:${e.trigger}`)).toEqual([
       `${good.slice(0, 7)}:auto-sync`,
       `${bad.slice(0, 7)}:auto-sync`,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { loadConfig } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
@@ -14,12 +15,13 @@ import { InClusterResolver } from '../../apps/worker/src/cluster-resolver';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import type { WorkerContext } from '../../apps/worker/src/worker.context';
 import { REDIS_URL } from './worker-harness';
+import type { HealthAnswer } from '../testing/api-answer';
 
 describe('worker process: health, metrics and shutdown', () => {
   let db: TestDatabase;
   let sandbox: SandboxCluster;
   let dataDir: string;
-  let app: INestApplication;
+  let app: INestApplication<Server>;
   let ctx: WorkerContext;
 
   beforeAll(async () => {
@@ -53,9 +55,10 @@ describe('worker process: health, metrics and shutdown', () => {
   it('answers /healthz and /readyz (Postgres and Redis up)', async () => {
     await request(app.getHttpServer()).get('/healthz').expect(200, { status: 'ok' });
     const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
-    expect(ready.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
+    const { info } = ready.body as HealthAnswer;
+    expect(info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' } });
     // The rendering tools are reported, so an operator sees which helm/kustomize a worker runs.
-    expect(ready.body.info.detail.tools).toMatchObject({
+    expect(info?.['detail']?.['tools']).toMatchObject({
       helm: expect.stringMatching(/^v4\./),
       kubectl: expect.stringMatching(/^v1\./),
     });

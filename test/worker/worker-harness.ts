@@ -172,11 +172,15 @@ export class WorkerHarness {
     revision: string | null;
     reconciled_at: Date | null;
   }> {
-    const rows = await this.db.dataSource.query(
-      `SELECT sync_status, health_status, revision, reconciled_at FROM applications WHERE name = $1`,
-      [name],
-    );
-    return rows[0];
+    const rows = await this.db.dataSource.query<
+      Array<{
+        sync_status: string;
+        health_status: string;
+        revision: string | null;
+        reconciled_at: Date | null;
+      }>
+    >(`SELECT sync_status, health_status, revision, reconciled_at FROM applications WHERE name = $1`, [name]);
+    return rows[0]!;
   }
 
   /**

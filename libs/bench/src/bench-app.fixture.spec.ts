@@ -17,7 +17,7 @@ describe('benchAppFiles', () => {
   it('writes a directory app whose manifests are exactly its objects', () => {
     const app = benchApps(1)[0]!;
     const files = benchAppFiles(app, 1);
-    const docs = parseAllDocuments(files[`${app.path}/manifests.yaml`]!).map((d) => d.toJS());
+    const docs = parseAllDocuments(files[`${app.path}/manifests.yaml`]!).map((d) => d.toJS() as unknown);
     expect(docs).toEqual(benchObjects(app.name, app.objectCount, 1));
   });
 

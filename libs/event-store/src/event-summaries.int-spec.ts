@@ -292,7 +292,9 @@ describe('audit summaries from the event catalog', () => {
       [{ type: 'RefreshRequested', schemaVersion: 1, data: { application: 'web', hard: true } }],
       { actor: 'alice' },
     );
-    const rows = await db.dataSource.query(`SELECT summary FROM events WHERE stream_id = 'application-web'`);
+    const rows = await db.dataSource.query<unknown[]>(
+      `SELECT summary FROM events WHERE stream_id = 'application-web'`,
+    );
     expect(rows).toEqual([{ summary: 'requested a hard refresh' }]);
     expect(
       await db.dataSource.query(`SELECT actor, summary FROM audit_log WHERE application = 'web'`),

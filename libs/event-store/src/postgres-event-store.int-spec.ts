@@ -86,15 +86,15 @@ describe('PostgresEventStore', () => {
     await a.connect();
     await b.connect();
     await a.query('BEGIN');
-    const ra = await a.query(
+    const ra = await a.query<{ position: string }>(
       `INSERT INTO events (stream_id, stream_version, type, data, metadata) VALUES ('s-ooo-a', 1, 'Pinged', '{}', '{"actor":"a"}') RETURNING position`,
     );
     await b.query('BEGIN');
-    const rb = await b.query(
+    const rb = await b.query<{ position: string }>(
       `INSERT INTO events (stream_id, stream_version, type, data, metadata) VALUES ('s-ooo-b', 1, 'Pinged', '{}', '{"actor":"b"}') RETURNING position`,
     );
-    const posA = BigInt(ra.rows[0].position);
-    const posB = BigInt(rb.rows[0].position);
+    const posA = BigInt(ra.rows[0]!.position);
+    const posB = BigInt(rb.rows[0]!.position);
     expect(posA < posB).toBe(true);
     await b.query('COMMIT');
 

@@ -300,7 +300,8 @@ export class ExprEvaluator {
       }
     }
     if (op === '+' && typeof left === 'string' && typeof right === 'string') return left + right;
-    if (op === '+' && Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+    if (op === '+' && Array.isArray(left) && Array.isArray(right))
+      return [...(left as unknown[]), ...(right as unknown[])];
     if (left instanceof GoTime && right instanceof GoDuration && (op === '+' || op === '-')) {
       return left.Add(op === '+' ? right : new GoDuration(-right.nanoseconds));
     }

@@ -1,17 +1,29 @@
-import type { AnyJson } from './api/json';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  ApiException,
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
   Watch,
   makeInformer,
   type KubernetesObject,
+  type V1ConfigMap,
+  type V1Deployment,
+  type V1Namespace,
+  type V1Status,
 } from '@kubernetes/client-node';
 import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
 import { eventually } from '@berth/testing';
+import { valueAt } from './store/object-utils';
 
-type Obj = KubernetesObject & Record<string, AnyJson>;
+/** An object this spec sends: client-node's KubernetesObject plus the kind's own fields. */
+type Obj = KubernetesObject & Record<string, unknown>;
+
+/** A JSON merge patch (null deletes a member); client-node types a patch body as the object it patches. */
+const mergePatch = (patch: Record<string, unknown>) => patch as KubernetesObject;
+
+/** What a Watch callback receives (client-node types it `any`): the object as JSON. */
+type Watched = KubernetesObject & { data?: unknown };
 
 function deployment(name: string, namespace: string, extra: Record<string, unknown> = {}): Obj {
   return {
@@ -31,11 +43,12 @@ function deployment(name: string, namespace: string, extra: Record<string, unkno
 }
 
 /** The Status body of a failed call: client-node keeps it as a raw JSON string. */
-async function failure(call: Promise<unknown>): Promise<{ code: number; status: AnyJson }> {
+async function failure(call: Promise<unknown>): Promise<{ code: number; status: V1Status }> {
   try {
     await call;
-  } catch (err: AnyJson) {
-    return { code: err.code, status: JSON.parse(err.body) };
+  } catch (err) {
+    if (!(err instanceof ApiException)) throw err;
+    return { code: err.code, status: JSON.parse(String(err.body)) as V1Status };
   }
   throw new Error('expected the call to fail');
 }
@@ -71,13 +84,13 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         manager: 'kubernetes-client-javascript',
         operation: 'Update',
       });
-      const read = await api.read<Obj>({
+      const read = await api.read<V1Deployment>({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'web', namespace: ns },
       });
       expect(read.metadata?.uid).toBe(created.metadata?.uid);
-      expect(read.spec.template.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+      expect(read.spec?.template.spec?.containers[0]?.imagePullPolicy).toBe('IfNotPresent');
       const list = await api.list('apps/v1', 'Deployment', ns);
       expect(list.items.map((d) => d.metadata?.name)).toEqual(['web']);
       await api.delete({
@@ -144,7 +157,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
       );
       // Let the simulated controllers finish their status writes (they bump the RV, as on a real cluster).
       const settled = await eventually(async () => {
-        const d = await api.read<Obj>({
+        const d = await api.read<V1Deployment>({
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns },
@@ -192,7 +205,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           ],
         },
       });
-      const forced = await api.patch<Obj>(
+      const forced = await api.patch<V1Deployment>(
         scaled,
         undefined,
         undefined,
@@ -200,11 +213,11 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         true,
         PatchStrategy.ServerSideApply,
       );
-      expect(forced.spec.replicas).toBe(5);
+      expect(forced.spec?.replicas).toBe(5);
       const berth = forced.metadata?.managedFields?.find((m) => m.manager === 'berth');
-      expect(berth?.fieldsV1['f:spec']['f:replicas']).toBeUndefined();
+      expect(valueAt(berth?.fieldsV1, 'f:spec', 'f:replicas')).toBeUndefined();
       // Equal values never conflict: re-applying the value another manager set is shared ownership.
-      const shared = await api.patch<Obj>(
+      const shared = await api.patch<V1Deployment>(
         scaled,
         undefined,
         undefined,
@@ -212,7 +225,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         false,
         PatchStrategy.ServerSideApply,
       );
-      expect(shared.spec.replicas).toBe(5);
+      expect(shared.spec?.replicas).toBe(5);
     });
 
     it('server-side apply refuses a missing fieldManager (422) and strategic merge patch on a CR (415)', async () => {
@@ -304,7 +317,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
       const mismatch = await failure(
         api.create(deployment('web', ns, { selector: { matchLabels: { app: 'other' } } })),
       );
-      expect(mismatch.status.details.causes).toEqual([
+      expect(mismatch.status.details?.causes).toEqual([
         expect.objectContaining({
           reason: 'FieldValueInvalid',
           field: 'spec.template.metadata.labels',
@@ -320,10 +333,10 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           },
         }),
       );
-      expect(noContainers.status.details.causes).toEqual([
+      expect(noContainers.status.details?.causes).toEqual([
         expect.objectContaining({ field: 'spec.template.spec.containers', message: 'Required value' }),
       ]);
-      const current = await api.read<Obj>({
+      const current = await api.read<V1ConfigMap>({
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: 'x', namespace: ns },
@@ -359,7 +372,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns, labels: { app: 'web', extra: 'yes' } },
-        } as Obj,
+        },
         undefined,
         undefined,
         undefined,
@@ -373,7 +386,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns },
           spec: { replicas: 3 },
-        } as Obj,
+        },
         undefined,
         undefined,
         undefined,
@@ -383,7 +396,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
       expect(rescaled.metadata?.generation).toBe(2);
       // The simulated controller writes status through /status: generation stays, observedGeneration follows.
       const observed = await eventually(async () => {
-        const d = await api.read<Obj>({
+        const d = await api.read<V1Deployment>({
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'web', namespace: ns },
@@ -404,18 +417,18 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold'] },
       });
       await api.delete({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: ns } });
-      const held = await api.read<Obj>({
+      const held = await api.read<V1ConfigMap>({
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: 'held', namespace: ns },
       });
       expect(held.metadata?.deletionTimestamp).toBeDefined();
       await api.patch(
-        {
+        mergePatch({
           apiVersion: 'v1',
           kind: 'ConfigMap',
           metadata: { name: 'held', namespace: ns, finalizers: null },
-        } as AnyJson,
+        }),
         undefined,
         undefined,
         undefined,
@@ -480,12 +493,12 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold'] },
       });
       await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-      const terminating = await api.read<Obj>({
+      const terminating = await api.read<V1Namespace>({
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: ns },
       });
-      expect(terminating.status.phase).toBe('Terminating');
+      expect(terminating.status?.phase).toBe('Terminating');
       const refused = await failure(
         api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: ns } }),
       );
@@ -494,11 +507,11 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
         status: { reason: 'Forbidden', details: { causes: [{ reason: 'NamespaceTerminating' }] } },
       });
       await api.patch(
-        {
+        mergePatch({
           apiVersion: 'v1',
           kind: 'ConfigMap',
           metadata: { name: 'held', namespace: ns, finalizers: null },
-        } as AnyJson,
+        }),
         undefined,
         undefined,
         undefined,
@@ -525,7 +538,8 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
       const abort = await watch.watch(
         `/api/v1/namespaces/${ns}/configmaps`,
         {},
-        (type, obj) => seen.push(`${type} ${obj.metadata.name} ${JSON.stringify(obj.data ?? {})}`),
+        (type: string, obj: Watched) =>
+          seen.push(`${type} ${obj.metadata?.name} ${JSON.stringify(obj.data ?? {})}`),
         () => undefined,
       );
       const created = await api.create<Obj>({
@@ -539,7 +553,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           kind: 'ConfigMap',
           metadata: { name: 'a', namespace: ns },
           data: { k: 'v' },
-        } as Obj,
+        },
         undefined,
         undefined,
         undefined,
@@ -568,7 +582,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
       const abort = await new Watch(kc).watch(
         `/api/v1/namespaces/${ns}/configmaps`,
         { labelSelector: 'team=a' },
-        (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+        (type: string, obj: Watched) => seen.push(`${type} ${obj.metadata?.name}`),
         () => undefined,
       );
       await api.create({
@@ -581,7 +595,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           apiVersion: 'v1',
           kind: 'ConfigMap',
           metadata: { name: 'c', namespace: ns, labels: { team: 'b' } },
-        } as Obj,
+        },
         undefined,
         undefined,
         undefined,
@@ -596,7 +610,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
     it('keeps an informer cache in sync', async () => {
       const ns = await namespace('informer');
       const path = `/api/v1/namespaces/${ns}/configmaps`;
-      const informer = makeInformer<Obj>(kc, path, () => api.list('v1', 'ConfigMap', ns) as AnyJson);
+      const informer = makeInformer<KubernetesObject>(kc, path, () => api.list('v1', 'ConfigMap', ns));
       const events: string[] = [];
       informer.on('add', (o) => events.push(`add ${o.metadata?.name}`));
       informer.on('update', (o) => events.push(`update ${o.metadata?.name}`));
@@ -610,7 +624,7 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
           kind: 'ConfigMap',
           metadata: { name: 'after', namespace: ns },
           data: { x: '1' },
-        } as Obj,
+        },
         undefined,
         undefined,
         undefined,
@@ -625,11 +639,11 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
     });
 
     it('sends BOOKMARK events carrying only the current resourceVersion when allowed', async () => {
-      const bookmarks: AnyJson[] = [];
+      const bookmarks: Watched[] = [];
       const abort = await new Watch(kc).watch(
         '/api/v1/namespaces/default/configmaps',
         { allowWatchBookmarks: true, resourceVersion: '0' },
-        (type, obj) => type === 'BOOKMARK' && bookmarks.push(obj),
+        (type: string, obj: Watched) => type === 'BOOKMARK' && bookmarks.push(obj),
         () => undefined,
       );
       await eventually(() => expect(bookmarks.length).toBeGreaterThan(0));
@@ -653,12 +667,12 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
             kind: 'ConfigMap',
             metadata: { name, namespace: 'default' },
           });
-        const events: Array<{ type: string; obj: AnyJson }> = [];
+        const events: Array<{ type: string; obj: Watched }> = [];
         let ended = false;
         await new Watch(kc2).watch(
           '/api/v1/namespaces/default/configmaps',
           { resourceVersion: '1' },
-          (type, obj) => events.push({ type, obj }),
+          (type: string, obj: Watched) => events.push({ type, obj }),
           () => (ended = true),
         );
         await eventually(() => expect(ended).toBe(true));

@@ -1,10 +1,13 @@
-import type { AnyJson } from './api/json';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { Deployment } from './api/builtin-kinds';
+import type { KubeObject } from './api/resource-type';
+import type { ManagedFieldsEntry } from './managed-fields/managed-fields';
 import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
+import { valueAt } from './store/object-utils';
 import { findKubectl } from './testing/find-kubectl';
 import { runKubectl } from './testing/kubectl-runner';
 
@@ -20,6 +23,10 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     runKubectl(args, { kubeconfig, home: dir, ...(input !== undefined ? { input } : {}) });
   const manifest = (name: string) => readFile(join(testdata, name), 'utf8');
   const createNamespace = (name: string) => kubectl(['create', 'namespace', name]);
+  /** `kubectl get ... -o yaml`, read as the kind's wire shape (api/builtin-kinds.ts). */
+  const getYaml = async <T extends KubeObject = KubeObject>(args: string[]): Promise<T> =>
+    parse((await kubectl(args)).stdout) as T;
+  const firstContainer = (d: Deployment) => d.spec?.template?.spec?.containers?.[0];
   const rvOf = async (resource: string, ns = 'default') =>
     (await kubectl(['get', resource, '-n', ns, '-o', 'jsonpath={.metadata.resourceVersion}'])).stdout;
 
@@ -41,14 +48,20 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     );
     await kubectl(['create', 'configmap', 'cfg', '-n', 'imperative', '--from-literal=a=b']);
     await kubectl(['create', 'secret', 'generic', 'sec', '-n', 'imperative', '--from-literal=p=q']);
-    const cm = parse(
-      (await kubectl(['get', 'configmap', 'cfg', '-n', 'imperative', '-o', 'yaml', '--show-managed-fields']))
-        .stdout,
-    );
-    expect(cm.data).toEqual({ a: 'b' });
-    const secret = parse((await kubectl(['get', 'secret', 'sec', '-n', 'imperative', '-o', 'yaml'])).stdout);
+    const cm = await getYaml([
+      'get',
+      'configmap',
+      'cfg',
+      '-n',
+      'imperative',
+      '-o',
+      'yaml',
+      '--show-managed-fields',
+    ]);
+    expect(cm['data']).toEqual({ a: 'b' });
+    const secret = await getYaml(['get', 'secret', 'sec', '-n', 'imperative', '-o', 'yaml']);
     expect(secret).toMatchObject({ type: 'Opaque', data: { p: Buffer.from('q').toString('base64') } });
-    expect(cm.metadata.managedFields[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update' });
+    expect(cm.metadata?.managedFields?.[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update' });
   });
 
   it('lists the built-in namespaces and serves discovery', async () => {
@@ -70,14 +83,14 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     await createNamespace('csa');
     const first = await kubectl(['apply', '-n', 'csa', '-f', join(testdata, 'web-deployment.yaml')]);
     expect(first).toMatchObject({ code: 0, stdout: 'deployment.apps/web created\n' });
-    const live = parse((await kubectl(['get', 'deployment', 'web', '-n', 'csa', '-o', 'yaml'])).stdout);
+    const live = await getYaml<Deployment>(['get', 'deployment', 'web', '-n', 'csa', '-o', 'yaml']);
     // Defaulted the way apps/v1 defaults.go does, so a naive diff shows the same drift as a real cluster.
     expect(live.spec).toMatchObject({
       progressDeadlineSeconds: 600,
       revisionHistoryLimit: 10,
       strategy: { type: 'RollingUpdate' },
     });
-    expect(live.spec.template.spec.containers[0]).toMatchObject({
+    expect(firstContainer(live)).toMatchObject({
       imagePullPolicy: 'IfNotPresent',
       terminationMessagePolicy: 'File',
     });
@@ -126,9 +139,9 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     expect(withoutColor).not.toContain('COLOR');
     const applied = await kubectl(['apply', '--server-side', '-n', 'ssa-prune', '-f', '-'], withoutColor);
     expect(applied.code).toBe(0);
-    const live = parse((await kubectl(['get', 'deployment', 'web', '-n', 'ssa-prune', '-o', 'yaml'])).stdout);
-    expect(live.spec.template.spec.containers[0].env).toEqual([{ name: 'GREETING', value: 'hello' }]);
-    expect(live.metadata.labels).toEqual({ app: 'web' });
+    const live = await getYaml<Deployment>(['get', 'deployment', 'web', '-n', 'ssa-prune', '-o', 'yaml']);
+    expect(firstContainer(live)?.env).toEqual([{ name: 'GREETING', value: 'hello' }]);
+    expect(live.metadata?.labels).toEqual({ app: 'web' });
   });
 
   it('another field manager conflicts on an owned field (409), and --force-conflicts takes ownership', async () => {
@@ -153,27 +166,23 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
       scaled,
     );
     expect(forced.code).toBe(0);
-    const live = parse(
-      (
-        await kubectl([
-          'get',
-          'deployment',
-          'web',
-          '-n',
-          'ssa-conflict',
-          '-o',
-          'yaml',
-          '--show-managed-fields',
-        ])
-      ).stdout,
-    );
-    expect(live.spec.replicas).toBe(5);
+    const live = await getYaml<Deployment>([
+      'get',
+      'deployment',
+      'web',
+      '-n',
+      'ssa-conflict',
+      '-o',
+      'yaml',
+      '--show-managed-fields',
+    ]);
+    expect(live.spec?.replicas).toBe(5);
     const owners = Object.fromEntries(
-      live.metadata.managedFields.map((m: AnyJson) => [m.manager, m.fieldsV1]),
+      ((live.metadata?.managedFields ?? []) as ManagedFieldsEntry[]).map((m) => [m.manager, m.fieldsV1]),
     );
-    expect(owners['ops'].spec ?? owners['ops']['f:spec']['f:replicas']).toEqual({});
+    expect(valueAt(owners['ops'], 'f:spec', 'f:replicas')).toEqual({});
     // The forced apply moved .spec.replicas away from "kubectl" (server-side-apply docs, "Conflicts").
-    expect(owners['kubectl']['f:spec']['f:replicas']).toBeUndefined();
+    expect(valueAt(owners['kubectl'], 'f:spec', 'f:replicas')).toBeUndefined();
   });
 
   it('selects by label with equality and set-based selectors', async () => {
@@ -213,8 +222,8 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     expect(drift.code).toBe(1);
     expect(drift.stdout).toContain('+        image: nginx:1.28');
     // dryRun: the diff changed nothing.
-    const live = parse((await kubectl(['get', 'deployment', 'web', '-n', 'diff', '-o', 'yaml'])).stdout);
-    expect(live.spec.template.spec.containers[0].image).toBe('nginx:1.27');
+    const live = await getYaml<Deployment>(['get', 'deployment', 'web', '-n', 'diff', '-o', 'yaml']);
+    expect(firstContainer(live)?.image).toBe('nginx:1.27');
   });
 
   it('rolls a Deployment out: rollout status and wait --for=condition=Available succeed', async () => {
@@ -278,9 +287,9 @@ describeWithKubectl('sandbox cluster driven by the real kubectl', () => {
     await createNamespace('argocd');
     const applied = await kubectl(['apply', '--server-side', '-f', join(testdata, 'application.yaml')]);
     expect(applied).toMatchObject({ code: 0, stdout: 'application.argoproj.io/myapp serverside-applied\n' });
-    const app = parse((await kubectl(['get', 'app', 'myapp', '-n', 'argocd', '-o', 'yaml'])).stdout);
-    expect(app.spec.source.repoURL).toBe('https://github.com/example/k8s-manifests.git');
-    expect(app.metadata.generation).toBe(1);
+    const app = await getYaml(['get', 'app', 'myapp', '-n', 'argocd', '-o', 'yaml']);
+    expect(valueAt(app, 'spec', 'source', 'repoURL')).toBe('https://github.com/example/k8s-manifests.git');
+    expect(app.metadata?.generation).toBe(1);
   });
 
   it("refuses invalid objects with the API server's 422 message", async () => {

@@ -129,7 +129,10 @@ export class JobWatcher<D = unknown> {
   ): void {
     this.handling = this.handling.then(async () => {
       const job = await this.queue.getJob(id).catch(() => undefined);
-      const finished: FinishedJob<D> = { id, name: job?.name, data: job?.data as D | undefined, ...outcome };
+      // The queue was opened for jobs of type D: its jobs' data is D (BullMQ types it as any).
+      const data = job ? (job.data as unknown as D) : undefined;
+      const name = job ? String(job.name) : undefined;
+      const finished: FinishedJob<D> = { id, name, data, ...outcome };
       this.finished.push(finished);
       const index = this.finished.length - 1;
       for (const waiter of this.waiters)

@@ -111,31 +111,47 @@ export function parsePushWebhook(
     header(headers, 'x-event-key');
   if (!/push/i.test(event ?? '')) return undefined;
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider payloads are untyped JSON; every read is checked
-  let body: Record<string, any>;
+  let body: unknown;
   try {
-    body = JSON.parse(rawBody);
+    body = JSON.parse(rawBody) as unknown;
   } catch {
     throw new WebhookError(400, 'webhook body is not JSON');
   }
   const repoUrls: string[] = [];
   let ref: string | undefined;
   if (provider === 'bitbucket') {
-    const repo = body['repository'] ?? {};
-    const html = repo?.links?.html?.href;
+    const repo = at(body, 'repository');
+    const html = at(repo, 'links', 'html', 'href');
     if (typeof html === 'string') repoUrls.push(html);
-    if (typeof repo?.full_name === 'string') repoUrls.push(`https://bitbucket.org/${repo.full_name}`);
-    ref = body['push']?.changes?.[0]?.new?.name;
+    const fullName = at(repo, 'full_name');
+    if (typeof fullName === 'string') repoUrls.push(`https://bitbucket.org/${fullName}`);
+    const name = at(body, 'push', 'changes', 0, 'new', 'name');
+    if (typeof name === 'string') ref = name;
   } else {
-    const repo = body['repository'] ?? body['project'] ?? {};
+    const repo = at(body, 'repository') ?? at(body, 'project');
     for (const key of ['html_url', 'clone_url', 'ssh_url', 'git_http_url', 'git_ssh_url', 'web_url', 'url']) {
-      if (typeof repo[key] === 'string') repoUrls.push(repo[key]);
+      const url = at(repo, key);
+      if (typeof url === 'string') repoUrls.push(url);
     }
-    if (typeof body['ref'] === 'string') ref = body['ref'].replace(/^refs\/(heads|tags)\//, '');
+    const pushedRef = at(body, 'ref');
+    if (typeof pushedRef === 'string') ref = pushedRef.replace(/^refs\/(heads|tags)\//, '');
   }
   if (repoUrls.length === 0) throw new WebhookError(400, 'push webhook names no repository');
-  const changedFiles = provider === 'bitbucket' ? undefined : changedFilesOf(body['commits']);
+  const changedFiles = provider === 'bitbucket' ? undefined : changedFilesOf(at(body, 'commits'));
   return { provider, repoUrls, ...(ref ? { ref } : {}), ...(changedFiles ? { changedFiles } : {}) };
+}
+
+/**
+ * The member at `path` of a parsed JSON payload, or undefined where the payload has no such member (or is
+ * not an object there): provider payloads are untyped, so every read is checked by its caller.
+ */
+function at(value: unknown, ...path: Array<string | number>): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
 }
 
 /** The union of `added`, `modified` and `removed` over the pushed commits; undefined when not listed. */

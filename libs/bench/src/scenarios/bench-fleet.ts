@@ -13,6 +13,15 @@ export interface AppRow {
   reconciled_at: Date | null;
 }
 
+/** A status change of an app, as statusEvents reads it from the event log. */
+export interface StatusEventRow {
+  application: string;
+  type: string;
+  to: string | null;
+  revision: string | null;
+  at: Date;
+}
+
 /** The generated repository and its apps, registered with the scheduler of the run. */
 export class BenchFleet {
   readonly generation = new Map<string, number>();
@@ -102,13 +111,8 @@ export class BenchFleet {
   }
 
   /** Status changes of the given apps since `since`, oldest first, from the event log. */
-  async statusEvents(
-    names: readonly string[],
-    since: Date,
-  ): Promise<
-    Array<{ application: string; type: string; to: string | null; revision: string | null; at: Date }>
-  > {
-    const result = await this.db.query(
+  async statusEvents(names: readonly string[], since: Date): Promise<StatusEventRow[]> {
+    const result = await this.db.query<StatusEventRow>(
       `SELECT data->>'application' AS application, type, data->>'to' AS to, data->>'revision' AS revision, recorded_at AS at
        FROM events WHERE data->>'application' = ANY($1) AND recorded_at >= $2
          AND type IN ('SyncStatusChanged', 'HealthStatusChanged', 'SyncOperationSucceeded', 'SyncOperationFailed')

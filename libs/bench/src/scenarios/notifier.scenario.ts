@@ -121,7 +121,7 @@ export async function runNotifier(ctx: ScenarioContext): Promise<ScenarioOutcome
       'the notifier to read the prepared apps',
       async () => {
         // The checkpoint is (transaction_id, position): commit order, not position order.
-        const [row] = await ds.query(
+        const [row] = await ds.query<Array<{ ok: boolean }>>(
           `SELECT NOT EXISTS (
              SELECT 1 FROM events e, subscription_checkpoints c
              WHERE c.subscription = 'notifier' AND (e.transaction_id, e.position) > (c.transaction_id, c.position)

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { deleteField, field, listField, mapField, setField } from '../testing/document-field';
 import { revisionHistoryLimitOf } from './application.defaults';
 import { assertValidApplication, validateApplication } from './application.validator';
 import { ValidationFailedError } from './validation-failed.error';
@@ -10,23 +11,19 @@ import { formatIssue } from './validation-issue';
 // Jest runs from the repository root (jest.config.mjs rootDir).
 const testdata = join(process.cwd(), 'libs/domain/src/application/testdata');
 
-// Tests break documents field by field; a loose type keeps that readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-
 function documents(file: string): unknown[] {
   return parseAllDocuments(readFileSync(join(testdata, file), 'utf8'))
     .map((doc) => doc.toJS() as unknown)
     .filter((value) => value !== null);
 }
 
-function only(file: string): Loose {
+function only(file: string): unknown {
   const [first] = documents(file);
-  return first as Loose;
+  return first;
 }
 
-/** A valid Application to break one field at a time. */
-function base(): Loose {
+/** A valid Application to break one field at a time (with setField, deleteField). */
+function base(): unknown {
   return structuredClone(only('application.yaml'));
 }
 
@@ -59,11 +56,11 @@ describe('validateApplication: the seed examples', () => {
 
   // rollback-and-health.yaml holds spec excerpts (seed §5.2-5.4), not whole Applications: each is
   // completed with the rest of application.yaml, the way the article means them to be used.
-  const [healthExcerpt, rollbackExcerpt] = documents('rollback-and-health.yaml') as Loose[];
+  const [healthExcerpt, rollbackExcerpt] = documents('rollback-and-health.yaml');
 
   it('rollback-and-health.yaml §5.2/5.3: seed fields healthChecks and retryHistoryLimit are accepted and kept', () => {
     const app = base();
-    app.spec = { ...app.spec, ...healthExcerpt!.spec };
+    setField(app, 'spec', { ...mapField(app, 'spec'), ...mapField(healthExcerpt, 'spec') });
     const result = validateApplication(app);
     expect(result.warnings).toEqual([]);
     if (!result.ok) throw new Error(result.errors.map(formatIssue).join('\n'));
@@ -77,8 +74,8 @@ describe('validateApplication: the seed examples', () => {
 
   it('rollback-and-health.yaml §5.4: valid; the non-Argo fields are warned about and kept', () => {
     const app = base();
-    delete app.spec.source;
-    app.spec = { ...app.spec, ...rollbackExcerpt!.spec };
+    deleteField(app, 'spec.source');
+    setField(app, 'spec', { ...mapField(app, 'spec'), ...mapField(rollbackExcerpt, 'spec') });
     const result = validateApplication(app);
     if (!result.ok) throw new Error(result.errors.map(formatIssue).join('\n'));
     expect(result.warnings.map((w) => w.path)).toEqual([
@@ -95,9 +92,9 @@ describe('validateApplication: the seed examples', () => {
 
   it('Berth syncPolicy.autoRollback is accepted without warnings; its healthTimeout must be a duration', () => {
     const app = base();
-    app.spec.syncPolicy = { automated: {}, autoRollback: { healthTimeout: '3m' } };
+    setField(app, 'spec.syncPolicy', { automated: {}, autoRollback: { healthTimeout: '3m' } });
     expect(validateApplication(app)).toMatchObject({ ok: true, warnings: [] });
-    app.spec.syncPolicy = { autoRollback: { healthTimeout: 'soon' } };
+    setField(app, 'spec.syncPolicy', { autoRollback: { healthTimeout: 'soon' } });
     expect(errorsOf(app)).toEqual([
       'spec.syncPolicy.autoRollback.healthTimeout: "soon" is not a positive duration; use e.g. "3m", "90s"',
     ]);
@@ -105,78 +102,78 @@ describe('validateApplication: the seed examples', () => {
 
   it('seed §4.3 requiresApproval is accepted as a spec field and type-checked', () => {
     const app = base();
-    app.spec.requiresApproval = true;
+    setField(app, 'spec.requiresApproval', true);
     expect(validateApplication(app)).toMatchObject({ ok: true, warnings: [] });
-    app.spec.requiresApproval = 'yes';
+    setField(app, 'spec.requiresApproval', 'yes');
     expect(errorsOf(app)).toEqual([
       'spec.requiresApproval: expected a boolean, got a string ("yes"); use true or false',
     ]);
   });
 });
 
-type Mutation = (app: Loose) => void;
+type Mutation = (app: unknown) => void;
 
 describe('validateApplication: one bad field, one exact message', () => {
   const cases: [string, Mutation, string][] = [
     [
       'wrong apiVersion',
-      (a) => (a.apiVersion = 'argoproj.io/v1beta1'),
+      (a) => setField(a, 'apiVersion', 'argoproj.io/v1beta1'),
       'apiVersion: expected "argoproj.io/v1alpha1", got "argoproj.io/v1beta1"; use "argoproj.io/v1alpha1"',
     ],
     [
       'wrong kind',
-      (a) => (a.kind = 'ApplicationSet'),
+      (a) => setField(a, 'kind', 'ApplicationSet'),
       'kind: expected "Application", got "ApplicationSet"; this validator reads Applications only',
     ],
     [
       'missing name',
-      (a) => delete a.metadata.name,
+      (a) => deleteField(a, 'metadata.name'),
       'metadata.name: required field is missing; name the Application, e.g. "my-app"',
     ],
     [
       'name not DNS-1123',
-      (a) => (a.metadata.name = 'My_App'),
+      (a) => setField(a, 'metadata.name', 'My_App'),
       'metadata.name: "My_App" is not a valid name; use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, e.g. "my-app"',
     ],
     [
       'name too long',
-      (a) => (a.metadata.name = 'a'.repeat(254)),
+      (a) => setField(a, 'metadata.name', 'a'.repeat(254)),
       `metadata.name: "${'a'.repeat(77)}..." is not a valid name; use at most 253 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, e.g. "${'a'.repeat(77)}..."`,
     ],
     [
       'source and sources',
-      (a) => (a.spec.sources = [a.spec.source]),
+      (a) => setField(a, 'spec.sources', [field(a, 'spec.source')]),
       'spec: both source and sources are set; keep sources for several sources, or source for one',
     ],
     [
       'neither source nor sources',
-      (a) => delete a.spec.source,
+      (a) => deleteField(a, 'spec.source'),
       'spec.source: required field is missing; set spec.source for one source, or spec.sources for several',
     ],
     [
       'repoURL missing',
-      (a) => delete a.spec.source.repoURL,
+      (a) => deleteField(a, 'spec.source.repoURL'),
       'spec.source.repoURL: required field is missing; set the Git or Helm repository URL, e.g. https://github.com/org/repo.git',
     ],
     [
       'repoURL not a git URL',
-      (a) => (a.spec.source.repoURL = 'github.com/example/repo'),
+      (a) => setField(a, 'spec.source.repoURL', 'github.com/example/repo'),
       'spec.source.repoURL: "github.com/example/repo" is not a Git repository URL; use https://host/org/repo.git, ssh://git@host/org/repo.git or git@host:org/repo.git (or set chart for a Helm repository)',
     ],
     [
       'repoURL with a password is refused without echoing it',
-      (a) => (a.spec.source.repoURL = 'https://bob:s3cret@github.com/example/repo.git'),
+      (a) => setField(a, 'spec.source.repoURL', 'https://bob:s3cret@github.com/example/repo.git'),
       'spec.source.repoURL: contains credentials; remove them from the URL and store them in a repository secret',
     ],
     [
       'chart without version',
-      (a) => (a.spec.source = { repoURL: 'https://charts.bitnami.com/bitnami', chart: 'nginx' }),
+      (a) => setField(a, 'spec.source', { repoURL: 'https://charts.bitnami.com/bitnami', chart: 'nginx' }),
       'spec.source.targetRevision: required when chart is set; set the chart version, e.g. "1.2.3" or a range such as "1.2.*"',
     ],
     [
       'chart from a git URL',
       (a) =>
-        (a.spec.source = {
+        setField(a, 'spec.source', {
           repoURL: 'git@github.com:example/charts.git',
           chart: 'nginx',
           targetRevision: '1.0.0',
@@ -185,130 +182,130 @@ describe('validateApplication: one bad field, one exact message', () => {
     ],
     [
       'absolute path',
-      (a) => (a.spec.source.path = '/myapp'),
+      (a) => setField(a, 'spec.source.path', '/myapp'),
       'spec.source.path: "/myapp" is an absolute path; paths are relative to the repository root: write "myapp"',
     ],
     [
       'path escaping the repository',
-      (a) => (a.spec.source.path = 'apps/../../etc'),
+      (a) => setField(a, 'spec.source.path', 'apps/../../etc'),
       'spec.source.path: "apps/../../etc" leaves the repository through ".."; keep the path inside the repository',
     ],
     [
       'destination with server and name',
-      (a) => (a.spec.destination.name = 'in-cluster'),
+      (a) => setField(a, 'spec.destination.name', 'in-cluster'),
       'spec.destination: both server and name are set; Argo CD accepts one: keep server (the API server URL) or name (the cluster name)',
     ],
     [
       'destination namespace not a label',
-      (a) => (a.spec.destination.namespace = 'Team.A'),
+      (a) => setField(a, 'spec.destination.namespace', 'Team.A'),
       'spec.destination.namespace: "Team.A" is not a valid namespace name; use at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit, e.g. "team-a"',
     ],
     [
       'unknown sync option',
-      (a) => (a.spec.syncPolicy.syncOptions = ['CreateNamspace=true']),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['CreateNamspace=true']),
       'spec.syncPolicy.syncOptions[0]: unknown sync option "CreateNamspace"; did you mean "CreateNamespace"?',
     ],
     [
       'sync option value of the wrong type',
-      (a) => (a.spec.syncPolicy.syncOptions = ['PrunePropagationPolicy=true']),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['PrunePropagationPolicy=true']),
       'spec.syncPolicy.syncOptions[0]: PrunePropagationPolicy takes one of foreground, background, orphan, got "true"',
     ],
     [
       'sync option with capitalised boolean',
-      (a) => (a.spec.syncPolicy.syncOptions = ['ServerSideApply=True']),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['ServerSideApply=True']),
       'spec.syncPolicy.syncOptions[0]: ServerSideApply takes true or false, got "True"; write "ServerSideApply=true" (values are case-sensitive)',
     ],
     [
       'sync option without a value',
-      (a) => (a.spec.syncPolicy.syncOptions = ['CreateNamespace']),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['CreateNamespace']),
       'spec.syncPolicy.syncOptions[0]: "CreateNamespace" is not Key=Value; write "CreateNamespace=true"',
     ],
     [
       'backoff duration not a duration',
-      (a) => (a.spec.syncPolicy.retry = { limit: 5, backoff: { duration: '5x' } }),
+      (a) => setField(a, 'spec.syncPolicy.retry', { limit: 5, backoff: { duration: '5x' } }),
       'spec.syncPolicy.retry.backoff.duration: "5x" is not a duration; use e.g. "5s", "2m"',
     ],
     [
       'backoff factor zero',
-      (a) => (a.spec.syncPolicy.retry = { backoff: { factor: 0 } }),
+      (a) => setField(a, 'spec.syncPolicy.retry', { backoff: { factor: 0 } }),
       'spec.syncPolicy.retry.backoff.factor: 0 is below the minimum of 1; the factor multiplies the wait after each retry: use 1 or more',
     ],
     [
       'retry limit as a quoted string',
-      (a) => (a.spec.syncPolicy.retry = { limit: '5' }),
+      (a) => setField(a, 'spec.syncPolicy.retry', { limit: '5' }),
       'spec.syncPolicy.retry.limit: expected an integer, got a string ("5"); write 5 without quotes',
     ],
     [
       'boolean written as a string',
-      (a) => (a.spec.syncPolicy.automated.prune = 'true'),
+      (a) => setField(a, 'spec.syncPolicy.automated.prune', 'true'),
       'spec.syncPolicy.automated.prune: expected a boolean, got a string ("true"); write true without quotes',
     ],
     [
       'negative revisionHistoryLimit',
-      (a) => (a.spec.revisionHistoryLimit = -1),
+      (a) => setField(a, 'spec.revisionHistoryLimit', -1),
       'spec.revisionHistoryLimit: -1 is below the minimum of 0; use an integer >= 0',
     ],
     [
       'ignoreDifferences without kind',
-      (a) => (a.spec.ignoreDifferences = [{ group: 'apps', jsonPointers: ['/spec/replicas'] }]),
+      (a) => setField(a, 'spec.ignoreDifferences', [{ group: 'apps', jsonPointers: ['/spec/replicas'] }]),
       'spec.ignoreDifferences[0].kind: required field is missing; name the kind to ignore differences in, e.g. Deployment',
     ],
     [
       'ignoreDifferences without anything to ignore',
-      (a) => (a.spec.ignoreDifferences = [{ kind: 'Deployment' }]),
+      (a) => setField(a, 'spec.ignoreDifferences', [{ kind: 'Deployment' }]),
       'spec.ignoreDifferences[0]: none of jsonPointers, jqPathExpressions, managedFieldsManagers is set; list what to ignore, e.g. jsonPointers: ["/spec/replicas"]',
     ],
     [
       'jsonPointer without a leading slash',
-      (a) => (a.spec.ignoreDifferences = [{ kind: 'Deployment', jsonPointers: ['spec.replicas'] }]),
+      (a) => setField(a, 'spec.ignoreDifferences', [{ kind: 'Deployment', jsonPointers: ['spec.replicas'] }]),
       'spec.ignoreDifferences[0].jsonPointers[0]: "spec.replicas" is not a JSON pointer; JSON pointers start with "/": write "/spec/replicas"',
     ],
     [
       'helm parameter without name',
-      (a) => (a.spec.source.helm = { parameters: [{ value: 'v1' }] }),
+      (a) => setField(a, 'spec.source.helm', { parameters: [{ value: 'v1' }] }),
       'spec.source.helm.parameters[0].name: required field is missing; name the Helm value to set, e.g. "image.tag"',
     ],
     [
       'helm parameter value as a number',
-      (a) => (a.spec.source.helm = { parameters: [{ name: 'replicaCount', value: 3 }] }),
+      (a) => setField(a, 'spec.source.helm', { parameters: [{ name: 'replicaCount', value: 3 }] }),
       'spec.source.helm.parameters[0].value: expected a string, got a number (3); quote it: "3"',
     ],
     [
       'kustomize image override malformed',
-      (a) => (a.spec.source.kustomize = { images: ['myregistry.io/api:'] }),
+      (a) => setField(a, 'spec.source.kustomize', { images: ['myregistry.io/api:'] }),
       'spec.source.kustomize.images[0]: "myregistry.io/api:" is not an image override; write "name=newName:tag", "name:tag" or "name@sha256:<digest>"',
     ],
     [
       'kustomize replicas count not an integer',
-      (a) => (a.spec.source.kustomize = { replicas: [{ name: 'api', count: 'five' }] }),
+      (a) => setField(a, 'spec.source.kustomize', { replicas: [{ name: 'api', count: 'five' }] }),
       'spec.source.kustomize.replicas[0].count: expected a replica count (an integer >= 0), got "five"',
     ],
     [
       'two tools on one source',
       (a) => {
-        a.spec.source.helm = { releaseName: 'api' };
-        a.spec.source.kustomize = { namePrefix: 'prod-' };
+        setField(a, 'spec.source.helm', { releaseName: 'api' });
+        setField(a, 'spec.source.kustomize', { namePrefix: 'prod-' });
       },
       'spec.source: helm and kustomize are all set; a source is rendered by one tool: keep one of them',
     ],
     [
       'a $ref value file in a single source',
-      (a) => (a.spec.source.helm = { valueFiles: ['$values/prod.yaml'] }),
+      (a) => setField(a, 'spec.source.helm', { valueFiles: ['$values/prod.yaml'] }),
       'spec.source.helm.valueFiles[0]: "$values/prod.yaml" reads from another source; a $ref value file needs spec.sources',
     ],
     [
       'a value file above the repository root',
-      (a) => (a.spec.source.helm = { valueFiles: ['../../values.yaml'] }),
+      (a) => setField(a, 'spec.source.helm', { valueFiles: ['../../values.yaml'] }),
       'spec.source.helm.valueFiles[0]: "../../values.yaml" leaves the repository through ".."; keep the path inside the repository',
     ],
     [
       'syncOptions written as a string',
-      (a) => (a.spec.syncPolicy.syncOptions = 'CreateNamespace=true'),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', 'CreateNamespace=true'),
       'spec.syncPolicy.syncOptions: expected a list, got a string ("CreateNamespace=true"); make it a list with one item: ["CreateNamespace=true"]',
     ],
     [
       'spec missing',
-      (a) => delete a.spec,
+      (a) => deleteField(a, 'spec'),
       'spec: required field is missing; set spec.source, spec.destination and spec.project',
     ],
   ];
@@ -329,92 +326,94 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
   const cases: [string, Mutation, string][] = [
     [
       'a helm releaseName that is a flag',
-      (a) => (a.spec.source.helm = { releaseName: '--set-file=x=/etc/passwd' }),
+      (a) => setField(a, 'spec.source.helm', { releaseName: '--set-file=x=/etc/passwd' }),
       'spec.source.helm.releaseName: "--set-file=x=/etc/passwd" is not a Helm release name; use at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm\'s rule)',
     ],
     [
       'a helm releaseName longer than 53 characters',
-      (a) => (a.spec.source.helm = { releaseName: 'r'.repeat(54) }),
+      (a) => setField(a, 'spec.source.helm', { releaseName: 'r'.repeat(54) }),
       `spec.source.helm.releaseName: "${'r'.repeat(54)}" is not a Helm release name; use at most 53 lowercase letters, digits, "-" and ".", starting and ending with a letter or digit (Helm's rule)`,
     ],
     [
       'a helm parameter name holding "=" and ","',
-      (a) => (a.spec.source.helm = { parameters: [{ name: 'x=/etc/passwd,y', value: '1' }] }),
+      (a) => setField(a, 'spec.source.helm', { parameters: [{ name: 'x=/etc/passwd,y', value: '1' }] }),
       'spec.source.helm.parameters[0].name: "x=/etc/passwd,y" is not a Helm value name; use a dotted path such as "image.tag" without "=" or ","; Helm would split the value there',
     ],
     [
       'a fileParameters name that smuggles a second --set-file',
-      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x=/etc/passwd,y', path: 'f.txt' }] }),
+      (a) =>
+        setField(a, 'spec.source.helm', { fileParameters: [{ name: 'x=/etc/passwd,y', path: 'f.txt' }] }),
       'spec.source.helm.fileParameters[0].name: "x=/etc/passwd,y" is not a Helm value name; use a dotted path such as "image.tag" without "=" or ","; Helm would split the value there',
     ],
     [
       'a fileParameters path with a comma',
-      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x', path: 'f,y=/etc/passwd' }] }),
+      (a) => setField(a, 'spec.source.helm', { fileParameters: [{ name: 'x', path: 'f,y=/etc/passwd' }] }),
       'spec.source.helm.fileParameters[0].path: "f,y=/etc/passwd" holds ",", "\\" or a quote, which Helm\'s --set-file would split or unescape; rename the file',
     ],
     [
       'a value file whose name smuggles a second, absolute value file',
-      (a) => (a.spec.source.helm = { valueFiles: ['values/a,/etc/secret.yaml'] }),
+      (a) => setField(a, 'spec.source.helm', { valueFiles: ['values/a,/etc/secret.yaml'] }),
       'spec.source.helm.valueFiles[0]: "values/a,/etc/secret.yaml" holds ",", "\\" or a quote: helm reads --values as a comma-separated list and would open a second file; rename the file',
     ],
     [
       'a fileParameters path leaving the repository',
-      (a) => (a.spec.source.helm = { fileParameters: [{ name: 'x', path: '../../../etc/passwd' }] }),
+      (a) =>
+        setField(a, 'spec.source.helm', { fileParameters: [{ name: 'x', path: '../../../etc/passwd' }] }),
       'spec.source.helm.fileParameters[0].path: "../../../etc/passwd" leaves the repository through ".."; keep the path inside the repository',
     ],
     [
       'a helm kubeVersion that is not a version',
-      (a) => (a.spec.source.helm = { kubeVersion: '--debug' }),
+      (a) => setField(a, 'spec.source.helm', { kubeVersion: '--debug' }),
       'spec.source.helm.kubeVersion: "--debug" is not a Kubernetes version; write it as "1.34" or "v1.34.1"',
     ],
     [
       'a helm apiVersions entry that is not an API version',
-      (a) => (a.spec.source.helm = { apiVersions: ['apps/v1', '--set=x=1'] }),
+      (a) => setField(a, 'spec.source.helm', { apiVersions: ['apps/v1', '--set=x=1'] }),
       'spec.source.helm.apiVersions[1]: "--set=x=1" is not an API version; write it as "v1", "apps/v1" or "group/version/Kind"',
     ],
     [
       'a helm namespace that is not a namespace',
-      (a) => (a.spec.source.helm = { namespace: '--kubeconfig=/x' }),
+      (a) => setField(a, 'spec.source.helm', { namespace: '--kubeconfig=/x' }),
       'spec.source.helm.namespace: "--kubeconfig=/x" is not a namespace name; use lowercase letters, digits and "-"',
     ],
     [
       'a kustomize namePrefix with characters no name has',
-      (a) => (a.spec.source.kustomize = { namePrefix: 'a b/' }),
+      (a) => setField(a, 'spec.source.kustomize', { namePrefix: 'a b/' }),
       'spec.source.kustomize.namePrefix: "a b/" is not a name prefix; use lowercase letters, digits, "-" and "."',
     ],
     [
       'a kustomize commonLabels value that is not a label value',
-      (a) => (a.spec.source.kustomize = { commonLabels: { team: 'a b' } }),
+      (a) => setField(a, 'spec.source.kustomize', { commonLabels: { team: 'a b' } }),
       'spec.source.kustomize.commonLabels.team: "a b" is not a label value; use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
     ],
     [
       'a kustomize component outside the repository',
-      (a) => (a.spec.source.kustomize = { components: ['../../../../other-tenant'] }),
+      (a) => setField(a, 'spec.source.kustomize', { components: ['../../../../other-tenant'] }),
       'spec.source.kustomize.components[0]: "../../../../other-tenant" leaves the repository through ".."; keep the path inside the repository',
     ],
     [
       'a kustomize component that is a remote URL',
-      (a) => (a.spec.source.kustomize = { components: ['https://169.254.169.254/x'] }),
+      (a) => setField(a, 'spec.source.kustomize', { components: ['https://169.254.169.254/x'] }),
       'spec.source.kustomize.components[0]: "https://169.254.169.254/x" is a remote reference; give a directory of this repository, relative to the source path',
     ],
     [
       'a targetRevision that is a flag',
-      (a) => (a.spec.source.targetRevision = '--upload-pack=touch /tmp/x'),
+      (a) => setField(a, 'spec.source.targetRevision', '--upload-pack=touch /tmp/x'),
       'spec.source.targetRevision: "--upload-pack=touch /tmp/x" is not a branch, tag, commit or version; a revision does not start with "-" nor hold control characters',
     ],
     [
       'a repoURL whose host is a flag',
-      (a) => (a.spec.source.repoURL = 'ssh://-oProxyCommand=touch/tmp/x/repo.git'),
+      (a) => setField(a, 'spec.source.repoURL', 'ssh://-oProxyCommand=touch/tmp/x/repo.git'),
       'spec.source.repoURL: "ssh://-oProxyCommand=touch/tmp/x/repo.git" starts with "-" (or names a host that does), which git and helm would read as an option; give the repository URL, e.g. https://host/org/repo.git',
     ],
     [
       'a chart name that is a flag',
       (a) => {
-        a.spec.source = {
+        setField(a, 'spec.source', {
           repoURL: 'https://charts.example.com',
           chart: '--repo=https://evil',
           targetRevision: '1.0.0',
-        };
+        });
       },
       'spec.source.chart: "--repo=https://evil" is not a chart name; use the chart name as the repository lists it: letters, digits, "-", "_" and ".", starting with a letter or digit',
     ],
@@ -428,7 +427,7 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
 
   it('accepts what real apps write: dotted and escaped value names, list values, labels with prefixes', () => {
     const app = base();
-    app.spec.source.helm = {
+    setField(app, 'spec.source.helm', {
       releaseName: 'guestbook.prod',
       parameters: [
         { name: 'ingress.annotations.kubernetes\\.io/ingress\\.class', value: 'nginx' },
@@ -438,27 +437,27 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
       fileParameters: [{ name: 'config', path: 'files/config.json' }],
       kubeVersion: '1.34.0',
       apiVersions: ['v1', 'apps/v1', 'monitoring.coreos.com/v1/ServiceMonitor'],
-    };
+    });
     expect(errorsOf(app)).toEqual([]);
-    app.spec.source.helm = undefined;
-    app.spec.source.kustomize = {
+    setField(app, 'spec.source.helm', undefined);
+    setField(app, 'spec.source.kustomize', {
       namePrefix: 'prod-',
       nameSuffix: '-v2',
       commonLabels: { 'app.kubernetes.io/part-of': 'guestbook', tier: '' },
       commonAnnotations: { 'example.com/owner': 'team a, on call' },
       components: ['../components/metrics'],
       version: 'v5.7.1',
-    };
-    app.spec.source.path = 'overlays/prod';
+    });
+    setField(app, 'spec.source.path', 'overlays/prod');
     expect(errorsOf(app)).toEqual([]);
   });
 });
 
 describe('validateApplication: multiple sources', () => {
-  function multi(): Loose {
+  function multi(): unknown {
     const app = base();
-    delete app.spec.source;
-    app.spec.sources = [
+    deleteField(app, 'spec.source');
+    setField(app, 'spec.sources', [
       {
         repoURL: 'https://charts.example.com',
         chart: 'api',
@@ -466,7 +465,7 @@ describe('validateApplication: multiple sources', () => {
         helm: { valueFiles: ['$values/api/prod.yaml'] },
       },
       { repoURL: 'https://github.com/example/config.git', targetRevision: 'main', ref: 'values' },
-    ];
+    ]);
     return app;
   }
 
@@ -476,7 +475,7 @@ describe('validateApplication: multiple sources', () => {
 
   it('a $ref value file naming a missing ref is an error naming the refs that exist', () => {
     const app = multi();
-    app.spec.sources[0].helm.valueFiles = ['$value/api/prod.yaml'];
+    setField(app, 'spec.sources.0.helm.valueFiles', ['$value/api/prod.yaml']);
     expect(errorsOf(app)).toEqual([
       'spec.sources[0].helm.valueFiles[0]: "$value/api/prod.yaml" names ref "value", but no source in spec.sources has that ref; use one of $values, or add "ref: value" to a source',
     ]);
@@ -484,7 +483,7 @@ describe('validateApplication: multiple sources', () => {
 
   it('a ref name used twice is an error on the second', () => {
     const app = multi();
-    app.spec.sources.push({ repoURL: 'https://github.com/example/other.git', ref: 'values' });
+    listField(app, 'spec.sources').push({ repoURL: 'https://github.com/example/other.git', ref: 'values' });
     expect(errorsOf(app)).toEqual([
       'spec.sources[2].ref: "values" is already the ref of spec.sources[1]; give each source a different ref',
     ]);
@@ -492,7 +491,7 @@ describe('validateApplication: multiple sources', () => {
 
   it('every source gets targetRevision HEAD when it has none, except charts', () => {
     const app = multi();
-    app.spec.sources.push({ repoURL: 'https://github.com/example/other.git', path: 'extra' });
+    listField(app, 'spec.sources').push({ repoURL: 'https://github.com/example/other.git', path: 'extra' });
     const result = validateApplication(app);
     if (!result.ok) throw new Error('expected valid');
     expect(result.application.spec.sources?.map((s) => s.targetRevision)).toEqual(['1.4.0', 'main', 'HEAD']);
@@ -502,10 +501,10 @@ describe('validateApplication: multiple sources', () => {
 describe('validateApplication: every problem at once', () => {
   it('reports all errors of a document in one pass, in document order', () => {
     const app = base();
-    app.metadata.name = 'Bad_Name';
-    app.spec.source.path = '/abs';
-    app.spec.destination.name = 'in-cluster';
-    app.spec.syncPolicy.retry = { backoff: { duration: '5x', maxDuration: 'soon' } };
+    setField(app, 'metadata.name', 'Bad_Name');
+    setField(app, 'spec.source.path', '/abs');
+    setField(app, 'spec.destination.name', 'in-cluster');
+    setField(app, 'spec.syncPolicy.retry', { backoff: { duration: '5x', maxDuration: 'soon' } });
     expect(errorsOf(app).map((e) => e.slice(0, e.indexOf(':')))).toEqual([
       'metadata.name',
       'spec.source.path',
@@ -519,9 +518,9 @@ describe('validateApplication: every problem at once', () => {
 describe('validateApplication: unknown fields', () => {
   it('are warnings in document order with a spelling suggestion, and kept in the stored object', () => {
     const app = base();
-    app.spec.sourc = { repoURL: 'x' };
-    app.spec.syncPolicy.automated.selfheal = true;
-    app.metadata.lables = { team: 'a' };
+    setField(app, 'spec.sourc', { repoURL: 'x' });
+    setField(app, 'spec.syncPolicy.automated.selfheal', true);
+    setField(app, 'metadata.lables', { team: 'a' });
     const result = validateApplication(app);
     expect(result.warnings.map(formatIssue)).toEqual([
       'metadata.lables: unknown field; did you mean "labels"?',
@@ -537,20 +536,20 @@ describe('validateApplication: unknown fields', () => {
 
   it('without a close match say that the field has no effect', () => {
     const app = base();
-    app.spec.owner = 'team-a';
+    setField(app, 'spec.owner', 'team-a');
     expect(warningsOf(app)).toEqual(['spec.owner: unknown field; it is kept but has no effect']);
   });
 
   it('accepts the server-set metadata and status of an exported Application without warnings', () => {
     const app = base();
-    app.metadata = {
-      ...app.metadata,
+    setField(app, 'metadata', {
+      ...mapField(app, 'metadata'),
       uid: 'abc',
       resourceVersion: '12',
       generation: 3,
       creationTimestamp: '2026-05-09T10:30:00Z',
-    };
-    app.status = { sync: { status: 'Synced' }, health: { status: 'Healthy' } };
+    });
+    setField(app, 'status', { sync: { status: 'Synced' }, health: { status: 'Healthy' } });
     expect(validateApplication(app)).toMatchObject({ ok: true, warnings: [] });
   });
 });
@@ -559,27 +558,27 @@ describe('validateApplication: other warnings', () => {
   it.each<[string, Mutation, string]>([
     [
       'automated left empty',
-      (a) => (a.spec.syncPolicy.automated = null),
+      (a) => setField(a, 'spec.syncPolicy.automated', null),
       'spec.syncPolicy.automated: is empty, so automatic sync is off; write "automated: {}" to sync automatically, or remove the line',
     ],
     [
       'managedNamespaceMetadata without CreateNamespace',
-      (a) => (a.spec.syncPolicy.managedNamespaceMetadata = { labels: { team: 'a' } }),
+      (a) => setField(a, 'spec.syncPolicy.managedNamespaceMetadata', { labels: { team: 'a' } }),
       'spec.syncPolicy.managedNamespaceMetadata: has no effect without the sync option CreateNamespace=true; add "CreateNamespace=true" to syncOptions',
     ],
     [
       'maxDuration shorter than duration',
-      (a) => (a.spec.syncPolicy.retry = { backoff: { duration: '2m', maxDuration: '30' } }),
+      (a) => setField(a, 'spec.syncPolicy.retry', { backoff: { duration: '2m', maxDuration: '30' } }),
       'spec.syncPolicy.retry.backoff.maxDuration: "30" is shorter than duration "2m", so every retry waits 30; make maxDuration at least as long as duration',
     ],
     [
       'duplicate sync option',
-      (a) => (a.spec.syncPolicy.syncOptions = ['Prune=true', 'Prune=false']),
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['Prune=true', 'Prune=false']),
       'spec.syncPolicy.syncOptions[1]: Prune is already set by spec.syncPolicy.syncOptions[0]; keep one entry per option',
     ],
     [
       'ref on a single source',
-      (a) => (a.spec.source.ref = 'values'),
+      (a) => setField(a, 'spec.source.ref', 'values'),
       'spec.source.ref: only has a meaning in spec.sources; remove ref, or move the source into spec.sources',
     ],
   ])('%s', (_name, mutate, expected) => {
@@ -594,27 +593,27 @@ describe('validateApplication: other warnings', () => {
 describe('validateApplication: defaults', () => {
   it('writes project default and targetRevision HEAD, leaves revisionHistoryLimit as a read default', () => {
     const app = base();
-    delete app.spec.project;
-    delete app.spec.source.targetRevision;
+    deleteField(app, 'spec.project');
+    deleteField(app, 'spec.source.targetRevision');
     const result = validateApplication(app);
     if (!result.ok) throw new Error('expected valid');
     expect(result.application.spec.project).toBe('default');
     expect(result.application.spec.source?.targetRevision).toBe('HEAD');
     expect(result.application.spec.revisionHistoryLimit).toBeUndefined();
     expect(revisionHistoryLimitOf(result.application)).toBe(10);
-    expect(app.spec.project).toBeUndefined();
+    expect(field(app, 'spec.project')).toBeUndefined();
   });
 
   it('takes other defaults from the options', () => {
     const app = base();
-    delete app.spec.project;
+    deleteField(app, 'spec.project');
     const result = validateApplication(app, { defaults: { project: 'platform' } });
     expect(result.ok && result.application.spec.project).toBe('platform');
   });
 
   it('keeps what the user wrote', () => {
     const app = base();
-    app.spec.revisionHistoryLimit = 3;
+    setField(app, 'spec.revisionHistoryLimit', 3);
     const result = validateApplication(app);
     expect(result.ok && revisionHistoryLimitOf(result.application)).toBe(3);
     expect(result.ok && result.application.spec.project).toBe('default');
@@ -624,8 +623,8 @@ describe('validateApplication: defaults', () => {
 describe('assertValidApplication', () => {
   it('throws a ValidationFailedError listing every problem', () => {
     const app = base();
-    app.spec.source.path = '/abs';
-    app.spec.syncPolicy.syncOptions = ['Foo=bar'];
+    setField(app, 'spec.source.path', '/abs');
+    setField(app, 'spec.syncPolicy.syncOptions', ['Foo=bar']);
     expect(() => assertValidApplication(app)).toThrow(ValidationFailedError);
     try {
       assertValidApplication(app);

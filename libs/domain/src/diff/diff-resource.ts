@@ -1,3 +1,4 @@
+import type { DiffChange } from './diff-change';
 import { DiffError } from './diff.error';
 import { toJsonPointer } from './field-path';
 import { hasJqRules, type IgnoreDifference, type ResolvedJqPaths } from './ignore-differences';
@@ -10,14 +11,6 @@ import { removedFromGit } from './removed-from-git';
 import { isEmptyValue, scalarsEquivalent } from './value-equivalence';
 
 export type SyncStatusCode = 'Synced' | 'OutOfSync';
-
-export interface DiffChange {
-  /** JSON pointer; add/replace point into normalizedDesired, remove points into normalizedLive. */
-  path: string;
-  op: 'add' | 'remove' | 'replace';
-  desired?: unknown;
-  live?: unknown;
-}
 
 export interface DiffOptions {
   ignoreDifferences?: readonly IgnoreDifference[];

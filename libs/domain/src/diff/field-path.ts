@@ -112,7 +112,11 @@ export function setAt(root: unknown, path: ReadonlyArray<string | number>, value
   let cur: unknown = root;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
-    const next = Array.isArray(cur) ? cur[Number(seg)] : isPlainObject(cur) ? cur[String(seg)] : undefined;
+    const next = Array.isArray(cur)
+      ? (cur as unknown[])[Number(seg)]
+      : isPlainObject(cur)
+        ? cur[String(seg)]
+        : undefined;
     if (next === undefined || next === null) {
       if (!isPlainObject(cur)) return false;
       const created: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import type { DiffChange } from './diff-resource';
+import type { DiffChange } from './diff-change';
 import { getAt, resolvePath, toJsonPointer } from './field-path';
 import { managedFieldPaths } from './ignore-differences';
 import { isPlainObject } from './json-value';

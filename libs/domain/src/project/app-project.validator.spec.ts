@@ -3,15 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { formatIssue } from '../application/validation-issue';
+import { deleteField, field, listField, setField } from '../testing/document-field';
 import { assertValidAppProject, validateAppProject } from './app-project.validator';
 import { defaultAppProject } from './default-project';
 
-// Tests break documents field by field; a loose type keeps that readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
-
 // Jest runs from the repository root (jest.config.mjs rootDir).
-const production = (): Loose =>
+const production = (): unknown =>
   parse(
     readFileSync(join(process.cwd(), 'libs/domain/src/project/testdata/production-project.yaml'), 'utf8'),
   );
@@ -27,55 +24,60 @@ describe('validateAppProject', () => {
     expect(validateAppProject(defaultAppProject())).toMatchObject({ ok: true, warnings: [] });
   });
 
-  it.each<[string, (p: Loose) => void, string]>([
+  it.each<[string, (p: unknown) => void, string]>([
     [
       'wrong kind',
-      (p) => (p.kind = 'Application'),
+      (p) => setField(p, 'kind', 'Application'),
       'kind: expected "AppProject", got "Application"; this validator reads AppProjects only',
     ],
     [
       '"!*" in sourceRepos',
-      (p) => p.spec.sourceRepos.push('!*'),
+      (p) => listField(p, 'spec.sourceRepos').push('!*'),
       'spec.sourceRepos[2]: "!*" denies everything; remove it, or list what to allow',
     ],
     [
       'duplicate source repository',
-      (p) => p.spec.sourceRepos.push('https://github.com/example/*'),
+      (p) => listField(p, 'spec.sourceRepos').push('https://github.com/example/*'),
       'spec.sourceRepos[2]: source repository "https://github.com/example/*" is already listed at [0]; remove the duplicate',
     ],
     [
       'duplicate destination',
-      (p) => p.spec.destinations.push({ server: 'https://kubernetes.default.svc', namespace: 'production' }),
+      (p) =>
+        listField(p, 'spec.destinations').push({
+          server: 'https://kubernetes.default.svc',
+          namespace: 'production',
+        }),
       'spec.destinations[2]: destination "https://kubernetes.default.svc/production" is already listed at [0]; remove the duplicate',
     ],
     [
       'kind missing in a resource list',
-      (p) => (p.spec.clusterResourceWhitelist = [{ group: 'rbac.authorization.k8s.io' }]),
+      (p) => setField(p, 'spec.clusterResourceWhitelist', [{ group: 'rbac.authorization.k8s.io' }]),
       'spec.clusterResourceWhitelist[0].kind: required field is missing; name the kind, or "*" for every kind',
     ],
     [
       'sync window without scope',
-      (p) => delete p.spec.syncWindows[0].applications,
+      (p) => deleteField(p, 'spec.syncWindows.0.applications'),
       'spec.syncWindows[0]: applies to nothing; list applications, namespaces or clusters ("*" for all)',
     ],
     [
       'sync window with a bad duration',
-      (p) => (p.spec.syncWindows[0].duration = '8 hours'),
+      (p) => setField(p, 'spec.syncWindows.0.duration', '8 hours'),
       'spec.syncWindows[0].duration: "8 hours" is not a duration; use e.g. "1h", "30m"',
     ],
     [
       'sync window with a bad schedule',
-      (p) => (p.spec.syncWindows[0].schedule = '22:00'),
+      (p) => setField(p, 'spec.syncWindows.0.schedule', '22:00'),
       'spec.syncWindows[0].schedule: "22:00" is not a cron schedule; use five fields: minute hour day-of-month month day-of-week, e.g. "0 22 * * *"',
     ],
     [
       'role policy for another project',
-      (p) => (p.spec.roles[0].policies = ['p, proj:production:ci, applications, sync, staging/*, allow']),
+      (p) =>
+        setField(p, 'spec.roles.0.policies', ['p, proj:production:ci, applications, sync, staging/*, allow']),
       'spec.roles[0].policies[0]: the object must be inside project "production", got "staging/*"; e.g. "p, proj:production:ci, applications, sync, production/*, allow"',
     ],
     [
       'role policy with another subject',
-      (p) => (p.spec.roles[0].policies = ['p, role:admin, applications, sync, production/*, allow']),
+      (p) => setField(p, 'spec.roles.0.policies', ['p, role:admin, applications, sync, production/*, allow']),
       'spec.roles[0].policies[0]: the subject must be "proj:production:ci", got "role:admin"; e.g. "p, proj:production:ci, applications, sync, production/*, allow"',
     ],
   ])('%s', (_name, mutate, expected) => {
@@ -86,17 +88,17 @@ describe('validateAppProject', () => {
 
   it('warns about unknown fields and keeps them', () => {
     const project = production();
-    project.spec.sourceRepo = ['x'];
+    setField(project, 'spec.sourceRepo', ['x']);
     const result = validateAppProject(project);
     expect(result.warnings.map(formatIssue)).toEqual([
       'spec.sourceRepo: unknown field; did you mean "sourceRepos"?',
     ]);
-    expect(result.ok && (result.project.spec as Loose).sourceRepo).toEqual(['x']);
+    expect(result.ok && field(result.project, 'spec.sourceRepo')).toEqual(['x']);
   });
 
   it('assertValidAppProject throws a ValidationFailedError naming the project', () => {
     const project = production();
-    project.spec.sourceRepos = '*';
+    setField(project, 'spec.sourceRepos', '*');
     expect(() => assertValidAppProject(project)).toThrow(
       'AppProject "production" is invalid (1 problem):\n  spec.sourceRepos: expected a list, got a string ("*"); make it a list with one item: ["*"]',
     );

@@ -41,7 +41,8 @@ export function nextStep(plan: SyncPlan, progress: SyncProgress): NextStep {
   for (const [i, wave] of plan.waves.entries()) {
     const failedTask = wave.tasks.find((t) => progress.failed?.has(t.id));
     if (failedTask) {
-      const detail = progress.failed instanceof Map ? progress.failed.get(failedTask.id) : undefined;
+      const detail =
+        progress.failed && 'get' in progress.failed ? progress.failed.get(failedTask.id) : undefined;
       return failed(`${failedTask.action} of ${failedTask.key} failed${detail ? `: ${detail}` : ''}`);
     }
     const pending = wave.tasks.filter((t) => t.action !== 'skip' && !progress.completed.has(t.id));

@@ -268,7 +268,8 @@ export class HelmChartCache {
     const chunks: Uint8Array[] = [];
     let bytes = 0;
     if (response.body) {
-      for await (const chunk of response.body) {
+      // undici types the body as ReadableStream<any>; a fetch body's chunks are Uint8Array (Fetch standard).
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
         bytes += chunk.length;
         if (bytes > limit) {
           await response.body.cancel().catch(() => {});

@@ -28,7 +28,7 @@ describe('applyKustomizeOptions', () => {
   ].join('\n');
 
   it('replaces images by name, keeps others, and merges labels like kustomize edit --force', () => {
-    const out = parse(
+    const out: unknown = parse(
       applyKustomizeOptions(base, {
         images: ['api:new', 'added=reg/added:2'],
         commonLabels: { app: 'other', team: 'x' },

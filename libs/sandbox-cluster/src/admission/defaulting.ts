@@ -1,4 +1,15 @@
-import type { AnyJson } from '../api/json';
+import type {
+  CronJobSpec,
+  DaemonSetSpec,
+  DeploymentSpec,
+  JobSpec,
+  Namespace,
+  PersistentVolumeClaimSpec,
+  PodSpec,
+  PodTemplateSpec,
+  ServiceSpec,
+  StatefulSetSpec,
+} from '../api/builtin-kinds';
 import type { KubeObject } from '../api/resource-type';
 import { isPlainObject } from '../store/object-utils';
 
@@ -7,16 +18,15 @@ import { isPlainObject } from '../store/object-utils';
  * naive desired-vs-live diff. Mutates and returns `obj`.
  */
 export function applyDefaults(obj: KubeObject): KubeObject {
+  // The kind's view of a spec sent as an object (see api/builtin-kinds.ts: its fields are not type-checked).
   const spec = isPlainObject(obj['spec']) ? obj['spec'] : undefined;
   switch (`${obj.apiVersion}/${obj.kind}`) {
     case 'v1/Namespace': {
-      obj.metadata = obj.metadata ?? {};
-      obj.metadata['labels'] = {
-        ...obj.metadata['labels'],
-        'kubernetes.io/metadata.name': obj.metadata['name'],
-      };
-      obj['spec'] = { finalizers: ['kubernetes'], ...spec };
-      obj['status'] = { phase: 'Active', ...obj['status'] };
+      const namespace: Namespace = obj;
+      const meta = (namespace.metadata = namespace.metadata ?? {});
+      meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name ?? '' };
+      namespace.spec = { finalizers: ['kubernetes'], ...spec };
+      namespace.status = { phase: 'Active', ...namespace.status };
       break;
     }
     case 'v1/Secret':
@@ -30,53 +40,58 @@ export function applyDefaults(obj: KubeObject): KubeObject {
       break;
     case 'v1/PersistentVolumeClaim':
       if (spec) {
-        spec['volumeMode'] = spec['volumeMode'] ?? 'Filesystem';
-        spec['storageClassName'] = spec['storageClassName'] ?? 'standard';
+        const pvc: PersistentVolumeClaimSpec = spec;
+        pvc.volumeMode = pvc.volumeMode ?? 'Filesystem';
+        pvc.storageClassName = pvc.storageClassName ?? 'standard';
       }
       obj['status'] = obj['status'] ?? { phase: 'Pending' };
       break;
     case 'apps/v1/Deployment':
       if (spec) {
-        spec['replicas'] = spec['replicas'] ?? 1;
-        const strategy = (spec['strategy'] = spec['strategy'] ?? {});
+        const d: DeploymentSpec = spec;
+        d.replicas = d.replicas ?? 1;
+        const strategy = (d.strategy = d.strategy ?? {});
         strategy.type = strategy.type ?? 'RollingUpdate';
         if (strategy.type === 'RollingUpdate') {
           strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...strategy.rollingUpdate };
         }
-        spec['revisionHistoryLimit'] = spec['revisionHistoryLimit'] ?? 10;
-        spec['progressDeadlineSeconds'] = spec['progressDeadlineSeconds'] ?? 600;
-        defaultTemplate(spec);
+        d.revisionHistoryLimit = d.revisionHistoryLimit ?? 10;
+        d.progressDeadlineSeconds = d.progressDeadlineSeconds ?? 600;
+        defaultTemplate(d);
       }
       break;
     case 'apps/v1/ReplicaSet':
       if (spec) {
-        spec['replicas'] = spec['replicas'] ?? 1;
-        defaultTemplate(spec);
+        const rs: { replicas?: number; template?: PodTemplateSpec } = spec;
+        rs.replicas = rs.replicas ?? 1;
+        defaultTemplate(rs);
       }
       break;
     case 'apps/v1/StatefulSet':
       if (spec) {
-        spec['replicas'] = spec['replicas'] ?? 1;
-        spec['podManagementPolicy'] = spec['podManagementPolicy'] ?? 'OrderedReady';
-        const us = (spec['updateStrategy'] = spec['updateStrategy'] ?? {});
+        const sts: StatefulSetSpec = spec;
+        sts.replicas = sts.replicas ?? 1;
+        sts.podManagementPolicy = sts.podManagementPolicy ?? 'OrderedReady';
+        const us = (sts.updateStrategy = sts.updateStrategy ?? {});
         us.type = us.type ?? 'RollingUpdate';
         if (us.type === 'RollingUpdate') us.rollingUpdate = { partition: 0, ...us.rollingUpdate };
-        spec['revisionHistoryLimit'] = spec['revisionHistoryLimit'] ?? 10;
-        spec['persistentVolumeClaimRetentionPolicy'] = spec['persistentVolumeClaimRetentionPolicy'] ?? {
+        sts.revisionHistoryLimit = sts.revisionHistoryLimit ?? 10;
+        sts.persistentVolumeClaimRetentionPolicy = sts.persistentVolumeClaimRetentionPolicy ?? {
           whenDeleted: 'Retain',
           whenScaled: 'Retain',
         };
-        defaultTemplate(spec);
+        defaultTemplate(sts);
       }
       break;
     case 'apps/v1/DaemonSet':
       if (spec) {
-        const us = (spec['updateStrategy'] = spec['updateStrategy'] ?? {});
+        const ds: DaemonSetSpec = spec;
+        const us = (ds.updateStrategy = ds.updateStrategy ?? {});
         us.type = us.type ?? 'RollingUpdate';
         if (us.type === 'RollingUpdate')
           us.rollingUpdate = { maxUnavailable: 1, maxSurge: 0, ...us.rollingUpdate };
-        spec['revisionHistoryLimit'] = spec['revisionHistoryLimit'] ?? 10;
-        defaultTemplate(spec);
+        ds.revisionHistoryLimit = ds.revisionHistoryLimit ?? 10;
+        defaultTemplate(ds);
       }
       break;
     case 'batch/v1/Job':
@@ -84,16 +99,18 @@ export function applyDefaults(obj: KubeObject): KubeObject {
       break;
     case 'batch/v1/CronJob':
       if (spec) {
-        spec['concurrencyPolicy'] = spec['concurrencyPolicy'] ?? 'Allow';
-        spec['suspend'] = spec['suspend'] ?? false;
-        spec['successfulJobsHistoryLimit'] = spec['successfulJobsHistoryLimit'] ?? 3;
-        spec['failedJobsHistoryLimit'] = spec['failedJobsHistoryLimit'] ?? 1;
-        const jobSpec = spec['jobTemplate']?.spec;
+        const cron: CronJobSpec = spec;
+        cron.concurrencyPolicy = cron.concurrencyPolicy ?? 'Allow';
+        cron.suspend = cron.suspend ?? false;
+        cron.successfulJobsHistoryLimit = cron.successfulJobsHistoryLimit ?? 3;
+        cron.failedJobsHistoryLimit = cron.failedJobsHistoryLimit ?? 1;
+        const jobSpec: unknown = cron.jobTemplate?.spec;
         if (isPlainObject(jobSpec)) {
-          jobSpec['backoffLimit'] = jobSpec['backoffLimit'] ?? 6;
-          jobSpec['completionMode'] = jobSpec['completionMode'] ?? 'NonIndexed';
-          jobSpec['suspend'] = jobSpec['suspend'] ?? false;
-          defaultTemplate(jobSpec);
+          const job: JobSpec = jobSpec;
+          job.backoffLimit = job.backoffLimit ?? 6;
+          job.completionMode = job.completionMode ?? 'NonIndexed';
+          job.suspend = job.suspend ?? false;
+          defaultTemplate(job);
         }
       }
       break;
@@ -101,25 +118,28 @@ export function applyDefaults(obj: KubeObject): KubeObject {
   return obj;
 }
 
-function defaultTemplate(spec: Record<string, AnyJson>): void {
-  const podSpec = spec['template']?.spec;
+function defaultTemplate(spec: { template?: PodTemplateSpec }): void {
+  const podSpec: unknown = spec.template?.spec;
   if (isPlainObject(podSpec)) defaultPodSpec(podSpec);
 }
 
-export function defaultPodSpec(spec: Record<string, AnyJson>): void {
-  spec['restartPolicy'] = spec['restartPolicy'] ?? 'Always';
-  spec['terminationGracePeriodSeconds'] = spec['terminationGracePeriodSeconds'] ?? 30;
-  spec['dnsPolicy'] = spec['dnsPolicy'] ?? 'ClusterFirst';
-  spec['securityContext'] = spec['securityContext'] ?? {};
-  spec['schedulerName'] = spec['schedulerName'] ?? 'default-scheduler';
-  for (const list of ['containers', 'initContainers']) {
-    for (const c of Array.isArray(spec[list]) ? spec[list] : []) {
+export function defaultPodSpec(spec: PodSpec): void {
+  spec.restartPolicy = spec.restartPolicy ?? 'Always';
+  spec.terminationGracePeriodSeconds = spec.terminationGracePeriodSeconds ?? 30;
+  spec.dnsPolicy = spec.dnsPolicy ?? 'ClusterFirst';
+  spec.securityContext = spec.securityContext ?? {};
+  spec.schedulerName = spec.schedulerName ?? 'default-scheduler';
+  for (const list of [spec.containers, spec.initContainers]) {
+    for (const c of Array.isArray(list) ? (list as unknown[]) : []) {
       if (!isPlainObject(c)) continue;
       c['terminationMessagePath'] = c['terminationMessagePath'] ?? '/dev/termination-log';
       c['terminationMessagePolicy'] = c['terminationMessagePolicy'] ?? 'File';
-      c['imagePullPolicy'] = c['imagePullPolicy'] ?? defaultPullPolicy(String(c['image'] ?? ''));
+      const image = c['image'];
+      c['imagePullPolicy'] =
+        c['imagePullPolicy'] ?? defaultPullPolicy(typeof image === 'string' ? image : '');
       c['resources'] = c['resources'] ?? {};
-      for (const p of Array.isArray(c['ports']) ? c['ports'] : [])
+      const ports = c['ports'];
+      for (const p of Array.isArray(ports) ? (ports as unknown[]) : [])
         if (isPlainObject(p)) p['protocol'] = p['protocol'] ?? 'TCP';
     }
   }
@@ -133,32 +153,32 @@ function defaultPullPolicy(image: string): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-function defaultServiceSpec(spec: Record<string, AnyJson>): void {
-  spec['type'] = spec['type'] ?? 'ClusterIP';
-  spec['sessionAffinity'] = spec['sessionAffinity'] ?? 'None';
-  for (const p of Array.isArray(spec['ports']) ? spec['ports'] : []) {
+function defaultServiceSpec(spec: ServiceSpec): void {
+  spec.type = spec.type ?? 'ClusterIP';
+  spec.sessionAffinity = spec.sessionAffinity ?? 'None';
+  for (const p of Array.isArray(spec.ports) ? (spec.ports as unknown[]) : []) {
     if (!isPlainObject(p)) continue;
     p['protocol'] = p['protocol'] ?? 'TCP';
     p['targetPort'] = p['targetPort'] ?? p['port'];
   }
-  if (spec['type'] !== 'ExternalName') {
-    spec['ipFamilies'] = spec['ipFamilies'] ?? ['IPv4'];
-    spec['ipFamilyPolicy'] = spec['ipFamilyPolicy'] ?? 'SingleStack';
-    spec['internalTrafficPolicy'] = spec['internalTrafficPolicy'] ?? 'Cluster';
+  if (spec.type !== 'ExternalName') {
+    spec.ipFamilies = spec.ipFamilies ?? ['IPv4'];
+    spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
+    spec.internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
   }
-  if (spec['type'] === 'LoadBalancer' || spec['type'] === 'NodePort') {
-    spec['externalTrafficPolicy'] = spec['externalTrafficPolicy'] ?? 'Cluster';
+  if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {
+    spec.externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
   }
-  if (spec['type'] === 'LoadBalancer')
-    spec['allocateLoadBalancerNodePorts'] = spec['allocateLoadBalancerNodePorts'] ?? true;
+  if (spec.type === 'LoadBalancer')
+    spec.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts ?? true;
 }
 
-function defaultJobSpec(spec: Record<string, AnyJson>): void {
-  spec['backoffLimit'] = spec['backoffLimit'] ?? 6;
-  spec['completions'] = spec['completions'] ?? 1;
-  spec['parallelism'] = spec['parallelism'] ?? 1;
-  spec['completionMode'] = spec['completionMode'] ?? 'NonIndexed';
-  spec['suspend'] = spec['suspend'] ?? false;
+function defaultJobSpec(spec: JobSpec): void {
+  spec.backoffLimit = spec.backoffLimit ?? 6;
+  spec.completions = spec.completions ?? 1;
+  spec.parallelism = spec.parallelism ?? 1;
+  spec.completionMode = spec.completionMode ?? 'NonIndexed';
+  spec.suspend = spec.suspend ?? false;
   defaultTemplate(spec);
 }
 
@@ -168,17 +188,19 @@ function defaultJobSpec(spec: Record<string, AnyJson>): void {
  */
 export function defaultJobSelector(job: KubeObject): void {
   const spec = job['spec'];
-  const uid = job.metadata?.['uid'];
-  const name = job.metadata?.['name'];
-  if (!isPlainObject(spec) || spec['manualSelector'] === true || spec['selector'] || !uid) return;
+  const uid = job.metadata?.uid;
+  const name = job.metadata?.name ?? '';
+  if (!isPlainObject(spec)) return;
+  const jobSpec: JobSpec = spec;
+  if (jobSpec.manualSelector === true || jobSpec.selector || !uid) return;
   const generated = {
     'batch.kubernetes.io/controller-uid': uid,
     'batch.kubernetes.io/job-name': name,
     'controller-uid': uid,
     'job-name': name,
   };
-  spec['selector'] = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
-  const template = (spec['template'] = spec['template'] ?? {});
+  jobSpec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = (jobSpec.template = jobSpec.template ?? {});
   template.metadata = template.metadata ?? {};
   template.metadata.labels = { ...template.metadata.labels, ...generated };
 }

@@ -1,8 +1,8 @@
-import type { AnyJson } from '../api/json';
+import type { PodTemplateSpec } from '../api/builtin-kinds';
 import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { StatusCause } from '../errors/api-status.error';
 import { matchesLabelSelectorObject } from '../store/label-selector';
-import { isPlainObject } from '../store/object-utils';
+import { isPlainObject, valueAt } from '../store/object-utils';
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -60,8 +60,8 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
       }
       break;
     case 'batch/Job': {
-      causes.push(...validatePodSpec(spec['template']?.spec ?? {}, 'spec.template.spec'));
-      const policy = spec['template']?.spec?.restartPolicy;
+      causes.push(...validatePodSpec(valueAt(spec, 'template', 'spec'), 'spec.template.spec'));
+      const policy = valueAt(spec, 'template', 'spec', 'restartPolicy');
       if (policy !== 'OnFailure' && policy !== 'Never') {
         causes.push({
           reason: 'FieldValueNotSupported',
@@ -75,22 +75,23 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
       if (!spec['schedule']) causes.push(required('spec.schedule'));
       break;
     case '/Service':
-      for (const [i, p] of (Array.isArray(spec['ports']) ? spec['ports'] : []).entries()) {
-        if (typeof p?.port !== 'number') causes.push(required(`spec.ports[${i}].port`));
+      for (const [i, p] of (Array.isArray(spec['ports']) ? (spec['ports'] as unknown[]) : []).entries()) {
+        if (typeof valueAt(p, 'port') !== 'number') causes.push(required(`spec.ports[${i}].port`));
       }
       break;
   }
   return causes;
 }
 
-function validateSelectorAndTemplate(spec: Record<string, AnyJson>): StatusCause[] {
+function validateSelectorAndTemplate(spec: Record<string, unknown>): StatusCause[] {
   const causes: StatusCause[] = [];
   const selector = spec['selector'];
-  const labels = spec['template']?.metadata?.labels;
+  const template: PodTemplateSpec = isPlainObject(spec['template']) ? spec['template'] : {};
+  const labels = template.metadata?.labels;
   if (!isPlainObject(selector)) causes.push(required('spec.selector'));
   else if (
-    Object.keys(selector['matchLabels'] ?? {}).length === 0 &&
-    (selector['matchExpressions'] ?? []).length === 0
+    Object.keys(isPlainObject(selector['matchLabels']) ? selector['matchLabels'] : {}).length === 0 &&
+    (Array.isArray(selector['matchExpressions']) ? selector['matchExpressions'] : []).length === 0
   ) {
     causes.push(invalid('spec.selector', selector, 'empty selector is invalid for deployment'));
   }
@@ -99,27 +100,29 @@ function validateSelectorAndTemplate(spec: Record<string, AnyJson>): StatusCause
       invalid('spec.template.metadata.labels', labels ?? {}, '`selector` does not match template `labels`'),
     );
   }
-  causes.push(...validatePodSpec(spec['template']?.spec ?? {}, 'spec.template.spec'));
+  causes.push(...validatePodSpec(template.spec, 'spec.template.spec'));
   return causes;
 }
 
-function validatePodSpec(spec: Record<string, AnyJson>, at: string): StatusCause[] {
+function validatePodSpec(spec: unknown, at: string): StatusCause[] {
   const causes: StatusCause[] = [];
-  const containers = spec['containers'];
+  const containers = valueAt(spec, 'containers');
   if (!Array.isArray(containers) || containers.length === 0) return [required(`${at}.containers`)];
   const seen = new Set<string>();
-  containers.forEach((c: AnyJson, i: number) => {
+  (containers as unknown[]).forEach((c, i) => {
     const where = `${at}.containers[${i}]`;
-    if (!c?.name) causes.push(required(`${where}.name`));
-    else if (!dns1123Label.test(c.name)) causes.push(invalid(`${where}.name`, c.name, labelHelp));
-    else if (seen.has(c.name))
+    const name = valueAt(c, 'name');
+    if (!name) causes.push(required(`${where}.name`));
+    else if (typeof name !== 'string' || !dns1123Label.test(name))
+      causes.push(invalid(`${where}.name`, name, labelHelp));
+    else if (seen.has(name))
       causes.push({
         reason: 'FieldValueDuplicate',
-        message: `Duplicate value: ${JSON.stringify(c.name)}`,
+        message: `Duplicate value: ${JSON.stringify(name)}`,
         field: `${where}.name`,
       });
-    if (c?.name) seen.add(c.name);
-    if (!c?.image) causes.push(required(`${where}.image`));
+    if (typeof name === 'string' && name) seen.add(name);
+    if (!valueAt(c, 'image')) causes.push(required(`${where}.image`));
   });
   return causes;
 }

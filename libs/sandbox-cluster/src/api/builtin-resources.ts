@@ -1,5 +1,6 @@
-import type { AnyJson } from './json';
-import type { KubeObject, ResourceType } from './resource-type';
+import { stringAt } from '../store/object-utils';
+import type { CustomResourceDefinition } from './builtin-kinds';
+import type { ResourceType } from './resource-type';
 
 interface BuiltinSpec {
   group: string;
@@ -28,7 +29,7 @@ const specs: BuiltinSpec[] = [
     shortNames: ['ns'],
     subresources: ['finalize', 'status'],
     returnsDeletedObject: true,
-    fieldLabels: { 'status.phase': (o) => o['status']?.phase },
+    fieldLabels: { 'status.phase': (o) => stringAt(o, 'status', 'phase') },
   },
   { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
   {
@@ -37,7 +38,7 @@ const specs: BuiltinSpec[] = [
     kind: 'Secret',
     plural: 'secrets',
     namespaced: true,
-    fieldLabels: { type: (o) => o['type'] },
+    fieldLabels: { type: (o) => stringAt(o, 'type') },
   },
   {
     group: '',
@@ -69,12 +70,12 @@ const specs: BuiltinSpec[] = [
     subresources: ['log', 'status'],
     returnsDeletedObject: true,
     fieldLabels: {
-      'spec.nodeName': (o) => o['spec']?.nodeName ?? '',
-      'spec.restartPolicy': (o) => o['spec']?.restartPolicy,
-      'spec.schedulerName': (o) => o['spec']?.schedulerName,
-      'spec.serviceAccountName': (o) => o['spec']?.serviceAccountName,
-      'status.phase': (o) => o['status']?.phase,
-      'status.podIP': (o) => o['status']?.podIP,
+      'spec.nodeName': (o) => stringAt(o, 'spec', 'nodeName') ?? '',
+      'spec.restartPolicy': (o) => stringAt(o, 'spec', 'restartPolicy'),
+      'spec.schedulerName': (o) => stringAt(o, 'spec', 'schedulerName'),
+      'spec.serviceAccountName': (o) => stringAt(o, 'spec', 'serviceAccountName'),
+      'status.phase': (o) => stringAt(o, 'status', 'phase'),
+      'status.podIP': (o) => stringAt(o, 'status', 'podIP'),
     },
   },
   {
@@ -103,12 +104,12 @@ const specs: BuiltinSpec[] = [
     namespaced: true,
     shortNames: ['ev'],
     fieldLabels: {
-      'involvedObject.kind': (o) => o['involvedObject']?.kind,
-      'involvedObject.name': (o) => o['involvedObject']?.name,
-      'involvedObject.namespace': (o) => o['involvedObject']?.namespace,
-      'involvedObject.uid': (o) => o['involvedObject']?.uid,
-      reason: (o) => o['reason'],
-      type: (o) => o['type'],
+      'involvedObject.kind': (o) => stringAt(o, 'involvedObject', 'kind'),
+      'involvedObject.name': (o) => stringAt(o, 'involvedObject', 'name'),
+      'involvedObject.namespace': (o) => stringAt(o, 'involvedObject', 'namespace'),
+      'involvedObject.uid': (o) => stringAt(o, 'involvedObject', 'uid'),
+      reason: (o) => stringAt(o, 'reason'),
+      type: (o) => stringAt(o, 'type'),
     },
   },
   { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] },
@@ -317,10 +318,10 @@ export function builtinResourceTypes(): ResourceType[] {
 }
 
 /** The resource type a CustomResourceDefinition declares for its storage (or first served) version. */
-export function resourceTypesFromCrd(crd: KubeObject): ResourceType[] {
-  const spec = crd['spec'] ?? {};
+export function resourceTypesFromCrd(crd: CustomResourceDefinition): ResourceType[] {
+  const spec = crd.spec ?? {};
   const names = spec.names ?? {};
-  const versions: AnyJson[] = Array.isArray(spec.versions) ? spec.versions : [];
+  const versions = Array.isArray(spec.versions) ? spec.versions : [];
   return versions
     .filter((v) => v.served !== false)
     .map((v) => ({

@@ -1,6 +1,5 @@
 /**
- * Arbitrary JSON from the wire. Kubernetes objects are open-ended (CRDs, unknown fields), and the
- * sandbox walks them generically, so it types them loosely in one named place.
+ * A JSON object from the wire or the store. Kubernetes objects are open-ended (CRDs, unknown fields), so a
+ * member is `unknown` until it is checked, or read through a kind's typed view (controllers/workload-kinds.ts).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON documents
-export type AnyJson = any;
+export type JsonObject = Record<string, unknown>;

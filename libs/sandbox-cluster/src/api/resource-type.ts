@@ -1,4 +1,3 @@
-import type { AnyJson } from './json';
 /** Everything the sandbox needs to serve one kind: discovery data plus storage behaviour. */
 export interface ResourceType {
   group: string;
@@ -24,11 +23,57 @@ export interface ResourceType {
   fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
 }
 
-export type KubeObject = Record<string, AnyJson> & {
+/** metav1.OwnerReference (the sandbox does not insist on the fields a real server requires). */
+export interface OwnerReference {
   apiVersion?: string;
   kind?: string;
-  metadata?: Record<string, AnyJson>;
-};
+  name?: string;
+  uid?: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+/**
+ * metav1.ObjectMeta as the sandbox reads it. A request's metadata is checked against these types when it is
+ * decoded (admission/object-decoding.ts), as the real API server's JSON decoder does; the store holds only
+ * what passed.
+ */
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  /** Written by the sandbox only (managed-fields/): a request's own managedFields are dropped. */
+  managedFields?: unknown[];
+  [field: string]: unknown;
+}
+
+/** An object of any kind: typed metadata; every other member is checked where it is read. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** metadata.name; '' when absent (a stored object always has one). */
+export function nameOf(obj: KubeObject): string {
+  return obj.metadata?.name ?? '';
+}
+
+/** metadata.namespace; '' for cluster-scoped objects. */
+export function namespaceOf(obj: KubeObject): string {
+  return obj.metadata?.namespace ?? '';
+}
 
 export function groupVersion(type: Pick<ResourceType, 'group' | 'version'>): string {
   return type.group ? `${type.group}/${type.version}` : type.version;

@@ -1,16 +1,18 @@
-import type { AnyJson } from '../api/json';
+import type { Condition, HorizontalPodAutoscaler } from '../api/builtin-kinds';
+import { namespaceOf } from '../api/resource-type';
+import { valueAt } from '../store/object-utils';
 import { setCondition, type ControllerContext } from './controller-context';
 
 /** The HPA controller without metrics: it reports the target's replicas clamped to min/max. */
 export function reconcileAutoscalers(ctx: ControllerContext): void {
   const now = ctx.time(ctx.nowMs());
-  for (const hpa of ctx.list('autoscaling/v2', 'HorizontalPodAutoscaler')) {
-    const spec = hpa['spec'] ?? {};
+  for (const hpa of ctx.list('autoscaling/v2', 'HorizontalPodAutoscaler') as HorizontalPodAutoscaler[]) {
+    const spec = hpa.spec ?? {};
     const ref = spec.scaleTargetRef ?? {};
     const target =
       ref.apiVersion && ref.kind ? ctx.registry.types.byKind(ref.apiVersion, ref.kind) : undefined;
-    const obj = target ? ctx.registry.find(target, hpa.metadata?.['namespace'], ref.name) : undefined;
-    let conditions: AnyJson[] | undefined = hpa['status']?.conditions;
+    const obj = target ? ctx.registry.find(target, namespaceOf(hpa), ref.name ?? '') : undefined;
+    let conditions: Condition[] | undefined = hpa.status?.conditions;
     if (!obj) {
       conditions = setCondition(
         conditions,
@@ -29,7 +31,8 @@ export function reconcileAutoscalers(ctx: ControllerContext): void {
       });
       continue;
     }
-    const current: number = obj['spec']?.replicas ?? 1;
+    const replicas = valueAt(obj, 'spec', 'replicas');
+    const current = typeof replicas === 'number' ? replicas : 1;
     const desired = Math.min(spec.maxReplicas ?? current, Math.max(spec.minReplicas ?? 1, current));
     conditions = setCondition(
       conditions,

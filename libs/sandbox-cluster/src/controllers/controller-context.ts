@@ -1,5 +1,11 @@
-import type { AnyJson } from '../api/json';
-import type { KubeObject, ResourceType } from '../api/resource-type';
+import type { Condition } from '../api/builtin-kinds';
+import {
+  nameOf,
+  namespaceOf,
+  type KubeObject,
+  type OwnerReference,
+  type ResourceType,
+} from '../api/resource-type';
 import type { ObjectRegistry } from '../registry/object-registry';
 import { byNamespaceAndName, resourceKey, type StoreEvent } from '../store/object-store';
 import { formatTime, isPlainObject, jsonEqual } from '../store/object-utils';
@@ -219,7 +225,7 @@ export class ControllerContext {
     const next = prune(status);
     const type = this.type(apiVersion, kind);
     // Most reconciles change nothing: skip the write pipeline when status and annotations already match.
-    const live = this.registry.store.peek(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name']);
+    const live = this.registry.store.peek(type, namespaceOf(obj), nameOf(obj));
     if (
       live &&
       live.metadata?.['uid'] === obj.metadata?.['uid'] &&
@@ -256,11 +262,11 @@ export class ControllerContext {
   }
 }
 
-function controllerRef(obj: KubeObject): AnyJson | undefined {
-  return (obj.metadata?.['ownerReferences'] ?? []).find((r: AnyJson) => r.controller === true);
+function controllerRef(obj: KubeObject): OwnerReference | undefined {
+  return (obj.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
 }
 
-export function ownerReference(owner: KubeObject): Record<string, unknown> {
+export function ownerReference(owner: KubeObject): OwnerReference {
   return {
     apiVersion: owner.apiVersion,
     kind: owner.kind,
@@ -283,23 +289,23 @@ function prune(v: Record<string, unknown>): Record<string, unknown> {
 
 /** A condition list update that keeps lastTransitionTime when the status did not flip. */
 export function setCondition(
-  conditions: AnyJson[] | undefined,
+  conditions: Condition[] | undefined,
   next: { type: string; status: string; reason: string; message: string },
   now: string,
   fields: { update?: boolean; probe?: boolean } = {},
-): AnyJson[] {
+): Condition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === next.type);
   const prev = i >= 0 ? list[i] : undefined;
   const same =
     prev && prev.status === next.status && prev.reason === next.reason && prev.message === next.message;
   const transition = prev && prev.status === next.status ? prev.lastTransitionTime : now;
-  const cond: Record<string, unknown> = { type: next.type, status: next.status };
-  if (fields.probe) cond['lastProbeTime'] = same ? prev.lastProbeTime : now;
-  if (fields.update) cond['lastUpdateTime'] = same ? prev.lastUpdateTime : now;
-  cond['lastTransitionTime'] = transition;
-  cond['reason'] = next.reason;
-  cond['message'] = next.message;
+  const cond: Condition = { type: next.type, status: next.status };
+  if (fields.probe) cond.lastProbeTime = same ? prev.lastProbeTime : now;
+  if (fields.update) cond.lastUpdateTime = same ? prev.lastUpdateTime : now;
+  cond.lastTransitionTime = transition;
+  cond.reason = next.reason;
+  cond.message = next.message;
   if (i >= 0) list[i] = cond;
   else list.push(cond);
   return list;

@@ -1,5 +1,5 @@
-import type { AnyJson } from '../api/json';
-import type { KubeObject } from '../api/resource-type';
+import type { Condition, Deployment, ReplicaSet } from '../api/builtin-kinds';
+import { nameOf, namespaceOf, type KubeObject } from '../api/resource-type';
 import { stableHash } from '../store/object-utils';
 import {
   CONTROLLER_MANAGER,
@@ -20,14 +20,14 @@ export function reconcileDeployments(
   progress: Map<string, { key: string; at: number }>,
 ): void {
   const rsType = ctx.type('apps/v1', 'ReplicaSet');
-  for (const d of ctx.pending('apps/v1', 'Deployment')) {
+  for (const d of ctx.pending('apps/v1', 'Deployment') as Deployment[]) {
     if (d.metadata?.['deletionTimestamp']) continue;
     const name = String(d.metadata?.['name']);
-    const ns = d.metadata?.['namespace'];
-    const spec = d['spec'] ?? {};
-    const want: number = spec.replicas ?? 1;
+    const ns = namespaceOf(d);
+    const spec = d.spec ?? {};
+    const want = spec.replicas ?? 1;
     const hash = stableHash(spec.template);
-    const owned = ctx.owned('apps/v1', 'ReplicaSet', d);
+    const owned = ctx.owned('apps/v1', 'ReplicaSet', d) as ReplicaSet[];
     let current = owned.find((rs) => rs.metadata?.['labels']?.['pod-template-hash'] === hash);
     const maxRevision = Math.max(
       0,
@@ -36,7 +36,7 @@ export function reconcileDeployments(
     const now = ctx.nowMs();
     const nowText = ctx.time(now);
     if (!current && !spec.paused) {
-      const rs: KubeObject = {
+      const rs: ReplicaSet = {
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
         metadata: {
@@ -74,21 +74,19 @@ export function reconcileDeployments(
     const olds = owned.filter((rs) => rs !== current && rs.metadata?.['uid'] !== current?.metadata?.['uid']);
     if (current && !spec.paused) {
       // Recreate: every old pod is gone before the new ReplicaSet scales up (deployment/recreate.go).
-      const oldsRunning = olds.some(
-        (o) => (o['spec']?.replicas ?? 0) > 0 || (o['status']?.replicas ?? 0) > 0,
-      );
+      const oldsRunning = olds.some((o) => (o.spec?.replicas ?? 0) > 0 || (o.status?.replicas ?? 0) > 0);
       if (spec.strategy?.type === 'Recreate' && oldsRunning) {
-        for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
-        if ((current['spec']?.replicas ?? 0) !== 0) scale(ctx, d, current, 0);
+        for (const old of olds) if ((old.spec?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
+        if ((current.spec?.replicas ?? 0) !== 0) scale(ctx, d, current, 0);
       } else {
-        if ((current['spec']?.replicas ?? 0) !== want) scale(ctx, d, current, want);
-        const newReady = current['status']?.availableReplicas ?? 0;
+        if ((current.spec?.replicas ?? 0) !== want) scale(ctx, d, current, want);
+        const newReady = current.status?.availableReplicas ?? 0;
         if (newReady >= want)
-          for (const old of olds) if ((old['spec']?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
+          for (const old of olds) if ((old.spec?.replicas ?? 0) !== 0) scale(ctx, d, old, 0);
       }
-      const limit: number = spec.revisionHistoryLimit ?? 10;
+      const limit = spec.revisionHistoryLimit ?? 10;
       const idle = olds
-        .filter((o) => (o['spec']?.replicas ?? 0) === 0 && (o['status']?.replicas ?? 0) === 0)
+        .filter((o) => (o.spec?.replicas ?? 0) === 0 && (o.status?.replicas ?? 0) === 0)
         .sort(
           (a, b) =>
             Number(a.metadata?.['annotations']?.[REVISION] ?? 0) -
@@ -96,22 +94,23 @@ export function reconcileDeployments(
         );
       for (const o of idle.slice(0, Math.max(0, idle.length - limit))) {
         try {
-          ctx.registry.delete(rsType, ns, o.metadata?.['name']);
+          ctx.registry.delete(rsType, ns, nameOf(o));
         } catch {
           // Already gone.
         }
       }
     }
-    const all = [current, ...olds].filter((x): x is KubeObject => !!x);
-    const sum = (f: string) => all.reduce((n, rs) => n + (rs['status']?.[f] ?? 0), 0);
+    const all = [current, ...olds].filter((x): x is ReplicaSet => !!x);
+    const sum = (f: 'replicas' | 'readyReplicas' | 'availableReplicas') =>
+      all.reduce((n, rs) => n + (rs.status?.[f] ?? 0), 0);
     const replicas = sum('replicas');
-    const updated = current?.['status']?.replicas ?? 0;
+    const updated = current?.status?.replicas ?? 0;
     const ready = sum('readyReplicas');
     const available = sum('availableReplicas');
     const maxUnavailable = resolvePercent(spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', want, false);
     const rsName = String(current?.metadata?.['name'] ?? `${name}-${hash}`);
-    const prev = d['status'] ?? {};
-    let conditions = prev.conditions as AnyJson[] | undefined;
+    const prev = d.status ?? {};
+    let conditions = prev.conditions;
     conditions = setCondition(
       conditions,
       available >= want - maxUnavailable
@@ -217,13 +216,13 @@ export function reconcileDeployments(
   }
 }
 
-function scale(ctx: ControllerContext, d: KubeObject, rs: KubeObject, replicas: number): void {
+function scale(ctx: ControllerContext, d: KubeObject, rs: ReplicaSet, replicas: number): void {
   try {
     ctx.registry.update(
       ctx.type('apps/v1', 'ReplicaSet'),
-      rs.metadata?.['namespace'],
-      rs.metadata?.['name'],
-      { ...rs, spec: { ...rs['spec'], replicas } },
+      namespaceOf(rs),
+      nameOf(rs),
+      { ...rs, spec: { ...rs.spec, replicas } },
       { fieldManager: CONTROLLER_MANAGER },
     );
   } catch {
@@ -240,7 +239,7 @@ export function resolvePercent(v: number | string, total: number, roundUp: boole
   return roundUp ? Math.ceil(raw) : Math.floor(raw);
 }
 
-function orderConditions(conditions: AnyJson[]): AnyJson[] {
+function orderConditions(conditions: Condition[]): Condition[] {
   const order = ['Available', 'Progressing', 'ReplicaFailure'];
   return [...conditions].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
 }

@@ -1,4 +1,5 @@
-import type { AnyJson } from '../api/json';
+import type { Condition, Job, Pod } from '../api/builtin-kinds';
+import { nameOf, namespaceOf } from '../api/resource-type';
 import { randomSuffix } from '../store/object-utils';
 import {
   CONTROLLER_MANAGER,
@@ -14,22 +15,22 @@ import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
  */
 export function reconcileJobs(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const job of ctx.pending('batch/v1', 'Job')) {
+  for (const job of ctx.pending('batch/v1', 'Job') as Job[]) {
     if (job.metadata?.['deletionTimestamp']) continue;
-    const spec = job['spec'] ?? {};
-    const status = job['status'] ?? {};
+    const spec = job.spec ?? {};
+    const status = job.status ?? {};
     const finished = (status.conditions ?? []).some(
-      (c: AnyJson) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
     );
     if (finished) continue;
-    const ns = job.metadata?.['namespace'];
-    const pods = ctx.owned('v1', 'Pod', job);
+    const ns = namespaceOf(job);
+    const pods = ctx.owned('v1', 'Pod', job) as Pod[];
     const active = pods.filter(isPodActive);
-    const succeeded = pods.filter((p) => p['status']?.phase === 'Succeeded').length;
-    const failed = pods.filter((p) => p['status']?.phase === 'Failed').length;
-    const completions: number = spec.completions ?? 1;
+    const succeeded = pods.filter((p) => p.status?.phase === 'Succeeded').length;
+    const failed = pods.filter((p) => p.status?.phase === 'Failed').length;
+    const completions = spec.completions ?? 1;
     const now = ctx.time(ctx.nowMs());
-    let conditions: AnyJson[] | undefined = status.conditions;
+    let conditions: Condition[] | undefined = status.conditions;
     const startTime = status.startTime ?? now;
     if (spec.suspend) {
       conditions = setCondition(
@@ -83,7 +84,7 @@ export function reconcileJobs(ctx: ControllerContext): void {
       );
       for (const p of active) {
         try {
-          ctx.registry.delete(podType, ns, p.metadata?.['name']);
+          ctx.registry.delete(podType, ns, nameOf(p));
         } catch {
           // Already gone.
         }
@@ -99,7 +100,7 @@ export function reconcileJobs(ctx: ControllerContext): void {
       });
       continue;
     }
-    const parallelism: number = spec.parallelism ?? 1;
+    const parallelism = spec.parallelism ?? 1;
     const missing = Math.min(parallelism, completions - succeeded) - active.length;
     for (let i = 0; i < missing; i++) {
       const pod = podFromTemplate(

@@ -1,3 +1,4 @@
+import type { LoadBalanced, ServiceSpec } from '../api/builtin-kinds';
 import { SIM_DELAYS, type ControllerContext } from './controller-context';
 
 /**
@@ -6,8 +7,8 @@ import { SIM_DELAYS, type ControllerContext } from './controller-context';
  */
 export function reconcileLoadBalancers(ctx: ControllerContext): void {
   const now = ctx.nowMs();
-  for (const svc of ctx.pending('v1', 'Service')) {
-    if (svc['spec']?.type !== 'LoadBalancer' || svc['status']?.loadBalancer?.ingress?.length) continue;
+  for (const svc of ctx.pending('v1', 'Service') as LoadBalanced<ServiceSpec>[]) {
+    if (svc.spec?.type !== 'LoadBalancer' || svc.status?.loadBalancer?.ingress?.length) continue;
     const due = ctx.seen(svc) + ctx.scaled(SIM_DELAYS.loadBalancer);
     if (now < due) ctx.wakeAt(due, svc);
     else
@@ -19,8 +20,8 @@ export function reconcileLoadBalancers(ctx: ControllerContext): void {
         'service-controller',
       );
   }
-  for (const ing of ctx.pending('networking.k8s.io/v1', 'Ingress')) {
-    if (ing['status']?.loadBalancer?.ingress?.length) continue;
+  for (const ing of ctx.pending('networking.k8s.io/v1', 'Ingress') as LoadBalanced[]) {
+    if (ing.status?.loadBalancer?.ingress?.length) continue;
     const due = ctx.seen(ing) + ctx.scaled(SIM_DELAYS.loadBalancer);
     if (now < due) ctx.wakeAt(due, ing);
     else

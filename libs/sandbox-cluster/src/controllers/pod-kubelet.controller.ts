@@ -1,5 +1,5 @@
-import type { AnyJson } from '../api/json';
-import type { KubeObject } from '../api/resource-type';
+import type { Container, Pod } from '../api/builtin-kinds';
+import { nameOf, namespaceOf } from '../api/resource-type';
 import { NODE_NAME, SIM_DELAYS, type ControllerContext } from './controller-context';
 import { podFate } from './image-rules';
 
@@ -10,18 +10,18 @@ import { podFate } from './image-rules';
  */
 export function reconcilePods(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const pod of ctx.pending('v1', 'Pod')) {
+  for (const pod of ctx.pending('v1', 'Pod') as Pod[]) {
     if (pod.metadata?.['deletionTimestamp']) {
       finishTermination(ctx, pod);
       continue;
     }
-    if (!pod['spec']?.nodeName) {
+    if (!pod.spec?.nodeName) {
       try {
         ctx.registry.update(
           podType,
-          pod.metadata?.['namespace'],
-          pod.metadata?.['name'],
-          { ...pod, spec: { ...pod['spec'], nodeName: NODE_NAME } },
+          namespaceOf(pod),
+          nameOf(pod),
+          { ...pod, spec: { ...pod.spec, nodeName: NODE_NAME } },
           { fieldManager: 'kube-scheduler' },
         );
       } catch {
@@ -35,7 +35,7 @@ export function reconcilePods(ctx: ControllerContext): void {
 }
 
 /** Containers exit promptly on SIGTERM: the pod goes away after min(grace, 1 s), scaled. */
-function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
+function finishTermination(ctx: ControllerContext, pod: Pod): void {
   const grace = Number(pod.metadata?.['deletionGracePeriodSeconds'] ?? 0);
   if (grace <= 0) return;
   const since = ctx.seenTerminating(pod);
@@ -45,7 +45,7 @@ function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
     return;
   }
   try {
-    ctx.registry.delete(ctx.type('v1', 'Pod'), pod.metadata?.['namespace'], pod.metadata?.['name'], {
+    ctx.registry.delete(ctx.type('v1', 'Pod'), namespaceOf(pod), nameOf(pod), {
       gracePeriodSeconds: 0,
     });
   } catch {
@@ -53,16 +53,16 @@ function finishTermination(ctx: ControllerContext, pod: KubeObject): void {
   }
 }
 
-function podStatus(ctx: ControllerContext, pod: KubeObject): Record<string, unknown> {
+function podStatus(ctx: ControllerContext, pod: Pod): Record<string, unknown> {
   const born = ctx.seen(pod);
   const now = ctx.nowMs();
   const elapsed = now - born;
-  const spec = pod['spec'] ?? {};
-  const containers: AnyJson[] = spec.containers ?? [];
+  const spec = pod.spec ?? {};
+  const containers: Container[] = spec.containers ?? [];
   const fate = podFate(containers);
   const start = born + ctx.scaled(SIM_DELAYS.podStart);
   const t = (ms: number) => ctx.time(ms);
-  const prev = pod['status'] ?? {};
+  const prev = pod.status ?? {};
   const base: Record<string, unknown> = {
     hostIP: '10.0.0.10',
     hostIPs: [{ ip: '10.0.0.10' }],
@@ -240,7 +240,7 @@ function podStatus(ctx: ControllerContext, pod: KubeObject): Record<string, unkn
 function notReady(
   type: string,
   at: number,
-  containers: AnyJson[],
+  containers: Container[],
   t: (ms: number) => string,
 ): Record<string, unknown> {
   return {
@@ -253,7 +253,7 @@ function notReady(
   };
 }
 
-function qosClass(containers: AnyJson[]): string {
+function qosClass(containers: Container[]): string {
   const hasAny = containers.some(
     (c) =>
       Object.keys(c.resources?.requests ?? {}).length + Object.keys(c.resources?.limits ?? {}).length > 0,

@@ -1,23 +1,24 @@
-import type { AnyJson } from '../api/json';
-import type { KubeObject } from '../api/resource-type';
+import type { Pod, PodTemplateSpec } from '../api/builtin-kinds';
+import type { OwnerReference } from '../api/resource-type';
+import { clone } from '../store/object-utils';
 
-export function isPodReady(pod: KubeObject): boolean {
-  return (pod['status']?.conditions ?? []).some((c: AnyJson) => c.type === 'Ready' && c.status === 'True');
+export function isPodReady(pod: Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-export function isPodActive(pod: KubeObject): boolean {
-  const phase = pod['status']?.phase;
+export function isPodActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
   return !pod.metadata?.['deletionTimestamp'] && phase !== 'Succeeded' && phase !== 'Failed';
 }
 
 /** A pod object built from a workload's pod template. */
 export function podFromTemplate(
-  template: AnyJson,
+  template: PodTemplateSpec | undefined,
   name: string,
   namespace: string,
-  owner: Record<string, unknown>,
+  owner: OwnerReference,
   extraLabels: Record<string, string>,
-): KubeObject {
+): Pod & { spec: NonNullable<Pod['spec']> } {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -28,6 +29,6 @@ export function podFromTemplate(
       ...(template?.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
       ownerReferences: [owner],
     },
-    spec: JSON.parse(JSON.stringify(template?.spec ?? {})),
+    spec: clone(template?.spec ?? {}),
   };
 }

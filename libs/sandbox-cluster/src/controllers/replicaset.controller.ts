@@ -1,3 +1,5 @@
+import type { Pod, ReplicaSet } from '../api/builtin-kinds';
+import { nameOf, namespaceOf } from '../api/resource-type';
 import { randomSuffix } from '../store/object-utils';
 import { CONTROLLER_MANAGER, ownerReference, type ControllerContext } from './controller-context';
 import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
@@ -5,14 +7,14 @@ import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
 /** ReplicaSet controller: keep `spec.replicas` live pods, report replica counts. */
 export function reconcileReplicaSets(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const rs of ctx.pending('apps/v1', 'ReplicaSet')) {
+  for (const rs of ctx.pending('apps/v1', 'ReplicaSet') as ReplicaSet[]) {
     if (rs.metadata?.['deletionTimestamp']) continue;
-    const ns = rs.metadata?.['namespace'];
-    const pods = ctx.owned('v1', 'Pod', rs).filter(isPodActive);
-    const want = rs['spec']?.replicas ?? 1;
+    const ns = namespaceOf(rs);
+    const pods = (ctx.owned('v1', 'Pod', rs) as Pod[]).filter(isPodActive);
+    const want = rs.spec?.replicas ?? 1;
     for (let i = pods.length; i < want; i++) {
       const pod = podFromTemplate(
-        rs['spec']?.template,
+        rs.spec?.template,
         `${rs.metadata?.['name']}-${randomSuffix()}`,
         ns,
         ownerReference(rs),
@@ -30,7 +32,7 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
       .slice(0, Math.max(0, pods.length - want));
     for (const pod of excess) {
       try {
-        ctx.registry.delete(podType, ns, pod.metadata?.['name']);
+        ctx.registry.delete(podType, ns, nameOf(pod));
       } catch {
         // Already gone.
       }

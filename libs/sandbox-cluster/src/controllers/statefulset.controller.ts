@@ -1,4 +1,5 @@
-import type { AnyJson } from '../api/json';
+import type { Pod, StatefulSet } from '../api/builtin-kinds';
+import { namespaceOf } from '../api/resource-type';
 import { stableHash } from '../store/object-utils';
 import { CONTROLLER_MANAGER, ownerReference, type ControllerContext } from './controller-context';
 import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
@@ -12,14 +13,14 @@ const REVISION_LABEL = 'controller-revision-hash';
 export function reconcileStatefulSets(ctx: ControllerContext): void {
   const podType = ctx.type('v1', 'Pod');
   const pvcType = ctx.type('v1', 'PersistentVolumeClaim');
-  for (const sts of ctx.pending('apps/v1', 'StatefulSet')) {
+  for (const sts of ctx.pending('apps/v1', 'StatefulSet') as StatefulSet[]) {
     if (sts.metadata?.['deletionTimestamp']) continue;
     const name = String(sts.metadata?.['name']);
-    const ns = sts.metadata?.['namespace'];
-    const spec = sts['spec'] ?? {};
-    const want: number = spec.replicas ?? 1;
+    const ns = namespaceOf(sts);
+    const spec = sts.spec ?? {};
+    const want = spec.replicas ?? 1;
     const updateRevision = `${name}-${stableHash(spec.template)}`;
-    const pods = ctx.owned('v1', 'Pod', sts).filter(isPodActive);
+    const pods = (ctx.owned('v1', 'Pod', sts) as Pod[]).filter(isPodActive);
     const byOrdinal = new Map(
       pods.map((p) => [Number(String(p.metadata?.['name']).slice(name.length + 1)), p]),
     );
@@ -52,16 +53,16 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
         'statefulset.kubernetes.io/pod-name': `${name}-${i}`,
         'apps.kubernetes.io/pod-index': String(i),
       });
-      pod['spec'].hostname = `${name}-${i}`;
-      if (spec.serviceName) pod['spec'].subdomain = spec.serviceName;
-      pod['spec'].volumes = [
-        ...(pod['spec'].volumes ?? []),
-        ...(spec.volumeClaimTemplates ?? []).map((t: AnyJson) => ({
+      pod.spec.hostname = `${name}-${i}`;
+      if (spec.serviceName) pod.spec.subdomain = spec.serviceName;
+      pod.spec.volumes = [
+        ...(pod.spec.volumes ?? []),
+        ...(spec.volumeClaimTemplates ?? []).map((t) => ({
           name: t.metadata?.name,
           persistentVolumeClaim: { claimName: `${t.metadata?.name}-${name}-${i}` },
         })),
       ];
-      if (pod['spec'].volumes.length === 0) delete pod['spec'].volumes;
+      if (pod.spec.volumes.length === 0) delete pod.spec.volumes;
       try {
         ctx.registry.create(podType, ns, pod, { fieldManager: CONTROLLER_MANAGER });
       } catch {
@@ -88,7 +89,7 @@ export function reconcileStatefulSets(ctx: ControllerContext): void {
     const inRange = pods.filter((p) => Number(String(p.metadata?.['name']).slice(name.length + 1)) < want);
     const ready = inRange.filter(isPodReady).length;
     const updated = inRange.filter((p) => p.metadata?.['labels']?.[REVISION_LABEL] === updateRevision).length;
-    const prevCurrent = sts['status']?.currentRevision;
+    const prevCurrent = sts.status?.currentRevision;
     const currentRevision =
       updated === want && ready === want ? updateRevision : (prevCurrent ?? updateRevision);
     const current = inRange.filter(

@@ -33,7 +33,8 @@ export function managerId(
 
 export function decodeManagedFields(obj: KubeObject | undefined): Map<string, ManagerFields> {
   const out = new Map<string, ManagerFields>();
-  const entries: ManagedFieldsEntry[] = obj?.metadata?.['managedFields'] ?? [];
+  // Only the sandbox writes managedFields (encodeManagedFields); the registry drops what a request sends.
+  const entries = (obj?.metadata?.['managedFields'] ?? []) as ManagedFieldsEntry[];
   for (const e of entries) {
     const m: ManagerFields = {
       manager: e.manager,

@@ -2,17 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import type { AnyJson } from '../api/json';
+import type { Container, Deployment } from '../api/builtin-kinds';
+import type { KubeObject } from '../api/resource-type';
 import { ApiStatusError } from '../errors/api-status.error';
+import { valueAt } from '../store/object-utils';
 import { compareObjects, fromFieldsV1, pathToString, toFieldSet, toFieldsV1 } from './field-set';
+import type { ManagedFieldsEntry } from './managed-fields';
 import { ownedView, recordUpdate, serverSideApply } from './server-side-apply';
 
 const ctx = { builtin: true, kind: 'Deployment' };
 const testdata = resolve('libs/sandbox-cluster/testdata');
-const config = parse(readFileSync(resolve(testdata, 'web-deployment.yaml'), 'utf8'));
-const identity = (o: AnyJson) => o;
+const config = parse(readFileSync(resolve(testdata, 'web-deployment.yaml'), 'utf8')) as Deployment;
+const identity = (o: KubeObject) => o;
 
-function apply(live: AnyJson, cfg: AnyJson, manager: string, force = false): AnyJson {
+function apply(live: KubeObject | undefined, cfg: KubeObject, manager: string, force = false): Deployment {
   return serverSideApply({
     ctx,
     live,
@@ -30,9 +33,18 @@ function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
+/** The first container of a Deployment's pod template (the testdata has one). */
+const container = (d: Deployment): Container => d.spec!.template!.spec!.containers![0]!;
+
+/** Each manager's FieldsV1, by manager name. */
+const ownersOf = (obj: KubeObject): Record<string, ManagedFieldsEntry['fieldsV1']> =>
+  Object.fromEntries(
+    ((obj.metadata?.managedFields ?? []) as ManagedFieldsEntry[]).map((m) => [m.manager, m.fieldsV1]),
+  );
+
 describe('FieldsV1', () => {
   it('encodes the applied set of a Deployment like the API server (golden)', () => {
-    const golden = parse(readFileSync(resolve(testdata, 'web-deployment.fieldsv1.yaml'), 'utf8'));
+    const golden: unknown = parse(readFileSync(resolve(testdata, 'web-deployment.fieldsv1.yaml'), 'utf8'));
     expect(toFieldsV1(toFieldSet(ctx, ownedView(config, true)))).toEqual(golden);
   });
 
@@ -65,7 +77,7 @@ describe('FieldsV1', () => {
 
 /** Behaviour from https://kubernetes.io/docs/reference/using-api/server-side-apply/ */
 describe('server-side apply', () => {
-  const base = () => ({ ...clone(config), metadata: { ...clone(config.metadata), name: 'web' } });
+  const base = (): Deployment => ({ ...clone(config), metadata: { ...clone(config.metadata), name: 'web' } });
 
   it('applying the same config twice changes nothing', () => {
     const first = apply(undefined, base(), 'berth');
@@ -76,9 +88,9 @@ describe('server-side apply', () => {
   it('removes a field the manager stopped applying, unless someone else owns it', () => {
     const first = apply(undefined, base(), 'berth');
     const smaller = base();
-    smaller.spec.template.spec.containers[0].env = [{ name: 'GREETING', value: 'hello' }];
+    container(smaller).env = [{ name: 'GREETING', value: 'hello' }];
     const pruned = apply(first, smaller, 'berth');
-    expect(pruned.spec.template.spec.containers[0].env).toEqual([{ name: 'GREETING', value: 'hello' }]);
+    expect(container(pruned).env).toEqual([{ name: 'GREETING', value: 'hello' }]);
 
     const shared = apply(
       first,
@@ -93,16 +105,13 @@ describe('server-side apply', () => {
       'other',
     );
     const kept = apply(shared, smaller, 'berth');
-    expect(kept.spec.template.spec.containers[0].env.map((e: AnyJson) => e.name)).toEqual([
-      'GREETING',
-      'COLOR',
-    ]);
+    expect(container(kept).env?.map((e) => e.name)).toEqual(['GREETING', 'COLOR']);
   });
 
   it('conflicts on a field another manager owns with a different value, and force takes it', () => {
     const first = apply(undefined, base(), 'berth');
     const scaled = base();
-    scaled.spec.replicas = 5;
+    scaled.spec!.replicas = 5;
     let conflict: ApiStatusError | undefined;
     try {
       apply(first, scaled, 'ops');
@@ -114,17 +123,15 @@ describe('server-side apply', () => {
       { reason: 'FieldManagerConflict', message: 'conflict with "berth"', field: '.spec.replicas' },
     ]);
     const forced = apply(first, scaled, 'ops', true);
-    const owners = Object.fromEntries(
-      forced.metadata.managedFields.map((m: AnyJson) => [m.manager, m.fieldsV1]),
-    );
-    expect(owners['ops']['f:spec']['f:replicas']).toEqual({});
-    expect(owners['berth']['f:spec']['f:replicas']).toBeUndefined();
+    const owners = ownersOf(forced);
+    expect(valueAt(owners['ops'], 'f:spec', 'f:replicas')).toEqual({});
+    expect(valueAt(owners['berth'], 'f:spec', 'f:replicas')).toBeUndefined();
   });
 
   it('an Update (PUT/PATCH) takes the fields it changed from the other managers', () => {
     const first = apply(undefined, base(), 'berth');
     const edited = clone(first);
-    edited.spec.replicas = 3;
+    edited.spec!.replicas = 3;
     const updated = recordUpdate({
       ctx,
       live: first,
@@ -134,14 +141,12 @@ describe('server-side apply', () => {
       now: '2025-01-01T00:00:00Z',
       dropStatus: false,
     });
-    const entries = (updated as AnyJson).metadata.managedFields;
-    expect(entries.find((m: AnyJson) => m.manager === 'kubectl-edit')).toMatchObject({
+    const entries = (updated.metadata?.managedFields ?? []) as ManagedFieldsEntry[];
+    expect(entries.find((m) => m.manager === 'kubectl-edit')).toMatchObject({
       operation: 'Update',
       fieldsV1: { 'f:spec': { 'f:replicas': {} } },
     });
-    expect(
-      entries.find((m: AnyJson) => m.manager === 'berth').fieldsV1['f:spec']['f:replicas'],
-    ).toBeUndefined();
+    expect(valueAt(ownersOf(updated)['berth'], 'f:spec', 'f:replicas')).toBeUndefined();
     const reapplied = base();
     let conflict: ApiStatusError | undefined;
     try {

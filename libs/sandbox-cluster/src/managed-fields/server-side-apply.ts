@@ -1,4 +1,3 @@
-import type { AnyJson } from '../api/json';
 import type { KubeObject } from '../api/resource-type';
 import { ApiStatusError, type StatusCause } from '../errors/api-status.error';
 import { clone, isPlainObject, jsonEqual } from '../store/object-utils';
@@ -33,7 +32,7 @@ export function ownedView(obj: KubeObject | undefined, dropStatus: boolean): Rec
     if (k === 'apiVersion' || k === 'kind' || (k === 'status' && dropStatus)) continue;
     if (k === 'metadata') {
       const meta: Record<string, unknown> = {};
-      for (const f of ownedMetadataFields) if (v?.[f] !== undefined) meta[f] = v[f];
+      if (isPlainObject(v)) for (const f of ownedMetadataFields) if (v[f] !== undefined) meta[f] = v[f];
       if (Object.keys(meta).length > 0) out['metadata'] = meta;
       continue;
     }
@@ -83,8 +82,8 @@ export function mergeApplied(
 /** Deletes one field path from an object, then prunes containers it left empty. */
 export function removePath(ctx: SchemaContext, obj: Record<string, unknown>, path: string): void {
   const elements = splitPath(path);
-  const chain: Array<{ container: AnyJson; at: string | number }> = [];
-  let node: AnyJson = obj;
+  const chain: Array<{ container: Record<string, unknown> | unknown[]; at: string | number }> = [];
+  let node: unknown = obj;
   const fields: string[] = [];
   for (const el of elements) {
     if (node === undefined || node === null) return;
@@ -96,30 +95,31 @@ export function removePath(ctx: SchemaContext, obj: Record<string, unknown>, pat
       fields.push(name);
     } else {
       if (!Array.isArray(node)) return;
+      const list = node as unknown[];
       const body = el.slice(2);
       let index = -1;
       if (el.startsWith('i:')) index = Number(body);
-      else if (el.startsWith('v:')) index = node.findIndex((x) => jsonEqual(x, JSON.parse(body)));
+      else if (el.startsWith('v:')) index = list.findIndex((x) => jsonEqual(x, JSON.parse(body)));
       else {
         const topology = listTopology(ctx, fields);
-        const key = JSON.parse(body);
-        if (topology.type === 'map') index = node.findIndex((x) => jsonEqual(listMapKey(topology, x), key));
+        const key: unknown = JSON.parse(body);
+        if (topology.type === 'map') index = list.findIndex((x) => jsonEqual(listMapKey(topology, x), key));
       }
-      if (index < 0 || index >= node.length) return;
-      chain.push({ container: node, at: index });
-      node = node[index];
+      if (index < 0 || index >= list.length) return;
+      chain.push({ container: list, at: index });
+      node = list[index];
     }
   }
   for (let i = chain.length - 1; i >= 0; i--) {
     const { container, at } = chain[i]!;
-    const child = Array.isArray(container) ? container[at as number] : container[at];
+    const child = Array.isArray(container) ? container[at as number] : container[String(at)];
     const isLast = i === chain.length - 1;
     const emptied =
       (isPlainObject(child) && Object.keys(child).length === 0) ||
       (Array.isArray(child) && child.length === 0);
     if (!isLast && !emptied) break;
     if (Array.isArray(container)) container.splice(at as number, 1);
-    else delete container[at];
+    else delete container[String(at)];
   }
 }
 

@@ -1,8 +1,9 @@
-import type { AnyJson } from '../api/json';
+import type { JsonObject } from '../api/json';
+import type { ObjectMeta, OwnerReference } from '../api/resource-type';
 import { readFields, ProtobufDecodeError, type ProtoField } from './protobuf-reader';
 
 /** Field numbers from k8s.io/api and apimachinery generated.proto, for the kinds decoded here. */
-type Decoder = (fields: ProtoField[]) => Record<string, AnyJson>;
+type Decoder = (fields: ProtoField[]) => JsonObject;
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
@@ -23,8 +24,8 @@ function stringMap(entries: ProtoField[], valueAsBase64 = false): Record<string,
   return out;
 }
 
-function objectMeta(fields: ProtoField[]): Record<string, AnyJson> {
-  const meta: Record<string, AnyJson> = {};
+function objectMeta(fields: ProtoField[]): ObjectMeta {
+  const meta: ObjectMeta = {};
   const all = (n: number) => fields.filter((f) => f.number === n);
   const one = (n: number) => fields.find((f) => f.number === n);
   const set = (key: string, n: number) => {
@@ -42,7 +43,7 @@ function objectMeta(fields: ProtoField[]): Record<string, AnyJson> {
     meta['ownerReferences'] = all(13).map((o) => {
       const r = readFields(o.bytes ?? Buffer.alloc(0));
       const get = (n: number) => r.find((x) => x.number === n);
-      const ref: Record<string, AnyJson> = {
+      const ref: OwnerReference = {
         apiVersion: str(get(5) ?? { number: 5 }),
         kind: str(get(1) ?? { number: 1 }),
         name: str(get(3) ?? { number: 3 }),
@@ -57,7 +58,7 @@ function objectMeta(fields: ProtoField[]): Record<string, AnyJson> {
   return meta;
 }
 
-function withMeta(fields: ProtoField[]): Record<string, AnyJson> {
+function withMeta(fields: ProtoField[]): JsonObject {
   const meta = fields.find((f) => f.number === 1);
   return { metadata: objectMeta(readFields(meta?.bytes ?? Buffer.alloc(0))) };
 }
@@ -102,7 +103,7 @@ const decoders: Record<string, Decoder> = {
  * (`kubectl create namespace|configmap|secret|serviceaccount`) into the JSON object.
  * Kinds without a decoder return undefined (the caller answers 415).
  */
-export function decodeKubernetesProtobuf(body: Buffer): Record<string, AnyJson> | undefined {
+export function decodeKubernetesProtobuf(body: Buffer): JsonObject | undefined {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC))
     throw new ProtobufDecodeError('missing the k8s protobuf envelope prefix');
   const unknown = readFields(body.subarray(4));

@@ -1,5 +1,11 @@
-import type { AnyJson } from '../api/json';
-import type { ResourceType, KubeObject } from '../api/resource-type';
+import type { Namespace } from '../api/builtin-kinds';
+import {
+  nameOf,
+  namespaceOf,
+  type KubeObject,
+  type ObjectMeta,
+  type ResourceType,
+} from '../api/resource-type';
 import { resourceKey, type StoreEvent } from '../store/object-store';
 import type { ObjectRegistry } from './object-registry';
 
@@ -46,10 +52,7 @@ export class GarbageCollector {
     const uid = String(meta['uid']);
     const key = `${event.resource}|${namespace}|${meta['name']}`;
     const previousOwners = this.ownersOf.get(key) ?? [];
-    const owners =
-      event.type === 'DELETED'
-        ? []
-        : ((meta['ownerReferences'] ?? []) as AnyJson[]).map((r) => String(r.uid));
+    const owners = event.type === 'DELETED' ? [] : (meta['ownerReferences'] ?? []).map((r) => String(r.uid));
     for (const o of previousOwners) if (!owners.includes(o)) this.unlink(o, key);
     for (const o of owners) {
       if (previousOwners.includes(o)) continue;
@@ -94,7 +97,7 @@ export class GarbageCollector {
   private check({ type, object }: Entry): void {
     const meta = object.metadata ?? {};
     const uid = String(meta['uid']);
-    const finalizers: string[] = meta['finalizers'] ?? [];
+    const finalizers = meta['finalizers'] ?? [];
     if (meta['deletionTimestamp']) {
       if (type.group === '' && type.kind === 'Namespace') {
         this.finalizeNamespace(type, object);
@@ -112,7 +115,7 @@ export class GarbageCollector {
       }
       return;
     }
-    const owners: AnyJson[] = meta['ownerReferences'] ?? [];
+    const owners = meta['ownerReferences'] ?? [];
     if (owners.length > 0 && owners.every((r) => !this.keyByUid.has(String(r.uid))))
       this.tryDelete(type, object, 'Background');
   }
@@ -143,21 +146,21 @@ export class GarbageCollector {
   }
 
   private finalizeNamespace(type: ResourceType, namespace: KubeObject): void {
-    const name = namespace.metadata?.['name'];
+    const name = nameOf(namespace);
     const content = [...(this.byNamespace.get(String(name)) ?? [])]
       .map((k) => this.resolve(k))
       .filter((e): e is Entry => e !== undefined && e.type.namespaced);
     for (const e of content)
       if (!e.object.metadata?.['deletionTimestamp']) this.tryDelete(e.type, e.object, 'Background');
     if (content.length > 0) return;
-    const live = this.registry.find(type, '', name);
+    const live: Namespace | undefined = this.registry.find(type, '', name);
     if (!live) return;
-    if ((live['spec']?.finalizers ?? []).length > 0) {
+    if ((live.spec?.finalizers ?? []).length > 0) {
       this.registry.update(
         type,
         '',
         name,
-        { ...live, spec: { ...live['spec'], finalizers: [] } },
+        { ...live, spec: { ...live.spec, finalizers: [] } },
         { subresource: 'finalize', fieldManager: 'kube-controller-manager' },
       );
     }
@@ -167,19 +170,20 @@ export class GarbageCollector {
   }
 
   private dropOwner(type: ResourceType, obj: KubeObject, ownerUid: string): void {
-    const live = this.registry.find(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name']);
+    const live = this.registry.find(type, namespaceOf(obj), nameOf(obj));
     if (!live) return;
-    const refs = (live.metadata?.['ownerReferences'] ?? []).filter((r: AnyJson) => r.uid !== ownerUid);
-    const next = { ...live, metadata: { ...live.metadata, ownerReferences: refs } };
-    if (refs.length === 0) delete next.metadata.ownerReferences;
-    this.registry.update(type, live.metadata?.['namespace'] ?? '', live.metadata?.['name'], next, {
+    const refs = (live.metadata?.['ownerReferences'] ?? []).filter((r) => r.uid !== ownerUid);
+    const metadata: ObjectMeta = { ...live.metadata, ownerReferences: refs };
+    if (refs.length === 0) delete metadata.ownerReferences;
+    const next = { ...live, metadata };
+    this.registry.update(type, namespaceOf(live), nameOf(live), next, {
       fieldManager: 'kube-controller-manager',
     });
   }
 
   private tryDelete(type: ResourceType, obj: KubeObject, policy: 'Foreground' | 'Background'): void {
     try {
-      this.registry.delete(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name'], {
+      this.registry.delete(type, namespaceOf(obj), nameOf(obj), {
         propagationPolicy: policy,
       });
     } catch {

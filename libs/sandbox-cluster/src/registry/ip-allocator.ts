@@ -1,5 +1,6 @@
-import type { AnyJson } from '../api/json';
+import type { ServiceSpec } from '../api/builtin-kinds';
 import type { KubeObject } from '../api/resource-type';
+import { isPlainObject } from '../store/object-utils';
 
 /** Hands out ClusterIPs from 10.96.0.0/12 and NodePorts from 30000-32767, keeping existing ones. */
 export class IpAllocator {
@@ -7,9 +8,10 @@ export class IpAllocator {
   private nextNodePort = 30000;
 
   assign(service: KubeObject, live: KubeObject | undefined): void {
-    const spec = service['spec'];
-    if (!spec || spec.type === 'ExternalName') return;
-    const liveSpec = live?.['spec'] ?? {};
+    if (!isPlainObject(service['spec'])) return;
+    const spec: ServiceSpec = service['spec'];
+    if (spec.type === 'ExternalName') return;
+    const liveSpec: ServiceSpec = isPlainObject(live?.['spec']) ? live['spec'] : {};
     if (spec.clusterIP === undefined || spec.clusterIP === '') {
       spec.clusterIP = liveSpec.clusterIP ?? this.ip();
     }
@@ -19,7 +21,7 @@ export class IpAllocator {
       for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
         if (p.nodePort) continue;
         const prior = (liveSpec.ports ?? []).find(
-          (x: AnyJson) => x.port === p.port && (x.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+          (x) => x.port === p.port && (x.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
         );
         p.nodePort = prior?.nodePort ?? this.nextNodePort++;
       }

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import type { AnyJson } from '../api/json';
+import type { Deployment } from '../api/builtin-kinds';
 import { ResourceRegistry } from '../api/resource-registry';
 import type { ResourceType } from '../api/resource-type';
 import { ApiStatusError } from '../errors/api-status.error';
@@ -16,7 +16,7 @@ function failureOf(fn: () => unknown): ApiStatusError {
   throw new Error('expected an ApiStatusError');
 }
 
-const deployment = (extra: Record<string, unknown> = {}): AnyJson => ({
+const deployment = (extra: Record<string, unknown> = {}): Deployment => ({
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: { name: 'web' },
@@ -82,20 +82,20 @@ describe('object registry semantics', () => {
 
   it('keeps status on main-endpoint updates and changes only status through /status', () => {
     const created = registry.create(deployments, 'default', deployment());
-    const viaMain = registry.update(deployments, 'default', 'web', {
+    const viaMain: Deployment = registry.update(deployments, 'default', 'web', {
       ...created,
       status: { replicas: 3 },
     }).object;
     expect(viaMain['status']).toBeUndefined();
-    const viaStatus = registry.update(
+    const viaStatus: Deployment = registry.update(
       deployments,
       'default',
       'web',
-      { ...viaMain, spec: { ...viaMain['spec'], replicas: 7 }, status: { replicas: 3 } },
+      { ...viaMain, spec: { ...viaMain.spec, replicas: 7 }, status: { replicas: 3 } },
       { subresource: 'status', fieldManager: 'kube-controller-manager' },
     ).object;
-    expect(viaStatus['status']).toEqual({ replicas: 3 });
-    expect(viaStatus['spec'].replicas).toBe(1);
+    expect(viaStatus.status).toEqual({ replicas: 3 });
+    expect(viaStatus.spec?.replicas).toBe(1);
     expect(viaStatus.metadata?.['generation']).toBe(1);
   });
 
@@ -206,6 +206,45 @@ describe('object registry semantics', () => {
     expect(labelled.metadata?.['generation']).toBe(1);
     const top = registry.patch(widgets, 'default', 'w', PATCH_TYPES.merge, '{"extra":true}').object;
     expect(top.metadata?.['generation']).toBe(2);
+  });
+
+  it.each([
+    [
+      { name: 5 },
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string',
+    ],
+    [
+      { name: 'c', labels: { team: 1 } },
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string',
+    ],
+    [
+      { name: 'c', finalizers: 'a' },
+      'json: cannot unmarshal string into Go struct field ObjectMeta.metadata.finalizers of type []string',
+    ],
+    [
+      { name: 'c', ownerReferences: [{ uid: 7 }] },
+      'json: cannot unmarshal number into Go struct field OwnerReference.metadata.ownerReferences.uid of type string',
+    ],
+  ])("refuses metadata %j of the wrong JSON type with the decoder's 400", (metadata, message) => {
+    const err = failureOf(() => registry.create(configMaps, 'default', { metadata }));
+    expect(err.code).toBe(400);
+    expect(err.message).toBe(`ConfigMap in version "v1" cannot be handled as a ConfigMap: ${message}`);
+    const applied = failureOf(() =>
+      registry.patch(
+        configMaps,
+        'default',
+        'c',
+        PATCH_TYPES.apply,
+        JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata }),
+        { fieldManager: 'test' },
+      ),
+    );
+    expect(applied.code).toBe(400);
+  });
+
+  it('drops a null metadata member, as the decoder reads it as the zero value', () => {
+    const created = registry.create(configMaps, 'default', { metadata: { name: 'c', labels: null } });
+    expect(created.metadata).not.toHaveProperty('labels');
   });
 
   it('generateName appends 5 characters from the name alphabet', () => {

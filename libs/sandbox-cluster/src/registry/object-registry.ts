@@ -1,10 +1,18 @@
-import type { AnyJson } from '../api/json';
 import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
+import { objectMetaDecodeError } from '../admission/object-decoding';
 import { validateName, validateObject } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
-import { groupVersion, type KubeObject, type ResourceType } from '../api/resource-type';
+import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
+import {
+  groupVersion,
+  nameOf,
+  namespaceOf,
+  type KubeObject,
+  type ObjectMeta,
+  type ResourceType,
+} from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
 import type { SchemaContext } from '../managed-fields/list-topology';
 import { recordUpdate, serverSideApply } from '../managed-fields/server-side-apply';
@@ -106,9 +114,10 @@ export class ObjectRegistry {
     let snapshot = this.store.resourceVersion;
     if (options.continue) {
       try {
-        const token = JSON.parse(Buffer.from(options.continue, 'base64').toString('utf8'));
-        start = String(token.start);
-        snapshot = Number(token.rv);
+        const token = JSON.parse(Buffer.from(options.continue, 'base64').toString('utf8')) as unknown;
+        if (!isPlainObject(token)) throw new TypeError('not an object');
+        start = String(token['start']);
+        snapshot = Number(token['rv']);
       } catch {
         throw statusErrors.badRequest('continue key is not valid: illegal base64 data');
       }
@@ -321,7 +330,9 @@ export class ObjectRegistry {
       throw statusErrors.badRequest(
         `Incorrect kind specified in apply patch. Specified patch kind: ${cfg.kind}, expected: ${type.kind}`,
       );
-    const meta = isPlainObject(cfg.metadata) ? cfg.metadata : {};
+    const metaProblem = objectMetaDecodeError(cfg.metadata);
+    if (metaProblem) throw statusErrors.badRequest(cannotDecode(type, metaProblem));
+    const meta: ObjectMeta = cfg.metadata ?? {};
     if (meta['managedFields'] !== undefined)
       throw statusErrors.badRequest('metadata.managedFields must be nil');
     this.checkUrlName(cfg, name);
@@ -418,7 +429,7 @@ export class ObjectRegistry {
     requestedGrace: number | undefined,
     dryRun: boolean,
   ): { body: KubeObject; code: number } | undefined {
-    const grace = requestedGrace ?? live['spec']?.terminationGracePeriodSeconds ?? 30;
+    const grace = requestedGrace ?? (live as Pod).spec?.terminationGracePeriodSeconds ?? 30;
     if (grace <= 0) return undefined;
     const current = live.metadata?.['deletionGracePeriodSeconds'];
     if (current !== undefined && current <= grace) return { body: this.present(type, live), code: 200 };
@@ -435,10 +446,11 @@ export class ObjectRegistry {
 
   /** Removes a finalizer the way a controller does (update), deleting the object if it was the last. */
   removeFinalizer(type: ResourceType, obj: KubeObject, finalizer: string): void {
-    const live = this.store.get(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name']);
-    if (!live || !(live.metadata?.['finalizers'] ?? []).includes(finalizer)) return;
+    const live = this.store.get(type, namespaceOf(obj), nameOf(obj));
+    const finalizers = live?.metadata?.finalizers ?? [];
+    if (!live || !finalizers.includes(finalizer)) return;
     const next = clone(live);
-    next.metadata!['finalizers'] = (live.metadata!['finalizers'] as string[]).filter((f) => f !== finalizer);
+    next.metadata = { ...next.metadata, finalizers: finalizers.filter((f) => f !== finalizer) };
     this.commit(type, live, next, false);
   }
 
@@ -449,7 +461,7 @@ export class ObjectRegistry {
     status: unknown,
     fieldManager: string,
   ): KubeObject | undefined {
-    const live = this.store.get(type, obj.metadata?.['namespace'] ?? '', obj.metadata?.['name']);
+    const live = this.store.get(type, namespaceOf(obj), nameOf(obj));
     if (!live) return undefined;
     const annotations = obj.metadata?.['annotations'] ?? live.metadata?.['annotations'];
     const body = {
@@ -457,7 +469,7 @@ export class ObjectRegistry {
       status,
       metadata: { ...live.metadata, ...(annotations ? { annotations } : {}) },
     };
-    return this.update(type, live.metadata?.['namespace'] ?? '', live.metadata?.['name'], body, {
+    return this.update(type, namespaceOf(live), nameOf(live), body, {
       subresource: 'status',
       fieldManager,
     }).object;
@@ -473,9 +485,9 @@ export class ObjectRegistry {
       throw statusErrors.forbidden('namespaces', '', name, 'this namespace may not be deleted');
     }
     if (live.metadata?.['deletionTimestamp']) return { body: this.present(type, live), code: 200 };
-    const marked = clone(live);
+    const marked: Namespace = clone(live);
     marked.metadata = { ...marked.metadata, deletionTimestamp: this.now(), deletionGracePeriodSeconds: 0 };
-    marked['status'] = { ...marked['status'], phase: 'Terminating' };
+    marked.status = { ...marked.status, phase: 'Terminating' };
     if (dryRun) return { body: this.present(type, marked), code: 200 };
     return { body: this.present(type, this.store.put(type, marked)), code: 200 };
   }
@@ -500,8 +512,7 @@ export class ObjectRegistry {
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
       const name = String(gone.metadata?.['name']);
       for (const crType of this.types.crdResourceTypes(name)) {
-        for (const cr of this.store.list(crType))
-          this.store.remove(crType, cr.metadata?.['namespace'] ?? '', cr.metadata?.['name']);
+        for (const cr of this.store.list(crType)) this.store.remove(crType, namespaceOf(cr), nameOf(cr));
       }
       this.types.setCrd(name, undefined);
     }
@@ -530,7 +541,7 @@ export class ObjectRegistry {
     }
     obj.apiVersion = groupVersion(type);
     obj.kind = type.kind;
-    const meta: Record<string, AnyJson> = (obj.metadata = { ...obj.metadata });
+    const meta: ObjectMeta = (obj.metadata = { ...obj.metadata });
     if (type.namespaced) meta['namespace'] = namespace;
     else delete meta['namespace'];
     if (live) {
@@ -646,7 +657,7 @@ export class ObjectRegistry {
   private checkNamespace(
     type: ResourceType,
     namespace: string,
-    meta: Record<string, AnyJson>,
+    meta: ObjectMeta,
     verb: 'create' | 'update',
   ): void {
     if (!type.namespaced || !meta['namespace'] || meta['namespace'] === namespace) return;
@@ -668,7 +679,11 @@ export class ObjectRegistry {
 
   private decodeObject(type: ResourceType, body: unknown): KubeObject {
     if (!isPlainObject(body)) throw statusErrors.badRequest('the request body must be a JSON object');
-    const obj = clone(body) as KubeObject;
+    const decoded = clone(body);
+    const metaProblem = objectMetaDecodeError(decoded['metadata']);
+    if (metaProblem) throw statusErrors.badRequest(cannotDecode(type, metaProblem));
+    // Checked above: metadata is an ObjectMeta; apiVersion and kind are compared below.
+    const obj = decoded as KubeObject;
     if (obj.apiVersion && obj.apiVersion !== groupVersion(type)) {
       throw statusErrors.badRequest(
         `the API version in the data (${obj.apiVersion}) does not match the expected API version (${groupVersion(type)})`,
@@ -687,6 +702,11 @@ export class ObjectRegistry {
     const { apiVersion: _a, kind: _k, ...rest } = obj;
     return { apiVersion: groupVersion(type), kind: type.kind, ...rest };
   }
+}
+
+/** The real server's answer to a body its JSON decoder refuses (a 400 before any admission). */
+function cannotDecode(type: ResourceType, problem: string): string {
+  return `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${problem}`;
 }
 
 function ns(type: ResourceType, namespace: string): string {
@@ -709,7 +729,7 @@ function defaultManagerOf(userAgent: string | undefined): string {
 function withoutTimes(obj: KubeObject): KubeObject {
   const copy = clone(obj);
   const mf = copy.metadata?.['managedFields'];
-  if (Array.isArray(mf)) for (const e of mf) delete e.time;
+  if (Array.isArray(mf)) for (const e of mf) if (isPlainObject(e)) delete e['time'];
   return copy;
 }
 
@@ -734,14 +754,14 @@ function generationChanged(type: ResourceType, live: KubeObject, next: KubeObjec
 }
 
 /** The apiextensions controller accepts names at once: the CRD is Established on write. */
-function establishCrd(crd: KubeObject): void {
-  const spec = crd['spec'] ?? {};
+function establishCrd(crd: CustomResourceDefinition): void {
+  const spec = crd.spec ?? {};
   const names = { ...spec.names };
   names.singular = names.singular ?? String(names.kind ?? '').toLowerCase();
   names.listKind = names.listKind ?? `${names.kind}List`;
-  const storage = (spec.versions ?? []).find((v: AnyJson) => v.storage) ?? spec.versions?.[0];
+  const storage = (spec.versions ?? []).find((v) => v.storage) ?? spec.versions?.[0];
   const t = crd.metadata?.['creationTimestamp'];
-  crd['status'] = {
+  crd.status = {
     acceptedNames: names,
     conditions: [
       {

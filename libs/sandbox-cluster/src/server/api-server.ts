@@ -1,4 +1,3 @@
-import type { AnyJson } from '../api/json';
 import { parse as parseYaml } from 'yaml';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
@@ -10,12 +9,14 @@ import {
   SANDBOX_VERSION,
 } from '../api/discovery';
 import { openApiV3GroupVersion, openApiV3Root } from '../api/openapi-v3';
-import type { KubeObject, ResourceType } from '../api/resource-type';
+import type { LabelSelector, Workload } from '../api/builtin-kinds';
+import { nameOf, namespaceOf, type ResourceType } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
 import { decodeKubernetesProtobuf } from '../protobuf/kubernetes-protobuf';
 import type { DeleteOptions, ObjectRegistry } from '../registry/object-registry';
 import { parseFieldSelector } from '../store/field-selector';
 import { parseLabelSelector } from '../store/label-selector';
+import { isPlainObject, valueAt } from '../store/object-utils';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
 
@@ -215,8 +216,7 @@ export class ApiServer {
           ...optional('labelSelector', q.get('labelSelector')),
           ...optional('fieldSelector', q.get('fieldSelector')),
         });
-        for (const item of list.items)
-          this.registry.delete(type, item.metadata?.['namespace'] ?? '', item.metadata?.['name'], opts);
+        for (const item of list.items) this.registry.delete(type, namespaceOf(item), nameOf(item), opts);
         return this.json(res, 200, {
           kind: `${type.kind}List`,
           apiVersion: this.registry.present(type, {}).apiVersion,
@@ -289,8 +289,10 @@ export class ApiServer {
   ): Promise<void> {
     const { type, name } = target;
     const namespace = target.namespace ?? '';
-    const obj = this.registry.get(type, namespace, name!);
-    const toScale = (o: KubeObject) => ({
+    // The kinds with a scale subresource share these fields (Deployment, ReplicaSet, StatefulSet, CRs).
+    type Scalable = Workload<{ replicas?: number; selector?: unknown }, { replicas?: number }>;
+    const obj: Scalable = this.registry.get(type, namespace, name!);
+    const toScale = (o: Scalable) => ({
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
       metadata: {
@@ -300,17 +302,20 @@ export class ApiServer {
         resourceVersion: o.metadata?.['resourceVersion'],
         creationTimestamp: o.metadata?.['creationTimestamp'],
       },
-      spec: { replicas: o['spec']?.replicas ?? 0 },
-      status: { replicas: o['status']?.replicas ?? 0, selector: selectorString(o['spec']?.selector) },
+      spec: { replicas: o.spec?.replicas ?? 0 },
+      status: { replicas: o.status?.replicas ?? 0, selector: selectorString(o.spec?.selector) },
     });
     if (method === 'GET') return this.json(res, 200, toScale(obj));
-    let replicas: number | undefined;
-    if (method === 'PUT') replicas = ((await readJson(req)) as AnyJson)?.spec?.replicas;
+    let replicas: unknown;
+    if (method === 'PUT') replicas = valueAt(await readJson(req), 'spec', 'replicas');
     else if (method === 'PATCH') {
-      const body = JSON.parse(await readBody(req));
+      const body = JSON.parse(await readBody(req)) as unknown;
       replicas = Array.isArray(body)
-        ? body.find((op: AnyJson) => op.path === '/spec/replicas')?.value
-        : body?.spec?.replicas;
+        ? valueAt(
+            (body as unknown[]).find((op) => valueAt(op, 'path') === '/spec/replicas'),
+            'value',
+          )
+        : valueAt(body, 'spec', 'replicas');
     } else throw statusErrors.methodNotAllowed(method, 'Scale');
     if (typeof replicas !== 'number')
       throw statusErrors.badRequest('spec.replicas is required for a scale update');
@@ -318,7 +323,7 @@ export class ApiServer {
       type,
       namespace,
       name!,
-      { ...obj, spec: { ...obj['spec'], replicas } },
+      { ...obj, spec: { ...obj.spec, replicas } },
       { dryRun: write.dryRun, ...(write.fieldManager ? { fieldManager: write.fieldManager } : {}) },
       ua,
     );
@@ -461,13 +466,44 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<DeleteOptions> {
   const text = (await readBody(req)).trim();
   if (text) {
-    const body = JSON.parse(text);
+    const body = JSON.parse(text) as unknown;
+    if (!isPlainObject(body)) throw statusErrors.badRequest('DeleteOptions must be a JSON object');
+    // null is absent, as Go decodes it into a nil pointer.
+    const member = (key: string) => body[key] ?? undefined;
+    const [policy, grace, preconditions] = [
+      member('propagationPolicy'),
+      member('gracePeriodSeconds'),
+      member('preconditions'),
+    ];
+    const orphanDependents = body['orphanDependents'];
+    if (
+      policy !== undefined &&
+      policy !== '' &&
+      !(typeof policy === 'string' && ['Foreground', 'Background', 'Orphan'].includes(policy))
+    ) {
+      throw statusErrors.badRequest(
+        `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`,
+      );
+    }
+    if (grace !== undefined && typeof grace !== 'number')
+      throw statusErrors.badRequest('gracePeriodSeconds: expected an integer');
+    if (preconditions !== undefined && !isPlainObject(preconditions))
+      throw statusErrors.badRequest('preconditions: expected an object');
+    const uid = valueAt(preconditions, 'uid');
+    const resourceVersion = valueAt(preconditions, 'resourceVersion');
     return {
-      ...(body.propagationPolicy ? { propagationPolicy: body.propagationPolicy } : {}),
-      ...(body.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: body.gracePeriodSeconds } : {}),
-      ...(body.preconditions ? { preconditions: body.preconditions } : {}),
-      ...(typeof body.orphanDependents === 'boolean' ? { orphanDependents: body.orphanDependents } : {}),
-      dryRun: Array.isArray(body.dryRun) ? body.dryRun.includes('All') : parseDryRun(q),
+      ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] & string } : {}),
+      ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+      ...(preconditions
+        ? {
+            preconditions: {
+              ...(typeof uid === 'string' ? { uid } : {}),
+              ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
+            },
+          }
+        : {}),
+      ...(typeof orphanDependents === 'boolean' ? { orphanDependents } : {}),
+      dryRun: Array.isArray(body['dryRun']) ? (body['dryRun'] as unknown[]).includes('All') : parseDryRun(q),
     };
   }
   const policy = q.get('propagationPolicy');
@@ -486,14 +522,16 @@ async function deleteOptions(req: IncomingMessage, q: URLSearchParams): Promise<
   };
 }
 
-function selectorString(selector: AnyJson): string {
-  if (!selector) return '';
-  if (!selector.matchLabels && !selector.matchExpressions)
+/** A selector as text: a metav1.LabelSelector, or the plain label map older kinds use. */
+function selectorString(selector: unknown): string {
+  if (!isPlainObject(selector)) return '';
+  const { matchLabels, matchExpressions } = selector as LabelSelector;
+  if (!matchLabels && !matchExpressions)
     return Object.entries(selector)
-      .map(([k, v]) => `${k}=${v}`)
+      .map(([k, v]) => `${k}=${String(v)}`)
       .join(',');
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector.matchExpressions ?? []) {
+  const parts = Object.entries(matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of matchExpressions ?? []) {
     const op = String(e.operator);
     if (op === 'In' || op === 'NotIn')
       parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(',')})`);

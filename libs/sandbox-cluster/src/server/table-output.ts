@@ -1,4 +1,4 @@
-import type { AnyJson } from '../api/json';
+import type { Deployment, Namespace, Pod, ServiceSpec, Workload } from '../api/builtin-kinds';
 import type { KubeObject, ResourceType } from '../api/resource-type';
 
 /** kubectl asks for `as=Table` so it can print server-side columns; JSON clients never do. */
@@ -34,51 +34,48 @@ function columnsFor(type: ResourceType): Column[] {
   };
   const ageCol: Column = { name: 'Age', type: 'string', description: 'Age', value: age };
   const extra: Column[] = [];
-  const col = (n: string, value: (o: KubeObject) => unknown, t = 'string'): Column => ({
+  // Each kind's columns read the object through that kind's view (api/builtin-kinds.ts).
+  const col = <T extends KubeObject>(n: string, value: (o: T) => unknown, t = 'string'): Column => ({
     name: n,
     type: t,
     description: n,
-    value,
+    value: (o) => value(o as T),
   });
   switch (`${type.group}/${type.kind}`) {
     case 'apps/Deployment':
       extra.push(
-        col('Ready', (o) => `${o['status']?.readyReplicas ?? 0}/${o['spec']?.replicas ?? 0}`),
-        col('Up-to-date', (o) => o['status']?.updatedReplicas ?? 0, 'integer'),
-        col('Available', (o) => o['status']?.availableReplicas ?? 0, 'integer'),
+        col<Deployment>('Ready', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`),
+        col<Deployment>('Up-to-date', (o) => o.status?.updatedReplicas ?? 0, 'integer'),
+        col<Deployment>('Available', (o) => o.status?.availableReplicas ?? 0, 'integer'),
       );
       break;
     case '/Pod':
       extra.push(
-        col('Ready', (o) => {
-          const cs: AnyJson[] = o['status']?.containerStatuses ?? [];
-          return `${cs.filter((c) => c.ready).length}/${(o['spec']?.containers ?? []).length}`;
+        col<Pod>('Ready', (o) => {
+          const cs = o.status?.containerStatuses ?? [];
+          return `${cs.filter((c) => c.ready).length}/${(o.spec?.containers ?? []).length}`;
         }),
-        col(
+        col<Pod>(
           'Status',
           (o) =>
-            o['status']?.containerStatuses?.find((c: AnyJson) => c.state?.waiting)?.state.waiting.reason ??
-            o['status']?.phase ??
+            o.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason ??
+            o.status?.phase ??
             'Pending',
         ),
-        col(
+        col<Pod>(
           'Restarts',
-          (o) =>
-            (o['status']?.containerStatuses ?? []).reduce(
-              (n: number, c: AnyJson) => n + (c.restartCount ?? 0),
-              0,
-            ),
+          (o) => (o.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
           'integer',
         ),
       );
       break;
     case '/Namespace':
-      extra.push(col('Status', (o) => o['status']?.phase ?? ''));
+      extra.push(col<Namespace>('Status', (o) => o.status?.phase ?? ''));
       break;
     case '/Service':
       extra.push(
-        col('Type', (o) => o['spec']?.type),
-        col('Cluster-IP', (o) => o['spec']?.clusterIP ?? ''),
+        col<Workload<ServiceSpec>>('Type', (o) => o.spec?.type),
+        col<Workload<ServiceSpec>>('Cluster-IP', (o) => o.spec?.clusterIP ?? ''),
       );
       break;
   }

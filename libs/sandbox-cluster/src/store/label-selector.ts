@@ -1,10 +1,10 @@
-import type { AnyJson } from '../api/json';
 import {
   LabelSelectorError,
   matchesLabelSelector,
   parseLabelSelector as parseSelector,
   type LabelRequirement,
 } from '@berth/domain';
+import type { LabelSelector } from '../api/builtin-kinds';
 import { statusErrors } from '../errors/api-status.error';
 
 export type { LabelRequirement };
@@ -33,7 +33,7 @@ export function matchesLabels(
 
 /** Matches an object's labels against a metav1.LabelSelector (matchLabels + matchExpressions). */
 export function matchesLabelSelectorObject(
-  selector: { matchLabels?: Record<string, string>; matchExpressions?: AnyJson[] } | undefined,
+  selector: LabelSelector | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   if (!selector) return false;

@@ -1,4 +1,4 @@
-import type { KubeObject, ResourceType } from '../api/resource-type';
+import { nameOf, namespaceOf, type KubeObject, type ResourceType } from '../api/resource-type';
 import { clone } from './object-utils';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -81,7 +81,7 @@ export class ObjectStore {
   /** Persists `object` with the next resourceVersion and notifies listeners. Returns the stored copy. */
   put(type: ResourceType, object: KubeObject): KubeObject {
     const key = resourceKey(type);
-    const ok = objectKey(object.metadata?.['namespace'] ?? '', object.metadata?.['name']);
+    const ok = objectKey(namespaceOf(object), nameOf(object));
     const previous = this.bucket(key).get(ok);
     const stored = clone(object);
     stored.metadata = { ...stored.metadata, resourceVersion: String(++this.revision) };
@@ -130,10 +130,7 @@ export class ObjectStore {
     this.history.length = 0;
     this.revision = snapshot.resourceVersion;
     for (const { resource, object } of snapshot.objects) {
-      this.bucket(resource).set(
-        objectKey(object.metadata?.['namespace'] ?? '', object.metadata?.['name']),
-        object,
-      );
+      this.bucket(resource).set(objectKey(namespaceOf(object), nameOf(object)), object);
     }
   }
 

@@ -1,5 +1,3 @@
-import type { AnyJson } from '../api/json';
-
 /** Deep equality on JSON values (key order ignored). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -20,8 +18,24 @@ export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-export function isPlainObject(v: unknown): v is Record<string, AnyJson> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The member at `path` of a JSON value, or undefined where a step is not an object. */
+export function valueAt(value: unknown, ...path: string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+/** The string at `path`, or undefined when it is absent or not a string. */
+export function stringAt(value: unknown, ...path: string[]): string | undefined {
+  const found = valueAt(value, ...path);
+  return typeof found === 'string' ? found : undefined;
 }
 
 /** metav1.Time: RFC 3339 at second precision. */

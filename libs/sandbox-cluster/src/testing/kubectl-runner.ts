@@ -1,4 +1,3 @@
-import type { AnyJson } from '../api/json';
 import { execFile } from 'node:child_process';
 import { findKubectl } from './find-kubectl';
 
@@ -44,7 +43,9 @@ export function runKubectl(args: string[], options: KubectlOptions): Promise<Kub
         maxBuffer: 16 * 1024 * 1024,
       },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as AnyJson).code === 'number' ? (err as AnyJson).code : 1) : 0;
+        // execFile's error carries the exit code as `code` (a number), or a spawn error's code (a string).
+        const exitCode = (err as { code?: unknown } | null)?.code;
+        const code = err ? (typeof exitCode === 'number' ? exitCode : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
