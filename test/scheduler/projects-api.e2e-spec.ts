@@ -78,4 +78,21 @@ describe('AppProjects guard applications', () => {
     expect(del.status).toBe(400);
     expect(errorOf(del).message).toMatch(/used by payments-api; move or delete those applications first/);
   });
+
+  it('a deny-only destination entry is stored with a Warning header showing the two-entry form (issue #22 item 19)', async () => {
+    const res = await http
+      .post('/api/v1/projects')
+      .send(
+        project
+          .replace('name: payments', 'name: no-kube-system')
+          .replace(
+            /destinations:\n[\s\S]*$/,
+            "destinations:\n    - server: '*'\n      namespace: '!kube-system'\n",
+          ),
+      );
+    expect(res.status).toBe(201);
+    expect(res.headers['warning']).toBe(
+      '299 - "spec.destinations[0]: Berth reads an entry with a \\"!\\" pattern as deny only, while Argo CD also allows everything else it matches (here every namespace but \\"kube-system\\"); write the two entries that mean the same in both: {server: \\"*\\", namespace: \\"!kube-system\\"} and {server: \\"*\\", namespace: \\"*\\"}"',
+    );
+  });
 });

@@ -16,7 +16,11 @@ describe('ignoreDifferences and RespectIgnoreDifferences', () => {
 
   beforeAll(async () => {
     h = await WorkerHarness.start();
-    await h.repo.commit({ ...under('hpa', guestbook()), ...under('plain', guestbook()) });
+    await h.repo.commit({
+      ...under('hpa', guestbook()),
+      ...under('plain', guestbook()),
+      ...under('jq', guestbook()),
+    });
   }, 60_000);
   afterAll(async () => h?.stop());
 
@@ -47,5 +51,38 @@ describe('ignoreDifferences and RespectIgnoreDifferences', () => {
     const again = await h.requestSync('plain');
     expect(await h.sync().process({ application: 'plain', operationId: again })).toBe('Succeeded');
     expect(await replicas('plain')).toBe(1);
+  });
+
+  it('jq rules never break the diff: a run-time error ignores nothing, a syntax error is one condition naming the rule', async () => {
+    const manifest = h.manifest('jq', 'jq', { syncOptions: ['CreateNamespace=true'] });
+    manifest.spec['ignoreDifferences'] = [
+      {
+        group: 'apps',
+        kind: 'Deployment',
+        jqPathExpressions: [
+          // The guestbook Deployment has no initContainers: jq fails at run time, which ignores nothing.
+          '.spec.template.spec.initContainers[] | select(.name == "vault-agent-init") | .image',
+          '.spec.replicas',
+        ],
+      },
+      { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.replicas['] },
+    ];
+    await h.createAppFromManifest(manifest);
+    const first = await h.requestSync('jq');
+    expect(await h.sync().process({ application: 'jq', operationId: first })).toBe('Succeeded');
+    await h.cluster.mergePatch(deployment('jq'), { spec: { replicas: 3 } });
+    await h.refresh().process({ application: 'jq', hard: false, reason: 'test' });
+    await h.refresh().process({ application: 'jq', hard: false, reason: 'test' });
+    expect((await h.view('jq')).sync_status).toBe('Synced');
+    const raised = (await h.events('jq')).filter((e) => e.type === 'ConditionRaised');
+    expect(raised.map((e) => e.data)).toEqual([
+      {
+        application: 'jq',
+        conditionType: 'InvalidSpecError',
+        message: expect.stringMatching(
+          /^spec\.ignoreDifferences\[1\]\.jqPathExpressions\[0\]: "\.spec\.replicas\[" is not a valid jq path expression \(syntax error/,
+        ) as unknown as string,
+      },
+    ]);
   });
 });

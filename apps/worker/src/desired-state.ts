@@ -6,6 +6,7 @@ import {
   appFilesHaveChanged,
   appRefreshPaths,
   sourcesOf,
+  withoutClusterScopedNamespace,
   withTrackingId,
 } from '@berth/domain';
 import type { RenderRequest } from '@berth/render';
@@ -30,7 +31,8 @@ export function applicationOf(state: Pick<ApplicationState, 'manifest'>): Applic
 /**
  * Renders the app's sources (cached unless `hard`), at `revision` when given (a sync of a
  * specific commit), and prepares the objects for this cluster: namespaced objects without a
- * namespace get `spec.destination.namespace`, and every object carries the tracking id.
+ * namespace get `spec.destination.namespace`, cluster-scoped ones lose a namespace Git set, and every
+ * object carries the tracking id.
  */
 export async function renderDesired(
   deps: WorkerDeps,
@@ -77,13 +79,16 @@ export async function prepareObjects(
   const out: KubeObject[] = [];
   for (const obj of objects) {
     let next = obj;
-    if (!obj.metadata.namespace && destinationNamespace) {
+    if (obj.metadata.namespace || destinationNamespace) {
       const namespaced = await cluster.isNamespaced(obj.apiVersion, obj.kind).catch((err: unknown) => {
         // A custom kind whose CRD is not installed yet: assume namespaced, as kubectl does for apply.
         if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return true;
         throw err;
       });
-      if (namespaced) next = { ...obj, metadata: { ...obj.metadata, namespace: destinationNamespace } };
+      // A namespace Git sets on a cluster-scoped object is no part of it (Argo CD drops it too).
+      if (!namespaced) next = withoutClusterScopedNamespace(obj, () => false);
+      else if (!obj.metadata.namespace && destinationNamespace)
+        next = { ...obj, metadata: { ...obj.metadata, namespace: destinationNamespace } };
     }
     out.push(withTrackingId(application, next));
   }

@@ -19,6 +19,7 @@ import {
   isTrackedBy,
   parentOf,
   type RefreshOutcome,
+  resolveAppJqPaths,
 } from '@berth/domain';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
@@ -26,7 +27,7 @@ import { refFromKey } from '@berth/kube';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';
-import type { WorkerDeps } from './worker-deps';
+import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
 
 export interface RefreshResult {
   /** Types of the events this refresh appended (transitions and, maybe, an operation it started). */
@@ -246,9 +247,16 @@ export class RefreshProcessor {
       const live = (await cluster.liveObjects(desired.objects, state.inventory)).filter(
         (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
       );
+      const ignoreDifferences = app.spec.ignoreDifferences;
+      // jq rules are resolved ahead of the (pure, synchronous) comparison; one that does not compile is a
+      // condition of the comparison, never its failure.
+      const jqPaths = ignoreDifferences
+        ? await resolveAppJqPaths(desired.objects, live, { ignoreDifferences }, jqEvaluatorOf(this.deps))
+        : undefined;
       const comparison = compareApp(desired.objects, live, {
         fieldManager: 'berth',
-        ...(app.spec.ignoreDifferences ? { ignoreDifferences: app.spec.ignoreDifferences } : {}),
+        ...(ignoreDifferences ? { ignoreDifferences } : {}),
+        ...(jqPaths ? { jqPaths } : {}),
         healthOf: (obj) => healthOf(obj, this.deps.healthChecks),
       });
       // Commit metadata only for a new revision: it is recorded once, in RevisionResolved.

@@ -10,6 +10,7 @@ import {
   type KubeObject,
   nextStep,
   planSync,
+  resolveAppJqPaths,
   type OpenOperation,
   type OperationStep,
   resourceKey,
@@ -25,7 +26,7 @@ import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
-import type { WorkerDeps } from './worker-deps';
+import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
 
 export type SyncOutcome =
   | 'Succeeded'
@@ -182,6 +183,10 @@ export class SyncProcessor {
       ? await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: destination })
       : undefined;
     const automated = app.spec.syncPolicy?.automated;
+    const ignoreDifferences = app.spec.ignoreDifferences;
+    const jqPaths = ignoreDifferences
+      ? await resolveAppJqPaths(desired.objects, live, { ignoreDifferences }, jqEvaluatorOf(this.deps))
+      : undefined;
     return planSync(desired.objects, namespace ? [...live, namespace] : live, {
       syncOptions: op.request.syncOptions ?? app.spec.syncPolicy?.syncOptions ?? [],
       // A selective sync (e.g. a partial rollback by kind) never prunes: only the chosen resources change.
@@ -193,7 +198,8 @@ export class SyncProcessor {
       inventory: live.map((o) => resourceKeyString(o)),
       allowEmpty: automated?.allowEmpty === true || !op.request.initiatedBy.automated,
       ...(app.spec.destination.namespace ? { destinationNamespace: app.spec.destination.namespace } : {}),
-      ...(app.spec.ignoreDifferences ? { ignoreDifferences: app.spec.ignoreDifferences } : {}),
+      ...(ignoreDifferences ? { ignoreDifferences } : {}),
+      ...(jqPaths ? { jqPaths } : {}),
     });
   }
 

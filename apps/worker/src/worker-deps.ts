@@ -1,4 +1,5 @@
-import type { HealthCheckRegistry } from '@berth/domain';
+import type { HealthCheckRegistry, JqPathEvaluator } from '@berth/domain';
+import { JqWasmPathEvaluator } from '@berth/infra';
 import type {
   ApplicationsRepository,
   CommandHandler,
@@ -42,9 +43,18 @@ export interface WorkerDeps {
   credentials?: RepositoryCredentialStore;
   queues: JobQueues;
   healthChecks?: HealthCheckRegistry;
+  /** Runs ignoreDifferences jqPathExpressions. Default: jq-wasm (jqEvaluatorOf). */
+  jq?: JqPathEvaluator;
   /** The clock; decisions get time passed in. */
   now: () => Date;
   timings: WorkerTimings;
   /** Name in event metadata `source`. Default `worker`. */
   source?: string;
+}
+
+const wasmJq = new JqWasmPathEvaluator();
+
+/** The jq the processors run ignoreDifferences jqPathExpressions with. */
+export function jqEvaluatorOf(deps: Pick<WorkerDeps, 'jq'>): JqPathEvaluator {
+  return deps.jq ?? wasmJq;
 }

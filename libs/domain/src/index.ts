@@ -120,7 +120,13 @@ export { ValidationFailedError } from './application/validation-failed.error';
 export { formatIssue } from './application/validation-issue';
 export type { Issue } from './application/validation-issue';
 export { COMPARE_OPTIONS_ANNOTATION, compareApp, resolveAppJqPaths } from './diff/compare-app';
-export type { AppComparison, CompareAppOptions, ResourceComparison } from './diff/compare-app';
+export type {
+  AppComparison,
+  AppJqPaths,
+  CompareAppOptions,
+  ComparisonCondition,
+  ResourceComparison,
+} from './diff/compare-app';
 export { diffResource } from './diff/diff-resource';
 export type { DiffOptions, DiffResult, SyncStatusCode } from './diff/diff-resource';
 export type { DiffChange } from './diff/diff-change';
@@ -132,11 +138,22 @@ export {
   hasJqRules,
   ignoreRuleMatches,
   ignoredPathsFor,
-  managedFieldPaths,
   matchingRules,
   resolveJqPaths,
 } from './diff/ignore-differences';
-export type { IgnoreDifference, JqPathEvaluator, JsonPath, ResolvedJqPaths } from './diff/ignore-differences';
+export type {
+  IgnoreDifference,
+  InvalidJqExpression,
+  JqPathEvaluator,
+  JqPathsAnswer,
+  JsonPath,
+  ResolvedJqPaths,
+} from './diff/ignore-differences';
+export { managedFieldPaths } from './diff/managed-fields';
+export { isClusterScoped, withoutClusterScopedNamespace } from './diff/cluster-scope';
+export type { IsNamespaced } from './diff/cluster-scope';
+export { DEFAULT_KNOWN_TYPE_FIELDS } from './diff/field-typing';
+export type { KnownTypeField } from './diff/field-typing';
 export { groupOf, isKubeObject, parseResourceKey, resourceKey, resourceKeyString } from './diff/kube-object';
 export type { KubeObject, ResourceKey } from './diff/kube-object';
 export { maskSecrets } from './diff/mask-secrets';
@@ -229,6 +246,7 @@ export { APP_PROJECT_KIND } from './project/app-project.types';
 export type {
   AppProject,
   AppProjectSpec,
+  ClusterResourceRestrictionItem,
   GroupKind,
   OrphanedResourcesMonitorSettings,
   ProjectDestination,

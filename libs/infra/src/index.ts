@@ -9,7 +9,6 @@ export type { BerthConfig } from './config/berth-config';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
-export { JqPathError } from './jq/jq-path.error';
 export { loadHealthCustomizations } from './lua/health-customizations.loader';
 export { LuaHealthRunner, parseHealthCustomizationKey } from './lua/lua-health-check';
 export type { LuaHealthOptions, LuaHealthScript } from './lua/lua-health-check';

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { formatIssue, type Issue } from '@berth/domain';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
 import { requestActor } from '../http/request-actor';
 import { ValidQuery } from '../http/request-pipes';
@@ -12,18 +13,24 @@ export class ProjectsController {
 
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown, @ValidQuery() _query: object, @Req() req: Request) {
-    return this.projects.upsert(bodyText(body), requestActor(req));
+  async create(
+    @Body() body: unknown,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return withWarnings(res, await this.projects.upsert(bodyText(body), requestActor(req)));
   }
 
   @Put(':name')
-  update(
+  async update(
     @Param('name') name: string,
     @Body() body: unknown,
     @ValidQuery() _query: object,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.projects.upsert(bodyText(body), requestActor(req), name);
+    return withWarnings(res, await this.projects.upsert(bodyText(body), requestActor(req), name));
   }
 
   @Get()
@@ -41,4 +48,18 @@ export class ProjectsController {
   async delete(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.projects.delete(name, requestActor(req));
   }
+}
+
+/**
+ * The answer stays the AppProject, as in Argo CD; the validator's warnings go in `Warning` headers the way
+ * the Kubernetes API server sends them (`299 - "<text>"`, one per warning; kubectl prints them).
+ */
+function withWarnings(res: Response, stored: { project: unknown; warnings: Issue[] }): unknown {
+  for (const warning of stored.warnings) {
+    const text = formatIssue(warning)
+      .replace(/[^\x20-\x7e]/g, '?')
+      .replace(/["\\]/g, '\\$&');
+    res.append('Warning', `299 - "${text}"`);
+  }
+  return stored.project;
 }

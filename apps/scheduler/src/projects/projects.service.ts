@@ -11,6 +11,7 @@ import {
   DEFAULT_PROJECT_NAME,
   type Application,
   type AppProject,
+  type Issue,
 } from '@berth/domain';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
@@ -23,7 +24,12 @@ import { SchedulerContext } from '../scheduler.context';
 export class ProjectsService {
   constructor(private readonly ctx: SchedulerContext) {}
 
-  async upsert(body: string, who: RequestActor, expectName?: string) {
+  /** Creates or replaces a project; `warnings` are what the validator found worth saying (unknown fields, deny-only entries). */
+  async upsert(
+    body: string,
+    who: RequestActor,
+    expectName?: string,
+  ): Promise<{ project: AppProject; warnings: Issue[] }> {
     const parsed = parseApplicationDocument(body);
     if (!parsed.ok)
       throw new DomainError(
@@ -55,7 +61,7 @@ export class ProjectsService {
       (state) => decideAppProject({ type: 'UpsertProject', project }, state),
       metadataOf(who),
     );
-    return project;
+    return { project, warnings: result.warnings };
   }
 
   async list() {

@@ -1,7 +1,14 @@
 import type { HealthStatus } from '../health/health-status';
 import { isHook, isSkipped } from '../sync/hook';
+import { withoutClusterScopedNamespace } from './cluster-scope';
 import { diffResource, type DiffOptions, type DiffResult, type SyncStatusCode } from './diff-resource';
-import { hasJqRules, type JqPathEvaluator, resolveJqPaths, type ResolvedJqPaths } from './ignore-differences';
+import {
+  hasJqRules,
+  type InvalidJqExpression,
+  type JqPathEvaluator,
+  resolveJqPaths,
+  type ResolvedJqPaths,
+} from './ignore-differences';
 import { type KubeObject, resourceKeyString } from './kube-object';
 
 export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
@@ -18,15 +25,30 @@ export interface ResourceComparison {
   diff?: DiffResult;
 }
 
+/** An app condition the comparison found (Argo CD's condition types), e.g. an ignore rule that cannot run. */
+export interface ComparisonCondition {
+  type: 'InvalidSpecError';
+  message: string;
+}
+
 export interface AppComparison {
   status: SyncStatusCode;
   resources: ResourceComparison[];
   outOfSyncCount: number;
+  /** Conditions to raise although the comparison ran; absent or empty when there are none. */
+  conditions?: ComparisonCondition[];
+}
+
+/** The jq ignore rules of an app, resolved ahead of compareApp by resolveAppJqPaths(). */
+export interface AppJqPaths {
+  byKey: ReadonlyMap<string, ResolvedJqPaths>;
+  /** Expressions that do not compile, each once. */
+  invalid: readonly InvalidJqExpression[];
 }
 
 export interface CompareAppOptions extends Omit<DiffOptions, 'jqPaths'> {
   /** jq paths per resource key, from resolveAppJqPaths(). */
-  jqPathsByKey?: ReadonlyMap<string, ResolvedJqPaths>;
+  jqPaths?: AppJqPaths;
   /** Health of the live object (undefined when missing); omitted -> no health in the result. */
   healthOf?: (live: KubeObject | undefined) => HealthStatus;
 }
@@ -34,7 +56,9 @@ export interface CompareAppOptions extends Omit<DiffOptions, 'jqPaths'> {
 /**
  * App-level comparison. `liveList` holds the live objects this app tracks (by tracking id or
  * inventory): a live object with no desired counterpart needs pruning, unless it is a hook or
- * marked `compare-options: IgnoreExtraneous`.
+ * marked `compare-options: IgnoreExtraneous`. A cluster-scoped object is keyed without the namespace
+ * Git may set on it. A jq ignore rule that does not compile becomes one InvalidSpecError condition
+ * naming it; the comparison runs without it.
  */
 export function compareApp(
   desiredList: readonly KubeObject[],
@@ -44,12 +68,13 @@ export function compareApp(
   const liveByKey = new Map(liveList.map((o) => [resourceKeyString(o), o] as const));
   const seen = new Set<string>();
   const resources: ResourceComparison[] = [];
-  for (const desired of desiredList) {
-    if (isSkipped(desired)) continue;
+  for (const declared of desiredList) {
+    if (isSkipped(declared)) continue;
+    const desired = withoutClusterScopedNamespace(declared, options.isNamespaced);
     const key = resourceKeyString(desired);
     seen.add(key);
     const live = liveByKey.get(key);
-    const diff = diffResource(desired, live, { ...options, jqPaths: options.jqPathsByKey?.get(key) });
+    const diff = diffResource(desired, live, { ...options, jqPaths: options.jqPaths?.byKey.get(key) });
     const entry: ResourceComparison = { key, status: diff.status, diff };
     if (isHook(desired)) entry.hook = true;
     if (options.healthOf) entry.health = options.healthOf(live);
@@ -70,22 +95,44 @@ export function compareApp(
   }
   resources.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const outOfSyncCount = resources.filter((r) => !r.hook && r.status === 'OutOfSync').length;
-  return { status: outOfSyncCount > 0 ? 'OutOfSync' : 'Synced', resources, outOfSyncCount };
+  const invalid = options.jqPaths?.invalid ?? [];
+  return {
+    status: outOfSyncCount > 0 ? 'OutOfSync' : 'Synced',
+    resources,
+    outOfSyncCount,
+    ...(invalid.length > 0 ? { conditions: [invalidJqCondition(invalid)] } : {}),
+  };
 }
 
-/** Resolves the jq ignore rules of every desired/live pair, for compareApp's jqPathsByKey. */
+/** One condition for every expression that does not compile, naming each rule as the spec writes it. */
+function invalidJqCondition(invalid: readonly InvalidJqExpression[]): ComparisonCondition {
+  const lines = invalid.map(
+    (e) =>
+      `spec.ignoreDifferences[${e.rule}].jqPathExpressions[${e.expression}]: ${JSON.stringify(e.text)} is not a valid jq path expression (${e.message})`,
+  );
+  return {
+    type: 'InvalidSpecError',
+    message: `${lines.join('; ')}; the diff ran without ${invalid.length === 1 ? 'it' : 'them'}: fix the expression, e.g. .spec.template.spec.containers[] | select(.name == "app") | .image`,
+  };
+}
+
+/** Resolves the jq ignore rules of every desired/live pair, for compareApp's (and planSync's) jqPaths. */
 export async function resolveAppJqPaths(
   desiredList: readonly KubeObject[],
   liveList: readonly KubeObject[],
-  options: Pick<DiffOptions, 'ignoreDifferences'>,
+  options: Pick<DiffOptions, 'ignoreDifferences' | 'isNamespaced'>,
   jq: JqPathEvaluator,
-): Promise<Map<string, ResolvedJqPaths>> {
+): Promise<AppJqPaths> {
   const liveByKey = new Map(liveList.map((o) => [resourceKeyString(o), o] as const));
-  const out = new Map<string, ResolvedJqPaths>();
-  for (const desired of desiredList) {
-    if (!hasJqRules(options.ignoreDifferences, desired)) continue;
+  const byKey = new Map<string, ResolvedJqPaths>();
+  const invalid = new Map<string, InvalidJqExpression>();
+  for (const declared of desiredList) {
+    if (!hasJqRules(options.ignoreDifferences, declared)) continue;
+    const desired = withoutClusterScopedNamespace(declared, options.isNamespaced);
     const key = resourceKeyString(desired);
-    out.set(key, await resolveJqPaths(desired, liveByKey.get(key), options.ignoreDifferences, jq));
+    const resolved = await resolveJqPaths(desired, liveByKey.get(key), options.ignoreDifferences, jq);
+    byKey.set(key, resolved);
+    for (const e of resolved.invalid ?? []) invalid.set(`${e.rule}/${e.expression}`, e);
   }
-  return out;
+  return { byKey, invalid: [...invalid.values()] };
 }

@@ -1,6 +1,6 @@
 import { type FieldPath, parseJsonPointer, resolvePath } from './field-path';
 import { groupOf, type KubeObject } from './kube-object';
-import { isPlainObject } from './json-value';
+import { managedFieldPaths } from './managed-fields';
 
 /** Argo CD's `spec.ignoreDifferences[]` entry. Empty or "*" group/kind match anything. */
 export interface IgnoreDifference {
@@ -16,17 +16,34 @@ export interface IgnoreDifference {
 export type JsonPath = Array<string | number>;
 
 /**
+ * What jq answered for one expression on one object. A `runtime` error (iterating an absent list,
+ * `select` on null ...) means the expression selects nothing there, as Argo CD reads it; a `syntax`
+ * error means the expression never compiles, which the app's conditions report.
+ */
+export type JqPathsAnswer =
+  { ok: true; paths: JsonPath[] } | { ok: false; kind: 'syntax' | 'runtime'; message: string };
+
+/**
  * Port: evaluates a jq path expression (e.g. `.spec.template.spec.containers[] | select(.name=="app") | .image`)
- * and returns the concrete paths it selects, as jq's `path(expr)` would. Implemented in libs/infra (jq-wasm).
+ * and answers the concrete paths it selects, as jq's `path(expr)` would. Implemented in libs/infra (jq-wasm).
  */
 export interface JqPathEvaluator {
-  paths(obj: unknown, expression: string): Promise<JsonPath[]>;
+  paths(obj: unknown, expression: string): Promise<JqPathsAnswer>;
 }
 
-/** jq paths resolved ahead of a synchronous diff, one list per side. */
+/** A jqPathExpressions entry jq cannot compile: `spec.ignoreDifferences[rule].jqPathExpressions[expression]`. */
+export interface InvalidJqExpression {
+  rule: number;
+  expression: number;
+  text: string;
+  message: string;
+}
+
+/** jq paths resolved ahead of a synchronous diff, one list per side, and the expressions that do not compile. */
 export interface ResolvedJqPaths {
   desired: JsonPath[];
   live: JsonPath[];
+  invalid?: InvalidJqExpression[];
 }
 
 function globMatch(pattern: string | undefined, value: string): boolean {
@@ -62,7 +79,11 @@ export function matchingRules(
   return (rules ?? []).filter((r) => ignoreRuleMatches(r, obj));
 }
 
-/** Runs every matching rule's jq expressions on both sides. An expression that selects nothing gives no path. */
+/**
+ * Runs every matching rule's jq expressions on both sides. An expression that selects nothing, or fails
+ * at run time on one side, gives no path there; one that does not compile is listed in `invalid` (once)
+ * and the other expressions still run.
+ */
 export async function resolveJqPaths(
   desired: KubeObject | undefined,
   live: KubeObject | undefined,
@@ -70,71 +91,34 @@ export async function resolveJqPaths(
   jq: JqPathEvaluator,
 ): Promise<ResolvedJqPaths> {
   const subject = desired ?? live;
-  const out: ResolvedJqPaths = { desired: [], live: [] };
+  const out = { desired: [] as JsonPath[], live: [] as JsonPath[], invalid: [] as InvalidJqExpression[] };
   if (!subject) return out;
-  const exprs = matchingRules(rules, subject).flatMap((r) => r.jqPathExpressions ?? []);
-  for (const expr of exprs) {
-    if (desired) out.desired.push(...(await jq.paths(desired, expr)));
-    if (live) out.live.push(...(await jq.paths(live, expr)));
+  const pending: Array<Omit<InvalidJqExpression, 'message'>> = [];
+  (rules ?? []).forEach((rule, ruleIndex) => {
+    if (!ignoreRuleMatches(rule, subject)) return;
+    (rule.jqPathExpressions ?? []).forEach((text, expression) =>
+      pending.push({ rule: ruleIndex, expression, text }),
+    );
+  });
+  for (const entry of pending) {
+    for (const [side, obj] of [
+      ['desired', desired],
+      ['live', live],
+    ] as const) {
+      if (!obj) continue;
+      const answer = await jq.paths(obj, entry.text);
+      if (answer.ok) out[side].push(...answer.paths);
+      else if (answer.kind === 'syntax') {
+        out.invalid.push({ ...entry, message: answer.message });
+        break;
+      }
+    }
   }
   return out;
 }
 
 export function hasJqRules(rules: readonly IgnoreDifference[] | undefined, obj: KubeObject): boolean {
   return matchingRules(rules, obj).some((r) => (r.jqPathExpressions ?? []).length > 0);
-}
-
-interface ManagedFieldsEntry {
-  manager?: string;
-  fieldsV1?: unknown;
-}
-
-/**
- * Paths owned by the given managers in live `metadata.managedFields`, as selector paths
- * (list items named by their keys) so they resolve on both the desired and the live object.
- */
-export function managedFieldPaths(live: KubeObject | undefined, managers: readonly string[]): FieldPath[] {
-  if (!live || managers.length === 0) return [];
-  const entries = live.metadata['managedFields'];
-  if (!Array.isArray(entries)) return [];
-  const out: FieldPath[] = [];
-  for (const entry of entries as ManagedFieldsEntry[]) {
-    if (!entry.manager || !managers.includes(entry.manager)) continue;
-    collectFieldsV1(entry.fieldsV1, [], out);
-  }
-  return out;
-}
-
-function collectFieldsV1(node: unknown, prefix: FieldPath, out: FieldPath[]): void {
-  if (!isPlainObject(node)) return;
-  const keys = Object.keys(node).filter((k) => k !== '.');
-  for (const key of keys) {
-    const seg = fieldsV1Segment(key);
-    if (seg === undefined) continue;
-    const child = node[key];
-    const path = [...prefix, seg];
-    const childKeys = isPlainObject(child) ? Object.keys(child) : [];
-    // A list item marked "." is owned as a whole; a struct field marked "." only owns its own presence.
-    const isItem = typeof seg === 'object' || typeof seg === 'number';
-    if (childKeys.length === 0 || (isItem && childKeys.includes('.'))) out.push(path);
-    else collectFieldsV1(child, path, out);
-  }
-}
-
-function fieldsV1Segment(key: string): FieldPath[number] | undefined {
-  const body = key.slice(2);
-  try {
-    if (key.startsWith('f:')) return body;
-    if (key.startsWith('k:')) {
-      const match = JSON.parse(body) as unknown;
-      return isPlainObject(match) ? { match } : undefined;
-    }
-    if (key.startsWith('v:')) return { value: JSON.parse(body) as unknown };
-    if (key.startsWith('i:')) return Number(body);
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }
 
 /** Concrete paths to drop from `obj` (one side of the diff) for the matching rules. */

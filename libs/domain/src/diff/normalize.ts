@@ -25,7 +25,7 @@ export interface NormalizeOptions {
 /**
  * Copy of `obj` stripped of what a GitOps diff must not see: server metadata, status,
  * the last-applied annotation, and the fields ignored by matching ignoreDifferences rules.
- * Secret `stringData` is folded into base64 `data` as the API server does.
+ * Secrets are read as the API server stores them (normalizeSecret).
  * `live` supplies managedFields for managedFieldsManagers rules (pass the live object for both sides).
  */
 export function normalizeObject(
@@ -47,17 +47,24 @@ export function normalizeObject(
     if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
   }
   if (!options.compareStatus) delete out['status'];
-  if (out.kind === 'Secret' && out.apiVersion === 'v1') foldStringData(out);
+  if (out.kind === 'Secret' && out.apiVersion === 'v1') normalizeSecret(out);
   return out;
 }
 
-function foldStringData(secret: KubeObject): void {
+/**
+ * Argo CD's NormalizeSecret: `stringData` is folded into base64 `data` as the API server does, and a
+ * null data value is the empty value the API server stores ("" after base64).
+ */
+function normalizeSecret(secret: KubeObject): void {
   const stringData = secret['stringData'];
-  if (!isPlainObject(stringData)) return;
-  const data = isPlainObject(secret['data']) ? secret['data'] : {};
-  for (const [k, v] of Object.entries(stringData)) data[k] = base64Utf8(String(v));
-  secret['data'] = data;
-  delete secret['stringData'];
+  if (isPlainObject(stringData)) {
+    const data = isPlainObject(secret['data']) ? secret['data'] : {};
+    for (const [k, v] of Object.entries(stringData)) data[k] = base64Utf8(String(v));
+    secret['data'] = data;
+    delete secret['stringData'];
+  }
+  const data = secret['data'];
+  if (isPlainObject(data)) for (const [k, v] of Object.entries(data)) if (v === null) data[k] = '';
 }
 
 export function base64Utf8(text: string): string {

@@ -56,12 +56,68 @@ describe('applyIgnoredFromLive (RespectIgnoreDifferences=true)', () => {
   });
 
   it('copies values at jq paths resolved on live', () => {
-    const out = applyIgnoredFromLive(
-      deployment(2, 'git'),
-      deployment(2, 'live'),
-      [],
-      [['spec', 'template', 'spec', 'containers', 0, 'image']],
-    );
+    const out = applyIgnoredFromLive(deployment(2, 'git'), deployment(2, 'live'), [], {
+      live: [['spec', 'template', 'spec', 'containers', 0, 'image']],
+    });
     expect(out['spec']).toMatchObject({ template: { spec: { containers: [{ image: 'live' }] } } });
+  });
+});
+
+describe('applyIgnoredFromLive keeps what Git declares intact (item 7)', () => {
+  const withEnv = (env: Array<{ name: string; value: string }>, extra: Record<string, unknown> = {}) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'app:2', env }] } } },
+      ...extra,
+    }) as KubeObject;
+  const envOf = (obj: KubeObject) =>
+    (obj['spec'] as { template: { spec: { containers: Array<{ env: unknown }> } } }).template.spec
+      .containers[0]!.env;
+
+  it('carries an ignored env var over from live by name, never onto the Git entry at the same position', () => {
+    // jq `.spec.template.spec.containers[].env[] | select(.name == "VERSION")` resolved on live: env index 0.
+    const live = withEnv([
+      { name: 'VERSION', value: 'live-7' },
+      { name: 'LOG_LEVEL', value: 'debug' },
+    ]);
+    const desired = withEnv([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'VERSION', value: 'git-1' },
+    ]);
+    const out = applyIgnoredFromLive(desired, live, [], {
+      live: [['spec', 'template', 'spec', 'containers', 0, 'env', 0]],
+    });
+    expect(envOf(out)).toEqual([
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'VERSION', value: 'live-7' },
+    ]);
+  });
+
+  it('adds an ignored entry only live has by its key, and removes an ignored entry only Git has', () => {
+    // jq `.spec.template.spec.containers[].env[] | select(.name | startswith("X_"))`, resolved on each side.
+    const live = withEnv([
+      { name: 'X_LIVE', value: 'live' },
+      { name: 'A', value: '1' },
+    ]);
+    const desired = withEnv([
+      { name: 'A', value: '1' },
+      { name: 'X_GIT', value: 'git' },
+    ]);
+    const envPath = (i: number) => ['spec', 'template', 'spec', 'containers', 0, 'env', i];
+    const out = applyIgnoredFromLive(desired, live, [], { live: [envPath(0)], desired: [envPath(1)] });
+    expect(envOf(out)).toEqual([
+      { name: 'A', value: '1' },
+      { name: 'X_LIVE', value: 'live' },
+    ]);
+  });
+
+  it('never copies live status into what is applied when /status is ignored', () => {
+    const rules = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/status', '/spec/replicas'] }];
+    const live = { ...deployment(5, 'app:1'), status: { replicas: 5, readyReplicas: 5 } };
+    const out = applyIgnoredFromLive(deployment(2, 'app:2'), live, rules);
+    expect(out).not.toHaveProperty('status');
+    expect(out['spec']).toMatchObject({ replicas: 5 });
   });
 });

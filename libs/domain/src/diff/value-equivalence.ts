@@ -1,3 +1,5 @@
+import { parseDuration } from '../shared/duration';
+import { type FieldTyping, knownTypeAt } from './field-typing';
 import { quantitiesEqual } from './quantity';
 
 /** Map keys whose values are Kubernetes quantities (resources, quotas, limit ranges, PVC sizes). */
@@ -43,9 +45,13 @@ export function scalarsEquivalent(
   desired: unknown,
   live: unknown,
   path: ReadonlyArray<string | number>,
+  typing?: FieldTyping,
 ): boolean {
   if (desired === live) return true;
   if (live === undefined || live === null) return false;
+  const known = typing ? knownTypeAt(typing, path) : undefined;
+  if (known === 'core/Quantity' && quantitiesEqual(desired, live)) return true;
+  if (known === 'meta/v1/Duration' && durationsEqual(desired, live)) return true;
   const field = path[path.length - 1];
   const parent = path[path.length - 2];
   if (typeof field === 'string' && (QUANTITY_FIELDS.has(field) || QUANTITY_PARENTS.has(String(parent)))) {
@@ -61,6 +67,13 @@ export function scalarsEquivalent(
     return (typeof desired === 'number' || typeof desired === 'boolean') && String(desired) === live;
   }
   return false;
+}
+
+/** Go durations by value: "90m" is "1h30m0s" (metav1.Duration writes the long form). */
+function durationsEqual(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const x = parseDuration(a);
+  return x !== undefined && x === parseDuration(b);
 }
 
 /**

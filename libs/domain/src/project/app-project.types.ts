@@ -21,6 +21,14 @@ export interface GroupKind {
   kind: string;
 }
 
+/**
+ * Argo CD's ClusterResourceRestrictionItem: a cluster-scoped kind, and optionally a `name` glob
+ * (`{kind: Namespace, name: team1-*}`); without a name every object of the kind matches.
+ */
+export interface ClusterResourceRestrictionItem extends GroupKind {
+  name?: string;
+}
+
 export interface ProjectDestination {
   server?: string;
   name?: string;
@@ -60,9 +68,9 @@ export interface AppProjectSpec {
   description?: string;
   sourceRepos?: string[];
   destinations?: ProjectDestination[];
-  /** Cluster-scoped kinds allowed; empty or absent allows none. */
-  clusterResourceWhitelist?: GroupKind[];
-  clusterResourceBlacklist?: GroupKind[];
+  /** Cluster-scoped kinds (and name globs) allowed; empty or absent allows none. */
+  clusterResourceWhitelist?: ClusterResourceRestrictionItem[];
+  clusterResourceBlacklist?: ClusterResourceRestrictionItem[];
   /** Namespaced kinds allowed; absent allows all, an empty list allows none. */
   namespaceResourceWhitelist?: GroupKind[];
   namespaceResourceBlacklist?: GroupKind[];
@@ -72,6 +80,7 @@ export interface AppProjectSpec {
   signatureKeys?: { keyID: string }[];
   /** Namespaces other than the control plane's where this project's Applications may live. */
   sourceNamespaces?: string[];
+  /** Only clusters registered with this project (a cluster's `project`) are permitted destinations. */
   permitOnlyProjectScopedClusters?: boolean;
   destinationServiceAccounts?: { server: string; namespace?: string; defaultServiceAccount: string }[];
 }

@@ -104,3 +104,30 @@ describe('validateAppProject', () => {
     );
   });
 });
+
+describe('validateAppProject: entries with negated patterns (item 19)', () => {
+  it('warns that Argo CD also allows everything else with such an entry, and shows the two-entry form', () => {
+    const project = production();
+    setField(project, 'spec.destinations', [{ server: '*', namespace: '!kube-system' }]);
+    const result = validateAppProject(project);
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map(formatIssue)).toEqual([
+      'spec.destinations[0]: Berth reads an entry with a "!" pattern as deny only, while Argo CD also allows everything else it matches (here every namespace but "kube-system"); write the two entries that mean the same in both: {server: "*", namespace: "!kube-system"} and {server: "*", namespace: "*"}',
+    ]);
+  });
+
+  it('does not warn when the two-entry form is already there', () => {
+    const project = production();
+    setField(project, 'spec.destinations', [
+      { server: '*', namespace: '!kube-system' },
+      { server: '*', namespace: '*' },
+    ]);
+    expect(validateAppProject(project).warnings).toEqual([]);
+  });
+
+  it('accepts a name glob on cluster resource list items (Argo CD ClusterResourceRestrictionItem)', () => {
+    const project = production();
+    setField(project, 'spec.clusterResourceWhitelist', [{ group: '', kind: 'Namespace', name: 'team1-*' }]);
+    expect(validateAppProject(project)).toMatchObject({ ok: true, warnings: [] });
+  });
+});

@@ -33,6 +33,12 @@ const groupKind = object({
   required: { kind: 'name the kind, or "*" for every kind' },
 });
 
+/** Argo CD's ClusterResourceRestrictionItem: a group/kind, and optionally a name glob (`team1-*`). */
+const clusterResourceItem = object({
+  fields: { group: string(), kind: string(), name: string() },
+  required: { kind: 'name the kind, or "*" for every kind' },
+});
+
 function uniqueStrings(what: string): (list: unknown, path: string, issues: IssueCollector) => void {
   return (list, path, issues) => {
     if (!Array.isArray(list)) return;
@@ -74,9 +80,48 @@ const destination = object({
   },
 });
 
+const DESTINATION_FIELDS = ['server', 'name', 'namespace'] as const;
+
+/** `{server: "*", namespace: "!kube-system"}`, fields in Argo CD's order, absent ones left out. */
+function destinationText(entry: PlainObject): string {
+  const fields = DESTINATION_FIELDS.filter((f) => typeof entry[f] === 'string').map(
+    (f) => `${f}: ${quote(entry[f] as string)}`,
+  );
+  return `{${fields.join(', ')}}`;
+}
+
+/**
+ * Berth reads an entry with a `!` pattern as deny only; Argo CD's also allows what the rest of it matches.
+ * The same project then means less in Berth (fail-safe), so say so and show the two entries that mean
+ * the same in both: the deny entry, and the entry with every `!` field made `*`.
+ */
+function warnDenyOnlyEntries(list: unknown[], path: string, issues: IssueCollector): void {
+  const texts = list.map((entry) => (isPlainObject(entry) ? destinationText(entry) : ''));
+  list.forEach((entry, index) => {
+    if (!isPlainObject(entry)) return;
+    const negated = DESTINATION_FIELDS.filter(
+      (f) => typeof entry[f] === 'string' && entry[f].startsWith('!'),
+    );
+    if (negated.length === 0) return;
+    const companion: PlainObject = { ...entry };
+    for (const f of negated) companion[f] = '*';
+    const companionText = destinationText(companion);
+    if (texts.includes(companionText)) return;
+    const allowedToo = negated
+      .map((f) => `every ${f} but ${quote((entry[f] as string).slice(1))}`)
+      .join(' and ');
+    issues.warn(
+      indexPath(path, index),
+      `Berth reads an entry with a "!" pattern as deny only, while Argo CD also allows everything else it matches (here ${allowedToo})`,
+      `write the two entries that mean the same in both: ${texts[index]} and ${companionText}`,
+    );
+  });
+}
+
 const destinations: FieldCheck = (value, path, issues) => {
   listOf(destination)(value, path, issues);
   if (!Array.isArray(value)) return;
+  warnDenyOnlyEntries(value, path, issues);
   const seen = new Map<string, number>();
   value.forEach((entry, index) => {
     if (!isPlainObject(entry)) return;
@@ -153,8 +198,8 @@ const specShape: ObjectShape = {
     description: string(),
     sourceRepos,
     destinations,
-    clusterResourceWhitelist: listOf(groupKind),
-    clusterResourceBlacklist: listOf(groupKind),
+    clusterResourceWhitelist: listOf(clusterResourceItem),
+    clusterResourceBlacklist: listOf(clusterResourceItem),
     namespaceResourceWhitelist: listOf(groupKind),
     namespaceResourceBlacklist: listOf(groupKind),
     roles: listOf(role),

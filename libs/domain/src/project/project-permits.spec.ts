@@ -235,3 +235,86 @@ describe('projectPermits: deny patterns', () => {
     ).toEqual(['metadata.namespace']);
   });
 });
+
+describe('projectPermits: a destination entry matches only on the fields the app sets (item 17)', () => {
+  const project = (
+    destinations: AppProject['spec']['destinations'],
+    extra: Partial<AppProject['spec']> = {},
+  ): AppProject => ({
+    ...production,
+    spec: { ...production.spec, sourceRepos: ['*'], destinations, ...extra },
+  });
+  const to = (destination: Application['spec']['destination']) =>
+    app((a) => (a.spec.destination = destination));
+
+  it('an entry naming one server does not permit an app on another server', () => {
+    const p = project([{ server: 'https://my-cluster', namespace: 'default' }]);
+    expect(
+      projectPermits(p, to({ server: 'https://other-cluster', namespace: 'default' })).map(formatIssue),
+    ).toEqual([
+      'spec.destination: server "https://other-cluster", namespace "default" is not permitted by project "production"; add it (or a pattern matching it) to the project\'s destinations',
+    ]);
+    expect(projectPermits(p, to({ server: 'https://my-cluster', namespace: 'default' }))).toEqual([]);
+  });
+
+  it('an entry naming a cluster by name does not permit an app that gives only an unknown server', () => {
+    const p = project([{ name: 'prod-eu', namespace: '*' }]);
+    expect(projectPermits(p, to({ server: 'https://10.0.0.9:6443', namespace: 'team-a' }))).toHaveLength(1);
+    expect(projectPermits(p, to({ name: 'prod-eu', namespace: 'team-a' }))).toEqual([]);
+  });
+
+  it('a deny pattern denies on its own field, whatever the entry says about the cluster (as Argo CD)', () => {
+    const p = project([
+      { server: 'https://a.example', namespace: '!kube-system' },
+      { server: '*', namespace: '*' },
+    ]);
+    expect(projectPermits(p, to({ server: 'https://b.example', namespace: 'kube-system' }))).toHaveLength(1);
+    expect(projectPermits(p, to({ server: 'https://b.example', namespace: 'apps' }))).toEqual([]);
+  });
+});
+
+describe('projectPermits: permitOnlyProjectScopedClusters and cluster resource names (item 18)', () => {
+  const scoped = (): AppProject => ({
+    ...production,
+    spec: {
+      ...production.spec,
+      sourceRepos: ['*'],
+      destinations: [{ server: '*', namespace: '*' }],
+      permitOnlyProjectScopedClusters: true,
+    },
+  });
+  const clusters = [
+    { name: 'team-a', server: 'https://team-a.example', project: 'production' },
+    { name: 'shared', server: 'https://shared.example' },
+  ];
+
+  it("with permitOnlyProjectScopedClusters only the project's own clusters are permitted", () => {
+    const onTeamA = app((a) => (a.spec.destination = { server: 'https://team-a.example', namespace: 'x' }));
+    const onShared = app((a) => (a.spec.destination = { name: 'shared', namespace: 'x' }));
+    expect(projectPermits(scoped(), onTeamA, { clusters })).toEqual([]);
+    expect(projectPermits(scoped(), onShared, { clusters }).map(formatIssue)).toEqual([
+      'spec.destination: server "https://shared.example", namespace "x" is not one of the clusters of project "production" (permitOnlyProjectScopedClusters: true); use a cluster registered with project "production", or set permitOnlyProjectScopedClusters to false',
+    ]);
+  });
+
+  it('clusterResourceWhitelist and Blacklist items take a name glob', () => {
+    const project: AppProject = {
+      ...production,
+      spec: {
+        ...production.spec,
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'team1-*' }],
+        clusterResourceBlacklist: [{ group: '', kind: 'Namespace', name: 'team1-secret*' }],
+      },
+    };
+    const ns = (name: string): ResourceRef => ({ group: '', kind: 'Namespace', name, namespaced: false });
+    expect(projectPermits(project, apiProd, { resources: [ns('team1-web')] })).toEqual([]);
+    expect(
+      projectPermits(project, apiProd, { resources: [ns('team2-web'), ns('team1-secrets')] }).map(
+        formatIssue,
+      ),
+    ).toEqual([
+      'resource Namespace team2-web: cluster-scoped kind is not in clusterResourceWhitelist of project "production"; add {group: "", kind: "Namespace", name: "team2-web"} to it, or remove the resource',
+      'resource Namespace team1-secrets: cluster-scoped kind is in clusterResourceBlacklist of project "production"; remove the resource, or take its kind off the list',
+    ]);
+  });
+});

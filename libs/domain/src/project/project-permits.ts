@@ -3,7 +3,12 @@ import type { Application, ApplicationDestination } from '../application/applica
 import { quote } from '../application/field-checks';
 import type { Issue } from '../application/validation-issue';
 import { globMatch, isDenyPattern } from './argo-glob';
-import type { AppProject, GroupKind } from './app-project.types';
+import type {
+  AppProject,
+  ClusterResourceRestrictionItem,
+  GroupKind,
+  ProjectDestination,
+} from './app-project.types';
 import { DEFAULT_PROJECT_NAME } from './default-project';
 import { normalizeGitUrl } from './git-url';
 
@@ -18,12 +23,17 @@ export interface ResourceRef extends GroupKind {
 export interface ClusterRef {
   name: string;
   server: string;
+  /** The project the cluster is registered to (Argo CD's project-scoped clusters), if any. */
+  project?: string;
 }
 
 export interface ProjectPermitsContext {
   /** Resources the Application renders; without them only sources and destination are checked. */
   resources?: readonly ResourceRef[];
-  /** Known clusters, so a destination given by name is also matched against server patterns and back. */
+  /**
+   * Known clusters, so a destination given by name is also matched against server patterns and back,
+   * and permitOnlyProjectScopedClusters knows which are the project's own.
+   */
   clusters?: readonly ClusterRef[];
   /** Namespace of Berth's control plane: Applications there need no sourceNamespaces entry. Default "argocd". */
   controllerNamespace?: string;
@@ -47,71 +57,154 @@ export function isSourcePermitted(project: AppProject, repoURL: string): boolean
   return allowed;
 }
 
-/** Whether a destination field's pattern (its body, for `!` patterns) matches the value. */
-function fieldHits(pattern: string | undefined, value: string): boolean {
-  const body = pattern !== undefined && isDenyPattern(pattern) ? pattern.slice(1) : (pattern ?? '');
-  return body === '*' || globMatch(body, value);
-}
-
 /**
- * Argo CD's documented rule for destinations: an entry without `!` allows what its server (or name) and
- * namespace match; an entry with a `!` field denies what all its fields match. Permitted means allowed
- * by some entry and denied by none.
+ * Destinations as Argo CD matches them (isDestinationMatched), read fail-safe:
+ * - an entry without `!` allows a destination when its server pattern matches the destination's server, or
+ *   its name pattern the destination's name, on the fields the destination sets (an entry without `name`
+ *   never matches through a name the destination lacks: an unnamed, unknown server is not "name ''"),
+ *   and its namespace pattern matches the namespace;
+ * - a `!` field denies on its own, whatever the entry's other fields say (as in Argo CD): a destination
+ *   whose value for that field matches the pattern's body, or that does not set the field, is refused;
+ * - an entry with a `!` field never allows anything (Argo CD's also allows what its other fields match;
+ *   the validator warns and shows the two-entry form that means the same in both).
+ * Permitted means allowed by some entry and denied by none. Servers compare without trailing slashes.
  */
 export function isDestinationPermitted(project: AppProject, destination: ApplicationDestination): boolean {
-  const server = destination.server ?? '';
+  const server = withoutTrailingSlash(destination.server ?? '');
   const name = destination.name ?? '';
   const namespace = destination.namespace ?? '';
   let allowed = false;
   for (const item of project.spec.destinations ?? []) {
-    const clusterHit = fieldHits(item.server, server) || fieldHits(item.name, name);
-    const namespaceHit =
-      item.namespace === '*' || fieldHits(item.namespace, namespace) || item.namespace === namespace;
-    const isDeny = [item.server, item.name, item.namespace].some(
-      (field) => field !== undefined && isDenyPattern(field),
-    );
-    if (!clusterHit || !namespaceHit) continue;
-    if (isDeny) return false;
-    allowed = true;
+    if (!hasDenyPattern(item)) {
+      const clusterHit =
+        (server !== '' && clusterPatternHits(item.server, server)) ||
+        (name !== '' && clusterPatternHits(item.name, name));
+      if (clusterHit && namespaceHits(item.namespace ?? '', namespace)) allowed = true;
+      continue;
+    }
+    if (
+      deniesField(item.server, server, 'server') ||
+      deniesField(item.name, name, 'name') ||
+      deniesField(item.namespace, namespace, 'namespace')
+    )
+      return false;
   }
   return allowed;
 }
 
-function inList(resource: GroupKind, list: readonly GroupKind[]): boolean {
+export function hasDenyPattern(item: ProjectDestination): boolean {
+  return [item.server, item.name, item.namespace].some((f) => f !== undefined && isDenyPattern(f));
+}
+
+function clusterPatternHits(pattern: string | undefined, value: string): boolean {
+  if (pattern === undefined || pattern === '') return false;
+  return pattern === '*' || globMatch(withoutTrailingSlash(pattern), value);
+}
+
+function namespaceHits(pattern: string, namespace: string): boolean {
+  return pattern === '*' || globMatch(pattern, namespace);
+}
+
+/**
+ * A `!` pattern denies what its body matches; on server and name it also denies a destination that does
+ * not set the field (Berth cannot tell it is not the one denied; Argo CD refuses it too).
+ */
+function deniesField(
+  pattern: string | undefined,
+  value: string,
+  field: 'server' | 'name' | 'namespace',
+): boolean {
+  if (pattern === undefined || !isDenyPattern(pattern)) return false;
+  if (field !== 'namespace' && value === '') return true;
+  const body = field === 'server' ? withoutTrailingSlash(pattern.slice(1)) : pattern.slice(1);
+  return body === '*' || globMatch(body, value);
+}
+
+function withoutTrailingSlash(server: string): string {
+  return server.replace(/\/+$/, '');
+}
+
+/** Argo CD's permitOnlyProjectScopedClusters: the destination is one of the clusters registered with the project. */
+function isProjectCluster(
+  projectName: string,
+  destination: ApplicationDestination,
+  clusters: readonly ClusterRef[],
+): boolean {
+  const server = withoutTrailingSlash(destination.server ?? '');
+  return clusters.some(
+    (c) =>
+      c.project === projectName &&
+      ((destination.name !== undefined && destination.name !== '' && c.name === destination.name) ||
+        (server !== '' && withoutTrailingSlash(c.server) === server)),
+  );
+}
+
+function inList(
+  resource: GroupKind & { name?: string },
+  list: readonly ClusterResourceRestrictionItem[],
+): boolean {
   return list.some(
-    (item) => globMatch(item.kind, resource.kind) && globMatch(item.group ?? '', resource.group),
+    (item) =>
+      globMatch(item.kind, resource.kind) &&
+      globMatch(item.group ?? '', resource.group) &&
+      // Unlike group and kind, an item without a name matches every name (Argo CD's ClusterResourceRestrictionItem).
+      (item.name === undefined || item.name === '' || globMatch(item.name, resource.name ?? '')),
   );
 }
 
 /**
- * Argo CD's IsGroupKindPermitted. Namespaced kinds: allowed unless a whitelist is given and misses them
+ * Argo CD's IsGroupKindNamePermitted. Namespaced kinds: allowed unless a whitelist is given and misses them
  * (an empty whitelist allows none), or the blacklist has them. Cluster-scoped kinds: only what the
- * whitelist names, minus the blacklist.
+ * whitelist names, minus the blacklist; their items may restrict names with a glob.
  */
 export function whyGroupKindDenied(
   project: AppProject,
-  resource: GroupKind,
+  resource: GroupKind & { name?: string },
   namespaced: boolean,
 ): string | undefined {
   const spec = project.spec;
   const [whitelist, blacklist, scope] = namespaced
     ? [spec.namespaceResourceWhitelist, spec.namespaceResourceBlacklist, 'namespace']
     : [spec.clusterResourceWhitelist, spec.clusterResourceBlacklist, 'cluster'];
-  const whitelisted = namespaced && whitelist === undefined ? true : inList(resource, whitelist ?? []);
+  // Names restrict cluster-scoped kinds only; namespaced lists are plain group/kinds in Argo CD.
+  const subject = namespaced ? { group: resource.group, kind: resource.kind } : resource;
+  const whitelisted = namespaced && whitelist === undefined ? true : inList(subject, whitelist ?? []);
   if (!whitelisted) return `is not in ${scope}ResourceWhitelist`;
-  if (inList(resource, blacklist ?? [])) return `is in ${scope}ResourceBlacklist`;
+  if (inList(subject, blacklist ?? [])) return `is in ${scope}ResourceBlacklist`;
   return undefined;
 }
 
+/**
+ * The destination with both name and server when the cluster is known, the way the worker's cluster
+ * resolver finds it (by name first, else by server without trailing slashes), so the project judges the
+ * cluster the app will really reach.
+ */
 function withKnownCluster(
   destination: ApplicationDestination,
   clusters: readonly ClusterRef[],
 ): ApplicationDestination {
+  const server = withoutTrailingSlash(destination.server ?? '');
   const byName = destination.name ? clusters.find((c) => c.name === destination.name) : undefined;
-  const byServer = destination.server ? clusters.find((c) => c.server === destination.server) : undefined;
+  const byServer = server ? clusters.find((c) => withoutTrailingSlash(c.server) === server) : undefined;
   const cluster = byName ?? byServer;
   if (cluster === undefined) return destination;
   return { ...destination, server: cluster.server, name: cluster.name };
+}
+
+/** The whitelist item that would admit `resource`: with its name when the kind is only whitelisted for other names. */
+function restrictionItemFor(project: AppProject, resource: ResourceRef): string {
+  const base = `group: ${quote(resource.group)}, kind: ${quote(resource.kind)}`;
+  const kindListedByName =
+    !resource.namespaced &&
+    resource.name !== undefined &&
+    (project.spec.clusterResourceWhitelist ?? []).some(
+      (item) =>
+        item.name !== undefined &&
+        item.name !== '' &&
+        globMatch(item.kind, resource.kind) &&
+        globMatch(item.group ?? '', resource.group),
+    );
+  return kindListedByName ? `{${base}, name: ${quote(resource.name ?? '')}}` : `{${base}}`;
 }
 
 function describeDestination(destination: ApplicationDestination): string {
@@ -183,6 +276,15 @@ export function projectPermits(
       message: `${describeDestination(destination)} is not permitted by ${inProject}`,
       fix: "add it (or a pattern matching it) to the project's destinations",
     });
+  } else if (
+    project.spec.permitOnlyProjectScopedClusters === true &&
+    !isProjectCluster(projectName, destination, context.clusters ?? [])
+  ) {
+    violations.push({
+      path: 'spec.destination',
+      message: `${describeDestination(destination)} is not one of the clusters of ${inProject} (permitOnlyProjectScopedClusters: true)`,
+      fix: `use a cluster registered with ${inProject}, or set permitOnlyProjectScopedClusters to false`,
+    });
   }
 
   for (const resource of context.resources ?? []) {
@@ -192,7 +294,7 @@ export function projectPermits(
         path: resourceLabel(resource),
         message: `${resource.namespaced ? 'namespaced' : 'cluster-scoped'} kind ${denied} of ${inProject}`,
         fix: denied.startsWith('is not')
-          ? `add {group: ${quote(resource.group)}, kind: ${quote(resource.kind)}} to it, or remove the resource`
+          ? `add ${restrictionItemFor(project, resource)} to it, or remove the resource`
           : 'remove the resource, or take its kind off the list',
       });
       continue;

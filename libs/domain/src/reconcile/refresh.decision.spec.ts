@@ -108,6 +108,30 @@ describe('decideRefresh: only transitions', () => {
       [],
     ],
     [
+      'a comparison that ran with an invalid ignoreDifferences rule raises its condition once (item 6)',
+      syncedHealthy,
+      compared(SHA1, {
+        ...comparison(healthyDeploy),
+        conditions: [{ type: 'InvalidSpecError', message: 'bad jq' }],
+      }),
+      ['ConditionRaised:InvalidSpecError'],
+    ],
+    [
+      'the same invalid rule again records nothing',
+      { ...syncedHealthy, conditions: [{ type: 'InvalidSpecError', message: 'bad jq' }] },
+      compared(SHA1, {
+        ...comparison(healthyDeploy),
+        conditions: [{ type: 'InvalidSpecError', message: 'bad jq' }],
+      }),
+      [],
+    ],
+    [
+      'fixing the rule clears the condition',
+      { ...syncedHealthy, conditions: [{ type: 'InvalidSpecError', message: 'bad jq' }] },
+      compared(SHA1, comparison(healthyDeploy)),
+      ['ConditionCleared:InvalidSpecError'],
+    ],
+    [
       'a working comparison clears the condition',
       { ...syncedHealthy, syncStatus: 'Unknown', conditions: [{ type: 'ComparisonError', message: 'x' }] },
       compared(SHA1, comparison(healthyDeploy)),

@@ -70,7 +70,8 @@ export function appHealthOf(comparison: AppComparison): {
  * The events one refresh records: only transitions. A new commit gives RevisionResolved; a change
  * of sync status (or of which resources drifted) gives SyncStatusChanged; a change of app health
  * gives HealthStatusChanged; a comparison that fails raises a condition, one that works again
- * clears it. A refresh that finds nothing new returns [].
+ * clears it (unless the comparison itself reports it, as for an ignoreDifferences rule that cannot
+ * run). A refresh that finds nothing new returns [].
  */
 export function decideRefresh(
   application: string,
@@ -116,8 +117,23 @@ export function decideRefresh(
       }),
     );
   }
+  // A comparison that ran may still carry conditions (an ignore rule that cannot run): raised once, kept
+  // while they hold, cleared with the rest when they are gone.
+  const found = comparison.conditions ?? [];
+  for (const condition of found) {
+    const existing = snapshot.conditions.find((c) => c.type === condition.type);
+    if (existing?.message !== condition.message) {
+      events.push(
+        applicationEvent('ConditionRaised', {
+          application,
+          conditionType: condition.type,
+          message: condition.message,
+        }),
+      );
+    }
+  }
   for (const type of REFRESH_CONDITION_TYPES) {
-    if (snapshot.conditions.some((c) => c.type === type))
+    if (snapshot.conditions.some((c) => c.type === type) && !found.some((c) => c.type === type))
       events.push(applicationEvent('ConditionCleared', { application, conditionType: type }));
   }
 

@@ -1,3 +1,4 @@
+import type { AppJqPaths } from '../diff/compare-app';
 import { diffResource } from '../diff/diff-resource';
 import type { IgnoreDifference } from '../diff/ignore-differences';
 import { type KubeObject, resourceKey, resourceKeyString } from '../diff/kube-object';
@@ -74,6 +75,8 @@ export interface PlanSyncOptions {
   /** `destination.namespace`, created first when CreateNamespace=true. */
   destinationNamespace?: string;
   ignoreDifferences?: readonly IgnoreDifference[];
+  /** The ignoreDifferences jq paths, resolved with resolveAppJqPaths(); needed when a rule has jqPathExpressions. */
+  jqPaths?: AppJqPaths;
   /** Keys known to be OutOfSync (for ApplyOutOfSyncOnly); computed with diffResource when omitted. */
   outOfSyncKeys?: ReadonlySet<string>;
   /** Keys another app already manages -> that app's name (for FailOnSharedResource). */
@@ -136,7 +139,7 @@ export function planSync(
     const liveObj = liveByKey.get(key);
     const object =
       syncOptions.respectIgnoreDifferences && liveObj
-        ? applyIgnoredFromLive(obj, liveObj, options.ignoreDifferences)
+        ? applyIgnoredFromLive(obj, liveObj, options.ignoreDifferences, options.jqPaths?.byKey.get(key))
         : obj;
     let action: SyncAction = syncOptions.replace ? (liveObj ? 'replace' : 'create') : 'apply';
     let reason: string | undefined;
@@ -207,7 +210,12 @@ function selects(r: SelectedResource, obj: KubeObject): boolean {
 
 function isOutOfSync(key: string, desired: KubeObject, live: KubeObject, options: PlanSyncOptions): boolean {
   if (options.outOfSyncKeys) return options.outOfSyncKeys.has(key);
-  return diffResource(desired, live, { ignoreDifferences: options.ignoreDifferences }).status === 'OutOfSync';
+  return (
+    diffResource(desired, live, {
+      ignoreDifferences: options.ignoreDifferences,
+      jqPaths: options.jqPaths?.byKey.get(key),
+    }).status === 'OutOfSync'
+  );
 }
 
 function addCreateNamespace(

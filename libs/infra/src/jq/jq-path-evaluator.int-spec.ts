@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { diffResource, type KubeObject, resolveJqPaths } from '@berth/domain';
 import { JqWasmPathEvaluator } from './jq-path-evaluator';
-import { JqPathError } from './jq-path.error';
 
 const deployment = (appImage: string, replicas: number): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -39,12 +38,20 @@ describe('JqWasmPathEvaluator (real jq-wasm)', () => {
     ],
     ['.spec.template.spec.containers[] | select(.name == "absent") | .image', []],
   ])('%s', async (expr, paths) => {
-    expect(await jq.paths(deployment('app:1', 1), expr)).toEqual(paths);
+    expect(await jq.paths(deployment('app:1', 1), expr)).toEqual({ ok: true, paths });
   });
 
-  it('rejects an expression jq cannot compile with a typed error naming it', async () => {
-    await expect(jq.paths(deployment('a', 1), '.spec[')).rejects.toThrow(JqPathError);
-    await expect(jq.paths(deployment('a', 1), '.spec[')).rejects.toThrow(/"\.spec\["/);
+  it('answers a syntax failure for an expression jq cannot compile, and a run-time one for an absent list', async () => {
+    expect(await jq.paths(deployment('a', 1), '.spec[')).toEqual({
+      ok: false,
+      kind: 'syntax',
+      message: expect.stringMatching(/^syntax error, unexpected/) as unknown as string,
+    });
+    expect(await jq.paths(deployment('a', 1), '.spec.template.spec.initContainers[] | .image')).toEqual({
+      ok: false,
+      kind: 'runtime',
+      message: 'Cannot iterate over null (…)',
+    });
   });
 
   it('does not leak the values jq fails on', async () => {
@@ -54,9 +61,9 @@ describe('JqWasmPathEvaluator (real jq-wasm)', () => {
       metadata: { name: 's' },
       data: { password: 'c3VwZXItc2VjcmV0' },
     };
-    const err = await jq.paths(secret, '.data.password[]').catch((e: unknown) => e as Error);
-    expect(err).toBeInstanceOf(JqPathError);
-    expect((err as Error).message).not.toContain('c3VwZXItc2VjcmV0');
+    const answer = await jq.paths(secret, '.data.password[]');
+    expect(answer).toMatchObject({ ok: false, kind: 'runtime' });
+    expect(JSON.stringify(answer)).not.toContain('c3VwZXItc2VjcmV0');
   });
 
   it('drives ignoreDifferences jqPathExpressions end to end', async () => {
@@ -78,5 +85,25 @@ describe('JqWasmPathEvaluator (real jq-wasm)', () => {
         (c) => c.path,
       ),
     ).toEqual(['/spec/replicas']);
+  });
+
+  it('a run-time error (iterating an absent list) leaves nothing to ignore and the diff runs, as in Argo CD', async () => {
+    const rules = [
+      {
+        group: 'apps',
+        kind: 'Deployment',
+        jqPathExpressions: [
+          '.spec.template.spec.initContainers[] | select(.name == "vault-agent-init") | .image',
+          '.spec.replicas',
+        ],
+      },
+    ];
+    const desired = deployment('app:git', 1);
+    const live = deployment('app:live', 3);
+    const jqPaths = await resolveJqPaths(desired, live, rules, jq);
+    expect(jqPaths.invalid ?? []).toEqual([]);
+    expect(
+      diffResource(desired, live, { ignoreDifferences: rules, jqPaths }).changes.map((c) => c.path),
+    ).toEqual(['/spec/template/spec/containers/1/image']);
   });
 });

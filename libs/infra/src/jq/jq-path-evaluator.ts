@@ -1,40 +1,53 @@
-import type { JqPathEvaluator, JsonPath } from '@berth/domain';
+import type { JqPathEvaluator, JqPathsAnswer, JsonPath } from '@berth/domain';
 import { raw } from 'jq-wasm';
-import { JqPathError } from './jq-path.error';
 
 /**
  * Adapter for the domain's JqPathEvaluator port on jq-wasm (jq compiled to WebAssembly, no binary).
- * `paths(obj, expr)` is jq's `[path(expr)]`: the concrete paths an ignoreDifferences
- * jqPathExpressions entry selects, e.g. `.spec.template.spec.containers[] | select(.name == "app") | .image`.
+ * `paths(obj, expr)` is jq's `[path(expr)]`: the concrete paths an ignoreDifferences jqPathExpressions
+ * entry selects, e.g. `.spec.template.spec.containers[] | select(.name == "app") | .image`. jq's own
+ * failures are answers (`syntax`: the expression does not compile; `runtime`: it fails on this object);
+ * what the domain makes of them is its call. Anything else (jq-wasm not loading) is thrown.
  */
 export class JqWasmPathEvaluator implements JqPathEvaluator {
-  async paths(obj: unknown, expression: string): Promise<JsonPath[]> {
-    if (typeof obj !== 'object' || obj === null) return [];
+  async paths(obj: unknown, expression: string): Promise<JqPathsAnswer> {
+    if (typeof obj !== 'object' || obj === null) return { ok: true, paths: [] };
     let output: string;
     try {
       output = await raw(obj, `[path(${expression})]`, ['-c']);
     } catch (err) {
-      throw new JqPathError(
-        `ignoreDifferences jqPathExpressions entry "${expression}" is not a valid jq path expression: ${redact((err as Error).message)}. ` +
-          'Write an expression that selects fields, for example .spec.replicas or .spec.template.spec.containers[] | select(.name == "app") | .image',
-      );
+      const message = (err as Error).message;
+      if (!/jq: (?:error|\d+ compile error)/.test(message)) throw err;
+      return {
+        ok: false,
+        kind: /compile error/.test(message) ? 'syntax' : 'runtime',
+        message: redact(message),
+      };
     }
     const parsed = JSON.parse(output.trim() || '[]') as unknown;
-    if (!Array.isArray(parsed)) return [];
-    return parsed.filter(
-      (p): p is JsonPath =>
-        Array.isArray(p) && p.every((s) => typeof s === 'string' || typeof s === 'number'),
-    );
+    if (!Array.isArray(parsed)) return { ok: true, paths: [] };
+    return {
+      ok: true,
+      paths: parsed.filter(
+        (p): p is JsonPath =>
+          Array.isArray(p) && p.every((s) => typeof s === 'string' || typeof s === 'number'),
+      ),
+    };
   }
 }
 
-/** jq run-time errors quote the values they choke on (e.g. `Cannot iterate over string ("s3cr3t")`): drop them. */
+/**
+ * jq's message without what it quotes: run-time errors quote the values they choke on
+ * (`Cannot iterate over string ("s3cr3t")`), and compile errors echo the whole program.
+ */
 function redact(message: string): string {
-  const firstLines = message
-    .replace(/^Failed to execute raw query: /, '')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .slice(0, 2)
-    .join(' ');
-  return firstLines.replace(/\((?:"(?:[^"\\]|\\.)*"|[^()]*)\)/g, '(…)');
+  const firstLine =
+    message
+      .replace(/^Failed to execute raw query: /, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? 'jq failed';
+  return firstLine
+    .replace(/^jq: error(?: \(at [^)]*\))?: /, '')
+    .replace(/ at <top-level>, line \d+:?$/, '')
+    .replace(/\((?:"(?:[^"\\]|\\.)*"|[^()]*)\)/g, '(…)');
 }
