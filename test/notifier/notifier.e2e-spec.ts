@@ -177,7 +177,8 @@ describe('notifier', () => {
     const { slack, h } = await slackSetup();
     const planner = await h.start({ sendingEnabled: false });
     await appendSuccessfulSync(h.store, manifest('restarted', SUBSCRIBE_SLACK), new Date().toISOString());
-    await planner.drain();
+    // drain() alone can return before the events are readable (see waitUntilPlanned).
+    await waitUntilPlanned(planner, h.db);
     expect((await deliveryRows(h.db)).map((r) => r.status)).toEqual(['queued']);
     await planner.stop();
     // Redis loses every job; Postgres still has the row.

@@ -1,4 +1,3 @@
-import type { CommitInfo } from '@berth/domain';
 import { DEFAULT_RENDER_BUDGET } from '@berth/gotemplate';
 import {
   createNotificationService,
@@ -16,30 +15,10 @@ import {
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
 import { CompiledTemplates, type DeliveryRenderInput, renderDelivery } from './delivery.render';
+import { type DeliveryRow, NotificationDeliveriesRepository } from './notification-deliveries.repository';
+import { NotifierAppStateRepository } from './notifier-app-state.repository';
 
-/** One row of notification_deliveries, as the API returns it. */
-export interface DeliveryRow {
-  id: string;
-  application: string;
-  trigger: string;
-  condition_index: number;
-  condition_key: string;
-  once_per: string | null;
-  templates: string[];
-  service: string;
-  recipient: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
-  attempts: number;
-  last_response_code: number | null;
-  last_error: string | null;
-  event_position: string;
-  app_snapshot: unknown;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  sent_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type { DeliveryRow } from './notification-deliveries.repository';
 
 export type SendOutcome =
   | { kind: 'sent'; service: string }
@@ -99,11 +78,15 @@ export class DeliverySender {
   private readonly services = new WeakMap<NotificationsConfig, Map<string, NotificationService>>();
   private readonly threads = new InMemorySlackThreadStore();
   private readonly render: (input: DeliveryRenderInput) => Promise<RenderedNotification>;
+  private readonly deliveries: NotificationDeliveriesRepository;
+  private readonly appStates: NotifierAppStateRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: DeliverySenderOptions,
   ) {
+    this.deliveries = new NotificationDeliveriesRepository(dataSource);
+    this.appStates = new NotifierAppStateRepository(dataSource);
     const compiled = new CompiledTemplates();
     this.render =
       options.render ??
@@ -111,29 +94,10 @@ export class DeliverySender {
   }
 
   async process(id: string): Promise<SendOutcome> {
-    // Structured result: TypeORM returns [rows, count] for UPDATE ... RETURNING through plain query().
-    const runner = this.dataSource.createQueryRunner();
-    const claimed = await runner
-      .query(
-        `UPDATE notification_deliveries
-       SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = clock_timestamp()
-       WHERE id = $1 AND (status = 'queued'
-         OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
-       RETURNING *`,
-        [id, this.options.instanceId, this.options.claimTimeoutMs],
-        true,
-      )
-      .finally(() => runner.release());
-    const row = (claimed.records as DeliveryRow[] | undefined)?.[0];
+    const row = await this.deliveries.claim(id, this.options.instanceId, this.options.claimTimeoutMs);
     if (!row) {
-      const rows: Array<{ status: string }> = await this.dataSource.query(
-        `SELECT status FROM notification_deliveries WHERE id = $1`,
-        [id],
-      );
-      return {
-        kind: 'skipped',
-        reason: rows[0] ? `delivery is ${rows[0].status}` : 'delivery does not exist',
-      };
+      const status = await this.deliveries.statusOf(id);
+      return { kind: 'skipped', reason: status ? `delivery is ${status}` : 'delivery does not exist' };
     }
     const config = this.options.config();
     if (!config) {
@@ -153,7 +117,7 @@ export class DeliverySender {
         context: config.context,
         service: row.service,
         recipient: row.recipient,
-        commits: await this.commitsOf(row.application),
+        commits: await this.appStates.commitsOf(row.application),
       });
       result = await service.send(rendered, row.recipient);
     } catch (err) {
@@ -198,34 +162,16 @@ export class DeliverySender {
     });
   }
 
-  /** Commit info recorded by RevisionResolved, for `.repo.GetCommitMetadata`. */
-  private async commitsOf(application: string): Promise<Record<string, CommitInfo>> {
-    const rows: Array<{ commits: Record<string, CommitInfo> }> = await this.dataSource.query(
-      `SELECT commits FROM notifier_app_state WHERE application = $1`,
-      [application],
-    );
-    return rows[0]?.commits ?? {};
-  }
-
   private async recordSent(row: DeliveryRow, status: number): Promise<SendOutcome> {
     // The message is out: losing this write would leave the row `sending` and re-send it after the claim expires.
     await retryTransient(() =>
       this.dataSource.transaction(async (manager) => {
         // Lock order matches the planner (app state, then deliveries): a planner replaying the same batch on
         // another replica would otherwise deadlock with us.
-        const states: Array<{ trigger_state: unknown }> =
-          row.once_per === null
-            ? []
-            : await manager.query(
-                `SELECT trigger_state FROM notifier_app_state WHERE application = $1 FOR UPDATE`,
-                [row.application],
-              );
-        await manager.query(
-          `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
-             last_error = NULL, updated_at = clock_timestamp() WHERE id = $1`,
-          [row.id, status],
-        );
-        if (row.once_per === null || !states[0]) return;
+        const stored =
+          row.once_per === null ? undefined : await this.appStates.lockTriggerState(manager, row.application);
+        await this.deliveries.markSent(manager, row.id, status);
+        if (row.once_per === null || stored === undefined) return;
         const fired: FiredCondition = {
           trigger: row.trigger,
           conditionIndex: row.condition_index,
@@ -233,15 +179,8 @@ export class DeliverySender {
           send: row.templates,
           oncePerKey: row.once_per,
         };
-        const next = markDelivered(
-          parseTriggerState(JSON.stringify(states[0].trigger_state)),
-          fired,
-          Date.now(),
-        );
-        await manager.query(
-          `UPDATE notifier_app_state SET trigger_state = $2::jsonb WHERE application = $1`,
-          [row.application, JSON.stringify(next)],
-        );
+        const next = markDelivered(parseTriggerState(JSON.stringify(stored)), fired, Date.now());
+        await this.appStates.saveTriggerState(manager, row.application, next);
       }),
     );
     return { kind: 'sent', service: row.service };
@@ -254,11 +193,7 @@ export class DeliverySender {
     code?: string,
   ): Promise<SendOutcome> {
     const error = code && !reason.includes(code) ? `${code}: ${reason}` : reason;
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'failed', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [row.id, error, status ?? null],
-    );
+    await this.deliveries.markFailed(row.id, error, status);
     return { kind: 'failed', service: row.service, reason: error };
   }
 
@@ -274,11 +209,7 @@ export class DeliverySender {
         result.code,
       );
     }
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'queued', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [row.id, result.reason, result.status ?? null],
-    );
+    await this.deliveries.requeue(row.id, result.reason, result.status);
     return {
       kind: 'retry',
       service: row.service,

@@ -7,8 +7,8 @@ import {
 } from '@berth/notifications';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import type { DeliverySender } from './delivery.sender';
+import type { NotificationDeliveriesRepository, OpenDelivery } from './notification-deliveries.repository';
 import type { NotifierMetrics } from './notifier.metrics';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
@@ -28,12 +28,6 @@ export interface NotifyQueueOptions {
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
 }
 
-interface OpenRow {
-  id: string;
-  service: string;
-  recipient: string;
-}
-
 /**
  * The `notify` BullMQ queue: one job per delivery row (jobId = delivery id, so enqueueing twice is harmless),
  * delayed by the per-destination rate limiter. Postgres holds the truth; the reconciler puts back jobs Redis lost.
@@ -46,7 +40,7 @@ export class NotifyQueue {
   private readonly limiters: Map<string, RedisRateLimiter>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly deliveries: NotificationDeliveriesRepository,
     private readonly connection: Redis,
     private readonly options: NotifyQueueOptions,
   ) {
@@ -94,10 +88,7 @@ export class NotifyQueue {
 
   /** Enqueues rows that were never enqueued (right after the planner's transaction committed). */
   async enqueueNew(): Promise<number> {
-    const rows: OpenRow[] = await this.dataSource.query(
-      `SELECT id, service, recipient FROM notification_deliveries
-       WHERE status = 'queued' AND enqueued_at IS NULL ORDER BY created_at, id LIMIT 1000`,
-    );
+    const rows = await this.deliveries.listUnenqueued(1000);
     for (const row of rows) await this.add(row);
     return rows.length;
   }
@@ -107,13 +98,7 @@ export class NotifyQueue {
    * claim expired (the notifier that claimed them died mid-send).
    */
   async reconcile(): Promise<number> {
-    const rows: OpenRow[] = await this.dataSource.query(
-      `SELECT id, service, recipient FROM notification_deliveries
-       WHERE status = 'queued'
-          OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $1::double precision / 1000))
-       ORDER BY created_at, id LIMIT 5000`,
-      [this.options.claimTimeoutMs],
-    );
+    const rows = await this.deliveries.listOpen(this.options.claimTimeoutMs, 5000);
     let added = 0;
     for (const row of rows) {
       const job = await this.queue.getJob(row.id);
@@ -135,7 +120,7 @@ export class NotifyQueue {
     await this.queue.close();
   }
 
-  private async add(row: OpenRow): Promise<void> {
+  private async add(row: OpenDelivery): Promise<void> {
     await this.queue.add(
       'notify',
       { deliveryId: row.id },
@@ -148,12 +133,10 @@ export class NotifyQueue {
         removeOnFail: { age: 24 * 3600, count: 5000 },
       },
     );
-    await this.dataSource.query(`UPDATE notification_deliveries SET enqueued_at = now() WHERE id = $1`, [
-      row.id,
-    ]);
+    await this.deliveries.markEnqueued(row.id);
   }
 
-  private async reserve(row: OpenRow): Promise<number> {
+  private async reserve(row: OpenDelivery): Promise<number> {
     const service = this.options.config()?.services[row.service];
     const limit = service ? rateLimitFor(service, row.recipient) : undefined;
     if (!limit) return 0;
