@@ -23,9 +23,26 @@ export interface DeliveryRow {
   app_snapshot: unknown;
   claimed_by: string | null;
   claimed_at: Date | null;
+  /**
+   * Start of the earliest attempt whose outcome was never learned (a notifier died mid-send, a request timed
+   * out): the message may be out already. Null while every earlier attempt's outcome is known.
+   */
+  unconfirmed_since: Date | null;
   sent_at: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** Who holds a `sending` row: the claimer, and which attempt (a claim taken over later has a higher one). */
+export interface DeliveryClaim {
+  claimedBy: string;
+  attempt: number;
+}
+
+/** A row's status and, while `sending`, how long ago its claim was taken or renewed. */
+export interface DeliveryClaimState {
+  status: DeliveryStatus;
+  claimAgeMs: number | null;
 }
 
 /** A delivery the planner decided on, before it is a row. */
@@ -161,16 +178,21 @@ export class NotificationDeliveriesRepository {
   }
 
   /**
-   * Takes a row to send: `queued` -> `sending` (one more attempt), or takes over a `sending` claim older than
-   * `claimTimeoutMs` (its process died). Undefined when the row is not there to take.
+   * Takes a row to send: `queued` -> `sending` (one more attempt), or takes over a `sending` claim not renewed
+   * for `claimTimeoutMs` (its notifier died mid-send: the message may be out, so `unconfirmed_since` keeps when
+   * that attempt started). Undefined when the row is not there to take.
    */
   async claim(id: string, claimedBy: string, claimTimeoutMs: number): Promise<DeliveryRow | undefined> {
+    // SET expressions read the row as it was: `status` and `claimed_at` are the previous claim's.
     // Structured result: TypeORM returns [rows, count] for UPDATE ... RETURNING through plain query().
     const runner = this.dataSource.createQueryRunner();
     const claimed = await runner
       .query(
         `UPDATE notification_deliveries
-         SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = clock_timestamp()
+         SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = attempts + 1,
+             unconfirmed_since = CASE WHEN status = 'sending' THEN COALESCE(unconfirmed_since, claimed_at)
+                                      ELSE unconfirmed_since END,
+             updated_at = clock_timestamp()
          WHERE id = $1 AND (status = 'queued'
            OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
          RETURNING *`,
@@ -181,15 +203,33 @@ export class NotificationDeliveriesRepository {
     return (claimed.records as DeliveryRow[] | undefined)?.[0];
   }
 
-  async statusOf(id: string): Promise<DeliveryStatus | undefined> {
-    const rows: Array<{ status: DeliveryStatus }> = await this.dataSource.query(
-      `SELECT status FROM notification_deliveries WHERE id = $1`,
-      [id],
+  /**
+   * Renews a claim while its send runs, so it is not taken for abandoned. False when the claim is no longer
+   * this one (taken over after a pause longer than the claim timeout, or recorded).
+   */
+  async renewClaim(id: string, claim: DeliveryClaim): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE notification_deliveries SET claimed_at = now()
+       WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3 RETURNING id`,
+      [id, claim.claimedBy, claim.attempt],
     );
-    return rows[0]?.status;
+    return rows.length > 0;
   }
 
-  /** The receiver accepted it (in the caller's transaction, which also records the oncePer value). */
+  async claimStateOf(id: string): Promise<DeliveryClaimState | undefined> {
+    const rows: Array<{ status: DeliveryStatus; claim_age_ms: number | null }> = await this.dataSource.query(
+      `SELECT status, (extract(epoch FROM now() - claimed_at) * 1000)::float8 AS claim_age_ms
+       FROM notification_deliveries WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row && { status: row.status, claimAgeMs: row.status === 'sending' ? row.claim_age_ms : null };
+  }
+
+  /**
+   * The receiver accepted it (in the caller's transaction, which also records the oncePer value). Whoever
+   * holds the claim now: the message is out either way.
+   */
   async markSent(manager: EntityManager, id: string, responseCode: number): Promise<void> {
     await manager.query(
       `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
@@ -198,21 +238,38 @@ export class NotificationDeliveriesRepository {
     );
   }
 
-  /** Dead letter: no retry can deliver it. */
-  async markFailed(id: string, error: string, responseCode: number | undefined): Promise<void> {
+  /** Dead letter: no retry can deliver it. Only while `claim` still holds the row. */
+  async markFailed(
+    id: string,
+    claim: DeliveryClaim,
+    error: string,
+    responseCode: number | undefined,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'failed', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [id, error, responseCode ?? null],
+      `UPDATE notification_deliveries SET status = 'failed', last_error = $4, last_response_code = $5,
+         updated_at = clock_timestamp()
+       WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3`,
+      [id, claim.claimedBy, claim.attempt, error, responseCode ?? null],
     );
   }
 
-  /** Back to `queued` for the next attempt, with why this one failed. */
-  async requeue(id: string, error: string, responseCode: number | undefined): Promise<void> {
+  /**
+   * Back to `queued` for the next attempt, with why this one failed; `uncertain`: the request may have reached
+   * the receiver all the same (kept in `unconfirmed_since`). Only while `claim` still holds the row.
+   */
+  async requeue(
+    id: string,
+    claim: DeliveryClaim,
+    error: string,
+    responseCode: number | undefined,
+    uncertain: boolean,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'queued', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [id, error, responseCode ?? null],
+      `UPDATE notification_deliveries SET status = 'queued', last_error = $4, last_response_code = $5,
+         unconfirmed_since = CASE WHEN $6 THEN COALESCE(unconfirmed_since, claimed_at) ELSE unconfirmed_since END,
+         updated_at = clock_timestamp()
+       WHERE id = $1 AND status = 'sending' AND claimed_by = $2 AND attempts = $3`,
+      [id, claim.claimedBy, claim.attempt, error, responseCode ?? null, uncertain],
     );
   }
 

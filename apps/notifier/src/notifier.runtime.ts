@@ -12,7 +12,7 @@ import { NotificationDeliveriesRepository } from './notification-deliveries.repo
 import { planNotifications } from './notification.planner';
 import { NotificationsConfigSource } from './notifications-config.source';
 import { NotifierMetrics } from './notifier.metrics';
-import { NotifyQueue } from './notify.queue';
+import { DELIVERY_TAKEOVER_TIMINGS, NotifyQueue } from './notify.queue';
 import { type NotificationRenderBudget, TemplateRenderPool } from './template-render.pool';
 
 export const NOTIFIER_SUBSCRIPTION = 'notifier';
@@ -32,6 +32,7 @@ export interface NotifierOptions {
   pollIntervalMs?: number;
   /** How often the reconciler re-enqueues open rows without a job (default 30 s). */
   reconcileIntervalMs?: number;
+  /** A `sending` claim not renewed for this long is taken over (default DELIVERY_TAKEOVER_TIMINGS, 10 s). */
   claimTimeoutMs?: number;
   maxAttempts?: number;
   retryBaseDelayMs?: number;
@@ -95,7 +96,7 @@ export class NotifierRuntime {
     this.redis = createRedis(options.redisUrl, `berth-notifier-${this.instanceId}`);
     this.deliveries = new NotificationDeliveriesRepository(options.dataSource);
     const maxAttempts = options.maxAttempts ?? 8;
-    const claimTimeoutMs = options.claimTimeoutMs ?? 120_000;
+    const claimTimeoutMs = options.claimTimeoutMs ?? DELIVERY_TAKEOVER_TIMINGS.claimTimeoutMs;
     const currentConfig = () => this.config.config;
     this.queue = new NotifyQueue(this.deliveries, this.redis, {
       prefix: options.queuePrefix,
@@ -116,6 +117,7 @@ export class NotifierRuntime {
       services: { fetch: this.outbound.fetch as unknown as FetchLike, ...options.services },
       render: (input) => this.renderPool.render(input),
       afterSend: options.afterSend,
+      log,
     });
     const store = new PostgresEventStore(options.dataSource);
     this.subscription = new EventLogSubscription(

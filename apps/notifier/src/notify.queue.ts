@@ -16,13 +16,37 @@ export interface NotifyJob {
   deliveryId: string;
 }
 
+/**
+ * How fast the deliveries a dead notifier (kill -9, OOM kill, lost node) was sending are sent by another:
+ * within about 11 s (arithmetic in apps/notifier/README.md, "Delivery guarantee"; measured by
+ * test/notifier/notifier-killed-mid-send.e2e-spec.ts). BullMQ's defaults (30 s lock, 30 s stalled check) plus
+ * the former fixed 120 s claim left such a delivery waiting two minutes.
+ */
+export const DELIVERY_TAKEOVER_TIMINGS = {
+  /**
+   * A `sending` claim not renewed for this long is abandoned. The sender renews it every third of it while a
+   * send runs, so only a notifier that stopped (or paused for 7 s and more) loses its claim; a slow receiver
+   * does not (each request is bounded at 10 s anyway).
+   */
+  claimTimeoutMs: 10_000,
+  /** BullMQ job lock, renewed every half of it while the job runs (BullMQ default 30 s). */
+  lockDurationMs: 6_000,
+  /** How often a worker looks for active jobs whose lock expired (BullMQ default 30 s). */
+  stalledIntervalMs: 3_000,
+  /**
+   * Deliveries of a job whose worker vanished before BullMQ fails it (default 1): one death plus one stall
+   * mistaken for one. A job failed that way is re-enqueued by the reconciler (every 30 s).
+   */
+  maxStalledCount: 2,
+} as const;
+
 export interface NotifyQueueOptions {
   prefix: string;
   concurrency: number;
   maxAttempts: number;
   /** First retry delay; doubles on every attempt (BullMQ exponential backoff). */
   retryBaseDelayMs: number;
-  /** A `sending` claim older than this is re-enqueued by the reconciler. */
+  /** A `sending` claim not renewed for this long is re-enqueued by the reconciler. */
   claimTimeoutMs: number;
   config: () => NotificationsConfig | undefined;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
@@ -61,7 +85,15 @@ export class NotifyQueue {
       async (job, token) => {
         const outcome = await sender.process(job.data.deliveryId);
         if (outcome.kind === 'skipped') return;
-        metrics.deliveries.inc({ service: outcome.service, outcome: outcome.kind });
+        if (outcome.kind === 'busy') {
+          // Not an attempt: look again when the other notifier's claim would expire, in case it died.
+          await job.moveToDelayed(Date.now() + outcome.retryAfterMs, token);
+          throw new DelayedError();
+        }
+        metrics.deliveries.inc({
+          service: outcome.service,
+          outcome: outcome.kind === 'sent' && outcome.alreadyDelivered ? 'already_delivered' : outcome.kind,
+        });
         if (outcome.kind !== 'retry') return;
         if (outcome.retryAfterMs !== undefined) {
           // Honour Retry-After exactly (not the exponential backoff), and hold back the destination's next jobs.
@@ -75,6 +107,9 @@ export class NotifyQueue {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
+        lockDuration: DELIVERY_TAKEOVER_TIMINGS.lockDurationMs,
+        stalledInterval: DELIVERY_TAKEOVER_TIMINGS.stalledIntervalMs,
+        maxStalledCount: DELIVERY_TAKEOVER_TIMINGS.maxStalledCount,
       },
     );
     this.worker.on('error', (err) => {
