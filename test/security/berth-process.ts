@@ -82,6 +82,11 @@ export class BerthProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The operating system's process id (a notifier's `claimed_by` contains it). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Everything the process wrote to stdout and stderr so far. */
   get output(): string {
     return this.out;

@@ -1,4 +1,3 @@
-import type { CommitInfo } from '@berth/domain';
 import { DEFAULT_RENDER_BUDGET } from '@berth/gotemplate';
 import {
   createNotificationService,
@@ -16,43 +15,36 @@ import {
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
 import { CompiledTemplates, type DeliveryRenderInput, renderDelivery } from './delivery.render';
+import {
+  type DeliveryClaim,
+  type DeliveryRow,
+  NotificationDeliveriesRepository,
+} from './notification-deliveries.repository';
+import { NotifierAppStateRepository } from './notifier-app-state.repository';
 
-/** One row of notification_deliveries, as the API returns it. */
-export interface DeliveryRow {
-  id: string;
-  application: string;
-  trigger: string;
-  condition_index: number;
-  condition_key: string;
-  once_per: string | null;
-  templates: string[];
-  service: string;
-  recipient: string;
-  status: 'queued' | 'sending' | 'sent' | 'failed';
-  attempts: number;
-  last_response_code: number | null;
-  last_error: string | null;
-  event_position: string;
-  app_snapshot: unknown;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  sent_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+export type { DeliveryRow } from './notification-deliveries.repository';
 
 export type SendOutcome =
-  | { kind: 'sent'; service: string }
+  /** `alreadyDelivered`: an earlier attempt's message was found at the receiver; nothing was sent again. */
+  | { kind: 'sent'; service: string; alreadyDelivered?: boolean }
   | { kind: 'failed'; service: string; reason: string }
-  /** Sent, failed or being sent by someone else already: nothing to do. */
+  /** Sent or failed already, or gone: nothing to do. */
   | { kind: 'skipped'; reason: string }
+  /**
+   * Another notifier's claim is live (renewed within the claim timeout): look again once it would have
+   * expired, in case its notifier died.
+   */
+  | { kind: 'busy'; reason: string; retryAfterMs: number }
   | { kind: 'retry'; service: string; recipient: string; reason: string; retryAfterMs?: number };
 
 export interface DeliverySenderOptions {
   /** Names this process in `claimed_by`. */
   instanceId: string;
   config: () => NotificationsConfig | undefined;
-  /** A `sending` claim older than this is considered abandoned (its process died) and may be taken over. */
+  /**
+   * A `sending` claim not renewed for this long is abandoned (its process died) and may be taken over. The
+   * sender renews its claims every third of it while a send runs, so a slow send keeps its claim.
+   */
   claimTimeoutMs: number;
   /** Attempts before a retryable failure becomes `failed` (dead letter). */
   maxAttempts: number;
@@ -67,7 +59,11 @@ export interface DeliverySenderOptions {
    * window that can duplicate a message.
    */
   afterSend?: (deliveryId: string, result: SendResult) => Promise<void>;
+  log?: (level: 'log' | 'warn', message: string) => void;
 }
+
+/** How long after a live claim's expiry a delivery that found it busy looks again. */
+const BUSY_MARGIN_MS = 250;
 
 /** Postgres errors that mean "nothing was written, run the transaction again": deadlock, serialization failure. */
 const TRANSIENT_PG_CODES = new Set(['40P01', '40001']);
@@ -99,11 +95,15 @@ export class DeliverySender {
   private readonly services = new WeakMap<NotificationsConfig, Map<string, NotificationService>>();
   private readonly threads = new InMemorySlackThreadStore();
   private readonly render: (input: DeliveryRenderInput) => Promise<RenderedNotification>;
+  private readonly deliveries: NotificationDeliveriesRepository;
+  private readonly appStates: NotifierAppStateRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: DeliverySenderOptions,
   ) {
+    this.deliveries = new NotificationDeliveriesRepository(dataSource);
+    this.appStates = new NotifierAppStateRepository(dataSource);
     const compiled = new CompiledTemplates();
     this.render =
       options.render ??
@@ -111,33 +111,21 @@ export class DeliverySender {
   }
 
   async process(id: string): Promise<SendOutcome> {
-    // Structured result: TypeORM returns [rows, count] for UPDATE ... RETURNING through plain query().
-    const runner = this.dataSource.createQueryRunner();
-    const claimed = await runner
-      .query(
-        `UPDATE notification_deliveries
-       SET status = 'sending', claimed_by = $2, claimed_at = now(), attempts = attempts + 1, updated_at = clock_timestamp()
-       WHERE id = $1 AND (status = 'queued'
-         OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $3::double precision / 1000)))
-       RETURNING *`,
-        [id, this.options.instanceId, this.options.claimTimeoutMs],
-        true,
-      )
-      .finally(() => runner.release());
-    const row = (claimed.records as DeliveryRow[] | undefined)?.[0];
-    if (!row) {
-      const rows: Array<{ status: string }> = await this.dataSource.query(
-        `SELECT status FROM notification_deliveries WHERE id = $1`,
-        [id],
-      );
-      return {
-        kind: 'skipped',
-        reason: rows[0] ? `delivery is ${rows[0].status}` : 'delivery does not exist',
-      };
+    const row = await this.deliveries.claim(id, this.options.instanceId, this.options.claimTimeoutMs);
+    if (!row) return this.notClaimed(id);
+    const claim: DeliveryClaim = { claimedBy: this.options.instanceId, attempt: row.attempts };
+    const stopRenewing = this.keepClaimed(row.id, claim);
+    try {
+      return await this.deliver(row, claim);
+    } finally {
+      stopRenewing();
     }
+  }
+
+  private async deliver(row: DeliveryRow, claim: DeliveryClaim): Promise<SendOutcome> {
     const config = this.options.config();
     if (!config) {
-      return this.recordRetry(row, {
+      return this.recordRetry(row, claim, {
         ok: false,
         retryable: true,
         reason:
@@ -153,19 +141,72 @@ export class DeliverySender {
         context: config.context,
         service: row.service,
         recipient: row.recipient,
-        commits: await this.commitsOf(row.application),
+        commits: await this.appStates.commitsOf(row.application),
       });
-      result = await service.send(rendered, row.recipient);
+      result = await service.send(rendered, row.recipient, {
+        deliveryId: row.id,
+        ...(row.unconfirmed_since ? { unconfirmedSince: row.unconfirmed_since } : {}),
+      });
     } catch (err) {
       if (err instanceof PermanentDeliveryError || err instanceof NotificationRenderError) {
-        return this.recordFailure(row, err.message, undefined);
+        return this.recordFailure(row, claim, err.message, undefined);
       }
       result = { ok: false, retryable: true, reason: `send failed: ${(err as Error).message}` };
     }
     await this.options.afterSend?.(row.id, result);
-    if (result.ok) return this.recordSent(row, result.status);
-    if (!result.retryable) return this.recordFailure(row, result.reason, result.status, result.code);
-    return this.recordRetry(row, result);
+    if (result.ok && result.alreadyDelivered) {
+      this.options.log?.(
+        'log',
+        `delivery ${row.id} (attempt ${row.attempts}): the message an earlier attempt posted is at ` +
+          `${row.service}/${row.recipient} already; recorded sent without sending it again`,
+      );
+    }
+    if (result.ok) return this.recordSent(row, result.status, result.alreadyDelivered === true);
+    if (!result.retryable) return this.recordFailure(row, claim, result.reason, result.status, result.code);
+    return this.recordRetry(row, claim, result);
+  }
+
+  /** Why a row could not be claimed: done already, or another notifier's claim that may still expire. */
+  private async notClaimed(id: string): Promise<SendOutcome> {
+    const state = await this.deliveries.claimStateOf(id);
+    const timeout = this.options.claimTimeoutMs;
+    if (state?.status === 'sending' && state.claimAgeMs !== null && state.claimAgeMs < timeout) {
+      return {
+        kind: 'busy',
+        reason: 'another notifier is sending it',
+        retryAfterMs: Math.max(0, Math.ceil(timeout - state.claimAgeMs)) + BUSY_MARGIN_MS,
+      };
+    }
+    return { kind: 'skipped', reason: state ? `delivery is ${state.status}` : 'delivery does not exist' };
+  }
+
+  /**
+   * Renews the claim every third of the claim timeout while the send runs: a notifier that is alive keeps
+   * its delivery however slow the receiver is; one that died stops renewing, and after the timeout another
+   * takes the delivery over.
+   */
+  private keepClaimed(id: string, claim: DeliveryClaim): () => void {
+    let stopped = false;
+    const timer = setInterval(() => {
+      this.deliveries.renewClaim(id, claim).then(
+        (held) => {
+          // A renewal that crossed the outcome being recorded finds the row no longer `sending`: not a loss.
+          if (held || stopped) return;
+          clearInterval(timer);
+          this.options.log?.(
+            'warn',
+            `delivery ${id}: claim lost while sending (this notifier paused longer than the claim timeout, ` +
+              `${this.options.claimTimeoutMs} ms); another notifier may send it too`,
+          );
+        },
+        () => undefined, // Postgres away: the next renewal tries again, and recording the outcome will fail too
+      );
+    }, this.options.claimTimeoutMs / 3);
+    timer.unref();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 
   private serviceFor(config: NotificationsConfig, name: string): NotificationService {
@@ -181,7 +222,11 @@ export class DeliverySender {
     }
     let service = byName.get(name);
     if (!service) {
-      service = createNotificationService(serviceConfig, { threads: this.threads, ...this.options.services });
+      service = createNotificationService(serviceConfig, {
+        threads: this.threads,
+        log: (level, message) => this.options.log?.(level, message),
+        ...this.options.services,
+      });
       byName.set(name, service);
     }
     return service;
@@ -198,34 +243,20 @@ export class DeliverySender {
     });
   }
 
-  /** Commit info recorded by RevisionResolved, for `.repo.GetCommitMetadata`. */
-  private async commitsOf(application: string): Promise<Record<string, CommitInfo>> {
-    const rows: Array<{ commits: Record<string, CommitInfo> }> = await this.dataSource.query(
-      `SELECT commits FROM notifier_app_state WHERE application = $1`,
-      [application],
-    );
-    return rows[0]?.commits ?? {};
-  }
-
-  private async recordSent(row: DeliveryRow, status: number): Promise<SendOutcome> {
+  private async recordSent(
+    row: DeliveryRow,
+    status: number,
+    alreadyDelivered: boolean,
+  ): Promise<SendOutcome> {
     // The message is out: losing this write would leave the row `sending` and re-send it after the claim expires.
     await retryTransient(() =>
       this.dataSource.transaction(async (manager) => {
         // Lock order matches the planner (app state, then deliveries): a planner replaying the same batch on
         // another replica would otherwise deadlock with us.
-        const states: Array<{ trigger_state: unknown }> =
-          row.once_per === null
-            ? []
-            : await manager.query(
-                `SELECT trigger_state FROM notifier_app_state WHERE application = $1 FOR UPDATE`,
-                [row.application],
-              );
-        await manager.query(
-          `UPDATE notification_deliveries SET status = 'sent', sent_at = now(), last_response_code = $2,
-             last_error = NULL, updated_at = clock_timestamp() WHERE id = $1`,
-          [row.id, status],
-        );
-        if (row.once_per === null || !states[0]) return;
+        const stored =
+          row.once_per === null ? undefined : await this.appStates.lockTriggerState(manager, row.application);
+        await this.deliveries.markSent(manager, row.id, status);
+        if (row.once_per === null || stored === undefined) return;
         const fired: FiredCondition = {
           trigger: row.trigger,
           conditionIndex: row.condition_index,
@@ -233,52 +264,40 @@ export class DeliverySender {
           send: row.templates,
           oncePerKey: row.once_per,
         };
-        const next = markDelivered(
-          parseTriggerState(JSON.stringify(states[0].trigger_state)),
-          fired,
-          Date.now(),
-        );
-        await manager.query(
-          `UPDATE notifier_app_state SET trigger_state = $2::jsonb WHERE application = $1`,
-          [row.application, JSON.stringify(next)],
-        );
+        const next = markDelivered(parseTriggerState(JSON.stringify(stored)), fired, Date.now());
+        await this.appStates.saveTriggerState(manager, row.application, next);
       }),
     );
-    return { kind: 'sent', service: row.service };
+    return { kind: 'sent', service: row.service, ...(alreadyDelivered ? { alreadyDelivered } : {}) };
   }
 
   private async recordFailure(
     row: DeliveryRow,
+    claim: DeliveryClaim,
     reason: string,
     status: number | undefined,
     code?: string,
   ): Promise<SendOutcome> {
     const error = code && !reason.includes(code) ? `${code}: ${reason}` : reason;
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'failed', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [row.id, error, status ?? null],
-    );
+    await this.deliveries.markFailed(row.id, claim, error, status);
     return { kind: 'failed', service: row.service, reason: error };
   }
 
   private async recordRetry(
     row: DeliveryRow,
+    claim: DeliveryClaim,
     result: Extract<SendResult, { ok: false }>,
   ): Promise<SendOutcome> {
     if (row.attempts >= this.options.maxAttempts) {
       return this.recordFailure(
         row,
+        claim,
         `gave up after ${row.attempts} attempts: ${result.reason}`,
         result.status,
         result.code,
       );
     }
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET status = 'queued', last_error = $2, last_response_code = $3,
-         updated_at = clock_timestamp() WHERE id = $1`,
-      [row.id, result.reason, result.status ?? null],
-    );
+    await this.deliveries.requeue(row.id, claim, result.reason, result.status, result.uncertain === true);
     return {
       kind: 'retry',
       service: row.service,

@@ -6,16 +6,14 @@ import {
   type SecretReference,
   serviceDestinations,
 } from '@berth/notifications';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type {
+  NotificationSecretBindingsRepository,
+  SecretBinding,
+} from './notification-secret-bindings.repository';
 import type { NotificationSecrets } from './notification-secret.store';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
-
-interface BindingRow {
-  key: string;
-  value_digest: string;
-  hosts: string[];
-}
 
 /** Bindings a config would write once accepted: secrets provided anew, pinned to where it sends them. */
 export interface BindingPlan {
@@ -37,14 +35,14 @@ export interface BindingCheck {
  * only as a salted scrypt digest, to tell a new value from the bound one.
  */
 export class NotificationSecretBindings {
-  private rows = new Map<string, BindingRow>();
+  private rows = new Map<string, SecretBinding>();
   /** Keys whose current value no binding covers yet: the next accepted config binds them. */
   private readonly fresh = new Set<string>();
   /** Keys whose value was compared with its binding in this process (values do not change while it runs). */
   private readonly verified = new Set<string>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly repository: NotificationSecretBindingsRepository,
     private readonly secrets: NotificationSecrets,
   ) {}
 
@@ -56,10 +54,7 @@ export class NotificationSecretBindings {
 
   /** Re-reads the bindings: another replica may have re-bound a secret. */
   async refresh(): Promise<void> {
-    const rows: BindingRow[] = await this.dataSource.query(
-      `SELECT key, value_digest, hosts FROM notification_secret_bindings`,
-    );
-    this.rows = new Map(rows.map((r) => [r.key, r]));
+    this.rows = new Map((await this.repository.list()).map((b) => [b.key, b]));
   }
 
   /**
@@ -108,17 +103,12 @@ export class NotificationSecretBindings {
 
   /** Writes the bindings of an accepted config (in the caller's transaction, when it has one). */
   async commit(plan: BindingPlan, boundBy: string, manager?: EntityManager): Promise<void> {
-    const db = manager ?? this.dataSource.manager;
     for (const { key, hosts } of plan.bindings) {
       const value = this.valueOf(key);
       if (value === undefined) continue;
-      const digest = await digestOf(value);
-      await db.query(
-        `INSERT INTO notification_secret_bindings (key, value_digest, hosts, bound_by) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (key) DO UPDATE SET value_digest = $2, hosts = $3, bound_by = $4, bound_at = now()`,
-        [key, digest, hosts, boundBy],
-      );
-      this.rows.set(key, { key, value_digest: digest, hosts });
+      const binding: SecretBinding = { key, valueDigest: await digestOf(value), hosts };
+      await this.repository.bind(binding, boundBy, manager);
+      this.rows.set(key, binding);
       this.fresh.delete(key);
     }
   }
@@ -132,7 +122,7 @@ export class NotificationSecretBindings {
     if (this.verified.has(key)) return;
     this.verified.add(key);
     const row = this.rows.get(key);
-    if (!row || !(await digestMatches(value, row.value_digest))) this.fresh.add(key);
+    if (!row || !(await digestMatches(value, row.valueDigest))) this.fresh.add(key);
   }
 }
 

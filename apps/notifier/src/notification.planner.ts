@@ -8,7 +8,6 @@ import {
   type RecordedEvent,
   toArgoApplication,
 } from '@berth/domain';
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from '@berth/event-store';
 import {
   deliveryId,
   emptyTriggerState,
@@ -19,23 +18,12 @@ import {
   type TriggerState,
 } from '@berth/notifications';
 import type { EntityManager } from 'typeorm';
+import { ApplicationStreamRepository } from './application-stream.repository';
+import { NotificationDeliveriesRepository, type PlannedDelivery } from './notification-deliveries.repository';
+import { NotifierAppStateRepository } from './notifier-app-state.repository';
+import { ProjectManifestsRepository } from './project-manifests.repository';
 
-/** pg_notify channel: a transaction that queued deliveries wakes the enqueuer when (and only if) it commits. */
-export const DELIVERIES_CHANNEL = 'berth_notifier_deliveries';
-
-export interface PlannedDelivery {
-  id: string;
-  application: string;
-  trigger: string;
-  conditionIndex: number;
-  conditionKey: string;
-  oncePer: string | undefined;
-  templates: string[];
-  service: string;
-  recipient: string;
-  eventPosition: bigint;
-  appSnapshot: unknown;
-}
+export type { PlannedDelivery } from './notification-deliveries.repository';
 
 export interface PlannerOptions {
   /** The active config; undefined = only fold app state (no triggers). */
@@ -55,14 +43,6 @@ export interface PlanResult {
   inserted: PlannedDelivery[];
 }
 
-interface StateRow {
-  application: string;
-  /** Null for rows written before the notifier kept the whole state (see foldUpTo). */
-  state: ApplicationState | null;
-  trigger_state: TriggerState;
-  event_position: string;
-}
-
 /**
  * The notifier's subscription handler: folds a batch of events into per-app Argo-shaped state, evaluates the
  * subscribed triggers after every event that changed an app (so batch boundaries never change the outcome), and
@@ -76,18 +56,16 @@ export async function planNotifications(
 ): Promise<PlanResult> {
   const names = [...new Set(events.map(applicationOf).filter((n): n is string => n !== undefined))];
   if (names.length === 0) return { changedApps: 0, inserted: [] };
-  // FOR UPDATE: the sender records delivered oncePer values on the same rows. Ordered, so two replicas replaying
-  // one batch lock in the same order.
-  const rows: StateRow[] = await manager.query(
-    `SELECT application, state, trigger_state, event_position::text AS event_position FROM notifier_app_state
-     WHERE application = ANY($1) ORDER BY application FOR UPDATE`,
-    [names],
-  );
+  const appStates = new NotifierAppStateRepository(manager.dataSource);
+  const deliveries = new NotificationDeliveriesRepository(manager.dataSource);
+  const projectManifests = new ProjectManifestsRepository();
+  // Locked: the sender records delivered oncePer values on the same rows.
+  const rows = await appStates.lockForPlanning(manager, names);
   const apps = new Map<string, ApplicationState>();
   const states = new Map<string, TriggerState>();
   for (const row of rows) {
-    apps.set(row.application, row.state ?? (await foldUpTo(manager, row.application, row.event_position)));
-    states.set(row.application, row.trigger_state);
+    apps.set(row.application, row.state ?? (await foldUpTo(manager, row.application, row.eventPosition)));
+    states.set(row.application, row.triggerState);
   }
   const changed = new Map<string, bigint>();
   const planned: PlannedDelivery[] = [];
@@ -96,13 +74,7 @@ export async function planNotifications(
   const projects = new Map<string, Record<string, unknown> | undefined>();
   const projectOf = async (project: unknown): Promise<Record<string, unknown> | undefined> => {
     const key = typeof project === 'string' && project !== '' ? project : 'default';
-    if (!projects.has(key)) {
-      const found: Array<{ manifest: Record<string, unknown> }> = await manager.query(
-        `SELECT manifest FROM projects WHERE name = $1`,
-        [key],
-      );
-      projects.set(key, found[0]?.manifest);
-    }
+    if (!projects.has(key)) projects.set(key, await projectManifests.find(manager, key));
     return projects.get(key);
   };
 
@@ -178,47 +150,16 @@ export async function planNotifications(
 
   for (const [name, position] of changed) {
     const state = apps.get(name)!;
-    await manager.query(
-      `INSERT INTO notifier_app_state (application, app, state, trigger_state, commits, event_position, updated_at)
-       VALUES ($1, $2::jsonb, $3::jsonb, $4::jsonb, $5::jsonb, $6, now())
-       ON CONFLICT (application) DO UPDATE SET app = EXCLUDED.app, state = EXCLUDED.state,
-         trigger_state = EXCLUDED.trigger_state, commits = EXCLUDED.commits,
-         event_position = EXCLUDED.event_position, updated_at = now()`,
-      [
-        name,
-        JSON.stringify(toArgoApplication(state) ?? {}),
-        JSON.stringify(state),
-        JSON.stringify(states.get(name) ?? emptyTriggerState()),
-        JSON.stringify(state.commits),
-        position.toString(),
-      ],
-    );
+    await appStates.save(manager, {
+      application: name,
+      app: toArgoApplication(state),
+      state,
+      triggerState: states.get(name) ?? emptyTriggerState(),
+      eventPosition: position,
+    });
   }
 
-  const inserted: PlannedDelivery[] = [];
-  for (const d of planned) {
-    const result: Array<{ id: string }> = await manager.query(
-      `INSERT INTO notification_deliveries (id, application, trigger, condition_index, condition_key, once_per,
-         templates, service, recipient, event_position, app_snapshot)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11::jsonb)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        d.id,
-        d.application,
-        d.trigger,
-        d.conditionIndex,
-        d.conditionKey,
-        d.oncePer ?? null,
-        JSON.stringify(d.templates),
-        d.service,
-        d.recipient,
-        d.eventPosition.toString(),
-        JSON.stringify(d.appSnapshot),
-      ],
-    );
-    if (result.length > 0) inserted.push(d);
-  }
-  if (inserted.length > 0) await manager.query(`SELECT pg_notify($1, '')`, [DELIVERIES_CHANNEL]);
+  const inserted = await deliveries.insertPlanned(manager, planned);
   return { changedApps: changed.size, inserted };
 }
 
@@ -242,12 +183,8 @@ function sameView(a: ArgoApplication, b: ArgoApplication | undefined): boolean {
  * the whole state. Within one stream positions grow with versions, so this is the stream's prefix.
  */
 async function foldUpTo(manager: EntityManager, name: string, position: string): Promise<ApplicationState> {
-  const rows: EventRow[] = await manager.query(
-    `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND position <= $2 ORDER BY stream_version`,
-    [applicationStreamId(name), position],
-  );
   let state = initialApplicationState(name);
-  for (const row of rows)
-    state = evolveApplication(state, toRecordedEvent(row) as unknown as RecordedApplicationEvent);
+  for (const event of await new ApplicationStreamRepository().readUpTo(manager, name, position))
+    state = evolveApplication(state, event as unknown as RecordedApplicationEvent);
   return state;
 }

@@ -8,6 +8,8 @@ import {
   type SecretLookup,
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
+import { NotificationConfigRepository } from './notification-config.repository';
+import { NotificationSecretBindingsRepository } from './notification-secret-bindings.repository';
 import { NotificationSecretBindings } from './notification-secret.bindings';
 import { asNotificationSecrets, sameSecret } from './notification-secret.store';
 
@@ -81,12 +83,17 @@ export class NotificationsConfigSource {
   private lastFingerprint: string | undefined;
   private readonly listeners: Array<(config: NotificationsConfig) => void> = [];
   private readonly bindings: NotificationSecretBindings;
+  private readonly configs: NotificationConfigRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: ConfigSourceOptions,
   ) {
-    this.bindings = new NotificationSecretBindings(dataSource, asNotificationSecrets(options.secrets));
+    this.configs = new NotificationConfigRepository(dataSource);
+    this.bindings = new NotificationSecretBindings(
+      new NotificationSecretBindingsRepository(dataSource),
+      asNotificationSecrets(options.secrets),
+    );
   }
 
   get config(): NotificationsConfig | undefined {
@@ -163,11 +170,7 @@ export class NotificationsConfigSource {
     );
     if (issues.length > 0) throw new InvalidNotificationsConfigError(issues);
     const version = await this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ version: number }> = await manager.query(
-        `INSERT INTO notification_config (yaml, created_by) VALUES ($1, $2) RETURNING version`,
-        [yaml, actor],
-      );
-      const stored = rows[0]!.version;
+      const stored = await this.configs.insert(manager, yaml, actor);
       await this.bindings.commit(plan, `database version ${stored} (stored by ${actor})`, manager);
       return stored;
     });
@@ -234,10 +237,7 @@ export class NotificationsConfigSource {
   }
 
   private async fromDatabase(): Promise<Candidate | undefined> {
-    const rows: Array<{ version: number; yaml: string }> = await this.dataSource.query(
-      `SELECT version, yaml FROM notification_config ORDER BY version DESC LIMIT 1`,
-    );
-    const row = rows[0];
+    const row = await this.configs.newest();
     if (!row) return undefined;
     this.dbVersion = row.version;
     return { origin: 'database', source: `database version ${row.version}`, yaml: row.yaml };

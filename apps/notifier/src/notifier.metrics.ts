@@ -5,7 +5,9 @@ export class NotifierMetrics {
   readonly registry = new Registry();
   readonly deliveries = new Counter({
     name: 'berth_notifier_deliveries_total',
-    help: 'Notification delivery outcomes by service (sent, failed = dead-lettered, retry = will be retried)',
+    help:
+      'Notification delivery outcomes by service (sent; already_delivered = found at the receiver, posted by an ' +
+      'earlier attempt, not sent again; failed = dead-lettered; retry = will be retried)',
     labelNames: ['service', 'outcome'] as const,
     registers: [this.registry],
   });

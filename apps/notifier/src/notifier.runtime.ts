@@ -6,13 +6,13 @@ import { EventLogSubscription, PostgresEventStore } from '@berth/event-store';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
 import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
 import type { Redis } from 'ioredis';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { DeliverySender } from './delivery.sender';
-import { DELIVERIES_CHANNEL, planNotifications } from './notification.planner';
+import { NotificationDeliveriesRepository } from './notification-deliveries.repository';
+import { planNotifications } from './notification.planner';
 import { NotificationsConfigSource } from './notifications-config.source';
 import { NotifierMetrics } from './notifier.metrics';
-import { NotifyQueue } from './notify.queue';
+import { DELIVERY_TAKEOVER_TIMINGS, NotifyQueue } from './notify.queue';
 import { type NotificationRenderBudget, TemplateRenderPool } from './template-render.pool';
 
 export const NOTIFIER_SUBSCRIPTION = 'notifier';
@@ -32,6 +32,7 @@ export interface NotifierOptions {
   pollIntervalMs?: number;
   /** How often the reconciler re-enqueues open rows without a job (default 30 s). */
   reconcileIntervalMs?: number;
+  /** A `sending` claim not renewed for this long is taken over (default DELIVERY_TAKEOVER_TIMINGS, 10 s). */
   claimTimeoutMs?: number;
   maxAttempts?: number;
   retryBaseDelayMs?: number;
@@ -62,13 +63,15 @@ export class NotifierRuntime {
   readonly metrics = new NotifierMetrics();
   readonly config: NotificationsConfigSource;
   readonly instanceId: string;
+  /** The delivery outbox, for the API's delivery log. */
+  readonly deliveries: NotificationDeliveriesRepository;
   private readonly redis: Redis;
   readonly queue: NotifyQueue;
   private readonly sender: DeliverySender;
   private readonly subscription: EventLogSubscription;
   private readonly outbound: OutboundGuard;
   private readonly renderPool: TemplateRenderPool;
-  private listener: Client | undefined;
+  private stopListening: (() => Promise<void>) | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private enqueueing: Promise<unknown> = Promise.resolve();
   private started = false;
@@ -91,10 +94,11 @@ export class NotifierRuntime {
       },
     });
     this.redis = createRedis(options.redisUrl, `berth-notifier-${this.instanceId}`);
+    this.deliveries = new NotificationDeliveriesRepository(options.dataSource);
     const maxAttempts = options.maxAttempts ?? 8;
-    const claimTimeoutMs = options.claimTimeoutMs ?? 120_000;
+    const claimTimeoutMs = options.claimTimeoutMs ?? DELIVERY_TAKEOVER_TIMINGS.claimTimeoutMs;
     const currentConfig = () => this.config.config;
-    this.queue = new NotifyQueue(options.dataSource, this.redis, {
+    this.queue = new NotifyQueue(this.deliveries, this.redis, {
       prefix: options.queuePrefix,
       concurrency: options.concurrency ?? 4,
       maxAttempts,
@@ -113,6 +117,7 @@ export class NotifierRuntime {
       services: { fetch: this.outbound.fetch as unknown as FetchLike, ...options.services },
       render: (input) => this.renderPool.render(input),
       afterSend: options.afterSend,
+      log,
     });
     const store = new PostgresEventStore(options.dataSource);
     this.subscription = new EventLogSubscription(
@@ -142,11 +147,9 @@ export class NotifierRuntime {
     this.started = true;
     await this.config.start();
     this.metrics.configValid.set(this.config.status().status === 'invalid' ? 0 : 1);
-    this.listener = new Client({ connectionString: this.options.databaseUrl });
-    this.listener.on('notification', () => this.scheduleEnqueue());
-    this.listener.on('error', () => undefined); // the reconciler covers a lost LISTEN connection
-    await this.listener.connect();
-    await this.listener.query(`LISTEN ${DELIVERIES_CHANNEL}`);
+    this.stopListening = await this.deliveries.listenForQueued(this.options.databaseUrl, () =>
+      this.scheduleEnqueue(),
+    );
     if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
     // Redis may be away at start: the notifier starts anyway (not ready, see /readyz) and the
     // reconcile timer below puts the open deliveries in the queue once Redis is back.
@@ -165,7 +168,7 @@ export class NotifierRuntime {
     this.started = false;
     await this.subscription.stop();
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
-    await this.listener?.end().catch(() => undefined);
+    await this.stopListening?.();
     await this.enqueueing;
     this.config.stop();
     await this.queue.close();
@@ -203,10 +206,6 @@ export class NotifierRuntime {
       redisStatus(this.redis),
     ]);
     return { postgres, redis };
-  }
-
-  get dataSource(): DataSource {
-    return this.options.dataSource;
   }
 
   private scheduleEnqueue(): void {

@@ -7,8 +7,8 @@ import {
 } from '@berth/notifications';
 import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import type { DeliverySender } from './delivery.sender';
+import type { NotificationDeliveriesRepository, OpenDelivery } from './notification-deliveries.repository';
 import type { NotifierMetrics } from './notifier.metrics';
 import { RedisRateLimiter } from './redis-rate-limiter';
 
@@ -16,22 +16,40 @@ export interface NotifyJob {
   deliveryId: string;
 }
 
+/**
+ * How fast the deliveries a dead notifier (kill -9, OOM kill, lost node) was sending are sent by another:
+ * within about 11 s (arithmetic in apps/notifier/README.md, "Delivery guarantee"; measured by
+ * test/notifier/notifier-killed-mid-send.e2e-spec.ts). BullMQ's defaults (30 s lock, 30 s stalled check) plus
+ * the former fixed 120 s claim left such a delivery waiting two minutes.
+ */
+export const DELIVERY_TAKEOVER_TIMINGS = {
+  /**
+   * A `sending` claim not renewed for this long is abandoned. The sender renews it every third of it while a
+   * send runs, so only a notifier that stopped (or paused for 7 s and more) loses its claim; a slow receiver
+   * does not (each request is bounded at 10 s anyway).
+   */
+  claimTimeoutMs: 10_000,
+  /** BullMQ job lock, renewed every half of it while the job runs (BullMQ default 30 s). */
+  lockDurationMs: 6_000,
+  /** How often a worker looks for active jobs whose lock expired (BullMQ default 30 s). */
+  stalledIntervalMs: 3_000,
+  /**
+   * Deliveries of a job whose worker vanished before BullMQ fails it (default 1): one death plus one stall
+   * mistaken for one. A job failed that way is re-enqueued by the reconciler (every 30 s).
+   */
+  maxStalledCount: 2,
+} as const;
+
 export interface NotifyQueueOptions {
   prefix: string;
   concurrency: number;
   maxAttempts: number;
   /** First retry delay; doubles on every attempt (BullMQ exponential backoff). */
   retryBaseDelayMs: number;
-  /** A `sending` claim older than this is re-enqueued by the reconciler. */
+  /** A `sending` claim not renewed for this long is re-enqueued by the reconciler. */
   claimTimeoutMs: number;
   config: () => NotificationsConfig | undefined;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
-}
-
-interface OpenRow {
-  id: string;
-  service: string;
-  recipient: string;
 }
 
 /**
@@ -46,7 +64,7 @@ export class NotifyQueue {
   private readonly limiters: Map<string, RedisRateLimiter>;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly deliveries: NotificationDeliveriesRepository,
     private readonly connection: Redis,
     private readonly options: NotifyQueueOptions,
   ) {
@@ -67,7 +85,15 @@ export class NotifyQueue {
       async (job, token) => {
         const outcome = await sender.process(job.data.deliveryId);
         if (outcome.kind === 'skipped') return;
-        metrics.deliveries.inc({ service: outcome.service, outcome: outcome.kind });
+        if (outcome.kind === 'busy') {
+          // Not an attempt: look again when the other notifier's claim would expire, in case it died.
+          await job.moveToDelayed(Date.now() + outcome.retryAfterMs, token);
+          throw new DelayedError();
+        }
+        metrics.deliveries.inc({
+          service: outcome.service,
+          outcome: outcome.kind === 'sent' && outcome.alreadyDelivered ? 'already_delivered' : outcome.kind,
+        });
         if (outcome.kind !== 'retry') return;
         if (outcome.retryAfterMs !== undefined) {
           // Honour Retry-After exactly (not the exponential backoff), and hold back the destination's next jobs.
@@ -81,6 +107,9 @@ export class NotifyQueue {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency: this.options.concurrency,
+        lockDuration: DELIVERY_TAKEOVER_TIMINGS.lockDurationMs,
+        stalledInterval: DELIVERY_TAKEOVER_TIMINGS.stalledIntervalMs,
+        maxStalledCount: DELIVERY_TAKEOVER_TIMINGS.maxStalledCount,
       },
     );
     this.worker.on('error', (err) => {
@@ -94,10 +123,7 @@ export class NotifyQueue {
 
   /** Enqueues rows that were never enqueued (right after the planner's transaction committed). */
   async enqueueNew(): Promise<number> {
-    const rows: OpenRow[] = await this.dataSource.query(
-      `SELECT id, service, recipient FROM notification_deliveries
-       WHERE status = 'queued' AND enqueued_at IS NULL ORDER BY created_at, id LIMIT 1000`,
-    );
+    const rows = await this.deliveries.listUnenqueued(1000);
     for (const row of rows) await this.add(row);
     return rows.length;
   }
@@ -107,13 +133,7 @@ export class NotifyQueue {
    * claim expired (the notifier that claimed them died mid-send).
    */
   async reconcile(): Promise<number> {
-    const rows: OpenRow[] = await this.dataSource.query(
-      `SELECT id, service, recipient FROM notification_deliveries
-       WHERE status = 'queued'
-          OR (status = 'sending' AND claimed_at < now() - make_interval(secs => $1::double precision / 1000))
-       ORDER BY created_at, id LIMIT 5000`,
-      [this.options.claimTimeoutMs],
-    );
+    const rows = await this.deliveries.listOpen(this.options.claimTimeoutMs, 5000);
     let added = 0;
     for (const row of rows) {
       const job = await this.queue.getJob(row.id);
@@ -135,7 +155,7 @@ export class NotifyQueue {
     await this.queue.close();
   }
 
-  private async add(row: OpenRow): Promise<void> {
+  private async add(row: OpenDelivery): Promise<void> {
     await this.queue.add(
       'notify',
       { deliveryId: row.id },
@@ -148,12 +168,10 @@ export class NotifyQueue {
         removeOnFail: { age: 24 * 3600, count: 5000 },
       },
     );
-    await this.dataSource.query(`UPDATE notification_deliveries SET enqueued_at = now() WHERE id = $1`, [
-      row.id,
-    ]);
+    await this.deliveries.markEnqueued(row.id);
   }
 
-  private async reserve(row: OpenRow): Promise<number> {
+  private async reserve(row: OpenDelivery): Promise<number> {
     const service = this.options.config()?.services[row.service];
     const limit = service ? rateLimitFor(service, row.recipient) : undefined;
     if (!limit) return 0;

@@ -48,7 +48,21 @@ export { ANNOTATION_PREFIX, resolveSubscriptions } from './config/subscriptions'
 export { serviceDestinations } from './config/service-destinations';
 export type { Destination, ResolvedSubscriptions } from './config/subscriptions';
 // Services: rendering, Slack, DingTalk, webhook, rate limits
-export type { FetchLike, HttpServiceOptions, SendFailure, SendResult } from './services/send-result';
+export type {
+  DeliveryAttempt,
+  FetchLike,
+  HttpServiceOptions,
+  SendFailure,
+  SendResult,
+} from './services/send-result';
+export { IDEMPOTENCY_KEY_HEADER } from './services/send-result';
+export {
+  SLACK_DELIVERY_EVENT_TYPE,
+  SLACK_LOOKUP_MARGIN_MS,
+  deliveryIdOf,
+  slackDeliveryMetadata,
+} from './services/slack-delivery-metadata';
+export type { SlackDeliveryMetadata } from './services/slack-delivery-metadata';
 export type { RenderedNotification } from './services/rendered-notification';
 export {
   NotificationRenderError,

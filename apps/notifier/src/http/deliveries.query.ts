@@ -1,7 +1,10 @@
-import type { DataSource } from 'typeorm';
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  type NotificationDeliveriesRepository,
+} from '../notification-deliveries.repository';
 
-export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES, type DeliveryStatus } from '../notification-deliveries.repository';
 
 export interface DeliveryListQuery {
   application?: string;
@@ -128,49 +131,18 @@ function decodeCursor(text: string): Cursor {
   );
 }
 
-interface Row {
-  id: string;
-  application: string;
-  trigger: string;
-  service: string;
-  recipient: string;
-  status: DeliveryStatus;
-  attempts: number;
-  once_per: string | null;
-  last_response_code: number | null;
-  last_error: string | null;
-  event_position: string;
-  created_at: Date;
-  created_at_text: string;
-  updated_at: Date;
-  sent_at: Date | null;
-}
-
 /** Newest first, keyset-paginated on (created_at, id). */
-export async function listDeliveries(dataSource: DataSource, q: DeliveryListQuery): Promise<DeliveryPage> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (q.application !== undefined) {
-    params.push(q.application);
-    where.push(`application = $${params.length}`);
-  }
-  if (q.status !== undefined) {
-    params.push(q.status);
-    where.push(`status = $${params.length}`);
-  }
-  if (q.cursor !== undefined) {
-    const c = decodeCursor(q.cursor);
-    params.push(c.t, c.id);
-    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length})`);
-  }
-  params.push(q.limit + 1);
-  const rows: Row[] = await dataSource.query(
-    `SELECT id, application, trigger, service, recipient, status, attempts, once_per, last_response_code, last_error,
-            event_position::text AS event_position, created_at, created_at::text AS created_at_text, updated_at, sent_at
-     FROM notification_deliveries ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
-    params,
-  );
+export async function listDeliveries(
+  deliveries: NotificationDeliveriesRepository,
+  q: DeliveryListQuery,
+): Promise<DeliveryPage> {
+  const cursor = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+  const rows = await deliveries.list({
+    ...(q.application !== undefined ? { application: q.application } : {}),
+    ...(q.status !== undefined ? { status: q.status } : {}),
+    ...(cursor ? { before: { createdAt: cursor.t, id: cursor.id } } : {}),
+    limit: q.limit + 1,
+  });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {

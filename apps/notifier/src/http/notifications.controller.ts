@@ -29,7 +29,7 @@ export class NotificationsController {
   @Get('deliveries')
   async deliveries(@Query() query: Record<string, unknown>): Promise<DeliveryPage> {
     try {
-      return await listDeliveries(this.runtime.dataSource, parseDeliveryQuery(query));
+      return await listDeliveries(this.runtime.deliveries, parseDeliveryQuery(query));
     } catch (err) {
       if (err instanceof DeliveryQueryError)
         throw new BadRequestException({

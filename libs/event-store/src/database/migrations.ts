@@ -8,6 +8,7 @@ import { EventSummaryFunction1764100000006 } from '../../../../migrations/176410
 import { SnapshotsAndEventSummaries1764100000007 } from '../../../../migrations/1764100000007-snapshots-and-event-summaries';
 import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
 import { NotifierAppState1764200000002 } from '../../../../migrations/1764200000002-notifier-app-state';
+import { NotificationDeliveryUnconfirmed1764300000101 } from '../../../../migrations/1764300000101-notification-delivery-unconfirmed';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SnapshotsAndEventSummaries1764100000007,
   NotificationSecretBindings1764200000001,
   NotifierAppState1764200000002,
+  NotificationDeliveryUnconfirmed1764300000101,
 ];

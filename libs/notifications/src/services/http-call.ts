@@ -4,6 +4,16 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Used when a 429 carries no usable Retry-After. */
 export const DEFAULT_RETRY_AFTER_MS = 1_000;
 
+/** Network errors that happen before a request is sent: the receiver cannot have seen it. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 export interface HttpResponse {
   status: number;
   headers: Headers;
@@ -34,11 +44,13 @@ export async function httpCall(
       e.name === 'TimeoutError'
         ? `timed out after ${timeoutMs} ms`
         : ((e.cause as Error | undefined)?.message ?? e.message);
+    const neverSent = typeof cause?.code === 'string' && NEVER_SENT.has(cause.code);
     return {
       ok: false,
       retryable: true,
       code: 'request_failed',
       reason: `request to ${host} failed: ${why}`,
+      ...(neverSent ? {} : { uncertain: true as const }),
     };
   }
 }
@@ -99,5 +111,13 @@ export function httpFailure(res: HttpResponse, host: string, code?: string): Sen
     };
   }
   const retryable = res.status === 408 || res.status >= 500;
-  return { ok: false, retryable, status: res.status, code: code ?? `http_${res.status}`, reason };
+  return {
+    ok: false,
+    retryable,
+    status: res.status,
+    code: code ?? `http_${res.status}`,
+    reason,
+    // A server error may come after the receiver acted on the request (a proxy timing out, a crash mid-way).
+    ...(res.status >= 500 ? { uncertain: true as const } : {}),
+  };
 }

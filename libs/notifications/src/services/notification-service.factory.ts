@@ -2,12 +2,17 @@ import type { ServiceConfig } from '../config/notifications-config.types';
 import { DINGTALK_RATE_LIMIT, type RateLimitPolicy, SLACK_RATE_LIMIT } from './destination-rate-limiter';
 import { DingTalkService, type DingTalkServiceOptions } from './dingtalk.service';
 import type { RenderedNotification } from './rendered-notification';
-import type { SendResult } from './send-result';
+import type { DeliveryAttempt, SendResult } from './send-result';
 import { SlackService, type SlackServiceOptions } from './slack.service';
 import { WebhookService } from './webhook.service';
 
 export interface NotificationService {
-  send(notification: RenderedNotification, recipient: string): Promise<SendResult>;
+  /** One attempt; `delivery` identifies the delivery it belongs to (services that can carry an id send it). */
+  send(
+    notification: RenderedNotification,
+    recipient: string,
+    delivery?: DeliveryAttempt,
+  ): Promise<SendResult>;
 }
 
 export type NotificationServiceOptions = SlackServiceOptions & DingTalkServiceOptions;

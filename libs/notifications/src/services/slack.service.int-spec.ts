@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SlackServiceConfig } from '../config/notifications-config.types';
-import { type HttpReceiver, startHttpReceiver, startSlackReceiver } from '../testing/index';
+import {
+  type HttpReceiver,
+  type SlackReceiver,
+  startHttpReceiver,
+  startSlackReceiver,
+} from '../testing/index';
+import { SLACK_LOOKUP_MARGIN_MS } from './slack-delivery-metadata';
+import { InMemorySlackThreadStore } from './slack-thread-store';
 import { SlackService } from './slack.service';
 
 const ATTACHMENTS = '[{"title": "guestbook", "color": "#18be52"}]';
@@ -202,4 +209,137 @@ it('a connection failure is retryable and names only the host', async () => {
   }).send({ message: 'x' }, '');
   expect(result).toMatchObject({ ok: false, retryable: true, code: 'request_failed' });
   expect(result.ok ? '' : result.reason).not.toContain('TOKEN');
+});
+
+describe('SlackService across a notifier crash: the delivery id in message metadata', () => {
+  let slack: SlackReceiver;
+  let config: SlackServiceConfig;
+  beforeAll(async () => {
+    slack = await startSlackReceiver({ token: 'xoxb-good' });
+    config = { type: 'slack', name: 'slack', token: 'xoxb-good', apiURL: `${slack.url}/api/` };
+  });
+  afterAll(() => slack.close());
+
+  const methods = () => slack.requests.map((r) => new URL(r.url, 'http://x').pathname.replace('/api/', ''));
+  const metadata = (deliveryId: string) => ({
+    event_type: 'berth_delivery',
+    event_payload: { delivery_id: deliveryId },
+  });
+
+  it('posts the delivery id as message metadata', async () => {
+    slack.requests.length = 0;
+    await new SlackService(config).send({ message: 'synced' }, 'deploys', { deliveryId: 'd-meta' });
+    expect(slack.requests[0]!.json).toEqual({
+      channel: 'deploys',
+      text: 'synced',
+      metadata: metadata('d-meta'),
+    });
+  });
+
+  it('finds the message a dead attempt posted in the channel history and posts nothing', async () => {
+    const startedAt = new Date();
+    // The first notifier posted, then died before it heard back (its service, its channel cache, are gone).
+    await new SlackService(config).send({ message: 'synced' }, 'deploys', { deliveryId: 'd-found' });
+    slack.requests.length = 0;
+    const result = await new SlackService(config).send({ message: 'synced' }, 'deploys', {
+      deliveryId: 'd-found',
+      unconfirmedSince: startedAt,
+    });
+    expect(result).toMatchObject({ ok: true, alreadyDelivered: true, response: { channel: 'CDEPLOYS' } });
+    // The name is resolved to an ID (conversations.history takes IDs), then the history is read with metadata.
+    expect(methods()).toEqual(['conversations.list', 'conversations.history']);
+    const history = new URL(slack.requests[1]!.url, 'http://x').searchParams;
+    expect(Object.fromEntries(history)).toMatchObject({
+      channel: 'CDEPLOYS',
+      include_all_metadata: 'true',
+      inclusive: 'true',
+      oldest: ((startedAt.getTime() - SLACK_LOOKUP_MARGIN_MS) / 1000).toFixed(6),
+    });
+    expect(slack.messages.filter((m) => JSON.stringify(m.metadata).includes('d-found'))).toHaveLength(1);
+  });
+
+  it('posts when the earlier attempt never reached the channel', async () => {
+    slack.requests.length = 0;
+    const result = await new SlackService(config).send({ message: 'synced' }, 'C0DEPLOYS', {
+      deliveryId: 'd-absent',
+      unconfirmedSince: new Date(),
+    });
+    expect(result).toMatchObject({ ok: true, status: 200 });
+    expect(result.ok && result.alreadyDelivered).toBeFalsy();
+    // A channel ID needs no conversations.list.
+    expect(methods()).toEqual(['conversations.history', 'chat.postMessage']);
+  });
+
+  it('finds a reply in a thread it knows with conversations.replies', async () => {
+    const threads = new InMemorySlackThreadStore(); // a notifier that posted the thread's first message
+    const grouped = { message: 'v1', slack: { groupingKey: 'rev-1' } };
+    await new SlackService(config, { threads }).send(grouped, 'C0THREADS', { deliveryId: 'd-parent' });
+    const startedAt = new Date();
+    await new SlackService(config, { threads }).send(grouped, 'C0THREADS', { deliveryId: 'd-reply' });
+    slack.requests.length = 0;
+    const result = await new SlackService(config, { threads }).send(grouped, 'C0THREADS', {
+      deliveryId: 'd-reply',
+      unconfirmedSince: startedAt,
+    });
+    expect(result).toMatchObject({ ok: true, alreadyDelivered: true });
+    expect(methods()).toEqual(['conversations.replies']);
+  });
+
+  it('waits when Slack rate-limits the lookup, without posting', async () => {
+    slack.requests.length = 0;
+    slack.enqueue({
+      status: 429,
+      headers: { 'retry-after': '30' },
+      body: { ok: false, error: 'ratelimited' },
+    });
+    const result = await new SlackService(config).send({ message: 'x' }, 'C0DEPLOYS', {
+      deliveryId: 'd-limited',
+      unconfirmedSince: new Date(),
+    });
+    expect(result).toMatchObject({ ok: false, retryable: true, retryAfterMs: 30_000 });
+    expect(methods()).toEqual(['conversations.history']);
+  });
+});
+
+describe('SlackService when the bot token cannot read history', () => {
+  let slack: SlackReceiver;
+  beforeAll(async () => {
+    slack = await startSlackReceiver({ token: 'xoxb-good', readError: 'missing_scope' });
+  });
+  afterAll(() => slack.close());
+
+  it('posts again (at least once) and says why once', async () => {
+    const warnings: string[] = [];
+    const service = new SlackService(
+      { type: 'slack', name: 'slack', token: 'xoxb-good', apiURL: `${slack.url}/api/` },
+      { log: (_level, message) => warnings.push(message) },
+    );
+    for (const id of ['d-1', 'd-2'])
+      expect(
+        await service.send({ message: 'x' }, 'C0DEPLOYS', { deliveryId: id, unconfirmedSince: new Date() }),
+      ).toMatchObject({ ok: true });
+    expect(slack.messages).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/service\.slack: cannot check .* \(missing_scope: .*channels:history/);
+  });
+});
+
+it('an incoming webhook request carries the delivery id in Idempotency-Key and in message metadata', async () => {
+  const slack = await startSlackReceiver();
+  try {
+    await new SlackService({
+      type: 'slack',
+      name: 'ops',
+      webhookURL: `${slack.url}/services/T0/B0/X`,
+      apiURL: 'unused',
+    }).send({ message: 'deployed' }, '', { deliveryId: 'd-hook' });
+    const req = slack.requests[0]!;
+    expect(req.headers['idempotency-key']).toBe('d-hook');
+    expect(req.json).toEqual({
+      text: 'deployed',
+      metadata: { event_type: 'berth_delivery', event_payload: { delivery_id: 'd-hook' } },
+    });
+  } finally {
+    await slack.close();
+  }
 });

@@ -2,14 +2,24 @@ import type { SlackServiceConfig } from '../config/notifications-config.types';
 import {
   DEFAULT_RETRY_AFTER_MS,
   DEFAULT_TIMEOUT_MS,
-  postJson,
+  httpCall,
   httpFailure,
   isFailure,
+  postJson,
   safeHost,
 } from './http-call';
 import type { RenderedNotification } from './rendered-notification';
-import type { FetchLike, HttpServiceOptions, SendFailure, SendResult } from './send-result';
-import { InMemorySlackThreadStore, type SlackThreadStore } from './slack-thread-store';
+import {
+  type DeliveryAttempt,
+  type FetchLike,
+  type HttpServiceOptions,
+  IDEMPOTENCY_KEY_HEADER,
+  type SendFailure,
+  type SendResult,
+} from './send-result';
+import { type SlackPage, SlackDeliveryLookup } from './slack-delivery-lookup';
+import { slackDeliveryMetadata } from './slack-delivery-metadata';
+import { InMemorySlackThreadStore, type SlackThreadRef, type SlackThreadStore } from './slack-thread-store';
 
 /** Slack `error` codes that no retry can fix: configuration, permissions or message content. */
 export const SLACK_PERMANENT_ERRORS = new Set([
@@ -62,16 +72,25 @@ interface SlackMessage {
   text: string;
   attachments?: unknown[];
   blocks?: unknown[];
+  metadata?: unknown;
 }
 
 /**
  * Sends to Slack with a bot token (chat.postMessage / chat.update, groupingKey threads) or an incoming webhook.
  * One attempt per call: the caller schedules retries using `retryable` and `retryAfterMs`.
+ *
+ * Given the delivery, every message carries its id in message metadata (`event_type: berth_delivery`), and an
+ * incoming webhook request also in `Idempotency-Key`. With a bot token, an attempt whose predecessor may have
+ * posted (`unconfirmedSince`) first looks for that message in the channel and, found, posts nothing: exactly
+ * once. When it cannot look (a missing scope, an error) it posts anyway (at least once) and says why, once.
  */
 export class SlackService {
   private readonly fetch: FetchLike;
   private readonly timeoutMs: number;
   private readonly threads: SlackThreadStore;
+  private readonly lookup: SlackDeliveryLookup;
+  private readonly log: (level: 'warn', message: string) => void;
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly config: SlackServiceConfig,
@@ -80,13 +99,20 @@ export class SlackService {
     this.fetch = options.fetch ?? fetch;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.threads = options.threads ?? new InMemorySlackThreadStore();
+    this.log = options.log ?? (() => undefined);
+    this.lookup = new SlackDeliveryLookup((method, params) => this.read(method, params));
   }
 
-  async send(notification: RenderedNotification, recipient: string): Promise<SendResult> {
+  async send(
+    notification: RenderedNotification,
+    recipient: string,
+    delivery?: DeliveryAttempt,
+  ): Promise<SendResult> {
     const message = buildMessage(notification);
     if ('ok' in message) return message;
-    if (this.config.token) return this.sendWithToken(notification, message, recipient);
-    if (this.config.webhookURL) return this.sendToWebhook(message);
+    if (delivery) message.metadata = slackDeliveryMetadata(delivery.deliveryId);
+    if (this.config.token) return this.sendWithToken(notification, message, recipient, delivery);
+    if (this.config.webhookURL) return this.sendToWebhook(message, delivery);
     return {
       ok: false,
       retryable: false,
@@ -99,6 +125,7 @@ export class SlackService {
     notification: RenderedNotification,
     message: SlackMessage,
     recipient: string,
+    delivery: DeliveryAttempt | undefined,
   ): Promise<SendResult> {
     const slack = notification.slack ?? {};
     const policy = slack.deliveryPolicy ?? 'Post';
@@ -112,8 +139,26 @@ export class SlackService {
     if (icon) body[/^https?:\/\//.test(icon) ? 'icon_url' : 'icon_emoji'] = icon;
     if (this.config.disableUnfurl) Object.assign(body, { unfurl_links: false, unfurl_media: false });
 
+    // An update sets the parent to this text: doing it twice is harmless, nothing to look for.
     if (parent && policy === 'Update')
       return this.call('chat.update', { ...message, channel: parent.channel, ts: parent.ts });
+    if (delivery?.unconfirmedSince) {
+      const earlier = await this.findEarlierPost(recipient, delivery, delivery.unconfirmedSince, parent);
+      if (earlier && !earlier.ok) return earlier;
+      if (earlier) {
+        const found = earlier.response as SlackThreadRef;
+        if (groupingKey && !parent) await this.threads.set(recipient, groupingKey, found);
+        if (parent && policy === 'PostAndUpdate') {
+          const updated = await this.call('chat.update', {
+            ...message,
+            channel: parent.channel,
+            ts: parent.ts,
+          });
+          if (!updated.ok) return updated;
+        }
+        return earlier;
+      }
+    }
     if (parent) {
       body.thread_ts = parent.ts;
       if (slack.notifyBroadcast) body.reply_broadcast = true;
@@ -121,6 +166,7 @@ export class SlackService {
     const posted = await this.call('chat.postMessage', body);
     if (!posted.ok) return posted;
     const response = posted.response as { channel?: string; ts?: string };
+    if (response.channel) this.lookup.remember(recipient, response.channel);
     if (groupingKey && !parent && response.channel && response.ts) {
       await this.threads.set(recipient, groupingKey, { channel: response.channel, ts: response.ts });
     }
@@ -163,11 +209,94 @@ export class SlackService {
     return failure;
   }
 
-  private async sendToWebhook(message: SlackMessage): Promise<SendResult> {
+  /**
+   * The message an earlier attempt of `delivery` posted: a success with `alreadyDelivered` when found, undefined
+   * when it was not posted (or it cannot be told: then this logs why, once), a failure to retry later when Slack
+   * asks to slow down (the lookup is what keeps the delivery exactly once).
+   */
+  private async findEarlierPost(
+    recipient: string,
+    delivery: DeliveryAttempt,
+    since: Date,
+    parent: SlackThreadRef | undefined,
+  ): Promise<SendResult | undefined> {
+    const result = await this.lookup.find(recipient, delivery.deliveryId, since, parent);
+    if (result.kind === 'found')
+      return {
+        ok: true,
+        status: 200,
+        alreadyDelivered: true,
+        response: { channel: result.channel, ts: result.ts },
+      };
+    if (result.kind === 'absent') return undefined;
+    const failure = result.failure;
+    if (failure.retryAfterMs !== undefined)
+      return {
+        ...failure,
+        reason: `looking for an earlier attempt's message before posting again: ${failure.reason}`,
+      };
+    this.warnOnce(
+      `service.${this.config.name}: cannot check whether an earlier attempt already posted a message ` +
+        `(${failure.code ?? 'error'}: ${failure.reason}${lookupHint(failure.code)}); posting again, which can ` +
+        'repeat a message after a notifier crash (at least once instead of exactly once)',
+    );
+    return undefined;
+  }
+
+  /** A Web API read (GET, parameters in the query string, as Slack documents for the conversations.* reads). */
+  private async read(
+    method: string,
+    params: Record<string, string>,
+  ): Promise<{ ok: true; body: SlackPage } | SendFailure> {
+    const url = `${this.config.apiURL}${method}?${new URLSearchParams(params).toString()}`;
+    const res = await httpCall(
+      this.fetch,
+      url,
+      { method: 'GET', headers: { authorization: `Bearer ${this.config.token}` } },
+      this.timeoutMs,
+    );
+    if (isFailure(res)) return res;
+    if (res.status < 200 || res.status >= 300) return httpFailure(res, safeHost(url));
+    let parsed: SlackPage & { ok?: boolean; error?: string; needed?: string };
+    try {
+      parsed = JSON.parse(res.text) as typeof parsed;
+    } catch {
+      return {
+        ok: false,
+        retryable: true,
+        status: res.status,
+        code: 'invalid_response',
+        reason: `${method} answered with a non-JSON body`,
+      };
+    }
+    if (parsed.ok === true) return { ok: true, body: parsed };
+    const code = parsed.error ?? 'unknown_error';
+    return {
+      ok: false,
+      retryable: SLACK_TRANSIENT_ERRORS.has(code),
+      status: res.status,
+      code,
+      reason: `slack ${method} failed: ${code}${parsed.needed ? ` (needs ${parsed.needed})` : ''}`,
+      ...(code === 'ratelimited' || code === 'rate_limited' ? { retryAfterMs: DEFAULT_RETRY_AFTER_MS } : {}),
+    };
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.log('warn', message);
+  }
+
+  private async sendToWebhook(
+    message: SlackMessage,
+    delivery: DeliveryAttempt | undefined,
+  ): Promise<SendResult> {
     const url = this.config.webhookURL!;
     const body: Record<string, unknown> = { ...message };
     if (this.config.disableUnfurl) Object.assign(body, { unfurl_links: false, unfurl_media: false });
-    const res = await postJson(this.fetch, url, body, this.timeoutMs);
+    // An incoming webhook has no history to look in: the id lets whatever reads the channel tell a repeat.
+    const headers: Record<string, string> = delivery ? { [IDEMPOTENCY_KEY_HEADER]: delivery.deliveryId } : {};
+    const res = await postJson(this.fetch, url, body, this.timeoutMs, headers);
     if (isFailure(res)) return res;
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, response: res.text };
     // Incoming webhooks answer errors as plain-text codes (`channel_not_found`, `no_service`, ...).
@@ -198,6 +327,19 @@ function buildMessage(notification: RenderedNotification): SlackMessage | SendFa
     }
   }
   return message;
+}
+
+function lookupHint(code: string | undefined): string {
+  switch (code) {
+    case 'missing_scope':
+      return '; give the bot token channels:history and groups:history, and channels:read and groups:read for channels named by name';
+    case 'not_in_channel':
+      return '; invite the bot to the channel';
+    case 'channel_id_unknown':
+      return '; name the channel by its ID (C...) in the subscription, or give the bot token channels:read and groups:read';
+    default:
+      return '';
+  }
 }
 
 function slackHint(code: string): string {

@@ -54,6 +54,19 @@ describe('WebhookService', () => {
     expect(hook.requests[0]!.body).toBe('hello');
   });
 
+  it('sends the delivery id as Idempotency-Key on every attempt, over a configured header of that name', async () => {
+    hook.requests.length = 0;
+    const service = new WebhookService({
+      ...config,
+      headers: [...config.headers, { name: 'idempotency-key', value: 'fixed' }],
+    });
+    for (let attempt = 0; attempt < 2; attempt++)
+      await service.send({ message: 'x', webhook: { github: { method: 'POST' } } }, '', {
+        deliveryId: 'd-42',
+      });
+    expect(hook.requests.map((r) => r.headers['idempotency-key'])).toEqual(['d-42', 'd-42']);
+  });
+
   const failures: Array<[number, Record<string, string>, boolean, number | undefined]> = [
     [404, {}, false, undefined],
     [400, {}, false, undefined],

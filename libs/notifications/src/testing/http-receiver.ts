@@ -16,6 +16,11 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
   /** An object is sent as JSON. */
   body?: string | object;
+  /**
+   * Record the request but never answer it (until close): the sender sees a request in flight, as when the
+   * receiver acted on it and the answer is slow to come back, and can be killed in that window.
+   */
+  hold?: boolean;
 }
 
 export type Responder = (req: RecordedRequest) => ScriptedResponse;
@@ -53,6 +58,7 @@ export async function startHttpReceiver(
       }
       requests.push(recorded);
       const answer = script.shift() ?? defaultResponder(recorded);
+      if (answer.hold) return;
       const payload =
         typeof answer.body === 'string' || answer.body === undefined
           ? (answer.body ?? '')

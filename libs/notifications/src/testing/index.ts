@@ -2,6 +2,6 @@
 export { startHttpReceiver } from './http-receiver';
 export type { HttpReceiver, RecordedRequest, Responder, ScriptedResponse } from './http-receiver';
 export { startSlackReceiver } from './slack-receiver';
-export type { SlackReceiverOptions } from './slack-receiver';
+export type { SlackReceivedMessage, SlackReceiver, SlackReceiverOptions } from './slack-receiver';
 export { startDingTalkReceiver } from './dingtalk-receiver';
 export type { DingTalkReceiverOptions } from './dingtalk-receiver';
