@@ -9,6 +9,7 @@ import {
 } from '@berth/domain';
 import {
   ApplicationsRepository,
+  ClustersRepository,
   createCommandHandler,
   PostgresEventStore,
   RepositoryCredentialStore,
@@ -83,7 +84,11 @@ export class WorkerHarness {
       applications: new ApplicationsRepository(db.dataSource),
       renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
       git,
-      clusters: new RegisteredClusterResolver(db.dataSource, box, new InClusterResolver(cluster)),
+      clusters: new RegisteredClusterResolver(
+        new ClustersRepository(db.dataSource),
+        box,
+        new InClusterResolver(cluster),
+      ),
       credentials,
       queues: new JobQueues(redis, prefix),
       now: clock.now,

@@ -1,6 +1,7 @@
 import { HealthCheckRegistry } from '@berth/domain';
 import {
   ApplicationsRepository,
+  ClustersRepository,
   createCommandHandler,
   createDataSource,
   PostgresEventStore,
@@ -74,7 +75,7 @@ export class WorkerContext {
       clusters:
         options.clusters ??
         new RegisteredClusterResolver(
-          dataSource,
+          new ClustersRepository(dataSource),
           box,
           InClusterResolver.fromConfig(config),
           OutboundGuard.fromAllowList(config.outboundAllow),
