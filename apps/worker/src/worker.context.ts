@@ -16,7 +16,8 @@ import {
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
 import { OutboundGuard } from '@berth/net';
-import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
+import { ManifestRenderer, RedisManifestCache } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';

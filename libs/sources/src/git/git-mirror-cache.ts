@@ -11,8 +11,8 @@ import lockfile from 'proper-lockfile';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import * as tar from 'tar';
 import { OutboundGuard } from '@berth/net';
-import { assertOutboundAllowed, RenderError } from '../render.error';
-import { assertNoEscapingSymlinks, isInside } from '../safety/path-guard';
+import { assertOutboundAllowed, SourceError } from '../source.error';
+import { assertNoEscapingSymlinks, isInside } from '../tree/tree-guard';
 import type { CredentialsProvider, GitCredentials, RepoAccess } from './git-credentials';
 import { classifyGitError } from './git-error.classifier';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
@@ -225,7 +225,7 @@ export class GitMirrorCache {
     await this.fetch(repoUrl, options);
     const sha = await this.expandSha(repoUrl, lookup.shortSha, options);
     if (!sha) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `targetRevision "${lookup.shortSha}" is not a branch, tag or commit of ${redactUrl(repoUrl)}`,
         'spec.source.targetRevision',
@@ -272,7 +272,7 @@ export class GitMirrorCache {
   async ensureCommit(repoUrl: string, sha: string, access: RepoAccess = {}): Promise<string> {
     // A commit reaches `git rev-parse` and `git archive` as an argument: hex only, never an option.
     if (!/^[0-9a-f]{4,64}$/i.test(sha)) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `"${sha}" is not a commit SHA of ${redactUrl(repoUrl)}`,
         'spec.source.targetRevision',
@@ -286,7 +286,7 @@ export class GitMirrorCache {
     await this.fetch(repoUrl, access);
     const fetched = await this.expandSha(repoUrl, sha, access);
     if (!fetched) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `commit ${sha} is not in ${redactUrl(repoUrl)} (was it force-pushed away?)`,
         'spec.source.targetRevision',
@@ -354,6 +354,20 @@ export class GitMirrorCache {
       tree.users--;
       await this.evictSharedTrees();
     }
+  }
+
+  /**
+   * `withSharedTree` at a revision (`HEAD` when undefined) resolved as `resolveRevision` does: how a
+   * kustomize remote base (`https://host/org/repo.git//dir?ref=v1`) is read.
+   */
+  async withSharedTreeAt<T>(
+    repoUrl: string,
+    revision: string | undefined,
+    fn: (dir: string) => Promise<T>,
+    access: RepoAccess = {},
+  ): Promise<T> {
+    const { sha } = await this.resolveRevision(repoUrl, revision ?? 'HEAD', access);
+    return this.withSharedTree(repoUrl, sha, fn, access);
   }
 
   /** Removes every idle shared tree (on shutdown, or in tests). */
@@ -488,7 +502,7 @@ export class GitMirrorCache {
         if (bytes > limit) {
           archive.kill('SIGKILL');
           callback(
-            new RenderError(
+            new SourceError(
               'repo-too-large',
               `${redactUrl(repoUrl)} at ${sha} is larger than ${limit} bytes; move large files out of the repository or raise the limit`,
               'spec.source.repoURL',
@@ -513,17 +527,17 @@ export class GitMirrorCache {
     try {
       await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter }));
     } catch (err) {
-      if (err instanceof RenderError) throw err;
-      throw new RenderError(
+      if (err instanceof SourceError) throw err;
+      throw new SourceError(
         'git-failed',
         `cannot extract ${sha} of ${redactUrl(repoUrl)}: ${stderr || String(err)}`,
       );
     }
     const code = await exited;
     if (code !== 0)
-      throw new RenderError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
+      throw new SourceError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
     if (escaping.length > 0) {
-      throw new RenderError(
+      throw new SourceError(
         'symlink-escape',
         `symlink "${escaping[0]}" points outside the repository; replace it with a file or a link inside the repository`,
         'spec.source.path',

@@ -1,0 +1,18 @@
+export type { CredentialsProvider, GitCredentials, RepoAccess } from './git/git-credentials';
+export { classifyGitError } from './git/git-error.classifier';
+export { GitMirrorCache } from './git/git-mirror-cache';
+export type { CommitMetadata, GitMirrorCacheOptions, ResolveRevisionOptions } from './git/git-mirror-cache';
+export { parseRepoUrl, redactUrl } from './git/repo-url';
+export type { ParsedRepoUrl, RepoUrlPolicy } from './git/repo-url';
+export { isVersionConstraint, parseLsRemote, resolveRevisionFromRefs } from './git/revision-resolver';
+export type { RemoteRef, RemoteRefs, ResolvedRevision, RevisionLookup } from './git/revision-resolver';
+export { HelmChartCache } from './helm-repo/helm-chart-cache';
+export type { HelmChartCacheOptions } from './helm-repo/helm-chart-cache';
+export { parseHelmRepoIndex, resolveChartVersion } from './helm-repo/helm-repo-index';
+export type { ChartVersionEntry, HelmRepoIndex } from './helm-repo/helm-repo-index';
+export { SourceError, assertOutboundAllowed, isSourceError } from './source.error';
+export type { SourceErrorCode } from './source.error';
+export { runTool } from './tools/run-tool';
+export type { RunToolOptions, RunToolResult } from './tools/run-tool';
+export { assertNoEscapingSymlinks, isInside } from './tree/tree-guard';
+export { MAX_YAML_ALIAS_COUNT, MAX_YAML_NESTING, excessiveYamlNesting } from './yaml/yaml-limits';
