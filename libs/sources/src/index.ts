@@ -1,3 +1,5 @@
+export { DATA_DIR_PROBE_TIMEOUT_MS, dataDirWritable } from './disk/data-dir-writable';
+export type { DataDirWritability } from './disk/data-dir-writable';
 export type { CredentialsProvider, GitCredentials, RepoAccess } from './git/git-credentials';
 export { classifyGitError } from './git/git-error.classifier';
 export { GitMirrorCache } from './git/git-mirror-cache';

@@ -26,7 +26,12 @@ export type SourceErrorCode =
   | 'tool-not-found'
   | 'tool-failed'
   /** A tool run (`runTool`) did not finish in its time limit and was killed. */
-  | 'timeout';
+  | 'timeout'
+  /**
+   * The local disk refused a write (EACCES, EROFS, ENOSPC, EDQUOT ...) in the git mirror cache, the Helm
+   * chart cache or a work dir: an operator's to fix, never retried as if the disk were busy.
+   */
+  | 'disk-error';
 
 const RETRYABLE: ReadonlySet<SourceErrorCode> = new Set(['unreachable', 'timeout', 'git-failed']);
 

@@ -7,14 +7,16 @@ import type { Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import lockfile from 'proper-lockfile';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import * as tar from 'tar';
 import { OutboundGuard } from '@berth/net';
+import { dataDirWritable } from '../disk/data-dir-writable';
+import { diskErrorOf, writingTo } from '../disk/disk-error';
 import { assertOutboundAllowed, SourceError } from '../source.error';
 import { assertNoEscapingSymlinks, isInside } from '../tree/tree-guard';
 import type { CredentialsProvider, GitCredentials, RepoAccess } from './git-credentials';
 import { classifyGitError } from './git-error.classifier';
+import { lockMirror } from './mirror-lock';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
 import {
   parseLsRemote,
@@ -191,7 +193,9 @@ export class GitMirrorCache {
   ): Promise<RemoteRefs> {
     const { url } = parseRepoUrl(repoUrl, this.options);
     await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
-    await mkdir(this.options.cacheDir, { recursive: true });
+    await writingTo('git mirror cache', this.options.cacheDir, () =>
+      mkdir(this.options.cacheDir, { recursive: true }),
+    );
     const auth = await this.auth(credentials ?? this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(this.options.cacheDir, auth);
@@ -312,7 +316,8 @@ export class GitMirrorCache {
     access: RepoAccess = {},
   ): Promise<T> {
     const commit = await this.ensureCommit(repoUrl, sha, access);
-    const dir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-tree-'));
+    const workDir = this.options.workDir ?? tmpdir();
+    const dir = await writingTo('work dir', workDir, () => mkdtemp(join(workDir, 'berth-tree-')));
     try {
       await this.extract(repoUrl, commit, dir, access);
       return await fn(dir);
@@ -378,11 +383,13 @@ export class GitMirrorCache {
   private async extractShared(repoUrl: string, commit: string, access: RepoAccess): Promise<string> {
     // Outside the cache dir: the mirrors (other tenants' repositories) are never a `../` away from a tree.
     const root = join(this.options.workDir ?? tmpdir(), 'berth-shared-trees');
-    await mkdir(root, { recursive: true });
+    await writingTo('shared trees dir', root, () => mkdir(root, { recursive: true }));
     this.sweptStaleTrees ??= sweepTreesOfDeadProcesses(root);
     await this.sweptStaleTrees;
     // The pid in the name lets a later process tell a leftover tree from one still in use.
-    const dir = await mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`));
+    const dir = await writingTo('shared trees dir', root, () =>
+      mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`)),
+    );
     try {
       await this.extract(repoUrl, commit, dir, access);
       // Checked once per extraction, not per render: a shared tree is never written to, and walking a
@@ -443,13 +450,8 @@ export class GitMirrorCache {
   private async fetchLocked(repoUrl: string, dir: string, access: RepoAccess): Promise<void> {
     const { url } = parseRepoUrl(repoUrl, this.options);
     await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
-    await mkdir(dir, { recursive: true });
-    const release = await lockfile.lock(dir, {
-      stale: 30_000,
-      update: 10_000,
-      retries: { retries: 600, minTimeout: 50, maxTimeout: 500 },
-      realpath: false,
-    });
+    await writingTo('git mirror', dir, () => mkdir(dir, { recursive: true }));
+    const release = await lockMirror(dir);
     const auth = await this.auth(this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(dir, auth);
@@ -466,6 +468,10 @@ export class GitMirrorCache {
         '+refs/tags/*:refs/tags/*',
       ]);
     } catch (err) {
+      // git words a full or read-only disk in its own way ("unable to create temporary file"); asking
+      // the disk tells it apart from a failure of the remote, and names the errno.
+      const disk = await dataDirWritable(dir, { what: 'git mirror' });
+      if (!disk.ok) throw new SourceError('disk-error', disk.message, undefined, { cause: err });
       throw classifyGitError(errorText(err), repoUrl, auth.secrets, err);
     } finally {
       await auth.dispose();
@@ -524,15 +530,25 @@ export class GitMirrorCache {
         escaping.push(`${path} -> ${link}`);
       return true;
     };
+    // node-tar reports a failed write (ENOSPC, EROFS ...) as a warning and goes on with the next
+    // entry: without this, a full disk would leave a partial tree that renders as if files were deleted.
+    let writeFailure: SourceError | undefined;
+    const onwarn = (_code: string, message: unknown, data: unknown): void => {
+      // node-tar hands the fs error over as `data`, or as `message` when it was made in another realm.
+      writeFailure ??= diskErrorOf(data, 'work dir', dir) ?? diskErrorOf(message, 'work dir', dir);
+    };
     try {
-      await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter }));
+      await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter, onwarn }));
     } catch (err) {
       if (err instanceof SourceError) throw err;
+      const disk = diskErrorOf(err, 'work dir', dir);
+      if (disk) throw disk;
       throw new SourceError(
         'git-failed',
         `cannot extract ${sha} of ${redactUrl(repoUrl)}: ${stderr || String(err)}`,
       );
     }
+    if (writeFailure) throw writeFailure;
     const code = await exited;
     if (code !== 0)
       throw new SourceError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
@@ -565,8 +581,10 @@ export class GitMirrorCache {
       // script only echoes environment variables of this one git process.
       const script = join(this.options.cacheDir, '.berth-askpass.sh');
       if (!existsSync(script)) {
-        await writeFile(script, ASKPASS_SCRIPT, { mode: 0o700 });
-        await chmod(script, 0o700);
+        await writingTo('git credentials helper', script, async () => {
+          await writeFile(script, ASKPASS_SCRIPT, { mode: 0o700 });
+          await chmod(script, 0o700);
+        });
       }
       return {
         env: {
@@ -583,7 +601,8 @@ export class GitMirrorCache {
     // The key lives in a 0700 temp dir, 0600 file, only while this one git command runs; it
     // sits beside the extracted trees (`workDir`) so a deployment that puts those on a private
     // volume keeps keys there too.
-    const keyDir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-ssh-'));
+    const workDir = this.options.workDir ?? tmpdir();
+    const keyDir = await writingTo('work dir', workDir, () => mkdtemp(join(workDir, 'berth-ssh-')));
     const keyFile = join(keyDir, 'id');
     const knownHosts = join(keyDir, 'known_hosts');
     // ssh refuses a key with CRLF line ends or no final newline ("error in libcrypto"): both

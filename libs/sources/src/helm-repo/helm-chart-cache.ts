@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { CredentialsProvider } from '../git/git-credentials';
 import { parseRepoUrl, redactUrl } from '../git/repo-url';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
+import { dataDirWritable } from '../disk/data-dir-writable';
+import { diskErrorOf, writingTo } from '../disk/disk-error';
 import { assertOutboundAllowed, isSourceError, SourceError } from '../source.error';
 import { assertNoEscapingSymlinks } from '../tree/tree-guard';
 import { runTool } from '../tools/run-tool';
@@ -300,9 +302,10 @@ export class HelmChartCache {
     const url = this.checkUrl(repoUrl);
     const credentials = this.credentialsFor(url, credentialsOf);
     await this.assertPullAllowed(url, chart, version, credentialsOf);
-    await mkdir(this.options.cacheDir, { recursive: true });
+    const cacheDir = this.options.cacheDir;
+    await writingTo('Helm chart cache', cacheDir, () => mkdir(cacheDir, { recursive: true }));
     // The staging dir sits beside the final one so the last step is an atomic rename.
-    const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
+    const staging = await writingTo('Helm chart cache', cacheDir, () => mkdtemp(join(cacheDir, '.pull-')));
     try {
       const out = join(staging, 'out');
       const env = {
@@ -331,6 +334,9 @@ export class HelmChartCache {
           );
         }
       } catch (err) {
+        // helm words a full or read-only disk in its own way; asking the disk names the errno.
+        const disk = await dataDirWritable(staging, { what: 'Helm chart cache' });
+        if (!disk.ok) throw new SourceError('disk-error', disk.message, undefined, { cause: err });
         throw classifyPullError(err, repoUrl, chart, version, credentials);
       }
       const unpacked = (await readdir(out, { withFileTypes: true })).filter((entry) => entry.isDirectory());
@@ -347,7 +353,7 @@ export class HelmChartCache {
         await rename(chartRoot, dir);
       } catch (err) {
         // Another process finished the same pull first; its copy is the same immutable chart.
-        if (!existsSync(join(dir, 'Chart.yaml'))) throw err;
+        if (!existsSync(join(dir, 'Chart.yaml'))) throw diskErrorOf(err, 'Helm chart cache', dir) ?? err;
       }
       return dir;
     } finally {
