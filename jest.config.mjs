@@ -4,6 +4,7 @@ const libs = [
   'domain',
   'infra',
   'render',
+  'sources',
   'sandbox-cluster',
   'golang',
   'expr',

@@ -22,6 +22,14 @@ Module._extensions['.ts'] = (module, filename) => {
   module._compile(code, filename);
 };
 
+// The libs import each other as `@berth/<lib>[/path]` (tsconfig paths): resolve those to their sources.
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const alias = /^@berth\/([a-z-]+)(?:\/(.+))?$/.exec(request);
+  if (alias) request = join(root, 'libs', alias[1], 'src', alias[2] ? `${alias[2]}.ts` : 'index.ts');
+  return resolveFilename.call(this, request, ...rest);
+};
+
 const { values } = parseArgs({
   options: {
     apps: { type: 'string', default: '50' },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@berth/infra';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually, StopWaiting } from '@berth/testing';
 import { Redis } from 'ioredis';

@@ -1,7 +1,7 @@
 import { expect } from '@jest/globals';
 import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from '../../libs/render/src/testing/free-port';
+import { freePort } from '../../libs/sources/src/testing/free-port';
 import { REPO_ROOT } from './built-entrypoints';
 
 /** One `node dist/apps/worker/src/main.js` child: its output kept for failure messages. */

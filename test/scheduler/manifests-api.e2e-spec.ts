@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { applicationAggregate, type RecordedEvent } from '@berth/domain';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 import { errorOf } from '../testing/api-answer';
-import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
+import { GitFixtureRepo } from '../../libs/sources/src/testing/git-fixture-repo';
 
 const configMap = (value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${value}\n`;

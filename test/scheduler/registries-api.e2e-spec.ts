@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
-import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
-import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
+import { GitFixtureRepo } from '../../libs/sources/src/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '../../libs/sources/src/testing/git-http-server';
 import { type ApiPage, type ClusterAnswer, type RepositoryAnswer, errorOf } from '../testing/api-answer';
 
 const PASSWORD = 'hunter2-token-9f8e';

@@ -3,7 +3,7 @@ import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
-import { freePort } from '../../libs/render/src/testing/free-port';
+import { freePort } from '../../libs/sources/src/testing/free-port';
 import { assertBuilt, REPO_ROOT } from '../e2e/built-entrypoints';
 
 const ENTRYPOINTS = {

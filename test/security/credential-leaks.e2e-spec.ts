@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
-import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
-import { generateSshKeyPair } from '../../libs/render/src/testing/ssh-git-server';
+import { GitFixtureRepo } from '../../libs/sources/src/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '../../libs/sources/src/testing/git-http-server';
+import { generateSshKeyPair } from '../../libs/sources/src/testing/ssh-git-server';
 import { BerthProcess } from './berth-process';
 
 // Credential leaks: registering repositories and clusters, and storing a notifications config, with

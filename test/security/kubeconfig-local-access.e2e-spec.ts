@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ClustersRepository } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, sandboxKubeconfig, type SandboxCluster } from '@berth/sandbox-cluster';
@@ -160,7 +161,11 @@ describe('local access through a registered kubeconfig', () => {
     const inCluster = new InClusterResolver(
       KubeCluster.fromKubeconfig(sandboxKubeconfig(sandbox.url, 'sandbox')),
     );
-    const resolver = new RegisteredClusterResolver(scheduler.db.dataSource, box, inCluster);
+    const resolver = new RegisteredClusterResolver(
+      new ClustersRepository(scheduler.db.dataSource),
+      box,
+      inCluster,
+    );
     await expect(
       resolver
         .forDestination({ name: 'legacy-exec' })

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  GitMirrorCache,
   InMemoryManifestCache,
   ManifestRenderer,
   RenderError,
   type RenderedManifests,
   type RenderRequest,
 } from '@berth/render';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
-import { startGitHttpServer, type GitHttpServer } from '@berth/render/testing/git-http-server';
+import { GitMirrorCache } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '@berth/sources/testing/git-http-server';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

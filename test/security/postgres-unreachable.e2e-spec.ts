@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
-import { freePort } from '@berth/render/testing/free-port';
+import { freePort } from '@berth/sources/testing/free-port';
 import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

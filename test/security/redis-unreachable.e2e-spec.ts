@@ -7,7 +7,7 @@ import {
 } from '@berth/domain';
 import { createCommandHandler } from '@berth/event-store';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
-import { freePort } from '@berth/render/testing/free-port';
+import { freePort } from '@berth/sources/testing/free-port';
 import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';

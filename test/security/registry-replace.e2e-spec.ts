@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { GitFixtureRepo } from '../../libs/render/src/testing/git-fixture-repo';
-import { startGitHttpServer, type GitHttpServer } from '../../libs/render/src/testing/git-http-server';
+import { GitFixtureRepo } from '../../libs/sources/src/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '../../libs/sources/src/testing/git-http-server';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { type ClusterAnswer, type RepositoryAnswer, errorOf } from '../testing/api-answer';
 

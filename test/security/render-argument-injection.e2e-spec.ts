@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  GitMirrorCache,
-  HelmChartCache,
   InMemoryManifestCache,
   ManifestRenderer,
   RenderError,
@@ -9,7 +7,8 @@ import {
   type ApplicationSource,
   type RenderedManifests,
 } from '@berth/render';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { GitMirrorCache, HelmChartCache, SourceError } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -140,7 +139,7 @@ describe('argument injection into helm', () => {
     const failure = await charts
       .resolve('http://127.0.0.1:1/charts', '--repo=http://127.0.0.1:2', '1.0.0')
       .catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(RenderError);
+    expect(failure).toBeInstanceOf(SourceError);
     expect(failure).toMatchObject({ code: 'invalid-argument', field: 'spec.source.chart' });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { normalizeGitUrl, type ApplicationManifest } from '@berth/domain';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
-import { type GitHttpServer, startGitHttpServer } from '@berth/render/testing/git-http-server';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { type GitHttpServer, startGitHttpServer } from '@berth/sources/testing/git-http-server';
 import { guestbook, under, WorkerHarness } from '../worker/worker-harness';
 
 // A registered repository's credentials belong to the projects allowed to use it. An app author in

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import { ClustersRepository } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
 import { OutboundRefusedError } from '@berth/net';
 import { sandboxKubeconfig } from '@berth/sandbox-cluster';
@@ -101,7 +102,11 @@ describe('SSRF through cluster and repository registration', () => {
     const inCluster = new InClusterResolver(
       KubeCluster.fromKubeconfig(sandboxKubeconfig('http://127.0.0.1:9', 'x')),
     );
-    const resolver = new RegisteredClusterResolver(scheduler.db.dataSource, box, inCluster);
+    const resolver = new RegisteredClusterResolver(
+      new ClustersRepository(scheduler.db.dataSource),
+      box,
+      inCluster,
+    );
     await expect(resolver.forDestination({ name: 'legacy' })).rejects.toBeInstanceOf(OutboundRefusedError);
     await expect(resolver.forDestination({ server: 'http://169.254.169.254' })).rejects.toThrow(REFUSED);
 

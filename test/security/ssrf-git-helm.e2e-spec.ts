@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboundGuard, OutboundPolicy, type ResolveAll } from '@berth/net';
-import { findTools, GitMirrorCache, HelmChartCache, RenderError } from '@berth/render';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
-import { startGitHttpServer, type GitHttpServer } from '@berth/render/testing/git-http-server';
+import { findTools } from '@berth/render';
+import { GitMirrorCache, HelmChartCache, SourceError } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { startGitHttpServer, type GitHttpServer } from '@berth/sources/testing/git-http-server';
 import {
   buildHelmRepo,
   startHelmRepoServer,
   type HelmRepoServer,
-} from '@berth/render/testing/helm-repo-server';
+} from '@berth/sources/testing/helm-repo-server';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,13 +68,13 @@ function mirrors(outbound: OutboundGuard, name: string): GitMirrorCache {
   return new GitMirrorCache({ cacheDir: join(root, name), workDir: root, allowHttp: true, outbound });
 }
 
-async function failure(promise: Promise<unknown>): Promise<RenderError> {
+async function failure(promise: Promise<unknown>): Promise<SourceError> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(RenderError);
-  return err as RenderError;
+  expect(err).toBeInstanceOf(SourceError);
+  return err as SourceError;
 }
 
 describe('SSRF through git', () => {

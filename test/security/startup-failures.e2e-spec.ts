@@ -4,7 +4,7 @@ import {
   testServerUrl,
   type TestDatabase,
 } from '@berth/event-store/testing/test-database';
-import { freePort } from '@berth/render/testing/free-port';
+import { freePort } from '@berth/sources/testing/free-port';
 import { eventually, StopWaiting } from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer, RenderError } from '@berth/render';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { InMemoryManifestCache, ManifestRenderer, RenderError } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import {
   type RecordedEvent,
   PARENT_ANNOTATION,
 } from '@berth/domain';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IN_CLUSTER_SERVER } from '../../apps/worker/src/cluster-resolver';

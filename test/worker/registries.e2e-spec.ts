@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { normalizeGitUrl } from '@berth/domain';
 import { KubeCluster } from '@berth/kube';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
-import { type GitHttpServer, startGitHttpServer } from '@berth/render/testing/git-http-server';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { type GitHttpServer, startGitHttpServer } from '@berth/sources/testing/git-http-server';
 import { type SandboxCluster, startSandboxCluster } from '@berth/sandbox-cluster';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 

@@ -9,6 +9,7 @@ import {
 } from '@berth/domain';
 import {
   ApplicationsRepository,
+  ClustersRepository,
   createCommandHandler,
   PostgresEventStore,
   RepositoryCredentialStore,
@@ -17,9 +18,10 @@ import { createRedis, JobQueues } from '@berth/queues';
 import { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
-import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
 import { eventually } from '@berth/testing';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import type { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -83,7 +85,11 @@ export class WorkerHarness {
       applications: new ApplicationsRepository(db.dataSource),
       renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
       git,
-      clusters: new RegisteredClusterResolver(db.dataSource, box, new InClusterResolver(cluster)),
+      clusters: new RegisteredClusterResolver(
+        new ClustersRepository(db.dataSource),
+        box,
+        new InClusterResolver(cluster),
+      ),
       credentials,
       queues: new JobQueues(redis, prefix),
       now: clock.now,

@@ -1,5 +1,6 @@
 import {
   ApplicationsRepository,
+  AuditLogRepository,
   ClustersRepository,
   ProjectsRepository,
   CommandHandler,
@@ -26,6 +27,7 @@ export class SchedulerContext {
     readonly applications: ApplicationsRepository,
     readonly projects: ProjectsRepository,
     readonly clusters: ClustersRepository,
+    readonly auditLog: AuditLogRepository,
   ) {}
 
   static async open(config: BerthConfig): Promise<SchedulerContext> {
@@ -47,6 +49,7 @@ export class SchedulerContext {
       new ApplicationsRepository(dataSource),
       new ProjectsRepository(dataSource),
       new ClustersRepository(dataSource),
+      new AuditLogRepository(dataSource),
     );
   }
 

@@ -1,9 +1,9 @@
+import type { ClustersRepository } from '@berth/event-store';
 import type { BerthConfig } from '@berth/infra';
 import type { SecretBox } from '@berth/infra';
 import { KubeCluster } from '@berth/kube';
 import { OutboundGuard } from '@berth/net';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { DataSource } from 'typeorm';
 
 /** Argo CD's name for the cluster Berth runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -58,12 +58,6 @@ export class InClusterResolver implements ClusterResolver {
   }
 }
 
-interface ClusterRow {
-  name: string;
-  server: string;
-  sealed_config: string | null;
-}
-
 /** A registered cluster Berth must not connect to as it is stored; says how to fix it. */
 export class RefusedClusterError extends Error {
   override readonly name = 'RefusedClusterError';
@@ -88,7 +82,7 @@ export class RegisteredClusterResolver implements ClusterResolver {
   private readonly clients = new Map<string, { sealed: string; client: KubeCluster }>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly clusters: ClustersRepository,
     private readonly box: SecretBox,
     private readonly inCluster: ClusterResolver,
     private readonly guard: OutboundGuard = new OutboundGuard(),
@@ -96,16 +90,11 @@ export class RegisteredClusterResolver implements ClusterResolver {
 
   async forDestination(destination: Destination): Promise<KubeCluster> {
     if (isInCluster(destination)) return this.inCluster.forDestination(destination);
-    const rows: ClusterRow[] = destination.name
-      ? await this.dataSource.query(`SELECT name, server, sealed_config FROM clusters WHERE name = $1`, [
-          destination.name,
-        ])
+    const row = destination.name
+      ? await this.clusters.find(destination.name)
       : destination.server
-        ? await this.dataSource.query(`SELECT name, server, sealed_config FROM clusters WHERE server = $1`, [
-            destination.server.replace(/\/+$/, ''),
-          ])
-        : [];
-    const row = rows[0];
+        ? await this.clusters.findByServer(destination.server)
+        : undefined;
     if (!row?.sealed_config) throw new UnknownClusterError(destination);
     const cached = this.clients.get(row.name);
     let client = cached?.sealed === row.sealed_config ? cached.client : undefined;

@@ -24,6 +24,8 @@ import {
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
 import { refFromKey } from '@berth/kube';
+import { isRenderError } from '@berth/render';
+import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';
@@ -51,6 +53,8 @@ export interface RefreshResult {
  * never a failed job.
  */
 export class RefreshProcessor {
+  private readonly logger = new Logger('refresh');
+
   constructor(private readonly deps: WorkerDeps) {}
 
   async process(job: RefreshJob): Promise<RefreshResult> {
@@ -270,6 +274,9 @@ export class RefreshProcessor {
         ...(commit ? { commit } : {}),
       };
     } catch (err) {
+      // The app's people read the condition; a full or read-only data dir is the operator's, who reads logs.
+      if (isRenderError(err, 'disk-error'))
+        this.logger.warn(`refresh of ${app.metadata.name}: ${err.message}`);
       return { kind: 'failed', conditionType: 'ComparisonError', message: (err as Error).message };
     }
   }

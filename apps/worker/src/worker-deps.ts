@@ -7,7 +7,8 @@ import type {
   RepositoryCredentialStore,
 } from '@berth/event-store';
 import type { JobQueues } from '@berth/queues';
-import type { GitMirrorCache, ManifestRenderer } from '@berth/render';
+import type { ManifestRenderer } from '@berth/render';
+import type { GitMirrorCache } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from './cluster-resolver';
 

@@ -1,6 +1,7 @@
 import { HealthCheckRegistry } from '@berth/domain';
 import {
   ApplicationsRepository,
+  ClustersRepository,
   createCommandHandler,
   createDataSource,
   PostgresEventStore,
@@ -15,7 +16,8 @@ import {
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
 import { OutboundGuard } from '@berth/net';
-import { GitMirrorCache, ManifestRenderer, RedisManifestCache } from '@berth/render';
+import { ManifestRenderer, RedisManifestCache } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,7 +76,7 @@ export class WorkerContext {
       clusters:
         options.clusters ??
         new RegisteredClusterResolver(
-          dataSource,
+          new ClustersRepository(dataSource),
           box,
           InClusterResolver.fromConfig(config),
           OutboundGuard.fromAllowList(config.outboundAllow),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { findTools, runTool } from '@berth/render';
+import { findTools } from '@berth/render';
+import { runTool } from '@berth/sources';
 import { benchAppFiles, benchApps } from './bench-app.fixture';
 
 let dir: string;

@@ -21,6 +21,8 @@ export type { AppendResult, EventRow } from './postgres-event-store';
 export { ProjectReadModelProjection } from './project-read-model.projection';
 export { ProjectionRebuilder } from './projection-rebuilder';
 export type { RebuildOptions, RebuildReport, TableDifference, UnreadableEvent } from './projection-rebuilder';
+export { AuditLogRepository } from './read-models/audit-log.repository';
+export type { AuditLogEntry, AuditLogPage, AuditLogQuery } from './read-models/audit-log.repository';
 export { ApplicationsRepository, argoApplicationOfRecord } from './read-models/applications.repository';
 export type { ApplicationRecord } from './read-models/applications.repository';
 export { ClustersRepository } from './read-models/clusters.repository';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GitMirrorCache } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitMirrorCache } from './git/git-mirror-cache';
 import { InMemoryManifestCache } from './manifest/manifest-cache.port';
 import { ManifestRenderer, type RenderRequest } from './manifest-renderer';
 import { RenderError } from './render.error';
 import type { ApplicationSource } from './source.types';
-import { GitFixtureRepo } from './testing/git-fixture-repo';
 import { golden, renderTestdataDir, toYamlStream } from './testing/golden-file';
 import { findTools } from './tools/tool-locator';
 

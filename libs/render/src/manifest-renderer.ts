@@ -1,19 +1,23 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { CredentialsProvider, RepoAccess } from './git/git-credentials';
-import type { GitMirrorCache } from './git/git-mirror-cache';
-import type { ResolvedRevision } from './git/revision-resolver';
-import { HelmChartCache } from './helm-repo/helm-chart-cache';
+import {
+  assertNoEscapingSymlinks,
+  HelmChartCache,
+  type CredentialsProvider,
+  type GitMirrorCache,
+  type RepoAccess,
+  type ResolvedRevision,
+} from '@berth/sources';
 import type { ManifestCache } from './manifest/manifest-cache.port';
 import type { RenderedManifests } from './manifest/rendered-manifests.types';
-import { RenderError } from './render.error';
-import { assertNoEscapingSymlinks, resolveAppDir } from './safety/path-guard';
+import { RenderError, throwAsRenderError } from './render.error';
+import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
-import { renderDirectory } from './sources/directory.renderer';
-import { renderHelm } from './sources/helm.renderer';
-import type { RemoteBases } from './sources/kustomize-workspace';
-import { renderKustomize } from './sources/kustomize.renderer';
-import { detectSourceType } from './sources/source-type.detector';
+import { renderDirectory } from './renderers/directory.renderer';
+import { renderHelm } from './renderers/helm.renderer';
+import type { RemoteBases } from './renderers/kustomize-workspace';
+import { renderKustomize } from './renderers/kustomize.renderer';
+import { detectSourceType } from './renderers/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
 export type { RenderedManifests } from './manifest/rendered-manifests.types';
@@ -114,7 +118,12 @@ export class ManifestRenderer {
       });
   }
 
-  async render(request: RenderRequest): Promise<RenderedManifests> {
+  /** The objects to deploy; every failure, fetching included, is a RenderError. */
+  render(request: RenderRequest): Promise<RenderedManifests> {
+    return this.renderSources(request).catch(throwAsRenderError);
+  }
+
+  private async renderSources(request: RenderRequest): Promise<RenderedManifests> {
     const sources = request.sources ?? (request.source ? [request.source] : []);
     if (sources.length === 0 || sources.every(isRefOnly)) {
       throw new RenderError(
@@ -323,13 +332,10 @@ export class ManifestRenderer {
 
   /** Remote kustomize bases through the git cache: resolved and extracted like any source, with the render's access. */
   private remoteBases(permits: (repoURL: string) => boolean, access: RepoAccess): RemoteBases {
-    const git = this.options.git;
     return {
       permits,
-      withTree: async (repoURL, ref, fn) => {
-        const { sha } = await git.resolveRevision(repoURL, ref ?? 'HEAD', access);
-        return git.withSharedTree(repoURL, sha, fn, access);
-      },
+      withTree: (repoURL, ref, fn) =>
+        this.options.git.withSharedTreeAt(repoURL, ref, fn, access).catch(throwAsRenderError),
     };
   }
 
@@ -345,7 +351,7 @@ export class ManifestRenderer {
     /** `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted. */
     options: { symlinksChecked?: boolean } = {},
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
-    if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree);
+    if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree).catch(throwAsRenderError);
     const appDir = await resolveAppDir(tree, source.path);
     const sourceType = detectSourceType(source, appDir);
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };

@@ -1,37 +1,21 @@
-import { OutboundRefusedError, type OutboundGuard } from '@berth/net';
+import { SourceError, type SourceErrorCode } from '@berth/sources';
 
 /**
- * Every way rendering can refuse or fail. The worker maps these to an Application condition
- * (ComparisonError) and decides retry vs. give up from the code: `unreachable` and
- * `render-timeout` are worth retrying, the rest need a change in Git or in the spec.
+ * Every way rendering can refuse or fail, fetching the sources included (a SourceError keeps its code,
+ * `timeout` becoming `render-timeout`). The worker maps these to an Application condition
+ * (ComparisonError) and decides retry vs. give up from the code: `unreachable` and `render-timeout` are
+ * worth retrying, the rest need a change in Git or in the spec.
  */
 export type RenderErrorCode =
-  | 'invalid-repo-url'
-  /** A spec value that does not fit the grammar of the tool argument it becomes (see tool-argument-grammar.ts). */
-  | 'invalid-argument'
-  | 'auth-failed'
-  | 'not-found'
-  | 'unreachable'
-  /** The destination is link-local or a cloud metadata host (SSRF); BERTH_OUTBOUND_ALLOW re-opens it. */
-  | 'outbound-refused'
-  | 'revision-not-found'
-  | 'git-failed'
-  | 'repo-too-large'
+  | Exclude<SourceErrorCode, 'timeout'>
   | 'path-not-found'
   | 'path-escape'
   /** A kustomize remote base or URL the project does not permit, or that would read the worker's disk. */
   | 'remote-refused'
-  | 'symlink-escape'
-  | 'invalid-manifest'
-  /** YAML that would exhaust the parser: alias bombs, extreme nesting. */
-  | 'manifest-too-complex'
   | 'value-file-refused'
   | 'value-file-missing'
   | 'unsupported-source'
-  | 'tool-not-found'
-  | 'tool-failed'
-  | 'render-timeout'
-  | 'output-too-large';
+  | 'render-timeout';
 
 const RETRYABLE: ReadonlySet<RenderErrorCode> = new Set(['unreachable', 'render-timeout', 'git-failed']);
 
@@ -59,15 +43,17 @@ export function isRenderError(err: unknown, code?: RenderErrorCode): err is Rend
 }
 
 /**
- * Applies the outbound policy to a URL a subprocess (git, helm) is about to connect to, as a RenderError
- * naming the spec field (`outbound-refused`, not retried: only an operator's allow-list changes it).
+ * The RenderError a SourceError means (same code, field and message; `timeout` is `render-timeout`);
+ * anything else as it is. Applied where render calls into `@berth/sources`, so callers of render see
+ * one error type.
  */
-export async function assertOutboundAllowed(guard: OutboundGuard, url: string, field: string): Promise<void> {
-  try {
-    await guard.assertAllowed(url, field);
-  } catch (err) {
-    if (err instanceof OutboundRefusedError)
-      throw new RenderError('outbound-refused', err.message, field, { cause: err });
-    throw err;
-  }
+export function renderErrorOf(err: unknown): unknown {
+  if (!(err instanceof SourceError)) return err;
+  const code: RenderErrorCode = err.code === 'timeout' ? 'render-timeout' : err.code;
+  return new RenderError(code, err.message, err.field, { cause: err });
+}
+
+/** `promise.catch(throwAsRenderError)`: rethrows a SourceError as its RenderError. */
+export function throwAsRenderError(err: unknown): never {
+  throw renderErrorOf(err);
 }

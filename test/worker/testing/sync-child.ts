@@ -11,7 +11,8 @@ import {
 } from '@berth/event-store';
 import { createRedis, JobQueues } from '@berth/queues';
 import { KubeCluster } from '@berth/kube';
-import { GitMirrorCache, InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
 import { InClusterResolver } from '../../../apps/worker/src/cluster-resolver';
 import { SyncProcessor } from '../../../apps/worker/src/sync.processor';
 

@@ -3,13 +3,13 @@ import { DomainError } from '@berth/domain';
 import { RepositoryCredentialStore } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
 import {
-  GitMirrorCache,
   isRenderError,
   ManifestRenderer,
   RedisManifestCache,
   type ApplicationSource,
   type KubernetesObject,
 } from '@berth/render';
+import { GitMirrorCache } from '@berth/sources';
 import { OutboundGuard } from '@berth/net';
 import { Injectable } from '@nestjs/common';
 import { SchedulerContext } from '../scheduler.context';

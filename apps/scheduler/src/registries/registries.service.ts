@@ -22,7 +22,7 @@ import {
 } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
 import { hostOf, OutboundGuard, OutboundRefusedError } from '@berth/net';
-import { GitMirrorCache, isRenderError, redactUrl, type GitCredentials } from '@berth/render';
+import { GitMirrorCache, isSourceError, redactUrl, type GitCredentials } from '@berth/sources';
 import { Injectable } from '@nestjs/common';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { metadataOf, type RequestActor } from '../http/request-actor';
@@ -119,7 +119,7 @@ export class RegistriesService {
       try {
         await this.git.lsRemote(repo, credentials);
       } catch (error) {
-        if (isRenderError(error)) {
+        if (isSourceError(error)) {
           const secrets =
             credentials?.type === 'https'
               ? [credentials.password]

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Client } from 'pg';
-import { GitFixtureRepo } from '@berth/render/testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { benchAppFiles, benchApplication, benchApps, type BenchAppSpec } from '../bench-app.fixture';
 import { mapConcurrent } from '../latency-stats';
 

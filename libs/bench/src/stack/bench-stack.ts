@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManagedProcess } from './managed-process';
-import { freePort } from '@berth/render/testing/free-port';
+import { freePort } from '@berth/sources/testing/free-port';
 
 export class BenchStackError extends Error {
   override readonly name = 'BenchStackError';

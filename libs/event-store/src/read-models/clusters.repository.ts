@@ -27,6 +27,14 @@ export class ClustersRepository {
     return rows[0];
   }
 
+  /** The cluster registered with that API server URL (stored without a trailing slash). */
+  async findByServer(server: string): Promise<ClusterRow | undefined> {
+    const rows: ClusterRow[] = await this.dataSource.query(`SELECT * FROM clusters WHERE server = $1`, [
+      server.replace(/\/+$/, ''),
+    ]);
+    return rows[0];
+  }
+
   /** The cluster of that name, and any other cluster registered with that server. */
   async findByNameOrServer(name: string, server: string): Promise<ClusterRow[]> {
     return this.dataSource.query(`SELECT * FROM clusters WHERE name = $1 OR server = $2`, [name, server]);

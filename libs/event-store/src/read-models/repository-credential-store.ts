@@ -5,7 +5,7 @@ import {
   isSourcePermitted,
   normalizeGitUrl,
 } from '@berth/domain';
-import type { CredentialsProvider, GitCredentials } from '@berth/render';
+import type { CredentialsProvider, GitCredentials } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@berth/infra';
 

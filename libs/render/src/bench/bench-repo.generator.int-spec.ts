@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GitMirrorCache } from '../git/git-mirror-cache';
+import { GitMirrorCache } from '@berth/sources';
 import { ManifestRenderer } from '../manifest-renderer';
 import type { SourceType } from '../source.types';
-import { GitFixtureRepo } from '../testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { findTools } from '../tools/tool-locator';
 import { generateBenchRepo, type BenchApp } from './bench-repo.generator';
 

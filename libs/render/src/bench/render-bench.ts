@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { GitMirrorCache } from '../git/git-mirror-cache';
+import { GitMirrorCache, runTool } from '@berth/sources';
 import { ManifestRenderer } from '../manifest-renderer';
 import { RedisManifestCache } from '../manifest/redis-manifest-cache';
-import { GitFixtureRepo } from '../testing/git-fixture-repo';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { findTools, toolVersions, type ToolVersions } from '../tools/tool-locator';
-import { runTool } from '../tools/run-tool';
 import { generateBenchRepo, type BenchApp, type BenchAppKind } from './bench-repo.generator';
 
 export interface RenderBenchOptions {

@@ -1,6 +1,6 @@
+import { excessiveYamlNesting, MAX_YAML_ALIAS_COUNT } from '@berth/sources';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { RenderError } from '../render.error';
-import { assertYamlNestingWithinLimits, MAX_YAML_ALIAS_COUNT } from '../safety/yaml-limits';
 import type { KubernetesObject } from '../source.types';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -32,7 +32,8 @@ export interface ParsedDocument {
  * its memory or its stack.
  */
 export function parseYamlDocuments(text: string, source: string): ParsedDocument[] {
-  assertYamlNestingWithinLimits(text, source);
+  const tooDeep = excessiveYamlNesting(text, source);
+  if (tooDeep) throw new RenderError('manifest-too-complex', tooDeep, 'spec.source.path');
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: true });
   const out: ParsedDocument[] = [];

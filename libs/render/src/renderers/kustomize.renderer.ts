@@ -1,11 +1,11 @@
+import { runTool } from '@berth/sources';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseToolOutput } from '../manifest/manifest-parser';
-import { RenderError } from '../render.error';
+import { RenderError, throwAsRenderError } from '../render.error';
 import type { ApplicationSourceKustomize, KubernetesObject } from '../source.types';
 import type { KustomizeCommand } from '../tools/tool-locator';
-import { runTool } from '../tools/run-tool';
 import { applyKustomizeOptions } from './kustomization.editor';
 import { KustomizeWorkspace, replaceFile, type RemoteBases } from './kustomize-workspace';
 import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
@@ -79,7 +79,7 @@ export async function renderKustomize(
       timeoutMs: run.timeoutMs,
       maxOutputBytes: run.maxOutputBytes,
       label,
-    });
+    }).catch(throwAsRenderError);
     return parseToolOutput(stdout, label);
   } finally {
     await workspace.dispose();

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 
 export interface RunToolOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Kill the process (SIGKILL) after this long and fail with `render-timeout`. */
+  /** Kill the process (SIGKILL) after this long and fail with `timeout`. */
   timeoutMs: number;
   /** Kill the process once stdout exceeds this and fail with `output-too-large`. */
   maxOutputBytes: number;
@@ -23,8 +23,8 @@ export interface RunToolResult {
 const MAX_STDERR_BYTES = 64 * 1024;
 
 /**
- * Runs a render tool with a hard time and output limit. A non-zero exit becomes a
- * `tool-failed` RenderError whose message is the tool's own stderr: kustomize and helm
+ * Runs a tool (helm, kustomize) with a hard time and output limit. A non-zero exit becomes a
+ * `tool-failed` SourceError whose message is the tool's own stderr: kustomize and helm
  * explain the problem better than we could.
  */
 export function runTool(
@@ -45,17 +45,17 @@ export function runTool(
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = Buffer.alloc(0);
-    let failure: RenderError | undefined;
+    let failure: SourceError | undefined;
 
-    const kill = (err: RenderError) => {
+    const kill = (err: SourceError) => {
       failure ??= err;
       child.kill('SIGKILL');
     };
     const timer = setTimeout(
       () =>
         kill(
-          new RenderError(
-            'render-timeout',
+          new SourceError(
+            'timeout',
             `${options.label} did not finish within ${options.timeoutMs} ms and was stopped; ` +
               'simplify the source or raise the render timeout',
           ),
@@ -67,7 +67,7 @@ export function runTool(
       stdoutBytes += chunk.length;
       if (stdoutBytes > options.maxOutputBytes) {
         kill(
-          new RenderError(
+          new SourceError(
             'output-too-large',
             `${options.label} produced more than ${options.maxOutputBytes} bytes of manifests and was stopped; ` +
               'split the application or raise the output limit',
@@ -85,7 +85,7 @@ export function runTool(
       clearTimeout(timer);
       const code = err.code === 'ENOENT' ? 'tool-not-found' : 'tool-failed';
       reject(
-        new RenderError(code, `${options.label}: cannot run ${command}: ${err.message}`, undefined, {
+        new SourceError(code, `${options.label}: cannot run ${command}: ${err.message}`, undefined, {
           cause: err,
         }),
       );
@@ -101,7 +101,7 @@ export function runTool(
         const reason =
           (errors.length > 0 ? errors : lines).join('\n').trim() ||
           `exited with ${signal ?? `code ${exitCode}`}`;
-        return reject(new RenderError('tool-failed', `${options.label} failed: ${reason}`));
+        return reject(new SourceError('tool-failed', `${options.label} failed: ${reason}`));
       }
       resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: errText });
     });

@@ -7,14 +7,16 @@ import type { Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import lockfile from 'proper-lockfile';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 import * as tar from 'tar';
 import { OutboundGuard } from '@berth/net';
-import { assertOutboundAllowed, RenderError } from '../render.error';
-import { assertNoEscapingSymlinks, isInside } from '../safety/path-guard';
+import { dataDirWritable } from '../disk/data-dir-writable';
+import { diskErrorOf, writingTo } from '../disk/disk-error';
+import { assertOutboundAllowed, SourceError } from '../source.error';
+import { assertNoEscapingSymlinks, isInside } from '../tree/tree-guard';
 import type { CredentialsProvider, GitCredentials, RepoAccess } from './git-credentials';
 import { classifyGitError } from './git-error.classifier';
+import { lockMirror } from './mirror-lock';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
 import {
   parseLsRemote,
@@ -191,7 +193,9 @@ export class GitMirrorCache {
   ): Promise<RemoteRefs> {
     const { url } = parseRepoUrl(repoUrl, this.options);
     await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
-    await mkdir(this.options.cacheDir, { recursive: true });
+    await writingTo('git mirror cache', this.options.cacheDir, () =>
+      mkdir(this.options.cacheDir, { recursive: true }),
+    );
     const auth = await this.auth(credentials ?? this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(this.options.cacheDir, auth);
@@ -225,7 +229,7 @@ export class GitMirrorCache {
     await this.fetch(repoUrl, options);
     const sha = await this.expandSha(repoUrl, lookup.shortSha, options);
     if (!sha) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `targetRevision "${lookup.shortSha}" is not a branch, tag or commit of ${redactUrl(repoUrl)}`,
         'spec.source.targetRevision',
@@ -272,7 +276,7 @@ export class GitMirrorCache {
   async ensureCommit(repoUrl: string, sha: string, access: RepoAccess = {}): Promise<string> {
     // A commit reaches `git rev-parse` and `git archive` as an argument: hex only, never an option.
     if (!/^[0-9a-f]{4,64}$/i.test(sha)) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `"${sha}" is not a commit SHA of ${redactUrl(repoUrl)}`,
         'spec.source.targetRevision',
@@ -286,7 +290,7 @@ export class GitMirrorCache {
     await this.fetch(repoUrl, access);
     const fetched = await this.expandSha(repoUrl, sha, access);
     if (!fetched) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         `commit ${sha} is not in ${redactUrl(repoUrl)} (was it force-pushed away?)`,
         'spec.source.targetRevision',
@@ -312,7 +316,8 @@ export class GitMirrorCache {
     access: RepoAccess = {},
   ): Promise<T> {
     const commit = await this.ensureCommit(repoUrl, sha, access);
-    const dir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-tree-'));
+    const workDir = this.options.workDir ?? tmpdir();
+    const dir = await writingTo('work dir', workDir, () => mkdtemp(join(workDir, 'berth-tree-')));
     try {
       await this.extract(repoUrl, commit, dir, access);
       return await fn(dir);
@@ -356,6 +361,20 @@ export class GitMirrorCache {
     }
   }
 
+  /**
+   * `withSharedTree` at a revision (`HEAD` when undefined) resolved as `resolveRevision` does: how a
+   * kustomize remote base (`https://host/org/repo.git//dir?ref=v1`) is read.
+   */
+  async withSharedTreeAt<T>(
+    repoUrl: string,
+    revision: string | undefined,
+    fn: (dir: string) => Promise<T>,
+    access: RepoAccess = {},
+  ): Promise<T> {
+    const { sha } = await this.resolveRevision(repoUrl, revision ?? 'HEAD', access);
+    return this.withSharedTree(repoUrl, sha, fn, access);
+  }
+
   /** Removes every idle shared tree (on shutdown, or in tests). */
   async close(): Promise<void> {
     await this.evictSharedTrees(0);
@@ -364,11 +383,13 @@ export class GitMirrorCache {
   private async extractShared(repoUrl: string, commit: string, access: RepoAccess): Promise<string> {
     // Outside the cache dir: the mirrors (other tenants' repositories) are never a `../` away from a tree.
     const root = join(this.options.workDir ?? tmpdir(), 'berth-shared-trees');
-    await mkdir(root, { recursive: true });
+    await writingTo('shared trees dir', root, () => mkdir(root, { recursive: true }));
     this.sweptStaleTrees ??= sweepTreesOfDeadProcesses(root);
     await this.sweptStaleTrees;
     // The pid in the name lets a later process tell a leftover tree from one still in use.
-    const dir = await mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`));
+    const dir = await writingTo('shared trees dir', root, () =>
+      mkdtemp(join(root, `${sharedTreeHost()}.${process.pid}-`)),
+    );
     try {
       await this.extract(repoUrl, commit, dir, access);
       // Checked once per extraction, not per render: a shared tree is never written to, and walking a
@@ -429,13 +450,8 @@ export class GitMirrorCache {
   private async fetchLocked(repoUrl: string, dir: string, access: RepoAccess): Promise<void> {
     const { url } = parseRepoUrl(repoUrl, this.options);
     await assertOutboundAllowed(this.outbound, url, 'spec.source.repoURL');
-    await mkdir(dir, { recursive: true });
-    const release = await lockfile.lock(dir, {
-      stale: 30_000,
-      update: 10_000,
-      retries: { retries: 600, minTimeout: 50, maxTimeout: 500 },
-      realpath: false,
-    });
+    await writingTo('git mirror', dir, () => mkdir(dir, { recursive: true }));
+    const release = await lockMirror(dir);
     const auth = await this.auth(this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(dir, auth);
@@ -452,6 +468,10 @@ export class GitMirrorCache {
         '+refs/tags/*:refs/tags/*',
       ]);
     } catch (err) {
+      // git words a full or read-only disk in its own way ("unable to create temporary file"); asking
+      // the disk tells it apart from a failure of the remote, and names the errno.
+      const disk = await dataDirWritable(dir, { what: 'git mirror' });
+      if (!disk.ok) throw new SourceError('disk-error', disk.message, undefined, { cause: err });
       throw classifyGitError(errorText(err), repoUrl, auth.secrets, err);
     } finally {
       await auth.dispose();
@@ -488,7 +508,7 @@ export class GitMirrorCache {
         if (bytes > limit) {
           archive.kill('SIGKILL');
           callback(
-            new RenderError(
+            new SourceError(
               'repo-too-large',
               `${redactUrl(repoUrl)} at ${sha} is larger than ${limit} bytes; move large files out of the repository or raise the limit`,
               'spec.source.repoURL',
@@ -510,20 +530,30 @@ export class GitMirrorCache {
         escaping.push(`${path} -> ${link}`);
       return true;
     };
+    // node-tar reports a failed write (ENOSPC, EROFS ...) as a warning and goes on with the next
+    // entry: without this, a full disk would leave a partial tree that renders as if files were deleted.
+    let writeFailure: SourceError | undefined;
+    const onwarn = (_code: string, message: unknown, data: unknown): void => {
+      // node-tar hands the fs error over as `data`, or as `message` when it was made in another realm.
+      writeFailure ??= diskErrorOf(data, 'work dir', dir) ?? diskErrorOf(message, 'work dir', dir);
+    };
     try {
-      await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter }));
+      await pipeline(archive.stdout, counter, tar.x({ cwd: dir, preservePaths: false, filter, onwarn }));
     } catch (err) {
-      if (err instanceof RenderError) throw err;
-      throw new RenderError(
+      if (err instanceof SourceError) throw err;
+      const disk = diskErrorOf(err, 'work dir', dir);
+      if (disk) throw disk;
+      throw new SourceError(
         'git-failed',
         `cannot extract ${sha} of ${redactUrl(repoUrl)}: ${stderr || String(err)}`,
       );
     }
+    if (writeFailure) throw writeFailure;
     const code = await exited;
     if (code !== 0)
-      throw new RenderError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
+      throw new SourceError('git-failed', `git archive ${sha} of ${redactUrl(repoUrl)} failed: ${stderr}`);
     if (escaping.length > 0) {
-      throw new RenderError(
+      throw new SourceError(
         'symlink-escape',
         `symlink "${escaping[0]}" points outside the repository; replace it with a file or a link inside the repository`,
         'spec.source.path',
@@ -551,8 +581,10 @@ export class GitMirrorCache {
       // script only echoes environment variables of this one git process.
       const script = join(this.options.cacheDir, '.berth-askpass.sh');
       if (!existsSync(script)) {
-        await writeFile(script, ASKPASS_SCRIPT, { mode: 0o700 });
-        await chmod(script, 0o700);
+        await writingTo('git credentials helper', script, async () => {
+          await writeFile(script, ASKPASS_SCRIPT, { mode: 0o700 });
+          await chmod(script, 0o700);
+        });
       }
       return {
         env: {
@@ -569,7 +601,8 @@ export class GitMirrorCache {
     // The key lives in a 0700 temp dir, 0600 file, only while this one git command runs; it
     // sits beside the extracted trees (`workDir`) so a deployment that puts those on a private
     // volume keeps keys there too.
-    const keyDir = await mkdtemp(join(this.options.workDir ?? tmpdir(), 'berth-ssh-'));
+    const workDir = this.options.workDir ?? tmpdir();
+    const keyDir = await writingTo('work dir', workDir, () => mkdtemp(join(workDir, 'berth-ssh-')));
     const keyFile = join(keyDir, 'id');
     const knownHosts = join(keyDir, 'known_hosts');
     // ssh refuses a key with CRLF line ends or no final newline ("error in libcrypto"): both

@@ -4,7 +4,7 @@ import type { Stats } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 import { freePort } from '../testing/free-port';
 import { GitFixtureRepo } from '../testing/git-fixture-repo';
 import {
@@ -32,13 +32,13 @@ let clientKey: SshKeyPair;
 let otherKey: SshKeyPair;
 const shas: Record<string, string> = {};
 
-async function rejection(promise: Promise<unknown>): Promise<RenderError> {
+async function rejection(promise: Promise<unknown>): Promise<SourceError> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(RenderError);
-  return err as RenderError;
+  expect(err).toBeInstanceOf(SourceError);
+  return err as SourceError;
 }
 
 /** The base64 body of an OpenSSH private key, line by line: none of it may leak. */

@@ -12,12 +12,12 @@ import {
   isHelmValueKey,
   isKubeVersion,
 } from '@berth/domain';
+import { runTool } from '@berth/sources';
 import { stringify } from 'yaml';
 import { parseToolOutput } from '../manifest/manifest-parser';
-import { RenderError } from '../render.error';
+import { RenderError, throwAsRenderError } from '../render.error';
 import { resolveInside } from '../safety/path-guard';
 import type { ApplicationSourceHelm, KubernetesObject } from '../source.types';
-import { runTool } from '../tools/run-tool';
 
 export interface HelmRenderContext {
   helm: string | undefined;
@@ -176,7 +176,7 @@ export async function renderHelm(
       timeoutMs: context.timeoutMs,
       maxOutputBytes: context.maxOutputBytes,
       label: 'helm template',
-    });
+    }).catch(throwAsRenderError);
     return parseToolOutput(stdout, 'helm template');
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { isInside } from '@berth/sources';
 import {
   copyFile,
   link,
@@ -15,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { RenderError } from '../render.error';
-import { isInside } from '../safety/path-guard';
 import { walkKustomization, type RemoteBase } from './kustomization-graph';
 
 /** How a render reaches the remote bases its project permits: through Berth's own repository layer. */

@@ -1,5 +1,5 @@
 import { isOptionLikeUrl } from '@berth/domain';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 
 export interface ParsedRepoUrl {
   scheme: 'https' | 'http' | 'ssh' | 'file';
@@ -26,9 +26,9 @@ const SCP_LIKE = /^(?:[A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/\/)([^\s]+)$/;
 export function parseRepoUrl(raw: string, policy: RepoUrlPolicy = {}): ParsedRepoUrl {
   const url = raw.trim();
   if (!url)
-    throw new RenderError('invalid-repo-url', `${FIELD} is empty; set it to the Git repository URL`, FIELD);
+    throw new SourceError('invalid-repo-url', `${FIELD} is empty; set it to the Git repository URL`, FIELD);
   if (isOptionLikeUrl(url)) {
-    throw new RenderError(
+    throw new SourceError(
       'invalid-repo-url',
       `${FIELD} "${redactUrl(url)}" starts with "-" or names a host that does, which git would read as an option; give a repository URL`,
       FIELD,
@@ -40,14 +40,14 @@ export function parseRepoUrl(raw: string, policy: RepoUrlPolicy = {}): ParsedRep
   try {
     parsed = new URL(url);
   } catch {
-    throw new RenderError(
+    throw new SourceError(
       'invalid-repo-url',
       `${FIELD} "${url}" is not a URL; use https://host/org/repo.git or git@host:org/repo.git`,
       FIELD,
     );
   }
   if (parsed.password) {
-    throw new RenderError(
+    throw new SourceError(
       'invalid-repo-url',
       `${FIELD} contains a password; remove it from the URL and store it as a repository credential`,
       FIELD,
@@ -59,7 +59,7 @@ export function parseRepoUrl(raw: string, policy: RepoUrlPolicy = {}): ParsedRep
       return { scheme: 'https', url, host: parsed.host };
     case 'http:':
       if (policy.allowHttp) return { scheme: 'http', url, host: parsed.host };
-      throw new RenderError(
+      throw new SourceError(
         'invalid-repo-url',
         `${FIELD} "${shown}" uses plain http, which would send credentials unencrypted; use https://`,
         FIELD,
@@ -68,13 +68,13 @@ export function parseRepoUrl(raw: string, policy: RepoUrlPolicy = {}): ParsedRep
       return { scheme: 'ssh', url, host: parsed.host };
     case 'file:':
       if (policy.allowFileUrls) return { scheme: 'file', url, host: '' };
-      throw new RenderError(
+      throw new SourceError(
         'invalid-repo-url',
         `${FIELD} "${shown}" reads the worker's local disk, which this installation does not allow; use https:// or ssh`,
         FIELD,
       );
     default:
-      throw new RenderError(
+      throw new SourceError(
         'invalid-repo-url',
         `${FIELD} "${shown}" uses the unsupported scheme "${parsed.protocol}"; use https://, ssh:// or git@host:org/repo.git`,
         FIELD,

@@ -3,11 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManifestRenderer } from '../manifest-renderer';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 import { GitFixtureRepo } from '../testing/git-fixture-repo';
-import { renderTestdataDir } from '../testing/golden-file';
-import { findTools } from '../tools/tool-locator';
 import { GitMirrorCache } from './git-mirror-cache';
 
 let root: string;
@@ -18,7 +15,7 @@ let second: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'berth-shared-tree-it-'));
   repo = await GitFixtureRepo.create(root, 'repo');
-  first = await repo.commitDir(join(renderTestdataDir(), 'k8s-manifests'), 'k8s-manifests');
+  first = await repo.commit({ 'k8s-manifests/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n' });
   second = await repo.commit({ 'README.md': 'second commit\n' });
 });
 
@@ -95,25 +92,7 @@ describe('GitMirrorCache.withSharedTree', () => {
       const err = await git
         .withSharedTree(escaping.fileUrl, sha, async () => 'rendered')
         .catch((e: unknown) => e);
-      expect((err as RenderError).code).toBe('symlink-escape');
+      expect((err as SourceError).code).toBe('symlink-escape');
     }
-  });
-});
-
-describe('ManifestRenderer on shared trees', () => {
-  it('renders kustomize options on a private copy: the shared tree stays as committed', async () => {
-    const git = cache('renderer');
-    const renderer = new ManifestRenderer({ git, tools: findTools() });
-    const source = { repoURL: repo.fileUrl, targetRevision: 'main', path: 'k8s-manifests/overlays/dev' };
-    const plain = await renderer.render({ appName: 'a', source });
-    const prefixed = await renderer.render({
-      appName: 'a',
-      source: { ...source, kustomize: { namePrefix: 'team-' } },
-    });
-    const again = await renderer.render({ appName: 'a', source });
-    expect(prefixed.objects.every((object) => object.metadata.name?.startsWith('team-'))).toBe(true);
-    expect(again.objects).toEqual(plain.objects);
-    expect(plain.objects.some((object) => object.metadata.name?.startsWith('team-'))).toBe(false);
-    await git.close();
   });
 });

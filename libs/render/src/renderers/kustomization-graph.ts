@@ -1,9 +1,9 @@
+import { isInside } from '@berth/sources';
 import { existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseYamlDocuments } from '../manifest/manifest-parser';
 import { RenderError } from '../render.error';
-import { isInside } from '../safety/path-guard';
 import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
 
 /** A remote base a kustomization names (`https://host/org/repo.git//dir?ref=v1`), as Git coordinates. */

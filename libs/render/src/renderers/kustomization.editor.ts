@@ -1,7 +1,7 @@
 import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
 import { isDns1123Label, isLabelValue, isNameAffix, isQualifiedName } from '@berth/domain';
+import { excessiveYamlNesting } from '@berth/sources';
 import { RenderError } from '../render.error';
-import { assertYamlNestingWithinLimits } from '../safety/yaml-limits';
 import type { ApplicationSourceKustomize } from '../source.types';
 
 export interface KustomizeImage {
@@ -80,7 +80,8 @@ export function applyKustomizeOptions(
   kustomizationYaml: string,
   options: ApplicationSourceKustomize,
 ): string {
-  assertYamlNestingWithinLimits(kustomizationYaml, 'kustomization file');
+  const tooDeep = excessiveYamlNesting(kustomizationYaml, 'kustomization file');
+  if (tooDeep) throw new RenderError('manifest-too-complex', tooDeep, 'spec.source.path');
   const doc = parseDocument(kustomizationYaml);
   if (doc.errors[0]) {
     throw new RenderError(

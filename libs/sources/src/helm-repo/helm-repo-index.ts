@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { parse } from 'yaml';
-import { RenderError } from '../render.error';
-import { assertYamlNestingWithinLimits } from '../safety/yaml-limits';
+import { SourceError } from '../source.error';
+import { excessiveYamlNesting } from '../yaml/yaml-limits';
 
 /** One chart version of a Helm repository's `index.yaml` (the fields Berth uses). */
 export interface ChartVersionEntry {
@@ -30,14 +30,15 @@ const MAX_LISTED = 20;
  */
 export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex {
   // An index.yaml is written by whoever runs the repository: no YAML bomb gets to the parser.
-  assertYamlNestingWithinLimits(text, `${REPO_FIELD} "${repoUrl}" index.yaml`, REPO_FIELD);
+  const tooDeep = excessiveYamlNesting(text, `${REPO_FIELD} "${repoUrl}" index.yaml`);
+  if (tooDeep) throw new SourceError('manifest-too-complex', tooDeep, REPO_FIELD);
   let doc: unknown;
   try {
     // failsafe keeps every scalar a string, as Helm's Go structs read them: `version: 1.10`
     // stays "1.10" instead of becoming the number 1.1.
     doc = parse(text, { schema: 'failsafe' });
   } catch (err) {
-    throw new RenderError(
+    throw new SourceError(
       'not-found',
       `${REPO_FIELD} "${repoUrl}" serves an index.yaml that is not valid YAML; check that it is a Helm chart repository`,
       REPO_FIELD,
@@ -46,7 +47,7 @@ export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex
   }
   const rawEntries = (doc as { entries?: unknown } | null)?.entries;
   if (!rawEntries || typeof rawEntries !== 'object' || Array.isArray(rawEntries)) {
-    throw new RenderError(
+    throw new SourceError(
       'not-found',
       `${REPO_FIELD} "${repoUrl}" has no chart entries in index.yaml; check that it is a Helm chart repository`,
       REPO_FIELD,
@@ -100,7 +101,7 @@ export function resolveChartVersion(
   const versions = index.entries.get(chart);
   if (!versions || versions.length === 0) {
     const names = [...index.entries.keys()].sort();
-    throw new RenderError(
+    throw new SourceError(
       'not-found',
       `${CHART_FIELD} "${chart}" is not in the Helm repository; it has ${names.length} chart(s): ${listed(names)}`,
       CHART_FIELD,
@@ -127,7 +128,7 @@ export function resolveChartVersion(
   }
   if (best) return best;
   const available = listed(newestFirst(versions.map((entry) => entry.version)));
-  throw new RenderError(
+  throw new SourceError(
     'revision-not-found',
     range === null
       ? `${REVISION_FIELD} "${wanted}" is neither a version nor a semver constraint of chart "${chart}"; available versions: ${available}`

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 
 /** One line of `git ls-remote`: a full ref name and the commit it points at (tags peeled). */
 export interface RemoteRef {
@@ -96,7 +96,7 @@ export function resolveRevisionFromRefs(
     const target =
       remote.refs.find((ref) => ref.name === headRef) ?? remote.refs.find((ref) => ref.name === 'HEAD');
     if (!target) {
-      throw new RenderError(
+      throw new SourceError(
         'revision-not-found',
         'the repository has no default branch (HEAD); push a commit',
         FIELD,
@@ -117,7 +117,7 @@ export function resolveRevisionFromRefs(
   );
   if (named) return { sha: named.sha, ref: named.name };
   if (SHORT_SHA.test(revision)) return { shortSha: revision };
-  throw new RenderError(
+  throw new SourceError(
     'revision-not-found',
     constraintError ??
       `targetRevision "${revision}" is not a branch, tag or commit of the repository; check its spelling or push it`,

@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GitMirrorCache, HelmChartCache, type GitCredentials } from '@berth/sources';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import {
+  buildHelmRepo,
+  startHelmRepoServer,
+  type HelmRepoServer,
+} from '@berth/sources/testing/helm-repo-server';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GitCredentials } from '../git/git-credentials';
-import { GitMirrorCache } from '../git/git-mirror-cache';
-import { InMemoryManifestCache } from '../manifest/manifest-cache.port';
-import { ManifestRenderer, type RenderRequest } from '../manifest-renderer';
-import { RenderError } from '../render.error';
-import type { ApplicationSource, KubernetesObject } from '../source.types';
-import { GitFixtureRepo } from '../testing/git-fixture-repo';
-import { golden, renderTestdataDir, toYamlStream } from '../testing/golden-file';
-import { buildHelmRepo, startHelmRepoServer, type HelmRepoServer } from '../testing/helm-repo-server';
-import { findTools } from '../tools/tool-locator';
-import { HelmChartCache } from './helm-chart-cache';
+import { InMemoryManifestCache } from './manifest/manifest-cache.port';
+import { ManifestRenderer, type RenderRequest } from './manifest-renderer';
+import { RenderError } from './render.error';
+import type { ApplicationSource, KubernetesObject } from './source.types';
+import { golden, renderTestdataDir, toYamlStream } from './testing/golden-file';
+import { findTools } from './tools/tool-locator';
 
 // Needs the pinned helm: run `node scripts/install-tools.mjs` first.
 const tools = findTools();

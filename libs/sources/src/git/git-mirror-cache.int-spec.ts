@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RenderError } from '../render.error';
+import { SourceError } from '../source.error';
 import { freePort } from '../testing/free-port';
 import { GitFixtureRepo } from '../testing/git-fixture-repo';
 import { startGitHttpServer, type GitHttpServer } from '../testing/git-http-server';
@@ -15,14 +15,14 @@ let repo: GitFixtureRepo;
 let server: GitHttpServer;
 const shas: Record<string, string> = {};
 
-async function expectRenderError(promise: Promise<unknown>, code: string): Promise<RenderError> {
+async function expectSourceError(promise: Promise<unknown>, code: string): Promise<SourceError> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(RenderError);
-  expect((err as RenderError).code).toBe(code);
-  return err as RenderError;
+  expect(err).toBeInstanceOf(SourceError);
+  expect((err as SourceError).code).toBe(code);
+  return err as SourceError;
 }
 
 beforeAll(async () => {
@@ -85,7 +85,7 @@ describe('GitMirrorCache.resolveRevision over file://', () => {
   });
 
   it('refuses an unknown revision naming targetRevision', async () => {
-    const err = await expectRenderError(
+    const err = await expectSourceError(
       cache().resolveRevision(repo.fileUrl, 'no-such-branch'),
       'revision-not-found',
     );
@@ -116,14 +116,14 @@ describe('GitMirrorCache.resolveRevision over file://', () => {
       sha,
       ref: sha,
     });
-    await expectRenderError(
+    await expectSourceError(
       cache().resolveRevision('ftp://git.invalid.example/none.git', sha),
       'invalid-repo-url',
     );
   });
 
   it('refuses file:// unless allowed', async () => {
-    const err = await expectRenderError(
+    const err = await expectSourceError(
       new GitMirrorCache({ cacheDir: join(root, 'nofile') }).resolveRevision(repo.fileUrl, 'main'),
       'invalid-repo-url',
     );
@@ -151,7 +151,7 @@ describe('GitMirrorCache trees and metadata', () => {
   });
 
   it('refuses a tree over the size limit', async () => {
-    await expectRenderError(
+    await expectSourceError(
       cache({ maxTreeBytes: 1024 }).withTree(repo.fileUrl, shas.v123!, async () => 1),
       'repo-too-large',
     );
@@ -185,7 +185,7 @@ describe('GitMirrorCache over HTTP with basic auth', () => {
 
   it('classifies a wrong password as auth-failed without leaking it', async () => {
     const git = cache({ allowHttp: true });
-    const err = await expectRenderError(
+    const err = await expectSourceError(
       git.lsRemote(server.repoUrl('app'), {
         type: 'https',
         username: 'berth',
@@ -197,22 +197,22 @@ describe('GitMirrorCache over HTTP with basic auth', () => {
   });
 
   it('classifies no credentials as auth-failed', async () => {
-    await expectRenderError(cache({ allowHttp: true }).lsRemote(server.repoUrl('app')), 'auth-failed');
+    await expectSourceError(cache({ allowHttp: true }).lsRemote(server.repoUrl('app')), 'auth-failed');
   });
 
   it('classifies a missing repository as not-found', async () => {
     const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
-    await expectRenderError(git.lsRemote(server.repoUrl('missing')), 'not-found');
+    await expectSourceError(git.lsRemote(server.repoUrl('missing')), 'not-found');
   });
 
   it('classifies a closed port as unreachable', async () => {
     const port = await freePort();
     const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });
-    const err = await expectRenderError(git.lsRemote(`http://127.0.0.1:${port}/app.git`), 'unreachable');
+    const err = await expectSourceError(git.lsRemote(`http://127.0.0.1:${port}/app.git`), 'unreachable');
     expect(err.retryable).toBe(true);
   });
 
   it('classifies a missing file:// repository as not-found', async () => {
-    await expectRenderError(cache().lsRemote(`file://${join(root, 'nope.git')}`), 'not-found');
+    await expectSourceError(cache().lsRemote(`file://${join(root, 'nope.git')}`), 'not-found');
   });
 });

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import type { CredentialsProvider } from '../git/git-credentials';
 import { parseRepoUrl, redactUrl } from '../git/repo-url';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
-import { assertOutboundAllowed, isRenderError, RenderError } from '../render.error';
-import { assertNoEscapingSymlinks } from '../safety/path-guard';
+import { dataDirWritable } from '../disk/data-dir-writable';
+import { diskErrorOf, writingTo } from '../disk/disk-error';
+import { assertOutboundAllowed, isSourceError, SourceError } from '../source.error';
+import { assertNoEscapingSymlinks } from '../tree/tree-guard';
 import { runTool } from '../tools/run-tool';
 import {
   parseHelmRepoIndex,
@@ -182,7 +184,7 @@ export class HelmChartCache {
   private checkUrl(repoUrl: string): string {
     const parsed = parseRepoUrl(repoUrl, { allowHttp: this.options.allowHttp });
     if (parsed.scheme !== 'https' && parsed.scheme !== 'http') {
-      throw new RenderError(
+      throw new SourceError(
         'invalid-repo-url',
         `${REPO_FIELD} "${redactUrl(repoUrl)}" is not an https:// URL; a Helm chart repository (spec.source.chart) is served over https (OCI registries are not supported yet)`,
         REPO_FIELD,
@@ -219,12 +221,12 @@ export class HelmChartCache {
       const refused =
         err instanceof Error && err.cause instanceof OutboundRefusedError ? err.cause : undefined;
       if (refused)
-        throw new RenderError('outbound-refused', `${REPO_FIELD}: ${refused.message}`, REPO_FIELD, {
+        throw new SourceError('outbound-refused', `${REPO_FIELD}: ${refused.message}`, REPO_FIELD, {
           cause: err,
         });
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      throw new RenderError(
+      throw new SourceError(
         'unreachable',
         `${REPO_FIELD} "${shown}" did not answer (${reason}); check the URL and that the repository is reachable from the worker`,
         REPO_FIELD,
@@ -233,7 +235,7 @@ export class HelmChartCache {
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new RenderError(
+      throw new SourceError(
         'auth-failed',
         credentials
           ? `${REPO_FIELD} "${shown}" refused the repository credentials (HTTP ${response.status}); update the username/password of the repository`
@@ -243,7 +245,7 @@ export class HelmChartCache {
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      throw new RenderError(
+      throw new SourceError(
         'not-found',
         `${REPO_FIELD} "${shown}" has no index.yaml (HTTP 404); check that it is the URL of a Helm chart repository`,
         REPO_FIELD,
@@ -251,7 +253,7 @@ export class HelmChartCache {
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new RenderError(
+      throw new SourceError(
         'unreachable',
         `${REPO_FIELD} "${shown}" answered HTTP ${response.status} for index.yaml; retry later or check the repository`,
         REPO_FIELD,
@@ -273,7 +275,7 @@ export class HelmChartCache {
         bytes += chunk.length;
         if (bytes > limit) {
           await response.body.cancel().catch(() => {});
-          throw new RenderError(
+          throw new SourceError(
             'output-too-large',
             `${REPO_FIELD} "${shown}" serves an index.yaml larger than ${limit} bytes; split the repository or raise the index limit`,
             REPO_FIELD,
@@ -295,14 +297,15 @@ export class HelmChartCache {
   ): Promise<string> {
     const helm = this.options.helm;
     if (!helm)
-      throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
+      throw new SourceError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
     assertChartName(chart);
     const url = this.checkUrl(repoUrl);
     const credentials = this.credentialsFor(url, credentialsOf);
     await this.assertPullAllowed(url, chart, version, credentialsOf);
-    await mkdir(this.options.cacheDir, { recursive: true });
+    const cacheDir = this.options.cacheDir;
+    await writingTo('Helm chart cache', cacheDir, () => mkdir(cacheDir, { recursive: true }));
     // The staging dir sits beside the final one so the last step is an atomic rename.
-    const staging = await mkdtemp(join(this.options.cacheDir, '.pull-'));
+    const staging = await writingTo('Helm chart cache', cacheDir, () => mkdtemp(join(cacheDir, '.pull-')));
     try {
       const out = join(staging, 'out');
       const env = {
@@ -331,11 +334,14 @@ export class HelmChartCache {
           );
         }
       } catch (err) {
+        // helm words a full or read-only disk in its own way; asking the disk names the errno.
+        const disk = await dataDirWritable(staging, { what: 'Helm chart cache' });
+        if (!disk.ok) throw new SourceError('disk-error', disk.message, undefined, { cause: err });
         throw classifyPullError(err, repoUrl, chart, version, credentials);
       }
       const unpacked = (await readdir(out, { withFileTypes: true })).filter((entry) => entry.isDirectory());
       if (unpacked.length !== 1 || !existsSync(join(out, unpacked[0]!.name, 'Chart.yaml'))) {
-        throw new RenderError(
+        throw new SourceError(
           'invalid-manifest',
           `${CHART_FIELD} "${chart}" ${version} from "${redactUrl(repoUrl)}" is not a chart archive (expected one directory with Chart.yaml)`,
           CHART_FIELD,
@@ -347,7 +353,7 @@ export class HelmChartCache {
         await rename(chartRoot, dir);
       } catch (err) {
         // Another process finished the same pull first; its copy is the same immutable chart.
-        if (!existsSync(join(dir, 'Chart.yaml'))) throw err;
+        if (!existsSync(join(dir, 'Chart.yaml'))) throw diskErrorOf(err, 'Helm chart cache', dir) ?? err;
       }
       return dir;
     } finally {
@@ -363,12 +369,12 @@ function classifyPullError(
   version: string,
   credentials: { password: string } | undefined,
 ): unknown {
-  if (!isRenderError(err, 'tool-failed')) return err;
+  if (!isSourceError(err, 'tool-failed')) return err;
   let text = redactUrl(err.message);
   if (credentials?.password) text = text.split(credentials.password).join('***');
   const shown = redactUrl(repoUrl);
   if (AUTH_FAILED.test(text)) {
-    return new RenderError(
+    return new SourceError(
       'auth-failed',
       `pulling ${CHART_FIELD} "${chart}" ${version} from "${shown}" was refused; check the repository credentials (and helm.passCredentials if charts are served from another host): ${text}`,
       REPO_FIELD,
@@ -376,7 +382,7 @@ function classifyPullError(
     );
   }
   if (NOT_FOUND.test(text)) {
-    return new RenderError(
+    return new SourceError(
       'not-found',
       `${CHART_FIELD} "${chart}" ${version} could not be downloaded from "${shown}"; check that the repository still serves it: ${text}`,
       CHART_FIELD,
@@ -384,7 +390,7 @@ function classifyPullError(
     );
   }
   if (UNREACHABLE.test(text)) {
-    return new RenderError(
+    return new SourceError(
       'unreachable',
       `pulling ${CHART_FIELD} "${chart}" ${version} from "${shown}" failed: ${text}`,
       REPO_FIELD,
@@ -393,13 +399,13 @@ function classifyPullError(
       },
     );
   }
-  return new RenderError('tool-failed', text, CHART_FIELD, { cause: err });
+  return new SourceError('tool-failed', text, CHART_FIELD, { cause: err });
 }
 
 /** `spec.source.chart` becomes a helm argument: Helm's chart-name grammar, checked again at render time. */
 function assertChartName(chart: string): void {
   if (!isHelmChartName(chart)) {
-    throw new RenderError(
+    throw new SourceError(
       'invalid-argument',
       `${CHART_FIELD} "${chart}" is not a chart name (letters, digits, "-", "_" and ".", starting with a letter or digit)`,
       CHART_FIELD,

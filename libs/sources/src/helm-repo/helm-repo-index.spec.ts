@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isRenderError, type RenderError } from '../render.error';
+import { isSourceError, type SourceError } from '../source.error';
 import { parseHelmRepoIndex, resolveChartVersion } from './helm-repo-index';
 
 const INDEX = `apiVersion: v1
@@ -18,14 +18,14 @@ generated: "2026-01-01T00:00:00Z"
 `;
 const index = parseHelmRepoIndex(INDEX, 'https://charts.example.com');
 
-function failure(fn: () => unknown): RenderError {
+function failure(fn: () => unknown): SourceError {
   try {
     fn();
   } catch (err) {
-    if (isRenderError(err)) return err;
+    if (isSourceError(err)) return err;
     throw err;
   }
-  throw new Error('expected a RenderError');
+  throw new Error('expected a SourceError');
 }
 
 describe('resolveChartVersion', () => {

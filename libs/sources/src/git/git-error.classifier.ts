@@ -1,7 +1,7 @@
-import { RenderError, type RenderErrorCode } from '../render.error';
+import { SourceError, type SourceErrorCode } from '../source.error';
 import { redactUrl } from './repo-url';
 
-const RULES: { code: RenderErrorCode; pattern: RegExp }[] = [
+const RULES: { code: SourceErrorCode; pattern: RegExp }[] = [
   {
     code: 'auth-failed',
     pattern:
@@ -19,7 +19,7 @@ const RULES: { code: RenderErrorCode; pattern: RegExp }[] = [
   },
 ];
 
-const ADVICE: Partial<Record<RenderErrorCode, string>> = {
+const ADVICE: Partial<Record<SourceErrorCode, string>> = {
   'auth-failed': 'check the repository credentials (username/token or SSH key and known_hosts)',
   'not-found':
     'check spec.source.repoURL; private repositories also answer "not found" without valid credentials',
@@ -65,7 +65,7 @@ export function classifyGitError(
   repoUrl: string,
   secrets: readonly string[] = [],
   cause?: unknown,
-): RenderError {
+): SourceError {
   let text = redactUrl(stderr).replace(/\r\n?/g, '\n').trim();
   for (const secret of secrets) if (secret) text = text.split(secret).join('***');
   const rule = RULES.find((candidate) => candidate.pattern.test(text));
@@ -75,7 +75,7 @@ export function classifyGitError(
   const telling = lines.filter((line) => line && !GIT_REMOTE_TRAILER.test(line));
   const lastLines = (telling.length > 0 ? telling : lines).slice(-4).join(' | ');
   const detail = hostKey ?? `${lastLines}; ${ADVICE[code] ?? 'see the git message above'}`;
-  return new RenderError(
+  return new SourceError(
     code,
     `git ${code === 'git-failed' ? 'failed' : code} for ${redactUrl(repoUrl)}: ${detail}`,
     'spec.source.repoURL',

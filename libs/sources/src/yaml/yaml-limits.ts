@@ -1,5 +1,4 @@
 import { CST, Lexer } from 'yaml';
-import { RenderError } from '../render.error';
 
 /**
  * How deep YAML read from Git or printed by a tool may nest. Kubernetes manifests stay far below
@@ -17,16 +16,14 @@ export const MAX_YAML_ALIAS_COUNT = 1000;
 const BLOCK_INDICATORS = new Set(['seq-item-ind', 'explicit-key-ind', 'map-value-ind']);
 
 /**
- * Refuses YAML whose nesting could exhaust the parser, before it is parsed. The lexer is linear and
+ * Why YAML must not be parsed: its nesting could exhaust the parser (a message naming `source` and
+ * the line), or undefined when it is within MAX_YAML_NESTING. Run before parsing. Each caller throws
+ * its own error (`manifest-too-complex`) with the message. The lexer is linear and
  * streams tokens, so this costs one pass and stops at the first line too deep. Block nesting at a
  * line is at most its indentation plus the compact indicators (`- - a:`) on it; flow nesting is
  * counted by brackets, which the lexer separates from quoted and block scalars.
  */
-export function assertYamlNestingWithinLimits(
-  text: string,
-  source: string,
-  field = 'spec.source.path',
-): void {
+export function excessiveYamlNesting(text: string, source: string): string | undefined {
   let flow = 0;
   let line = 1;
   let lineStart = true;
@@ -53,14 +50,10 @@ export function assertYamlNestingWithinLimits(
     else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1);
     else if (type && BLOCK_INDICATORS.has(type)) lineDepth++;
     lineStart = false;
-    if (flow + lineDepth > MAX_YAML_NESTING) {
-      throw new RenderError(
-        'manifest-too-complex',
-        `${source}: YAML nested deeper than ${MAX_YAML_NESTING} levels at line ${line}; Berth refuses it to protect the renderer: flatten the document`,
-        field,
-      );
-    }
+    if (flow + lineDepth > MAX_YAML_NESTING)
+      return `${source}: YAML nested deeper than ${MAX_YAML_NESTING} levels at line ${line}; Berth refuses it to protect the renderer: flatten the document`;
   }
+  return undefined;
 }
 
 function countNewlines(text: string): number {
