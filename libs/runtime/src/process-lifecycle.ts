@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type BerthConfig } from '@berth/infra';
 import { withoutSecrets } from '@berth/infra';
+import { guardRunningProcess } from './process-guard';
 import { describeStartupFailure, type StartupSettings } from './startup-failure';
 
 /**
@@ -22,6 +23,7 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
  * Runs a process's start: a failure ends the process with exit code 1 and one line on stderr,
  * `<process>: <what failed, where, how to fix it>`, with no stack trace (unless LOG_LEVEL=debug) and
  * no password. Errors thrown outside the start's promise while it runs (an emitter's 'error') count too.
+ * Once started, an error nobody handled is a bug: one `BUG:` line (guardRunningProcess).
  */
 export function runProcess(
   name: string,
@@ -30,11 +32,12 @@ export function runProcess(
 ): void {
   const config = loadConfigOrExit(env);
   const fail = (error: unknown) => exitWithStartupFailure(name, error, config, env);
-  process.on('uncaughtException', fail);
-  process.on('unhandledRejection', fail);
+  const guard = guardRunningProcess(name, config, env);
+  let started = false;
+  process.on('uncaughtException', (error) => (started ? guard.onException(error) : fail(error)));
+  process.on('unhandledRejection', (reason) => (started ? guard.onRejection(reason) : fail(reason)));
   start(config).then(() => {
-    process.off('uncaughtException', fail);
-    process.off('unhandledRejection', fail);
+    started = true;
   }, fail);
 }
 
@@ -62,7 +65,7 @@ export function stopOnSignals(stop: () => Promise<void>): void {
     void stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        console.error(`stopping failed: ${(error as Error).message ?? String(error)}`);
         process.exit(1);
       },
     );
