@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   assertMigrated,
-  checkRedisAtStart,
+  checkRedisBeforeServing,
   listenThenAwaitPostgres,
   runProcess,
   stopOnSignals,
@@ -25,12 +25,10 @@ runProcess('notifier', async (config) => {
   const configFile =
     config.notificationsConfigFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const server = await listenThenAwaitPostgres('notifier', config, config.notifierPort, 'NOTIFIER_PORT');
+  await checkRedisBeforeServing(server, 'notifier', config.redisUrl, 'deliveries go out once it is back');
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);
-  const redisDown = await checkRedisAtStart(config.redisUrl);
-  if (redisDown)
-    logger.warn(`Redis is unreachable (${redisDown}): starting not ready; deliveries go out once it is back`);
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,

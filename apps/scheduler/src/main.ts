@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   assertMigrated,
-  checkRedisAtStart,
+  checkRedisBeforeServing,
   listenThenAwaitPostgres,
   runProcess,
   stopOnSignals,
@@ -18,13 +18,9 @@ import { createSchedulerApp } from './create-scheduler-app';
 runProcess('scheduler', async (config) => {
   const logger = new Logger('scheduler');
   const server = await listenThenAwaitPostgres('scheduler', config, config.schedulerPort, 'SCHEDULER_PORT');
+  await checkRedisBeforeServing(server, 'scheduler', config.redisUrl, '/readyz answers 503 until it is back');
   const { app, ctx } = await createSchedulerApp(config);
   await assertMigrated(ctx.dataSource, config.databaseUrl);
-  const redisDown = await checkRedisAtStart(config.redisUrl);
-  if (redisDown)
-    logger.warn(
-      `Redis is unreachable (${redisDown}): starting not ready; /readyz answers 503 until it is back`,
-    );
   await server.serve(app);
   logger.log(`Berth scheduler listening on :${server.port}`);
   stopOnSignals(async () => {

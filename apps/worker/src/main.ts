@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { assertMigrated, checkRedisAtStart, listenThenAwaitPostgres, runProcess } from '@berth/runtime';
+import { assertMigrated, checkRedisBeforeServing, listenThenAwaitPostgres, runProcess } from '@berth/runtime';
 import { createWorkerApp } from './create-worker-app';
 
 /** How long a stopping worker waits for Redis to finish its jobs' bookkeeping before it gives up. */
@@ -14,11 +14,9 @@ const STOP_WITHOUT_REDIS_MS = 5_000;
 runProcess('worker', async (config) => {
   const logger = new Logger('worker');
   const server = await listenThenAwaitPostgres('worker', config, config.workerPort, 'WORKER_PORT');
+  await checkRedisBeforeServing(server, 'worker', config.redisUrl, 'jobs run once it is back');
   const { app, ctx } = await createWorkerApp(config);
   await assertMigrated(ctx.dataSource, config.databaseUrl);
-  const redisDown = await checkRedisAtStart(config.redisUrl);
-  if (redisDown)
-    logger.warn(`Redis is unreachable (${redisDown}): starting not ready; jobs run once it is back`);
   await server.serve(app);
   ctx.runtime.start();
   logger.log(

@@ -4,7 +4,7 @@ export type { ReadinessDependencies } from './observability.module';
 export { BUG_EXIT_CODE, BUG_TAG, bugLine, guardRunningProcess } from './process-guard';
 export { ProcessHttpServer } from './process-http-server';
 export { exitWithStartupFailure, loadConfigOrExit, runProcess, stopOnSignals } from './process-lifecycle';
-export { listenThenAwaitPostgres } from './process-start';
+export { checkRedisBeforeServing, listenThenAwaitPostgres } from './process-start';
 export { transientPostgresError, waitForPostgres } from './postgres-wait';
 export type { PostgresWaitOptions } from './postgres-wait';
 export { READINESS_CHECK_TIMEOUT_MS, postgresStatus, redisStatus } from './readiness-checks';

@@ -12,15 +12,16 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * socket: there is no moment at which the port refuses connections.
  */
 export class ProcessHttpServer {
-  private waitingFor: { dependency: string; message: string };
+  /** The dependency the start waits for, if any, and what to say about it. */
+  private waitingFor: { dependency: string | undefined; message: string };
   private handler: Handler = (req, res) => this.answerWhileStarting(req, res);
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
-    processName: string,
+    private readonly processName: string,
   ) {
-    this.waitingFor = { dependency: 'startup', message: `${processName} is starting` };
+    this.waitingFor = { dependency: undefined, message: `${processName} is starting` };
   }
 
   /**
@@ -48,8 +49,12 @@ export class ProcessHttpServer {
     return self;
   }
 
-  /** What the process waits for, as /readyz and the 503 answers say until `serve`. */
-  waiting(dependency: string, message: string): void {
+  /**
+   * What the process waits for (`postgres`, `redis`; undefined: its own start), as /readyz and the
+   * 503 answers say until `serve`. /readyz names `startup` as well throughout, so a client can tell a
+   * process that is starting from one that runs without a dependency.
+   */
+  waiting(dependency: string | undefined, message: string): void {
     this.waitingFor = { dependency, message };
   }
 
@@ -75,13 +80,16 @@ export class ProcessHttpServer {
       res.end(JSON.stringify(body));
     };
     if (path === '/healthz') return send(200, { status: 'ok' });
-    const down = { [dependency]: { status: 'down', message } };
+    const down = {
+      startup: { status: 'down', message: `${this.processName} is starting` },
+      ...(dependency ? { [dependency]: { status: 'down', message } } : {}),
+    };
     if (path === '/readyz') return send(503, { status: 'error', info: {}, error: down, details: down });
     send(
       503,
       {
         error: 'Unavailable',
-        dependency,
+        dependency: dependency ?? 'startup',
         message: `${message}; nothing was recorded: retry once GET /readyz answers 200`,
       },
       { 'Retry-After': '5' },

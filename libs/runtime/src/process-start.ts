@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { BerthConfig } from '@berth/infra';
+import { endpointOf, type BerthConfig } from '@berth/infra';
 import { waitForPostgres } from './postgres-wait';
 import { ProcessHttpServer } from './process-http-server';
+import { checkRedisAtStart } from './startup-failure';
 
 /**
  * The first steps of every Berth process: take its HTTP port (a port in use ends the start at once),
@@ -24,6 +25,27 @@ export async function listenThenAwaitPostgres(
       server.waiting('postgres', `${name} is starting: ${line}`);
     },
   });
-  server.waiting('startup', `${name} is starting: opening its connections`);
   return server;
+}
+
+/**
+ * Checks Redis before the process serves: refusing the credentials ends the start (StartupError);
+ * unreachable does not (one warning: `Redis is unreachable (...): starting not ready; <meanwhile>`),
+ * the process serves and /readyz names Redis until it is back. While the check runs (up to 2 s when
+ * nobody answers), /readyz and the API's 503 name Redis.
+ */
+export async function checkRedisBeforeServing(
+  server: ProcessHttpServer,
+  name: string,
+  redisUrl: string,
+  meanwhile: string,
+): Promise<void> {
+  server.waiting('redis', `${name} is starting: connecting to Redis at ${endpointOf(redisUrl)} (REDIS_URL)`);
+  const down = await checkRedisAtStart(redisUrl);
+  if (!down) return server.waiting(undefined, `${name} is starting: opening its connections`);
+  new Logger(name).warn(`Redis is unreachable (${down}): starting not ready; ${meanwhile}`);
+  server.waiting(
+    'redis',
+    `Redis at ${endpointOf(redisUrl)} is not reachable (${down}): start it or fix REDIS_URL; ${name} is starting`,
+  );
 }

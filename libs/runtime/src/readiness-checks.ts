@@ -122,8 +122,9 @@ function redisProbeOf(redis: Redis, timeoutMs: number): Redis {
 const lastProbeErrors = new WeakMap<Redis, string>();
 
 /**
- * Redis answers PING on a probe connection of its own (never the queue's offline buffer). A connection
- * attempt in flight gets the timeout to finish; one found closed answers down at once with the reason.
+ * Redis answers PING on a probe connection of its own (never the queue's offline buffer), and the
+ * process's connection `redis` is ready. A connection attempt in flight gets the timeout to finish;
+ * one found closed answers down at once with the reason.
  */
 export async function redisStatus(
   redis: Redis,
@@ -137,10 +138,16 @@ export async function redisStatus(
   const started = Date.now();
   if (!(await readyWithin(probe, timeoutMs)))
     return down(lastProbeErrors.get(probe) ?? `no connection within ${timeoutMs} ms`);
+  const left = () => Math.max(1, timeoutMs - (Date.now() - started));
   try {
-    const pong = await within(probe.ping(), Math.max(1, timeoutMs - (Date.now() - started)));
-    return pong === 'PONG' ? { status: 'up' } : down(`PING answered ${pong}`);
+    const pong = await within(probe.ping(), left());
+    if (pong !== 'PONG') return down(`PING answered ${pong}`);
   } catch (error) {
     return down((error as Error).message);
   }
+  // Redis answers; the process can use it once its own connection is back too (it retries on a
+  // backoff of its own, up to 2 s after Redis returns).
+  if (!(await readyWithin(redis, left())))
+    return down(`Redis answers, but this process's connection has not reconnected yet (${redis.status})`);
+  return { status: 'up' };
 }
