@@ -8,18 +8,20 @@ export const BUG_TAG = 'BUG:';
 export const BUG_EXIT_CODE = 70;
 
 /**
- * The one line for an error nobody handled: `BUG: <process>: <kind>: <message> (<where>)`, no
+ * The one line for an error nobody handled: `BUG: <process>: <kind>: <message> (at <file:line:col>)`, no
  * password, and the whole stack only with LOG_LEVEL=debug.
  */
 export function bugLine(name: string, kind: string, error: unknown, settings: StartupSettings): string {
   const e = error instanceof Error ? error : undefined;
   const message = (e ? `${e.name}: ${e.message}` : String(error)).replace(/\s*\n\s*/g, ' ');
-  const where = e?.stack
+  // The first stack frame's location: `at fn (file:line:col)` or `at file:line:col`.
+  const frame = e?.stack
     ?.split('\n')
     .find((line) => /^\s+at /.test(line))
     ?.trim()
     .replace(/^at /, '');
-  return withoutSecrets(`${BUG_TAG} ${name}: ${kind}: ${message}${where ? ` (${where})` : ''}`, [
+  const where = frame?.match(/\(([^()]+)\)$/)?.[1] ?? frame;
+  return withoutSecrets(`${BUG_TAG} ${name}: ${kind}: ${message}${where ? ` (at ${where})` : ''}`, [
     settings.databaseUrl,
     settings.redisUrl,
   ]);
