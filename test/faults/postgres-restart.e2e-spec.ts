@@ -108,6 +108,14 @@ describe('fault: Postgres fast restart under two schedulers and a worker', () =>
         tooClose: [],
       });
     }
+    // The API writes again: no request is handed a connection that Postgres ended.
+    const created = await sendWithin(
+      'POST',
+      `${schedulers[1]!.url}/api/v1/applications`,
+      unreachableRepoApp('delta'),
+      5_000,
+    );
+    expect(created.status).toBe(201);
     stack.expectNoProcessDiedOrBugged();
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-export { assertPortFree, listenFailure } from './listen-port';
+export { listenFailure } from './listen-port';
 export { ObservabilityModule, READINESS_DEPENDENCIES } from './observability.module';
 export type { ReadinessDependencies } from './observability.module';
 export { BUG_EXIT_CODE, BUG_TAG, bugLine, guardRunningProcess } from './process-guard';
