@@ -50,10 +50,13 @@ runProcess('notifier', async (config) => {
   );
   await server.serve(app);
   logger.log(`Berth notifier listening on :${server.port} (config: ${configFile ?? 'database only'})`);
-  stopOnSignals(async () => {
-    // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
-    await server.close();
-    await app.close();
-    await dataSource.destroy();
-  });
+  stopOnSignals(
+    async () => {
+      // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
+      await server.close();
+      await app.close();
+      await dataSource.destroy();
+    },
+    { redisDown: async () => (await runtime.readiness()).redis.status === 'down' },
+  );
 });

@@ -23,9 +23,12 @@ runProcess('scheduler', async (config) => {
   await assertMigrated(ctx.dataSource, config.databaseUrl);
   await server.serve(app);
   logger.log(`Berth scheduler listening on :${server.port}`);
-  stopOnSignals(async () => {
-    await server.close();
-    await app.close();
-    await ctx.close();
-  });
+  stopOnSignals(
+    async () => {
+      await server.close();
+      await app.close();
+      await ctx.close();
+    },
+    { redisDown: () => ctx.redis.status !== 'ready' },
+  );
 });

@@ -3,7 +3,14 @@ export { ObservabilityModule, READINESS_DEPENDENCIES } from './observability.mod
 export type { ReadinessDependencies } from './observability.module';
 export { BUG_EXIT_CODE, BUG_TAG, bugLine, guardRunningProcess } from './process-guard';
 export { ProcessHttpServer } from './process-http-server';
-export { exitWithStartupFailure, loadConfigOrExit, runProcess, stopOnSignals } from './process-lifecycle';
+export {
+  exitWithStartupFailure,
+  loadConfigOrExit,
+  runProcess,
+  STOP_WITHOUT_REDIS_MS,
+  stopOnSignals,
+} from './process-lifecycle';
+export type { StopOptions } from './process-lifecycle';
 export { checkRedisBeforeServing, listenThenAwaitPostgres } from './process-start';
 export { transientPostgresError, waitForPostgres } from './postgres-wait';
 export type { PostgresWaitOptions } from './postgres-wait';

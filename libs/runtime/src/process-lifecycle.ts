@@ -56,20 +56,56 @@ export function exitWithStartupFailure(
   process.exit(1);
 }
 
+/** How long a stop waits for an unreachable Redis before it gives up on it. */
+export const STOP_WITHOUT_REDIS_MS = 5_000;
+
+export interface StopOptions {
+  /**
+   * True while the process's Redis is unreachable. Closing BullMQ workers and queues waits for
+   * Redis; once it has been away for STOP_WITHOUT_REDIS_MS the process exits without it (exit 0):
+   * nothing could be recorded in Redis anyway, and jobs in flight are handed to another process
+   * when Redis is back (BullMQ's stalled-job check; the event log has what was done).
+   */
+  redisDown?: () => boolean | Promise<boolean>;
+}
+
 /** Runs `stop` once on SIGTERM or SIGINT, then exits 0: in-flight work finishes first. */
-export function stopOnSignals(stop: () => Promise<void>): void {
+export function stopOnSignals(stop: () => Promise<void>, options: StopOptions = {}): void {
   let stopping = false;
   const handler = () => {
     if (stopping) return;
     stopping = true;
-    void stop().then(
-      () => process.exit(0),
+    const stopped = stop().then(
+      () => 0,
       (error: unknown) => {
         console.error(`stopping failed: ${(error as Error).message ?? String(error)}`);
-        process.exit(1);
+        return 1;
       },
     );
+    const { redisDown } = options;
+    const withoutRedis = redisDown
+      ? redisAwayFor(redisDown, STOP_WITHOUT_REDIS_MS)
+      : new Promise<never>(() => {});
+    void Promise.race([stopped, withoutRedis]).then((code) => process.exit(code));
   };
   process.once('SIGTERM', handler);
   process.once('SIGINT', handler);
+}
+
+/** Resolves with exit code 0 once `redisDown` has said true for `ms` in a row (checked every 250 ms). */
+function redisAwayFor(redisDown: () => boolean | Promise<boolean>, ms: number): Promise<number> {
+  return new Promise((resolve) => {
+    let downSince: number | undefined;
+    const check = async () => {
+      const down = await Promise.resolve(redisDown()).catch(() => true);
+      const now = Date.now();
+      downSince = down ? (downSince ?? now) : undefined;
+      if (downSince !== undefined && now - downSince >= ms) {
+        console.warn('Redis is unreachable: stopping without it; jobs in flight resume on another process');
+        return resolve(0);
+      }
+      setTimeout(() => void check(), 250).unref();
+    };
+    void check();
+  });
 }
