@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { PostgresListener } from '@berth/event-store';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export const DELIVERY_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
@@ -144,13 +144,20 @@ export class NotificationDeliveriesRepository {
    * Calls `onQueued` whenever a transaction that inserted deliveries commits, on a connection of its own
    * (LISTEN needs one that stays open). Returns the function that closes it.
    */
-  async listenForQueued(databaseUrl: string, onQueued: () => void): Promise<() => Promise<void>> {
-    const listener = new Client({ connectionString: databaseUrl });
-    listener.on('notification', onQueued);
-    listener.on('error', () => undefined); // the reconciler covers a lost LISTEN connection
-    await listener.connect();
-    await listener.query(`LISTEN ${QUEUED_CHANNEL}`);
-    return () => listener.end().catch(() => undefined);
+  async listenForQueued(
+    databaseUrl: string,
+    onQueued: () => void,
+    log?: (level: 'log' | 'warn', message: string) => void,
+  ): Promise<() => Promise<void>> {
+    // Reopened after a Postgres restart; rows queued while it was away are picked up when it is back.
+    const listener = await PostgresListener.open({
+      databaseUrl,
+      channel: QUEUED_CHANNEL,
+      onNotify: onQueued,
+      onReconnected: onQueued,
+      ...(log ? { log } : {}),
+    });
+    return () => listener.close();
   }
 
   /** Queued rows never enqueued yet (the planner's transaction just committed), oldest first. */

@@ -127,6 +127,7 @@ export class NotifierRuntime {
         name: NOTIFIER_SUBSCRIPTION,
         databaseUrl: options.databaseUrl,
         pollIntervalMs: options.pollIntervalMs,
+        ...(options.log ? { log: options.log } : {}),
       },
       async (events, manager) => {
         const result = await planNotifications(events, manager, {
@@ -147,8 +148,10 @@ export class NotifierRuntime {
     this.started = true;
     await this.config.start();
     this.metrics.configValid.set(this.config.status().status === 'invalid' ? 0 : 1);
-    this.stopListening = await this.deliveries.listenForQueued(this.options.databaseUrl, () =>
-      this.scheduleEnqueue(),
+    this.stopListening = await this.deliveries.listenForQueued(
+      this.options.databaseUrl,
+      () => this.scheduleEnqueue(),
+      this.options.log,
     );
     if (this.options.sendingEnabled !== false) this.queue.startWorker(this.sender, this.metrics);
     // Redis may be away at start: the notifier starts anyway (not ready, see /readyz) and the

@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@berth/domain';
-import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { START_OF_LOG, type Checkpoint } from './checkpoint';
 import type { PostgresEventStore } from './postgres-event-store';
+import { PostgresListener } from './postgres-listener';
 
 export interface SubscriptionOptions {
   /** Persisted checkpoint name: one per logical subscriber (e.g. `notifier`). */
@@ -12,6 +12,8 @@ export interface SubscriptionOptions {
   /** Poll interval when no notification arrives (fallback for lost NOTIFYs). Default 1000 ms. */
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Where the LISTEN connection's loss and return are told. */
+  log?: (level: 'log' | 'warn', message: string) => void;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface SubscriptionOptions {
  * LISTEN/NOTIFY wakes it when events are appended; it polls as well, in case a NOTIFY is lost.
  */
 export class EventLogSubscription {
-  private listener: Client | undefined;
+  private listener: PostgresListener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   /** Every batch runs on this chain, one at a time: background wake-ups and drain() never overlap. */
@@ -36,11 +38,14 @@ export class EventLogSubscription {
 
   async start(): Promise<void> {
     this.running = true;
-    this.listener = new Client({ connectionString: this.options.databaseUrl });
-    this.listener.on('notification', () => this.wake());
-    this.listener.on('error', () => undefined); // polling keeps going; reconnect on next start
-    await this.listener.connect();
-    await this.listener.query('LISTEN berth_events');
+    // Polling goes on while the LISTEN connection is away; when it is back, catch up at once.
+    this.listener = await PostgresListener.open({
+      databaseUrl: this.options.databaseUrl,
+      channel: 'berth_events',
+      onNotify: () => this.wake(),
+      onReconnected: () => this.wake(),
+      ...(this.options.log ? { log: this.options.log } : {}),
+    });
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs ?? 1000);
     this.wake();
   }
@@ -49,7 +54,7 @@ export class EventLogSubscription {
     this.running = false;
     if (this.timer) clearInterval(this.timer);
     await this.chain;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.close();
   }
 
   /** Resolves when everything committed so far has been handled. For tests and shutdown. */

@@ -13,6 +13,8 @@ export type {
 export { createDataSource, runMigrations } from './database/data-source';
 export { MIGRATIONS } from './database/migrations';
 export { EventLogSubscription } from './event-log-subscription';
+export { PostgresListener } from './postgres-listener';
+export type { PostgresListenerOptions } from './postgres-listener';
 export type { SubscriptionOptions } from './event-log-subscription';
 export { WrongExpectedVersionError } from './event-store.errors';
 export type { ExpectedVersion } from './event-store.errors';
