@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import {
+  makeReadOnly,
+  readOnlyFaultAvailable,
+  restoreAllReadOnly,
+} from '@berth/sources/testing/read-only-dir';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applicationAggregate, type RecordedEvent } from '@berth/domain';
@@ -24,10 +29,11 @@ describe('GET /api/v1/applications/:name/manifests', () => {
   let root: string;
   let firstCommit: string;
   let secondCommit: string;
+  let repo: GitFixtureRepo;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'berth-manifests-'));
-    const repo = await GitFixtureRepo.create(root, 'deploy');
+    repo = await GitFixtureRepo.create(root, 'deploy');
     firstCommit = await repo.commit({
       'app/settings.yaml': configMap('blue'),
       'app/db-secret.yaml': secret,
@@ -50,6 +56,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     expect((await http.post('/api/v1/applications').send(app('broken', 'missing/dir'))).status).toBe(201);
   });
   afterAll(async () => {
+    await restoreAllReadOnly();
     await scheduler.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -150,4 +157,27 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     expect(none.status).toBe(400);
     expect(errorOf(none).message).toMatch(/kinds: revision .* renders no Ingress/);
   });
+
+  (readOnlyFaultAvailable() ? it : it.skip)(
+    "answers 503 naming the data dir when the scheduler's own disk refuses the fetch, and renders again once writable",
+    async () => {
+      await http.get('/api/v1/applications/settings/manifests').expect(200);
+      const third = await repo.commit({ 'app/settings.yaml': configMap('red') });
+      const mirrors = join(root, 'scheduler-git');
+      await mkdir(mirrors, { recursive: true });
+      const restore = await makeReadOnly(mirrors);
+      let res;
+      try {
+        res = await http.get('/api/v1/applications/settings/manifests');
+      } finally {
+        await restore();
+      }
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toMatchObject({ error: 'Unavailable', dependency: 'data-dir' });
+      expect(errorOf(res).message).toContain(mirrors);
+      const again = await http.get('/api/v1/applications/settings/manifests').expect(200);
+      expect((again.body as ManifestsAnswer).revision).toBe(third);
+    },
+  );
 });

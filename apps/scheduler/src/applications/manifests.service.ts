@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DomainError } from '@berth/domain';
 import { RepositoryCredentialStore } from '@berth/event-store';
-import { SecretBox } from '@berth/infra';
+import { DependencyUnavailableError, SecretBox } from '@berth/infra';
 import {
   isRenderError,
   ManifestRenderer,
@@ -72,6 +72,12 @@ export class ManifestsService {
         manifests: rendered.objects.map(maskSecret),
       };
     } catch (error) {
+      if (isRenderError(error) && error.code === 'disk-error')
+        throw new DependencyUnavailableError(
+          'data-dir',
+          `cannot render "${name}": ${error.message}; retry once the disk is writable`,
+          { cause: error },
+        );
       if (isRenderError(error)) {
         throw new DomainError('Invalid', `cannot render "${name}" (${error.code}): ${error.message}`, {
           reason: error.code,

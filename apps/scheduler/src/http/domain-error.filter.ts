@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, ValidationFailedError } from '@berth/domain';
-import { DocumentLimitError, JsonSyntaxError, postgresUnavailable, redisUnavailable } from '@berth/infra';
+import {
+  DependencyUnavailableError,
+  DocumentLimitError,
+  JsonSyntaxError,
+  postgresUnavailable,
+  redisUnavailable,
+} from '@berth/infra';
 import { WrongExpectedVersionError } from '@berth/event-store';
 import { OutboundRefusedError } from '@berth/net';
 import type { Response } from 'express';
@@ -32,7 +38,8 @@ export class DomainErrorFilter implements ExceptionFilter {
     // WrongExpectedVersionError or a DomainError is never a connection failure.
     const unavailable =
       postgresUnavailable(error, this.ctx.config.databaseUrl) ??
-      redisUnavailable(error, this.ctx.config.redisUrl);
+      redisUnavailable(error, this.ctx.config.redisUrl) ??
+      (error instanceof DependencyUnavailableError ? error : undefined);
     if (unavailable) {
       this.logger.warn(unavailable.message);
       res

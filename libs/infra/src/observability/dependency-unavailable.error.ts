@@ -1,6 +1,7 @@
 import { endpointOf } from '../config/dependency-endpoint';
 
-export type Dependency = 'postgres' | 'redis';
+/** What a 503 names: the event log, the queues, or the disk under BERTH_DATA_DIR. */
+export type Dependency = 'postgres' | 'redis' | 'data-dir';
 
 /**
  * Postgres or Redis cannot be reached: the API answers 503 Unavailable (as Argo CD does when its
