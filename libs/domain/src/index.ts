@@ -339,6 +339,8 @@ export {
   SYNC_OPTIONS_ANNOTATION,
   effectiveSyncOptions,
   parseSyncOptionList,
+  syncOptionItems,
+  withLiveSyncOptions,
 } from './sync/sync-options';
 export type { ResourceSyncOptions } from './sync/sync-options';
 export { SyncPlanError } from './sync/sync-plan.error';
