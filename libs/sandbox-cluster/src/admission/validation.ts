@@ -3,6 +3,7 @@ import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { StatusCause } from '../errors/api-status.error';
 import { matchesLabelSelectorObject } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
+import { validateWebhookConfiguration } from './webhook-configuration';
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -73,6 +74,10 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
     }
     case 'batch/CronJob':
       if (!spec['schedule']) causes.push(required('spec.schedule'));
+      break;
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration':
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+      causes.push(...validateWebhookConfiguration(obj));
       break;
     case '/Service':
       for (const [i, p] of (Array.isArray(spec['ports']) ? (spec['ports'] as unknown[]) : []).entries()) {
