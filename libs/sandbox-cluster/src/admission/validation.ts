@@ -88,6 +88,29 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
   return causes;
 }
 
+/** Fields the API server refuses to change once an object exists (the kinds' ValidateUpdate). */
+export function validateUpdate(type: ResourceType, live: KubeObject, obj: KubeObject): StatusCause[] {
+  if (!type.builtin) return [];
+  const immutable = (...fields: string[]): StatusCause[] =>
+    fields
+      .filter(
+        (field) =>
+          JSON.stringify(valueAt(live, ...field.split('.'))) !==
+          JSON.stringify(valueAt(obj, ...field.split('.'))),
+      )
+      .map((field) => invalid(field, valueAt(obj, ...field.split('.')) ?? null, 'field is immutable'));
+  switch (`${type.group}/${type.kind}`) {
+    case 'apps/Deployment':
+    case 'apps/ReplicaSet':
+    case 'apps/StatefulSet':
+    case 'apps/DaemonSet':
+      return immutable('spec.selector');
+    case 'batch/Job':
+      return immutable('spec.selector', 'spec.template');
+  }
+  return [];
+}
+
 function validateSelectorAndTemplate(spec: Record<string, unknown>): StatusCause[] {
   const causes: StatusCause[] = [];
   const selector = spec['selector'];

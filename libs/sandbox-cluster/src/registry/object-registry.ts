@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
-import { validateName, validateObject } from '../admission/validation';
+import { validateName, validateObject, validateUpdate } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
 import {
@@ -713,7 +713,10 @@ export class ObjectRegistry {
     dryRun: boolean,
   ): KubeObject {
     const name = String(obj.metadata?.['name'] ?? '');
-    const causes = [...(live ? [] : validateName(type, name)), ...validateObject(type, obj)];
+    const causes = [
+      ...(live ? validateUpdate(type, live, obj) : validateName(type, name)),
+      ...validateObject(type, obj),
+    ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
     if (live && jsonEqual(withoutTimes(live), withoutTimes(obj))) return this.present(type, live);
     if (live?.metadata?.['deletionTimestamp'] && (obj.metadata?.['finalizers'] ?? []).length === 0) {
