@@ -1,4 +1,5 @@
 export { applicationAggregate } from './application/application.aggregate';
+export { managedNamespaceOf } from './application/managed-namespace';
 export {
   OperationTerminatedError,
   canonicalJson,
