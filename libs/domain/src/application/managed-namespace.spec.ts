@@ -12,7 +12,7 @@ function app(syncPolicy: Application['spec']['syncPolicy'], namespace = 'shop'):
       destination: { server: 'https://kubernetes.default.svc', namespace },
       ...(syncPolicy ? { syncPolicy } : {}),
     },
-  } as Pick<Application, 'spec'>;
+  };
 }
 
 const liveNamespace = (labels: Record<string, string>, annotations?: Record<string, string>): KubeObject => ({
