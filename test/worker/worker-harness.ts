@@ -22,7 +22,7 @@ import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
 import { eventually } from '@berth/testing';
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
-import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '@berth/sandbox-cluster';
 import type { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -59,10 +59,16 @@ export class WorkerHarness {
   readonly refresh = () => new RefreshProcessor(this.deps);
   readonly sync = () => new SyncProcessor(this.deps);
 
-  static async start(): Promise<WorkerHarness> {
+  /**
+   * `sandbox` options override the defaults (timeScale 0.01); `deps` override or add worker dependencies
+   * (compare options, timings).
+   */
+  static async start(
+    options: { sandbox?: SandboxClusterOptions; deps?: Partial<WorkerDeps> } = {},
+  ): Promise<WorkerHarness> {
     const root = await mkdtemp(join(tmpdir(), 'berth-worker-e2e-'));
     const repo = await GitFixtureRepo.create(root, 'apps');
-    const sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    const sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01, ...options.sandbox });
     const db = await createTestDatabase('berth_worker_test');
     const redis = createRedis(REDIS_URL, 'berth-worker-test');
     const prefix = `berth-worker-test-${randomBytes(4).toString('hex')}`;
@@ -94,6 +100,7 @@ export class WorkerHarness {
       queues: new JobQueues(redis, prefix),
       now: clock.now,
       timings: { healthPollMs: 20, waveHealthTimeoutMs: 15_000, selfHealBackoff: () => 0 },
+      ...options.deps,
     };
     return new WorkerHarness(root, repo, sandbox, db, redis, prefix, deps, cluster, box, clock);
   }

@@ -5,14 +5,22 @@ import {
   isApplicationKey,
   isApplicationObject,
 } from '@berth/domain';
-import type { KubeCluster, KubeRef } from '@berth/kube';
+import type { ApplyOutcome, ApplyResourceOptions, ApplyStrategy, KubeCluster, KubeRef } from '@berth/kube';
 import { ChildApplications } from './child-applications';
 import type { WorkerDeps } from './worker-deps';
 
 /** The cluster operations the refresh and sync processors use. */
 export type ClusterTarget = Pick<
   KubeCluster,
-  'get' | 'liveObjects' | 'apply' | 'create' | 'replace' | 'delete' | 'isNamespaced' | 'ensureNamespace'
+  | 'get'
+  | 'liveObjects'
+  | 'apply'
+  | 'applyResource'
+  | 'create'
+  | 'replace'
+  | 'delete'
+  | 'isNamespaced'
+  | 'ensureNamespace'
 >;
 
 function isApplicationRef(ref: KubeRef): boolean {
@@ -59,6 +67,23 @@ export class AppOfAppsTarget implements ClusterTarget {
     return isApplicationObject(obj)
       ? this.children.declare(obj, options.dryRun === true)
       : this.cluster.apply(obj, options);
+  }
+
+  /** A child Application is declared whatever the strategy: Berth's log is no API server. */
+  async applyResource(
+    obj: KubeObject,
+    strategy: ApplyStrategy,
+    options: ApplyResourceOptions = {},
+  ): Promise<ApplyOutcome> {
+    if (!isApplicationObject(obj)) return this.cluster.applyResource(obj, strategy, options);
+    const object = await this.children.declare(obj, options.dryRun === true);
+    const live = options.live;
+    const result = !live
+      ? 'created'
+      : object.metadata['resourceVersion'] === live.metadata['resourceVersion']
+        ? 'unchanged'
+        : 'configured';
+    return { object, result };
   }
 
   create(obj: KubeObject, options: Parameters<KubeCluster['create']>[1] = {}): Promise<KubeObject> {

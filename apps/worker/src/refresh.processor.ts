@@ -20,6 +20,8 @@ import {
   parentOf,
   type RefreshOutcome,
   resolveAppJqPaths,
+  managedNamespaceOf,
+  type KubeObject,
 } from '@berth/domain';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
@@ -257,12 +259,18 @@ export class RefreshProcessor {
       const jqPaths = ignoreDifferences
         ? await resolveAppJqPaths(desired.objects, live, { ignoreDifferences }, jqEvaluatorOf(this.deps))
         : undefined;
-      const comparison = compareApp(desired.objects, live, {
-        fieldManager: 'berth',
-        ...(ignoreDifferences ? { ignoreDifferences } : {}),
-        ...(jqPaths ? { jqPaths } : {}),
-        healthOf: (obj) => healthOf(obj, this.deps.healthChecks),
-      });
+      const managed = await this.managedNamespace(app, cluster, desiredKeys);
+      const comparison = compareApp(
+        managed ? [...desired.objects, managed.desired] : desired.objects,
+        managed ? [...live, managed.live] : live,
+        {
+          fieldManager: 'berth',
+          ...(this.deps.compareOptions?.ignoreAggregatedRoles ? { ignoreAggregatedRoles: true } : {}),
+          ...(ignoreDifferences ? { ignoreDifferences } : {}),
+          ...(jqPaths ? { jqPaths } : {}),
+          healthOf: (obj) => healthOf(obj, this.deps.healthChecks),
+        },
+      );
       // Commit metadata only for a new revision: it is recorded once, in RevisionResolved.
       const commit =
         desired.revision === previousRevision ? undefined : await this.commitInfo(app, desired.revision);
@@ -279,6 +287,21 @@ export class RefreshProcessor {
         this.logger.warn(`refresh of ${app.metadata.name}: ${err.message}`);
       return { kind: 'failed', conditionType: 'ComparisonError', message: (err as Error).message };
     }
+  }
+
+  /**
+   * The destination namespace with the metadata `managedNamespaceMetadata` declares, and its live twin:
+   * compared like a resource of the app (as Argo CD does) when it exists and Git does not declare it.
+   */
+  private async managedNamespace(
+    app: Application,
+    cluster: AppOfAppsTarget,
+    desiredKeys: ReadonlySet<string>,
+  ): Promise<{ desired: KubeObject; live: KubeObject } | undefined> {
+    const desired = managedNamespaceOf(app);
+    if (!desired || desiredKeys.has(resourceKeyString(desired))) return undefined;
+    const live = await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: desired.metadata.name });
+    return live ? { desired, live } : undefined;
   }
 
   private async commitInfo(app: Application, sha: string) {

@@ -19,9 +19,10 @@ import {
   type SyncPlan,
   type SyncTask,
   isTrackedBy,
+  withLiveSyncOptions,
 } from '@berth/domain';
 import type { SyncJob } from '@berth/queues';
-import { refOf } from '@berth/kube';
+import { applyStrategyOf, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
@@ -323,16 +324,12 @@ export class SyncProcessor {
       return live ? 'configured' : 'created';
     }
     switch (task.action) {
-      case 'apply': {
-        const applied = await cluster.apply(obj, { dryRun });
-        if (!live) return 'created';
-        return applied.metadata['resourceVersion'] === live.metadata['resourceVersion']
-          ? 'unchanged'
-          : 'configured';
+      case 'apply':
+      case 'replace': {
+        // Replace=true and Force=true written on the live object count too, as in Argo CD.
+        const strategy = applyStrategyOf(withLiveSyncOptions(task.syncOptions, live));
+        return (await cluster.applyResource(obj, strategy, { dryRun, ...(live ? { live } : {}) })).result;
       }
-      case 'replace':
-        await cluster.replace(obj, { dryRun });
-        return 'replaced';
       case 'create': {
         if (obj.kind === 'Namespace' && obj.apiVersion === 'v1' && !task.hook) {
           await cluster.ensureNamespace(obj.metadata.name, { dryRun });

@@ -44,6 +44,8 @@ export interface WorkerDeps {
   credentials?: RepositoryCredentialStore;
   queues: JobQueues;
   healthChecks?: HealthCheckRegistry;
+  /** Global compare options (BerthConfig `compareOptions`, Argo CD's `resource.compareoptions`). */
+  compareOptions?: { ignoreAggregatedRoles?: boolean };
   /** Runs ignoreDifferences jqPathExpressions. Default: jq-wasm (jqEvaluatorOf). */
   jq?: JqPathEvaluator;
   /** The clock; decisions get time passed in. */

@@ -85,6 +85,7 @@ export class WorkerContext {
       queues,
       now: () => new Date(),
       timings: DEFAULT_TIMINGS,
+      compareOptions: config.compareOptions,
       ...(config.resourceCustomizationsDir
         ? { healthChecks: await loadHealthChecks(config.resourceCustomizationsDir) }
         : {}),

@@ -1,4 +1,5 @@
 export { applicationAggregate } from './application/application.aggregate';
+export { managedNamespaceOf } from './application/managed-namespace';
 export {
   OperationTerminatedError,
   canonicalJson,
@@ -339,6 +340,8 @@ export {
   SYNC_OPTIONS_ANNOTATION,
   effectiveSyncOptions,
   parseSyncOptionList,
+  syncOptionItems,
+  withLiveSyncOptions,
 } from './sync/sync-options';
 export type { ResourceSyncOptions } from './sync/sync-options';
 export { SyncPlanError } from './sync/sync-plan.error';

@@ -1,12 +1,16 @@
 import type { KubeObject } from '@berth/domain';
 import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { ApiDiscovery, type ResourceType } from './api-discovery';
+import type { ApplyStrategy } from './apply-strategy';
+import { clientSideApplyPatch, JSON_MERGE_PATCH, withLastApplied } from './client-side-apply';
 import { codeForStatus, KubeApiError } from './kube-api.error';
 import { describeRef, type KubeRef, refFromKey, refOf } from './kube-ref';
 
 export interface WriteOptions {
   /** Server-side dry run (`dryRun=All`): validated and defaulted, nothing stored. */
   dryRun?: boolean;
+  /** `fieldValidation`: what the server does with unknown or duplicate fields. Default: the server's (Warn). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
 }
 
 export interface ApplyOptions extends WriteOptions {
@@ -17,6 +21,22 @@ export interface ApplyOptions extends WriteOptions {
 }
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
+
+export interface ApplyResourceOptions {
+  dryRun?: boolean;
+  /** The live object as the caller last read it: without it, a server-side apply reports `created`. */
+  live?: KubeObject;
+  /** How long a Force=true recreation waits for the old object to go. Default 60 s. */
+  deleteTimeoutMs?: number;
+}
+
+/** What applyResource did, in the words of a sync result. */
+export type ApplyResult = 'created' | 'configured' | 'unchanged' | 'replaced';
+
+export interface ApplyOutcome {
+  object: KubeObject;
+  result: ApplyResult;
+}
 
 export interface DeleteOptions extends WriteOptions {
   /** Default Foreground, as Argo CD prunes. */
@@ -136,7 +156,7 @@ export class KubeCluster {
       query: {
         fieldManager: options.fieldManager ?? 'berth',
         force: String(options.force ?? true),
-        ...(options.dryRun ? { dryRun: 'All' } : {}),
+        ...writeQuery(options),
       },
       body: obj,
       contentType: 'application/apply-patch+yaml',
@@ -144,11 +164,115 @@ export class KubeCluster {
     return this.expectObject(res, 'apply', ref);
   }
 
+  /**
+   * Writes one object the way its sync options ask (gitops-engine applyObject): server-side apply,
+   * client-side apply (kubectl's three-way patch and last-applied-configuration annotation), or replace;
+   * with Force=true, delete and recreate as kubectl's `--force` does. A namespace Git set on a
+   * cluster-scoped object is dropped. Never deletes a CustomResourceDefinition or a Namespace.
+   */
+  async applyResource(
+    obj: KubeObject,
+    strategy: ApplyStrategy,
+    options: ApplyResourceOptions = {},
+  ): Promise<ApplyOutcome> {
+    const type = await this.typeOf(refOf(obj));
+    const target = type.namespaced ? obj : withoutNamespace(obj);
+    const write: WriteOptions = {
+      ...(options.dryRun ? { dryRun: true } : {}),
+      fieldValidation: strategy.validate ? 'Strict' : 'Ignore',
+    };
+    const recreatable = strategy.force && !neverRecreated(target);
+    if (strategy.mode === 'replace' && recreatable) return this.recreate(target, strategy, write, options);
+    try {
+      if (strategy.mode === 'replace') return await this.replaceOrCreate(target, write);
+      if (strategy.mode === 'client-side') return await this.clientSideApply(target, write);
+      const applied = await this.apply(target, write);
+      return { object: applied, result: resultOf(options.live, applied) };
+    } catch (err) {
+      // kubectl apply --force: what the server refuses to patch (an immutable field) is deleted and created anew.
+      if (recreatable && err instanceof KubeApiError && (err.code === 'Invalid' || err.code === 'Conflict'))
+        return this.recreate(target, strategy, write, options);
+      throw err;
+    }
+  }
+
+  /** kubectl apply (client-side): create with the annotation, or the three-way patch, or nothing when it is empty. */
+  private async clientSideApply(obj: KubeObject, write: WriteOptions): Promise<ApplyOutcome> {
+    const modified = withLastApplied(obj);
+    const ref = refOf(obj);
+    const live = await this.get(ref);
+    if (!live) return { object: await this.create(modified, write), result: 'created' };
+    let { patch, contentType } = clientSideApplyPatch(modified, live);
+    if (Object.keys(patch).length === 0) return { object: live, result: 'unchanged' };
+    const send = () =>
+      this.patchObject(ref, patch, contentType, {
+        fieldManager: 'berth',
+        ...writeQuery(write),
+      });
+    let patched: KubeObject;
+    try {
+      patched = await send();
+    } catch (err) {
+      // A kind in a built-in looking group that is a custom resource: the server takes only merge patches.
+      if (!(err instanceof KubeApiError && err.status === 415 && contentType !== JSON_MERGE_PATCH)) throw err;
+      ({ patch, contentType } = clientSideApplyPatch(modified, live, true));
+      patched = await send();
+    }
+    return { object: patched, result: resultOf(live, patched) };
+  }
+
+  private async replaceOrCreate(obj: KubeObject, write: WriteOptions): Promise<ApplyOutcome> {
+    const live = await this.get(refOf(obj));
+    if (!live) return { object: await this.create(obj, write), result: 'created' };
+    const body = { ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata['resourceVersion'] } };
+    return { object: await this.replace(body, write), result: 'replaced' };
+  }
+
+  /**
+   * Force=true: delete (background), wait until the object is gone, create it again the way the strategy
+   * writes. A dry run deletes nothing: it validates the object with a dry-run replace, and a refusal a
+   * recreation would get past (invalid, conflicting) still reports `replaced`.
+   */
+  private async recreate(
+    obj: KubeObject,
+    strategy: ApplyStrategy,
+    write: WriteOptions,
+    options: ApplyResourceOptions,
+  ): Promise<ApplyOutcome> {
+    const ref = refOf(obj);
+    if (write.dryRun) {
+      try {
+        return await this.replaceOrCreate(obj, write);
+      } catch (err) {
+        if (err instanceof KubeApiError && (err.code === 'Invalid' || err.code === 'Conflict'))
+          return { object: obj, result: 'replaced' };
+        throw err;
+      }
+    }
+    const existed = await this.delete(ref, { propagationPolicy: 'Background' });
+    const deadline = Date.now() + (options.deleteTimeoutMs ?? 60_000);
+    while (existed && (await this.get(ref))) {
+      if (Date.now() > deadline) {
+        throw new KubeApiError(
+          'ServerError',
+          `${describeRef(ref)} was deleted to be recreated (Force=true) but is still there after ${options.deleteTimeoutMs ?? 60_000} ms; check its finalizers`,
+          0,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const created =
+      strategy.mode === 'server-side'
+        ? await this.apply(obj, write)
+        : await this.create(strategy.mode === 'client-side' ? withLastApplied(obj) : obj, write);
+    return { object: created, result: existed ? 'replaced' : 'created' };
+  }
+
   async create(obj: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
     const ref = refOf(obj);
     const path = await this.collectionPath(ref);
     const res = await this.request('POST', path, {
-      query: { fieldManager: 'berth', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      query: { fieldManager: 'berth', ...writeQuery(options) },
       body: obj,
     });
     return this.expectObject(res, 'create', ref);
@@ -164,7 +288,7 @@ export class KubeCluster {
       body = { ...obj, metadata: { ...obj.metadata, resourceVersion: live.metadata['resourceVersion'] } };
     }
     const res = await this.request('PUT', await this.objectPath(ref), {
-      query: { fieldManager: 'berth', ...(options.dryRun ? { dryRun: 'All' } : {}) },
+      query: { fieldManager: 'berth', ...writeQuery(options) },
       body,
     });
     return this.expectObject(res, 'replace', ref);
@@ -172,10 +296,16 @@ export class KubeCluster {
 
   /** JSON merge patch, for small edits (tests, annotations). */
   async mergePatch(ref: KubeRef, patch: Record<string, unknown>): Promise<KubeObject> {
-    const res = await this.request('PATCH', await this.objectPath(ref), {
-      body: patch,
-      contentType: 'application/merge-patch+json',
-    });
+    return this.patchObject(ref, patch, JSON_MERGE_PATCH);
+  }
+
+  private async patchObject(
+    ref: KubeRef,
+    patch: Record<string, unknown>,
+    contentType: string,
+    query: Record<string, string> = {},
+  ): Promise<KubeObject> {
+    const res = await this.request('PATCH', await this.objectPath(ref), { query, body: patch, contentType });
     return this.expectObject(res, 'patch', ref);
   }
 
@@ -272,6 +402,35 @@ export class KubeCluster {
     }
     return { status: response.httpStatusCode, body };
   }
+}
+
+function writeQuery(options: WriteOptions): Record<string, string> {
+  return {
+    ...(options.dryRun ? { dryRun: 'All' } : {}),
+    ...(options.fieldValidation ? { fieldValidation: options.fieldValidation } : {}),
+  };
+}
+
+/** created without a live object, unchanged when the server kept its resourceVersion, else configured. */
+function resultOf(live: KubeObject | undefined, written: KubeObject): ApplyResult {
+  if (!live) return 'created';
+  return written.metadata['resourceVersion'] === live.metadata['resourceVersion']
+    ? 'unchanged'
+    : 'configured';
+}
+
+function withoutNamespace(obj: KubeObject): KubeObject {
+  if (obj.metadata.namespace === undefined) return obj;
+  const { namespace: _namespace, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+/** Kinds whose deletion takes everything in them along: Force=true never recreates them. */
+function neverRecreated(obj: KubeObject): boolean {
+  return (
+    (obj.apiVersion === 'v1' && obj.kind === 'Namespace') ||
+    (obj.apiVersion.startsWith('apiextensions.k8s.io/') && obj.kind === 'CustomResourceDefinition')
+  );
 }
 
 function keyOf(ref: KubeRef, apiVersion: string): string {

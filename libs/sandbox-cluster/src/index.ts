@@ -11,3 +11,10 @@ export {
   type KubectlOptions,
 } from './testing/kubectl-runner';
 export type { ObjectRegistry } from './registry/object-registry';
+export type { RecordedRequest } from './server/request-log';
+export {
+  startAdmissionWebhookReceiver,
+  type AdmissionWebhookReceiver,
+  type AdmissionRequest,
+  type AdmissionVerdict,
+} from './testing/admission-webhook-receiver';

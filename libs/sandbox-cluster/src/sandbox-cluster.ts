@@ -1,11 +1,13 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { AdmissionWebhooks } from './admission/admission-webhooks';
 import { ResourceRegistry } from './api/resource-registry';
 import { ControllerSimulator } from './controllers/controller-simulator';
 import { sandboxKubeconfig } from './kubeconfig';
 import { GarbageCollector } from './registry/garbage-collector';
 import { ObjectRegistry } from './registry/object-registry';
 import { ApiServer } from './server/api-server';
+import { type RecordedRequest, RequestLog } from './server/request-log';
 import { loadState, saveState } from './state/state-file';
 import { ObjectStore } from './store/object-store';
 
@@ -24,6 +26,8 @@ export interface SandboxClusterOptions {
   watchHistory?: number;
   /** Interval between watch BOOKMARK events when a client allows them. Default 1000 ms. */
   bookmarkIntervalMs?: number;
+  /** Record every request answered (method, path, query, content type, body) for `requests()`. Default false. */
+  recordRequests?: boolean;
 }
 
 export interface SandboxCluster {
@@ -32,8 +36,11 @@ export interface SandboxCluster {
   /** Kubeconfig YAML for kubectl and @kubernetes/client-node. */
   kubeconfig(namespace?: string): string;
   writeKubeconfig(path: string, namespace?: string): Promise<void>;
-  /** Direct access for tests and embedding (same semantics as the HTTP API). */
+  /** Direct access for tests and embedding (same semantics as the HTTP API, without admission webhooks). */
   readonly registry: ObjectRegistry;
+  /** The requests answered so far, oldest first (`recordRequests: true`; empty otherwise). */
+  requests(filter?: (request: RecordedRequest) => boolean): RecordedRequest[];
+  clearRequests(): void;
   close(): Promise<void>;
 }
 
@@ -92,8 +99,11 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
   registry.gracefulPodDeletion = simulator !== undefined;
   simulator?.start();
 
+  const requestLog = new RequestLog(options.recordRequests ?? false);
   const api = new ApiServer(registry, {
     token,
+    admission: new AdmissionWebhooks(registry),
+    requestLog,
     ...(options.bookmarkIntervalMs ? { bookmarkIntervalMs: options.bookmarkIntervalMs } : {}),
   });
   const port = await api.listen(options.port ?? 0);
@@ -103,6 +113,8 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
     url,
     port,
     registry,
+    requests: (filter) => requestLog.list(filter),
+    clearRequests: () => requestLog.clear(),
     kubeconfig: (namespace?: string) => sandboxKubeconfig(url, token, namespace),
     async writeKubeconfig(path: string, namespace?: string) {
       await mkdir(dirname(path), { recursive: true });

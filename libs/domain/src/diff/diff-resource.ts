@@ -21,6 +21,8 @@ export interface DiffOptions {
   jqPaths?: ResolvedJqPaths;
   /** Compare `status` as well. Default false (Argo CD: ignoreResourceStatusField=all). */
   compareStatus?: boolean;
+  /** The `rules` of a Role/ClusterRole with an `aggregationRule` are not drift (Argo CD: ignoreAggregatedRoles). */
+  ignoreAggregatedRoles?: boolean;
   /**
    * Server-side apply field manager Berth applies with: fields its `Apply` entry owns that Git no longer
    * declares count as drift; live-only fields it does not own never do. (Client-side apply: the

@@ -1,3 +1,4 @@
+import { dropAggregatedRules } from './aggregated-roles';
 import { removeAll } from './field-path';
 import { ignoredPathsFor, type IgnoreDifference, type JsonPath, matchingRules } from './ignore-differences';
 import { type KubeObject } from './kube-object';
@@ -20,6 +21,8 @@ export interface NormalizeOptions {
   ignoreDifferences?: readonly IgnoreDifference[];
   /** Compare `status` too (Argo CD's ignoreResourceStatusField=none). Default false. */
   compareStatus?: boolean;
+  /** Argo CD's compare option ignoreAggregatedRoles: an aggregated role's `rules` are not compared. Default false. */
+  ignoreAggregatedRoles?: boolean;
 }
 
 /**
@@ -47,6 +50,7 @@ export function normalizeObject(
     if (Object.keys(meta.annotations).length === 0) delete meta.annotations;
   }
   if (!options.compareStatus) delete out['status'];
+  if (options.ignoreAggregatedRoles) dropAggregatedRules(out);
   if (out.kind === 'Secret' && out.apiVersion === 'v1') normalizeSecret(out);
   return out;
 }

@@ -53,7 +53,7 @@ describe('effectiveSyncOptions', () => {
     expect(effectiveSyncOptions(undefined)).toMatchObject({
       prune: 'true',
       validate: true,
-      serverSideApply: false,
+      serverSideApply: true,
     });
     const app = ['ServerSideApply=true', 'Prune=false', 'CreateNamespace=true'];
     const res = withAnnotations({

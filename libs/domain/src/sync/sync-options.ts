@@ -8,13 +8,19 @@ export interface ResourceSyncOptions {
   prune: 'true' | 'false' | 'confirm';
   /** PruneLast=true: prune in a final wave after everything else is healthy. */
   pruneLast: boolean;
-  /** Replace=true: kubectl replace/create instead of apply. */
+  /** Replace=true: replace (PUT) or create instead of apply. Also honoured on the live object. */
   replace: boolean;
-  /** Force=true (with Replace): delete and recreate. */
+  /**
+   * Force=true: with Replace, delete and recreate; with an apply the server refuses (invalid, e.g. an
+   * immutable field, or conflicting), delete and recreate. Also honoured on the live object.
+   */
   force: boolean;
-  /** ServerSideApply=true. */
+  /**
+   * Server-side apply. Berth's default is true (Argo CD's is client-side apply): ServerSideApply=false
+   * selects client-side apply with the last-applied-configuration annotation.
+   */
   serverSideApply: boolean;
-  /** Validate=false disables schema validation. */
+  /** Validate=false: the API server ignores unknown fields (`fieldValidation=Ignore`, else `Strict`). */
   validate: boolean;
   /** ApplyOutOfSyncOnly=true: skip Synced resources. */
   applyOutOfSyncOnly: boolean;
@@ -37,7 +43,7 @@ export const DEFAULT_SYNC_OPTIONS: ResourceSyncOptions = {
   pruneLast: false,
   replace: false,
   force: false,
-  serverSideApply: false,
+  serverSideApply: true,
   validate: true,
   applyOutOfSyncOnly: false,
   failOnSharedResource: false,
@@ -48,25 +54,44 @@ export const DEFAULT_SYNC_OPTIONS: ResourceSyncOptions = {
   prunePropagationPolicy: 'foreground',
 };
 
-/** "Key=value" entries into a map (keys as written; last one wins). Entries without "=" are ignored. */
+/**
+ * The items of a sync-options annotation as Argo CD reads them (gitops-engine GetAnnotationCSVs):
+ * split on commas, each item trimmed, empty items dropped.
+ */
+export function syncOptionItems(annotation: string | undefined): string[] {
+  return (annotation ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * `Key=value` items into a map holding the FIRST value written for each key, as Argo CD's
+ * GetAnnotationOptionValue reads them: `Prune=confirm,Prune=false` is `confirm`. An item is trimmed as a
+ * whole, never around its `=`, so `Replace = true` sets nothing (Argo CD matches `Replace=true` exactly).
+ * Items without `=` are ignored.
+ */
 export function parseSyncOptionList(entries: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const entry of entries) {
-    const eq = entry.indexOf('=');
+    const item = entry.trim();
+    const eq = item.indexOf('=');
     if (eq <= 0) continue;
-    out.set(entry.slice(0, eq).trim(), entry.slice(eq + 1).trim());
+    const key = item.slice(0, eq);
+    if (!out.has(key)) out.set(key, item.slice(eq + 1));
   }
   return out;
 }
 
+/** Values match exactly, case included, as Argo CD matches `Replace=true` (`Replace=True` sets nothing). */
 function applyEntries(base: ResourceSyncOptions, entries: Map<string, string>): ResourceSyncOptions {
   const o = { ...base };
   const bool = (key: string, current: boolean): boolean => {
-    const v = entries.get(key)?.toLowerCase();
+    const v = entries.get(key);
     return v === 'true' ? true : v === 'false' ? false : current;
   };
   const tri = (key: string, current: 'true' | 'false' | 'confirm'): 'true' | 'false' | 'confirm' => {
-    const v = entries.get(key)?.toLowerCase();
+    const v = entries.get(key);
     return v === 'true' || v === 'false' || v === 'confirm' ? v : current;
   };
   o.prune = tri('Prune', o.prune);
@@ -81,18 +106,40 @@ function applyEntries(base: ResourceSyncOptions, entries: Map<string, string>): 
   o.createNamespace = bool('CreateNamespace', o.createNamespace);
   o.respectIgnoreDifferences = bool('RespectIgnoreDifferences', o.respectIgnoreDifferences);
   o.skipDryRunOnMissingResource = bool('SkipDryRunOnMissingResource', o.skipDryRunOnMissingResource);
-  const policy = entries.get('PrunePropagationPolicy')?.toLowerCase();
+  const policy = entries.get('PrunePropagationPolicy');
   if (policy === 'foreground' || policy === 'background' || policy === 'orphan')
     o.prunePropagationPolicy = policy;
   return o;
 }
 
-/** App-level `syncPolicy.syncOptions`, overridden per resource by its sync-options annotation. */
+/**
+ * App-level `syncPolicy.syncOptions`, overridden per resource by its sync-options annotation; with the
+ * live object, its Replace=true and Force=true apply too (withLiveSyncOptions).
+ */
 export function effectiveSyncOptions(
   appOptions: readonly string[] | undefined,
   obj?: KubeObject,
+  live?: KubeObject,
 ): ResourceSyncOptions {
   const app = applyEntries(DEFAULT_SYNC_OPTIONS, parseSyncOptionList(appOptions ?? []));
   const ann = obj?.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION];
-  return ann ? applyEntries(app, parseSyncOptionList(ann.split(','))) : app;
+  const own = ann ? applyEntries(app, parseSyncOptionList(syncOptionItems(ann))) : app;
+  return withLiveSyncOptions(own, live);
+}
+
+/**
+ * Argo CD also honours `Replace=true` and `Force=true` written on the live object (an operator's
+ * `kubectl annotate` on a resource Git does not annotate): gitops-engine's applyObject ORs the target's
+ * and the live object's annotation. Only these two: every other option is read from Git.
+ */
+export function withLiveSyncOptions(
+  options: ResourceSyncOptions,
+  live: KubeObject | undefined,
+): ResourceSyncOptions {
+  const ann = live?.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION];
+  if (!ann) return options;
+  const entries = parseSyncOptionList(syncOptionItems(ann));
+  const replace = options.replace || entries.get('Replace') === 'true';
+  const force = options.force || entries.get('Force') === 'true';
+  return replace === options.replace && force === options.force ? options : { ...options, replace, force };
 }

@@ -53,6 +53,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the global compare options (Argo CD resource.compareoptions); ignoreAggregatedRoles is off by default', () => {
+    expect(loadConfig({}).compareOptions).toEqual({ ignoreAggregatedRoles: false });
+    expect(loadConfig({ BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: 'true' }).compareOptions).toEqual({
+      ignoreAggregatedRoles: true,
+    });
+    expect(() => loadConfig({ BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: 'maybe' })).toThrow(
+      'BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: "maybe" must be true or false',
+    );
+  });
+
   it('reads the outbound allow-list as a comma-separated list', () => {
     expect(loadConfig({ BERTH_OUTBOUND_ALLOW: ' 169.254.10.0/24 ,metadata.internal' }).outboundAllow).toEqual(
       ['169.254.10.0/24', 'metadata.internal'],

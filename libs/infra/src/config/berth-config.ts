@@ -43,6 +43,12 @@ export interface BerthConfig {
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
   /**
+   * Argo CD's global compare options (argocd-cm `resource.compareoptions`), for every app's diff.
+   * `ignoreAggregatedRoles` (`BERTH_COMPARE_IGNORE_AGGREGATED_ROLES`, default false as in Argo CD): the
+   * `rules` the API server aggregates into a ClusterRole with an `aggregationRule` are not drift.
+   */
+  compareOptions: { ignoreAggregatedRoles: boolean };
+  /**
    * Destinations re-opened for outbound connections that are refused by default (link-local addresses and
    * cloud metadata hosts): CIDRs, addresses or host names (`*.example.com`). See docs/security.md.
    */
@@ -163,6 +169,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
+    compareOptions: { ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false) },
     outboundAllow,
     webhookSecrets: {
       github: env['WEBHOOK_GITHUB_SECRET'] || undefined,

@@ -12,6 +12,7 @@ import type {
 } from '../api/builtin-kinds';
 import type { KubeObject } from '../api/resource-type';
 import { isPlainObject } from '../store/object-utils';
+import { defaultWebhookConfiguration } from './webhook-configuration';
 
 /**
  * The defaults real API servers fill in (pkg/apis/<group>/v1/defaults.go) that show up as drift in a
@@ -31,6 +32,10 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     }
     case 'v1/Secret':
       obj['type'] = obj['type'] ?? 'Opaque';
+      break;
+    case 'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration':
+    case 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration':
+      defaultWebhookConfiguration(obj, obj.kind === 'MutatingWebhookConfiguration');
       break;
     case 'v1/Pod':
       if (spec) defaultPodSpec(spec);

@@ -3,6 +3,7 @@ import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { StatusCause } from '../errors/api-status.error';
 import { matchesLabelSelectorObject } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
+import { validateWebhookConfiguration } from './webhook-configuration';
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -74,6 +75,10 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
     case 'batch/CronJob':
       if (!spec['schedule']) causes.push(required('spec.schedule'));
       break;
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration':
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+      causes.push(...validateWebhookConfiguration(obj));
+      break;
     case '/Service':
       for (const [i, p] of (Array.isArray(spec['ports']) ? (spec['ports'] as unknown[]) : []).entries()) {
         if (typeof valueAt(p, 'port') !== 'number') causes.push(required(`spec.ports[${i}].port`));
@@ -81,6 +86,29 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
       break;
   }
   return causes;
+}
+
+/** Fields the API server refuses to change once an object exists (the kinds' ValidateUpdate). */
+export function validateUpdate(type: ResourceType, live: KubeObject, obj: KubeObject): StatusCause[] {
+  if (!type.builtin) return [];
+  const immutable = (...fields: string[]): StatusCause[] =>
+    fields
+      .filter(
+        (field) =>
+          JSON.stringify(valueAt(live, ...field.split('.'))) !==
+          JSON.stringify(valueAt(obj, ...field.split('.'))),
+      )
+      .map((field) => invalid(field, valueAt(obj, ...field.split('.')) ?? null, 'field is immutable'));
+  switch (`${type.group}/${type.kind}`) {
+    case 'apps/Deployment':
+    case 'apps/ReplicaSet':
+    case 'apps/StatefulSet':
+    case 'apps/DaemonSet':
+      return immutable('spec.selector');
+    case 'batch/Job':
+      return immutable('spec.selector', 'spec.template');
+  }
+  return [];
 }
 
 function validateSelectorAndTemplate(spec: Record<string, unknown>): StatusCause[] {

@@ -279,6 +279,25 @@ const specs: BuiltinSpec[] = [
     subresources: ['status'],
     tracksGeneration: true,
   },
+  // admissionregistration.k8s.io/v1: the sandbox calls these webhooks (admission/admission-webhooks.ts)
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'MutatingWebhookConfiguration',
+    plural: 'mutatingwebhookconfigurations',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingWebhookConfiguration',
+    plural: 'validatingwebhookconfigurations',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  },
   // storage.k8s.io/v1, coordination.k8s.io/v1, discovery.k8s.io/v1
   {
     group: 'storage.k8s.io',

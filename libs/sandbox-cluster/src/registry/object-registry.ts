@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
-import { validateName, validateObject } from '../admission/validation';
+import { validateName, validateObject, validateUpdate } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
 import {
@@ -62,6 +62,34 @@ export interface ListResult {
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
+}
+
+/**
+ * A write that has been decided but not stored: patched or applied, defaulted, managedFields recorded,
+ * waiting for the admission webhooks (server/api-server.ts) before commitPending stores it. Kubernetes
+ * runs mutating admission at the same point: after the field manager, before validation and storage.
+ */
+export interface PendingWrite {
+  type: ResourceType;
+  operation: 'CREATE' | 'UPDATE';
+  namespace: string;
+  name: string;
+  subresource?: string;
+  /** The stored object the write started from; undefined when it creates. */
+  live: KubeObject | undefined;
+  /** What would be stored. */
+  object: KubeObject;
+  dryRun: boolean;
+  /** The manager the write is recorded for. */
+  fieldManager: string;
+}
+
+/** The stored object changed while a pending write waited for admission: plan it again (409 if it keeps happening). */
+export class StaleWriteError extends Error {
+  constructor() {
+    super('the object changed while its write was being admitted');
+    this.name = 'StaleWriteError';
+  }
 }
 
 const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
@@ -149,6 +177,16 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): KubeObject {
+    return this.commitPending(this.planCreate(type, namespace, body, options, userAgent));
+  }
+
+  planCreate(
+    type: ResourceType,
+    namespace: string,
+    body: unknown,
+    options: WriteOptions = {},
+    userAgent?: string,
+  ): PendingWrite {
     const obj = this.decodeObject(type, body);
     const meta = (obj.metadata = isPlainObject(obj.metadata) ? obj.metadata : {});
     this.checkNamespace(type, namespace, meta, 'create');
@@ -185,7 +223,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return this.commit(type, undefined, owned, options.dryRun ?? false);
+    return pending(type, undefined, owned, options, manager);
   }
 
   update(
@@ -196,6 +234,20 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): { object: KubeObject; created: boolean } {
+    return {
+      object: this.commitPending(this.planUpdate(type, namespace, name, body, options, userAgent)),
+      created: false,
+    };
+  }
+
+  planUpdate(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    body: unknown,
+    options: WriteOptions = {},
+    userAgent?: string,
+  ): PendingWrite {
     const obj = this.decodeObject(type, body);
     const live = this.store.get(type, ns(type, namespace), name);
     this.checkUrlName(obj, name);
@@ -225,7 +277,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return { object: this.commit(type, live, owned, options.dryRun ?? false), created: false };
+    return pending(type, live, owned, options, manager);
   }
 
   patch(
@@ -237,6 +289,19 @@ export class ObjectRegistry {
     options: PatchOptions = {},
     userAgent?: string,
   ): { object: KubeObject; created: boolean } {
+    const planned = this.planPatch(type, namespace, name, contentType, rawBody, options, userAgent);
+    return { object: this.commitPending(planned), created: planned.live === undefined };
+  }
+
+  planPatch(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    contentType: string,
+    rawBody: string,
+    options: PatchOptions = {},
+    userAgent?: string,
+  ): PendingWrite {
     const accepted = type.builtin
       ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply, PATCH_TYPES.strategic]
       : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
@@ -283,7 +348,7 @@ export class ObjectRegistry {
       ...(patched as KubeObject),
       metadata: { ...(patched as KubeObject).metadata, resourceVersion: live.metadata?.['resourceVersion'] },
     };
-    return this.update(type, namespace, name, body, options, userAgent);
+    return this.planUpdate(type, namespace, name, body, options, userAgent);
   }
 
   private apply(
@@ -292,7 +357,7 @@ export class ObjectRegistry {
     name: string,
     rawBody: string,
     options: PatchOptions,
-  ): { object: KubeObject; created: boolean } {
+  ): PendingWrite {
     const manager = options.fieldManager;
     if (!manager) {
       throw new ApiStatusError(
@@ -357,7 +422,44 @@ export class ObjectRegistry {
       dropStatus: hasStatusEndpoint,
       finalize: (obj) => this.prepare(type, live, obj, namespace, options.subresource),
     });
-    return { object: this.commit(type, live, merged, options.dryRun ?? false), created: !live };
+    return pending(type, live, merged, options, manager);
+  }
+
+  /**
+   * Stores a planned write, with what admission made of it (`admitted`, default the planned object).
+   * Admission may not change identity or system metadata, and managedFields stay as the field manager
+   * recorded them before admission: Kubernetes attributes what a mutating webhook adds to no manager.
+   * The webhook's additions are defaulted like the rest of the object, and counted in `generation`.
+   */
+  commitPending(write: PendingWrite, admitted?: KubeObject): KubeObject {
+    const { type, live } = write;
+    const stored = this.store.get(type, ns(type, write.namespace), write.name);
+    if (stored?.metadata?.['resourceVersion'] !== live?.metadata?.['resourceVersion'])
+      throw new StaleWriteError();
+    const obj =
+      admitted === undefined || admitted === write.object ? write.object : this.readmit(write, admitted);
+    return this.commit(type, live, obj, write.dryRun);
+  }
+
+  private readmit(write: PendingWrite, admitted: KubeObject): KubeObject {
+    const { type, live } = write;
+    const planned = write.object;
+    const obj: KubeObject = { ...clone(admitted), apiVersion: planned.apiVersion, kind: planned.kind };
+    const meta: ObjectMeta = (obj.metadata = { ...(isPlainObject(obj.metadata) ? obj.metadata : {}) });
+    for (const k of [...systemMetadata, 'name', 'namespace', 'generateName']) {
+      if (planned.metadata?.[k] === undefined) delete meta[k];
+      else meta[k] = clone(planned.metadata[k]);
+    }
+    if (type.subresources.includes('status') && write.subresource !== 'status') {
+      if (planned['status'] === undefined) delete obj['status'];
+      else obj['status'] = clone(planned['status']);
+    }
+    applyDefaults(obj);
+    if (live && write.subresource !== 'status' && type.tracksGeneration) {
+      const base = Number(live.metadata?.['generation'] ?? 0);
+      meta['generation'] = generationChanged(type, live, obj) ? base + 1 : base;
+    }
+    return obj;
   }
 
   delete(
@@ -611,7 +713,10 @@ export class ObjectRegistry {
     dryRun: boolean,
   ): KubeObject {
     const name = String(obj.metadata?.['name'] ?? '');
-    const causes = [...(live ? [] : validateName(type, name)), ...validateObject(type, obj)];
+    const causes = [
+      ...(live ? validateUpdate(type, live, obj) : validateName(type, name)),
+      ...validateObject(type, obj),
+    ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
     if (live && jsonEqual(withoutTimes(live), withoutTimes(obj))) return this.present(type, live);
     if (live?.metadata?.['deletionTimestamp'] && (obj.metadata?.['finalizers'] ?? []).length === 0) {
@@ -709,6 +814,26 @@ function cannotDecode(type: ResourceType, problem: string): string {
   return `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${problem}`;
 }
 
+function pending(
+  type: ResourceType,
+  live: KubeObject | undefined,
+  object: KubeObject,
+  options: WriteOptions,
+  fieldManager: string,
+): PendingWrite {
+  return {
+    type,
+    operation: live ? 'UPDATE' : 'CREATE',
+    namespace: object.metadata?.['namespace'] ?? '',
+    name: String(object.metadata?.['name'] ?? ''),
+    ...(options.subresource ? { subresource: options.subresource } : {}),
+    live,
+    object,
+    dryRun: options.dryRun ?? false,
+    fieldManager,
+  };
+}
+
 function ns(type: ResourceType, namespace: string): string {
   return type.namespaced ? namespace : '';
 }
@@ -747,6 +872,7 @@ function generationChanged(type: ResourceType, live: KubeObject, next: KubeObjec
       );
     return !jsonEqual(strip(live), strip(next));
   }
+  if (type.group === 'admissionregistration.k8s.io') return !jsonEqual(live['webhooks'], next['webhooks']);
   if (!jsonEqual(live['spec'], next['spec'])) return true;
   if (type.group === 'apps' && type.kind === 'Deployment')
     return !jsonEqual(live.metadata?.['annotations'], next.metadata?.['annotations']);

@@ -13,10 +13,18 @@ import type { LabelSelector, Workload } from '../api/builtin-kinds';
 import { nameOf, namespaceOf, type ResourceType } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
 import { decodeKubernetesProtobuf } from '../protobuf/kubernetes-protobuf';
-import type { DeleteOptions, ObjectRegistry } from '../registry/object-registry';
+import type { AdmissionWebhooks } from '../admission/admission-webhooks';
+import type { KubeObject } from '../api/resource-type';
+import {
+  type DeleteOptions,
+  type ObjectRegistry,
+  type PendingWrite,
+  StaleWriteError,
+} from '../registry/object-registry';
 import { parseFieldSelector } from '../store/field-selector';
 import { parseLabelSelector } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
+import { RequestLog } from './request-log';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
 
@@ -24,6 +32,10 @@ export interface ApiServerOptions {
   /** When set, a request carrying a different bearer token is refused with 401. */
   token?: string;
   bookmarkIntervalMs?: number;
+  /** Admission webhooks every client write goes through; none when absent. */
+  admission?: AdmissionWebhooks;
+  /** Where answered requests are recorded (tests). */
+  requestLog?: RequestLog;
 }
 
 interface ResourcePath {
@@ -34,6 +46,8 @@ interface ResourcePath {
 }
 
 const maxBodyBytes = 8 * 1024 * 1024;
+/** A write whose object keeps changing while it is admitted is planned again this many times, then 409. */
+const maxWriteAttempts = 5;
 
 /** The Kubernetes REST surface over plain node:http, answering errors as `Status` objects. */
 export class ApiServer {
@@ -46,6 +60,17 @@ export class ApiServer {
     private readonly options: ApiServerOptions = {},
   ) {
     this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://sandbox');
+      const entry = this.options.requestLog?.begin(
+        req.method ?? 'GET',
+        url,
+        req.headers['content-type'],
+        req.headers['user-agent'],
+      );
+      if (entry) {
+        loggedBodies.set(req, entry.body);
+        res.on('finish', () => entry.status(res.statusCode));
+      }
       this.handle(req, res).catch((err) => this.fail(res, err));
     });
     this.server.on('connection', (s) => {
@@ -207,8 +232,9 @@ export class ApiServer {
         return this.json(res, 200, body);
       }
       if (method === 'POST') {
-        const obj = this.registry.create(type, namespace, await readJson(req), write, ua);
-        return this.json(res, 201, obj);
+        const body = await readJson(req);
+        const { object } = await this.write(() => this.registry.planCreate(type, namespace, body, write, ua));
+        return this.json(res, 201, object);
       }
       if (method === 'DELETE') {
         const opts = await deleteOptions(req, q);
@@ -245,27 +271,19 @@ export class ApiServer {
         return this.json(res, 200, obj);
       }
       case 'PUT': {
-        const { object, created } = this.registry.update(
-          type,
-          namespace,
-          name,
-          await readJson(req),
-          write,
-          ua,
+        const body = await readJson(req);
+        const { object } = await this.write(() =>
+          this.registry.planUpdate(type, namespace, name, body, write, ua),
         );
-        return this.json(res, created ? 201 : 200, object);
+        return this.json(res, 200, object);
       }
       case 'PATCH': {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
         const force = q.get('force');
-        const { object, created } = this.registry.patch(
-          type,
-          namespace,
-          name,
-          contentType,
-          await readBody(req),
-          { ...write, ...(force !== null ? { force: force === 'true' || force === '1' } : {}) },
-          ua,
+        const raw = await readBody(req);
+        const options = { ...write, ...(force !== null ? { force: force === 'true' || force === '1' } : {}) };
+        const { object, created } = await this.write(() =>
+          this.registry.planPatch(type, namespace, name, contentType, raw, options, ua),
         );
         return this.json(res, created ? 201 : 200, object);
       }
@@ -275,6 +293,28 @@ export class ApiServer {
       }
       default:
         throw statusErrors.methodNotAllowed(method, type.kind);
+    }
+  }
+
+  /**
+   * Plans a write, has the admission webhooks admit it, stores it. The stored object may change while a
+   * webhook answers (the controllers keep writing): the write is then planned again from the new object,
+   * as the API server's GuaranteedUpdate retries, and 409 Conflict when it keeps changing.
+   */
+  private async write(plan: () => PendingWrite): Promise<{ object: KubeObject; created: boolean }> {
+    for (let attempt = 1; ; attempt++) {
+      const pending = plan();
+      const admitted = this.options.admission ? await this.options.admission.admit(pending) : pending.object;
+      try {
+        return {
+          object: this.registry.commitPending(pending, admitted),
+          created: pending.live === undefined,
+        };
+      } catch (err) {
+        if (!(err instanceof StaleWriteError)) throw err;
+        if (attempt >= maxWriteAttempts)
+          throw statusErrors.conflict(pending.type.plural, pending.type.group, pending.name);
+      }
     }
   }
 
@@ -419,7 +459,21 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return (await readRaw(req)).toString('utf8');
 }
 
-async function readRaw(req: IncomingMessage): Promise<Buffer> {
+/** Each request's body, read once. */
+const bodies = new WeakMap<IncomingMessage, Promise<Buffer>>();
+/** Where the request log wants a recorded request's body. */
+const loggedBodies = new WeakMap<IncomingMessage, (text: string) => void>();
+
+function readRaw(req: IncomingMessage): Promise<Buffer> {
+  let body = bodies.get(req);
+  if (!body) {
+    body = readAll(req);
+    bodies.set(req, body);
+  }
+  return body;
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -428,7 +482,9 @@ async function readRaw(req: IncomingMessage): Promise<Buffer> {
       throw new ApiStatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 8MiB');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  const body = Buffer.concat(chunks);
+  loggedBodies.get(req)?.(body.toString('utf8'));
+  return body;
 }
 
 const acceptedBodies = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
