@@ -216,6 +216,11 @@ describe('validateApplication: one bad field, one exact message', () => {
       'spec.syncPolicy.syncOptions[0]: ServerSideApply takes true or false, got "True"; write "ServerSideApply=true" (values are case-sensitive)',
     ],
     [
+      'sync option with spaces around "="',
+      (a) => setField(a, 'spec.syncPolicy.syncOptions', ['Replace = true']),
+      'spec.syncPolicy.syncOptions[0]: "Replace = true" has spaces around "="; Argo CD and Berth would ignore it: write "Replace=true"',
+    ],
+    [
       'sync option without a value',
       (a) => setField(a, 'spec.syncPolicy.syncOptions', ['CreateNamespace']),
       'spec.syncPolicy.syncOptions[0]: "CreateNamespace" is not Key=Value; write "CreateNamespace=true"',

@@ -36,8 +36,20 @@ export function checkSyncOption(option: string, path: string, issues: IssueColle
     );
     return;
   }
-  const key = option.slice(0, separator).trim();
-  const value = option.slice(separator + 1).trim();
+  // Items are trimmed, but not around "=": gitops-engine matches `Key=value` exactly, so "Replace = true"
+  // would be silently ignored when the sync runs.
+  const rawKey = option.slice(0, separator).trimStart();
+  const rawValue = option.slice(separator + 1).trimEnd();
+  const key = rawKey.trim();
+  const value = rawValue.trim();
+  if (key !== rawKey || value !== rawValue) {
+    issues.error(
+      path,
+      `${quote(option)} has spaces around "="; Argo CD and Berth would ignore it`,
+      `write "${key}=${value}"`,
+    );
+    return;
+  }
   // Own keys only: "constructor=x" must not find Object.prototype.constructor.
   const allowed = Object.hasOwn(SYNC_OPTION_VALUES, key) ? SYNC_OPTION_VALUES[key] : undefined;
   if (allowed === undefined) {
