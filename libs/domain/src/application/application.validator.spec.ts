@@ -218,7 +218,7 @@ describe('validateApplication: one bad field, one exact message', () => {
     [
       'sync option with spaces around "="',
       (a) => setField(a, 'spec.syncPolicy.syncOptions', ['Replace = true']),
-      'spec.syncPolicy.syncOptions[0]: "Replace = true" has spaces around "="; Argo CD and Berth would ignore it: write "Replace=true"',
+      'spec.syncPolicy.syncOptions[0]: "Replace = true" has spaces around "="; Argo CD and Berth would ignore it; write "Replace=true"',
     ],
     [
       'sync option without a value',
