@@ -235,7 +235,7 @@ async function jobs(namespace: string): Promise<KubeObject[]> {
 async function synced(name: string, operationId?: string): Promise<Array<ResourceSynced['data']>> {
   return (await h.events(name))
     .filter((e) => e.type === 'ResourceSynced')
-    .map((e) => e.data as ResourceSynced['data'])
+    .map((e) => e.data)
     .filter((d) => !operationId || d.operationId === operationId);
 }
 

@@ -31,7 +31,7 @@ function withoutHookFinalizer(obj: KubeObject): KubeObject {
   if (!Array.isArray(finalizers) || !finalizers.includes(HOOK_FINALIZER)) return obj;
   const rest = (finalizers as string[]).filter((f) => f !== HOOK_FINALIZER);
   const { finalizers: _f, ...metadata } = obj.metadata;
-  return { ...obj, metadata: rest.length > 0 ? { ...metadata, finalizers: rest } : metadata } as KubeObject;
+  return { ...obj, metadata: rest.length > 0 ? { ...metadata, finalizers: rest } : metadata };
 }
 
 function isApplicationRef(ref: KubeRef): boolean {

@@ -100,6 +100,8 @@ export class HookLifecycle {
     if (!isHook(live) || !tracking.startsWith(`${this.application}:`)) return false;
     if (generateName !== '') return live.metadata.generateName === generateName;
     const phase = task.phase.toLowerCase();
-    return !live.metadata.generateName && new RegExp(`^.{1,7}-${phase}-[0-9a-f]{8}$`).test(live.metadata.name);
+    return (
+      !live.metadata.generateName && new RegExp(`^.{1,7}-${phase}-[0-9a-f]{8}$`).test(live.metadata.name)
+    );
   }
 }

@@ -264,11 +264,13 @@ export class SyncProcessor {
           newNamespaces: ctx.newNamespaces,
           send: (task) => this.execute(ctx, task, hooks, { dryRun: true }),
         });
-        if (problems.length > 0) return await this.fail(ctx, `${DRY_RUN_FAILED}: ${problems.join('; ')}`, 'Failed');
+        if (problems.length > 0)
+          return await this.fail(ctx, `${DRY_RUN_FAILED}: ${problems.join('; ')}`, 'Failed');
       }
       return await this.walk(ctx, plan, completed, probes, { healthByKey, failed, objectsByKey, hooks });
     } catch (err) {
-      if (err instanceof OperationTerminatedSignal) await this.releaseHooksOnTerminate(ctx, plan, completed, hooks);
+      if (err instanceof OperationTerminatedSignal)
+        await this.releaseHooksOnTerminate(ctx, plan, completed, hooks);
       throw err;
     }
   }
@@ -471,7 +473,11 @@ export class SyncProcessor {
       if (!live || !(await hooks.deleteHook(live))) continue;
       await ctx.writer.append({
         type: 'TaskDone',
-        synced: { ...this.taskDone(task, 'deleted').synced, taskId: id, message: `hook delete policy ${policy}` },
+        synced: {
+          ...this.taskDone(task, 'deleted').synced,
+          taskId: id,
+          message: `hook delete policy ${policy}`,
+        },
       });
       completed.add(id);
     }

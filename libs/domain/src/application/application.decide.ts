@@ -416,7 +416,8 @@ function deletionApprovedBy(state: ApplicationState, manifest: ApplicationManife
   if (state.manifest?.metadata.annotations?.[DELETION_APPROVED_ANNOTATION] === value) return [];
   const approvedAt = Date.parse(value);
   // Argo CD compares whole seconds (RFC 3339 without fractions): a time in the request's second counts.
-  if (Number.isNaN(approvedAt) || approvedAt < Math.floor(Date.parse(open.requestedAt) / 1000) * 1000) return [];
+  if (Number.isNaN(approvedAt) || approvedAt < Math.floor(Date.parse(open.requestedAt) / 1000) * 1000)
+    return [];
   return [
     applicationEvent('PruneConfirmed', {
       application: state.name,

@@ -462,9 +462,14 @@ function markLatestHealthy(deployments: readonly Deployment[]): Deployment[] {
 const RUNNING_MESSAGE = 'one or more tasks are running';
 
 /** `status.operationState.message` of the running operation `operationId`, when it is the one shown. */
-function withRunningMessage(state: ApplicationState, operationId: string, message: string): ApplicationStatus {
+function withRunningMessage(
+  state: ApplicationState,
+  operationId: string,
+  message: string,
+): ApplicationStatus {
   const running = state.status.operationState;
-  if (!running || running.phase !== 'Running' || running.operation.operationId !== operationId) return state.status;
+  if (!running || running.phase !== 'Running' || running.operation.operationId !== operationId)
+    return state.status;
   return { ...state.status, operationState: { ...running, message } };
 }
 
