@@ -308,7 +308,7 @@ describe('hooks with generateName (#14.1)', () => {
       /^PreSync hook batch\/Job\/generated-fail\/check-[0-9a-f]{7}-presync-[0-9a-f]{8} is Degraded/,
     );
     expect(message).toMatch(
-      /one or more SyncFail hooks failed: batch\/Job\/generated-fail\/broken-alert-[0-9a-f]{7}-syncfail-[0-9a-f]{8} is Degraded/,
+      /one or more SyncFail hooks failed: SyncFail hook batch\/Job\/generated-fail\/broken-alert-[0-9a-f]{7}-syncfail-[0-9a-f]{8} is Degraded/,
     );
     // Awaited: the SyncFail hook that works had finished before the failure was recorded.
     const alert = (await jobs('generated-fail')).find((j) => j.metadata.name.startsWith('alert-'));
@@ -504,6 +504,14 @@ describe('hook delete policies act on the operation outcome (#22.15)', () => {
     );
     const [hook] = await jobs('hook-wait');
     expect(hook?.metadata['finalizers']).toContain('argocd.argoproj.io/hook-finalizer');
+    // Deleted by someone else while it runs: the finalizer keeps it, and the sync still waits for its outcome.
+    await h.cluster.delete(
+      { apiVersion: 'batch/v1', kind: 'Job', namespace: 'hook-wait', name: hook!.metadata.name },
+      { propagationPolicy: 'Background' },
+    );
+    const [held] = await jobs('hook-wait');
+    expect(held?.metadata['deletionTimestamp']).toBeDefined();
+    expect((await operationState('hook-wait'))?.phase).toBe('Running');
     await h.record(
       'hook-wait',
       decideApplication(

@@ -9,6 +9,23 @@ import { KubeApiError, type KubeRef, refOf } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';
 
 /**
+ * The object a hook's health is judged on: one being deleted while the hook finalizer holds it is judged by
+ * its own status (gitops-engine's GetResourceHealth skips "Pending deletion" for it), so a Job removed early
+ * (ttlSecondsAfterFinished) still reports its outcome.
+ */
+export function hookHealthView(live: KubeObject | undefined): KubeObject | undefined {
+  const finalizers = live?.metadata['finalizers'];
+  if (
+    !live?.metadata['deletionTimestamp'] ||
+    !Array.isArray(finalizers) ||
+    !finalizers.includes(HOOK_FINALIZER)
+  )
+    return live;
+  const { deletionTimestamp: _deleting, ...metadata } = live.metadata;
+  return { ...live, metadata };
+}
+
+/**
  * What a sync does to the hook objects it creates besides creating them, as gitops-engine does: the hook
  * finalizer comes off once a hook has finished (or the operation is terminated), BeforeHookCreation removes
  * earlier instances first, and the delete policies act on the operation's outcome.

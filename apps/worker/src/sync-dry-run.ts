@@ -14,6 +14,8 @@ export interface DryRunContext {
   newNamespaces: ReadonlySet<string>;
   /** Sends one task with `dryRun=All`, the way the real run would send it. */
   send(task: SyncTask): Promise<unknown>;
+  /** Whether the task's object exists in the cluster. */
+  isLive(key: string): boolean;
 }
 
 /**
@@ -55,6 +57,9 @@ async function problemOf(task: SyncTask, ctx: DryRunContext): Promise<string | u
       return undefined;
     // A hook whose earlier instance still has its name: BeforeHookCreation deletes it first, or it is applied.
     if (task.hook && err instanceof KubeApiError && err.code === 'AlreadyExists') return undefined;
+    // Force=true deletes and re-creates an existing object the server refuses to change (an immutable field):
+    // a refusal of the dry run says nothing about that.
+    if (!missingKind && task.syncOptions.force && ctx.isLive(task.key)) return undefined;
     const message = (err as Error).message;
     const hint = missingKind
       ? ' (add its CustomResourceDefinition to the app, or set the sync option SkipDryRunOnMissingResource=true if something else creates it)'

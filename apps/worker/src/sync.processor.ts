@@ -26,7 +26,7 @@ import type { SyncJob } from '@berth/queues';
 import { KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
-import { HookLifecycle } from './hook-lifecycle';
+import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { DRY_RUN_FAILED, dryRunProblems } from './sync-dry-run';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
@@ -263,6 +263,7 @@ export class SyncProcessor {
           cluster: ctx.cluster,
           newNamespaces: ctx.newNamespaces,
           send: (task) => this.execute(ctx, task, hooks, { dryRun: true }),
+          isLive: (key) => ctx.liveByKey.has(key),
         });
         if (problems.length > 0)
           return await this.fail(ctx, `${DRY_RUN_FAILED}: ${problems.join('; ')}`, 'Failed');
@@ -294,7 +295,8 @@ export class SyncProcessor {
       completed,
       healthByKey,
       failed,
-      pruneConfirmed: ctx.writer.state.openOperation?.pruneConfirmed !== undefined,
+      // A dry-run operation deletes nothing: it has nothing to wait for a confirmation of.
+      pruneConfirmed: ctx.dryRun || ctx.writer.state.openOperation?.pruneConfirmed !== undefined,
     });
     let waitingSince: number | undefined;
     for (let guard = 0; guard < 100_000; guard++) {
@@ -318,7 +320,11 @@ export class SyncProcessor {
         }
         case 'waitForHealth': {
           waitingSince ??= Date.now();
-          await this.recordWaiting(ctx, step.waitingFor[0]?.hook ? 'hook' : 'health', step.waitingFor);
+          await this.recordWaiting(
+            ctx,
+            step.waitingFor.some((t) => t.hook) ? 'hook' : 'health',
+            step.waitingFor,
+          );
           if (Date.now() - waitingSince > timings.waveHealthTimeoutMs) {
             return this.fail(
               ctx,
@@ -447,7 +453,7 @@ export class SyncProcessor {
         continue;
       }
       const live = await ctx.cluster.get(refOf(desired));
-      const health = healthOf(live, this.deps.healthChecks);
+      const health = healthOf(task.hook ? hookHealthView(live) : live, this.deps.healthChecks);
       healthByKey.set(task.key, health);
       if (task.hook && (health.status === 'Healthy' || health.status === 'Degraded'))
         await hooks.releaseFinished(task, live);
@@ -501,7 +507,7 @@ export class SyncProcessor {
       try {
         const live = await ctx.cluster.get(refOf(task.object!));
         if (!live) continue;
-        const status = healthOf(live, this.deps.healthChecks).status;
+        const status = healthOf(hookHealthView(live), this.deps.healthChecks).status;
         if (status === 'Healthy' || status === 'Degraded') await hooks.release(live);
         else await hooks.deleteHook(live);
       } catch {

@@ -214,7 +214,9 @@ describe('nextStep: SyncFail hooks and delete policies on the outcome (#22.15)',
       kind: 'failed',
       syncFailTasks: [],
       waitingFor: [],
-      syncFailFailures: ['batch/Job/shop/alert is Degraded: Job has reached the specified backoff limit'],
+      syncFailFailures: [
+        'SyncFail hook batch/Job/shop/alert is Degraded: Job has reached the specified backoff limit',
+      ],
     });
     // HookFailed acts on the operation's outcome: the hook that failed and the SyncFail hook go; the
     // HookSucceeded one stays for debugging.
@@ -222,6 +224,27 @@ describe('nextStep: SyncFail hooks and delete policies on the outcome (#22.15)',
       key('check'),
       key('alert'),
     ]);
+  });
+});
+
+describe('nextStep: what gitops-engine counts as a failed task', () => {
+  it('a hook whose health is Unknown, or an applied object that is gone, fails instead of waiting', () => {
+    const unknown = nextStep(plan, {
+      completed: new Set([ids['migrate']!]),
+      healthByKey: health({ migrate: 'Unknown' }),
+    });
+    expect(unknown).toMatchObject({
+      kind: 'failed',
+      reason: 'PreSync hook batch/Job/shop/migrate is Unknown',
+    });
+    const gone = nextStep(plan, {
+      completed: new Set([ids['migrate']!]),
+      healthByKey: health({ migrate: 'Missing' }),
+    });
+    expect(gone).toMatchObject({
+      kind: 'failed',
+      reason: 'PreSync hook batch/Job/shop/migrate is missing, it might have been deleted',
+    });
   });
 });
 
@@ -239,5 +262,11 @@ describe('waitingMessage (#14.3)', () => {
     expect(waitingMessage(tasks.slice(2))).toBe('waiting for healthy state of apps/Deployment/web');
     expect(waitingMessage(tasks)).toBe('waiting for healthy state of /ConfigMap/a and 2 more resources');
     expect(waitingMessage(tasks.slice(0, 1), 'deletion')).toBe('waiting for deletion of /ConfigMap/a');
+    // A hook among them names the wait (gitops-engine's setRunningPhase).
+    const hook = planSync([obj('Job', 'm', { 'argocd.argoproj.io/hook': 'Sync' })], []).waves[0]!.tasks[0]!;
+    expect(waitingMessage([...tasks, hook])).toBe(
+      'waiting for completion of hook batch/Job/m and 3 more resources',
+    );
+    expect(waitingMessage([hook], 'deletion')).toBe('waiting for deletion of hook batch/Job/m');
   });
 });

@@ -82,11 +82,8 @@ export function nextStep(plan: SyncPlan, progress: SyncProgress): NextStep {
     const waiting = new Map<string, SyncTask>();
     for (const t of watched) {
       const h = progress.healthByKey.get(t.key);
-      if (code(h) === 'Degraded') {
-        const what = t.hook ? `${t.phase} hook ${t.key}` : t.key;
-        const message = healthMessage(h);
-        return failed(plan, progress, `${what} is Degraded${message ? `: ${message}` : ''}`);
-      }
+      const problem = failureOfRunning(t, h);
+      if (problem) return failed(plan, progress, problem);
       const c = code(h);
       if ((!c || !READY.has(c)) && !waiting.has(t.key)) waiting.set(t.key, t);
     }
@@ -100,6 +97,21 @@ export function nextStep(plan: SyncPlan, progress: SyncProgress): NextStep {
       };
   }
   return { kind: 'done', deleteHooks: createdHooks(plan, progress, 'HookSucceeded') };
+}
+
+/**
+ * A task that ran and can no longer succeed, as gitops-engine judges it: Degraded; a hook whose health is
+ * Unknown (getOperationPhase: failed); an object gone since it was applied ("is missing, it might have been
+ * deleted"), instead of waiting for it until the wave times out.
+ */
+function failureOfRunning(t: SyncTask, h: HealthStatus | HealthStatusCode | undefined): string | undefined {
+  const c = code(h);
+  const what = t.hook ? `${t.phase} hook ${t.key}` : t.key;
+  const message = healthMessage(h);
+  if (c === 'Degraded' || (c === 'Unknown' && t.hook))
+    return `${what} is ${c}${message ? `: ${message}` : ''}`;
+  if (c === 'Missing') return `${what} is missing, it might have been deleted`;
+  return undefined;
 }
 
 function failureOf(progress: SyncProgress, task: SyncTask): string | undefined {
@@ -124,9 +136,9 @@ function failed(plan: SyncPlan, progress: SyncProgress, reason: string): NextSte
     if (!progress.completed.has(t.id)) continue;
     const h = progress.healthByKey.get(t.key);
     const c = code(h);
-    if (c === 'Degraded') {
-      const message = healthMessage(h);
-      syncFailFailures.push(`${t.key} is Degraded${message ? `: ${message}` : ''}`);
+    const problem = failureOfRunning(t, h);
+    if (problem) {
+      syncFailFailures.push(problem);
     } else if (!c || !READY.has(c)) {
       if (!waitingFor.some((w) => w.key === t.key)) waitingFor.push(t);
     }

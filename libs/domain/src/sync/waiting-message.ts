@@ -2,19 +2,22 @@ import { groupOf, type KubeObject } from '../diff/kube-object';
 import type { SyncTask } from './plan-sync';
 
 /**
- * What a running operation waits for, in gitops-engine's words (setRunningPhase): the first task names it,
- * "and N more" counts the rest. Shown as `status.operationState.message` while the operation runs.
+ * What a running operation waits for, in gitops-engine's words (setRunningPhase): a hook names it when one is
+ * among the tasks, "and N more" counts the rest (hooks, or resources when any task is not a hook). Shown as
+ * `status.operationState.message` while the operation runs.
  */
 export function waitingMessage(
   tasks: readonly SyncTask[],
   waitingFor: 'completion' | 'deletion' = 'completion',
 ): string {
-  const first = tasks[0];
+  const hooks = tasks.filter((t) => t.hook);
+  const first = hooks[0] ?? tasks[0];
   if (!first) return '';
-  const hook = first.hook !== undefined;
-  const what = waitingFor === 'deletion' ? 'deletion of' : hook ? 'completion of hook' : 'healthy state of';
+  let reason = hooks.length > 0 ? 'completion of hook' : 'healthy state of';
+  if (waitingFor === 'deletion') reason = hooks.length > 0 ? 'deletion of hook' : 'deletion of';
   const more = tasks.length - 1;
-  return `waiting for ${what} ${groupKindName(first)}${more > 0 ? ` and ${more} more ${hook ? 'hooks' : 'resources'}` : ''}`;
+  const taskType = hooks.length === tasks.length ? 'hooks' : 'resources';
+  return `waiting for ${reason} ${groupKindName(first)}${more > 0 ? ` and ${more} more ${taskType}` : ''}`;
 }
 
 /** gitops-engine's runTasks message while prunes marked Prune=confirm wait (`apiVersion/kind/name`). */
