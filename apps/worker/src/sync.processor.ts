@@ -291,10 +291,12 @@ export class SyncProcessor {
   ): Promise<SyncOutcome> {
     const { healthByKey, failed, objectsByKey, hooks } = run;
     const { timings } = this.deps;
+    const gone = new Set<string>();
     const progress = () => ({
       completed,
       healthByKey,
       failed,
+      gone,
       // A dry-run operation deletes nothing: it has nothing to wait for a confirmation of.
       pruneConfirmed: ctx.dryRun || ctx.writer.state.openOperation?.pruneConfirmed !== undefined,
     });
@@ -308,7 +310,7 @@ export class SyncProcessor {
             ? step.waitingFor
             : [];
       if (watching.length > 0) {
-        await this.observe(ctx, watching, objectsByKey, healthByKey, hooks);
+        await this.observe(ctx, watching, objectsByKey, healthByKey, gone, hooks);
         step = nextStep(plan, progress());
       }
       switch (step.kind) {
@@ -443,6 +445,7 @@ export class SyncProcessor {
     tasks: readonly SyncTask[],
     objectsByKey: ReadonlyMap<string, KubeObject>,
     healthByKey: Map<string, HealthStatus>,
+    gone: Set<string>,
     hooks: HookLifecycle,
   ): Promise<void> {
     for (const task of tasks) {
@@ -455,6 +458,8 @@ export class SyncProcessor {
       const live = await ctx.cluster.get(refOf(desired));
       const health = healthOf(task.hook ? hookHealthView(live) : live, this.deps.healthChecks);
       healthByKey.set(task.key, health);
+      if (live) gone.delete(task.key);
+      else gone.add(task.key);
       if (task.hook && (health.status === 'Healthy' || health.status === 'Degraded'))
         await hooks.releaseFinished(task, live);
     }

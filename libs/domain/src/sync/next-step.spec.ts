@@ -240,11 +240,17 @@ describe('nextStep: what gitops-engine counts as a failed task', () => {
     const gone = nextStep(plan, {
       completed: new Set([ids['migrate']!]),
       healthByKey: health({ migrate: 'Missing' }),
+      gone: new Set(['batch/Job/shop/migrate']),
     });
     expect(gone).toMatchObject({
       kind: 'failed',
       reason: 'PreSync hook batch/Job/shop/migrate is missing, it might have been deleted',
     });
+    // A Missing health reported by the object itself (a child app whose resources are not there yet) waits.
+    expect(
+      nextStep(plan, { completed: new Set([ids['migrate']!]), healthByKey: health({ migrate: 'Missing' }) })
+        .kind,
+    ).toBe('waitForHealth');
   });
 });
 

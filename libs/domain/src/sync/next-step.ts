@@ -37,6 +37,8 @@ export interface SyncProgress {
   failed?: ReadonlyMap<string, string> | ReadonlySet<string>;
   /** A person confirmed the prunes marked Prune=confirm (Argo CD's deletion-approved). */
   pruneConfirmed?: boolean;
+  /** Keys of applied or created objects the latest observation did not find: deleted since. */
+  gone?: ReadonlySet<string>;
 }
 
 const READY: ReadonlySet<HealthStatusCode> = new Set(['Healthy', 'Suspended']);
@@ -82,7 +84,7 @@ export function nextStep(plan: SyncPlan, progress: SyncProgress): NextStep {
     const waiting = new Map<string, SyncTask>();
     for (const t of watched) {
       const h = progress.healthByKey.get(t.key);
-      const problem = failureOfRunning(t, h);
+      const problem = failureOfRunning(t, h, progress.gone);
       if (problem) return failed(plan, progress, problem);
       const c = code(h);
       if ((!c || !READY.has(c)) && !waiting.has(t.key)) waiting.set(t.key, t);
@@ -104,13 +106,17 @@ export function nextStep(plan: SyncPlan, progress: SyncProgress): NextStep {
  * Unknown (getOperationPhase: failed); an object gone since it was applied ("is missing, it might have been
  * deleted"), instead of waiting for it until the wave times out.
  */
-function failureOfRunning(t: SyncTask, h: HealthStatus | HealthStatusCode | undefined): string | undefined {
+function failureOfRunning(
+  t: SyncTask,
+  h: HealthStatus | HealthStatusCode | undefined,
+  gone: ReadonlySet<string> | undefined,
+): string | undefined {
   const c = code(h);
   const what = t.hook ? `${t.phase} hook ${t.key}` : t.key;
   const message = healthMessage(h);
+  if (gone?.has(t.key)) return `${what} is missing, it might have been deleted`;
   if (c === 'Degraded' || (c === 'Unknown' && t.hook))
     return `${what} is ${c}${message ? `: ${message}` : ''}`;
-  if (c === 'Missing') return `${what} is missing, it might have been deleted`;
   return undefined;
 }
 
@@ -136,7 +142,7 @@ function failed(plan: SyncPlan, progress: SyncProgress, reason: string): NextSte
     if (!progress.completed.has(t.id)) continue;
     const h = progress.healthByKey.get(t.key);
     const c = code(h);
-    const problem = failureOfRunning(t, h);
+    const problem = failureOfRunning(t, h, progress.gone);
     if (problem) {
       syncFailFailures.push(problem);
     } else if (!c || !READY.has(c)) {
