@@ -192,4 +192,36 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     expect(metrics.text).toMatch(/berth_events_appended_total\{service="scheduler"\} \d+/);
     expect(metrics.text).toMatch(/berth_queue_depth\{queue="refresh",service="scheduler"\}/);
   });
+
+  it('the apply strategy is recorded; Confirm Pruning records who confirmed, once, and asks for the refresh that resumes the operation (#22.14, #22.16)', async () => {
+    const app = seedApplication.replace(/guestbook/g, 'prunable');
+    expect((await http.post('/api/v1/applications').set('X-Actor', 'alice').send(app)).status).toBe(201);
+    const nothingRunning = await http.post('/api/v1/applications/prunable/operation/confirm-prune').send('');
+    expect(nothingRunning.status).toBe(400);
+    expect(errorOf(nothingRunning).message).toContain('no operation in progress');
+    const sync = await http
+      .post('/api/v1/applications/prunable/sync')
+      .set('X-Actor', 'carol')
+      .send({ prune: true, strategy: { apply: { force: false } } });
+    expect(sync.status).toBe(201);
+    const { operationId, application } = sync.body as { operationId: string; application: ApplicationAnswer };
+    expect(application.operation?.sync).toMatchObject({ prune: true, syncStrategy: { apply: {} } });
+    await ctx.queues.refresh.obliterate({ force: true });
+    for (let i = 0; i < 2; i++) {
+      const confirm = await http
+        .post('/api/v1/applications/prunable/operation/confirm-prune')
+        .set('X-Actor', 'dave')
+        .send('');
+      expect(confirm.status).toBe(201);
+    }
+    const events = (await http.get('/api/v1/applications/prunable/events')).body as RecordedEvent[];
+    const confirmed = events.filter((e) => e.type === 'PruneConfirmed');
+    expect(confirmed.map((e) => [e.data, e.metadata.actor])).toEqual([
+      [{ application: 'prunable', operationId, via: 'api' }, 'dave'],
+    ]);
+    const refreshes = await ctx.queues.refresh.getJobs(['waiting', 'prioritized', 'delayed']);
+    expect(
+      refreshes.some((j) => j.data.application === 'prunable' && j.data.reason === 'prune-confirmed'),
+    ).toBe(true);
+  });
 });

@@ -151,7 +151,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(await syncRequests('types')).toEqual([]);
   });
 
-  it('unknown sync fields: a typo (prun) or an Argo CD feature Berth lacks (strategy.apply, retryStrategy) is refused by name', async () => {
+  it('unknown sync fields: a typo (prun) or an Argo CD feature Berth lacks (strategy.apply.force, retryStrategy) is refused by name', async () => {
     const res = await http.post('/api/v1/applications/types/sync').send({
       prun: true,
       strategy: { apply: { force: true } },
@@ -162,7 +162,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       expect.arrayContaining([
         { field: 'prun', message: 'unknown field', fix: 'did you mean "prune"?' },
         expect.objectContaining({
-          field: 'strategy.apply',
+          field: 'strategy.apply.force',
           message: expect.stringMatching(/^not supported by Berth/),
         }),
         expect.objectContaining({ field: 'retryStrategy' }),

@@ -339,10 +339,12 @@ describe('hook delete policies', () => {
     const operationId = await h.requestSync('hookfail');
     expect(await h.sync().process({ application: 'hookfail', operationId })).toBe('Failed');
     const synced = (await h.events('hookfail')).filter((e) => e.type === 'ResourceSynced').map((e) => e.data);
-    expect(synced.map((d) => (d as { resource: { kind: string } }).resource.kind)).toEqual([
-      'Namespace',
-      'Job',
-    ]);
+    // The HookFailed deletion happens once the operation has failed, and is recorded.
+    expect(
+      synced.map(
+        (d) => `${(d as { resource: { kind: string } }).resource.kind}:${(d as { result: string }).result}`,
+      ),
+    ).toEqual(['Namespace:created', 'Job:created', 'Job:deleted']);
     const job = await h.cluster.get({
       apiVersion: 'batch/v1',
       kind: 'Job',

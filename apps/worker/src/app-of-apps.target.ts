@@ -2,6 +2,7 @@ import {
   groupOf,
   type KubeObject,
   APPLICATION_GROUP,
+  HOOK_FINALIZER,
   isApplicationKey,
   isApplicationObject,
 } from '@berth/domain';
@@ -13,15 +14,26 @@ import type { WorkerDeps } from './worker-deps';
 export type ClusterTarget = Pick<
   KubeCluster,
   | 'get'
+  | 'list'
   | 'liveObjects'
   | 'apply'
   | 'applyResource'
   | 'create'
   | 'replace'
+  | 'mergePatch'
   | 'delete'
   | 'isNamespaced'
   | 'ensureNamespace'
 >;
+
+/** A hook finalizer means nothing to a child application, which lives in Berth's log, not in the cluster. */
+function withoutHookFinalizer(obj: KubeObject): KubeObject {
+  const finalizers = obj.metadata['finalizers'];
+  if (!Array.isArray(finalizers) || !finalizers.includes(HOOK_FINALIZER)) return obj;
+  const rest = (finalizers as string[]).filter((f) => f !== HOOK_FINALIZER);
+  const { finalizers: _f, ...metadata } = obj.metadata;
+  return { ...obj, metadata: rest.length > 0 ? { ...metadata, finalizers: rest } : metadata };
+}
 
 function isApplicationRef(ref: KubeRef): boolean {
   if (ref.kind !== 'Application') return false;
@@ -52,8 +64,10 @@ export class AppOfAppsTarget implements ClusterTarget {
     desired: readonly KubeObject[],
     inventory: readonly string[] = [],
   ): Promise<KubeObject[]> {
-    const apps = desired.filter(isApplicationObject);
-    const others = desired.filter((o) => !isApplicationObject(o));
+    // A hook with only generateName has no name yet: there is nothing to read (the sync names it).
+    const named = desired.filter((o) => typeof o.metadata.name === 'string' && o.metadata.name !== '');
+    const apps = named.filter(isApplicationObject);
+    const others = named.filter((o) => !isApplicationObject(o));
     const clusterInventory = inventory.filter((k) => !isApplicationKey(k));
     const withChildren = apps.length > 0 || clusterInventory.length < inventory.length;
     const [live, children] = await Promise.all([
@@ -65,7 +79,7 @@ export class AppOfAppsTarget implements ClusterTarget {
 
   apply(obj: KubeObject, options: Parameters<KubeCluster['apply']>[1] = {}): Promise<KubeObject> {
     return isApplicationObject(obj)
-      ? this.children.declare(obj, options.dryRun === true)
+      ? this.children.declare(withoutHookFinalizer(obj), options.dryRun === true)
       : this.cluster.apply(obj, options);
   }
 
@@ -88,14 +102,26 @@ export class AppOfAppsTarget implements ClusterTarget {
 
   create(obj: KubeObject, options: Parameters<KubeCluster['create']>[1] = {}): Promise<KubeObject> {
     return isApplicationObject(obj)
-      ? this.children.declare(obj, options.dryRun === true)
+      ? this.children.declare(withoutHookFinalizer(obj), options.dryRun === true)
       : this.cluster.create(obj, options);
   }
 
   replace(obj: KubeObject, options: Parameters<KubeCluster['replace']>[1] = {}): Promise<KubeObject> {
     return isApplicationObject(obj)
-      ? this.children.declare(obj, options.dryRun === true)
+      ? this.children.declare(withoutHookFinalizer(obj), options.dryRun === true)
       : this.cluster.replace(obj, options);
+  }
+
+  /** Child applications are not cluster objects: nothing to list or patch (they carry no hook finalizer). */
+  list(type: Parameters<KubeCluster['list']>[0]): Promise<KubeObject[]> {
+    return isApplicationObject(type) ? Promise.resolve([]) : this.cluster.list(type);
+  }
+
+  async mergePatch(ref: KubeRef, patch: Record<string, unknown>): Promise<KubeObject> {
+    if (!isApplicationRef(ref)) return this.cluster.mergePatch(ref, patch);
+    const child = await this.children.get(ref.name);
+    if (!child) throw new Error(`application "${ref.name}" not found`);
+    return child;
   }
 
   delete(ref: KubeRef, options: Parameters<KubeCluster['delete']>[1] = {}): Promise<boolean> {

@@ -49,6 +49,11 @@ export class OperationWriter {
     return this.known.version;
   }
 
+  /** The app's state as this run last read or wrote it (what others appended since its last write included). */
+  get state(): ApplicationState {
+    return this.known.state;
+  }
+
   /** Records a step; `terminable` steps are refused (OperationTerminatedSignal) once a terminate was asked. */
   async append(step: OperationStep, terminable = true): Promise<void> {
     const mine = progressOf(this.known.state.openOperation);

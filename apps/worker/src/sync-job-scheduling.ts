@@ -39,6 +39,9 @@ export async function resumeIfOrphaned(
   op: OpenOperation,
   now: Date,
 ): Promise<boolean> {
+  // Waiting for a person to confirm pruning: no job runs it until PruneConfirmed (or a terminate) is recorded.
+  if (op.waiting?.waitingFor === 'prune-confirmation' && !op.pruneConfirmed && !op.terminateRequested)
+    return false;
   if (op.retryPending) {
     const due = Date.parse(op.retryPending.failedAt) + op.retryPending.retryInMs;
     // Its retry delivery is (or should be) delayed in the queue; only a long-overdue one is orphaned.

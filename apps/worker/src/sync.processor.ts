@@ -3,29 +3,33 @@ import {
   applicationAggregate,
   applicationStreamId,
   type ApplicationState,
+  definedKindOf,
   type HealthStatus,
   healthOf,
-  hookDeletePolicies,
-  isHook,
   type KubeObject,
   nextStep,
   planSync,
+  pruneConfirmationMessage,
   resolveAppJqPaths,
   type OpenOperation,
   type OperationStep,
+  type ResourceIdentity,
   resourceKey,
   resourceKeyString,
   retryDelay,
   type SyncPlan,
   type SyncTask,
   isTrackedBy,
+  waitingMessage,
   withLiveSyncOptions,
 } from '@berth/domain';
 import type { SyncJob } from '@berth/queues';
-import { applyStrategyOf, refOf } from '@berth/kube';
+import { applyStrategyOf, KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
+import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
+import { DRY_RUN_FAILED, dryRunProblems } from './sync-dry-run';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
 import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
 
@@ -38,7 +42,12 @@ export type SyncOutcome =
   | 'NotFound'
   | 'RetryNotDue'
   /** This run stalled past the app's lease and another run carries the operation on (docs/adr/0003). */
-  | 'TakenOver';
+  | 'TakenOver'
+  /**
+   * The operation reached prunes marked Prune=confirm and stays Running until a person confirms; the
+   * confirmation enqueues it again (a PruneConfirmed event, then resumeIfOrphaned).
+   */
+  | 'WaitingForPruneConfirmation';
 
 /** Points where a test can stop the processor as a kill -9 would (throwing aborts the run). */
 export interface SyncProbes {
@@ -147,7 +156,10 @@ export class SyncProcessor {
             planId: plan.planId,
             attempt: ctx.attempt,
             dryRun: ctx.dryRun,
-            taskCount: plan.waves.reduce((n, w) => n + w.tasks.filter((t) => t.action !== 'skip').length, 0),
+            taskCount: plan.waves.reduce(
+              (n, w) => n + w.tasks.filter((t) => t.action !== 'skip').length,
+              plan.namespace ? 1 : 0,
+            ),
           },
         });
       }
@@ -183,6 +195,7 @@ export class SyncProcessor {
     const namespace = destination
       ? await cluster.get({ apiVersion: 'v1', kind: 'Namespace', name: destination })
       : undefined;
+    if (namespace) ctx.liveByKey.set(resourceKeyString(namespace), namespace);
     const automated = app.spec.syncPolicy?.automated;
     const ignoreDifferences = app.spec.ignoreDifferences;
     const jqPaths = ignoreDifferences
@@ -199,8 +212,15 @@ export class SyncProcessor {
       inventory: live.map((o) => resourceKeyString(o)),
       allowEmpty: automated?.allowEmpty === true || !op.request.initiatedBy.automated,
       ...(app.spec.destination.namespace ? { destinationNamespace: app.spec.destination.namespace } : {}),
+      ...(app.spec.syncPolicy?.managedNamespaceMetadata
+        ? { managedNamespaceMetadata: app.spec.syncPolicy.managedNamespaceMetadata }
+        : {}),
       ...(ignoreDifferences ? { ignoreDifferences } : {}),
       ...(jqPaths ? { jqPaths } : {}),
+      // Argo CD's `apply` sync strategy runs no hooks.
+      skipHooks: op.request.syncStrategy?.apply !== undefined,
+      // Hooks without a name are named for this operation; every attempt and resumption names them alike.
+      hookNaming: { operationId: op.operationId, revision: desired.revision, application: app.metadata.name },
     });
   }
 
@@ -213,7 +233,8 @@ export class SyncProcessor {
     const healthByKey = new Map<string, HealthStatus>();
     const failed = new Map<string, string>();
     const objectsByKey = new Map<string, KubeObject>();
-    for (const t of plan.waves.flatMap((w) => w.tasks)) {
+    const hooks = new HookLifecycle(ctx.cluster, ctx.app.metadata.name);
+    for (const t of [...plan.waves, ...plan.syncFailWaves].flatMap((w) => w.tasks)) {
       if (t.object) objectsByKey.set(t.key, t.object);
       if (
         t.object?.kind === 'Namespace' &&
@@ -223,34 +244,90 @@ export class SyncProcessor {
       )
         ctx.newNamespaces.add(t.object.metadata.name);
     }
+    try {
+      // CreateNamespace=true: the namespace alone, before the dry run and before anything else.
+      const ns = plan.namespace;
+      if (ns && !completed.has(ns.id)) {
+        let result: string;
+        try {
+          result = await this.execute(ctx, ns, hooks);
+        } catch (err) {
+          return await this.fail(ctx, `namespace auto creation failed: ${(err as Error).message}`, 'Failed');
+        }
+        await ctx.writer.append(this.taskDone(ns, result));
+        completed.add(ns.id);
+      }
+      if (ns && ctx.dryRun && ns.action === 'create') ctx.newNamespaces.add(ns.object!.metadata.name);
+      // Dry-run every task once per attempt, before anything of it is applied (gitops-engine's Sync()).
+      if (![...completed].some((id) => id !== ns?.id)) {
+        const problems = await dryRunProblems(plan, {
+          cluster: ctx.cluster,
+          newNamespaces: ctx.newNamespaces,
+          send: (task) => this.execute(ctx, task, hooks, { dryRun: true }),
+          isLive: (key) => ctx.liveByKey.has(key),
+        });
+        if (problems.length > 0)
+          return await this.fail(ctx, `${DRY_RUN_FAILED}: ${problems.join('; ')}`, 'Failed');
+      }
+      return await this.walk(ctx, plan, completed, probes, { healthByKey, failed, objectsByKey, hooks });
+    } catch (err) {
+      if (err instanceof OperationTerminatedSignal)
+        await this.releaseHooksOnTerminate(ctx, plan, completed, hooks);
+      throw err;
+    }
+  }
+
+  /** Drives nextStep until the operation succeeds, fails, or waits for a person. */
+  private async walk(
+    ctx: RunContext,
+    plan: SyncPlan,
+    completed: Set<string>,
+    probes: SyncProbes,
+    run: {
+      healthByKey: Map<string, HealthStatus>;
+      failed: Map<string, string>;
+      objectsByKey: ReadonlyMap<string, KubeObject>;
+      hooks: HookLifecycle;
+    },
+  ): Promise<SyncOutcome> {
+    const { healthByKey, failed, objectsByKey, hooks } = run;
     const { timings } = this.deps;
+    const gone = new Set<string>();
+    const progress = () => ({
+      completed,
+      healthByKey,
+      failed,
+      gone,
+      // A dry-run operation deletes nothing: it has nothing to wait for a confirmation of.
+      pruneConfirmed: ctx.dryRun || ctx.writer.state.openOperation?.pruneConfirmed !== undefined,
+    });
     let waitingSince: number | undefined;
     for (let guard = 0; guard < 100_000; guard++) {
-      let step = nextStep(plan, { completed, healthByKey, failed });
-      if (step.kind === 'waitForHealth') {
-        await this.observe(ctx, step.keys, objectsByKey, healthByKey);
-        step = nextStep(plan, { completed, healthByKey, failed });
+      let step = nextStep(plan, progress());
+      const watching =
+        step.kind === 'waitForHealth'
+          ? step.waitingFor
+          : step.kind === 'failed' && step.syncFailTasks.length === 0
+            ? step.waitingFor
+            : [];
+      if (watching.length > 0) {
+        await this.observe(ctx, watching, objectsByKey, healthByKey, gone, hooks);
+        step = nextStep(plan, progress());
       }
       switch (step.kind) {
         case 'run': {
           waitingSince = undefined;
-          for (const task of step.tasks) {
-            let result: string;
-            try {
-              result = await this.execute(ctx, task);
-            } catch (err) {
-              failed.set(task.id, (err as Error).message);
-              break;
-            }
-            await probes.beforeRecord?.(task.id);
-            await ctx.writer.append(this.taskDone(task, result));
-            completed.add(task.id);
-          }
+          await this.runTasks(ctx, step.tasks, completed, failed, hooks, probes);
           if (failed.size === 0) await probes.afterWave?.(step.phase, step.wave);
           break;
         }
         case 'waitForHealth': {
           waitingSince ??= Date.now();
+          await this.recordWaiting(
+            ctx,
+            step.waitingFor.some((t) => t.hook) ? 'hook' : 'health',
+            step.waitingFor,
+          );
           if (Date.now() - waitingSince > timings.waveHealthTimeoutMs) {
             return this.fail(
               ctx,
@@ -259,10 +336,19 @@ export class SyncProcessor {
             );
           }
           await ctx.writer.checkTerminated();
-          await new Promise((r) => setTimeout(r, timings.healthPollMs));
+          await sleep(timings.healthPollMs);
           break;
         }
+        case 'waitForPruneConfirmation': {
+          // A person confirms through the API; the confirmation enqueues this operation again (resumeIfOrphaned).
+          await ctx.writer.checkTerminated();
+          if (ctx.writer.state.openOperation?.pruneConfirmed) break;
+          await this.recordWaiting(ctx, 'prune-confirmation', step.tasks);
+          if (ctx.writer.state.openOperation?.pruneConfirmed) break;
+          return 'WaitingForPruneConfirmation';
+        }
         case 'done':
+          await this.deleteHooksByPolicy(ctx, step.deleteHooks, completed, hooks, 'HookSucceeded');
           await ctx.writer.append({
             type: 'Succeed',
             revision: ctx.revision ?? '',
@@ -272,50 +358,178 @@ export class SyncProcessor {
           });
           return 'Succeeded';
         case 'failed': {
-          for (const task of step.syncFailTasks) {
-            const result = await this.execute(ctx, task).catch(() => undefined);
-            if (result) await ctx.writer.append(this.taskDone(task, result));
+          if (step.syncFailTasks.length > 0) {
+            waitingSince = undefined;
+            await this.runTasks(ctx, step.syncFailTasks, completed, failed, hooks, probes);
+            break;
           }
-          return this.fail(ctx, step.reason, 'Failed');
+          if (step.waitingFor.length > 0) {
+            waitingSince ??= Date.now();
+            await this.recordWaiting(ctx, 'hook', step.waitingFor);
+            if (Date.now() - waitingSince > timings.waveHealthTimeoutMs) {
+              return this.fail(
+                ctx,
+                `${step.reason}; timed out after ${timings.waveHealthTimeoutMs} ms waiting for SyncFail hooks: ${step.waitingFor.map((t) => t.key).join(', ')}`,
+                'Failed',
+              );
+            }
+            await ctx.writer.checkTerminated();
+            await sleep(timings.healthPollMs);
+            break;
+          }
+          await this.deleteHooksByPolicy(ctx, step.deleteHooks, completed, hooks, 'HookFailed');
+          const syncFail =
+            step.syncFailFailures.length > 0
+              ? `; one or more SyncFail hooks failed: ${step.syncFailFailures.join('; ')}`
+              : '';
+          return this.fail(ctx, `${step.reason}${syncFail}`, 'Failed');
         }
       }
     }
     return this.fail(ctx, 'sync did not converge', 'Error');
   }
 
+  /** Runs tasks in order, recording each; the first failure stops the rest (nextStep then fails the operation). */
+  private async runTasks(
+    ctx: RunContext,
+    tasks: readonly SyncTask[],
+    completed: Set<string>,
+    failed: Map<string, string>,
+    hooks: HookLifecycle,
+    probes: SyncProbes,
+  ): Promise<void> {
+    for (const task of tasks) {
+      let result: string;
+      try {
+        result = await this.execute(ctx, task, hooks);
+      } catch (err) {
+        if (err instanceof OperationTerminatedSignal || err instanceof OperationTakenOverSignal) throw err;
+        failed.set(task.id, (err as Error).message);
+        return;
+      }
+      await probes.beforeRecord?.(task.id);
+      await ctx.writer.append(this.taskDone(task, result));
+      completed.add(task.id);
+    }
+  }
+
   /**
-   * Reads the live objects of `keys` and records their health; a finished hook is deleted when its
-   * policy says so (HookSucceeded after success, HookFailed after failure).
+   * Records what the operation waits for (`status.operationState.message`), once per change: gitops-engine's
+   * words, so a user sees it from the first poll.
+   */
+  private async recordWaiting(
+    ctx: RunContext,
+    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation',
+    tasks: readonly SyncTask[],
+  ): Promise<void> {
+    const message =
+      waitingFor === 'prune-confirmation'
+        ? pruneConfirmationMessage(tasks)
+        : waitingMessage(tasks, waitingFor === 'deletion' ? 'deletion' : 'completion');
+    if (message === '' || ctx.writer.state.openOperation?.waiting?.message === message) return;
+    await ctx.writer.append({
+      type: 'Wait',
+      waiting: {
+        waitingFor,
+        message,
+        resources: tasks.slice(0, 20).map((t) => identityOf(t.object!)),
+      },
+    });
+  }
+
+  /**
+   * Reads the live objects of `tasks` and records their health; a hook that has finished loses its hook
+   * finalizer. Nothing is deleted here: delete policies act on the operation's outcome.
    */
   private async observe(
     ctx: RunContext,
-    keys: readonly string[],
+    tasks: readonly SyncTask[],
     objectsByKey: ReadonlyMap<string, KubeObject>,
     healthByKey: Map<string, HealthStatus>,
+    gone: Set<string>,
+    hooks: HookLifecycle,
   ): Promise<void> {
-    for (const key of keys) {
-      const desired = objectsByKey.get(key);
+    for (const task of tasks) {
+      const desired = objectsByKey.get(task.key);
       if (!desired) continue;
       if (ctx.dryRun) {
-        healthByKey.set(key, { status: 'Healthy' });
+        healthByKey.set(task.key, { status: 'Healthy' });
         continue;
       }
       const live = await ctx.cluster.get(refOf(desired));
-      const health = healthOf(live, this.deps.healthChecks);
-      healthByKey.set(key, health);
-      const policies = isHook(desired) ? hookDeletePolicies(desired) : [];
-      if (
-        live &&
-        ((health.status === 'Healthy' && policies.includes('HookSucceeded')) ||
-          (health.status === 'Degraded' && policies.includes('HookFailed')))
-      ) {
-        await ctx.cluster.delete(refOf(desired), { propagationPolicy: 'Background' });
+      const health = healthOf(task.hook ? hookHealthView(live) : live, this.deps.healthChecks);
+      healthByKey.set(task.key, health);
+      if (live) gone.delete(task.key);
+      else gone.add(task.key);
+      if (task.hook && (health.status === 'Healthy' || health.status === 'Degraded'))
+        await hooks.releaseFinished(task, live);
+    }
+  }
+
+  /**
+   * The delete policy matching the operation's outcome, as gitops-engine applies it once the operation is
+   * over: each hook this operation created with it is deleted (finalizer first) and the deletion recorded.
+   */
+  private async deleteHooksByPolicy(
+    ctx: RunContext,
+    tasks: readonly SyncTask[],
+    completed: Set<string>,
+    hooks: HookLifecycle,
+    policy: 'HookSucceeded' | 'HookFailed',
+  ): Promise<void> {
+    if (ctx.dryRun) return;
+    for (const task of tasks) {
+      const id = `${task.id}:deleted`;
+      if (completed.has(id)) continue;
+      const live = await ctx.cluster.get(refOf(task.object!));
+      if (!live || !(await hooks.deleteHook(live))) continue;
+      await ctx.writer.append({
+        type: 'TaskDone',
+        synced: {
+          ...this.taskDone(task, 'deleted').synced,
+          taskId: id,
+          message: `hook delete policy ${policy}`,
+        },
+      });
+      completed.add(id);
+    }
+  }
+
+  /**
+   * gitops-engine's Terminate: the hooks this operation created lose their finalizer, and the ones still
+   * running are deleted. Best effort: the termination is recorded whatever happens here.
+   */
+  private async releaseHooksOnTerminate(
+    ctx: RunContext,
+    plan: SyncPlan,
+    completed: ReadonlySet<string>,
+    hooks: HookLifecycle,
+  ): Promise<void> {
+    if (ctx.dryRun) return;
+    const created = [...plan.waves, ...plan.syncFailWaves]
+      .flatMap((w) => w.tasks)
+      .filter((t) => t.hook && completed.has(t.id));
+    for (const task of created) {
+      try {
+        const live = await ctx.cluster.get(refOf(task.object!));
+        if (!live) continue;
+        const status = healthOf(hookHealthView(live), this.deps.healthChecks).status;
+        if (status === 'Healthy' || status === 'Degraded') await hooks.release(live);
+        else await hooks.deleteHook(live);
+      } catch {
+        // The cluster may be what stopped the operation; the hook keeps its finalizer until the next sync.
       }
     }
   }
 
-  private async execute(ctx: RunContext, task: SyncTask): Promise<string> {
-    const { cluster, dryRun } = ctx;
+  private async execute(
+    ctx: RunContext,
+    task: SyncTask,
+    hooks: HookLifecycle,
+    options: { dryRun?: boolean } = {},
+  ): Promise<string> {
+    const { cluster } = ctx;
+    const dryRun = options.dryRun ?? ctx.dryRun;
     const obj = task.object;
     if (!obj) throw new Error(`task ${task.id} has no object`);
     const live = ctx.liveByKey.get(task.key);
@@ -328,15 +542,26 @@ export class SyncProcessor {
       case 'replace': {
         // Replace=true and Force=true written on the live object count too, as in Argo CD.
         const strategy = applyStrategyOf(withLiveSyncOptions(task.syncOptions, live));
-        return (await cluster.applyResource(obj, strategy, { dryRun, ...(live ? { live } : {}) })).result;
+        const applied = await cluster.applyResource(obj, strategy, { dryRun, ...(live ? { live } : {}) });
+        if (!dryRun) await this.awaitEstablished(ctx, obj);
+        return applied.result;
       }
       case 'create': {
         if (obj.kind === 'Namespace' && obj.apiVersion === 'v1' && !task.hook) {
           await cluster.ensureNamespace(obj.metadata.name, { dryRun });
           return 'created';
         }
-        if (task.hook) await this.deleteBeforeHookCreation(ctx, obj, task);
-        await cluster.create(obj, { dryRun });
+        if (task.hook && !dryRun) await this.deleteBeforeHookCreation(ctx, obj, task, hooks);
+        try {
+          await cluster.create(obj, { dryRun });
+        } catch (err) {
+          // A hook whose instance stays (no BeforeHookCreation) is applied, as Argo CD applies hooks.
+          if (!(task.hook && err instanceof KubeApiError && err.code === 'AlreadyExists')) throw err;
+          if (dryRun) return 'configured';
+          await cluster.apply(obj, { dryRun });
+          return 'configured';
+        }
+        if (!dryRun) await this.awaitEstablished(ctx, obj);
         return 'created';
       }
       case 'prune': {
@@ -353,35 +578,60 @@ export class SyncProcessor {
     }
   }
 
-  /** Argo CD's default hook policy is BeforeHookCreation: the previous run's hook goes first. */
-  private async deleteBeforeHookCreation(ctx: RunContext, obj: KubeObject, task: SyncTask): Promise<void> {
-    const policies = task.hook?.deletePolicies ?? [];
-    if (policies.length > 0 && !policies.includes('BeforeHookCreation')) return;
-    if (ctx.dryRun || !obj.metadata.name) return;
-    const ref = refOf(obj);
-    if (!(await ctx.cluster.delete(ref, { propagationPolicy: 'Background' }))) return;
+  /** A CRD is Established before anything of its kind is sent (gitops-engine's ensureCRDReady). */
+  private async awaitEstablished(ctx: RunContext, obj: KubeObject): Promise<void> {
+    if (!definedKindOf(obj)) return;
     const deadline = Date.now() + this.deps.timings.waveHealthTimeoutMs;
-    while ((await ctx.cluster.get(ref)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, this.deps.timings.healthPollMs));
+    for (;;) {
+      const live = await ctx.cluster.get(refOf(obj));
+      const conditions = (live?.['status'] as { conditions?: Array<{ type?: string; status?: string }> })
+        ?.conditions;
+      if (conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `CustomResourceDefinition ${obj.metadata.name} is not Established after ${this.deps.timings.waveHealthTimeoutMs} ms; its resources cannot be applied (check the CRD's status.conditions)`,
+        );
+      }
+      await sleep(this.deps.timings.healthPollMs);
     }
   }
 
-  private taskDone(task: SyncTask, result: string): OperationStep {
-    const k = resourceKey(task.object!);
+  /**
+   * BeforeHookCreation (Argo CD's default policy): earlier instances go first, and the one holding this
+   * name is waited for until it is gone ("waiting for deletion of ..." meanwhile).
+   */
+  private async deleteBeforeHookCreation(
+    ctx: RunContext,
+    obj: KubeObject,
+    task: SyncTask,
+    hooks: HookLifecycle,
+  ): Promise<void> {
+    if (!task.hook?.deletePolicies.includes('BeforeHookCreation')) return;
+    const ref = await hooks.deleteBeforeCreation(task, obj);
+    if (!ref) return;
+    const deadline = Date.now() + this.deps.timings.waveHealthTimeoutMs;
+    while (await ctx.cluster.get(ref)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the previous ${obj.kind} "${obj.metadata.name}" is still being deleted after ${this.deps.timings.waveHealthTimeoutMs} ms (BeforeHookCreation); check its finalizers`,
+        );
+      }
+      await this.recordWaiting(ctx, 'deletion', [task]);
+      await sleep(this.deps.timings.healthPollMs);
+    }
+  }
+
+  private taskDone(task: SyncTask, result: string): Extract<OperationStep, { type: 'TaskDone' }> {
     return {
       type: 'TaskDone',
       synced: {
         taskId: task.id,
-        resource: {
-          group: k.group,
-          kind: k.kind,
-          name: k.name,
-          ...(k.namespace ? { namespace: k.namespace } : {}),
-        },
+        resource: identityOf(task.object!),
         phase: task.phase,
         wave: task.wave,
         result,
         ...(task.reason ? { message: task.reason } : {}),
+        hook: task.hook !== undefined,
       },
     };
   }
@@ -437,4 +687,13 @@ export class SyncProcessor {
     );
     return 'Terminated';
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function identityOf(obj: KubeObject): ResourceIdentity {
+  const k = resourceKey(obj);
+  return { group: k.group, kind: k.kind, name: k.name, ...(k.namespace ? { namespace: k.namespace } : {}) };
 }

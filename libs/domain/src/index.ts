@@ -1,6 +1,7 @@
 export { applicationAggregate } from './application/application.aggregate';
 export { managedNamespaceOf } from './application/managed-namespace';
 export {
+  DELETION_APPROVED_ANNOTATION,
   OperationTerminatedError,
   canonicalJson,
   changedTopLevelPaths,
@@ -200,6 +201,7 @@ export type {
   ConditionRaised,
   HealthStatusChanged,
   OperationPhase,
+  PruneConfirmed,
   ReconcileEvent,
   ResourceIdentity,
   ResourceSynced,
@@ -208,6 +210,7 @@ export type {
   SyncOperationStarted,
   SyncOperationSucceeded,
   SyncOperationTerminated,
+  SyncOperationWaiting,
   SyncStatusChanged,
 } from './events/reconcile.events';
 export { clusterStreamId, repositoryStreamId } from './events/registry.events';
@@ -316,12 +319,18 @@ export {
   HELM_HOOK_WEIGHT_ANNOTATION,
   HOOK_ANNOTATION,
   HOOK_DELETE_POLICY_ANNOTATION,
+  HOOK_FINALIZER,
   PHASE_ORDER,
   hookDeletePolicies,
   hookTypes,
   isHook,
   isSkipped,
+  syncPhasesOf,
 } from './sync/hook';
+export { hookNameFor } from './sync/hook-name';
+export type { HookNaming } from './sync/hook-name';
+export { definedKindOf } from './sync/crd-kinds';
+export { pruneConfirmationMessage, waitingMessage } from './sync/waiting-message';
 export type { HookDeletePolicy, HookType, SyncPhase } from './sync/hook';
 export { KIND_ORDER, kindRank } from './sync/kind-order';
 export { nextStep } from './sync/next-step';

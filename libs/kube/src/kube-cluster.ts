@@ -148,6 +148,25 @@ export class KubeCluster {
     });
   }
 
+  /**
+   * Every object of one kind in `namespace` (cluster-wide for cluster-scoped kinds), each with its
+   * apiVersion and kind set (list items carry neither). A kind the cluster does not serve has none.
+   */
+  async list(type: { apiVersion: string; kind: string; namespace?: string }): Promise<KubeObject[]> {
+    const ref: KubeRef = { ...type, name: '' };
+    let path: string;
+    try {
+      path = await this.collectionPath(ref);
+    } catch (err) {
+      if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return [];
+      throw err;
+    }
+    const res = await this.request('GET', path);
+    if (res.status === 404) return [];
+    const list = this.expectObject(res, 'list', ref) as unknown as { items?: KubeObject[] };
+    return (list.items ?? []).map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
+  }
+
   /** Server-side apply (`application/apply-patch+yaml`), creating the object if needed. */
   async apply(obj: KubeObject, options: ApplyOptions = {}): Promise<KubeObject> {
     const ref = refOf(obj);

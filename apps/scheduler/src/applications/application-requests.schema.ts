@@ -53,17 +53,15 @@ const syncResource = requestObject({
   required: { kind: 'the resource kind, e.g. "Deployment"', name: "the resource's metadata.name" },
 });
 
-/** Berth runs hooks like Argo CD's default `hook` strategy; forcing (replace on conflict) is not there. */
-const syncStrategy = requestObject({
+/** Argo CD's `force` of a sync strategy (delete and re-create on conflict) is not there. */
+const strategyOptions = requestObject({
   fields: {
-    hook: requestObject({
-      fields: {
-        force: unsupported('force (delete and re-create on conflict)', (v) => v === false),
-      },
-    }),
-    apply: unsupported('the apply strategy (kubectl apply without running hooks)'),
+    force: unsupported('force (delete and re-create on conflict)', (v) => v === false),
   },
 });
+
+/** Argo CD's sync strategies: `hook` (the default: hooks run) and `apply` (resources only, no hooks). */
+const syncStrategy = requestObject({ fields: { hook: strategyOptions, apply: strategyOptions } });
 
 /** Applications live in Berth's one namespace: an empty appNamespace is the only one there is. */
 const appNamespace = unsupported('applications in other namespaces (appNamespace)', (v) => v === '');
@@ -74,6 +72,8 @@ export interface SyncRequestBody {
   dryRun?: boolean;
   resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
   syncOptions?: string[] | { items?: string[] | null };
+  /** Argo CD's `strategy`: `{"apply": {}}` applies the resources without running hooks. */
+  strategy?: { hook?: { force?: boolean } | null; apply?: { force?: boolean } | null } | null;
   name?: string;
   project?: string;
 }

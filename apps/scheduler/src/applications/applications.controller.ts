@@ -89,6 +89,7 @@ export class ApplicationsController {
         ...(body.dryRun !== undefined && body.dryRun !== null ? { dryRun: body.dryRun } : {}),
         ...(body.resources ? { resources: body.resources } : {}),
         ...(syncOptions ? { syncOptions } : {}),
+        ...(body.strategy?.apply ? { syncStrategy: { apply: {} } } : {}),
         ...(body.project ? { project: body.project } : {}),
       },
       requestActor(req),
@@ -109,6 +110,15 @@ export class ApplicationsController {
       requestActor(req),
       async (revision) => (await this.rendered.manifests(name, revision)).manifests as KubeObject[],
     );
+  }
+
+  /**
+   * Argo CD's "Confirm Pruning" (`argocd app confirm-deletion` sets the deletion-approved annotation, which a
+   * PUT of the application does here too): the running operation may prune what is marked Prune=confirm.
+   */
+  @Post(':name/operation/confirm-prune')
+  confirmPrune(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
+    return this.apps.confirmPrune(name, requestActor(req));
   }
 
   @Delete(':name/operation')

@@ -116,6 +116,7 @@ export class ApplicationsService {
         dryRun: options.dryRun ?? false,
         resources: options.resources,
         syncOptions: options.syncOptions,
+        ...(options.syncStrategy ? { syncStrategy: options.syncStrategy } : {}),
         initiatedBy: { username: who.actor, automated: false },
         trigger: 'manual',
       },
@@ -178,6 +179,13 @@ export class ApplicationsService {
     );
     await this.ctx.queues.requestSync({ application: name, operationId });
     return { operationId, application: await this.get(name) };
+  }
+
+  /** Confirms the open operation's Prune=confirm prunes; the refresh it asks for resumes the waiting operation. */
+  async confirmPrune(name: string, who: RequestActor) {
+    await this.execute(name, { type: 'ConfirmPrune' }, who);
+    await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'prune-confirmed' });
+    return this.get(name);
   }
 
   async terminate(name: string, who: RequestActor) {
@@ -247,6 +255,8 @@ export interface SyncOptionsBody {
   dryRun?: boolean;
   resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
   syncOptions?: string[];
+  /** Argo CD's sync strategy; `apply` runs no hooks. */
+  syncStrategy?: { apply?: { force?: boolean }; hook?: { force?: boolean } };
   /** When given, must be the application's project (Argo CD's requests carry it). */
   project?: string;
 }

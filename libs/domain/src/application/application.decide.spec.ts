@@ -270,7 +270,56 @@ const cases: Array<{
     when: { type: 'TerminateOperation' },
     then: 'Invalid',
   },
+  {
+    name: 'confirming pruning names the open operation (#22.14)',
+    given: [created, syncRequested],
+    when: { type: 'ConfirmPrune' },
+    then: [{ type: 'PruneConfirmed', data: { application: 'guestbook', operationId: 'op-1', via: 'api' } }],
+  },
+  {
+    name: 'confirming pruning twice records it once',
+    given: [
+      created,
+      syncRequested,
+      {
+        type: 'PruneConfirmed',
+        schemaVersion: 1,
+        data: { application: 'guestbook', operationId: 'op-1', via: 'api' },
+      },
+    ],
+    when: { type: 'ConfirmPrune' },
+    then: [],
+  },
+  {
+    name: 'confirming pruning with nothing running is refused',
+    given: [created],
+    when: { type: 'ConfirmPrune' },
+    then: 'Invalid',
+  },
+  {
+    name: "Argo CD's deletion-approved annotation (argocd app confirm-deletion) confirms the open operation's pruning",
+    given: [created, syncRequested],
+    when: { type: 'UpdateApplication', manifest: approved('2026-01-01T00:00:05Z') },
+    then: [
+      { type: 'ApplicationSpecChanged' },
+      {
+        type: 'PruneConfirmed',
+        data: { application: 'guestbook', operationId: 'op-1', via: 'deletion-approved-annotation' },
+      },
+    ],
+  },
+  {
+    name: 'a deletion-approved time before the operation was requested confirms nothing',
+    given: [created, syncRequested],
+    when: { type: 'UpdateApplication', manifest: approved('2025-12-31T00:00:00Z') },
+    then: [{ type: 'ApplicationSpecChanged' }],
+  },
 ];
+
+function approved(time: string): ApplicationManifest {
+  const m = manifest();
+  return { ...m, metadata: { ...m.metadata, annotations: { 'argocd.argoproj.io/deletion-approved': time } } };
+}
 
 describe('decideApplication', () => {
   it.each(cases)('$name', ({ given, when, then }) => {

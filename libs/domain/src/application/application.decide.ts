@@ -10,6 +10,7 @@ import type {
   ResourceSynced,
   SyncOperationFailed,
   SyncOperationStarted,
+  SyncOperationWaiting,
 } from '../events/reconcile.events';
 import { decideAutoSync } from '../reconcile/auto-sync.decision';
 import { appHealthOf, decideRefresh, type RefreshOutcome } from '../reconcile/refresh.decision';
@@ -37,7 +38,9 @@ export type ApplicationCommand =
       dryRun: boolean;
       initiatedBy: SyncRequested['data']['initiatedBy'];
     }
-  | { type: 'TerminateOperation' };
+  | { type: 'TerminateOperation' }
+  /** Argo CD's "Confirm Pruning": the open operation may prune the resources marked Prune=confirm. */
+  | { type: 'ConfirmPrune' };
 
 /**
  * Command + state -> the events to record, or a DomainError saying why not. An empty list means nothing
@@ -73,6 +76,7 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
           manifest: command.manifest,
           changedPaths,
         }),
+        ...deletionApprovedBy(state, command.manifest),
       ];
     }
     case 'DeleteApplication':
@@ -118,6 +122,25 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
           initiatedBy: command.initiatedBy,
           trigger: 'rollback',
           rollbackOf: entry.id,
+        }),
+      ];
+    }
+    case 'ConfirmPrune': {
+      requireExists(state);
+      const open = state.openOperation;
+      if (!open) {
+        throw new DomainError(
+          'Invalid',
+          `application "${state.name}" has no operation in progress whose pruning could be confirmed`,
+        );
+      }
+      // Confirming twice changes nothing.
+      if (open.pruneConfirmed) return [];
+      return [
+        applicationEvent('PruneConfirmed', {
+          application: state.name,
+          operationId: open.operationId,
+          via: 'api',
         }),
       ];
     }
@@ -302,6 +325,7 @@ export function reconcileSnapshotOf(state: ApplicationState): Parameters<typeof 
 export type OperationStep =
   | { type: 'Start'; started: Omit<SyncOperationStarted['data'], 'application' | 'operationId'> }
   | { type: 'TaskDone'; synced: Omit<ResourceSynced['data'], 'application' | 'operationId'> }
+  | { type: 'Wait'; waiting: Omit<SyncOperationWaiting['data'], 'application' | 'operationId'> }
   | { type: 'Succeed'; revision: string; message: string; startedAt: string; finishedAt: string }
   | { type: 'Fail'; failure: Omit<SyncOperationFailed['data'], 'application' | 'operationId'> }
   | { type: 'Terminate'; message: string; finishedAt: string };
@@ -339,6 +363,8 @@ export function decideOperationStep(
       return [applicationEvent('SyncOperationStarted', { application, operationId, ...step.started })];
     case 'TaskDone':
       return [applicationEvent('ResourceSynced', { application, operationId, ...step.synced })];
+    case 'Wait':
+      return [applicationEvent('SyncOperationWaiting', { application, operationId, ...step.waiting })];
     case 'Succeed': {
       const { type: _type, ...data } = step;
       return [applicationEvent('SyncOperationSucceeded', { application, operationId, ...data })];
@@ -374,6 +400,31 @@ export function pendingCascadeOf(
   if (state.exists || !deletion || !deletion.cascade || deletion.resourcesDeleted || !state.manifest)
     return undefined;
   return { manifest: state.manifest, inventory: state.incarnationInventory };
+}
+
+/** Argo CD's confirmation annotation (`argocd app confirm-deletion` writes it on the Application). */
+export const DELETION_APPROVED_ANNOTATION = 'argocd.argoproj.io/deletion-approved';
+
+/**
+ * An update that sets `argocd.argoproj.io/deletion-approved` to a time not before the open operation was
+ * requested confirms its prunes, as Argo CD's Application.IsDeletionConfirmed(operation start) reads it.
+ */
+function deletionApprovedBy(state: ApplicationState, manifest: ApplicationManifest): ApplicationEvent[] {
+  const open = state.openOperation;
+  const value = manifest.metadata.annotations?.[DELETION_APPROVED_ANNOTATION];
+  if (!open || open.pruneConfirmed || value === undefined) return [];
+  if (state.manifest?.metadata.annotations?.[DELETION_APPROVED_ANNOTATION] === value) return [];
+  const approvedAt = Date.parse(value);
+  // Argo CD compares whole seconds (RFC 3339 without fractions): a time in the request's second counts.
+  if (Number.isNaN(approvedAt) || approvedAt < Math.floor(Date.parse(open.requestedAt) / 1000) * 1000)
+    return [];
+  return [
+    applicationEvent('PruneConfirmed', {
+      application: state.name,
+      operationId: open.operationId,
+      via: 'deletion-approved-annotation',
+    }),
+  ];
 }
 
 function requireExists(state: ApplicationState): void {

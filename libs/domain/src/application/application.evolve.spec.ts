@@ -230,6 +230,53 @@ describe('evolveApplication: one fold for the API, the notifier and the deciders
     expect(state.inventory).toEqual(['/ConfigMap/web/b']);
   });
 
+  it('hooks are never inventory, whatever their phase; a resource moved to PreSync (a CRD) is', () => {
+    const state = given(
+      created(),
+      requested('op1'),
+      started('op1'),
+      synced('op1', 'crd', 'created', { phase: 'PreSync', hook: false }),
+      synced('op1', 'sync-hook', 'created', { phase: 'Sync', hook: true }),
+      synced('op1', 'sync-hook', 'deleted', { phase: 'Sync', hook: true }),
+      succeeded('op1'),
+    );
+    expect(state.inventory).toEqual(['/ConfigMap/web/crd']);
+  });
+
+  it('a waiting operation shows what it waits for as its message until its next task (#14.3)', () => {
+    const waiting = applicationEvent('SyncOperationWaiting', {
+      application: 'web',
+      operationId: 'op1',
+      waitingFor: 'health',
+      message: 'waiting for healthy state of apps/Deployment/api',
+      resources: [{ group: 'apps', kind: 'Deployment', namespace: 'web', name: 'api' }],
+    });
+    const state = given(created(), requested('op1'), started('op1'), waiting);
+    expect(state.status.operationState).toMatchObject({
+      phase: 'Running',
+      message: 'waiting for healthy state of apps/Deployment/api',
+    });
+    expect(state.openOperation?.waiting).toEqual({
+      waitingFor: 'health',
+      message: 'waiting for healthy state of apps/Deployment/api',
+    });
+    const moved = given(created(), requested('op1'), started('op1'), waiting, synced('op1', 'a', 'created'));
+    expect(moved.status.operationState?.message).toBe('one or more tasks are running');
+    expect(moved.openOperation?.waiting).toBeUndefined();
+  });
+
+  it('a prune confirmation is remembered with who gave it, for the open operation only (#22.14)', () => {
+    const confirm = (operationId: string) =>
+      applicationEvent('PruneConfirmed', { application: 'web', operationId, via: 'api' });
+    expect(given(created(), requested('op1'), confirm('op1')).openOperation?.pruneConfirmed).toEqual({
+      at: at(2),
+      by: 'alice',
+    });
+    expect(
+      given(created(), requested('op1'), confirm('other')).openOperation?.pruneConfirmed,
+    ).toBeUndefined();
+  });
+
   it('a failure with a retry keeps the operation open and Running; the next attempt keeps the first start', () => {
     const retrying = given(created(), requested('op1'), started('op1'), failed('op1', 5000));
     expect(retrying.openOperation).toMatchObject({

@@ -2,6 +2,7 @@ import type { ApplicationEvent, ApplicationManifest } from '../events/applicatio
 import type { EventMetadata } from '../events/event-envelope';
 import type { ResourceIdentity, ResourceSynced } from '../events/reconcile.events';
 import type { HealthStatusCode } from '../health/health-status';
+import { CREATE_NAMESPACE_REASON } from '../sync/create-namespace';
 import {
   historyLimitOf,
   initialApplicationState,
@@ -26,8 +27,7 @@ export type RecordedApplicationEvent = ApplicationEvent & {
   metadata: Pick<EventMetadata, 'actor'>;
 };
 
-/** planSync's reason on the task CreateNamespace=true adds: such a namespace was never declared in Git and is never pruned. */
-export const CREATE_NAMESPACE_REASON = 'CreateNamespace=true';
+export { CREATE_NAMESPACE_REASON };
 
 /** How many finished operation ids an app remembers (a late job for one of them is a no-op). */
 const FINISHED_OPERATIONS_KEPT = 20;
@@ -101,6 +101,7 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
           dryRun: data.dryRun,
           ...(data.resources ? { resources: data.resources } : {}),
           ...(data.syncOptions ? { syncOptions: data.syncOptions } : {}),
+          ...(data.syncStrategy ? { syncStrategy: data.syncStrategy } : {}),
         },
         initiatedBy: {
           username: data.initiatedBy.username ?? recorded.metadata.actor,
@@ -233,7 +234,7 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
         operation: pending ? null : state.operation,
         openOperation: mine
           ? (() => {
-              const { retryPending: _done, ...rest } = mine;
+              const { retryPending: _done, waiting: _waiting, ...rest } = mine;
               return {
                 ...rest,
                 started: event.data,
@@ -250,9 +251,12 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
       const open = state.openOperation;
       if (!open || open.operationId !== event.data.operationId) return state;
       const counts = !open.request.dryRun;
+      const { waiting: _waiting, ...rest } = open;
       return {
         ...state,
-        openOperation: { ...open, synced: [...open.synced, event.data] },
+        openOperation: { ...rest, synced: [...open.synced, event.data] },
+        // Past whatever it waited for: gitops-engine's message while tasks run.
+        status: open.waiting ? withRunningMessage(state, open.operationId, RUNNING_MESSAGE) : state.status,
         inventory: counts ? withInventory(state.inventory, event.data) : state.inventory,
         incarnationInventory: counts
           ? withInventory(state.incarnationInventory, event.data)
@@ -303,6 +307,23 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
       return finish(state, event.data.operationId, 'Terminated', 'Failed', event.data.message, at, {
         finishedAt: event.data.finishedAt,
       });
+    case 'SyncOperationWaiting': {
+      const open = state.openOperation;
+      if (!open || open.operationId !== event.data.operationId) return state;
+      return {
+        ...state,
+        openOperation: {
+          ...open,
+          waiting: { waitingFor: event.data.waitingFor, message: event.data.message },
+        },
+        status: withRunningMessage(state, open.operationId, event.data.message),
+      };
+    }
+    case 'PruneConfirmed': {
+      const open = state.openOperation;
+      if (!open || open.operationId !== event.data.operationId) return state;
+      return { ...state, openOperation: { ...open, pruneConfirmed: { at, by: recorded.metadata.actor } } };
+    }
     case 'AutoRollbackTriggered': {
       const latest = state.deployments[state.deployments.length - 1];
       return {
@@ -437,8 +458,25 @@ function markLatestHealthy(deployments: readonly Deployment[]): Deployment[] {
   return [...deployments.slice(0, -1), { ...latest, wasHealthy: true }];
 }
 
+/** gitops-engine's operation message while tasks run (after a wait is over). */
+const RUNNING_MESSAGE = 'one or more tasks are running';
+
+/** `status.operationState.message` of the running operation `operationId`, when it is the one shown. */
+function withRunningMessage(
+  state: ApplicationState,
+  operationId: string,
+  message: string,
+): ApplicationStatus {
+  const running = state.status.operationState;
+  if (!running || running.phase !== 'Running' || running.operation.operationId !== operationId)
+    return state.status;
+  return { ...state.status, operationState: { ...running, message } };
+}
+
 function withInventory(inventory: readonly string[], synced: ResourceSynced['data']): string[] {
-  if (synced.phase !== 'Sync' || synced.message === CREATE_NAMESPACE_REASON) return inventory as string[];
+  // Hooks are never inventory. Events written before `hook` was recorded: only Sync-phase results counted.
+  const hook = synced.hook ?? synced.phase !== 'Sync';
+  if (hook || synced.message === CREATE_NAMESPACE_REASON) return inventory as string[];
   const key = keyOf(synced.resource);
   if (synced.result === 'pruned') return inventory.filter((k) => k !== key);
   if (APPLIED_RESULTS.has(synced.result) && !inventory.includes(key)) return [...inventory, key].sort();

@@ -1,5 +1,10 @@
 import type { ApplicationManifest, SyncRequested } from '../events/application.events';
-import type { CommitInfo, ResourceSynced, SyncOperationStarted } from '../events/reconcile.events';
+import type {
+  CommitInfo,
+  ResourceSynced,
+  SyncOperationStarted,
+  SyncOperationWaiting,
+} from '../events/reconcile.events';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from './application.defaults';
 import type { ApplicationStatus, Operation } from './application.status';
 
@@ -75,6 +80,10 @@ export interface OpenOperation {
   revision?: string;
   message?: string;
   terminateRequested: boolean;
+  /** What the latest attempt waits for (SyncOperationWaiting), until its next task is recorded. */
+  waiting?: { waitingFor: SyncOperationWaiting['data']['waitingFor']; message: string };
+  /** A person confirmed its Prune=confirm prunes (PruneConfirmed). */
+  pruneConfirmed?: { at: string; by: string };
 }
 
 export type OperationOutcome = 'Succeeded' | 'Failed' | 'Terminated';

@@ -76,6 +76,8 @@ export interface SyncOperation {
   /** Selective sync: only these resources. */
   resources?: SyncOperationResource[];
   syncOptions?: string[];
+  /** Argo CD's sync strategy: `{hook: {}}` (the default when absent) or `{apply: {}}` (no hooks). */
+  syncStrategy?: { hook?: { force?: boolean }; apply?: { force?: boolean } };
 }
 
 /** Argo CD's `OperationState`. */

@@ -53,6 +53,10 @@ export function parseResourceKey(text: string): ResourceKey | undefined {
   return { group, kind, namespace, name };
 }
 
+/**
+ * A rendered document Berth can sync: apiVersion, kind, and a name or generateName. A hook needs neither
+ * name: the sync names it per operation (gitops-engine does the same in getSyncTasks).
+ */
 export function isKubeObject(value: unknown): value is KubeObject {
   if (!isPlainObject(value)) return false;
   const meta = value['metadata'];
@@ -60,6 +64,17 @@ export function isKubeObject(value: unknown): value is KubeObject {
     typeof value['apiVersion'] === 'string' &&
     typeof value['kind'] === 'string' &&
     isPlainObject(meta) &&
-    (typeof meta['name'] === 'string' || typeof meta['generateName'] === 'string')
+    (typeof meta['name'] === 'string' ||
+      typeof meta['generateName'] === 'string' ||
+      hasHookAnnotation(meta['annotations']))
+  );
+}
+
+/** The Argo CD or Helm hook annotation (sync/hook.ts reads them; kept apart here to stay free of cycles). */
+function hasHookAnnotation(annotations: unknown): boolean {
+  return (
+    isPlainObject(annotations) &&
+    (typeof annotations['argocd.argoproj.io/hook'] === 'string' ||
+      typeof annotations['helm.sh/hook'] === 'string')
   );
 }

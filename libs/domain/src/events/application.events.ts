@@ -64,6 +64,11 @@ export type SyncRequested = DomainEvent<
     /** Selective sync: only these resources. Absent = all. */
     resources?: Array<{ group?: string; kind: string; name: string; namespace?: string }>;
     syncOptions?: string[];
+    /**
+     * Argo CD's `syncStrategy`: `hook` (the default) runs hooks; `apply` only applies the resources. `force`
+     * is not supported (the request API refuses it).
+     */
+    syncStrategy?: { hook?: { force?: boolean }; apply?: { force?: boolean } };
     initiatedBy: { username?: string; automated: boolean };
     /** Why Berth started it: `manual`, `auto-sync`, `self-heal`, `rollback`, `auto-rollback`, `retry`. */
     trigger?: string;
@@ -108,6 +113,8 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   SyncOperationTerminated: 1,
   ApplicationResourcesDeleted: 1,
   AutoRollbackTriggered: 1,
+  SyncOperationWaiting: 1,
+  PruneConfirmed: 1,
 };
 
 export function applicationEvent<E extends ApplicationEvent>(type: E['type'], data: E['data']): E {

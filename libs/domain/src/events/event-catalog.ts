@@ -121,6 +121,15 @@ export const EVENT_CATALOG: Catalog = {
     version: 1,
     summarize: (d) => `auto-rollback: ${d.reason}`,
   },
+  SyncOperationWaiting: {
+    version: 1,
+    summarize: (d) => `sync ${d.message}`,
+  },
+  PruneConfirmed: {
+    version: 1,
+    summarize: (d) =>
+      `confirmed pruning for operation ${d.operationId}${d.via === 'deletion-approved-annotation' ? ' (deletion-approved annotation)' : ''}`,
+  },
   ApplicationResourcesDeleted: {
     version: 1,
     summarize: (d) => {

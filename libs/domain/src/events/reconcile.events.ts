@@ -95,9 +95,46 @@ export type ResourceSynced = DomainEvent<
     resource: ResourceIdentity;
     phase: 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
     wave: number;
-    /** created | configured | unchanged | pruned | replaced | skipped | hook-succeeded | hook-failed */
+    /**
+     * created | configured | unchanged | pruned | replaced | skipped; `deleted` for a hook removed by its
+     * delete policy when the operation finished.
+     */
     result: string;
     message?: string;
+    /** The task was a hook: never part of the app's inventory. Absent on events written before it was recorded. */
+    hook?: boolean;
+  }
+>;
+
+/**
+ * The running operation waits: for resources to become healthy, for hooks to finish, for a deletion, or for
+ * a person to confirm pruning. `message` is gitops-engine's wording; it becomes
+ * `status.operationState.message`. Recorded when what it waits for changes, not on every poll.
+ */
+export type SyncOperationWaiting = DomainEvent<
+  'SyncOperationWaiting',
+  {
+    application: string;
+    operationId: string;
+    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation';
+    message: string;
+    /** What it waits for (at most 20; the message counts the rest). */
+    resources: ResourceIdentity[];
+  }
+>;
+
+/**
+ * A person confirmed the prunes marked Prune=confirm of the open operation (Argo CD's "Confirm Pruning",
+ * `argocd app confirm-deletion`, or the `argocd.argoproj.io/deletion-approved` annotation). The actor is in
+ * the event's metadata.
+ */
+export type PruneConfirmed = DomainEvent<
+  'PruneConfirmed',
+  {
+    application: string;
+    operationId: string;
+    /** How it was confirmed: the confirm-prune endpoint, or the deletion-approved annotation (its value). */
+    via: 'api' | 'deletion-approved-annotation';
   }
 >;
 
@@ -183,4 +220,6 @@ export type ReconcileEvent =
   | SyncOperationFailed
   | SyncOperationTerminated
   | ApplicationResourcesDeleted
-  | AutoRollbackTriggered;
+  | AutoRollbackTriggered
+  | SyncOperationWaiting
+  | PruneConfirmed;

@@ -8,8 +8,13 @@ export function trackingIdFor(application: string, obj: KubeObject): string {
   return `${application}:${groupOf(obj.apiVersion)}/${obj.kind}:${ns}/${obj.metadata.name}`;
 }
 
-/** A copy of `obj` carrying this app's tracking id (set on everything Berth applies, and before diffing). */
+/**
+ * A copy of `obj` carrying this app's tracking id (set on everything Berth applies, and before diffing).
+ * An object without a name yet (a hook with `generateName`) is returned as it is: the sync names it per
+ * operation and tracks it under that name (hook-name.ts), never under "undefined".
+ */
 export function withTrackingId(application: string, obj: KubeObject): KubeObject {
+  if (typeof obj.metadata.name !== 'string' || obj.metadata.name === '') return obj;
   return {
     ...obj,
     metadata: {

@@ -5,6 +5,12 @@ export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-pol
 export const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
 export const HELM_HOOK_DELETE_POLICY_ANNOTATION = 'helm.sh/hook-delete-policy';
 export const HELM_HOOK_WEIGHT_ANNOTATION = 'helm.sh/hook-weight';
+/**
+ * Put on every hook Berth creates and taken off once the hook has finished (or the operation is
+ * terminated), as gitops-engine does: a Job deleted early (ttlSecondsAfterFinished, a person) stays
+ * readable until its outcome has been seen.
+ */
+export const HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail';
 export type HookType = SyncPhase | 'Skip' | 'PreDelete' | 'PostDelete';
@@ -21,6 +27,8 @@ const HOOK_TYPES = new Set<HookType>([
   'PreDelete',
   'PostDelete',
 ]);
+/** Helm's pre-3 way of installing CRDs: an ordinary resource for Argo CD and Berth. */
+const HELM_CRD_INSTALL = 'crd-install';
 const DELETE_POLICIES = new Set<HookDeletePolicy>(['HookSucceeded', 'HookFailed', 'BeforeHookCreation']);
 
 /** Helm hooks as Argo CD maps them (gitops-engine pkg/sync/hook/helm); crd-install is not a hook. */
@@ -45,14 +53,15 @@ function splitList(value: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
-/** Hook types declared by the Argo CD annotation, or else mapped from Helm's; unknown names are dropped. */
+/**
+ * Hook types as gitops-engine's hook.Types reads them: the Argo CD annotation's known values, or, when it
+ * names none Berth knows (absent, empty, misspelt), the Helm annotation's mapped ones. Unknown names are
+ * dropped; a hook whose list ends up empty has no phase and never runs.
+ */
 export function hookTypes(obj: KubeObject): HookType[] {
   const ann = obj.metadata.annotations ?? {};
-  if (HOOK_ANNOTATION in ann) {
-    return [
-      ...new Set(splitList(ann[HOOK_ANNOTATION]).filter((t): t is HookType => HOOK_TYPES.has(t as HookType))),
-    ];
-  }
+  const argo = splitList(ann[HOOK_ANNOTATION]).filter((t): t is HookType => HOOK_TYPES.has(t as HookType));
+  if (argo.length > 0) return [...new Set(argo)];
   const mapped = splitList(ann[HELM_HOOK_ANNOTATION])
     .map((t) => HELM_HOOK_TYPES[t])
     .filter((t): t is HookType => t !== undefined);
@@ -65,9 +74,22 @@ export function isSkipped(obj: KubeObject): boolean {
   return types.length === 1 && types[0] === 'Skip';
 }
 
-/** A hook runs in its phase instead of being synced, and is not part of the app's sync status. */
+/**
+ * Any hook annotation makes a hook (gitops-engine's hook.IsHook): a hook runs in its phases instead of
+ * being synced, is not part of the app's sync status, and is never pruned. One whose phases Berth does not
+ * run (Helm's `test`, `test-success`, `pre-rollback`, a misspelt Argo CD value) is therefore never applied
+ * at all. Helm's `crd-install` is the exception: Helm calls such a CRD a hook, but it is an ordinary resource.
+ */
 export function isHook(obj: KubeObject): boolean {
-  return hookTypes(obj).some((t) => t !== 'Skip');
+  const ann = obj.metadata.annotations ?? {};
+  if (HOOK_ANNOTATION in ann) return !isSkipped(obj);
+  const helm = ann[HELM_HOOK_ANNOTATION];
+  return helm !== undefined && helm.trim() !== HELM_CRD_INSTALL;
+}
+
+/** The phases of a hook that a sync runs (PreSync, Sync, PostSync, SyncFail), in declaration order. */
+export function syncPhasesOf(obj: KubeObject): SyncPhase[] {
+  return hookTypes(obj).filter((t): t is SyncPhase => t in PHASE_ORDER);
 }
 
 /** Delete policies; BeforeHookCreation is the default when none is given. */

@@ -3,7 +3,10 @@ import { diffResource } from '../diff/diff-resource';
 import type { IgnoreDifference } from '../diff/ignore-differences';
 import { type KubeObject, resourceKey, resourceKeyString } from '../diff/kube-object';
 import { applyIgnoredFromLive } from '../diff/respect-ignore-differences';
+import { CREATE_NAMESPACE_REASON } from './create-namespace';
 import {
+  HELM_HOOK_ANNOTATION,
+  HOOK_ANNOTATION,
   type HookDeletePolicy,
   hookDeletePolicies,
   type HookType,
@@ -12,10 +15,13 @@ import {
   isSkipped,
   PHASE_ORDER,
   type SyncPhase,
+  syncPhasesOf,
 } from './hook';
+import { hookObjectFor, type HookNaming } from './hook-name';
+import { crdsByDefinedKind, definedKindOf, kindKeyOf } from './crd-kinds';
 import { kindRank } from './kind-order';
 import { canonicalJson, stableHash } from './plan-id';
-import { effectiveSyncOptions, type ResourceSyncOptions } from './sync-options';
+import { effectiveSyncOptions, type ResourceSyncOptions, SYNC_OPTIONS_ANNOTATION } from './sync-options';
 import { SyncPlanError } from './sync-plan.error';
 import { syncWave } from './sync-wave';
 
@@ -24,17 +30,31 @@ export type SyncAction = 'apply' | 'replace' | 'create' | 'prune' | 'skip';
 export interface SyncTask {
   /** Unique within the plan and stable across replans of the same input. */
   id: string;
-  /** `group/kind/namespace/name`; a generateName hook uses its generateName prefix as name. */
+  /**
+   * `group/kind/namespace/name`. A hook without a name is named per operation (`hookNaming`); without
+   * `hookNaming` it keeps its generateName prefix as name (a preview).
+   */
   key: string;
   phase: SyncPhase;
   wave: number;
   action: SyncAction;
   /** What to apply/create/replace (desired), or what to delete (live) for prune. */
   object?: KubeObject;
-  hook?: { types: HookType[]; deletePolicies: HookDeletePolicy[] };
+  /**
+   * `generateName` of a hook the manifest did not name ('' when it gave neither name nor generateName): it
+   * is named per operation, and BeforeHookCreation finds earlier operations' instances by it.
+   */
+  hook?: { types: HookType[]; deletePolicies: HookDeletePolicy[]; generateName?: string };
   syncOptions: ResourceSyncOptions;
   /** Why a task is skipped, in words for the sync result. */
   reason?: string;
+  /** A prune marked Prune=confirm (on the resource or the app): it waits for a person's confirmation. */
+  requiresPruneConfirmation?: true;
+  /**
+   * The name of the CustomResourceDefinition in this same sync that defines the task's kind: when the
+   * cluster does not know the kind yet, the dry run is skipped (the CRD is applied first), as Argo CD does.
+   */
+  definedByCrd?: string;
 }
 
 export interface SyncWave {
@@ -45,6 +65,11 @@ export interface SyncWave {
 
 export interface SyncPlan {
   planId: string;
+  /**
+   * CreateNamespace=true: the destination namespace, created (or given its managedNamespaceMetadata) alone
+   * and first, before the dry run and any other task. Argo CD runs it as a PreSync task.
+   */
+  namespace?: SyncTask;
   /** PreSync, Sync, PostSync waves in execution order. */
   waves: SyncWave[];
   /** SyncFail hooks: run only when the operation fails. */
@@ -64,10 +89,14 @@ export interface PlanSyncOptions {
   syncOptions?: readonly string[];
   /** Whether this operation may delete resources no longer in Git. Default false, as in Argo CD. */
   prune?: boolean;
-  /** Approval was given for resources marked Prune=confirm. */
-  pruneConfirmed?: boolean;
   /** Selective sync: only these resources, and no hooks. */
   resources?: readonly SelectedResource[];
+  /** Argo CD's `apply` sync strategy: apply the resources, run no hooks. Default false (the `hook` strategy). */
+  skipHooks?: boolean;
+  /** Names hooks that have no name, per operation (hook-name.ts). */
+  hookNaming?: HookNaming;
+  /** `spec.syncPolicy.managedNamespaceMetadata`: set on the namespace CreateNamespace=true manages. */
+  managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** Keys the last sync applied (`group/kind/namespace/name`); default: every live object given. */
   inventory?: readonly string[];
   /** Allow a plan that deletes everything and applies nothing. Default false. */
@@ -119,12 +148,39 @@ export function planSync(
       continue;
     }
     if (isHook(obj)) {
-      // Hooks never run in a selective sync (docs/user-guide/selective_sync.md).
-      if (options.resources) continue;
+      // Hooks never run in a selective sync (docs/user-guide/selective_sync.md), nor with the apply strategy.
+      if (options.resources || options.skipHooks) continue;
       const types = hookTypes(obj);
-      const hook = { types, deletePolicies: hookDeletePolicies(obj) };
-      for (const phase of types.filter((t): t is SyncPhase => t in PHASE_ORDER)) {
-        drafts.push({ ...base, phase, wave: syncWave(obj), action: 'create', object: obj, hook });
+      const unnamed = typeof obj.metadata.name !== 'string' || obj.metadata.name === '';
+      const hook = {
+        types,
+        deletePolicies: hookDeletePolicies(obj),
+        ...(unnamed ? { generateName: obj.metadata.generateName ?? '' } : {}),
+      };
+      const phases = syncPhasesOf(obj);
+      if (phases.length === 0) {
+        // A hook is never applied as a resource: one whose phases Berth does not run is only reported.
+        drafts.push({
+          ...base,
+          phase: 'Sync',
+          wave: syncWave(obj),
+          action: 'skip',
+          reason: unrunnableHook(obj),
+        });
+        continue;
+      }
+      for (const phase of phases) {
+        const object = hookObjectFor(obj, phase, options.hookNaming);
+        drafts.push({
+          ...base,
+          key: resourceKeyString(object),
+          name: object.metadata.name ?? base.name,
+          phase,
+          wave: syncWave(obj),
+          action: 'create',
+          object,
+          hook,
+        });
       }
       continue;
     }
@@ -177,10 +233,13 @@ export function planSync(
     if (!options.prune) drafts.push({ ...base, action: 'skip', reason: 'ignored (requires pruning)' });
     else if (syncOptions.prune === 'false')
       drafts.push({ ...base, action: 'skip', reason: 'ignored (no prune: Prune=false)' });
-    else if (syncOptions.prune === 'confirm' && !options.pruneConfirmed) {
-      drafts.push({ ...base, action: 'skip', reason: 'waiting for prune confirmation (Prune=confirm)' });
-    } else {
-      drafts.push({ ...base, action: 'prune' });
+    else {
+      // Prune=confirm: planned like any prune; the operation waits before the wave that runs it (nextStep).
+      drafts.push({
+        ...base,
+        action: 'prune',
+        ...(syncOptions.prune === 'confirm' ? { requiresPruneConfirmation: true as const } : {}),
+      });
       pruneCount++;
     }
   }
@@ -192,10 +251,21 @@ export function planSync(
     );
   }
 
-  addCreateNamespace(drafts, liveByKey, desiredKeys, options);
+  markKindsDefinedBySync(drafts, desired);
   reversePruneWaves(drafts);
   moveNamespacesFirst(drafts);
-  return assemble(drafts);
+  moveCrdsFirst(drafts);
+  return assemble(drafts, createNamespaceTask(liveByKey, desiredKeys, options));
+}
+
+/** Why a hook with no phase Berth runs is left alone, naming what it declared. */
+function unrunnableHook(obj: KubeObject): string {
+  const ann = obj.metadata.annotations ?? {};
+  const declared =
+    HOOK_ANNOTATION in ann
+      ? `${HOOK_ANNOTATION}: "${ann[HOOK_ANNOTATION]}"${HELM_HOOK_ANNOTATION in ann ? `, ${HELM_HOOK_ANNOTATION}: "${ann[HELM_HOOK_ANNOTATION]}"` : ''}`
+      : `${HELM_HOOK_ANNOTATION}: "${ann[HELM_HOOK_ANNOTATION]}"`;
+  return `hook not run: ${declared} names no phase a sync runs (PreSync, Sync, PostSync, SyncFail; Helm's pre/post-install and pre/post-upgrade)`;
 }
 
 function selects(r: SelectedResource, obj: KubeObject): boolean {
@@ -218,30 +288,91 @@ function isOutOfSync(key: string, desired: KubeObject, live: KubeObject, options
   );
 }
 
-function addCreateNamespace(
-  drafts: DraftTask[],
+/**
+ * CreateNamespace=true, as gitops-engine's autoCreateNamespace with Argo CD's syncNamespace: the destination
+ * namespace is created when missing; with managedNamespaceMetadata it is also given those labels and
+ * annotations (by server-side apply, so metadata others set stays) when it exists. A Namespace declared in
+ * Git is synced as itself instead.
+ */
+function createNamespaceTask(
   liveByKey: ReadonlyMap<string, KubeObject>,
   desiredKeys: ReadonlySet<string>,
   options: PlanSyncOptions,
-): void {
+): DraftTask | undefined {
   const ns = options.destinationNamespace;
   const appOptions = effectiveSyncOptions(options.syncOptions);
-  if (!ns || !appOptions.createNamespace) return;
+  if (!ns || !appOptions.createNamespace) return undefined;
   const key = `/Namespace//${ns}`;
-  if (desiredKeys.has(key) || liveByKey.has(key)) return;
-  const first = [...drafts].sort(byPhaseWave)[0];
-  drafts.push({
+  if (desiredKeys.has(key)) return undefined;
+  const metadata = options.managedNamespaceMetadata;
+  const live = liveByKey.has(key);
+  if (live && !metadata) return undefined;
+  const object: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: ns,
+      ...(metadata?.labels ? { labels: { ...metadata.labels } } : {}),
+      // Argo CD marks the managed namespace ServerSideApply=true so its metadata is merged, never replaced.
+      ...(metadata
+        ? {
+            annotations: {
+              ...(metadata.annotations ?? {}),
+              [SYNC_OPTIONS_ANNOTATION]: 'ServerSideApply=true',
+            },
+          }
+        : {}),
+    },
+  };
+  return {
     key,
     name: ns,
     kind: 'Namespace',
     namespace: '',
-    phase: first?.phase ?? 'Sync',
-    wave: first?.wave ?? 0,
-    action: 'create',
-    object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
-    syncOptions: appOptions,
-    reason: 'CreateNamespace=true',
-  });
+    phase: 'PreSync',
+    wave: 0,
+    action: metadata ? 'apply' : 'create',
+    object,
+    syncOptions: metadata ? effectiveSyncOptions(options.syncOptions, object) : appOptions,
+    reason: CREATE_NAMESPACE_REASON,
+  };
+}
+
+/** Tasks whose kind a CRD of this sync defines: their dry run is skipped while the cluster lacks the kind. */
+function markKindsDefinedBySync(drafts: DraftTask[], desired: readonly KubeObject[]): void {
+  const crds = crdsByDefinedKind(desired);
+  if (crds.size === 0) return;
+  for (const d of drafts) {
+    if (d.action === 'prune' || d.action === 'skip' || !d.object) continue;
+    const crd = crds.get(kindKeyOf(d.object));
+    if (crd !== undefined) d.definedByCrd = crd;
+  }
+}
+
+/**
+ * A CRD must exist before any resource of the kind it defines, whatever their phases and waves say
+ * (gitops-engine's syncTasks.Sort, adjustDeps): it moves to the phase and wave of the first such task, and
+ * the kind order puts it ahead of that task there.
+ */
+function moveCrdsFirst(drafts: DraftTask[]): void {
+  for (const crd of drafts.filter((d) => d.action !== 'prune' && d.action !== 'skip' && d.object)) {
+    const defined = definedKindOf(crd.object!);
+    if (!defined) continue;
+    const earliest = drafts
+      .filter(
+        (d) =>
+          d.action !== 'prune' &&
+          d.action !== 'skip' &&
+          d.phase !== 'SyncFail' &&
+          d.object !== undefined &&
+          kindKeyOf(d.object) === `${defined.group}/${defined.kind}`,
+      )
+      .sort(byPhaseWave)[0];
+    if (earliest && byPhaseWave(earliest, crd) < 0) {
+      crd.phase = earliest.phase;
+      crd.wave = earliest.wave;
+    }
+  }
 }
 
 /** Prunes delete dependents first: the highest wave's prunes take the lowest prune slot; PruneLast goes after everything. */
@@ -293,22 +424,26 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function assemble(drafts: DraftTask[]): SyncPlan {
+function assemble(drafts: DraftTask[], namespaceDraft: DraftTask | undefined): SyncPlan {
   const sorted = [...drafts].sort(byExecutionOrder);
   const used = new Map<string, number>();
   const waves: SyncWave[] = [];
   const syncFailWaves: SyncWave[] = [];
-  for (const d of sorted) {
+  const toTask = (d: DraftTask): SyncTask => {
     const baseId = `${d.phase}:${d.wave}:${d.action}:${d.key}`;
     const n = used.get(baseId) ?? 0;
     used.set(baseId, n + 1);
     const { name: _name, kind: _kind, namespace: _namespace, ...task } = d;
-    const full: SyncTask = { id: n === 0 ? baseId : `${baseId}#${n}`, ...task };
+    return { id: n === 0 ? baseId : `${baseId}#${n}`, ...task };
+  };
+  const namespace = namespaceDraft ? toTask(namespaceDraft) : undefined;
+  for (const d of sorted) {
+    const full = toTask(d);
     const list = d.phase === 'SyncFail' ? syncFailWaves : waves;
     const last = list[list.length - 1];
     if (last && last.phase === d.phase && last.wave === d.wave) last.tasks.push(full);
     else list.push({ phase: d.phase, wave: d.wave, tasks: [full] });
   }
-  const planId = stableHash(canonicalJson({ waves, syncFailWaves }));
-  return { planId, waves, syncFailWaves };
+  const planId = stableHash(canonicalJson({ namespace, waves, syncFailWaves }));
+  return { planId, ...(namespace ? { namespace } : {}), waves, syncFailWaves };
 }
