@@ -99,10 +99,10 @@ describe('a mutating admission webhook injects a sidecar and a volume: Synced, H
     const spec = (live!['spec'] as { template: { spec: PodSpec } }).template.spec;
     expect(spec.containers.map((c) => c.name)).toEqual(['ui', 'mesh-proxy']);
     expect(spec.volumes?.map((v) => v.name)).toEqual(['mesh-certs']);
-    // Server-side apply went through the webhook (CREATE, not a dry run).
+    // Server-side apply went through the webhook: the sync's dry run of every task first, then the CREATE.
     expect(
       injector.reviews.filter((r) => r.name === 'guestbook-ui').map((r) => `${r.operation}:${r.dryRun}`),
-    ).toEqual(['CREATE:false']);
+    ).toEqual(['CREATE:true', 'CREATE:false']);
     expect(h.sandbox.requests(applies)).toHaveLength(1);
 
     // A dry-run sync is admitted too (sideEffects None), and changes nothing.
@@ -110,7 +110,7 @@ describe('a mutating admission webhook injects a sidecar and a volume: Synced, H
     expect(await h.sync().process({ application: 'mesh', operationId: dryRun })).toBe('Succeeded');
     expect(
       injector.reviews.filter((r) => r.name === 'guestbook-ui').map((r) => `${r.operation}:${r.dryRun}`),
-    ).toEqual(['CREATE:false', 'UPDATE:true']);
+    ).toEqual(['CREATE:true', 'CREATE:false', 'UPDATE:true', 'UPDATE:true']);
     expect(h.sandbox.requests(applies)).toHaveLength(1);
     expect((await h.cluster.get(deployment))!.metadata['resourceVersion']).toBe(
       live!.metadata['resourceVersion'],

@@ -32,12 +32,16 @@ spec:
       containers: [{ name: migrate, image: "${image}" }]
 `;
 
-/** Non-GET requests for one object (its own path, or a POST to its collection naming it in the body). */
+/**
+ * Writes that took effect on one object (its own path, or a POST to its collection naming it in the body):
+ * not GETs, and not the dry run every sync sends of each task before applying any (dryRun=All).
+ */
 function writesOf(requests: RecordedRequest[], plural: string, name: string): string[] {
   return requests
     .filter(
       (r) =>
         r.method !== 'GET' &&
+        r.query['dryRun'] === undefined &&
         (r.path.endsWith(`/${plural}/${name}`) ||
           (r.method === 'POST' &&
             r.path.endsWith(`/${plural}`) &&

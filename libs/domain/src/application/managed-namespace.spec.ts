@@ -43,7 +43,11 @@ describe('managedNamespaceMetadata is compared as part of the app (issue #22 ite
       metadata: {
         name: 'shop',
         labels: { team: 'payments' },
-        annotations: { owner: 'payments@example.com' },
+        // As the sync applies it (Argo CD's syncNamespace): compared the same way, so never drift.
+        annotations: {
+          owner: 'payments@example.com',
+          'argocd.argoproj.io/sync-options': 'ServerSideApply=true',
+        },
       },
     });
   });
@@ -61,13 +65,15 @@ describe('managedNamespaceMetadata is compared as part of the app (issue #22 ite
 
   it('a declared label the namespace lacks or holds differently makes the app OutOfSync; others’ labels do not', () => {
     const desired = [managedNamespaceOf(managed)!];
+    const applied = {
+      owner: 'payments@example.com',
+      'argocd.argoproj.io/sync-options': 'ServerSideApply=true',
+    };
     const synced = compareApp(desired, [
-      liveNamespace({ team: 'payments', 'istio-injection': 'enabled' }, { owner: 'payments@example.com' }),
+      liveNamespace({ team: 'payments', 'istio-injection': 'enabled' }, applied),
     ]);
     expect(synced.status).toBe('Synced');
-    const drifted = compareApp(desired, [
-      liveNamespace({ team: 'checkout' }, { owner: 'payments@example.com' }),
-    ]);
+    const drifted = compareApp(desired, [liveNamespace({ team: 'checkout' }, applied)]);
     expect(drifted.status).toBe('OutOfSync');
     expect(drifted.resources[0]?.diff?.changes.map((c) => c.path)).toEqual(['/metadata/labels/team']);
     const missing = compareApp(desired, [liveNamespace({ team: 'payments' })]);

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../diff/kube-object';
+import { managedNamespaceObject } from '../sync/create-namespace';
 import { effectiveSyncOptions } from '../sync/sync-options';
 import type { Application } from './application.types';
 
@@ -14,17 +15,5 @@ export function managedNamespaceOf(app: Pick<Application, 'spec'>): KubeObject |
   const policy = app.spec.syncPolicy;
   const metadata = policy?.managedNamespaceMetadata;
   if (!name || !metadata || !effectiveSyncOptions(policy.syncOptions).createNamespace) return undefined;
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name,
-      ...(metadata.labels && Object.keys(metadata.labels).length > 0
-        ? { labels: { ...metadata.labels } }
-        : {}),
-      ...(metadata.annotations && Object.keys(metadata.annotations).length > 0
-        ? { annotations: { ...metadata.annotations } }
-        : {}),
-    },
-  };
+  return managedNamespaceObject(name, metadata);
 }

@@ -3,7 +3,11 @@ import { diffResource } from '../diff/diff-resource';
 import type { IgnoreDifference } from '../diff/ignore-differences';
 import { type KubeObject, resourceKey, resourceKeyString } from '../diff/kube-object';
 import { applyIgnoredFromLive } from '../diff/respect-ignore-differences';
-import { CREATE_NAMESPACE_REASON } from './create-namespace';
+import {
+  CREATE_NAMESPACE_REASON,
+  type ManagedNamespaceMetadata,
+  managedNamespaceObject,
+} from './create-namespace';
 import {
   HELM_HOOK_ANNOTATION,
   HOOK_ANNOTATION,
@@ -21,7 +25,7 @@ import { hookObjectFor, type HookNaming } from './hook-name';
 import { crdsByDefinedKind, definedKindOf, kindKeyOf } from './crd-kinds';
 import { kindRank } from './kind-order';
 import { canonicalJson, stableHash } from './plan-id';
-import { effectiveSyncOptions, type ResourceSyncOptions, SYNC_OPTIONS_ANNOTATION } from './sync-options';
+import { effectiveSyncOptions, type ResourceSyncOptions } from './sync-options';
 import { SyncPlanError } from './sync-plan.error';
 import { syncWave } from './sync-wave';
 
@@ -96,7 +100,7 @@ export interface PlanSyncOptions {
   /** Names hooks that have no name, per operation (hook-name.ts). */
   hookNaming?: HookNaming;
   /** `spec.syncPolicy.managedNamespaceMetadata`: set on the namespace CreateNamespace=true manages. */
-  managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  managedNamespaceMetadata?: ManagedNamespaceMetadata;
   /** Keys the last sync applied (`group/kind/namespace/name`); default: every live object given. */
   inventory?: readonly string[];
   /** Allow a plan that deletes everything and applies nothing. Default false. */
@@ -307,23 +311,9 @@ function createNamespaceTask(
   const metadata = options.managedNamespaceMetadata;
   const live = liveByKey.has(key);
   if (live && !metadata) return undefined;
-  const object: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: ns,
-      ...(metadata?.labels ? { labels: { ...metadata.labels } } : {}),
-      // Argo CD marks the managed namespace ServerSideApply=true so its metadata is merged, never replaced.
-      ...(metadata
-        ? {
-            annotations: {
-              ...(metadata.annotations ?? {}),
-              [SYNC_OPTIONS_ANNOTATION]: 'ServerSideApply=true',
-            },
-          }
-        : {}),
-    },
-  };
+  const object: KubeObject = metadata
+    ? managedNamespaceObject(ns, metadata)
+    : { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
   return {
     key,
     name: ns,
