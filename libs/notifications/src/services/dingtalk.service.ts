@@ -1,6 +1,6 @@
 import type { DingTalkServiceConfig } from '../config/notifications-config.types';
 import { signDingTalkUrl } from './dingtalk-signature';
-import { DEFAULT_TIMEOUT_MS, httpFailure, isFailure, postJson, safeHost } from './http-call';
+import { DEFAULT_TIMEOUT_MS, httpFailure, isFailure, parseJsonAnswer, postJson, safeHost } from './http-call';
 import type { RenderedNotification } from './rendered-notification';
 import type { FetchLike, HttpServiceOptions, SendResult } from './send-result';
 
@@ -42,18 +42,9 @@ export class DingTalkService {
     const res = await postJson(this.fetch, url, body, this.timeoutMs);
     if (isFailure(res)) return res;
     if (res.status < 200 || res.status >= 300) return httpFailure(res, host);
-    let parsed: { errcode?: number; errmsg?: string };
-    try {
-      parsed = JSON.parse(res.text) as typeof parsed;
-    } catch {
-      return {
-        ok: false,
-        retryable: true,
-        status: res.status,
-        code: 'invalid_response',
-        reason: `${host} answered with a non-JSON body`,
-      };
-    }
+    const answer = parseJsonAnswer<{ errcode?: number; errmsg?: string }>(res, host);
+    if (!answer.ok) return answer;
+    const parsed = answer.body;
     // DingTalk answers HTTP 200 even on failure: only errcode 0 is success.
     if (parsed.errcode === 0) return { ok: true, status: res.status, response: parsed };
     const errcode = parsed.errcode ?? -2;

@@ -121,3 +121,21 @@ export function httpFailure(res: HttpResponse, host: string, code?: string): Sen
     ...(res.status >= 500 ? { uncertain: true as const } : {}),
   };
 }
+
+/**
+ * The JSON body of a 2xx answer, or a retryable failure naming `who` when the body is not JSON (a proxy's
+ * HTML error page, a truncated answer).
+ */
+export function parseJsonAnswer<T>(res: HttpResponse, who: string): { ok: true; body: T } | SendFailure {
+  try {
+    return { ok: true, body: JSON.parse(res.text) as T };
+  } catch {
+    return {
+      ok: false,
+      retryable: true,
+      status: res.status,
+      code: 'invalid_response',
+      reason: `${who} answered with a non-JSON body`,
+    };
+  }
+}

@@ -5,6 +5,7 @@ import {
   httpCall,
   httpFailure,
   isFailure,
+  parseJsonAnswer,
   postJson,
   safeHost,
 } from './http-call';
@@ -184,18 +185,9 @@ export class SlackService {
     });
     if (isFailure(res)) return res;
     if (res.status < 200 || res.status >= 300) return httpFailure(res, safeHost(url));
-    let parsed: { ok?: boolean; error?: string };
-    try {
-      parsed = JSON.parse(res.text) as typeof parsed;
-    } catch {
-      return {
-        ok: false,
-        retryable: true,
-        status: res.status,
-        code: 'invalid_response',
-        reason: `${method} answered with a non-JSON body`,
-      };
-    }
+    const answer = parseJsonAnswer<{ ok?: boolean; error?: string }>(res, method);
+    if (!answer.ok) return answer;
+    const parsed = answer.body;
     if (parsed.ok === true) return { ok: true, status: res.status, response: parsed };
     const code = parsed.error ?? 'unknown_error';
     const failure: SendFailure = {
@@ -257,18 +249,12 @@ export class SlackService {
     );
     if (isFailure(res)) return res;
     if (res.status < 200 || res.status >= 300) return httpFailure(res, safeHost(url));
-    let parsed: SlackPage & { ok?: boolean; error?: string; needed?: string };
-    try {
-      parsed = JSON.parse(res.text) as typeof parsed;
-    } catch {
-      return {
-        ok: false,
-        retryable: true,
-        status: res.status,
-        code: 'invalid_response',
-        reason: `${method} answered with a non-JSON body`,
-      };
-    }
+    const answer = parseJsonAnswer<SlackPage & { ok?: boolean; error?: string; needed?: string }>(
+      res,
+      method,
+    );
+    if (!answer.ok) return answer;
+    const parsed = answer.body;
     if (parsed.ok === true) return { ok: true, body: parsed };
     const code = parsed.error ?? 'unknown_error';
     return {

@@ -1,17 +1,5 @@
-import { createServer } from 'node:net';
-
 /**
  * A TCP port on 127.0.0.1 nobody listens on right now (the OS picks it): for a child process to bind,
- * or, used as is, a port that refuses connections.
+ * or, used as is, a port that refuses connections. One implementation, in @berth/testing.
  */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freeLoopbackPort as freePort } from '@berth/testing';
