@@ -151,10 +151,10 @@ async function main() {
     NOTIFICATIONS_CONFIG: notificationsConfig,
   });
   await Promise.all([
-    supervisor.waitForHttp('scheduler', `http://127.0.0.1:${schedulerPort}/healthz`),
-    supervisor.waitForHttp('worker-1', `http://127.0.0.1:${worker1Port}/healthz`),
-    supervisor.waitForHttp('worker-2', `http://127.0.0.1:${worker2Port}/healthz`),
-    supervisor.waitForHttp('notifier', `http://127.0.0.1:${notifierPort}/healthz`),
+    supervisor.waitForHttp('scheduler', `http://127.0.0.1:${schedulerPort}/readyz`),
+    supervisor.waitForHttp('worker-1', `http://127.0.0.1:${worker1Port}/readyz`),
+    supervisor.waitForHttp('worker-2', `http://127.0.0.1:${worker2Port}/readyz`),
+    supervisor.waitForHttp('notifier', `http://127.0.0.1:${notifierPort}/readyz`),
   ]);
   term.line();
   term.table(

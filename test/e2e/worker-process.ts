@@ -37,13 +37,14 @@ export class WorkerProcess {
         async () => {
           if (worker.exitInfo)
             throw new StopWaiting(`${name} exited during start (${worker.exitInfo}):\n${worker.log()}`);
-          const answer = await fetch(`${worker.url}/healthz`).then(
+          // /healthz answers from the first moment (alive while it waits for Postgres); /readyz once it runs.
+          const answer = await fetch(`${worker.url}/readyz`).then(
             (r) => `${r.status}`,
             (error: Error) => error.message,
           );
           expect(answer).toBe('200');
         },
-        { timeout: 30_000, interval: 100, what: `${name} to answer /healthz` },
+        { timeout: 30_000, interval: 100, what: `${name} to be ready (/readyz)` },
       );
     } catch (error) {
       worker.kill();

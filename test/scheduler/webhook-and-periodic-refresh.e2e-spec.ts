@@ -70,13 +70,23 @@ describe('Git webhooks and periodic refresh', () => {
     expect(errorOf(res).message).toMatch(/github webhook signature does not match/);
   });
 
-  it('periodic refresh requests every app never compared, once per round, from the leader only', async () => {
+  it('periodic refresh requests every app never compared, once per round; a repeated round (another replica) queues nothing more', async () => {
     await ctx.queues.refresh.obliterate({ force: true });
-    const leader = scheduler.app.get(PeriodicRefreshService);
-    expect(await leader.tick()).toBe(4);
+    const periodic = scheduler.app.get(PeriodicRefreshService);
+    expect(await periodic.tick()).toBe(4);
+    // Another replica's round, from the same rows: the same job ids, so still one job per app.
+    const other = new PeriodicRefreshService(ctx);
+    expect(await other.tick()).toBe(4);
+    const queued = await ctx.queues.refresh.getJobs(['waiting', 'prioritized']);
+    expect(queued.map((j) => j.data.application).sort()).toEqual([
+      'api-head',
+      'api-main',
+      'api-release',
+      'other',
+    ]);
     // Apps compared a moment ago are not due.
     await db.dataSource.query(`UPDATE applications SET reconciled_at = now()`);
-    expect(await leader.tick()).toBe(0);
+    expect(await periodic.tick()).toBe(0);
   });
 
   it('an app can set its own refresh interval, or turn periodic refresh off', async () => {
@@ -92,8 +102,6 @@ describe('Git webhooks and periodic refresh', () => {
       `UPDATE applications SET reconciled_at = now() - interval '5 seconds'`,
     );
     // Global interval one hour: only the app with its own 1 s interval is due; "0" is never due.
-    // (The app's own scheduler steps down first, so the new one can take the leader lock.)
-    await scheduler.app.get(PeriodicRefreshService).onApplicationShutdown();
     const hourly = new PeriodicRefreshService({
       ...scheduler.ctx,
       config: { ...scheduler.ctx.config, refreshIntervalSeconds: 3600, refreshJitterSeconds: 60 },
@@ -104,7 +112,6 @@ describe('Git webhooks and periodic refresh', () => {
       const queued = await scheduler.ctx.queues.refresh.getJobs(['waiting', 'prioritized']);
       expect(queued.map((j) => j.data.application)).toEqual(['fast']);
     } finally {
-      // Hands the leader's Postgres session back, or closing the pool would wait for it.
       await hourly.onApplicationShutdown();
     }
   });

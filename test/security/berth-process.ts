@@ -66,9 +66,10 @@ export class BerthProcess {
         async () => {
           if (proc.exitInfo)
             throw new StopWaiting(`${name} exited during start (${proc.exitInfo}):\n${proc.tail()}`);
-          expect(await proc.answers()).toBe(true);
+          // /healthz answers from the first moment (alive while it waits for Postgres); /readyz once it runs.
+          expect(await proc.ready()).toBe(true);
         },
-        { timeout: 30_000, interval: 100, what: `${name} to answer /healthz` },
+        { timeout: 30_000, interval: 100, what: `${name} to be ready (/readyz)` },
       );
     } catch (error) {
       proc.kill();
@@ -99,6 +100,14 @@ export class BerthProcess {
 
   tail(lines = 40): string {
     return this.out.split('\n').slice(-lines).join('\n');
+  }
+
+  /** True when /readyz answers 200: started, with Postgres and Redis reachable. */
+  async ready(): Promise<boolean> {
+    return fetch(`${this.url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
   }
 
   /** True when /healthz answers 200. */

@@ -75,12 +75,15 @@ beforeAll(async () => {
     REFRESH_INTERVAL_SECONDS: '0',
     LOG_LEVEL: 'warn',
   });
+  // Alive at once; past its Postgres check, /readyz names what is missing: Redis.
   await eventually(
     async () => {
       if (!scheduler.running) throw new StopWaiting(`the scheduler exited:\n${scheduler.output()}`);
       expect((await fetch(`${base}/healthz`).catch(() => undefined))?.ok).toBe(true);
+      const ready = await fetch(`${base}/readyz`).then((r) => r.json() as Promise<{ error?: object }>);
+      expect(Object.keys(ready.error ?? {})).toEqual(['redis']);
     },
-    { timeout: 20_000, interval: 100, what: 'the scheduler to answer /healthz with Redis down' },
+    { timeout: 20_000, interval: 100, what: 'the scheduler to answer /healthz, /readyz naming Redis' },
   );
 }, 60_000);
 

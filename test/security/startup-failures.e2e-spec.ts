@@ -17,7 +17,8 @@ import { BerthProcess, getWithin } from './testing/berth-process';
  * Fault: a process is started with a setting that cannot work. The README promises one line per
  * problem: every startup failure of every process is exit code 1 within a few seconds, exactly one
  * line on stderr that names what failed, where, and the fix, with no stack trace and no password.
- * Redis unreachable at start is not a failure: the process starts and reports not-ready.
+ * Postgres or Redis unreachable at start is not a failure: the process starts, reports not-ready
+ * and waits (Postgres: one line per attempt).
  * See docs/dependency-failures.md.
  */
 
@@ -141,13 +142,35 @@ describe.each(PROCESSES)('startup failure of the $name', ({ name, entry, portVar
     expect(line).toContain('npm run migrate');
   }, 20_000);
 
-  it('Postgres unreachable: one line naming host:port and DATABASE_URL, exit 1', async () => {
-    const line = await failsWithOneLine(entry, {
+  it('Postgres unreachable is not fatal: the process stays up, alive and not ready, and logs one line per attempt naming host:port', async () => {
+    const port = await freePort();
+    const proc = BerthProcess.start(entry, {
       ...baseEnv(portVariable),
       DATABASE_URL: postgresUrl({ port: closedPort }),
+      [portVariable]: String(port),
     });
-    expect(line).toContain(`127.0.0.1:${closedPort} is unreachable`);
-    expect(line).toContain('DATABASE_URL');
+    try {
+      // Two attempts (0.5 s apart): it waits, it does not exit (test/faults/postgres-down-at-start covers the rest).
+      await eventually(
+        () => {
+          if (!proc.running) throw new StopWaiting(`exited:\n${proc.output()}`);
+          const waiting = (proc.stdout + proc.stderr)
+            .split('\n')
+            .filter((l) => l.includes(`waiting for Postgres at 127.0.0.1:${closedPort}/`));
+          expect(waiting.length).toBeGreaterThanOrEqual(2);
+          expect(waiting[0]).toContain('connection refused');
+        },
+        { timeout: 10_000, interval: 100, what: `${name} to log two waiting lines` },
+      );
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      const ready = await getWithin(`http://127.0.0.1:${port}/readyz`, 2_000);
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(ready.body)).toContain(`127.0.0.1:${closedPort}`);
+      expect(proc.stdout + proc.stderr).not.toMatch(/^\s+at /m);
+      expect(proc.stdout + proc.stderr).not.toContain(PASSWORD);
+    } finally {
+      proc.kill();
+    }
   }, 20_000);
 
   it('wrong credentials (a user Postgres does not know): one line naming the user and DATABASE_URL, exit 1', async () => {
@@ -216,10 +239,17 @@ describe.each(PROCESSES)('startup failure of the $name', ({ name, entry, portVar
         },
         { timeout: 15_000, interval: 100, what: `${name} to answer /healthz` },
       );
-      const ready = await getWithin(`http://127.0.0.1:${port}/readyz`, 2_000);
-      expect(ready.status).toBe(503);
-      expect((ready.body as { error: Record<string, { status: string }> }).error['redis']?.status).toBe(
-        'down',
+      // Not ready from the first answer on; once started, /readyz names Redis (each answer within 2 s).
+      await eventually(
+        async () => {
+          if (!proc.running) throw new StopWaiting(`exited:\n${proc.output()}`);
+          const ready = await getWithin(`http://127.0.0.1:${port}/readyz`, 2_000);
+          expect(ready.status).toBe(503);
+          expect((ready.body as { error: Record<string, { status: string }> }).error['redis']?.status).toBe(
+            'down',
+          );
+        },
+        { timeout: 10_000, interval: 100, what: `${name}'s /readyz to name Redis` },
       );
     } finally {
       proc.kill();

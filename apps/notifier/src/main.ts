@@ -2,7 +2,13 @@ import { existsSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSignals } from '@berth/runtime';
+import {
+  assertMigrated,
+  checkRedisBeforeServing,
+  listenThenAwaitPostgres,
+  runProcess,
+  stopOnSignals,
+} from '@berth/runtime';
 import { createDataSource } from '@berth/event-store';
 import { notificationSecrets } from './notification-secret.store';
 import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
@@ -11,19 +17,18 @@ import { NotifierRuntime } from './notifier.runtime';
 
 /**
  * Starts the notifier. Fatal, one line and exit code 1: as for the scheduler (docs/dependency-failures.md).
- * Not fatal: Redis unreachable (it follows the event log and sends once Redis is back).
+ * Not fatal: Postgres unreachable (it waits, not ready), Redis unreachable (it follows the event log
+ * and sends once Redis is back).
  */
 runProcess('notifier', async (config) => {
   const logger = new Logger('notifier');
   const configFile =
     config.notificationsConfigFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const server = await listenThenAwaitPostgres('notifier', config, config.notifierPort, 'NOTIFIER_PORT');
+  await checkRedisBeforeServing(server, 'notifier', config.redisUrl, 'deliveries go out once it is back');
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);
-  const redisDown = await checkRedisAtStart(config.redisUrl);
-  if (redisDown)
-    logger.warn(`Redis is unreachable (${redisDown}): starting not ready; deliveries go out once it is back`);
-  await assertPortFree(config.notifierPort, '0.0.0.0', 'NOTIFIER_PORT');
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,
@@ -43,13 +48,15 @@ runProcess('notifier', async (config) => {
       abortOnError: false,
     }),
   );
-  await app.listen(config.notifierPort, '0.0.0.0');
-  logger.log(
-    `Berth notifier listening on :${config.notifierPort} (config: ${configFile ?? 'database only'})`,
+  await server.serve(app);
+  logger.log(`Berth notifier listening on :${server.port} (config: ${configFile ?? 'database only'})`);
+  stopOnSignals(
+    async () => {
+      // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
+      await server.close();
+      await app.close();
+      await dataSource.destroy();
+    },
+    { redisDown: async () => (await runtime.readiness()).redis.status === 'down' },
   );
-  stopOnSignals(async () => {
-    // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
-    await app.close();
-    await dataSource.destroy();
-  });
 });

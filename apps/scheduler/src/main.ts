@@ -1,27 +1,34 @@
 import { Logger } from '@nestjs/common';
-import { assertMigrated, assertPortFree, checkRedisAtStart, runProcess, stopOnSignals } from '@berth/runtime';
+import {
+  assertMigrated,
+  checkRedisBeforeServing,
+  listenThenAwaitPostgres,
+  runProcess,
+  stopOnSignals,
+} from '@berth/runtime';
 import { createSchedulerApp } from './create-scheduler-app';
 
 /**
  * Starts the scheduler (docs/dependency-failures.md). Fatal, one line and exit code 1: a bad
- * setting, Postgres unreachable or refusing the credentials, a missing or unmigrated database, Redis
- * refusing the credentials, the port in use. Not fatal: Redis unreachable (the API starts, /readyz
- * says so, writes answer 503).
+ * setting, the port in use, Postgres refusing the credentials, a missing or unmigrated database,
+ * Redis refusing the credentials. Not fatal: Postgres unreachable or starting (the port answers
+ * /healthz, /readyz says what it waits for, and it retries with backoff), Redis unreachable (the
+ * API starts, /readyz says so, writes answer 503).
  */
 runProcess('scheduler', async (config) => {
   const logger = new Logger('scheduler');
+  const server = await listenThenAwaitPostgres('scheduler', config, config.schedulerPort, 'SCHEDULER_PORT');
+  await checkRedisBeforeServing(server, 'scheduler', config.redisUrl, '/readyz answers 503 until it is back');
   const { app, ctx } = await createSchedulerApp(config);
   await assertMigrated(ctx.dataSource, config.databaseUrl);
-  const redisDown = await checkRedisAtStart(config.redisUrl);
-  if (redisDown)
-    logger.warn(
-      `Redis is unreachable (${redisDown}): starting not ready; /readyz answers 503 until it is back`,
-    );
-  await assertPortFree(config.schedulerPort, '0.0.0.0', 'SCHEDULER_PORT');
-  await app.listen(config.schedulerPort, '0.0.0.0');
-  logger.log(`Berth scheduler listening on :${config.schedulerPort}`);
-  stopOnSignals(async () => {
-    await app.close();
-    await ctx.close();
-  });
+  await server.serve(app);
+  logger.log(`Berth scheduler listening on :${server.port}`);
+  stopOnSignals(
+    async () => {
+      await server.close();
+      await app.close();
+      await ctx.close();
+    },
+    { redisDown: () => ctx.redis.status !== 'ready' },
+  );
 });

@@ -3,7 +3,15 @@ export type { AppJobWorkerOptions } from './app-job-worker';
 export { APP_LEASE_TTL_MS, AppLock } from './app-lock';
 export type { HeldLock } from './app-lock';
 export { BACKGROUND_REFRESH_REASONS, JobQueues } from './job-queues';
-export { QUEUE, refreshDedupId, syncJobId } from './queue-names';
+export {
+  PERIODIC_REFRESH_TICKS,
+  periodicRefreshJobId,
+  QUEUE,
+  refreshDedupId,
+  syncJobId,
+} from './queue-names';
+export { SharedTicker } from './shared-ticker';
+export type { SharedTickerOptions } from './shared-ticker';
 export type { JobPayloads, QueueName, RefreshJob, SyncJob } from './queue-names';
 export {
   createFailFastRedis,

@@ -118,6 +118,47 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     expect(order).toHaveLength(6);
   });
 
+  it('a periodic refresh is one job per comparison it follows: a late repeat of a finished one queues nothing, a failed one can be asked again', async () => {
+    await queues.refresh.obliterate({ force: true });
+    const finished = await watchJobs(queues.refresh);
+    const lock = new AppLock(redis, prefix, 5000);
+    const connection = createRedis(redisUrl);
+    let fail = false;
+    const ran: string[] = [];
+    const worker = new AppJobWorker(
+      'refresh',
+      async (data) => {
+        ran.push(data.application);
+        if (fail) throw new Error('Postgres went away');
+      },
+      { connection, prefix, concurrency: 1, lock },
+    );
+    const since = new Date('2026-01-01T00:00:00Z');
+    await queues.requestPeriodicRefresh('web', since);
+    await finished.awaitJob((j) => j.data?.application === 'web', { what: 'the periodic refresh of web' });
+    // A round that read the app before that refresh finished asks again for the same comparison.
+    const mark = finished.mark();
+    await queues.requestPeriodicRefresh('web', since);
+    expect(await queues.refresh.getJobCounts('waiting', 'prioritized', 'active', 'delayed')).toEqual({
+      waiting: 0,
+      prioritized: 0,
+      active: 0,
+      delayed: 0,
+    });
+    // The next comparison is a new job; a failed one leaves nothing that would hold its id.
+    fail = true;
+    await queues.requestPeriodicRefresh('web', new Date(since.getTime() + 1_000));
+    await finished.awaitJob((j) => j.outcome === 'failed', { since: mark, what: 'the failed refresh' });
+    fail = false;
+    const again = finished.mark();
+    await queues.requestPeriodicRefresh('web', new Date(since.getTime() + 1_000));
+    await finished.awaitJob((j) => j.outcome === 'completed', { since: again, what: 'the repeated refresh' });
+    await worker.close();
+    await finished.close();
+    connection.disconnect();
+    expect(ran).toEqual(['web', 'web', 'web']);
+  });
+
   it('the same sync operation enqueued twice is one job', async () => {
     await queues.sync.pause();
     await queues.requestSync({ application: 'api-prod', operationId: 'op-1' });

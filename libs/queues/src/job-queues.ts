@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
+  periodicRefreshJobId,
   QUEUE,
   refreshDedupId,
   syncJobId,
@@ -101,6 +102,29 @@ export class JobQueues {
           ...(whileRunning === 'queue-after' ? { keepLastIfActive: true } : {}),
         },
       }),
+    );
+  }
+
+  /**
+   * The periodic refresh of an app due since its comparison at `since` (reconciled_at, or created_at
+   * before the first one). Its job id names that comparison, so the same request from several ticks
+   * or scheduler replicas is one job; dropped, like `whileRunning: 'skip'`, while any refresh of the
+   * app waits or runs. A failed one is removed at once: its id must not stop the next tick from
+   * asking again.
+   */
+  async requestPeriodicRefresh(application: string, since: Date): Promise<void> {
+    await this.guarded(() =>
+      this.refresh.add(
+        'refresh',
+        { application, hard: false, reason: 'periodic' },
+        {
+          removeOnComplete: KEEP.removeOnComplete,
+          removeOnFail: true,
+          ...backgroundPriority('periodic'),
+          jobId: periodicRefreshJobId(application, since),
+          deduplication: { id: refreshDedupId(application) },
+        },
+      ),
     );
   }
 

@@ -38,6 +38,22 @@ export function refreshDedupId(application: string): string {
   return `refresh__${application}`;
 }
 
+/**
+ * The periodic refresh of an app, named after the comparison it follows (`since`: the app's
+ * reconciled_at, or its created_at before its first comparison). Every scheduler replica that finds
+ * the app due for the same comparison asks for the same job, and BullMQ keeps one: an app is
+ * refreshed periodically once per interval however many replicas look (docs/adr/0004).
+ */
+export function periodicRefreshJobId(application: string, since: Date): string {
+  return `periodic__${application}__${since.getTime()}`;
+}
+
+/**
+ * The queue of the periodic-refresh timer: a BullMQ job scheduler puts one tick job in it per
+ * interval, and one scheduler replica takes each (SharedTicker). Not an application queue.
+ */
+export const PERIODIC_REFRESH_TICKS = 'periodic-refresh-ticks';
+
 export function syncJobId(application: string, operationId: string): string {
   return `sync__${application}__${operationId}`;
 }

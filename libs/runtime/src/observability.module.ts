@@ -35,8 +35,9 @@ class HealthController {
   }
 
   /**
-   * Readiness: 503 naming each dependency that is down and why, within 2 s (each check is bounded).
-   * A check never throws: Terminus would answer 500 without saying which dependency failed.
+   * Readiness: 503 naming each dependency that is down and why, within 2 s (each check is bounded
+   * and runs on a probe connection of its own). A check never throws: Terminus would answer 500
+   * without saying which dependency failed.
    */
   @Get('readyz')
   @HealthCheck()
@@ -73,7 +74,8 @@ export class ObservabilityModule {
   static forRoot(metrics: BerthMetrics, deps: ReadinessDependencies): DynamicModule {
     return {
       module: ObservabilityModule,
-      imports: [TerminusModule],
+      // A failed check is told by /readyz and logged once per outage (readiness-checks.ts), not per probe.
+      imports: [TerminusModule.forRoot({ logger: false })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: BerthMetrics, useValue: metrics },

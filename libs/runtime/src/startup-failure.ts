@@ -19,7 +19,8 @@ interface ErrorFields {
   driverError?: unknown;
 }
 
-const UNREACHABLE: Record<string, string> = {
+/** Socket errors that mean "nobody answers there (now)", in a few words. */
+export const UNREACHABLE: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host name lookup failed',

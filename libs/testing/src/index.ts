@@ -1,2 +1,11 @@
 export { eventually, type EventuallyOptions, StopWaiting } from './eventually';
+export { freeLoopbackPort } from './child-server';
 export { type AwaitJobOptions, type FinishedJob, JobWatcher, watchJobs } from './job-watcher';
+export {
+  PrivatePostgres,
+  type PrivatePostgresOptions,
+  type PostgresStopMode,
+  startPrivatePostgres,
+} from './private-postgres';
+export { PrivateRedis, startPrivateRedis } from './private-redis';
+export { bugLines } from './process-bugs';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseDuration } from '@berth/domain';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { PoolClient } from 'pg';
+import { createRedis, PERIODIC_REFRESH_TICKS, SharedTicker } from '@berth/queues';
+import type { Redis } from 'ioredis';
 import { SchedulerContext } from '../scheduler.context';
 
 /**
@@ -10,46 +11,54 @@ import { SchedulerContext } from '../scheduler.context';
  */
 export const REFRESH_INTERVAL_ANNOTATION = 'berth.dev/refresh-interval';
 
-/** Advisory lock key that makes one scheduler replica the leader of periodic refresh. */
-const LEADER_LOCK_KEY = 0x62657274; // "bert"
-
 /**
  * Periodic refresh, like Argo CD's `timeout.reconciliation` (120 s) plus jitter (60 s): every app
  * is compared again once its last refresh is older than interval + its own jitter. The jitter is
  * derived from the app's name, so apps spread out evenly and a restart does not bunch them up.
- * Only the replica holding a Postgres advisory lock schedules; the others stand by and take
- * over when its session ends.
+ * No leader: the rounds come from a timer shared through Redis (one tick per round, taken by one
+ * replica), and each refresh a round asks for has a job id naming the comparison it follows, so a
+ * round repeated by another replica asks for the same jobs (docs/adr/0004-periodic-refresh-without-leader.md).
  */
 @Injectable()
 export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('periodic-refresh');
-  private timer: NodeJS.Timeout | undefined;
-  private leaderConnection: PoolClient | undefined;
+  private ticker: SharedTicker | undefined;
+  private connection: Redis | undefined;
   private ticking = false;
+  /** The last round failed: the next failure is not logged again, a success is (once). */
+  private failing = false;
 
   constructor(private readonly ctx: SchedulerContext) {}
 
   onApplicationBootstrap(): void {
     if (this.ctx.config.refreshIntervalSeconds === 0) return; // disabled
+    // A round every quarter of the interval (0.5 s to 10 s): an app is refreshed at most that late.
     const everyMs = Math.min(10_000, Math.max(500, this.ctx.config.refreshIntervalSeconds * 250));
-    this.timer = setInterval(() => void this.tick(), everyMs);
-    this.timer.unref();
+    // Its own connection: BullMQ blocks on it, and the API's connection fails fast instead of waiting.
+    this.connection = createRedis(this.ctx.config.redisUrl, 'berth-scheduler-ticks');
+    this.ticker = new SharedTicker({
+      connection: this.connection,
+      prefix: this.ctx.config.queuePrefix,
+      queue: PERIODIC_REFRESH_TICKS,
+      everyMs,
+      onTick: async () => {
+        await this.tick();
+      },
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    if (this.leaderConnection) {
-      this.leaderConnection.release(true);
-      this.leaderConnection = undefined;
-    }
+    await this.ticker?.close();
+    this.ticker = undefined;
+    this.connection?.disconnect();
+    this.connection = undefined;
   }
 
-  /** One scheduling round; returns how many refreshes it requested (0 when not the leader). */
+  /** One round; returns how many refreshes it asked for (each is queued once, however many rounds ask). */
   async tick(): Promise<number> {
     if (this.ticking) return 0;
     this.ticking = true;
     try {
-      if (!(await this.isLeader())) return 0;
       const { refreshIntervalSeconds: interval, refreshJitterSeconds: jitter } = this.ctx.config;
       // Apps past the global interval, plus apps that set their own (annotation REFRESH_INTERVAL_ANNOTATION).
       const rows = await this.ctx.applications.refreshCandidates(interval, REFRESH_INTERVAL_ANNOTATION);
@@ -66,37 +75,23 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
             ? 0
             : row.reconciledAt.getTime() + (appInterval + jitterFor(row.name, appJitter)) * 1000;
         if (due > now) continue;
-        await this.ctx.queues.requestRefresh(
-          { application: row.name, hard: false, reason: 'periodic' },
-          0,
-          'skip',
-        );
+        await this.ctx.queues.requestPeriodicRefresh(row.name, row.reconciledAt ?? row.createdAt);
         requested++;
       }
+      if (this.failing) this.logger.log('periodic refresh rounds run again');
+      this.failing = false;
       return requested;
     } catch (error) {
-      this.logger.warn(`periodic refresh round failed: ${(error as Error).message}`);
+      // Postgres or Redis away: the next round tries again; one line per outage, not one per round.
+      if (!this.failing)
+        this.logger.warn(
+          `periodic refresh round failed (${(error as Error).message}); retrying every round until it succeeds`,
+        );
+      this.failing = true;
       return 0;
     } finally {
       this.ticking = false;
     }
-  }
-
-  private async isLeader(): Promise<boolean> {
-    if (this.leaderConnection) return true;
-    const driver = this.ctx.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } };
-    const client = await driver.master.connect();
-    const res = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
-      LEADER_LOCK_KEY,
-    ]);
-    if (res.rows[0]?.locked) {
-      // Keep this session: the lock lives as long as it does.
-      this.leaderConnection = client;
-      this.logger.log('this scheduler leads periodic refresh');
-      return true;
-    }
-    client.release();
-    return false;
   }
 }
 

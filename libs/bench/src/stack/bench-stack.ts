@@ -141,7 +141,7 @@ export class BenchStack {
       started.push({ worker, port });
     }
     await Promise.all(
-      started.map(({ worker, port }) => worker.waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000)),
+      started.map(({ worker, port }) => worker.waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000)),
     );
   }
 
@@ -168,7 +168,7 @@ export class BenchStack {
       'notifier',
       this.baseEnv({ NOTIFIER_PORT: String(port), NOTIFICATIONS_CONFIG: configFile, ...env }),
     );
-    await this.notifier.waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
+    await this.notifier.waitForHttp(`http://127.0.0.1:${port}/readyz`, 60_000);
   }
 
   async stopNotifier(): Promise<void> {

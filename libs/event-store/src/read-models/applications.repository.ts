@@ -119,16 +119,27 @@ export class ApplicationsRepository {
   async refreshCandidates(
     intervalSeconds: number,
     ownIntervalAnnotation: string,
-  ): Promise<Array<{ name: string; reconciledAt: Date | null; ownInterval: string | null }>> {
-    const rows: Array<{ name: string; reconciled_at: Date | null; own_interval: string | null }> =
-      await this.dataSource.query(
-        `SELECT name, reconciled_at, manifest->'metadata'->'annotations'->>$2 AS own_interval
+  ): Promise<
+    Array<{ name: string; reconciledAt: Date | null; createdAt: Date; ownInterval: string | null }>
+  > {
+    const rows: Array<{
+      name: string;
+      reconciled_at: Date | null;
+      created_at: Date;
+      own_interval: string | null;
+    }> = await this.dataSource.query(
+      `SELECT name, reconciled_at, created_at, manifest->'metadata'->'annotations'->>$2 AS own_interval
          FROM applications
          WHERE reconciled_at IS NULL OR reconciled_at < now() - make_interval(secs => $1)
             OR manifest->'metadata'->'annotations' ? $2`,
-        [intervalSeconds, ownIntervalAnnotation],
-      );
-    return rows.map((r) => ({ name: r.name, reconciledAt: r.reconciled_at, ownInterval: r.own_interval }));
+      [intervalSeconds, ownIntervalAnnotation],
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      reconciledAt: r.reconciled_at,
+      createdAt: r.created_at,
+      ownInterval: r.own_interval,
+    }));
   }
 
   /** Records that the app was compared now; in `manager`'s transaction when given. */

@@ -14,14 +14,20 @@ export function testServerUrl(): string {
   return process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
-/** A fresh, migrated database of its own for one test file: tests never see each other's rows. */
-export async function createTestDatabase(prefix = 'berth_test'): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database of its own for one test file: tests never see each other's rows.
+ * `serverUrl`: another server's `postgres` database (a private Postgres of @berth/testing).
+ */
+export async function createTestDatabase(
+  prefix = 'berth_test',
+  serverUrl = testServerUrl(),
+): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: testServerUrl() });
+  const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(testServerUrl());
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const dataSource = createDataSource(url.toString(), { poolSize: 20, applicationName: 'berth-test' });
   await dataSource.initialize();
@@ -31,7 +37,7 @@ export async function createTestDatabase(prefix = 'berth_test'): Promise<TestDat
     dataSource,
     async drop() {
       await dataSource.destroy();
-      const client = new Client({ connectionString: testServerUrl() });
+      const client = new Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
