@@ -11,6 +11,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import {
+  errnoOf,
+  makeReadOnly,
+  readOnlyFaultAvailable,
+  restoreAllReadOnly,
+} from '@berth/sources/testing/read-only-dir';
+import { mkdir } from 'node:fs/promises';
 import { InClusterResolver } from '../../apps/worker/src/cluster-resolver';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import type { WorkerContext } from '../../apps/worker/src/worker.context';
@@ -44,6 +51,7 @@ describe('worker process: health, metrics and shutdown', () => {
   });
 
   afterAll(async () => {
+    await restoreAllReadOnly();
     await app?.close();
     await ctx?.queues.refresh.obliterate({ force: true }).catch(() => undefined);
     await ctx?.close();
@@ -63,6 +71,29 @@ describe('worker process: health, metrics and shutdown', () => {
       kubectl: expect.stringMatching(/^v1\./),
     });
   });
+
+  const fault = readOnlyFaultAvailable();
+  (fault ? it : it.skip)(
+    `answers /readyz 503 naming the data dir while it refuses writes (${fault ?? 'no read-only fault here'}), 200 again after`,
+    async () => {
+      const gitDir = join(dataDir, 'git');
+      await mkdir(gitDir, { recursive: true });
+      const restore = await makeReadOnly(gitDir);
+      let down;
+      try {
+        down = await request(app.getHttpServer()).get('/readyz').expect(503);
+      } finally {
+        await restore();
+      }
+      const { error } = down.body as HealthAnswer;
+      expect(error?.['data-dir']).toMatchObject({ status: 'down' });
+      const message = String(error?.['data-dir']?.['message']);
+      expect(message).toContain(gitDir);
+      expect(message).toContain(errnoOf(fault!));
+      const back = await request(app.getHttpServer()).get('/readyz').expect(200);
+      expect((back.body as HealthAnswer).info).toMatchObject({ 'data-dir': { status: 'up' } });
+    },
+  );
 
   it('runs queued jobs and reports them in /metrics', async () => {
     // An app that does not exist: the refresh finds nothing to do and completes.

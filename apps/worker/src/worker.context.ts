@@ -52,7 +52,7 @@ export class WorkerContext {
     const box = SecretBox.fromConfig(config);
     const credentials = new RepositoryCredentialStore(dataSource, box);
     const git = new GitMirrorCache({
-      cacheDir: join(resolve(config.dataDir), 'git'),
+      cacheDir: gitCacheDirOf(config),
       allowFileUrls: config.allowFileRepos,
       allowHttp: config.allowHttpRepos,
       // No default credentials: each render gets those its app's project may use (desired-state.ts).
@@ -109,4 +109,9 @@ export class WorkerContext {
 /** Argo CD `health.lua` customizations, run with wasmoon, checked before the built-in health checks. */
 async function loadHealthChecks(dir: string): Promise<HealthCheckRegistry> {
   return LuaHealthRunner.create().register(new HealthCheckRegistry(), await loadHealthCustomizations(dir));
+}
+
+/** Where a worker keeps its git mirrors and trees (under BERTH_DATA_DIR); /readyz checks it is writable. */
+export function gitCacheDirOf(config: BerthConfig): string {
+  return join(resolve(config.dataDir), 'git');
 }

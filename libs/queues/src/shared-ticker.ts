@@ -10,7 +10,7 @@ export interface SharedTickerOptions {
   prefix: string;
   /** The queue the ticks go through, one per timer (e.g. PERIODIC_REFRESH_TICKS). */
   queue: string;
-  /** Time between two ticks. Replicas that disagree: the last one to start wins. */
+  /** Time between two ticks. Replicas that disagree rewrite it in turn: give them the same. */
   everyMs: number;
   /**
    * One round of work, given the time the tick was due (its slot: one job per slot across replicas).

@@ -8,7 +8,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { BerthMetrics } from '@berth/infra';
-import { postgresStatus, redisStatus } from './readiness-checks';
+import { type DependencyStatus, postgresStatus, redisStatus } from './readiness-checks';
 
 export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');
 
@@ -17,6 +17,11 @@ export interface ReadinessDependencies {
   dataSource: DataSource;
   redis: Redis;
   detail?: () => Promise<Record<string, unknown>>;
+  /**
+   * More dependencies of this process, by the name /readyz reports them under (the worker's data dir).
+   * Each must answer within READINESS_CHECK_TIMEOUT_MS and never throw.
+   */
+  checks?: Record<string, () => Promise<DependencyStatus>>;
   /** Refreshes gauges (queue depths) just before /metrics is scraped. */
   beforeScrape?: () => Promise<void>;
 }
@@ -47,6 +52,10 @@ class HealthController {
         postgres: await postgresStatus(this.deps.dataSource),
       }),
       async (): Promise<HealthIndicatorResult> => ({ redis: await redisStatus(this.deps.redis) }),
+      ...Object.entries(this.deps.checks ?? {}).map(
+        ([name, check]) =>
+          async (): Promise<HealthIndicatorResult> => ({ [name]: await check() }),
+      ),
       async (): Promise<HealthIndicatorResult> =>
         this.deps.detail ? { detail: { status: 'up', ...(await this.deps.detail()) } } : {},
     ]);

@@ -58,6 +58,11 @@ export class BerthProcess {
     if (this.running) this.child.kill('SIGKILL');
   }
 
+  /** SIGTERM, as a supervisor stops a process; `exitWithin` tells how it ended. */
+  terminate(): void {
+    if (this.running) this.child.kill('SIGTERM');
+  }
+
   /** The non-empty lines written to stderr. */
   stderrLines(): string[] {
     return this.stderr.split('\n').filter((line) => line.trim() !== '');
