@@ -106,7 +106,7 @@ export class SyncStack {
   private generation = 1;
   readonly dataDirs = new Map<Role, string>();
   private readonly ports = new Map<Role, number>();
-  /** Roles whose process was (re)started and does not answer /healthz yet: refusing is expected then. */
+  /** Roles killed by the test or (re)started and not answering /healthz yet: refusing is expected then. */
   private readonly starting = new Set<Role>();
 
   private constructor(
@@ -204,6 +204,8 @@ export class SyncStack {
   async kill(role: Role): Promise<void> {
     const entry = this.all.findLast((e) => e.role === role)!;
     entry.killedByTest = true;
+    // From now until it is started again, refusing connections is what this role should do.
+    this.starting.add(role);
     entry.berth.process.kill();
     await entry.berth.process.exited;
   }
