@@ -30,7 +30,10 @@ export interface NotifierOptions {
   instanceId?: string;
   /** Event-log poll interval (LISTEN/NOTIFY wakes it sooner). */
   pollIntervalMs?: number;
-  /** How often the reconciler re-enqueues open rows without a job (default 30 s). */
+  /**
+   * How often the reconciler re-enqueues open rows without a job (default 5 s): after a Redis FLUSHALL
+   * nothing else tells the notifier its jobs are gone, so this bounds how late such a message is.
+   */
   reconcileIntervalMs?: number;
   /** A `sending` claim not renewed for this long is taken over (default DELIVERY_TAKEOVER_TIMINGS, 10 s). */
   claimTimeoutMs?: number;
@@ -161,7 +164,9 @@ export class NotifierRuntime {
       this.reconcile().catch((err: unknown) =>
         this.options.log?.('error', `reconcile failed: ${String(err)}`),
       );
-    }, this.options.reconcileIntervalMs ?? 30_000);
+    }, this.options.reconcileIntervalMs ?? 5_000);
+    // Redis back after an outage (a restart comes back empty): put the open deliveries back at once.
+    this.redis.on('ready', this.onRedisReady);
     await this.subscription.start();
   }
 
@@ -171,6 +176,7 @@ export class NotifierRuntime {
     this.started = false;
     await this.subscription.stop();
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    this.redis.off('ready', this.onRedisReady);
     await this.stopListening?.();
     await this.enqueueing;
     this.config.stop();
@@ -194,6 +200,10 @@ export class NotifierRuntime {
     await this.enqueueing;
     await this.queue.enqueueNew();
   }
+
+  private readonly onRedisReady = (): void => {
+    this.reconcile().catch((err: unknown) => this.options.log?.('error', `reconcile failed: ${String(err)}`));
+  };
 
   /** Re-reads config (the database version may have changed on another replica) and re-enqueues lost jobs. */
   async reconcile(): Promise<void> {
