@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { Pool } from 'pg';
+import { type ClientBase, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { endpointOf } from '@berth/infra';
 import { readyWithin, redisEndpoint } from '@berth/queues';
@@ -52,6 +52,11 @@ function postgresProbeOf(dataSource: DataSource, timeoutMs: number): Pool {
     idleTimeoutMillis: 10_000,
     // An idle probe connection never keeps a stopping process (or a test run) alive.
     allowExitOnIdle: true,
+    // A checked-out client has no 'error' listener of the pool's: Postgres ending the session between
+    // connect and query (a restart) must fail the check, never become an uncaught exception.
+    onConnect: (client: ClientBase) => {
+      client.on('error', () => undefined);
+    },
   });
   // An idle probe connection that Postgres ends (a restart) is dropped by the pool; the next check opens another.
   pool.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import type { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
 import { createProjectionRebuilder } from '../berth-aggregates';
 import { MIGRATIONS } from './migrations';
@@ -20,6 +21,12 @@ export function createDataSource(
       // answer 503 in bounded time, and a start names the problem instead of hanging.
       connectionTimeoutMillis: 5_000,
       keepAlive: true,
+      // pg-pool listens for a client's 'error' only while it is idle; one checked out between two
+      // statements of a transaction that Postgres ends (57P01 on a restart) would emit an 'error' nobody
+      // hears, an uncaught exception. The statement in flight, or the next one, fails with the reason.
+      onConnect: (client: ClientBase) => {
+        client.on('error', () => undefined);
+      },
     },
     logging: false,
   });
