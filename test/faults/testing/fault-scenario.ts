@@ -31,6 +31,11 @@ export interface FaultScenario {
   afterFault?: (stack: SyncStack) => Promise<string>;
   /** Wait for syncs of the new commit to have started before injecting (default true). */
   inFlight?: boolean;
+  /**
+   * A bound other than CONVERGE_BOUND_MS, for a fault where 15 s is not met reliably yet: it must say
+   * why, and docs/operations.md lists it as a known gap. Still a bound: a stall fails the scenario.
+   */
+  convergeBoundMs?: number;
 }
 
 export interface FaultMeasurement {
@@ -160,7 +165,8 @@ export async function runFault(stack: SyncStack, scenario: FaultScenario): Promi
     });
   }
   expect(readyAgainMs).toBeLessThanOrEqual(READY_AGAIN_BOUND_MS);
-  expect({ fault: scenario.name, convergedMs: convergedMs <= CONVERGE_BOUND_MS }).toEqual({
+  const convergeBound = scenario.convergeBoundMs ?? CONVERGE_BOUND_MS;
+  expect({ fault: scenario.name, convergedMs: convergedMs <= convergeBound }).toEqual({
     fault: scenario.name,
     convergedMs: true,
   });
