@@ -11,6 +11,7 @@ const libs = [
   'gotemplate',
   'notifications',
   'net',
+  'rbac',
   'bench',
   'event-store',
   'queues',

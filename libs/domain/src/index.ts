@@ -255,11 +255,24 @@ export type {
   OrphanedResourcesMonitorSettings,
   ProjectDestination,
   ProjectRole,
+  ProjectRoleToken,
   SyncWindow,
 } from './project/app-project.types';
 export { assertValidAppProject, validateAppProject } from './project/app-project.validator';
 export type { AppProjectValidationResult } from './project/app-project.validator';
 export { globMatch, globToRegExp } from './project/argo-glob';
+export {
+  PROJECT_ROLE_ACTION_PREFIXES,
+  PROJECT_ROLE_ACTIONS,
+  PROJECT_SCOPED_RESOURCES,
+  PROJECT_SUBJECT_PREFIX,
+  checkGroupName,
+  checkProjectRolePolicy,
+  groupSubject,
+  parseProjectRoleSubject,
+  projectRoleSubject,
+} from './project/project-role-policy';
+export type { RolePolicyProblem } from './project/project-role-policy';
 export { DEFAULT_PROJECT_NAME, defaultAppProject } from './project/default-project';
 export { normalizeGitUrl } from './project/git-url';
 export {

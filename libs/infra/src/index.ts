@@ -6,6 +6,8 @@ export {
   redact,
 } from './config/berth-config';
 export type { BerthConfig } from './config/berth-config';
+export { watchConfigFile } from './config/config-file-watch';
+export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';

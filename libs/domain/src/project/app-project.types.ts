@@ -35,13 +35,27 @@ export interface ProjectDestination {
   namespace?: string;
 }
 
+/** Argo CD's JWTToken: a project token issued for a role, revoked by removing its entry. */
+export interface ProjectRoleToken {
+  /** Issued at, seconds since 1970. */
+  iat: number;
+  /** Expires at, seconds since 1970; absent: never. */
+  exp?: number;
+  /** The token's `jti`. */
+  id?: string;
+}
+
+/**
+ * Argo CD's ProjectRole: policies a project grants inside itself to the role's tokens
+ * (`sub: proj:<project>:<role>`) and to the SSO groups listed in `groups`.
+ */
 export interface ProjectRole {
   name: string;
   description?: string;
   /** Casbin lines, e.g. `p, proj:my-project:ci, applications, sync, my-project/*, allow`. */
   policies?: string[];
   groups?: string[];
-  jwtTokens?: Record<string, unknown>[];
+  jwtTokens?: ProjectRoleToken[];
 }
 
 export interface SyncWindow {

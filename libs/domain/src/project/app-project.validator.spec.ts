@@ -73,12 +73,69 @@ describe('validateAppProject', () => {
       'role policy for another project',
       (p) =>
         setField(p, 'spec.roles.0.policies', ['p, proj:production:ci, applications, sync, staging/*, allow']),
-      'spec.roles[0].policies[0]: the object must be inside project "production", got "staging/*"; e.g. "p, proj:production:ci, applications, sync, production/*, allow"',
+      'spec.roles[0].policies[0]: the object must be "production/*", "production/<app>" or "production/<namespace>/<app>": a role only grants access inside its own project; got "staging/*"; e.g. "p, proj:production:ci, applications, sync, production/*, allow"',
     ],
     [
       'role policy with another subject',
       (p) => setField(p, 'spec.roles.0.policies', ['p, role:admin, applications, sync, production/*, allow']),
       'spec.roles[0].policies[0]: the subject must be "proj:production:ci", got "role:admin"; e.g. "p, proj:production:ci, applications, sync, production/*, allow"',
+    ],
+    [
+      'role policy on a resource outside projects',
+      (p) =>
+        setField(p, 'spec.roles.0.policies', [
+          'p, proj:production:ci, clusters, get, production/*, allow',
+          'p, proj:production:ci, accounts, update, production/*, allow',
+        ]),
+      'spec.roles[0].policies[1]: a project role cannot grant "accounts"; use one of applications, applicationsets, repositories, clusters, logs, exec',
+    ],
+    [
+      'role policy with an unknown action',
+      (p) =>
+        setField(p, 'spec.roles.0.policies', [
+          'p, proj:production:ci, applications, deploy, production/*, allow',
+        ]),
+      'spec.roles[0].policies[0]: "deploy" is not an action a project role can grant; use one of get, create, update, delete, sync, override, approve, *, or action/..., update/..., delete/...',
+    ],
+    [
+      'role policy with a bad effect',
+      (p) =>
+        setField(p, 'spec.roles.0.policies', [
+          'p, proj:production:ci, applications, sync, production/*, permit',
+        ]),
+      'spec.roles[0].policies[0]: the effect must be allow or deny, got "permit"',
+    ],
+    [
+      'duplicate role',
+      (p) => listField(p, 'spec.roles').push({ name: 'ci' }),
+      'spec.roles[1]: role "ci" is already listed at [0]; remove the duplicate',
+    ],
+    [
+      'duplicate policy in a role',
+      (p) =>
+        listField(p, 'spec.roles.0.policies').push(
+          'p, proj:production:ci, applications, sync, production/*, allow',
+        ),
+      'spec.roles[0].policies[1]: policy "p, proj:production:ci, applications, sync, production/*, allow" is already listed at [0]; remove the duplicate',
+    ],
+    [
+      'group with an unquoted comma',
+      (p) => setField(p, 'spec.roles.0.groups', ['org,team']),
+      'spec.roles[0].groups[0]: group "org,team" has a comma; quote it: \'"org,team"\'',
+    ],
+    [
+      'token without an issue time',
+      (p) => setField(p, 'spec.roles.0.jwtTokens', [{ id: 'a1', exp: 1700000000 }]),
+      'spec.roles[0].jwtTokens[0].iat: required field is missing; give the issue time of the token in seconds since 1970',
+    ],
+    [
+      'two tokens with one id',
+      (p) =>
+        setField(p, 'spec.roles.0.jwtTokens', [
+          { id: 'a1', iat: 1 },
+          { id: 'a1', iat: 2 },
+        ]),
+      'spec.roles[0].jwtTokens[1]: token id "a1" is already listed at [0]; remove the duplicate',
     ],
   ])('%s', (_name, mutate, expected) => {
     const project = production();
@@ -102,6 +159,30 @@ describe('validateAppProject', () => {
     expect(() => assertValidAppProject(project)).toThrow(
       'AppProject "production" is invalid (1 problem):\n  spec.sourceRepos: expected a list, got a string ("*"); make it a list with one item: ["*"]',
     );
+  });
+});
+
+describe('validateAppProject: project roles (Argo CD spec.roles)', () => {
+  it('accepts Argo CD role policies: app and namespace/app objects, sub-resource actions, groups and tokens', () => {
+    const project = production();
+    setField(project, 'spec.roles', [
+      {
+        name: 'developer',
+        description: 'sync and look at logs',
+        policies: [
+          'p, proj:production:developer, applications, get, production/*, allow',
+          'p, proj:production:developer, applications, sync, production/api, allow',
+          'p, proj:production:developer, applications, action/apps/Deployment/restart, production/*, allow',
+          'p, proj:production:developer, applications, delete/*/Pod/*, production/team-a/api, allow',
+          'p, proj:production:developer, applications, approve, production/*, allow',
+          'p, proj:production:developer, logs, get, production/*, allow',
+          'p, proj:production:developer, applications, delete, production/*, deny',
+        ],
+        groups: ['my-org:team-alpha', '"my-org:team,beta"'],
+        jwtTokens: [{ iat: 1700000000, exp: 1800000000, id: 'ci-1' }, { iat: 1700000500 }],
+      },
+    ]);
+    expect(validateAppProject(project)).toMatchObject({ ok: true, warnings: [] });
   });
 });
 

@@ -2,6 +2,7 @@ import { constant, objectMetaCheck } from '../application/application.validator'
 import {
   boolean,
   checkObject,
+  integer,
   isPlainObject,
   listOf,
   object,
@@ -17,6 +18,7 @@ import { ValidationFailedError } from '../application/validation-failed.error';
 import { childPath, indexPath, IssueCollector, type Issue } from '../application/validation-issue';
 import { parseDuration } from '../shared/duration';
 import { APP_PROJECT_KIND, type AppProject } from './app-project.types';
+import { checkGroupName, checkProjectRolePolicy } from './project-role-policy';
 
 export type AppProjectValidationResult =
   { ok: true; project: AppProject; warnings: Issue[] } | { ok: false; errors: Issue[]; warnings: Issue[] };
@@ -179,16 +181,38 @@ const syncWindow = object({
   },
 });
 
+/** Argo CD's JWTToken: when a project token was issued (`iat`), when it expires (`exp`), its id (`jti`). */
+const jwtToken = object({
+  fields: {
+    iat: integer({ min: 0, meaning: 'the issue time in seconds since 1970' }),
+    exp: integer({
+      min: 0,
+      meaning: 'the expiry in seconds since 1970; leave it out for a token that does not expire',
+    }),
+    id: string(),
+  },
+  required: { iat: 'give the issue time of the token in seconds since 1970' },
+});
+
 const role = object({
   fields: {
     name: string((text, path, issues) => {
       if (!ROLE_NAME.test(text))
-        issues.error(path, `${quote(text)} is not a role name`, 'use letters, digits, "-" and "_"');
+        issues.error(
+          path,
+          `${quote(text)} is not a role name`,
+          'use letters, digits, "-" and "_", starting and ending with a letter or digit',
+        );
     }),
     description: string(),
     policies: listOf(string()),
-    groups: listOf(string()),
-    jwtTokens: listOf(anyMap),
+    groups: listOf(
+      string((text, path, issues) => {
+        const problem = checkGroupName(text);
+        if (problem) issues.error(path, problem.message, problem.fix);
+      }),
+    ),
+    jwtTokens: listOf(jwtToken),
   },
   required: { name: 'name the role, e.g. "ci"' },
 });
@@ -227,42 +251,55 @@ const specShape: ObjectShape = {
   },
 };
 
+function duplicatesIn(list: unknown[], path: string, what: string, issues: IssueCollector): void {
+  const seen = new Map<string, number>();
+  list.forEach((entry, index) => {
+    if (typeof entry !== 'string') return;
+    const first = seen.get(entry);
+    if (first === undefined) seen.set(entry, index);
+    else
+      issues.error(
+        indexPath(path, index),
+        `${what} ${quote(entry)} is already listed at [${first}]`,
+        'remove the duplicate',
+      );
+  });
+}
+
 /**
- * Argo CD's policy check for project roles: `p, proj:<project>:<role>, applications, <action>,
- * <project>/<application>, allow|deny`. A role may only grant access inside its own project.
+ * Argo CD's role checks (AppProject.ValidateProject): unique role names; per role, unique policies each
+ * granting only inside this project (`validatePolicy`), unique valid groups, and unique token ids.
  */
-function checkRolePolicies(spec: PlainObject, projectName: string, issues: IssueCollector): void {
+function checkRoles(spec: PlainObject, projectName: string, issues: IssueCollector): void {
   if (!Array.isArray(spec.roles)) return;
+  duplicatesIn(
+    spec.roles.map((entry) => (isPlainObject(entry) ? entry.name : undefined)),
+    'spec.roles',
+    'role',
+    issues,
+  );
   spec.roles.forEach((entry, roleIndex) => {
-    if (!isPlainObject(entry) || typeof entry.name !== 'string' || !Array.isArray(entry.policies)) return;
-    const subject = `proj:${projectName}:${entry.name}`;
-    entry.policies.forEach((policy, policyIndex) => {
-      if (typeof policy !== 'string') return;
-      const path = indexPath(childPath(indexPath('spec.roles', roleIndex), 'policies'), policyIndex);
-      const parts = policy.split(',').map((part) => part.trim());
-      const example = `"p, ${subject}, applications, sync, ${projectName}/*, allow"`;
-      if (parts.length !== 6 || parts[0] !== 'p') {
-        issues.error(
-          path,
-          `${quote(policy)} is not a policy line`,
-          `write six comma-separated fields, e.g. ${example}`,
-        );
-      } else if (parts[1] !== subject) {
-        issues.error(
-          path,
-          `the subject must be ${quote(subject)}, got ${quote(parts[1] ?? '')}`,
-          `e.g. ${example}`,
-        );
-      } else if (!(parts[4] ?? '').startsWith(`${projectName}/`)) {
-        issues.error(
-          path,
-          `the object must be inside project ${quote(projectName)}, got ${quote(parts[4] ?? '')}`,
-          `e.g. ${example}`,
-        );
-      } else if (parts[5] !== 'allow' && parts[5] !== 'deny') {
-        issues.error(path, `the effect must be allow or deny, got ${quote(parts[5] ?? '')}`);
-      }
-    });
+    if (!isPlainObject(entry) || typeof entry.name !== 'string') return;
+    const rolePath = indexPath('spec.roles', roleIndex);
+    if (Array.isArray(entry.policies)) {
+      const policiesPath = childPath(rolePath, 'policies');
+      duplicatesIn(entry.policies, policiesPath, 'policy', issues);
+      entry.policies.forEach((policy, policyIndex) => {
+        if (typeof policy !== 'string') return;
+        const problem = checkProjectRolePolicy(policy, projectName, entry.name as string);
+        if (problem) issues.error(indexPath(policiesPath, policyIndex), problem.message, problem.fix);
+      });
+    }
+    if (Array.isArray(entry.groups))
+      duplicatesIn(entry.groups, childPath(rolePath, 'groups'), 'group', issues);
+    if (Array.isArray(entry.jwtTokens)) {
+      duplicatesIn(
+        entry.jwtTokens.map((token) => (isPlainObject(token) ? token.id : undefined)),
+        childPath(rolePath, 'jwtTokens'),
+        'token id',
+        issues,
+      );
+    }
   });
 }
 
@@ -282,8 +319,7 @@ const projectShape: ObjectShape = {
   },
   rules: (project, _path, issues) => {
     const name = isPlainObject(project.metadata) ? project.metadata.name : undefined;
-    if (isPlainObject(project.spec) && typeof name === 'string')
-      checkRolePolicies(project.spec, name, issues);
+    if (isPlainObject(project.spec) && typeof name === 'string') checkRoles(project.spec, name, issues);
   },
 };
 

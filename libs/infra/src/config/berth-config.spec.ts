@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     expect(loadConfig({}).defaultCluster).toEqual({ kubeconfigPath: undefined, inPod: false });
   });
 
+  it('reads the RBAC config file (argocd-rbac-cm) from BERTH_RBAC_CONFIG; none by default', () => {
+    expect(loadConfig({}).rbacConfigFile).toBeUndefined();
+    expect(loadConfig({ BERTH_RBAC_CONFIG: '/etc/berth/argocd-rbac-cm.yaml' }).rbacConfigFile).toBe(
+      '/etc/berth/argocd-rbac-cm.yaml',
+    );
+  });
+
   it('refuses a previous secret key that is not a key, naming the variable', () => {
     expect(() => loadConfig({ BERTH_SECRET_KEY_PREVIOUS: 'short' })).toThrow(
       /BERTH_SECRET_KEY_PREVIOUS: must be 32 bytes/,

@@ -39,6 +39,11 @@ export interface BerthConfig {
   defaultCluster: { kubeconfigPath: string | undefined; inPod: boolean };
   /** The notifier's argocd-notifications-cm file (`NOTIFICATIONS_CONFIG`); undefined: the default path if it exists. */
   notificationsConfigFile: string | undefined;
+  /**
+   * The RBAC policy (`BERTH_RBAC_CONFIG`): an argocd-rbac-cm ConfigMap or its data map, hot-reloaded
+   * (docs/rbac.md). Undefined: the built-in roles only, no default role.
+   */
+  rbacConfigFile: string | undefined;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
@@ -167,6 +172,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       inPod: Boolean(env['KUBERNETES_SERVICE_HOST']),
     },
     notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
+    rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     compareOptions: { ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false) },
