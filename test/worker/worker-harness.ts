@@ -12,6 +12,7 @@ import {
   ClustersRepository,
   createCommandHandler,
   PostgresEventStore,
+  ProjectsRepository,
   RepositoryCredentialStore,
 } from '@berth/event-store';
 import { createRedis, JobQueues } from '@berth/queues';
@@ -89,6 +90,8 @@ export class WorkerHarness {
       store,
       commands: createCommandHandler(db.dataSource, store),
       applications: new ApplicationsRepository(db.dataSource),
+      projects: new ProjectsRepository(db.dataSource),
+      registeredClusters: new ClustersRepository(db.dataSource),
       renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
       git,
       clusters: new RegisteredClusterResolver(

@@ -5,11 +5,15 @@ import type { BerthConfig } from '@berth/infra';
 import { SchedulerContext } from './scheduler.context';
 import { SchedulerModule } from './scheduler.module';
 
-/** Builds the scheduler's HTTP app (used by main.ts and by the end-to-end tests). */
+/**
+ * Builds the scheduler's HTTP app (used by main.ts and by the end-to-end tests). `now`: the clock its
+ * decisions are judged at (default the system clock; tests of sync windows give a fixed one).
+ */
 export async function createSchedulerApp(
   config: BerthConfig,
+  options: { now?: () => Date } = {},
 ): Promise<{ app: NestExpressApplication; ctx: SchedulerContext }> {
-  const ctx = await SchedulerContext.open(config);
+  const ctx = await SchedulerContext.open(config, options);
   const app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot(ctx), {
     bodyParser: false,
     // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().

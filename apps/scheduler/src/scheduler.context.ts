@@ -28,9 +28,11 @@ export class SchedulerContext {
     readonly projects: ProjectsRepository,
     readonly clusters: ClustersRepository,
     readonly auditLog: AuditLogRepository,
+    /** The clock decisions are judged at (sync windows); tests give a fixed one. */
+    readonly now: () => Date,
   ) {}
 
-  static async open(config: BerthConfig): Promise<SchedulerContext> {
+  static async open(config: BerthConfig, options: { now?: () => Date } = {}): Promise<SchedulerContext> {
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-scheduler' });
     await dataSource.initialize();
     const metrics = new BerthMetrics('scheduler');
@@ -50,6 +52,7 @@ export class SchedulerContext {
       new ProjectsRepository(dataSource),
       new ClustersRepository(dataSource),
       new AuditLogRepository(dataSource),
+      options.now ?? (() => new Date()),
     );
   }
 

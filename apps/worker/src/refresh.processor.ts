@@ -31,6 +31,7 @@ import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { resumeIfOrphaned } from './sync-job-scheduling';
+import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
 
 export interface RefreshResult {
@@ -65,6 +66,8 @@ export class RefreshProcessor {
     if (!loaded.state.exists || !loaded.state.manifest) return this.deleteResourcesOfDeleted(loaded);
     const app = applicationOf(loaded.state);
     const outcome = await this.compare(app, job, loaded.state);
+    // Read after the comparison, so a window edited meanwhile counts; judged at the decision's `now`.
+    const syncWindows = await syncWindowsOf(this.deps, app);
     const now = this.deps.now();
     const newOperationId = randomUUID();
     let decision: RefreshDecision = { events: [], compareAgain: [] };
@@ -82,6 +85,7 @@ export class RefreshProcessor {
           outcome,
           now,
           newOperationId,
+          syncWindows,
           ...(this.deps.timings.selfHealBackoff
             ? { selfHealBackoff: this.deps.timings.selfHealBackoff }
             : {}),
@@ -142,6 +146,21 @@ export class RefreshProcessor {
         await this.deps.queues.requestRefresh(
           { application: name, hard: false, reason: 'self-heal' },
           later.delayMs,
+        );
+        continue;
+      }
+      if (later.reason === 'sync-window') {
+        // One job per window change (every refresh until then asks for the same one), apart from the
+        // app's deduplicated refresh so it never holds back the refreshes others ask for meanwhile.
+        await this.deps.queues.refresh.add(
+          'refresh',
+          { application: name, hard: false, reason: 'sync-window' },
+          {
+            jobId: `sync-window__${name}__${later.at}`,
+            delay: later.delayMs + 50,
+            removeOnComplete: { age: 3600, count: 1000 },
+            removeOnFail: { age: 24 * 3600, count: 5000 },
+          },
         );
         continue;
       }

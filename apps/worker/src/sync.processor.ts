@@ -17,6 +17,7 @@ import {
   resourceKey,
   resourceKeyString,
   retryDelay,
+  syncWindowsVerdictFor,
   type SyncPlan,
   type SyncTask,
   isTrackedBy,
@@ -31,6 +32,7 @@ import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { DRY_RUN_FAILED, dryRunProblems } from './sync-dry-run';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
+import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
 
 export type SyncOutcome =
@@ -47,7 +49,12 @@ export type SyncOutcome =
    * The operation reached prunes marked Prune=confirm and stays Running until a person confirms; the
    * confirmation enqueues it again (a PruneConfirmed event, then resumeIfOrphaned).
    */
-  | 'WaitingForPruneConfirmation';
+  | 'WaitingForPruneConfirmation'
+  /**
+   * A sync window forbids the operation now (Argo CD: "Sync operation blocked by sync window"): it stays
+   * Running, and the next refresh enqueues it again (resumeIfOrphaned) until the window lets it go on.
+   */
+  | 'BlockedBySyncWindow';
 
 /** Points where a test can stop the processor as a kill -9 would (throwing aborts the run). */
 export interface SyncProbes {
@@ -78,6 +85,8 @@ interface RunContext extends OperationContext {
 }
 
 const SUCCESS_MESSAGE = 'successfully synced (all tasks run)';
+/** Argo CD's operation message while a sync window holds an operation back. */
+const SYNC_WINDOW_BLOCKED = 'Sync operation blocked by sync window';
 
 /**
  * Runs (or resumes) one sync operation from the event log, like gitops-engine's sync context:
@@ -133,6 +142,7 @@ export class SyncProcessor {
       attempt: resuming ? op.started!.attempt : op.retries + 1,
       startedAt: resuming ? op.startedAt! : now.toISOString(),
     };
+    let outcome: SyncOutcome | undefined;
     try {
       let plan: SyncPlan;
       let ctx: RunContext;
@@ -164,16 +174,19 @@ export class SyncProcessor {
         });
       }
       const completed = new Set(resuming ? op.synced.map((s) => s.taskId) : []);
-      return await this.run(ctx, plan, completed, probes);
+      outcome = await this.run(ctx, plan, completed, probes);
+      return outcome;
     } catch (err) {
       if (err instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(writer);
       if (err instanceof OperationTakenOverSignal) return 'TakenOver';
       throw err;
     } finally {
-      // The app's status follows the operation: compare again now rather than at the next period.
-      await this.deps.queues
-        .requestRefresh({ application: app.metadata.name, hard: false, reason: 'sync-finished' })
-        .catch(() => undefined);
+      // The app's status follows the operation: compare again now rather than at the next period. Not
+      // for an operation a window holds back: that refresh would only enqueue it again at once.
+      if (outcome !== 'BlockedBySyncWindow')
+        await this.deps.queues
+          .requestRefresh({ application: app.metadata.name, hard: false, reason: 'sync-finished' })
+          .catch(() => undefined);
     }
   }
 
@@ -245,6 +258,7 @@ export class SyncProcessor {
         ctx.newNamespaces.add(t.object.metadata.name);
     }
     try {
+      if (await this.blockedBySyncWindow(ctx)) return 'BlockedBySyncWindow';
       // CreateNamespace=true: the namespace alone, before the dry run and before anything else.
       const ns = plan.namespace;
       if (ns && !completed.has(ns.id)) {
@@ -317,6 +331,8 @@ export class SyncProcessor {
       switch (step.kind) {
         case 'run': {
           waitingSince = undefined;
+          // A window may have closed (or a deny window opened) since the last wave: Argo CD checks each step.
+          if (await this.blockedBySyncWindow(ctx)) return 'BlockedBySyncWindow';
           await this.runTasks(ctx, step.tasks, completed, failed, hooks, probes);
           if (failed.size === 0) await probes.afterWave?.(step.phase, step.wave);
           break;
@@ -411,6 +427,45 @@ export class SyncProcessor {
       await ctx.writer.append(this.taskDone(task, result));
       completed.add(task.id);
     }
+  }
+
+  /**
+   * Argo CD's syncWindowPreventsSync: the project's windows judged now, for a manual operation (a person
+   * started it; `manualSync` windows let it through) or an automated one. When they forbid it, records
+   * why once (the operation's message) and tells the caller to stop here; nothing more is applied.
+   */
+  private async blockedBySyncWindow(ctx: RunContext): Promise<boolean> {
+    const windows = await syncWindowsOf(this.deps, ctx.app);
+    if (windows.windows.length === 0) return false;
+    const verdict = syncWindowsVerdictFor(
+      windows.windows,
+      { name: ctx.app.metadata.name, destination: ctx.app.spec.destination },
+      this.deps.now(),
+      {
+        manual: !ctx.op.request.initiatedBy.automated,
+        ...(windows.clusters ? { clusters: windows.clusters } : {}),
+      },
+    );
+    if (verdict.canSync) return false;
+    const message = `${SYNC_WINDOW_BLOCKED}: ${verdict.reason ?? 'a window forbids it'}`;
+    if (ctx.writer.state.openOperation?.waiting?.message !== message) {
+      await ctx.writer.append({
+        type: 'Wait',
+        waiting: { waitingFor: 'sync-window', message, resources: [] },
+      });
+    }
+    // Try again when a window opens or closes; a refresh before then finds this delivery pending.
+    if (verdict.changesAt) {
+      const delayMs = verdict.changesAt.getTime() - this.deps.now().getTime() + 50;
+      await enqueueSyncDelivery(
+        this.deps.queues,
+        ctx.app.metadata.name,
+        ctx.op.operationId,
+        delayMs,
+        'resume',
+      );
+    }
+    return true;
   }
 
   /**

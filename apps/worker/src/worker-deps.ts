@@ -2,8 +2,10 @@ import type { HealthCheckRegistry, JqPathEvaluator } from '@berth/domain';
 import { JqWasmPathEvaluator } from '@berth/infra';
 import type {
   ApplicationsRepository,
+  ClustersRepository,
   CommandHandler,
   PostgresEventStore,
+  ProjectsRepository,
   RepositoryCredentialStore,
 } from '@berth/event-store';
 import type { JobQueues } from '@berth/queues';
@@ -34,6 +36,10 @@ export interface WorkerDeps {
   /** The one command path (snapshots, read models). */
   commands: CommandHandler;
   applications: ApplicationsRepository;
+  /** AppProjects: their sync windows gate every sync this worker starts or runs (sync-windows.source.ts). */
+  projects: ProjectsRepository;
+  /** Registered clusters, so a sync window naming a cluster by name or server finds it either way. */
+  registeredClusters: ClustersRepository;
   renderer: ManifestRenderer;
   git: GitMirrorCache;
   clusters: ClusterResolver;

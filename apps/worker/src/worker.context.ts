@@ -5,6 +5,7 @@ import {
   createCommandHandler,
   createDataSource,
   PostgresEventStore,
+  ProjectsRepository,
   RepositoryCredentialStore,
 } from '@berth/event-store';
 import {
@@ -71,6 +72,8 @@ export class WorkerContext {
       store,
       commands: createCommandHandler(dataSource, store),
       applications: new ApplicationsRepository(dataSource),
+      projects: new ProjectsRepository(dataSource),
+      registeredClusters: new ClustersRepository(dataSource),
       renderer,
       git,
       clusters:

@@ -180,6 +180,7 @@ export type {
   ApplicationSpecChanged,
   RefreshRequested,
   SyncRequested,
+  SyncRefused,
   TerminateRequested,
 } from './events/application.events';
 export { EVENT_CATALOG, schemaVersionOf, summarizeEvent, upcastEvent } from './events/event-catalog';
@@ -282,6 +283,21 @@ export {
   whyGroupKindDenied,
 } from './project/project-permits';
 export type { ClusterRef, ProjectPermitsContext, ResourceRef } from './project/project-permits';
+export { parseWindowSchedule, timeZoneProblem, windowOccurrence } from './project/sync-window-schedule';
+export type { ScheduleParse, WindowOccurrence } from './project/sync-window-schedule';
+export {
+  activeSyncWindows,
+  describeSyncWindow,
+  matchingSyncWindows,
+  syncWindowsVerdict,
+  syncWindowsVerdictFor,
+} from './project/sync-windows';
+export type {
+  EvaluatedSyncWindow,
+  NumberedSyncWindow,
+  SyncWindowTarget,
+  SyncWindowsVerdict,
+} from './project/sync-windows';
 export {
   APPLICATION_GROUP,
   ChildApplicationError,
@@ -299,6 +315,12 @@ export {
 export type { ChildApplicationDecision, ExistingChild } from './reconcile/app-of-apps';
 export { decideAutoSync } from './reconcile/auto-sync.decision';
 export type { AutoSyncDecision, AutoSyncInput } from './reconcile/auto-sync.decision';
+export {
+  AUTO_SYNC_BLOCKED_CONDITION,
+  autoSyncBlockedEvents,
+  gateAutomatedSync,
+} from './reconcile/auto-sync-window.gate';
+export type { AppSyncWindows, AutomatedSyncGate } from './reconcile/auto-sync-window.gate';
 export { REFRESH_CONDITION_TYPES, appHealthOf, decideRefresh } from './reconcile/refresh.decision';
 export type { ReconcileSnapshot, RefreshOutcome } from './reconcile/refresh.decision';
 export { TRACKING_ID_ANNOTATION, isTrackedBy, trackingIdFor, withTrackingId } from './reconcile/tracking-id';

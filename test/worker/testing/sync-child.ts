@@ -5,9 +5,11 @@
  */
 import {
   ApplicationsRepository,
+  ClustersRepository,
   createCommandHandler,
   createDataSource,
   PostgresEventStore,
+  ProjectsRepository,
 } from '@berth/event-store';
 import { createRedis, JobQueues } from '@berth/queues';
 import { KubeCluster } from '@berth/kube';
@@ -40,6 +42,8 @@ async function main(): Promise<void> {
     store,
     commands: createCommandHandler(dataSource, store),
     applications: new ApplicationsRepository(dataSource),
+    projects: new ProjectsRepository(dataSource),
+    registeredClusters: new ClustersRepository(dataSource),
     renderer: new ManifestRenderer({ git, cache: new InMemoryManifestCache() }),
     git,
     clusters: new InClusterResolver(KubeCluster.fromKubeconfig(input.kubeconfig)),

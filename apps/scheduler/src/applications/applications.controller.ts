@@ -126,6 +126,12 @@ export class ApplicationsController {
     return this.apps.terminate(name, requestActor(req));
   }
 
+  /** Argo CD's GetApplicationSyncWindows: `{activeWindows, assignedWindows, canSync}`. */
+  @Get(':name/syncwindows')
+  syncWindows(@Param('name') name: string, @ValidQuery() _query: object) {
+    return this.apps.syncWindows(name);
+  }
+
   @Get(':name/history')
   history(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.history(name);

@@ -13,7 +13,9 @@ import {
   type ApplicationCommand,
   type ApplicationManifest,
   type KubeObject,
+  type EvaluatedSyncWindow,
   type RecordedEvent,
+  type SyncRefused,
   type SyncRequested,
 } from '@berth/domain';
 import { argoApplicationOfRecord, type ApplicationRecord } from '@berth/event-store';
@@ -105,6 +107,15 @@ export class ApplicationsService {
 
   async sync(name: string, options: SyncOptionsBody, who: RequestActor) {
     if (options.project !== undefined) await this.assertProject(name, options.project);
+    await this.assertSyncWindowsAllow(
+      name,
+      {
+        trigger: 'manual',
+        dryRun: options.dryRun ?? false,
+        ...(options.revision ? { revision: options.revision } : {}),
+      },
+      who,
+    );
     const operationId = randomUUID();
     await this.execute(
       name,
@@ -154,6 +165,15 @@ export class ApplicationsService {
       );
     }
     const entry = (await this.record(name)).status.history.find((h) => h.id === body.id);
+    if (entry) {
+      // Argo CD holds a rollback back at the controller ("Sync operation blocked by sync window"); Berth
+      // refuses it here, as it refuses a sync.
+      await this.assertSyncWindowsAllow(
+        name,
+        { trigger: 'rollback', dryRun: body.dryRun ?? false, revision: entry.revision },
+        who,
+      );
+    }
     let resources: SyncRequested['data']['resources'];
     if (kinds && entry && renderAt) {
       try {
@@ -191,6 +211,51 @@ export class ApplicationsService {
   async terminate(name: string, who: RequestActor) {
     await this.execute(name, { type: 'TerminateOperation' }, who);
     return this.get(name);
+  }
+
+  /**
+   * Argo CD's GetApplicationSyncWindows: the project's windows that apply to the app (`assignedWindows`),
+   * those open now (`activeWindows`), and whether a person may sync now (`canSync`, as CanSync(true)).
+   */
+  async syncWindows(name: string) {
+    const app = (await this.record(name)).manifest as unknown as Application;
+    const verdict = await this.projects.syncWindowsVerdict(app, true);
+    return {
+      activeWindows: verdict.active.map(applicationSyncWindowOf),
+      assignedWindows: verdict.assigned.map(applicationSyncWindowOf),
+      canSync: verdict.canSync,
+    };
+  }
+
+  /**
+   * Argo CD's Sync: `PermissionDenied "cannot sync: blocked by sync window"` (403) unless the windows of
+   * the app's project let a person sync now. A refusal is recorded (SyncRefused: who, what, why).
+   */
+  private async assertSyncWindowsAllow(
+    name: string,
+    asked: Pick<SyncRefused['data'], 'trigger' | 'revision' | 'dryRun'>,
+    who: RequestActor,
+  ): Promise<void> {
+    const app = (await this.record(name)).manifest as unknown as Application;
+    const verdict = await this.projects.syncWindowsVerdict(app, true);
+    if (verdict.canSync) return;
+    const message = `cannot sync: blocked by sync window: ${verdict.reason ?? 'a window forbids it'}`;
+    const windows = manualSyncBlockers(verdict.assigned);
+    await this.ctx.commands.handle(
+      applicationAggregate,
+      applicationStreamId(name),
+      (state) =>
+        decideApplication(
+          { type: 'RefuseSync', refused: { ...asked, refusedBy: 'sync-window', message, windows } },
+          state,
+        ),
+      metadataOf(who),
+    );
+    throw new DomainError('Forbidden', message, {
+      windows: verdict.assigned
+        .filter((w) => windows.includes(w.index))
+        .map((w) => ({ id: w.index, ...w.window })),
+    });
   }
 
   async history(name: string) {
@@ -259,6 +324,31 @@ export interface SyncOptionsBody {
   syncStrategy?: { apply?: { force?: boolean }; hook?: { force?: boolean } };
   /** When given, must be the application's project (Argo CD's requests carry it). */
   project?: string;
+}
+
+/** Argo CD's ApplicationSyncWindow (kind, schedule, duration, manualSync), with the zone it is read in. */
+function applicationSyncWindowOf({ window }: EvaluatedSyncWindow) {
+  return {
+    kind: window.kind,
+    schedule: window.schedule,
+    duration: window.duration,
+    manualSync: window.manualSync === true,
+    ...(window.timeZone ? { timeZone: window.timeZone } : {}),
+  };
+}
+
+/**
+ * The windows that hold a person's sync back (CanSync(true) said no): a window Berth cannot read, else the
+ * open deny windows without manualSync, else the (all closed) allow windows without manualSync.
+ */
+function manualSyncBlockers(assigned: readonly EvaluatedSyncWindow[]): number[] {
+  const ids = (windows: readonly EvaluatedSyncWindow[]) => windows.map((w) => w.index);
+  const invalid = assigned.filter((w) => w.occurrence.state === 'invalid');
+  if (invalid.length > 0) return ids(invalid);
+  const manualOff = assigned.filter((w) => w.window.manualSync !== true);
+  const openDeny = manualOff.filter((w) => w.window.kind === 'deny' && w.occurrence.state === 'active');
+  if (openDeny.length > 0) return ids(openDeny);
+  return ids(manualOff.filter((w) => w.window.kind === 'allow'));
 }
 
 function projectOf(app: Application): string {

@@ -43,6 +43,12 @@ export class ProjectsController {
     return this.projects.get(name);
   }
 
+  /** Argo CD's GetSyncWindowsState: the project's sync windows open now, as `{windows: [...]}`. */
+  @Get(':name/syncwindows')
+  syncWindows(@Param('name') name: string, @ValidQuery() _query: object) {
+    return this.projects.activeSyncWindows(name);
+  }
+
   @Delete(':name')
   @HttpCode(204)
   async delete(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {

@@ -1,4 +1,5 @@
 import {
+  activeSyncWindows,
   appProjectAggregate,
   decideAppProject,
   defaultAppProject,
@@ -6,12 +7,16 @@ import {
   formatIssue,
   projectPermits,
   projectStreamId,
+  syncWindowsVerdictFor,
   validateAppProject,
   ValidationFailedError,
   DEFAULT_PROJECT_NAME,
   type Application,
   type AppProject,
+  type ClusterRef,
   type Issue,
+  type SyncWindow,
+  type SyncWindowsVerdict,
 } from '@berth/domain';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
@@ -106,10 +111,7 @@ export class ProjectsService {
       }
       throw error;
     }
-    const clusters = await this.ctx.clusters.destinations();
-    const violations = projectPermits(project, application, {
-      clusters: [{ name: 'in-cluster', server: 'https://kubernetes.default.svc' }, ...clusters],
-    });
+    const violations = projectPermits(project, application, { clusters: await this.knownClusters() });
     if (violations.length > 0) {
       throw new DomainError(
         'Forbidden',
@@ -117,6 +119,35 @@ export class ProjectsService {
         { issues: violations.map((v) => ({ field: v.path, message: v.message, fix: v.fix })) },
       );
     }
+  }
+
+  /**
+   * Argo CD's GetSyncWindowsState: the project's windows open now, whatever they select
+   * (`GET /api/v1/projects/{name}/syncwindows` answers `{windows}`).
+   */
+  async activeSyncWindows(name: string): Promise<{ windows: SyncWindow[] }> {
+    const project = await this.get(name);
+    return { windows: activeSyncWindows(project.spec.syncWindows, this.ctx.now()).map((w) => w.window) };
+  }
+
+  /** Whether the windows of the application's project let a sync run now, manual (a person's) or automated. */
+  async syncWindowsVerdict(application: Application, manual: boolean): Promise<SyncWindowsVerdict> {
+    const project = await this.get(application.spec.project || DEFAULT_PROJECT_NAME);
+    const windows = project.spec.syncWindows ?? [];
+    return syncWindowsVerdictFor(
+      windows,
+      { name: application.metadata.name, destination: application.spec.destination },
+      this.ctx.now(),
+      { manual, clusters: windows.length > 0 ? await this.knownClusters() : [] },
+    );
+  }
+
+  /** The cluster Berth runs in and the registered ones: rules naming a cluster find it by name or server. */
+  private async knownClusters(): Promise<ClusterRef[]> {
+    return [
+      { name: 'in-cluster', server: 'https://kubernetes.default.svc' },
+      ...(await this.ctx.clusters.destinations()),
+    ];
   }
 
   private find(name: string): Promise<AppProject | undefined> {

@@ -101,6 +101,42 @@ const cases: Array<{
     ],
   },
   {
+    name: 'a sync a window refuses is recorded, with what was asked and why, and changes nothing else',
+    given: [created],
+    when: {
+      type: 'RefuseSync',
+      refused: {
+        trigger: 'manual',
+        dryRun: false,
+        refusedBy: 'sync-window',
+        message: 'cannot sync: blocked by sync window: syncWindows[0] (deny "0 22 * * *" for 8h) is open',
+        windows: [0],
+      },
+    },
+    then: [
+      {
+        type: 'SyncRefused',
+        data: {
+          application: 'guestbook',
+          trigger: 'manual',
+          dryRun: false,
+          refusedBy: 'sync-window',
+          message: 'cannot sync: blocked by sync window: syncWindows[0] (deny "0 22 * * *" for 8h) is open',
+          windows: [0],
+        },
+      },
+    ],
+  },
+  {
+    name: 'refusing a sync of an app that does not exist is NotFound',
+    given: [],
+    when: {
+      type: 'RefuseSync',
+      refused: { trigger: 'manual', dryRun: false, refusedBy: 'sync-window', message: 'x', windows: [] },
+    },
+    then: 'NotFound',
+  },
+  {
     name: 'creating twice is refused',
     given: [created],
     when: { type: 'CreateApplication', manifest: manifest() },

@@ -3,6 +3,7 @@ import {
   applicationEvent,
   type ApplicationEvent,
   type ApplicationManifest,
+  type SyncRefused,
   type SyncRequested,
 } from '../events/application.events';
 import type {
@@ -13,6 +14,11 @@ import type {
   SyncOperationWaiting,
 } from '../events/reconcile.events';
 import { decideAutoSync } from '../reconcile/auto-sync.decision';
+import {
+  autoSyncBlockedEvents,
+  gateAutomatedSync,
+  type AppSyncWindows,
+} from '../reconcile/auto-sync-window.gate';
 import { appHealthOf, decideRefresh, type RefreshOutcome } from '../reconcile/refresh.decision';
 import { decideAutoRollback } from '../rollback/auto-rollback.decision';
 import { autoRollbackPolicyOf } from '../rollback/auto-rollback.policy';
@@ -39,6 +45,8 @@ export type ApplicationCommand =
       initiatedBy: SyncRequested['data']['initiatedBy'];
     }
   | { type: 'TerminateOperation' }
+  /** A sync or rollback a person asked for, refused (a sync window forbids it): recorded for the audit log. */
+  | { type: 'RefuseSync'; refused: Omit<SyncRefused['data'], 'application'> }
   /** Argo CD's "Confirm Pruning": the open operation may prune the resources marked Prune=confirm. */
   | { type: 'ConfirmPrune' };
 
@@ -144,6 +152,9 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
         }),
       ];
     }
+    case 'RefuseSync':
+      requireExists(state);
+      return [applicationEvent<SyncRefused>('SyncRefused', { application: state.name, ...command.refused })];
     case 'TerminateOperation':
       requireExists(state);
       if (!state.openOperation) {
@@ -169,10 +180,17 @@ export interface RefreshFindings {
   newOperationId: string;
   /** Self-heal backoff per attempt; default Argo CD's. */
   selfHealBackoff?: (attempt: number) => number;
+  /**
+   * The sync windows of the app's project: an automated sync (or auto-rollback) they forbid now is not
+   * started; the app carries the AutoSyncBlocked condition until it is. Absent = no windows.
+   */
+  syncWindows?: AppSyncWindows;
 }
 
 export type CompareAgain =
   | { reason: 'self-heal'; delayMs: number }
+  /** A sync window opens or closes then: an automated sync it held back may start. `at` names the job. */
+  | { reason: 'sync-window'; delayMs: number; at: string }
   /** One per deployment: `deploymentId` is the operation that deployed it. */
   | { reason: 'auto-rollback-deadline'; delayMs: number; deploymentId: string };
 
@@ -222,11 +240,35 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
     operationInProgress: after.openOperation !== null,
     now: findings.now,
   });
+  /** Either the operation's events (the window lets it start) or the condition saying why it waits. */
+  const gated = (what: string, started: ApplicationEvent[], compareAgain: CompareAgain[]) => {
+    const gate = gateAutomatedSync(app, findings.syncWindows, findings.now, what);
+    if (gate.open)
+      return {
+        open: true as const,
+        events: [...events, ...autoSyncBlockedEvents(after, undefined), ...started],
+      };
+    const again: CompareAgain[] = gate.changesAt
+      ? [
+          ...compareAgain,
+          {
+            reason: 'sync-window',
+            delayMs: Math.max(0, gate.changesAt.getTime() - findings.now.getTime()),
+            at: gate.changesAt.toISOString(),
+          },
+        ]
+      : compareAgain;
+    return {
+      open: false as const,
+      decision: { events: [...events, ...autoSyncBlockedEvents(after, gate.message)], compareAgain: again },
+    };
+  };
+
   if (rollback.kind === 'rollback') {
     const operationId = findings.newOperationId;
-    return {
-      events: [
-        ...events,
+    const gate = gated(
+      `auto-rollback to ${rollback.rollbackTo.slice(0, 7)}`,
+      [
         applicationEvent('AutoRollbackTriggered', {
           application: state.name,
           failedRevision: rollback.failedRevision,
@@ -248,6 +290,11 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
           rollbackOf: rollback.historyId,
         }),
       ],
+      [],
+    );
+    if (!gate.open) return gate.decision;
+    return {
+      events: gate.events,
       started: {
         operationId,
         trigger: 'auto-rollback',
@@ -286,14 +333,19 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
     now: findings.now,
     ...(findings.selfHealBackoff ? { selfHealBackoff: findings.selfHealBackoff } : {}),
   });
+  // Nothing to start now: nothing is held back either.
+  const settled = [...events, ...autoSyncBlockedEvents(after, undefined)];
   if (sync.kind === 'wait') {
-    return { events, compareAgain: [...compareAgain, { reason: 'self-heal', delayMs: sync.delayMs }] };
+    return {
+      events: settled,
+      compareAgain: [...compareAgain, { reason: 'self-heal', delayMs: sync.delayMs }],
+    };
   }
-  if (sync.kind !== 'sync') return { events, compareAgain };
+  if (sync.kind !== 'sync') return { events: settled, compareAgain };
   const operationId = findings.newOperationId;
-  return {
-    events: [
-      ...events,
+  const gate = gated(
+    `${sync.trigger === 'self-heal' ? 'self-heal' : 'automated'} sync to ${sync.revision.slice(0, 7)}`,
+    [
       applicationEvent<SyncRequested>('SyncRequested', {
         application: state.name,
         operationId,
@@ -305,6 +357,11 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
         trigger: sync.trigger,
       }),
     ],
+    compareAgain,
+  );
+  if (!gate.open) return gate.decision;
+  return {
+    events: gate.events,
     started: { operationId, trigger: sync.trigger, actor: 'system:auto-sync', reason: sync.reason },
     compareAgain,
   };

@@ -82,6 +82,29 @@ export type TerminateRequested = DomainEvent<
   { application: string; operationId: string }
 >;
 
+/**
+ * A person asked for a sync (or rollback) and Berth refused it: a sync window of the app's project forbids
+ * it now (Argo CD answers PermissionDenied "cannot sync: blocked by sync window"). Nothing changes; the
+ * refusal is kept so the audit log shows who tried, what, and why not. The actor is in the metadata.
+ */
+export type SyncRefused = DomainEvent<
+  'SyncRefused',
+  {
+    application: string;
+    /** What was asked: `manual` (a sync) or `rollback`. */
+    trigger: 'manual' | 'rollback';
+    /** The revision asked for, if any (a rollback's history entry revision). */
+    revision?: string;
+    dryRun: boolean;
+    /** Why: the only reason so far is a sync window. */
+    refusedBy: 'sync-window';
+    /** The answer's text: which windows, until when, and what would allow it. */
+    message: string;
+    /** The windows that forbid it (their `spec.syncWindows` ids). */
+    windows: number[];
+  }
+>;
+
 export type ApplicationEvent =
   | ApplicationCreated
   | ApplicationSpecChanged
@@ -89,6 +112,7 @@ export type ApplicationEvent =
   | RefreshRequested
   | SyncRequested
   | TerminateRequested
+  | SyncRefused
   | ReconcileEvent;
 
 export type ApplicationEventType = ApplicationEvent['type'];
@@ -101,6 +125,7 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   RefreshRequested: 1,
   SyncRequested: 1,
   TerminateRequested: 1,
+  SyncRefused: 1,
   RevisionResolved: 1,
   SyncStatusChanged: 1,
   HealthStatusChanged: 1,

@@ -67,6 +67,11 @@ export const EVENT_CATALOG: Catalog = {
     version: 1,
     summarize: (d) => `asked to terminate operation ${d.operationId}`,
   },
+  SyncRefused: {
+    version: 1,
+    summarize: (d) =>
+      `refused ${d.trigger === 'rollback' ? 'rollback' : 'sync'}${d.revision ? ` to ${short(d.revision, 12)}` : ''}${d.dryRun ? ' (dry run)' : ''}: ${d.message}`,
+  },
   RevisionResolved: {
     version: 1,
     summarize: (d) =>

@@ -116,7 +116,8 @@ export type SyncOperationWaiting = DomainEvent<
   {
     application: string;
     operationId: string;
-    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation';
+    /** `sync-window`: a sync window of the project forbids the operation now ("Sync operation blocked by sync window"). */
+    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation' | 'sync-window';
     message: string;
     /** What it waits for (at most 20; the message counts the rest). */
     resources: ResourceIdentity[];

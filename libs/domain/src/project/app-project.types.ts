@@ -58,19 +58,26 @@ export interface ProjectRole {
   jwtTokens?: ProjectRoleToken[];
 }
 
+/** Argo CD's SyncWindow: when syncs of the apps it selects are allowed or denied (docs/sync-windows.md). */
 export interface SyncWindow {
   kind: 'allow' | 'deny';
-  /** Cron schedule of the window's start, e.g. "0 22 * * *". */
+  /** Cron schedule (robfig/cron's five fields) of the window's openings, e.g. "0 22 * * *". */
   schedule: string;
-  /** Go duration, e.g. "1h". */
+  /** Go duration each opening lasts, e.g. "1h", "1h30m". */
   duration: string;
+  /** Globs of application names, destination namespaces and destination clusters (name or server). */
   applications?: string[];
   namespaces?: string[];
   clusters?: string[];
+  /** A person may still sync by hand while this window blocks syncs. */
   manualSync?: boolean;
+  /** IANA zone the schedule is read in; default UTC. */
   timeZone?: string;
+  /** The window applies only when all the selectors it sets match (default: any of them). */
   andOperator?: boolean;
   description?: string;
+  /** Argo CD 3.x: a running sync may continue past the window. Accepted, not honoured (docs/sync-windows.md). */
+  syncOverrun?: boolean;
 }
 
 export interface OrphanedResourcesMonitorSettings {

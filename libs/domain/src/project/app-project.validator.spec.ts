@@ -62,7 +62,7 @@ describe('validateAppProject', () => {
     [
       'sync window with a bad duration',
       (p) => setField(p, 'spec.syncWindows.0.duration', '8 hours'),
-      'spec.syncWindows[0].duration: "8 hours" is not a duration; use e.g. "1h", "30m"',
+      'spec.syncWindows[0].duration: "8 hours" is not a duration; use e.g. "1h", "30m" or "1h30m" (more than zero)',
     ],
     [
       'sync window with a bad schedule',

@@ -16,9 +16,9 @@ import {
 import { cloneJson } from '../application/json-clone';
 import { ValidationFailedError } from '../application/validation-failed.error';
 import { childPath, indexPath, IssueCollector, type Issue } from '../application/validation-issue';
-import { parseDuration } from '../shared/duration';
 import { APP_PROJECT_KIND, type AppProject } from './app-project.types';
 import { checkGroupName, checkProjectRolePolicy } from './project-role-policy';
+import { syncWindowCheck } from './sync-window.validator';
 
 export type AppProjectValidationResult =
   { ok: true; project: AppProject; warnings: Issue[] } | { ok: false; errors: Issue[]; warnings: Issue[] };
@@ -141,46 +141,6 @@ const destinations: FieldCheck = (value, path, issues) => {
   });
 };
 
-const syncWindow = object({
-  fields: {
-    kind: string((text, path, issues) => {
-      if (text !== 'allow' && text !== 'deny')
-        issues.error(path, `${quote(text)} is not a window kind`, 'use "allow" or "deny"');
-    }),
-    schedule: string((text, path, issues) => {
-      if (text.trim().split(/\s+/).length !== 5) {
-        issues.error(
-          path,
-          `${quote(text)} is not a cron schedule`,
-          'use five fields: minute hour day-of-month month day-of-week, e.g. "0 22 * * *"',
-        );
-      }
-    }),
-    duration: string((text, path, issues) => {
-      if (parseDuration(text) === undefined)
-        issues.error(path, `${quote(text)} is not a duration`, 'use e.g. "1h", "30m"');
-    }),
-    applications: listOf(string()),
-    namespaces: listOf(string()),
-    clusters: listOf(string()),
-    manualSync: boolean,
-    timeZone: string(),
-    andOperator: boolean,
-    description: string(),
-  },
-  required: {
-    kind: 'set kind: allow or deny',
-    schedule: 'set a cron schedule, e.g. "0 22 * * *"',
-    duration: 'set how long the window lasts, e.g. "1h"',
-  },
-  rules: (window, path, issues) => {
-    const scopes = ['applications', 'namespaces', 'clusters'];
-    if (!scopes.some((scope) => Array.isArray(window[scope]) && window[scope].length > 0)) {
-      issues.error(path, 'applies to nothing', 'list applications, namespaces or clusters ("*" for all)');
-    }
-  },
-});
-
 /** Argo CD's JWTToken: when a project token was issued (`iat`), when it expires (`exp`), its id (`jti`). */
 const jwtToken = object({
   fields: {
@@ -227,7 +187,7 @@ const specShape: ObjectShape = {
     namespaceResourceWhitelist: listOf(groupKind),
     namespaceResourceBlacklist: listOf(groupKind),
     roles: listOf(role),
-    syncWindows: listOf(syncWindow),
+    syncWindows: listOf(syncWindowCheck),
     orphanedResources: object({
       fields: {
         warn: boolean,

@@ -11,6 +11,7 @@ import type {
 } from './app-project.types';
 import { DEFAULT_PROJECT_NAME } from './default-project';
 import { normalizeGitUrl } from './git-url';
+import { type ClusterRef, withKnownCluster, withoutTrailingSlash } from './known-cluster';
 
 /** A rendered resource to check against the project's kind lists. */
 export interface ResourceRef extends GroupKind {
@@ -20,12 +21,7 @@ export interface ResourceRef extends GroupKind {
   namespaced: boolean;
 }
 
-export interface ClusterRef {
-  name: string;
-  server: string;
-  /** The project the cluster is registered to (Argo CD's project-scoped clusters), if any. */
-  project?: string;
-}
+export type { ClusterRef };
 
 export interface ProjectPermitsContext {
   /** Resources the Application renders; without them only sources and destination are checked. */
@@ -120,10 +116,6 @@ function deniesField(
   return body === '*' || globMatch(body, value);
 }
 
-function withoutTrailingSlash(server: string): string {
-  return server.replace(/\/+$/, '');
-}
-
 /** Argo CD's permitOnlyProjectScopedClusters: the destination is one of the clusters registered with the project. */
 function isProjectCluster(
   projectName: string,
@@ -172,23 +164,6 @@ export function whyGroupKindDenied(
   if (!whitelisted) return `is not in ${scope}ResourceWhitelist`;
   if (inList(subject, blacklist ?? [])) return `is in ${scope}ResourceBlacklist`;
   return undefined;
-}
-
-/**
- * The destination with both name and server when the cluster is known, the way the worker's cluster
- * resolver finds it (by name first, else by server without trailing slashes), so the project judges the
- * cluster the app will really reach.
- */
-function withKnownCluster(
-  destination: ApplicationDestination,
-  clusters: readonly ClusterRef[],
-): ApplicationDestination {
-  const server = withoutTrailingSlash(destination.server ?? '');
-  const byName = destination.name ? clusters.find((c) => c.name === destination.name) : undefined;
-  const byServer = server ? clusters.find((c) => withoutTrailingSlash(c.server) === server) : undefined;
-  const cluster = byName ?? byServer;
-  if (cluster === undefined) return destination;
-  return { ...destination, server: cluster.server, name: cluster.name };
 }
 
 /** The whitelist item that would admit `resource`: with its name when the kind is only whitelisted for other names. */
