@@ -121,7 +121,12 @@ export {
 export { ValidationFailedError } from './application/validation-failed.error';
 export { formatIssue } from './application/validation-issue';
 export type { Issue } from './application/validation-issue';
-export { COMPARE_OPTIONS_ANNOTATION, compareApp, resolveAppJqPaths } from './diff/compare-app';
+export { compareApp, resolveAppJqPaths, serverSideDiffTargets } from './diff/compare-app';
+export { COMPARE_OPTIONS_ANNOTATION, diffStrategyOf } from './diff/compare-options';
+export type { DiffStrategy } from './diff/compare-options';
+export { diffServerSide } from './diff/server-side-diff';
+export type { ServerSideDiffOptions } from './diff/server-side-diff';
+export { withoutWebhookMutations } from './diff/webhook-mutations';
 export type {
   AppComparison,
   AppJqPaths,
