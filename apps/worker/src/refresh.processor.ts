@@ -31,6 +31,7 @@ import { isRenderError } from '@berth/render';
 import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
+import { assertDestinationPermitted, DestinationNotPermittedError } from './destination-gate';
 import { BERTH_FIELD_MANAGER, predictLive } from './predicted-live';
 import { resumeIfOrphaned } from './sync-job-scheduling';
 import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
@@ -237,6 +238,8 @@ export class RefreshProcessor {
   private async compare(app: Application, job: RefreshJob, state: ApplicationState): Promise<RefreshOutcome> {
     const previousRevision = state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null;
     try {
+      // Argo CD validates the app against its project before it compares (an InvalidSpecError, not compared).
+      await assertDestinationPermitted(this.deps, app);
       const kube = await this.deps.clusters.forDestination(app.spec.destination);
       const cluster = AppOfAppsTarget.for(this.deps, kube, app.metadata.name);
       // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
@@ -301,6 +304,8 @@ export class RefreshProcessor {
         ...(commit ? { commit } : {}),
       };
     } catch (err) {
+      if (err instanceof DestinationNotPermittedError)
+        return { kind: 'failed', conditionType: err.conditionType, message: err.message };
       // The app's people read the condition; a full or read-only data dir is the operator's, who reads logs.
       if (isRenderError(err, 'disk-error'))
         this.logger.warn(`refresh of ${app.metadata.name}: ${err.message}`);

@@ -268,12 +268,19 @@ export { globMatch, globToRegExp } from './project/argo-glob';
 export { DEFAULT_PROJECT_NAME, defaultAppProject } from './project/default-project';
 export { normalizeGitUrl } from './project/git-url';
 export {
+  destinationProblems,
   isDestinationPermitted,
   isSourcePermitted,
   projectPermits,
   whyGroupKindDenied,
 } from './project/project-permits';
-export type { ClusterRef, ProjectPermitsContext, ResourceRef } from './project/project-permits';
+export type {
+  ClusterRef,
+  DestinationProblem,
+  ProjectPermitsContext,
+  ResourceRef,
+} from './project/project-permits';
+export { destinationConditionOf } from './project/destination-condition';
 export {
   APPLICATION_GROUP,
   ChildApplicationError,
