@@ -52,6 +52,7 @@ export interface ClusterAnswer {
   name: string;
   server: string;
   authType: string;
+  project?: string;
   connectionState: { status: string; message?: string; [detail: string]: unknown };
 }
 

@@ -22,6 +22,7 @@ import {
   resolveAppJqPaths,
   managedNamespaceOf,
   type KubeObject,
+  diffStrategyOf,
 } from '@berth/domain';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
@@ -30,9 +31,11 @@ import { isRenderError } from '@berth/render';
 import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
+import { assertDestinationPermitted, DestinationNotPermittedError } from './destination-gate';
+import { BERTH_FIELD_MANAGER, predictLive } from './predicted-live';
 import { resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
-import { jqEvaluatorOf, type WorkerDeps } from './worker-deps';
+import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
 
 export interface RefreshResult {
   /** Types of the events this refresh appended (transitions and, maybe, an operation it started). */
@@ -254,11 +257,10 @@ export class RefreshProcessor {
   private async compare(app: Application, job: RefreshJob, state: ApplicationState): Promise<RefreshOutcome> {
     const previousRevision = state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null;
     try {
-      const cluster = AppOfAppsTarget.for(
-        this.deps,
-        await this.deps.clusters.forDestination(app.spec.destination),
-        app.metadata.name,
-      );
+      // Argo CD validates the app against its project before it compares (an InvalidSpecError, not compared).
+      await assertDestinationPermitted(this.deps, app);
+      const kube = await this.deps.clusters.forDestination(app.spec.destination);
+      const cluster = AppOfAppsTarget.for(this.deps, kube, app.metadata.name);
       // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
       const refsNotBefore = job.hard
         ? Date.now()
@@ -272,21 +274,41 @@ export class RefreshProcessor {
       const live = (await cluster.liveObjects(desired.objects, state.inventory)).filter(
         (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
       );
+      // Argo CD's ServerSideDiff=true: the predicted live objects come from server-side apply dry runs.
+      const strategy = diffStrategyOf(app.metadata.annotations, this.deps.compareOptions?.serverSideDiff);
+      const predictedLive = strategy.serverSideDiff
+        ? await predictLive(cluster, desired.objects, live, {
+            clusterUrl: kube.url,
+            ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+            // Argo CD asks the server again when a refresh is requested, not on the periodic one.
+            fresh: job.hard || job.reason === 'user',
+            cache: predictedLiveCacheOf(this.deps),
+          })
+        : undefined;
       const ignoreDifferences = app.spec.ignoreDifferences;
       // jq rules are resolved ahead of the (pure, synchronous) comparison; one that does not compile is a
-      // condition of the comparison, never its failure.
+      // condition of the comparison, never its failure. With server-side diff, against the predictions.
       const jqPaths = ignoreDifferences
-        ? await resolveAppJqPaths(desired.objects, live, { ignoreDifferences }, jqEvaluatorOf(this.deps))
+        ? await resolveAppJqPaths(
+            predictedLive
+              ? desired.objects.map((o) => predictedLive.get(resourceKeyString(o)) ?? o)
+              : desired.objects,
+            live,
+            { ignoreDifferences },
+            jqEvaluatorOf(this.deps),
+          )
         : undefined;
       const managed = await this.managedNamespace(app, cluster, desiredKeys);
       const comparison = compareApp(
         managed ? [...desired.objects, managed.desired] : desired.objects,
         managed ? [...live, managed.live] : live,
         {
-          fieldManager: 'berth',
+          fieldManager: BERTH_FIELD_MANAGER,
           ...(this.deps.compareOptions?.ignoreAggregatedRoles ? { ignoreAggregatedRoles: true } : {}),
           ...(ignoreDifferences ? { ignoreDifferences } : {}),
           ...(jqPaths ? { jqPaths } : {}),
+          ...(predictedLive ? { predictedLive } : {}),
+          ...(strategy.includeMutationWebhook ? { includeMutationWebhook: true } : {}),
           healthOf: (obj) => healthOf(obj, this.deps.healthChecks),
         },
       );
@@ -301,6 +323,8 @@ export class RefreshProcessor {
         ...(commit ? { commit } : {}),
       };
     } catch (err) {
+      if (err instanceof DestinationNotPermittedError)
+        return { kind: 'failed', conditionType: err.conditionType, message: err.message };
       // The app's people read the condition; a full or read-only data dir is the operator's, who reads logs.
       if (isRenderError(err, 'disk-error'))
         this.logger.warn(`refresh of ${app.metadata.name}: ${err.message}`);

@@ -28,6 +28,7 @@ import type { SyncJob } from '@berth/queues';
 import { applyStrategyOf, KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
+import { assertDestinationPermitted } from './destination-gate';
 import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
 import { DRY_RUN_FAILED, dryRunProblems } from './sync-dry-run';
@@ -147,6 +148,8 @@ export class SyncProcessor {
       let plan: SyncPlan;
       let ctx: RunContext;
       try {
+        // The project may have changed since the app was admitted: nothing reaches a cluster it may not use.
+        await assertDestinationPermitted(this.deps, app);
         const cluster = AppOfAppsTarget.for(
           this.deps,
           await this.deps.clusters.forDestination(app.spec.destination),

@@ -13,6 +13,7 @@ import type { ManifestRenderer } from '@berth/render';
 import type { GitMirrorCache } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from './cluster-resolver';
+import { PredictedLiveCache } from './predicted-live';
 
 /** Tunables with Argo CD's defaults; tests shorten them. */
 export interface WorkerTimings {
@@ -50,8 +51,14 @@ export interface WorkerDeps {
   credentials?: RepositoryCredentialStore;
   queues: JobQueues;
   healthChecks?: HealthCheckRegistry;
-  /** Global compare options (BerthConfig `compareOptions`, Argo CD's `resource.compareoptions`). */
-  compareOptions?: { ignoreAggregatedRoles?: boolean };
+  /**
+   * Global compare options (BerthConfig `compareOptions`): Argo CD's `resource.compareoptions`
+   * (ignoreAggregatedRoles) and `controller.diff.server.side` (serverSideDiff, an app's compare-options
+   * annotation overrides it).
+   */
+  compareOptions?: { ignoreAggregatedRoles?: boolean; serverSideDiff?: boolean };
+  /** Server-side diff's dry-run answers kept between refreshes. Default: one cache per worker process. */
+  predictedLive?: PredictedLiveCache;
   /** Runs ignoreDifferences jqPathExpressions. Default: jq-wasm (jqEvaluatorOf). */
   jq?: JqPathEvaluator;
   /** The clock; decisions get time passed in. */
@@ -62,6 +69,12 @@ export interface WorkerDeps {
 }
 
 const wasmJq = new JqWasmPathEvaluator();
+const processPredictions = new PredictedLiveCache();
+
+/** The cache of server-side diff's dry runs the refresh uses. */
+export function predictedLiveCacheOf(deps: Pick<WorkerDeps, 'predictedLive'>): PredictedLiveCache {
+  return deps.predictedLive ?? processPredictions;
+}
 
 /** The jq the processors run ignoreDifferences jqPathExpressions with. */
 export function jqEvaluatorOf(deps: Pick<WorkerDeps, 'jq'>): JqPathEvaluator {

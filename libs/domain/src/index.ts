@@ -121,7 +121,12 @@ export {
 export { ValidationFailedError } from './application/validation-failed.error';
 export { formatIssue } from './application/validation-issue';
 export type { Issue } from './application/validation-issue';
-export { COMPARE_OPTIONS_ANNOTATION, compareApp, resolveAppJqPaths } from './diff/compare-app';
+export { compareApp, resolveAppJqPaths, serverSideDiffTargets } from './diff/compare-app';
+export { COMPARE_OPTIONS_ANNOTATION, diffStrategyOf } from './diff/compare-options';
+export type { DiffStrategy } from './diff/compare-options';
+export { diffServerSide } from './diff/server-side-diff';
+export type { ServerSideDiffOptions } from './diff/server-side-diff';
+export { withoutWebhookMutations } from './diff/webhook-mutations';
 export type {
   AppComparison,
   AppJqPaths,
@@ -277,12 +282,12 @@ export type { RolePolicyProblem } from './project/project-role-policy';
 export { DEFAULT_PROJECT_NAME, defaultAppProject } from './project/default-project';
 export { normalizeGitUrl } from './project/git-url';
 export {
+  destinationProblems,
   isDestinationPermitted,
   isSourcePermitted,
   projectPermits,
   whyGroupKindDenied,
 } from './project/project-permits';
-export type { ClusterRef, ProjectPermitsContext, ResourceRef } from './project/project-permits';
 export { parseWindowSchedule, timeZoneProblem, windowOccurrence } from './project/sync-window-schedule';
 export type { ScheduleParse, WindowOccurrence } from './project/sync-window-schedule';
 export {
@@ -298,6 +303,13 @@ export type {
   SyncWindowTarget,
   SyncWindowsVerdict,
 } from './project/sync-windows';
+export type {
+  ClusterRef,
+  DestinationProblem,
+  ProjectPermitsContext,
+  ResourceRef,
+} from './project/project-permits';
+export { destinationConditionOf } from './project/destination-condition';
 export {
   APPLICATION_GROUP,
   ChildApplicationError,

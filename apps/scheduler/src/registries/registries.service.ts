@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   clusterAggregate,
   clusterStreamId,
+  DEFAULT_PROJECT_NAME,
   decideCluster,
   decideRepository,
   DomainError,
@@ -226,6 +227,7 @@ export class RegistriesService {
       authType = 'token';
     }
     const serverField = authType === 'kubeconfig' ? 'kubeconfig' : 'server';
+    const project = await this.projectOf(body);
     if (read.server === IN_CLUSTER.server)
       throw invalid(
         serverField,
@@ -244,7 +246,7 @@ export class RegistriesService {
     const streamId = clusterStreamId(name);
     const command: ClusterCommand = {
       type: 'RegisterCluster',
-      registration: { cluster: name, server: read.server, authType },
+      registration: { cluster: name, server: read.server, authType, ...(project ? { project } : {}) },
       upsert,
       sameCredentials: this.sameSecret(existing?.sealed_config ?? null, read.text),
       // Workers find a destination by server too: two names for one server would be ambiguous.
@@ -282,12 +284,27 @@ export class RegistriesService {
             name,
             server: read.server,
             authType,
+            project: project ?? null,
             sealedConfig: sealed,
             connectionState: state,
           }),
       },
     );
     return { item: await this.getCluster(name), changed: true };
+  }
+
+  /**
+   * The project a cluster is registered with (Argo CD's project-scoped clusters): it must exist, since only
+   * its Applications may then use the cluster. `""` is no project, as in Argo CD's cluster secrets.
+   */
+  private async projectOf(body: ClusterRequest): Promise<string | undefined> {
+    const project = body.project;
+    if (project === undefined || project === '') return undefined;
+    if (project === DEFAULT_PROJECT_NAME || (await this.ctx.projects.find(project))) return project;
+    throw invalid(
+      'project',
+      `project "${project}" does not exist; create it first (POST /api/v1/projects), or leave project out for a cluster any project may name in its destinations`,
+    );
   }
 
   async listClusters() {
@@ -391,6 +408,7 @@ function publicCluster(row: ClusterRow) {
     name: row.name,
     server: row.server,
     authType: row.auth_type,
+    project: row.project ?? undefined,
     connectionState: row.connection_state,
     createdAt: row.created_at,
   };

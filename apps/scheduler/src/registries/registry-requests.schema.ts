@@ -66,6 +66,8 @@ export const REPOSITORY_REQUEST = bodySchema<RepositoryRequest>(
 
 export interface ClusterRequest {
   name: string;
+  /** Argo CD's project-scoped cluster: an existing project; "" or absent: not scoped. */
+  project?: string;
   server?: string;
   kubeconfig?: string;
   bearerToken?: string;
@@ -97,7 +99,11 @@ export const CLUSTER_REQUEST = bodySchema<ClusterRequest>(
       ),
       namespaces: unsupported('namespace-scoped clusters', isEmpty),
       clusterResources: unsupported('clusterResources', (v) => v === false),
-      project: unsupported('project-scoped clusters', (v) => v === ''),
+      project: text({
+        maxLength: 253,
+        pattern: /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/,
+        fix: 'the name of an existing project, e.g. team-a',
+      }),
       labels: unsupported('cluster labels', isEmpty),
       annotations: unsupported('cluster annotations', isEmpty),
       shard: unsupported('controller shards', (v) => v === 0),

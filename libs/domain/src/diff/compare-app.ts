@@ -1,6 +1,7 @@
 import type { HealthStatus } from '../health/health-status';
 import { isHook, isSkipped } from '../sync/hook';
 import { withoutClusterScopedNamespace } from './cluster-scope';
+import { COMPARE_OPTIONS_ANNOTATION } from './compare-options';
 import { diffResource, type DiffOptions, type DiffResult, type SyncStatusCode } from './diff-resource';
 import {
   hasJqRules,
@@ -10,8 +11,7 @@ import {
   type ResolvedJqPaths,
 } from './ignore-differences';
 import { type KubeObject, resourceKeyString } from './kube-object';
-
-export const COMPARE_OPTIONS_ANNOTATION = 'argocd.argoproj.io/compare-options';
+import { diffServerSide } from './server-side-diff';
 
 export interface ResourceComparison {
   /** `group/kind/namespace/name`. */
@@ -47,8 +47,19 @@ export interface AppJqPaths {
 }
 
 export interface CompareAppOptions extends Omit<DiffOptions, 'jqPaths'> {
-  /** jq paths per resource key, from resolveAppJqPaths(). */
+  /**
+   * jq paths per resource key, from resolveAppJqPaths(); with server-side diff, resolved against the
+   * predicted objects where there is one (serverSideDiffInputs).
+   */
   jqPaths?: AppJqPaths;
+  /**
+   * Server-side diff (Argo CD's ServerSideDiff=true): per resource key, the API server's answer to a
+   * server-side apply dry run of the desired object. A resource with one is compared with diffServerSide;
+   * the others (missing live, hooks, what the caller did not dry-run) with diffResource.
+   */
+  predictedLive?: ReadonlyMap<string, KubeObject>;
+  /** Argo CD's IncludeMutationWebhook=true: with server-side diff, what mutating webhooks do counts. */
+  includeMutationWebhook?: boolean;
   /** Health of the live object (undefined when missing); omitted -> no health in the result. */
   healthOf?: (live: KubeObject | undefined) => HealthStatus;
 }
@@ -74,7 +85,11 @@ export function compareApp(
     const key = resourceKeyString(desired);
     seen.add(key);
     const live = liveByKey.get(key);
-    const diff = diffResource(desired, live, { ...options, jqPaths: options.jqPaths?.byKey.get(key) });
+    const jqPaths = options.jqPaths?.byKey.get(key);
+    const predicted = live ? options.predictedLive?.get(key) : undefined;
+    const diff = predicted
+      ? diffServerSide(desired, predicted, live, { ...options, jqPaths })
+      : diffResource(desired, live, { ...options, jqPaths });
     const entry: ResourceComparison = { key, status: diff.status, diff };
     if (isHook(desired)) entry.hook = true;
     if (options.healthOf) entry.health = options.healthOf(live);
@@ -135,4 +150,26 @@ export async function resolveAppJqPaths(
     for (const e of resolved.invalid ?? []) invalid.set(`${e.rule}/${e.expression}`, e);
   }
   return { byKey, invalid: [...invalid.values()] };
+}
+
+/**
+ * What a server-side diff dry-runs: each desired object that has a live twin, but not hooks or objects
+ * the sync skips (they never count), nor an object created by the sync (Argo CD does not dry-run those:
+ * missing is missing). Keyed like compareApp keys them.
+ */
+export function serverSideDiffTargets(
+  desiredList: readonly KubeObject[],
+  liveList: readonly KubeObject[],
+  options: Pick<DiffOptions, 'isNamespaced'> = {},
+): Array<{ key: string; desired: KubeObject; live: KubeObject }> {
+  const liveByKey = new Map(liveList.map((o) => [resourceKeyString(o), o] as const));
+  const out: Array<{ key: string; desired: KubeObject; live: KubeObject }> = [];
+  for (const declared of desiredList) {
+    if (isSkipped(declared) || isHook(declared)) continue;
+    const desired = withoutClusterScopedNamespace(declared, options.isNamespaced);
+    const key = resourceKeyString(desired);
+    const live = liveByKey.get(key);
+    if (live) out.push({ key, desired, live });
+  }
+  return out;
 }

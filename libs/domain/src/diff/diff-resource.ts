@@ -1,12 +1,12 @@
 import { type IsNamespaced, withoutClusterScopedNamespace } from './cluster-scope';
 import type { DiffChange } from './diff-change';
 import { DiffError } from './diff.error';
-import { getAt, toJsonPointer } from './field-path';
+import { toJsonPointer } from './field-path';
 import { builtInTypesAt, type FieldTyping, fieldTypingOf, type KnownTypeField } from './field-typing';
 import { hasJqRules, type IgnoreDifference, type ResolvedJqPaths } from './ignore-differences';
 import { type KubeObject, resourceKeyString } from './kube-object';
 import { isPlainObject } from './json-value';
-import { maskSecrets } from './mask-secrets';
+import { maskedChange, maskSecrets } from './mask-secrets';
 import { itemKey, mergeKeyFor } from './merge-keys';
 import { normalizeObject } from './normalize';
 import { zeroEqualsAbsent } from './omitted-zero-values';
@@ -92,19 +92,6 @@ export function diffResource(
     changes:
       root.kind === 'Secret' ? changes.map((c) => maskedChange(c, masked.desired, masked.live)) : changes,
   };
-}
-
-/** A change of a Secret shows the masks at its path, never the values compared. */
-function maskedChange(change: DiffChange, desired: KubeObject, live: KubeObject | undefined): DiffChange {
-  const pointer = change.path === '' ? [] : change.path.slice(1).split('/').map(unescapePointer);
-  const out: DiffChange = { path: change.path, op: change.op };
-  if ('desired' in change) out.desired = getAt(desired, pointer);
-  if ('live' in change) out.live = getAt(live, pointer);
-  return out;
-}
-
-function unescapePointer(token: string): string {
-  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
 /**

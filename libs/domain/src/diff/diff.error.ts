@@ -1,4 +1,9 @@
-export type DiffErrorCode = 'InvalidJsonPointer' | 'JqPathsNotResolved' | 'InvalidObject';
+export type DiffErrorCode =
+  | 'InvalidJsonPointer'
+  | 'JqPathsNotResolved'
+  | 'InvalidObject'
+  /** A server-side apply dry run answered without the field manager's managedFields. */
+  | 'NoManagedFields';
 
 /** A diff that cannot be computed as asked; the message names the rule or object and how to fix it. */
 export class DiffError extends Error {

@@ -49,7 +49,8 @@ export function resolvePath(root: unknown, path: FieldPath): Array<string | numb
   return out;
 }
 
-function indexIn(list: unknown[], seg: PathSegment): number | undefined {
+/** The index in `list` a segment names (an index, or the item a managedFields key or set value names). */
+export function indexIn(list: readonly unknown[], seg: PathSegment): number | undefined {
   if (typeof seg === 'number' || typeof seg === 'string') {
     const n = typeof seg === 'number' ? seg : /^\d+$/.test(seg) ? Number(seg) : NaN;
     return Number.isInteger(n) && n >= 0 && n < list.length ? n : undefined;

@@ -70,7 +70,33 @@ function collectFieldsV1(node: unknown, prefix: FieldPath, out: FieldPath[]): vo
   }
 }
 
-function fieldsV1Segment(key: string): FieldPath[number] | undefined {
+/** A FieldsV1 set as the API server writes it: `f:`/`k:`/`v:`/`i:` members, `.` for the item or map itself. */
+export type FieldsV1 = { [member: string]: FieldsV1 };
+
+/**
+ * Everything `manager` owns in `obj`, every operation of it (its `Apply` and its `Update` entries), as one
+ * FieldsV1 set; undefined when the manager owns nothing.
+ */
+export function managedFieldsSetOf(obj: KubeObject | undefined, manager: string): FieldsV1 | undefined {
+  if (!obj) return undefined;
+  let out: FieldsV1 | undefined;
+  for (const entry of managedFieldsOf(obj)) {
+    if (entry.manager !== manager || !isPlainObject(entry.fieldsV1)) continue;
+    out = unionFieldsV1(out ?? {}, entry.fieldsV1);
+  }
+  return out && Object.keys(out).length > 0 ? out : undefined;
+}
+
+function unionFieldsV1(a: FieldsV1, b: Record<string, unknown>): FieldsV1 {
+  const out: FieldsV1 = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    out[key] = unionFieldsV1(out[key] ?? {}, isPlainObject(value) ? value : {});
+  }
+  return out;
+}
+
+/** One FieldsV1 member as a path segment (`f:spec` -> "spec", `k:{"name":"web"}` -> {match}); `.` and junk: undefined. */
+export function fieldsV1Segment(key: string): FieldPath[number] | undefined {
   const body = key.slice(2);
   try {
     if (key.startsWith('f:')) return body;

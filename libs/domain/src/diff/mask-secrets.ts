@@ -1,3 +1,5 @@
+import type { DiffChange } from './diff-change';
+import { getAt } from './field-path';
 import { type KubeObject } from './kube-object';
 import { cloneJson, isPlainObject } from './json-value';
 
@@ -35,4 +37,21 @@ export function maskSecrets<T extends KubeObject | undefined>(
     if (ann && LAST_APPLIED in ann) ann[LAST_APPLIED] = MASK;
   }
   return { desired: d, live: l };
+}
+
+/** A change of a Secret shows the masks at its path (from the masked objects), never the values compared. */
+export function maskedChange(
+  change: DiffChange,
+  desired: KubeObject,
+  live: KubeObject | undefined,
+): DiffChange {
+  const pointer = change.path === '' ? [] : change.path.slice(1).split('/').map(unescapePointer);
+  const out: DiffChange = { path: change.path, op: change.op };
+  if ('desired' in change) out.desired = getAt(desired, pointer);
+  if ('live' in change) out.live = getAt(live, pointer);
+  return out;
+}
+
+function unescapePointer(token: string): string {
+  return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }

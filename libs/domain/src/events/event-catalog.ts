@@ -175,10 +175,13 @@ export const EVENT_CATALOG: Catalog = {
   },
   ClusterAdded: {
     version: 2,
-    summarize: (d) =>
-      d.replaced
-        ? `replaced cluster ${d.cluster} (${d.replaced.server}, ${d.replaced.authType}) with ${d.server}, ${d.authType}`
-        : `added cluster ${d.cluster} (${d.server}, ${d.authType})`,
+    // `project` is optional in version 2 (events written before it had none: not project-scoped).
+    summarize: (d) => {
+      const scope = (project: string | undefined) => (project ? `, project ${project}` : '');
+      return d.replaced
+        ? `replaced cluster ${d.cluster} (${d.replaced.server}, ${d.replaced.authType}${scope(d.replaced.project)}) with ${d.server}, ${d.authType}${scope(d.project)}`
+        : `added cluster ${d.cluster} (${d.server}, ${d.authType}${scope(d.project)})`;
+    },
     upcast: { 1: dropSummary },
   },
   ClusterRemoved: {

@@ -33,8 +33,10 @@ export type ClusterAdded = DomainEvent<
     cluster: string;
     server: string;
     authType: 'kubeconfig' | 'token' | 'in-cluster';
+    /** Argo CD's project-scoped cluster: only this project's Applications may deploy to it. */
+    project?: string;
     /** Set when this registration replaced an existing one (`?upsert=true`): what it replaced. */
-    replaced?: { server: string; authType: string };
+    replaced?: { server: string; authType: string; project?: string };
   }
 >;
 

@@ -21,10 +21,18 @@ export function withKnownCluster(
   destination: ApplicationDestination,
   clusters: readonly ClusterRef[],
 ): ApplicationDestination {
+  const cluster = knownClusterOf(destination, clusters);
+  if (cluster === undefined) return destination;
+  return { ...destination, server: cluster.server, name: cluster.name };
+}
+
+/** The registered cluster a destination reaches: by name first, else by server without trailing slashes. */
+export function knownClusterOf(
+  destination: ApplicationDestination,
+  clusters: readonly ClusterRef[],
+): ClusterRef | undefined {
   const server = withoutTrailingSlash(destination.server ?? '');
   const byName = destination.name ? clusters.find((c) => c.name === destination.name) : undefined;
   const byServer = server ? clusters.find((c) => withoutTrailingSlash(c.server) === server) : undefined;
-  const cluster = byName ?? byServer;
-  if (cluster === undefined) return destination;
-  return { ...destination, server: cluster.server, name: cluster.name };
+  return byName ?? byServer;
 }

@@ -6,6 +6,7 @@ import type { Application } from '../application/application.types';
 import { formatIssue } from '../application/validation-issue';
 import type { AppProject } from './app-project.types';
 import { defaultAppProject } from './default-project';
+import { destinationConditionOf } from './destination-condition';
 import { projectPermits, type ProjectPermitsContext, type ResourceRef } from './project-permits';
 
 // Jest runs from the repository root (jest.config.mjs rootDir).
@@ -295,6 +296,64 @@ describe('projectPermits: permitOnlyProjectScopedClusters and cluster resource n
     expect(projectPermits(scoped(), onShared, { clusters }).map(formatIssue)).toEqual([
       'spec.destination: server "https://shared.example", namespace "x" is not one of the clusters of project "production" (permitOnlyProjectScopedClusters: true); use a cluster registered with project "production", or set permitOnlyProjectScopedClusters to false',
     ]);
+  });
+
+  it('a cluster registered with a project serves only that project’s Applications, whatever the destinations say', () => {
+    const everywhere = (name: string): AppProject => ({
+      ...production,
+      metadata: { ...production.metadata, name },
+      spec: { ...production.spec, sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }] },
+    });
+    const byName = app((a) => (a.spec.destination = { name: 'team-a', namespace: 'x' }));
+    const byServer = app((a) => (a.spec.destination = { server: 'https://team-a.example/', namespace: 'x' }));
+    // `production` owns the cluster: its apps reach it by name or by server.
+    expect(projectPermits(everywhere('production'), byName, { clusters })).toEqual([]);
+    expect(projectPermits(everywhere('production'), byServer, { clusters })).toEqual([]);
+    // Another project (the built-in default included) may not, though its destinations match everything.
+    for (const other of ['staging', 'default']) {
+      const foreign = app((a) => {
+        a.spec.project = other;
+        a.spec.destination = { server: 'https://team-a.example', namespace: 'x' };
+      });
+      const project = other === 'default' ? defaultAppProject() : everywhere(other);
+      expect(projectPermits(project, foreign, { clusters }).map(formatIssue)).toEqual([
+        `spec.destination: cluster "team-a" is registered with project "production": only its Applications may deploy to it, not those of project "${other}"; use project "production", or another cluster (register one without a project, or with "${other}")`,
+      ]);
+    }
+    // A cluster without a project is anybody's the destinations permit.
+    const shared = app((a) => {
+      a.spec.project = 'staging';
+      a.spec.destination = { name: 'shared', namespace: 'x' };
+    });
+    expect(projectPermits(everywhere('staging'), shared, { clusters })).toEqual([]);
+  });
+
+  it('destinationConditionOf: the InvalidSpecError the worker raises, in Argo CD’s words', () => {
+    const onShared = app((a) => (a.spec.destination = { name: 'shared', namespace: 'x' }));
+    const onTeamA = app((a) => (a.spec.destination = { server: 'https://team-a.example', namespace: 'x' }));
+    expect(destinationConditionOf(scoped(), onTeamA, clusters)).toBeUndefined();
+    expect(destinationConditionOf(scoped(), onShared, clusters)).toBe(
+      "application destination server 'shared' and namespace 'x' do not match any of the allowed destinations in project 'production' (permitOnlyProjectScopedClusters: the cluster is not registered with project 'production')",
+    );
+    const narrow: AppProject = {
+      ...scoped(),
+      spec: { ...scoped().spec, destinations: [{ server: 'https://other.example', namespace: 'x' }] },
+    };
+    expect(destinationConditionOf(narrow, onTeamA, clusters)).toBe(
+      "application destination server 'https://team-a.example' and namespace 'x' do not match any of the allowed destinations in project 'production'",
+    );
+    const foreign = app((a) => {
+      a.spec.project = 'staging';
+      a.spec.destination = { name: 'team-a', namespace: 'x' };
+    });
+    expect(
+      destinationConditionOf({ ...defaultAppProject(), metadata: { name: 'staging' } }, foreign, clusters),
+    ).toBe(
+      "application destination cluster 'team-a' is registered with project 'production': only Applications of project 'production' may deploy to it",
+    );
+    expect(destinationConditionOf(undefined, foreign, clusters)).toBe(
+      'Application referencing project staging which does not exist',
+    );
   });
 
   it('clusterResourceWhitelist and Blacklist items take a name glob', () => {

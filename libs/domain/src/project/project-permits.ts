@@ -11,7 +11,7 @@ import type {
 } from './app-project.types';
 import { DEFAULT_PROJECT_NAME } from './default-project';
 import { normalizeGitUrl } from './git-url';
-import { type ClusterRef, withKnownCluster, withoutTrailingSlash } from './known-cluster';
+import { type ClusterRef, knownClusterOf, withKnownCluster, withoutTrailingSlash } from './known-cluster';
 
 /** A rendered resource to check against the project's kind lists. */
 export interface ResourceRef extends GroupKind {
@@ -131,6 +131,41 @@ function isProjectCluster(
   );
 }
 
+/** What keeps an Application from its destination cluster (destinationProblems). */
+export type DestinationProblem =
+  /** No destination entry of the project matches (Argo CD's isDestinationMatched). */
+  | { kind: 'not-permitted'; destination: ApplicationDestination }
+  /** permitOnlyProjectScopedClusters: true, and the cluster is not registered with the project. */
+  | { kind: 'not-a-project-cluster'; destination: ApplicationDestination }
+  /** The cluster is registered with another project: only that project's Applications use it. */
+  | { kind: 'cluster-of-another-project'; destination: ApplicationDestination; cluster: ClusterRef };
+
+/**
+ * The project's checks of the destination cluster and namespace (the part of projectPermits the worker
+ * repeats before each comparison and sync, since projects and clusters change after an app is created).
+ * `destination` in each problem has the known cluster's name and server filled in.
+ */
+export function destinationProblems(
+  project: AppProject,
+  application: Pick<Application, 'spec'>,
+  clusters: readonly ClusterRef[],
+): DestinationProblem[] {
+  const problems: DestinationProblem[] = [];
+  const projectName = project.metadata.name;
+  const destination = withKnownCluster(application.spec.destination, clusters);
+  if (!isDestinationPermitted(project, destination)) problems.push({ kind: 'not-permitted', destination });
+  else if (
+    project.spec.permitOnlyProjectScopedClusters === true &&
+    !isProjectCluster(projectName, destination, clusters)
+  )
+    problems.push({ kind: 'not-a-project-cluster', destination });
+  const cluster = knownClusterOf(application.spec.destination, clusters);
+  const appProject = application.spec.project || DEFAULT_PROJECT_NAME;
+  if (cluster?.project !== undefined && cluster.project !== appProject)
+    problems.push({ kind: 'cluster-of-another-project', destination, cluster });
+  return problems;
+}
+
 function inList(
   resource: GroupKind & { name?: string },
   list: readonly ClusterResourceRestrictionItem[],
@@ -180,6 +215,30 @@ function restrictionItemFor(project: AppProject, resource: ResourceRef): string 
         globMatch(item.group ?? '', resource.group),
     );
   return kindListedByName ? `{${base}, name: ${quote(resource.name ?? '')}}` : `{${base}}`;
+}
+
+function destinationIssue(problem: DestinationProblem, inProject: string, projectName: string): Issue {
+  const where = describeDestination(problem.destination);
+  switch (problem.kind) {
+    case 'not-permitted':
+      return {
+        path: 'spec.destination',
+        message: `${where} is not permitted by ${inProject}`,
+        fix: "add it (or a pattern matching it) to the project's destinations",
+      };
+    case 'not-a-project-cluster':
+      return {
+        path: 'spec.destination',
+        message: `${where} is not one of the clusters of ${inProject} (permitOnlyProjectScopedClusters: true)`,
+        fix: `use a cluster registered with ${inProject}, or set permitOnlyProjectScopedClusters to false`,
+      };
+    case 'cluster-of-another-project':
+      return {
+        path: 'spec.destination',
+        message: `cluster ${quote(problem.cluster.name)} is registered with project ${quote(problem.cluster.project ?? '')}: only its Applications may deploy to it, not those of ${inProject}`,
+        fix: `use project ${quote(problem.cluster.project ?? '')}, or another cluster (register one without a project, or with ${quote(projectName)})`,
+      };
+  }
 }
 
 function describeDestination(destination: ApplicationDestination): string {
@@ -245,21 +304,8 @@ export function projectPermits(
   });
 
   const destination = withKnownCluster(application.spec.destination, context.clusters ?? []);
-  if (!isDestinationPermitted(project, destination)) {
-    violations.push({
-      path: 'spec.destination',
-      message: `${describeDestination(destination)} is not permitted by ${inProject}`,
-      fix: "add it (or a pattern matching it) to the project's destinations",
-    });
-  } else if (
-    project.spec.permitOnlyProjectScopedClusters === true &&
-    !isProjectCluster(projectName, destination, context.clusters ?? [])
-  ) {
-    violations.push({
-      path: 'spec.destination',
-      message: `${describeDestination(destination)} is not one of the clusters of ${inProject} (permitOnlyProjectScopedClusters: true)`,
-      fix: `use a cluster registered with ${inProject}, or set permitOnlyProjectScopedClusters to false`,
-    });
+  for (const problem of destinationProblems(project, application, context.clusters ?? [])) {
+    violations.push(destinationIssue(problem, inProject, projectName));
   }
 
   for (const resource of context.resources ?? []) {

@@ -121,6 +121,28 @@ describe('decideCluster', () => {
       data: { server: 'https://10.0.0.2:6443', replaced: { server: 'https://10.0.0.1:6443' } },
     });
   });
+  it('a project-scoped cluster: the event carries its project; moving it to another project needs upsert and records the old one', () => {
+    const scoped = (project: string) =>
+      command({
+        registration: { cluster: 'prod', server: 'https://10.0.0.1:6443', authType: 'token', project },
+      });
+    const [added] = decideCluster(scoped('team-a'), fold(clusterAggregate, 'cluster-prod', []));
+    expect(added).toMatchObject({ type: 'ClusterAdded', data: { cluster: 'prod', project: 'team-a' } });
+    const state = fold(clusterAggregate, 'cluster-prod', [added!]);
+    expect(state.registration?.project).toBe('team-a');
+    expect(decideCluster(scoped('team-a'), state)).toEqual([]);
+    expect(() => decideCluster(scoped('team-b'), state)).toThrow(
+      /cluster "prod" is already registered \(https:\/\/10\.0\.0\.1:6443, token, project team-a\)/,
+    );
+    expect(() => decideCluster(command(), state)).toThrow(/already registered/);
+    const [moved] = decideCluster({ ...scoped('team-b'), upsert: true } as ClusterCommand, state);
+    expect(moved).toMatchObject({
+      data: {
+        project: 'team-b',
+        replaced: { server: 'https://10.0.0.1:6443', authType: 'token', project: 'team-a' },
+      },
+    });
+  });
   it('the same registration records nothing; other credentials without upsert are refused', () => {
     expect(decideCluster(command(), fold(clusterAggregate, 'cluster-prod', [prod]))).toEqual([]);
     expect(() =>

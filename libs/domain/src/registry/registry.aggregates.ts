@@ -133,7 +133,7 @@ export function decideCluster(
       if (existing && !command.upsert) {
         if (sameFields(existing, registration) && command.sameCredentials) return [];
         throw alreadyExists(
-          `cluster "${state.key}" is already registered (${existing.server}, ${existing.authType}); pass ?upsert=true to replace it`,
+          `cluster "${state.key}" is already registered (${existing.server}, ${existing.authType}${existing.project ? `, project ${existing.project}` : ''}); pass ?upsert=true to replace it`,
           'name',
         );
       }
@@ -143,7 +143,15 @@ export function decideCluster(
           schemaVersion: schemaVersionOf('ClusterAdded'),
           data: {
             ...registration,
-            ...(existing ? { replaced: { server: existing.server, authType: existing.authType } } : {}),
+            ...(existing
+              ? {
+                  replaced: {
+                    server: existing.server,
+                    authType: existing.authType,
+                    ...(existing.project !== undefined ? { project: existing.project } : {}),
+                  },
+                }
+              : {}),
           },
         },
       ];

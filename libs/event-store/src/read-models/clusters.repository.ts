@@ -6,6 +6,8 @@ export interface ClusterRow {
   server: string;
   auth_type: string;
   sealed_config: string | null;
+  /** Argo CD's project-scoped cluster: only this project's Applications use it. Null: any project may. */
+  project: string | null;
   connection_state: Record<string, unknown>;
   created_at: Date;
 }
@@ -17,9 +19,19 @@ export interface ClusterRow {
 export class ClustersRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Name and server of every registered cluster (AppProject destinations name either). */
-  async destinations(): Promise<Array<{ name: string; server: string }>> {
-    return this.dataSource.query(`SELECT name, server FROM clusters ORDER BY name`);
+  /**
+   * Name, server and project of every registered cluster (AppProject destinations name either; a
+   * project-scoped cluster serves its project only).
+   */
+  async destinations(): Promise<Array<{ name: string; server: string; project?: string }>> {
+    const rows: Array<{ name: string; server: string; project: string | null }> = await this.dataSource.query(
+      `SELECT name, server, project FROM clusters ORDER BY name`,
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      server: r.server,
+      ...(r.project ? { project: r.project } : {}),
+    }));
   }
 
   async find(name: string): Promise<ClusterRow | undefined> {
@@ -46,13 +58,20 @@ export class ClustersRepository {
 
   async save(
     manager: EntityManager,
-    r: { name: string; server: string; authType: string; sealedConfig: string; connectionState: object },
+    r: {
+      name: string;
+      server: string;
+      authType: string;
+      project: string | null;
+      sealedConfig: string;
+      connectionState: object;
+    },
   ): Promise<void> {
     await manager.query(
-      `INSERT INTO clusters (name, server, auth_type, sealed_config, connection_state) VALUES ($1, $2, $3, $4, $5::jsonb)
-       ON CONFLICT (name) DO UPDATE SET server = EXCLUDED.server, auth_type = EXCLUDED.auth_type,
+      `INSERT INTO clusters (name, server, auth_type, project, sealed_config, connection_state) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       ON CONFLICT (name) DO UPDATE SET server = EXCLUDED.server, auth_type = EXCLUDED.auth_type, project = EXCLUDED.project,
          sealed_config = EXCLUDED.sealed_config, connection_state = EXCLUDED.connection_state, updated_at = now()`,
-      [r.name, r.server, r.authType, r.sealedConfig, JSON.stringify(r.connectionState)],
+      [r.name, r.server, r.authType, r.project, r.sealedConfig, JSON.stringify(r.connectionState)],
     );
   }
 

@@ -60,13 +60,21 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reads the global compare options (Argo CD resource.compareoptions); ignoreAggregatedRoles is off by default', () => {
-    expect(loadConfig({}).compareOptions).toEqual({ ignoreAggregatedRoles: false });
+  it('reads the global compare options (Argo CD resource.compareoptions, controller.diff.server.side); both off by default', () => {
+    expect(loadConfig({}).compareOptions).toEqual({ ignoreAggregatedRoles: false, serverSideDiff: false });
     expect(loadConfig({ BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: 'true' }).compareOptions).toEqual({
       ignoreAggregatedRoles: true,
+      serverSideDiff: false,
+    });
+    expect(loadConfig({ BERTH_DIFF_SERVER_SIDE: 'true' }).compareOptions).toEqual({
+      ignoreAggregatedRoles: false,
+      serverSideDiff: true,
     });
     expect(() => loadConfig({ BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: 'maybe' })).toThrow(
       'BERTH_COMPARE_IGNORE_AGGREGATED_ROLES: "maybe" must be true or false',
+    );
+    expect(() => loadConfig({ BERTH_DIFF_SERVER_SIDE: 'on' })).toThrow(
+      'BERTH_DIFF_SERVER_SIDE: "on" must be true or false',
     );
   });
 

@@ -48,11 +48,15 @@ export interface BerthConfig {
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
   /**
-   * Argo CD's global compare options (argocd-cm `resource.compareoptions`), for every app's diff.
-   * `ignoreAggregatedRoles` (`BERTH_COMPARE_IGNORE_AGGREGATED_ROLES`, default false as in Argo CD): the
-   * `rules` the API server aggregates into a ClusterRole with an `aggregationRule` are not drift.
+   * Argo CD's global compare options, for every app's diff.
+   * `ignoreAggregatedRoles` (`BERTH_COMPARE_IGNORE_AGGREGATED_ROLES`, argocd-cm `resource.compareoptions`,
+   * default false as in Argo CD): the `rules` the API server aggregates into a ClusterRole with an
+   * `aggregationRule` are not drift.
+   * `serverSideDiff` (`BERTH_DIFF_SERVER_SIDE`, argocd-cmd-params-cm `controller.diff.server.side`, default
+   * false as in Argo CD): every app is compared with server-side diff (one server-side apply dry run per
+   * live resource, cached); an app's `argocd.argoproj.io/compare-options: ServerSideDiff=false` opts out.
    */
-  compareOptions: { ignoreAggregatedRoles: boolean };
+  compareOptions: { ignoreAggregatedRoles: boolean; serverSideDiff: boolean };
   /**
    * Destinations re-opened for outbound connections that are refused by default (link-local addresses and
    * cloud metadata hosts): CIDRs, addresses or host names (`*.example.com`). See docs/security.md.
@@ -175,7 +179,10 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
-    compareOptions: { ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false) },
+    compareOptions: {
+      ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false),
+      serverSideDiff: bool('BERTH_DIFF_SERVER_SIDE', false),
+    },
     outboundAllow,
     webhookSecrets: {
       github: env['WEBHOOK_GITHUB_SECRET'] || undefined,

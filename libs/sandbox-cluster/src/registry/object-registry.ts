@@ -213,7 +213,7 @@ export class ObjectRegistry {
       );
     this.admitNamespace(type, namespace, name);
     const manager = options.fieldManager ?? defaultManagerOf(userAgent);
-    const prepared = this.prepare(type, undefined, obj, namespace, options.subresource);
+    const prepared = this.prepare(type, undefined, obj, namespace, options);
     const owned = recordUpdate({
       ctx: ctxOf(type),
       live: undefined,
@@ -266,7 +266,7 @@ export class ObjectRegistry {
     if (rv && rv !== live.metadata?.['resourceVersion'])
       throw statusErrors.conflict(type.plural, type.group, name);
     const manager = options.fieldManager ?? defaultManagerOf(userAgent);
-    const prepared = this.prepare(type, live, obj, namespace, options.subresource);
+    const prepared = this.prepare(type, live, obj, namespace, options);
     const owned = recordUpdate({
       ctx: ctxOf(type),
       live,
@@ -420,7 +420,7 @@ export class ObjectRegistry {
       force: options.force ?? false,
       now: this.now(),
       dropStatus: hasStatusEndpoint,
-      finalize: (obj) => this.prepare(type, live, obj, namespace, options.subresource),
+      finalize: (obj) => this.prepare(type, live, obj, namespace, options),
     });
     return pending(type, live, merged, options, manager);
   }
@@ -623,14 +623,16 @@ export class ObjectRegistry {
   /**
    * System metadata, status reset and defaulting for the object about to be written. For the
    * status subresource only `.status` changes; on the main endpoint status is a reset field.
+   * A dry run allocates nothing (a Service's ClusterIP and NodePorts stay free for the real write).
    */
   private prepare(
     type: ResourceType,
     live: KubeObject | undefined,
     incoming: KubeObject,
     namespace: string,
-    subresource?: string,
+    options: WriteOptions,
   ): KubeObject {
+    const subresource = options.subresource;
     let obj = clone(incoming);
     if (subresource === 'status' && live) {
       // Status strategies keep the live spec and labels; annotations come from the request, which is
@@ -697,7 +699,7 @@ export class ObjectRegistry {
       delete meta['annotations'];
     if (Array.isArray(meta['finalizers']) && meta['finalizers'].length === 0) delete meta['finalizers'];
     applyDefaults(obj);
-    if (type.group === '' && type.kind === 'Service') this.ips.assign(obj, live);
+    if (type.group === '' && type.kind === 'Service') this.ips.assign(obj, live, options.dryRun === true);
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') establishCrd(obj);
     if (live && subresource !== 'status' && type.tracksGeneration && generationChanged(type, live, obj)) {
       meta['generation'] = Number(live.metadata?.['generation'] ?? 0) + 1;
