@@ -11,7 +11,7 @@ table.insert(parts, "log10=" .. math.log10(1000))
 local words = {}
 for w in string.gfind(obj.spec.words, "%a+") do words[#words + 1] = w end
 table.insert(parts, "words=" .. #words)
-local t = os.time{year = 2020, month = 1, day = 1, hour = 0}
+local t = os.time{year = 2020, month = 6, day = 15, hour = 12}
 table.insert(parts, "year=" .. os.date("!%Y", t))
 table.insert(parts, "elapsed=" .. (os.difftime(os.time(), t) > 0 and "yes" or "no"))
 local fn = loadstring("return 40 + 2")
