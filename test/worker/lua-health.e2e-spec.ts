@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HealthCheckRegistry, type ApplicationStatus } from '@berth/domain';
 import { loadHealthCustomizations, LuaHealthRunner } from '@berth/infra';
@@ -91,5 +91,62 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
     ]);
     await setReady('True', 'Certificate is up to date and has not expired');
     expect((await healthAfterRefresh()).status).toBe('Healthy');
+  });
+});
+
+describe('Lua health on live objects with nulls, refresh after refresh (issue #14)', () => {
+  let h: WorkerHarness;
+  let refresh: RefreshProcessor;
+  let runner: LuaHealthRunner;
+
+  beforeAll(async () => {
+    h = await WorkerHarness.start();
+    runner = LuaHealthRunner.create();
+    const healthChecks = await runner.register(new HealthCheckRegistry(), [
+      {
+        group: 'cert-manager.io',
+        kind: 'Certificate',
+        script: await readFile(
+          join(process.cwd(), 'libs/infra/src/lua/testdata/cert-manager.io_Certificate.health.lua'),
+          'utf8',
+        ),
+      },
+    ]);
+    const deps = { ...h.deps, healthChecks };
+    refresh = new RefreshProcessor(deps);
+    await h.repo.commit({ 'certs/crd.yaml': crd, 'certs/certificate.yaml': certificate });
+    await h.createApp('nulls', 'certs');
+    const operationId = await h.requestSync('nulls');
+    expect(await new SyncProcessor(deps).process({ application: 'nulls', operationId })).toBe('Succeeded');
+  });
+  afterAll(async () => h?.stop());
+
+  it('stays Healthy while the controller writes nulls (a merge patch keeps nulls inside lists)', async () => {
+    // The script decides: a Certificate without status is its "Waiting for certificate".
+    expect((await refresh.process({ application: 'nulls', hard: false, reason: 'test' })).healthStatus).toBe(
+      'Progressing',
+    );
+    await h.cluster.mergePatch(
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', namespace: 'nulls', name: 'web-tls' },
+      {
+        status: {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              message: 'Certificate is up to date and has not expired',
+              observedGeneration: null,
+              lastTransitionTime: null,
+            },
+          ],
+        },
+      },
+    );
+    // Before the fix the object could not be handed to Lua (Unknown), and the engine broke for good.
+    for (let i = 0; i < 20; i++) {
+      const outcome = await refresh.process({ application: 'nulls', hard: false, reason: 'test' });
+      expect(outcome.healthStatus).toBe('Healthy');
+    }
+    expect(await runner.restarts()).toBe(0);
   });
 });

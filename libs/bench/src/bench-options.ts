@@ -1,6 +1,7 @@
 /** Every scenario the harness knows, in the order it runs them. */
 export const SCENARIOS = [
   'limits',
+  'health',
   'audit',
   'notifier',
   'initial',

@@ -8,6 +8,7 @@ import type { BenchOptions, ScenarioName } from './bench-options';
 import { BenchProgress } from './bench-progress';
 import { type BenchReport, renderSummaryTable, type ScenarioOutcome, withRatios } from './bench-report';
 import { runAudit } from './scenarios/audit.scenario';
+import { runHealth } from './scenarios/health.scenario';
 import { BenchFleet } from './scenarios/bench-fleet';
 import { runLimits } from './scenarios/limits.scenario';
 import { runNotifier } from './scenarios/notifier.scenario';
@@ -31,6 +32,8 @@ export interface BenchRunResult {
 }
 
 const FLEET_SCENARIOS: ScenarioName[] = ['initial', 'steady', 'commit-to-live', 'self-heal', 'scaling'];
+/** Scenarios that measure code in the bench's own process: no sandbox or scheduler to start for them. */
+const IN_PROCESS_SCENARIOS: ScenarioName[] = ['health'];
 
 /** Starts what the scenarios need, runs them in order, tears everything down, writes the JSON. */
 export async function runBench(options: BenchOptions, root: string = process.cwd()): Promise<BenchRunResult> {
@@ -71,14 +74,18 @@ export async function runBench(options: BenchOptions, root: string = process.cwd
   let fleet: BenchFleet | undefined;
   let fleetProblem: string | undefined;
   try {
-    await stack.startSandbox();
-    await stack.startScheduler();
+    if (options.scenarios.some((s) => !IN_PROCESS_SCENARIOS.includes(s))) {
+      await stack.startSandbox();
+      await stack.startScheduler();
+    }
     for (const scenario of options.scenarios) {
       const t0 = Date.now();
       const run = async (): Promise<ScenarioOutcome> => {
         switch (scenario) {
           case 'limits':
             return runLimits(ctx);
+          case 'health':
+            return runHealth(ctx);
           case 'audit':
             return runAudit(ctx);
           case 'notifier':

@@ -240,11 +240,13 @@ export type { HealthStatus, HealthStatusCode } from './health/health-status';
 export { hpaHealth } from './health/hpa.health';
 export { ingressHealth } from './health/ingress.health';
 export { jobHealth } from './health/job.health';
-export { podHealth } from './health/pod.health';
+export { IGNORE_RESTART_POLICY_ANNOTATION, podHealth } from './health/pod.health';
 export { pvcHealth } from './health/pvc.health';
 export { replicaSetHealth } from './health/replicaset.health';
 export { hasLoadBalancerIngress, serviceHealth } from './health/service.health';
 export { statefulSetHealth } from './health/statefulset.health';
+export { statusConditionsHealth } from './health/status-conditions.health';
+export { workflowHealth } from './health/workflow.health';
 export {
   appProjectAggregate,
   decideAppProject,

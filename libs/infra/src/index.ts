@@ -15,6 +15,8 @@ export { loadHealthCustomizations } from './lua/health-customizations.loader';
 export { LuaHealthRunner, parseHealthCustomizationKey } from './lua/lua-health-check';
 export type { LuaHealthOptions, LuaHealthScript } from './lua/lua-health-check';
 export { LuaHealthError } from './lua/lua-health.error';
+export { LuaSandbox } from './lua/lua-sandbox';
+export type { LuaLimits, LuaRunResult, LuaScript } from './lua/lua-state';
 export {
   DependencyUnavailableError,
   postgresUnavailable,

@@ -13,45 +13,47 @@ import { pvcHealth } from './pvc.health';
 import { replicaSetHealth } from './replicaset.health';
 import { serviceHealth } from './service.health';
 import { statefulSetHealth } from './statefulset.health';
+import { workflowHealth } from './workflow.health';
 
 /**
  * A health check for one group/kind. Returning undefined means "no opinion": the next check
- * (built-in, then the "exists means Healthy" default) decides. Custom checks, such as a Lua
+ * (built-in, then the status-conditions rule, then "exists means Healthy") decides. Custom checks, such as a Lua
  * `health.lua` run by an adapter, are plain functions of this shape.
  */
 export type HealthCheck = (obj: KubeObject) => HealthStatus | undefined;
 
 /**
- * Health checks keyed by `group/kind`. The group may be "*" (any group) or "*.example.io"
- * (Argo CD's `_.example.io` wildcard directories); exact keys win over wildcards.
+ * Health checks keyed as Argo CD keys resource customizations: `group/Kind`, or `Kind` for the core group.
+ * `*` in the group or kind is a wildcard, and so is `_`, Argo CD's spelling of it in directory names
+ * (`_.crossplane.io/_` is `*.crossplane.io/*`; neither groups nor kinds can contain `_`). As in Argo CD, an
+ * exact key wins over every wildcard, and among wildcards the first registered wins (the loader registers
+ * in directory order, which is Argo CD's "first one in the directory structure").
  */
 export class HealthCheckRegistry {
   private readonly exact = new Map<string, HealthCheck>();
-  private readonly wildcard: Array<{ group: RegExp; kind: string; check: HealthCheck }> = [];
+  private readonly wildcard: Array<{ pattern: RegExp; check: HealthCheck }> = [];
 
   register(group: string, kind: string, check: HealthCheck): this {
-    const g = group.startsWith('_.') ? '*' + group.slice(1) : group;
-    if (g.includes('*') || kind === '*') {
-      const re = new RegExp(
+    const key = configKey(group.replaceAll('_', '*'), kind.replaceAll('_', '*'));
+    if (key.includes('*')) {
+      const pattern = new RegExp(
         '^' +
-          g
+          key
             .split('*')
             .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
             .join('.*') +
           '$',
       );
-      this.wildcard.push({ group: re, kind, check });
+      this.wildcard.push({ pattern, check });
     } else {
-      this.exact.set(`${g}/${kind}`, check);
+      this.exact.set(key, check);
     }
     return this;
   }
 
   get(group: string, kind: string): HealthCheck | undefined {
-    return (
-      this.exact.get(`${group}/${kind}`) ??
-      this.wildcard.find((w) => w.group.test(group) && (w.kind === '*' || w.kind === kind))?.check
-    );
+    const key = configKey(group, kind);
+    return this.exact.get(key) ?? this.wildcard.find((w) => w.pattern.test(key))?.check;
   }
 
   /** A copy that can be extended without touching this registry. */
@@ -61,6 +63,11 @@ export class HealthCheckRegistry {
     copy.wildcard.push(...this.wildcard);
     return copy;
   }
+}
+
+/** Argo CD's GetConfigMapKey: `group/Kind`, or just `Kind` for the core group. */
+function configKey(group: string, kind: string): string {
+  return group ? `${group}/${kind}` : kind;
 }
 
 /** The built-in checks, as gitops-engine's GetHealthCheckFunc plus Application and CronJob. */
@@ -82,5 +89,6 @@ export function builtinHealthChecks(): HealthCheckRegistry {
     .register('extensions', 'Ingress', ingressHealth)
     .register('autoscaling', 'HorizontalPodAutoscaler', hpaHealth)
     .register('apiregistration.k8s.io', 'APIService', apiServiceHealth)
+    .register('argoproj.io', 'Workflow', workflowHealth)
     .register('argoproj.io', 'Application', applicationHealth);
 }

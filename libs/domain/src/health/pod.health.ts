@@ -20,6 +20,12 @@ function failMessage(ctr: Record<string, unknown>): string {
   return code !== 0 ? `container "${str(ctr, 'name')}" failed with exit code ${code}` : '';
 }
 
+/**
+ * gitops-engine's annotation for a Pod with restartPolicy Never/OnFailure that is not a hook (an operator's
+ * long-running Pod): while Running it is judged as a restartPolicy Always Pod. Only its presence counts.
+ */
+export const IGNORE_RESTART_POLICY_ANNOTATION = 'argocd.argoproj.io/ignore-restart-policy';
+
 /** As gitops-engine health_pod.go. Pods that are not restartPolicy Always are usually hooks: they stay Progressing. */
 export function podHealth(obj: KubeObject): HealthStatus {
   const restartPolicy = str(obj, 'spec', 'restartPolicy') || 'Always';
@@ -54,7 +60,9 @@ export function podHealth(obj: KubeObject): HealthStatus {
       return { status: 'Degraded' };
     }
     case 'Running': {
-      if (restartPolicy !== 'Always') return withMessage('Progressing');
+      const ignoreRestartPolicy =
+        field(obj, 'metadata', 'annotations', IGNORE_RESTART_POLICY_ANNOTATION) !== undefined;
+      if (restartPolicy !== 'Always' && !ignoreRestartPolicy) return withMessage('Progressing');
       const ready = conditions(obj).some((c) => c.type === 'Ready' && c.status === 'True');
       if (ready) return withMessage('Healthy');
       const crashed = containerStatuses(obj, 'containerStatuses').some((c) =>

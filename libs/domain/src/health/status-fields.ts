@@ -32,17 +32,23 @@ export interface Condition {
   status: string;
   reason: string;
   message: string;
+  /** metav1.Condition's generation the condition was set for; absent on older condition types. */
+  observedGeneration?: number;
 }
 
 export function conditions(obj: KubeObject | unknown, ...path: string[]): Condition[] {
   const list = field(obj, ...(path.length ? path : ['status', 'conditions']));
   if (!Array.isArray(list)) return [];
-  return list.filter(isPlainObject).map((c) => ({
-    type: str(c, 'type'),
-    status: str(c, 'status'),
-    reason: str(c, 'reason'),
-    message: str(c, 'message'),
-  }));
+  return list.filter(isPlainObject).map((c) => {
+    const observedGeneration = optNum(c, 'observedGeneration');
+    return {
+      type: str(c, 'type'),
+      status: str(c, 'status'),
+      reason: str(c, 'reason'),
+      message: str(c, 'message'),
+      ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+    };
+  });
 }
 
 export function generation(obj: KubeObject): number {
