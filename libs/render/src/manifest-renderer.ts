@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import {
   assertNoEscapingSymlinks,
   HelmChartCache,
+  HelmDependencyCache,
   type CredentialsProvider,
   type GitMirrorCache,
+  type RegisteredHelmRepository,
   type RepoAccess,
   type ResolvedRevision,
 } from '@berth/sources';
@@ -14,7 +16,7 @@ import { RenderError, throwAsRenderError } from './render.error';
 import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
 import { renderDirectory } from './renderers/directory.renderer';
-import { renderHelm } from './renderers/helm.renderer';
+import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
 import { renderKustomize } from './renderers/kustomize.renderer';
 import { detectSourceType } from './renderers/source-type.detector';
@@ -58,6 +60,12 @@ export interface RenderRequest {
    * fetched through the git cache (its URL policy, outbound guard and `credentials`); default: none.
    */
   remoteBases?: (repoURL: string) => boolean;
+  /**
+   * The Helm repositories registered in Berth that this render may use (the worker passes those the
+   * app's project permits, as Argo CD's permitted Helm repositories): chart dependencies naming
+   * `@name` / `alias:name` resolve to them. Their credentials come from `credentials`.
+   */
+  helmRepositories?: readonly RegisteredHelmRepository[];
 }
 
 export interface ManifestRendererOptions {
@@ -76,6 +84,11 @@ export interface ManifestRendererOptions {
    * `<git cacheDir>/helm-charts`, with the git cache's credentials and http policy.
    */
   charts?: HelmChartCache;
+  /**
+   * Built chart dependencies (`helm dependency build`). Default: under `<git cacheDir>/helm-dependencies`,
+   * fetching through `charts` with the git cache's outbound policy.
+   */
+  dependencies?: HelmDependencyCache;
 }
 
 export interface RenderCounters {
@@ -101,6 +114,7 @@ export class ManifestRenderer {
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly charts: HelmChartCache;
+  private readonly dependencies: HelmDependencyCache;
 
   constructor(private readonly options: ManifestRendererOptions) {
     this.tools = options.tools ?? findTools();
@@ -115,6 +129,15 @@ export class ManifestRenderer {
         credentials: git.credentials,
         allowHttp: git.allowHttp,
         outbound: options.git.outbound,
+      });
+    this.dependencies =
+      options.dependencies ??
+      new HelmDependencyCache({
+        cacheDir: join(git.cacheDir, 'helm-dependencies'),
+        helm: this.tools.helm,
+        charts: this.charts,
+        outbound: options.git.outbound,
+        timeoutMs: this.timeoutMs,
       });
   }
 
@@ -228,6 +251,7 @@ export class ManifestRenderer {
       namespace: request.namespace ?? '',
       kubeVersion: request.kubeVersion ?? '',
       apiVersions: request.apiVersions ?? [],
+      helmRepositories: request.helmRepositories ?? [],
       sources: sources.map((source, i) => ({ ...source, targetRevision: undefined, sha: revisions[i]?.sha })),
       tools,
     });
@@ -327,7 +351,29 @@ export class ManifestRenderer {
       apiVersions: request.apiVersions,
       timeoutMs: this.timeoutMs,
       maxOutputBytes: this.maxOutputBytes,
+      ...this.helmDependencies(request, source, chartDir),
     });
+  }
+
+  /** The per-render directory and the dependency builder for a chart inside `treeRoot`. */
+  private helmDependencies(
+    request: Pick<RenderRequest, 'credentials' | 'helmRepositories'>,
+    source: ApplicationSource,
+    treeRoot: string,
+  ): Pick<HelmRenderContext, 'workDir' | 'dependencies'> {
+    const git = this.options.git.settings;
+    return {
+      ...(git.workDir ? { workDir: git.workDir } : {}),
+      dependencies: (chartDir) =>
+        this.dependencies.chartsDir(
+          { chartDir, treeRoot },
+          {
+            credentials: request.credentials ?? git.credentials,
+            repositories: request.helmRepositories ?? [],
+            passCredentials: source.helm?.passCredentials ?? false,
+          },
+        ),
+    };
   }
 
   /** Remote kustomize bases through the git cache: resolved and extracted like any source, with the render's access. */
@@ -343,7 +389,13 @@ export class ManifestRenderer {
   async renderTree(
     request: Pick<
       RenderRequest,
-      'appName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'remoteBases' | 'credentials'
+      | 'appName'
+      | 'namespace'
+      | 'kubeVersion'
+      | 'apiVersions'
+      | 'remoteBases'
+      | 'credentials'
+      | 'helmRepositories'
     >,
     source: ApplicationSource,
     tree: string,
@@ -386,6 +438,7 @@ export class ManifestRenderer {
             kubeVersion: request.kubeVersion,
             apiVersions: request.apiVersions,
             ...limits,
+            ...this.helmDependencies(request, source, tree),
           }),
         };
     }

@@ -12,7 +12,7 @@ import {
   isHelmValueKey,
   isKubeVersion,
 } from '@berth/domain';
-import { runTool } from '@berth/sources';
+import { copyTree, isSourceError, runTool } from '@berth/sources';
 import { stringify } from 'yaml';
 import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError, throwAsRenderError } from '../render.error';
@@ -32,7 +32,18 @@ export interface HelmRenderContext {
   apiVersions?: readonly string[];
   timeoutMs: number;
   maxOutputBytes: number;
+  /** Where the per-render directory goes (never the data dir). Default the OS temp dir. */
+  workDir?: string;
+  /**
+   * Builds the chart's dependencies (HelmDependencyCache, with the app's credentials and registered Helm
+   * repositories) and returns the `charts/` directory to render with; undefined when there are none.
+   * Without it a chart renders with its `charts/` folder as committed.
+   */
+  dependencies?: (chartDir: string) => Promise<string | undefined>;
 }
+
+/** helm's words for a chart whose dependencies are not in `charts/` (Argo CD's IsMissingDependencyErr). */
+const MISSING_DEPENDENCY = /found in (Chart|requirements)\.yaml, but missing in charts\/ directory/;
 
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -98,8 +109,9 @@ export async function resolveValueFile(
 /**
  * Renders a chart with `helm template`, with the arguments Argo CD passes: release name,
  * namespace, value files, then inline values, then `--set`/`--set-string`/`--set-file`,
- * `--include-crds` unless `skipCrds`, `--kube-version` and `--api-versions`. Charts in
- * `charts/` are used as they are; dependencies are not downloaded (no `helm dependency build`).
+ * `--include-crds` unless `skipCrds`, `--kube-version` and `--api-versions`. As in Argo CD, when helm
+ * says dependencies are missing from `charts/`, they are built (`context.dependencies`) and the chart
+ * renders again from a per-render directory: hard links to the chart with the built `charts/`.
  */
 export async function renderHelm(
   chartDir: string,
@@ -111,7 +123,7 @@ export async function renderHelm(
   }
   const releaseName = helm?.releaseName || context.releaseName;
   assertHelmArguments(helm, context, releaseName);
-  const scratch = await mkdtemp(join(tmpdir(), 'berth-helm-'));
+  const scratch = await mkdtemp(join(context.workDir ?? tmpdir(), 'berth-helm-'));
   try {
     const args = ['template'];
     if (context.namespace) args.push('--namespace', context.namespace);
@@ -160,23 +172,40 @@ export async function renderHelm(
     }
     if (context.kubeVersion) args.push('--kube-version', context.kubeVersion);
     for (const apiVersion of context.apiVersions ?? []) args.push('--api-versions', apiVersion);
-    // Flags end here: whatever the release name or path holds, helm reads them as positionals.
-    args.push('--', releaseName, chartDir);
-    const { stdout } = await runTool(context.helm, args, {
-      cwd: chartDir,
-      // Helm's caches and config go to a throwaway home: no state shared between renders,
-      // and no repository credentials from the worker's own ~/.config/helm.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: scratch,
-        HELM_CACHE_HOME: join(scratch, 'cache'),
-        HELM_CONFIG_HOME: join(scratch, 'config'),
-        HELM_DATA_HOME: join(scratch, 'data'),
-      },
-      timeoutMs: context.timeoutMs,
-      maxOutputBytes: context.maxOutputBytes,
-      label: 'helm template',
-    }).catch(throwAsRenderError);
+    const template = (dir: string) =>
+      // Flags end here: whatever the release name or path holds, helm reads them as positionals.
+      runTool(context.helm!, [...args, '--', releaseName, dir], {
+        cwd: dir,
+        // Helm's caches and config go to a throwaway home: no state shared between renders,
+        // and no repository credentials from the worker's own ~/.config/helm.
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: scratch,
+          HELM_CACHE_HOME: join(scratch, 'cache'),
+          HELM_CONFIG_HOME: join(scratch, 'config'),
+          HELM_DATA_HOME: join(scratch, 'data'),
+        },
+        timeoutMs: context.timeoutMs,
+        maxOutputBytes: context.maxOutputBytes,
+        label: 'helm template',
+      });
+    let stdout: string;
+    try {
+      ({ stdout } = await template(chartDir));
+    } catch (err) {
+      const charts =
+        isSourceError(err, 'tool-failed') && MISSING_DEPENDENCY.test(err.message) && context.dependencies
+          ? await context.dependencies(chartDir).catch(throwAsRenderError)
+          : undefined;
+      if (!charts) throwAsRenderError(err);
+      const workspace = join(scratch, 'chart');
+      await copyTree(chartDir, workspace, {
+        hardLink: true,
+        skip: (rel) => rel === 'charts' || rel.startsWith('charts/'),
+      }).catch(throwAsRenderError);
+      await copyTree(charts, join(workspace, 'charts'), { hardLink: true }).catch(throwAsRenderError);
+      ({ stdout } = await template(workspace).catch(throwAsRenderError));
+    }
     return parseToolOutput(stdout, 'helm template');
   } finally {
     await rm(scratch, { recursive: true, force: true });
