@@ -61,6 +61,7 @@ export class ManifestsService {
       const rendered = await this.renderer.render({
         credentials: access.credentials,
         remoteBases: access.permitsSource,
+        helmRepositories: access.helmRepositories,
         appName: name,
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),
