@@ -61,6 +61,7 @@ export async function renderDesired(
         }
       : {}),
     appName: app.metadata.name,
+    ...(app.spec.project ? { project: app.spec.project } : {}),
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),
     hardRefresh: options.hard,

@@ -110,6 +110,7 @@ export {
   isHelmFilePath,
   isHelmReleaseName,
   isHelmValueKey,
+  isJsonnetIdentifier,
   isKubeVersion,
   isLabelValue,
   isNameAffix,

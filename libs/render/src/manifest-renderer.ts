@@ -15,6 +15,7 @@ import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError, throwAsRenderError } from './render.error';
 import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
+import { buildEnvironment } from './renderers/build-environment';
 import { renderDirectory } from './renderers/directory.renderer';
 import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
@@ -27,6 +28,8 @@ export type { RenderedManifests } from './manifest/rendered-manifests.types';
 export interface RenderRequest {
   /** The Application's name: the default helm release name. */
   appName: string;
+  /** `spec.project`, for the build environment (`ARGOCD_APP_PROJECT_NAME`). */
+  project?: string;
   /** `spec.destination.namespace`, passed to helm as `--namespace`. */
   namespace?: string;
   /** `spec.source`; or use `sources` for a multi-source Application. */
@@ -249,6 +252,7 @@ export class ManifestRenderer {
       authenticated: sources.map((source) => Boolean(credentials?.(source.repoURL))),
       app: request.appName,
       namespace: request.namespace ?? '',
+      project: request.project ?? '',
       kubeVersion: request.kubeVersion ?? '',
       apiVersions: request.apiVersions ?? [],
       helmRepositories: request.helmRepositories ?? [],
@@ -301,6 +305,7 @@ export class ManifestRenderer {
           async (tree) => {
             const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
               symlinksChecked: true,
+              revision: sha,
             });
             objects.push(...rendered);
             sourceTypes.push(sourceType);
@@ -396,22 +401,48 @@ export class ManifestRenderer {
       | 'remoteBases'
       | 'credentials'
       | 'helmRepositories'
+      | 'project'
     >,
     source: ApplicationSource,
     tree: string,
     refTrees: ReadonlyMap<string, string> = new Map(),
-    /** `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted. */
-    options: { symlinksChecked?: boolean } = {},
+    /**
+     * `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted.
+     * `revision`: the commit the tree is of, for the build environment (`ARGOCD_APP_REVISION`).
+     */
+    options: { symlinksChecked?: boolean; revision?: string } = {},
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
     if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree).catch(throwAsRenderError);
     const appDir = await resolveAppDir(tree, source.path);
     const sourceType = detectSourceType(source, appDir);
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
+    const workDir = this.options.git.settings.workDir;
+    const env = buildEnvironment({
+      appName: request.appName,
+      namespace: request.namespace,
+      project: request.project,
+      revision: options.revision ?? '',
+      repoURL: source.repoURL,
+      path: source.path,
+      targetRevision: source.targetRevision,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions,
+    });
     switch (sourceType) {
       case 'Directory':
         return {
           sourceType,
-          objects: await renderDirectory(appDir, source.directory, { maxTotalBytes: this.maxOutputBytes }),
+          objects: await renderDirectory(appDir, source.directory, {
+            maxTotalBytes: this.maxOutputBytes,
+            jsonnet: {
+              jsonnet: this.tools.jsonnet,
+              ...(this.tools.prlimit ? { prlimit: this.tools.prlimit } : {}),
+              treeRoot: tree,
+              env,
+              ...limits,
+              ...(workDir ? { workDir } : {}),
+            },
+          }),
         };
       case 'Kustomize':
         return {

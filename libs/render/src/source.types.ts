@@ -2,6 +2,7 @@
 export type {
   ApplicationSource,
   ApplicationSourceDirectory,
+  ApplicationSourceJsonnet,
   ApplicationSourceHelm,
   ApplicationSourceKustomize,
   HelmFileParameter,

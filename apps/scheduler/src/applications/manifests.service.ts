@@ -63,6 +63,7 @@ export class ManifestsService {
         remoteBases: access.permitsSource,
         helmRepositories: access.helmRepositories,
         appName: name,
+        ...(spec.project ? { project: spec.project } : {}),
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),
       });

@@ -21,6 +21,7 @@ import {
   isHelmReleaseName,
   isHelmFilePath,
   isHelmValueKey,
+  isJsonnetIdentifier,
   isKubeVersion,
   isLabelValue,
   isNameAffix,
@@ -114,9 +115,24 @@ const annotationMap: FieldCheck = (value, path, issues) => {
 };
 
 const jsonnetVar = object({
-  fields: { name: string(), value: string(), code: boolean },
+  fields: {
+    name: grammar(
+      isJsonnetIdentifier,
+      'a Jsonnet identifier',
+      'use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ),
+    value: string(),
+    code: boolean,
+  },
   required: { name: 'give the variable a name', value: 'give the variable a value' },
 });
+
+/** Jsonnet library paths (`-J`): relative to the repository root, as in Argo CD. */
+const jsonnetLibs = listOf(
+  string((text, path, issues) => {
+    checkRelativePath(text, path, issues);
+  }),
+);
 
 const directory = object({
   fields: {
@@ -124,7 +140,7 @@ const directory = object({
     include: string(),
     exclude: string(),
     jsonnet: object({
-      fields: { extVars: listOf(jsonnetVar), tlas: listOf(jsonnetVar), libs: listOf(string()) },
+      fields: { extVars: listOf(jsonnetVar), tlas: listOf(jsonnetVar), libs: jsonnetLibs },
     }),
   },
 });

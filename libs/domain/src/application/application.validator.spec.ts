@@ -412,6 +412,25 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
       'spec.source.repoURL: "ssh://-oProxyCommand=touch/tmp/x/repo.git" starts with "-" (or names a host that does), which git and helm would read as an option; give the repository URL, e.g. https://host/org/repo.git',
     ],
     [
+      'a jsonnet external variable name that would be read as a flag or split at "="',
+      (a) =>
+        setField(a, 'spec.source.directory', { jsonnet: { extVars: [{ name: '--ext-str=x', value: 'y' }] } }),
+      'spec.source.directory.jsonnet.extVars[0].name: "--ext-str=x" is not a Jsonnet identifier; use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ],
+    [
+      'a jsonnet top-level argument name that is not an identifier',
+      (a) =>
+        setField(a, 'spec.source.directory', {
+          jsonnet: { tlas: [{ name: '1st', value: 'y', code: true }] },
+        }),
+      'spec.source.directory.jsonnet.tlas[0].name: "1st" is not a Jsonnet identifier; use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ],
+    [
+      'a jsonnet library path outside the repository',
+      (a) => setField(a, 'spec.source.directory', { jsonnet: { libs: ['../other-tenant'] } }),
+      'spec.source.directory.jsonnet.libs[0]: "../other-tenant" leaves the repository through ".."; keep the path inside the repository',
+    ],
+    [
       'a chart name that is a flag',
       (a) => {
         setField(a, 'spec.source', {
