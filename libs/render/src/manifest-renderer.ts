@@ -15,7 +15,7 @@ import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError, throwAsRenderError } from './render.error';
 import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
-import { buildEnvironment } from './renderers/build-environment';
+import { buildEnvironment, type BuildEnvEntry } from './renderers/build-environment';
 import { renderDirectory } from './renderers/directory.renderer';
 import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
@@ -356,6 +356,7 @@ export class ManifestRenderer {
       apiVersions: request.apiVersions,
       timeoutMs: this.timeoutMs,
       maxOutputBytes: this.maxOutputBytes,
+      env: environmentOf(request, source, version),
       ...this.helmDependencies(request, source, chartDir),
     });
   }
@@ -417,17 +418,7 @@ export class ManifestRenderer {
     const sourceType = detectSourceType(source, appDir);
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
     const workDir = this.options.git.settings.workDir;
-    const env = buildEnvironment({
-      appName: request.appName,
-      namespace: request.namespace,
-      project: request.project,
-      revision: options.revision ?? '',
-      repoURL: source.repoURL,
-      path: source.path,
-      targetRevision: source.targetRevision,
-      kubeVersion: request.kubeVersion,
-      apiVersions: request.apiVersions,
-    });
+    const env = environmentOf(request, source, options.revision ?? '');
     switch (sourceType) {
       case 'Directory':
         return {
@@ -455,6 +446,8 @@ export class ManifestRenderer {
             ...(request.remoteBases
               ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
               : {}),
+            env,
+            kustomizeVersion: (await toolVersions(this.tools)).kustomize,
           }),
         };
       case 'Helm':
@@ -469,11 +462,31 @@ export class ManifestRenderer {
             kubeVersion: request.kubeVersion,
             apiVersions: request.apiVersions,
             ...limits,
+            env,
             ...this.helmDependencies(request, source, tree),
           }),
         };
     }
   }
+}
+
+/** Argo CD's build environment for one source of a render. */
+function environmentOf(
+  request: Pick<RenderRequest, 'appName' | 'namespace' | 'project' | 'kubeVersion' | 'apiVersions'>,
+  source: ApplicationSource,
+  revision: string,
+): BuildEnvEntry[] {
+  return buildEnvironment({
+    appName: request.appName,
+    namespace: request.namespace,
+    project: request.project,
+    revision,
+    repoURL: source.repoURL,
+    path: source.path,
+    targetRevision: source.targetRevision,
+    kubeVersion: request.kubeVersion,
+    apiVersions: request.apiVersions,
+  });
 }
 
 function accessOf(request: Pick<RenderRequest, 'credentials'>): RepoAccess {

@@ -191,11 +191,51 @@ const helm = object({
   },
 });
 
+/** Argo CD's KustomizePatch: a file (`path`) or inline text (`patch`), an optional target selector. */
+const kustomizePatch = object({
+  fields: {
+    path: string(),
+    patch: string(),
+    target: object({
+      fields: {
+        group: string(),
+        version: string(),
+        kind: string(),
+        name: string(),
+        namespace: string(),
+        labelSelector: string(),
+        annotationSelector: string(),
+      },
+    }),
+    options: object({ fields: { allowNameChange: boolean, allowKindChange: boolean } }),
+  },
+  rules: (patch, path, issues) => {
+    if (!patch.path && !patch.patch)
+      issues.error(
+        path,
+        'has neither path nor patch',
+        'give the patch file (path) or the patch itself (patch)',
+      );
+    if (typeof patch.path === 'string') {
+      const patchPath = childPath(path, 'path');
+      if (patch.path.startsWith('/') || levelsAboveStart(patch.path) > 0)
+        issues.error(
+          patchPath,
+          `${quote(patch.path)} is outside the kustomization directory`,
+          'kustomize loads patch files only from the kustomization directory and below: give a path relative to spec.source.path',
+        );
+    }
+  },
+});
+
+/** `$VAR` / `${VAR}` of the build environment, replaced before an image override is parsed. */
+const BUILD_VARIABLE = /\$\{[^}]*\}|\$[A-Za-z0-9_]+/g;
+
 const kustomize = object({
   fields: {
     images: listOf(
       string((text, path, issues) => {
-        if (parseKustomizeImage(text) === undefined) {
+        if (parseKustomizeImage(text.replace(BUILD_VARIABLE, 'x')) === undefined) {
           issues.error(
             path,
             `${quote(text)} is not an image override`,
@@ -237,11 +277,28 @@ const kustomize = object({
     forceCommonAnnotations: boolean,
     labelWithoutSelector: boolean,
     labelIncludeTemplates: boolean,
-    patches: listOf(anyMap),
+    patches: listOf(kustomizePatch),
     components: listOf(string()),
     ignoreMissingComponents: boolean,
     kubeVersion,
     apiVersions: listOf(apiVersion),
+  },
+  rules: (kustomizeObject, path, issues) => {
+    if (kustomizeObject.labelIncludeTemplates === true && kustomizeObject.labelWithoutSelector !== true) {
+      issues.error(
+        childPath(path, 'labelIncludeTemplates'),
+        'needs labelWithoutSelector: true',
+        'kustomize adds labels to pod templates only when they are kept out of selectors',
+      );
+    }
+    for (const field of ['kubeVersion', 'apiVersions'] as const) {
+      if (kustomizeObject[field] !== undefined && kustomizeObject[field] !== null)
+        issues.warn(
+          childPath(path, field),
+          'has no effect: Berth runs kustomize without --enable-helm, and these only reach its Helm chart inflation',
+          `remove ${field}`,
+        );
+    }
   },
 });
 

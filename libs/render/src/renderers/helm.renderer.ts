@@ -18,6 +18,7 @@ import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError, throwAsRenderError } from '../render.error';
 import { resolveInside } from '../safety/path-guard';
 import type { ApplicationSourceHelm, KubernetesObject } from '../source.types';
+import { envsubst, type BuildEnvEntry } from './build-environment';
 
 export interface HelmRenderContext {
   helm: string | undefined;
@@ -40,6 +41,11 @@ export interface HelmRenderContext {
    * Without it a chart renders with its `charts/` folder as committed.
    */
   dependencies?: (chartDir: string) => Promise<string | undefined>;
+  /**
+   * Argo CD's build environment: `$ARGOCD_APP_NAME` ... in parameter values, value file and
+   * fileParameters paths are replaced, as Argo CD does. Without it values are passed as written.
+   */
+  env?: readonly BuildEnvEntry[];
 }
 
 /** helm's words for a chart whose dependencies are not in `charts/` (Argo CD's IsMissingDependencyErr). */
@@ -57,12 +63,27 @@ export async function resolveValueFile(
   entry: string,
   index: number,
   chartDir: string,
-  context: Pick<HelmRenderContext, 'treeRoot' | 'refTrees'>,
+  context: Pick<HelmRenderContext, 'treeRoot' | 'refTrees' | 'env'>,
   ignoreMissing: boolean,
   fieldName = 'valueFiles',
 ): Promise<string | undefined> {
   const field = `spec.source.helm.${fieldName}[${index}]`;
-  if (REMOTE.test(entry)) {
+  const env = context.env ?? [];
+  const isEnvVariable = (name: string) => env.some((variable) => variable.name === name);
+  const refOf = (text: string) => {
+    const slash = text.indexOf('/');
+    return {
+      name: text.slice(1, slash < 0 ? undefined : slash),
+      rest: slash < 0 ? '.' : text.slice(slash + 1),
+    };
+  };
+  // Argo CD: a `$ref/...` entry is a path in that source (the rest substituted); any other is substituted whole.
+  const ref = entry.startsWith('$') ? refOf(entry) : undefined;
+  const expanded =
+    ref && (context.refTrees.has(ref.name) || !isEnvVariable(ref.name.replace(/^\{|\}$/g, '')))
+      ? entry
+      : envsubst(env, entry);
+  if (REMOTE.test(expanded)) {
     throw new RenderError(
       'value-file-refused',
       `${field} "${entry}" is a remote URL; Berth reads value files only from Git: commit the file or use a ref source`,
@@ -71,10 +92,9 @@ export async function resolveValueFile(
   }
   let root = context.treeRoot;
   let from = chartDir;
-  let rel = entry;
-  if (entry.startsWith('$')) {
-    const slash = entry.indexOf('/');
-    const refName = entry.slice(1, slash < 0 ? undefined : slash);
+  let rel = expanded;
+  if (expanded.startsWith('$')) {
+    const { name: refName, rest } = refOf(expanded);
     const refTree = context.refTrees.get(refName);
     if (!refTree) {
       throw new RenderError(
@@ -85,7 +105,7 @@ export async function resolveValueFile(
     }
     root = refTree;
     from = refTree;
-    rel = slash < 0 ? '.' : entry.slice(slash + 1);
+    rel = envsubst(env, rest);
   }
   let path: string;
   try {
@@ -122,12 +142,21 @@ export async function renderHelm(
     throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
   }
   const releaseName = helm?.releaseName || context.releaseName;
-  assertHelmArguments(helm, context, releaseName);
+  // Argo CD: helm.namespace, helm.kubeVersion and helm.apiVersions override the app's destination and cluster.
+  const target = {
+    namespace: helm?.namespace || context.namespace,
+    kubeVersion: helm?.kubeVersion || context.kubeVersion,
+    apiVersions: helm?.apiVersions?.length ? helm.apiVersions : context.apiVersions,
+  };
+  assertHelmArguments(helm, target, releaseName);
+  const env = context.env ?? [];
   const scratch = await mkdtemp(join(context.workDir ?? tmpdir(), 'berth-helm-'));
   try {
     const args = ['template'];
-    if (context.namespace) args.push('--namespace', context.namespace);
+    if (target.namespace) args.push('--namespace', target.namespace);
     args.push(helm?.skipCrds ? '--skip-crds' : '--include-crds');
+    if (helm?.skipSchemaValidation) args.push('--skip-schema-validation');
+    if (helm?.skipTests) args.push('--skip-tests');
     for (const [i, entry] of (helm?.valueFiles ?? []).entries()) {
       const path = await resolveValueFile(
         entry,
@@ -155,7 +184,7 @@ export async function renderHelm(
     for (const parameter of helm?.parameters ?? []) {
       args.push(
         parameter.forceString ? '--set-string' : '--set',
-        `${parameter.name}=${escapeHelmSetValue(parameter.value ?? '')}`,
+        `${parameter.name}=${escapeHelmSetValue(envsubst(env, parameter.value ?? ''))}`,
       );
     }
     for (const [i, parameter] of (helm?.fileParameters ?? []).entries()) {
@@ -170,8 +199,8 @@ export async function renderHelm(
       }
       args.push('--set-file', `${parameter.name}=${path}`);
     }
-    if (context.kubeVersion) args.push('--kube-version', context.kubeVersion);
-    for (const apiVersion of context.apiVersions ?? []) args.push('--api-versions', apiVersion);
+    if (target.kubeVersion) args.push('--kube-version', target.kubeVersion);
+    for (const apiVersion of target.apiVersions ?? []) args.push('--api-versions', apiVersion);
     const template = (dir: string) =>
       // Flags end here: whatever the release name or path holds, helm reads them as positionals.
       runTool(context.helm!, [...args, '--', releaseName, dir], {
@@ -218,7 +247,7 @@ export async function renderHelm(
  */
 function assertHelmArguments(
   helm: ApplicationSourceHelm | undefined,
-  context: HelmRenderContext,
+  context: Pick<HelmRenderContext, 'namespace' | 'kubeVersion' | 'apiVersions'>,
   releaseName: string,
 ): void {
   const refuse = (field: string, message: string): never => {
@@ -233,12 +262,21 @@ function assertHelmArguments(
     );
   }
   if (context.namespace && !isDns1123Label(context.namespace))
-    refuse('spec.destination.namespace', `"${context.namespace}" is not a namespace name`);
+    refuse(
+      helm?.namespace ? 'spec.source.helm.namespace' : 'spec.destination.namespace',
+      `"${context.namespace}" is not a namespace name`,
+    );
   if (context.kubeVersion && !isKubeVersion(context.kubeVersion))
-    refuse('kubeVersion', `"${context.kubeVersion}" is not a Kubernetes version such as 1.34.0`);
+    refuse(
+      helm?.kubeVersion ? 'spec.source.helm.kubeVersion' : 'kubeVersion',
+      `"${context.kubeVersion}" is not a Kubernetes version such as 1.34.0`,
+    );
   for (const apiVersion of context.apiVersions ?? []) {
     if (!isApiVersion(apiVersion))
-      refuse('apiVersions', `"${apiVersion}" is not an API version such as apps/v1`);
+      refuse(
+        helm?.apiVersions?.length ? 'spec.source.helm.apiVersions' : 'apiVersions',
+        `"${apiVersion}" is not an API version such as apps/v1`,
+      );
   }
   for (const [i, parameter] of (helm?.parameters ?? []).entries()) {
     if (!isHelmValueKey(parameter.name))
