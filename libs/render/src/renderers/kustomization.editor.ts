@@ -236,7 +236,7 @@ export function applyKustomizeOptions(
   if (components.length) {
     // `kustomize edit add component` skips a component the kustomization already lists.
     const listed = doc.get('components');
-    const present = new Set(isSeq(listed) ? (listed.toJSON() as unknown[]) : []);
+    const present = new Set<unknown>(isSeq(listed) ? listed.toJSON() : []);
     appendToList(
       doc,
       'components',

@@ -9,7 +9,7 @@ import { resolveInside } from '../safety/path-guard';
 import type { KustomizeCommand } from '../tools/tool-locator';
 import type { BuildEnvEntry } from './build-environment';
 import { applyKustomizeOptions } from './kustomization.editor';
-import { KustomizeWorkspace, replaceFile, type RemoteBases } from './kustomize-workspace';
+import { KustomizeWorkspace, type RemoteBases } from './kustomize-workspace';
 import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
 
 export interface KustomizeRenderOptions {
