@@ -98,11 +98,10 @@ describe('applyKustomizeOptions', () => {
       commonLabels: { release: 'guestbook' },
       commonAnnotations: { revision: '$ARGOCD_APP_REVISION_SHORT' },
     });
-    expect(
-      parse(
-        applyKustomizeOptions('resources: []\n', { ...options, commonAnnotationsEnvsubst: true }, { env }),
-      ).commonAnnotations,
-    ).toEqual({ revision: 'abc1234' });
+    const substituted = parse(
+      applyKustomizeOptions('resources: []\n', { ...options, commonAnnotationsEnvsubst: true }, { env }),
+    ) as { commonAnnotations: Record<string, string> };
+    expect(substituted.commonAnnotations).toEqual({ revision: 'abc1234' });
   });
 
   it('writes labels without selectors to a labels entry, with templates when asked', () => {
