@@ -10,6 +10,7 @@ import {
   type RepoAccess,
   type ResolvedRevision,
 } from '@berth/sources';
+import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
 import type { ManifestCache } from './manifest/manifest-cache.port';
 import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError, throwAsRenderError } from './render.error';
@@ -20,7 +21,9 @@ import { renderDirectory } from './renderers/directory.renderer';
 import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
 import { renderKustomize } from './renderers/kustomize.renderer';
-import { detectSourceType } from './renderers/source-type.detector';
+import { discoveryRule, matchesFilePattern } from './renderers/plugin/plugin-discovery';
+import { renderPlugin } from './renderers/plugin/plugin.renderer';
+import { detectSourceType, hasExplicitSourceType } from './renderers/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
 export type { RenderedManifests } from './manifest/rendered-manifests.types';
@@ -92,6 +95,11 @@ export interface ManifestRendererOptions {
    * fetching through `charts` with the git cache's outbound policy.
    */
   dependencies?: HelmDependencyCache;
+  /**
+   * The config management plugins the operator declared (loadConfigManagementPlugins of
+   * BERTH_PLUGINS_DIR). Default none: a `plugin` source is refused.
+   */
+  plugins?: readonly ConfigManagementPlugin[];
 }
 
 export interface RenderCounters {
@@ -118,6 +126,9 @@ export class ManifestRenderer {
   private readonly maxOutputBytes: number;
   private readonly charts: HelmChartCache;
   private readonly dependencies: HelmDependencyCache;
+  private readonly plugins: readonly ConfigManagementPlugin[];
+  /** The plugins' configuration, in the cache key: a changed plugin renders again. */
+  private readonly pluginsDigest: string;
 
   constructor(private readonly options: ManifestRendererOptions) {
     this.tools = options.tools ?? findTools();
@@ -133,6 +144,8 @@ export class ManifestRenderer {
         allowHttp: git.allowHttp,
         outbound: options.git.outbound,
       });
+    this.plugins = options.plugins ?? [];
+    this.pluginsDigest = createHash('sha256').update(JSON.stringify(this.plugins)).digest('hex');
     this.dependencies =
       options.dependencies ??
       new HelmDependencyCache({
@@ -256,6 +269,7 @@ export class ManifestRenderer {
       kubeVersion: request.kubeVersion ?? '',
       apiVersions: request.apiVersions ?? [],
       helmRepositories: request.helmRepositories ?? [],
+      plugins: this.pluginsDigest,
       sources: sources.map((source, i) => ({ ...source, targetRevision: undefined, sha: revisions[i]?.sha })),
       tools,
     });
@@ -361,6 +375,19 @@ export class ManifestRenderer {
     });
   }
 
+  /** The first plugin (by name) whose `fileName` / `find.glob` discovery matches `appDir`. */
+  private async pluginByFiles(appDir: string, tree: string): Promise<string | undefined> {
+    for (const plugin of this.plugins) {
+      const rule = discoveryRule(plugin);
+      if (
+        (rule.kind === 'fileName' || rule.kind === 'glob') &&
+        (await matchesFilePattern(rule, appDir, tree))
+      )
+        return pluginFullName(plugin);
+    }
+    return undefined;
+  }
+
   /** The per-render directory and the dependency builder for a chart inside `treeRoot`. */
   private helmDependencies(
     request: Pick<RenderRequest, 'credentials' | 'helmRepositories'>,
@@ -415,11 +442,28 @@ export class ManifestRenderer {
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
     if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree).catch(throwAsRenderError);
     const appDir = await resolveAppDir(tree, source.path);
-    const sourceType = detectSourceType(source, appDir);
+    let sourceType = detectSourceType(source, appDir);
+    // Argo CD asks the plugins before guessing from the files; here the plugins that discover by file
+    // pattern (a discovery command needs a copy of the repository, so it serves named plugin sources only).
+    const discovered = hasExplicitSourceType(source) ? undefined : await this.pluginByFiles(appDir, tree);
+    if (discovered) sourceType = 'Plugin';
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
     const workDir = this.options.git.settings.workDir;
     const env = environmentOf(request, source, options.revision ?? '');
     switch (sourceType) {
+      case 'Plugin':
+        return {
+          sourceType,
+          objects: (
+            await renderPlugin(appDir, discovered ? { ...source.plugin, name: discovered } : source.plugin, {
+              plugins: this.plugins,
+              treeRoot: tree,
+              env,
+              ...limits,
+              ...(workDir ? { workDir } : {}),
+            })
+          ).objects,
+        };
       case 'Directory':
         return {
           sourceType,

@@ -37,6 +37,7 @@ export class ManifestsService {
     this.renderer = new ManifestRenderer({
       git,
       cache: new RedisManifestCache(ctx.redis, `${ctx.config.queuePrefix}:manifests:`),
+      plugins: ctx.plugins,
     });
   }
 

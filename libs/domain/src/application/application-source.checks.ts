@@ -302,15 +302,43 @@ const kustomize = object({
   },
 });
 
+/** A value that becomes an environment variable of a plugin's commands: a NUL cannot be passed. */
+const envValue = string((text, path, issues) => {
+  if (text.includes('\u0000')) issues.error(path, 'holds a NUL character', 'remove it');
+});
+
 const plugin = object({
   fields: {
     name: string(),
     env: listOf(
-      object({ fields: { name: string(), value: string() }, required: { name: 'name the variable' } }),
+      object({
+        fields: {
+          // Becomes ARGOCD_ENV_<name> in the plugin's environment.
+          name: grammar(
+            (text) => /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(text),
+            'an environment variable name',
+            'use letters, digits and "_", not starting with a digit',
+          ),
+          value: envValue,
+        },
+        required: { name: 'name the variable' },
+      }),
     ),
     parameters: listOf(
       object({
-        fields: { name: string(), string: string(), array: listOf(string()), map: stringMap },
+        fields: {
+          name: envValue,
+          string: envValue,
+          array: listOf(envValue),
+          map: (value, path, issues) => {
+            stringMap(value, path, issues);
+            if (!isPlainObject(value)) return;
+            for (const [key, entry] of Object.entries(value)) {
+              if (key.includes('\u0000') || (typeof entry === 'string' && entry.includes('\u0000')))
+                issues.error(childPath(path, key), 'holds a NUL character', 'remove it');
+            }
+          },
+        },
         required: { name: 'name the parameter' },
       }),
     ),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, realpath, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { SourceError } from '../source.error';
 
@@ -59,7 +59,13 @@ async function walkFiles(
 export async function copyTree(
   from: string,
   to: string,
-  options: { hardLink: boolean; limits?: TreeLimits; skip?: (rel: string) => boolean },
+  options: {
+    hardLink: boolean;
+    limits?: TreeLimits;
+    skip?: (rel: string) => boolean;
+    /** Copies only: give every file this mode (e.g. 0o644, so no file of the repository is executable). */
+    fileMode?: number;
+  },
 ): Promise<void> {
   await mkdir(to, { recursive: true });
   await walkFiles(
@@ -74,7 +80,10 @@ export async function copyTree(
           if (err.code === 'EEXIST') return;
           await copyFile(source, dest); // another file system (EXDEV), or no hard links allowed here
         });
-      } else await copyFile(source, dest);
+      } else {
+        await copyFile(source, dest);
+        if (options.fileMode !== undefined) await chmod(dest, options.fileMode);
+      }
     },
     options.skip,
   );
