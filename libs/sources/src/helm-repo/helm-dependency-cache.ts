@@ -145,6 +145,8 @@ export class HelmDependencyCache {
       dependencies,
       locks,
       resolved,
+      // `@name` may be registered to another URL later: the URLs key the build too.
+      urls: remotes.map((remote) => remote.url),
       authenticated: remotes.map((remote) => Boolean(this.credentialsOf(remote.url, access))),
       files: await Promise.all(
         fileDirs.map(async (dir) => [relPath(chart.treeRoot, dir), await treeDigest(dir, limits)]),
