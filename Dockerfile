@@ -7,10 +7,11 @@ COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# git for the repository mirrors; helm and kubectl (kustomize inside) are the official releases.
+# git for the repository mirrors; helm and kubectl (kustomize inside) are the official releases;
+# jsonnet (Debian's C++ jsonnet) for Jsonnet directory sources, run under util-linux prlimit.
 ARG HELM_VERSION=v4.1.4
 ARG KUBECTL_VERSION=v1.34.5
-RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates curl openssh-client \
+RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates curl openssh-client jsonnet \
  && curl -fsSL "https://get.helm.sh/helm-${HELM_VERSION}-linux-amd64.tar.gz" | tar -xz -C /usr/local/bin --strip-components=1 linux-amd64/helm \
  && curl -fsSLo /usr/local/bin/kubectl "https://dl.k8s.io/release/${KUBECTL_VERSION}/bin/linux/amd64/kubectl" \
  && chmod +x /usr/local/bin/kubectl \

@@ -8,7 +8,9 @@ import {
   createDataSource,
   PostgresEventStore,
 } from '@berth/event-store';
+import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
 import { BerthMetrics, type BerthConfig } from '@berth/infra';
+import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -28,11 +30,20 @@ export class SchedulerContext {
     readonly projects: ProjectsRepository,
     readonly clusters: ClustersRepository,
     readonly auditLog: AuditLogRepository,
+    /** The operator's config management plugins: Applications naming another one are refused. */
+    readonly plugins: readonly ConfigManagementPlugin[],
     /** The clock decisions are judged at (sync windows); tests give a fixed one. */
     readonly now: () => Date,
   ) {}
 
+  /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
+  get pluginNames(): string[] {
+    return this.plugins.map(pluginFullName);
+  }
+
   static async open(config: BerthConfig, options: { now?: () => Date } = {}): Promise<SchedulerContext> {
+    // Read before connecting anywhere: a bad plugin file stops the start, naming it.
+    const plugins = config.pluginsDir ? await loadConfigManagementPlugins(config.pluginsDir) : [];
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-scheduler' });
     await dataSource.initialize();
     const metrics = new BerthMetrics('scheduler');
@@ -52,6 +63,7 @@ export class SchedulerContext {
       new ProjectsRepository(dataSource),
       new ClustersRepository(dataSource),
       new AuditLogRepository(dataSource),
+      plugins,
       options.now ?? (() => new Date()),
     );
   }

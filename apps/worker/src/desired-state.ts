@@ -53,8 +53,15 @@ export async function renderDesired(
   // scoped to what the app's project may use.
   const access = await deps.credentials?.forApplication(app);
   const rendered = await deps.renderer.render({
-    ...(access ? { credentials: access.credentials, remoteBases: access.permitsSource } : {}),
+    ...(access
+      ? {
+          credentials: access.credentials,
+          remoteBases: access.permitsSource,
+          helmRepositories: access.helmRepositories,
+        }
+      : {}),
     appName: app.metadata.name,
+    ...(app.spec.project ? { project: app.spec.project } : {}),
     ...(app.spec.destination.namespace ? { namespace: app.spec.destination.namespace } : {}),
     ...(sources.length > 1 ? { sources } : { source: sources[0]! }),
     hardRefresh: options.hard,

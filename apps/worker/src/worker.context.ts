@@ -17,7 +17,7 @@ import {
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
 import { OutboundGuard } from '@berth/net';
-import { ManifestRenderer, RedisManifestCache } from '@berth/render';
+import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -64,6 +64,8 @@ export class WorkerContext {
     const renderer = new ManifestRenderer({
       git,
       cache: new RedisManifestCache(redis, `${config.queuePrefix}:manifests:`),
+      // The operator's config management plugins; a bad plugin file stops the start, naming it.
+      plugins: config.pluginsDir ? await loadConfigManagementPlugins(config.pluginsDir) : [],
     });
     const deps: WorkerDeps = {
       // Which worker process appended an event: the audit log can tell a resumed operation's workers apart.

@@ -110,6 +110,7 @@ export {
   isHelmFilePath,
   isHelmReleaseName,
   isHelmValueKey,
+  isJsonnetIdentifier,
   isKubeVersion,
   isLabelValue,
   isNameAffix,
@@ -405,3 +406,14 @@ export type { ResourceSyncOptions } from './sync/sync-options';
 export { SyncPlanError } from './sync/sync-plan.error';
 export type { SyncPlanErrorCode } from './sync/sync-plan.error';
 export { SYNC_WAVE_ANNOTATION, SYNC_WAVE_DELAY_MS, syncWave } from './sync/sync-wave';
+export {
+  checkPluginNames,
+  pluginFullName,
+  validateConfigManagementPlugin,
+} from './plugins/config-management-plugin';
+export type {
+  ConfigManagementPlugin,
+  ConfigManagementPluginResult,
+  PluginCommand,
+  PluginParameterAnnouncement,
+} from './plugins/config-management-plugin';

@@ -20,6 +20,8 @@ export type { GoJsonOptions } from './go-json';
 export { GoTime, formatGoTime, parseGoTime, parseRfc3339 } from './go-time';
 export { GoDuration, GO_DURATIONS, formatGoDuration, parseGoDuration } from './go-duration';
 export { GoLocation } from './go-location';
+// Go's os.Expand (Argo CD's build environment substitution).
+export { goExpand } from './go-expand';
 export { GO_LAYOUTS } from './go-time-layout';
 export type { WallClock } from './go-time-layout';
 export { GoTimeParseError } from './go-time-parse-error';

@@ -30,6 +30,12 @@ export type { KustomizationGraph, RemoteBase } from './renderers/kustomization-g
 export { applyKustomizeOptions, parseImageOverride } from './renderers/kustomization.editor';
 export type { RemoteBases } from './renderers/kustomize-workspace';
 export { renderKustomize } from './renderers/kustomize.renderer';
+export { loadConfigManagementPlugins, PluginConfigError } from './renderers/plugin/plugin-config.loader';
+export { pluginEnvironment, pluginParametersJson } from './renderers/plugin/plugin-environment';
+export { pluginParameterAnnouncements, renderPlugin } from './renderers/plugin/plugin.renderer';
+export type { PluginRenderContext } from './renderers/plugin/plugin.renderer';
+export { buildEnvironment, envsubst } from './renderers/build-environment';
+export type { BuildEnvEntry, BuildEnvironmentInput } from './renderers/build-environment';
 export { KUSTOMIZATION_FILE_NAMES, detectSourceType } from './renderers/source-type.detector';
 export { defaultToolsDir, findTools, toolVersions } from './tools/tool-locator';
 export type { FindToolsOptions, KustomizeCommand, ToolPaths, ToolVersions } from './tools/tool-locator';

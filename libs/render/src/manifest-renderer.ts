@@ -3,21 +3,27 @@ import { join } from 'node:path';
 import {
   assertNoEscapingSymlinks,
   HelmChartCache,
+  HelmDependencyCache,
   type CredentialsProvider,
   type GitMirrorCache,
+  type RegisteredHelmRepository,
   type RepoAccess,
   type ResolvedRevision,
 } from '@berth/sources';
+import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
 import type { ManifestCache } from './manifest/manifest-cache.port';
 import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError, throwAsRenderError } from './render.error';
 import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
+import { buildEnvironment, type BuildEnvEntry } from './renderers/build-environment';
 import { renderDirectory } from './renderers/directory.renderer';
-import { renderHelm } from './renderers/helm.renderer';
+import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
 import { renderKustomize } from './renderers/kustomize.renderer';
-import { detectSourceType } from './renderers/source-type.detector';
+import { discoveryRule, matchesFilePattern } from './renderers/plugin/plugin-discovery';
+import { renderPlugin } from './renderers/plugin/plugin.renderer';
+import { detectSourceType, hasExplicitSourceType } from './renderers/source-type.detector';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
 export type { RenderedManifests } from './manifest/rendered-manifests.types';
@@ -25,6 +31,8 @@ export type { RenderedManifests } from './manifest/rendered-manifests.types';
 export interface RenderRequest {
   /** The Application's name: the default helm release name. */
   appName: string;
+  /** `spec.project`, for the build environment (`ARGOCD_APP_PROJECT_NAME`). */
+  project?: string;
   /** `spec.destination.namespace`, passed to helm as `--namespace`. */
   namespace?: string;
   /** `spec.source`; or use `sources` for a multi-source Application. */
@@ -58,6 +66,12 @@ export interface RenderRequest {
    * fetched through the git cache (its URL policy, outbound guard and `credentials`); default: none.
    */
   remoteBases?: (repoURL: string) => boolean;
+  /**
+   * The Helm repositories registered in Berth that this render may use (the worker passes those the
+   * app's project permits, as Argo CD's permitted Helm repositories): chart dependencies naming
+   * `@name` / `alias:name` resolve to them. Their credentials come from `credentials`.
+   */
+  helmRepositories?: readonly RegisteredHelmRepository[];
 }
 
 export interface ManifestRendererOptions {
@@ -76,6 +90,16 @@ export interface ManifestRendererOptions {
    * `<git cacheDir>/helm-charts`, with the git cache's credentials and http policy.
    */
   charts?: HelmChartCache;
+  /**
+   * Built chart dependencies (`helm dependency build`). Default: under `<git cacheDir>/helm-dependencies`,
+   * fetching through `charts` with the git cache's outbound policy.
+   */
+  dependencies?: HelmDependencyCache;
+  /**
+   * The config management plugins the operator declared (loadConfigManagementPlugins of
+   * BERTH_PLUGINS_DIR). Default none: a `plugin` source is refused.
+   */
+  plugins?: readonly ConfigManagementPlugin[];
 }
 
 export interface RenderCounters {
@@ -101,6 +125,10 @@ export class ManifestRenderer {
   private readonly timeoutMs: number;
   private readonly maxOutputBytes: number;
   private readonly charts: HelmChartCache;
+  private readonly dependencies: HelmDependencyCache;
+  private readonly plugins: readonly ConfigManagementPlugin[];
+  /** The plugins' configuration, in the cache key: a changed plugin renders again. */
+  private readonly pluginsDigest: string;
 
   constructor(private readonly options: ManifestRendererOptions) {
     this.tools = options.tools ?? findTools();
@@ -115,6 +143,17 @@ export class ManifestRenderer {
         credentials: git.credentials,
         allowHttp: git.allowHttp,
         outbound: options.git.outbound,
+      });
+    this.plugins = options.plugins ?? [];
+    this.pluginsDigest = createHash('sha256').update(JSON.stringify(this.plugins)).digest('hex');
+    this.dependencies =
+      options.dependencies ??
+      new HelmDependencyCache({
+        cacheDir: join(git.cacheDir, 'helm-dependencies'),
+        helm: this.tools.helm,
+        charts: this.charts,
+        outbound: options.git.outbound,
+        timeoutMs: this.timeoutMs,
       });
   }
 
@@ -226,8 +265,11 @@ export class ManifestRenderer {
       authenticated: sources.map((source) => Boolean(credentials?.(source.repoURL))),
       app: request.appName,
       namespace: request.namespace ?? '',
+      project: request.project ?? '',
       kubeVersion: request.kubeVersion ?? '',
       apiVersions: request.apiVersions ?? [],
+      helmRepositories: request.helmRepositories ?? [],
+      plugins: this.pluginsDigest,
       sources: sources.map((source, i) => ({ ...source, targetRevision: undefined, sha: revisions[i]?.sha })),
       tools,
     });
@@ -277,6 +319,7 @@ export class ManifestRenderer {
           async (tree) => {
             const { objects: rendered, sourceType } = await this.renderTree(request, source, tree, refTrees, {
               symlinksChecked: true,
+              revision: sha,
             });
             objects.push(...rendered);
             sourceTypes.push(sourceType);
@@ -327,7 +370,43 @@ export class ManifestRenderer {
       apiVersions: request.apiVersions,
       timeoutMs: this.timeoutMs,
       maxOutputBytes: this.maxOutputBytes,
+      env: environmentOf(request, source, version),
+      ...this.helmDependencies(request, source, chartDir),
     });
+  }
+
+  /** The first plugin (by name) whose `fileName` / `find.glob` discovery matches `appDir`. */
+  private async pluginByFiles(appDir: string, tree: string): Promise<string | undefined> {
+    for (const plugin of this.plugins) {
+      const rule = discoveryRule(plugin);
+      if (
+        (rule.kind === 'fileName' || rule.kind === 'glob') &&
+        (await matchesFilePattern(rule, appDir, tree))
+      )
+        return pluginFullName(plugin);
+    }
+    return undefined;
+  }
+
+  /** The per-render directory and the dependency builder for a chart inside `treeRoot`. */
+  private helmDependencies(
+    request: Pick<RenderRequest, 'credentials' | 'helmRepositories'>,
+    source: ApplicationSource,
+    treeRoot: string,
+  ): Pick<HelmRenderContext, 'workDir' | 'dependencies'> {
+    const git = this.options.git.settings;
+    return {
+      ...(git.workDir ? { workDir: git.workDir } : {}),
+      dependencies: (chartDir) =>
+        this.dependencies.chartsDir(
+          { chartDir, treeRoot },
+          {
+            credentials: request.credentials ?? git.credentials,
+            repositories: request.helmRepositories ?? [],
+            passCredentials: source.helm?.passCredentials ?? false,
+          },
+        ),
+    };
   }
 
   /** Remote kustomize bases through the git cache: resolved and extracted like any source, with the render's access. */
@@ -343,23 +422,62 @@ export class ManifestRenderer {
   async renderTree(
     request: Pick<
       RenderRequest,
-      'appName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'remoteBases' | 'credentials'
+      | 'appName'
+      | 'namespace'
+      | 'kubeVersion'
+      | 'apiVersions'
+      | 'remoteBases'
+      | 'credentials'
+      | 'helmRepositories'
+      | 'project'
     >,
     source: ApplicationSource,
     tree: string,
     refTrees: ReadonlyMap<string, string> = new Map(),
-    /** `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted. */
-    options: { symlinksChecked?: boolean } = {},
+    /**
+     * `symlinksChecked`: the tree is a shared one, already checked by the git cache when it was extracted.
+     * `revision`: the commit the tree is of, for the build environment (`ARGOCD_APP_REVISION`).
+     */
+    options: { symlinksChecked?: boolean; revision?: string } = {},
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
     if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree).catch(throwAsRenderError);
     const appDir = await resolveAppDir(tree, source.path);
-    const sourceType = detectSourceType(source, appDir);
+    let sourceType = detectSourceType(source, appDir);
+    // Argo CD asks the plugins before guessing from the files; here the plugins that discover by file
+    // pattern (a discovery command needs a copy of the repository, so it serves named plugin sources only).
+    const discovered = hasExplicitSourceType(source) ? undefined : await this.pluginByFiles(appDir, tree);
+    if (discovered) sourceType = 'Plugin';
     const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
+    const workDir = this.options.git.settings.workDir;
+    const env = environmentOf(request, source, options.revision ?? '');
     switch (sourceType) {
+      case 'Plugin':
+        return {
+          sourceType,
+          objects: (
+            await renderPlugin(appDir, discovered ? { ...source.plugin, name: discovered } : source.plugin, {
+              plugins: this.plugins,
+              treeRoot: tree,
+              env,
+              ...limits,
+              ...(workDir ? { workDir } : {}),
+            })
+          ).objects,
+        };
       case 'Directory':
         return {
           sourceType,
-          objects: await renderDirectory(appDir, source.directory, { maxTotalBytes: this.maxOutputBytes }),
+          objects: await renderDirectory(appDir, source.directory, {
+            maxTotalBytes: this.maxOutputBytes,
+            jsonnet: {
+              jsonnet: this.tools.jsonnet,
+              ...(this.tools.prlimit ? { prlimit: this.tools.prlimit } : {}),
+              treeRoot: tree,
+              env,
+              ...limits,
+              ...(workDir ? { workDir } : {}),
+            },
+          }),
         };
       case 'Kustomize':
         return {
@@ -372,6 +490,8 @@ export class ManifestRenderer {
             ...(request.remoteBases
               ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
               : {}),
+            env,
+            kustomizeVersion: (await toolVersions(this.tools)).kustomize,
           }),
         };
       case 'Helm':
@@ -386,10 +506,31 @@ export class ManifestRenderer {
             kubeVersion: request.kubeVersion,
             apiVersions: request.apiVersions,
             ...limits,
+            env,
+            ...this.helmDependencies(request, source, tree),
           }),
         };
     }
   }
+}
+
+/** Argo CD's build environment for one source of a render. */
+function environmentOf(
+  request: Pick<RenderRequest, 'appName' | 'namespace' | 'project' | 'kubeVersion' | 'apiVersions'>,
+  source: ApplicationSource,
+  revision: string,
+): BuildEnvEntry[] {
+  return buildEnvironment({
+    appName: request.appName,
+    namespace: request.namespace,
+    project: request.project,
+    revision,
+    repoURL: source.repoURL,
+    path: source.path,
+    targetRevision: source.targetRevision,
+    kubeVersion: request.kubeVersion,
+    apiVersions: request.apiVersions,
+  });
 }
 
 function accessOf(request: Pick<RenderRequest, 'credentials'>): RepoAccess {

@@ -2,6 +2,7 @@
 export type {
   ApplicationSource,
   ApplicationSourceDirectory,
+  ApplicationSourceJsonnet,
   ApplicationSourceHelm,
   ApplicationSourceKustomize,
   HelmFileParameter,
@@ -9,7 +10,8 @@ export type {
   KustomizeReplica,
 } from '@berth/domain';
 
-export type SourceType = 'Helm' | 'Kustomize' | 'Directory';
+/** Argo CD's source types Berth renders (`Plugin`: a config management plugin). */
+export type SourceType = 'Helm' | 'Kustomize' | 'Directory' | 'Plugin';
 
 /** A rendered Kubernetes object: plain JSON as the tool produced it. */
 export interface KubernetesObject {

@@ -8,13 +8,24 @@ export { parseRepoUrl, redactUrl } from './git/repo-url';
 export type { ParsedRepoUrl, RepoUrlPolicy } from './git/repo-url';
 export { isVersionConstraint, parseLsRemote, resolveRevisionFromRefs } from './git/revision-resolver';
 export type { RemoteRef, RemoteRefs, ResolvedRevision, RevisionLookup } from './git/revision-resolver';
+export { parseChartDependencies } from './helm-repo/chart-dependencies';
+export type { ChartDependency } from './helm-repo/chart-dependencies';
 export { HelmChartCache } from './helm-repo/helm-chart-cache';
 export type { HelmChartCacheOptions } from './helm-repo/helm-chart-cache';
-export { parseHelmRepoIndex, resolveChartVersion } from './helm-repo/helm-repo-index';
-export type { ChartVersionEntry, HelmRepoIndex } from './helm-repo/helm-repo-index';
+export { HelmDependencyCache } from './helm-repo/helm-dependency-cache';
+export type {
+  ChartLocation,
+  HelmDependencyAccess,
+  HelmDependencyCacheOptions,
+  RegisteredHelmRepository,
+} from './helm-repo/helm-dependency-cache';
+export { APPLICATION_CHART, parseHelmRepoIndex, resolveChartVersion } from './helm-repo/helm-repo-index';
+export type { ChartSubject, ChartVersionEntry, HelmRepoIndex } from './helm-repo/helm-repo-index';
 export { SourceError, assertOutboundAllowed, isSourceError } from './source.error';
 export type { SourceErrorCode } from './source.error';
 export { runTool } from './tools/run-tool';
 export type { RunToolOptions, RunToolResult } from './tools/run-tool';
+export { DEFAULT_TREE_LIMITS, copyTree, treeDigest } from './tree/tree-copy';
+export type { TreeLimits } from './tree/tree-copy';
 export { assertNoEscapingSymlinks, isInside } from './tree/tree-guard';
 export { MAX_YAML_ALIAS_COUNT, MAX_YAML_NESTING, excessiveYamlNesting } from './yaml/yaml-limits';

@@ -18,6 +18,10 @@ export type SourceErrorCode =
   | 'git-failed'
   | 'repo-too-large'
   | 'symlink-escape'
+  /** A path from the repository or the spec (a `file://` chart dependency) that leaves the repository. */
+  | 'path-escape'
+  /** A path the repository or the spec names that does not exist at this revision. */
+  | 'path-not-found'
   /** What a Helm repository served is not a chart archive. */
   | 'invalid-manifest'
   /** YAML that would exhaust the parser: alias bombs, extreme nesting. */

@@ -51,7 +51,7 @@ export class ApplicationsService {
     }
     const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
     if (unsafe.length > 0) throw new ValidationFailedError('Application', undefined, unsafe);
-    const result = validateApplication(parsed.documents[0]!.value);
+    const result = validateApplication(parsed.documents[0]!.value, { plugins: this.ctx.pluginNames });
     const warnings = result.warnings.map((w) => `${w.path}: ${w.message}${w.fix ? `; ${w.fix}` : ''}`);
     if (!result.ok) {
       const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;

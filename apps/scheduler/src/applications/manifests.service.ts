@@ -37,6 +37,7 @@ export class ManifestsService {
     this.renderer = new ManifestRenderer({
       git,
       cache: new RedisManifestCache(ctx.redis, `${ctx.config.queuePrefix}:manifests:`),
+      plugins: ctx.plugins,
     });
   }
 
@@ -61,7 +62,9 @@ export class ManifestsService {
       const rendered = await this.renderer.render({
         credentials: access.credentials,
         remoteBases: access.permitsSource,
+        helmRepositories: access.helmRepositories,
         appName: name,
+        ...(spec.project ? { project: spec.project } : {}),
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),
       });

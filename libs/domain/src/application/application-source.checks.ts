@@ -21,6 +21,7 @@ import {
   isHelmReleaseName,
   isHelmFilePath,
   isHelmValueKey,
+  isJsonnetIdentifier,
   isKubeVersion,
   isLabelValue,
   isNameAffix,
@@ -114,9 +115,24 @@ const annotationMap: FieldCheck = (value, path, issues) => {
 };
 
 const jsonnetVar = object({
-  fields: { name: string(), value: string(), code: boolean },
+  fields: {
+    name: grammar(
+      isJsonnetIdentifier,
+      'a Jsonnet identifier',
+      'use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ),
+    value: string(),
+    code: boolean,
+  },
   required: { name: 'give the variable a name', value: 'give the variable a value' },
 });
+
+/** Jsonnet library paths (`-J`): relative to the repository root, as in Argo CD. */
+const jsonnetLibs = listOf(
+  string((text, path, issues) => {
+    checkRelativePath(text, path, issues);
+  }),
+);
 
 const directory = object({
   fields: {
@@ -124,7 +140,7 @@ const directory = object({
     include: string(),
     exclude: string(),
     jsonnet: object({
-      fields: { extVars: listOf(jsonnetVar), tlas: listOf(jsonnetVar), libs: listOf(string()) },
+      fields: { extVars: listOf(jsonnetVar), tlas: listOf(jsonnetVar), libs: jsonnetLibs },
     }),
   },
 });
@@ -175,11 +191,51 @@ const helm = object({
   },
 });
 
+/** Argo CD's KustomizePatch: a file (`path`) or inline text (`patch`), an optional target selector. */
+const kustomizePatch = object({
+  fields: {
+    path: string(),
+    patch: string(),
+    target: object({
+      fields: {
+        group: string(),
+        version: string(),
+        kind: string(),
+        name: string(),
+        namespace: string(),
+        labelSelector: string(),
+        annotationSelector: string(),
+      },
+    }),
+    options: object({ fields: { allowNameChange: boolean, allowKindChange: boolean } }),
+  },
+  rules: (patch, path, issues) => {
+    if (!patch.path && !patch.patch)
+      issues.error(
+        path,
+        'has neither path nor patch',
+        'give the patch file (path) or the patch itself (patch)',
+      );
+    if (typeof patch.path === 'string') {
+      const patchPath = childPath(path, 'path');
+      if (patch.path.startsWith('/') || levelsAboveStart(patch.path) > 0)
+        issues.error(
+          patchPath,
+          `${quote(patch.path)} is outside the kustomization directory`,
+          'kustomize loads patch files only from the kustomization directory and below: give a path relative to spec.source.path',
+        );
+    }
+  },
+});
+
+/** `$VAR` / `${VAR}` of the build environment, replaced before an image override is parsed. */
+const BUILD_VARIABLE = /\$\{[^}]*\}|\$[A-Za-z0-9_]+/g;
+
 const kustomize = object({
   fields: {
     images: listOf(
       string((text, path, issues) => {
-        if (parseKustomizeImage(text) === undefined) {
+        if (parseKustomizeImage(text.replace(BUILD_VARIABLE, 'x')) === undefined) {
           issues.error(
             path,
             `${quote(text)} is not an image override`,
@@ -221,23 +277,68 @@ const kustomize = object({
     forceCommonAnnotations: boolean,
     labelWithoutSelector: boolean,
     labelIncludeTemplates: boolean,
-    patches: listOf(anyMap),
+    patches: listOf(kustomizePatch),
     components: listOf(string()),
     ignoreMissingComponents: boolean,
     kubeVersion,
     apiVersions: listOf(apiVersion),
   },
+  rules: (kustomizeObject, path, issues) => {
+    if (kustomizeObject.labelIncludeTemplates === true && kustomizeObject.labelWithoutSelector !== true) {
+      issues.error(
+        childPath(path, 'labelIncludeTemplates'),
+        'needs labelWithoutSelector: true',
+        'kustomize adds labels to pod templates only when they are kept out of selectors',
+      );
+    }
+    for (const field of ['kubeVersion', 'apiVersions'] as const) {
+      if (kustomizeObject[field] !== undefined && kustomizeObject[field] !== null)
+        issues.warn(
+          childPath(path, field),
+          'has no effect: Berth runs kustomize without --enable-helm, and these only reach its Helm chart inflation',
+          `remove ${field}`,
+        );
+    }
+  },
+});
+
+/** A value that becomes an environment variable of a plugin's commands: a NUL cannot be passed. */
+const envValue = string((text, path, issues) => {
+  if (text.includes('\u0000')) issues.error(path, 'holds a NUL character', 'remove it');
 });
 
 const plugin = object({
   fields: {
     name: string(),
     env: listOf(
-      object({ fields: { name: string(), value: string() }, required: { name: 'name the variable' } }),
+      object({
+        fields: {
+          // Becomes ARGOCD_ENV_<name> in the plugin's environment.
+          name: grammar(
+            (text) => /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(text),
+            'an environment variable name',
+            'use letters, digits and "_", not starting with a digit',
+          ),
+          value: envValue,
+        },
+        required: { name: 'name the variable' },
+      }),
     ),
     parameters: listOf(
       object({
-        fields: { name: string(), string: string(), array: listOf(string()), map: stringMap },
+        fields: {
+          name: envValue,
+          string: envValue,
+          array: listOf(envValue),
+          map: (value, path, issues) => {
+            stringMap(value, path, issues);
+            if (!isPlainObject(value)) return;
+            for (const [key, entry] of Object.entries(value)) {
+              if (key.includes('\u0000') || (typeof entry === 'string' && entry.includes('\u0000')))
+                issues.error(childPath(path, key), 'holds a NUL character', 'remove it');
+            }
+          },
+        },
         required: { name: 'name the parameter' },
       }),
     ),

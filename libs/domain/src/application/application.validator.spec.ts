@@ -412,6 +412,40 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
       'spec.source.repoURL: "ssh://-oProxyCommand=touch/tmp/x/repo.git" starts with "-" (or names a host that does), which git and helm would read as an option; give the repository URL, e.g. https://host/org/repo.git',
     ],
     [
+      'a jsonnet external variable name that would be read as a flag or split at "="',
+      (a) =>
+        setField(a, 'spec.source.directory', { jsonnet: { extVars: [{ name: '--ext-str=x', value: 'y' }] } }),
+      'spec.source.directory.jsonnet.extVars[0].name: "--ext-str=x" is not a Jsonnet identifier; use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ],
+    [
+      'a jsonnet top-level argument name that is not an identifier',
+      (a) =>
+        setField(a, 'spec.source.directory', {
+          jsonnet: { tlas: [{ name: '1st', value: 'y', code: true }] },
+        }),
+      'spec.source.directory.jsonnet.tlas[0].name: "1st" is not a Jsonnet identifier; use letters, digits and "_", not starting with a digit (std.extVar and function parameters read it by that name)',
+    ],
+    [
+      'a jsonnet library path outside the repository',
+      (a) => setField(a, 'spec.source.directory', { jsonnet: { libs: ['../other-tenant'] } }),
+      'spec.source.directory.jsonnet.libs[0]: "../other-tenant" leaves the repository through ".."; keep the path inside the repository',
+    ],
+    [
+      'a kustomize patch file outside the kustomization directory',
+      (a) => setField(a, 'spec.source.kustomize', { patches: [{ path: '../../secrets.yaml' }] }),
+      'spec.source.kustomize.patches[0].path: "../../secrets.yaml" is outside the kustomization directory; kustomize loads patch files only from the kustomization directory and below: give a path relative to spec.source.path',
+    ],
+    [
+      'a kustomize patch with neither path nor patch',
+      (a) => setField(a, 'spec.source.kustomize', { patches: [{ target: { kind: 'Deployment' } }] }),
+      'spec.source.kustomize.patches[0]: has neither path nor patch; give the patch file (path) or the patch itself (patch)',
+    ],
+    [
+      'kustomize labelIncludeTemplates without labelWithoutSelector',
+      (a) => setField(a, 'spec.source.kustomize', { labelIncludeTemplates: true }),
+      'spec.source.kustomize.labelIncludeTemplates: needs labelWithoutSelector: true; kustomize adds labels to pod templates only when they are kept out of selectors',
+    ],
+    [
       'a chart name that is a flag',
       (a) => {
         setField(a, 'spec.source', {
@@ -452,6 +486,17 @@ describe('validateApplication: values that reach a helm, kustomize or git comman
       commonAnnotations: { 'example.com/owner': 'team a, on call' },
       components: ['../components/metrics'],
       version: 'v5.7.1',
+      images: ['api=registry.example.com/api:${ARGOCD_APP_REVISION_SHORT}', 'web:$ARGOCD_APP_REVISION'],
+      patches: [
+        { path: 'patches/replicas.yaml' },
+        {
+          patch: '- op: add',
+          target: { kind: 'Deployment', labelSelector: 'app=api' },
+          options: { allowNameChange: true },
+        },
+      ],
+      labelWithoutSelector: true,
+      labelIncludeTemplates: true,
     });
     setField(app, 'spec.source.path', 'overlays/prod');
     expect(errorsOf(app)).toEqual([]);

@@ -23,6 +23,7 @@ import {
   type PlainObject,
 } from './field-checks';
 import { cloneJson } from './json-clone';
+import { checkPluginNames } from '../plugins/config-management-plugin';
 import { syncPolicyCheck } from './sync-policy.checks';
 import { ValidationFailedError } from './validation-failed.error';
 import { childPath, IssueCollector, type Issue } from './validation-issue';
@@ -30,6 +31,11 @@ import { childPath, IssueCollector, type Issue } from './validation-issue';
 export interface ValidateApplicationOptions {
   /** Overrides of the defaults written into the returned Application (see ApplicationDefaults). */
   defaults?: Partial<ApplicationDefaults>;
+  /**
+   * The config management plugins the operator configured (`<name>-<version>` or `<name>`). When given, a
+   * source's `plugin.name` must be one of them, and a `plugin` block needs one at all.
+   */
+  plugins?: readonly string[];
 }
 
 export type ApplicationValidationResult =
@@ -242,6 +248,13 @@ export function validateApplication(
 ): ApplicationValidationResult {
   const issues = new IssueCollector();
   checkObject(input, '', issues, applicationShape);
+  if (options.plugins !== undefined && isPlainObject(input) && isPlainObject(input.spec)) {
+    const { source, sources } = input.spec;
+    const listed = Array.isArray(sources)
+      ? sources.map((entry, i) => ({ path: `spec.sources[${i}]`, source: entry as unknown }))
+      : [{ path: 'spec.source', source }];
+    checkPluginNames(listed, options.plugins, issues);
+  }
   if (issues.errors.length > 0 || !isPlainObject(input)) {
     return { ok: false, errors: issues.errors, warnings: issues.warnings };
   }

@@ -123,3 +123,13 @@ const TOOL_VERSION = /^v?[0-9A-Za-z][0-9A-Za-z.+-]{0,62}$/;
 export function isToolVersion(text: string): boolean {
   return TOOL_VERSION.test(text);
 }
+
+/**
+ * A Jsonnet `extVars` / `tlas` name: an identifier (a top-level argument is a function parameter). It
+ * reaches jsonnet as `--ext-str-file <name>=<file>`, which splits at the first "=": none may appear in it.
+ */
+const JSONNET_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+
+export function isJsonnetIdentifier(text: string): boolean {
+  return JSONNET_IDENTIFIER.test(text);
+}

@@ -5,7 +5,7 @@ import {
   isSourcePermitted,
   normalizeGitUrl,
 } from '@berth/domain';
-import type { CredentialsProvider, GitCredentials } from '@berth/sources';
+import type { CredentialsProvider, GitCredentials, RegisteredHelmRepository } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '@berth/infra';
 
@@ -14,6 +14,15 @@ export interface ApplicationRepoAccess {
   credentials: CredentialsProvider;
   /** Argo CD's sourceRepos rule of the app's project: which remote kustomize bases it may load. */
   permitsSource: (repoUrl: string) => boolean;
+  /**
+   * Helm repositories registered with a name that the app's project may use (Argo CD's permitted Helm
+   * repositories): chart dependencies written as `@name` / `alias:name` resolve to them.
+   */
+  helmRepositories: RegisteredHelmRepository[];
+}
+
+interface NamedHelmRepository extends RegisteredHelmRepository {
+  project: string | null;
 }
 
 interface StoredRepository {
@@ -33,6 +42,7 @@ interface StoredRepository {
  */
 export class RepositoryCredentialStore {
   private byUrl = new Map<string, StoredRepository>();
+  private helmRepositories: NamedHelmRepository[] = [];
   private loadedAt = 0;
 
   constructor(
@@ -45,18 +55,29 @@ export class RepositoryCredentialStore {
   /** Reloads when older than maxAgeMs. Call before a render. */
   async refresh(force = false): Promise<void> {
     if (!force && Date.now() - this.loadedAt < this.maxAgeMs) return;
-    const rows: Array<{ normalized_url: string; project: string | null; sealed_credentials: string }> =
-      await this.dataSource.query(
-        `SELECT normalized_url, project, sealed_credentials FROM repositories WHERE sealed_credentials IS NOT NULL`,
-      );
+    const rows: Array<{
+      url: string;
+      normalized_url: string;
+      name: string | null;
+      type: string;
+      project: string | null;
+      sealed_credentials: string | null;
+    }> = await this.dataSource.query(
+      `SELECT url, normalized_url, name, type, project, sealed_credentials FROM repositories`,
+    );
     const next = new Map<string, StoredRepository>();
+    const helm: NamedHelmRepository[] = [];
     for (const row of rows) {
+      if (row.type === 'helm' && row.name)
+        helm.push({ name: row.name, url: row.url, project: row.project || null });
+      if (row.sealed_credentials === null) continue;
       next.set(row.normalized_url, {
         credentials: JSON.parse(this.box.open(row.sealed_credentials)) as GitCredentials,
         project: row.project || null,
       });
     }
     this.byUrl = next;
+    this.helmRepositories = helm;
     this.loadedAt = Date.now();
   }
 
@@ -93,6 +114,15 @@ export class RepositoryCredentialStore {
     return {
       credentials: this.forProject(project),
       permitsSource: (repoUrl) => (project ? isSourcePermitted(project, repoUrl) : false),
+      helmRepositories: project
+        ? this.helmRepositories
+            .filter(
+              (repo) =>
+                (repo.project === null || repo.project === project.metadata.name) &&
+                isSourcePermitted(project, repo.url),
+            )
+            .map(({ name, url }) => ({ name, url }))
+        : [],
     };
   }
 }

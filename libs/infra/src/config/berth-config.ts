@@ -48,6 +48,11 @@ export interface BerthConfig {
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
   /**
+   * Config management plugins (`BERTH_PLUGINS_DIR`): Argo CD `ConfigManagementPlugin` files the operator
+   * declares (`*.yaml` or `<name>/plugin.yaml`); none by default, and then a `plugin` source is refused.
+   */
+  pluginsDir: string | undefined;
+  /**
    * Argo CD's global compare options, for every app's diff.
    * `ignoreAggregatedRoles` (`BERTH_COMPARE_IGNORE_AGGREGATED_ROLES`, argocd-cm `resource.compareoptions`,
    * default false as in Argo CD): the `rules` the API server aggregates into a ClusterRole with an
@@ -179,6 +184,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
+    pluginsDir: env['BERTH_PLUGINS_DIR'] || undefined,
     compareOptions: {
       ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false),
       serverSideDiff: bool('BERTH_DIFF_SERVER_SIDE', false),

@@ -12,7 +12,7 @@ const rendered: RenderedManifests = {
   revisions: ['a'.repeat(40)],
   sourceType: 'Directory',
   sourceTypes: ['Directory'],
-  tools: { helm: 'v4.1.4', kustomize: 'v5.7.1', kubectl: 'v1.34.5' },
+  tools: { helm: 'v4.1.4', kustomize: 'v5.7.1', kubectl: 'v1.34.5', jsonnet: 'v0.18.0' },
   cacheHit: false,
 };
 

@@ -56,11 +56,14 @@ describe('renderDirectory', () => {
     );
   });
 
-  it('refuses Jsonnet rather than silently skipping it', async () => {
-    const dir = await tree('jsonnet', { 'main.jsonnet': '{}' });
+  it('refuses Jsonnet without a way to evaluate it rather than silently skipping it', async () => {
+    const dir = await tree('jsonnet', { 'main.jsonnet': '{}', 'lib.libsonnet': '{}' });
     await expect(renderDirectory(dir, undefined, { maxTotalBytes: 1e6 })).rejects.toMatchObject({
       code: 'unsupported-source',
     });
+    // .libsonnet files are only imported (Argo CD evaluates *.jsonnet): alone they are ignored.
+    const libOnly = await tree('libsonnet', { 'lib.libsonnet': '{}', 'a.yaml': cm('a') });
+    expect(await renderDirectory(libOnly, undefined, { maxTotalBytes: 1e6 })).toHaveLength(1);
   });
 
   it('stops at the byte limit', async () => {

@@ -4,13 +4,18 @@ import picomatch from 'picomatch';
 import { isKubernetesObject, parseYamlDocuments, unpackLists } from '../manifest/manifest-parser';
 import { isRenderError, RenderError } from '../render.error';
 import type { ApplicationSourceDirectory, KubernetesObject } from '../source.types';
+import { evaluateJsonnet, prepareJsonnet, type JsonnetRenderContext } from './jsonnet/jsonnet.renderer';
+import type { JsonnetWorkspace } from './jsonnet/jsonnet-workspace';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-const JSONNET_FILE = /\.(jsonnet|libsonnet)$/i;
+/** Argo CD evaluates `*.jsonnet` files; `*.libsonnet` ones are only imported. */
+const JSONNET_FILE = /\.jsonnet$/;
 
 export interface DirectoryRenderOptions {
   /** Stop reading once the manifest files add up to more than this. */
   maxTotalBytes: number;
+  /** How `.jsonnet` files are evaluated; without it a directory holding one is refused. */
+  jsonnet?: JsonnetRenderContext;
 }
 
 /**
@@ -53,8 +58,9 @@ async function listFiles(root: string, recurse: boolean): Promise<string[]> {
 /**
  * Renders a plain directory of manifests like Argo CD's directory source: `.yaml`, `.yml`
  * and `.json` files (other files ignored), multi-document YAML, `List` kinds unpacked,
- * `recurse`, `include`/`exclude` globs (brace syntax `{a.yaml,b.yaml}` works). Order is by
- * path, then document index, so the same commit always gives the same list.
+ * `recurse`, `include`/`exclude` globs (brace syntax `{a.yaml,b.yaml}` works), and `.jsonnet`
+ * files evaluated with `directory.jsonnet` (jsonnet.renderer.ts). Order is by path, then document
+ * index, so the same commit always gives the same list.
  */
 export async function renderDirectory(
   appDir: string,
@@ -63,60 +69,86 @@ export async function renderDirectory(
 ): Promise<KubernetesObject[]> {
   const include = globMatcher(directory?.include);
   const exclude = globMatcher(directory?.exclude);
-  const objects: KubernetesObject[] = [];
-  let totalBytes = 0;
-  for (const relPath of await listFiles(appDir, directory?.recurse ?? false)) {
-    if (JSONNET_FILE.test(relPath) && (!include || include(relPath)) && !exclude?.(relPath)) {
+  const selected = (await listFiles(appDir, directory?.recurse ?? false)).filter(
+    (relPath) =>
+      (MANIFEST_FILE.test(relPath) || JSONNET_FILE.test(relPath)) &&
+      (!include || include(relPath)) &&
+      !exclude?.(relPath),
+  );
+  const jsonnetFiles = selected.filter((relPath) => JSONNET_FILE.test(relPath));
+  let jsonnet: { workspace: JsonnetWorkspace; context: JsonnetRenderContext } | undefined;
+  if (jsonnetFiles.length > 0) {
+    if (!options.jsonnet) {
       throw new RenderError(
         'unsupported-source',
-        `${relPath} is Jsonnet, which Berth does not render yet; exclude it with spec.source.directory.exclude or render it in CI`,
+        `${jsonnetFiles[0]} is Jsonnet, which this renderer is not set up to evaluate; exclude it with spec.source.directory.exclude`,
         'spec.source.directory',
       );
     }
-    if (!MANIFEST_FILE.test(relPath)) continue;
-    if (include && !include(relPath)) continue;
-    if (exclude?.(relPath)) continue;
-    let text: string;
-    try {
-      text = await readFile(join(appDir, relPath), 'utf8');
-    } catch (err) {
-      throw new RenderError(
-        'invalid-manifest',
-        `cannot read ${relPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; is it a dangling symlink?`,
-        'spec.source.path',
-        { cause: err },
-      );
-    }
-    totalBytes += Buffer.byteLength(text);
-    if (totalBytes > options.maxTotalBytes) {
-      throw new RenderError(
-        'output-too-large',
-        `the manifests under spec.source.path add up to more than ${options.maxTotalBytes} bytes; split the application`,
-        'spec.source.path',
-      );
-    }
-    let documents;
-    try {
-      documents = parseYamlDocuments(text, relPath);
-    } catch (err) {
-      // A YAML bomb is refused even in a file that does not look like a manifest: skipping it silently
-      // would hide it, and it says more about the repository than a typo does.
-      if (looksLikeResource(text) || isRenderError(err, 'manifest-too-complex')) throw err;
-      continue; // an unrelated YAML file (CI config, values...), as Argo CD ignores it
-    }
-    const fileObjects: KubernetesObject[] = [];
-    for (const { index, value } of documents) {
-      if (!isKubernetesObject(value)) {
-        if (fileObjects.length === 0 && documents.length === 1 && !looksLikeResource(text)) break;
+    const files = jsonnetFiles.map((relPath) => join(appDir, relPath));
+    const workspace = await prepareJsonnet(appDir, files, directory?.jsonnet, options.jsonnet);
+    jsonnet = { workspace, context: options.jsonnet };
+  }
+  try {
+    const objects: KubernetesObject[] = [];
+    let totalBytes = 0;
+    for (const relPath of selected) {
+      if (jsonnet && JSONNET_FILE.test(relPath)) {
+        objects.push(...(await evaluateJsonnet(jsonnet.workspace, join(appDir, relPath), jsonnet.context)));
+        continue;
+      }
+      const text = await readManifest(appDir, relPath);
+      totalBytes += Buffer.byteLength(text);
+      if (totalBytes > options.maxTotalBytes) {
         throw new RenderError(
-          'invalid-manifest',
-          `${relPath}: document ${index + 1} has no apiVersion or kind; every document must be a Kubernetes object`,
+          'output-too-large',
+          `the manifests under spec.source.path add up to more than ${options.maxTotalBytes} bytes; split the application`,
           'spec.source.path',
         );
       }
-      fileObjects.push(value);
+      objects.push(...manifestObjects(text, relPath));
     }
-    objects.push(...unpackLists(fileObjects));
+    return objects;
+  } finally {
+    await jsonnet?.workspace.dispose();
   }
-  return objects;
+}
+
+async function readManifest(appDir: string, relPath: string): Promise<string> {
+  try {
+    return await readFile(join(appDir, relPath), 'utf8');
+  } catch (err) {
+    throw new RenderError(
+      'invalid-manifest',
+      `cannot read ${relPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; is it a dangling symlink?`,
+      'spec.source.path',
+      { cause: err },
+    );
+  }
+}
+
+/** The objects of one YAML or JSON file; an unrelated YAML file (CI config, values...) gives none, as in Argo CD. */
+function manifestObjects(text: string, relPath: string): KubernetesObject[] {
+  let documents;
+  try {
+    documents = parseYamlDocuments(text, relPath);
+  } catch (err) {
+    // A YAML bomb is refused even in a file that does not look like a manifest: skipping it silently
+    // would hide it, and it says more about the repository than a typo does.
+    if (looksLikeResource(text) || isRenderError(err, 'manifest-too-complex')) throw err;
+    return [];
+  }
+  const fileObjects: KubernetesObject[] = [];
+  for (const { index, value } of documents) {
+    if (!isKubernetesObject(value)) {
+      if (fileObjects.length === 0 && documents.length === 1 && !looksLikeResource(text)) return [];
+      throw new RenderError(
+        'invalid-manifest',
+        `${relPath}: document ${index + 1} has no apiVersion or kind; every document must be a Kubernetes object`,
+        'spec.source.path',
+      );
+    }
+    fileObjects.push(value);
+  }
+  return unpackLists(fileObjects);
 }

@@ -12,12 +12,13 @@ import {
   isHelmValueKey,
   isKubeVersion,
 } from '@berth/domain';
-import { runTool } from '@berth/sources';
+import { copyTree, isSourceError, runTool } from '@berth/sources';
 import { stringify } from 'yaml';
 import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError, throwAsRenderError } from '../render.error';
 import { resolveInside } from '../safety/path-guard';
 import type { ApplicationSourceHelm, KubernetesObject } from '../source.types';
+import { envsubst, type BuildEnvEntry } from './build-environment';
 
 export interface HelmRenderContext {
   helm: string | undefined;
@@ -32,7 +33,23 @@ export interface HelmRenderContext {
   apiVersions?: readonly string[];
   timeoutMs: number;
   maxOutputBytes: number;
+  /** Where the per-render directory goes (never the data dir). Default the OS temp dir. */
+  workDir?: string;
+  /**
+   * Builds the chart's dependencies (HelmDependencyCache, with the app's credentials and registered Helm
+   * repositories) and returns the `charts/` directory to render with; undefined when there are none.
+   * Without it a chart renders with its `charts/` folder as committed.
+   */
+  dependencies?: (chartDir: string) => Promise<string | undefined>;
+  /**
+   * Argo CD's build environment: `$ARGOCD_APP_NAME` ... in parameter values, value file and
+   * fileParameters paths are replaced, as Argo CD does. Without it values are passed as written.
+   */
+  env?: readonly BuildEnvEntry[];
 }
+
+/** helm's words for a chart whose dependencies are not in `charts/` (Argo CD's IsMissingDependencyErr). */
+const MISSING_DEPENDENCY = /found in (Chart|requirements)\.yaml, but missing in charts\/ directory/;
 
 const REMOTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -46,12 +63,27 @@ export async function resolveValueFile(
   entry: string,
   index: number,
   chartDir: string,
-  context: Pick<HelmRenderContext, 'treeRoot' | 'refTrees'>,
+  context: Pick<HelmRenderContext, 'treeRoot' | 'refTrees' | 'env'>,
   ignoreMissing: boolean,
   fieldName = 'valueFiles',
 ): Promise<string | undefined> {
   const field = `spec.source.helm.${fieldName}[${index}]`;
-  if (REMOTE.test(entry)) {
+  const env = context.env ?? [];
+  const isEnvVariable = (name: string) => env.some((variable) => variable.name === name);
+  const refOf = (text: string) => {
+    const slash = text.indexOf('/');
+    return {
+      name: text.slice(1, slash < 0 ? undefined : slash),
+      rest: slash < 0 ? '.' : text.slice(slash + 1),
+    };
+  };
+  // Argo CD: a `$ref/...` entry is a path in that source (the rest substituted); any other is substituted whole.
+  const ref = entry.startsWith('$') ? refOf(entry) : undefined;
+  const expanded =
+    ref && (context.refTrees.has(ref.name) || !isEnvVariable(ref.name.replace(/^\{|\}$/g, '')))
+      ? entry
+      : envsubst(env, entry);
+  if (REMOTE.test(expanded)) {
     throw new RenderError(
       'value-file-refused',
       `${field} "${entry}" is a remote URL; Berth reads value files only from Git: commit the file or use a ref source`,
@@ -60,10 +92,9 @@ export async function resolveValueFile(
   }
   let root = context.treeRoot;
   let from = chartDir;
-  let rel = entry;
-  if (entry.startsWith('$')) {
-    const slash = entry.indexOf('/');
-    const refName = entry.slice(1, slash < 0 ? undefined : slash);
+  let rel = expanded;
+  if (expanded.startsWith('$')) {
+    const { name: refName, rest } = refOf(expanded);
     const refTree = context.refTrees.get(refName);
     if (!refTree) {
       throw new RenderError(
@@ -74,7 +105,7 @@ export async function resolveValueFile(
     }
     root = refTree;
     from = refTree;
-    rel = slash < 0 ? '.' : entry.slice(slash + 1);
+    rel = envsubst(env, rest);
   }
   let path: string;
   try {
@@ -98,8 +129,9 @@ export async function resolveValueFile(
 /**
  * Renders a chart with `helm template`, with the arguments Argo CD passes: release name,
  * namespace, value files, then inline values, then `--set`/`--set-string`/`--set-file`,
- * `--include-crds` unless `skipCrds`, `--kube-version` and `--api-versions`. Charts in
- * `charts/` are used as they are; dependencies are not downloaded (no `helm dependency build`).
+ * `--include-crds` unless `skipCrds`, `--kube-version` and `--api-versions`. As in Argo CD, when helm
+ * says dependencies are missing from `charts/`, they are built (`context.dependencies`) and the chart
+ * renders again from a per-render directory: hard links to the chart with the built `charts/`.
  */
 export async function renderHelm(
   chartDir: string,
@@ -110,12 +142,21 @@ export async function renderHelm(
     throw new RenderError('tool-not-found', 'helm was not found; run `npm run tools` or set HELM_PATH');
   }
   const releaseName = helm?.releaseName || context.releaseName;
-  assertHelmArguments(helm, context, releaseName);
-  const scratch = await mkdtemp(join(tmpdir(), 'berth-helm-'));
+  // Argo CD: helm.namespace, helm.kubeVersion and helm.apiVersions override the app's destination and cluster.
+  const target = {
+    namespace: helm?.namespace || context.namespace,
+    kubeVersion: helm?.kubeVersion || context.kubeVersion,
+    apiVersions: helm?.apiVersions?.length ? helm.apiVersions : context.apiVersions,
+  };
+  assertHelmArguments(helm, target, releaseName);
+  const env = context.env ?? [];
+  const scratch = await mkdtemp(join(context.workDir ?? tmpdir(), 'berth-helm-'));
   try {
     const args = ['template'];
-    if (context.namespace) args.push('--namespace', context.namespace);
+    if (target.namespace) args.push('--namespace', target.namespace);
     args.push(helm?.skipCrds ? '--skip-crds' : '--include-crds');
+    if (helm?.skipSchemaValidation) args.push('--skip-schema-validation');
+    if (helm?.skipTests) args.push('--skip-tests');
     for (const [i, entry] of (helm?.valueFiles ?? []).entries()) {
       const path = await resolveValueFile(
         entry,
@@ -143,7 +184,7 @@ export async function renderHelm(
     for (const parameter of helm?.parameters ?? []) {
       args.push(
         parameter.forceString ? '--set-string' : '--set',
-        `${parameter.name}=${escapeHelmSetValue(parameter.value ?? '')}`,
+        `${parameter.name}=${escapeHelmSetValue(envsubst(env, parameter.value ?? ''))}`,
       );
     }
     for (const [i, parameter] of (helm?.fileParameters ?? []).entries()) {
@@ -158,25 +199,42 @@ export async function renderHelm(
       }
       args.push('--set-file', `${parameter.name}=${path}`);
     }
-    if (context.kubeVersion) args.push('--kube-version', context.kubeVersion);
-    for (const apiVersion of context.apiVersions ?? []) args.push('--api-versions', apiVersion);
-    // Flags end here: whatever the release name or path holds, helm reads them as positionals.
-    args.push('--', releaseName, chartDir);
-    const { stdout } = await runTool(context.helm, args, {
-      cwd: chartDir,
-      // Helm's caches and config go to a throwaway home: no state shared between renders,
-      // and no repository credentials from the worker's own ~/.config/helm.
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: scratch,
-        HELM_CACHE_HOME: join(scratch, 'cache'),
-        HELM_CONFIG_HOME: join(scratch, 'config'),
-        HELM_DATA_HOME: join(scratch, 'data'),
-      },
-      timeoutMs: context.timeoutMs,
-      maxOutputBytes: context.maxOutputBytes,
-      label: 'helm template',
-    }).catch(throwAsRenderError);
+    if (target.kubeVersion) args.push('--kube-version', target.kubeVersion);
+    for (const apiVersion of target.apiVersions ?? []) args.push('--api-versions', apiVersion);
+    const template = (dir: string) =>
+      // Flags end here: whatever the release name or path holds, helm reads them as positionals.
+      runTool(context.helm!, [...args, '--', releaseName, dir], {
+        cwd: dir,
+        // Helm's caches and config go to a throwaway home: no state shared between renders,
+        // and no repository credentials from the worker's own ~/.config/helm.
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: scratch,
+          HELM_CACHE_HOME: join(scratch, 'cache'),
+          HELM_CONFIG_HOME: join(scratch, 'config'),
+          HELM_DATA_HOME: join(scratch, 'data'),
+        },
+        timeoutMs: context.timeoutMs,
+        maxOutputBytes: context.maxOutputBytes,
+        label: 'helm template',
+      });
+    let stdout: string;
+    try {
+      ({ stdout } = await template(chartDir));
+    } catch (err) {
+      const charts =
+        isSourceError(err, 'tool-failed') && MISSING_DEPENDENCY.test(err.message) && context.dependencies
+          ? await context.dependencies(chartDir).catch(throwAsRenderError)
+          : undefined;
+      if (!charts) throwAsRenderError(err);
+      const workspace = join(scratch, 'chart');
+      await copyTree(chartDir, workspace, {
+        hardLink: true,
+        skip: (rel) => rel === 'charts' || rel.startsWith('charts/'),
+      }).catch(throwAsRenderError);
+      await copyTree(charts, join(workspace, 'charts'), { hardLink: true }).catch(throwAsRenderError);
+      ({ stdout } = await template(workspace).catch(throwAsRenderError));
+    }
     return parseToolOutput(stdout, 'helm template');
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -189,7 +247,7 @@ export async function renderHelm(
  */
 function assertHelmArguments(
   helm: ApplicationSourceHelm | undefined,
-  context: HelmRenderContext,
+  context: Pick<HelmRenderContext, 'namespace' | 'kubeVersion' | 'apiVersions'>,
   releaseName: string,
 ): void {
   const refuse = (field: string, message: string): never => {
@@ -204,12 +262,21 @@ function assertHelmArguments(
     );
   }
   if (context.namespace && !isDns1123Label(context.namespace))
-    refuse('spec.destination.namespace', `"${context.namespace}" is not a namespace name`);
+    refuse(
+      helm?.namespace ? 'spec.source.helm.namespace' : 'spec.destination.namespace',
+      `"${context.namespace}" is not a namespace name`,
+    );
   if (context.kubeVersion && !isKubeVersion(context.kubeVersion))
-    refuse('kubeVersion', `"${context.kubeVersion}" is not a Kubernetes version such as 1.34.0`);
+    refuse(
+      helm?.kubeVersion ? 'spec.source.helm.kubeVersion' : 'kubeVersion',
+      `"${context.kubeVersion}" is not a Kubernetes version such as 1.34.0`,
+    );
   for (const apiVersion of context.apiVersions ?? []) {
     if (!isApiVersion(apiVersion))
-      refuse('apiVersions', `"${apiVersion}" is not an API version such as apps/v1`);
+      refuse(
+        helm?.apiVersions?.length ? 'spec.source.helm.apiVersions' : 'apiVersions',
+        `"${apiVersion}" is not an API version such as apps/v1`,
+      );
   }
   for (const [i, parameter] of (helm?.parameters ?? []).entries()) {
     if (!isHelmValueKey(parameter.name))

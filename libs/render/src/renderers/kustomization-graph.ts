@@ -93,6 +93,8 @@ export function parseRemoteBase(
 interface WalkContext {
   treeRoot: string;
   realRoot: string;
+  /** The app's kustomization as it will be built (with the spec's options written in), read instead of its file. */
+  appKustomization?: { dir: string; text: string };
   permitsRemote: (repoURL: string) => boolean;
   roots: string[];
   remotes: RemoteBase[];
@@ -110,15 +112,21 @@ export async function walkKustomization(
   appDir: string,
   treeRoot: string,
   permitsRemote: (repoURL: string) => boolean = () => false,
+  /** The app's kustomization text to walk instead of its file (the spec's options written in). */
+  appKustomization?: string,
 ): Promise<KustomizationGraph> {
+  const realAppDir = await realpath(appDir);
   const context: WalkContext = {
     treeRoot,
     realRoot: await realpath(treeRoot),
     permitsRemote,
     roots: [],
     remotes: [],
+    ...(appKustomization !== undefined
+      ? { appKustomization: { dir: realAppDir, text: appKustomization } }
+      : {}),
   };
-  await visit(context, await realpath(appDir));
+  await visit(context, realAppDir);
   return { roots: context.roots, remotes: context.remotes };
 }
 
@@ -136,7 +144,9 @@ async function visit(context: WalkContext, dir: string): Promise<void> {
   context.roots.push(dir);
   const file = join(dir, name);
   const shown = relative(context.realRoot, file);
-  const [document] = parseYamlDocuments(await readFile(file, 'utf8'), shown);
+  const text =
+    context.appKustomization?.dir === dir ? context.appKustomization.text : await readFile(file, 'utf8');
+  const [document] = parseYamlDocuments(text, shown);
   const kustomization = (document?.value ?? {}) as Record<string, unknown>;
   if (typeof kustomization !== 'object' || Array.isArray(kustomization)) return;
   const refuse = (

@@ -1,8 +1,9 @@
-import { isMap, isSeq, parseDocument, type Document, YAMLMap } from 'yaml';
+import { isMap, isSeq, parseDocument, type Document, YAMLMap, YAMLSeq } from 'yaml';
 import { isDns1123Label, isLabelValue, isNameAffix, isQualifiedName } from '@berth/domain';
 import { excessiveYamlNesting } from '@berth/sources';
 import { RenderError } from '../render.error';
 import type { ApplicationSourceKustomize } from '../source.types';
+import { envsubst, type BuildEnvEntry } from './build-environment';
 
 export interface KustomizeImage {
   name: string;
@@ -69,16 +70,92 @@ function upsertByName(doc: Document, key: string, entries: Record<string, unknow
   doc.set(key, doc.createNode(list));
 }
 
+/** What applying the options needs besides the options: the build environment and the components found. */
+export interface KustomizeEditContext {
+  /** Argo CD's build environment, for `$ARGOCD_APP_REVISION` in images, labels and (opt-in) annotations. */
+  env?: readonly BuildEnvEntry[];
+  /**
+   * `components` to add, as found in the tree (renderKustomize leaves out the missing ones when
+   * `ignoreMissingComponents` is set and refuses them otherwise). Default: `options.components`.
+   */
+  components?: readonly string[];
+}
+
 /**
- * Applies Argo CD's kustomize options (`spec.source.kustomize`) to a kustomization file, with
- * the same effect as the `kustomize edit set image|nameprefix|namesuffix|namespace|replicas`
- * and `kustomize edit add label|annotation --force` commands Argo CD runs. Done on the YAML
- * here because `kubectl kustomize` (our pinned kustomize) has no `edit`, and one code path
- * keeps renders identical whichever kustomize is installed.
+ * `kustomize edit add label|annotation` semantics: a key the kustomization already sets is refused
+ * unless forced (Argo CD's forceCommonLabels / forceCommonAnnotations add `--force`).
+ */
+function mergeMap(
+  map: YAMLMap,
+  values: Record<string, string>,
+  force: boolean,
+  what: 'label' | 'annotation',
+  field: string,
+): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (map.has(name) && !force) {
+      const flag = what === 'label' ? 'forceCommonLabels' : 'forceCommonAnnotations';
+      throw new RenderError(
+        'invalid-argument',
+        `${field}.${name}: the kustomization already sets ${what} "${name}"; set spec.source.kustomize.${flag}: true to override it (kustomize edit add ${what} refuses without --force)`,
+        `${field}.${name}`,
+      );
+    }
+    map.set(name, value);
+  }
+}
+
+/**
+ * `kustomize edit add label --without-selector [--include-templates]`: the labels go to a `labels`
+ * entry that leaves selectors alone (the first one of the same kind, or a new one).
+ */
+function addLabelsWithoutSelector(
+  doc: Document,
+  labels: Record<string, string>,
+  includeTemplates: boolean,
+  force: boolean,
+): void {
+  const existing = doc.get('labels');
+  const list = isSeq(existing) ? existing : new YAMLSeq();
+  if (!isSeq(existing)) doc.set('labels', list);
+  let entry = list.items.find(
+    (item): item is YAMLMap =>
+      isMap(item) &&
+      item.get('includeSelectors') !== true &&
+      (item.get('includeTemplates') === true) === includeTemplates &&
+      !item.has('fields'),
+  );
+  if (!entry) {
+    entry = new YAMLMap();
+    entry.set('pairs', new YAMLMap());
+    if (includeTemplates) entry.set('includeTemplates', true);
+    list.add(entry);
+  }
+  let pairs = entry.get('pairs');
+  if (!isMap(pairs)) {
+    pairs = new YAMLMap();
+    entry.set('pairs', pairs);
+  }
+  mergeMap(pairs as YAMLMap, labels, force, 'label', 'spec.source.kustomize.commonLabels');
+}
+
+function envsubstMap(env: readonly BuildEnvEntry[], values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, envsubst(env, value)]));
+}
+
+/**
+ * Applies Argo CD's kustomize options (`spec.source.kustomize`) to a kustomization file, in Argo CD's
+ * order and with the effect of the commands it runs: `kustomize edit set nameprefix|namesuffix|image|
+ * replicas|namespace`, `kustomize edit add label|annotation [--force] [--without-selector
+ * [--include-templates]]`, `kustomize edit add component`, and `patches` appended to the file. Images
+ * and label values have the build environment substituted (annotation values with
+ * `commonAnnotationsEnvsubst`). Done on the YAML here because `kubectl kustomize` (our pinned
+ * kustomize) has no `edit`, and one code path keeps renders identical whichever kustomize is installed.
  */
 export function applyKustomizeOptions(
   kustomizationYaml: string,
   options: ApplicationSourceKustomize,
+  context: KustomizeEditContext = {},
 ): string {
   const tooDeep = excessiveYamlNesting(kustomizationYaml, 'kustomization file');
   if (tooDeep) throw new RenderError('manifest-too-complex', tooDeep, 'spec.source.path');
@@ -93,15 +170,20 @@ export function applyKustomizeOptions(
   if (!isMap(doc.contents) && doc.contents !== null) {
     throw new RenderError('invalid-manifest', 'kustomization file is not a YAML mapping', 'spec.source.path');
   }
-  assertKustomizeOptions(options);
+  const env = context.env ?? [];
+  const labels = envsubstMap(env, options.commonLabels ?? {});
+  const annotations = options.commonAnnotationsEnvsubst
+    ? envsubstMap(env, options.commonAnnotations ?? {})
+    : (options.commonAnnotations ?? {});
+  const images = (options.images ?? []).map((image) => envsubst(env, image));
+  assertKustomizeOptions({ ...options, commonLabels: labels, commonAnnotations: annotations, images });
   if (options.namePrefix) doc.set('namePrefix', options.namePrefix);
   if (options.nameSuffix) doc.set('nameSuffix', options.nameSuffix);
-  if (options.namespace) doc.set('namespace', options.namespace);
-  if (options.images?.length) {
+  if (images.length) {
     upsertByName(
       doc,
       'images',
-      options.images.map((image, i) => ({
+      images.map((image, i) => ({
         ...parseImageOverride(image, `spec.source.kustomize.images[${i}]`),
       })),
     );
@@ -123,19 +205,125 @@ export function applyKustomizeOptions(
       }),
     );
   }
-  for (const [key, values] of [
-    ['commonLabels', options.commonLabels],
-    ['commonAnnotations', options.commonAnnotations],
-  ] as const) {
-    if (!values || Object.keys(values).length === 0) continue;
-    const map = mapField(doc, key);
-    for (const [name, value] of Object.entries(values)) map.set(name, value);
+  if (Object.keys(labels).length > 0) {
+    if (options.labelWithoutSelector)
+      addLabelsWithoutSelector(
+        doc,
+        labels,
+        options.labelIncludeTemplates === true,
+        options.forceCommonLabels === true,
+      );
+    else
+      mergeMap(
+        mapField(doc, 'commonLabels'),
+        labels,
+        options.forceCommonLabels === true,
+        'label',
+        'spec.source.kustomize.commonLabels',
+      );
+  }
+  if (Object.keys(annotations).length > 0)
+    mergeMap(
+      mapField(doc, 'commonAnnotations'),
+      annotations,
+      options.forceCommonAnnotations === true,
+      'annotation',
+      'spec.source.kustomize.commonAnnotations',
+    );
+  if (options.namespace) doc.set('namespace', options.namespace);
+  if (options.patches?.length) appendToList(doc, 'patches', options.patches.map(patchOf));
+  const components = context.components ?? options.components ?? [];
+  if (components.length) {
+    // `kustomize edit add component` skips a component the kustomization already lists.
+    const listed = doc.get('components');
+    const present = new Set<unknown>(isSeq(listed) ? listed.toJSON() : []);
+    appendToList(
+      doc,
+      'components',
+      components.filter((component) => !present.has(component)),
+    );
   }
   return doc.toString();
 }
 
+const TARGET_FIELDS = [
+  'group',
+  'version',
+  'kind',
+  'name',
+  'namespace',
+  'labelSelector',
+  'annotationSelector',
+];
+const PATCH_OPTIONS = ['allowNameChange', 'allowKindChange'];
+
+/**
+ * One `spec.source.kustomize.patches` entry as Argo CD's KustomizePatch has it (`path` or `patch`, an
+ * optional `target` selector, `options`), rebuilt from its known fields only. A `path` is checked
+ * with the rest of the kustomization graph (inside the repository) before kustomize runs.
+ */
+function patchOf(raw: Record<string, unknown>, index: number): Record<string, unknown> {
+  const field = `spec.source.kustomize.patches[${index}]`;
+  const refuse = (message: string): never => {
+    throw new RenderError('invalid-argument', `${field} ${message}`, field);
+  };
+  const patch: Record<string, unknown> = {};
+  for (const key of ['path', 'patch'] as const) {
+    const value = raw[key];
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value !== 'string') refuse(`.${key} is not a string`);
+    patch[key] = value;
+  }
+  if (patch.path === undefined && patch.patch === undefined) refuse('has neither path nor patch');
+  const target = raw.target;
+  if (target !== undefined && target !== null) {
+    if (typeof target !== 'object' || Array.isArray(target)) refuse('.target is not a selector');
+    const selector: Record<string, string> = {};
+    for (const key of TARGET_FIELDS) {
+      const value = (target as Record<string, unknown>)[key];
+      if (value === undefined || value === null || value === '') continue;
+      if (typeof value !== 'string') refuse(`.target.${key} is not a string`);
+      selector[key] = value as string;
+    }
+    patch.target = selector;
+  }
+  const options = raw.options;
+  if (options !== undefined && options !== null) {
+    if (typeof options !== 'object' || Array.isArray(options)) refuse('.options is not a map');
+    const flags: Record<string, boolean> = {};
+    for (const key of PATCH_OPTIONS) {
+      const value = (options as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') refuse(`.options.${key} is not true or false`);
+      flags[key] = value as boolean;
+    }
+    patch.options = flags;
+  }
+  return patch;
+}
+
+function appendToList(doc: Document, key: string, entries: readonly unknown[]): void {
+  const existing = doc.get(key);
+  if (existing !== undefined && existing !== null && !isSeq(existing)) {
+    throw new RenderError(
+      'invalid-manifest',
+      `the kustomization's ${key} is not a list, so spec.source.kustomize.${key} cannot be added to it`,
+      'spec.source.path',
+    );
+  }
+  const list = isSeq(existing) ? existing : new YAMLSeq();
+  for (const entry of entries) list.add(doc.createNode(entry));
+  doc.set(key, list);
+}
+
 /** Render-time check of the options written into the kustomization (the validator checks them at create time). */
 function assertKustomizeOptions(options: ApplicationSourceKustomize): void {
+  if (options.labelIncludeTemplates && !options.labelWithoutSelector)
+    throw new RenderError(
+      'invalid-argument',
+      'spec.source.kustomize.labelIncludeTemplates needs labelWithoutSelector: true (kustomize adds labels to templates only without selectors)',
+      'spec.source.kustomize.labelIncludeTemplates',
+    );
   const refuse = (field: string, message: string): never => {
     throw new RenderError(
       'invalid-argument',

@@ -16,7 +16,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { isSeq, parseDocument } from 'yaml';
 import { RenderError } from '../render.error';
+import { existsSync } from 'node:fs';
 import { walkKustomization, type RemoteBase } from './kustomization-graph';
+import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
 
 /** How a render reaches the remote bases its project permits: through Berth's own repository layer. */
 export interface RemoteBases {
@@ -52,20 +54,41 @@ export class KustomizeWorkspace {
     return new KustomizeWorkspace(await mkdtemp(join(workDir ?? tmpdir(), 'berth-kustomize-')), remoteBases);
   }
 
-  /** Copies the graph of `appDir` (inside `treeRoot`) into the workspace; returns the app's directory there. */
-  async prepare(appDir: string, treeRoot: string): Promise<string> {
-    return this.add(appDir, treeRoot, join(this.dir, 'tree'), 0);
+  /**
+   * Copies the graph of `appDir` (inside `treeRoot`) into the workspace; returns the app's directory
+   * there. `appKustomization` is the app's kustomization as it is to be built (the spec's options
+   * written in): the graph is walked from it, so what the options add (components, patch files) is
+   * checked and copied like the rest, and it replaces the app's kustomization file in the workspace.
+   */
+  async prepare(appDir: string, treeRoot: string, appKustomization?: string): Promise<string> {
+    return this.add(appDir, treeRoot, join(this.dir, 'tree'), 0, appKustomization);
   }
 
   async dispose(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private async add(appDir: string, treeRoot: string, target: string, depth: number): Promise<string> {
-    const graph = await walkKustomization(appDir, treeRoot, (url) => this.remoteBases?.permits(url) ?? false);
+  private async add(
+    appDir: string,
+    treeRoot: string,
+    target: string,
+    depth: number,
+    appKustomization?: string,
+  ): Promise<string> {
+    const graph = await walkKustomization(
+      appDir,
+      treeRoot,
+      (url) => this.remoteBases?.permits(url) ?? false,
+      appKustomization,
+    );
     const realRoot = await realpath(treeRoot);
     const place = (real: string) => join(target, relative(realRoot, real));
     for (const root of graph.roots) await this.linkTree(root, place(root), new Set());
+    if (appKustomization !== undefined) {
+      const appCopy = place(graph.roots[0]!);
+      const name = KUSTOMIZATION_FILE_NAMES.find((candidate) => existsSync(join(appCopy, candidate)));
+      if (name) await replaceFile(join(appCopy, name), appKustomization);
+    }
     for (const remote of graph.remotes) {
       const copy = await this.fetchRemote(remote, depth);
       await rewriteEntry(place(remote.file), remote, relative(dirname(place(remote.file)), copy));

@@ -1,13 +1,15 @@
 import { runTool } from '@berth/sources';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseToolOutput } from '../manifest/manifest-parser';
 import { RenderError, throwAsRenderError } from '../render.error';
 import type { ApplicationSourceKustomize, KubernetesObject } from '../source.types';
+import { resolveInside } from '../safety/path-guard';
 import type { KustomizeCommand } from '../tools/tool-locator';
+import type { BuildEnvEntry } from './build-environment';
 import { applyKustomizeOptions } from './kustomization.editor';
-import { KustomizeWorkspace, replaceFile, type RemoteBases } from './kustomize-workspace';
+import { KustomizeWorkspace, type RemoteBases } from './kustomize-workspace';
 import { KUSTOMIZATION_FILE_NAMES } from './source-type.detector';
 
 export interface KustomizeRenderOptions {
@@ -20,6 +22,10 @@ export interface KustomizeRenderOptions {
   workDir?: string;
   /** Remote bases the project permits, fetched through Berth's repository layer; none when absent. */
   remoteBases?: RemoteBases;
+  /** Argo CD's build environment (images, labels, annotations with commonAnnotationsEnvsubst). */
+  env?: readonly BuildEnvEntry[];
+  /** The installed kustomize's version (`v5.7.1`): `kustomize.version` must name it. */
+  kustomizeVersion?: string;
 }
 
 /**
@@ -64,14 +70,19 @@ export async function renderKustomize(
       'spec.source.path',
     );
   }
+  assertKustomizeVersion(options?.version, run.kustomizeVersion);
+  const fileName = KUSTOMIZATION_FILE_NAMES.find((name) => existsSync(join(appDir, name)))!;
+  let edited: string | undefined;
+  if (options && hasKustomizeOverrides(options)) {
+    const components = await foundComponents(appDir, run.treeRoot, options);
+    edited = applyKustomizeOptions(await readFile(join(appDir, fileName), 'utf8'), options, {
+      env: run.env ?? [],
+      components,
+    });
+  }
   const workspace = await KustomizeWorkspace.create(run.workDir, run.remoteBases);
   try {
-    const dir = await workspace.prepare(appDir, run.treeRoot);
-    const fileName = KUSTOMIZATION_FILE_NAMES.find((name) => existsSync(join(dir, name)))!;
-    if (options && hasKustomizeOverrides(options)) {
-      const path = join(dir, fileName);
-      await replaceFile(path, applyKustomizeOptions(await readFile(path, 'utf8'), options));
-    }
+    const dir = await workspace.prepare(appDir, run.treeRoot, edited);
     const label = run.kustomize.standalone ? 'kustomize build' : 'kubectl kustomize';
     const { stdout } = await runTool(run.kustomize.command, [...run.kustomize.buildArgs, dir], {
       cwd: dir,
@@ -86,7 +97,7 @@ export async function renderKustomize(
   }
 }
 
-/** True when rendering edits the kustomization file, so the tree must be a private copy. */
+/** True when rendering edits the kustomization file. */
 export function hasKustomizeOverrides(options: ApplicationSourceKustomize): boolean {
   return Boolean(
     options.images?.length ||
@@ -95,6 +106,48 @@ export function hasKustomizeOverrides(options: ApplicationSourceKustomize): bool
     options.namespace ||
     options.replicas?.length ||
     Object.keys(options.commonLabels ?? {}).length ||
-    Object.keys(options.commonAnnotations ?? {}).length,
+    Object.keys(options.commonAnnotations ?? {}).length ||
+    options.patches?.length ||
+    options.components?.length,
   );
+}
+
+/**
+ * Argo CD picks a kustomize binary by `version` among those its operator configured; a worker has one
+ * kustomize, so a version naming another one is refused rather than silently built with this one.
+ */
+function assertKustomizeVersion(wanted: string | undefined, installed: string | undefined): void {
+  // An installed version that could not be read ("unknown") is not held against the spec.
+  if (!wanted || !installed || !/^v?\d/.test(installed)) return;
+  const normalize = (version: string) => version.replace(/^v/, '');
+  if (normalize(wanted) === normalize(installed)) return;
+  throw new RenderError(
+    'unsupported-source',
+    `spec.source.kustomize.version "${wanted}" is not installed: this worker builds with kustomize ${installed}; remove version or set it to ${installed}`,
+    'spec.source.kustomize.version',
+  );
+}
+
+/**
+ * The spec's components that exist (Argo CD's ignoreMissingComponents leaves the others out; without
+ * it a missing one is refused here, naming it). Each resolves inside the repository, from the app.
+ */
+async function foundComponents(
+  appDir: string,
+  treeRoot: string,
+  options: ApplicationSourceKustomize,
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const [i, component] of (options.components ?? []).entries()) {
+    const field = `spec.source.kustomize.components[${i}]`;
+    const dir = await resolveInside(treeRoot, appDir, component, field);
+    if ((await stat(dir).catch(() => undefined))?.isDirectory()) found.push(component);
+    else if (!options.ignoreMissingComponents)
+      throw new RenderError(
+        'path-not-found',
+        `${field} "${component}" is not a directory at this revision; fix the path or set ignoreMissingComponents`,
+        field,
+      );
+  }
+  return found;
 }

@@ -17,7 +17,14 @@ describe('findTools', () => {
       buildArgs: ['kustomize'],
       standalone: false,
     });
-    expect(await toolVersions(tools)).toEqual({ helm: 'v4.1.4', kustomize: 'v5.7.1', kubectl: 'v1.34.5' });
+    // jsonnet is Debian's package (apt-get install jsonnet), found on PATH.
+    expect(tools.jsonnet).toBe('/usr/bin/jsonnet');
+    expect(await toolVersions(tools)).toEqual({
+      helm: 'v4.1.4',
+      kustomize: 'v5.7.1',
+      kubectl: 'v1.34.5',
+      jsonnet: 'v0.18.0',
+    });
   });
 
   it('lets HELM_PATH / KUSTOMIZE_PATH override, and refuses a non-executable override', async () => {

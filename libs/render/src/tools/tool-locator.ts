@@ -18,12 +18,17 @@ export interface ToolPaths {
   helm?: string;
   kubectl?: string;
   kustomize?: KustomizeCommand;
+  /** The jsonnet interpreter (Debian's `jsonnet`, C++). */
+  jsonnet?: string;
+  /** util-linux `prlimit`, to cap a tool's memory (jsonnet); tools run without the cap when it is missing. */
+  prlimit?: string;
 }
 
 export interface ToolVersions {
   helm: string;
   kustomize: string;
   kubectl: string;
+  jsonnet: string;
 }
 
 export interface FindToolsOptions {
@@ -64,8 +69,9 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * Finds helm, kubectl and kustomize. Order: the `HELM_PATH` / `KUBECTL_PATH` / `KUSTOMIZE_PATH`
- * environment variables, then the project's pinned `.tools/bin` (what `npm run tools` installs,
+ * Finds helm, kubectl, kustomize and jsonnet. Order: the `HELM_PATH` / `KUBECTL_PATH` /
+ * `KUSTOMIZE_PATH` / `JSONNET_BIN_PATH` environment variables (not `JSONNET_PATH`: jsonnet reads that
+ * one as its library path), then the project's pinned `.tools/bin` (what `npm run tools` installs,
  * so renders match CI and the golden files), then `PATH`. `.tools` wins over `PATH` on purpose:
  * a machine's older kubectl embeds an older kustomize whose output differs.
  * Without a standalone kustomize, kustomize is `kubectl kustomize`.
@@ -96,7 +102,9 @@ export function findTools(options: FindToolsOptions = {}): ToolPaths {
   let kustomize: KustomizeCommand | undefined;
   if (kustomizeBinary) kustomize = { command: kustomizeBinary, buildArgs: ['build'], standalone: true };
   else if (kubectl) kustomize = { command: kubectl, buildArgs: ['kustomize'], standalone: false };
-  return { helm, kubectl, kustomize };
+  const jsonnet = locate('jsonnet', 'JSONNET_BIN_PATH');
+  const prlimit = onPath('prlimit', env) ?? ['/usr/bin/prlimit', '/bin/prlimit'].find(isExecutable);
+  return { helm, kubectl, kustomize, jsonnet, prlimit };
 }
 
 async function firstLine(command: string, args: string[]): Promise<string> {
@@ -132,7 +140,11 @@ async function probeVersions(tools: ToolPaths): Promise<ToolVersions> {
   let kustomize = 'missing';
   if (tools.kustomize?.standalone) kustomize = await firstLine(tools.kustomize.command, ['version']);
   else if (tools.kustomize) kustomize = embeddedKustomize;
-  return { helm, kustomize, kubectl };
+  // "Jsonnet commandline interpreter v0.18.0"
+  const jsonnet = tools.jsonnet
+    ? (/v\d+\.\d+\.\d+\S*/.exec(await firstLine(tools.jsonnet, ['--version']))?.[0] ?? 'unknown')
+    : 'missing';
+  return { helm, kustomize, kubectl, jsonnet };
 }
 
 const versionCache = new Map<string, Promise<ToolVersions>>();

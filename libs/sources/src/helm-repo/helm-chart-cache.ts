@@ -12,8 +12,10 @@ import { assertOutboundAllowed, isSourceError, SourceError } from '../source.err
 import { assertNoEscapingSymlinks } from '../tree/tree-guard';
 import { runTool } from '../tools/run-tool';
 import {
+  APPLICATION_CHART,
   parseHelmRepoIndex,
   resolveChartVersion,
+  type ChartSubject,
   type ChartVersionEntry,
   type HelmRepoIndex,
 } from './helm-repo-index';
@@ -94,13 +96,18 @@ export class HelmChartCache {
    * The repository's `index.yaml`, from the short-lived cache or fetched. `credentials` is the lookup
    * scoped to the caller (see RenderRequest.credentials); default the cache's own provider.
    */
-  index(repoUrl: string, credentialsOf?: CredentialsProvider): Promise<HelmRepoIndex> {
-    const url = this.checkUrl(repoUrl);
+  index(
+    repoUrl: string,
+    credentialsOf?: CredentialsProvider,
+    /** How errors name the repository: the app's `spec.source.repoURL` unless a dependency's. */
+    subject: ChartSubject = APPLICATION_CHART,
+  ): Promise<HelmRepoIndex> {
+    const url = this.checkUrl(repoUrl, subject);
     const credentials = this.credentialsFor(url, credentialsOf);
     const key = `${url}\0${credentials?.username ?? ''}`;
     const cached = this.indexes.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.index;
-    const index = this.fetchIndex(url, credentials);
+    const index = this.fetchIndex(url, credentials, subject);
     this.indexes.set(key, { index, expiresAt: this.now() + this.indexTtlMs });
     // A failure is not cached: the next render asks the repository again.
     index.catch(() => {
@@ -170,24 +177,43 @@ export class HelmChartCache {
     const entry = (await this.index(url, credentialsOf)).entries
       .get(chart)
       ?.find((candidate) => candidate.version === version);
-    for (const chartUrl of entry?.urls ?? []) {
+    if (entry) await this.assertChartUrlsAllowed(url, entry, CHART_FIELD);
+  }
+
+  /**
+   * The outbound policy for the archive URLs an index names for one chart version (resolved against
+   * the repository URL): helm downloads from there, and the index is the repository owner's text.
+   */
+  async assertChartUrlsAllowed(repoUrl: string, entry: ChartVersionEntry, field: string): Promise<void> {
+    for (const chartUrl of entry.urls) {
       let absolute: string;
       try {
-        absolute = new URL(chartUrl, `${url}/`).toString();
+        absolute = new URL(chartUrl, `${repoUrl.replace(/\/+$/, '')}/`).toString();
       } catch {
         continue; // helm refuses it itself
       }
-      await assertOutboundAllowed(this.outbound, absolute, CHART_FIELD);
+      await assertOutboundAllowed(this.outbound, absolute, field);
     }
   }
 
-  private checkUrl(repoUrl: string): string {
-    const parsed = parseRepoUrl(repoUrl, { allowHttp: this.options.allowHttp });
+  private checkUrl(repoUrl: string, subject: ChartSubject = APPLICATION_CHART): string {
+    let parsed: ReturnType<typeof parseRepoUrl>;
+    try {
+      parsed = parseRepoUrl(repoUrl, { allowHttp: this.options.allowHttp });
+    } catch (err) {
+      if (subject === APPLICATION_CHART || !isSourceError(err)) throw err;
+      throw new SourceError(
+        err.code,
+        `${subject.repo(redactUrl(repoUrl))} is not a repository URL Berth fetches from (${err.message})`,
+        subject.repoField,
+        { cause: err },
+      );
+    }
     if (parsed.scheme !== 'https' && parsed.scheme !== 'http') {
       throw new SourceError(
         'invalid-repo-url',
-        `${REPO_FIELD} "${redactUrl(repoUrl)}" is not an https:// URL; a Helm chart repository (spec.source.chart) is served over https (OCI registries are not supported yet)`,
-        REPO_FIELD,
+        `${subject.repo(redactUrl(repoUrl))} is not an https:// URL; a Helm chart repository is served over https (OCI registries are not supported yet)`,
+        subject.repoField,
       );
     }
     return parsed.url.replace(/\/+$/, '');
@@ -204,8 +230,11 @@ export class HelmChartCache {
   private async fetchIndex(
     url: string,
     credentials: { username: string; password: string } | undefined,
+    subject: ChartSubject,
   ): Promise<HelmRepoIndex> {
     const shown = redactUrl(url);
+    const repo = subject.repo(shown);
+    const field = subject.repoField;
     const headers: Record<string, string> = { accept: 'application/yaml, application/json, */*' };
     if (credentials) {
       const token = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
@@ -221,15 +250,15 @@ export class HelmChartCache {
       const refused =
         err instanceof Error && err.cause instanceof OutboundRefusedError ? err.cause : undefined;
       if (refused)
-        throw new SourceError('outbound-refused', `${REPO_FIELD}: ${refused.message}`, REPO_FIELD, {
+        throw new SourceError('outbound-refused', `${repo}: ${refused.message}`, field, {
           cause: err,
         });
       const reason =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
       throw new SourceError(
         'unreachable',
-        `${REPO_FIELD} "${shown}" did not answer (${reason}); check the URL and that the repository is reachable from the worker`,
-        REPO_FIELD,
+        `${repo} did not answer (${reason}); check the URL and that the repository is reachable from the worker`,
+        field,
         { cause: err },
       );
     }
@@ -238,33 +267,34 @@ export class HelmChartCache {
       throw new SourceError(
         'auth-failed',
         credentials
-          ? `${REPO_FIELD} "${shown}" refused the repository credentials (HTTP ${response.status}); update the username/password of the repository`
-          : `${REPO_FIELD} "${shown}" needs credentials (HTTP ${response.status}); add a repository with a username and password for it`,
-        REPO_FIELD,
+          ? `${repo} refused the repository credentials (HTTP ${response.status}); update the username/password of the repository`
+          : `${repo} needs credentials (HTTP ${response.status}); add a repository with a username and password for it`,
+        field,
       );
     }
     if (response.status === 404) {
       await response.body?.cancel();
       throw new SourceError(
         'not-found',
-        `${REPO_FIELD} "${shown}" has no index.yaml (HTTP 404); check that it is the URL of a Helm chart repository`,
-        REPO_FIELD,
+        `${repo} has no index.yaml (HTTP 404); check that it is the URL of a Helm chart repository`,
+        field,
       );
     }
     if (!response.ok) {
       await response.body?.cancel();
       throw new SourceError(
         'unreachable',
-        `${REPO_FIELD} "${shown}" answered HTTP ${response.status} for index.yaml; retry later or check the repository`,
-        REPO_FIELD,
+        `${repo} answered HTTP ${response.status} for index.yaml; retry later or check the repository`,
+        field,
       );
     }
-    return parseHelmRepoIndex(await this.readBounded(response, shown), shown);
+    return parseHelmRepoIndex(await this.readBounded(response, repo, field), shown, subject);
   }
 
   private async readBounded(
     response: Awaited<ReturnType<OutboundGuard['fetch']>>,
-    shown: string,
+    repo: string,
+    field: string,
   ): Promise<string> {
     const limit = this.options.maxIndexBytes ?? 64 * 1024 * 1024;
     const chunks: Uint8Array[] = [];
@@ -277,8 +307,8 @@ export class HelmChartCache {
           await response.body.cancel().catch(() => {});
           throw new SourceError(
             'output-too-large',
-            `${REPO_FIELD} "${shown}" serves an index.yaml larger than ${limit} bytes; split the repository or raise the index limit`,
-            REPO_FIELD,
+            `${repo} serves an index.yaml larger than ${limit} bytes; split the repository or raise the index limit`,
+            field,
           );
         }
         chunks.push(chunk);

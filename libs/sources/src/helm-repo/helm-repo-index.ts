@@ -24,14 +24,45 @@ const REPO_FIELD = 'spec.source.repoURL';
 const MAX_LISTED = 20;
 
 /**
+ * How errors name what they concern: the Application's own chart (`spec.source.*`, the default) or a
+ * chart dependency (`dependency "common" of apps/web/Chart.yaml`).
+ */
+export interface ChartSubject {
+  /** Names the repository, e.g. `spec.source.repoURL "https://charts.example.com"`. */
+  repo: (url: string) => string;
+  repoField: string;
+  /** Names the chart, e.g. `spec.source.chart "nginx"`. */
+  chart: (name: string) => string;
+  chartField: string;
+  /** Names the version asked for, e.g. `spec.source.targetRevision "1.2.*"`. */
+  revision: (wanted: string) => string;
+  revisionField: string;
+}
+
+export const APPLICATION_CHART: ChartSubject = {
+  repo: (url) => `${REPO_FIELD} "${url}"`,
+  repoField: REPO_FIELD,
+  chart: (name) => `${CHART_FIELD} "${name}"`,
+  chartField: CHART_FIELD,
+  revision: (wanted) => `${REVISION_FIELD} "${wanted}"`,
+  revisionField: REVISION_FIELD,
+};
+
+/**
  * Parses a Helm repository `index.yaml` (YAML or JSON). Entries without a version are
  * skipped; a document that is not an index is a `not-found` for the repoURL, since the URL
  * then is not a Helm repository.
  */
-export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex {
+export function parseHelmRepoIndex(
+  text: string,
+  repoUrl: string,
+  subject: ChartSubject = APPLICATION_CHART,
+): HelmRepoIndex {
+  const field = subject.repoField;
+  const repo = subject.repo(repoUrl);
   // An index.yaml is written by whoever runs the repository: no YAML bomb gets to the parser.
-  const tooDeep = excessiveYamlNesting(text, `${REPO_FIELD} "${repoUrl}" index.yaml`);
-  if (tooDeep) throw new SourceError('manifest-too-complex', tooDeep, REPO_FIELD);
+  const tooDeep = excessiveYamlNesting(text, `${repo} index.yaml`);
+  if (tooDeep) throw new SourceError('manifest-too-complex', tooDeep, field);
   let doc: unknown;
   try {
     // failsafe keeps every scalar a string, as Helm's Go structs read them: `version: 1.10`
@@ -40,8 +71,8 @@ export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex
   } catch (err) {
     throw new SourceError(
       'not-found',
-      `${REPO_FIELD} "${repoUrl}" serves an index.yaml that is not valid YAML; check that it is a Helm chart repository`,
-      REPO_FIELD,
+      `${repo} serves an index.yaml that is not valid YAML; check that it is a Helm chart repository`,
+      field,
       { cause: err },
     );
   }
@@ -49,8 +80,8 @@ export function parseHelmRepoIndex(text: string, repoUrl: string): HelmRepoIndex
   if (!rawEntries || typeof rawEntries !== 'object' || Array.isArray(rawEntries)) {
     throw new SourceError(
       'not-found',
-      `${REPO_FIELD} "${repoUrl}" has no chart entries in index.yaml; check that it is a Helm chart repository`,
-      REPO_FIELD,
+      `${repo} has no chart entries in index.yaml; check that it is a Helm chart repository`,
+      field,
     );
   }
   const entries = new Map<string, ChartVersionEntry[]>();
@@ -97,14 +128,15 @@ export function resolveChartVersion(
   index: HelmRepoIndex,
   chart: string,
   targetRevision: string | undefined,
+  subject: ChartSubject = APPLICATION_CHART,
 ): ChartVersionEntry {
   const versions = index.entries.get(chart);
   if (!versions || versions.length === 0) {
     const names = [...index.entries.keys()].sort();
     throw new SourceError(
       'not-found',
-      `${CHART_FIELD} "${chart}" is not in the Helm repository; it has ${names.length} chart(s): ${listed(names)}`,
-      CHART_FIELD,
+      `${subject.chart(chart)} is not in the Helm repository; it has ${names.length} chart(s): ${listed(names)}`,
+      subject.chartField,
     );
   }
   const wanted = (targetRevision ?? '').trim() || '*';
@@ -131,8 +163,8 @@ export function resolveChartVersion(
   throw new SourceError(
     'revision-not-found',
     range === null
-      ? `${REVISION_FIELD} "${wanted}" is neither a version nor a semver constraint of chart "${chart}"; available versions: ${available}`
-      : `${REVISION_FIELD} "${wanted}" matches no version of chart "${chart}"; available versions: ${available}`,
-    REVISION_FIELD,
+      ? `${subject.revision(wanted)} is neither a version nor a semver constraint of chart "${chart}"; available versions: ${available}`
+      : `${subject.revision(wanted)} matches no version of chart "${chart}"; available versions: ${available}`,
+    subject.revisionField,
   );
 }
