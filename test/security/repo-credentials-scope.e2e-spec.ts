@@ -52,7 +52,7 @@ async function createApp(name: string, project: string, repoURL: string, targetR
   await h.createAppFromManifest(manifest);
 }
 
-/** Refreshes once; returns the ComparisonError message, or undefined when the app rendered. */
+/** Refreshes once; returns the condition's message (ComparisonError, InvalidSpecError), or undefined when the app rendered. */
 async function comparisonError(name: string): Promise<string | undefined> {
   await h.refresh().process({ application: name, hard: true, reason: 'test' });
   const events = await h.events(name);
@@ -80,27 +80,28 @@ afterAll(async () => {
 });
 
 describe('repository credentials are scoped to projects', () => {
-  it("an app of a project whose sourceRepos do not permit the repository renders anonymously and fails, even after another project's app fetched it", async () => {
+  it("an app of a project whose sourceRepos do not permit the repository is refused before anything is fetched, even after another project's app fetched it", async () => {
     await createApp('team-a-app', 'team-a', server.repoUrl('private'));
     expect(await comparisonError('team-a-app')).toBeUndefined();
     expect((await h.view('team-a-app')).revision).toBe(await privateRepo.head());
 
+    // The worker checks the project again before it renders (Argo CD's InvalidSpecError): no request reaches
+    // the repository, so neither its credentials nor the authenticated mirror serve team-b.
     await createApp('team-b-app', 'team-b', server.repoUrl('private'));
     const before = server.requests.length;
     const message = await comparisonError('team-b-app');
-    expect(message).toMatch(/credentials/);
-    // Every request of that render was anonymous and refused.
-    const attempts = server.requests.slice(before);
-    expect(attempts.length).toBeGreaterThan(0);
-    expect(attempts.every((line) => line.endsWith(' 401'))).toBe(true);
-    expect(message).not.toContain(CREDS.password);
+    expect(message).toBe(
+      `application repo ${server.repoUrl('private')} is not permitted in project 'team-b'`,
+    );
+    expect(server.requests.slice(before)).toEqual([]);
+    expect((await h.view('team-b-app')).revision).toBeNull();
   });
 
-  it("a commit SHA does not read another project's authenticated mirror (no ls-remote to stop it)", async () => {
+  it("a commit SHA does not read another project's authenticated mirror either", async () => {
     const sha = await privateRepo.head();
     await createApp('team-b-by-sha', 'team-b', server.repoUrl('private'), sha);
     const message = await comparisonError('team-b-by-sha');
-    expect(message).toMatch(/credentials/);
+    expect(message).toMatch(/is not permitted in project 'team-b'/);
     expect((await h.view('team-b-by-sha')).revision).toBeNull();
   });
 

@@ -30,6 +30,8 @@ describe('the worker refuses a destination the project no longer permits', () =>
         sourceRepos: ['*'],
         destinations: [{ server: '*', namespace: '*' }],
         permitOnlyProjectScopedClusters: true,
+        // CreateNamespace=true creates a cluster-scoped Namespace: the project must permit it (as in Argo CD).
+        clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }],
       },
     };
     await h.db.dataSource.query(`INSERT INTO projects (name, manifest) VALUES ('team-a', $1::jsonb)`, [

@@ -23,6 +23,7 @@ import {
   managedNamespaceOf,
   type KubeObject,
   diffStrategyOf,
+  withResourcePermissionProblems,
 } from '@berth/domain';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
@@ -31,7 +32,12 @@ import { isRenderError } from '@berth/render';
 import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
-import { assertDestinationPermitted, DestinationNotPermittedError } from './destination-gate';
+import {
+  assertProjectAdmits,
+  permittedLive,
+  ProjectRulesError,
+  resourcePermissionProblemsOf,
+} from './project-gate';
 import { BERTH_FIELD_MANAGER, predictLive } from './predicted-live';
 import { resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
@@ -258,7 +264,7 @@ export class RefreshProcessor {
     const previousRevision = state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null;
     try {
       // Argo CD validates the app against its project before it compares (an InvalidSpecError, not compared).
-      await assertDestinationPermitted(this.deps, app);
+      const admitting = await assertProjectAdmits(this.deps, app);
       const kube = await this.deps.clusters.forDestination(app.spec.destination);
       const cluster = AppOfAppsTarget.for(this.deps, kube, app.metadata.name);
       // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
@@ -271,8 +277,13 @@ export class RefreshProcessor {
         previousRevision,
       });
       const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
-      const live = (await cluster.liveObjects(desired.objects, state.inventory)).filter(
-        (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
+      // What the project does not permit is no part of the app: neither compared nor, later, pruned.
+      const live = permittedLive(
+        admitting,
+        app,
+        (await cluster.liveObjects(desired.objects, state.inventory)).filter(
+          (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
+        ),
       );
       // Argo CD's ServerSideDiff=true: the predicted live objects come from server-side apply dry runs.
       const strategy = diffStrategyOf(app.metadata.annotations, this.deps.compareOptions?.serverSideDiff);
@@ -312,6 +323,14 @@ export class RefreshProcessor {
           healthOf: (obj) => healthOf(obj, this.deps.healthChecks),
         },
       );
+      // Resources the project does not permit: Unknown, and named in an InvalidSpecError condition; the sync
+      // refuses them before it applies anything.
+      const refused = await resourcePermissionProblemsOf(
+        cluster,
+        admitting,
+        app,
+        managed ? [...desired.objects, managed.desired] : desired.objects,
+      );
       // Commit metadata only for a new revision: it is recorded once, in RevisionResolved.
       const commit =
         desired.revision === previousRevision ? undefined : await this.commitInfo(app, desired.revision);
@@ -319,11 +338,11 @@ export class RefreshProcessor {
         kind: 'compared',
         revision: desired.revision,
         targetRevision: desired.targetRevision,
-        comparison,
+        comparison: withResourcePermissionProblems(comparison, refused),
         ...(commit ? { commit } : {}),
       };
     } catch (err) {
-      if (err instanceof DestinationNotPermittedError)
+      if (err instanceof ProjectRulesError)
         return { kind: 'failed', conditionType: err.conditionType, message: err.message };
       // The app's people read the condition; a full or read-only data dir is the operator's, who reads logs.
       if (isRenderError(err, 'disk-error'))

@@ -4,6 +4,7 @@ import {
   applicationStreamId,
   type ApplicationState,
   definedKindOf,
+  describeResourcePermissionProblems,
   type HealthStatus,
   healthOf,
   type KubeObject,
@@ -13,6 +14,7 @@ import {
   resolveAppJqPaths,
   type OpenOperation,
   type OperationStep,
+  type ResourcePermissionProblem,
   type ResourceIdentity,
   resourceKey,
   resourceKeyString,
@@ -28,9 +30,15 @@ import type { SyncJob } from '@berth/queues';
 import { applyStrategyOf, KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
-import { assertDestinationPermitted } from './destination-gate';
 import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
+import {
+  type AdmittingProject,
+  assertProjectAdmits,
+  permittedLive,
+  ProjectRulesError,
+  resourcePermissionProblemsOf,
+} from './project-gate';
 import { DRY_RUN_FAILED, dryRunProblems } from './sync-dry-run';
 import { enqueueSyncDelivery } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
@@ -80,12 +88,16 @@ interface OperationContext {
 
 interface RunContext extends OperationContext {
   cluster: ClusterTarget;
+  /** The app's project, as it stands now: it judges every live object and every task. */
+  admitting: AdmittingProject;
   liveByKey: Map<string, KubeObject>;
   /** Namespaces this sync creates: a dry run cannot ask the server about objects inside them. */
   newNamespaces: Set<string>;
 }
 
 const SUCCESS_MESSAGE = 'successfully synced (all tasks run)';
+/** gitops-engine's phase message when the project refuses tasks; every problem follows it. */
+const INVALID_TASKS = 'one or more synchronization tasks are not valid';
 /** Argo CD's operation message while a sync window holds an operation back. */
 const SYNC_WINDOW_BLOCKED = 'Sync operation blocked by sync window';
 
@@ -147,20 +159,34 @@ export class SyncProcessor {
     try {
       let plan: SyncPlan;
       let ctx: RunContext;
+      let refused: ResourcePermissionProblem[];
       try {
         // The project may have changed since the app was admitted: nothing reaches a cluster it may not use.
-        await assertDestinationPermitted(this.deps, app);
+        const admitting = await assertProjectAdmits(this.deps, app);
         const cluster = AppOfAppsTarget.for(
           this.deps,
           await this.deps.clusters.forDestination(app.spec.destination),
           app.metadata.name,
         );
-        ctx = { ...opCtx, cluster, liveByKey: new Map(), newNamespaces: new Set() };
+        ctx = { ...opCtx, cluster, admitting, liveByKey: new Map(), newNamespaces: new Set() };
         plan = await this.plan(ctx);
+        refused = await resourcePermissionProblemsOf(cluster, admitting, app, objectsOf(plan));
       } catch (err) {
-        // Nothing ran: the operation could not start (render, cluster, plan refused).
-        return await this.fail(opCtx, (err as Error).message, 'Error');
+        // Nothing ran: the operation could not start (render, cluster, plan refused). A project that no
+        // longer admits the app fails it as Argo CD does with the app's error conditions (FormatAppConditions).
+        const message =
+          err instanceof ProjectRulesError ? `${err.conditionType}: ${err.message}` : (err as Error).message;
+        return await this.fail(opCtx, message, 'Error');
       }
+      // gitops-engine's permission validator: every task the project does not permit, before anything runs
+      // (the namespace CreateNamespace=true would create included). Judged again whenever the operation
+      // resumes (a retry, a restarted worker, a confirmation), as gitops-engine does on each pass.
+      if (refused.length > 0)
+        return await this.fail(
+          ctx,
+          `${INVALID_TASKS}: ${describeResourcePermissionProblems(refused)}`,
+          'Failed',
+        );
       if (!resuming) {
         await writer.append({
           type: 'Start',
@@ -201,8 +227,13 @@ export class SyncProcessor {
     });
     ctx.revision = desired.revision;
     const desiredKeys = new Set(desired.objects.map((o) => resourceKeyString(o)));
-    const live = (await cluster.liveObjects(desired.objects, [...ctx.inventory])).filter(
-      (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
+    // What the project does not permit is no part of the app: never pruned (Argo CD's IsLiveResourcePermitted).
+    const live = permittedLive(
+      ctx.admitting,
+      app,
+      (await cluster.liveObjects(desired.objects, [...ctx.inventory])).filter(
+        (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
+      ),
     );
     for (const o of live) ctx.liveByKey.set(resourceKeyString(o), o);
     // The destination namespace is seen (so CreateNamespace does not create it twice) but never
@@ -745,6 +776,15 @@ export class SyncProcessor {
     );
     return 'Terminated';
   }
+}
+
+/** The objects a plan sends or deletes: what gitops-engine's permission validator judges. */
+function objectsOf(plan: SyncPlan): KubeObject[] {
+  const tasks = [
+    ...(plan.namespace ? [plan.namespace] : []),
+    ...[...plan.waves, ...plan.syncFailWaves].flatMap((w) => w.tasks),
+  ];
+  return tasks.filter((t) => t.object && t.action !== 'skip').map((t) => t.object!);
 }
 
 function sleep(ms: number): Promise<void> {

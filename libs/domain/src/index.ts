@@ -312,7 +312,14 @@ export type {
   ProjectPermitsContext,
   ResourceRef,
 } from './project/project-permits';
-export { destinationConditionOf } from './project/destination-condition';
+export { projectConditionOf } from './project/project-condition';
+export {
+  describeResourcePermissionProblems,
+  isLiveResourcePermitted,
+  resourcePermissionProblems,
+  withResourcePermissionProblems,
+} from './project/resource-permission';
+export type { ResourcePermissionContext, ResourcePermissionProblem } from './project/resource-permission';
 export {
   APPLICATION_GROUP,
   ChildApplicationError,

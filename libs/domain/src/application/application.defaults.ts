@@ -28,7 +28,7 @@ export function revisionHistoryLimitOf(application: Application): number {
 }
 
 /** The sources of an Application, whichever of `source` / `sources` holds them. */
-export function sourcesOf(application: Application): ApplicationSource[] {
+export function sourcesOf(application: Pick<Application, 'spec'>): ApplicationSource[] {
   if (application.spec.sources !== undefined && application.spec.sources.length > 0)
     return application.spec.sources;
   return application.spec.source === undefined ? [] : [application.spec.source];

@@ -16,7 +16,8 @@ import { diffServerSide } from './server-side-diff';
 export interface ResourceComparison {
   /** `group/kind/namespace/name`. */
   key: string;
-  status: SyncStatusCode;
+  /** Unknown: the app's project does not permit the resource (Argo CD's CompareAppState). */
+  status: SyncStatusCode | 'Unknown';
   health?: HealthStatus;
   /** Live, tracked by this app, no longer in Git. */
   requiresPruning?: boolean;

@@ -6,7 +6,7 @@ import type { Application } from '../application/application.types';
 import { formatIssue } from '../application/validation-issue';
 import type { AppProject } from './app-project.types';
 import { defaultAppProject } from './default-project';
-import { destinationConditionOf } from './destination-condition';
+import { projectConditionOf } from './project-condition';
 import { projectPermits, type ProjectPermitsContext, type ResourceRef } from './project-permits';
 
 // Jest runs from the repository root (jest.config.mjs rootDir).
@@ -328,18 +328,18 @@ describe('projectPermits: permitOnlyProjectScopedClusters and cluster resource n
     expect(projectPermits(everywhere('staging'), shared, { clusters })).toEqual([]);
   });
 
-  it('destinationConditionOf: the InvalidSpecError the worker raises, in Argo CD’s words', () => {
+  it('projectConditionOf: the InvalidSpecError the worker raises, in Argo CD’s words', () => {
     const onShared = app((a) => (a.spec.destination = { name: 'shared', namespace: 'x' }));
     const onTeamA = app((a) => (a.spec.destination = { server: 'https://team-a.example', namespace: 'x' }));
-    expect(destinationConditionOf(scoped(), onTeamA, clusters)).toBeUndefined();
-    expect(destinationConditionOf(scoped(), onShared, clusters)).toBe(
+    expect(projectConditionOf(scoped(), onTeamA, clusters)).toBeUndefined();
+    expect(projectConditionOf(scoped(), onShared, clusters)).toBe(
       "application destination server 'shared' and namespace 'x' do not match any of the allowed destinations in project 'production' (permitOnlyProjectScopedClusters: the cluster is not registered with project 'production')",
     );
     const narrow: AppProject = {
       ...scoped(),
       spec: { ...scoped().spec, destinations: [{ server: 'https://other.example', namespace: 'x' }] },
     };
-    expect(destinationConditionOf(narrow, onTeamA, clusters)).toBe(
+    expect(projectConditionOf(narrow, onTeamA, clusters)).toBe(
       "application destination server 'https://team-a.example' and namespace 'x' do not match any of the allowed destinations in project 'production'",
     );
     const foreign = app((a) => {
@@ -347,12 +347,37 @@ describe('projectPermits: permitOnlyProjectScopedClusters and cluster resource n
       a.spec.destination = { name: 'team-a', namespace: 'x' };
     });
     expect(
-      destinationConditionOf({ ...defaultAppProject(), metadata: { name: 'staging' } }, foreign, clusters),
+      projectConditionOf({ ...defaultAppProject(), metadata: { name: 'staging' } }, foreign, clusters),
     ).toBe(
       "application destination cluster 'team-a' is registered with project 'production': only Applications of project 'production' may deploy to it",
     );
-    expect(destinationConditionOf(undefined, foreign, clusters)).toBe(
+    expect(projectConditionOf(undefined, foreign, clusters)).toBe(
       'Application referencing project staging which does not exist',
+    );
+  });
+
+  it('projectConditionOf: sourceRepos tightened after the app was admitted, every source named before the destination', () => {
+    const tightened: AppProject = {
+      ...production,
+      spec: { ...production.spec, sourceRepos: ['https://github.com/example/other'] },
+    };
+    // NormalizeGitURL: case and a trailing ".git" do not matter.
+    const sameRepo = app((a) => (a.spec.source!.repoURL = 'https://GitHub.com/example/k8s-manifests'));
+    expect(projectConditionOf(production, sameRepo, [])).toBeUndefined();
+    expect(projectConditionOf(tightened, apiProd, [])).toBe(
+      "application repo https://github.com/example/k8s-manifests.git is not permitted in project 'production'",
+    );
+    const multi = app((a) => {
+      delete a.spec.source;
+      a.spec.sources = [
+        { repoURL: 'https://github.com/example/other.git', path: 'a' },
+        { repoURL: 'https://github.com/example/sandbox', path: 'b' },
+      ];
+      a.spec.destination = { server: 'https://kubernetes.default.svc', namespace: 'kube-system' };
+    });
+    expect(projectConditionOf(production, multi, [])).toBe(
+      "application repo https://github.com/example/sandbox is not permitted in project 'production'; " +
+        "application destination server 'https://kubernetes.default.svc' and namespace 'kube-system' do not match any of the allowed destinations in project 'production'",
     );
   });
 

@@ -23,3 +23,18 @@ export function crdsByDefinedKind(objects: readonly KubeObject[]): Map<string, s
 export function kindKeyOf(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
   return `${groupOf(obj.apiVersion)}/${obj.kind}`;
 }
+
+/**
+ * `group/kind` -> whether the kind is namespaced, as a CRD among `objects` declares it (`spec.scope`):
+ * what the cluster will answer once the CRD is applied. A CRD without a valid scope says nothing.
+ */
+export function scopesOfDefinedKinds(objects: readonly KubeObject[]): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  for (const obj of objects) {
+    const defined = definedKindOf(obj);
+    const scope = (obj['spec'] as { scope?: unknown } | undefined)?.scope;
+    if (defined && (scope === 'Namespaced' || scope === 'Cluster'))
+      out.set(`${defined.group}/${defined.kind}`, scope === 'Namespaced');
+  }
+  return out;
+}

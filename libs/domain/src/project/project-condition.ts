@@ -1,23 +1,38 @@
+import { sourcesOf } from '../application/application.defaults';
 import type { Application, ApplicationDestination } from '../application/application.types';
 import type { AppProject } from './app-project.types';
 import { DEFAULT_PROJECT_NAME } from './default-project';
-import { type ClusterRef, type DestinationProblem, destinationProblems } from './project-permits';
+import {
+  type ClusterRef,
+  type DestinationProblem,
+  destinationProblems,
+  isSourcePermitted,
+} from './project-permits';
 
 /**
- * The InvalidSpecError condition Argo CD's controller raises before it compares or syncs an app whose
- * project no longer lets it reach its destination (the project or the cluster registry changed after the
- * app was admitted): undefined when it may. In Argo CD's words where Argo CD has them.
+ * The InvalidSpecError Argo CD's controller raises before it compares or syncs an app its project no longer
+ * admits (refreshAppConditions -> ValidatePermissions): the project is gone, a source repository is not in
+ * its `sourceRepos`, or the destination is not one of its destinations (the project or the cluster registry
+ * changed after the app was admitted). Undefined when the project admits the app. Every problem is named,
+ * sources first, in Argo CD's words where Argo CD has them; Argo CD raises one condition per problem,
+ * Berth keeps one condition per type and joins them with "; ".
  */
-export function destinationConditionOf(
+export function projectConditionOf(
   project: AppProject | undefined,
   application: Pick<Application, 'spec'>,
   clusters: readonly ClusterRef[],
 ): string | undefined {
   const projectName = application.spec.project || DEFAULT_PROJECT_NAME;
   if (!project) return `Application referencing project ${projectName} which does not exist`;
-  const problems = destinationProblems(project, application, clusters);
-  if (problems.length === 0) return undefined;
-  return problems.map((p) => messageOf(p, application.spec.destination, projectName)).join('; ');
+  const messages = [
+    ...sourcesOf(application)
+      .filter((source) => !isSourcePermitted(project, source.repoURL))
+      .map((source) => `application repo ${source.repoURL} is not permitted in project '${projectName}'`),
+    ...destinationProblems(project, application, clusters).map((p) =>
+      messageOf(p, application.spec.destination, projectName),
+    ),
+  ];
+  return messages.length === 0 ? undefined : messages.join('; ');
 }
 
 function messageOf(
