@@ -39,7 +39,7 @@ import {
   resourcePermissionProblemsOf,
 } from './project-gate';
 import { BERTH_FIELD_MANAGER, predictLive } from './predicted-live';
-import { resumeIfOrphaned } from './sync-job-scheduling';
+import { enqueueSyncDelivery, resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
 
@@ -118,7 +118,7 @@ export class RefreshProcessor {
     );
     if (recorded.events.length === 0) await this.deps.applications.touchReconciled(job.application);
     const result: RefreshResult = { appended: recorded.events.map((e) => e.type) };
-    await this.followUp(job.application, recorded, decision, result);
+    await this.followUp(job.application, recorded, decision, result, outcome.kind === 'compared');
     if (outcome.kind === 'compared') {
       result.syncStatus = outcome.comparison.status;
       const health = appHealthOf(outcome.comparison).health;
@@ -131,12 +131,16 @@ export class RefreshProcessor {
     return result;
   }
 
-  /** What the recorded decision asks of the queues: the operation it started, the compares it wants later. */
+  /**
+   * What the recorded decision asks of the queues: the operation it started, the compares it wants later.
+   * `clusterAnswered`: this refresh read the cluster, so an operation waiting for it may go on now.
+   */
   private async followUp(
     name: string,
     recorded: LoadedStream<ApplicationState> & { events: Array<{ type: string }> },
     decision: RefreshDecision,
     result: RefreshResult,
+    clusterAnswered: boolean,
   ): Promise<void> {
     await this.notifyParent(recorded.state, recorded.events as unknown as ApplicationEvent[]);
     if (decision.started && recorded.events.length > 0) {
@@ -146,7 +150,11 @@ export class RefreshProcessor {
       else result.autoSyncOperationId = decision.started.operationId;
     } else {
       const open = recorded.state.openOperation;
-      if (open && (await resumeIfOrphaned(this.deps.queues, name, open, this.deps.now()))) {
+      if (open && clusterAnswered && open.waiting?.waitingFor === 'cluster') {
+        // Its next delivery may be seconds away; an extra one is harmless (the app lock runs one at a time).
+        await enqueueSyncDelivery(this.deps.queues, name, open.operationId, 0, 'resume');
+        result.resumedOperationId = open.operationId;
+      } else if (open && (await resumeIfOrphaned(this.deps.queues, name, open, this.deps.now()))) {
         result.resumedOperationId = open.operationId;
       }
     }

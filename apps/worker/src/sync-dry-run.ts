@@ -1,5 +1,5 @@
 import type { SyncPlan, SyncTask } from '@berth/domain';
-import { KubeApiError } from '@berth/kube';
+import { isClusterUnreachable, KubeApiError } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';
 
 /** How many dry-run requests are in flight at once. */
@@ -52,6 +52,8 @@ async function problemOf(task: SyncTask, ctx: DryRunContext): Promise<string | u
     await ctx.send(task);
     return undefined;
   } catch (err) {
+    // Not a problem of the object: the operation waits for the cluster (SyncProcessor.waitForCluster).
+    if (isClusterUnreachable(err)) throw err;
     const missingKind = err instanceof KubeApiError && err.code === 'UnknownResourceType';
     if (missingKind && (task.definedByCrd !== undefined || task.syncOptions.skipDryRunOnMissingResource))
       return undefined;

@@ -27,7 +27,7 @@ import {
   withLiveSyncOptions,
 } from '@berth/domain';
 import type { SyncJob } from '@berth/queues';
-import { applyStrategyOf, KubeApiError, refOf } from '@berth/kube';
+import { applyStrategyOf, isClusterUnreachable, KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
 import { applicationOf, renderDesired } from './desired-state';
 import { HookLifecycle, hookHealthView } from './hook-lifecycle';
@@ -52,6 +52,11 @@ export type SyncOutcome =
   | 'AlreadyFinished'
   | 'NotFound'
   | 'RetryNotDue'
+  /**
+   * The destination cluster's API server did not answer (refused, reset, timed out): the operation
+   * stays Running, says so, and is delivered again shortly; it goes on where it stopped once it answers.
+   */
+  | 'WaitingForCluster'
   /** This run stalled past the app's lease and another run carries the operation on (docs/adr/0003). */
   | 'TakenOver'
   /**
@@ -100,6 +105,10 @@ const SUCCESS_MESSAGE = 'successfully synced (all tasks run)';
 const INVALID_TASKS = 'one or more synchronization tasks are not valid';
 /** Argo CD's operation message while a sync window holds an operation back. */
 const SYNC_WINDOW_BLOCKED = 'Sync operation blocked by sync window';
+
+/** Bounds of the delay before an operation waiting for its cluster tries again (waitForCluster). */
+const CLUSTER_WAIT_MIN_MS = 1_000;
+const CLUSTER_WAIT_MAX_MS = 5_000;
 
 /**
  * Runs (or resumes) one sync operation from the event log, like gitops-engine's sync context:
@@ -156,6 +165,7 @@ export class SyncProcessor {
       startedAt: resuming ? op.startedAt! : now.toISOString(),
     };
     let outcome: SyncOutcome | undefined;
+    let waitingForCluster = false;
     try {
       let plan: SyncPlan;
       let ctx: RunContext;
@@ -172,6 +182,7 @@ export class SyncProcessor {
         plan = await this.plan(ctx);
         refused = await resourcePermissionProblemsOf(cluster, admitting, app, objectsOf(plan));
       } catch (err) {
+        if (isClusterUnreachable(err)) throw err;
         // Nothing ran: the operation could not start (render, cluster, plan refused). A project that no
         // longer admits the app fails it as Argo CD does with the app's error conditions (FormatAppConditions).
         const message =
@@ -208,15 +219,46 @@ export class SyncProcessor {
     } catch (err) {
       if (err instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(writer);
       if (err instanceof OperationTakenOverSignal) return 'TakenOver';
+      if (isClusterUnreachable(err)) {
+        const waited = await this.waitForCluster(opCtx, err);
+        waitingForCluster = waited === 'WaitingForCluster';
+        return waited;
+      }
       throw err;
     } finally {
       // The app's status follows the operation: compare again now rather than at the next period. Not
-      // for an operation a window holds back: that refresh would only enqueue it again at once.
-      if (outcome !== 'BlockedBySyncWindow')
+      // for an operation a window holds back (that refresh would only enqueue it again at once), nor while it
+      // waits for the cluster (that comparison could only fail the same way).
+      if (outcome !== 'BlockedBySyncWindow' && !waitingForCluster)
         await this.deps.queues
           .requestRefresh({ application: app.metadata.name, hard: false, reason: 'sync-finished' })
           .catch(() => undefined);
     }
+  }
+
+  /**
+   * The destination cluster's API server did not answer (KubeApiError.transient: refused, reset, timed
+   * out): not a failure of the operation, which stays Running, records once what it waits for (its
+   * message names the server and what the connection said), and is delivered again after a quarter of
+   * the time it has been open, between 1 and 5 s, so it goes on within 5 s of the cluster's return (or
+   * at once, when a refresh finds the cluster answering). Tasks already recorded are not run again.
+   * gitops-engine fails the operation here, and Argo CD's automated sync would then never retry that
+   * revision (docs/operations.md). Terminate stops the wait.
+   */
+  private async waitForCluster(ctx: OperationContext, err: Error): Promise<SyncOutcome> {
+    const message = `waiting for the destination cluster to answer: ${err.message}; the sync goes on by itself once it does (terminate it to stop waiting)`;
+    try {
+      if (ctx.writer.state.openOperation?.waiting?.message !== message)
+        await ctx.writer.append({ type: 'Wait', waiting: { waitingFor: 'cluster', message, resources: [] } });
+    } catch (signal) {
+      if (signal instanceof OperationTerminatedSignal) return this.terminateUnlessTakenOver(ctx.writer);
+      if (signal instanceof OperationTakenOverSignal) return 'TakenOver';
+      throw signal;
+    }
+    const openFor = this.deps.now().getTime() - Date.parse(ctx.op.startedAt ?? ctx.op.requestedAt);
+    const delayMs = Math.min(CLUSTER_WAIT_MAX_MS, Math.max(CLUSTER_WAIT_MIN_MS, Math.round(openFor / 4)));
+    await enqueueSyncDelivery(this.deps.queues, ctx.app.metadata.name, ctx.op.operationId, delayMs, 'resume');
+    return 'WaitingForCluster';
   }
 
   private async plan(ctx: RunContext): Promise<SyncPlan> {
@@ -300,6 +342,7 @@ export class SyncProcessor {
         try {
           result = await this.execute(ctx, ns, hooks);
         } catch (err) {
+          if (isClusterUnreachable(err)) throw err;
           return await this.fail(ctx, `namespace auto creation failed: ${(err as Error).message}`, 'Failed');
         }
         await ctx.writer.append(this.taskDone(ns, result));
@@ -453,7 +496,12 @@ export class SyncProcessor {
       try {
         result = await this.execute(ctx, task, hooks);
       } catch (err) {
-        if (err instanceof OperationTerminatedSignal || err instanceof OperationTakenOverSignal) throw err;
+        if (
+          err instanceof OperationTerminatedSignal ||
+          err instanceof OperationTakenOverSignal ||
+          isClusterUnreachable(err)
+        )
+          throw err;
         failed.set(task.id, (err as Error).message);
         return;
       }

@@ -73,4 +73,21 @@ describe('ApiDiscovery', () => {
     expect(err).toMatchObject({ code: 'UnknownResourceType' });
     expect((err as Error).message).toMatch(/"Sprocket".*"example.com\/v1".*CustomResourceDefinition/);
   });
+
+  it('forgets a discovery the server did not answer: the next lookup asks again', async () => {
+    let away = true;
+    const calls: string[] = [];
+    const discovery = new ApiDiscovery(async (path) => {
+      calls.push(path);
+      if (away) throw new KubeApiError('Unreachable', 'cannot reach the Kubernetes API server', 0);
+      return documents[path];
+    });
+    await expect(discovery.forGroup('example.com', 'Gizmo')).rejects.toMatchObject({ code: 'Unreachable' });
+    await expect(discovery.forApiVersion('v1', 'ConfigMap')).rejects.toMatchObject({ code: 'Unreachable' });
+    away = false;
+    // Before, the failed group list stayed cached: every versionless lookup failed until a restart.
+    expect(await discovery.forGroup('example.com', 'Gizmo')).toMatchObject({ apiVersion: 'example.com/v2' });
+    expect(await discovery.forApiVersion('v1', 'ConfigMap')).toMatchObject({ plural: 'configmaps' });
+    expect(calls.filter((c) => c === '/apis')).toHaveLength(2);
+  });
 });

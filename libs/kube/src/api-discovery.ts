@@ -25,7 +25,8 @@ interface ApiGroupList {
 
 /**
  * Resource discovery with a cache, as kubectl's: one request per group version, reused until a
- * kind is not found (a CRD may have been installed since), then fetched once more.
+ * kind is not found (a CRD may have been installed since), then fetched once more. A request that
+ * failed is never reused.
  */
 export class ApiDiscovery {
   private readonly lists = new Map<string, Promise<ApiResourceList | undefined>>();
@@ -50,8 +51,16 @@ export class ApiDiscovery {
   async forGroup(group: string, kind: string): Promise<ResourceType> {
     if (group === '') return this.forApiVersion('v1', kind);
     for (const refresh of [false, true]) {
-      if (refresh || !this.groups) this.groups = this.get('/apis').then((g) => (g ?? {}) as ApiGroupList);
-      const entry = (await this.groups).groups?.find((g) => g.name === group);
+      let groups = this.groups;
+      if (refresh || !groups) {
+        const asked = this.get('/apis').then((g) => (g ?? {}) as ApiGroupList);
+        groups = this.groups = asked;
+        // A list the server did not answer is not kept (the cluster was away): the next lookup asks again.
+        asked.catch(() => {
+          if (this.groups === asked) this.groups = undefined;
+        });
+      }
+      const entry = (await groups).groups?.find((g) => g.name === group);
       if (!entry) continue;
       const versions = [
         entry.preferredVersion?.groupVersion,
@@ -77,9 +86,12 @@ export class ApiDiscovery {
     let list = this.lists.get(apiVersion);
     if (!list || refresh) {
       const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      list = this.get(path).then((l) => l as ApiResourceList | undefined);
-      this.lists.set(apiVersion, list);
-      list.catch(() => this.lists.delete(apiVersion));
+      const asked = this.get(path).then((l) => l as ApiResourceList | undefined);
+      list = asked;
+      this.lists.set(apiVersion, asked);
+      asked.catch(() => {
+        if (this.lists.get(apiVersion) === asked) this.lists.delete(apiVersion);
+      });
     }
     const resource = (await list)?.resources?.find((r) => r.kind === kind && !r.name.includes('/'));
     return resource && { apiVersion, kind, plural: resource.name, namespaced: resource.namespaced };

@@ -1,6 +1,6 @@
 export { ApiDiscovery } from './api-discovery';
 export type { DiscoveryGet, ResourceType } from './api-discovery';
-export { KubeApiError, codeForStatus } from './kube-api.error';
+export { KubeApiError, codeForStatus, isClusterUnreachable } from './kube-api.error';
 export type { KubeApiErrorCode } from './kube-api.error';
 export { KubeCluster } from './kube-cluster';
 export type {

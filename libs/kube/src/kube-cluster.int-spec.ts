@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import type { KubeObject } from '@berth/domain';
-import { KubeApiError } from './kube-api.error';
+import { isClusterUnreachable, KubeApiError } from './kube-api.error';
+import { createServer } from 'node:net';
 import { KubeCluster } from './kube-cluster';
 
 function configMap(name: string, namespace: string, extra: Record<string, unknown> = {}): KubeObject {
@@ -92,5 +93,40 @@ describe('KubeCluster against the sandbox API server', () => {
   it('ensureNamespace is idempotent', async () => {
     expect(await cluster.ensureNamespace('kube-it-2')).toBe(true);
     expect(await cluster.ensureNamespace('kube-it-2')).toBe(false);
+  });
+
+  it('a cluster that refuses or resets connections is unreachable for now, and says how', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const refusedPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const resetting = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const resetPort = (resetting.address() as { port: number }).port;
+    const at = (port: number) =>
+      KubeCluster.fromKubeconfig(sandbox.kubeconfig().replaceAll(sandbox.url, `http://127.0.0.1:${port}`));
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-it', name: 'any' };
+    try {
+      const refused = await at(refusedPort)
+        .get(ref)
+        .catch((e: unknown) => e);
+      expect(isClusterUnreachable(refused)).toBe(true);
+      // fetch says only "fetch failed": the reason is its cause's.
+      expect((refused as Error).message).toContain(`connect ECONNREFUSED 127.0.0.1:${refusedPort}`);
+      const reset = await at(resetPort)
+        .get(ref)
+        .catch((e: unknown) => e);
+      expect(isClusterUnreachable(reset)).toBe(true);
+    } finally {
+      await new Promise((resolve) => resetting.close(resolve));
+    }
+    // A name that does not resolve does not pass by waiting: unreachable, not for now.
+    const misspelt = await KubeCluster.fromKubeconfig(
+      sandbox.kubeconfig().replaceAll(sandbox.url, 'http://cluster.berth-test.invalid:6443'),
+    )
+      .get(ref)
+      .catch((e: unknown) => e);
+    expect(misspelt).toMatchObject({ code: 'Unreachable', status: 0, transient: false });
+    expect((misspelt as Error).message).toContain('ENOTFOUND');
   });
 });

@@ -3,7 +3,7 @@ import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } fr
 import { ApiDiscovery, type ResourceType } from './api-discovery';
 import type { ApplyStrategy } from './apply-strategy';
 import { clientSideApplyPatch, JSON_MERGE_PATCH, withLastApplied } from './client-side-apply';
-import { codeForStatus, KubeApiError } from './kube-api.error';
+import { codeForStatus, KubeApiError, unreachableError } from './kube-api.error';
 import { describeRef, type KubeRef, refFromKey, refOf } from './kube-ref';
 
 export interface WriteOptions {
@@ -401,16 +401,14 @@ export class KubeCluster {
     }
     await this.config.applySecurityAuthentication(ctx);
     let response;
+    let text: string;
     try {
       response = await this.http.send(ctx).toPromise();
+      // A connection reset while the body arrives is as unreachable as one refused.
+      text = await response.body.text();
     } catch (err) {
-      throw new KubeApiError(
-        'Unreachable',
-        `cannot reach the Kubernetes API server at ${this.server}: ${(err as Error).message}; check the kubeconfig's server address and that the cluster is up`,
-        0,
-      );
+      throw unreachableError(this.server, err);
     }
-    const text = await response.body.text();
     let body: unknown = undefined;
     if (text) {
       try {

@@ -159,6 +159,41 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     expect(ran).toEqual(['web', 'web', 'web']);
   });
 
+  it('a refresh asked while a refresh of the app waits for later (self-heal backoff) runs at once', async () => {
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.pause();
+    await queues.requestRefresh({ application: 'healing', hard: false, reason: 'self-heal' }, 60_000);
+    await queues.requestRefresh({ application: 'healing', hard: false, reason: 'webhook' });
+    await queues.requestPeriodicRefresh('healing', new Date('2026-01-01T00:00:00Z'));
+    await queues.requestRefresh({ application: 'healing', hard: false, reason: 'self-heal' }, 30_000);
+    const pending = await queues.refresh.getJobs(['waiting', 'prioritized', 'delayed']);
+    const now = (await Promise.all(pending.map(async (j) => [j.data.reason, await j.getState()]))).sort();
+    // Before: the webhook's and the periodic refresh were dropped as repeats of the delayed one, and the
+    // app was not compared again until its backoff ended (up to 5 minutes).
+    expect(now).toEqual([
+      ['self-heal', 'delayed'],
+      ['webhook', 'waiting'],
+    ]);
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.resume();
+  });
+
+  it('a refresh somebody asks for while a periodic one of the app waits is no longer held at background priority', async () => {
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.pause();
+    const since = new Date('2026-01-01T00:00:00Z');
+    await queues.requestPeriodicRefresh('asked', since);
+    await queues.requestPeriodicRefresh('not-asked', since);
+    await queues.requestRefresh({ application: 'asked', hard: false, reason: 'webhook' });
+    const state = async (application: string) =>
+      (await queues.refresh.getJob(`periodic__${application}__${since.getTime()}`))!.getState();
+    // Before: the webhook's request was a repeat of the periodic job and waited behind every foreground job.
+    expect(await state('asked')).toBe('waiting');
+    expect(await state('not-asked')).toBe('prioritized');
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.resume();
+  });
+
   it('the same sync operation enqueued twice is one job', async () => {
     await queues.sync.pause();
     await queues.requestSync({ application: 'api-prod', operationId: 'op-1' });

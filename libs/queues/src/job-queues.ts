@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
+  laterRefreshDedupId,
   periodicRefreshJobId,
   QUEUE,
   refreshDedupId,
@@ -86,23 +87,33 @@ export class JobQueues {
    * during a refresh is never missed, and one app is never refreshed twice at once.
    * `whileRunning: 'skip'` drops the request instead when a refresh is already queued or running:
    * periodic refreshes use it, so a slow worker pool is never handed a second round on top of the first.
+   * A request for later (`delayMs` > 0) collapses only with other requests for later: BullMQ drops a
+   * request whose deduplication id a delayed job holds, so a refresh waiting out a self-heal backoff
+   * (up to 5 minutes) held back every webhook, user and periodic refresh of the app until it ran.
+   * A request somebody waits for that collapses into a waiting background refresh (periodic) takes it
+   * out of the background: it no longer waits behind every other foreground refresh.
    */
   async requestRefresh(
     job: RefreshJob,
     delayMs = 0,
     whileRunning: 'queue-after' | 'skip' = 'queue-after',
   ): Promise<void> {
-    await this.guarded(() =>
-      this.refresh.add('refresh', job, {
+    await this.guarded(async () => {
+      const added = await this.refresh.add('refresh', job, {
         ...KEEP,
         delay: delayMs,
         ...backgroundPriority(job.reason),
         deduplication: {
-          id: refreshDedupId(job.application),
+          id: delayMs > 0 ? laterRefreshDedupId(job.application) : refreshDedupId(job.application),
           ...(whileRunning === 'queue-after' ? { keepLastIfActive: true } : {}),
         },
-      }),
-    );
+      });
+      // Collapsed into a background refresh (a periodic one) that waits: somebody waits for it now.
+      // BullMQ answers a repeat with the job it repeats; only a prioritized one moves (changePriority
+      // would send a waiting job to the back of the line).
+      if (delayMs === 0 && !BACKGROUND_REFRESH_REASONS.has(job.reason))
+        if ((await added.getState()) === 'prioritized') await added.changePriority({ priority: 0 });
+    });
   }
 
   /**

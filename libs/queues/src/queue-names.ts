@@ -39,6 +39,14 @@ export function refreshDedupId(application: string): string {
 }
 
 /**
+ * The deduplication id of a refresh asked for later (a self-heal backoff): apart from the app's
+ * refreshDedupId, so one that waits its delay never swallows a refresh somebody asks for now.
+ */
+export function laterRefreshDedupId(application: string): string {
+  return `refresh-later__${application}`;
+}
+
+/**
  * The periodic refresh of an app, named after the comparison it follows (`since`: the app's
  * reconciled_at, or its created_at before its first comparison). Every scheduler replica that finds
  * the app due for the same comparison asks for the same job, and BullMQ keeps one: an app is

@@ -169,6 +169,9 @@ export class SyncStack {
       expect({ app: appName(i), status: created.status, body: created.body }).toMatchObject({ status: 201 });
     }
     await stack.awaitConverged(120_000);
+    // The first deploy's 20 messages take 20 s at Slack's 1 msg/s: sent before the first fault, so
+    // that fault's notifications do not queue behind them (it measured 30-40 s instead of 20 s).
+    await stack.expectNotificationsExactlyOnce();
     return stack;
   }
 
@@ -238,43 +241,19 @@ export class SyncStack {
   }
 
   /**
-   * What a user does for apps whose automated sync failed (Argo CD does not retry a revision whose
-   * automated sync failed): POST /sync for every app still OutOfSync once the refresh after the fault
-   * compared it. An app whose operation is already running answers 409: nothing to do for it.
+   * How many operations waited for the cluster (SyncOperationWaiting `cluster`), and how many failed for
+   * it: none should (they wait instead), so the apps converge with no sync by hand.
    */
-  async syncOutOfSyncApps(): Promise<string[]> {
-    const head = await this.repo.head();
-    const rows: Array<{ name: string }> = await eventually(
-      async () => {
-        const r: Array<{ name: string; revision: string }> = await this.faults.db.dataSource.query(
-          `SELECT name, revision FROM applications WHERE sync_status <> 'Synced' ORDER BY name`,
-        );
-        // Compared again after the fault: every app knows the newest commit.
-        const all: Array<{ n: number }> = await this.faults.db.dataSource.query(
-          `SELECT count(*)::int AS n FROM applications WHERE revision = $1`,
-          [head],
-        );
-        expect(all[0]!.n).toBe(APPS);
-        return r;
-      },
-      { timeout: 15_000, interval: 250, what: 'every app compared with the newest commit' },
+  async operationsThatWaitedForTheCluster(): Promise<string> {
+    const [row]: Array<{ waited: number; failed: number }> = await this.faults.db.dataSource.query(
+      `SELECT count(DISTINCT data->>'operationId') FILTER (WHERE type = 'SyncOperationWaiting') ::int AS waited,
+              count(*) FILTER (WHERE type = 'SyncOperationFailed') ::int AS failed
+       FROM events
+       WHERE (type = 'SyncOperationWaiting' AND data->>'waitingFor' = 'cluster')
+          OR (type = 'SyncOperationFailed' AND data->>'message' LIKE '%cannot reach the Kubernetes API server%')`,
     );
-    const synced: string[] = [];
-    for (const { name } of rows) {
-      const answer = await sendWithin(
-        'POST',
-        `${this.scheduler.url}/api/v1/applications/${name}/sync`,
-        '{}',
-        5_000,
-      );
-      expect({ name, answer: answer.body, ok: answer.status < 300 || answer.status === 409 }).toEqual({
-        name,
-        answer: answer.body,
-        ok: true,
-      });
-      if (answer.status < 300) synced.push(name);
-    }
-    return synced;
+    expect({ failedForTheCluster: row!.failed }).toEqual({ failedForTheCluster: 0 });
+    return `${row!.waited}, none failed`;
   }
 
   /** POST /api/v1/applications/:name/refresh, recorded (an acknowledged one must show in the log). */
@@ -503,6 +482,23 @@ export class SyncStack {
       .map((r) => ({ id: r.id, times: atSlack.get(r.id) ?? 0 }));
     expect({ notDeliveredExactlyOnce: wrong }).toEqual({ notDeliveredExactlyOnce: [] });
     return sentAt - started;
+  }
+
+  /**
+   * The sync-succeeded deliveries planned since `since` (ms epoch): how many, and when the first and the
+   * last were sent (ms after `since`). All go to one Slack channel, one a second.
+   */
+  async notificationPace(since: number): Promise<{ count: number; firstMs: number; lastMs: number }> {
+    const [row]: Array<{ count: number; first: Date; last: Date }> = await this.faults.db.dataSource.query(
+      `SELECT count(*)::int AS count, min(sent_at) AS first, max(sent_at) AS last FROM notification_deliveries
+       WHERE trigger = 'on-sync-succeeded' AND created_at >= to_timestamp($1 / 1000.0)`,
+      [since],
+    );
+    return {
+      count: row!.count,
+      firstMs: new Date(row!.first).getTime() - since,
+      lastMs: new Date(row!.last).getTime() - since,
+    };
   }
 
   async close(): Promise<void> {

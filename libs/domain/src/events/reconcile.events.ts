@@ -107,9 +107,11 @@ export type ResourceSynced = DomainEvent<
 >;
 
 /**
- * The running operation waits: for resources to become healthy, for hooks to finish, for a deletion, or for
- * a person to confirm pruning. `message` is gitops-engine's wording; it becomes
- * `status.operationState.message`. Recorded when what it waits for changes, not on every poll.
+ * The running operation waits: for resources to become healthy, for hooks to finish, for a deletion, for
+ * a person to confirm pruning, or for the destination cluster's API server to answer again (`cluster`:
+ * Berth's, gitops-engine fails the operation there). `message` is gitops-engine's wording where it has
+ * one; it becomes `status.operationState.message`. Recorded when what it waits for changes, not on every
+ * poll.
  */
 export type SyncOperationWaiting = DomainEvent<
   'SyncOperationWaiting',
@@ -117,7 +119,7 @@ export type SyncOperationWaiting = DomainEvent<
     application: string;
     operationId: string;
     /** `sync-window`: a sync window of the project forbids the operation now ("Sync operation blocked by sync window"). */
-    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation' | 'sync-window';
+    waitingFor: 'health' | 'hook' | 'deletion' | 'prune-confirmation' | 'sync-window' | 'cluster';
     message: string;
     /** What it waits for (at most 20; the message counts the rest). */
     resources: ResourceIdentity[];

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errnoOf, makeReadOnly, readOnlyFaultAvailable, restoreAllReadOnly } from '../testing/read-only-dir';
 import { lockMirror } from './mirror-lock';
+
+// A real fault: chmod 0555 as a user, a read-only bind mount as root; skipped where neither works.
+const fault = readOnlyFaultAvailable();
+const itFault = fault ? it : it.skip;
 
 let root: string;
 
@@ -11,6 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await restoreAllReadOnly();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -43,5 +49,50 @@ describe('lockMirror', () => {
     } finally {
       await release();
     }
+  });
+
+  itFault(
+    'a lock it could not remove while the disk refused writes holds nobody back once the disk is writable',
+    async () => {
+      // The data dir went read-only while a fetch held the lock: the lock dir stays behind. Before,
+      // every fetch then waited for it to go stale (30 s after it was last touched).
+      const parent = join(root, 'read-only-during-fetch');
+      const dir = join(parent, 'mirror');
+      await mkdir(dir, { recursive: true });
+      const release = await lockMirror(dir);
+      const restore = await makeReadOnly(parent);
+      try {
+        await expect(release()).rejects.toMatchObject({ code: 'disk-error' });
+        // Still read-only: the next fetch fails at once naming the errno, not after waiting out a lock.
+        const refused = await lockMirror(dir, 1_000).catch((err: unknown) => err);
+        expect(refused).toMatchObject({ code: 'disk-error' });
+        expect((refused as Error).message).toContain(errnoOf(fault!));
+      } finally {
+        await restore();
+      }
+      // Writable again: the next fetch takes the lock at once (a 1 s wait would end in `git-failed`).
+      const again = await lockMirror(dir, 1_000);
+      await again();
+    },
+  );
+
+  itFault('never removes a lock another process holds', async () => {
+    const parent = join(root, 'taken-over');
+    const dir = join(parent, 'mirror');
+    await mkdir(dir, { recursive: true });
+    const release = await lockMirror(dir);
+    const restore = await makeReadOnly(parent);
+    try {
+      await expect(release()).rejects.toMatchObject({ code: 'disk-error' });
+    } finally {
+      await restore();
+    }
+    // Another process found it stale and took it over: a new lock dir, with a new mtime.
+    await rm(`${dir}.lock`, { recursive: true });
+    await new Promise((r) => setTimeout(r, 20));
+    await mkdir(`${dir}.lock`);
+    const failure = await lockMirror(dir, 200).catch((err: unknown) => err);
+    expect(failure).toMatchObject({ code: 'git-failed' });
+    await rm(`${dir}.lock`, { recursive: true });
   });
 });

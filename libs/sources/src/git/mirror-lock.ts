@@ -1,4 +1,5 @@
 import lockfile from 'proper-lockfile';
+import { rmdir, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { diskErrorOf } from '../disk/disk-error';
 import { SourceError } from '../source.error';
@@ -15,6 +16,7 @@ const LOCK_WAIT_MS = 300_000;
  */
 export async function lockMirror(dir: string, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
   const deadline = Date.now() + waitMs;
+  await removeAbandonedLock(dir);
   // A lock whose updates failed past the stale time (the disk went away mid-fetch) is compromised:
   // proper-lockfile's default throws from a timer and takes the process down. The fetch's own result
   // stands; the lock is simply not released again.
@@ -32,8 +34,10 @@ export async function lockMirror(dir: string, waitMs = LOCK_WAIT_MS): Promise<()
       });
       return async () => {
         if (compromised) return;
-        await release().catch((err: unknown) => {
-          throw diskErrorOf(err, 'git mirror lock', `${dir}.lock`) ?? err;
+        await release().catch(async (err: unknown) => {
+          const disk = diskErrorOf(err, 'git mirror lock', `${dir}.lock`);
+          if (disk) await rememberAbandonedLock(dir);
+          throw disk ?? err;
         });
       };
     } catch (err) {
@@ -50,4 +54,46 @@ export async function lockMirror(dir: string, waitMs = LOCK_WAIT_MS): Promise<()
       await sleep(delay);
     }
   }
+}
+
+/**
+ * Lock dirs this process could not remove (the disk refused the write), with the mtime they had then.
+ * Left alone, such a lock held every later fetch of the mirror back until it went stale, 30 s after it
+ * was last touched, long after the disk was writable again (issue #24: a data dir read-only for 10 s
+ * during a fetch cost 20 s more).
+ */
+const abandoned = new Map<string, number>();
+
+async function rememberAbandonedLock(dir: string): Promise<void> {
+  const mtimeMs = await stat(`${dir}.lock`).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
+  if (mtimeMs !== undefined) abandoned.set(dir, mtimeMs);
+}
+
+/**
+ * Removes a lock this process abandoned, unless another process took it over since (proper-lockfile
+ * takes a stale lock over by making a new lock dir: a new mtime). A disk that still refuses the removal
+ * fails the fetch at once with its errno, as a lock it could not create would.
+ */
+async function removeAbandonedLock(dir: string): Promise<void> {
+  const mtimeMs = abandoned.get(dir);
+  if (mtimeMs === undefined) return;
+  const lockDir = `${dir}.lock`;
+  const current = await stat(lockDir).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
+  if (current !== mtimeMs) {
+    abandoned.delete(dir);
+    return;
+  }
+  try {
+    await rmdir(lockDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw diskErrorOf(err, 'git mirror lock', lockDir) ?? err;
+  }
+  abandoned.delete(dir);
 }
