@@ -16,6 +16,7 @@ const libs = [
   'queues',
   'kube',
   'runtime',
+  'auth',
   'testing',
 ];
 

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { compileTemplate } from '@berth/gotemplate';
+import { type FileWatch, watchConfigFile } from '@berth/infra';
 import {
   type ConfigIssue,
   type NotificationsConfig,
@@ -77,8 +77,7 @@ export class NotificationsConfigSource {
     errors: [],
     warnings: [],
   };
-  private watcher: FSWatcher | undefined;
-  private debounce: NodeJS.Timeout | undefined;
+  private watcher: FileWatch | undefined;
   private dbVersion: number | undefined;
   private lastFingerprint: string | undefined;
   private readonly listeners: Array<(config: NotificationsConfig) => void> = [];
@@ -114,23 +113,19 @@ export class NotificationsConfigSource {
     await this.reload();
     const file = this.options.file;
     if (!file) return;
-    // Watch the directory: editors and ConfigMap mounts replace the file (rename), which ends a file watch.
-    const dir = dirname(file);
-    if (!existsSync(dir)) return;
-    this.watcher = watch(dir, (_event, name) => {
-      if (name !== null && name !== basename(file) && name !== '..data') return;
-      if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => {
+    this.watcher = watchConfigFile(
+      file,
+      () => {
         this.reload().catch((err: unknown) =>
           this.log('error', `notifications config reload failed: ${String(err)}`),
         );
-      }, this.options.debounceMs ?? 100);
-    });
+      },
+      { debounceMs: this.options.debounceMs },
+    );
   }
 
   stop(): void {
     this.watcher?.close();
-    if (this.debounce) clearTimeout(this.debounce);
   }
 
   /** Re-reads the database and the file; the database version wins. Returns the resulting status. */

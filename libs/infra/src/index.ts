@@ -7,6 +7,8 @@ export {
 } from './config/berth-config';
 export type { BerthConfig } from './config/berth-config';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
+export { watchConfigFile } from './config/watched-file';
+export type { FileWatch, WatchedFileOptions } from './config/watched-file';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
 export { loadHealthCustomizations } from './lua/health-customizations.loader';

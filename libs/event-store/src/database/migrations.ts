@@ -9,6 +9,7 @@ import { SnapshotsAndEventSummaries1764100000007 } from '../../../../migrations/
 import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
 import { NotifierAppState1764200000002 } from '../../../../migrations/1764200000002-notifier-app-state';
 import { NotificationDeliveryUnconfirmed1764300000101 } from '../../../../migrations/1764300000101-notification-delivery-unconfirmed';
+import { Accounts1764400000201 } from '../../../../migrations/1764400000201-accounts';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   NotificationSecretBindings1764200000001,
   NotifierAppState1764200000002,
   NotificationDeliveryUnconfirmed1764300000101,
+  Accounts1764400000201,
 ];
