@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from '@berth/auth';
 import { ObservabilityModule } from '@berth/runtime';
+import { AccountController } from './accounts/account.controller';
+import { SessionController } from './accounts/session.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
@@ -21,6 +24,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
+        AuthModule.forRoot(ctx.auth),
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,
           redis: ctx.redis,
@@ -37,6 +41,8 @@ export class SchedulerModule {
         RepositoriesController,
         ClustersController,
         ProjectsController,
+        SessionController,
+        AccountController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
