@@ -93,6 +93,11 @@ export class RedisLoginFailureStore implements LoginFailureStore {
   ) {}
 
   async attempt(key: string, limits: ThrottleLimits, nowMs: number): Promise<number> {
+    // Not connected: no waiting for a command timeout on every login.
+    if (this.redis.status !== 'ready') {
+      this.away(new Error(`connection ${this.redis.status}`));
+      return this.fallback.attempt(key, limits, nowMs);
+    }
     try {
       const answer = Number(
         await this.redis.eval(
