@@ -20,6 +20,8 @@ export interface TestScheduler {
   anonymous: ReturnType<typeof request>;
   /** The admin's session token. */
   adminToken: string;
+  /** The argocd-cm-shaped accounts config the scheduler reads (BERTH_ACCOUNTS_CONFIG): rewrite it to reload. */
+  accountsFile: string;
   /** `{ Authorization }` of an API key of `account` (one of the `accounts` the scheduler was started with). */
   as(account: string): { Authorization: string };
   close(): Promise<void>;
@@ -92,6 +94,7 @@ export async function startTestScheduler(
     http: request.agent(server).set(bearer(adminToken)),
     anonymous: request(server),
     adminToken,
+    accountsFile,
     as(account) {
       const token = account === 'admin' ? adminToken : tokens.get(account);
       if (!token)

@@ -46,17 +46,22 @@ export class BerthProcess {
     });
   }
 
-  /** Starts `name` with LOG_LEVEL=debug (every log line it can write) plus `env`. */
+  /**
+   * Starts `name` with LOG_LEVEL=debug (every log line it can write) plus `env`, its admin logged in as the
+   * test admin (`provisionAdmin: false`: as at a real first start, the scheduler makes and prints its own).
+   */
   static async start(
     name: keyof typeof ENTRYPOINTS,
     env: Record<string, string> = {},
     db?: TestDatabase,
+    options: { provisionAdmin?: boolean } = {},
   ): Promise<BerthProcess> {
     const entry = ENTRYPOINTS[name];
     assertBuilt([entry.file]);
     const database = db ?? (await createTestDatabase('berth_security'));
     // Before the process starts: a scheduler that starts first makes a password of its own.
-    await provisionTestAdmin(database.dataSource);
+    const provision = options.provisionAdmin ?? true;
+    if (provision) await provisionTestAdmin(database.dataSource);
     const port = await freePort();
     const child = spawn(process.execPath, [entry.file], {
       cwd: REPO_ROOT,
@@ -88,7 +93,7 @@ export class BerthProcess {
       if (error instanceof Error && !(error instanceof StopWaiting)) error.message += `\n${proc.tail()}`;
       throw error;
     }
-    proc.adminToken = await adminTokenOf(proc, database);
+    if (provision) proc.adminToken = await adminTokenOf(proc, database);
     return proc;
   }
 

@@ -88,15 +88,19 @@ export class AccountService {
     }
     const pattern = this.settings.passwordPattern;
     if (!pattern.test(request.newPassword))
-      throw new DomainError('Invalid', `new password does not match the following expression: ${pattern.source}`, {
-        issues: [
-          {
-            field: 'newPassword',
-            message: `does not match ${pattern.source}`,
-            fix: 'passwordPattern in the accounts config sets the rule',
-          },
-        ],
-      });
+      throw new DomainError(
+        'Invalid',
+        `new password does not match the following expression: ${pattern.source}`,
+        {
+          issues: [
+            {
+              field: 'newPassword',
+              message: `does not match ${pattern.source}`,
+              fix: 'passwordPattern in the accounts config sets the rule',
+            },
+          ],
+        },
+      );
     const hash = await this.options.hasher.hash(request.newPassword);
     const nowMs = this.options.nowMs();
     const passwordMtime = Math.ceil(nowMs / 1000);
@@ -136,7 +140,11 @@ export class AccountService {
     await this.options.commands.handle(
       accountAggregate,
       accountStreamId(name),
-      (state) => decideAccount({ type: 'CreateToken', id, issuedAt: iat, ...(expiresAt !== undefined ? { expiresAt } : {}) }, state),
+      (state) =>
+        decideAccount(
+          { type: 'CreateToken', id, issuedAt: iat, ...(expiresAt !== undefined ? { expiresAt } : {}) },
+          state,
+        ),
       metadata,
     );
     return { token };
@@ -164,7 +172,8 @@ export class AccountService {
           : 'there is no session to end: the request carries no session token',
       );
     const { tokenId } = caller;
-    const expiresAt = caller.expiresAt ?? Math.floor(this.options.nowMs() / 1000) + this.settings.sessionDurationSeconds;
+    const expiresAt =
+      caller.expiresAt ?? Math.floor(this.options.nowMs() / 1000) + this.settings.sessionDurationSeconds;
     await this.options.commands.handle(
       accountAggregate,
       accountStreamId(caller.subject),
@@ -186,13 +195,19 @@ export class AccountService {
   private requireAccount(name: string) {
     const account = this.settings.accounts.get(name);
     if (!account)
-      throw new DomainError('NotFound', `account '${name}' does not exist; list them with GET /api/v1/account`);
+      throw new DomainError(
+        'NotFound',
+        `account '${name}' does not exist; list them with GET /api/v1/account`,
+      );
     return account;
   }
 
   private require(caller: Identity, action: 'get' | 'update', name: string): void {
     if (!this.options.permission(caller, action, name))
-      throw new DomainError('Forbidden', `permission denied: ${caller.subject} may not ${action} account ${name}`);
+      throw new DomainError(
+        'Forbidden',
+        `permission denied: ${caller.subject} may not ${action} account ${name}`,
+      );
   }
 
   private get settings(): AccountsSettings {

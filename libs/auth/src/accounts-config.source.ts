@@ -70,7 +70,10 @@ export class AccountsConfigSource {
     if (!file) return;
     this.watch = watchConfigFile(
       file,
-      () => void this.reload().catch((error: unknown) => this.log('error', `accounts config reload failed: ${String(error)}`)),
+      () =>
+        void this.reload().catch((error: unknown) =>
+          this.log('error', `accounts config reload failed: ${String(error)}`),
+        ),
       { debounceMs: this.options.debounceMs },
     );
   }
@@ -144,7 +147,8 @@ function dataOf(
   if (obj['kind'] === 'ConfigMap' || obj['apiVersion'] !== undefined) {
     const data = obj['data'];
     if (data === undefined || data === null) return { data: {} };
-    if (typeof data !== 'object' || Array.isArray(data)) return refuse('data: must be a map of keys to strings');
+    if (typeof data !== 'object' || Array.isArray(data))
+      return refuse('data: must be a map of keys to strings');
     return { data: data as Record<string, unknown> };
   }
   return { data: obj };

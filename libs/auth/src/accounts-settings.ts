@@ -73,14 +73,18 @@ export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): 
   const text = (key: string, value: unknown): string | undefined => {
     if (typeof value === 'string') return value;
     if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-    errors.push({ key, message: `must be a string (ConfigMap data values are strings), not ${describe(value)}` });
+    errors.push({
+      key,
+      message: `must be a string (ConfigMap data values are strings), not ${describe(value)}`,
+    });
     return undefined;
   };
   const bool = (key: string, value: unknown): boolean | undefined => {
     const raw = text(key, value);
     if (raw === undefined) return undefined;
     const parsed = parseBool(raw.trim());
-    if (parsed === undefined) errors.push({ key, message: `"${raw}" is not a boolean; write "true" or "false"` });
+    if (parsed === undefined)
+      errors.push({ key, message: `"${raw}" is not a boolean; write "true" or "false"` });
     return parsed;
   };
   const accountOf = (name: string): LocalAccount =>
@@ -112,7 +116,10 @@ export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): 
     } else if (key.startsWith('accounts.')) {
       const [, name = '', suffix, ...more] = key.split('.');
       if (more.length > 0 || (suffix !== undefined && suffix !== 'enabled')) {
-        warnings.push({ key, message: 'not an account key (accounts.<name> or accounts.<name>.enabled): ignored' });
+        warnings.push({
+          key,
+          message: 'not an account key (accounts.<name> or accounts.<name>.enabled): ignored',
+        });
         continue;
       }
       if (!ACCOUNT_NAME.test(name) || name.length > MAX_USERNAME_LENGTH) {

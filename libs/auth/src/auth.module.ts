@@ -13,7 +13,10 @@ export class AuthModule {
   static forRoot(auth: Authentication): DynamicModule {
     return {
       module: AuthModule,
-      providers: [{ provide: Authentication, useValue: auth }, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: [
+        { provide: Authentication, useValue: auth },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
       exports: [Authentication],
     };
   }

@@ -7,7 +7,12 @@ import type { TokenStandingCache } from './token-standing.cache';
  * A project role token (`sub` = `proj:<project>:<role>`): checked against the AppProject's issued tokens.
  * Project roles are wired in with RBAC; until then such tokens are refused.
  */
-export type ProjectTokenCheck = (project: string, role: string, tokenId: string, issuedAt: number) => Promise<boolean>;
+export type ProjectTokenCheck = (
+  project: string,
+  role: string,
+  tokenId: string,
+  issuedAt: number,
+) => Promise<boolean>;
 
 export interface AuthenticatorOptions {
   settings: () => AccountsSettings;
@@ -36,7 +41,8 @@ export class Authenticator {
   async verify(token: string): Promise<Identity> {
     const now = this.options.nowSeconds();
     const claims = await this.options.codec.verify(token, now);
-    if (claims.iss !== BERTH_ISSUER) throw new InvalidTokenError(`tokens of issuer "${claims.iss}" are not accepted`);
+    if (claims.iss !== BERTH_ISSUER)
+      throw new InvalidTokenError(`tokens of issuer "${claims.iss}" are not accepted`);
     const common = {
       issuer: claims.iss,
       groups: [],
@@ -63,7 +69,9 @@ export class Authenticator {
     if (capability === 'apiKey' && !standing.apiKeyExists)
       throw new InvalidTokenError(`account ${name} does not have token with id ${claims.jti}`);
     if (standing.passwordMtime !== null && claims.iat < standing.passwordMtime)
-      throw new InvalidTokenError('the account password has changed since the token was issued: log in again');
+      throw new InvalidTokenError(
+        'the account password has changed since the token was issued: log in again',
+      );
     return { subject: name, kind: 'account', capability, ...common };
   }
 }

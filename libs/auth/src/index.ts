@@ -28,7 +28,12 @@ export { Authenticator, accountOfSubject } from './authenticator';
 export type { AuthenticatorOptions, ProjectTokenCheck } from './authenticator';
 export { ANONYMOUS } from './identity';
 export type { Identity } from './identity';
-export { initializePassword } from './initial-password';
+export {
+  initialPasswordIn,
+  initialPasswordNotice,
+  initializePassword,
+  resetPassword,
+} from './initial-password';
 export type { InitialPasswordDeps } from './initial-password';
 export { MemoryLoginFailureStore, RedisLoginFailureStore } from './login-failures.store';
 export type { LoginFailureStore } from './login-failures.store';

@@ -39,7 +39,11 @@ export class MemoryLoginFailureStore implements LoginFailureStore {
 
   private live(key: string, limits: ThrottleLimits, nowMs: number): FailedLogins | undefined {
     const entry = this.entries.get(key);
-    if (entry && limits.failureWindowSeconds > 0 && nowMs - entry.lastFailedAt > limits.failureWindowSeconds * 1000) {
+    if (
+      entry &&
+      limits.failureWindowSeconds > 0 &&
+      nowMs - entry.lastFailedAt > limits.failureWindowSeconds * 1000
+    ) {
       this.entries.delete(key);
       return undefined;
     }

@@ -19,7 +19,11 @@ export interface ThrottleLimits {
  * is not a failure: the password is not even checked). With a window of 0 the refusal never ends by
  * itself: Infinity.
  */
-export function refusedForSeconds(failures: FailedLogins | undefined, limits: ThrottleLimits, nowMs: number): number {
+export function refusedForSeconds(
+  failures: FailedLogins | undefined,
+  limits: ThrottleLimits,
+  nowMs: number,
+): number {
   if (!failures || failures.count < limits.maxFailures) return 0;
   if (limits.failureWindowSeconds === 0) return Infinity;
   const endsAt = failures.lastFailedAt + limits.failureWindowSeconds * 1000;

@@ -29,7 +29,11 @@ export interface LoginServiceOptions {
 export class LoginService {
   constructor(private readonly options: LoginServiceOptions) {}
 
-  async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: number }> {
+  async login(
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<{ token: string; expiresAt: number }> {
     await this.verifyPassword(username, password, address);
     const { settings } = this;
     const account = settings.accounts.get(username)!;

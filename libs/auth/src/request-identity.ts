@@ -48,6 +48,7 @@ function cookieOf(header: string | undefined, name: string): string | undefined 
 /** `@CurrentIdentity() who: Identity` in a controller behind AuthGuard. */
 export const CurrentIdentity = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   const identity = identityOf(context.switchToHttp().getRequest<IncomingMessage>());
-  if (!identity) throw new Error('no identity on this request: is the route behind AuthGuard and not @Public()?');
+  if (!identity)
+    throw new Error('no identity on this request: is the route behind AuthGuard and not @Public()?');
   return identity;
 });

@@ -33,7 +33,11 @@ export class ServerKeyRing {
     readonly origin: 'config' | 'generated',
   ) {}
 
-  static fromKeys(current: Uint8Array, previous: readonly Uint8Array[] = [], origin: 'config' | 'generated' = 'config'): ServerKeyRing {
+  static fromKeys(
+    current: Uint8Array,
+    previous: readonly Uint8Array[] = [],
+    origin: 'config' | 'generated' = 'config',
+  ): ServerKeyRing {
     const signing = signingKey(current);
     return new ServerKeyRing(signing, [signing, ...previous.map(signingKey)], origin);
   }

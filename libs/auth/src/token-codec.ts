@@ -47,7 +47,8 @@ export class TokenCodec {
     let kid: string | undefined;
     try {
       const header = decodeProtectedHeader(token);
-      if (header.alg !== 'HS256') throw new InvalidTokenError(`tokens are signed with HS256, not ${String(header.alg)}`);
+      if (header.alg !== 'HS256')
+        throw new InvalidTokenError(`tokens are signed with HS256, not ${String(header.alg)}`);
       kid = typeof header.kid === 'string' ? header.kid : undefined;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ADMIN_ACCOUNT, initializePassword, PasswordHasher } from '@berth/auth';
+import { ADMIN_ACCOUNT, initialPasswordNotice, initializePassword, PasswordHasher } from '@berth/auth';
 import type { SchedulerContext } from '../scheduler.context';
 
 /**
@@ -18,7 +18,5 @@ export async function ensureAdminPassword(ctx: SchedulerContext): Promise<void> 
   );
   if (!created) return;
   new Logger('auth').log('generated the initial password of the admin account (printed once on stderr)');
-  process.stderr.write(
-    `\nBerth initial admin password (shown this once; log in as "admin" with POST /api/v1/session, then change it with PUT /api/v1/account/password):\n\n    ${password}\n\n`,
-  );
+  process.stderr.write(initialPasswordNotice(password));
 }
