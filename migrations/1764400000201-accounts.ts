@@ -78,7 +78,13 @@ export class Accounts1764400000201 implements MigrationInterface {
         e.data AS data, e.metadata->>'correlationId' AS correlation_id, e.stream_id AS stream_id,
         e.position AS position
       FROM events e`);
-    for (const table of ['auth_server_key', 'account_passwords', 'revoked_tokens', 'account_tokens', 'accounts'])
+    for (const table of [
+      'auth_server_key',
+      'account_passwords',
+      'revoked_tokens',
+      'account_tokens',
+      'accounts',
+    ])
       await q.query(`DROP TABLE IF EXISTS ${table}`);
   }
 }

@@ -83,9 +83,7 @@ function routesOf(ctx: SchedulerContext): Array<{ method: string; path: string }
 
 function collectImportedControllers(module: DynamicModule): Array<Type<unknown>> {
   return (module.imports ?? []).flatMap((m) =>
-    typeof m === 'object' && m !== null && 'controllers' in m
-      ? [...((m).controllers ?? [])]
-      : [],
+    typeof m === 'object' && m !== null && 'controllers' in m ? [...(m.controllers ?? [])] : [],
   );
 }
 

@@ -55,7 +55,9 @@ runProcess('notifier', async (config) => {
     }),
   );
   await server.serve(app);
-  logger.log(`Berth notifier listening on ${config.bindAddress}:${server.port} (config: ${configFile ?? 'database only'})`);
+  logger.log(
+    `Berth notifier listening on ${config.bindAddress}:${server.port} (config: ${configFile ?? 'database only'})`,
+  );
   stopOnSignals(
     async () => {
       // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.

@@ -1,10 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  checkRedisBeforeServing,
-  listenThenAwaitPostgres,
-  runProcess,
-  stopOnSignals,
-} from '@berth/runtime';
+import { checkRedisBeforeServing, listenThenAwaitPostgres, runProcess, stopOnSignals } from '@berth/runtime';
 import { createSchedulerApp } from './create-scheduler-app';
 import { ensureAdminPassword } from './accounts/admin-password';
 

@@ -1,10 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  checkRedisBeforeServing,
-  listenThenAwaitPostgres,
-  runProcess,
-  stopOnSignals,
-} from '@berth/runtime';
+import { checkRedisBeforeServing, listenThenAwaitPostgres, runProcess, stopOnSignals } from '@berth/runtime';
 import { createWorkerApp } from './create-worker-app';
 
 /**

@@ -5,12 +5,7 @@ export {
   evolveAccount,
   initialAccountState,
 } from './account/account.aggregate';
-export type {
-  AccountCommand,
-  AccountState,
-  AccountToken,
-  RevokedToken,
-} from './account/account.aggregate';
+export type { AccountCommand, AccountState, AccountToken, RevokedToken } from './account/account.aggregate';
 export { applicationAggregate } from './application/application.aggregate';
 export { managedNamespaceOf } from './application/managed-namespace';
 export {

@@ -17,7 +17,10 @@ export const SESSION_REQUEST = bodySchema<SessionRequest>(
   'SessionCreateRequest',
   requestObject({
     fields: { username: text({ maxLength: 256 }), password: secretText(1024), token: unsupportedToken() },
-    required: { username: 'send {"username": "...", "password": "..."}', password: 'blank passwords are not allowed' },
+    required: {
+      username: 'send {"username": "...", "password": "..."}',
+      password: 'blank passwords are not allowed',
+    },
   }),
 );
 
@@ -53,7 +56,10 @@ export interface CreateTokenRequest {
 const seconds: FieldCheck = (value, path, issues) => {
   const n = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100 * 365 * 86_400)
-    issues.error(path, `expected a whole number of seconds from 0 (never expires) up, got ${describeValue(value)}`);
+    issues.error(
+      path,
+      `expected a whole number of seconds from 0 (never expires) up, got ${describeValue(value)}`,
+    );
 };
 
 export const CREATE_TOKEN_REQUEST = bodySchema<CreateTokenRequest>(
@@ -70,7 +76,8 @@ export const CREATE_TOKEN_REQUEST = bodySchema<CreateTokenRequest>(
 /** Argo CD's SessionCreateRequest has a `token` (SSO token exchange), which Berth does not take. */
 function unsupportedToken(): FieldCheck {
   return (value, path, issues) => {
-    if (value !== '') issues.error(path, 'not supported by Berth: logging in with a token', 'send username and password');
+    if (value !== '')
+      issues.error(path, 'not supported by Berth: logging in with a token', 'send username and password');
   };
 }
 

@@ -82,7 +82,8 @@ export function loginRefusal(error: unknown, res: Response): unknown {
   if (error instanceof UnauthenticatedError)
     return new HttpException({ error: 'Unauthenticated', message: error.message }, 401);
   if (error instanceof LoginThrottledError) {
-    if (Number.isFinite(error.retryAfterSeconds)) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    if (Number.isFinite(error.retryAfterSeconds))
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
     return new HttpException({ error: error.code, message: error.message }, 429);
   }
   return error;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../errors/domain-error';
-import type { RecordedEvent } from '../events/event-envelope';
 import type { AccountEvent } from '../events/account.events';
 import {
   accountAggregate,
@@ -25,7 +24,7 @@ function given(events: AccountEvent[], name = 'alice'): AccountState {
         streamVersion: i + 1,
         metadata: { actor: 'admin' },
         recordedAt: new Date(T0 + i * 1000),
-      } as RecordedEvent),
+      }),
     accountAggregate.initial(`account-${name}`),
   );
 }
@@ -48,7 +47,9 @@ describe('account: passwords, API keys and revoked sessions', () => {
         data: { account: 'alice', initial: true, passwordMtime: seconds(T0) },
       },
     ]);
-    expect(when(given(first), { type: 'SetPassword', initial: true, passwordMtime: seconds(T0) })).toEqual([]);
+    expect(when(given(first), { type: 'SetPassword', initial: true, passwordMtime: seconds(T0) })).toEqual(
+      [],
+    );
   });
 
   it('records every change of the password, and the change ends earlier tokens (passwordMtime)', () => {
@@ -60,7 +61,9 @@ describe('account: passwords, API keys and revoked sessions', () => {
       },
     ]);
     expect(state).toMatchObject({ passwordSet: true, passwordMtime: seconds(T0) + 7 });
-    expect(when(state, { type: 'SetPassword', initial: false, passwordMtime: seconds(T0) + 9 })).toHaveLength(1);
+    expect(when(state, { type: 'SetPassword', initial: false, passwordMtime: seconds(T0) + 9 })).toHaveLength(
+      1,
+    );
   });
 
   it('issues an API key under a new id and refuses an id in use, as Argo CD', () => {

@@ -47,10 +47,11 @@ export class AccountsRepository {
 
   /** API keys of an account, newest first (Argo CD's order). */
   async tokensOf(account: string): Promise<AccountToken[]> {
-    const rows: Array<{ id: string; issued_at: string; expires_at: string | null }> = await this.dataSource.query(
-      `SELECT id, issued_at, expires_at FROM account_tokens WHERE account = $1 ORDER BY issued_at DESC, id`,
-      [account],
-    );
+    const rows: Array<{ id: string; issued_at: string; expires_at: string | null }> =
+      await this.dataSource.query(
+        `SELECT id, issued_at, expires_at FROM account_tokens WHERE account = $1 ORDER BY issued_at DESC, id`,
+        [account],
+      );
     return rows.map((r) => ({
       id: r.id,
       issuedAt: Number(r.issued_at),

@@ -14,13 +14,17 @@ export class ServerKeyRepository {
       `INSERT INTO auth_server_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`,
       [candidate],
     );
-    const rows: Array<{ key: string }> = await this.dataSource.query(`SELECT key FROM auth_server_key WHERE id = 1`);
+    const rows: Array<{ key: string }> = await this.dataSource.query(
+      `SELECT key FROM auth_server_key WHERE id = 1`,
+    );
     return rows[0]!.key;
   }
 
   /** The stored value; undefined before the first start. */
   async current(): Promise<string | undefined> {
-    const rows: Array<{ key: string }> = await this.dataSource.query(`SELECT key FROM auth_server_key WHERE id = 1`);
+    const rows: Array<{ key: string }> = await this.dataSource.query(
+      `SELECT key FROM auth_server_key WHERE id = 1`,
+    );
     return rows[0]?.key;
   }
 

@@ -94,8 +94,12 @@ describe('loadConfig: identity and access settings', () => {
   });
 
   it('refuses a bind address or a signing key it cannot use, naming the variable', () => {
-    expect(() => loadConfig({ BERTH_BIND_ADDRESS: 'every interface' })).toThrow(/BERTH_BIND_ADDRESS: .* 0\.0\.0\.0/);
-    expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY: 'hunter2' })).toThrow(/BERTH_SERVER_SECRET_KEY: must be 32 bytes/);
+    expect(() => loadConfig({ BERTH_BIND_ADDRESS: 'every interface' })).toThrow(
+      /BERTH_BIND_ADDRESS: .* 0\.0\.0\.0/,
+    );
+    expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY: 'hunter2' })).toThrow(
+      /BERTH_SERVER_SECRET_KEY: must be 32 bytes/,
+    );
     expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY_PREVIOUS: 'x' })).toThrow(
       /BERTH_SERVER_SECRET_KEY_PREVIOUS: must be 32 bytes/,
     );
