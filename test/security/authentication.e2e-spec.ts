@@ -145,6 +145,25 @@ describe('authentication: who may call at all', () => {
     expect((await s.anonymous.get('/api/v1/session/userinfo')).body).toEqual({ loggedIn: false });
   });
 
+  it('users.anonymous.enabled lets a caller without a token act as `anonymous` (recorded so); a bad token is still refused', async () => {
+    const open = await startTestScheduler({}, { accountsConfig: { 'users.anonymous.enabled': 'true' } });
+    try {
+      expect((await open.anonymous.get('/api/v1/applications')).status).toBe(200);
+      expect((await open.anonymous.post('/api/v1/applications').send(application('by-anyone'))).status).toBe(
+        201,
+      );
+      expect(
+        await open.db.dataSource.query(`SELECT actor FROM audit_log WHERE application = 'by-anyone'`),
+      ).toEqual([{ actor: 'anonymous' }]);
+      expect(
+        (await open.anonymous.get('/api/v1/applications').set('Authorization', 'Bearer nope')).status,
+      ).toBe(401);
+      expect((await open.anonymous.delete('/api/v1/session')).status).toBe(400);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('BERTH_METRICS_REQUIRE_AUTH closes /metrics to callers without a token', async () => {
     const closed = await startTestScheduler({ BERTH_METRICS_REQUIRE_AUTH: 'true' });
     try {
