@@ -41,7 +41,7 @@ function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
-/** Routes that answer without a token: health, readiness, metrics, the webhook (own signature), the login. */
+/** Routes that answer without a token: health, readiness, metrics, the webhook (own signature), the logins (password, SSO). */
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /readyz',
@@ -49,6 +49,8 @@ const PUBLIC = new Set([
   'POST /api/webhook',
   'POST /api/v1/session',
   'GET /api/v1/session/userinfo',
+  'GET /auth/login',
+  'GET /auth/callback',
 ]);
 
 /**

@@ -12,6 +12,7 @@ import {
   AccountService,
   Authentication,
   LoginService,
+  OidcLogin,
   PasswordHasher,
   RedisLoginFailureStore,
   selfOrAdmin,
@@ -44,6 +45,8 @@ export class SchedulerContext {
     readonly logins: LoginService,
     /** Accounts, passwords, API keys, logouts. */
     readonly accountService: AccountService,
+    /** SSO: /auth/login and /auth/callback with the OIDC provider of oidc.config. */
+    readonly sso: OidcLogin,
   ) {}
 
   static async open(config: BerthConfig): Promise<SchedulerContext> {
@@ -95,6 +98,7 @@ export class SchedulerContext {
       auth,
       logins,
       accountService,
+      new OidcLogin({ settings: () => auth.settings, keys: auth.keys, codec: auth.codec, nowMs: auth.nowMs }),
     );
   }
 

@@ -4,6 +4,7 @@ import { AuthModule } from '@berth/auth';
 import { ObservabilityModule } from '@berth/runtime';
 import { AccountController } from './accounts/account.controller';
 import { SessionController } from './accounts/session.controller';
+import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
@@ -43,6 +44,7 @@ export class SchedulerModule {
         ProjectsController,
         SessionController,
         AccountController,
+        SsoController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },

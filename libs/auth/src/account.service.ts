@@ -164,19 +164,20 @@ export class AccountService {
 
   /** `DELETE /api/v1/session`: the caller's session token is revoked (an API key is deleted instead). */
   async logout(caller: Identity, metadata: RequestMetadata): Promise<void> {
-    if (caller.kind !== 'account' || caller.capability !== 'login' || !caller.tokenId)
+    const session = (caller.kind === 'account' && caller.capability === 'login') || caller.kind === 'sso';
+    if (!session || !caller.tokenId || !caller.account)
       throw new DomainError(
         'Invalid',
         caller.capability === 'apiKey'
           ? `an API key is not a session: delete it with DELETE /api/v1/account/${caller.subject}/token/${caller.tokenId ?? '<id>'}`
           : 'there is no session to end: the request carries no session token',
       );
-    const { tokenId } = caller;
+    const { tokenId, account } = caller;
     const expiresAt =
       caller.expiresAt ?? Math.floor(this.options.nowMs() / 1000) + this.settings.sessionDurationSeconds;
     await this.options.commands.handle(
       accountAggregate,
-      accountStreamId(caller.subject),
+      accountStreamId(account),
       (state) => decideAccount({ type: 'RevokeSessionToken', id: tokenId, expiresAt }, state),
       metadata,
     );

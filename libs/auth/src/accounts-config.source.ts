@@ -28,6 +28,8 @@ export interface AccountsConfigStatus {
 export interface AccountsConfigSourceOptions {
   /** The argocd-cm-shaped YAML; undefined: no file, only the built-in admin. */
   file: string | undefined;
+  /** Values of `$` references (oidc.config's clientSecret). */
+  secrets?: (reference: string) => string | undefined;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
   debounceMs?: number;
 }
@@ -93,7 +95,7 @@ export class AccountsConfigSource {
     if (text === this.lastText) return this.status();
     this.lastText = text;
     const data = dataOf(text);
-    const result = 'errors' in data ? data : parseAccountsSettings(data.data);
+    const result = 'errors' in data ? data : parseAccountsSettings(data.data, this.options.secrets);
     if (!result.ok) {
       this.state = { ...this.state, status: 'invalid', errors: result.errors, warnings: result.warnings };
       for (const issue of result.errors)

@@ -52,7 +52,7 @@ describe("accounts settings: argocd-cm's keys as Argo CD reads them (util/settin
     const result = ok({
       url: 'https://argocd.example.com',
       'resource.customizations': 'x',
-      'dex.config': 'y',
+      'ga.trackingid': 'y',
     });
     expect(result.warnings).toEqual([]);
     expect(ok({ 'accounts.alice.tokens': '[]' }).warnings).toEqual([
@@ -76,5 +76,59 @@ describe("accounts settings: argocd-cm's keys as Argo CD reads them (util/settin
     const result = parseAccountsSettings(data);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors).toEqual([{ key, message: expect.stringContaining(message) }]);
+  });
+
+  it('reads oidc.config (Argo CD direct OIDC) with the client secret from BERTH_ACCOUNTS_SECRET_*', () => {
+    const secrets = (ref: string) => (ref === '$oidc.okta.clientSecret' ? 's3cret' : undefined);
+    const result = parseAccountsSettings(
+      {
+        url: 'https://berth.example.com/',
+        'oidc.config':
+          'name: Okta\nissuer: https://dev-1.okta.com\nclientID: berth\nclientSecret: $oidc.okta.clientSecret\n',
+      },
+      secrets,
+    );
+    expect(result.ok && result.settings).toMatchObject({
+      url: 'https://berth.example.com',
+      oidc: {
+        name: 'Okta',
+        issuer: 'https://dev-1.okta.com',
+        clientID: 'berth',
+        clientSecret: 's3cret',
+        requestedScopes: ['openid', 'profile', 'email', 'groups'],
+        groupsClaim: 'groups',
+      },
+    });
+  });
+
+  it.each([
+    [{ 'oidc.config': 'issuer: https://i\nclientID: c\n' }, 'url', 'callback'],
+    [
+      { url: 'https://b', 'oidc.config': 'issuer: http://idp.example.com\nclientID: c\n' },
+      'oidc.config.issuer',
+      'https://',
+    ],
+    [{ url: 'https://b', 'oidc.config': 'issuer: https://i\n' }, 'oidc.config.clientID', 'is required'],
+    [
+      { url: 'https://b', 'oidc.config': 'issuer: https://i\nclientID: c\nclientSecret: hunter2\n' },
+      'oidc.config.clientSecret',
+      'reference',
+    ],
+    [
+      { url: 'https://b', 'oidc.config': 'issuer: https://i\nclientID: c\nclientSecret: $oidc.x\n' },
+      'oidc.config.clientSecret',
+      'BERTH_ACCOUNTS_SECRET_OIDC_X',
+    ],
+    [
+      { url: 'https://b', 'oidc.config': 'issuer: https://i\nclientID: c\nrequestedScopes: [email]\n' },
+      'oidc.config.requestedScopes',
+      'openid',
+    ],
+    [{ url: 'https://b', 'oidc.config': '[unclosed' }, 'oidc.config', 'not valid YAML'],
+  ])('refuses SSO settings %j naming %s', (data, key, message) => {
+    const result = parseAccountsSettings(data);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toContainEqual({ key, message: expect.stringContaining(message) });
+    expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 });

@@ -1,4 +1,5 @@
 import { parseDuration } from '@berth/domain';
+import { type OidcSettings, parseOidcConfig } from './oidc-settings';
 
 /** What an account may do (Argo CD's capabilities): `login` for sessions, `apiKey` for API keys. */
 export type AccountCapability = 'login' | 'apiKey';
@@ -20,6 +21,10 @@ export interface AccountsSettings {
   sessionDurationSeconds: number;
   /** `passwordPattern`: what a new password must match (default `^.{8,32}$`, as Argo CD). */
   passwordPattern: RegExp;
+  /** `url`: Berth's external URL, the base of the SSO callback (`<url>/auth/callback`). */
+  url?: string;
+  /** `oidc.config`: SSO with an OIDC provider (authorization code + PKCE); absent: no SSO. */
+  oidc?: OidcSettings;
 }
 
 /** A problem of one key of the accounts config, in the shape of the notifications config's. */
@@ -64,7 +69,10 @@ export function defaultAccountsSettings(): AccountsSettings {
  * capability, an unreadable boolean or duration, a bad pattern or a name too long is an error naming the key
  * (the caller keeps its last good config), not a warning.
  */
-export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): AccountsSettingsResult {
+export function parseAccountsSettings(
+  data: Readonly<Record<string, unknown>>,
+  secrets: (reference: string) => string | undefined = () => undefined,
+): AccountsSettingsResult {
   const errors: AccountsConfigIssue[] = [];
   const warnings: AccountsConfigIssue[] = [];
   const accounts = new Map<string, LocalAccount>([
@@ -93,6 +101,8 @@ export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): 
   let anonymousEnabled = false;
   let sessionDurationSeconds = DEFAULT_SESSION_DURATION_SECONDS;
   let passwordPattern = new RegExp(DEFAULT_PASSWORD_PATTERN);
+  let url: string | undefined;
+  let oidc: OidcSettings | undefined;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'admin.enabled') {
       const enabled = bool(key, value);
@@ -113,6 +123,22 @@ export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): 
         } catch (error) {
           errors.push({ key, message: `not a regular expression: ${(error as Error).message}` });
         }
+    } else if (key === 'url') {
+      const raw = text(key, value);
+      if (raw !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(raw))
+        errors.push({
+          key,
+          message: `"${raw}" is not Berth's external URL; write e.g. https://berth.example.com`,
+        });
+      else if (raw !== undefined) url = raw.replace(/\/+$/, '');
+    } else if (key === 'oidc.config') {
+      const raw = text(key, value);
+      if (raw !== undefined) oidc = parseOidcConfig(raw, secrets, errors);
+    } else if (key === 'dex.config') {
+      warnings.push({
+        key,
+        message: 'Dex is not bundled with Berth: ignored; use oidc.config with your provider',
+      });
     } else if (key.startsWith('accounts.')) {
       const [, name = '', suffix, ...more] = key.split('.');
       if (more.length > 0 || (suffix !== undefined && suffix !== 'enabled')) {
@@ -148,10 +174,22 @@ export function parseAccountsSettings(data: Readonly<Record<string, unknown>>): 
       accounts.set(name, { ...accountOf(name), capabilities });
     }
   }
+  if (oidc && url === undefined)
+    errors.push({
+      key: 'url',
+      message: "SSO (oidc.config) needs Berth's external URL: the callback is <url>/auth/callback",
+    });
   if (errors.length > 0) return { ok: false, errors, warnings };
   return {
     ok: true,
-    settings: { accounts, anonymousEnabled, sessionDurationSeconds, passwordPattern },
+    settings: {
+      accounts,
+      anonymousEnabled,
+      sessionDurationSeconds,
+      passwordPattern,
+      ...(url !== undefined ? { url } : {}),
+      ...(oidc ? { oidc } : {}),
+    },
     warnings,
   };
 }

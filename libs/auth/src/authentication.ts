@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AccountsConfigSource } from './accounts-config.source';
 import type { AccountsSettings } from './accounts-settings';
 import { Authenticator, type ProjectTokenCheck } from './authenticator';
+import { accountsSecretLookup } from './oidc-settings';
 import { ServerKeyRing } from './server-key-ring';
 import { TokenCodec } from './token-codec';
 import { TokenStandingCache } from './token-standing.cache';
@@ -41,6 +42,7 @@ export class Authentication {
     const nowSeconds = () => Math.floor(nowMs() / 1000);
     const accountsConfig = new AccountsConfigSource({
       file: AccountsConfigSource.fileOf(config.accountsConfigFile),
+      secrets: accountsSecretLookup(config.accountsSecrets),
       ...(options.log ? { log: options.log } : {}),
     });
     await accountsConfig.start();

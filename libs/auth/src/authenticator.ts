@@ -28,6 +28,11 @@ export function accountOfSubject(sub: string): { account: string; capability: 'l
   return { account, capability: capability === 'login' ? 'login' : 'apiKey' };
 }
 
+/** Where an SSO user's session revocations are kept: the account stream `account-sso:<subject>`. */
+export function ssoAccountOf(subject: string): string {
+  return `sso:${subject}`;
+}
+
 /**
  * Verifies a bearer token as Argo CD's session manager (util/session/sessionmanager.go Parse): a valid HS256
  * signature by the server key, then for a local account: it exists and is enabled, has the capability the
@@ -58,6 +63,24 @@ export class Authenticator {
         throw new InvalidTokenError(`project ${name} has no token with id ${claims.jti} for role ${role}`);
       return { subject: claims.sub, kind: 'project', ...common };
     }
+    if (claims.sso) {
+      const oidc = this.options.settings().oidc;
+      if (!oidc || oidc.issuer !== claims.sso.iss)
+        throw new InvalidTokenError(
+          `SSO with ${claims.sso.iss} is not configured (oidc.config): log in again`,
+        );
+      const account = ssoAccountOf(claims.sub);
+      const standing = await this.options.standing.standingOf(account, claims.jti);
+      if (standing.revoked) throw new InvalidTokenError('the token is revoked: log in again');
+      return {
+        ...common,
+        subject: claims.sso.email ?? claims.sub,
+        kind: 'sso',
+        issuer: claims.sso.iss,
+        groups: [...claims.sso.groups],
+        account,
+      };
+    }
     const { account: name, capability } = accountOfSubject(claims.sub);
     const account = this.options.settings().accounts.get(name);
     if (!account) throw new InvalidTokenError(`account ${name} does not exist`);
@@ -72,6 +95,6 @@ export class Authenticator {
       throw new InvalidTokenError(
         'the account password has changed since the token was issued: log in again',
       );
-    return { subject: name, kind: 'account', capability, ...common };
+    return { subject: name, kind: 'account', capability, account: name, ...common };
   }
 }

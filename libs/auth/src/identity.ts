@@ -11,6 +11,11 @@ export interface Identity {
   issuer: string;
   /** Groups from the claims named in `scopes` (SSO); empty for local accounts. */
   groups: string[];
+  /**
+   * Whose tokens these are in Postgres (revocations): the account name, or `sso:<provider subject>` for an
+   * SSO user. Absent for anonymous and project tokens.
+   */
+  account?: string;
   /** For a local account's token: what it was issued for. */
   capability?: 'login' | 'apiKey';
   /** The token's `jti`. */

@@ -24,9 +24,18 @@ export { AuthGuard } from './auth.guard';
 export { AuthModule } from './auth.module';
 export { Authentication } from './authentication';
 export type { AuthenticationOptions } from './authentication';
-export { Authenticator, accountOfSubject } from './authenticator';
+export { Authenticator, accountOfSubject, ssoAccountOf } from './authenticator';
 export type { AuthenticatorOptions, ProjectTokenCheck } from './authenticator';
 export { ANONYMOUS } from './identity';
+export { OAUTH_STATE_COOKIE, OidcLogin, SsoNotConfiguredError } from './oidc-login';
+export type { OidcLoginOptions } from './oidc-login';
+export {
+  DEFAULT_REQUESTED_SCOPES,
+  accountsSecretEnvName,
+  accountsSecretLookup,
+  parseOidcConfig,
+} from './oidc-settings';
+export type { OidcSettings } from './oidc-settings';
 export type { Identity } from './identity';
 export {
   initialPasswordIn,
@@ -44,10 +53,17 @@ export type { LoginServiceOptions } from './login.service';
 export { BCRYPT_COST, PasswordHasher } from './password-hasher';
 export { Public, PublicMetrics, PUBLIC_ROUTE } from './public.decorator';
 export type { PublicRoute } from './public.decorator';
-export { AUTH_COOKIE, CurrentIdentity, identityOf, setIdentity, tokenOf } from './request-identity';
+export {
+  AUTH_COOKIE,
+  CurrentIdentity,
+  cookieValue,
+  identityOf,
+  setIdentity,
+  tokenOf,
+} from './request-identity';
 export { ServerKeyError, ServerKeyRing, resealStoredServerKey } from './server-key-ring';
 export type { SigningKey, StoredServerKey } from './server-key-ring';
 export { BERTH_ISSUER, InvalidTokenError, TokenCodec } from './token-codec';
-export type { BerthClaims } from './token-codec';
+export type { BerthClaims, SsoClaims } from './token-codec';
 export { TokenStandingCache } from './token-standing.cache';
 export type { TokenStandingCacheOptions } from './token-standing.cache';

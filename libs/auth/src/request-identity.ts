@@ -30,6 +30,11 @@ export function tokenOf(req: IncomingMessage): { token: string } | { malformed: 
   return cookie ? { token: cookie } : undefined;
 }
 
+/** The value of cookie `name` of a request (decoded); undefined when absent or malformed. */
+export function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  return cookieOf(req.headers.cookie, name);
+}
+
 function cookieOf(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {

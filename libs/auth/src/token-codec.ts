@@ -18,6 +18,16 @@ export interface BerthClaims {
   nbf: number;
   /** Unix seconds; absent: the token does not expire (API keys created with `expiresIn: 0`). */
   exp?: number;
+  /** A session of an SSO user: who the OIDC provider said it is (`sub` is the provider's subject). */
+  sso?: SsoClaims;
+}
+
+/** What Berth keeps of an OIDC login in its own session token. */
+export interface SsoClaims {
+  /** The OIDC provider's issuer URL. */
+  iss: string;
+  email?: string;
+  groups: string[];
 }
 
 /** Why a token is refused, in words safe to answer with (never the token). */
@@ -29,9 +39,15 @@ export class InvalidTokenError extends Error {
 export class TokenCodec {
   constructor(private readonly keys: ServerKeyRing) {}
 
-  async sign(claims: { sub: string; jti: string; iat: number; exp?: number }): Promise<string> {
+  async sign(claims: {
+    sub: string;
+    jti: string;
+    iat: number;
+    exp?: number;
+    sso?: SsoClaims;
+  }): Promise<string> {
     const { kid, key } = this.keys.signing;
-    const jwt = new SignJWT({})
+    const jwt = new SignJWT(claims.sso ? { sso: claims.sso } : {})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid })
       .setIssuer(BERTH_ISSUER)
       .setSubject(claims.sub)
@@ -78,12 +94,32 @@ export class TokenCodec {
 }
 
 function claimsOf(payload: JWTPayload): BerthClaims {
-  const { iss, sub, jti, iat, nbf, exp } = payload;
+  const { iss, sub, jti, iat, nbf, exp, sso } = payload;
   if (typeof sub !== 'string' || sub === '') throw new InvalidTokenError('the token has no subject (sub)');
   if (typeof jti !== 'string' || jti === '')
     throw new InvalidTokenError('the token has no unique identifier (jti claim) and cannot be validated');
   if (typeof iat !== 'number') throw new InvalidTokenError('the token has no issue time (iat)');
-  return { iss: iss ?? '', sub, jti, iat, nbf: nbf ?? iat, ...(exp !== undefined ? { exp } : {}) };
+  return {
+    iss: iss ?? '',
+    sub,
+    jti,
+    iat,
+    nbf: nbf ?? iat,
+    ...(exp !== undefined ? { exp } : {}),
+    ...(sso !== undefined ? { sso: ssoClaimsOf(sso) } : {}),
+  };
+}
+
+function ssoClaimsOf(value: unknown): SsoClaims {
+  const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const groups = o['groups'];
+  if (typeof o['iss'] !== 'string' || !Array.isArray(groups) || !groups.every((g) => typeof g === 'string'))
+    throw new InvalidTokenError('the token has a malformed sso claim');
+  return {
+    iss: o['iss'],
+    groups: groups,
+    ...(typeof o['email'] === 'string' ? { email: o['email'] } : {}),
+  };
 }
 
 function refusal(error: unknown): InvalidTokenError {

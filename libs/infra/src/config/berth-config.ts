@@ -56,6 +56,11 @@ export interface BerthConfig {
   serverSecretKey: string | undefined;
   /** The signing key being rotated out (`BERTH_SERVER_SECRET_KEY_PREVIOUS`): verifies, never signs. */
   serverSecretKeyPrevious: string | undefined;
+  /**
+   * Values of the accounts config's `$` references (`clientSecret: $oidc.okta.clientSecret` in `oidc.config`),
+   * from `BERTH_ACCOUNTS_SECRET_<KEY>` (`OIDC_OKTA_CLIENTSECRET`), keyed by `<KEY>`. Never logged.
+   */
+  accountsSecrets: Record<string, string>;
   /** `/metrics` answers only authenticated requests (`BERTH_METRICS_REQUIRE_AUTH`); open by default, as Argo CD's. */
   metricsRequireAuth: boolean;
   /**
@@ -105,6 +110,7 @@ export interface BerthConfig {
 }
 
 export const NOTIFICATION_SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
+export const ACCOUNTS_SECRET_ENV_PREFIX = 'BERTH_ACCOUNTS_SECRET_';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -215,6 +221,11 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     accountsConfigFile: env['BERTH_ACCOUNTS_CONFIG'] || undefined,
     serverSecretKey,
     serverSecretKeyPrevious,
+    accountsSecrets: Object.fromEntries(
+      Object.entries(env)
+        .filter(([key, value]) => key.startsWith(ACCOUNTS_SECRET_ENV_PREFIX) && value !== undefined)
+        .map(([key, value]) => [key.slice(ACCOUNTS_SECRET_ENV_PREFIX.length), value as string]),
+    ),
     metricsRequireAuth: bool('BERTH_METRICS_REQUIRE_AUTH', false),
     loginProtection: {
       maxFailures: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT', 5, 1, 1_000_000),
