@@ -1,5 +1,8 @@
 import { parseDuration } from '@berth/domain';
+import type { AccountsConfigIssue } from './accounts-config-issue';
 import { type OidcSettings, parseOidcConfig } from './oidc-settings';
+
+export type { AccountsConfigIssue } from './accounts-config-issue';
 
 /** What an account may do (Argo CD's capabilities): `login` for sessions, `apiKey` for API keys. */
 export type AccountCapability = 'login' | 'apiKey';
@@ -25,12 +28,6 @@ export interface AccountsSettings {
   url?: string;
   /** `oidc.config`: SSO with an OIDC provider (authorization code + PKCE); absent: no SSO. */
   oidc?: OidcSettings;
-}
-
-/** A problem of one key of the accounts config, in the shape of the notifications config's. */
-export interface AccountsConfigIssue {
-  key: string;
-  message: string;
 }
 
 export type AccountsSettingsResult =

@@ -1,5 +1,5 @@
 import { documentToJS, parseAllDocumentsBounded } from '@berth/infra';
-import type { AccountsConfigIssue } from './accounts-settings';
+import type { AccountsConfigIssue } from './accounts-config-issue';
 
 /** Argo CD's `oidc.config` (direct OIDC, no Dex), the fields Berth uses. */
 export interface OidcSettings {
