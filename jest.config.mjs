@@ -17,6 +17,7 @@ const libs = [
   'queues',
   'kube',
   'runtime',
+  'auth',
   'testing',
 ];
 

@@ -94,6 +94,13 @@ async function main() {
   const notificationsConfig = join(tempRoot, 'argocd-notifications-cm.yaml');
   await writeFile(notificationsConfig, template.replaceAll('${DEMO_RECEIVER_URL}', receiver.url));
 
+  // argocd-cm's accounts: dana onboards the environments, alice releases to prod; both log in.
+  const accountsConfig = join(tempRoot, 'argocd-cm.yaml');
+  await writeFile(
+    accountsConfig,
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  accounts.dana: login\n  accounts.alice: login\n',
+  );
+
   supervisor = new ProcessSupervisor({ cwd, logDir });
   let crashed;
   const crash = new Promise((_, reject) => {
@@ -130,6 +137,7 @@ async function main() {
     REFRESH_INTERVAL_SECONDS: '5',
     REFRESH_JITTER_SECONDS: '1',
     KUBECONFIG: kubeconfig,
+    BERTH_ACCOUNTS_CONFIG: accountsConfig,
     LOG_LEVEL: 'log',
     NO_COLOR: '1', // plain process logs in the log files
   };
@@ -173,9 +181,25 @@ async function main() {
   const repo = await DemoGitRepo.create(join(tempRoot, 'git'), join(cwd, 'demo/k8s-manifests'));
   term.info(`git repo ${repo.repoURL} (seed k8s-manifests: base + overlays dev/staging/prod)`);
 
+  // The first start printed the admin's password once (stderr): log in with it, give dana and alice theirs.
+  const api = new BerthClient(`http://127.0.0.1:${schedulerPort}`);
+  const [, adminPassword] = await supervisor.waitForOutput(
+    'scheduler',
+    /Berth initial admin password[^\n]*\n\n {4}(\S+)\n/,
+  );
+  await api.login('admin', adminPassword);
+  for (const person of ['dana', 'alice']) {
+    const password = randomBytes(12).toString('base64url');
+    await api.setPassword('admin', adminPassword, person, password);
+    await api.login(person, password);
+  }
+  term.info(
+    'logged in: admin (initial password from the scheduler log), dana and alice (passwords set by admin); accounts from argocd-cm',
+  );
+
   const ctx = {
     term,
-    api: new BerthClient(`http://127.0.0.1:${schedulerPort}`),
+    api,
     repo,
     sandbox: await SandboxClient.fromKubeconfig(kubeconfig, kubectlPath(cwd)),
     receiver,

@@ -5,8 +5,9 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createDataSource } = require('../dist/libs/event-store/src/index.js');
+const { createDataSource, ServerKeyRepository } = require('../dist/libs/event-store/src/index.js');
 const { loadConfig, SecretBox } = require('../dist/libs/infra/src/index.js');
+const { resealStoredServerKey } = require('../dist/libs/auth/src/index.js');
 
 const config = loadConfig();
 const box = SecretBox.fromConfig(config);
@@ -29,5 +30,8 @@ for (const [table, key, column] of [
     resealed++;
   }
 }
+// The token signing key Berth generated (when BERTH_SERVER_SECRET_KEY is not set) is sealed the same way.
+const serverKeys = new ServerKeyRepository(ds);
+if (await resealStoredServerKey(box, () => serverKeys.current(), serverKeys)) resealed++;
 await ds.destroy();
 console.log(`re-sealed ${resealed} stored credential(s) with the current key`);

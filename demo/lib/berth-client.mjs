@@ -1,20 +1,46 @@
-// The scheduler's REST API as the demo uses it: every write names its actor (X-Actor) and says why.
+// The scheduler's REST API as the demo uses it: each person logs in (POST /api/v1/session) and acts with
+// their own session token, so the audit log names them; every write says why (X-Reason).
 import { DemoError, waitFor } from './demo-error.mjs';
 
 export class BerthClient {
   /** @param {string} baseUrl e.g. http://127.0.0.1:18080 */
   constructor(baseUrl) {
     this.baseUrl = baseUrl;
+    /** @type {Map<string, string>} session token per person logged in; the first one is the default */
+    this.sessions = new Map();
+  }
+
+  /** POST /api/v1/session: logs `username` in; later requests `as` them send their token. */
+  async login(username, password) {
+    const { token } = await this.request('POST', '/api/v1/session', {
+      body: JSON.stringify({ username, password }),
+      anonymous: true,
+    });
+    this.sessions.set(username, token);
+    return token;
+  }
+
+  /** PUT /api/v1/account/password as `as` (the admin setting another account's: its own current password). */
+  setPassword(as, currentPassword, name, newPassword) {
+    return this.request('PUT', '/api/v1/account/password', {
+      body: JSON.stringify({ name, currentPassword, newPassword }),
+      actor: as,
+    });
   }
 
   /**
    * @param {string} method
    * @param {string} path
-   * @param {{ body?: string, actor?: string, reason?: string, headers?: Record<string, string> }} [options]
+   * @param {{ body?: string, actor?: string, reason?: string, anonymous?: boolean, headers?: Record<string, string> }} [options]
+   *   actor: who logged in sends it (default: the first person who logged in)
    */
   async request(method, path, options = {}) {
     const headers = { ...options.headers };
-    if (options.actor) headers['X-Actor'] = options.actor;
+    if (!options.anonymous) {
+      const token = options.actor ? this.sessions.get(options.actor) : this.sessions.values().next().value;
+      if (!token) throw new DemoError('ApiError', `${options.actor ?? 'nobody'} has not logged in`);
+      headers['Authorization'] = `Bearer ${token}`;
+    }
     if (options.reason) headers['X-Reason'] = options.reason;
     if (options.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
     const res = await fetch(`${this.baseUrl}${path}`, {
@@ -69,6 +95,7 @@ export class BerthClient {
   pushWebhook(body) {
     return this.request('POST', '/api/webhook', {
       body,
+      anonymous: true, // GitHub sends no Berth token: a webhook is checked by its own signature
       headers: { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push' },
     });
   }

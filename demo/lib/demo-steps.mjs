@@ -108,7 +108,7 @@ export async function stepInitialSync(ctx) {
       `onboard the ${env} environment`,
     );
     ctx.term.info(
-      `POST /api/v1/applications  X-Actor: dana  -> api-${env} (${policy === 'manual' ? 'manual sync' : `automated${policy.prune ? ', prune' : ''}${policy.selfHeal ? ', selfHeal' : ''}${policy.autoRollback ? `, autoRollback ${policy.autoRollback}` : ''}`})`,
+      `POST /api/v1/applications  (as dana)  -> api-${env} (${policy === 'manual' ? 'manual sync' : `automated${policy.prune ? ', prune' : ''}${policy.selfHeal ? ', selfHeal' : ''}${policy.autoRollback ? `, autoRollback ${policy.autoRollback}` : ''}`})`,
     );
     if (policy !== 'manual' && policy.autoRollback) {
       const ignored = (created?.warnings ?? []).find((w) => w.includes('autoRollback'));
@@ -293,7 +293,7 @@ export async function stepManualProdSync(ctx) {
     prune: true,
   });
   ctx.term.info(
-    `POST /api/v1/applications/api-prod/sync  X-Actor: alice  X-Reason: release v1.2.3-prod approved in CAB-42 -> operation ${res.operationId}`,
+    `POST /api/v1/applications/api-prod/sync  (as alice)  X-Reason: release v1.2.3-prod approved in CAB-42 -> operation ${res.operationId}`,
   );
   const head = await ctx.repo.head();
   await ctx.api.waitForApp('api-prod', `Synced+Healthy at ${short(head)}`, healthyAt(head), ctx.timeoutMs);

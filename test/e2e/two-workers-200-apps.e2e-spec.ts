@@ -4,7 +4,7 @@ import { loadConfig } from '@berth/infra';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { eventually, StopWaiting } from '@berth/testing';
+import { bearer, eventually, provisionTestAdmin, StopWaiting, TEST_ADMIN_PASSWORD } from '@berth/testing';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -88,6 +88,8 @@ describe('two worker processes, 200 apps', () => {
   let repo: GitFixtureRepo;
   let prefix: string;
   let nest: NestExpressApplication;
+  /** The admin's session token (a real login). */
+  let token: string;
   let ctx: SchedulerContext;
   const workers: WorkerProcess[] = [];
 
@@ -95,6 +97,7 @@ describe('two worker processes, 200 apps', () => {
     assertBuilt(['dist/apps/worker/src/main.js']);
     root = await mkdtemp(join(tmpdir(), 'berth-e2e-200-'));
     db = await createTestDatabase('berth_e2e_200');
+    await provisionTestAdmin(db.dataSource);
     sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
     const kubeconfig = join(root, 'kubeconfig');
     await sandbox.writeKubeconfig(kubeconfig);
@@ -119,6 +122,11 @@ describe('two worker processes, 200 apps', () => {
       loadConfig({ ...env, BERTH_DATA_DIR: join(root, 'scheduler') }),
     ));
     await nest.init();
+    const session = await request(nest.getHttpServer())
+      .post('/api/v1/session')
+      .send({ username: 'admin', password: TEST_ADMIN_PASSWORD })
+      .expect(200);
+    token = (session.body as { token: string }).token;
     for (const n of [1, 2]) {
       workers.push(
         await WorkerProcess.start(`worker-${n}`, {
@@ -155,7 +163,7 @@ describe('two worker processes, 200 apps', () => {
       for (let i = 0; i < APPS; i++) {
         await http
           .post('/api/v1/applications')
-          .set('X-Actor', 'e2e')
+          .set(bearer(token))
           .set('Content-Type', 'application/json')
           .send(applicationJson(i, repo.fileUrl))
           .expect(201);

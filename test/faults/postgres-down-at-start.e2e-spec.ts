@@ -76,6 +76,7 @@ describe('fault: Postgres down while the processes start', () => {
       `${processes.get('scheduler')!.url}/api/v1/applications`,
       unreachableRepoApp('early'),
       5_000,
+      await processes.get('scheduler')!.token(),
     );
     expect(answer.status).toBe(201);
     stack.expectNoProcessDiedOrBugged();

@@ -18,6 +18,8 @@ beforeAll(async () => {
   stack = await FaultStack.start('pg_down');
   for (const kind of KINDS) processes.set(kind, await stack.startProcess(kind));
   await Promise.all([...processes.values()].map((p) => p.awaitReady()));
+  // Logged in while Postgres is up: the outage tests use this session.
+  await processes.get('scheduler')!.token();
 }, 60_000);
 
 afterAll(async () => {
@@ -45,6 +47,7 @@ describe('fault: Postgres stopped under running processes', () => {
       `${processes.get('scheduler')!.url}/api/v1/applications`,
       unreachableRepoApp('during-outage'),
       5_000,
+      await processes.get('scheduler')!.token(),
     );
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(5_000);
@@ -63,9 +66,12 @@ describe('fault: Postgres stopped under running processes', () => {
       `${processes.get('scheduler')!.url}/api/v1/applications`,
       unreachableRepoApp('during-outage'),
       5_000,
+      await processes.get('scheduler')!.token(),
     );
     expect(answer.status).toBe(201);
-    const read = await fetch(`${processes.get('scheduler')!.url}/api/v1/applications/during-outage`);
+    const read = await fetch(`${processes.get('scheduler')!.url}/api/v1/applications/during-outage`, {
+      headers: { Authorization: `Bearer ${await processes.get('scheduler')!.token()}` },
+    });
     expect(read.status).toBe(200);
     stack.expectNoProcessDiedOrBugged();
   }, 40_000);

@@ -55,6 +55,7 @@ beforeAll(async () => {
       `${schedulers[0]!.url}/api/v1/applications`,
       unreachableRepoApp(name),
       5_000,
+      await schedulers[0]!.token(),
     );
     expect(created.status).toBe(201);
   }
@@ -114,6 +115,7 @@ describe('fault: Postgres fast restart under two schedulers and a worker', () =>
       `${schedulers[1]!.url}/api/v1/applications`,
       unreachableRepoApp('delta'),
       5_000,
+      await schedulers[1]!.token(),
     );
     expect(created.status).toBe(201);
     stack.expectNoProcessDiedOrBugged();

@@ -43,6 +43,7 @@ beforeAll(async () => {
     `${processes.get('scheduler')!.url}/api/v1/applications`,
     unreachableRepoApp('kept'),
     5_000,
+    await processes.get('scheduler')!.token(),
   );
   expect(created.status).toBe(201);
 }, 60_000);
@@ -68,13 +69,26 @@ describe('fault: Redis stopped under running processes, then restarted empty', (
 
   it('a refresh request answers 503 within 5 s naming Redis; reads from Postgres keep working', async () => {
     const base = processes.get('scheduler')!.url;
-    const answer = await sendWithin('POST', `${base}/api/v1/applications/kept/refresh`, '{}', 5_000);
+    const answer = await sendWithin(
+      'POST',
+      `${base}/api/v1/applications/kept/refresh`,
+      '{}',
+      5_000,
+      await processes.get('scheduler')!.token(),
+    );
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(5_000);
     expect(answer.body).toMatchObject({ error: 'Unavailable', dependency: 'redis' });
-    const read = await fetch(`${base}/api/v1/applications/kept`, { signal: AbortSignal.timeout(2_000) });
+    const auth = { Authorization: `Bearer ${await processes.get('scheduler')!.token()}` };
+    const read = await fetch(`${base}/api/v1/applications/kept`, {
+      headers: auth,
+      signal: AbortSignal.timeout(2_000),
+    });
     expect(read.status).toBe(200);
-    const list = await fetch(`${base}/api/v1/applications`, { signal: AbortSignal.timeout(2_000) });
+    const list = await fetch(`${base}/api/v1/applications`, {
+      headers: auth,
+      signal: AbortSignal.timeout(2_000),
+    });
     expect(list.status).toBe(200);
   });
 
@@ -95,6 +109,7 @@ describe('fault: Redis stopped under running processes, then restarted empty', (
       `${processes.get('scheduler')!.url}/api/v1/applications/kept/refresh`,
       '{}',
       5_000,
+      await processes.get('scheduler')!.token(),
     );
     expect(answer.status).toBeLessThan(300);
     stack.expectNoProcessDiedOrBugged();

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
 import { eventually } from '@berth/testing';
-import request from 'supertest';
-import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { DeliveryPage } from '../../apps/notifier/src/http/deliveries.query';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
 import type { HealthAnswer, NotifierConfigRefusal } from '../testing/api-answer';
@@ -14,6 +11,7 @@ import {
   createHarness,
   deliveryRows,
   type Harness,
+  type NotifierHttp,
   manifest,
   SECRETS,
 } from './notifier.harness';
@@ -22,6 +20,8 @@ let harness: Harness;
 let slack: HttpReceiver;
 let runtime: NotifierRuntime;
 let app: NestExpressApplication;
+let http: NotifierHttp['http'];
+let anonymous: NotifierHttp['anonymous'];
 
 const APPS = ['alpha', 'bravo', 'charlie'];
 
@@ -34,11 +34,7 @@ beforeAll(async () => {
     }),
   );
   runtime = await harness.start();
-  const moduleRef = await Test.createTestingModule({
-    imports: [NotifierModule.forRuntime(runtime)],
-  }).compile();
-  app = configureNotifierApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
-  await app.init();
+  ({ app, http, anonymous } = await harness.httpApp(runtime));
   // Each app posts to its own channel, so the Slack rate limit (1/s per channel) does not slow the test.
   for (const name of APPS)
     await appendSuccessfulSync(
@@ -65,13 +61,11 @@ afterAll(async () => {
 
 describe('notifier HTTP API', () => {
   it('pages deliveries newest first with a keyset cursor', async () => {
-    const first = await request(app.getHttpServer())
-      .get('/api/v1/notifications/deliveries?limit=2')
-      .expect(200);
+    const first = await http.get('/api/v1/notifications/deliveries?limit=2').expect(200);
     const page1 = first.body as DeliveryPage;
     expect(page1.items).toHaveLength(2);
     expect(page1.nextCursor).toEqual(expect.any(String));
-    const second = await request(app.getHttpServer())
+    const second = await http
       .get(`/api/v1/notifications/deliveries?limit=2&cursor=${page1.nextCursor}`)
       .expect(200);
     const page2 = second.body as DeliveryPage;
@@ -91,9 +85,7 @@ describe('notifier HTTP API', () => {
     { query: 'status=sent', count: 3 },
     { query: 'status=failed', count: 0 },
   ])('filters deliveries by $query', async ({ query, count }) => {
-    const res = await request(app.getHttpServer())
-      .get(`/api/v1/notifications/deliveries?${query}`)
-      .expect(200);
+    const res = await http.get(`/api/v1/notifications/deliveries?${query}`).expect(200);
     expect((res.body as DeliveryPage).items).toHaveLength(count);
   });
 
@@ -102,17 +94,15 @@ describe('notifier HTTP API', () => {
     { query: 'limit=0', parameter: 'limit' },
     { query: 'cursor=nonsense', parameter: 'cursor' },
   ])('rejects $query naming the parameter', async ({ query, parameter }) => {
-    const res = await request(app.getHttpServer())
-      .get(`/api/v1/notifications/deliveries?${query}`)
-      .expect(400);
+    const res = await http.get(`/api/v1/notifications/deliveries?${query}`).expect(400);
     expect(res.body).toMatchObject({ code: 'INVALID_DELIVERY_QUERY', parameter });
   });
 
   it('stores a config through PUT that wins over the file, and rejects a bad one naming the key', async () => {
-    const before = await request(app.getHttpServer()).get('/api/v1/notifications/config').expect(200);
+    const before = await http.get('/api/v1/notifications/config').expect(200);
     expect(before.body).toMatchObject({ status: 'ok', origin: 'file' });
 
-    const bad = await request(app.getHttpServer())
+    const bad = await http
       .put('/api/v1/notifications/config')
       .set('Content-Type', 'application/yaml')
       .send('kind: ConfigMap\ndata:\n  service.slack: |\n    token: $missing-secret\n')
@@ -120,10 +110,9 @@ describe('notifier HTTP API', () => {
     expect((bad.body as NotifierConfigRefusal).errors.map((e) => e.key)).toContain('service.slack.token');
     expect(JSON.stringify(bad.body)).not.toContain(SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN);
 
-    const good = await request(app.getHttpServer())
+    const good = await http
       .put('/api/v1/notifications/config')
       .set('Content-Type', 'application/yaml')
-      .set('x-berth-user', 'alice')
       .send(catalogConfig({ 'service.slack': `token: $slack-token\napiURL: ${slack.url}/api/\n` }))
       .expect(200);
     expect(good.body).toMatchObject({
@@ -132,18 +121,40 @@ describe('notifier HTTP API', () => {
       origin: 'database',
       source: 'database version 1',
     });
-    const after = await request(app.getHttpServer()).get('/api/v1/notifications/config').expect(200);
+    const after = await http.get('/api/v1/notifications/config').expect(200);
     expect(after.body).toMatchObject({ origin: 'database', databaseVersion: 1 });
+    // Who stored it is who authenticated: the admin's token, not a header.
+    expect(
+      await harness.db.dataSource.query(`SELECT created_by FROM notification_config WHERE version = 1`),
+    ).toEqual([{ created_by: 'admin' }]);
+  });
+
+  it('refuses requests without a token (401), except health, readiness and metrics', async () => {
+    for (const path of ['/api/v1/notifications/deliveries', '/api/v1/notifications/config']) {
+      const res = await anonymous.get(path).expect(401);
+      expect(res.body).toMatchObject({ error: 'Unauthenticated' });
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="berth"');
+    }
+    await anonymous
+      .put('/api/v1/notifications/config')
+      .set('Content-Type', 'application/yaml')
+      .send('{}')
+      .expect(401);
+    await anonymous
+      .get('/api/v1/notifications/config')
+      .set('Authorization', 'Bearer not.a.token')
+      .expect(401);
+    for (const path of ['/healthz', '/readyz', '/metrics']) await anonymous.get(path).expect(200);
   });
 
   it('answers health, readiness and metrics', async () => {
-    await request(app.getHttpServer()).get('/healthz').expect(200);
-    const ready = await request(app.getHttpServer()).get('/readyz').expect(200);
+    await http.get('/healthz').expect(200);
+    const ready = await http.get('/readyz').expect(200);
     expect((ready.body as HealthAnswer).info).toMatchObject({
       postgres: { status: 'up' },
       redis: { status: 'up' },
     });
-    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await http.get('/metrics').expect(200);
     expect(metrics.text).toContain('berth_notifier_deliveries_total{service="slack",outcome="sent"} 3');
     expect(metrics.text).toMatch(/berth_notifier_events_processed_total \d+/);
   });

@@ -9,14 +9,20 @@ import {
   type ApplicationEvent,
   type ApplicationManifest,
 } from '@berth/domain';
+import { Authentication } from '@berth/auth';
 import { PostgresEventStore } from '@berth/event-store';
+import { loadConfig } from '@berth/infra';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import { QUEUE } from '@berth/queues';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
-import { eventually } from '@berth/testing';
+import { bearer, eventually, testAdminToken } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { envSecretLookup } from '../../apps/notifier/src/notifications-config.source';
+import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import {
   NOTIFIER_SUBSCRIPTION,
   NotifierRuntime,
@@ -54,7 +60,20 @@ export interface Harness {
   store: PostgresEventStore;
   notifiers: NotifierRuntime[];
   start(overrides?: Partial<NotifierOptions>): Promise<NotifierRuntime>;
+  /**
+   * The notifier's HTTP app around `runtime`, behind its AuthGuard, and requests as the admin (a session
+   * token of the test admin, checked as any other). Closing the app stops the runtime.
+   */
+  httpApp(runtime: NotifierRuntime): Promise<NotifierHttp>;
   close(): Promise<void>;
+}
+
+export interface NotifierHttp {
+  app: NestExpressApplication;
+  /** Requests with the admin's token. */
+  http: ReturnType<typeof request.agent>;
+  /** Requests without credentials. */
+  anonymous: ReturnType<typeof request>;
 }
 
 export async function createHarness(configYaml: string): Promise<Harness> {
@@ -63,6 +82,7 @@ export async function createHarness(configYaml: string): Promise<Harness> {
   const configFile = join(mkdtempSync(join(tmpdir(), 'berth-notifier-')), 'notifications.yaml');
   writeFileSync(configFile, configYaml);
   const notifiers: NotifierRuntime[] = [];
+  const auths: Authentication[] = [];
   return {
     db,
     prefix,
@@ -87,7 +107,25 @@ export async function createHarness(configYaml: string): Promise<Harness> {
       await runtime.start();
       return runtime;
     },
+    async httpApp(runtime) {
+      const auth = await Authentication.open({
+        config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }),
+        dataSource: db.dataSource,
+      });
+      auths.push(auth);
+      const token = await testAdminToken(auth, db.dataSource);
+      const moduleRef = await Test.createTestingModule({
+        imports: [NotifierModule.forRuntime(runtime, auth)],
+      }).compile();
+      const app = configureNotifierApp(
+        moduleRef.createNestApplication<NestExpressApplication>({ logger: false }),
+      );
+      await app.init();
+      const server = app.getHttpServer();
+      return { app, http: request.agent(server).set(bearer(token)), anonymous: request(server) };
+    },
     async close() {
+      for (const auth of auths) await auth.close();
       for (const n of notifiers) await n.stop();
       const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
       const queue = new Queue(QUEUE.notify, { connection: redis, prefix });

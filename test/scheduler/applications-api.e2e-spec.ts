@@ -24,7 +24,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   let http: TestScheduler['http'];
 
   beforeAll(async () => {
-    scheduler = await startTestScheduler();
+    scheduler = await startTestScheduler({}, { accounts: ['alice', 'bob', 'carol', 'dave'] });
     ({ db, ctx, http } = scheduler);
   });
   afterAll(async () => {
@@ -35,7 +35,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     const res = await http
       .post('/api/v1/applications')
       .set('Content-Type', 'application/x-www-form-urlencoded')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .set('X-Reason', 'onboarding guestbook')
       .send(seedApplication);
     expect(res.status).toBe(201);
@@ -45,7 +45,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       status: { sync: { status: 'Unknown' }, health: { status: 'Unknown' } },
     });
     const audit = await db.dataSource.query<AuditEntry[]>(
-      `SELECT actor, application, event_type, summary, reason FROM audit_log`,
+      `SELECT actor, application, event_type, summary, reason FROM audit_log WHERE application IS NOT NULL`,
     );
     expect(audit).toEqual([
       {
@@ -66,7 +66,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   });
 
   it("accepts the article's own Application (auto-sync with prune and self-heal) as written", async () => {
-    const res = await http.post('/api/v1/applications').set('X-Actor', 'alice').send(articleApplication);
+    const res = await http.post('/api/v1/applications').set(scheduler.as('alice')).send(articleApplication);
     expect(res.status).toBe(201);
     const created = res.body as { application: ApplicationAnswer; warnings: unknown[] };
     expect(created.warnings).toEqual([]);
@@ -116,9 +116,9 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
 
   it('an update with a new target revision is one event naming the change; the same body again is none', async () => {
     const changed = seedApplication.replace('targetRevision: HEAD', 'targetRevision: v1.2.0');
-    const first = await http.put('/api/v1/applications/guestbook').set('X-Actor', 'bob').send(changed);
+    const first = await http.put('/api/v1/applications/guestbook').set(scheduler.as('bob')).send(changed);
     expect(first.status).toBe(200);
-    const second = await http.put('/api/v1/applications/guestbook').set('X-Actor', 'bob').send(changed);
+    const second = await http.put('/api/v1/applications/guestbook').set(scheduler.as('bob')).send(changed);
     expect(second.status).toBe(200);
     const events = await http.get('/api/v1/applications/guestbook/events');
     const recorded = events.body as RecordedEvent[];
@@ -129,11 +129,12 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
 
   it('refresh and sync enqueue work and leave events; a second sync while one is pending is refused', async () => {
     expect(
-      (await http.post('/api/v1/applications/guestbook/refresh?refresh=hard').set('X-Actor', 'carol')).status,
+      (await http.post('/api/v1/applications/guestbook/refresh?refresh=hard').set(scheduler.as('carol')))
+        .status,
     ).toBe(201);
     const sync = await http
       .post('/api/v1/applications/guestbook/sync')
-      .set('X-Actor', 'carol')
+      .set(scheduler.as('carol'))
       .send('{"prune": true}');
     expect(sync.status).toBe(201);
     // Argo CD's shape: a requested operation is the app's `operation` until a worker starts it.
@@ -166,7 +167,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   });
 
   it('deletes it, leaving the history in the log; then it is gone from the API', async () => {
-    expect((await http.delete('/api/v1/applications/guestbook').set('X-Actor', 'alice')).status).toBe(204);
+    expect((await http.delete('/api/v1/applications/guestbook').set(scheduler.as('alice'))).status).toBe(204);
     expect((await http.get('/api/v1/applications/guestbook')).status).toBe(404);
     const audit = await db.dataSource.query<Array<Pick<AuditEntry, 'actor' | 'event_type'>>>(
       `SELECT actor, event_type FROM audit_log WHERE application = 'guestbook' ORDER BY position`,
@@ -195,13 +196,13 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
 
   it('the apply strategy is recorded; Confirm Pruning records who confirmed, once, and asks for the refresh that resumes the operation (#22.14, #22.16)', async () => {
     const app = seedApplication.replace(/guestbook/g, 'prunable');
-    expect((await http.post('/api/v1/applications').set('X-Actor', 'alice').send(app)).status).toBe(201);
+    expect((await http.post('/api/v1/applications').set(scheduler.as('alice')).send(app)).status).toBe(201);
     const nothingRunning = await http.post('/api/v1/applications/prunable/operation/confirm-prune').send('');
     expect(nothingRunning.status).toBe(400);
     expect(errorOf(nothingRunning).message).toContain('no operation in progress');
     const sync = await http
       .post('/api/v1/applications/prunable/sync')
-      .set('X-Actor', 'carol')
+      .set(scheduler.as('carol'))
       .send({ prune: true, strategy: { apply: { force: false } } });
     expect(sync.status).toBe(201);
     const { operationId, application } = sync.body as { operationId: string; application: ApplicationAnswer };
@@ -210,7 +211,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     for (let i = 0; i < 2; i++) {
       const confirm = await http
         .post('/api/v1/applications/prunable/operation/confirm-prune')
-        .set('X-Actor', 'dave')
+        .set(scheduler.as('dave'))
         .send('');
       expect(confirm.status).toBe(201);
     }

@@ -40,7 +40,10 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       'app/README.md': '# notes',
     });
     secondCommit = await repo.commit({ 'app/settings.yaml': configMap('green') });
-    scheduler = await startTestScheduler({ BERTH_ALLOW_FILE_REPOS: 'true', BERTH_DATA_DIR: root });
+    scheduler = await startTestScheduler(
+      { BERTH_ALLOW_FILE_REPOS: 'true', BERTH_DATA_DIR: root },
+      { accounts: ['alice'] },
+    );
     ({ http } = scheduler);
     const app = (name: string, path: string) => ({
       apiVersion: 'argoproj.io/v1alpha1',
@@ -136,7 +139,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     ]);
     const res = await http
       .post('/api/v1/applications/settings/rollback')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .send({ id: 0, kinds: ['ConfigMap'] });
     expect(res.status).toBe(201);
     const events = (await http.get('/api/v1/applications/settings/events')).body as RecordedEvent[];

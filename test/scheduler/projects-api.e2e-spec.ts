@@ -35,7 +35,7 @@ describe('AppProjects guard applications', () => {
   let http: TestScheduler['http'];
 
   beforeAll(async () => {
-    scheduler = await startTestScheduler();
+    scheduler = await startTestScheduler({}, { accounts: ['platform-team'] });
     ({ db, http } = scheduler);
   });
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe('AppProjects guard applications', () => {
   it('the default project exists and a project is created from YAML with an event', async () => {
     const def = await http.get('/api/v1/projects/default');
     expect((def.body as AppProject).spec.sourceRepos).toEqual(['*']);
-    const res = await http.post('/api/v1/projects').set('X-Actor', 'platform-team').send(project);
+    const res = await http.post('/api/v1/projects').set(scheduler.as('platform-team')).send(project);
     expect(res.status).toBe(201);
     const audit = await db.dataSource.query<unknown[]>(
       `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'ProjectCreated'`,

@@ -26,11 +26,14 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
     git = await startGitHttpServer({ projectRoot: root, basicAuth: { username: 'ci', password: PASSWORD } });
     sandbox = await startSandboxCluster({ port: 0 });
-    scheduler = await startTestScheduler({
-      BERTH_ALLOW_HTTP_REPOS: 'true',
-      BERTH_DATA_DIR: root,
-      BERTH_SECRET_KEY: randomBytes(32).toString('base64'),
-    });
+    scheduler = await startTestScheduler(
+      {
+        BERTH_ALLOW_HTTP_REPOS: 'true',
+        BERTH_DATA_DIR: root,
+        BERTH_SECRET_KEY: randomBytes(32).toString('base64'),
+      },
+      { accounts: ['alice'] },
+    );
     ({ db, http } = scheduler);
   });
   afterAll(async () => {
@@ -62,7 +65,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
   it('stores credentials sealed, never returns them, and keeps them out of the event log', async () => {
     const res = await http
       .post('/api/v1/repositories')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .send({ repo: git.repoUrl('deploy'), username: 'ci', password: PASSWORD });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -102,7 +105,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
   it('adds a cluster from a kubeconfig after a connection check, and shows its status', async () => {
     const res = await http
       .post('/api/v1/clusters')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .send({ name: 'sandbox', kubeconfig: sandbox.kubeconfig() });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({

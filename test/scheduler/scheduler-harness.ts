@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@berth/infra';
+import { bearer, provisionTestAdmin, TEST_ADMIN_PASSWORD } from '@berth/testing';
 import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
@@ -10,38 +14,100 @@ export interface TestScheduler {
   db: TestDatabase;
   app: NestExpressApplication;
   ctx: SchedulerContext;
-  http: ReturnType<typeof request>;
+  /** Requests as the admin, logged in with POST /api/v1/session (its bearer token on every request). */
+  http: ReturnType<typeof request.agent>;
+  /** Requests without credentials. */
+  anonymous: ReturnType<typeof request>;
+  /** The admin's session token. */
+  adminToken: string;
+  /** The argocd-cm-shaped accounts config the scheduler reads (BERTH_ACCOUNTS_CONFIG): rewrite it to reload. */
+  accountsFile: string;
+  /** `{ Authorization }` of an API key of `account` (one of the `accounts` the scheduler was started with). */
+  as(account: string): { Authorization: string };
   close(): Promise<void>;
+}
+
+export interface TestSchedulerOptions {
+  /**
+   * Local accounts besides admin (`accounts.<name>: apiKey, login` in an accounts config file); each gets an
+   * API key issued by the admin through the API, for `as(name)`.
+   */
+  accounts?: readonly string[];
+  /** More argocd-cm keys for the accounts config file. */
+  accountsConfig?: Readonly<Record<string, string>>;
 }
 
 /**
  * A scheduler on its own fresh database and queue prefix, with periodic refresh off (tests call
- * it directly). `env` adds or overrides configuration.
+ * it directly). `env` adds or overrides configuration. Its admin logs in for real (the password is
+ * provisioned as the first start would, see @berth/testing test-login).
  */
-export async function startTestScheduler(env: Record<string, string> = {}): Promise<TestScheduler> {
+export async function startTestScheduler(
+  env: Record<string, string> = {},
+  options: TestSchedulerOptions = {},
+): Promise<TestScheduler> {
   const db = await createTestDatabase();
+  await provisionTestAdmin(db.dataSource);
+  const configDir = await mkdtemp(join(tmpdir(), 'berth-accounts-'));
+  const accountsFile = join(configDir, 'accounts.yaml');
+  const keys = {
+    ...Object.fromEntries((options.accounts ?? []).map((name) => [`accounts.${name}`, 'apiKey, login'])),
+    ...options.accountsConfig,
+  };
+  await writeFile(
+    accountsFile,
+    Object.entries(keys)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+      .join(''),
+  );
   const config = loadConfig({
     DATABASE_URL: db.url,
     BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
     REFRESH_INTERVAL_SECONDS: '0',
+    BERTH_ACCOUNTS_CONFIG: accountsFile,
     // Specs that store credentials set the key for the whole file (their workers and scripts read it too).
     ...(process.env['BERTH_SECRET_KEY'] ? { BERTH_SECRET_KEY: process.env['BERTH_SECRET_KEY'] } : {}),
     ...env,
   });
   const { app, ctx } = await createSchedulerApp(config);
   await app.init();
+  const server = app.getHttpServer();
+  const session = await request(server)
+    .post('/api/v1/session')
+    .send({ username: 'admin', password: TEST_ADMIN_PASSWORD });
+  if (session.status !== 200) throw new Error(`test admin login: ${session.status} ${session.text}`);
+  const adminToken = (session.body as { token: string }).token;
+  const tokens = new Map<string, string>();
+  for (const name of options.accounts ?? []) {
+    const issued = await request(server)
+      .post(`/api/v1/account/${name}/token`)
+      .set(bearer(adminToken))
+      .send({ id: 'test' });
+    if (issued.status !== 200) throw new Error(`API key of ${name}: ${issued.status} ${issued.text}`);
+    tokens.set(name, (issued.body as { token: string }).token);
+  }
   return {
     db,
     app,
     ctx,
-    http: request(app.getHttpServer()),
+    http: request.agent(server).set(bearer(adminToken)),
+    anonymous: request(server),
+    adminToken,
+    accountsFile,
+    as(account) {
+      const token = account === 'admin' ? adminToken : tokens.get(account);
+      if (!token)
+        throw new Error(`no account ${account}: start the scheduler with { accounts: ['${account}'] }`);
+      return bearer(token);
+    },
     async close() {
       await ctx.queues.refresh.obliterate({ force: true });
       await ctx.queues.sync.obliterate({ force: true });
       await app.close();
       await ctx.close();
       await db.drop();
+      await rm(configDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,14 @@
 import { expect } from '@jest/globals';
-import { eventually, StopWaiting } from '@berth/testing';
+import { Authentication } from '@berth/auth';
+import { loadConfig } from '@berth/infra';
+import {
+  eventually,
+  login,
+  provisionTestAdmin,
+  StopWaiting,
+  TEST_ADMIN_PASSWORD,
+  testAdminToken,
+} from '@berth/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '../../libs/event-store/src/testing/test-database';
@@ -19,6 +28,7 @@ const ENTRYPOINTS = {
 export class BerthProcess {
   private out = '';
   private exitInfo: string | undefined;
+  private adminToken = '';
 
   private constructor(
     readonly name: keyof typeof ENTRYPOINTS,
@@ -36,15 +46,22 @@ export class BerthProcess {
     });
   }
 
-  /** Starts `name` with LOG_LEVEL=debug (every log line it can write) plus `env`. */
+  /**
+   * Starts `name` with LOG_LEVEL=debug (every log line it can write) plus `env`, its admin logged in as the
+   * test admin (`provisionAdmin: false`: as at a real first start, the scheduler makes and prints its own).
+   */
   static async start(
     name: keyof typeof ENTRYPOINTS,
     env: Record<string, string> = {},
     db?: TestDatabase,
+    options: { provisionAdmin?: boolean } = {},
   ): Promise<BerthProcess> {
     const entry = ENTRYPOINTS[name];
     assertBuilt([entry.file]);
     const database = db ?? (await createTestDatabase('berth_security'));
+    // Before the process starts: a scheduler that starts first makes a password of its own.
+    const provision = options.provisionAdmin ?? true;
+    if (provision) await provisionTestAdmin(database.dataSource);
     const port = await freePort();
     const child = spawn(process.execPath, [entry.file], {
       cwd: REPO_ROOT,
@@ -76,7 +93,13 @@ export class BerthProcess {
       if (error instanceof Error && !(error instanceof StopWaiting)) error.message += `\n${proc.tail()}`;
       throw error;
     }
+    if (provision) proc.adminToken = await adminTokenOf(proc, database);
     return proc;
+  }
+
+  /** The admin's session token, sent by `send` unless the request names its own Authorization. */
+  get token(): string {
+    return this.adminToken;
   }
 
   get url(): string {
@@ -118,17 +141,27 @@ export class BerthProcess {
     );
   }
 
-  /** A request with a text body; the answer's status and body text (status 0: no answer at all). */
+  /**
+   * A request with a text body, as the admin (`authorization: ''` in `headers` sends none); the answer's
+   * status and body text (status 0: no answer at all).
+   */
   async send(
     method: string,
     path: string,
     body?: string,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
+    const own = Object.keys(headers).find((h) => h.toLowerCase() === 'authorization');
+    const authorization = own === undefined ? `Bearer ${this.adminToken}` : headers[own];
+    const rest = Object.fromEntries(Object.entries(headers).filter(([h]) => h !== own));
     try {
       const res = await fetch(`${this.url}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...rest,
+          ...(authorization ? { authorization } : {}),
+        },
         ...(body !== undefined ? { body } : {}),
       });
       const text = await res.text();
@@ -160,5 +193,22 @@ export class BerthProcess {
 
   kill(): void {
     if (!this.exitInfo) this.child.kill('SIGKILL');
+  }
+}
+
+/**
+ * A session token of the test admin for `proc`: a scheduler logs in over HTTP; another process (no login
+ * endpoint) is given one made by the login code on the same database and signing key.
+ */
+async function adminTokenOf(proc: BerthProcess, db: TestDatabase): Promise<string> {
+  if (proc.name === 'scheduler') return login(proc.url, 'admin', TEST_ADMIN_PASSWORD);
+  const auth = await Authentication.open({
+    config: loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'error' }),
+    dataSource: db.dataSource,
+  });
+  try {
+    return await testAdminToken(auth, db.dataSource);
+  } finally {
+    await auth.close();
   }
 }

@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { startHttpReceiver, startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
 import { eventually } from '@berth/testing';
-import request from 'supertest';
 import { envSecretLookup } from '../../apps/notifier/src/notification-secret.store';
-import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
 import {
   appendSuccessfulSync,
@@ -54,15 +51,9 @@ async function setup(): Promise<Setup> {
 }
 
 async function http(runtime: NotifierRuntime) {
-  const moduleRef = await Test.createTestingModule({
-    imports: [NotifierModule.forRuntime(runtime)],
-  }).compile();
-  const app = configureNotifierApp(
-    moduleRef.createNestApplication<NestExpressApplication>({ logger: false }),
-  );
-  await app.init();
+  const { app, http } = await harness!.httpApp(runtime);
   apps.push(app);
-  return request(app.getHttpServer());
+  return http;
 }
 
 const sawToken = (r: HttpReceiver) => r.requests.some((q) => JSON.stringify(q).includes(TOKEN));

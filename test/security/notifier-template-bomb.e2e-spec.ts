@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { startSlackReceiver, type HttpReceiver } from '@berth/notifications/testing';
 import { eventually } from '@berth/testing';
-import request from 'supertest';
-import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import {
   appendSuccessfulSync,
   catalogConfig,
   createHarness,
   deliveryRows,
   type Harness,
+  type NotifierHttp,
   manifest,
   SECRETS,
 } from '../notifier/notifier.harness';
@@ -32,6 +30,7 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
   let harness: Harness;
   let slack: HttpReceiver;
   let app: NestExpressApplication;
+  let adminHttp: NotifierHttp['http'];
 
   beforeAll(async () => {
     slack = await startSlackReceiver({ token: SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN });
@@ -48,11 +47,7 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
       // hit the 1 s wall time first (1 run in 6).
       renderBudget: { timeoutMs: 1_000, maxSteps: 200_000, maxOutputChars: 1_048_576 },
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [NotifierModule.forRuntime(runtime)],
-    }).compile();
-    app = configureNotifierApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
-    await app.init();
+    ({ app, http: adminHttp } = await harness.httpApp(runtime));
   });
   afterAll(async () => {
     await app?.close();
@@ -61,7 +56,7 @@ describe('template bomb: an operator template cannot stop the notifier', () => {
   });
 
   it('template bomb: nested range/until and a backtracking regexMatch fail their deliveries with a clear error, while /healthz answers and other deliveries go out', async () => {
-    const http = request(app.getHttpServer());
+    const http = adminHttp;
     const latencies: number[] = [];
     let probing = true;
     const probe = (async () => {

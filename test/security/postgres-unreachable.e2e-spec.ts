@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationStreamId } from '@berth/domain';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/sources/testing/free-port';
-import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { assertBuilt } from '../e2e/built-entrypoints';
 import { BerthProcess, getWithin, sendWithin } from './testing/berth-process';
+import { eventually, login, provisionTestAdmin, StopWaiting, TEST_ADMIN_PASSWORD } from '@berth/testing';
 import { TcpProxy } from './testing/tcp-proxy';
 
 /**
@@ -37,6 +37,8 @@ let db: TestDatabase;
 let proxy: TcpProxy;
 let scheduler: BerthProcess;
 let base: string;
+/** The admin's session token (logged in once the scheduler is up). */
+let token: string;
 const prefix = `berth-pg-down-${randomBytes(4).toString('hex')}`;
 
 async function eventsOf(name: string): Promise<string[]> {
@@ -62,6 +64,7 @@ async function queuedRefreshes(): Promise<string[]> {
 beforeAll(async () => {
   assertBuilt(['dist/apps/scheduler/src/main.js']);
   db = await createTestDatabase('berth_pg_down');
+  await provisionTestAdmin(db.dataSource);
   const direct = new URL(db.url);
   proxy = await TcpProxy.start(Number(direct.port || 5432));
   const viaProxy = new URL(db.url);
@@ -84,6 +87,7 @@ beforeAll(async () => {
     },
     { timeout: 20_000, interval: 100, what: 'the scheduler to be ready' },
   );
+  token = await login(base, 'admin', TEST_ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -116,6 +120,7 @@ describe('fault: Postgres unreachable under a running scheduler', () => {
       `${base}/api/v1/applications`,
       application('during-outage'),
       6_000,
+      token,
     );
     expect(answer.status).toBe(503);
     expect(answer.retryAfter).not.toBeNull();
@@ -136,6 +141,7 @@ describe('fault: Postgres unreachable under a running scheduler', () => {
       `${base}/api/v1/applications`,
       application('during-outage'),
       7_000,
+      token,
     );
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ error: 'Unavailable', dependency: 'postgres' });
@@ -153,6 +159,7 @@ describe('fault: Postgres unreachable under a running scheduler', () => {
       `${base}/api/v1/applications`,
       application('during-outage'),
       5_000,
+      token,
     );
     expect(retried.status).toBe(201);
     expect(await eventsOf('during-outage')).toEqual(['ApplicationCreated']);

@@ -8,13 +8,13 @@ import {
 import { createCommandHandler } from '@berth/event-store';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { freePort } from '@berth/sources/testing/free-port';
-import { eventually, StopWaiting } from '@berth/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { assertBuilt } from '../e2e/built-entrypoints';
 import { BerthProcess, getWithin, sendWithin } from './testing/berth-process';
+import { eventually, login, provisionTestAdmin, StopWaiting, TEST_ADMIN_PASSWORD } from '@berth/testing';
 
 /**
  * Fault: REDIS_URL points nowhere (Redis down, a wrong host). Redis holds the job queues; the event
@@ -40,6 +40,8 @@ let scheduler: BerthProcess;
 let redisServer: ChildProcess | undefined;
 let redisPort: number;
 let base: string;
+/** The admin's session token (logged in once the scheduler is up). */
+let token: string;
 const prefix = `berth-redis-down-${randomBytes(4).toString('hex')}`;
 
 async function eventsOf(name: string): Promise<string[]> {
@@ -53,6 +55,7 @@ async function eventsOf(name: string): Promise<string[]> {
 beforeAll(async () => {
   assertBuilt(['dist/apps/scheduler/src/main.js']);
   db = await createTestDatabase('berth_redis_down');
+  await provisionTestAdmin(db.dataSource);
   // An app recorded while Redis was up: syncing it needs the queue.
   await createCommandHandler(db.dataSource).handle(
     applicationAggregate,
@@ -85,6 +88,7 @@ beforeAll(async () => {
     },
     { timeout: 20_000, interval: 100, what: 'the scheduler to answer /healthz, /readyz naming Redis' },
   );
+  token = await login(base, 'admin', TEST_ADMIN_PASSWORD);
 }, 60_000);
 
 afterAll(async () => {
@@ -111,6 +115,7 @@ describe('fault: Redis unreachable (REDIS_URL points at a closed port)', () => {
       `${base}/api/v1/applications`,
       application('created-while-down'),
       5_000,
+      token,
     );
     expect(answer.status).toBe(503);
     expect(answer.ms).toBeLessThan(5_000);
@@ -127,11 +132,11 @@ describe('fault: Redis unreachable (REDIS_URL points at a closed port)', () => {
   });
 
   it('POST .../sync of an existing app answers 503 and records no SyncRequested', async () => {
-    const answer = await sendWithin('POST', `${base}/api/v1/applications/existing/sync`, '{}', 5_000);
+    const answer = await sendWithin('POST', `${base}/api/v1/applications/existing/sync`, '{}', 5_000, token);
     expect(answer.status).toBe(503);
     expect(await eventsOf('existing')).toEqual(['ApplicationCreated']);
     // Reads need only Postgres.
-    expect((await getWithin(`${base}/api/v1/applications/existing`, 2_000)).status).toBe(200);
+    expect((await getWithin(`${base}/api/v1/applications/existing`, 2_000, token)).status).toBe(200);
   });
 
   it('once Redis is reachable again, the scheduler is ready and the same request is recorded and queued', async () => {
@@ -161,6 +166,7 @@ describe('fault: Redis unreachable (REDIS_URL points at a closed port)', () => {
       `${base}/api/v1/applications`,
       application('created-while-down'),
       5_000,
+      token,
     );
     expect(answer.status).toBe(201);
     expect(await eventsOf('created-while-down')).toEqual(['ApplicationCreated']);

@@ -38,16 +38,19 @@ describe('replacing registered repositories and clusters', () => {
     git = await startGitHttpServer({ projectRoot: root, basicAuth: { username: 'ci', password: 'ci-pass' } });
     prod = await startSandboxCluster({ port: 0, token: 'prod-token' });
     attacker = await startSandboxCluster({ port: 0, token: 'attacker-token' });
-    scheduler = await startTestScheduler({ BERTH_ALLOW_HTTP_REPOS: 'true', BERTH_DATA_DIR: root });
+    scheduler = await startTestScheduler(
+      { BERTH_ALLOW_HTTP_REPOS: 'true', BERTH_DATA_DIR: root },
+      { accounts: ['alice', 'mallory', 'bob'] },
+    );
     ({ http } = scheduler);
     const repoRes = await http
       .post('/api/v1/repositories')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .send({ repo: git.repoUrl('deploy'), username: 'ci', password: 'ci-pass' });
     expect(repoRes.status).toBe(201);
     const clusterRes = await http
       .post('/api/v1/clusters')
-      .set('X-Actor', 'alice')
+      .set(scheduler.as('alice'))
       .send({ name: 'prod', server: prod.url, bearerToken: 'prod-token', insecure: true });
     expect(clusterRes.status).toBe(201);
   });
@@ -64,7 +67,7 @@ describe('replacing registered repositories and clusters', () => {
   it('silent replace: a cluster name that exists answers 409 naming ?upsert=true, and the cluster keeps its server', async () => {
     const res = await http
       .post('/api/v1/clusters')
-      .set('X-Actor', 'mallory')
+      .set(scheduler.as('mallory'))
       .send({ name: 'prod', server: attacker.url, bearerToken: 'attacker-token', insecure: true });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: 'AlreadyExists', field: 'name' });
@@ -84,7 +87,7 @@ describe('replacing registered repositories and clusters', () => {
   it('silent replace: a repository URL that exists answers 409, and the stored credentials stay', async () => {
     const res = await http
       .post('/api/v1/repositories')
-      .set('X-Actor', 'mallory')
+      .set(scheduler.as('mallory'))
       .send({ repo: `${git.repoUrl('deploy')}`, username: 'mallory', password: 'ci-pass' });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ error: 'AlreadyExists', field: 'repo' });
@@ -113,7 +116,7 @@ describe('replacing registered repositories and clusters', () => {
   it('upsert: ?upsert=true replaces a cluster, and the event log records who replaced which server with which', async () => {
     const res = await http
       .post('/api/v1/clusters?upsert=true')
-      .set('X-Actor', 'bob')
+      .set(scheduler.as('bob'))
       .set('X-Reason', 'moved to the new control plane')
       .send({ name: 'prod', server: attacker.url, bearerToken: 'attacker-token', insecure: true });
     expect(res.status).toBe(201);
@@ -131,7 +134,7 @@ describe('replacing registered repositories and clusters', () => {
     const url = git.repoUrl('deploy');
     const res = await http
       .post('/api/v1/repositories?upsert=true')
-      .set('X-Actor', 'bob')
+      .set(scheduler.as('bob'))
       .send({ repo: url, username: 'ci', password: 'ci-pass', name: 'deploy' });
     expect(res.status).toBe(201);
     const added = await events('RepositoryAdded');

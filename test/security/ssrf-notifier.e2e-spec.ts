@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { eventually } from '@berth/testing';
-import request from 'supertest';
-import { configureNotifierApp, NotifierModule } from '../../apps/notifier/src/notifier.module';
 import type { NotifierRuntime } from '../../apps/notifier/src/notifier.runtime';
-import { catalogConfig, createHarness, type Harness } from '../notifier/notifier.harness';
+import { catalogConfig, createHarness, type Harness, type NotifierHttp } from '../notifier/notifier.harness';
 import { type NotifierConfigAnswer, type NotifierConfigRefusal } from '../testing/api-answer';
 
 const GOOD = {
@@ -16,6 +13,7 @@ const GOOD = {
 
 let harness: Harness | undefined;
 let app: NestExpressApplication | undefined;
+let http: NotifierHttp['http'] | undefined;
 
 afterEach(async () => {
   await app?.close();
@@ -27,19 +25,12 @@ afterEach(async () => {
 async function start(outboundAllow?: string[]): Promise<{ h: Harness; runtime: NotifierRuntime }> {
   harness = await createHarness(catalogConfig(GOOD));
   const runtime = await harness.start(outboundAllow ? { outboundAllow } : {});
-  const moduleRef = await Test.createTestingModule({
-    imports: [NotifierModule.forRuntime(runtime)],
-  }).compile();
-  app = configureNotifierApp(moduleRef.createNestApplication<NestExpressApplication>({ logger: false }));
-  await app.init();
+  ({ app, http } = await harness.httpApp(runtime));
   return { h: harness, runtime };
 }
 
 const put = (yaml: string) =>
-  request(app!.getHttpServer())
-    .put('/api/v1/notifications/config')
-    .set('Content-Type', 'application/yaml')
-    .send(yaml);
+  http!.put('/api/v1/notifications/config').set('Content-Type', 'application/yaml').send(yaml);
 
 describe('SSRF through notification services: link-local and cloud metadata endpoints are refused', () => {
   it('SSRF: a webhook service pointed at 169.254.169.254 in a reloaded config file is refused, naming the service; the last good config stays', async () => {
@@ -94,7 +85,7 @@ describe('SSRF through notification services: link-local and cloud metadata endp
     ]);
     for (const e of errors) expect(e.message).toMatch(/are refused/);
     // Nothing was stored: the notifier keeps sending with the config it had.
-    const status = await request(app!.getHttpServer()).get('/api/v1/notifications/config');
+    const status = await http!.get('/api/v1/notifications/config');
     expect((status.body as NotifierConfigAnswer).databaseVersion).toBeNull();
   });
 

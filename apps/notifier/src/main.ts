@@ -9,6 +9,7 @@ import {
   runProcess,
   stopOnSignals,
 } from '@berth/runtime';
+import { Authentication } from '@berth/auth';
 import { createDataSource } from '@berth/event-store';
 import { notificationSecrets } from './notification-secret.store';
 import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
@@ -29,6 +30,11 @@ runProcess('notifier', async (config) => {
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);
+  const auth = await Authentication.open({
+    config,
+    dataSource,
+    log: (level, message) => logger[level](message),
+  });
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,
@@ -43,18 +49,21 @@ runProcess('notifier', async (config) => {
   });
   await runtime.start();
   const app = configureNotifierApp(
-    await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime), {
+    await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime, auth), {
       logger: [config.logLevel, 'error', 'warn'],
       abortOnError: false,
     }),
   );
   await server.serve(app);
-  logger.log(`Berth notifier listening on :${server.port} (config: ${configFile ?? 'database only'})`);
+  logger.log(
+    `Berth notifier listening on ${config.bindAddress}:${server.port} (config: ${configFile ?? 'database only'})`,
+  );
   stopOnSignals(
     async () => {
       // app.close() runs NotifierModule.onApplicationShutdown: stop following the log, finish jobs in flight.
       await server.close();
       await app.close();
+      await auth.close();
       await dataSource.destroy();
     },
     { redisDown: async () => (await runtime.readiness()).redis.status === 'down' },

@@ -1,19 +1,20 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TerminusModule } from '@nestjs/terminus';
+import { type Authentication, AuthModule } from '@berth/auth';
 import { HealthController } from './http/health.controller';
 import { NotificationsController } from './http/notifications.controller';
 import { NotifierRuntime } from './notifier.runtime';
 
-/** The notifier's HTTP surface around a NotifierRuntime; closing the app stops the runtime. */
+/** The notifier's HTTP surface around a NotifierRuntime, behind AuthGuard; closing the app stops the runtime. */
 @Module({})
 export class NotifierModule implements OnApplicationShutdown {
   constructor(@Inject(NotifierRuntime) private readonly runtime: NotifierRuntime) {}
 
-  static forRuntime(runtime: NotifierRuntime): DynamicModule {
+  static forRuntime(runtime: NotifierRuntime, auth: Authentication): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [TerminusModule.forRoot({ logger: false })],
+      imports: [TerminusModule.forRoot({ logger: false }), AuthModule.forRoot(auth)],
       controllers: [NotificationsController, HealthController],
       providers: [{ provide: NotifierRuntime, useValue: runtime }],
     };

@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
-import {
-  assertMigrated,
-  checkRedisBeforeServing,
-  listenThenAwaitPostgres,
-  runProcess,
-  stopOnSignals,
-} from '@berth/runtime';
+import { checkRedisBeforeServing, listenThenAwaitPostgres, runProcess, stopOnSignals } from '@berth/runtime';
 import { createSchedulerApp } from './create-scheduler-app';
+import { ensureAdminPassword } from './accounts/admin-password';
 
 /**
  * Starts the scheduler (docs/dependency-failures.md). Fatal, one line and exit code 1: a bad
@@ -20,9 +15,9 @@ runProcess('scheduler', async (config) => {
   const server = await listenThenAwaitPostgres('scheduler', config, config.schedulerPort, 'SCHEDULER_PORT');
   await checkRedisBeforeServing(server, 'scheduler', config.redisUrl, '/readyz answers 503 until it is back');
   const { app, ctx } = await createSchedulerApp(config);
-  await assertMigrated(ctx.dataSource, config.databaseUrl);
+  await ensureAdminPassword(ctx);
   await server.serve(app);
-  logger.log(`Berth scheduler listening on :${server.port}`);
+  logger.log(`Berth scheduler listening on ${config.bindAddress}:${server.port}`);
   stopOnSignals(
     async () => {
       await server.close();

@@ -9,9 +9,20 @@ import {
   PostgresEventStore,
 } from '@berth/event-store';
 import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
+import {
+  AccountService,
+  Authentication,
+  LoginService,
+  OidcLogin,
+  PasswordHasher,
+  RedisLoginFailureStore,
+  selfOrAdmin,
+} from '@berth/auth';
 import { BerthMetrics, type BerthConfig } from '@berth/infra';
+import { Logger } from '@nestjs/common';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
+import { assertMigrated } from '@berth/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -30,6 +41,14 @@ export class SchedulerContext {
     readonly projects: ProjectsRepository,
     readonly clusters: ClustersRepository,
     readonly auditLog: AuditLogRepository,
+    /** Token checks of every request (AuthGuard). */
+    readonly auth: Authentication,
+    /** POST /api/v1/session: passwords checked with failed-login protection. */
+    readonly logins: LoginService,
+    /** Accounts, passwords, API keys, logouts. */
+    readonly accountService: AccountService,
+    /** SSO: /auth/login and /auth/callback with the OIDC provider of oidc.config. */
+    readonly sso: OidcLogin,
     /** The operator's config management plugins: Applications naming another one are refused. */
     readonly plugins: readonly ConfigManagementPlugin[],
     /** The clock decisions are judged at (sync windows); tests give a fixed one. */
@@ -46,11 +65,37 @@ export class SchedulerContext {
     const plugins = config.pluginsDir ? await loadConfigManagementPlugins(config.pluginsDir) : [];
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-scheduler' });
     await dataSource.initialize();
+    // The account tables are read below: an unmigrated database must fail with its one line first.
+    await assertMigrated(dataSource, config.databaseUrl);
     const metrics = new BerthMetrics('scheduler');
     const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
     const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
+    const logger = new Logger('auth');
+    const log = (level: 'log' | 'warn' | 'error', message: string) => logger[level](message);
+    const auth = await Authentication.open({ config, dataSource, log });
+    const commands = createCommandHandler(dataSource, store);
+    const hasher = new PasswordHasher();
+    const logins = new LoginService({
+      settings: () => auth.settings,
+      accounts: auth.accounts,
+      hasher,
+      codec: auth.codec,
+      failures: new RedisLoginFailureStore(redis, config.queuePrefix, log),
+      limits: config.loginProtection,
+      nowMs: auth.nowMs,
+    });
+    const accountService = new AccountService({
+      settings: () => auth.settings,
+      commands,
+      accounts: auth.accounts,
+      hasher,
+      codec: auth.codec,
+      login: logins,
+      permission: selfOrAdmin,
+      nowMs: auth.nowMs,
+    });
     return new SchedulerContext(
       config,
       dataSource,
@@ -58,17 +103,22 @@ export class SchedulerContext {
       redis,
       new JobQueues(redis, config.queuePrefix),
       metrics,
-      createCommandHandler(dataSource, store),
+      commands,
       new ApplicationsRepository(dataSource),
       new ProjectsRepository(dataSource),
       new ClustersRepository(dataSource),
       new AuditLogRepository(dataSource),
+      auth,
+      logins,
+      accountService,
+      new OidcLogin({ settings: () => auth.settings, keys: auth.keys, codec: auth.codec, nowMs: auth.nowMs }),
       plugins,
       options.now ?? (() => new Date()),
     );
   }
 
   async close(): Promise<void> {
+    await this.auth.close();
     await this.queues.close();
     this.redis.disconnect();
     await this.dataSource.destroy();

@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from '@berth/auth';
 import { ObservabilityModule } from '@berth/runtime';
+import { AccountController } from './accounts/account.controller';
+import { SessionController } from './accounts/session.controller';
+import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
@@ -21,6 +25,7 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
+        AuthModule.forRoot(ctx.auth),
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,
           redis: ctx.redis,
@@ -37,6 +42,9 @@ export class SchedulerModule {
         RepositoriesController,
         ClustersController,
         ProjectsController,
+        SessionController,
+        AccountController,
+        SsoController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },

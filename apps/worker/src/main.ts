@@ -1,11 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  assertMigrated,
-  checkRedisBeforeServing,
-  listenThenAwaitPostgres,
-  runProcess,
-  stopOnSignals,
-} from '@berth/runtime';
+import { checkRedisBeforeServing, listenThenAwaitPostgres, runProcess, stopOnSignals } from '@berth/runtime';
 import { createWorkerApp } from './create-worker-app';
 
 /**
@@ -18,7 +12,6 @@ runProcess('worker', async (config) => {
   const server = await listenThenAwaitPostgres('worker', config, config.workerPort, 'WORKER_PORT');
   await checkRedisBeforeServing(server, 'worker', config.redisUrl, 'jobs run once it is back');
   const { app, ctx } = await createWorkerApp(config);
-  await assertMigrated(ctx.dataSource, config.databaseUrl);
   await server.serve(app);
   ctx.runtime.start();
   logger.log(

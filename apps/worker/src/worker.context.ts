@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { Authentication } from '@berth/auth';
 import { HealthCheckRegistry } from '@berth/domain';
 import {
   ApplicationsRepository,
@@ -16,6 +18,7 @@ import {
   SecretBox,
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
+import { assertMigrated } from '@berth/runtime';
 import { OutboundGuard } from '@berth/net';
 import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
@@ -37,6 +40,8 @@ export class WorkerContext {
     readonly metrics: BerthMetrics,
     readonly runtime: WorkerRuntime,
     readonly renderer: ManifestRenderer,
+    /** Token checks of the worker's HTTP port (/metrics when BERTH_METRICS_REQUIRE_AUTH is set). */
+    readonly auth: Authentication,
   ) {}
 
   static async open(
@@ -45,6 +50,13 @@ export class WorkerContext {
   ): Promise<WorkerContext> {
     const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-worker' });
     await dataSource.initialize();
+    await assertMigrated(dataSource, config.databaseUrl);
+    const logger = new Logger('auth');
+    const auth = await Authentication.open({
+      config,
+      dataSource,
+      log: (level, message) => logger[level](message),
+    });
     const metrics = new BerthMetrics('worker');
     const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
@@ -101,10 +113,11 @@ export class WorkerContext {
       concurrency: config.workerConcurrency,
       metrics,
     });
-    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime, renderer);
+    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime, renderer, auth);
   }
 
   async close(): Promise<void> {
+    await this.auth.close();
     await this.runtime.close();
     await this.queues.close();
     this.redis.disconnect();

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@berth/auth';
 import { ObservabilityModule, READINESS_CHECK_TIMEOUT_MS } from '@berth/runtime';
 import { toolVersions } from '@berth/render';
 import { dataDirWritable } from '@berth/sources';
@@ -11,6 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        AuthModule.forRoot(ctx.auth),
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,
           redis: ctx.redis,

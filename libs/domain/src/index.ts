@@ -1,3 +1,11 @@
+export {
+  MAX_TOKENS_PER_ACCOUNT,
+  accountAggregate,
+  decideAccount,
+  evolveAccount,
+  initialAccountState,
+} from './account/account.aggregate';
+export type { AccountCommand, AccountState, AccountToken, RevokedToken } from './account/account.aggregate';
 export { applicationAggregate } from './application/application.aggregate';
 export { managedNamespaceOf } from './application/managed-namespace';
 export {
@@ -172,6 +180,14 @@ export { applyIgnoredFromLive } from './diff/respect-ignore-differences';
 export { DomainError } from './errors/domain-error';
 export type { DomainErrorCode } from './errors/domain-error';
 export type { Aggregate } from './events/aggregate';
+export { accountStreamId } from './events/account.events';
+export type {
+  AccountEvent,
+  AccountPasswordChanged,
+  AccountTokenCreated,
+  AccountTokenDeleted,
+  SessionTokenRevoked,
+} from './events/account.events';
 export {
   APPLICATION_EVENT_SCHEMA_VERSION,
   applicationEvent,

@@ -1,10 +1,12 @@
 import {
+  accountAggregate,
   appProjectAggregate,
   applicationAggregate,
   clusterAggregate,
   repositoryAggregate,
 } from '@berth/domain';
 import type { DataSource } from 'typeorm';
+import { AccountReadModelProjection } from './account-read-model.projection';
 import { ApplicationReadModelProjection } from './application-read-model.projection';
 import { ProjectReadModelProjection } from './project-read-model.projection';
 import { CommandHandler, type AggregateRegistration } from './command-handler';
@@ -29,6 +31,10 @@ export const BERTH_AGGREGATES: ReadonlyArray<AggregateRegistration<never>> = [
   } as unknown as AggregateRegistration<never>,
   { aggregate: repositoryAggregate, projections: [] } as unknown as AggregateRegistration<never>,
   { aggregate: clusterAggregate, projections: [] } as unknown as AggregateRegistration<never>,
+  {
+    aggregate: accountAggregate,
+    projections: [new AccountReadModelProjection()],
+  } as unknown as AggregateRegistration<never>,
 ];
 
 /** The one command path, wired to Berth's aggregates. */

@@ -1,4 +1,5 @@
 export {
+  ACCOUNTS_SECRET_ENV_PREFIX,
   ConfigError,
   NOTIFICATION_SECRET_ENV_PREFIX,
   decodeKey,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { Public, PublicMetrics } from '@berth/auth';
 import { BerthMetrics } from '@berth/infra';
 import { type DependencyStatus, postgresStatus, redisStatus } from './readiness-checks';
 
@@ -35,6 +36,7 @@ class HealthController {
 
   /** Liveness: the process answers. Never checks dependencies, so a Postgres outage does not restart pods. */
   @Get('healthz')
+  @Public()
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -45,6 +47,7 @@ class HealthController {
    * without saying which dependency failed.
    */
   @Get('readyz')
+  @Public()
   @HealthCheck()
   readyz() {
     return this.health.check([
@@ -70,6 +73,7 @@ class MetricsController {
   ) {}
 
   @Get('metrics')
+  @PublicMetrics()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async scrape(): Promise<string> {
     await this.deps.beforeScrape?.().catch(() => undefined);

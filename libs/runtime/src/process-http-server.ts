@@ -36,7 +36,7 @@ export class ProcessHttpServer {
   ): Promise<ProcessHttpServer> {
     const server = createServer();
     const bound = await new Promise<number>((resolve, reject) => {
-      server.once('error', (error) => reject(listenFailure(error, port, variable) ?? error));
+      server.once('error', (error) => reject(listenFailure(error, port, variable, host) ?? error));
       server.listen(port, host, () => {
         const address = server.address();
         resolve(typeof address === 'object' && address ? address.port : port);

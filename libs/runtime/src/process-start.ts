@@ -17,7 +17,7 @@ export async function listenThenAwaitPostgres(
   portVariable: string,
 ): Promise<ProcessHttpServer> {
   const logger = new Logger(name);
-  const server = await ProcessHttpServer.listen(name, port, '0.0.0.0', portVariable);
+  const server = await ProcessHttpServer.listen(name, port, config.bindAddress, portVariable);
   server.waiting('postgres', `${name} is starting: connecting to Postgres`);
   await waitForPostgres(config.databaseUrl, {
     onWaiting: (line) => {

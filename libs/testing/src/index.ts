@@ -9,3 +9,11 @@ export {
 } from './private-postgres';
 export { PrivateRedis, startPrivateRedis } from './private-redis';
 export { bugLines } from './process-bugs';
+export {
+  bearer,
+  login,
+  loginAsTestAdmin,
+  provisionTestAdmin,
+  TEST_ADMIN_PASSWORD,
+  testAdminToken,
+} from './test-login';

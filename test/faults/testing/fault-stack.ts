@@ -4,11 +4,14 @@ import {
   bugLines,
   eventually,
   freeLoopbackPort,
+  login,
   type PrivatePostgres,
+  provisionTestAdmin,
   type PrivateRedis,
   startPrivatePostgres,
   startPrivateRedis,
   StopWaiting,
+  TEST_ADMIN_PASSWORD,
 } from '@berth/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +30,8 @@ const ENTRY: Record<BerthKind, { file: string; portVariable: string }> = {
 
 /** One compiled Berth process of a fault test, with its port. */
 export class RunningBerth {
+  private session: Promise<string> | undefined;
+
   constructor(
     readonly kind: BerthKind,
     readonly port: number,
@@ -44,6 +49,15 @@ export class RunningBerth {
     const body = (await res.json()) as { error?: Record<string, { message?: string }> };
     const down = Object.fromEntries(Object.entries(body.error ?? {}).map(([k, v]) => [k, v.message ?? '']));
     return { status: res.status, down, ms: Date.now() - started };
+  }
+
+  /**
+   * The admin's session token at this scheduler, logged in on first use (the stack provisioned the
+   * password); log in before taking Postgres away, a login needs it.
+   */
+  token(): Promise<string> {
+    this.session ??= login(this.url, 'admin', TEST_ADMIN_PASSWORD);
+    return this.session;
   }
 
   /** True when /healthz answers 200 (the process is alive). */
@@ -88,6 +102,7 @@ export class FaultStack {
     assertBuilt(Object.values(ENTRY).map((e) => e.file));
     const [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
     const db = await createTestDatabase(`berth_${name.replace(/\W/g, '_')}`, pg.url());
+    await provisionTestAdmin(db.dataSource);
     const dataDir = await mkdtemp(join(tmpdir(), `berth-faults-${name}-`));
     return new FaultStack(pg, redis, db, `berth-faults-${randomBytes(4).toString('hex')}`, dataDir);
   }

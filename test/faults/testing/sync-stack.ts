@@ -108,6 +108,8 @@ export class SyncStack {
   private readonly ports = new Map<Role, number>();
   /** Roles killed by the test or (re)started and not answering /healthz yet: refusing is expected then. */
   private readonly starting = new Set<Role>();
+  /** The admin's session token: valid at every scheduler of the stack, restarted or not (one key, one database). */
+  private token = '';
 
   private constructor(
     readonly faults: FaultStack,
@@ -159,12 +161,14 @@ export class SyncStack {
     for (const role of ROLES) await stack.startRole(role);
     await Promise.all([...stack.roles.values()].map((p) => p.awaitReady(60_000)));
     const scheduler = stack.roles.get('scheduler')!;
+    stack.token = await scheduler.token();
     for (let i = 0; i < APPS; i++) {
       const created = await sendWithin(
         'POST',
         `${scheduler.url}/api/v1/applications`,
         applicationJson(i, repo.fileUrl),
         10_000,
+        stack.token,
       );
       expect({ app: appName(i), status: created.status, body: created.body }).toMatchObject({ status: 201 });
     }
@@ -264,6 +268,7 @@ export class SyncStack {
       `${this.scheduler.url}/api/v1/applications/${application}/refresh`,
       undefined,
       5_000,
+      this.token,
     ).then(
       (r) => r.status,
       (e: Error) => (e.name === 'TimeoutError' || e.name === 'AbortError' ? 'timeout' : 'refused'),

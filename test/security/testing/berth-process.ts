@@ -73,28 +73,36 @@ export class BerthProcess {
   }
 }
 
-/** GET with a deadline: the status and JSON body, and how long the answer took (AbortError past the deadline). */
+/**
+ * GET with a deadline: the status and JSON body, and how long the answer took (AbortError past the deadline).
+ * `token`: the bearer token the API needs (health endpoints need none).
+ */
 export async function getWithin(
   url: string,
   timeoutMs: number,
+  token?: string,
 ): Promise<{ status: number; body: unknown; ms: number }> {
   const started = Date.now();
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    ...(token ? { headers: { Authorization: `Bearer ${token}` } } : {}),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
 }
 
-/** A request with a body and a deadline; same answer shape as getWithin. */
+/** A request with a body and a deadline, as `token` (a bearer token); same answer shape as getWithin. */
 export async function sendWithin(
   method: 'POST' | 'PUT' | 'DELETE',
   url: string,
   body: string | undefined,
   timeoutMs: number,
+  token?: string,
 ): Promise<{ status: number; body: unknown; ms: number; retryAfter: string | null }> {
   const started = Date.now();
   const res = await fetch(url, {
     method,
-    headers: { 'Content-Type': 'application/json', 'X-Actor': 'faults-test' },
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body }),
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Public, PublicMetrics } from '@berth/auth';
 import { NotifierRuntime } from '../notifier.runtime';
 
 @Controller()
@@ -12,6 +13,7 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get('healthz')
+  @Public()
   healthz() {
     return { status: 'ok' };
   }
@@ -21,6 +23,7 @@ export class HealthController {
    * 2 s, 503 naming each dependency that is down and why.
    */
   @Get('readyz')
+  @Public()
   @HealthCheck()
   readyz() {
     const readiness = this.runtime.readiness();
@@ -34,6 +37,7 @@ export class HealthController {
   }
 
   @Get('metrics')
+  @PublicMetrics()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   metrics(): Promise<string> {
     return this.runtime.metrics.registry.metrics();

@@ -3,7 +3,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Inject,
   Put,
@@ -11,6 +10,7 @@ import {
   Req,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { CurrentIdentity, type Identity } from '@berth/auth';
 import type { Request } from 'express';
 import { InvalidNotificationsConfigError } from '../notifications-config.source';
 import { checkConfigBody } from './notifications-config.body';
@@ -57,7 +57,7 @@ export class NotificationsController {
   @HttpCode(200)
   async putConfig(
     @Body() body: unknown,
-    @Headers('x-berth-user') user: string | undefined,
+    @CurrentIdentity() who: Identity,
     @Query() query: Record<string, unknown>,
     @Req() req: Request,
   ) {
@@ -93,7 +93,7 @@ export class NotificationsController {
       secrets[pair.slice(0, at).trim().replace(/^\$/, '')] = pair.slice(at + 1);
     }
     try {
-      const { version, status } = await this.runtime.config.store(body, user ?? 'anonymous', secrets);
+      const { version, status } = await this.runtime.config.store(body, who.subject, secrets);
       return { version, ...status };
     } catch (err) {
       if (err instanceof InvalidNotificationsConfigError)

@@ -9,6 +9,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { Public } from '@berth/auth';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
@@ -41,6 +42,7 @@ const RETRY_AFTER_SECONDS = 30;
  * back, where a 2xx would have lost it.
  */
 @Controller('api/webhook')
+@Public() // a push is verified by its provider's signature (webhook secrets), not by a Berth token
 export class WebhookController implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('webhook');
   private redis: Redis | undefined;

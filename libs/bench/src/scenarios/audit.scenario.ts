@@ -56,7 +56,9 @@ export async function runAudit(ctx: ScenarioContext): Promise<ScenarioOutcome> {
         FROM audit_log WHERE time >= $1 AND time < $2 ORDER BY position DESC LIMIT 101`;
       const timeHttp = async (path: string) => {
         const t0 = performance.now();
-        const res = await fetch(`${scheduler.url}${path}`);
+        const res = await fetch(`${scheduler.url}${path}`, {
+          headers: { authorization: `Bearer ${scheduler.token}` },
+        });
         const body = (await res.json()) as { items?: unknown[] };
         if (!res.ok || !Array.isArray(body.items)) throw new Error(`GET ${path}: HTTP ${res.status}`);
         return performance.now() - t0;

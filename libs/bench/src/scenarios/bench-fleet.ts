@@ -44,14 +44,18 @@ export class BenchFleet {
     return fleet;
   }
 
-  /** POSTs every Application to the scheduler; returns when each was accepted (ms since epoch). */
-  async register(schedulerUrl: string, onDone: (n: number) => void): Promise<Map<string, number>> {
+  /** POSTs every Application to the scheduler as `token`; returns when each was accepted (ms since epoch). */
+  async register(
+    schedulerUrl: string,
+    token: string,
+    onDone: (n: number) => void,
+  ): Promise<Map<string, number>> {
     const accepted = new Map<string, number>();
     await mapConcurrent(this.apps, 8, async (app) => {
       const sent = Date.now();
       const res = await fetch(`${schedulerUrl}/api/v1/applications`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-actor': 'berth-bench' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(benchApplication(app, this.repo.fileUrl)),
       });
       if (!res.ok) throw new Error(`POST Application ${app.name}: HTTP ${res.status} ${await res.text()}`);

@@ -37,7 +37,9 @@ export async function runInitial(ctx: ScenarioContext, fleet: BenchFleet): Promi
   const baseline = await Promise.all(ctx.stack.workers.map(async (w) => (await w.sample()).rssBytes));
   const since = new Date(Date.now() - 1000);
   const t0 = Date.now();
-  const accepted = await fleet.register(ctx.stack.schedulerUrl, (k) => ctx.progress.update(k));
+  const accepted = await fleet.register(ctx.stack.schedulerUrl, ctx.stack.schedulerToken, (k) =>
+    ctx.progress.update(k),
+  );
   ctx.progress.begin('initial: apps Synced + Healthy', n);
   // A worker that never syncs anything (not built yet, or broken) must end the scenario, not hang it.
   const firstDeadline = Date.now() + Math.min(ctx.options.timeoutSeconds, 120) * 1000;

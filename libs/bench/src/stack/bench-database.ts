@@ -1,5 +1,11 @@
 import { Client } from 'pg';
-import { createDataSource, runMigrations } from '@berth/event-store';
+import { ADMIN_ACCOUNT, PasswordHasher, resetPassword } from '@berth/auth';
+import {
+  AccountsRepository,
+  createCommandHandler,
+  createDataSource,
+  runMigrations,
+} from '@berth/event-store';
 
 /** The server the bench creates its databases on: local Postgres, trust auth, as the tests use. */
 export function adminUrl(): string {
@@ -55,4 +61,38 @@ export async function connect(name: string, applicationName = 'berth-bench'): Pr
   const client = new Client({ connectionString: databaseUrl(name), application_name: applicationName });
   await client.connect();
   return client;
+}
+
+/**
+ * Gives the admin of the database at `url` a new random password (as `npm run admin-password` does: a
+ * recorded password change) and returns it: the bench logs in with it like any user. A reused database's
+ * earlier password was printed in an earlier run's log only.
+ */
+export async function resetBenchAdminPassword(url: string): Promise<string> {
+  const ds = createDataSource(url, { poolSize: 1, applicationName: 'berth-bench-admin' });
+  await ds.initialize();
+  try {
+    const hasher = new PasswordHasher();
+    const password = hasher.generate(24);
+    await resetPassword(
+      { commands: createCommandHandler(ds), accounts: new AccountsRepository(ds), hasher, nowMs: Date.now },
+      ADMIN_ACCOUNT,
+      password,
+      'system:bench',
+    );
+    return password;
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** POST /api/v1/session: the admin's session token at the scheduler `baseUrl`. */
+export async function benchLogin(baseUrl: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: ADMIN_ACCOUNT, password }),
+  });
+  if (!res.ok) throw new Error(`login as admin at ${baseUrl}: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchLogin, resetBenchAdminPassword } from './bench-database';
 import { ManagedProcess } from './managed-process';
 import { freePort } from '@berth/sources/testing/free-port';
 
@@ -54,6 +55,9 @@ export class BenchStack {
   kubeconfigPath = '';
   sandboxUrl = '';
   schedulerUrl = '';
+  /** The admin's session token at the scheduler (the bench logs in like any user of the API). */
+  schedulerToken = '';
+  private adminPassword: string | undefined;
   private workerSeq = 0;
 
   constructor(readonly options: BenchStackOptions) {}
@@ -119,6 +123,8 @@ export class BenchStack {
       this.baseEnv({ SCHEDULER_PORT: String(port), ...extraEnv }),
     );
     await this.scheduler.waitForHttp(`${this.schedulerUrl}/readyz`, 60_000);
+    this.adminPassword ??= await resetBenchAdminPassword(this.options.databaseUrl);
+    this.schedulerToken = await benchLogin(this.schedulerUrl, this.adminPassword);
   }
 
   /** Brings the number of worker processes to `count` (stopping or starting some). */
@@ -149,7 +155,7 @@ export class BenchStack {
   async startSchedulerOn(
     label: string,
     databaseUrl: string,
-  ): Promise<{ process: ManagedProcess; url: string }> {
+  ): Promise<{ process: ManagedProcess; url: string; token: string }> {
     const port = await freePort();
     const proc = this.start(
       label,
@@ -158,7 +164,8 @@ export class BenchStack {
     );
     const url = `http://127.0.0.1:${port}`;
     await proc.waitForHttp(`${url}/readyz`, 60_000);
-    return { process: proc, url };
+    const token = await benchLogin(url, await resetBenchAdminPassword(databaseUrl));
+    return { process: proc, url, token };
   }
 
   async startNotifier(configFile: string, env: Record<string, string>): Promise<void> {

@@ -1,10 +1,11 @@
+import type { AccountEvent } from './account.events';
 import type { ApplicationEvent } from './application.events';
 import type { DomainEvent } from './event-envelope';
 import type { ProjectEvent } from './project.events';
 import type { RegistryEvent } from './registry.events';
 
 /** Every event Berth writes. */
-export type BerthEvent = ApplicationEvent | ProjectEvent | RegistryEvent;
+export type BerthEvent = ApplicationEvent | ProjectEvent | RegistryEvent | AccountEvent;
 export type BerthEventType = BerthEvent['type'];
 
 /**
@@ -188,6 +189,26 @@ export const EVENT_CATALOG: Catalog = {
     version: 2,
     summarize: (d) => `removed cluster ${d.cluster} (${d.server})`,
     upcast: { 1: dropSummary },
+  },
+  AccountPasswordChanged: {
+    version: 1,
+    summarize: (d) =>
+      d.initial
+        ? `generated the initial password of account ${d.account}`
+        : `changed the password of account ${d.account} (its earlier tokens are refused)`,
+  },
+  AccountTokenCreated: {
+    version: 1,
+    summarize: (d) =>
+      `issued API key ${d.id} of account ${d.account}${d.expiresAt !== undefined ? `, expiring ${new Date(d.expiresAt * 1000).toISOString()}` : ', not expiring'}`,
+  },
+  AccountTokenDeleted: {
+    version: 1,
+    summarize: (d) => `deleted API key ${d.id} of account ${d.account}`,
+  },
+  SessionTokenRevoked: {
+    version: 1,
+    summarize: (d) => `logged out: revoked session token ${d.id} of account ${d.account}`,
   },
 };
 

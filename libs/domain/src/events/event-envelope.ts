@@ -3,8 +3,14 @@
  * so the audit log can answer "who synced api-prod last Tuesday and why" without joins.
  */
 export interface EventMetadata {
-  /** The person or service that caused the change: a user name, `anonymous`, or `system:<service>`. */
+  /**
+   * The person or service that caused the change: the authenticated subject of the API request (a local
+   * account, an SSO user, `proj:<project>:<role>`), `anonymous` (only with anonymous access enabled), or
+   * `system:<service>` for Berth's own decisions.
+   */
   actor: string;
+  /** The SSO groups the actor held when it made the request (from the claims named in `scopes`). */
+  groups?: string[];
   /** Why it happened, in words a person wrote or a rule that fired ("auto-sync: new revision"). */
   reason?: string;
   /** Groups every event caused by one request or operation. */

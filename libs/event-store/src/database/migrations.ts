@@ -9,6 +9,7 @@ import { SnapshotsAndEventSummaries1764100000007 } from '../../../../migrations/
 import { NotificationSecretBindings1764200000001 } from '../../../../migrations/1764200000001-notification-secret-bindings';
 import { NotifierAppState1764200000002 } from '../../../../migrations/1764200000002-notifier-app-state';
 import { NotificationDeliveryUnconfirmed1764300000101 } from '../../../../migrations/1764300000101-notification-delivery-unconfirmed';
+import { Accounts1764400000201 } from '../../../../migrations/1764400000201-accounts';
 import { ClusterProject1764400022001 } from '../../../../migrations/1764400022001-cluster-project';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   NotificationSecretBindings1764200000001,
   NotifierAppState1764200000002,
   NotificationDeliveryUnconfirmed1764300000101,
+  Accounts1764400000201,
   ClusterProject1764400022001,
 ];

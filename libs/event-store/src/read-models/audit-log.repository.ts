@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 export interface AuditLogEntry {
   time: Date;
   actor: string | null;
+  /** The actor's SSO groups when it made the request (null for local accounts and system actors). */
+  actor_groups: string[] | null;
   application: string | null;
   event_type: string;
   summary: string;
@@ -57,7 +59,7 @@ export class AuditLogRepository {
     // One row more than asked tells whether another page follows.
     params.push(query.limit + 1);
     const rows: AuditLogEntry[] = await this.dataSource.query(
-      `SELECT time, actor, application, event_type, summary, reason, data, correlation_id, position
+      `SELECT time, actor, actor_groups, application, event_type, summary, reason, data, correlation_id, position
        FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY position DESC LIMIT $${params.length}`,
       params,

@@ -85,6 +85,43 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: identity and access settings', () => {
+  it('listens on 127.0.0.1 and keeps /metrics open unless told otherwise; login protection as Argo CD', () => {
+    expect(loadConfig({})).toMatchObject({
+      bindAddress: '127.0.0.1',
+      metricsRequireAuth: false,
+      accountsConfigFile: undefined,
+      serverSecretKey: undefined,
+      loginProtection: { maxFailures: 5, failureWindowSeconds: 300, maxFailuresPerAddress: 20 },
+    });
+    expect(
+      loadConfig({
+        BERTH_BIND_ADDRESS: '0.0.0.0',
+        BERTH_METRICS_REQUIRE_AUTH: 'true',
+        BERTH_SESSION_FAILURE_MAX_FAIL_COUNT: '3',
+        BERTH_SESSION_FAILURE_WINDOW_SECONDS: '0',
+      }),
+    ).toMatchObject({
+      bindAddress: '0.0.0.0',
+      metricsRequireAuth: true,
+      loginProtection: { maxFailures: 3, failureWindowSeconds: 0 },
+    });
+  });
+
+  it('refuses a bind address or a signing key it cannot use, naming the variable', () => {
+    expect(() => loadConfig({ BERTH_BIND_ADDRESS: 'every interface' })).toThrow(
+      /BERTH_BIND_ADDRESS: .* 0\.0\.0\.0/,
+    );
+    expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY: 'hunter2' })).toThrow(
+      /BERTH_SERVER_SECRET_KEY: must be 32 bytes/,
+    );
+    expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY_PREVIOUS: 'x' })).toThrow(
+      /BERTH_SERVER_SECRET_KEY_PREVIOUS: must be 32 bytes/,
+    );
+    expect(() => loadConfig({ BERTH_SERVER_SECRET_KEY: 'hunter2' })).not.toThrow(/hunter2/);
+  });
+});
+
 describe('loadConfig: webhook and notifier settings', () => {
   it('reads webhook secrets per provider, the render budget and the notification secrets', () => {
     const config = loadConfig({

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { OutboundPolicy } from '@berth/net';
 
 /**
@@ -9,6 +10,11 @@ export interface BerthConfig {
   redisUrl: string;
   /** Prefix of every BullMQ queue and Redis key, so several Berths (or tests) can share a Redis. */
   queuePrefix: string;
+  /**
+   * The address every process's HTTP port listens on (`BERTH_BIND_ADDRESS`): `127.0.0.1` by default, so a
+   * local run is not reachable from the network; containers set `0.0.0.0`.
+   */
+  bindAddress: string;
   schedulerPort: number;
   workerPort: number;
   notifierPort: number;
@@ -37,6 +43,32 @@ export interface BerthConfig {
    * ambient, as with kubectl), else the pod's service account when running in one (`KUBERNETES_SERVICE_HOST`).
    */
   defaultCluster: { kubeconfigPath: string | undefined; inPod: boolean };
+  /**
+   * Local accounts and login settings, an `argocd-cm` ConfigMap or its data map (`BERTH_ACCOUNTS_CONFIG`);
+   * undefined: `config/accounts.yaml` if it exists, else only the built-in `admin` (docs/accounts.md).
+   */
+  accountsConfigFile: string | undefined;
+  /**
+   * The key that signs and verifies session tokens and API keys (HS256, Argo CD's `server.secretkey`;
+   * `BERTH_SERVER_SECRET_KEY`, 32 bytes base64 or hex). Unset: a key Berth generates at its first start and
+   * keeps in Postgres (sealed with BERTH_SECRET_KEY when set).
+   */
+  serverSecretKey: string | undefined;
+  /** The signing key being rotated out (`BERTH_SERVER_SECRET_KEY_PREVIOUS`): verifies, never signs. */
+  serverSecretKeyPrevious: string | undefined;
+  /**
+   * Values of the accounts config's `$` references (`clientSecret: $oidc.okta.clientSecret` in `oidc.config`),
+   * from `BERTH_ACCOUNTS_SECRET_<KEY>` (`OIDC_OKTA_CLIENTSECRET`), keyed by `<KEY>`. Never logged.
+   */
+  accountsSecrets: Record<string, string>;
+  /** `/metrics` answers only authenticated requests (`BERTH_METRICS_REQUIRE_AUTH`); open by default, as Argo CD's. */
+  metricsRequireAuth: boolean;
+  /**
+   * Failed-login protection (Argo CD's session manager): after `maxFailures` failed logins of one user within
+   * `failureWindowSeconds` of the last one, that user's logins are refused until the window has passed;
+   * the same per source address with `maxFailuresPerAddress`.
+   */
+  loginProtection: { maxFailures: number; failureWindowSeconds: number; maxFailuresPerAddress: number };
   /** The notifier's argocd-notifications-cm file (`NOTIFICATIONS_CONFIG`); undefined: the default path if it exists. */
   notificationsConfigFile: string | undefined;
   /**
@@ -92,6 +124,7 @@ export interface BerthConfig {
 }
 
 export const NOTIFICATION_SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
+export const ACCOUNTS_SECRET_ENV_PREFIX = 'BERTH_ACCOUNTS_SECRET_';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -151,6 +184,24 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       'BERTH_SECRET_KEY_PREVIOUS: must be 32 bytes as base64 (44 chars) or hex (64 chars): the key BERTH_SECRET_KEY had before',
     );
   }
+  const serverSecretKey = env['BERTH_SERVER_SECRET_KEY'] || undefined;
+  if (serverSecretKey !== undefined && decodeKey(serverSecretKey) === undefined) {
+    problems.push(
+      'BERTH_SERVER_SECRET_KEY: must be 32 bytes as base64 (44 chars) or hex (64 chars); generate one with `openssl rand -base64 32`',
+    );
+  }
+  const serverSecretKeyPrevious = env['BERTH_SERVER_SECRET_KEY_PREVIOUS'] || undefined;
+  if (serverSecretKeyPrevious !== undefined && decodeKey(serverSecretKeyPrevious) === undefined) {
+    problems.push(
+      'BERTH_SERVER_SECRET_KEY_PREVIOUS: must be 32 bytes as base64 (44 chars) or hex (64 chars): the key BERTH_SERVER_SECRET_KEY had before',
+    );
+  }
+  const bindAddress = str('BERTH_BIND_ADDRESS', '127.0.0.1');
+  if (isIP(bindAddress) === 0 && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$/.test(bindAddress)) {
+    problems.push(
+      `BERTH_BIND_ADDRESS: "${bindAddress}" is not an IP address or host name; use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+    );
+  }
   const outboundAllow = (env['BERTH_OUTBOUND_ALLOW'] ?? '')
     .split(',')
     .map((entry) => entry.trim())
@@ -164,6 +215,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', ['postgres', 'postgresql']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
     queuePrefix: str('BERTH_QUEUE_PREFIX', 'berth'),
+    bindAddress,
     schedulerPort: int('SCHEDULER_PORT', 8080, 0, 65535),
     workerPort: int('WORKER_PORT', 8081, 0, 65535),
     notifierPort: int('NOTIFIER_PORT', 8082, 0, 65535),
@@ -179,6 +231,20 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     defaultCluster: {
       kubeconfigPath: env['KUBECONFIG'] || undefined,
       inPod: Boolean(env['KUBERNETES_SERVICE_HOST']),
+    },
+    accountsConfigFile: env['BERTH_ACCOUNTS_CONFIG'] || undefined,
+    serverSecretKey,
+    serverSecretKeyPrevious,
+    accountsSecrets: Object.fromEntries(
+      Object.entries(env)
+        .filter(([key, value]) => key.startsWith(ACCOUNTS_SECRET_ENV_PREFIX) && value !== undefined)
+        .map(([key, value]) => [key.slice(ACCOUNTS_SECRET_ENV_PREFIX.length), value as string]),
+    ),
+    metricsRequireAuth: bool('BERTH_METRICS_REQUIRE_AUTH', false),
+    loginProtection: {
+      maxFailures: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT', 5, 1, 1_000_000),
+      failureWindowSeconds: int('BERTH_SESSION_FAILURE_WINDOW_SECONDS', 300, 0, 31_536_000),
+      maxFailuresPerAddress: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT_PER_ADDRESS', 20, 1, 1_000_000),
     },
     notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
     rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,

@@ -1,0 +1,86 @@
+import type { FieldCheck } from '@berth/domain/application/field-checks';
+import { describeValue } from '@berth/domain/application/field-checks';
+import { bodySchema } from '../http/request-pipes';
+import { requestObject, secretText, text } from '../http/request-checks';
+
+/**
+ * Bodies of the session and account API, Argo CD's (server/session/session.proto, server/account/account.proto).
+ * Passwords are checked with `secretText`: no message ever repeats one.
+ */
+
+export interface SessionRequest {
+  username: string;
+  password: string;
+}
+
+export const SESSION_REQUEST = bodySchema<SessionRequest>(
+  'SessionCreateRequest',
+  requestObject({
+    fields: { username: text({ maxLength: 256 }), password: secretText(1024), token: unsupportedToken() },
+    required: {
+      username: 'send {"username": "...", "password": "..."}',
+      password: 'blank passwords are not allowed',
+    },
+  }),
+);
+
+export interface UpdatePasswordRequest {
+  currentPassword: string;
+  newPassword: string;
+  name?: string;
+}
+
+export const UPDATE_PASSWORD_REQUEST = bodySchema<UpdatePasswordRequest>(
+  'UpdatePasswordRequest',
+  requestObject({
+    fields: {
+      currentPassword: secretText(1024),
+      newPassword: secretText(1024),
+      name: text({ maxLength: 32 }),
+    },
+    required: {
+      currentPassword: 'the password of the account you are logged in as',
+      newPassword: 'the new password',
+    },
+  }),
+);
+
+export interface CreateTokenRequest {
+  /** Seconds; Argo CD's JSON clients send int64 as a string. 0 or absent: never expires. */
+  expiresIn?: number | string;
+  id?: string;
+  name?: string;
+}
+
+/** Seconds, as a number or a decimal string (proto3 JSON writes int64 as a string). */
+const seconds: FieldCheck = (value, path, issues) => {
+  const n = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100 * 365 * 86_400)
+    issues.error(
+      path,
+      `expected a whole number of seconds from 0 (never expires) up, got ${describeValue(value)}`,
+    );
+};
+
+export const CREATE_TOKEN_REQUEST = bodySchema<CreateTokenRequest>(
+  'CreateTokenRequest',
+  requestObject({
+    fields: {
+      expiresIn: seconds,
+      id: text({ maxLength: 253, pattern: /^[\x21-\x7e]+$/, fix: 'use printable characters without spaces' }),
+      name: text({ maxLength: 32 }),
+    },
+  }),
+);
+
+/** Argo CD's SessionCreateRequest has a `token` (SSO token exchange), which Berth does not take. */
+function unsupportedToken(): FieldCheck {
+  return (value, path, issues) => {
+    if (value !== '')
+      issues.error(path, 'not supported by Berth: logging in with a token', 'send username and password');
+  };
+}
+
+export function expiresInSeconds(value: number | string | undefined): number {
+  return value === undefined ? 0 : Number(value);
+}
