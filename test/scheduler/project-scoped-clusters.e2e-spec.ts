@@ -73,7 +73,6 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
   it('registers a cluster with a project: shown in answers, carried by the event', async () => {
     const res = await http
       .post('/api/v1/clusters')
-      .set('X-Actor', 'alice')
       .send({ name: 'team-a-cluster', project: 'team-a', kubeconfig: teamCluster.kubeconfig() });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ name: 'team-a-cluster', server: teamCluster.url, project: 'team-a' });

@@ -50,16 +50,7 @@ export async function startTestScheduler(
   await provisionTestAdmin(db.dataSource);
   const configDir = await mkdtemp(join(tmpdir(), 'berth-accounts-'));
   const accountsFile = join(configDir, 'accounts.yaml');
-  const keys = {
-    ...Object.fromEntries((options.accounts ?? []).map((name) => [`accounts.${name}`, 'apiKey, login'])),
-    ...options.accountsConfig,
-  };
-  await writeFile(
-    accountsFile,
-    Object.entries(keys)
-      .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
-      .join(''),
-  );
+  await writeFile(accountsFile, testAccountsConfig(options.accounts ?? [], options.accountsConfig));
   const config = loadConfig({
     DATABASE_URL: db.url,
     BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
@@ -73,20 +64,8 @@ export async function startTestScheduler(
   const { app, ctx } = await createSchedulerApp(config);
   await app.init();
   const server = app.getHttpServer();
-  const session = await request(server)
-    .post('/api/v1/session')
-    .send({ username: 'admin', password: TEST_ADMIN_PASSWORD });
-  if (session.status !== 200) throw new Error(`test admin login: ${session.status} ${session.text}`);
-  const adminToken = (session.body as { token: string }).token;
-  const tokens = new Map<string, string>();
-  for (const name of options.accounts ?? []) {
-    const issued = await request(server)
-      .post(`/api/v1/account/${name}/token`)
-      .set(bearer(adminToken))
-      .send({ id: 'test' });
-    if (issued.status !== 200) throw new Error(`API key of ${name}: ${issued.status} ${issued.text}`);
-    tokens.set(name, (issued.body as { token: string }).token);
-  }
+  const adminToken = await loginTestAdmin(server);
+  const tokens = await issueTestApiKeys(server, adminToken, options.accounts ?? []);
   return {
     db,
     app,
@@ -110,4 +89,45 @@ export async function startTestScheduler(
       await rm(configDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The accounts config (argocd-cm keys) giving each of `accounts` an API key and a login, as a file's text. */
+export function testAccountsConfig(
+  accounts: readonly string[],
+  more: Readonly<Record<string, string>> = {},
+): string {
+  const keys = {
+    ...Object.fromEntries(accounts.map((name) => [`accounts.${name}`, 'apiKey, login'])),
+    ...more,
+  };
+  return Object.entries(keys)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
+    .join('');
+}
+
+/** Logs the test admin in on `server` (POST /api/v1/session): its session token. */
+export async function loginTestAdmin(server: Parameters<typeof request>[0]): Promise<string> {
+  const session = await request(server)
+    .post('/api/v1/session')
+    .send({ username: 'admin', password: TEST_ADMIN_PASSWORD });
+  if (session.status !== 200) throw new Error(`test admin login: ${session.status} ${session.text}`);
+  return (session.body as { token: string }).token;
+}
+
+/** An API key for each of `accounts`, issued by the admin through the API (POST /api/v1/account/:name/token). */
+export async function issueTestApiKeys(
+  server: Parameters<typeof request>[0],
+  adminToken: string,
+  accounts: readonly string[],
+): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const name of accounts) {
+    const issued = await request(server)
+      .post(`/api/v1/account/${name}/token`)
+      .set(bearer(adminToken))
+      .send({ id: 'test' });
+    if (issued.status !== 200) throw new Error(`API key of ${name}: ${issued.status} ${issued.text}`);
+    tokens.set(name, (issued.body as { token: string }).token);
+  }
+  return tokens;
 }

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@berth/infra';
+import { bearer, provisionTestAdmin } from '@berth/testing';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
+import { issueTestApiKeys, loginTestAdmin, testAccountsConfig } from '../scheduler/scheduler-harness';
 import { guestbook, REDIS_URL, under, WorkerHarness } from './worker-harness';
 
 // Sync windows across the real pieces: the scheduler's API (project, sync, windows endpoints) and the
@@ -65,7 +70,11 @@ interface AppAnswer {
 let h: WorkerHarness;
 let app: NestExpressApplication;
 let ctx: SchedulerContext;
-let http: ReturnType<typeof request>;
+let http: ReturnType<typeof request.agent>;
+let configDir: string;
+/** API keys of the people who ask for syncs (the audit log names them). */
+let keys: Map<string, string>;
+const as = (name: string) => bearer(keys.get(name)!);
 const clock = new FixedClock();
 
 beforeAll(async () => {
@@ -75,7 +84,11 @@ beforeAll(async () => {
     ...under('ops', guestbook()),
     ...under('late', guestbook()),
   });
+  await provisionTestAdmin(h.db.dataSource);
+  configDir = await mkdtemp(join(tmpdir(), 'berth-accounts-'));
+  await writeFile(join(configDir, 'accounts.yaml'), testAccountsConfig(['alice', 'bob', 'carol']));
   const config = loadConfig({
+    BERTH_ACCOUNTS_CONFIG: join(configDir, 'accounts.yaml'),
     DATABASE_URL: h.db.url,
     REDIS_URL,
     BERTH_QUEUE_PREFIX: h.prefix,
@@ -84,7 +97,9 @@ beforeAll(async () => {
   });
   ({ app, ctx } = await createSchedulerApp(config, { now: clock.now }));
   await app.init();
-  http = request(app.getHttpServer());
+  const adminToken = await loginTestAdmin(app.getHttpServer());
+  keys = await issueTestApiKeys(app.getHttpServer(), adminToken, ['alice', 'bob', 'carol']);
+  http = request.agent(app.getHttpServer()).set(bearer(adminToken));
   expect((await http.post('/api/v1/projects').send(PROJECT)).status).toBe(201);
 }, 60_000);
 
@@ -92,12 +107,13 @@ afterAll(async () => {
   await app?.close();
   await ctx?.close();
   await h?.stop();
+  if (configDir) await rm(configDir, { recursive: true, force: true });
 });
 
 async function createApp(name: string, automated: boolean): Promise<void> {
   const manifest = h.manifest(name, name, automated ? { automated: { prune: true } } : {});
   manifest.spec['project'] = 'team';
-  const res = await http.post('/api/v1/applications').set('X-Actor', 'alice').send(manifest);
+  const res = await http.post('/api/v1/applications').set(as('alice')).send(manifest);
   expect(res.status).toBe(201);
 }
 
@@ -156,7 +172,7 @@ describe('sync windows (Argo CD semantics) with a fixed clock', () => {
     };
     expect(windows).toEqual({ activeWindows: [nightFreeze], assignedWindows: [nightFreeze], canSync: false });
 
-    const refused = await http.post('/api/v1/applications/web/sync').set('X-Actor', 'alice').send({});
+    const refused = await http.post('/api/v1/applications/web/sync').set(as('alice')).send({});
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({
       error: 'Forbidden',
@@ -187,7 +203,7 @@ describe('sync windows (Argo CD semantics) with a fixed clock', () => {
       ((await http.get('/api/v1/applications/ops/syncwindows')).body as { canSync: boolean }).canSync,
     ).toBe(true);
 
-    const accepted = await http.post('/api/v1/applications/ops/sync').set('X-Actor', 'bob').send({});
+    const accepted = await http.post('/api/v1/applications/ops/sync').set(as('bob')).send({});
     expect(accepted.status).toBe(201);
     const { operationId } = accepted.body as { operationId: string };
     // The worker judges the windows again when it runs the operation: a person's sync goes through.
@@ -198,7 +214,7 @@ describe('sync windows (Argo CD semantics) with a fixed clock', () => {
     clock.set(EVENING);
     await createApp('late', false);
     await refresh('late');
-    const accepted = await http.post('/api/v1/applications/late/sync').set('X-Actor', 'carol').send({});
+    const accepted = await http.post('/api/v1/applications/late/sync').set(as('carol')).send({});
     expect(accepted.status).toBe(201);
     const { operationId } = accepted.body as { operationId: string };
 
