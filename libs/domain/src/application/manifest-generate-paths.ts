@@ -19,9 +19,7 @@ export function appRefreshPaths(app: Pick<Application, 'metadata' | 'spec'>): st
     const item = raw.trim();
     if (item === '') continue;
     if (item.startsWith('/')) paths.push(cleanPath(item));
-    else
-      for (const source of sourcesOf(app as Application))
-        paths.push(cleanPath(`${source.path ?? ''}/${item}`));
+    else for (const source of sourcesOf(app)) paths.push(cleanPath(`${source.path ?? ''}/${item}`));
   }
   return paths;
 }
