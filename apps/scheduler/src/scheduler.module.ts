@@ -4,6 +4,10 @@ import { ObservabilityModule } from '@berth/runtime';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
+import { ResourceEventsService } from './applications/resource-events.service';
+import { RevisionDetailsService } from './applications/revision-details.service';
+import { SchedulerSources } from './applications/scheduler-sources';
+import { DestinationClusters } from './clusters/destination-clusters';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { StorablePathParameter } from './http/request-pipes';
@@ -11,6 +15,9 @@ import { ClustersController, RepositoriesController } from './registries/registr
 import { RegistriesService } from './registries/registries.service';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
+import { PublicInfoController } from './public/public-info.controller';
+import { ServerInfoService } from './public/server-info.service';
+import { StatusBadgeService } from './public/status-badge.service';
 import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
@@ -37,11 +44,18 @@ export class SchedulerModule {
         RepositoriesController,
         ClustersController,
         ProjectsController,
+        PublicInfoController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
         ManifestsService,
+        ResourceEventsService,
+        RevisionDetailsService,
+        SchedulerSources,
+        DestinationClusters,
+        ServerInfoService,
+        StatusBadgeService,
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,

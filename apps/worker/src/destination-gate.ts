@@ -5,7 +5,7 @@ import {
   destinationConditionOf,
 } from '@berth/domain';
 import { ClustersRepository, ProjectsRepository } from '@berth/event-store';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './cluster-resolver';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '@berth/kube';
 import type { WorkerDeps } from './worker-deps';
 
 /** The app's project no longer lets it reach its destination: Argo CD's InvalidSpecError. */

@@ -1,0 +1,49 @@
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import { ValidQuery } from '../http/request-pipes';
+import { ServerInfoService } from './server-info.service';
+import { StatusBadgeService, type RawQuery } from './status-badge.service';
+
+/**
+ * The routes Argo CD answers before login, and Berth too (docs/api.md, "Public routes"): the version
+ * (`VersionService`), the settings a login page needs (`SettingsService`) and the status badge READMEs
+ * embed. The authentication guard lets exactly these through without a token; what they show an anonymous
+ * caller is decided here (`loggedIn`), as Argo CD's AuthFuncOverride of the two services does.
+ */
+@Controller()
+export class PublicInfoController {
+  constructor(
+    private readonly info: ServerInfoService,
+    private readonly badges: StatusBadgeService,
+  ) {}
+
+  /** Argo CD's VersionService.Version. */
+  @Get('api/version')
+  version(@ValidQuery() _query: object, @Req() req: Request) {
+    return this.info.version(loggedIn(req));
+  }
+
+  /** Argo CD's SettingsService.Get: the public subset of Argo CD's Settings. */
+  @Get('api/v1/settings')
+  settings(@ValidQuery() _query: object, @Req() req: Request) {
+    return this.info.settings(loggedIn(req));
+  }
+
+  /** Argo CD's status badge (an SVG image, never cached, fetchable from any origin). */
+  @Get('api/badge')
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'private, no-store')
+  @Header('Access-Control-Allow-Origin', '*')
+  badge(@Query() query: RawQuery) {
+    return this.badges.badge(query);
+  }
+}
+
+/**
+ * Whether the caller has a session, for the fields Argo CD shows only then (tool versions, the UI banner,
+ * resource overrides). Berth has no authentication yet, which Argo CD treats as `server.disable.auth`:
+ * everyone counts as logged in. The authentication wiring answers this from the request's identity.
+ */
+function loggedIn(_req: Request): boolean {
+  return true;
+}
