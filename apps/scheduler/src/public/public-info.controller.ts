@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Query, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ValidQuery } from '../http/request-pipes';
 import { ServerInfoService } from './server-info.service';
 import { StatusBadgeService, type RawQuery } from './status-badge.service';
@@ -29,13 +29,17 @@ export class PublicInfoController {
     return this.info.settings(loggedIn(req));
   }
 
-  /** Argo CD's status badge (an SVG image, never cached, fetchable from any origin). */
+  /**
+   * Argo CD's status badge: an SVG image, never cached, fetchable from any origin. The headers are set once
+   * the badge is drawn, so a refusal still answers as JSON.
+   */
   @Get('api/badge')
-  @Header('Content-Type', 'image/svg+xml')
-  @Header('Cache-Control', 'private, no-store')
-  @Header('Access-Control-Allow-Origin', '*')
-  badge(@Query() query: RawQuery) {
-    return this.badges.badge(query);
+  async badge(@Query() query: RawQuery, @Res({ passthrough: true }) res: Response) {
+    const svg = await this.badges.badge(query);
+    res.setHeader('Content-Type', 'image/svg+xml');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    return svg;
   }
 }
 
