@@ -19,6 +19,9 @@ import { PublicInfoController } from './public/public-info.controller';
 import { ServerInfoService } from './public/server-info.service';
 import { StatusBadgeService } from './public/status-badge.service';
 import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
+import { ApplicationWatchService } from './stream/application-watch.service';
+import { EventLogWakeups } from './stream/event-log-wakeups';
+import { StreamController } from './stream/stream.controller';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
 
@@ -45,6 +48,7 @@ export class SchedulerModule {
         ClustersController,
         ProjectsController,
         PublicInfoController,
+        StreamController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
@@ -56,6 +60,8 @@ export class SchedulerModule {
         DestinationClusters,
         ServerInfoService,
         StatusBadgeService,
+        EventLogWakeups,
+        ApplicationWatchService,
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,
