@@ -83,8 +83,9 @@ export class BerthClient {
     });
   }
 
+  /** The app's stream in Berth's event log (`.../events` is Argo CD's Kubernetes EventList). */
   events(name) {
-    return this.request('GET', `/api/v1/applications/${encodeURIComponent(name)}/events`);
+    return this.request('GET', `/api/v1/applications/${encodeURIComponent(name)}/audit`);
   }
 
   audit(query = '') {

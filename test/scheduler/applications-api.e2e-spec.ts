@@ -120,7 +120,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
     expect(first.status).toBe(200);
     const second = await http.put('/api/v1/applications/guestbook').set(scheduler.as('bob')).send(changed);
     expect(second.status).toBe(200);
-    const events = await http.get('/api/v1/applications/guestbook/events');
+    const events = await http.get('/api/v1/applications/guestbook/audit');
     const recorded = events.body as RecordedEvent[];
     expect(recorded.map((e) => e.type)).toEqual(['ApplicationCreated', 'ApplicationSpecChanged']);
     expect(recorded[1]!.data).toMatchObject({ changedPaths: ['spec.source'] });
@@ -215,7 +215,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
         .send('');
       expect(confirm.status).toBe(201);
     }
-    const events = (await http.get('/api/v1/applications/prunable/events')).body as RecordedEvent[];
+    const events = (await http.get('/api/v1/applications/prunable/audit')).body as RecordedEvent[];
     const confirmed = events.filter((e) => e.type === 'PruneConfirmed');
     expect(confirmed.map((e) => [e.data, e.metadata.actor])).toEqual([
       [{ application: 'prunable', operationId, via: 'api' }, 'dave'],

@@ -14,12 +14,18 @@ import { GitFixtureRepo } from '../../libs/sources/src/testing/git-fixture-repo'
 
 const configMap = (value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${value}\n`;
-/** `GET .../manifests`: what Git renders at a revision. */
+/** `GET .../manifests`: what Git renders at a revision, as Argo CD's ManifestResponse (objects as JSON strings). */
 interface ManifestsAnswer {
   sourceType: string;
   revision: string;
-  manifests: Array<{ kind: string; data?: unknown; stringData?: unknown }>;
+  namespace: string;
+  server: string;
+  manifests: string[];
 }
+
+type RenderedObject = { kind: string; data?: unknown; stringData?: unknown };
+
+const objectsOf = (answer: ManifestsAnswer) => answer.manifests.map((m) => JSON.parse(m) as RenderedObject);
 
 const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t-value\n';
 
@@ -68,13 +74,18 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     const res = await http.get('/api/v1/applications/settings/manifests');
     expect(res.status).toBe(200);
     const rendered = res.body as ManifestsAnswer;
-    expect(rendered.sourceType).toBe('Directory');
-    const kinds = rendered.manifests.map((m) => m.kind).sort();
+    expect(rendered).toMatchObject({
+      sourceType: 'Directory',
+      namespace: 'demo',
+      server: 'https://kubernetes.default.svc',
+    });
+    const objects = objectsOf(rendered);
+    const kinds = objects.map((m) => m.kind).sort();
     expect(kinds).toEqual(['ConfigMap', 'Secret']);
-    const cm = rendered.manifests.find((m) => m.kind === 'ConfigMap');
+    const cm = objects.find((m) => m.kind === 'ConfigMap');
     expect(cm?.data).toEqual({ color: 'green' });
     expect(JSON.stringify(res.body)).not.toContain('s3cr3t-value');
-    expect(rendered.manifests.find((m) => m.kind === 'Secret')?.stringData).toEqual({
+    expect(objects.find((m) => m.kind === 'Secret')?.stringData).toEqual({
       password: '++++++++',
     });
   });
@@ -83,7 +94,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
     const res = await http.get(`/api/v1/applications/settings/manifests?revision=${firstCommit}`);
     const rendered = res.body as ManifestsAnswer;
     expect(rendered.revision).toBe(firstCommit);
-    expect(rendered.manifests.find((m) => m.kind === 'ConfigMap')?.data).toEqual({
+    expect(objectsOf(rendered).find((m) => m.kind === 'ConfigMap')?.data).toEqual({
       color: 'blue',
     });
   });
@@ -142,7 +153,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       .set(scheduler.as('alice'))
       .send({ id: 0, kinds: ['ConfigMap'] });
     expect(res.status).toBe(201);
-    const events = (await http.get('/api/v1/applications/settings/events')).body as RecordedEvent[];
+    const events = (await http.get('/api/v1/applications/settings/audit')).body as RecordedEvent[];
     expect(events[events.length - 1]).toMatchObject({
       type: 'SyncRequested',
       data: {

@@ -51,6 +51,11 @@ const PUBLIC = new Set([
   'GET /api/v1/session/userinfo',
   'GET /auth/login',
   'GET /auth/callback',
+  // Argo CD answers these before login too (docs/api.md, "Public routes"); what an anonymous caller sees
+  // of them is checked in test/argo-api/public-routes.
+  'GET /api/version',
+  'GET /api/v1/settings',
+  'GET /api/badge',
 ]);
 
 /**

@@ -7,13 +7,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ClustersRepository } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
-import { KubeCluster } from '@berth/kube';
+import { InClusterResolver, KubeCluster, RefusedClusterError, RegisteredClusterResolver } from '@berth/kube';
 import { startSandboxCluster, sandboxKubeconfig, type SandboxCluster } from '@berth/sandbox-cluster';
-import {
-  InClusterResolver,
-  RefusedClusterError,
-  RegisteredClusterResolver,
-} from '../../apps/worker/src/cluster-resolver';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { issuesOf } from '../testing/api-answer';
 

@@ -4,8 +4,7 @@ import { ClustersRepository } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
 import { OutboundRefusedError } from '@berth/net';
 import { sandboxKubeconfig } from '@berth/sandbox-cluster';
-import { InClusterResolver, RegisteredClusterResolver } from '../../apps/worker/src/cluster-resolver';
-import { KubeCluster } from '@berth/kube';
+import { InClusterResolver, KubeCluster, RegisteredClusterResolver } from '@berth/kube';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { type ClusterAnswer, errorOf } from '../testing/api-answer';
 

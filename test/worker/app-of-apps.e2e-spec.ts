@@ -9,7 +9,7 @@ import {
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IN_CLUSTER_SERVER } from '../../apps/worker/src/cluster-resolver';
+import { IN_CLUSTER_SERVER } from '@berth/kube';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
 import { eventually } from '@berth/testing';
 import { describeEvent, REDIS_URL, WorkerHarness } from './worker-harness';

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { KubeCluster } from '@berth/kube';
+import { InClusterResolver, KubeCluster } from '@berth/kube';
 import { TcpProxy } from '../security/testing/tcp-proxy';
-import { InClusterResolver } from '../../apps/worker/src/cluster-resolver';
 import { guestbook, under, WorkerHarness } from './worker-harness';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { loadConfig } from '@berth/infra';
-import { KubeCluster } from '@berth/kube';
+import { InClusterResolver, KubeCluster } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { watchJobs } from '@berth/testing';
@@ -18,7 +18,6 @@ import {
   restoreAllReadOnly,
 } from '@berth/sources/testing/read-only-dir';
 import { mkdir } from 'node:fs/promises';
-import { InClusterResolver } from '../../apps/worker/src/cluster-resolver';
 import { createWorkerApp } from '../../apps/worker/src/create-worker-app';
 import type { WorkerContext } from '../../apps/worker/src/worker.context';
 import { REDIS_URL } from './worker-harness';

@@ -17,7 +17,7 @@ import {
 } from '@berth/event-store';
 import { createRedis, JobQueues } from '@berth/queues';
 import { SecretBox } from '@berth/infra';
-import { KubeCluster } from '@berth/kube';
+import { IN_CLUSTER_SERVER, InClusterResolver, KubeCluster, RegisteredClusterResolver } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
@@ -29,11 +29,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  IN_CLUSTER_SERVER,
-  InClusterResolver,
-  RegisteredClusterResolver,
-} from '../../apps/worker/src/cluster-resolver';
 import { RefreshProcessor } from '../../apps/worker/src/refresh.processor';
 import { SyncProcessor } from '../../apps/worker/src/sync.processor';
 import type { WorkerDeps } from '../../apps/worker/src/worker-deps';

@@ -8,6 +8,10 @@ import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ManifestsService } from './applications/manifests.service';
+import { ResourceEventsService } from './applications/resource-events.service';
+import { RevisionDetailsService } from './applications/revision-details.service';
+import { SchedulerSources } from './applications/scheduler-sources';
+import { DestinationClusters } from './clusters/destination-clusters';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { StorablePathParameter } from './http/request-pipes';
@@ -15,7 +19,13 @@ import { ClustersController, RepositoriesController } from './registries/registr
 import { RegistriesService } from './registries/registries.service';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
+import { PublicInfoController } from './public/public-info.controller';
+import { ServerInfoService } from './public/server-info.service';
+import { StatusBadgeService } from './public/status-badge.service';
 import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
+import { ApplicationWatchService } from './stream/application-watch.service';
+import { EventLogWakeups } from './stream/event-log-wakeups';
+import { StreamController } from './stream/stream.controller';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
 
@@ -45,11 +55,21 @@ export class SchedulerModule {
         SessionController,
         AccountController,
         SsoController,
+        PublicInfoController,
+        StreamController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
         ManifestsService,
+        ResourceEventsService,
+        RevisionDetailsService,
+        SchedulerSources,
+        DestinationClusters,
+        ServerInfoService,
+        StatusBadgeService,
+        EventLogWakeups,
+        ApplicationWatchService,
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { BerthConfig } from '@berth/infra';
-import type { ClusterResolver } from './cluster-resolver';
+import type { ClusterResolver } from '@berth/kube';
 import { WorkerContext } from './worker.context';
 import { WorkerModule } from './worker.module';
 

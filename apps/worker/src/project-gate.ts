@@ -12,9 +12,8 @@ import {
   resourcePermissionProblems,
 } from '@berth/domain';
 import { ClustersRepository, ProjectsRepository } from '@berth/event-store';
-import { KubeApiError } from '@berth/kube';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER, KubeApiError } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './cluster-resolver';
 import type { WorkerDeps } from './worker-deps';
 
 /** The app's project no longer admits it (gone, source repository or destination refused): Argo CD's InvalidSpecError. */

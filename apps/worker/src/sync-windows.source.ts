@@ -1,5 +1,5 @@
 import { type AppSyncWindows, type Application, DEFAULT_PROJECT_NAME } from '@berth/domain';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './cluster-resolver';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '@berth/kube';
 import type { WorkerDeps } from './worker-deps';
 
 /**

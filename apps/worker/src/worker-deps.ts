@@ -12,7 +12,7 @@ import type { JobQueues } from '@berth/queues';
 import type { ManifestRenderer } from '@berth/render';
 import type { GitMirrorCache } from '@berth/sources';
 import type { DataSource } from 'typeorm';
-import type { ClusterResolver } from './cluster-resolver';
+import type { ClusterResolver } from '@berth/kube';
 import { PredictedLiveCache } from './predicted-live';
 
 /** Tunables with Argo CD's defaults; tests shorten them. */

@@ -26,7 +26,7 @@ import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from './cluster-resolver';
+import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from '@berth/kube';
 import { DEFAULT_TIMINGS, type WorkerDeps } from './worker-deps';
 import { WorkerRuntime } from './worker-runtime';
 

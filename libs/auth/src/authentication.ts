@@ -21,7 +21,7 @@ export interface AuthenticationOptions {
 
 /**
  * What every Berth process needs to authenticate a request: the accounts config (hot reloaded), the signing
- * keys, the token standing cache (revocations, told apart by LISTEN/NOTIFY), and the Authenticator on top.
+ * keys, the token standing (revocations, read for each request), and the Authenticator on top.
  * Opened once per process; the scheduler adds logins and account changes (AccountsApi).
  */
 export class Authentication {
@@ -49,12 +49,7 @@ export class Authentication {
     const keys = await ServerKeyRing.open(config, new ServerKeyRepository(dataSource));
     const codec = new TokenCodec(keys);
     const accounts = new AccountsRepository(dataSource);
-    const standing = await TokenStandingCache.open({
-      accounts,
-      databaseUrl: config.databaseUrl,
-      nowSeconds,
-      ...(options.log ? { log: options.log } : {}),
-    });
+    const standing = await TokenStandingCache.open({ accounts });
     const authenticator = new Authenticator({
       settings: () => accountsConfig.settings,
       codec,

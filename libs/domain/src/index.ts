@@ -93,6 +93,9 @@ export type {
   SyncPolicyAutomated,
 } from './application/application.types';
 export { assertValidApplication, validateApplication } from './application/application.validator';
+export { withApplicationTypeMeta } from './application/application-type-meta';
+export { kubernetesEventOf } from './application/application-kube-events';
+export type { KubernetesEvent } from './application/application-kube-events';
 export type {
   ApplicationValidationResult,
   ValidateApplicationOptions,

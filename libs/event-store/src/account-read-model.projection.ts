@@ -2,14 +2,10 @@ import type { AccountState } from '@berth/domain';
 import type { EntityManager } from 'typeorm';
 import type { StateProjection } from './state-projection';
 
-/** The channel every process's token cache listens on: an account's tokens or password changed. */
-export const ACCOUNTS_CHANGED_CHANNEL = 'berth_accounts_changed';
-
 /**
  * `accounts` (when the password last changed), `account_tokens` (API keys by id) and `revoked_tokens`
- * (session tokens logged out before their expiry), written from an account's folded state. In the same
- * transaction it notifies `berth_accounts_changed`: Postgres delivers the notification at commit, so
- * every process drops what its token cache knew about the account before it serves a revoked token.
+ * (session tokens logged out before their expiry), written from an account's folded state; every
+ * process's token check reads them for each request (TokenStandingCache).
  */
 export class AccountReadModelProjection implements StateProjection<AccountState> {
   readonly name = 'accounts';
@@ -42,6 +38,5 @@ export class AccountReadModelProjection implements StateProjection<AccountState>
          SELECT $1, r.id, r.expires_at FROM unnest($2::text[], $3::bigint[]) AS r(id, expires_at)`,
         [state.name, state.revoked.map((r) => r.id), state.revoked.map((r) => r.expiresAt)],
       );
-    await manager.query(`SELECT pg_notify($1, $2)`, [ACCOUNTS_CHANGED_CHANNEL, state.name]);
   }
 }

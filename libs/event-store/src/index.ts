@@ -1,4 +1,4 @@
-export { ACCOUNTS_CHANGED_CHANNEL, AccountReadModelProjection } from './account-read-model.projection';
+export { AccountReadModelProjection } from './account-read-model.projection';
 export { ApplicationReadModelProjection } from './application-read-model.projection';
 export { BERTH_AGGREGATES, createCommandHandler, createProjectionRebuilder } from './berth-aggregates';
 export { START_OF_LOG, compareCheckpoints } from './checkpoint';
@@ -24,8 +24,8 @@ export type { AppendResult, EventRow } from './postgres-event-store';
 export { ProjectReadModelProjection } from './project-read-model.projection';
 export { ProjectionRebuilder } from './projection-rebuilder';
 export type { RebuildOptions, RebuildReport, TableDifference, UnreadableEvent } from './projection-rebuilder';
-export { AccountsRepository, tokenKey } from './read-models/accounts.repository';
-export type { AccountsTokenState, TokenStanding } from './read-models/accounts.repository';
+export { AccountsRepository } from './read-models/accounts.repository';
+export type { TokenStanding } from './read-models/accounts.repository';
 export { AuditLogRepository } from './read-models/audit-log.repository';
 export type { AuditLogEntry, AuditLogPage, AuditLogQuery } from './read-models/audit-log.repository';
 export { ApplicationsRepository, argoApplicationOfRecord } from './read-models/applications.repository';

@@ -66,6 +66,27 @@ describe('PostgresEventStore', () => {
     );
   });
 
+  it('headCheckpoint is where readAll has nothing more; checkpointAt(position) reads on after that event', async () => {
+    const first = await store.append('s-head', 'no_stream', [ping(1), ping(2)], meta);
+    const [one, two] = first.events;
+    await eventually(
+      async () => {
+        const head = await store.headCheckpoint();
+        expect(head).toBeDefined();
+        expect(await store.readAll(head!)).toEqual([]);
+        expect(head!.position >= two!.position).toBe(true);
+      },
+      { what: 'the head past both events' },
+    );
+    const after = await store.checkpointAt(one!.position);
+    expect(after).toEqual({ transactionId: one!.transactionId, position: one!.position });
+    await eventually(async () => {
+      const next = (await store.readAll(after!)).filter((e) => e.streamId === 's-head');
+      expect(next.map((e) => e.position)).toEqual([two!.position]);
+    });
+    expect(await store.checkpointAt(999_999_999n)).toBeUndefined();
+  });
+
   it('readAll never skips an event when a lower position commits after a higher one', async () => {
     const subscriberSeen: bigint[] = [];
     let checkpoint: Checkpoint = START_OF_LOG;

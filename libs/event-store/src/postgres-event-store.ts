@@ -122,6 +122,31 @@ export class PostgresEventStore {
     return rows.map(toRecordedEvent);
   }
 
+  /**
+   * The checkpoint of the last event `readAll` can hand out now (below every transaction in flight), or
+   * undefined for an empty log: a reader that starts there and reads on misses nothing committed later.
+   */
+  async headCheckpoint(): Promise<Checkpoint | undefined> {
+    const rows: Array<{ transaction_id: string; position: string }> = await this.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id, position FROM events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, position DESC
+       LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) } : undefined;
+  }
+
+  /** The checkpoint of the event at `position` (to read on after it), or undefined when there is none. */
+  async checkpointAt(position: bigint): Promise<Checkpoint | undefined> {
+    const rows: Array<{ transaction_id: string }> = await this.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1`,
+      [position.toString()],
+    );
+    const row = rows[0];
+    return row ? { transactionId: BigInt(row.transaction_id), position } : undefined;
+  }
+
   /** Reserves `count` versions on the stream, checking the expected version; returns the first. */
   private async claimVersions(
     manager: EntityManager,

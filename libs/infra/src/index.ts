@@ -6,7 +6,7 @@ export {
   loadConfig,
   redact,
 } from './config/berth-config';
-export type { BerthConfig } from './config/berth-config';
+export type { BerthConfig, ServerSettings } from './config/berth-config';
 export { watchConfigFile } from './config/config-file-watch';
 export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';

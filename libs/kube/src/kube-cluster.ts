@@ -149,19 +149,26 @@ export class KubeCluster {
   }
 
   /**
-   * Every object of one kind in `namespace` (cluster-wide for cluster-scoped kinds), each with its
-   * apiVersion and kind set (list items carry neither). A kind the cluster does not serve has none.
+   * Every object of one kind in `namespace` (cluster-wide for cluster-scoped kinds, and for namespaced
+   * kinds with `allNamespaces`), each with its apiVersion and kind set (list items carry neither). A kind
+   * the cluster does not serve has none. `fieldSelector` goes to the server as it is (e.g.
+   * `involvedObject.name=web`): build it with `fieldSelectorOf`, which escapes the values.
    */
-  async list(type: { apiVersion: string; kind: string; namespace?: string }): Promise<KubeObject[]> {
+  async list(
+    type: { apiVersion: string; kind: string; namespace?: string },
+    options: { fieldSelector?: string; allNamespaces?: boolean } = {},
+  ): Promise<KubeObject[]> {
     const ref: KubeRef = { ...type, name: '' };
     let path: string;
     try {
-      path = await this.collectionPath(ref);
+      path = await this.collectionPath(ref, options.allNamespaces === true);
     } catch (err) {
       if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return [];
       throw err;
     }
-    const res = await this.request('GET', path);
+    const res = await this.request('GET', path, {
+      query: options.fieldSelector ? { fieldSelector: options.fieldSelector } : {},
+    });
     if (res.status === 404) return [];
     const list = this.expectObject(res, 'list', ref) as unknown as { items?: KubeObject[] };
     return (list.items ?? []).map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
@@ -357,10 +364,10 @@ export class KubeCluster {
     }
   }
 
-  private async collectionPath(ref: KubeRef): Promise<string> {
+  private async collectionPath(ref: KubeRef, allNamespaces = false): Promise<string> {
     const type = await this.typeOf(ref);
     const prefix = type.apiVersion.includes('/') ? `/apis/${type.apiVersion}` : `/api/${type.apiVersion}`;
-    if (!type.namespaced) return `${prefix}/${type.plural}`;
+    if (!type.namespaced || (allNamespaces && !ref.namespace)) return `${prefix}/${type.plural}`;
     if (!ref.namespace) {
       throw new KubeApiError(
         'Invalid',
@@ -453,4 +460,16 @@ function neverRecreated(obj: KubeObject): boolean {
 function keyOf(ref: KubeRef, apiVersion: string): string {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   return `${group}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/**
+ * A `fieldSelector` of equality terms (`involvedObject.name=web,involvedObject.namespace=prod`), as
+ * apimachinery's `fields.SelectorFromSet` writes it: terms sorted by field, `\`, `,` and `=` in values
+ * escaped with a backslash, so a value cannot add a term of its own.
+ */
+export function fieldSelectorOf(terms: Readonly<Record<string, string>>): string {
+  return Object.keys(terms)
+    .sort()
+    .map((field) => `${field}=${terms[field]!.replace(/[\\,=]/g, (c) => `\\${c}`)}`)
+    .join(',');
 }

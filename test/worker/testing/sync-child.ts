@@ -12,10 +12,9 @@ import {
   ProjectsRepository,
 } from '@berth/event-store';
 import { createRedis, JobQueues } from '@berth/queues';
-import { KubeCluster } from '@berth/kube';
+import { InClusterResolver, KubeCluster } from '@berth/kube';
 import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
-import { InClusterResolver } from '../../../apps/worker/src/cluster-resolver';
 import { SyncProcessor } from '../../../apps/worker/src/sync.processor';
 
 interface ChildInput {

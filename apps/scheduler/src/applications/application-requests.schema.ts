@@ -5,6 +5,8 @@ import {
   list,
   queryBoolean,
   queryEnum,
+  queryInteger,
+  queryPattern,
   queryText,
   requestObject,
   text,
@@ -143,3 +145,26 @@ export const LIST_QUERY: QuerySchema = { project: queryText(253) };
 export const DELETE_QUERY: QuerySchema = { cascade: queryBoolean };
 export const REFRESH_QUERY: QuerySchema = { refresh: queryEnum(['normal', 'hard']) };
 export const MANIFESTS_QUERY: QuerySchema = { revision: queryRevision };
+
+/**
+ * Argo CD's ApplicationResourceEventsQuery. The values go into a Kubernetes field selector, so they keep
+ * to what Kubernetes names can be: no `,` `=` `\` (selector syntax), no `/`, no spaces.
+ */
+export const EVENTS_QUERY: QuerySchema = {
+  resourceName: queryPattern(/^[^\s,=\\/]+$/, 253, "the resource's metadata.name"),
+  resourceNamespace: queryPattern(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    63,
+    "the resource's metadata.namespace (a DNS label); omit it for a cluster-scoped resource",
+  ),
+  resourceUID: queryPattern(/^[A-Za-z0-9-]+$/, 64, "the resource's metadata.uid"),
+  appNamespace: queryText(253),
+  project: queryText(253),
+};
+
+/** Argo CD's RevisionMetadataQuery / RevisionChartDetailsQuery (`sourceIndex` picks a source of a multi-source app). */
+export const REVISION_QUERY: QuerySchema = {
+  sourceIndex: queryInteger(0, 1000),
+  appNamespace: queryText(253),
+  project: queryText(253),
+};

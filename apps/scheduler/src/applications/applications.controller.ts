@@ -7,9 +7,11 @@ import { requestActor } from '../http/request-actor';
 import {
   CREATE_QUERY,
   DELETE_QUERY,
+  EVENTS_QUERY,
   LIST_QUERY,
   MANIFESTS_QUERY,
   REFRESH_QUERY,
+  REVISION_QUERY,
   ROLLBACK_REQUEST,
   SYNC_REQUEST,
   syncOptionsOf,
@@ -18,6 +20,8 @@ import {
 } from './application-requests.schema';
 import { ApplicationsService } from './applications.service';
 import { ManifestsService } from './manifests.service';
+import { ResourceEventsService, type ResourceEventsQuery } from './resource-events.service';
+import { RevisionDetailsService, type RevisionQuery } from './revision-details.service';
 
 /** Argo CD's application API, v1: bodies are Application YAML or JSON, as users already write them. */
 @Controller('api/v1/applications')
@@ -25,6 +29,8 @@ export class ApplicationsController {
   constructor(
     private readonly apps: ApplicationsService,
     private readonly rendered: ManifestsService,
+    private readonly resourceEvents: ResourceEventsService,
+    private readonly revisions: RevisionDetailsService,
   ) {}
 
   @Post()
@@ -108,7 +114,7 @@ export class ApplicationsController {
       name,
       body,
       requestActor(req),
-      async (revision) => (await this.rendered.manifests(name, revision)).manifests as KubeObject[],
+      async (revision) => (await this.rendered.objects(name, revision)) as KubeObject[],
     );
   }
 
@@ -142,9 +148,39 @@ export class ApplicationsController {
     return this.rendered.manifests(name, query.revision);
   }
 
+  /**
+   * Argo CD's ListResourceEvents: a Kubernetes EventList of the application (no resource named) or of one of
+   * its resources in the destination cluster (ResourceEventsService).
+   */
   @Get(':name/events')
-  events(@Param('name') name: string, @ValidQuery() _query: object) {
-    return this.apps.events(name);
+  events(@Param('name') name: string, @ValidQuery(EVENTS_QUERY) query: ResourceEventsQuery) {
+    return this.resourceEvents.list(name, query);
+  }
+
+  /** Argo CD's RevisionMetadata: author, date, tags and message of a Git revision of the app's source. */
+  @Get(':name/revisions/:revision/metadata')
+  revisionMetadata(
+    @Param('name') name: string,
+    @Param('revision') revision: string,
+    @ValidQuery(REVISION_QUERY) query: RevisionQuery,
+  ) {
+    return this.revisions.metadata(name, revision, query);
+  }
+
+  /** Argo CD's RevisionChartDetails: description, home and maintainers of a Helm chart version. */
+  @Get(':name/revisions/:revision/chartdetails')
+  revisionChartDetails(
+    @Param('name') name: string,
+    @Param('revision') revision: string,
+    @ValidQuery(REVISION_QUERY) query: RevisionQuery,
+  ) {
+    return this.revisions.chartDetails(name, revision, query);
+  }
+
+  /** Berth's own: the application's stream in the event log, every event as recorded (docs/audit-log.md). */
+  @Get(':name/audit')
+  audit(@Param('name') name: string, @ValidQuery() _query: object) {
+    return this.apps.audit(name);
   }
 }
 

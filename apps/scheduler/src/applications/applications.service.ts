@@ -9,6 +9,7 @@ import {
   sourcesOf,
   validateApplication,
   ValidationFailedError,
+  withApplicationTypeMeta,
   type Application,
   type ApplicationCommand,
   type ApplicationManifest,
@@ -51,7 +52,9 @@ export class ApplicationsService {
     }
     const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
     if (unsafe.length > 0) throw new ValidationFailedError('Application', undefined, unsafe);
-    const result = validateApplication(parsed.documents[0]!.value, { plugins: this.ctx.pluginNames });
+    const result = validateApplication(withApplicationTypeMeta(parsed.documents[0]!.value), {
+      plugins: this.ctx.pluginNames,
+    });
     const warnings = result.warnings.map((w) => `${w.path}: ${w.message}${w.fix ? `; ${w.fix}` : ''}`);
     if (!result.ok) {
       const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
@@ -271,7 +274,8 @@ export class ApplicationsService {
     return { items: records.map(argoApplicationOfRecord) };
   }
 
-  async events(
+  /** The app's stream in the event log (`GET .../audit`), oldest first, positions as strings. */
+  async audit(
     name: string,
   ): Promise<Array<Omit<RecordedEvent, 'position' | 'transactionId'> & { position: string }>> {
     const events = await this.ctx.store.readStream(applicationStreamId(name));

@@ -1,47 +1,54 @@
-import { join } from 'node:path';
 import { DomainError } from '@berth/domain';
-import { RepositoryCredentialStore } from '@berth/event-store';
-import { DependencyUnavailableError, SecretBox } from '@berth/infra';
-import {
-  isRenderError,
-  ManifestRenderer,
-  RedisManifestCache,
-  type ApplicationSource,
-  type KubernetesObject,
-} from '@berth/render';
-import { GitMirrorCache } from '@berth/sources';
-import { OutboundGuard } from '@berth/net';
+import { DependencyUnavailableError } from '@berth/infra';
+import { isRenderError, type ApplicationSource, type KubernetesObject } from '@berth/render';
 import { Injectable } from '@nestjs/common';
 import { SchedulerContext } from '../scheduler.context';
+import { SchedulerSources } from './scheduler-sources';
 
 const MASK = '++++++++';
 
 /**
- * `GET /api/v1/applications/:name/manifests`: what Git renders for an app, for humans. Uses the
+ * Argo CD's `ManifestResponse` (`GET /api/v1/applications/:name/manifests`): each rendered object as a
+ * JSON string, with the resolved revision, the source type and the destination it would go to.
+ */
+export interface ManifestResponse {
+  manifests: string[];
+  namespace: string;
+  server: string;
+  revision: string;
+  sourceType: string;
+}
+
+/**
+ * What Git renders for an app, for people (`GET .../manifests`) and for a partial rollback. Uses the
  * same renderer and manifest cache as the workers; Secret values are masked.
  */
 @Injectable()
 export class ManifestsService {
-  private readonly credentials: RepositoryCredentialStore;
-  private readonly renderer: ManifestRenderer;
+  constructor(
+    private readonly ctx: SchedulerContext,
+    private readonly sources: SchedulerSources,
+  ) {}
 
-  constructor(private readonly ctx: SchedulerContext) {
-    this.credentials = new RepositoryCredentialStore(ctx.dataSource, SecretBox.fromConfig(ctx.config));
-    const git = new GitMirrorCache({
-      cacheDir: join(ctx.config.dataDir, 'scheduler-git'),
-      allowFileUrls: ctx.config.allowFileRepos,
-      allowHttp: ctx.config.allowHttpRepos,
-      // No default credentials: each render gets those its app's project may use.
-      outbound: OutboundGuard.fromAllowList(ctx.config.outboundAllow),
-    });
-    this.renderer = new ManifestRenderer({
-      git,
-      cache: new RedisManifestCache(ctx.redis, `${ctx.config.queuePrefix}:manifests:`),
-      plugins: ctx.plugins,
-    });
+  /** Argo CD's GetManifests: the objects as JSON strings, Secret values masked (as its HideSecretData). */
+  async manifests(name: string, revision?: string): Promise<ManifestResponse> {
+    const { spec, rendered } = await this.render(name, revision);
+    const destination = spec['destination'] as { namespace?: string; server?: string } | undefined;
+    return {
+      manifests: rendered.objects.map((obj) => JSON.stringify(maskSecret(obj))),
+      namespace: destination?.namespace ?? '',
+      server: destination?.server ?? '',
+      revision: rendered.revision,
+      sourceType: rendered.sourceType,
+    };
   }
 
-  async manifests(name: string, revision?: string) {
+  /** The rendered objects at a revision (Secret values masked): what a partial rollback picks kinds from. */
+  async objects(name: string, revision?: string): Promise<KubernetesObject[]> {
+    return (await this.render(name, revision)).rendered.objects.map(maskSecret);
+  }
+
+  private async render(name: string, revision?: string) {
     const record = await this.ctx.applications.find(name);
     if (!record)
       throw new DomainError(
@@ -57,9 +64,9 @@ export class ManifestsService {
         throw new DomainError('Invalid', 'revision: not supported for multi-source applications; omit it');
       if (source) source = { ...source, targetRevision: revision };
     }
-    const access = await this.credentials.forApplication(record.manifest);
+    const access = await this.sources.credentials.forApplication(record.manifest);
     try {
-      const rendered = await this.renderer.render({
+      const rendered = await this.sources.renderer.render({
         credentials: access.credentials,
         remoteBases: access.permitsSource,
         helmRepositories: access.helmRepositories,
@@ -68,12 +75,7 @@ export class ManifestsService {
         ...(destination?.namespace ? { namespace: destination.namespace } : {}),
         ...(sources ? { sources } : { source: source! }),
       });
-      return {
-        revision: rendered.revision,
-        sourceType: rendered.sourceType,
-        tools: rendered.tools,
-        manifests: rendered.objects.map(maskSecret),
-      };
+      return { spec, rendered };
     } catch (error) {
       if (isRenderError(error) && error.code === 'disk-error')
         throw new DependencyUnavailableError(

@@ -149,6 +149,15 @@ export function queryText(maxLength = 1024): QueryCheck {
   };
 }
 
+/** A value of at most `maxLength` characters matching `pattern`; `fix` says what the value should look like. */
+export function queryPattern(pattern: RegExp, maxLength: number, fix: string): QueryCheck {
+  return (value, name, issues) => {
+    if (value.length > maxLength)
+      issues.error(name, `is ${value.length} characters long; the limit is ${maxLength}`, fix);
+    else if (!pattern.test(value)) issues.error(name, `${quote(value)} is not valid`, fix);
+  };
+}
+
 // RFC 3339 date-time, or a full date (midnight UTC). Years 0001-9999: what both JS and Postgres hold.
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))?$/;

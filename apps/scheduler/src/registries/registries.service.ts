@@ -233,7 +233,7 @@ export class RegistriesService {
         serverField,
         `${IN_CLUSTER.server} is the in-cluster destination, always available as "${IN_CLUSTER.name}"`,
       );
-    // Registration-time check; the worker checks again each time it connects (cluster-resolver.ts).
+    // Registration-time check; the worker checks again each time it connects (libs/kube/src/cluster-resolver.ts).
     await this.guard.assertAllowed(read.server, serverField);
     if (!this.box.canSeal) {
       throw invalid(

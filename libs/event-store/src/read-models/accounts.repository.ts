@@ -2,23 +2,12 @@ import type { AccountToken } from '@berth/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** What the token checks need to know about every account, read at once (a process's token cache). */
-export interface AccountsTokenState {
-  /** Unix seconds, by account: tokens issued before are refused. */
-  passwordMtimes: Map<string, number>;
-  /** `<account>\n<id>` of every API key that exists. */
-  apiKeys: Set<string>;
-  /** `<account>\n<id>` of every session token logged out before its expiry. */
-  revoked: Set<string>;
-}
-
 /** One token's standing, read for one request (while the cache cannot be trusted). */
 export interface TokenStanding {
   passwordMtime: number | null;
   apiKeyExists: boolean;
   revoked: boolean;
 }
-
-export const tokenKey = (account: string, id: string): string => `${account}\n${id}`;
 
 /**
  * Local accounts' read models (`accounts`, `account_tokens`, `revoked_tokens`, written by
@@ -59,26 +48,6 @@ export class AccountsRepository {
     }));
   }
 
-  /** Everything the token checks need, for every account (revocations of expired tokens left out). */
-  async tokenState(nowSeconds: number): Promise<AccountsTokenState> {
-    const [accounts, keys, revoked] = await Promise.all([
-      this.dataSource.query<Array<{ name: string; password_mtime: string | null }>>(
-        `SELECT name, password_mtime FROM accounts WHERE password_mtime IS NOT NULL`,
-      ),
-      this.dataSource.query<Array<{ account: string; id: string }>>(`SELECT account, id FROM account_tokens`),
-      this.dataSource.query<Array<{ account: string; id: string }>>(
-        `SELECT account, id FROM revoked_tokens WHERE expires_at >= $1`,
-        [nowSeconds],
-      ),
-    ]);
-    return {
-      passwordMtimes: new Map(accounts.map((a) => [a.name, Number(a.password_mtime)])),
-      apiKeys: new Set(keys.map((k) => tokenKey(k.account, k.id))),
-      revoked: new Set(revoked.map((r) => tokenKey(r.account, r.id))),
-    };
-  }
-
-  /** One token's standing, straight from the tables. */
   async standingOf(account: string, id: string): Promise<TokenStanding> {
     const rows: Array<{ password_mtime: string | null; api_key: boolean; revoked: boolean }> =
       await this.dataSource.query(

@@ -47,6 +47,37 @@ describe('loadConfig', () => {
     expect(loadConfig({}).defaultCluster).toEqual({ kubeconfigPath: undefined, inPod: false });
   });
 
+  it("Argo CD's public settings: badge off, no URL and no banner by default; URLs and the position checked", () => {
+    expect(loadConfig({}).serverSettings).toEqual({
+      url: undefined,
+      statusBadgeEnabled: false,
+      statusBadgeRootUrl: undefined,
+      uiBanner: { content: undefined, url: undefined, permanent: false, position: undefined },
+    });
+    expect(
+      loadConfig({
+        BERTH_URL: 'https://berth.example.com',
+        BERTH_STATUS_BADGE_ENABLED: 'true',
+        BERTH_UI_BANNER_CONTENT: 'maintenance at 18:00',
+        BERTH_UI_BANNER_POSITION: 'bottom',
+      }).serverSettings,
+    ).toMatchObject({
+      url: 'https://berth.example.com',
+      statusBadgeEnabled: true,
+      uiBanner: { content: 'maintenance at 18:00', position: 'bottom' },
+    });
+    let error: unknown;
+    try {
+      loadConfig({ BERTH_URL: 'ftp://berth', BERTH_UI_BANNER_URL: 'nope', BERTH_UI_BANNER_POSITION: 'left' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/BERTH_URL: "ftp:\/\/berth\/?" must be an http:\/\/ or https:\/\/ URL/);
+    expect(problems).toMatch(/BERTH_UI_BANNER_URL: "nope" is not a URL/);
+    expect(problems).toMatch(/BERTH_UI_BANNER_POSITION: "left" must be top, bottom or both/);
+  });
+
   it('reads the RBAC config file (argocd-rbac-cm) from BERTH_RBAC_CONFIG; none by default', () => {
     expect(loadConfig({}).rbacConfigFile).toBeUndefined();
     expect(loadConfig({ BERTH_RBAC_CONFIG: '/etc/berth/argocd-rbac-cm.yaml' }).rbacConfigFile).toBe(

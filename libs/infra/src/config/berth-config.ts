@@ -121,6 +121,31 @@ export interface BerthConfig {
    * keyed by `<NAME>` (`$slack-token` is `SLACK_TOKEN`). Never logged.
    */
   notificationSecrets: Record<string, string>;
+  /**
+   * Argo CD's `argocd-cm` keys that `GET /api/v1/settings` serves and the status badge reads (docs/api.md).
+   * Each is public (readable before login), so none holds a secret.
+   */
+  serverSettings: ServerSettings;
+}
+
+/** Argo CD's public settings, each from its own variable (the argocd-cm key in brackets). */
+export interface ServerSettings {
+  /** Where people reach Berth (`url`; BERTH_URL), e.g. https://berth.example.com; links in answers use it. */
+  url: string | undefined;
+  /**
+   * Serve `GET /api/badge` (`statusbadge.enabled`; BERTH_STATUS_BADGE_ENABLED). Default false, as Argo CD:
+   * the badge answers without authentication and shows an app's sync and health to anyone who asks.
+   */
+  statusBadgeEnabled: boolean;
+  /** Base URL the UI puts in badge links (`statusbadge.url`; BERTH_STATUS_BADGE_URL); default `url`. */
+  statusBadgeRootUrl: string | undefined;
+  /** A banner the UI shows (`ui.bannercontent`, `ui.bannerurl`, `ui.bannerpermanent`, `ui.bannerposition`). */
+  uiBanner: {
+    content: string | undefined;
+    url: string | undefined;
+    permanent: boolean;
+    position: 'top' | 'bottom' | 'both' | undefined;
+  };
 }
 
 export const NOTIFICATION_SECRET_ENV_PREFIX = 'BERTH_NOTIFICATIONS_SECRET_';
@@ -211,6 +236,21 @@ export function loadConfig(env: Env = process.env): BerthConfig {
   } catch (err) {
     problems.push(`BERTH_OUTBOUND_ALLOW: ${(err as Error).message}`);
   }
+  const optionalUrl = (key: string) => {
+    const value = env[key] || undefined;
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        problems.push(`${key}: "${redact(value)}" must be an http:// or https:// URL`);
+    } catch {
+      problems.push(`${key}: "${redact(value)}" is not a URL; use e.g. https://berth.example.com`);
+    }
+    return value;
+  };
+  const bannerPosition = env['BERTH_UI_BANNER_POSITION'] || undefined;
+  if (bannerPosition !== undefined && !['top', 'bottom', 'both'].includes(bannerPosition))
+    problems.push(`BERTH_UI_BANNER_POSITION: "${bannerPosition}" must be top, bottom or both`);
   const config: BerthConfig = {
     databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', ['postgres', 'postgresql']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
@@ -272,6 +312,17 @@ export function loadConfig(env: Env = process.env): BerthConfig {
         .filter(([key, value]) => key.startsWith(NOTIFICATION_SECRET_ENV_PREFIX) && value !== undefined)
         .map(([key, value]) => [key.slice(NOTIFICATION_SECRET_ENV_PREFIX.length), value as string]),
     ),
+    serverSettings: {
+      url: optionalUrl('BERTH_URL'),
+      statusBadgeEnabled: bool('BERTH_STATUS_BADGE_ENABLED', false),
+      statusBadgeRootUrl: optionalUrl('BERTH_STATUS_BADGE_URL'),
+      uiBanner: {
+        content: env['BERTH_UI_BANNER_CONTENT'] || undefined,
+        url: optionalUrl('BERTH_UI_BANNER_URL'),
+        permanent: bool('BERTH_UI_BANNER_PERMANENT', false),
+        position: bannerPosition as ServerSettings['uiBanner']['position'],
+      },
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

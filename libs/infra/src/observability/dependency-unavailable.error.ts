@@ -1,7 +1,10 @@
 import { endpointOf } from '../config/dependency-endpoint';
 
-/** What a 503 names: the event log, the queues, or the disk under BERTH_DATA_DIR. */
-export type Dependency = 'postgres' | 'redis' | 'data-dir';
+/**
+ * What a 503 names: the event log, the queues, the disk under BERTH_DATA_DIR, or an application's
+ * destination cluster (a read the API server passes on to it, such as the events of a resource).
+ */
+export type Dependency = 'postgres' | 'redis' | 'data-dir' | 'cluster';
 
 /**
  * Postgres or Redis cannot be reached: the API answers 503 Unavailable (as Argo CD does when its

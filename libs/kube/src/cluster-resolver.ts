@@ -1,9 +1,6 @@
-import type { ClustersRepository } from '@berth/event-store';
-import type { BerthConfig } from '@berth/infra';
-import type { SecretBox } from '@berth/infra';
-import { KubeCluster } from '@berth/kube';
 import { OutboundGuard } from '@berth/net';
 import { KubeConfig } from '@kubernetes/client-node';
+import { KubeCluster } from './kube-cluster';
 
 /** Argo CD's name for the cluster Berth runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -27,6 +24,23 @@ export class UnknownClusterError extends Error {
 
 export type Destination = { server?: string; name?: string };
 
+/** A registered cluster as its store keeps it: the kubeconfig sealed at rest (`clusters.sealed_config`). */
+export interface RegisteredClusterRecord {
+  name: string;
+  sealed_config: string | null;
+}
+
+/** Where registered clusters are looked up (the `clusters` read model, ClustersRepository). */
+export interface RegisteredClusters {
+  find(name: string): Promise<RegisteredClusterRecord | undefined>;
+  findByServer(server: string): Promise<RegisteredClusterRecord | undefined>;
+}
+
+/** What opens a sealed kubeconfig (SecretBox). */
+export interface SealedConfigOpener {
+  open(sealed: string): string;
+}
+
 /** Finds the cluster for an Application's `spec.destination`. */
 export interface ClusterResolver {
   forDestination(destination: Destination): Promise<KubeCluster>;
@@ -45,7 +59,7 @@ export class InClusterResolver implements ClusterResolver {
   constructor(private readonly cluster: KubeCluster) {}
 
   /** The default destination of `BerthConfig` (the same rule as the scheduler's: see `defaultClusterOf`). */
-  static fromConfig(config: Pick<BerthConfig, 'defaultCluster'>): InClusterResolver {
+  static fromConfig(config: { defaultCluster: { kubeconfigPath: string | undefined } }): InClusterResolver {
     const { kubeconfigPath } = config.defaultCluster;
     return new InClusterResolver(
       kubeconfigPath ? KubeCluster.fromKubeconfigFile(kubeconfigPath) : KubeCluster.inCluster(),
@@ -82,8 +96,8 @@ export class RegisteredClusterResolver implements ClusterResolver {
   private readonly clients = new Map<string, { sealed: string; client: KubeCluster }>();
 
   constructor(
-    private readonly clusters: ClustersRepository,
-    private readonly box: SecretBox,
+    private readonly clusters: RegisteredClusters,
+    private readonly box: SealedConfigOpener,
     private readonly inCluster: ClusterResolver,
     private readonly guard: OutboundGuard = new OutboundGuard(),
   ) {}
