@@ -7,6 +7,8 @@ import { SessionController } from './accounts/session.controller';
 import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
+import { ApprovalsController } from './approvals/approvals.controller';
+import { ApprovalsService } from './approvals/approvals.service';
 import { ManifestsService } from './applications/manifests.service';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
@@ -37,6 +39,7 @@ export class SchedulerModule {
       ],
       controllers: [
         ApplicationsController,
+        ApprovalsController,
         AuditController,
         WebhookController,
         RepositoriesController,
@@ -49,6 +52,7 @@ export class SchedulerModule {
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
+        ApprovalsService,
         ManifestsService,
         PeriodicRefreshService,
         RegistriesService,

@@ -15,6 +15,7 @@ import {
   type KubeObject,
   type EvaluatedSyncWindow,
   type RecordedEvent,
+  type SyncApprovalGate,
   type SyncRefused,
   type SyncRequested,
 } from '@berth/domain';
@@ -117,10 +118,12 @@ export class ApplicationsService {
       who,
     );
     const operationId = randomUUID();
-    await this.execute(
+    const approval = await this.approvalGateOf(name);
+    const events = await this.execute(
       name,
       {
         type: 'RequestSync',
+        ...(approval ? { approval } : {}),
         operationId,
         revision: options.revision,
         prune: options.prune ?? false,
@@ -133,7 +136,7 @@ export class ApplicationsService {
       },
       who,
     );
-    await this.ctx.queues.requestSync({ application: name, operationId });
+    await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
   }
 
@@ -184,10 +187,12 @@ export class ApplicationsService {
       }
     }
     const operationId = randomUUID();
-    await this.execute(
+    const approval = await this.approvalGateOf(name);
+    const events = await this.execute(
       name,
       {
         type: 'RequestRollback',
+        ...(approval ? { approval } : {}),
         operationId,
         historyId: body.id,
         ...(resources ? { resources } : {}),
@@ -197,8 +202,25 @@ export class ApplicationsService {
       },
       who,
     );
-    await this.ctx.queues.requestSync({ application: name, operationId });
+    await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
+  }
+
+  /** What the app's project asks of a sync requested now (spec.syncApprovals), for the decider. */
+  private async approvalGateOf(name: string): Promise<SyncApprovalGate | undefined> {
+    const app = (await this.record(name)).manifest as unknown as Application;
+    const requirement = await this.projects.syncApprovalFor(app);
+    return requirement ? { requirement, now: this.ctx.now() } : undefined;
+  }
+
+  /** A gated sync is enqueued when its last approval is recorded (ApprovalsService), not now. */
+  private async enqueueUnlessAwaitingApproval(
+    name: string,
+    operationId: string,
+    events: ReadonlyArray<{ type: string }>,
+  ): Promise<void> {
+    if (events.some((e) => e.type === 'SyncApprovalRequested')) return;
+    await this.ctx.queues.requestSync({ application: name, operationId });
   }
 
   /** Confirms the open operation's Prune=confirm prunes; the refresh it asks for resumes the waiting operation. */
@@ -209,7 +231,15 @@ export class ApplicationsService {
   }
 
   async terminate(name: string, who: RequestActor) {
-    await this.execute(name, { type: 'TerminateOperation' }, who);
+    const waiting = (await this.record(name)).status.operationState?.approval?.phase === 'Pending';
+    const events = await this.execute(name, { type: 'TerminateOperation' }, who);
+    // No job runs a sync that waits for approval: one is enqueued so a worker ends it now. Should Redis be
+    // away, the next refresh enqueues it (resumeIfOrphaned), as for any operation left without a job.
+    const terminated = events.find((e) => e.type === 'TerminateRequested');
+    if (waiting && terminated) {
+      const { operationId } = terminated.data as { operationId: string };
+      await this.ctx.queues.requestSync({ application: name, operationId }).catch(() => undefined);
+    }
     return this.get(name);
   }
 
