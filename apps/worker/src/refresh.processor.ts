@@ -202,17 +202,7 @@ export class RefreshProcessor {
         continue;
       }
       if (later.reason === 'approval-expiry') {
-        // One job per waiting operation: the refresh at that time records the expiry.
-        await this.deps.queues.refresh.add(
-          'refresh',
-          { application: name, hard: false, reason: 'approval-expiry' },
-          {
-            jobId: `approval-expiry__${name}__${later.operationId}`,
-            delay: later.delayMs + 50,
-            removeOnComplete: { age: 3600, count: 1000 },
-            removeOnFail: { age: 24 * 3600, count: 5000 },
-          },
-        );
+        await this.deps.queues.requestApprovalExpiry(name, later.operationId, later.delayMs);
         continue;
       }
       // Its own job id (not the app's deduplicated refresh): one deadline per deployment, and it never

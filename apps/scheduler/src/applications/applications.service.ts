@@ -213,14 +213,26 @@ export class ApplicationsService {
     return requirement ? { requirement, now: this.ctx.now() } : undefined;
   }
 
-  /** A gated sync is enqueued when its last approval is recorded (ApprovalsService), not now. */
+  /**
+   * A gated sync is enqueued when its last approval is recorded (ApprovalsService), not now; a worker's
+   * refresh records its expiry if that comes first.
+   */
   private async enqueueUnlessAwaitingApproval(
     name: string,
     operationId: string,
-    events: ReadonlyArray<{ type: string }>,
+    events: ReadonlyArray<{ type: string; data: unknown }>,
   ): Promise<void> {
-    if (events.some((e) => e.type === 'SyncApprovalRequested')) return;
-    await this.ctx.queues.requestSync({ application: name, operationId });
+    const approval = events.find((e) => e.type === 'SyncApprovalRequested');
+    if (!approval) {
+      await this.ctx.queues.requestSync({ application: name, operationId });
+      return;
+    }
+    const { expiresAt } = approval.data as { expiresAt: string };
+    await this.ctx.queues.requestApprovalExpiry(
+      name,
+      operationId,
+      Date.parse(expiresAt) - this.ctx.now().getTime(),
+    );
   }
 
   /** Confirms the open operation's Prune=confirm prunes; the refresh it asks for resumes the waiting operation. */
