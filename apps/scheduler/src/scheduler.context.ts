@@ -86,7 +86,11 @@ export class SchedulerContext {
     const rbacLogger = new Logger('rbac');
     const rbac = new RbacConfigSource({
       file: config.rbacConfigFile,
-      log: (level, message) => rbacLogger[level](message),
+      // Opened before the Nest app applies LOG_LEVEL: "loaded" lines only when it asks for them.
+      log: (level, message) => {
+        if (level !== 'log' || (config.logLevel !== 'error' && config.logLevel !== 'warn'))
+          rbacLogger[level](message);
+      },
       // Tokens Berth signs carry `iss: berth`: their `sub` is read as an account or a project role.
       enforcer: { localIssuer: BERTH_ISSUER },
     });
