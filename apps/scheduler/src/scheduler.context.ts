@@ -12,6 +12,7 @@ import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
 import {
   AccountService,
   Authentication,
+  BERTH_ISSUER,
   LoginService,
   OidcLogin,
   PasswordHasher,
@@ -20,6 +21,7 @@ import {
 } from '@berth/auth';
 import { BerthMetrics, type BerthConfig } from '@berth/infra';
 import { Logger } from '@nestjs/common';
+import { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import { assertMigrated } from '@berth/runtime';
@@ -51,8 +53,13 @@ export class SchedulerContext {
     readonly sso: OidcLogin,
     /** The operator's config management plugins: Applications naming another one are refused. */
     readonly plugins: readonly ConfigManagementPlugin[],
-    /** The clock decisions are judged at (sync windows); tests give a fixed one. */
+    /** The clock decisions are judged at (sync windows, approval expiry); tests give a fixed one. */
     readonly now: () => Date,
+    /**
+     * The RBAC policy in force (BERTH_RBAC_CONFIG, hot-reloaded; docs/rbac.md): approvals check the `approve`
+     * right with it. Read `rbac.enforcer` per request.
+     */
+    readonly rbac: RbacConfigSource,
   ) {}
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
@@ -76,6 +83,18 @@ export class SchedulerContext {
     const log = (level: 'log' | 'warn' | 'error', message: string) => logger[level](message);
     const auth = await Authentication.open({ config, dataSource, log });
     const commands = createCommandHandler(dataSource, store);
+    const rbacLogger = new Logger('rbac');
+    const rbac = new RbacConfigSource({
+      file: config.rbacConfigFile,
+      // Opened before the Nest app applies LOG_LEVEL: "loaded" lines only when it asks for them.
+      log: (level, message) => {
+        if (level !== 'log' || (config.logLevel !== 'error' && config.logLevel !== 'warn'))
+          rbacLogger[level](message);
+      },
+      // Tokens Berth signs carry `iss: berth`: their `sub` is read as an account or a project role.
+      enforcer: { localIssuer: BERTH_ISSUER },
+    });
+    await rbac.start();
     const hasher = new PasswordHasher();
     const logins = new LoginService({
       settings: () => auth.settings,
@@ -114,10 +133,12 @@ export class SchedulerContext {
       new OidcLogin({ settings: () => auth.settings, keys: auth.keys, codec: auth.codec, nowMs: auth.nowMs }),
       plugins,
       options.now ?? (() => new Date()),
+      rbac,
     );
   }
 
   async close(): Promise<void> {
+    this.rbac.stop();
     await this.auth.close();
     await this.queues.close();
     this.redis.disconnect();

@@ -7,6 +7,8 @@ import { SessionController } from './accounts/session.controller';
 import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
+import { ApprovalsController } from './approvals/approvals.controller';
+import { ApprovalsService } from './approvals/approvals.service';
 import { ManifestsService } from './applications/manifests.service';
 import { ResourceEventsService } from './applications/resource-events.service';
 import { RevisionDetailsService } from './applications/revision-details.service';
@@ -47,6 +49,7 @@ export class SchedulerModule {
       ],
       controllers: [
         ApplicationsController,
+        ApprovalsController,
         AuditController,
         WebhookController,
         RepositoriesController,
@@ -61,6 +64,7 @@ export class SchedulerModule {
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
+        ApprovalsService,
         ManifestsService,
         ResourceEventsService,
         RevisionDetailsService,

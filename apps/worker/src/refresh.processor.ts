@@ -16,6 +16,7 @@ import {
   resourceKeyString,
   sourcesOf,
   appHealthOf,
+  awaitsApproval,
   isTrackedBy,
   parentOf,
   type RefreshOutcome,
@@ -39,6 +40,7 @@ import {
   resourcePermissionProblemsOf,
 } from './project-gate';
 import { BERTH_FIELD_MANAGER, predictLive } from './predicted-live';
+import { syncApprovalOf } from './sync-approvals.source';
 import { enqueueSyncDelivery, resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
@@ -49,8 +51,10 @@ export interface RefreshResult {
   /** What the comparison found (absent when it failed). */
   syncStatus?: string;
   healthStatus?: string;
-  /** The auto-sync operation this refresh started, if any. */
+  /** The auto-sync operation this refresh started (or requested, when it waits for approval), if any. */
   autoSyncOperationId?: string;
+  /** The operation this refresh requested waits for approval (the project's spec.syncApprovals): not enqueued. */
+  awaitingApproval?: boolean;
   /** The rollback this refresh started (spec.syncPolicy.autoRollback), if any. */
   autoRollbackOperationId?: string;
   /** An open operation no job would have run, enqueued again. */
@@ -77,6 +81,7 @@ export class RefreshProcessor {
     const outcome = await this.compare(app, job, loaded.state);
     // Read after the comparison, so a window edited meanwhile counts; judged at the decision's `now`.
     const syncWindows = await syncWindowsOf(this.deps, app);
+    const syncApproval = await syncApprovalOf(this.deps, app);
     const now = this.deps.now();
     const newOperationId = randomUUID();
     let decision: RefreshDecision = { events: [], compareAgain: [] };
@@ -95,22 +100,34 @@ export class RefreshProcessor {
           now,
           newOperationId,
           syncWindows,
+          ...(syncApproval ? { syncApproval } : {}),
           ...(this.deps.timings.selfHealBackoff
             ? { selfHealBackoff: this.deps.timings.selfHealBackoff }
             : {}),
         });
         return decision.events;
       },
-      // The operation a refresh starts is recorded as its starter's (auto-sync, auto-rollback), with its reason.
+      // The operation a refresh starts is recorded as its starter's (auto-sync, auto-rollback), with its reason;
+      // a gated sync that was not approved in time expires by Berth's rule, not by the refresh.
       (event) =>
-        decision.started && (event.type === 'SyncRequested' || event.type === 'AutoRollbackTriggered')
+        decision.started &&
+        (event.type === 'SyncRequested' ||
+          event.type === 'AutoRollbackTriggered' ||
+          event.type === 'SyncApprovalRequested')
           ? {
               actor: decision.started.actor,
               reason: decision.started.reason,
               correlationId: decision.started.operationId,
               source: metadata.source,
             }
-          : metadata,
+          : event.type === 'SyncApprovalExpired'
+            ? {
+                actor: 'system:approval-expiry',
+                reason: `not approved by ${event.data.expiresAt}`,
+                correlationId: event.data.operationId,
+                source: metadata.source,
+              }
+            : metadata,
       {
         known: loaded,
         alsoInTransaction: (manager) => this.deps.applications.touchReconciled(job.application, manager),
@@ -144,7 +161,10 @@ export class RefreshProcessor {
   ): Promise<void> {
     await this.notifyParent(recorded.state, recorded.events as unknown as ApplicationEvent[]);
     if (decision.started && recorded.events.length > 0) {
-      await this.deps.queues.requestSync({ application: name, operationId: decision.started.operationId });
+      // A gated sync is enqueued when its last approval is recorded (the scheduler does it), not before.
+      if (awaitsApproval(recorded.state.openOperation)) result.awaitingApproval = true;
+      else
+        await this.deps.queues.requestSync({ application: name, operationId: decision.started.operationId });
       if (decision.started.trigger === 'auto-rollback')
         result.autoRollbackOperationId = decision.started.operationId;
       else result.autoSyncOperationId = decision.started.operationId;
@@ -179,6 +199,10 @@ export class RefreshProcessor {
             removeOnFail: { age: 24 * 3600, count: 5000 },
           },
         );
+        continue;
+      }
+      if (later.reason === 'approval-expiry') {
+        await this.deps.queues.requestApprovalExpiry(name, later.operationId, later.delayMs);
         continue;
       }
       // Its own job id (not the app's deduplicated refresh): one deadline per deployment, and it never

@@ -1,4 +1,4 @@
-import type { OpenOperation } from '@berth/domain';
+import { awaitsApproval, type OpenOperation } from '@berth/domain';
 import { type JobQueues, syncJobId } from '@berth/queues';
 
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -42,6 +42,8 @@ export async function resumeIfOrphaned(
   // Waiting for a person to confirm pruning: no job runs it until PruneConfirmed (or a terminate) is recorded.
   if (op.waiting?.waitingFor === 'prune-confirmation' && !op.pruneConfirmed && !op.terminateRequested)
     return false;
+  // Waiting for approval: the scheduler enqueues it with the last approval (a terminate still goes through).
+  if (awaitsApproval(op)) return false;
   if (op.retryPending) {
     const due = Date.parse(op.retryPending.failedAt) + op.retryPending.retryInMs;
     // Its retry delivery is (or should be) delayed in the queue; only a long-overdue one is orphaned.

@@ -1,6 +1,7 @@
 import {
   type Application,
   applicationAggregate,
+  awaitsApproval,
   applicationStreamId,
   type ApplicationState,
   definedKindOf,
@@ -68,7 +69,12 @@ export type SyncOutcome =
    * A sync window forbids the operation now (Argo CD: "Sync operation blocked by sync window"): it stays
    * Running, and the next refresh enqueues it again (resumeIfOrphaned) until the window lets it go on.
    */
-  | 'BlockedBySyncWindow';
+  | 'BlockedBySyncWindow'
+  /**
+   * A gated sync not approved yet (the project's spec.syncApprovals): nothing is recorded or applied; the
+   * scheduler enqueues it again when the last approval is recorded.
+   */
+  | 'WaitingForApproval';
 
 /** Points where a test can stop the processor as a kill -9 would (throwing aborts the run). */
 export interface SyncProbes {
@@ -140,6 +146,7 @@ export class SyncProcessor {
     });
     const now = this.deps.now();
     if (op.terminateRequested) return this.terminateUnlessTakenOver(writer);
+    if (awaitsApproval(op)) return 'WaitingForApproval';
     if (op.retryPending) {
       const due = Date.parse(op.retryPending.failedAt) + op.retryPending.retryInMs;
       if (due > now.getTime()) {

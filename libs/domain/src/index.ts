@@ -7,6 +7,14 @@ export {
 } from './account/account.aggregate';
 export type { AccountCommand, AccountState, AccountToken, RevokedToken } from './account/account.aggregate';
 export { applicationAggregate } from './application/application.aggregate';
+export { approvalMessage, awaitsApproval } from './approval/operation-approval';
+export {
+  approvalRequestedEvents,
+  decideSyncApproval,
+  expiredApprovalEvents,
+  pendingApprovalExpiry,
+} from './approval/sync-approval.decide';
+export type { SyncApprovalCommand, SyncApprovalGate } from './approval/sync-approval.decide';
 export { managedNamespaceOf } from './application/managed-namespace';
 export {
   DELETION_APPROVED_ANNOTATION,
@@ -57,6 +65,7 @@ export type {
   ApplicationStatus,
   ApplicationSummary,
   Operation,
+  OperationApproval,
   OperationState,
   ResourceStatus,
   RevisionHistory,
@@ -208,6 +217,13 @@ export type {
   SyncRefused,
   TerminateRequested,
 } from './events/application.events';
+export type {
+  ApprovalEvent,
+  SyncApprovalExpired,
+  SyncApprovalRequested,
+  SyncApproved,
+  SyncRejected,
+} from './events/approval.events';
 export { EVENT_CATALOG, schemaVersionOf, summarizeEvent, upcastEvent } from './events/event-catalog';
 export type { BerthEvent, BerthEventType, EventDefinition } from './events/event-catalog';
 export type { DomainEvent, EventMetadata, RecordedEvent } from './events/event-envelope';
@@ -284,8 +300,18 @@ export type {
   ProjectDestination,
   ProjectRole,
   ProjectRoleToken,
+  SyncApproval,
   SyncWindow,
 } from './project/app-project.types';
+export { selectsApp } from './project/app-selector';
+export type { AppSelector, SelectedApp } from './project/app-selector';
+export {
+  MAX_APPROVAL_EXPIRY_MS,
+  MAX_REQUIRED_APPROVALS,
+  approvalExpiryMs,
+} from './project/sync-approval.validator';
+export { DEFAULT_APPROVAL_EXPIRY, syncApprovalRequirementFor } from './project/sync-approvals';
+export type { SyncApprovalRequirement } from './project/sync-approvals';
 export { assertValidAppProject, validateAppProject } from './project/app-project.validator';
 export type { AppProjectValidationResult } from './project/app-project.validator';
 export { globMatch, globToRegExp } from './project/argo-glob';

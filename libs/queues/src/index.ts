@@ -4,6 +4,7 @@ export { APP_LEASE_TTL_MS, AppLock } from './app-lock';
 export type { HeldLock } from './app-lock';
 export { BACKGROUND_REFRESH_REASONS, JobQueues } from './job-queues';
 export {
+  approvalExpiryJobId,
   PERIODIC_REFRESH_TICKS,
   periodicRefreshJobId,
   QUEUE,

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
+  approvalExpiryJobId,
   laterRefreshDedupId,
   periodicRefreshJobId,
   QUEUE,
@@ -151,6 +152,21 @@ export class JobQueues {
         'refresh',
         { application, hard: false, reason },
         { ...KEEP, delay: delayMs, deduplication: { id: `recheck__${application}` } },
+      ),
+    );
+  }
+
+  /**
+   * The refresh that records the expiry of a sync waiting for approval (docs/approvals.md), due `delayMs`
+   * from now. One job per waiting operation: the scheduler asks when the sync is requested, each refresh
+   * while it waits asks again, and all of them are this one job.
+   */
+  async requestApprovalExpiry(application: string, operationId: string, delayMs: number): Promise<void> {
+    await this.guarded(() =>
+      this.refresh.add(
+        'refresh',
+        { application, hard: false, reason: 'approval-expiry' },
+        { ...KEEP, delay: Math.max(0, delayMs) + 50, jobId: approvalExpiryJobId(application, operationId) },
       ),
     );
   }

@@ -65,3 +65,8 @@ export const PERIODIC_REFRESH_TICKS = 'periodic-refresh-ticks';
 export function syncJobId(application: string, operationId: string): string {
   return `sync__${application}__${operationId}`;
 }
+
+/** The refresh that records the expiry of a sync waiting for approval: one per operation. */
+export function approvalExpiryJobId(application: string, operationId: string): string {
+  return `approval-expiry__${application}__${operationId}`;
+}

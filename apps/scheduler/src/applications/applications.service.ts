@@ -16,6 +16,7 @@ import {
   type KubeObject,
   type EvaluatedSyncWindow,
   type RecordedEvent,
+  type SyncApprovalGate,
   type SyncRefused,
   type SyncRequested,
 } from '@berth/domain';
@@ -120,10 +121,12 @@ export class ApplicationsService {
       who,
     );
     const operationId = randomUUID();
-    await this.execute(
+    const approval = await this.approvalGateOf(name);
+    const events = await this.execute(
       name,
       {
         type: 'RequestSync',
+        ...(approval ? { approval } : {}),
         operationId,
         revision: options.revision,
         prune: options.prune ?? false,
@@ -136,7 +139,7 @@ export class ApplicationsService {
       },
       who,
     );
-    await this.ctx.queues.requestSync({ application: name, operationId });
+    await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
   }
 
@@ -187,10 +190,12 @@ export class ApplicationsService {
       }
     }
     const operationId = randomUUID();
-    await this.execute(
+    const approval = await this.approvalGateOf(name);
+    const events = await this.execute(
       name,
       {
         type: 'RequestRollback',
+        ...(approval ? { approval } : {}),
         operationId,
         historyId: body.id,
         ...(resources ? { resources } : {}),
@@ -200,8 +205,37 @@ export class ApplicationsService {
       },
       who,
     );
-    await this.ctx.queues.requestSync({ application: name, operationId });
+    await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
+  }
+
+  /** What the app's project asks of a sync requested now (spec.syncApprovals), for the decider. */
+  private async approvalGateOf(name: string): Promise<SyncApprovalGate | undefined> {
+    const app = (await this.record(name)).manifest as unknown as Application;
+    const requirement = await this.projects.syncApprovalFor(app);
+    return requirement ? { requirement, now: this.ctx.now() } : undefined;
+  }
+
+  /**
+   * A gated sync is enqueued when its last approval is recorded (ApprovalsService), not now; a worker's
+   * refresh records its expiry if that comes first.
+   */
+  private async enqueueUnlessAwaitingApproval(
+    name: string,
+    operationId: string,
+    events: ReadonlyArray<{ type: string; data: unknown }>,
+  ): Promise<void> {
+    const approval = events.find((e) => e.type === 'SyncApprovalRequested');
+    if (!approval) {
+      await this.ctx.queues.requestSync({ application: name, operationId });
+      return;
+    }
+    const { expiresAt } = approval.data as { expiresAt: string };
+    await this.ctx.queues.requestApprovalExpiry(
+      name,
+      operationId,
+      Date.parse(expiresAt) - this.ctx.now().getTime(),
+    );
   }
 
   /** Confirms the open operation's Prune=confirm prunes; the refresh it asks for resumes the waiting operation. */
@@ -212,7 +246,15 @@ export class ApplicationsService {
   }
 
   async terminate(name: string, who: RequestActor) {
-    await this.execute(name, { type: 'TerminateOperation' }, who);
+    const waiting = (await this.record(name)).status.operationState?.approval?.phase === 'Pending';
+    const events = await this.execute(name, { type: 'TerminateOperation' }, who);
+    // No job runs a sync that waits for approval: one is enqueued so a worker ends it now. Should Redis be
+    // away, the next refresh enqueues it (resumeIfOrphaned), as for any operation left without a job.
+    const terminated = events.find((e) => e.type === 'TerminateRequested');
+    if (waiting && terminated) {
+      const { operationId } = terminated.data as { operationId: string };
+      await this.ctx.queues.requestSync({ application: name, operationId }).catch(() => undefined);
+    }
     return this.get(name);
   }
 

@@ -7,6 +7,7 @@ import {
   formatIssue,
   projectPermits,
   projectStreamId,
+  syncApprovalRequirementFor,
   syncWindowsVerdictFor,
   validateAppProject,
   ValidationFailedError,
@@ -15,6 +16,7 @@ import {
   type AppProject,
   type ClusterRef,
   type Issue,
+  type SyncApprovalRequirement,
   type SyncWindow,
   type SyncWindowsVerdict,
 } from '@berth/domain';
@@ -139,6 +141,21 @@ export class ProjectsService {
       { name: application.metadata.name, destination: application.spec.destination },
       this.ctx.now(),
       { manual, clusters: windows.length > 0 ? await this.knownClusters() : [] },
+    );
+  }
+
+  /**
+   * The approvals a sync of the application needs under its project's `spec.syncApprovals` (docs/approvals.md),
+   * or undefined when no entry selects it.
+   */
+  async syncApprovalFor(application: Application): Promise<SyncApprovalRequirement | undefined> {
+    const project = await this.get(application.spec.project || DEFAULT_PROJECT_NAME);
+    const approvals = project.spec.syncApprovals ?? [];
+    if (approvals.length === 0) return undefined;
+    return syncApprovalRequirementFor(
+      approvals,
+      { name: application.metadata.name, destination: application.spec.destination },
+      approvals.some((a) => (a.clusters ?? []).length > 0) ? await this.knownClusters() : [],
     );
   }
 

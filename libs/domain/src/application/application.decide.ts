@@ -1,4 +1,13 @@
+import {
+  approvalRequestedEvents,
+  decideSyncApproval,
+  expiredApprovalEvents,
+  pendingApprovalExpiry,
+  type SyncApprovalCommand,
+  type SyncApprovalGate,
+} from '../approval/sync-approval.decide';
 import { DomainError } from '../errors/domain-error';
+import type { SyncApprovalRequirement } from '../project/sync-approvals';
 import {
   applicationEvent,
   type ApplicationEvent,
@@ -32,9 +41,14 @@ export type ApplicationCommand =
   | { type: 'UpdateApplication'; manifest: ApplicationManifest }
   | { type: 'DeleteApplication'; cascade: boolean }
   | { type: 'RequestRefresh'; hard: boolean }
-  | ({ type: 'RequestSync' } & Omit<SyncRequested['data'], 'application'>)
+  | ({
+      type: 'RequestSync';
+      /** The project gates the app (spec.syncApprovals): the sync waits for approval. */
+      approval?: SyncApprovalGate;
+    } & Omit<SyncRequested['data'], 'application'>)
   | {
       type: 'RequestRollback';
+      approval?: SyncApprovalGate;
       operationId: string;
       /** The history entry to re-deploy (`status.history[].id`). */
       historyId: number;
@@ -48,7 +62,9 @@ export type ApplicationCommand =
   /** A sync or rollback a person asked for, refused (a sync window forbids it): recorded for the audit log. */
   | { type: 'RefuseSync'; refused: Omit<SyncRefused['data'], 'application'> }
   /** Argo CD's "Confirm Pruning": the open operation may prune the resources marked Prune=confirm. */
-  | { type: 'ConfirmPrune' };
+  | { type: 'ConfirmPrune' }
+  /** A person approves or rejects the sync waiting for approval (docs/approvals.md). */
+  | SyncApprovalCommand;
 
 /**
  * Command + state -> the events to record, or a DomainError saying why not. An empty list means nothing
@@ -96,8 +112,12 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
     case 'RequestSync': {
       requireExists(state);
       requireNoOperation(state);
-      const { type: _type, ...data } = command;
-      return [applicationEvent<SyncRequested>('SyncRequested', { application: state.name, ...data })];
+      const { type: _type, approval, ...data } = command;
+      const request: SyncRequested['data'] = { application: state.name, ...data };
+      return [
+        applicationEvent<SyncRequested>('SyncRequested', request),
+        ...approvalRequestedEvents(state, request, requesterOf(request), approval),
+      ];
     }
     case 'RequestRollback': {
       requireExists(state);
@@ -119,18 +139,20 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
         );
       }
       requireNoOperation(state);
+      const request: SyncRequested['data'] = {
+        application: state.name,
+        operationId: command.operationId,
+        revision: entry.revision,
+        ...(command.resources ? { resources: command.resources } : {}),
+        prune: command.prune,
+        dryRun: command.dryRun,
+        initiatedBy: command.initiatedBy,
+        trigger: 'rollback',
+        rollbackOf: entry.id,
+      };
       return [
-        applicationEvent<SyncRequested>('SyncRequested', {
-          application: state.name,
-          operationId: command.operationId,
-          revision: entry.revision,
-          ...(command.resources ? { resources: command.resources } : {}),
-          prune: command.prune,
-          dryRun: command.dryRun,
-          initiatedBy: command.initiatedBy,
-          trigger: 'rollback',
-          rollbackOf: entry.id,
-        }),
+        applicationEvent<SyncRequested>('SyncRequested', request),
+        ...approvalRequestedEvents(state, request, requesterOf(request), command.approval),
       ];
     }
     case 'ConfirmPrune': {
@@ -152,6 +174,9 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
         }),
       ];
     }
+    case 'ApproveSync':
+    case 'RejectSync':
+      return decideSyncApproval(command, state);
     case 'RefuseSync':
       requireExists(state);
       return [applicationEvent<SyncRefused>('SyncRefused', { application: state.name, ...command.refused })];
@@ -185,6 +210,11 @@ export interface RefreshFindings {
    * started; the app carries the AutoSyncBlocked condition until it is. Absent = no windows.
    */
   syncWindows?: AppSyncWindows;
+  /**
+   * What the app's project asks of its syncs (spec.syncApprovals): an automated sync (or auto-rollback) it
+   * starts waits for approval. Absent = no approval needed.
+   */
+  syncApproval?: SyncApprovalRequirement;
 }
 
 export type CompareAgain =
@@ -192,7 +222,9 @@ export type CompareAgain =
   /** A sync window opens or closes then: an automated sync it held back may start. `at` names the job. */
   | { reason: 'sync-window'; delayMs: number; at: string }
   /** One per deployment: `deploymentId` is the operation that deployed it. */
-  | { reason: 'auto-rollback-deadline'; delayMs: number; deploymentId: string };
+  | { reason: 'auto-rollback-deadline'; delayMs: number; deploymentId: string }
+  /** The pending approval of operation `operationId` expires then (`at`): record its expiry. */
+  | { reason: 'approval-expiry'; delayMs: number; operationId: string; at: string };
 
 export interface RefreshDecision {
   /** Recorded together, in one append. */
@@ -212,24 +244,60 @@ export interface RefreshDecision {
 }
 
 /**
- * One refresh, one decision: the transitions the comparison found (revision, sync and health status,
- * conditions), then (on a comparison that worked) auto-rollback when the latest deployment missed its
- * health deadline, else auto-sync by Argo CD's rules. Judged on the state *after* the transitions.
+ * One refresh, one decision: a gated sync whose approvals did not come in time expires first; then the
+ * transitions the comparison found (revision, sync and health status, conditions), then (on a comparison
+ * that worked) auto-rollback when the latest deployment missed its health deadline, else auto-sync by Argo
+ * CD's rules, judged on the state *after* the transitions. A sync still waiting for approval afterwards asks
+ * to be compared again when it expires.
  */
 export function decideRefreshOutcome(state: ApplicationState, findings: RefreshFindings): RefreshDecision {
-  const events = decideRefresh(state.name, reconcileSnapshotOf(state), findings.outcome);
-  const { outcome } = findings;
-  if (outcome.kind !== 'compared' || !state.manifest) return { events, compareAgain: [] };
+  const expired = expiredApprovalEvents(state, findings.now);
+  const decision = decideOnComparison(foldDecided(state, expired, findings.now), findings);
+  const events = [...expired, ...decision.events];
+  const expiry = pendingApprovalExpiry(foldDecided(state, events, findings.now));
+  if (!expiry) return { ...decision, events };
+  return {
+    ...decision,
+    events,
+    compareAgain: [
+      ...decision.compareAgain,
+      {
+        reason: 'approval-expiry',
+        delayMs: Math.max(0, expiry.at.getTime() - findings.now.getTime()),
+        operationId: expiry.operationId,
+        at: expiry.at.toISOString(),
+      },
+    ],
+  };
+}
+
+/** The state after `events` a decision is about to record (as the fold will see them). */
+function foldDecided(
+  state: ApplicationState,
+  events: readonly ApplicationEvent[],
+  now: Date,
+): ApplicationState {
   let after = state;
   events.forEach((event, i) => {
     after = evolveApplication(after, {
       ...event,
       streamVersion: state.streamVersion + i + 1,
-      recordedAt: findings.now,
+      recordedAt: now,
       metadata: { actor: 'system:refresh' },
     });
   });
+  return after;
+}
+
+function decideOnComparison(state: ApplicationState, findings: RefreshFindings): RefreshDecision {
+  const events = decideRefresh(state.name, reconcileSnapshotOf(state), findings.outcome);
+  const { outcome } = findings;
+  if (outcome.kind !== 'compared' || !state.manifest) return { events, compareAgain: [] };
+  const after = foldDecided(state, events, findings.now);
   const app = after.manifest as unknown as Application;
+  const approvalGate: SyncApprovalGate | undefined = findings.syncApproval
+    ? { requirement: findings.syncApproval, now: findings.now }
+    : undefined;
   const health = appHealthOf(outcome.comparison).health;
 
   const rollback = decideAutoRollback({
@@ -266,6 +334,18 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
 
   if (rollback.kind === 'rollback') {
     const operationId = findings.newOperationId;
+    const request: SyncRequested['data'] = {
+      application: state.name,
+      operationId,
+      revision: rollback.rollbackTo,
+      // A rollback re-deploys what the old revision had; what only the failed one added stays unless pruning is on.
+      prune: app.spec.syncPolicy?.automated?.prune === true,
+      dryRun: false,
+      ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+      initiatedBy: { username: 'system:auto-rollback', automated: true },
+      trigger: 'auto-rollback',
+      rollbackOf: rollback.historyId,
+    };
     const gate = gated(
       `auto-rollback to ${rollback.rollbackTo.slice(0, 7)}`,
       [
@@ -277,18 +357,8 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
           operationId,
           reason: rollback.reason,
         }),
-        applicationEvent<SyncRequested>('SyncRequested', {
-          application: state.name,
-          operationId,
-          revision: rollback.rollbackTo,
-          // A rollback re-deploys what the old revision had; what only the failed one added stays unless pruning is on.
-          prune: app.spec.syncPolicy?.automated?.prune === true,
-          dryRun: false,
-          ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
-          initiatedBy: { username: 'system:auto-rollback', automated: true },
-          trigger: 'auto-rollback',
-          rollbackOf: rollback.historyId,
-        }),
+        applicationEvent<SyncRequested>('SyncRequested', request),
+        ...approvalRequestedEvents(after, request, 'system:auto-rollback', approvalGate),
       ],
       [],
     );
@@ -343,19 +413,21 @@ export function decideRefreshOutcome(state: ApplicationState, findings: RefreshF
   }
   if (sync.kind !== 'sync') return { events: settled, compareAgain };
   const operationId = findings.newOperationId;
+  const request: SyncRequested['data'] = {
+    application: state.name,
+    operationId,
+    revision: sync.revision,
+    prune: sync.prune,
+    dryRun: false,
+    ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
+    initiatedBy: { username: 'system:auto-sync', automated: true },
+    trigger: sync.trigger,
+  };
   const gate = gated(
     `${sync.trigger === 'self-heal' ? 'self-heal' : 'automated'} sync to ${sync.revision.slice(0, 7)}`,
     [
-      applicationEvent<SyncRequested>('SyncRequested', {
-        application: state.name,
-        operationId,
-        revision: sync.revision,
-        prune: sync.prune,
-        dryRun: false,
-        ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
-        initiatedBy: { username: 'system:auto-sync', automated: true },
-        trigger: sync.trigger,
-      }),
+      applicationEvent<SyncRequested>('SyncRequested', request),
+      ...approvalRequestedEvents(after, request, 'system:auto-sync', approvalGate),
     ],
     compareAgain,
   );
@@ -493,7 +565,20 @@ function requireExists(state: ApplicationState): void {
   }
 }
 
+/** Who asked for a sync: never one of its approvers. Automated syncs name their system actor. */
+function requesterOf(request: SyncRequested['data']): string {
+  return request.initiatedBy.username ?? (request.initiatedBy.automated ? 'system:auto-sync' : 'anonymous');
+}
+
 function requireNoOperation(state: ApplicationState): void {
+  const approval = state.openOperation?.approval;
+  if (state.openOperation && approval?.phase === 'Pending') {
+    throw new DomainError(
+      'OperationInProgress',
+      `a sync of "${state.name}" (operation ${state.openOperation.operationId}) already waits for approval (${approval.approvals.length} of ${approval.requiredApprovals}); approve or reject it (POST .../operation/approve or .../reject), or terminate it first`,
+      { operationId: state.openOperation.operationId },
+    );
+  }
   if (state.openOperation) {
     throw new DomainError(
       'OperationInProgress',

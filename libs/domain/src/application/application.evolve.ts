@@ -1,3 +1,4 @@
+import { approvalMessage } from '../approval/operation-approval';
 import type { ApplicationEvent, ApplicationManifest } from '../events/application.events';
 import type { EventMetadata } from '../events/event-envelope';
 import type { ResourceIdentity, ResourceSynced } from '../events/reconcile.events';
@@ -9,11 +10,13 @@ import {
   type ApplicationState,
   type Deployment,
   type FinishedOperation,
+  type OpenOperation,
   type OperationOutcome,
 } from './application.state';
 import type {
   ApplicationStatus,
   Operation,
+  OperationApproval,
   OperationState,
   ResourceStatus,
   RevisionHistory,
@@ -226,6 +229,7 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
           startedAt: resumed && previous ? previous.startedAt : at,
           ...(resumed && previous?.retryCount !== undefined ? { retryCount: previous.retryCount } : {}),
           syncResult: revisionFields(state, event.data.revision),
+          ...(mine?.approval ? { approval: mine.approval } : {}),
         };
       }
       return {
@@ -319,6 +323,64 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
         status: withRunningMessage(state, open.operationId, event.data.message),
       };
     }
+    case 'SyncApprovalRequested': {
+      const open = state.openOperation;
+      if (!open || open.operationId !== event.data.operationId) return state;
+      return withApproval(state, open, {
+        phase: 'Pending',
+        requiredApprovals: event.data.requiredApprovals,
+        requestedBy: event.data.requestedBy,
+        requestedAt: open.requestedAt,
+        expiresAt: event.data.expiresAt,
+        approvals: [],
+      });
+    }
+    case 'SyncApproved': {
+      const open = state.openOperation;
+      const approval = open?.operationId === event.data.operationId ? open.approval : undefined;
+      if (!open || !approval || approval.phase !== 'Pending') return state;
+      if (approval.approvals.some((a) => a.approvedBy === event.data.approvedBy)) return state;
+      const approvals = [
+        ...approval.approvals,
+        {
+          approvedBy: event.data.approvedBy,
+          ...(event.data.reason ? { reason: event.data.reason } : {}),
+          approvedAt: at,
+        },
+      ];
+      const approved = approvals.length >= approval.requiredApprovals;
+      return withApproval(state, open, {
+        ...approval,
+        approvals,
+        ...(approved ? { phase: 'Approved', decidedAt: at } : {}),
+      });
+    }
+    case 'SyncRejected':
+    case 'SyncApprovalExpired': {
+      const open = state.openOperation;
+      const approval = open?.operationId === event.data.operationId ? open.approval : undefined;
+      if (!open || !approval || approval.phase !== 'Pending') return state;
+      const decided: OperationApproval =
+        event.type === 'SyncRejected'
+          ? {
+              ...approval,
+              phase: 'Rejected',
+              rejectedBy: event.data.rejectedBy,
+              reason: event.data.reason,
+              decidedAt: at,
+            }
+          : { ...approval, phase: 'Expired', decidedAt: at };
+      // Nothing ran: the operation fails with the decision as its message, like a sync that could not start.
+      return finish(
+        { ...state, openOperation: { ...open, approval: decided } },
+        open.operationId,
+        'Failed',
+        'Failed',
+        approvalMessage(decided),
+        at,
+        { finishedAt: at },
+      );
+    }
     case 'PruneConfirmed': {
       const open = state.openOperation;
       if (!open || open.operationId !== event.data.operationId) return state;
@@ -373,6 +435,7 @@ function finish(
         ? { retryCount: previous.retryCount }
         : {}),
       syncResult: revision ? revisionFields(state, revision) : {},
+      ...(open?.approval ? { approval: finishedApproval(open.approval, at) } : {}),
     };
     status = { ...status, operationState };
     if (outcome === 'Succeeded' && !dryRun && revision) {
@@ -413,6 +476,42 @@ function finish(
     },
     {},
   );
+}
+
+/** A gated operation that ends while its approval is still pending was terminated before anyone decided. */
+function finishedApproval(approval: OperationApproval, at: string): OperationApproval {
+  return approval.phase === 'Pending' ? { ...approval, phase: 'Terminated', decidedAt: at } : approval;
+}
+
+/**
+ * The open operation with `approval`, and Argo CD's `status.operationState` saying so: a gated sync shows as
+ * Running (Argo CD's UI: "Syncing") with "waiting for approval: k of n" from its request on, so people see
+ * why nothing happens. Argo CD's phases have no "pending"; Berth does the same for a sync window's wait.
+ */
+function withApproval(
+  state: ApplicationState,
+  open: OpenOperation,
+  approval: OperationApproval,
+): ApplicationState {
+  const message = approvalMessage(approval);
+  const current = state.status.operationState;
+  let operationState: OperationState | undefined;
+  if (current?.operation.operationId === open.operationId) {
+    operationState = { ...current, message, approval };
+  } else if (state.operation?.operationId === open.operationId) {
+    operationState = {
+      operation: state.operation,
+      phase: 'Running',
+      message,
+      startedAt: open.requestedAt,
+      approval,
+    };
+  }
+  return {
+    ...state,
+    openOperation: { ...open, approval },
+    status: operationState ? { ...state.status, operationState } : state.status,
+  };
 }
 
 function withHistoryEntry(

@@ -6,7 +6,7 @@ import type {
   SyncOperationWaiting,
 } from '../events/reconcile.events';
 import { DEFAULT_REVISION_HISTORY_LIMIT } from './application.defaults';
-import type { ApplicationStatus, Operation } from './application.status';
+import type { ApplicationStatus, Operation, OperationApproval } from './application.status';
 
 /**
  * Everything the log says about one application, folded by `evolveApplication`: the Argo-shaped status
@@ -84,6 +84,8 @@ export interface OpenOperation {
   waiting?: { waitingFor: SyncOperationWaiting['data']['waitingFor']; message: string };
   /** A person confirmed its Prune=confirm prunes (PruneConfirmed). */
   pruneConfirmed?: { at: string; by: string };
+  /** A gated sync (SyncApprovalRequested): it starts only once `phase` is Approved. */
+  approval?: OperationApproval;
 }
 
 export type OperationOutcome = 'Succeeded' | 'Failed' | 'Terminated';

@@ -90,6 +90,30 @@ export interface OperationState {
   /** Failed attempts so far that scheduled a retry (syncPolicy.retry). */
   retryCount?: number;
   syncResult?: { revision?: string; revisions?: string[] };
+  /** Berth addition: the approvals a gated sync waits for or got (docs/approvals.md). */
+  approval?: OperationApproval;
+}
+
+/**
+ * Berth addition: a gated sync's approvals (the project's `spec.syncApprovals`). `Pending` while it waits
+ * (the operation is Running with "waiting for approval: k of n"), then `Approved` (the sync runs),
+ * `Rejected` or `Expired` (the operation failed without running), or `Terminated` (someone terminated it).
+ */
+export interface OperationApproval {
+  phase: 'Pending' | 'Approved' | 'Rejected' | 'Expired' | 'Terminated';
+  requiredApprovals: number;
+  /** Who asked for the sync: never one of its approvers. */
+  requestedBy: string;
+  requestedAt: string;
+  /** When a pending request expires. */
+  expiresAt: string;
+  /** Distinct approvers, in order, with what they said. */
+  approvals: Array<{ approvedBy: string; reason?: string; approvedAt: string }>;
+  rejectedBy?: string;
+  /** Why it was rejected. */
+  reason?: string;
+  /** When it was approved, rejected, expired or terminated. */
+  decidedAt?: string;
 }
 
 /** Argo CD's `RevisionHistory`: one successful sync. */

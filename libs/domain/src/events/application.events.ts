@@ -1,3 +1,4 @@
+import type { ApprovalEvent } from './approval.events';
 import type { DomainEvent } from './event-envelope';
 import type { ReconcileEvent } from './reconcile.events';
 
@@ -113,6 +114,7 @@ export type ApplicationEvent =
   | SyncRequested
   | TerminateRequested
   | SyncRefused
+  | ApprovalEvent
   | ReconcileEvent;
 
 export type ApplicationEventType = ApplicationEvent['type'];
@@ -140,6 +142,10 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   AutoRollbackTriggered: 1,
   SyncOperationWaiting: 1,
   PruneConfirmed: 1,
+  SyncApprovalRequested: 1,
+  SyncApproved: 1,
+  SyncRejected: 1,
+  SyncApprovalExpired: 1,
 };
 
 export function applicationEvent<E extends ApplicationEvent>(type: E['type'], data: E['data']): E {

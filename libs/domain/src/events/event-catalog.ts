@@ -136,6 +136,25 @@ export const EVENT_CATALOG: Catalog = {
     summarize: (d) =>
       `confirmed pruning for operation ${d.operationId}${d.via === 'deletion-approved-annotation' ? ' (deletion-approved annotation)' : ''}`,
   },
+  SyncApprovalRequested: {
+    version: 1,
+    summarize: (d) =>
+      `sync ${d.operationId} requested by ${d.requestedBy} waits for ${d.requiredApprovals} approval${d.requiredApprovals === 1 ? '' : 's'} (project ${d.project}, syncApprovals[${d.policies.join(', ')}]) until ${d.expiresAt}`,
+  },
+  SyncApproved: {
+    version: 1,
+    summarize: (d) =>
+      `${d.approvedBy} approved sync ${d.operationId} (${d.approvals} of ${d.requiredApprovals})${d.reason ? `: ${d.reason}` : ''}`,
+  },
+  SyncRejected: {
+    version: 1,
+    summarize: (d) => `${d.rejectedBy} rejected sync ${d.operationId}: ${d.reason}`,
+  },
+  SyncApprovalExpired: {
+    version: 1,
+    summarize: (d) =>
+      `sync ${d.operationId} was not approved by ${d.expiresAt} (${d.approvedBy.length} of ${d.requiredApprovals}${d.approvedBy.length > 0 ? `: ${d.approvedBy.join(', ')}` : ''}); it ends without running`,
+  },
   ApplicationResourcesDeleted: {
     version: 1,
     summarize: (d) => {

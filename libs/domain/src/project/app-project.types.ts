@@ -80,6 +80,25 @@ export interface SyncWindow {
   syncOverrun?: boolean;
 }
 
+/**
+ * Berth's approval gate for a gated environment (Argo CD has none; docs/approvals.md): every sync of the
+ * applications it selects (manual, automated, rollback; not a dry run) waits until `requiredApprovals`
+ * distinct people holding `applications, approve, <project>/<app>` approve it, none of them the requester.
+ * Selected like a sync window: globs of application names, destination namespaces and clusters.
+ */
+export interface SyncApproval {
+  applications?: string[];
+  namespaces?: string[];
+  clusters?: string[];
+  /** The entry applies only when all the selectors it sets match (default: any of them). */
+  andOperator?: boolean;
+  /** How many distinct approvers a sync needs; default 1. */
+  requiredApprovals?: number;
+  /** Go duration a request waits for its approvals before it expires (the sync fails); default "24h". */
+  expiresAfter?: string;
+  description?: string;
+}
+
 export interface OrphanedResourcesMonitorSettings {
   warn?: boolean;
   ignore?: { group?: string; kind?: string; name?: string }[];
@@ -97,6 +116,8 @@ export interface AppProjectSpec {
   namespaceResourceBlacklist?: GroupKind[];
   roles?: ProjectRole[];
   syncWindows?: SyncWindow[];
+  /** Berth: syncs of the apps these select wait for approval (docs/approvals.md). */
+  syncApprovals?: SyncApproval[];
   orphanedResources?: OrphanedResourcesMonitorSettings;
   signatureKeys?: { keyID: string }[];
   /** Namespaces other than the control plane's where this project's Applications may live. */

@@ -18,6 +18,7 @@ import { ValidationFailedError } from '../application/validation-failed.error';
 import { childPath, indexPath, IssueCollector, type Issue } from '../application/validation-issue';
 import { APP_PROJECT_KIND, type AppProject } from './app-project.types';
 import { checkGroupName, checkProjectRolePolicy } from './project-role-policy';
+import { syncApprovalCheck } from './sync-approval.validator';
 import { syncWindowCheck } from './sync-window.validator';
 
 export type AppProjectValidationResult =
@@ -188,6 +189,7 @@ const specShape: ObjectShape = {
     namespaceResourceBlacklist: listOf(groupKind),
     roles: listOf(role),
     syncWindows: listOf(syncWindowCheck),
+    syncApprovals: listOf(syncApprovalCheck),
     orphanedResources: object({
       fields: {
         warn: boolean,

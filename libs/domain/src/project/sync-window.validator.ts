@@ -7,7 +7,7 @@ import { parseWindowSchedule, timeZoneProblem, windowDurationMs } from './sync-w
 const DESCRIPTION_MAX = 255;
 
 /** A glob that does not compile matches nothing in Argo CD, silently: refuse it instead. */
-const glob = string((pattern, path, issues) => {
+export const selectorGlob = string((pattern, path, issues) => {
   if (globToRegExp(pattern) === undefined)
     issues.error(
       path,
@@ -39,9 +39,9 @@ export const syncWindowCheck: FieldCheck = object({
           'use e.g. "1h", "30m" or "1h30m" (more than zero)',
         );
     }),
-    applications: listOf(glob),
-    namespaces: listOf(glob),
-    clusters: listOf(glob),
+    applications: listOf(selectorGlob),
+    namespaces: listOf(selectorGlob),
+    clusters: listOf(selectorGlob),
     manualSync: boolean,
     timeZone: string((text, path, issues) => {
       const problem = timeZoneProblem(text);

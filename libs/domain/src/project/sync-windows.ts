@@ -1,7 +1,6 @@
-import type { ApplicationDestination } from '../application/application.types';
 import type { SyncWindow } from './app-project.types';
-import { globMatch } from './argo-glob';
-import { type ClusterRef, withKnownCluster } from './known-cluster';
+import { selectsApp, type SelectedApp } from './app-selector';
+import type { ClusterRef } from './known-cluster';
 import { windowOccurrence, type WindowOccurrence } from './sync-window-schedule';
 
 /**
@@ -16,42 +15,20 @@ export interface NumberedSyncWindow {
 }
 
 /** What a window is matched against: the app's name and destination. */
-export interface SyncWindowTarget {
-  name: string;
-  destination: ApplicationDestination;
-}
+export type SyncWindowTarget = SelectedApp;
 
 /**
- * Argo CD's SyncWindows.Matches: a window applies when its selectors that are set match (any of them, or
- * all of them with `andOperator: true`); a window with no selectors applies to nothing. Patterns are globs
- * without separators; `clusters` match the destination's name or server. With `clusters` (the known
- * clusters) a destination given by one of them is matched by both, so a window naming `in-cluster` also
- * holds an app that writes `https://kubernetes.default.svc` (Argo CD compares what the app writes only).
+ * Argo CD's SyncWindows.Matches: the windows whose selectors select the app (`selectsApp`: any selector
+ * that is set, or all of them with `andOperator: true`; a window with no selectors applies to nothing).
  */
 export function matchingSyncWindows(
   windows: readonly SyncWindow[] | undefined,
   target: SyncWindowTarget,
   clusters: readonly ClusterRef[] = [],
 ): NumberedSyncWindow[] {
-  const destination = withKnownCluster(target.destination, clusters);
-  const hits = (patterns: readonly string[], ...values: Array<string | undefined>) =>
-    patterns.some((pattern) =>
-      values.some((value) => value !== undefined && value !== '' && globMatch(pattern, value)),
-    );
   const matched: NumberedSyncWindow[] = [];
   (windows ?? []).forEach((window, index) => {
-    const selectors: boolean[] = [];
-    if ((window.applications ?? []).length > 0) selectors.push(hits(window.applications!, target.name));
-    if ((window.clusters ?? []).length > 0)
-      selectors.push(hits(window.clusters!, destination.name, destination.server));
-    // Argo CD matches a namespace pattern against the destination namespace even when it is empty.
-    if ((window.namespaces ?? []).length > 0)
-      selectors.push(window.namespaces!.some((p) => globMatch(p, destination.namespace ?? '')));
-    const applies =
-      window.andOperator === true
-        ? selectors.length > 0 && selectors.every(Boolean)
-        : selectors.some(Boolean);
-    if (applies) matched.push({ index, window });
+    if (selectsApp(window, target, clusters)) matched.push({ index, window });
   });
   return matched;
 }
