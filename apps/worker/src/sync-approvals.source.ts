@@ -4,7 +4,7 @@ import {
   syncApprovalRequirementFor,
   type SyncApprovalRequirement,
 } from '@berth/domain';
-import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from './cluster-resolver';
+import { IN_CLUSTER_NAME, IN_CLUSTER_SERVER } from '@berth/kube';
 import type { WorkerDeps } from './worker-deps';
 
 /**
