@@ -430,7 +430,7 @@ export class SyncStack {
     expect(requested.filter((r) => r.terminals !== 1)).toEqual([]);
     const refreshes: Array<{ application: string; n: number }> = await db.query(
       `SELECT data->>'application' AS application, count(*)::int AS n FROM events
-       WHERE type = 'RefreshRequested' AND metadata->>'actor' = 'faults-test' GROUP BY 1`,
+       WHERE type = 'RefreshRequested' AND metadata->>'actor' = 'admin' GROUP BY 1`,
     );
     const recorded = new Map(refreshes.map((r) => [r.application, r.n]));
     const acknowledged = new Map<string, number>();
