@@ -27,5 +27,5 @@ export { runTool } from './tools/run-tool';
 export type { RunToolOptions, RunToolResult } from './tools/run-tool';
 export { DEFAULT_TREE_LIMITS, copyTree, treeDigest } from './tree/tree-copy';
 export type { TreeLimits } from './tree/tree-copy';
-export { assertNoEscapingSymlinks, isInside } from './tree/tree-guard';
+export { assertNoEscapingSymlinks, isInside, realpathOfDeepestExisting } from './tree/tree-guard';
 export { MAX_YAML_ALIAS_COUNT, MAX_YAML_NESTING, excessiveYamlNesting } from './yaml/yaml-limits';

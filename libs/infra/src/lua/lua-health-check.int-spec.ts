@@ -11,7 +11,10 @@ const object = (file: string): KubeObject =>
   parse(readFileSync(join(testdata, 'objects', file), 'utf8')) as KubeObject;
 const domainFixture = (file: string): KubeObject =>
   parse(readFileSync(join(process.cwd(), 'libs/domain/src/health/testdata', file), 'utf8')) as KubeObject;
-const certificateScript = readFileSync(join(testdata, 'cert-manager.io_Certificate.health.lua'), 'utf8');
+const certificateScript = readFileSync(
+  join(testdata, 'resource_customizations/cert-manager.io/Certificate/health.lua'),
+  'utf8',
+);
 
 const certificate = (conditions?: Array<Record<string, string>>): KubeObject => ({
   apiVersion: 'cert-manager.io/v1',

@@ -10,7 +10,10 @@ import { type LuaLimits, type LuaRunResult, LuaState } from './lua-state';
 const testdata = join(process.cwd(), 'libs/infra/src/lua/testdata');
 const certificateScript = {
   name: 'cert-manager.io/Certificate/health.lua',
-  source: readFileSync(join(testdata, 'cert-manager.io_Certificate.health.lua'), 'utf8'),
+  source: readFileSync(
+    join(testdata, 'resource_customizations/cert-manager.io/Certificate/health.lua'),
+    'utf8',
+  ),
 };
 const liveCertificate = parse(
   readFileSync(join(testdata, 'objects', 'certificate-with-nulls.yaml'), 'utf8'),

@@ -1,6 +1,6 @@
-import { isInside } from '@berth/sources';
+import { isInside, realpathOfDeepestExisting } from '@berth/sources';
 import { lstat, realpath } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { RenderError } from '../render.error';
 
 /**
@@ -40,20 +40,6 @@ export async function resolveInside(
     );
   }
   return target;
-}
-
-/** realpath of the path, or of its deepest existing ancestor when it does not exist. */
-async function realpathOfDeepestExisting(path: string): Promise<string> {
-  let probe = path;
-  for (;;) {
-    try {
-      return await realpath(probe);
-    } catch {
-      const parent = dirname(probe);
-      if (parent === probe) return probe;
-      probe = parent;
-    }
-  }
 }
 
 /** Resolves `spec.source.path` to an existing directory inside the tree. */

@@ -1,7 +1,7 @@
 import { OutboundGuard } from '@berth/net';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { dataDirWritable } from '../disk/data-dir-writable';
@@ -11,7 +11,7 @@ import { redactUrl } from '../git/repo-url';
 import { assertOutboundAllowed, isSourceError, SourceError } from '../source.error';
 import { runTool } from '../tools/run-tool';
 import { copyTree, treeDigest, type TreeLimits } from '../tree/tree-copy';
-import { isInside } from '../tree/tree-guard';
+import { isInside, realpathOfDeepestExisting } from '../tree/tree-guard';
 import { parseChartDependencies, type ChartDependency } from './chart-dependencies';
 import type { HelmChartCache } from './helm-chart-cache';
 import { resolveChartVersion, type ChartSubject } from './helm-repo-index';
@@ -172,7 +172,7 @@ export class HelmDependencyCache {
     chartFile: string,
   ): Promise<string[]> {
     const dirs: string[] = [];
-    const root = await realPath(chart.treeRoot);
+    const root = await realpathOfDeepestExisting(chart.treeRoot);
     for (const dependency of dependencies) {
       if (dependency.source !== 'file') continue;
       const where = `${chartFile} dependency "${dependency.name}" (file://${dependency.path})`;
@@ -184,7 +184,7 @@ export class HelmDependencyCache {
           FIELD,
         );
       }
-      const real = await realPath(dir);
+      const real = await realpathOfDeepestExisting(dir);
       if (!isInside(root, real)) {
         throw new SourceError(
           'symlink-escape',
@@ -374,20 +374,6 @@ export class HelmDependencyCache {
       });
     }
     return `${JSON.stringify({ apiVersion: '', generated: '0001-01-01T00:00:00Z', repositories: [...entries.values()] }, null, 2)}\n`;
-  }
-}
-
-/** realpath of the path, or of its deepest existing ancestor when it does not exist. */
-async function realPath(path: string): Promise<string> {
-  let probe = path;
-  for (;;) {
-    try {
-      return await realpath(probe);
-    } catch {
-      const parent = dirname(probe);
-      if (parent === probe) return probe;
-      probe = parent;
-    }
   }
 }
 

@@ -49,3 +49,17 @@ export async function assertNoEscapingSymlinks(treeRoot: string, maxEntries = 20
     }
   }
 }
+
+/** realpath of the path, or of its deepest existing ancestor when it does not exist. */
+export async function realpathOfDeepestExisting(path: string): Promise<string> {
+  let probe = path;
+  for (;;) {
+    try {
+      return await realpath(probe);
+    } catch {
+      const parent = dirname(probe);
+      if (parent === probe) return probe;
+      probe = parent;
+    }
+  }
+}
