@@ -226,6 +226,61 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fieldsOf(res).sort()).toEqual(['id', 'kinds']);
   });
 
+  it("this stop's new inputs: login, API key, approval, sync windows and approvals, resource events, revisions, stream: 400 naming the field, never a 500", async () => {
+    const login = await scheduler.anonymous.post('/api/v1/session').send({ username: 5, password: ['x'] });
+    expect(login.status).toBe(400);
+    expect(fieldsOf(login).sort()).toEqual(['password', 'username']);
+    const role = await scheduler.anonymous
+      .post('/api/v1/session')
+      .send({ username: 'admin', password: 'x', role: 'admin' });
+    expect(role.status).toBe(400);
+    expect(fieldsOf(role)).toEqual(['role']);
+    const key = await http.post('/api/v1/account/admin/token').send({ expiresIn: 'soon' });
+    expect(key.status).toBe(400);
+    expect(fieldsOf(key)).toEqual(['expiresIn']);
+    const approve = await http
+      .post('/api/v1/applications/types/operation/approve')
+      .send({ reason: 5, extra: 1 });
+    expect(approve.status).toBe(400);
+    expect(fieldsOf(approve).sort()).toEqual(['extra', 'reason']);
+    const project = await http.post('/api/v1/projects').send({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'hostile-windows' },
+      spec: {
+        sourceRepos: ['*'],
+        destinations: [{ server: '*', namespace: '*' }],
+        syncWindows: [
+          {
+            kind: 'deny',
+            schedule: '--help',
+            duration: '1h',
+            timeZone: '../../etc/passwd',
+            applications: ['*'],
+          },
+        ],
+        syncApprovals: [{ applications: ['*'], requiredApprovals: '2' }],
+      },
+    });
+    expect(project.status).toBe(400);
+    expect(fieldsOf(project)).toEqual(
+      expect.arrayContaining([
+        'spec.syncWindows[0].schedule',
+        'spec.syncWindows[0].timeZone',
+        'spec.syncApprovals[0].requiredApprovals',
+      ]),
+    );
+    const events = await http.get('/api/v1/applications/types/events?resourceName=--x,y&resourceNamespace=a');
+    expect(events.status).toBe(400);
+    expect(fieldsOf(events)).toEqual(['resourceName']);
+    const revision = await http.get('/api/v1/applications/types/revisions/--upload-pack=x/metadata');
+    expect(revision.status).toBe(400);
+    expect(errorOf(revision).message).toContain('is not a commit SHA or a branch or tag name');
+    const stream = await http.get('/api/v1/stream/applications?selector=a%3D%3D%3Db&bogus=1');
+    expect(stream.status).toBe(400);
+    expect(fieldsOf(stream).sort()).toEqual(['bogus', 'selector']);
+  });
+
   it.each(['null', '[]', '"push"'])(
     'webhook shape: a push whose body is %s (not a JSON object) is refused with 400 saying so; null was a 500',
     async (body) => {
