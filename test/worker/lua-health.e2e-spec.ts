@@ -44,7 +44,10 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
     const customizations = join(h.root, 'resource_customizations');
     await mkdir(join(customizations, 'cert-manager.io/Certificate'), { recursive: true });
     await copyFile(
-      join(process.cwd(), 'libs/infra/src/lua/testdata/cert-manager.io_Certificate.health.lua'),
+      join(
+        process.cwd(),
+        'libs/infra/src/lua/testdata/resource_customizations/cert-manager.io/Certificate/health.lua',
+      ),
       join(customizations, 'cert-manager.io/Certificate/health.lua'),
     );
     const scripts = await loadHealthCustomizations(customizations);
@@ -107,7 +110,10 @@ describe('Lua health on live objects with nulls, refresh after refresh (issue #1
         group: 'cert-manager.io',
         kind: 'Certificate',
         script: await readFile(
-          join(process.cwd(), 'libs/infra/src/lua/testdata/cert-manager.io_Certificate.health.lua'),
+          join(
+            process.cwd(),
+            'libs/infra/src/lua/testdata/resource_customizations/cert-manager.io/Certificate/health.lua',
+          ),
           'utf8',
         ),
       },
