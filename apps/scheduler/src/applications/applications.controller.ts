@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { AnyAuthenticated, Authorize, AuthorizeInHandler, CurrentIdentity, type Identity } from '@berth/auth';
 import { ValidationFailedError, type KubeObject } from '@berth/domain';
 import type { Request } from 'express';
 import { bodyText } from '../http/body-text';
@@ -33,22 +34,26 @@ export class ApplicationsController {
     private readonly revisions: RevisionDetailsService,
   ) {}
 
+  @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
   @Post()
   @HttpCode(201)
   create(@Body() body: unknown, @ValidQuery(CREATE_QUERY) query: { upsert?: string }, @Req() req: Request) {
     return this.apps.create(bodyText(body), requestActor(req), query.upsert === 'true');
   }
 
+  @AnyAuthenticated('lists only the applications the caller may get')
   @Get()
-  list(@ValidQuery(LIST_QUERY) query: { project?: string }) {
-    return this.apps.list(query.project);
+  list(@ValidQuery(LIST_QUERY) query: { project?: string }, @CurrentIdentity() who: Identity) {
+    return this.apps.list(who, query.project);
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name')
   get(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.get(name);
   }
 
+  @Authorize('applications', 'update', { application: 'name' })
   @Put(':name')
   update(
     @Param('name') name: string,
@@ -59,6 +64,7 @@ export class ApplicationsController {
     return this.apps.update(name, bodyText(body), requestActor(req));
   }
 
+  @Authorize('applications', 'delete', { application: 'name' })
   @Delete(':name')
   @HttpCode(204)
   async delete(
@@ -69,6 +75,7 @@ export class ApplicationsController {
     await this.apps.delete(name, query.cascade !== 'false', requestActor(req));
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Post(':name/refresh')
   refresh(
     @Param('name') name: string,
@@ -78,6 +85,7 @@ export class ApplicationsController {
     return this.apps.refresh(name, query.refresh === 'hard', requestActor(req));
   }
 
+  @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/sync')
   sync(
     @Param('name') name: string,
@@ -102,6 +110,7 @@ export class ApplicationsController {
     );
   }
 
+  @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/rollback')
   rollback(
     @Param('name') name: string,
@@ -122,27 +131,32 @@ export class ApplicationsController {
    * Argo CD's "Confirm Pruning" (`argocd app confirm-deletion` sets the deletion-approved annotation, which a
    * PUT of the application does here too): the running operation may prune what is marked Prune=confirm.
    */
+  @Authorize('applications', 'update', { application: 'name' })
   @Post(':name/operation/confirm-prune')
   confirmPrune(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     return this.apps.confirmPrune(name, requestActor(req));
   }
 
+  @Authorize('applications', 'sync', { application: 'name' })
   @Delete(':name/operation')
   terminate(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     return this.apps.terminate(name, requestActor(req));
   }
 
   /** Argo CD's GetApplicationSyncWindows: `{activeWindows, assignedWindows, canSync}`. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/syncwindows')
   syncWindows(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.syncWindows(name);
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/history')
   history(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.history(name);
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/manifests')
   manifests(@Param('name') name: string, @ValidQuery(MANIFESTS_QUERY) query: { revision?: string }) {
     return this.rendered.manifests(name, query.revision);
@@ -152,12 +166,14 @@ export class ApplicationsController {
    * Argo CD's ListResourceEvents: a Kubernetes EventList of the application (no resource named) or of one of
    * its resources in the destination cluster (ResourceEventsService).
    */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/events')
   events(@Param('name') name: string, @ValidQuery(EVENTS_QUERY) query: ResourceEventsQuery) {
     return this.resourceEvents.list(name, query);
   }
 
   /** Argo CD's RevisionMetadata: author, date, tags and message of a Git revision of the app's source. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/revisions/:revision/metadata')
   revisionMetadata(
     @Param('name') name: string,
@@ -168,6 +184,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's RevisionChartDetails: description, home and maintainers of a Helm chart version. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/revisions/:revision/chartdetails')
   revisionChartDetails(
     @Param('name') name: string,
@@ -178,6 +195,7 @@ export class ApplicationsController {
   }
 
   /** Berth's own: the application's stream in the event log, every event as recorded (docs/audit-log.md). */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/audit')
   audit(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.audit(name);

@@ -3,6 +3,7 @@ import {
   applicationAggregate,
   applicationStreamId,
   decideApplication,
+  DEFAULT_PROJECT_NAME,
   DomainError,
   PartialRollbackError,
   resourcesOfKinds,
@@ -20,6 +21,7 @@ import {
   type SyncRefused,
   type SyncRequested,
 } from '@berth/domain';
+import type { Identity } from '@berth/auth';
 import { argoApplicationOfRecord, type ApplicationRecord } from '@berth/event-store';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
@@ -71,6 +73,12 @@ export class ApplicationsService {
   async create(body: string, who: RequestActor, upsert: boolean) {
     const { manifest, warnings } = this.parseManifest(body);
     const name = manifest.metadata.name;
+    const object = `${projectOf(manifest as unknown as Application)}/${name}`;
+    await this.ctx.authorizer.assert(who.identity, 'applications', 'create', object);
+    // Argo CD: an upsert that replaces an application also needs the right to update it, where it is now.
+    const existing = upsert ? await this.ctx.applications.projectOf(name) : undefined;
+    if (existing !== undefined)
+      await this.ctx.authorizer.assert(who.identity, 'applications', 'update', `${existing}/${name}`);
     await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'CreateApplication', manifest, upsert }, who);
     if (events.length > 0)
@@ -86,6 +94,10 @@ export class ApplicationsService {
         `metadata.name "${manifest.metadata.name}" does not match the URL's "${name}"; renaming is not supported: create a new application and delete the old one`,
       );
     }
+    // Moving an application to another project needs the right to update it there too (Argo CD's Update).
+    const project = projectOf(manifest as unknown as Application);
+    if (project !== (await this.ctx.applications.projectOf(name)))
+      await this.ctx.authorizer.assert(who.identity, 'applications', 'update', `${project}/${name}`);
     await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'UpdateApplication', manifest }, who);
     if (events.length > 0)
@@ -311,9 +323,15 @@ export class ApplicationsService {
     return argoApplicationOfRecord(await this.record(name));
   }
 
-  async list(project?: string) {
+  /** Only the applications `identity` may get (Argo CD's List filters the same way). */
+  async list(identity: Identity, project?: string) {
     const records = await this.ctx.applications.list(project ? { project } : {});
-    return { items: records.map(argoApplicationOfRecord) };
+    const visible = await this.ctx.authorizer.filter(identity, 'applications');
+    return {
+      items: records
+        .filter((record) => visible(`${record.project || DEFAULT_PROJECT_NAME}/${record.name}`))
+        .map(argoApplicationOfRecord),
+    };
   }
 
   /** The app's stream in the event log (`GET .../audit`), oldest first, positions as strings. */

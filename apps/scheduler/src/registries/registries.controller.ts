@@ -1,4 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  AnyAuthenticated,
+  AuthorizeInHandler,
+  Authorizer,
+  CurrentIdentity,
+  type Identity,
+} from '@berth/auth';
+import { DomainError } from '@berth/domain';
 import type { Request, Response } from 'express';
 import { requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
@@ -12,6 +20,29 @@ import {
   type RepositoryRequest,
 } from './registry-requests.schema';
 
+/**
+ * Argo CD's RBAC object of a repository or cluster: `<project>/<repo URL or server>` when it is registered to a
+ * project, the URL or server alone otherwise (server/repository, server/cluster `createRBACObject`).
+ */
+export function registryObject(project: string | undefined, key: string): string {
+  return project ? `${project}/${key}` : key;
+}
+
+/** The stored registration's project and key, or the key asked for when there is none (the handler answers 404). */
+async function storedObject(
+  find: () => Promise<{ project?: string | undefined } & Record<string, unknown>>,
+  key: (item: Record<string, unknown>) => string,
+  asked: string,
+): Promise<string> {
+  try {
+    const item = await find();
+    return registryObject(item.project, key(item));
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NotFound') return asked;
+    throw error;
+  }
+}
+
 /** 201 for a new or replaced registration; 200 when the same one was already there (nothing appended). */
 function answer(res: Response, registration: Registration<object>): object {
   res.status(registration.changed ? 201 : 200);
@@ -21,8 +52,12 @@ function answer(res: Response, registration: Registration<object>): object {
 /** Argo CD's repository API: credentials go in, never come out. */
 @Controller('api/v1/repositories')
 export class RepositoriesController {
-  constructor(private readonly registries: RegistriesService) {}
+  constructor(
+    private readonly registries: RegistriesService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
+  @AuthorizeInHandler('repositories, create, [<project>/]<repo> of the body')
   @Post()
   async add(
     @Body(new JsonBody(REPOSITORY_REQUEST)) body: RepositoryRequest,
@@ -30,31 +65,60 @@ export class RepositoriesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return answer(res, await this.registries.addRepository(body, requestActor(req), query.upsert === 'true'));
+    const who = requestActor(req);
+    await this.authorizer.assert(
+      who.identity,
+      'repositories',
+      'create',
+      registryObject(body.project, body.repo.trim()),
+    );
+    return answer(res, await this.registries.addRepository(body, who, query.upsert === 'true'));
   }
 
+  @AnyAuthenticated('lists only the repositories the caller may get')
   @Get()
-  list(@ValidQuery() _query: object) {
-    return this.registries.listRepositories();
+  async list(@ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    const visible = await this.authorizer.filter(who, 'repositories');
+    const { items } = await this.registries.listRepositories();
+    return { items: items.filter((item) => visible(registryObject(item.project, item.repo))) };
   }
 
   /** The repo URL is URL-encoded in the path, as in Argo CD (`/api/v1/repositories/https%3A%2F%2F...`). */
+  @AuthorizeInHandler('repositories, get, [<project>/]<repo> as registered')
   @Get(':repo')
-  get(@Param('repo') repo: string, @ValidQuery() _query: object) {
+  async get(@Param('repo') repo: string, @ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    await this.assert(who, 'get', repo);
     return this.registries.getRepository(repo);
   }
 
+  @AuthorizeInHandler('repositories, delete, [<project>/]<repo> as registered')
   @Delete(':repo')
   @HttpCode(204)
   async remove(@Param('repo') repo: string, @ValidQuery() _query: object, @Req() req: Request) {
-    await this.registries.removeRepository(repo, requestActor(req));
+    const who = requestActor(req);
+    await this.assert(who.identity, 'delete', repo);
+    await this.registries.removeRepository(repo, who);
+  }
+
+  private async assert(identity: Identity, action: string, repo: string): Promise<void> {
+    const object = await storedObject(
+      () => this.registries.getRepository(repo),
+      (item) => String(item['repo']),
+      repo,
+    );
+    await this.authorizer.assert(identity, 'repositories', action, object);
   }
 }
 
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(private readonly registries: RegistriesService) {}
+  constructor(
+    private readonly registries: RegistriesService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
+  /** Judged by the server URL given (the cluster's name when it comes only in a kubeconfig). */
+  @AuthorizeInHandler('clusters, create, [<project>/]<server> of the body')
   @Post()
   async add(
     @Body(new JsonBody(CLUSTER_REQUEST)) body: ClusterRequest,
@@ -62,22 +126,55 @@ export class ClustersController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return answer(res, await this.registries.addCluster(body, requestActor(req), query.upsert === 'true'));
+    const who = requestActor(req);
+    await this.authorizer.assert(
+      who.identity,
+      'clusters',
+      'create',
+      registryObject(body.project, body.server ?? body.name),
+    );
+    return answer(res, await this.registries.addCluster(body, who, query.upsert === 'true'));
   }
 
+  @AnyAuthenticated('lists only the clusters the caller may get')
   @Get()
-  list(@ValidQuery() _query: object) {
-    return this.registries.listClusters();
+  async list(@ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    const visible = await this.authorizer.filter(who, 'clusters');
+    const { items } = await this.registries.listClusters();
+    return {
+      items: items.filter((item) =>
+        visible(registryObject('project' in item ? item.project : undefined, item.server)),
+      ),
+    };
   }
 
+  @AuthorizeInHandler('clusters, get, [<project>/]<server> as registered')
   @Get(':name')
-  get(@Param('name') name: string, @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string }) {
+  async get(
+    @Param('name') name: string,
+    @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string },
+    @CurrentIdentity() who: Identity,
+  ) {
+    // A connection check writes only a reading, not an event: reading the cluster is enough, as in Argo CD.
+    await this.assert(who, 'get', name);
     return query.refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
   }
 
+  @AuthorizeInHandler('clusters, delete, [<project>/]<server> as registered')
   @Delete(':name')
   @HttpCode(204)
   async remove(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
-    await this.registries.removeCluster(name, requestActor(req));
+    const who = requestActor(req);
+    await this.assert(who.identity, 'delete', name);
+    await this.registries.removeCluster(name, who);
+  }
+
+  private async assert(identity: Identity, action: string, name: string): Promise<void> {
+    const object = await storedObject(
+      () => this.registries.getCluster(name),
+      (item) => String(item['server']),
+      name,
+    );
+    await this.authorizer.assert(identity, 'clusters', action, object);
   }
 }
