@@ -1,0 +1,172 @@
+import { actionResultPatch, DomainError, type KubeObject, type ResourceAction } from '@berth/domain';
+import { BUILTIN_RESOURCE_ACTIONS } from './builtin-resource-actions';
+import { LuaSandbox } from './lua-sandbox';
+import type { LuaLimits, LuaRunResult, LuaScript } from './lua-state';
+
+/**
+ * The actions of one group/kind, laid out as Argo CD's `resource_customizations/<group>/<kind>/actions/`:
+ * `discovery.lua` lists the actions an object offers, `<name>/action.lua` runs one.
+ */
+export interface LuaActionScripts {
+  group: string;
+  kind: string;
+  discovery: string;
+  /** Action name -> its `action.lua`. */
+  actions: Readonly<Record<string, string>>;
+}
+
+export interface LuaActionOptions {
+  /** Longest one script may run. Default 1000 ms, as health checks (Argo CD's fixed Lua limit). */
+  timeoutMs?: number;
+  /** Memory one run may allocate. Default 64 MiB, as health checks. */
+  memoryBytes?: number;
+}
+
+/** What running an action asks of the cluster. */
+export interface ActionOutcome {
+  /** The JSON merge patch from the live object to the action's result; `{}` when it changes nothing. */
+  patch: Record<string, unknown>;
+}
+
+interface CompiledActions {
+  discovery: LuaScript;
+  actions: ReadonlyMap<string, LuaScript>;
+}
+
+const DEFAULT_LIMITS: LuaLimits = { timeoutMs: 1000, memoryBytes: 64 * 1024 * 1024 };
+
+/**
+ * Runs Argo CD resource actions: the built-in ones (`restart` of Deployments, StatefulSets and DaemonSets,
+ * `pause`/`resume` of Deployments) and the customizations given, in the Lua sandbox the health checks use
+ * (same limits, a fresh environment per run, no files, processes or network). A customization for a
+ * group/kind replaces the built-in actions of that kind, as Argo CD's does (without mergeBuiltinActions).
+ * Scripts run one at a time; each is compiled once.
+ */
+export class LuaActionRunner {
+  private sandbox: Promise<LuaSandbox> | undefined;
+  private readonly byKind = new Map<string, CompiledActions>();
+
+  private constructor(
+    scripts: readonly LuaActionScripts[],
+    private readonly limits: LuaLimits,
+  ) {
+    for (const s of [...BUILTIN_RESOURCE_ACTIONS, ...scripts]) {
+      const prefix = `${s.group ? `${s.group}/` : ''}${s.kind}/actions`;
+      this.byKind.set(kindKey(s.group, s.kind), {
+        discovery: { name: `${prefix}/discovery.lua`, source: s.discovery },
+        actions: new Map(
+          Object.entries(s.actions).map(([name, source]) => [
+            name,
+            { name: `${prefix}/${name}/action.lua`, source },
+          ]),
+        ),
+      });
+    }
+  }
+
+  static create(customizations: readonly LuaActionScripts[] = [], options: LuaActionOptions = {}) {
+    return new LuaActionRunner(customizations, {
+      timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
+      memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes,
+    });
+  }
+
+  /** The actions `obj` offers now, by name (Argo CD's ListResourceActions); [] for a kind without actions. */
+  async discover(obj: KubeObject): Promise<ResourceAction[]> {
+    const scripts = this.byKind.get(kindKey(groupOf(obj.apiVersion), obj.kind));
+    if (!scripts) return [];
+    const sandbox = await this.sandboxOnce();
+    const value = valueOf(
+      sandbox.run(scripts.discovery, obj, this.limits),
+      scripts.discovery.name,
+      this.limits,
+    );
+    return actionsOf(value, scripts.discovery.name);
+  }
+
+  /**
+   * Runs `action` on `obj` (Argo CD's RunResourceAction): 400 when the object does not offer it (the answer
+   * names the actions it does offer), 409 when it is disabled for the object as it is, or when the script
+   * fails or returns something other than the object.
+   */
+  async run(obj: KubeObject, action: string): Promise<ActionOutcome> {
+    const offered = await this.discover(obj);
+    const found = offered.find((a) => a.name === action);
+    const what = `${obj.kind} "${obj.metadata.name}"`;
+    if (!found)
+      throw new DomainError(
+        'Invalid',
+        `${what} has no action "${action}"; ${offered.length > 0 ? `its actions are ${offered.map((a) => a.name).join(', ')}` : 'its kind has no actions'}`,
+        { issues: [{ field: 'action', message: `"${action}" is not an action of ${what}` }] },
+      );
+    if (found.disabled)
+      throw new DomainError(
+        'Conflict',
+        `action "${action}" is disabled for ${what} as it is now (its discovery.lua says so)`,
+      );
+    const script = this.byKind.get(kindKey(groupOf(obj.apiVersion), obj.kind))?.actions.get(action);
+    if (!script)
+      throw new DomainError(
+        'Conflict',
+        `the discovery.lua of ${obj.kind} offers "${action}" but there is no ${action}/action.lua`,
+      );
+    const sandbox = await this.sandboxOnce();
+    const result = valueOf(sandbox.run(script, obj, this.limits), script.name, this.limits);
+    return { patch: actionResultPatch(obj, result, script.name) };
+  }
+
+  private sandboxOnce(): Promise<LuaSandbox> {
+    return (this.sandbox ??= LuaSandbox.create());
+  }
+}
+
+function kindKey(group: string, kind: string): string {
+  return `${group}/${kind}`;
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** A run's value, or the 409 that says why there is none (the object's state made the script fail). */
+function valueOf(result: LuaRunResult, where: string, limits: LuaLimits): unknown {
+  switch (result.outcome) {
+    case 'returned':
+      return result.value;
+    case 'failed':
+      throw new DomainError('Conflict', `${where} failed: ${result.message}`);
+    case 'timedOut':
+      throw new DomainError('Conflict', `${where} ran longer than ${limits.timeoutMs} ms and was stopped`);
+    case 'outOfMemory':
+      throw new DomainError(
+        'Conflict',
+        `${where} used more than ${Math.round(limits.memoryBytes / 1024 / 1024)} MiB of memory and was stopped`,
+      );
+    case 'crashed':
+      throw new DomainError(
+        'Conflict',
+        `the Lua engine failed while running ${where} (${result.message}); it was restarted, try again`,
+      );
+  }
+}
+
+/** `{restart = {}, resume = {disabled = true}}` -> ResourceActions sorted by name, as Argo CD lists them. */
+function actionsOf(value: unknown, where: string): ResourceAction[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DomainError('Conflict', `${where} must return a table of actions by name`);
+  const actions: ResourceAction[] = [];
+  for (const [name, spec] of Object.entries(value as Record<string, unknown>)) {
+    const action: ResourceAction = { name };
+    // `{}` and Argo CD's older `{paused}` (a list) both mean "offered, enabled".
+    if (spec && typeof spec === 'object' && !Array.isArray(spec)) {
+      const s = spec as Record<string, unknown>;
+      if (s['disabled'] === true) action.disabled = true;
+      if (typeof s['iconClass'] === 'string') action.iconClass = s['iconClass'];
+      if (typeof s['displayName'] === 'string') action.displayName = s['displayName'];
+    }
+    actions.push(action);
+  }
+  return actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
