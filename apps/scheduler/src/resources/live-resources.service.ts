@@ -181,7 +181,8 @@ export class LiveResourcesService {
 }
 
 function answerOf(live: KubeObject): ApplicationResourceResponse {
-  return { manifest: JSON.stringify(maskSecrets(undefined, live).live) };
+  // Masked as one side of a diff with nothing to compare: every value the same mask, as GET .../manifests.
+  return { manifest: JSON.stringify(maskSecrets(live, undefined).desired) };
 }
 
 /**
