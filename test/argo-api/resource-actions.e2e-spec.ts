@@ -211,6 +211,35 @@ describe('resource actions (Argo CD ListResourceActions / RunResourceAction)', (
     const untouched = (await live({ ...ref, name: 'stranger' }))!;
     expect(JSON.stringify(untouched.spec['template'])).not.toContain('restartedAt');
   });
+
+  it("argocd-cm's resource.customizations.actions key adds an action (mergeBuiltinActions), read when the file changes", async () => {
+    const action = `discovery.lua: |
+  return {["scale-to-two"] = {displayName = "Scale to two"}}
+definitions:
+  - name: scale-to-two
+    action.lua: |
+      obj.spec.replicas = 2
+      return obj
+mergeBuiltinActions: true
+`;
+    await writeFile(
+      join(dir, 'accounts.yaml'),
+      testAccountsConfig(['alice'], { 'resource.customizations.actions.apps_Deployment': action }),
+    );
+    expect(await actionNames()).toEqual([
+      { name: 'pause' },
+      { name: 'restart' },
+      { name: 'resume', disabled: true },
+      { name: 'scale-to-two', displayName: 'Scale to two' },
+    ]);
+    const res = await http
+      .post(`/api/v1/applications/web/resource/actions?${DEPLOYMENT}`)
+      .send('"scale-to-two"');
+    expect(res.status).toBe(200);
+    expect((await live())!.spec['replicas']).toBe(2);
+    await writeFile(join(dir, 'accounts.yaml'), testAccountsConfig(['alice']));
+    expect((await actionNames()).map((a) => a.name)).toEqual(['pause', 'restart', 'resume']);
+  });
 });
 
 describe('one live resource (Argo CD GetResource / PatchResource / DeleteResource)', () => {

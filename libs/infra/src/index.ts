@@ -13,6 +13,7 @@ export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
 export { loadActionCustomizations } from './lua/action-customizations.loader';
+export { actionCustomizationsOfArgoCm } from './lua/argocd-cm-actions';
 export { loadHealthCustomizations } from './lua/health-customizations.loader';
 export { LuaHealthRunner, parseHealthCustomizationKey } from './lua/lua-health-check';
 export type { LuaHealthOptions, LuaHealthScript } from './lua/lua-health-check';

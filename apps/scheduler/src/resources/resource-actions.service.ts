@@ -1,5 +1,15 @@
-import type { ResourceAction } from '@berth/domain';
-import { loadActionCustomizations, LuaActionRunner } from '@berth/infra';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { AccountsConfigSource } from '@berth/auth';
+import { DomainError, type ResourceAction } from '@berth/domain';
+import {
+  actionCustomizationsOfArgoCm,
+  documentToJS,
+  loadActionCustomizations,
+  LuaActionRunner,
+  parseAllDocumentsBounded,
+  type LuaActionScripts,
+} from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import type { RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
@@ -19,7 +29,8 @@ export interface ResourceActionsList {
  */
 @Injectable()
 export class ResourceActionsService {
-  private runner: Promise<LuaActionRunner> | undefined;
+  private base: Promise<{ scripts: LuaActionScripts[]; runner: LuaActionRunner }> | undefined;
+  private argoCm: { text: string; runner: LuaActionRunner } | undefined;
 
   constructor(
     private readonly ctx: SchedulerContext,
@@ -54,16 +65,38 @@ export class ResourceActionsService {
     return {};
   }
 
-  /** The scripts are read once, at the first request that needs them (as the workers read health checks at start). */
-  private runnerOnce(): Promise<LuaActionRunner> {
+  /**
+   * The runner for this request: the directory's scripts are read once (as the workers read health checks at
+   * start); the argocd-cm keys are read again when the file changed (Argo CD watches argocd-cm too).
+   */
+  private async runnerOnce(): Promise<LuaActionRunner> {
     const dir = this.ctx.config.resourceCustomizationsDir;
-    this.runner ??= (dir ? loadActionCustomizations(dir) : Promise.resolve([])).then(
-      (scripts) => LuaActionRunner.create(scripts),
+    this.base ??= (dir ? loadActionCustomizations(dir) : Promise.resolve([])).then(
+      (scripts) => ({ scripts, runner: LuaActionRunner.create([scripts]) }),
       (error: unknown) => {
-        this.runner = undefined;
+        this.base = undefined;
         throw error;
       },
     );
-    return this.runner;
+    const { scripts, runner } = await this.base;
+    const file = AccountsConfigSource.fileOf(this.ctx.config.accountsConfigFile);
+    const text = file && existsSync(file) ? await readFile(file, 'utf8') : '';
+    if (text !== this.argoCm?.text)
+      this.argoCm = { text, runner: runner.with([scripts, argoCmActions(text)]) };
+    return this.argoCm.runner;
   }
+}
+
+/** The `resource.customizations.actions.*` keys of an argocd-cm ConfigMap (or its bare data map) text. */
+function argoCmActions(text: string): LuaActionScripts[] {
+  if (text.trim() === '') return [];
+  const [doc] = parseAllDocumentsBounded(text);
+  const value = doc && doc.errors.length === 0 ? documentToJS(doc) : undefined;
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new DomainError('Conflict', 'the argocd-cm config (BERTH_ACCOUNTS_CONFIG) cannot be read as a map');
+  const map = value as Record<string, unknown>;
+  const data = map['kind'] === 'ConfigMap' ? map['data'] : map;
+  return data && typeof data === 'object'
+    ? actionCustomizationsOfArgoCm(data as Record<string, unknown>)
+    : [];
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DomainError, type KubeObject } from '@berth/domain';
 import { loadActionCustomizations } from './action-customizations.loader';
+import { actionCustomizationsOfArgoCm } from './argocd-cm-actions';
 import { LuaActionRunner } from './lua-resource-actions';
 
 const deployment = (spec: Record<string, unknown> = {}): KubeObject => ({
@@ -125,7 +126,7 @@ describe("customizations: Argo CD's actions/ directories", () => {
       expect(
         scripts.map((s) => `${s.group}/${s.kind}:${Object.keys(s.actions).sort().join(',')}`).sort(),
       ).toEqual(['/ConfigMap:touch', 'apps/Deployment:escape,scale-up,spin,steal']);
-      const runner = LuaActionRunner.create(scripts, { timeoutMs: 200 });
+      const runner = LuaActionRunner.create([scripts], { timeoutMs: 200 });
       expect((await runner.discover(deployment())).map((a) => a.name)).toEqual([
         'escape',
         'scale-up',
@@ -150,6 +151,62 @@ describe("customizations: Argo CD's actions/ directories", () => {
       expect((await runner.run(deployment(), 'scale-up')).patch).toEqual({ spec: { replicas: 2 } });
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("argocd-cm's resource.customizations.actions.<group>_<kind>", () => {
+  const key = `discovery.lua: |
+  return {["scale-to-two"] = {}}
+definitions:
+  - name: scale-to-two
+    action.lua: |
+      obj.spec.replicas = 2
+      return obj
+`;
+
+  it('replace the built-in actions of the kind, or join them with mergeBuiltinActions', async () => {
+    const alone = actionCustomizationsOfArgoCm({
+      'resource.customizations.actions.apps_Deployment': key,
+      url: 'x',
+    });
+    expect(alone.map((s) => [s.group, s.kind, Object.keys(s.actions)])).toEqual([
+      ['apps', 'Deployment', ['scale-to-two']],
+    ]);
+    const runner = LuaActionRunner.create([alone]);
+    expect((await runner.discover(deployment())).map((a) => a.name)).toEqual(['scale-to-two']);
+    expect((await runner.run(deployment(), 'scale-to-two')).patch).toEqual({ spec: { replicas: 2 } });
+    const merged = actionCustomizationsOfArgoCm({
+      'resource.customizations.actions.apps_Deployment': `${key}mergeBuiltinActions: true\n`,
+    });
+    const both = runner.with([merged]);
+    expect((await both.discover(deployment())).map((a) => a.name)).toEqual([
+      'pause',
+      'restart',
+      'resume',
+      'scale-to-two',
+    ]);
+    expect((await both.run(deployment(), 'pause')).patch).toEqual({ spec: { paused: true } });
+  });
+
+  it('a key that cannot be read is a 409 naming it', () => {
+    for (const [value, message] of [
+      ['definitions: [{name: x}]', /discovery\.lua is missing/],
+      ['discovery.lua: x\ndefinitions: [{name: "--x", action.lua: y}]', /definitions\[0\]\.name/],
+      ['discovery.lua: x\ndefinitions: [{name: ok}]', /definitions\[0\] has no action\.lua/],
+      ['{', /is not one YAML document/],
+    ] as const) {
+      let error: unknown;
+      try {
+        actionCustomizationsOfArgoCm({ 'resource.customizations.actions.apps_Deployment': value });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).message).toMatch(
+        /^argocd-cm resource\.customizations\.actions\.apps_Deployment: /,
+      );
+      expect((error as DomainError).message).toMatch(message);
     }
   });
 });

@@ -13,6 +13,8 @@ export interface LuaActionScripts {
   discovery: string;
   /** Action name -> its `action.lua`. */
   actions: Readonly<Record<string, string>>;
+  /** Keep the actions of the scripts given before these for the same kind (Argo CD's `mergeBuiltinActions`). */
+  mergeBuiltinActions?: boolean;
 }
 
 export interface LuaActionOptions {
@@ -29,7 +31,8 @@ export interface ActionOutcome {
 }
 
 interface CompiledActions {
-  discovery: LuaScript;
+  /** Run in order; a later script's action of the same name wins. */
+  discovery: readonly LuaScript[];
   actions: ReadonlyMap<string, LuaScript>;
 }
 
@@ -43,45 +46,55 @@ const DEFAULT_LIMITS: LuaLimits = { timeoutMs: 1000, memoryBytes: 64 * 1024 * 10
  * Scripts run one at a time; each is compiled once.
  */
 export class LuaActionRunner {
-  private sandbox: Promise<LuaSandbox> | undefined;
   private readonly byKind = new Map<string, CompiledActions>();
 
   private constructor(
-    scripts: readonly LuaActionScripts[],
+    layers: ReadonlyArray<readonly LuaActionScripts[]>,
     private readonly limits: LuaLimits,
+    private readonly sandbox: () => Promise<LuaSandbox>,
   ) {
-    for (const s of [...BUILTIN_RESOURCE_ACTIONS, ...scripts]) {
+    for (const s of [BUILTIN_RESOURCE_ACTIONS, ...layers].flat()) {
       const prefix = `${s.group ? `${s.group}/` : ''}${s.kind}/actions`;
-      this.byKind.set(kindKey(s.group, s.kind), {
-        discovery: { name: `${prefix}/discovery.lua`, source: s.discovery },
-        actions: new Map(
-          Object.entries(s.actions).map(([name, source]) => [
-            name,
-            { name: `${prefix}/${name}/action.lua`, source },
-          ]),
-        ),
+      const key = kindKey(s.group, s.kind);
+      const below = s.mergeBuiltinActions ? this.byKind.get(key) : undefined;
+      const actions = new Map(below?.actions);
+      for (const [name, source] of Object.entries(s.actions))
+        actions.set(name, { name: `${prefix}/${name}/action.lua`, source });
+      this.byKind.set(key, {
+        discovery: [...(below?.discovery ?? []), { name: `${prefix}/discovery.lua`, source: s.discovery }],
+        actions,
       });
     }
   }
 
-  static create(customizations: readonly LuaActionScripts[] = [], options: LuaActionOptions = {}) {
-    return new LuaActionRunner(customizations, {
-      timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
-      memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes,
-    });
+  /**
+   * `layers` of customizations, each over the ones before it and over the built-in actions: a kind in a later
+   * layer replaces the kind's actions below it, unless it sets mergeBuiltinActions.
+   */
+  static create(
+    layers: ReadonlyArray<readonly LuaActionScripts[]> = [],
+    options: LuaActionOptions = {},
+  ): LuaActionRunner {
+    let sandbox: Promise<LuaSandbox> | undefined;
+    return new LuaActionRunner(layers, limitsOf(options), () => (sandbox ??= LuaSandbox.create()));
+  }
+
+  /** A runner with other customizations on the same Lua engine (the argocd-cm keys were edited). */
+  with(layers: ReadonlyArray<readonly LuaActionScripts[]>): LuaActionRunner {
+    return new LuaActionRunner(layers, this.limits, this.sandbox);
   }
 
   /** The actions `obj` offers now, by name (Argo CD's ListResourceActions); [] for a kind without actions. */
   async discover(obj: KubeObject): Promise<ResourceAction[]> {
     const scripts = this.byKind.get(kindKey(groupOf(obj.apiVersion), obj.kind));
     if (!scripts) return [];
-    const sandbox = await this.sandboxOnce();
-    const value = valueOf(
-      sandbox.run(scripts.discovery, obj, this.limits),
-      scripts.discovery.name,
-      this.limits,
-    );
-    return actionsOf(value, scripts.discovery.name);
+    const sandbox = await this.sandbox();
+    const byName = new Map<string, ResourceAction>();
+    for (const discovery of scripts.discovery) {
+      const value = valueOf(sandbox.run(discovery, obj, this.limits), discovery.name, this.limits);
+      for (const action of actionsOf(value, discovery.name)) byName.set(action.name, action);
+    }
+    return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /**
@@ -110,14 +123,17 @@ export class LuaActionRunner {
         'Conflict',
         `the discovery.lua of ${obj.kind} offers "${action}" but there is no ${action}/action.lua`,
       );
-    const sandbox = await this.sandboxOnce();
+    const sandbox = await this.sandbox();
     const result = valueOf(sandbox.run(script, obj, this.limits), script.name, this.limits);
     return { patch: actionResultPatch(obj, result, script.name) };
   }
+}
 
-  private sandboxOnce(): Promise<LuaSandbox> {
-    return (this.sandbox ??= LuaSandbox.create());
-  }
+function limitsOf(options: LuaActionOptions): LuaLimits {
+  return {
+    timeoutMs: options.timeoutMs ?? DEFAULT_LIMITS.timeoutMs,
+    memoryBytes: options.memoryBytes ?? DEFAULT_LIMITS.memoryBytes,
+  };
 }
 
 function kindKey(group: string, kind: string): string {
@@ -151,7 +167,7 @@ function valueOf(result: LuaRunResult, where: string, limits: LuaLimits): unknow
   }
 }
 
-/** `{restart = {}, resume = {disabled = true}}` -> ResourceActions sorted by name, as Argo CD lists them. */
+/** `{restart = {}, resume = {disabled = true}}` -> ResourceActions. */
 function actionsOf(value: unknown, where: string): ResourceAction[] {
   if (value === undefined) return [];
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -168,5 +184,5 @@ function actionsOf(value: unknown, where: string): ResourceAction[] {
     }
     actions.push(action);
   }
-  return actions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return actions;
 }
