@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LuaActionScripts } from './lua-resource-actions';
+import type { LuaActionScripts } from './lua-action-scripts';
 
 /** An action's name as a directory: what Argo CD's own action directories are called (`promote-full`). */
 const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;

@@ -1,6 +1,6 @@
 import { DomainError } from '@berth/domain';
 import { documentToJS, parseAllDocumentsBounded } from '../yaml/bounded-yaml';
-import type { LuaActionScripts } from './lua-resource-actions';
+import type { LuaActionScripts } from './lua-action-scripts';
 
 const KEY_PREFIX = 'resource.customizations.actions.';
 const ACTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;

@@ -1,4 +1,4 @@
-import type { LuaActionScripts } from './lua-resource-actions';
+import type { LuaActionScripts } from './lua-action-scripts';
 
 /*
  * The actions Argo CD bundles that people run most, as Argo CD writes them

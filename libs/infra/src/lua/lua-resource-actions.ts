@@ -1,21 +1,10 @@
 import { actionResultPatch, DomainError, type KubeObject, type ResourceAction } from '@berth/domain';
 import { BUILTIN_RESOURCE_ACTIONS } from './builtin-resource-actions';
 import { LuaSandbox } from './lua-sandbox';
+import type { LuaActionScripts } from './lua-action-scripts';
 import type { LuaLimits, LuaRunResult, LuaScript } from './lua-state';
 
-/**
- * The actions of one group/kind, laid out as Argo CD's `resource_customizations/<group>/<kind>/actions/`:
- * `discovery.lua` lists the actions an object offers, `<name>/action.lua` runs one.
- */
-export interface LuaActionScripts {
-  group: string;
-  kind: string;
-  discovery: string;
-  /** Action name -> its `action.lua`. */
-  actions: Readonly<Record<string, string>>;
-  /** Keep the actions of the scripts given before these for the same kind (Argo CD's `mergeBuiltinActions`). */
-  mergeBuiltinActions?: boolean;
-}
+export type { LuaActionScripts };
 
 export interface LuaActionOptions {
   /** Longest one script may run. Default 1000 ms, as health checks (Argo CD's fixed Lua limit). */
