@@ -39,6 +39,16 @@ let http: ReturnType<typeof request.agent>;
 let dir: string;
 let keys: Map<string, string>;
 const asAlice = () => bearer(keys.get('alice')!);
+const asBob = () => bearer(keys.get('bob')!);
+
+// alice may restart, patch a ConfigMap and delete one (Argo CD's fine-grained actions, not `update`/`delete`
+// on the app); bob only reads (policy.default).
+const RBAC = `policy.default: role:readonly
+policy.csv: |
+  p, alice, applications, action/apps/Deployment/*, */*, allow
+  p, alice, applications, update/*/ConfigMap/*, */*, allow
+  p, alice, applications, delete/*/ConfigMap/*, */*, allow
+`;
 
 const DEPLOYMENT = 'namespace=web&resourceName=guestbook-ui&version=v1&group=apps&kind=Deployment';
 const ref = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'web', name: 'guestbook-ui' };
@@ -58,7 +68,8 @@ beforeAll(async () => {
   await h.repo.commit({ ...under('web', guestbook()), 'web/secret.yaml': secret });
   await provisionTestAdmin(h.db.dataSource);
   dir = await mkdtemp(join(tmpdir(), 'berth-actions-e2e-'));
-  await writeFile(join(dir, 'accounts.yaml'), testAccountsConfig(['alice']));
+  await writeFile(join(dir, 'accounts.yaml'), testAccountsConfig(['alice', 'bob']));
+  await writeFile(join(dir, 'rbac.yaml'), RBAC);
   await h.sandbox.writeKubeconfig(join(dir, 'kubeconfig'));
   const config = loadConfig({
     BERTH_ACCOUNTS_CONFIG: join(dir, 'accounts.yaml'),
@@ -68,11 +79,12 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
     REFRESH_INTERVAL_SECONDS: '0',
     KUBECONFIG: join(dir, 'kubeconfig'),
+    BERTH_RBAC_CONFIG: join(dir, 'rbac.yaml'),
   });
   ({ app, ctx } = await createSchedulerApp(config));
   await app.init();
   const adminToken = await loginTestAdmin(app.getHttpServer());
-  keys = await issueTestApiKeys(app.getHttpServer(), adminToken, ['alice']);
+  keys = await issueTestApiKeys(app.getHttpServer(), adminToken, ['alice', 'bob']);
   http = request.agent(app.getHttpServer()).set(bearer(adminToken));
 
   expect((await http.post('/api/v1/applications').send(h.manifest('web', 'web'))).status).toBe(201);
@@ -212,6 +224,31 @@ describe('resource actions (Argo CD ListResourceActions / RunResourceAction)', (
     expect(JSON.stringify(untouched.spec['template'])).not.toContain('restartedAt');
   });
 
+  it('RBAC as Argo CD: action/<group>/<kind>/<action> to run one, update/delete (or their fine-grained form) to change one, get to read', async () => {
+    const run = (who: { Authorization: string }, action: string) =>
+      http.post(`/api/v1/applications/web/resource/actions?${DEPLOYMENT}`).set(who).send(`"${action}"`);
+    const denied = await run(asBob(), 'restart');
+    expect(denied.status).toBe(403);
+    expect((denied.body as { message: string }).message).toMatch(/action\/apps\/Deployment\/restart/);
+    expect(
+      (await http.get(`/api/v1/applications/web/resource/actions?${DEPLOYMENT}`).set(asBob())).status,
+    ).toBe(200);
+    expect((await http.get(`/api/v1/applications/web/resource?${DEPLOYMENT}`).set(asBob())).status).toBe(200);
+    const patch = await http
+      .post(`/api/v1/applications/web/resource?${DEPLOYMENT}`)
+      .set(asAlice())
+      .send('{"spec":{"replicas":3}}');
+    expect(patch.status).toBe(403);
+    expect((patch.body as { message: string }).message).toMatch(
+      /update\/apps\/Deployment\/web\/guestbook-ui/,
+    );
+    expect((await http.delete(`/api/v1/applications/web/resource?${DEPLOYMENT}`).set(asAlice())).status).toBe(
+      403,
+    );
+    expect((await live())!.spec['replicas']).toBe(1);
+    expect(await audit('ResourceActionRun')).toHaveLength(3);
+  });
+
   it("argocd-cm's resource.customizations.actions key adds an action (mergeBuiltinActions), read when the file changes", async () => {
     const action = `discovery.lua: |
   return {["scale-to-two"] = {displayName = "Scale to two"}}
@@ -224,7 +261,7 @@ mergeBuiltinActions: true
 `;
     await writeFile(
       join(dir, 'accounts.yaml'),
-      testAccountsConfig(['alice'], { 'resource.customizations.actions.apps_Deployment': action }),
+      testAccountsConfig(['alice', 'bob'], { 'resource.customizations.actions.apps_Deployment': action }),
     );
     expect(await actionNames()).toEqual([
       { name: 'pause' },
@@ -237,7 +274,7 @@ mergeBuiltinActions: true
       .send('"scale-to-two"');
     expect(res.status).toBe(200);
     expect((await live())!.spec['replicas']).toBe(2);
-    await writeFile(join(dir, 'accounts.yaml'), testAccountsConfig(['alice']));
+    await writeFile(join(dir, 'accounts.yaml'), testAccountsConfig(['alice', 'bob']));
     expect((await actionNames()).map((a) => a.name)).toEqual(['pause', 'restart', 'resume']);
   });
 });

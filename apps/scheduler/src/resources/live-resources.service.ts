@@ -50,6 +50,18 @@ export class LiveResourcesService {
     private readonly clusters: DestinationClusters,
   ) {}
 
+  /**
+   * Argo CD's check of a change of one resource (server/application/application.go getAppLiveResource): the
+   * first of `actions` the caller holds on `<project>/<app>` lets it through, else 403 naming the last (the
+   * finest). An application that does not exist is `*`/<app>, as PermissionGuard judges it.
+   */
+  async authorize(who: RequestActor, name: string, actions: readonly string[]): Promise<void> {
+    const object = `${(await this.ctx.applications.projectOf(name)) ?? '*'}/${name}`;
+    for (const action of actions.slice(0, -1))
+      if ((await this.ctx.authorizer.decide(who.identity, 'applications', action, object)).allowed) return;
+    await this.ctx.authorizer.assert(who.identity, 'applications', actions[actions.length - 1]!, object);
+  }
+
   /** The object the request names, if it belongs to the app; 404 otherwise (and when it does not exist). */
   async locate(name: string, query: ResourceQuery, request: string): Promise<LocatedResource> {
     const wanted = requireResource(query, request);
@@ -120,6 +132,9 @@ export class LiveResourcesService {
     who: RequestActor,
   ): Promise<ApplicationResourceResponse> {
     const patch = patchOfBody(body, patchType);
+    const r = requireResource(query, 'Resource patch request');
+    // Argo CD 3: `update` on the app, or the fine-grained `update/<group>/<kind>/<ns>/<name>`.
+    await this.authorize(who, name, ['update', `update/${r.group}/${r.kind}/${r.namespace}/${r.name}`]);
     const found = await this.locate(name, query, 'Resource patch request');
     await this.ctx.queues.assertAvailable();
     const patched = await this.write(found, 'patch', (cluster) => cluster.patch(found.ref, patch, patchType));
@@ -147,6 +162,8 @@ export class LiveResourcesService {
           fix: 'pass one of force=true and orphan=true',
         },
       ]);
+    const r = requireResource(query, 'Resource delete request');
+    await this.authorize(who, name, ['delete', `delete/${r.group}/${r.kind}/${r.namespace}/${r.name}`]);
     const found = await this.locate(name, query, 'Resource delete request');
     await this.ctx.queues.assertAvailable();
     const propagationPolicy = orphan ? 'Orphan' : force ? 'Background' : 'Foreground';

@@ -14,7 +14,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import { LiveResourcesService } from './live-resources.service';
-import type { ResourceQuery } from './resource-requests.schema';
+import { requireResource, type ResourceQuery } from './resource-requests.schema';
 
 /** Argo CD's `ResourceActionsListResponse`. */
 export interface ResourceActionsList {
@@ -48,6 +48,8 @@ export class ResourceActionsService {
     action: string,
     who: RequestActor,
   ): Promise<Record<string, never>> {
+    const r = requireResource(query, 'Resource action request');
+    await this.resources.authorize(who, name, [`action/${r.group}/${r.kind}/${action}`]);
     const found = await this.resources.locate(name, query, 'Resource action request');
     const { patch } = await (await this.runnerOnce()).run(found.live, action);
     const changed = Object.keys(patch).length > 0;

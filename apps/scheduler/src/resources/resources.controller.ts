@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Authorize, AuthorizeInHandler } from '@berth/auth';
 import { ValidationFailedError } from '@berth/domain';
 import type { Request } from 'express';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
@@ -30,13 +31,15 @@ export class ResourcesController {
   ) {}
 
   // RBAC: applications, get, <project>/<app>
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/resource')
   get(@Param('name') name: string, @ValidQuery(RESOURCE_QUERY) query: ResourceQuery) {
     return this.resources.get(name, query);
   }
 
   /** Argo CD's PatchResource is a POST; PATCH is accepted as the same request. */
-  // RBAC: applications, update, <project>/<app>
+  // RBAC: applications, update, <project>/<app> (or update/<group>/<kind>/<ns>/<name>)
+  @AuthorizeInHandler('applications, update or update/<group>/<kind>/<ns>/<name>, <project>/<app>')
   @Post(':name/resource')
   @HttpCode(200)
   patch(
@@ -48,7 +51,8 @@ export class ResourcesController {
     return this.resources.patch(name, query, body, patchTypeOf(query.patchType), requestActor(req));
   }
 
-  // RBAC: applications, update, <project>/<app>
+  // RBAC: applications, update, <project>/<app> (or update/<group>/<kind>/<ns>/<name>)
+  @AuthorizeInHandler('applications, update or update/<group>/<kind>/<ns>/<name>, <project>/<app>')
   @Patch(':name/resource')
   patchWithPatchMethod(
     @Param('name') name: string,
@@ -59,7 +63,8 @@ export class ResourcesController {
     return this.resources.patch(name, query, body, patchTypeOf(query.patchType), requestActor(req));
   }
 
-  // RBAC: applications, delete, <project>/<app>
+  // RBAC: applications, delete, <project>/<app> (or delete/<group>/<kind>/<ns>/<name>)
+  @AuthorizeInHandler('applications, delete or delete/<group>/<kind>/<ns>/<name>, <project>/<app>')
   @Delete(':name/resource')
   delete(
     @Param('name') name: string,
@@ -70,12 +75,16 @@ export class ResourcesController {
   }
 
   // RBAC: applications, get, <project>/<app>
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/resource/actions')
   listActions(@Param('name') name: string, @ValidQuery(RESOURCE_QUERY) query: ResourceQuery) {
     return this.actions.list(name, query);
   }
 
   // RBAC: applications, action/<group>/<kind>/<action>, <project>/<app>
+  @AuthorizeInHandler(
+    'applications, action/<group>/<kind>/<action>, <project>/<app>: the action is in the body',
+  )
   @Post(':name/resource/actions')
   @HttpCode(200)
   runAction(
@@ -89,6 +98,9 @@ export class ResourcesController {
   }
 
   // RBAC: applications, action/<group>/<kind>/<action>, <project>/<app>
+  @AuthorizeInHandler(
+    'applications, action/<group>/<kind>/<action>, <project>/<app>: the action is in the body',
+  )
   @Post(':name/resource/actions/v2')
   @HttpCode(200)
   runActionV2(
