@@ -7,6 +7,7 @@ import {
 } from '../events/application.events';
 import { summarizeEvent } from '../events/event-catalog';
 import { kubernetesEventOf } from './application-kube-events';
+import { toArgoApplication } from './argo-application';
 import { decideApplication, type ApplicationCommand } from './application.decide';
 import { foldApplication, type RecordedApplicationEvent } from './application.evolve';
 
@@ -74,6 +75,12 @@ describe('changes of live objects', () => {
       streamVersion: 0,
       updatedAt: '',
     });
+    // The Application a client (and the notifier's triggers) sees is the same but for its generation.
+    const view = (state: typeof before) => {
+      const app = toArgoApplication(state)!;
+      return { ...app, metadata: { ...app.metadata, generation: 0 } };
+    };
+    expect(view(after)).toEqual(view(before));
     const [last] = recorded([event]);
     const full = { ...last!, position: 7n, metadata: { actor: 'alice', reason: 'stuck pods' } };
     expect(summarizeEvent(full)).toBe(summary);
