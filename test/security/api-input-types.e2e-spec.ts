@@ -281,6 +281,72 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fieldsOf(stream).sort()).toEqual(['bogus', 'selector']);
   });
 
+  it('resource routes (actions, get, patch, delete): hostile or malformed values are a 400 naming the field before any cluster is asked, and nothing is recorded', async () => {
+    const base = '/api/v1/applications/types/resource';
+    const ok = 'namespace=apps&resourceName=web&version=v1&group=apps&kind=Deployment';
+    const long = 'a'.repeat(300);
+    for (const [query, field] of [
+      [ok.replace('resourceName=web', 'resourceName=--x'), 'resourceName'],
+      [ok.replace('resourceName=web', 'resourceName=..%2Fx'), 'resourceName'],
+      [ok.replace('resourceName=web', `resourceName=${long}`), 'resourceName'],
+      [ok.replace('namespace=apps', 'namespace=..%2Fx'), 'namespace'],
+      [ok.replace('namespace=apps', 'namespace=--x'), 'namespace'],
+      [ok.replace('group=apps', 'group=--x'), 'group'],
+      [ok.replace('version=v1', 'version=v1%2F..%2F..'), 'version'],
+      [ok.replace('kind=Deployment', 'kind=..%2Fx'), 'kind'],
+      [`${ok}&resourceKind=Pod`, 'resourceKind'],
+      ['namespace=apps', 'resourceName'],
+    ] as const) {
+      for (const res of [await http.get(`${base}?${query}`), await http.get(`${base}/actions?${query}`)]) {
+        expect({ query, status: res.status, fields: fieldsOf(res) }).toEqual({
+          query,
+          status: 400,
+          fields: field === 'resourceName' && query === 'namespace=apps' ? ['resourceName', 'kind'] : [field],
+        });
+      }
+    }
+    for (const [body, why] of [
+      ['"--x"', /is not valid/],
+      ['"../x"', /is not valid/],
+      [JSON.stringify('a'.repeat(10_000)), /characters long/],
+      ['{"action":"restart"}', /expected a JSON string, got object/],
+      ['', /is required/],
+    ] as const) {
+      const res = await http.post(`${base}/actions?${ok}`).set('Content-Type', 'application/json').send(body);
+      expect({ body: body.slice(0, 20), status: res.status, fields: fieldsOf(res) }).toEqual({
+        body: body.slice(0, 20),
+        status: 400,
+        fields: ['action'],
+      });
+      expect(issuesOf(res)[0]?.message).toMatch(why);
+    }
+    const v2 = await http.post(`${base}/actions/v2`).send({
+      resourceName: '--x',
+      kind: 'Deployment',
+      action: '../x',
+      resourceActionParameters: [{ name: 'replicas', value: '3' }],
+    });
+    expect(v2.status).toBe(400);
+    expect(fieldsOf(v2).sort()).toEqual(['action', 'resourceActionParameters[0]', 'resourceName']);
+    expect(fieldsOf(await http.post(`${base}?${ok}&patchType=application%2Fyaml`).send('{}'))).toEqual([
+      'patchType',
+    ]);
+    const noPatch = await http.post(`${base}?${ok}`);
+    expect([noPatch.status, fieldsOf(noPatch)]).toEqual([400, ['patch']]);
+    const protoPatch = await http
+      .patch(`${base}?${ok}`)
+      .set('Content-Type', 'application/json')
+      .send('{"metadata":{"__proto__":{"x":1}}}');
+    expect([protoPatch.status, fieldsOf(protoPatch)]).toEqual([400, ['metadata.__proto__']]);
+    expect(fieldsOf(await http.delete(`${base}?${ok}&force=yes`))).toEqual(['force']);
+    expect(fieldsOf(await http.delete(`${base}?${ok}&force=true&orphan=true`))).toEqual(['force']);
+    expect(fieldsOf(await http.delete(`${base}?${ok}&grace=0`))).toEqual(['grace']);
+    const recorded = await db.dataSource.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM events WHERE type IN ('ResourceActionRun', 'LiveResourcePatched', 'LiveResourceDeleted')`,
+    );
+    expect(recorded).toEqual([{ n: 0 }]);
+  });
+
   it.each(['null', '[]', '"push"'])(
     'webhook shape: a push whose body is %s (not a JSON object) is refused with 400 saying so; null was a 500',
     async (body) => {

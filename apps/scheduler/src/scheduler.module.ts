@@ -21,6 +21,9 @@ import { unstorableText } from './http/storable-value';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
 import { RegistriesService } from './registries/registries.service';
 import { ProjectsController } from './projects/projects.controller';
+import { LiveResourcesService } from './resources/live-resources.service';
+import { ResourceActionsService } from './resources/resource-actions.service';
+import { ResourcesController } from './resources/resources.controller';
 import { ProjectsService } from './projects/projects.service';
 import { PublicInfoController } from './public/public-info.controller';
 import { ServerInfoService } from './public/server-info.service';
@@ -56,6 +59,7 @@ export class SchedulerModule {
       ],
       controllers: [
         ApplicationsController,
+        ResourcesController,
         ApprovalsController,
         AuditController,
         WebhookController,
@@ -74,6 +78,8 @@ export class SchedulerModule {
         ApprovalsService,
         ManifestsService,
         ResourceEventsService,
+        LiveResourcesService,
+        ResourceActionsService,
         RevisionDetailsService,
         SchedulerSources,
         DestinationClusters,

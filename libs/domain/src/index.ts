@@ -212,7 +212,11 @@ export type {
   ApplicationEventType,
   ApplicationManifest,
   ApplicationSpecChanged,
+  LiveResourceDeleted,
+  LiveResourcePatched,
+  LiveResourceRef,
   RefreshRequested,
+  ResourceActionRun,
   SyncRequested,
   SyncRefused,
   TerminateRequested,
@@ -471,3 +475,6 @@ export type {
   PluginCommand,
   PluginParameterAnnouncement,
 } from './plugins/config-management-plugin';
+export { createMergePatch } from './diff/json-merge-patch';
+export { actionResultPatch, objectAsScriptSees } from './resource-actions/resource-action';
+export type { ResourceAction } from './resource-actions/resource-action';

@@ -12,10 +12,14 @@ export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
+export { loadActionCustomizations } from './lua/action-customizations.loader';
+export { actionCustomizationsOfArgoCm } from './lua/argocd-cm-actions';
 export { loadHealthCustomizations } from './lua/health-customizations.loader';
 export { LuaHealthRunner, parseHealthCustomizationKey } from './lua/lua-health-check';
 export type { LuaHealthOptions, LuaHealthScript } from './lua/lua-health-check';
 export { LuaHealthError } from './lua/lua-health.error';
+export { LuaActionRunner } from './lua/lua-resource-actions';
+export type { ActionOutcome, LuaActionOptions, LuaActionScripts } from './lua/lua-resource-actions';
 export { LuaSandbox } from './lua/lua-sandbox';
 export type { LuaLimits, LuaRunResult, LuaScript } from './lua/lua-state';
 export {

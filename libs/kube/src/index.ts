@@ -2,8 +2,9 @@ export { ApiDiscovery } from './api-discovery';
 export type { DiscoveryGet, ResourceType } from './api-discovery';
 export { KubeApiError, codeForStatus, isClusterUnreachable } from './kube-api.error';
 export type { KubeApiErrorCode } from './kube-api.error';
-export { KubeCluster, fieldSelectorOf } from './kube-cluster';
+export { KubeCluster, PATCH_CONTENT_TYPES, fieldSelectorOf } from './kube-cluster';
 export type {
+  PatchType,
   ApplyOptions,
   ApplyOutcome,
   ApplyResourceOptions,

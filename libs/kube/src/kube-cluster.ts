@@ -41,7 +41,17 @@ export interface ApplyOutcome {
 export interface DeleteOptions extends WriteOptions {
   /** Default Foreground, as Argo CD prunes. */
   propagationPolicy?: PropagationPolicy;
+  /** Seconds the object's Pods get to stop; 0 is immediately (Argo CD's forced DeleteResource). */
+  gracePeriodSeconds?: number;
 }
+
+/** The PATCH content types (Argo CD's PatchResource `patchType` values). */
+export const PATCH_CONTENT_TYPES = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+} as const;
+export type PatchType = keyof typeof PATCH_CONTENT_TYPES;
 
 /**
  * One Kubernetes cluster as Berth talks to it. Every body goes over the wire exactly as given and
@@ -325,9 +335,17 @@ export class KubeCluster {
     return this.patchObject(ref, patch, JSON_MERGE_PATCH);
   }
 
+  /**
+   * A PATCH as a person sends it (a merge, JSON or strategic merge patch); the API server checks it. The
+   * answer is the object after the patch.
+   */
+  async patch(ref: KubeRef, patch: unknown, type: PatchType): Promise<KubeObject> {
+    return this.patchObject(ref, patch, PATCH_CONTENT_TYPES[type], { fieldManager: 'berth' });
+  }
+
   private async patchObject(
     ref: KubeRef,
-    patch: Record<string, unknown>,
+    patch: unknown,
     contentType: string,
     query: Record<string, string> = {},
   ): Promise<KubeObject> {
@@ -343,6 +361,9 @@ export class KubeCluster {
         apiVersion: 'v1',
         kind: 'DeleteOptions',
         propagationPolicy: options.propagationPolicy ?? 'Foreground',
+        ...(options.gracePeriodSeconds !== undefined
+          ? { gracePeriodSeconds: options.gracePeriodSeconds }
+          : {}),
         ...(options.dryRun ? { dryRun: ['All'] } : {}),
       },
     });

@@ -64,4 +64,16 @@ describe('Argo CD answer schemas', () => {
       "(the answer) must have required property 'message'",
     ]);
   });
+
+  it('refuse resource answers a client would misread', () => {
+    expect(
+      argoShapeProblems('resource-actions-list', { actions: [{ name: 'restart', disabled: 'no' }] }),
+    ).toEqual(['/actions/0/disabled must be boolean']);
+    expect(argoShapeProblems('application-resource-response', { manifest: { kind: 'Deployment' } })).toEqual([
+      '/manifest must be string',
+    ]);
+    expect(argoShapeProblems('application-response', { ok: true })).toEqual([
+      '(the answer) must NOT have additional properties (ok)',
+    ]);
+  });
 });

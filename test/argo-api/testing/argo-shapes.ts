@@ -17,7 +17,10 @@ export type ArgoShape =
   | 'version-message'
   | 'settings'
   | 'runtime-error'
-  | 'watch-event';
+  | 'watch-event'
+  | 'resource-actions-list'
+  | 'application-resource-response'
+  | 'application-response';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats(ajv);

@@ -41,6 +41,9 @@ const ARGO_REASONS: Readonly<Record<string, string>> = {
   SyncOperationSucceeded: 'OperationCompleted',
   SyncOperationFailed: 'OperationCompleted',
   SyncOperationTerminated: 'OperationCompleted',
+  ResourceActionRun: 'ResourceActionRan',
+  LiveResourcePatched: 'ResourceUpdated',
+  LiveResourceDeleted: 'ResourceDeleted',
 };
 
 /** What Argo CD records as a Warning: an operation that did not succeed, and Berth's refusals and problems. */

@@ -12,6 +12,9 @@ import {
   applicationEvent,
   type ApplicationEvent,
   type ApplicationManifest,
+  type LiveResourceDeleted,
+  type LiveResourcePatched,
+  type ResourceActionRun,
   type SyncRefused,
   type SyncRequested,
 } from '../events/application.events';
@@ -64,7 +67,14 @@ export type ApplicationCommand =
   /** Argo CD's "Confirm Pruning": the open operation may prune the resources marked Prune=confirm. */
   | { type: 'ConfirmPrune' }
   /** A person approves or rejects the sync waiting for approval (docs/approvals.md). */
-  | SyncApprovalCommand;
+  | SyncApprovalCommand
+  /**
+   * A person changed a live object of the app through the API (a resource action, a patch, a deletion):
+   * the cluster took it, and the app's stream records who and what (docs/resource-actions.md).
+   */
+  | { type: 'RecordResourceAction'; run: Omit<ResourceActionRun['data'], 'application'> }
+  | { type: 'RecordResourcePatch'; patch: Omit<LiveResourcePatched['data'], 'application'> }
+  | { type: 'RecordResourceDeletion'; deletion: Omit<LiveResourceDeleted['data'], 'application'> };
 
 /**
  * Command + state -> the events to record, or a DomainError saying why not. An empty list means nothing
@@ -180,6 +190,27 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
     case 'RefuseSync':
       requireExists(state);
       return [applicationEvent<SyncRefused>('SyncRefused', { application: state.name, ...command.refused })];
+    case 'RecordResourceAction':
+      requireExists(state);
+      return [
+        applicationEvent<ResourceActionRun>('ResourceActionRun', { application: state.name, ...command.run }),
+      ];
+    case 'RecordResourcePatch':
+      requireExists(state);
+      return [
+        applicationEvent<LiveResourcePatched>('LiveResourcePatched', {
+          application: state.name,
+          ...command.patch,
+        }),
+      ];
+    case 'RecordResourceDeletion':
+      requireExists(state);
+      return [
+        applicationEvent<LiveResourceDeleted>('LiveResourceDeleted', {
+          application: state.name,
+          ...command.deletion,
+        }),
+      ];
     case 'TerminateOperation':
       requireExists(state);
       if (!state.openOperation) {

@@ -396,6 +396,12 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
           : [...state.rolledBackRevisions, event.data.failedRevision],
       };
     }
+    // A person changed a live object (an action, a patch, a deletion): the cluster changed, not the app's
+    // spec or status; the next refresh sees the object as it now is.
+    case 'ResourceActionRun':
+    case 'LiveResourcePatched':
+    case 'LiveResourceDeleted':
+      return state;
     default:
       return state;
   }

@@ -106,6 +106,62 @@ export type SyncRefused = DomainEvent<
   }
 >;
 
+/**
+ * One live object of an application, as Argo CD's resource requests name it (`ApplicationResourceRequest`:
+ * group, version, kind, namespace, resourceName). `group` is '' for the core group, `namespace` '' for a
+ * cluster-scoped object.
+ */
+export interface LiveResourceRef {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A person ran a resource action (Argo CD's RunResourceAction: `restart`, `pause`, a Lua customization's
+ * action) on a live object of the app, and the destination cluster took the change. The actor and their
+ * reason are in the metadata. The app's own state does not change: the cluster's does.
+ */
+export type ResourceActionRun = DomainEvent<
+  'ResourceActionRun',
+  {
+    application: string;
+    resource: LiveResourceRef;
+    action: string;
+    /** False when the action's result equalled the live object (nothing was sent to the cluster). */
+    changed: boolean;
+  }
+>;
+
+/**
+ * A person patched a live object of the app through Berth (Argo CD's PatchResource). The patch itself is
+ * not kept: it may hold a Secret's values.
+ */
+export type LiveResourcePatched = DomainEvent<
+  'LiveResourcePatched',
+  {
+    application: string;
+    resource: LiveResourceRef;
+    /** `merge`, `json` or `strategic` (Argo CD's patchType, the Content-Type of the Kubernetes PATCH). */
+    patchType: 'merge' | 'json' | 'strategic';
+  }
+>;
+
+/** A person deleted a live object of the app through Berth (Argo CD's DeleteResource). */
+export type LiveResourceDeleted = DomainEvent<
+  'LiveResourceDeleted',
+  {
+    application: string;
+    resource: LiveResourceRef;
+    /** How its dependents went: Foreground (default), Background (`force`), Orphan (`orphan`). */
+    propagationPolicy: 'Foreground' | 'Background' | 'Orphan';
+    /** Argo CD's `force`: no grace period. */
+    force: boolean;
+  }
+>;
+
 export type ApplicationEvent =
   | ApplicationCreated
   | ApplicationSpecChanged
@@ -114,6 +170,9 @@ export type ApplicationEvent =
   | SyncRequested
   | TerminateRequested
   | SyncRefused
+  | ResourceActionRun
+  | LiveResourcePatched
+  | LiveResourceDeleted
   | ApprovalEvent
   | ReconcileEvent;
 
@@ -128,6 +187,9 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   SyncRequested: 1,
   TerminateRequested: 1,
   SyncRefused: 1,
+  ResourceActionRun: 1,
+  LiveResourcePatched: 1,
+  LiveResourceDeleted: 1,
   RevisionResolved: 1,
   SyncStatusChanged: 1,
   HealthStatusChanged: 1,

@@ -26,6 +26,9 @@ type Catalog = { [T in BerthEventType]: EventDefinition<Extract<BerthEvent, { ty
 
 const short = (sha: string | null | undefined, length = 7): string => (sha ?? '').slice(0, length);
 const noUserInfo = (url: string): string => url.replace(/\/\/[^/@\s]*@/g, '//');
+/** `apps/Deployment 'web' in shop`, as Argo CD's audit messages name a resource (`<group>/<kind> '<name>'`). */
+const liveResourceOf = (r: { group: string; kind: string; namespace: string; name: string }): string =>
+  `${r.group ? `${r.group}/` : ''}${r.kind} '${r.name}'${r.namespace ? ` in ${r.namespace}` : ''}`;
 const credentialsOf = (type: string): string => (type === 'none' ? 'no credentials' : `${type} credentials`);
 /** Version 1 of project and registry events carried the audit summary in their data; it now lives beside the event. */
 const dropSummary = ({ summary: _summary, ...rest }: Record<string, unknown>) => rest;
@@ -72,6 +75,20 @@ export const EVENT_CATALOG: Catalog = {
     version: 1,
     summarize: (d) =>
       `refused ${d.trigger === 'rollback' ? 'rollback' : 'sync'}${d.revision ? ` to ${short(d.revision, 12)}` : ''}${d.dryRun ? ' (dry run)' : ''}: ${d.message}`,
+  },
+  ResourceActionRun: {
+    version: 1,
+    summarize: (d) =>
+      `ran action ${d.action} on ${liveResourceOf(d.resource)}${d.changed ? '' : ' (the object already had the result)'}`,
+  },
+  LiveResourcePatched: {
+    version: 1,
+    summarize: (d) => `patched ${liveResourceOf(d.resource)} (${d.patchType} patch)`,
+  },
+  LiveResourceDeleted: {
+    version: 1,
+    summarize: (d) =>
+      `deleted ${liveResourceOf(d.resource)}${d.force ? ' (force)' : ''}${d.propagationPolicy === 'Orphan' ? ' (dependents orphaned)' : ''}`,
   },
   RevisionResolved: {
     version: 1,
