@@ -1,0 +1,201 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { testServerUrl } from '@berth/event-store/testing/test-database';
+import { eventually, freeLoopbackPort, StopWaiting } from '@berth/testing';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+import { parse } from 'yaml';
+import { assertBuilt, REPO_ROOT } from './built-entrypoints';
+
+const run = promisify(execFile);
+const TIMEOUT_MS = 150_000;
+const DATABASE = `berth_start_e2e_${randomBytes(3).toString('hex')}`;
+
+/** Two consecutive free ports for the two workers (`npm start` gives them WORKER_PORT and the next one). */
+async function twoFreePorts(): Promise<number> {
+  for (;;) {
+    const port = await freeLoopbackPort();
+    if (port >= 65535) continue;
+    const taken = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(true));
+      probe.listen(port + 1, '127.0.0.1', () => probe.close(() => resolve(false)));
+    });
+    if (!taken) return port;
+  }
+}
+
+/** `eventually` retries until its assertion stops throwing: a value or an error saying what is missing. */
+function present<T>(value: T | undefined | null | false, what: string): T {
+  if (!value) throw new Error(`not yet: ${what}`);
+  return value;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  let child: ChildProcess | undefined;
+  let temp: string | undefined;
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    const admin = new Client({ connectionString: testServerUrl() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.end();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  });
+
+  it(
+    'creates the database, starts the sandbox, scheduler, 2 workers and notifier; an app from a local repo syncs; a killed worker comes back; SIGINT stops all, exit 0',
+    async () => {
+      assertBuilt(['dist/apps/scheduler/src/main.js', 'dist/apps/worker/src/main.js']);
+      temp = await mkdtemp(join(tmpdir(), 'berth-start-e2e-'));
+      const [schedulerPort, notifierPort, sandboxPort] = [
+        await freeLoopbackPort(),
+        await freeLoopbackPort(),
+        await freeLoopbackPort(),
+      ];
+      const workerPort = await twoFreePorts();
+      const databaseUrl = new URL(testServerUrl());
+      databaseUrl.pathname = `/${DATABASE}`;
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) {
+        // A fresh machine: no kubeconfig, no notifications config, no settings from the test run.
+        if (v !== undefined && !/^(KUBECONFIG|NOTIFICATIONS_CONFIG|BERTH_|SANDBOX_)/.test(k)) env[k] = v;
+      }
+      Object.assign(env, {
+        DATABASE_URL: databaseUrl.toString(),
+        BERTH_QUEUE_PREFIX: `berth-start-${randomBytes(4).toString('hex')}`,
+        BERTH_DATA_DIR: join(temp, 'data'),
+        SCHEDULER_PORT: String(schedulerPort),
+        WORKER_PORT: String(workerPort),
+        NOTIFIER_PORT: String(notifierPort),
+        SANDBOX_PORT: String(sandboxPort),
+        SANDBOX_TIME_SCALE: '0.01',
+        NO_COLOR: '1',
+      });
+      const proc = spawn(process.execPath, ['scripts/start.mjs', '--workers', '2'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = proc;
+      let output = '';
+      proc.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+      proc.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+      const fail = (what: string) => new Error(`${what}; npm start said:\n${output.slice(-5000)}`);
+
+      const running = await eventually(
+        () => {
+          if (proc.exitCode !== null) throw new StopWaiting(fail(`exited ${proc.exitCode}`).message);
+          return present(/Berth is running: (\S+)/.test(output) && output, 'Berth is running');
+        },
+        { timeout: 90_000, interval: 100, what: 'npm start to say "Berth is running"' },
+      ).catch((e: unknown) => {
+        throw fail(String(e));
+      });
+      expect(running).toMatch(new RegExp(`database ${DATABASE} created and migrated`));
+      expect(running).toMatch(
+        /destination in-cluster: the sandbox cluster at http:\/\/127\.0\.0\.1:\d+ .*KUBECONFIG=/,
+      );
+      expect(running).toMatch(/notifications off \(no NOTIFICATIONS_CONFIG\)/);
+      // Prefixed lines from every process.
+      for (const name of ['scheduler', 'worker-1', 'worker-2', 'notifier'])
+        expect(running).toMatch(new RegExp(`^${name}\\s+\\| `, 'm'));
+      const pids = [
+        ...running.matchAll(/^berth\s+\| (sandbox|scheduler|worker-\d|notifier)\s+(\d+)\s+http/gm),
+      ].map((m) => ({ name: m[1] ?? '', pid: Number(m[2]) }));
+      expect(pids.map((p) => p.name).sort()).toEqual([
+        'notifier',
+        'sandbox',
+        'scheduler',
+        'worker-1',
+        'worker-2',
+      ]);
+      const password = /admin password \(first start, shown this once\): (\S+)/.exec(running)?.[1];
+      expect(password).toBeDefined();
+
+      // The README walkthrough: a git repository made from examples/guestbook, its Application, a sync.
+      const repo = join(temp, 'guestbook');
+      await cp(join(REPO_ROOT, 'examples/guestbook'), repo, { recursive: true });
+      const git = (...args: string[]) =>
+        run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+      await git('init', '-q', '-b', 'main');
+      await git('add', '.');
+      await git('commit', '-qm', 'guestbook');
+      const base = `http://127.0.0.1:${schedulerPort}`;
+      const session = await fetch(`${base}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(session.status).toBe(200);
+      const { token } = (await session.json()) as { token: string };
+      const auth = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const app = parse(await readFile(join(REPO_ROOT, 'examples/guestbook-application.yaml'), 'utf8')) as {
+        spec: { source: { repoURL: string } };
+      };
+      app.spec.source.repoURL = `file://${repo}`;
+      const created = await fetch(`${base}/api/v1/applications`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(app),
+      });
+      expect(created.status).toBeLessThan(300);
+      const synced = await fetch(`${base}/api/v1/applications/guestbook/sync`, {
+        method: 'POST',
+        headers: auth,
+        body: '{}',
+      });
+      expect(synced.status).toBeLessThan(300);
+      await eventually(
+        async () => {
+          const res = await fetch(`${base}/api/v1/applications/guestbook`, { headers: auth });
+          const body = (await res.json()) as {
+            status?: { sync?: { status?: string }; health?: { status?: string } };
+          };
+          return present(
+            body.status?.sync?.status === 'Synced' && body.status.health?.status === 'Healthy' && body,
+            `Synced and Healthy, got ${JSON.stringify(body.status?.sync?.status)} ${JSON.stringify(body.status?.health?.status)}`,
+          );
+        },
+        { timeout: 60_000, interval: 250, what: 'guestbook Synced and Healthy' },
+      );
+
+      // A worker that dies is started again, and npm start says so.
+      const worker1 = pids.find((p) => p.name === 'worker-1')?.pid ?? 0;
+      process.kill(worker1, 'SIGKILL');
+      const restarted = await eventually(
+        () => present(/worker-1 started again \(pid (\d+)\)/.exec(output)?.[1], 'the restart line'),
+        { timeout: 20_000, what: 'worker-1 to be started again' },
+      );
+      expect(output).toMatch(/worker-1 exited \(SIGKILL\); starting it again in 1 s/);
+      await eventually(
+        async () =>
+          present((await fetch(`http://127.0.0.1:${workerPort}/readyz`).catch(() => undefined))?.ok, 'ready'),
+        { timeout: 30_000, interval: 250, what: 'the restarted worker-1 ready' },
+      );
+
+      proc.kill('SIGINT');
+      const code = await exited;
+      if (code !== 0) throw fail(`exit ${code} after SIGINT`);
+      expect(output).toMatch(/SIGINT: stopping every process/);
+      for (const { name, pid } of [...pids, { name: 'worker-1 (restarted)', pid: Number(restarted) }])
+        expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
+    },
+    TIMEOUT_MS,
+  );
+});
