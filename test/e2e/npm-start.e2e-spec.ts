@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { parse } from 'yaml';
 import { assertBuilt, REPO_ROOT } from './built-entrypoints';
+import { metricsQueriedBy, metricsServed, sampleValue } from './dashboard-metrics';
 
 const run = promisify(execFile);
 const TIMEOUT_MS = 150_000;
@@ -58,7 +59,7 @@ describe('npm start', () => {
   });
 
   it(
-    'creates the database, starts the sandbox, scheduler, 2 workers and notifier; an app from a local repo syncs; a killed worker comes back; SIGINT stops all, exit 0',
+    'creates the database, starts the sandbox, scheduler, 2 workers and notifier; an app from a local repo syncs, as Argo CD metrics say; a killed worker comes back; SIGINT stops all, exit 0',
     async () => {
       assertBuilt(['dist/apps/scheduler/src/main.js', 'dist/apps/worker/src/main.js']);
       temp = await mkdtemp(join(tmpdir(), 'berth-start-e2e-'));
@@ -174,6 +175,52 @@ describe('npm start', () => {
         },
         { timeout: 60_000, interval: 250, what: 'guestbook Synced and Healthy' },
       );
+
+      // Argo CD's metrics on the real processes: every metric the Grafana dashboard queries is served,
+      // and the ones about guestbook say what just happened.
+      const scrape = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const dashboard = JSON.parse(
+        await readFile(join(REPO_ROOT, 'deploy/grafana/berth-dashboard.json'), 'utf8'),
+      ) as unknown;
+      const scheduler = await scrape(schedulerPort);
+      const expositions = [
+        scheduler,
+        ...(await Promise.all([workerPort, workerPort + 1, notifierPort].map(scrape))),
+      ];
+      const served = new Set(expositions.flatMap((e) => [...metricsServed(e)]));
+      expect(metricsQueriedBy(dashboard).filter((name) => !served.has(name))).toEqual([]);
+      expect(
+        sampleValue(scheduler, 'argocd_app_info', {
+          name: 'guestbook',
+          project: 'default',
+          autosync_enabled: 'false',
+          repo: `file://${repo}`,
+          dest_server: 'https://kubernetes.default.svc',
+          dest_namespace: 'guestbook',
+          sync_status: 'Synced',
+          health_status: 'Healthy',
+        }),
+      ).toBe(1);
+      const workers = expositions.slice(1, 3).join('\n');
+      const total = (name: string, labels: Record<string, string>) =>
+        expositions
+          .slice(1, 3)
+          .map((e) => sampleValue(e, name, labels) ?? 0)
+          .reduce((a, b) => a + b, 0);
+      expect(
+        total('argocd_app_sync_total', { name: 'guestbook', phase: 'Succeeded', dry_run: 'false' }),
+      ).toBe(1);
+      expect(
+        total('argocd_app_reconcile_count', { dest_server: 'https://kubernetes.default.svc' }),
+      ).toBeGreaterThan(0);
+      expect(
+        total('argocd_app_k8s_request_total', {
+          name: 'guestbook',
+          verb: 'Patch',
+          resource_kind: 'deployments',
+        }),
+      ).toBeGreaterThan(0);
+      expect(workers).toMatch(/^argocd_git_request_total\{[^}]*request_type="ls-remote"/m);
 
       // A worker that dies is started again, and npm start says so.
       const worker1 = pids.find((p) => p.name === 'worker-1')?.pid ?? 0;

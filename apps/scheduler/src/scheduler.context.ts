@@ -24,7 +24,7 @@ import { Logger } from '@nestjs/common';
 import { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
-import { assertMigrated } from '@berth/runtime';
+import { assertMigrated, countAdapterRequests } from '@berth/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -60,6 +60,8 @@ export class SchedulerContext {
      * right with it. Read `rbac.enforcer` per request.
      */
     readonly rbac: RbacConfigSource,
+    /** Stops counting the adapters' requests into `metrics` (several schedulers in one test process). */
+    private readonly stopCounting: () => void,
   ) {}
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
@@ -76,7 +78,12 @@ export class SchedulerContext {
     await assertMigrated(dataSource, config.databaseUrl);
     const metrics = new BerthMetrics('scheduler');
     const store = new PostgresEventStore(dataSource);
-    store.onAppended((n) => metrics.eventsAppended.inc(n));
+    store.onAppended((n, seconds) => {
+      metrics.eventsAppended.inc(n);
+      metrics.eventAppendDuration.observe(seconds);
+    });
+    // The scheduler's own git (repository checks) and Kubernetes (cluster checks) requests.
+    const stopCounting = countAdapterRequests(metrics);
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
     const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
     const logger = new Logger('auth');
@@ -134,10 +141,12 @@ export class SchedulerContext {
       plugins,
       options.now ?? (() => new Date()),
       rbac,
+      stopCounting,
     );
   }
 
   async close(): Promise<void> {
+    this.stopCounting();
     this.rbac.stop();
     await this.auth.close();
     await this.queues.close();
