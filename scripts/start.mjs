@@ -229,12 +229,17 @@ async function registeredClusters(databaseUrl) {
   }
 }
 
+let firstSignalAt = 0;
 async function stop(signal) {
   if (stopping) {
+    // Ctrl-C under `npm start` arrives twice at once: from the terminal and forwarded by npm. Only a
+    // second one a moment later is the user insisting.
+    if (Date.now() - firstSignalAt < 1000) return;
     supervisor?.killAllNow();
     process.exit(130);
   }
   stopping = true;
+  firstSignalAt = Date.now();
   say(`${signal}: stopping every process (workers finish their running jobs; ${signal} again to force)`);
   await supervisor?.stopAll(15_000);
   say('stopped');

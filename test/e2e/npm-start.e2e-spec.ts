@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { parse } from 'yaml';
 import { assertBuilt, REPO_ROOT } from './built-entrypoints';
 import { metricsQueriedBy, metricsServed, sampleValue } from './dashboard-metrics';
 
@@ -50,7 +49,8 @@ describe('npm start', () => {
   let child: ChildProcess | undefined;
   let temp: string | undefined;
   afterAll(async () => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (child?.pid && child.exitCode === null && child.signalCode === null)
+      process.kill(-child.pid, 'SIGKILL');
     const admin = new Client({ connectionString: testServerUrl() });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
@@ -87,10 +87,12 @@ describe('npm start', () => {
         SANDBOX_TIME_SCALE: '0.01',
         NO_COLOR: '1',
       });
+      // What `npm start` runs, in a process group of its own as in a terminal.
       const proc = spawn(process.execPath, ['scripts/start.mjs', '--workers', '2'], {
         cwd: REPO_ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       child = proc;
       let output = '';
@@ -146,14 +148,14 @@ describe('npm start', () => {
       expect(session.status).toBe(200);
       const { token } = (await session.json()) as { token: string };
       const auth = { Authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-      const app = parse(await readFile(join(REPO_ROOT, 'examples/guestbook-application.yaml'), 'utf8')) as {
-        spec: { source: { repoURL: string } };
-      };
-      app.spec.source.repoURL = `file://${repo}`;
+      // The README's walkthrough posts the example's YAML as is; here its repoURL names the test's repo.
+      const appYaml = (
+        await readFile(join(REPO_ROOT, 'examples/guestbook-application.yaml'), 'utf8')
+      ).replace('file:///tmp/berth-guestbook', `file://${repo}`);
       const created = await fetch(`${base}/api/v1/applications`, {
         method: 'POST',
-        headers: auth,
-        body: JSON.stringify(app),
+        headers: { ...auth, 'content-type': 'application/yaml' },
+        body: appYaml,
       });
       expect(created.status).toBeLessThan(300);
       const synced = await fetch(`${base}/api/v1/applications/guestbook/sync`, {
@@ -236,10 +238,13 @@ describe('npm start', () => {
         { timeout: 30_000, interval: 250, what: 'the restarted worker-1 ready' },
       );
 
+      // Ctrl-C under `npm start`: the terminal's SIGINT to the group, and npm's forwarded copy right after.
+      process.kill(-(proc.pid ?? 0), 'SIGINT');
       proc.kill('SIGINT');
       const code = await exited;
       if (code !== 0) throw fail(`exit ${code} after SIGINT`);
       expect(output).toMatch(/SIGINT: stopping every process/);
+      expect(output).toMatch(/^berth\s+\| stopped$/m);
       for (const { name, pid } of [...pids, { name: 'worker-1 (restarted)', pid: Number(restarted) }])
         expect({ name, alive: alive(pid) }).toEqual({ name, alive: false });
     },
