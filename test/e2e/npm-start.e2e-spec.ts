@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { assertBuilt, REPO_ROOT } from './built-entrypoints';
 import { metricsQueriedBy, metricsServed, sampleValue } from './dashboard-metrics';
@@ -15,6 +16,7 @@ import { metricsQueriedBy, metricsServed, sampleValue } from './dashboard-metric
 const run = promisify(execFile);
 const TIMEOUT_MS = 150_000;
 const DATABASE = `berth_start_e2e_${randomBytes(3).toString('hex')}`;
+const QUEUE_PREFIX = `berth-start-${randomBytes(4).toString('hex')}`;
 
 /** Two consecutive free ports for the two workers (`npm start` gives them WORKER_PORT and the next one). */
 async function twoFreePorts(): Promise<number> {
@@ -56,6 +58,15 @@ describe('npm start', () => {
     await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();
     if (temp) await rm(temp, { recursive: true, force: true });
+    // The queues and caches were this test's alone (shared Redis).
+    const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    redis.disconnect();
   });
 
   it(
@@ -78,7 +89,7 @@ describe('npm start', () => {
       }
       Object.assign(env, {
         DATABASE_URL: databaseUrl.toString(),
-        BERTH_QUEUE_PREFIX: `berth-start-${randomBytes(4).toString('hex')}`,
+        BERTH_QUEUE_PREFIX: QUEUE_PREFIX,
         BERTH_DATA_DIR: join(temp, 'data'),
         SCHEDULER_PORT: String(schedulerPort),
         WORKER_PORT: String(workerPort),
