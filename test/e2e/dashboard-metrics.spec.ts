@@ -22,6 +22,7 @@ describe('the Grafana dashboard', () => {
       'argocd_git_request_duration_seconds_bucket',
       'argocd_kubectl_exec_total',
       'berth_queue_depth',
+      'berth_job_wait_seconds_bucket',
       'berth_event_append_duration_seconds_bucket',
       'berth_notifier_deliveries_total',
     ])

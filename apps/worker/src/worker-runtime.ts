@@ -43,6 +43,8 @@ export class WorkerRuntime {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
       lock,
+      onStarted: (queue: string, waitMs: number) =>
+        this.options.metrics?.jobWait.observe({ queue }, waitMs / 1000),
       onFinished: (queue: string, ms: number, failed: boolean) =>
         this.options.metrics?.jobDuration.observe({ queue, outcome: failed ? 'failed' : 'ok' }, ms / 1000),
     };

@@ -7,6 +7,7 @@ export class BerthMetrics {
   readonly eventsAppended: Counter;
   readonly queueDepth: Gauge;
   readonly jobDuration: Histogram;
+  readonly jobWait: Histogram;
   readonly manifestCache: Counter;
   /** Seconds one append of events to the log took (the transaction with its read models). */
   readonly eventAppendDuration: Histogram;
@@ -33,6 +34,13 @@ export class BerthMetrics {
       help: 'Time a job held its application, per queue and outcome',
       labelNames: ['queue', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    this.jobWait = new Histogram({
+      name: 'berth_job_wait_seconds',
+      help: 'Time a job waited from when it was due (queued, or its delay over) until a worker started it, per queue',
+      labelNames: ['queue'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       registers: [this.registry],
     });
     this.manifestCache = new Counter({
