@@ -73,9 +73,13 @@ async function main() {
   }
   const databaseName = new URL(config.databaseUrl).pathname.replace(/^\//, '');
   const adminUrl = adminUrlOf(config.databaseUrl);
-  await checkPostgres(adminUrl);
+  // The server's `postgres` database is only needed to create a missing one: a user who may reach
+  // only their own database starts too.
+  const missing = await databaseMissing(config.databaseUrl);
+  if (missing) await checkPostgres(adminUrl);
+  else await checkPostgres(config.databaseUrl);
   await checkRedis(config.redisUrl);
-  const created = await createDatabaseIfMissing(adminUrl, databaseName);
+  const created = missing && (await createDatabaseIfMissing(adminUrl, databaseName));
   await migrate(cwd, config.databaseUrl);
   say(
     `database ${databaseName} ${created ? 'created and migrated' : 'migrated (already there)'} (${redactUrl(config.databaseUrl)})`,
@@ -197,6 +201,19 @@ function adminUrlOf(databaseUrl) {
   const url = new URL(databaseUrl);
   url.pathname = '/postgres';
   return url.toString();
+}
+
+/** True when the server answers that the database does not exist (3D000); any other failure is checkPostgres's to explain. */
+async function databaseMissing(databaseUrl) {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return false;
+  } catch (error) {
+    return error?.code === '3D000';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function createDatabaseIfMissing(adminUrl, name) {
