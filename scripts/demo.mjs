@@ -39,6 +39,7 @@ import {
   missingTools,
   runNpmScript,
 } from '../demo/lib/preflight.mjs';
+import { startBerthProcesses, startSandbox } from '../demo/lib/berth-processes.mjs';
 import { freePort, ProcessSupervisor } from '../demo/lib/process-supervisor.mjs';
 import { SandboxClient } from '../demo/lib/sandbox-client.mjs';
 import { Terminal } from '../demo/lib/terminal.mjs';
@@ -119,51 +120,34 @@ async function main() {
     Array.from({ length: 5 }, freePort),
   );
   const kubeconfig = join(tempRoot, 'sandbox.kubeconfig');
-  supervisor.start('sandbox', 'dist/apps/sandbox/src/main.js', {
+  await startSandbox(supervisor, {
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_KUBECONFIG: kubeconfig,
     SANDBOX_STATE: '',
     // 0.01: a pod starts in 10 ms, a Deployment's 600 s progress deadline passes in 6 s.
     SANDBOX_TIME_SCALE: '0.01',
   });
-  await supervisor.waitForOutput('sandbox', /kubeconfig written to/);
 
   queuePrefix = `berth-demo-${randomBytes(4).toString('hex')}`;
-  const common = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    BERTH_QUEUE_PREFIX: queuePrefix,
-    BERTH_ALLOW_FILE_REPOS: 'true',
-    REFRESH_INTERVAL_SECONDS: '5',
-    REFRESH_JITTER_SECONDS: '1',
-    KUBECONFIG: kubeconfig,
-    BERTH_ACCOUNTS_CONFIG: accountsConfig,
-    LOG_LEVEL: 'log',
-    NO_COLOR: '1', // plain process logs in the log files
-  };
-  supervisor.start('scheduler', 'dist/apps/scheduler/src/main.js', {
-    ...common,
-    SCHEDULER_PORT: String(schedulerPort),
-    BERTH_DATA_DIR: join(tempRoot, 'data-scheduler'),
+  await startBerthProcesses(supervisor, {
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      BERTH_QUEUE_PREFIX: queuePrefix,
+      BERTH_ALLOW_FILE_REPOS: 'true',
+      REFRESH_INTERVAL_SECONDS: '5',
+      REFRESH_JITTER_SECONDS: '1',
+      KUBECONFIG: kubeconfig,
+      BERTH_ACCOUNTS_CONFIG: accountsConfig,
+      LOG_LEVEL: 'log',
+      NO_COLOR: '1', // plain process logs in the log files
+    },
+    dataDir: tempRoot,
+    schedulerPort,
+    workerPorts: [worker1Port, worker2Port],
+    notifierPort,
+    notifierEnv: { NOTIFICATIONS_CONFIG: notificationsConfig },
   });
-  for (const [i, port] of [worker1Port, worker2Port].entries()) {
-    supervisor.start(`worker-${i + 1}`, 'dist/apps/worker/src/main.js', {
-      ...common,
-      WORKER_PORT: String(port),
-      BERTH_DATA_DIR: join(tempRoot, `data-worker-${i + 1}`),
-    });
-  }
-  supervisor.start('notifier', 'dist/apps/notifier/src/main.js', {
-    ...common,
-    NOTIFIER_PORT: String(notifierPort),
-    NOTIFICATIONS_CONFIG: notificationsConfig,
-  });
-  await Promise.all([
-    supervisor.waitForHttp('scheduler', `http://127.0.0.1:${schedulerPort}/readyz`),
-    supervisor.waitForHttp('worker-1', `http://127.0.0.1:${worker1Port}/readyz`),
-    supervisor.waitForHttp('worker-2', `http://127.0.0.1:${worker2Port}/readyz`),
-    supervisor.waitForHttp('notifier', `http://127.0.0.1:${notifierPort}/readyz`),
-  ]);
   term.line();
   term.table(
     ['PROCESS', 'WHERE'],

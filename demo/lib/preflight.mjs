@@ -1,4 +1,4 @@
-// What `npm run demo` needs before it can start anything, checked in order, each with the exact
+// What `npm run demo` and `npm start` need before they can start anything, checked in order, each with the exact
 // command that fixes it: a build in dist/, helm + kubectl, Postgres and Redis on 127.0.0.1.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -57,10 +57,10 @@ export async function checkPostgres(adminUrl) {
     throw new DemoError(
       'Prerequisite',
       `Postgres is not reachable at ${redactUrl(adminUrl)} (${error.message}).\n` +
-        '  Start it, then run the demo again:\n' +
+        '  Start it, then run the command again:\n' +
         '    Debian/Ubuntu:  pg_ctlcluster 15 main start && pg_isready -h 127.0.0.1\n' +
         '    Docker:         docker run -d --name berth-pg -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:15\n' +
-        '  or point DEMO_DATABASE_ADMIN_URL at a server where you may create databases.',
+        '  or point DATABASE_URL (npm start) or DEMO_DATABASE_ADMIN_URL (the demo) at a server where you may create databases.',
     );
   } finally {
     await client.end().catch(() => undefined);
@@ -78,7 +78,7 @@ export function checkRedis(redisUrl) {
         new DemoError(
           'Prerequisite',
           `Redis is not reachable at ${host}:${port} (${why}).\n` +
-            '  Start it, then run the demo again:\n' +
+            '  Start it, then run the command again:\n' +
             "    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no\n" +
             '    Docker:  docker run -d --name berth-redis -p 6379:6379 redis:7\n' +
             '  or set REDIS_URL.',

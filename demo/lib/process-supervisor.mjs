@@ -1,5 +1,7 @@
 // Starts Berth's processes as children, keeps their output in log files, and stops them all on
-// exit or Ctrl-C. A child that dies while the demo runs fails the demo with the tail of its log.
+// exit or Ctrl-C. Shared by `npm run demo` (a child that dies fails the demo with the tail of its
+// log) and `npm start` (each output line echoed with the child's name; a child that dies is
+// started again after a backoff).
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,16 +21,49 @@ export function freePort() {
   });
 }
 
+/** First restart after 1 s, doubling to 30 s; a child that stayed up a minute starts again at 1 s. */
+export const RESTART_BACKOFF = { initialMs: 1000, maxMs: 30_000, resetAfterMs: 60_000 };
+
+/**
+ * The delay before the next restart of a child. Pure, so it is unit-tested.
+ * @param {number} previousDelayMs 0 when the child has not been restarted yet
+ * @param {number} upForMs how long the child ran before it exited
+ */
+export function nextRestartDelay(previousDelayMs, upForMs, backoff = RESTART_BACKOFF) {
+  if (previousDelayMs === 0 || upForMs >= backoff.resetAfterMs) return backoff.initialMs;
+  return Math.min(previousDelayMs * 2, backoff.maxMs);
+}
+
+/**
+ * @typedef {{
+ *   cwd: string,
+ *   logDir: string,
+ *   echo?: (name: string, line: string) => void,
+ *   restart?: boolean,
+ * }} SupervisorOptions
+ * `echo`: called with every complete output line of every child (npm start prints them prefixed).
+ * `restart`: start a child again, with backoff, when it exits while not stopping (npm start);
+ * without it, onUnexpectedExit alone is told (the demo fails).
+ */
+
 export class ProcessSupervisor {
-  /** @param {{ cwd: string, logDir: string }} options */
+  /** @param {SupervisorOptions} options */
   constructor(options) {
     this.cwd = options.cwd;
     this.logDir = options.logDir;
-    /** @type {Map<string, { child: import('node:child_process').ChildProcess, logFile: string, output: string, exited: boolean }>} */
+    this.echo = options.echo;
+    this.restart = options.restart ?? false;
+    /** @type {Map<string, { child: import('node:child_process').ChildProcess, logFile: string, output: string, exited: boolean, startedAt: number, restartDelayMs: number, script: string, env: Record<string, string> }>} */
     this.children = new Map();
+    /** @type {Set<NodeJS.Timeout>} */
+    this.pendingRestarts = new Set();
     this.stopping = false;
     /** @type {(name: string, code: number | null, signal: string | null) => void} */
     this.onUnexpectedExit = () => undefined;
+    /** @type {(name: string, code: number | null, signal: string | null, delayMs: number) => void} */
+    this.onRestart = () => undefined;
+    /** @type {(name: string, pid: number | undefined) => void} */
+    this.onRestarted = () => undefined;
   }
 
   /**
@@ -36,9 +71,10 @@ export class ProcessSupervisor {
    * @param {string} script path relative to the checkout
    * @param {Record<string, string>} env added to the demo's environment
    */
-  start(name, script, env) {
+  start(name, script, env, restartDelayMs = 0) {
     const logFile = join(this.logDir, `${name}.log`);
-    const log = createWriteStream(logFile);
+    // Appended: a restarted child's log follows the one that died.
+    const log = createWriteStream(logFile, { flags: restartDelayMs > 0 ? 'a' : 'w' });
     const child = spawn(process.execPath, [script], {
       cwd: this.cwd,
       env: { ...process.env, ...env },
@@ -47,21 +83,55 @@ export class ProcessSupervisor {
       // children in order (workers drain first) instead of all of them dying at once.
       detached: true,
     });
-    const entry = { child, logFile, output: '', exited: false };
-    const keep = (chunk) => {
+    const entry = {
+      child,
+      logFile,
+      output: '',
+      exited: false,
+      startedAt: Date.now(),
+      restartDelayMs,
+      script,
+      env,
+    };
+    const keep = (partial) => (chunk) => {
       log.write(chunk);
       // Only the start of the output is kept in memory: enough to see "listening on ...".
       if (entry.output.length < 64_000) entry.output += chunk.toString();
+      if (this.echo) {
+        const lines = (partial.text + chunk.toString()).split('\n');
+        partial.text = lines.pop() ?? '';
+        for (const line of lines) this.echo(name, line);
+      }
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    const stdoutPartial = { text: '' };
+    const stderrPartial = { text: '' };
+    child.stdout.on('data', keep(stdoutPartial));
+    child.stderr.on('data', keep(stderrPartial));
     child.on('exit', (code, signal) => {
       entry.exited = true;
       log.end();
-      if (!this.stopping) this.onUnexpectedExit(name, code, signal);
+      for (const partial of [stdoutPartial, stderrPartial]) {
+        if (this.echo && partial.text) this.echo(name, partial.text);
+      }
+      if (this.stopping) return;
+      this.onUnexpectedExit(name, code, signal);
+      if (this.restart) this.scheduleRestart(name, entry, code, signal);
     });
     this.children.set(name, entry);
     return entry;
+  }
+
+  /** @private */
+  scheduleRestart(name, entry, code, signal) {
+    const delayMs = nextRestartDelay(entry.restartDelayMs, Date.now() - entry.startedAt);
+    this.onRestart(name, code, signal, delayMs);
+    const timer = setTimeout(() => {
+      this.pendingRestarts.delete(timer);
+      if (this.stopping) return;
+      const next = this.start(name, entry.script, entry.env, delayMs);
+      this.onRestarted(name, next.child.pid);
+    }, delayMs);
+    this.pendingRestarts.add(timer);
   }
 
   /** Waits until the child's output matches `pattern`; fails early if the child exits. */
@@ -113,6 +183,8 @@ export class ProcessSupervisor {
    */
   async stopAll(graceMs = 5000) {
     this.stopping = true;
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
+    this.pendingRestarts.clear();
     const entries = [...this.children.values()].reverse();
     await Promise.all(
       entries.map(

@@ -25,7 +25,7 @@ import { Logger } from '@nestjs/common';
 import type { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
-import { assertMigrated } from '@berth/runtime';
+import { assertMigrated, countAdapterRequests } from '@berth/runtime';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
@@ -63,6 +63,8 @@ export class SchedulerContext {
     readonly rbac: RbacConfigSource,
     /** Who may do what (RBAC over `rbac` and the projects' roles): every route asks it (PermissionGuard). */
     readonly authorizer: Authorizer,
+    /** Stops counting the adapters' requests into `metrics` (several schedulers in one test process). */
+    private readonly stopCounting: () => void,
   ) {}
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
@@ -79,7 +81,12 @@ export class SchedulerContext {
     await assertMigrated(dataSource, config.databaseUrl);
     const metrics = new BerthMetrics('scheduler');
     const store = new PostgresEventStore(dataSource);
-    store.onAppended((n) => metrics.eventsAppended.inc(n));
+    store.onAppended((n, seconds) => {
+      metrics.eventsAppended.inc(n);
+      metrics.eventAppendDuration.observe(seconds);
+    });
+    // The scheduler's own git (repository checks) and Kubernetes (cluster checks) requests.
+    const stopCounting = countAdapterRequests(metrics);
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
     const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
     const logger = new Logger('auth');
@@ -138,10 +145,12 @@ export class SchedulerContext {
       options.now ?? (() => new Date()),
       rbac,
       authorizer,
+      stopCounting,
     );
   }
 
   async close(): Promise<void> {
+    this.stopCounting();
     this.rbac.stop();
     await this.auth.close();
     await this.queues.close();

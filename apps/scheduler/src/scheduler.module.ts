@@ -32,6 +32,7 @@ import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { ApplicationWatchService } from './stream/application-watch.service';
 import { EventLogWakeups } from './stream/event-log-wakeups';
 import { StreamController } from './stream/stream.controller';
+import { appInfoLabelsOf } from './app-info.metrics';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
 
@@ -51,9 +52,15 @@ export class SchedulerModule {
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,
           redis: ctx.redis,
+          // Each from its own store: Redis away leaves argocd_app_info fresh, and Postgres away the depths.
           beforeScrape: async () => {
-            const depths = await ctx.queues.depths();
-            for (const [queue, depth] of Object.entries(depths)) ctx.metrics.queueDepth.set({ queue }, depth);
+            await Promise.allSettled([
+              ctx.queues.depths().then((depths) => {
+                for (const [queue, depth] of Object.entries(depths))
+                  ctx.metrics.queueDepth.set({ queue }, depth);
+              }),
+              ctx.applications.infoRows().then((rows) => ctx.metrics.setAppInfo(rows.map(appInfoLabelsOf))),
+            ]);
           },
         }),
       ],

@@ -32,6 +32,8 @@ import { refFromKey } from '@berth/kube';
 import { isRenderError } from '@berth/render';
 import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
+import { describeAppScope } from '@berth/infra';
+import { appScopeOf } from './app-scope-of';
 import { applicationOf, renderDesired } from './desired-state';
 import {
   assertProjectAdmits,
@@ -78,6 +80,7 @@ export class RefreshProcessor {
     const loaded = await this.deps.commands.load(applicationAggregate, streamId);
     if (!loaded.state.exists || !loaded.state.manifest) return this.deleteResourcesOfDeleted(loaded);
     const app = applicationOf(loaded.state);
+    describeAppScope(appScopeOf(app));
     const outcome = await this.compare(app, job, loaded.state);
     // Read after the comparison, so a window edited meanwhile counts; judged at the decision's `now`.
     const syncWindows = await syncWindowsOf(this.deps, app);

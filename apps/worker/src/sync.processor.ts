@@ -30,6 +30,8 @@ import {
 import type { SyncJob } from '@berth/queues';
 import { applyStrategyOf, isClusterUnreachable, KubeApiError, refOf } from '@berth/kube';
 import { AppOfAppsTarget, type ClusterTarget } from './app-of-apps.target';
+import { describeAppScope } from '@berth/infra';
+import { appScopeOf } from './app-scope-of';
 import { applicationOf, renderDesired } from './desired-state';
 import { HookLifecycle, hookHealthView } from './hook-lifecycle';
 import { OperationTakenOverSignal, OperationTerminatedSignal, OperationWriter } from './operation-writer';
@@ -136,6 +138,7 @@ export class SyncProcessor {
         : 'NotFound';
     }
     const app = applicationOf(state);
+    describeAppScope({ ...appScopeOf(app), dryRun: op.request.dryRun });
     const writer = new OperationWriter(this.deps, loaded, op.operationId, {
       actor:
         op.request.initiatedBy.username ??
@@ -804,7 +807,11 @@ export class SyncProcessor {
         ...(retryInMs !== undefined ? { retryInMs } : {}),
       },
     });
-    if (retryInMs === undefined) return 'Failed';
+    if (retryInMs === undefined) {
+      // The operation ended (a retry keeps it Running, as in Argo CD): argocd_app_sync_total counts it.
+      describeAppScope({ operationPhase: phase });
+      return 'Failed';
+    }
     await enqueueSyncDelivery(
       this.deps.queues,
       ctx.app.metadata.name,

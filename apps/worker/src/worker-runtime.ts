@@ -1,5 +1,5 @@
 import { AppJobWorker, AppLock, createRedis, QUEUE } from '@berth/queues';
-import { type BerthMetrics } from '@berth/infra';
+import { runInAppScope, type AppScope, type BerthMetrics } from '@berth/infra';
 import type { Redis } from 'ioredis';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
@@ -43,18 +43,58 @@ export class WorkerRuntime {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
       lock,
+      onStarted: (queue: string, waitMs: number) =>
+        this.options.metrics?.jobWait.observe({ queue }, waitMs / 1000),
       onFinished: (queue: string, ms: number, failed: boolean) =>
         this.options.metrics?.jobDuration.observe({ queue, outcome: failed ? 'failed' : 'ok' }, ms / 1000),
     };
+    const metrics = this.options.metrics?.argocd;
     this.workers = [
-      new AppJobWorker(QUEUE.refresh, (data) => this.refresh.process(data), {
-        ...common,
-        connection: connection(),
-      }),
-      new AppJobWorker(QUEUE.sync, (data) => this.sync.process(data), {
-        ...common,
-        connection: connection(),
-      }),
+      new AppJobWorker(
+        QUEUE.refresh,
+        (data) =>
+          inAppScope(data.application, async (scope) => {
+            const started = performance.now();
+            try {
+              return await this.refresh.process(data);
+            } finally {
+              // Argo CD's reconcile histogram: one comparison of an app with its cluster, failed or not.
+              metrics?.appReconcile.observe(
+                { namespace: scope.namespace ?? '', dest_server: scope.destServer ?? '' },
+                (performance.now() - started) / 1000,
+              );
+            }
+          }),
+        { ...common, connection: connection() },
+      ),
+      new AppJobWorker(
+        QUEUE.sync,
+        (data) =>
+          inAppScope(data.application, async (scope) => {
+            const outcome = await this.sync.process(data);
+            // Argo CD counts an operation when it completes (Succeeded, Failed, Error); a terminated one is Failed.
+            const phase =
+              outcome === 'Succeeded'
+                ? 'Succeeded'
+                : outcome === 'Failed'
+                  ? (scope.operationPhase ?? 'Failed')
+                  : outcome === 'Terminated'
+                    ? 'Failed'
+                    : undefined;
+            if (phase) {
+              metrics?.appSync.inc({
+                namespace: scope.namespace ?? '',
+                name: scope.name,
+                project: scope.project ?? '',
+                dest_server: scope.destServer ?? '',
+                phase,
+                dry_run: String(scope.dryRun ?? false),
+              });
+            }
+            return outcome;
+          }),
+        { ...common, connection: connection() },
+      ),
     ];
   }
 
@@ -64,4 +104,10 @@ export class WorkerRuntime {
     this.workers = [];
     for (const c of this.connections.splice(0)) c.disconnect();
   }
+}
+
+/** Runs one job with its app as the current app scope (labels of the Kubernetes requests it makes). */
+function inAppScope<T>(application: string, work: (scope: AppScope) => Promise<T>): Promise<T> {
+  const scope: AppScope = { name: application };
+  return runInAppScope(scope, () => work(scope));
 }

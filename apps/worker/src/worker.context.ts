@@ -18,7 +18,7 @@ import {
   SecretBox,
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
-import { assertMigrated } from '@berth/runtime';
+import { assertMigrated, countAdapterRequests } from '@berth/runtime';
 import { OutboundGuard } from '@berth/net';
 import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
@@ -42,6 +42,8 @@ export class WorkerContext {
     readonly renderer: ManifestRenderer,
     /** Token checks of the worker's HTTP port (/metrics when BERTH_METRICS_REQUIRE_AUTH is set). */
     readonly auth: Authentication,
+    /** Stops counting the adapters' requests into `metrics` (several workers in one test process). */
+    private readonly stopCounting: () => void,
   ) {}
 
   static async open(
@@ -59,7 +61,11 @@ export class WorkerContext {
     });
     const metrics = new BerthMetrics('worker');
     const store = new PostgresEventStore(dataSource);
-    store.onAppended((n) => metrics.eventsAppended.inc(n));
+    store.onAppended((n, seconds) => {
+      metrics.eventsAppended.inc(n);
+      metrics.eventAppendDuration.observe(seconds);
+    });
+    const stopCounting = countAdapterRequests(metrics);
     const redis = createRedis(config.redisUrl, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
     const box = SecretBox.fromConfig(config);
@@ -113,10 +119,21 @@ export class WorkerContext {
       concurrency: config.workerConcurrency,
       metrics,
     });
-    return new WorkerContext(config, dataSource, redis, queues, metrics, runtime, renderer, auth);
+    return new WorkerContext(
+      config,
+      dataSource,
+      redis,
+      queues,
+      metrics,
+      runtime,
+      renderer,
+      auth,
+      stopCounting,
+    );
   }
 
   async close(): Promise<void> {
+    this.stopCounting();
     await this.auth.close();
     await this.runtime.close();
     await this.queues.close();

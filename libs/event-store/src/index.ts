@@ -29,7 +29,7 @@ export type { TokenStanding } from './read-models/accounts.repository';
 export { AuditLogRepository } from './read-models/audit-log.repository';
 export type { AuditLogEntry, AuditLogPage, AuditLogQuery } from './read-models/audit-log.repository';
 export { ApplicationsRepository, argoApplicationOfRecord } from './read-models/applications.repository';
-export type { ApplicationRecord } from './read-models/applications.repository';
+export type { AppInfoRow, ApplicationRecord } from './read-models/applications.repository';
 export { ClustersRepository } from './read-models/clusters.repository';
 export type { ClusterRow } from './read-models/clusters.repository';
 export { ProjectsRepository } from './read-models/projects.repository';

@@ -35,12 +35,12 @@ export const EVENT_COLUMNS =
  * and the append fails with WrongExpectedVersionError if someone else appended first.
  */
 export class PostgresEventStore {
-  private appendedCounter: (count: number) => void = () => undefined;
+  private appendedCounter: (count: number, seconds: number) => void = () => undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Called with the number of events each successful append wrote (for metrics). */
-  onAppended(counter: (count: number) => void): void {
+  /** Called with the number of events each successful append wrote and the seconds it took (for metrics). */
+  onAppended(counter: (count: number, seconds: number) => void): void {
     this.appendedCounter = counter;
   }
 
@@ -57,6 +57,7 @@ export class PostgresEventStore {
       const version = await this.streamVersion(streamId);
       return { nextVersion: version ?? 0, events: [] };
     }
+    const started = performance.now();
     const recorded = await this.dataSource.transaction(async (manager) => {
       const firstVersion = await this.claimVersions(manager, streamId, expectedVersion, events.length);
       const values: unknown[] = [];
@@ -84,7 +85,7 @@ export class PostgresEventStore {
       if (alsoInTransaction) await alsoInTransaction(manager, recordedEvents);
       return recordedEvents;
     });
-    this.appendedCounter(recorded.length);
+    this.appendedCounter(recorded.length, (performance.now() - started) / 1000);
     return { nextVersion: recorded[recorded.length - 1]!.streamVersion, events: recorded };
   }
 

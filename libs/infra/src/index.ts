@@ -30,6 +30,10 @@ export {
 } from './observability/dependency-unavailable.error';
 export type { Dependency } from './observability/dependency-unavailable.error';
 export { BerthMetrics } from './observability/metrics';
+export { ArgoCdMetrics } from './observability/argocd-metrics';
+export type { AppInfoLabels } from './observability/argocd-metrics';
+export { currentAppScope, describeAppScope, runInAppScope } from './observability/app-scope';
+export type { AppScope } from './observability/app-scope';
 export {
   YamlSyntaxError,
   formatYamlSyntaxIssue,

@@ -32,3 +32,5 @@ export type {
   RegisteredClusters,
   SealedConfigOpener,
 } from './cluster-resolver';
+export { KUBE_REQUEST_CHANNEL, kubeRequestChannel, requestInfoOf } from './kube-request.channel';
+export type { KubeRequestMessage } from './kube-request.channel';

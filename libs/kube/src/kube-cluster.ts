@@ -5,6 +5,7 @@ import type { ApplyStrategy } from './apply-strategy';
 import { clientSideApplyPatch, JSON_MERGE_PATCH, withLastApplied } from './client-side-apply';
 import { codeForStatus, KubeApiError, unreachableError } from './kube-api.error';
 import { describeRef, type KubeRef, refFromKey, refOf } from './kube-ref';
+import { kubeRequestChannel, requestInfoOf, type KubeRequestMessage } from './kube-request.channel';
 
 export interface WriteOptions {
   /** Server-side dry run (`dryRun=All`): validated and defaulted, nothing stored. */
@@ -444,6 +445,14 @@ export class KubeCluster {
       } catch {
         body = { message: text.slice(0, 500) };
       }
+    }
+    if (kubeRequestChannel.hasSubscribers) {
+      const message: KubeRequestMessage = {
+        server: this.server,
+        statusCode: response.httpStatusCode,
+        ...requestInfoOf(method, path, options.query),
+      };
+      kubeRequestChannel.publish(message);
     }
     return { status: response.httpStatusCode, body };
   }

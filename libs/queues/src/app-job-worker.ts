@@ -29,6 +29,11 @@ export interface AppJobWorkerOptions {
   lock: AppLock;
   /** How long a job waits before it tries again when another worker holds the app. Default 250 ms. */
   busyRetryMs?: number;
+  /**
+   * Called when a job starts with how long it waited since it was due (queued, or its delay over), for
+   * metrics: the time an app's refresh or sync spent behind others and behind a busy app.
+   */
+  onStarted?: (queue: QueueName, waitMs: number) => void;
   /** Called with each finished job's duration, for metrics. */
   onFinished?: (queue: QueueName, durationMs: number, failed: boolean) => void;
   /** Overrides of APP_JOB_TIMINGS (tests). */
@@ -61,6 +66,7 @@ export class AppJobWorker<Q extends QueueName> {
           throw new DelayedError();
         }
         const started = Date.now();
+        options.onStarted?.(queue, Math.max(0, started - job.timestamp - (job.opts.delay ?? 0)));
         let failed = false;
         try {
           return await handler(job.data, job);

@@ -19,3 +19,4 @@ export type { DependencyStatus } from './readiness-checks';
 export { StartupError } from './startup-error';
 export { assertMigrated, checkRedisAtStart, describeStartupFailure } from './startup-failure';
 export type { StartupSettings } from './startup-failure';
+export { countAdapterRequests } from './adapter-metrics';

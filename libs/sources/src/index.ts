@@ -29,3 +29,10 @@ export { DEFAULT_TREE_LIMITS, copyTree, treeDigest } from './tree/tree-copy';
 export type { TreeLimits } from './tree/tree-copy';
 export { assertNoEscapingSymlinks, isInside, realpathOfDeepestExisting } from './tree/tree-guard';
 export { MAX_YAML_ALIAS_COUNT, MAX_YAML_NESTING, excessiveYamlNesting } from './yaml/yaml-limits';
+export {
+  GIT_REQUEST_CHANNEL,
+  gitRequestChannel,
+  TOOL_EXEC_CHANNEL,
+  toolExecChannel,
+} from './source-metrics.channel';
+export type { GitRequestMessage, ToolExecMessage } from './source-metrics.channel';

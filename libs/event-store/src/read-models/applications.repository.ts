@@ -70,6 +70,20 @@ export function argoApplicationOfRecord(record: ApplicationRecord): ArgoApplicat
   });
 }
 
+/** One app's labels of `argocd_app_info` (ApplicationsRepository.infoRows). */
+export interface AppInfoRow {
+  name: string;
+  project: string;
+  namespace: string;
+  sourceRepo: string;
+  destServer: string;
+  destNamespace: string;
+  autoSync: boolean;
+  syncStatus: string;
+  healthStatus: string;
+  operationRunning: boolean;
+}
+
 /** Queries of the `applications` read model. Commands read the stream's snapshot instead (CommandHandler). */
 export class ApplicationsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -111,6 +125,25 @@ export class ApplicationsRepository {
   /** Every app's name and manifest (which apps does a push concern?). */
   async manifests(): Promise<Array<{ name: string; manifest: ApplicationManifest }>> {
     return this.dataSource.query(`SELECT name, manifest FROM applications`);
+  }
+
+  /**
+   * What `argocd_app_info` says of every app, read without the manifests' bulk (one scrape, every app).
+   * `sourceRepo` is the first source's when the app has several (Argo CD's `GetSource()`).
+   */
+  async infoRows(): Promise<AppInfoRow[]> {
+    return this.dataSource.query(
+      `SELECT name, project,
+              coalesce(manifest->'metadata'->>'namespace', '') AS namespace,
+              coalesce(manifest->'spec'->'source'->>'repoURL', manifest->'spec'->'sources'->0->>'repoURL', '') AS "sourceRepo",
+              coalesce(manifest->'spec'->'destination'->>'server', '') AS "destServer",
+              coalesce(manifest->'spec'->'destination'->>'namespace', '') AS "destNamespace",
+              (manifest->'spec'->'syncPolicy'->'automated') IS NOT NULL
+                AND jsonb_typeof(manifest->'spec'->'syncPolicy'->'automated') = 'object' AS "autoSync",
+              sync_status AS "syncStatus", health_status AS "healthStatus",
+              operation IS NOT NULL AS "operationRunning"
+         FROM applications ORDER BY name`,
+    );
   }
 
   /** Up to `limit` names of the apps of a project. */

@@ -18,6 +18,7 @@ import type { CredentialsProvider, GitCredentials, RepoAccess } from './git-cred
 import { classifyGitError } from './git-error.classifier';
 import { lockMirror } from './mirror-lock';
 import { parseRepoUrl, redactUrl, type RepoUrlPolicy } from './repo-url';
+import { publishGitRequest } from '../source-metrics.channel';
 import {
   parseLsRemote,
   isFullSha,
@@ -199,7 +200,9 @@ export class GitMirrorCache {
     const auth = await this.auth(credentials ?? this.credentialsFor(repoUrl, access));
     try {
       const git = this.git(this.options.cacheDir, auth);
-      const output = await git.raw(['ls-remote', '--symref', '--', url]);
+      const output = await publishGitRequest(redactUrl(repoUrl), 'ls-remote', () =>
+        git.raw(['ls-remote', '--symref', '--', url]),
+      );
       return parseLsRemote(output);
     } catch (err) {
       throw classifyGitError(errorText(err), repoUrl, auth.secrets, err);
@@ -456,17 +459,19 @@ export class GitMirrorCache {
     try {
       const git = this.git(dir, auth);
       if (!existsSync(join(dir, 'HEAD'))) await git.raw(['init', '--bare', '--quiet']);
-      await git.raw([
-        'fetch',
-        '--prune',
-        '--force',
-        '--quiet',
-        '--no-write-fetch-head',
-        '--',
-        url,
-        '+refs/heads/*:refs/heads/*',
-        '+refs/tags/*:refs/tags/*',
-      ]);
+      await publishGitRequest(redactUrl(repoUrl), 'fetch', () =>
+        git.raw([
+          'fetch',
+          '--prune',
+          '--force',
+          '--quiet',
+          '--no-write-fetch-head',
+          '--',
+          url,
+          '+refs/heads/*:refs/heads/*',
+          '+refs/tags/*:refs/tags/*',
+        ]),
+      );
     } catch (err) {
       // git words a full or read-only disk in its own way ("unable to create temporary file"); asking
       // the disk tells it apart from a failure of the remote, and names the errno.

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { basename } from 'node:path';
 import { SourceError } from '../source.error';
+import { toolExecChannel, type ToolExecMessage } from '../source-metrics.channel';
 
 export interface RunToolOptions {
   cwd?: string;
@@ -32,6 +34,10 @@ export function runTool(
   args: readonly string[],
   options: RunToolOptions,
 ): Promise<RunToolResult> {
+  if (toolExecChannel.hasSubscribers) {
+    const message: ToolExecMessage = { tool: basename(command), command: args[0] ?? '' };
+    toolExecChannel.publish(message);
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
