@@ -29,6 +29,23 @@ describe('parseApplicationDocument', () => {
     ]);
   });
 
+  it('reads scalars as Kubernetes does (go-yaml): `path: .` is a string, numbers and YAML 1.1 booleans stay', () => {
+    const result = parseApplicationDocument(
+      'path: .\nunderscore: ._\nhalf: .5\none: 1.\nexp: 1e3\nnan: .nan\nenabled: yes\noctal: 010\n',
+    );
+    if (!result.ok) throw new Error(result.errors.map(formatYamlSyntaxIssue).join('\n'));
+    expect(result.documents[0]?.value).toEqual({
+      path: '.',
+      underscore: '._',
+      half: 0.5,
+      one: 1,
+      exp: 1000,
+      nan: NaN,
+      enabled: true,
+      octal: 8,
+    });
+  });
+
   it('names the line and column of a syntax error', () => {
     const result = parseApplicationDocument(testdata('broken-application.yaml'));
     expect(result.ok).toBe(false);

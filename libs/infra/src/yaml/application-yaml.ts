@@ -1,4 +1,4 @@
-import { isScalar, LineCounter, type Document } from 'yaml';
+import { isScalar, LineCounter, type Document, type Tags } from 'yaml';
 import { documentToJS, parseAllDocumentsBounded } from './bounded-yaml';
 import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
 
@@ -83,6 +83,23 @@ function lineFinder(doc: Document, lineCounter: LineCounter): (path: string) => 
 }
 
 /**
+ * YAML 1.1 as Kubernetes and Argo CD read it (go-yaml's resolver): a float needs a digit, so `path: .` and
+ * `._` stay strings (the YAML 1.1 spec's regular expression reads a bare `.` as a float, NaN here).
+ */
+const GO_YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*\.[0-9_]*)$/;
+const GO_YAML_FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)[eE][-+]?[0-9]+$/;
+
+function goYamlFloats(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:float' || !('test' in tag) || !tag.test)
+      return tag;
+    if (tag.format === 'EXP') return { ...tag, test: GO_YAML_FLOAT_EXP };
+    if (tag.format === undefined && tag.test.test('.')) return { ...tag, test: GO_YAML_FLOAT };
+    return tag;
+  });
+}
+
+/**
  * Parses one or more YAML documents. Syntax errors come back all at once with their line and column;
  * documents with no content (only comments, or an empty `---`) are skipped. Text past the `limits`
  * (nesting depth, aliases) throws DocumentLimitError before it can exhaust the stack or heap.
@@ -94,6 +111,7 @@ export function parseApplicationDocument(
   const lineCounter = new LineCounter();
   const list: Document[] = parseAllDocumentsBounded(text, {
     version: '1.1',
+    customTags: goYamlFloats,
     lineCounter,
     uniqueKeys: true,
     limits,
