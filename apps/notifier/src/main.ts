@@ -26,7 +26,7 @@ runProcess('notifier', async (config) => {
   const configFile =
     config.notificationsConfigFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const server = await listenThenAwaitPostgres('notifier', config, config.notifierPort, 'NOTIFIER_PORT');
-  await checkRedisBeforeServing(server, 'notifier', config.redisUrl, 'deliveries go out once it is back');
+  await checkRedisBeforeServing(server, 'notifier', config.redis, 'deliveries go out once it is back');
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);
@@ -38,7 +38,7 @@ runProcess('notifier', async (config) => {
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,
-    redisUrl: config.redisUrl,
+    redisUrl: config.redis,
     queuePrefix: config.queuePrefix,
     configFile,
     secrets: notificationSecrets(config.notificationSecrets),

@@ -25,7 +25,7 @@ import { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import { assertMigrated } from '@berth/runtime';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 
 /** The scheduler's connections, made once at start and handed to the Nest module. */
@@ -34,7 +34,7 @@ export class SchedulerContext {
     readonly config: BerthConfig,
     readonly dataSource: DataSource,
     readonly store: PostgresEventStore,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
     /** The one command path: every write of an aggregate goes through it. */
@@ -78,7 +78,7 @@ export class SchedulerContext {
     const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
-    const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
+    const redis = createFailFastRedis(config.redis, 'berth-scheduler');
     const logger = new Logger('auth');
     const log = (level: 'log' | 'warn' | 'error', message: string) => logger[level](message);
     const auth = await Authentication.open({ config, dataSource, log });

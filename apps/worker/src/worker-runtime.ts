@@ -1,12 +1,13 @@
-import { AppJobWorker, AppLock, createRedis, QUEUE } from '@berth/queues';
+import { AppJobWorker, AppLock, createRedis, QUEUE, type RedisTarget } from '@berth/queues';
 import { type BerthMetrics } from '@berth/infra';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
 import type { WorkerDeps } from './worker-deps';
 
 export interface WorkerRuntimeOptions {
-  redisUrl: string;
+  /** REDIS_URL, or the config's Redis settings with their topology (Cluster, Sentinel). */
+  redisUrl: RedisTarget;
   /** BullMQ prefix: the same as the scheduler's. */
   prefix: string;
   /** Jobs per queue run at once in this process (different apps; one app is never run twice at once). */
@@ -21,7 +22,7 @@ export interface WorkerRuntimeOptions {
 export class WorkerRuntime {
   readonly refresh: RefreshProcessor;
   readonly sync: SyncProcessor;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
   private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'>> = [];
 
   constructor(

@@ -22,7 +22,7 @@ import { assertMigrated } from '@berth/runtime';
 import { OutboundGuard } from '@berth/net';
 import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ export class WorkerContext {
   private constructor(
     readonly config: BerthConfig,
     readonly dataSource: DataSource,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
     readonly runtime: WorkerRuntime,
@@ -60,7 +60,7 @@ export class WorkerContext {
     const metrics = new BerthMetrics('worker');
     const store = new PostgresEventStore(dataSource);
     store.onAppended((n) => metrics.eventsAppended.inc(n));
-    const redis = createRedis(config.redisUrl, 'berth-worker');
+    const redis = createRedis(config.redis, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
     const box = SecretBox.fromConfig(config);
     const credentials = new RepositoryCredentialStore(dataSource, box);
@@ -108,7 +108,7 @@ export class WorkerContext {
         : {}),
     };
     const runtime = new WorkerRuntime(deps, {
-      redisUrl: config.redisUrl,
+      redisUrl: config.redis,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
       metrics,

@@ -10,6 +10,8 @@ export type { BerthConfig, ServerSettings } from './config/berth-config';
 export { watchConfigFile } from './config/config-file-watch';
 export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
+export { describeRedis, hasHashTag, readRedisTopology } from './config/redis-settings';
+export type { RedisClient, RedisNode, RedisSettings, RedisTopology } from './config/redis-settings';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
 export { loadHealthCustomizations } from './lua/health-customizations.loader';

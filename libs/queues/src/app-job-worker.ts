@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { AppLock } from './app-lock';
 import type { JobPayloads, QueueName } from './queue-names';
 
@@ -23,7 +23,7 @@ export const APP_JOB_TIMINGS = {
 } as const;
 
 export interface AppJobWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   lock: AppLock;

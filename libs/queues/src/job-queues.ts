@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
@@ -35,7 +35,7 @@ export class JobQueues {
   private readonly failFast: boolean;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
   ) {
     this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });

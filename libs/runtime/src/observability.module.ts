@@ -5,7 +5,7 @@ import {
   TerminusModule,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 import { Public, PublicMetrics } from '@berth/auth';
 import { BerthMetrics } from '@berth/infra';
@@ -16,7 +16,7 @@ export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');
 /** What /readyz checks: Postgres and Redis reachable, plus any detail a process adds (tool versions). */
 export interface ReadinessDependencies {
   dataSource: DataSource;
-  redis: Redis;
+  redis: RedisClient;
   detail?: () => Promise<Record<string, unknown>>;
   /**
    * More dependencies of this process, by the name /readyz reports them under (the worker's data dir).

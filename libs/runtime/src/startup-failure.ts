@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@berth/event-store';
-import { endpointOf, userOf, withoutSecrets } from '@berth/infra';
+import { describeRedis, type RedisSettings, userOf, withoutSecrets } from '@berth/infra';
+import { openRedis, type RedisTarget } from '@berth/queues';
 import { StartupError } from './startup-error';
 
 /** The settings a startup failure may concern, for naming where it happened. */
@@ -103,8 +103,8 @@ export async function assertMigrated(dataSource: DataSource, databaseUrl: string
  * Redis that answers but refuses the credentials is a configuration error: retrying cannot fix it.
  * Returns why Redis is unreachable, or undefined when it answered.
  */
-export async function checkRedisAtStart(redisUrl: string, timeoutMs = 2_000): Promise<string | undefined> {
-  const probe = new Redis(redisUrl, {
+export async function checkRedisAtStart(target: RedisTarget, timeoutMs = 2_000): Promise<string | undefined> {
+  const probe = openRedis(target, {
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -124,11 +124,16 @@ export async function checkRedisAtStart(redisUrl: string, timeoutMs = 2_000): Pr
     const message = (reason ?? (error as Error)).message;
     if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) {
       throw new StartupError(
-        `Redis at ${endpointOf(redisUrl)} refused the credentials in REDIS_URL (${message.split('\n')[0]}): fix the user or password in REDIS_URL`,
+        `Redis at ${describeRedis(settingsOf(target))} refused the credentials in REDIS_URL (${message.split('\n')[0]}): fix the user or password in REDIS_URL`,
       );
     }
     return message;
   } finally {
     probe.disconnect();
   }
+}
+
+/** REDIS_URL alone is a standalone server. */
+export function settingsOf(target: RedisTarget): RedisSettings {
+  return typeof target === 'string' ? { url: target, topology: { mode: 'standalone' } } : target;
 }

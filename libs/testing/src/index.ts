@@ -8,6 +8,7 @@ export {
   startPrivatePostgres,
 } from './private-postgres';
 export { PrivateRedis, startPrivateRedis } from './private-redis';
+export { PrivateRedisCluster, startPrivateRedisCluster } from './private-redis-cluster';
 export { bugLines } from './process-bugs';
 export {
   bearer,
