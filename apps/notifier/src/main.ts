@@ -37,7 +37,8 @@ runProcess('notifier', async (config) => {
   });
   const runtime = new NotifierRuntime({
     dataSource,
-    databaseUrl: config.databaseUrl,
+    // LISTEN holds a session: behind PgBouncer in transaction mode it must reach Postgres itself.
+    databaseUrl: config.databaseListenUrl,
     redisUrl: config.redis,
     queuePrefix: config.queuePrefix,
     configFile,

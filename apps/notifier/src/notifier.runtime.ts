@@ -19,7 +19,10 @@ export const NOTIFIER_SUBSCRIPTION = 'notifier';
 
 export interface NotifierOptions {
   dataSource: DataSource;
-  /** For the LISTEN connections (event log and new deliveries). */
+  /**
+   * For the LISTEN connections (event log and new deliveries): BERTH_DATABASE_LISTEN_URL, Postgres itself,
+   * never a transaction-mode pooler (a LISTEN there hears nothing).
+   */
   databaseUrl: string;
   /** REDIS_URL, or the config's Redis settings with their topology (Cluster, Sentinel). */
   redisUrl: RedisTarget;

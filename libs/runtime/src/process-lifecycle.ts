@@ -51,7 +51,9 @@ export function exitWithStartupFailure(
   console.error(`${name}: ${describeStartupFailure(error, settings)}`);
   if (env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'verbose') {
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    console.error(withoutSecrets(stack, [settings.databaseUrl, settings.redisUrl]));
+    console.error(
+      withoutSecrets(stack, [settings.databaseUrl, settings.databaseListenUrl, settings.redisUrl]),
+    );
   }
   process.exit(1);
 }

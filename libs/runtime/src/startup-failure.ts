@@ -7,6 +7,8 @@ import { StartupError } from './startup-error';
 /** The settings a startup failure may concern, for naming where it happened. */
 export interface StartupSettings {
   databaseUrl?: string;
+  /** BERTH_DATABASE_LISTEN_URL: may carry a password of its own (PgBouncer's user differs from Postgres's). */
+  databaseListenUrl?: string;
   redisUrl?: string;
 }
 
@@ -35,7 +37,7 @@ export const UNREACHABLE: Record<string, string> = {
  * error's SQLSTATE or socket code; anything else is "could not start: <message>".
  */
 export function describeStartupFailure(error: unknown, settings: StartupSettings): string {
-  const secrets = [settings.databaseUrl, settings.redisUrl];
+  const secrets = [settings.databaseUrl, settings.databaseListenUrl, settings.redisUrl];
   if (error instanceof StartupError) return withoutSecrets(error.message, secrets);
   const e = ((error as ErrorFields | undefined)?.driverError ?? error) as ErrorFields | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
