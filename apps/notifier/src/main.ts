@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   assertMigrated,
+  BerthLogger,
+  logLevelsFor,
   checkRedisBeforeServing,
   listenThenAwaitPostgres,
   runProcess,
@@ -51,7 +53,7 @@ runProcess('notifier', async (config) => {
   await runtime.start();
   const app = configureNotifierApp(
     await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime, auth), {
-      logger: [config.logLevel, 'error', 'warn'],
+      logger: new BerthLogger('notifier', config.logFormat, logLevelsFor(config.logLevel)),
       abortOnError: false,
     }),
   );

@@ -1,5 +1,6 @@
 import { AppJobWorker, AppLock, createRedis, QUEUE, type RedisTarget } from '@berth/queues';
-import { type BerthMetrics } from '@berth/infra';
+import { Logger } from '@nestjs/common';
+import { extendLogContext, type BerthMetrics } from '@berth/infra';
 import type { RedisClient } from '@berth/infra';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
@@ -23,6 +24,7 @@ export class WorkerRuntime {
   readonly refresh: RefreshProcessor;
   readonly sync: SyncProcessor;
   private readonly connections: RedisClient[] = [];
+  private readonly logger = new Logger('worker');
   private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'>> = [];
 
   constructor(
@@ -48,14 +50,30 @@ export class WorkerRuntime {
         this.options.metrics?.jobDuration.observe({ queue, outcome: failed ? 'failed' : 'ok' }, ms / 1000),
     };
     this.workers = [
-      new AppJobWorker(QUEUE.refresh, (data) => this.refresh.process(data), {
-        ...common,
-        connection: connection(),
-      }),
-      new AppJobWorker(QUEUE.sync, (data) => this.sync.process(data), {
-        ...common,
-        connection: connection(),
-      }),
+      new AppJobWorker(
+        QUEUE.refresh,
+        async (data) => {
+          // The actor of what a refresh appends (status changes, an auto-sync it starts).
+          extendLogContext({ actor: 'system:refresh' });
+          const result = await this.refresh.process(data);
+          // One line per reconciliation, as Argo CD's controller logs "Reconciliation completed" (debug).
+          this.logger.debug(
+            `refresh (${data.reason}) done: ${result.syncStatus ?? 'Unknown'}/${result.healthStatus ?? 'Unknown'}` +
+              (result.appended.length > 0 ? `; appended ${result.appended.join(', ')}` : ''),
+          );
+          return result;
+        },
+        { ...common, connection: connection() },
+      ),
+      new AppJobWorker(
+        QUEUE.sync,
+        async (data) => {
+          const outcome = await this.sync.process(data);
+          this.logger.log(`sync operation ${data.operationId}: ${outcome}`);
+          return outcome;
+        },
+        { ...common, connection: connection() },
+      ),
     ];
   }
 

@@ -28,6 +28,8 @@ export {
 } from './observability/dependency-unavailable.error';
 export type { Dependency } from './observability/dependency-unavailable.error';
 export { BerthMetrics } from './observability/metrics';
+export { currentLogContext, extendLogContext, withLogContext } from './observability/log-context';
+export type { LogContext } from './observability/log-context';
 export {
   YamlSyntaxError,
   formatYamlSyntaxIssue,
