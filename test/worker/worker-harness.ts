@@ -16,7 +16,7 @@ import {
   RepositoryCredentialStore,
 } from '@berth/event-store';
 import { createRedis, JobQueues, type RedisTarget } from '@berth/queues';
-import { SecretBox } from '@berth/infra';
+import { SecretBox, type RedisClient } from '@berth/infra';
 import { IN_CLUSTER_SERVER, InClusterResolver, KubeCluster, RegisteredClusterResolver } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
@@ -24,7 +24,6 @@ import { GitMirrorCache } from '@berth/sources';
 import { eventually } from '@berth/testing';
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '@berth/sandbox-cluster';
-import type { RedisClient } from '@berth/infra';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

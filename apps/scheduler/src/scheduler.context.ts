@@ -19,13 +19,12 @@ import {
   RedisLoginFailureStore,
   selfOrAdmin,
 } from '@berth/auth';
-import { BerthMetrics, type BerthConfig } from '@berth/infra';
+import { BerthMetrics, type BerthConfig, type RedisClient } from '@berth/infra';
 import { Logger } from '@nestjs/common';
 import { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import { assertMigrated } from '@berth/runtime';
-import type { RedisClient } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 
 /** The scheduler's connections, made once at start and handed to the Nest module. */

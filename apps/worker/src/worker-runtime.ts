@@ -1,7 +1,6 @@
 import { AppJobWorker, AppLock, createRedis, QUEUE, type RedisTarget } from '@berth/queues';
 import { Logger } from '@nestjs/common';
-import { extendLogContext, type BerthMetrics } from '@berth/infra';
-import type { RedisClient } from '@berth/infra';
+import { extendLogContext, type BerthMetrics, type RedisClient } from '@berth/infra';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
 import type { WorkerDeps } from './worker-deps';

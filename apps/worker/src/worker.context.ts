@@ -16,13 +16,13 @@ import {
   loadHealthCustomizations,
   LuaHealthRunner,
   SecretBox,
+  type RedisClient,
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
 import { assertMigrated } from '@berth/runtime';
 import { OutboundGuard } from '@berth/net';
 import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
-import type { RedisClient } from '@berth/infra';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';

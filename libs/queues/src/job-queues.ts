@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { RedisClient } from '@berth/infra';
-import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
+import { DependencyUnavailableError, redisDown, redisUnavailable, type RedisClient } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
   approvalExpiryJobId,

@@ -5,10 +5,9 @@ import {
   TerminusModule,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import type { RedisClient } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 import { Public, PublicMetrics } from '@berth/auth';
-import { BerthMetrics } from '@berth/infra';
+import { BerthMetrics, type RedisClient } from '@berth/infra';
 import { type DependencyStatus, postgresStatus, redisStatus } from './readiness-checks';
 
 export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { RedisClient } from '@berth/infra';
 import { type ClientBase, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { endpointOf } from '@berth/infra';
+import { endpointOf, type RedisClient } from '@berth/infra';
 import { openRedisLike, readyWithin, redisConnectionName, redisEndpoint } from '@berth/queues';
 
 /**

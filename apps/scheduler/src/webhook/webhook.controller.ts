@@ -11,10 +11,9 @@ import {
 } from '@nestjs/common';
 import { Public } from '@berth/auth';
 import type { Request, Response } from 'express';
-import type { RedisClient } from '@berth/infra';
 import { openRedisLike } from '@berth/queues';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
-import { JsonSyntaxError, parseJsonBounded } from '@berth/infra';
+import { JsonSyntaxError, parseJsonBounded, type RedisClient } from '@berth/infra';
 import { ValidQuery } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
 import {
