@@ -71,13 +71,13 @@ export class JobQueues {
    */
   private async guarded<T>(call: () => Promise<T>): Promise<T> {
     if (!this.failFast) return call();
-    const url = `redis://${redisEndpoint(this.connection)}`;
+    const where = redisEndpoint(this.connection);
     if (!(await readyWithin(this.connection, FAIL_FAST_WAIT_MS)))
-      throw redisDown(url, lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
+      throw redisDown(where, lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
     try {
       return await call();
     } catch (error) {
-      throw redisUnavailable(error, url) ?? error;
+      throw redisUnavailable(error, where) ?? error;
     }
   }
 
