@@ -15,8 +15,8 @@ import {
   ProjectsRepository,
   RepositoryCredentialStore,
 } from '@berth/event-store';
-import { createRedis, JobQueues } from '@berth/queues';
-import { SecretBox } from '@berth/infra';
+import { createRedis, JobQueues, type RedisTarget } from '@berth/queues';
+import { SecretBox, type RedisClient } from '@berth/infra';
 import { IN_CLUSTER_SERVER, InClusterResolver, KubeCluster, RegisteredClusterResolver } from '@berth/kube';
 import { createTestDatabase, type TestDatabase } from '@berth/event-store/testing/test-database';
 import { InMemoryManifestCache, ManifestRenderer } from '@berth/render';
@@ -24,7 +24,6 @@ import { GitMirrorCache } from '@berth/sources';
 import { eventually } from '@berth/testing';
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
 import { startSandboxCluster, type SandboxCluster, type SandboxClusterOptions } from '@berth/sandbox-cluster';
-import type { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,7 +41,7 @@ export class WorkerHarness {
     readonly repo: GitFixtureRepo,
     readonly sandbox: SandboxCluster,
     readonly db: TestDatabase,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
     readonly deps: WorkerDeps,
     readonly cluster: KubeCluster,
@@ -57,17 +56,23 @@ export class WorkerHarness {
 
   /**
    * `sandbox` options override the defaults (timeScale 0.01); `deps` override or add worker dependencies
-   * (compare options, timings).
+   * (compare options, timings); `redis` and `prefix` put the queues elsewhere (a Redis Cluster, whose
+   * prefix needs a hash tag).
    */
   static async start(
-    options: { sandbox?: SandboxClusterOptions; deps?: Partial<WorkerDeps> } = {},
+    options: {
+      sandbox?: SandboxClusterOptions;
+      deps?: Partial<WorkerDeps>;
+      redis?: RedisTarget;
+      prefix?: string;
+    } = {},
   ): Promise<WorkerHarness> {
     const root = await mkdtemp(join(tmpdir(), 'berth-worker-e2e-'));
     const repo = await GitFixtureRepo.create(root, 'apps');
     const sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01, ...options.sandbox });
     const db = await createTestDatabase('berth_worker_test');
-    const redis = createRedis(REDIS_URL, 'berth-worker-test');
-    const prefix = `berth-worker-test-${randomBytes(4).toString('hex')}`;
+    const redis = createRedis(options.redis ?? REDIS_URL, 'berth-worker-test');
+    const prefix = options.prefix ?? `berth-worker-test-${randomBytes(4).toString('hex')}`;
     const cluster = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
     // The worker's production wiring (worker.context.ts): registered repositories and clusters.
     const box = new SecretBox(randomBytes(32).toString('base64'));

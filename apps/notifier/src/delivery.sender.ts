@@ -14,6 +14,7 @@ import {
   type SendResult,
 } from '@berth/notifications';
 import type { DataSource } from 'typeorm';
+import { withLogContext } from '@berth/infra';
 import { CompiledTemplates, type DeliveryRenderInput, renderDelivery } from './delivery.render';
 import {
   type DeliveryClaim,
@@ -115,11 +116,17 @@ export class DeliverySender {
     if (!row) return this.notClaimed(id);
     const claim: DeliveryClaim = { claimedBy: this.options.instanceId, attempt: row.attempts };
     const stopRenewing = this.keepClaimed(row.id, claim);
-    try {
-      return await this.deliver(row, claim);
-    } finally {
-      stopRenewing();
-    }
+    // Structured logs (LOG_FORMAT=json) name the app and the delivery on every line of this send.
+    return withLogContext(
+      { application: row.application, correlationId: `delivery:${row.id}`, actor: 'system:notifier' },
+      async () => {
+        try {
+          return await this.deliver(row, claim);
+        } finally {
+          stopRenewing();
+        }
+      },
+    );
   }
 
   private async deliver(row: DeliveryRow, claim: DeliveryClaim): Promise<SendOutcome> {

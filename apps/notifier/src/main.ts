@@ -4,6 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   assertMigrated,
+  BerthLogger,
+  logLevelsFor,
   checkRedisBeforeServing,
   listenThenAwaitPostgres,
   runProcess,
@@ -26,7 +28,7 @@ runProcess('notifier', async (config) => {
   const configFile =
     config.notificationsConfigFile ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const server = await listenThenAwaitPostgres('notifier', config, config.notifierPort, 'NOTIFIER_PORT');
-  await checkRedisBeforeServing(server, 'notifier', config.redisUrl, 'deliveries go out once it is back');
+  await checkRedisBeforeServing(server, 'notifier', config.redis, 'deliveries go out once it is back');
   const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-notifier' });
   await dataSource.initialize();
   await assertMigrated(dataSource, config.databaseUrl);
@@ -43,8 +45,9 @@ runProcess('notifier', async (config) => {
   });
   const runtime = new NotifierRuntime({
     dataSource,
-    databaseUrl: config.databaseUrl,
-    redisUrl: config.redisUrl,
+    // LISTEN holds a session: behind PgBouncer in transaction mode it must reach Postgres itself.
+    databaseUrl: config.databaseListenUrl,
+    redisUrl: config.redis,
     queuePrefix: config.queuePrefix,
     configFile,
     secrets: notificationSecrets(config.notificationSecrets),
@@ -56,7 +59,7 @@ runProcess('notifier', async (config) => {
   await runtime.start();
   const app = configureNotifierApp(
     await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime, auth, authorizer), {
-      logger: [config.logLevel, 'error', 'warn'],
+      logger: new BerthLogger('notifier', config.logFormat, logLevelsFor(config.logLevel)),
       abortOnError: false,
     }),
   );

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createRedis, readyWithin } from '@berth/queues';
+import { createRedis, readyWithin, type RedisTarget } from '@berth/queues';
 import { type DependencyStatus, postgresStatus, redisStatus } from '@berth/runtime';
 import { EventLogSubscription, PostgresEventStore } from '@berth/event-store';
 import { OutboundGuard, OutboundRefusedError } from '@berth/net';
 import type { FetchLike, NotificationServiceOptions, SecretLookup, SendResult } from '@berth/notifications';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 import { DeliverySender } from './delivery.sender';
 import { NotificationDeliveriesRepository } from './notification-deliveries.repository';
@@ -19,9 +19,13 @@ export const NOTIFIER_SUBSCRIPTION = 'notifier';
 
 export interface NotifierOptions {
   dataSource: DataSource;
-  /** For the LISTEN connections (event log and new deliveries). */
+  /**
+   * For the LISTEN connections (event log and new deliveries): BERTH_DATABASE_LISTEN_URL, Postgres itself,
+   * never a transaction-mode pooler (a LISTEN there hears nothing).
+   */
   databaseUrl: string;
-  redisUrl: string;
+  /** REDIS_URL, or the config's Redis settings with their topology (Cluster, Sentinel). */
+  redisUrl: RedisTarget;
   queuePrefix: string;
   /** Path of the argocd-notifications-cm YAML (NOTIFICATIONS_CONFIG); undefined = database/API only. */
   configFile: string | undefined;
@@ -68,7 +72,7 @@ export class NotifierRuntime {
   readonly instanceId: string;
   /** The delivery outbox, for the API's delivery log. */
   readonly deliveries: NotificationDeliveriesRepository;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   readonly queue: NotifyQueue;
   private readonly sender: DeliverySender;
   private readonly subscription: EventLogSubscription;

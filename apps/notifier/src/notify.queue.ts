@@ -6,7 +6,7 @@ import {
   SLACK_RATE_LIMIT,
 } from '@berth/notifications';
 import { DelayedError, Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { DeliverySender } from './delivery.sender';
 import type { NotificationDeliveriesRepository, OpenDelivery } from './notification-deliveries.repository';
 import type { NotifierMetrics } from './notifier.metrics';
@@ -59,13 +59,13 @@ export interface NotifyQueueOptions {
 export class NotifyQueue {
   readonly queue: Queue<NotifyJob>;
   private worker: Worker<NotifyJob> | undefined;
-  private workerConnection: Redis | undefined;
+  private workerConnection: RedisClient | undefined;
   /** Shared by every notifier replica through Redis. */
   private readonly limiters: Map<string, RedisRateLimiter>;
 
   constructor(
     private readonly deliveries: NotificationDeliveriesRepository,
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly options: NotifyQueueOptions,
   ) {
     this.queue = new Queue<NotifyJob>(QUEUE.notify, { connection, prefix: options.prefix });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RateLimitPolicy } from '@berth/notifications';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 
 /**
  * Books send slots per destination in Redis, so several notifier replicas together stay within
@@ -26,7 +26,7 @@ return at - now`;
 
 export class RedisRateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly policy: RateLimitPolicy,
   ) {}

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { BerthConfig } from '@berth/infra';
+import { BerthLogger, logLevelsFor } from '@berth/runtime';
+import { requestLogContext } from './http/request-log-context';
 import { SchedulerContext } from './scheduler.context';
 import { SchedulerModule } from './scheduler.module';
 
@@ -18,14 +20,12 @@ export async function createSchedulerApp(
     bodyParser: false,
     // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().
     abortOnError: false,
-    logger: [
-      'error',
-      'warn',
-      ...(config.logLevel === 'log' || config.logLevel === 'debug' ? (['log'] as const) : []),
-    ],
+    logger: new BerthLogger('scheduler', config.logFormat, logLevelsFor(config.logLevel)),
   });
   // Application bodies are YAML or JSON, and `curl --data-binary @app.yaml` sends them as
   // application/x-www-form-urlencoded: read every body as text and parse it ourselves.
   app.useBodyParser('text', { type: () => true, limit: '2mb' });
+  // After the body is read: a body parser's stream callbacks would not carry the context on.
+  app.use(requestLogContext);
   return { app, ctx };
 }

@@ -13,7 +13,7 @@ import { ensureAdminPassword } from './accounts/admin-password';
 runProcess('scheduler', async (config) => {
   const logger = new Logger('scheduler');
   const server = await listenThenAwaitPostgres('scheduler', config, config.schedulerPort, 'SCHEDULER_PORT');
-  await checkRedisBeforeServing(server, 'scheduler', config.redisUrl, '/readyz answers 503 until it is back');
+  await checkRedisBeforeServing(server, 'scheduler', config.redis, '/readyz answers 503 until it is back');
   const { app, ctx } = await createSchedulerApp(config);
   await ensureAdminPassword(ctx);
   await server.serve(app);

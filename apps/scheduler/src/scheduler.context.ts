@@ -20,13 +20,12 @@ import {
   RedisLoginFailureStore,
   accountPermission,
 } from '@berth/auth';
-import { BerthMetrics, type BerthConfig } from '@berth/infra';
+import { BerthMetrics, type BerthConfig, type RedisClient } from '@berth/infra';
 import { Logger } from '@nestjs/common';
 import type { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import { assertMigrated, countAdapterRequests } from '@berth/runtime';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 
 /** The scheduler's connections, made once at start and handed to the Nest module. */
@@ -35,7 +34,7 @@ export class SchedulerContext {
     readonly config: BerthConfig,
     readonly dataSource: DataSource,
     readonly store: PostgresEventStore,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
     /** The one command path: every write of an aggregate goes through it. */
@@ -88,7 +87,7 @@ export class SchedulerContext {
     // The scheduler's own git (repository checks) and Kubernetes (cluster checks) requests.
     const stopCounting = countAdapterRequests(metrics);
     // The API answers people: a queue call fails within 2 s while Redis is away (503) instead of waiting.
-    const redis = createFailFastRedis(config.redisUrl, 'berth-scheduler');
+    const redis = createFailFastRedis(config.redis, 'berth-scheduler');
     const logger = new Logger('auth');
     const log = (level: 'log' | 'warn' | 'error', message: string) => logger[level](message);
     const auth = await Authentication.open({ config, dataSource, log });

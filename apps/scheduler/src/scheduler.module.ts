@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from '@berth/auth';
 import { ObservabilityModule } from '@berth/runtime';
 import { AccountController } from './accounts/account.controller';
@@ -16,6 +16,7 @@ import { SchedulerSources } from './applications/scheduler-sources';
 import { DestinationClusters } from './clusters/destination-clusters';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { RequestLogContextInterceptor } from './http/request-log-context';
 import { StorablePathParameter } from './http/request-pipes';
 import { unstorableText } from './http/storable-value';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
@@ -99,6 +100,7 @@ export class SchedulerModule {
         ProjectsService,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useClass: StorablePathParameter },
+        { provide: APP_INTERCEPTOR, useClass: RequestLogContextInterceptor },
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { BerthConfig } from '@berth/infra';
+import { BerthLogger, logLevelsFor } from '@berth/runtime';
 import type { ClusterResolver } from '@berth/kube';
 import { WorkerContext } from './worker.context';
 import { WorkerModule } from './worker.module';
@@ -12,7 +13,7 @@ export async function createWorkerApp(
 ): Promise<{ app: INestApplication; ctx: WorkerContext }> {
   const ctx = await WorkerContext.open(config, options);
   const app = await NestFactory.create(WorkerModule.forContext(ctx), {
-    logger: [config.logLevel, 'error', 'warn'],
+    logger: new BerthLogger('worker', config.logFormat, logLevelsFor(config.logLevel)),
     // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().
     abortOnError: false,
   });

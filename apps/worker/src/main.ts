@@ -10,7 +10,7 @@ import { createWorkerApp } from './create-worker-app';
 runProcess('worker', async (config) => {
   const logger = new Logger('worker');
   const server = await listenThenAwaitPostgres('worker', config, config.workerPort, 'WORKER_PORT');
-  await checkRedisBeforeServing(server, 'worker', config.redisUrl, 'jobs run once it is back');
+  await checkRedisBeforeServing(server, 'worker', config.redis, 'jobs run once it is back');
   const { app, ctx } = await createWorkerApp(config);
   await server.serve(app);
   ctx.runtime.start();

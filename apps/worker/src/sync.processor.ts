@@ -1,3 +1,4 @@
+import { extendLogContext } from '@berth/infra';
 import {
   type Application,
   applicationAggregate,
@@ -139,10 +140,13 @@ export class SyncProcessor {
     }
     const app = applicationOf(state);
     describeAppScope({ ...appScopeOf(app), dryRun: op.request.dryRun });
+    const actor =
+      op.request.initiatedBy.username ??
+      (op.request.initiatedBy.automated ? 'system:auto-sync' : 'anonymous');
+    // Structured logs name who asked for the sync on every line of it (LOG_FORMAT=json).
+    extendLogContext({ actor });
     const writer = new OperationWriter(this.deps, loaded, op.operationId, {
-      actor:
-        op.request.initiatedBy.username ??
-        (op.request.initiatedBy.automated ? 'system:auto-sync' : 'anonymous'),
+      actor,
       reason: `sync operation ${op.operationId}`,
       correlationId: op.operationId,
       source: this.deps.source ?? 'worker',

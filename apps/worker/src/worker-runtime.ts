@@ -1,12 +1,19 @@
-import { AppJobWorker, AppLock, createRedis, QUEUE } from '@berth/queues';
-import { runInAppScope, type AppScope, type BerthMetrics } from '@berth/infra';
-import type { Redis } from 'ioredis';
+import { AppJobWorker, AppLock, createRedis, QUEUE, type RedisTarget } from '@berth/queues';
+import { Logger } from '@nestjs/common';
+import {
+  extendLogContext,
+  runInAppScope,
+  type AppScope,
+  type BerthMetrics,
+  type RedisClient,
+} from '@berth/infra';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
 import type { WorkerDeps } from './worker-deps';
 
 export interface WorkerRuntimeOptions {
-  redisUrl: string;
+  /** REDIS_URL, or the config's Redis settings with their topology (Cluster, Sentinel). */
+  redisUrl: RedisTarget;
   /** BullMQ prefix: the same as the scheduler's. */
   prefix: string;
   /** Jobs per queue run at once in this process (different apps; one app is never run twice at once). */
@@ -21,7 +28,8 @@ export interface WorkerRuntimeOptions {
 export class WorkerRuntime {
   readonly refresh: RefreshProcessor;
   readonly sync: SyncProcessor;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
+  private readonly logger = new Logger('worker');
   private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'>> = [];
 
   constructor(
@@ -54,9 +62,17 @@ export class WorkerRuntime {
         QUEUE.refresh,
         (data) =>
           inAppScope(data.application, async (scope) => {
+            // The actor of what a refresh appends (status changes, an auto-sync it starts).
+            extendLogContext({ actor: 'system:refresh' });
             const started = performance.now();
             try {
-              return await this.refresh.process(data);
+              const result = await this.refresh.process(data);
+              // One line per reconciliation, as Argo CD's controller logs "Reconciliation completed" (debug).
+              this.logger.debug(
+                `refresh (${data.reason}) done: ${result.syncStatus ?? 'Unknown'}/${result.healthStatus ?? 'Unknown'}` +
+                  (result.appended.length > 0 ? `; appended ${result.appended.join(', ')}` : ''),
+              );
+              return result;
             } finally {
               // Argo CD's reconcile histogram: one comparison of an app with its cluster, failed or not.
               metrics?.appReconcile.observe(
@@ -72,6 +88,7 @@ export class WorkerRuntime {
         (data) =>
           inAppScope(data.application, async (scope) => {
             const outcome = await this.sync.process(data);
+            this.logger.log(`sync operation ${data.operationId}: ${outcome}`);
             // Argo CD counts an operation when it completes (Succeeded, Failed, Error); a terminated one is Failed.
             const phase =
               outcome === 'Succeeded'

@@ -16,13 +16,13 @@ import {
   loadHealthCustomizations,
   LuaHealthRunner,
   SecretBox,
+  type RedisClient,
 } from '@berth/infra';
 import { createRedis, JobQueues } from '@berth/queues';
 import { assertMigrated, countAdapterRequests } from '@berth/runtime';
 import { OutboundGuard } from '@berth/net';
 import { loadConfigManagementPlugins, ManifestRenderer, RedisManifestCache } from '@berth/render';
 import { GitMirrorCache } from '@berth/sources';
-import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ export class WorkerContext {
   private constructor(
     readonly config: BerthConfig,
     readonly dataSource: DataSource,
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly queues: JobQueues,
     readonly metrics: BerthMetrics,
     readonly runtime: WorkerRuntime,
@@ -66,7 +66,7 @@ export class WorkerContext {
       metrics.eventAppendDuration.observe(seconds);
     });
     const stopCounting = countAdapterRequests(metrics);
-    const redis = createRedis(config.redisUrl, 'berth-worker');
+    const redis = createRedis(config.redis, 'berth-worker');
     const queues = new JobQueues(redis, config.queuePrefix);
     const box = SecretBox.fromConfig(config);
     const credentials = new RepositoryCredentialStore(dataSource, box);
@@ -114,7 +114,7 @@ export class WorkerContext {
         : {}),
     };
     const runtime = new WorkerRuntime(deps, {
-      redisUrl: config.redisUrl,
+      redisUrl: config.redis,
       prefix: config.queuePrefix,
       concurrency: config.workerConcurrency,
       metrics,

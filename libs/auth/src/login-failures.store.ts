@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { ADMIN_ACCOUNT } from './accounts-settings';
 import { refusedForSeconds, type FailedLogins, type ThrottleLimits, withFailure } from './login-throttle';
 
@@ -91,7 +91,7 @@ export class RedisLoginFailureStore implements LoginFailureStore {
   private redisAway = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly log: (level: 'warn' | 'log', message: string) => void = () => undefined,
   ) {}

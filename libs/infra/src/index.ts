@@ -10,6 +10,8 @@ export type { BerthConfig, ServerSettings } from './config/berth-config';
 export { watchConfigFile } from './config/config-file-watch';
 export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';
+export { describeRedis, hasHashTag, readRedisTopology } from './config/redis-settings';
+export type { RedisClient, RedisNode, RedisSettings, RedisTopology } from './config/redis-settings';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { JqWasmPathEvaluator } from './jq/jq-path-evaluator';
 export { loadActionCustomizations } from './lua/action-customizations.loader';
@@ -34,6 +36,8 @@ export { ArgoCdMetrics } from './observability/argocd-metrics';
 export type { AppInfoLabels } from './observability/argocd-metrics';
 export { currentAppScope, describeAppScope, runInAppScope } from './observability/app-scope';
 export type { AppScope } from './observability/app-scope';
+export { currentLogContext, extendLogContext, withLogContext } from './observability/log-context';
+export type { LogContext } from './observability/log-context';
 export {
   YamlSyntaxError,
   formatYamlSyntaxIssue,

@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { withLogContext, type RedisClient } from '@berth/infra';
 import type { AppLock } from './app-lock';
 import type { JobPayloads, QueueName } from './queue-names';
 
@@ -23,7 +23,7 @@ export const APP_JOB_TIMINGS = {
 } as const;
 
 export interface AppJobWorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   lock: AppLock;
@@ -60,23 +60,13 @@ export class AppJobWorker<Q extends QueueName> {
         if (typeof application !== 'string' || application === '') {
           throw new UnrecoverableError(`job ${job.id} on ${queue} has no application name; it was dropped`);
         }
-        const lock = await options.lock.tryAcquire(application);
-        if (!lock) {
-          await job.moveToDelayed(Date.now() + (options.busyRetryMs ?? 250), token);
-          throw new DelayedError();
-        }
-        const started = Date.now();
-        options.onStarted?.(queue, Math.max(0, started - job.timestamp - (job.opts.delay ?? 0)));
-        let failed = false;
-        try {
-          return await handler(job.data, job);
-        } catch (error) {
-          failed = true;
-          throw error;
-        } finally {
-          await lock.release().catch(() => undefined);
-          options.onFinished?.(queue, Date.now() - started, failed);
-        }
+        // Every line logged while the job runs names the app and the operation (a sync's id is the
+        // correlation id its events carry) or the job; the processor adds the actor once it knows it.
+        const operationId = (job.data as { operationId?: unknown }).operationId;
+        const correlationId = typeof operationId === 'string' ? operationId : `${queue}:${job.id ?? ''}`;
+        return withLogContext({ application, correlationId }, () =>
+          this.run(job, token, application, handler),
+        );
       },
       {
         connection: options.connection,
@@ -89,6 +79,33 @@ export class AppJobWorker<Q extends QueueName> {
       },
     );
     this.worker.on('error', () => undefined); // connection blips: BullMQ reconnects by itself
+  }
+
+  private async run(
+    job: Job<JobPayloads[Q]>,
+    token: string | undefined,
+    application: string,
+    handler: (data: JobPayloads[Q], job: Job<JobPayloads[Q]>) => Promise<unknown>,
+  ): Promise<unknown> {
+    const options = this.options;
+    const queue = this.queue;
+    const lock = await options.lock.tryAcquire(application);
+    if (!lock) {
+      await job.moveToDelayed(Date.now() + (options.busyRetryMs ?? 250), token);
+      throw new DelayedError();
+    }
+    const started = Date.now();
+    options.onStarted?.(queue, Math.max(0, started - job.timestamp - (job.opts.delay ?? 0)));
+    let failed = false;
+    try {
+      return await handler(job.data, job);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      await lock.release().catch(() => undefined);
+      options.onFinished?.(queue, Date.now() - started, failed);
+    }
   }
 
   /** Graceful shutdown: stop taking jobs and wait for the running ones to finish. */

@@ -18,6 +18,10 @@ export {
   createFailFastRedis,
   createRedis,
   lastRedisError,
+  openRedis,
+  openRedisLike,
   readyWithin,
+  redisConnectionName,
   redisEndpoint,
 } from './redis-connection';
+export type { RedisConnectionOptions, RedisTarget } from './redis-connection';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { watchJobs } from '@berth/testing';
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { AppJobWorker } from './app-job-worker';
 import { AppLock } from './app-lock';
 import { JobQueues } from './job-queues';
@@ -10,7 +10,7 @@ import { createRedis } from './redis-connection';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 describe('JobQueues and AppJobWorker (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let prefix: string;
   let queues: JobQueues;
 

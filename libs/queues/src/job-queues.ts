@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { DependencyUnavailableError, redisDown, redisUnavailable } from '@berth/infra';
+import { DependencyUnavailableError, redisDown, redisUnavailable, type RedisClient } from '@berth/infra';
 import { lastRedisError, readyWithin, redisEndpoint } from './redis-connection';
 import {
   approvalExpiryJobId,
@@ -35,7 +34,7 @@ export class JobQueues {
   private readonly failFast: boolean;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
   ) {
     this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });
@@ -72,13 +71,13 @@ export class JobQueues {
    */
   private async guarded<T>(call: () => Promise<T>): Promise<T> {
     if (!this.failFast) return call();
-    const url = `redis://${redisEndpoint(this.connection)}`;
+    const where = redisEndpoint(this.connection);
     if (!(await readyWithin(this.connection, FAIL_FAST_WAIT_MS)))
-      throw redisDown(url, lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
+      throw redisDown(where, lastRedisError(this.connection) ?? `connection ${this.connection.status}`);
     try {
       return await call();
     } catch (error) {
-      throw redisUnavailable(error, url) ?? error;
+      throw redisUnavailable(error, where) ?? error;
     }
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually } from '@berth/testing';
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { createRedis } from './redis-connection';
 import { SharedTicker } from './shared-ticker';
 
@@ -10,7 +10,7 @@ const EVERY_MS = 200;
 
 describe('SharedTicker (real Redis): one tick per interval across replicas, no leader', () => {
   const prefix = `berth-test-${randomBytes(4).toString('hex')}`;
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const tickers: SharedTicker[] = [];
   const ticks: Array<{ replica: number; dueAt: number }> = [];
 

@@ -1,12 +1,12 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 
 /** The job scheduler's id and its jobs' name, in the ticker's own queue. */
 const TICK = 'tick';
 
 export interface SharedTickerOptions {
   /** A connection made with createRedis (BullMQ blocks on it; it waits for Redis to come back). */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   /** The queue the ticks go through, one per timer (e.g. PERIODIC_REFRESH_TICKS). */
   queue: string;

@@ -1,3 +1,4 @@
+export { BerthLogger, logLevelsFor } from './berth-logger';
 export { listenFailure } from './listen-port';
 export { ObservabilityModule, READINESS_DEPENDENCIES } from './observability.module';
 export type { ReadinessDependencies } from './observability.module';

@@ -5,10 +5,9 @@ import {
   TerminusModule,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { Public, PublicMetrics } from '@berth/auth';
-import { BerthMetrics } from '@berth/infra';
+import { BerthMetrics, type RedisClient } from '@berth/infra';
 import { type DependencyStatus, postgresStatus, redisStatus } from './readiness-checks';
 
 export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');
@@ -16,7 +15,7 @@ export const READINESS_DEPENDENCIES = Symbol('READINESS_DEPENDENCIES');
 /** What /readyz checks: Postgres and Redis reachable, plus any detail a process adds (tool versions). */
 export interface ReadinessDependencies {
   dataSource: DataSource;
-  redis: Redis;
+  redis: RedisClient;
   detail?: () => Promise<Record<string, unknown>>;
   /**
    * More dependencies of this process, by the name /readyz reports them under (the worker's data dir).

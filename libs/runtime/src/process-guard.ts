@@ -23,6 +23,7 @@ export function bugLine(name: string, kind: string, error: unknown, settings: St
   const where = frame?.match(/\(([^()]+)\)$/)?.[1] ?? frame;
   return withoutSecrets(`${BUG_TAG} ${name}: ${kind}: ${message}${where ? ` (at ${where})` : ''}`, [
     settings.databaseUrl,
+    settings.databaseListenUrl,
     settings.redisUrl,
   ]);
 }
@@ -46,7 +47,9 @@ export function guardRunningProcess(
   const report = (kind: string, error: unknown) => {
     console.error(bugLine(name, kind, error, settings));
     if (debug && error instanceof Error && error.stack)
-      console.error(withoutSecrets(error.stack, [settings.databaseUrl, settings.redisUrl]));
+      console.error(
+        withoutSecrets(error.stack, [settings.databaseUrl, settings.databaseListenUrl, settings.redisUrl]),
+      );
   };
   return {
     onRejection: (reason) => report('unhandled rejection', reason),

@@ -1,5 +1,7 @@
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, type BerthConfig } from '@berth/infra';
 import { withoutSecrets } from '@berth/infra';
+import { BerthLogger, logLevelsFor } from './berth-logger';
 import { guardRunningProcess } from './process-guard';
 import { describeStartupFailure, type StartupSettings } from './startup-failure';
 
@@ -31,6 +33,8 @@ export function runProcess(
   env: Record<string, string | undefined> = process.env,
 ): void {
   const config = loadConfigOrExit(env);
+  // Lines logged before the app exists (waiting for Postgres, Redis unreachable) in LOG_FORMAT too.
+  Logger.overrideLogger(new BerthLogger(name, config.logFormat, logLevelsFor(config.logLevel)));
   const fail = (error: unknown) => exitWithStartupFailure(name, error, config, env);
   const guard = guardRunningProcess(name, config, env);
   let started = false;
@@ -51,7 +55,9 @@ export function exitWithStartupFailure(
   console.error(`${name}: ${describeStartupFailure(error, settings)}`);
   if (env['LOG_LEVEL'] === 'debug' || env['LOG_LEVEL'] === 'verbose') {
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    console.error(withoutSecrets(stack, [settings.databaseUrl, settings.redisUrl]));
+    console.error(
+      withoutSecrets(stack, [settings.databaseUrl, settings.databaseListenUrl, settings.redisUrl]),
+    );
   }
   process.exit(1);
 }

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { endpointOf, type BerthConfig } from '@berth/infra';
+import { describeRedis, type BerthConfig } from '@berth/infra';
+import type { RedisTarget } from '@berth/queues';
 import { waitForPostgres } from './postgres-wait';
 import { ProcessHttpServer } from './process-http-server';
-import { checkRedisAtStart } from './startup-failure';
+import { checkRedisAtStart, settingsOf } from './startup-failure';
 
 /**
  * The first steps of every Berth process: take its HTTP port (a port in use ends the start at once),
@@ -37,15 +38,16 @@ export async function listenThenAwaitPostgres(
 export async function checkRedisBeforeServing(
   server: ProcessHttpServer,
   name: string,
-  redisUrl: string,
+  redis: RedisTarget,
   meanwhile: string,
 ): Promise<void> {
-  server.waiting('redis', `${name} is starting: connecting to Redis at ${endpointOf(redisUrl)} (REDIS_URL)`);
-  const down = await checkRedisAtStart(redisUrl);
+  const where = describeRedis(settingsOf(redis));
+  server.waiting('redis', `${name} is starting: connecting to Redis at ${where} (REDIS_URL)`);
+  const down = await checkRedisAtStart(redis);
   if (!down) return server.waiting(undefined, `${name} is starting: opening its connections`);
   new Logger(name).warn(`Redis is unreachable (${down}): starting not ready; ${meanwhile}`);
   server.waiting(
     'redis',
-    `Redis at ${endpointOf(redisUrl)} is not reachable (${down}): start it or fix REDIS_URL; ${name} is starting`,
+    `Redis at ${where} is not reachable (${down}): start it or fix REDIS_URL; ${name} is starting`,
   );
 }

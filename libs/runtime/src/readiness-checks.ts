@@ -1,9 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { type ClientBase, Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { endpointOf } from '@berth/infra';
-import { readyWithin, redisEndpoint } from '@berth/queues';
+import { endpointOf, type RedisClient } from '@berth/infra';
+import { openRedisLike, readyWithin, redisConnectionName, redisEndpoint } from '@berth/queues';
 
 /**
  * Each dependency check of /readyz answers within this, so /readyz answers within 2 s whatever the
@@ -35,7 +34,7 @@ const postgresProbes = new WeakMap<DataSource, Pool>();
 /** Postgres endpoints found down by the last check: an outage is logged when it starts and when it ends. */
 const postgresDown = new Set<string>();
 const logger = new Logger('postgres');
-const redisProbes = new WeakMap<Redis, Redis>();
+const redisProbes = new WeakMap<RedisClient, RedisClient>();
 
 function postgresProbeOf(dataSource: DataSource, timeoutMs: number): Pool {
   let pool = postgresProbes.get(dataSource);
@@ -104,11 +103,11 @@ export async function postgresStatus(
  * background reconnects (each check whose connection has ended opens a new one, so the answer is
  * about now), every command bounded. It ends with the connection it probes for.
  */
-function redisProbeOf(redis: Redis, timeoutMs: number): Redis {
+function redisProbeOf(redis: RedisClient, timeoutMs: number): RedisClient {
   const current = redisProbes.get(redis);
   if (current && current.status !== 'end') return current;
-  const probe = redis.duplicate({
-    connectionName: `${redis.options.connectionName ?? 'berth'}-readiness`,
+  const probe = openRedisLike(redis, {
+    connectionName: `${redisConnectionName(redis) ?? 'berth'}-readiness`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
@@ -124,7 +123,7 @@ function redisProbeOf(redis: Redis, timeoutMs: number): Redis {
   return probe;
 }
 
-const lastProbeErrors = new WeakMap<Redis, string>();
+const lastProbeErrors = new WeakMap<RedisClient, string>();
 
 /**
  * Redis answers PING on a probe connection of its own (never the queue's offline buffer), and the
@@ -132,7 +131,7 @@ const lastProbeErrors = new WeakMap<Redis, string>();
  * one found closed answers down at once with the reason.
  */
 export async function redisStatus(
-  redis: Redis,
+  redis: RedisClient,
   timeoutMs = READINESS_CHECK_TIMEOUT_MS,
 ): Promise<DependencyStatus> {
   const down = (why: string): DependencyStatus => ({

@@ -1,12 +1,14 @@
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@berth/event-store';
-import { endpointOf, userOf, withoutSecrets } from '@berth/infra';
+import { describeRedis, type RedisSettings, userOf, withoutSecrets } from '@berth/infra';
+import { openRedis, type RedisTarget } from '@berth/queues';
 import { StartupError } from './startup-error';
 
 /** The settings a startup failure may concern, for naming where it happened. */
 export interface StartupSettings {
   databaseUrl?: string;
+  /** BERTH_DATABASE_LISTEN_URL: may carry a password of its own (PgBouncer's user differs from Postgres's). */
+  databaseListenUrl?: string;
   redisUrl?: string;
 }
 
@@ -35,7 +37,7 @@ export const UNREACHABLE: Record<string, string> = {
  * error's SQLSTATE or socket code; anything else is "could not start: <message>".
  */
 export function describeStartupFailure(error: unknown, settings: StartupSettings): string {
-  const secrets = [settings.databaseUrl, settings.redisUrl];
+  const secrets = [settings.databaseUrl, settings.databaseListenUrl, settings.redisUrl];
   if (error instanceof StartupError) return withoutSecrets(error.message, secrets);
   const e = ((error as ErrorFields | undefined)?.driverError ?? error) as ErrorFields | undefined;
   const code = typeof e?.code === 'string' ? e.code : '';
@@ -103,8 +105,8 @@ export async function assertMigrated(dataSource: DataSource, databaseUrl: string
  * Redis that answers but refuses the credentials is a configuration error: retrying cannot fix it.
  * Returns why Redis is unreachable, or undefined when it answered.
  */
-export async function checkRedisAtStart(redisUrl: string, timeoutMs = 2_000): Promise<string | undefined> {
-  const probe = new Redis(redisUrl, {
+export async function checkRedisAtStart(target: RedisTarget, timeoutMs = 2_000): Promise<string | undefined> {
+  const probe = openRedis(target, {
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -124,11 +126,16 @@ export async function checkRedisAtStart(redisUrl: string, timeoutMs = 2_000): Pr
     const message = (reason ?? (error as Error)).message;
     if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) {
       throw new StartupError(
-        `Redis at ${endpointOf(redisUrl)} refused the credentials in REDIS_URL (${message.split('\n')[0]}): fix the user or password in REDIS_URL`,
+        `Redis at ${describeRedis(settingsOf(target))} refused the credentials in REDIS_URL (${message.split('\n')[0]}): fix the user or password in REDIS_URL`,
       );
     }
     return message;
   } finally {
     probe.disconnect();
   }
+}
+
+/** REDIS_URL alone is a standalone server. */
+export function settingsOf(target: RedisTarget): RedisSettings {
+  return typeof target === 'string' ? { url: target, topology: { mode: 'standalone' } } : target;
 }

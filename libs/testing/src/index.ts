@@ -7,7 +7,10 @@ export {
   type PostgresStopMode,
   startPrivatePostgres,
 } from './private-postgres';
+export { PrivatePgBouncer, type PrivatePgBouncerOptions, startPrivatePgBouncer } from './private-pgbouncer';
 export { PrivateRedis, startPrivateRedis } from './private-redis';
+export { PrivateRedisCluster, startPrivateRedisCluster } from './private-redis-cluster';
+export { PrivateRedisSentinel, startPrivateRedisSentinel } from './private-redis-sentinel';
 export { bugLines } from './process-bugs';
 export {
   bearer,

@@ -38,7 +38,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     // WrongExpectedVersionError or a DomainError is never a connection failure.
     const unavailable =
       postgresUnavailable(error, this.ctx.config.databaseUrl) ??
-      redisUnavailable(error, this.ctx.config.redisUrl) ??
+      redisUnavailable(error, this.ctx.config.redis) ??
       (error instanceof DependencyUnavailableError ? error : undefined);
     if (unavailable) {
       this.logger.warn(unavailable.message);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { identityOf, type Identity } from '@berth/auth';
 import { DomainError, type EventMetadata } from '@berth/domain';
+import { currentLogContext } from '@berth/infra';
 
 /** Who is asking and why: every write carries it into the event's metadata. */
 export interface RequestActor {
@@ -47,7 +48,8 @@ export function requestActor(req: Request): RequestActor {
   const who: RequestActor = {
     actor: identity.subject,
     ...(identity.groups.length > 0 ? { groups: [...identity.groups] } : {}),
-    correlationId: header('x-correlation-id') ?? randomUUID(),
+    // The request's log context holds the same id (answered in X-Correlation-Id): lines and events match.
+    correlationId: currentLogContext()?.correlationId ?? header('x-correlation-id') ?? randomUUID(),
     identity,
   };
   const reason = header('x-reason');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { parseDuration } from '@berth/domain';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createRedis, PERIODIC_REFRESH_TICKS, SharedTicker } from '@berth/queues';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import { SchedulerContext } from '../scheduler.context';
 
 /**
@@ -23,7 +23,7 @@ export const REFRESH_INTERVAL_ANNOTATION = 'berth.dev/refresh-interval';
 export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('periodic-refresh');
   private ticker: SharedTicker | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private ticking = false;
   /** The last round failed: the next failure is not logged again, a success is (once). */
   private failing = false;
@@ -35,7 +35,7 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
     // A round every quarter of the interval (0.5 s to 10 s): an app is refreshed at most that late.
     const everyMs = Math.min(10_000, Math.max(500, this.ctx.config.refreshIntervalSeconds * 250));
     // Its own connection: BullMQ blocks on it, and the API's connection fails fast instead of waiting.
-    this.connection = createRedis(this.ctx.config.redisUrl, 'berth-scheduler-ticks');
+    this.connection = createRedis(this.ctx.config.redis, 'berth-scheduler-ticks');
     this.ticker = new SharedTicker({
       connection: this.connection,
       prefix: this.ctx.config.queuePrefix,

@@ -18,7 +18,8 @@ export class EventLogWakeups implements OnModuleDestroy {
   /** Calls `wake` after each commit to the log until the returned function is called. */
   async subscribe(wake: () => void): Promise<() => void> {
     this.listener ??= PostgresListener.open({
-      databaseUrl: this.ctx.config.databaseUrl,
+      // LISTEN holds a session: behind PgBouncer in transaction mode it must reach Postgres itself.
+      databaseUrl: this.ctx.config.databaseListenUrl,
       channel: 'berth_events',
       onNotify: () => this.wakeAll(),
       onReconnected: () => this.wakeAll(),

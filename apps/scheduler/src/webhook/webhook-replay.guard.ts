@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { WebhookDelivery } from './git-webhook';
 
 /**
@@ -31,7 +31,7 @@ export type ReplayClaim = { duplicate: false; release(): Promise<void> } | { dup
  */
 export class WebhookReplayGuard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly windowSeconds = REPLAY_WINDOW_SECONDS,
   ) {}

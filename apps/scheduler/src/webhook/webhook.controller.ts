@@ -11,9 +11,9 @@ import {
 } from '@nestjs/common';
 import { Public } from '@berth/auth';
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import { openRedisLike } from '@berth/queues';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
-import { JsonSyntaxError, parseJsonBounded } from '@berth/infra';
+import { JsonSyntaxError, parseJsonBounded, type RedisClient } from '@berth/infra';
 import { ValidQuery } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
 import {
@@ -45,14 +45,14 @@ const RETRY_AFTER_SECONDS = 30;
 @Public() // a push is verified by its provider's signature (webhook secrets), not by a Berth token
 export class WebhookController implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('webhook');
-  private redis: Redis | undefined;
+  private redis: RedisClient | undefined;
   private replays: WebhookReplayGuard | undefined;
 
   constructor(private readonly ctx: SchedulerContext) {}
 
   onModuleInit(): void {
     // Fail fast rather than queue (see WebhookReplayGuard); reconnects on its own when Redis is back.
-    this.redis = this.ctx.redis.duplicate({
+    this.redis = openRedisLike(this.ctx.redis, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 2_000,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { BenchOptions } from '../bench-options';
 import type { BenchProgress } from '../bench-progress';
 import type { BenchStack } from '../stack/bench-stack';
@@ -12,7 +12,7 @@ export interface ScenarioContext {
   runId: string;
   workDir: string;
   redisUrl: string;
-  redis: Redis;
+  redis: RedisClient;
   stack: BenchStack;
   progress: BenchProgress;
 }

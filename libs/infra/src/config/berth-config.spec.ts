@@ -175,4 +175,93 @@ describe('loadConfig: webhook and notifier settings', () => {
       /BERTH_NOTIFICATIONS_RENDER_MAX_STEPS: "lots" must be a whole number/,
     );
   });
+
+  describe('Redis topology', () => {
+    it('REDIS_URL alone is a standalone server, prefix `berth`', () => {
+      expect(loadConfig({}).redis).toEqual({
+        url: 'redis://127.0.0.1:6379',
+        topology: { mode: 'standalone' },
+      });
+      expect(loadConfig({}).queuePrefix).toBe('berth');
+    });
+
+    it('BERTH_REDIS_CLUSTER_NODES: a cluster; the default prefix carries a hash tag', () => {
+      const config = loadConfig({ BERTH_REDIS_CLUSTER_NODES: 'redis-0.redis:6379, [::1]:7000' });
+      expect(config.redis.topology).toEqual({
+        mode: 'cluster',
+        nodes: [
+          { host: 'redis-0.redis', port: 6379 },
+          { host: '::1', port: 7000 },
+        ],
+      });
+      expect(config.queuePrefix).toBe('{berth}');
+      expect(
+        loadConfig({ BERTH_REDIS_CLUSTER_NODES: 'a:1', BERTH_QUEUE_PREFIX: 'x-{team-a}' }).queuePrefix,
+      ).toBe('x-{team-a}');
+    });
+
+    it('a cluster prefix without a hash tag, a bad node, both topologies, a Sentinel without master: each named', () => {
+      const problems = (env: Record<string, string>) => {
+        try {
+          loadConfig(env);
+        } catch (e) {
+          return (e as ConfigError).problems.join('\n');
+        }
+        return '';
+      };
+      expect(problems({ BERTH_REDIS_CLUSTER_NODES: 'a:1', BERTH_QUEUE_PREFIX: 'berth' })).toMatch(
+        /BERTH_QUEUE_PREFIX: "berth" has no hash tag.*use e\.g\. \{berth\}/,
+      );
+      expect(problems({ BERTH_REDIS_CLUSTER_NODES: 'a:1,b' })).toMatch(
+        /BERTH_REDIS_CLUSTER_NODES: "b" must be host:port/,
+      );
+      expect(problems({ BERTH_REDIS_CLUSTER_NODES: 'a:99999' })).toMatch(/"a:99999" must be host:port/);
+      expect(problems({ BERTH_REDIS_CLUSTER_NODES: 'a:1', BERTH_REDIS_SENTINELS: 'b:2' })).toMatch(
+        /both set.*unset one/,
+      );
+      expect(problems({ BERTH_REDIS_SENTINELS: 's:26379' })).toMatch(/BERTH_REDIS_SENTINEL_MASTER: required/);
+    });
+
+    it('BERTH_REDIS_SENTINELS + master name: Sentinel; REDIS_URL keeps the credentials', () => {
+      const config = loadConfig({
+        REDIS_URL: 'redis://:pw@ignored:6379/2',
+        BERTH_REDIS_SENTINELS: 's1:26379,s2:26379',
+        BERTH_REDIS_SENTINEL_MASTER: 'mymaster',
+      });
+      expect(config.redis).toEqual({
+        url: 'redis://:pw@ignored:6379/2',
+        topology: {
+          mode: 'sentinel',
+          masterName: 'mymaster',
+          sentinelPassword: undefined,
+          sentinels: [
+            { host: 's1', port: 26379 },
+            { host: 's2', port: 26379 },
+          ],
+        },
+      });
+      expect(config.queuePrefix).toBe('berth');
+    });
+  });
+
+  it('BERTH_DATABASE_LISTEN_URL defaults to DATABASE_URL and is checked like it', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@pgbouncer:6432/berth' }).databaseListenUrl).toBe(
+      'postgres://u@pgbouncer:6432/berth',
+    );
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://u@pgbouncer:6432/berth',
+        BERTH_DATABASE_LISTEN_URL: 'postgres://u@db:5432/berth',
+      }).databaseListenUrl,
+    ).toBe('postgres://u@db:5432/berth');
+    expect(() => loadConfig({ BERTH_DATABASE_LISTEN_URL: 'mysql://x' })).toThrow(
+      /BERTH_DATABASE_LISTEN_URL: .* must use postgres or postgresql/,
+    );
+  });
+
+  it('LOG_FORMAT: text by default, json on request, anything else named', () => {
+    expect(loadConfig({}).logFormat).toBe('text');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'yaml' })).toThrow(/LOG_FORMAT: "yaml" must be text or json/);
+  });
 });

@@ -1,14 +1,28 @@
 import { isIP } from 'node:net';
 import { OutboundPolicy } from '@berth/net';
+import { hasHashTag, readRedisTopology, type RedisSettings } from './redis-settings';
 
 /**
  * Berth's configuration, read once from the environment and validated at start. A bad value stops
  * the process with one line per problem naming the variable and what it should look like.
  */
 export interface BerthConfig {
+  /** Postgres for everything that runs in one transaction or one statement: safe through PgBouncer in transaction mode. */
   databaseUrl: string;
+  /**
+   * Postgres for the sessions that must stay on one server connection (`BERTH_DATABASE_LISTEN_URL`, default
+   * DATABASE_URL): LISTEN for event-log wakeups (scheduler watch streams, notifier). Behind PgBouncer in
+   * transaction mode it must point at Postgres itself (docs/scaling.md).
+   */
+  databaseListenUrl: string;
+  /** REDIS_URL: the server, or with a Cluster or Sentinels only the credentials, database and TLS. */
   redisUrl: string;
-  /** Prefix of every BullMQ queue and Redis key, so several Berths (or tests) can share a Redis. */
+  /** REDIS_URL with its topology (BERTH_REDIS_CLUSTER_NODES, BERTH_REDIS_SENTINELS): what every connection opens. */
+  redis: RedisSettings;
+  /**
+   * Prefix of every BullMQ queue and Redis key, so several Berths (or tests) can share a Redis. On a Redis
+   * Cluster it carries a hash tag (default `{berth}`), so every key of a queue shares one slot.
+   */
   queuePrefix: string;
   /**
    * The address every process's HTTP port listens on (`BERTH_BIND_ADDRESS`): `127.0.0.1` by default, so a
@@ -77,6 +91,8 @@ export interface BerthConfig {
    */
   rbacConfigFile: string | undefined;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** `text` (default, for people) or `json` (`LOG_FORMAT`): one JSON object per line, for a log pipeline. */
+  logFormat: 'text' | 'json';
   /** Argo CD resource customizations (`<group>/<kind>/health.lua`) for CRD health; none by default. */
   resourceCustomizationsDir: string | undefined;
   /**
@@ -197,6 +213,14 @@ export function loadConfig(env: Env = process.env): BerthConfig {
   if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
     problems.push(`LOG_LEVEL: "${logLevel}" must be one of error, warn, log, debug, verbose`);
   }
+  const logFormat = str('LOG_FORMAT', 'text');
+  if (!['text', 'json'].includes(logFormat)) problems.push(`LOG_FORMAT: "${logFormat}" must be text or json`);
+  const redisTopology = readRedisTopology(env, problems);
+  const queuePrefix = str('BERTH_QUEUE_PREFIX', redisTopology.mode === 'cluster' ? '{berth}' : 'berth');
+  if (redisTopology.mode === 'cluster' && !hasHashTag(queuePrefix))
+    problems.push(
+      `BERTH_QUEUE_PREFIX: "${queuePrefix}" has no hash tag; on a Redis Cluster every key of a queue must share a slot: use e.g. {${queuePrefix.replace(/[{}]/g, '') || 'berth'}}`,
+    );
   const secretKey = env['BERTH_SECRET_KEY'];
   if (secretKey !== undefined && decodeKey(secretKey) === undefined) {
     problems.push(
@@ -251,10 +275,19 @@ export function loadConfig(env: Env = process.env): BerthConfig {
   const bannerPosition = env['BERTH_UI_BANNER_POSITION'] || undefined;
   if (bannerPosition !== undefined && !['top', 'bottom', 'both'].includes(bannerPosition))
     problems.push(`BERTH_UI_BANNER_POSITION: "${bannerPosition}" must be top, bottom or both`);
+  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', [
+    'postgres',
+    'postgresql',
+  ]);
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']);
   const config: BerthConfig = {
-    databaseUrl: url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', ['postgres', 'postgresql']),
-    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']),
-    queuePrefix: str('BERTH_QUEUE_PREFIX', 'berth'),
+    databaseUrl,
+    databaseListenUrl: env['BERTH_DATABASE_LISTEN_URL']
+      ? url('BERTH_DATABASE_LISTEN_URL', databaseUrl, ['postgres', 'postgresql'])
+      : databaseUrl,
+    redisUrl,
+    redis: { url: redisUrl, topology: redisTopology },
+    queuePrefix,
     bindAddress,
     schedulerPort: int('SCHEDULER_PORT', 8080, 0, 65535),
     workerPort: int('WORKER_PORT', 8081, 0, 65535),
@@ -289,6 +322,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
     rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,
     logLevel: logLevel as BerthConfig['logLevel'],
+    logFormat: logFormat as BerthConfig['logFormat'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     pluginsDir: env['BERTH_PLUGINS_DIR'] || undefined,
     compareOptions: {

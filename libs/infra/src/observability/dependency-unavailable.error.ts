@@ -1,4 +1,5 @@
 import { endpointOf } from '../config/dependency-endpoint';
+import { describeRedis, type RedisSettings } from '../config/redis-settings';
 
 /**
  * What a 503 names: the event log, the queues, the disk under BERTH_DATA_DIR, or an application's
@@ -109,6 +110,17 @@ export function postgresUnavailable(
   return undefined;
 }
 
+/**
+ * Where Redis is: REDIS_URL, the config's settings (a Cluster or Sentinels), or a connection's own
+ * description (`redisEndpoint`, `host:port` or `cluster a:1,b:2`).
+ */
+export type RedisWhere = string | RedisSettings;
+
+function whereIs(where: RedisWhere): string {
+  if (typeof where !== 'string') return describeRedis(where);
+  return /^rediss?:\/\//.test(where) ? endpointOf(where) : where;
+}
+
 /** ioredis's errors when it cannot run a command now (offline queue disabled, closed, timed out). */
 const REDIS_MESSAGES = [
   "Stream isn't writeable",
@@ -118,7 +130,10 @@ const REDIS_MESSAGES = [
 ];
 
 /** A Redis failure from a caller that did not wrap it (e.g. the manifest cache), or undefined. */
-export function redisUnavailable(error: unknown, redisUrl: string): DependencyUnavailableError | undefined {
+export function redisUnavailable(
+  error: unknown,
+  redisUrl: RedisWhere,
+): DependencyUnavailableError | undefined {
   if (error instanceof DependencyUnavailableError) return error.dependency === 'redis' ? error : undefined;
   for (const e of chain(error)) {
     const message = typeof e.message === 'string' ? e.message : '';
@@ -132,10 +147,10 @@ export function redisUnavailable(error: unknown, redisUrl: string): DependencyUn
  * (JobQueues.assertAvailable, "nothing was recorded"); this one is for Redis failing after that
  * check, or for calls that record nothing (webhooks, the manifest cache).
  */
-export function redisDown(redisUrl: string, detail: string, cause?: unknown): DependencyUnavailableError {
+export function redisDown(redisUrl: RedisWhere, detail: string, cause?: unknown): DependencyUnavailableError {
   return new DependencyUnavailableError(
     'redis',
-    `Redis (the job queues) at ${endpointOf(redisUrl)} is unreachable (${detail}); the job was not queued: retry once GET /readyz answers 200 (a request that was already recorded is carried out when Redis is back: GET the resource to see)`,
+    `Redis (the job queues) at ${whereIs(redisUrl)} is unreachable (${detail}); the job was not queued: retry once GET /readyz answers 200 (a request that was already recorded is carried out when Redis is back: GET the resource to see)`,
     { cause },
   );
 }

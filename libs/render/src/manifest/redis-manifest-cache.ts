@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@berth/infra';
 import type { RenderedManifests } from './rendered-manifests.types';
 import type { ManifestCache } from './manifest-cache.port';
 
@@ -8,7 +8,7 @@ import type { ManifestCache } from './manifest-cache.port';
  */
 export class RedisManifestCache implements ManifestCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix = 'berth:manifests:',
   ) {}
 
