@@ -8,7 +8,10 @@ export type {
   ApplyOutcome,
   ApplyResourceOptions,
   ApplyResult,
+  CollectionPage,
   DeleteOptions,
+  LiveCache,
+  WatchEvent,
   PropagationPolicy,
   WriteOptions,
 } from './kube-cluster';
@@ -31,3 +34,9 @@ export type {
   RegisteredClusters,
   SealedConfigOpener,
 } from './cluster-resolver';
+export { ClusterCache, DEFAULT_EXCLUSIONS } from './cache/cluster-cache';
+export type { CacheChange, CacheLookup, ClusterCacheOptions } from './cache/cluster-cache';
+export type { CachedOwnerRef, CachedResource } from './cache/cached-resource';
+export { cachedResourceOf, trackingAppOf } from './cache/cached-resource';
+export { DEFAULT_KIND_WATCH_OPTIONS } from './cache/kind-watch';
+export type { KindWatchOptions } from './cache/kind-watch';
