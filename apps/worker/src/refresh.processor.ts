@@ -45,6 +45,15 @@ import { enqueueSyncDelivery, resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
 
+/**
+ * Whether a refresh may read live state from the cluster cache (docs/adr/0005). Not a hard refresh (the
+ * user asks for the server's word), nor the one a sync asks for when it ends: the cache may be an event
+ * behind the sync's own writes, and that comparison decides whether self-heal syncs again.
+ */
+function readsCache(job: RefreshJob): boolean {
+  return !job.hard && job.reason !== 'sync-finished';
+}
+
 export interface RefreshResult {
   /** Types of the events this refresh appended (transitions and, maybe, an operation it started). */
   appended: string[];
@@ -298,6 +307,7 @@ export class RefreshProcessor {
       // Argo CD validates the app against its project before it compares (an InvalidSpecError, not compared).
       const admitting = await assertProjectAdmits(this.deps, app);
       const kube = await this.deps.clusters.forDestination(app.spec.destination);
+      this.deps.liveState?.attach(kube);
       const cluster = AppOfAppsTarget.for(this.deps, kube, app.metadata.name);
       // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
       const refsNotBefore = job.hard
@@ -313,7 +323,7 @@ export class RefreshProcessor {
       const live = permittedLive(
         admitting,
         app,
-        (await cluster.liveObjects(desired.objects, state.inventory)).filter(
+        (await cluster.liveObjects(desired.objects, state.inventory, { fromCache: readsCache(job) })).filter(
           (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
         ),
       );

@@ -13,6 +13,7 @@ import type { ManifestRenderer } from '@berth/render';
 import type { GitMirrorCache } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from '@berth/kube';
+import type { LiveStateCaches } from './live-state.caches';
 import { PredictedLiveCache } from './predicted-live';
 
 /** Tunables with Argo CD's defaults; tests shorten them. */
@@ -57,6 +58,11 @@ export interface WorkerDeps {
    * annotation overrides it).
    */
   compareOptions?: { ignoreAggregatedRoles?: boolean; serverSideDiff?: boolean };
+  /**
+   * Watch-fed caches of the clusters (docs/adr/0005): refreshes read live state from them and live
+   * changes request refreshes. Absent = one GET per resource, as before (BERTH_LIVE_STATE_CACHE=false).
+   */
+  liveState?: LiveStateCaches;
   /** Server-side diff's dry-run answers kept between refreshes. Default: one cache per worker process. */
   predictedLive?: PredictedLiveCache;
   /** Runs ignoreDifferences jqPathExpressions. Default: jq-wasm (jqEvaluatorOf). */

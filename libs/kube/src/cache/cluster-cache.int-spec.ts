@@ -52,6 +52,8 @@ describe('ClusterCache against the sandbox API server (list+watch)', () => {
     expect(kinds).not.toContain('v1/Event');
     expect(kinds.some((k) => k.endsWith('/Lease'))).toBe(false);
     expect(cache.watchedKinds().every((k) => k.synced)).toBe(true);
+    // The first list changes nothing the cache knew: a starting worker asks for no refresh.
+    expect(changes.filter((c) => c.resource.namespace === NS)).toEqual([]);
   });
 
   it('answers whole objects for what an app tracks; a node-only or unwatched object is unknown; a missing one absent', () => {

@@ -73,7 +73,7 @@ export class ClusterCache {
     };
     this.exclusions = cacheOptions.exclusions ?? DEFAULT_EXCLUSIONS;
     this.sink = {
-      replaceAll: (type, objects) => this.replaceAll(type, objects),
+      replaceAll: (type, objects, initial) => this.replaceAll(type, objects, initial),
       upsert: (type, obj) => {
         this.put(type, obj);
         if (`${groupOf(type.apiVersion)}/${type.kind}` === CRD) this.scheduleRediscovery();
@@ -238,17 +238,20 @@ export class ClusterCache {
     return this.exclusions.some((e) => e === groupKind || e === `${group}/*`);
   }
 
-  /** A (re)list: what differs from what the cache held is a change, what it no longer has is deleted. */
-  private replaceAll(type: ResourceType, objects: readonly KubeObject[]): void {
+  /**
+   * A (re)list: what differs from what the cache held is a change, what it no longer has is deleted. The
+   * first list of a kind reports nothing (a worker starting must not ask for a refresh of every app).
+   */
+  private replaceAll(type: ResourceType, objects: readonly KubeObject[], initial = false): void {
     const prefix = `${groupOf(type.apiVersion)}/${type.kind}/`;
     const seen = new Set<string>();
-    for (const obj of objects) seen.add(this.put(type, obj));
+    for (const obj of objects) seen.add(this.put(type, obj, initial));
     for (const [key, resource] of this.resources) {
       if (key.startsWith(prefix) && !seen.has(key)) this.dropResource(resource);
     }
   }
 
-  private put(type: ResourceType, raw: KubeObject): string {
+  private put(type: ResourceType, raw: KubeObject, quiet = false): string {
     const obj = { ...raw, apiVersion: type.apiVersion, kind: type.kind };
     const next = cachedResourceOf(obj, type.namespaced);
     const before = this.resources.get(next.key);
@@ -261,7 +264,7 @@ export class ClusterCache {
       if (!set) this.owned.set(o.uid, (set = new Set()));
       set.add(next.key);
     }
-    this.emit({ type: before ? 'MODIFIED' : 'ADDED', resource: next });
+    if (!quiet) this.emit({ type: before ? 'MODIFIED' : 'ADDED', resource: next });
     return next.key;
   }
 

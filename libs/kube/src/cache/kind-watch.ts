@@ -4,7 +4,8 @@ import type { KubeCluster } from '../kube-cluster';
 
 /** What a kind's watch feeds: a whole list (first list, relist after 410) or one event. */
 export interface KindSink {
-  replaceAll(type: ResourceType, objects: readonly KubeObject[]): void;
+  /** `initial`: the kind's first list, which changes nothing the cache knew (no change is reported). */
+  replaceAll(type: ResourceType, objects: readonly KubeObject[], initial: boolean): void;
   upsert(type: ResourceType, obj: KubeObject): void;
   remove(type: ResourceType, obj: KubeObject): void;
   /** The watch failed and will be retried after `retryInMs` (for logs). */
@@ -108,7 +109,7 @@ export class KindWatch {
     } while (next && !this.stopped);
     if (this.stopped) return;
     this.stats.lists++;
-    this.sink.replaceAll(this.type, items);
+    this.sink.replaceAll(this.type, items, !this.synced);
     this.resourceVersion = version;
     this.synced = true;
   }
