@@ -65,6 +65,39 @@ async function syncStatusWithin(name: string, status: string, ms: number): Promi
 describe('live state: a watch-fed cache, drift seen in seconds', () => {
   it('a scaled Deployment is OutOfSync within seconds, Synced again when scaled back, a deleted ConfigMap OutOfSync', async () => {
     await deployed('drift', { automated: {} });
+    // Argo CD's status.resources: every managed resource, Synced ones too, with health.
+    const [row] = await h.db.dataSource.query<Array<{ status: { resources: unknown[] } }>>(
+      `SELECT status FROM applications WHERE name = 'drift'`,
+    );
+    expect(row!.status.resources).toEqual([
+      {
+        group: '',
+        version: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'drift',
+        name: 'guestbook-config',
+        status: 'Synced',
+        health: { status: 'Healthy' },
+      },
+      {
+        group: '',
+        version: 'v1',
+        kind: 'Service',
+        namespace: 'drift',
+        name: 'guestbook-ui',
+        status: 'Synced',
+        health: { status: 'Healthy' },
+      },
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'drift',
+        name: 'guestbook-ui',
+        status: 'Synced',
+        health: { status: 'Healthy' },
+      },
+    ]);
     await h.cluster.mergePatch(deployment('drift'), { spec: { replicas: 3 } });
     const seen = await syncStatusWithin('drift', 'OutOfSync', 5000);
     await h.cluster.mergePatch(deployment('drift'), { spec: { replicas: 1 } });

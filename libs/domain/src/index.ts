@@ -244,6 +244,7 @@ export type {
   HealthStatusChanged,
   OperationPhase,
   PruneConfirmed,
+  ManagedResourceStatus,
   ReconcileEvent,
   ResourceIdentity,
   ResourceSynced,
@@ -388,7 +389,12 @@ export {
   gateAutomatedSync,
 } from './reconcile/auto-sync-window.gate';
 export type { AppSyncWindows, AutomatedSyncGate } from './reconcile/auto-sync-window.gate';
-export { REFRESH_CONDITION_TYPES, appHealthOf, decideRefresh } from './reconcile/refresh.decision';
+export {
+  REFRESH_CONDITION_TYPES,
+  appHealthOf,
+  decideRefresh,
+  managedResourcesOf,
+} from './reconcile/refresh.decision';
 export type { ReconcileSnapshot, RefreshOutcome } from './reconcile/refresh.decision';
 export { TRACKING_ID_ANNOTATION, isTrackedBy, trackingIdFor, withTrackingId } from './reconcile/tracking-id';
 export {
