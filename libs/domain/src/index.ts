@@ -475,3 +475,5 @@ export type {
   PluginCommand,
   PluginParameterAnnouncement,
 } from './plugins/config-management-plugin';
+export { resourceTreeOf } from './tree/resource-tree';
+export type { ApplicationTree, ResourceNode, ResourceParentRef } from './tree/resource-tree';
