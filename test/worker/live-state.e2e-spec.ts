@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createRedis } from '@berth/queues';
 import { eventually } from '@berth/testing';
+import type { Redis } from 'ioredis';
 import { LiveStateCaches } from '../../apps/worker/src/live-state.caches';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
 import { guestbook, REDIS_URL, under, WorkerHarness } from './worker-harness';
@@ -9,6 +11,9 @@ import { guestbook, REDIS_URL, under, WorkerHarness } from './worker-harness';
 let h: WorkerHarness;
 let runtime: WorkerRuntime;
 let liveState: LiveStateCaches;
+/** The first worker's own Redis connection: cutting it is how the test kills that worker's lease. */
+let redisOfFirst: Redis;
+let redisOfSecond: Redis | undefined;
 
 const deployment = (namespace: string) => ({
   apiVersion: 'apps/v1',
@@ -19,8 +24,9 @@ const deployment = (namespace: string) => ({
 
 beforeAll(async () => {
   h = await WorkerHarness.start({ sandbox: { recordRequests: true } });
+  redisOfFirst = createRedis(REDIS_URL, 'berth-live-state-test');
   liveState = new LiveStateCaches({
-    redis: h.redis,
+    redis: redisOfFirst,
     prefix: h.prefix,
     queues: h.deps.queues,
     debounceMs: 300,
@@ -36,6 +42,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runtime?.close();
+  await h?.deps.liveState?.stop();
+  redisOfFirst?.disconnect();
+  redisOfSecond?.disconnect();
   await h?.stop();
 });
 
@@ -153,5 +162,33 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
         (r) => r.method === 'GET' && r.query['watch'] !== 'true' && r.path.includes('/namespaces/heal/'),
       ).length,
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the worker holding the watches dies: another takes the cluster over within 15 s and heals a change made meanwhile', async () => {
+    redisOfSecond = createRedis(REDIS_URL, 'berth-live-state-test-2');
+    const second = new LiveStateCaches({
+      redis: redisOfSecond,
+      prefix: h.prefix,
+      queues: h.deps.queues,
+      debounceMs: 300,
+      leaseTtlMs: 1500,
+    });
+    // The first worker dies: its lease is no longer renewed (nor released: its Redis is gone) and its
+    // watches stop. The second one reads the cluster through its own cache.
+    const killedAt = Date.now();
+    redisOfFirst.disconnect();
+    await liveState.stop();
+    h.deps.liveState = second;
+    await second.attach(h.cluster).waitForSync();
+    // Most likely while the dead worker's lease has not expired yet: only the hand-over can request it.
+    await h.cluster.mergePatch(deployment('heal'), { spec: { replicas: 5 } });
+    await eventually(
+      async () => {
+        const live = await h.cluster.get(deployment('heal'));
+        expect((live?.['spec'] as { replicas: number }).replicas).toBe(1);
+      },
+      { timeout: 15_000, interval: 50, what: 'the Deployment scaled back after the takeover' },
+    );
+    expect(Date.now() - killedAt).toBeLessThan(15_000);
   });
 });
