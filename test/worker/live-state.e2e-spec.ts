@@ -37,7 +37,11 @@ beforeAll(async () => {
   h.deps.timings = { ...h.deps.timings, progressingRecheckMs: 0 };
   runtime = new WorkerRuntime(h.deps, { redisUrl: REDIS_URL, prefix: h.prefix, concurrency: 2 });
   runtime.start();
-  await h.repo.commit({ ...under('drift', guestbook()), ...under('heal', guestbook()) });
+  await h.repo.commit({
+    ...under('drift', guestbook()),
+    ...under('heal', guestbook()),
+    ...under('orphans', guestbook()),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -162,6 +166,59 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
         (r) => r.method === 'GET' && r.query['watch'] !== 'true' && r.path.includes('/namespaces/heal/'),
       ).length,
     ).toBeGreaterThanOrEqual(3);
+  });
+
+  it("orphaned resources (the project's orphanedResources.warn): a warning condition counted from the cache", async () => {
+    await h.db.dataSource.query(`INSERT INTO projects (name, manifest) VALUES ($1, $2::jsonb)`, [
+      'watched',
+      JSON.stringify({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'AppProject',
+        metadata: { name: 'watched', namespace: 'argocd' },
+        spec: {
+          sourceRepos: ['*'],
+          destinations: [{ server: '*', namespace: '*' }],
+          clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+          orphanedResources: { warn: true, ignore: [{ kind: 'Secret' }] },
+        },
+      }),
+    ]);
+    const manifest = h.manifest('orphans', 'orphans', { automated: {} });
+    manifest.spec['project'] = 'watched';
+    await h.createAppFromManifest(manifest);
+    await h.deps.queues.requestRefresh({ application: 'orphans', hard: false, reason: 'user' });
+    await syncStatusWithin('orphans', 'Synced', 30_000);
+    const conditions = async () => {
+      await h.refresh().process({ application: 'orphans', hard: false, reason: 'periodic' });
+      const [row] = await h.db.dataSource.query<
+        Array<{ status: { conditions: Array<{ type: string; message: string }> } }>
+      >(`SELECT status FROM applications WHERE name = 'orphans'`);
+      return row!.status.conditions.filter((c) => c.type === 'OrphanedResourceWarning');
+    };
+    expect(await conditions()).toEqual([]);
+    await h.cluster.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'stray', namespace: 'orphans' },
+    });
+    await h.cluster.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'ignored', namespace: 'orphans' },
+    });
+    await eventually(
+      async () =>
+        expect(await conditions()).toEqual([
+          expect.objectContaining({ message: 'Application has 1 orphaned resources' }),
+        ]),
+      { timeout: 5000, interval: 100, what: 'the orphaned-resources warning' },
+    );
+    await h.cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'orphans', name: 'stray' });
+    await eventually(async () => expect(await conditions()).toEqual([]), {
+      timeout: 5000,
+      interval: 100,
+      what: 'the warning cleared',
+    });
   });
 
   it('the worker holding the watches dies: another takes the cluster over within 15 s and heals a change made meanwhile', async () => {

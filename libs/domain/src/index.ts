@@ -477,3 +477,5 @@ export type {
 } from './plugins/config-management-plugin';
 export { resourceTreeOf } from './tree/resource-tree';
 export type { ApplicationTree, ResourceNode, ResourceParentRef } from './tree/resource-tree';
+export { orphanedResourcesCondition, orphanedResourcesOf } from './project/orphaned-resources';
+export type { NamespaceResource } from './project/orphaned-resources';

@@ -33,7 +33,8 @@ export interface ResourceComparison {
 
 /** An app condition the comparison found (Argo CD's condition types), e.g. an ignore rule that cannot run. */
 export interface ComparisonCondition {
-  type: 'InvalidSpecError';
+  /** OrphanedResourceWarning: added by the refresh from the cluster cache (project/orphaned-resources.ts). */
+  type: 'InvalidSpecError' | 'OrphanedResourceWarning';
   message: string;
 }
 

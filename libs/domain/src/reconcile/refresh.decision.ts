@@ -39,7 +39,11 @@ export type RefreshOutcome =
     };
 
 /** Condition types a refresh owns: raised when it cannot compare, cleared when it can again. */
-export const REFRESH_CONDITION_TYPES: readonly string[] = ['ComparisonError', 'InvalidSpecError'];
+export const REFRESH_CONDITION_TYPES: readonly string[] = [
+  'ComparisonError',
+  'InvalidSpecError',
+  'OrphanedResourceWarning',
+];
 
 function identityOf(key: string): ResourceIdentity {
   const k = parseResourceKey(key);

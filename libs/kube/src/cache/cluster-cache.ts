@@ -164,6 +164,15 @@ export class ClusterCache {
       .filter((r): r is CachedResource => r !== undefined);
   }
 
+  /**
+   * Every resource of a namespace, or undefined while a kind is not listed yet (the answer would be
+   * partial). For orphaned resources monitoring.
+   */
+  inNamespace(namespace: string): CachedResource[] | undefined {
+    if (!this.synced) return undefined;
+    return [...this.resources.values()].filter((r) => r.namespace === namespace);
+  }
+
   /** Every resource an app tracks. */
   trackedBy(app: string): CachedResource[] {
     return [...this.resources.values()].filter((r) => r.app === app);
