@@ -41,12 +41,18 @@ export class LiveStateCaches {
     const existing = this.clusters.get(kube.url);
     if (existing?.kube === kube) return existing.cache;
     if (existing) void this.close(existing);
+    // One line per cluster every 30 s at most: an API server that is away fails every kind's watch at once.
+    let lastWarnedAt = 0;
     const cache = new ClusterCache(kube, {
       ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
-      onError: (type, err, retryInMs) =>
+      onError: (type, err, retryInMs) => {
+        if (Date.now() - lastWarnedAt < 30_000) return;
+        lastWarnedAt = Date.now();
         this.logger.warn(
-          `watch of ${type.kind} (${type.apiVersion}) on ${kube.url}: ${(err as Error).message ?? String(err)}; again in ${retryInMs} ms`,
-        ),
+          `watch of ${type.kind} (${type.apiVersion}) on ${kube.url}: ${(err as Error).message ?? String(err)}; ` +
+            `again in ${retryInMs} ms (refreshes read the cluster directly meanwhile; further failures within 30 s not logged)`,
+        );
+      },
     });
     // The lease calls back into the refresher, which reads the lease: one is made first, then the other.
     const handover = { takeOver: () => {} };

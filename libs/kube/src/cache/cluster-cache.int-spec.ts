@@ -221,4 +221,12 @@ describe('ClusterCache against the sandbox API server (list+watch)', () => {
     expect(after.lists).toBeGreaterThan(before.lists);
     expect(changes.some((c) => c.type === 'DELETED' && c.resource.name === 'resumed')).toBe(true);
   });
+
+  it('an API server that goes away: the cache stops answering (callers GET, and learn it is unreachable)', async () => {
+    await cluster.apply(configMap('last', { v: '0' }, 'guestbook'));
+    await until('last', () => cache.lookup(cmRef('last')).state === 'found');
+    await sandbox.close();
+    await until('the cache to stop answering', () => cache.lookup(cmRef('last')).state === 'unknown');
+    expect(cache.synced).toBe(false);
+  });
 });

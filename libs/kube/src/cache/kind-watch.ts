@@ -40,8 +40,13 @@ type StreamEnd = { kind: 'closed'; events: number } | { kind: 'gone' } | { kind:
  * objects; any other failure waits (1 s doubling to 30 s, as gitops-engine) and lists again.
  */
 export class KindWatch {
-  /** True once the first list is in: the cache answers for this kind from then on. */
+  /**
+   * True while the cache may answer for this kind: after a list, until a list or watch fails (then
+   * lookups fall back to GETs, which say whether the cluster is reachable, until a list succeeds again).
+   */
   synced = false;
+  /** A list has succeeded once: later lists report what changed (the first one reports nothing). */
+  private listed = false;
   /** Counters for tests and metrics. */
   readonly stats = { lists: 0, watches: 0, gone: 0, failures: 0 };
   private resourceVersion = '';
@@ -85,6 +90,7 @@ export class KindWatch {
       } catch (err) {
         if (this.stopped) return;
         this.stats.failures++;
+        this.synced = false;
         this.sink.failed?.(this.type, err, backoff);
         // The version may be the reason (a server that answers 410 as an HTTP status): list again.
         this.resourceVersion = '';
@@ -109,8 +115,9 @@ export class KindWatch {
     } while (next && !this.stopped);
     if (this.stopped) return;
     this.stats.lists++;
-    this.sink.replaceAll(this.type, items, !this.synced);
+    this.sink.replaceAll(this.type, items, !this.listed);
     this.resourceVersion = version;
+    this.listed = true;
     this.synced = true;
   }
 
