@@ -24,7 +24,10 @@ export interface WorkerTimings {
   waveHealthTimeoutMs: number;
   /** Self-heal backoff per attempt; default Argo CD's 2 s × 3ⁿ, at most 5 min. */
   selfHealBackoff?: (attempt: number) => number;
-  /** A Progressing app is compared again after this long (Berth has no cluster watch). Default 5 s; 0 = off. */
+  /**
+   * A Progressing app is compared again after this long. Default 5 s; 0 = off. With the live-state cache a
+   * change of its objects requests a refresh too; this recheck stays for a cluster the cache cannot watch.
+   */
   progressingRecheckMs?: number;
 }
 
