@@ -85,10 +85,17 @@ describe("CRD health from Argo CD's resource_customizations health.lua, as-is", 
     const [row] = await h.db.dataSource.query<Array<{ status: ApplicationStatus }>>(
       `SELECT status FROM applications WHERE name = 'certs'`,
     );
+    // Every managed resource, as Argo CD lists them: the healthy CRD too.
     const resources = row!.status.resources;
     expect(resources).toEqual([
       expect.objectContaining({
+        kind: 'CustomResourceDefinition',
+        status: 'Synced',
+        health: { status: 'Healthy' },
+      }),
+      expect.objectContaining({
         kind: 'Certificate',
+        version: 'v1',
         health: { status: 'Degraded', message: 'Issuer letsencrypt not found' },
       }),
     ]);

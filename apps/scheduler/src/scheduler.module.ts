@@ -11,6 +11,7 @@ import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsService } from './approvals/approvals.service';
 import { ManifestsService } from './applications/manifests.service';
 import { ResourceEventsService } from './applications/resource-events.service';
+import { ResourceTreeService } from './applications/resource-tree.service';
 import { RevisionDetailsService } from './applications/revision-details.service';
 import { SchedulerSources } from './applications/scheduler-sources';
 import { DestinationClusters } from './clusters/destination-clusters';
@@ -88,6 +89,7 @@ export class SchedulerModule {
         ResourceEventsService,
         LiveResourcesService,
         ResourceActionsService,
+        ResourceTreeService,
         RevisionDetailsService,
         SchedulerSources,
         DestinationClusters,

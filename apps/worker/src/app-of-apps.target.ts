@@ -63,6 +63,7 @@ export class AppOfAppsTarget implements ClusterTarget {
   async liveObjects(
     desired: readonly KubeObject[],
     inventory: readonly string[] = [],
+    options: { fromCache?: boolean } = {},
   ): Promise<KubeObject[]> {
     // A hook with only generateName has no name yet: there is nothing to read (the sync names it).
     const named = desired.filter((o) => typeof o.metadata.name === 'string' && o.metadata.name !== '');
@@ -71,7 +72,7 @@ export class AppOfAppsTarget implements ClusterTarget {
     const clusterInventory = inventory.filter((k) => !isApplicationKey(k));
     const withChildren = apps.length > 0 || clusterInventory.length < inventory.length;
     const [live, children] = await Promise.all([
-      this.cluster.liveObjects(others, clusterInventory),
+      this.cluster.liveObjects(others, clusterInventory, options),
       withChildren ? this.children.list() : Promise.resolve([]),
     ]);
     return [...live, ...children];

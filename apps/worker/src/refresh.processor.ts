@@ -25,10 +25,13 @@ import {
   type KubeObject,
   diffStrategyOf,
   withResourcePermissionProblems,
+  orphanedResourcesCondition,
+  type AppComparison,
+  type ComparisonCondition,
 } from '@berth/domain';
 import type { LoadedStream } from '@berth/event-store';
 import type { RefreshJob } from '@berth/queues';
-import { refFromKey } from '@berth/kube';
+import { type ClusterCache, refFromKey } from '@berth/kube';
 import { isRenderError } from '@berth/render';
 import { Logger } from '@nestjs/common';
 import { AppOfAppsTarget } from './app-of-apps.target';
@@ -46,6 +49,50 @@ import { syncApprovalOf } from './sync-approvals.source';
 import { enqueueSyncDelivery, resumeIfOrphaned } from './sync-job-scheduling';
 import { syncWindowsOf } from './sync-windows.source';
 import { jqEvaluatorOf, predictedLiveCacheOf, type WorkerDeps } from './worker-deps';
+
+/**
+ * Whether a refresh may read live state from the cluster cache (docs/adr/0005). Not a hard refresh (the
+ * user asks for the server's word), nor the one a sync asks for when it ends: the cache may be an event
+ * behind the sync's own writes, and that comparison decides whether self-heal syncs again.
+ */
+function readsCache(job: RefreshJob): boolean {
+  return !job.hard && job.reason !== 'sync-finished';
+}
+
+/**
+ * Argo CD's OrphanedResourceWarning (AppProject `orphanedResources.warn`), judged over the cluster cache's
+ * view of the destination namespace, which makes it cheap. A cache that cannot answer yet (or none:
+ * BERTH_LIVE_STATE_CACHE=false) keeps the condition as it was rather than clearing it.
+ */
+function orphanedCondition(
+  settings: Parameters<typeof orphanedResourcesCondition>[0],
+  namespace: string | undefined,
+  cache: ClusterCache | undefined,
+  conditions: ReadonlyArray<{ type: string; message: string }>,
+): ComparisonCondition | undefined {
+  if (!settings?.warn || !namespace) return undefined;
+  const resources = cache?.inNamespace(namespace);
+  if (!resources) {
+    const kept = conditions.find((c) => c.type === 'OrphanedResourceWarning');
+    return kept && { type: 'OrphanedResourceWarning', message: kept.message };
+  }
+  return orphanedResourcesCondition(
+    settings,
+    resources.map((r) => ({
+      group: r.group,
+      kind: r.kind,
+      name: r.name,
+      tracked: r.app !== undefined,
+      owned: r.ownerRefs.length > 0,
+    })),
+  );
+}
+
+function withCondition(comparison: AppComparison, condition: ComparisonCondition | undefined): AppComparison {
+  return condition
+    ? { ...comparison, conditions: [...(comparison.conditions ?? []), condition] }
+    : comparison;
+}
 
 export interface RefreshResult {
   /** Types of the events this refresh appended (transitions and, maybe, an operation it started). */
@@ -301,6 +348,7 @@ export class RefreshProcessor {
       // Argo CD validates the app against its project before it compares (an InvalidSpecError, not compared).
       const admitting = await assertProjectAdmits(this.deps, app);
       const kube = await this.deps.clusters.forDestination(app.spec.destination);
+      const liveCache = this.deps.liveState?.attach(kube);
       const cluster = AppOfAppsTarget.for(this.deps, kube, app.metadata.name);
       // Refs shared between refreshes must not predate a push (or user refresh) the scheduler recorded.
       const refsNotBefore = job.hard
@@ -316,7 +364,7 @@ export class RefreshProcessor {
       const live = permittedLive(
         admitting,
         app,
-        (await cluster.liveObjects(desired.objects, state.inventory)).filter(
+        (await cluster.liveObjects(desired.objects, state.inventory, { fromCache: readsCache(job) })).filter(
           (o) => desiredKeys.has(resourceKeyString(o)) || isTrackedBy(app.metadata.name, o),
         ),
       );
@@ -369,11 +417,17 @@ export class RefreshProcessor {
       // Commit metadata only for a new revision: it is recorded once, in RevisionResolved.
       const commit =
         desired.revision === previousRevision ? undefined : await this.commitInfo(app, desired.revision);
+      const orphans = orphanedCondition(
+        admitting.project.spec.orphanedResources,
+        app.spec.destination.namespace,
+        liveCache,
+        state.status.conditions,
+      );
       return {
         kind: 'compared',
         revision: desired.revision,
         targetRevision: desired.targetRevision,
-        comparison: withResourcePermissionProblems(comparison, refused),
+        comparison: withCondition(withResourcePermissionProblems(comparison, refused), orphans),
         ...(commit ? { commit } : {}),
       };
     } catch (err) {

@@ -13,6 +13,7 @@ import type { ManifestRenderer } from '@berth/render';
 import type { GitMirrorCache } from '@berth/sources';
 import type { DataSource } from 'typeorm';
 import type { ClusterResolver } from '@berth/kube';
+import type { LiveStateCaches } from './live-state.caches';
 import { PredictedLiveCache } from './predicted-live';
 
 /** Tunables with Argo CD's defaults; tests shorten them. */
@@ -23,7 +24,10 @@ export interface WorkerTimings {
   waveHealthTimeoutMs: number;
   /** Self-heal backoff per attempt; default Argo CD's 2 s × 3ⁿ, at most 5 min. */
   selfHealBackoff?: (attempt: number) => number;
-  /** A Progressing app is compared again after this long (Berth has no cluster watch). Default 5 s; 0 = off. */
+  /**
+   * A Progressing app is compared again after this long. Default 5 s; 0 = off. With the live-state cache a
+   * change of its objects requests a refresh too; this recheck stays for a cluster the cache cannot watch.
+   */
   progressingRecheckMs?: number;
 }
 
@@ -57,6 +61,11 @@ export interface WorkerDeps {
    * annotation overrides it).
    */
   compareOptions?: { ignoreAggregatedRoles?: boolean; serverSideDiff?: boolean };
+  /**
+   * Watch-fed caches of the clusters (docs/adr/0005): refreshes read live state from them and live
+   * changes request refreshes. Absent = one GET per resource, as before (BERTH_LIVE_STATE_CACHE=false).
+   */
+  liveState?: LiveStateCaches;
   /** Server-side diff's dry-run answers kept between refreshes. Default: one cache per worker process. */
   predictedLive?: PredictedLiveCache;
   /** Runs ignoreDifferences jqPathExpressions. Default: jq-wasm (jqEvaluatorOf). */

@@ -33,7 +33,7 @@ export class WorkerRuntime {
   private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'>> = [];
 
   constructor(
-    deps: WorkerDeps,
+    private readonly deps: WorkerDeps,
     private readonly options: WorkerRuntimeOptions,
   ) {
     this.refresh = new RefreshProcessor(deps);
@@ -119,6 +119,8 @@ export class WorkerRuntime {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     this.workers = [];
+    // Watches stop and cluster leases are handed over at once, not after their TTL.
+    await this.deps.liveState?.stop();
     for (const c of this.connections.splice(0)) c.disconnect();
   }
 }

@@ -27,6 +27,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from '@berth/kube';
+import { LiveStateCaches } from './live-state.caches';
 import { DEFAULT_TIMINGS, type WorkerDeps } from './worker-deps';
 import { WorkerRuntime } from './worker-runtime';
 
@@ -109,6 +110,17 @@ export class WorkerContext {
       now: () => new Date(),
       timings: DEFAULT_TIMINGS,
       compareOptions: config.compareOptions,
+      ...(config.liveState.enabled
+        ? {
+            liveState: new LiveStateCaches({
+              redis,
+              prefix: config.queuePrefix,
+              queues,
+              debounceMs: config.liveState.debounceMs,
+              watchTimeoutSeconds: config.liveState.watchTimeoutSeconds,
+            }),
+          }
+        : {}),
       ...(config.resourceCustomizationsDir
         ? { healthChecks: await loadHealthChecks(config.resourceCustomizationsDir) }
         : {}),

@@ -250,6 +250,7 @@ export type {
   HealthStatusChanged,
   OperationPhase,
   PruneConfirmed,
+  ManagedResourceStatus,
   ReconcileEvent,
   ResourceIdentity,
   ResourceSynced,
@@ -394,7 +395,12 @@ export {
   gateAutomatedSync,
 } from './reconcile/auto-sync-window.gate';
 export type { AppSyncWindows, AutomatedSyncGate } from './reconcile/auto-sync-window.gate';
-export { REFRESH_CONDITION_TYPES, appHealthOf, decideRefresh } from './reconcile/refresh.decision';
+export {
+  REFRESH_CONDITION_TYPES,
+  appHealthOf,
+  decideRefresh,
+  managedResourcesOf,
+} from './reconcile/refresh.decision';
 export type { ReconcileSnapshot, RefreshOutcome } from './reconcile/refresh.decision';
 export { TRACKING_ID_ANNOTATION, isTrackedBy, trackingIdFor, withTrackingId } from './reconcile/tracking-id';
 export {
@@ -478,3 +484,7 @@ export type {
 export { createMergePatch } from './diff/json-merge-patch';
 export { actionResultPatch, objectAsScriptSees } from './resource-actions/resource-action';
 export type { ResourceAction } from './resource-actions/resource-action';
+export { resourceTreeOf } from './tree/resource-tree';
+export type { ApplicationTree, ResourceNode, ResourceParentRef } from './tree/resource-tree';
+export { orphanedResourcesCondition, orphanedResourcesOf } from './project/orphaned-resources';
+export type { NamespaceResource } from './project/orphaned-resources';

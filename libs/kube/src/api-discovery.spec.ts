@@ -90,4 +90,30 @@ describe('ApiDiscovery', () => {
     expect(await discovery.forApiVersion('v1', 'ConfigMap')).toMatchObject({ plural: 'configmaps' });
     expect(calls.filter((c) => c === '/apis')).toHaveLength(2);
   });
+
+  it('watchableTypes: every kind with list and watch at the preferred version of its group, no subresources, a failing group left out', async () => {
+    const watchable = ['get', 'list', 'watch'];
+    const { discovery } = fakeServer({
+      '/api/v1': {
+        resources: [
+          { name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: watchable },
+          { name: 'pods/log', kind: 'Pod', namespaced: true, verbs: ['get'] },
+          { name: 'bindings', kind: 'Binding', namespaced: true, verbs: ['create'] },
+        ],
+      },
+      '/apis': {
+        groups: [
+          { name: 'example.com', preferredVersion: { groupVersion: 'example.com/v2' } },
+          { name: 'down.example.com', preferredVersion: { groupVersion: 'down.example.com/v1' } },
+        ],
+      },
+      '/apis/example.com/v2': {
+        resources: [{ name: 'gizmos', kind: 'Gizmo', namespaced: false, verbs: watchable }],
+      },
+    });
+    expect(await discovery.watchableTypes()).toEqual([
+      { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
+      { apiVersion: 'example.com/v2', kind: 'Gizmo', plural: 'gizmos', namespaced: false },
+    ]);
+  });
 });

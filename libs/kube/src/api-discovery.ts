@@ -12,7 +12,7 @@ export interface ResourceType {
 export type DiscoveryGet = (path: string) => Promise<unknown>;
 
 interface ApiResourceList {
-  resources?: Array<{ name: string; kind: string; namespaced: boolean }>;
+  resources?: Array<{ name: string; kind: string; namespaced: boolean; verbs?: string[] }>;
 }
 
 interface ApiGroupList {
@@ -76,6 +76,36 @@ export class ApiDiscovery {
       `the cluster serves no kind "${kind}" in API group "${group}"; install the CustomResourceDefinition first`,
       404,
     );
+  }
+
+  /**
+   * Every kind the server lets one list and watch, at its group's preferred version (what a cluster
+   * cache watches, as gitops-engine's does). Read fresh each time: a CRD installed since is included.
+   * A group version that does not answer is left out (an aggregated API that is down must not stop
+   * the others from being watched).
+   */
+  async watchableTypes(): Promise<ResourceType[]> {
+    const groups = ((await this.get('/apis')) ?? {}) as ApiGroupList;
+    const versions = [
+      'v1',
+      ...(groups.groups ?? [])
+        .map((g) => g.preferredVersion?.groupVersion ?? g.versions?.[0]?.groupVersion)
+        .filter((v): v is string => typeof v === 'string'),
+    ];
+    const types: ResourceType[] = [];
+    for (const apiVersion of versions) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      const list = await this.get(path)
+        .then((l) => l as ApiResourceList | undefined)
+        .catch(() => undefined);
+      if (list) this.lists.set(apiVersion, Promise.resolve(list));
+      for (const r of list?.resources ?? []) {
+        if (r.name.includes('/')) continue;
+        if (!r.verbs?.includes('list') || !r.verbs.includes('watch')) continue;
+        types.push({ apiVersion, kind: r.kind, plural: r.name, namespaced: r.namespaced });
+      }
+    }
+    return types;
   }
 
   private async lookup(

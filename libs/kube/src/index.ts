@@ -9,7 +9,10 @@ export type {
   ApplyOutcome,
   ApplyResourceOptions,
   ApplyResult,
+  CollectionPage,
   DeleteOptions,
+  LiveCache,
+  WatchEvent,
   PropagationPolicy,
   WriteOptions,
 } from './kube-cluster';
@@ -34,3 +37,9 @@ export type {
 } from './cluster-resolver';
 export { KUBE_REQUEST_CHANNEL, kubeRequestChannel, requestInfoOf } from './kube-request.channel';
 export type { KubeRequestMessage } from './kube-request.channel';
+export { ClusterCache, DEFAULT_EXCLUSIONS } from './cache/cluster-cache';
+export type { CacheChange, CacheLookup, ClusterCacheOptions } from './cache/cluster-cache';
+export type { CachedOwnerRef, CachedResource } from './cache/cached-resource';
+export { cachedResourceOf, trackingAppOf } from './cache/cached-resource';
+export { DEFAULT_KIND_WATCH_OPTIONS } from './cache/kind-watch';
+export type { KindWatchOptions } from './cache/kind-watch';

@@ -1,5 +1,11 @@
 import type { KubeObject } from '@berth/domain';
-import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import {
+  HttpMethod,
+  IsomorphicFetchHttpLibrary,
+  KubeConfig,
+  RequestContext,
+  Watch,
+} from '@kubernetes/client-node';
 import { ApiDiscovery, type ResourceType } from './api-discovery';
 import type { ApplyStrategy } from './apply-strategy';
 import { clientSideApplyPatch, JSON_MERGE_PATCH, withLastApplied } from './client-side-apply';
@@ -62,6 +68,8 @@ export type PatchType = keyof typeof PATCH_CONTENT_TYPES;
  */
 export class KubeCluster {
   readonly discovery: ApiDiscovery;
+  /** Where `liveObjects` reads first when asked to (a watch-fed ClusterCache); GETs what it cannot say. */
+  private liveCache: LiveCache | undefined;
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly server: string;
 
@@ -123,13 +131,20 @@ export class KubeCluster {
     return this.expectObject(res, 'read', ref);
   }
 
+  /** Lets `liveObjects(..., { fromCache: true })` read from this cache (ClusterCache). */
+  useCache(cache: LiveCache | undefined): void {
+    this.liveCache = cache;
+  }
+
   /**
    * The live objects of an app: each desired object and each inventory key (`group/kind/ns/name`)
-   * read by name. No listing of every API type: cost is one GET per resource.
+   * read by name. No listing of every API type: cost is one GET per resource, except, with `fromCache`,
+   * the ones the attached cache can answer for (docs/adr/0005-live-state-cluster-cache.md).
    */
   async liveObjects(
     desired: readonly KubeObject[],
     inventory: readonly string[] = [],
+    options: { fromCache?: boolean } = {},
   ): Promise<KubeObject[]> {
     const refs = new Map<string, KubeRef>();
     for (const obj of desired) refs.set(keyOf(refOf(obj), obj.apiVersion), refOf(obj));
@@ -138,14 +153,18 @@ export class KubeCluster {
       if (ref) refs.set(key, ref);
     }
     const seen = new Set<string>();
+    const cache = options.fromCache ? this.liveCache : undefined;
     const found = await Promise.all(
-      [...refs.values()].map((ref) =>
-        this.get(ref).catch((err: unknown) => {
+      [...refs.values()].map((ref) => {
+        const cached = cache?.lookup(ref);
+        if (cached?.state === 'found') return Promise.resolve(cached.object);
+        if (cached?.state === 'absent') return Promise.resolve(undefined);
+        return this.get(ref).catch((err: unknown) => {
           // A kind the cluster does not serve (CRD not installed yet) has no live object.
           if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return undefined;
           throw err;
-        }),
-      ),
+        });
+      }),
     );
     return found.filter((o): o is KubeObject => {
       if (!o) return false;
@@ -183,6 +202,61 @@ export class KubeCluster {
     if (res.status === 404) return [];
     const list = this.expectObject(res, 'list', ref) as unknown as { items?: KubeObject[] };
     return (list.items ?? []).map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind }));
+  }
+
+  /**
+   * One page of every object of a resolved type in all namespaces, with the list's resourceVersion (where
+   * a watch starts from). Items get their apiVersion and kind set. `continue` pages through big lists.
+   */
+  async listCollection(
+    type: ResourceType,
+    options: { limit?: number; continue?: string } = {},
+  ): Promise<CollectionPage> {
+    const res = await this.request('GET', typePath(type), {
+      query: {
+        ...(options.limit ? { limit: String(options.limit) } : {}),
+        ...(options.continue ? { continue: options.continue } : {}),
+      },
+    });
+    const ref: KubeRef = { apiVersion: type.apiVersion, kind: type.kind, name: '' };
+    const list = this.expectObject(res, 'list', ref) as unknown as {
+      items?: KubeObject[];
+      metadata?: { resourceVersion?: string; continue?: string };
+    };
+    return {
+      items: (list.items ?? []).map((item) => ({ ...item, apiVersion: type.apiVersion, kind: type.kind })),
+      resourceVersion: list.metadata?.resourceVersion ?? '',
+      ...(list.metadata?.continue ? { continue: list.metadata.continue } : {}),
+    };
+  }
+
+  /**
+   * Watches a resolved type in all namespaces from `resourceVersion` (with bookmarks), through client-node's
+   * `Watch`, which hands events over as plain JSON. `onDone` is called once, when the stream ends (the
+   * server closed it, it timed out, or it failed: then with the error, whose `statusCode` says why).
+   * The returned controller stops it. The stream is dropped after `timeoutSeconds` + 30 s of silence.
+   */
+  async watchCollection(
+    type: ResourceType,
+    options: { resourceVersion: string; timeoutSeconds: number },
+    onEvent: (event: WatchEvent) => void,
+    onDone: (err: unknown) => void,
+  ): Promise<AbortController> {
+    const watch = new Watch(this.config);
+    // client-node aborts a stream silent for 30 s (a private field, no option): a real API server sends
+    // bookmarks about once a minute, so the server's timeoutSeconds must end the stream first.
+    (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs =
+      (options.timeoutSeconds + 30) * 1000;
+    return watch.watch(
+      typePath(type),
+      {
+        resourceVersion: options.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: options.timeoutSeconds,
+      },
+      (eventType: string, object: unknown) => onEvent({ type: eventType, object: object as KubeObject }),
+      onDone,
+    );
   }
 
   /** Server-side apply (`application/apply-patch+yaml`), creating the object if needed. */
@@ -456,6 +530,30 @@ export class KubeCluster {
     }
     return { status: response.httpStatusCode, body };
   }
+}
+
+/** What `liveObjects` asks before it GETs (ClusterCache.lookup). */
+export interface LiveCache {
+  lookup(ref: KubeRef): { state: 'found'; object: KubeObject } | { state: 'absent' } | { state: 'unknown' };
+}
+
+/** One page of a list: its items and the resourceVersion a watch starts from. */
+export interface CollectionPage {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+}
+
+/** A watch event as the server sends it: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR (a Status). */
+export interface WatchEvent {
+  type: string;
+  object: KubeObject;
+}
+
+/** `/api[s]/<apiVersion>/<plural>`: a type's collection across all namespaces. */
+function typePath(type: ResourceType): string {
+  const prefix = type.apiVersion.includes('/') ? `/apis/${type.apiVersion}` : `/api/${type.apiVersion}`;
+  return `${prefix}/${type.plural}`;
 }
 
 function writeQuery(options: WriteOptions): Record<string, string> {

@@ -3,6 +3,8 @@ export type { AppJobWorkerOptions } from './app-job-worker';
 export { APP_LEASE_TTL_MS, AppLock } from './app-lock';
 export type { HeldLock } from './app-lock';
 export { BACKGROUND_REFRESH_REASONS, JobQueues } from './job-queues';
+export { CLUSTER_LEASE_TTL_MS, ClusterLease } from './cluster-lease';
+export type { ClusterLeaseOptions } from './cluster-lease';
 export {
   approvalExpiryJobId,
   PERIODIC_REFRESH_TICKS,

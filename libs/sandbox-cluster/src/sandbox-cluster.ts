@@ -41,6 +41,10 @@ export interface SandboxCluster {
   /** The requests answered so far, oldest first (`recordRequests: true`; empty otherwise). */
   requests(filter?: (request: RecordedRequest) => boolean): RecordedRequest[];
   clearRequests(): void;
+  /** Ends every open watch stream from the server side; returns how many were open. */
+  closeWatches(): number;
+  /** Drops the watch history (etcd compaction): a watch resumed from an older version gets 410 Gone. */
+  compactHistory(): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +119,8 @@ export async function startSandboxCluster(options: SandboxClusterOptions = {}): 
     registry,
     requests: (filter) => requestLog.list(filter),
     clearRequests: () => requestLog.clear(),
+    closeWatches: () => api.closeWatches(),
+    compactHistory: () => store.compactHistory(),
     kubeconfig: (namespace?: string) => sandboxKubeconfig(url, token, namespace),
     async writeKubeconfig(path: string, namespace?: string) {
       await mkdir(dirname(path), { recursive: true });

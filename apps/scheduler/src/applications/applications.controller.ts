@@ -22,6 +22,7 @@ import {
 import { ApplicationsService } from './applications.service';
 import { ManifestsService } from './manifests.service';
 import { ResourceEventsService, type ResourceEventsQuery } from './resource-events.service';
+import { ResourceTreeService } from './resource-tree.service';
 import { RevisionDetailsService, type RevisionQuery } from './revision-details.service';
 
 /** Argo CD's application API, v1: bodies are Application YAML or JSON, as users already write them. */
@@ -32,6 +33,7 @@ export class ApplicationsController {
     private readonly rendered: ManifestsService,
     private readonly resourceEvents: ResourceEventsService,
     private readonly revisions: RevisionDetailsService,
+    private readonly trees: ResourceTreeService,
   ) {}
 
   @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
@@ -170,6 +172,16 @@ export class ApplicationsController {
   @Get(':name/events')
   events(@Param('name') name: string, @ValidQuery(EVENTS_QUERY) query: ResourceEventsQuery) {
     return this.resourceEvents.list(name, query);
+  }
+
+  /**
+   * Argo CD's ResourceTree: the app's resources and what they own (Deployment -> ReplicaSet -> Pod), in
+   * the `ApplicationTree` shape its UI draws (ResourceTreeService).
+   */
+  @Authorize('applications', 'get', { application: 'name' })
+  @Get(':name/resource-tree')
+  resourceTree(@Param('name') name: string, @ValidQuery() _query: object) {
+    return this.trees.tree(name);
   }
 
   /** Argo CD's RevisionMetadata: author, date, tags and message of a Git revision of the app's source. */

@@ -476,7 +476,8 @@ export function reconcileSnapshotOf(state: ApplicationState): Parameters<typeof 
     revision: state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null,
     syncStatus: state.status.sync.status,
     healthStatus: state.status.health.status,
-    outOfSyncKeys: state.status.resources.filter((r) => r.status !== 'Synced').map(keyOf),
+    // Hooks never make an app OutOfSync (decideRefresh leaves them out of its drift too).
+    outOfSyncKeys: state.status.resources.filter((r) => !r.hook && r.status !== 'Synced').map(keyOf),
     conditions: state.status.conditions,
   };
 }

@@ -391,6 +391,72 @@ describe('evolveApplication: one fold for the API, the notifier and the deciders
     expect(healed.status.resources).toEqual([]);
   });
 
+  it('status.resources is the full list a transition carries: every managed resource, Synced ones too', () => {
+    const resources = [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'web',
+        name: 'api',
+        status: 'Synced' as const,
+        health: { status: 'Healthy' as const },
+        syncWave: 1,
+      },
+      {
+        group: '',
+        version: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'web',
+        name: 'config',
+        status: 'Synced' as const,
+      },
+      {
+        group: 'batch',
+        version: 'v1',
+        kind: 'Job',
+        namespace: 'web',
+        name: 'migrate',
+        status: 'OutOfSync' as const,
+        hook: true,
+        health: { status: 'Missing' as const },
+      },
+    ];
+    const state = given(
+      created(),
+      health('Degraded', [{ name: 'api', message: 'crash loop' }]),
+      applicationEvent('SyncStatusChanged', {
+        application: 'web',
+        from: 'OutOfSync',
+        to: 'Synced',
+        revision: 'r1',
+        outOfSync: [],
+        resources,
+      }),
+    );
+    expect(state.status.resources.map((r) => `${r.kind}/${r.name}:${r.status}`)).toEqual([
+      'ConfigMap/config:Synced',
+      'Deployment/api:Synced',
+      'Job/migrate:OutOfSync',
+    ]);
+    expect(state.status.resources[1]).toEqual(resources[0]);
+    expect(state.status.resources[2]).toMatchObject({ hook: true, health: { status: 'Missing' } });
+    // The next health transition carries the list again, with the health of each resource then.
+    const later = given(
+      created(),
+      applicationEvent('HealthStatusChanged', {
+        application: 'web',
+        from: 'Healthy',
+        to: 'Progressing',
+        unhealthy: [],
+        resources: [{ ...resources[0]!, health: { status: 'Progressing', message: 'rolling out' } }],
+      }),
+    );
+    expect(later.status.resources).toEqual([
+      { ...resources[0], health: { status: 'Progressing', message: 'rolling out' } },
+    ]);
+  });
+
   it('a deployment counts as healthy when Healthy is seen while it is the latest; auto-rollback marks it', () => {
     const state = given(created(), requested('op1'), started('op1'), succeeded('op1'), health('Healthy'));
     expect(state.deployments[0]).toMatchObject({ wasHealthy: true, rolledBack: false });

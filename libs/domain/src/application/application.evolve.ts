@@ -165,7 +165,9 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
             status: event.data.to,
             ...(revision ? revisionFields(state, revision) : {}),
           },
-          resources: withSyncOf(state.status.resources, event.data.outOfSync ?? []),
+          resources: event.data.resources
+            ? inKeyOrder(event.data.resources)
+            : withSyncOf(state.status.resources, event.data.outOfSync ?? []),
           reconciledAt: at,
         },
       };
@@ -183,7 +185,9 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
             ...(event.data.message ? { message: event.data.message } : {}),
             lastTransitionTime: at,
           },
-          resources: withHealthOf(state.status.resources, event.data.unhealthy ?? []),
+          resources: event.data.resources
+            ? inKeyOrder(event.data.resources)
+            : withHealthOf(state.status.resources, event.data.unhealthy ?? []),
           reconciledAt: at,
         },
       };
@@ -665,7 +669,12 @@ function withHealthOf(
   return settled(map);
 }
 
-/** Drops resources with nothing to report (Synced and no known problem), in a stable order. */
+/** A comparison's full list (Argo CD's status.resources), as recorded: every resource, by key. */
+function inKeyOrder(resources: readonly ResourceStatus[]): ResourceStatus[] {
+  return [...resources].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+}
+
+/** Events recorded before the full list: drops resources with nothing to report (Synced and no known problem), in a stable order. */
 function settled(map: ResourceMap): ResourceStatus[] {
   return [...map.entries()]
     .filter(([, r]) => r.status !== 'Synced' || r.health !== undefined)

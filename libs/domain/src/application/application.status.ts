@@ -17,8 +17,9 @@ export interface ApplicationStatus {
   /** Successful (not dry-run) syncs, oldest first, at most `spec.revisionHistoryLimit` (10). */
   history: RevisionHistory[];
   /**
-   * Resources whose sync or health is worth a look: each out-of-sync resource and each resource that is
-   * not Healthy, with both statuses.
+   * Every resource the app manages, as Argo CD lists it (Synced or not, with health, hook, requiresPruning
+   * and syncWave), as of the last sync or health transition. An app last compared before this list was
+   * recorded shows only its out-of-sync and unhealthy resources, until its next transition.
    */
   resources: ResourceStatus[];
   summary: ApplicationSummary;
@@ -133,12 +134,15 @@ export interface RevisionHistory {
 /** Argo CD's `ResourceStatus`. */
 export interface ResourceStatus {
   group: string;
+  version?: string;
   kind: string;
   namespace?: string;
   name: string;
   status: AppSyncStatusCode;
   health?: { status: HealthStatusCode; message?: string };
+  hook?: boolean;
   requiresPruning?: boolean;
+  syncWave?: number;
 }
 
 export interface ApplicationSummary {

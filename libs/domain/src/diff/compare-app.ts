@@ -1,5 +1,6 @@
 import type { HealthStatus } from '../health/health-status';
 import { isHook, isSkipped } from '../sync/hook';
+import { syncWave } from '../sync/sync-wave';
 import { withoutClusterScopedNamespace } from './cluster-scope';
 import { COMPARE_OPTIONS_ANNOTATION } from './compare-options';
 import { diffResource, type DiffOptions, type DiffResult, type SyncStatusCode } from './diff-resource';
@@ -23,12 +24,17 @@ export interface ResourceComparison {
   requiresPruning?: boolean;
   /** Hooks run during sync; they never make the app OutOfSync. */
   hook?: boolean;
+  /** The version of the apiVersion Git declares (the live object's for one to prune). */
+  version?: string;
+  /** The resource's sync wave (annotation or Helm hook weight), when not 0. */
+  syncWave?: number;
   diff?: DiffResult;
 }
 
 /** An app condition the comparison found (Argo CD's condition types), e.g. an ignore rule that cannot run. */
 export interface ComparisonCondition {
-  type: 'InvalidSpecError';
+  /** OrphanedResourceWarning: added by the refresh from the cluster cache (project/orphaned-resources.ts). */
+  type: 'InvalidSpecError' | 'OrphanedResourceWarning';
   message: string;
 }
 
@@ -91,7 +97,9 @@ export function compareApp(
     const diff = predicted
       ? diffServerSide(desired, predicted, live, { ...options, jqPaths })
       : diffResource(desired, live, { ...options, jqPaths });
-    const entry: ResourceComparison = { key, status: diff.status, diff };
+    const entry: ResourceComparison = { key, status: diff.status, version: versionOf(desired), diff };
+    const wave = syncWave(desired);
+    if (wave !== 0) entry.syncWave = wave;
     if (isHook(desired)) entry.hook = true;
     if (options.healthOf) entry.health = options.healthOf(live);
     resources.push(entry);
@@ -104,8 +112,11 @@ export function compareApp(
     const entry: ResourceComparison = {
       key,
       status: ignoreExtraneous ? 'Synced' : 'OutOfSync',
+      version: versionOf(live),
       requiresPruning: true,
     };
+    const wave = syncWave(live);
+    if (wave !== 0) entry.syncWave = wave;
     if (options.healthOf) entry.health = options.healthOf(live);
     resources.push(entry);
   }
@@ -118,6 +129,12 @@ export function compareApp(
     outOfSyncCount,
     ...(invalid.length > 0 ? { conditions: [invalidJqCondition(invalid)] } : {}),
   };
+}
+
+/** `v1` of `apps/v1`. */
+function versionOf(obj: KubeObject): string {
+  const slash = obj.apiVersion.indexOf('/');
+  return slash === -1 ? obj.apiVersion : obj.apiVersion.slice(slash + 1);
 }
 
 /** One condition for every expression that does not compile, naming each rule as the spec writes it. */

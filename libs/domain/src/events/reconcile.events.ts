@@ -23,6 +23,20 @@ export interface CommitInfo {
   message?: string;
 }
 
+/**
+ * One resource an app manages as Argo CD's `status.resources` lists it (`ResourceStatus`): every resource
+ * of the comparison, Synced or not, with its health, whether it is a hook or waits to be pruned, and its
+ * sync wave.
+ */
+export interface ManagedResourceStatus extends ResourceIdentity {
+  version: string;
+  status: AppSyncStatusCode;
+  health?: { status: HealthStatusCode; message?: string };
+  hook?: boolean;
+  requiresPruning?: boolean;
+  syncWave?: number;
+}
+
 /** The target revision now resolves to another commit (a push, a moved tag, a spec change). */
 export type RevisionResolved = DomainEvent<
   'RevisionResolved',
@@ -44,6 +58,11 @@ export type SyncStatusChanged = DomainEvent<
     revision: string | null;
     /** Resources that are not Synced, so the audit log says what drifted. */
     outOfSync: Array<ResourceIdentity & { status: AppSyncStatusCode; requiresPruning?: boolean }>;
+    /**
+     * Every managed resource at this comparison (`status.resources` becomes this list). Absent in events
+     * recorded before it was added, and when the comparison failed.
+     */
+    resources?: ManagedResourceStatus[];
     reason?: string;
   }
 >;
@@ -57,6 +76,8 @@ export type HealthStatusChanged = DomainEvent<
     message?: string;
     /** Resources that are not Healthy, with their messages. */
     unhealthy: Array<ResourceIdentity & { status: HealthStatusCode; message?: string }>;
+    /** Every managed resource at this comparison, as on SyncStatusChanged. Absent in older events. */
+    resources?: ManagedResourceStatus[];
   }
 >;
 

@@ -185,3 +185,56 @@ describe('decideRefresh: only transitions', () => {
     expect(events.map((e) => e.type)).toEqual(['SyncStatusChanged']);
   });
 });
+
+describe('decideRefresh: the full resource list on each transition (status.resources)', () => {
+  it('every resource, Synced ones, hooks and prunable ones too, with health, version and wave', () => {
+    const events = decideRefresh(
+      'web',
+      fresh,
+      compared(
+        SHA1,
+        comparison(
+          { ...healthyDeploy, version: 'v1', syncWave: 2 },
+          { ...hook, version: 'v1' },
+          { ...prunable, version: 'v1' },
+        ),
+      ),
+    );
+    const sync = events.find((e) => e.type === 'SyncStatusChanged');
+    const health = events.find((e) => e.type === 'HealthStatusChanged');
+    const expected = [
+      {
+        group: 'apps',
+        version: 'v1',
+        kind: 'Deployment',
+        namespace: 'web',
+        name: 'web',
+        status: 'Synced',
+        health: { status: 'Healthy' },
+        syncWave: 2,
+      },
+      {
+        group: 'batch',
+        version: 'v1',
+        kind: 'Job',
+        namespace: 'web',
+        name: 'migrate',
+        status: 'OutOfSync',
+        health: { status: 'Missing' },
+        hook: true,
+      },
+      {
+        group: '',
+        version: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'web',
+        name: 'old',
+        status: 'OutOfSync',
+        health: { status: 'Healthy' },
+        requiresPruning: true,
+      },
+    ];
+    expect(sync?.data).toMatchObject({ resources: expected });
+    expect(health?.data).toMatchObject({ resources: expected });
+  });
+});

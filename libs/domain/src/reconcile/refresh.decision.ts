@@ -5,6 +5,7 @@ import type {
   AppSyncStatusCode,
   CommitInfo,
   HealthStatusChanged,
+  ManagedResourceStatus,
   ResourceIdentity,
   SyncStatusChanged,
 } from '../events/reconcile.events';
@@ -38,7 +39,11 @@ export type RefreshOutcome =
     };
 
 /** Condition types a refresh owns: raised when it cannot compare, cleared when it can again. */
-export const REFRESH_CONDITION_TYPES: readonly string[] = ['ComparisonError', 'InvalidSpecError'];
+export const REFRESH_CONDITION_TYPES: readonly string[] = [
+  'ComparisonError',
+  'InvalidSpecError',
+  'OrphanedResourceWarning',
+];
 
 function identityOf(key: string): ResourceIdentity {
   const k = parseResourceKey(key);
@@ -64,6 +69,24 @@ export function appHealthOf(comparison: AppComparison): {
       ...(r.health!.message ? { message: r.health!.message } : {}),
     }));
   return { health, unhealthy };
+}
+
+/**
+ * Argo CD's `status.resources` from a comparison: every resource, Synced or not, in key order, with
+ * its health (message included), hook flag, pruning flag and sync wave.
+ */
+export function managedResourcesOf(comparison: AppComparison): ManagedResourceStatus[] {
+  return comparison.resources.map((r) => ({
+    ...identityOf(r.key),
+    version: r.version ?? '',
+    status: r.status,
+    ...(r.health
+      ? { health: { status: r.health.status, ...(r.health.message ? { message: r.health.message } : {}) } }
+      : {}),
+    ...(r.hook ? { hook: true } : {}),
+    ...(r.requiresPruning ? { requiresPruning: true } : {}),
+    ...(r.syncWave !== undefined ? { syncWave: r.syncWave } : {}),
+  }));
 }
 
 /**
@@ -137,6 +160,7 @@ export function decideRefresh(
       events.push(applicationEvent('ConditionCleared', { application, conditionType: type }));
   }
 
+  const resources = managedResourcesOf(comparison);
   const drifted = comparison.resources.filter((r) => !r.hook && r.status !== 'Synced');
   const driftedKeys = drifted.map((r) => r.key).sort();
   const previousKeys = [...snapshot.outOfSyncKeys].sort();
@@ -153,6 +177,7 @@ export function decideRefresh(
           status: r.status,
           ...(r.requiresPruning ? { requiresPruning: true } : {}),
         })),
+        resources,
       }),
     );
   }
@@ -166,6 +191,7 @@ export function decideRefresh(
         to: health.status,
         ...(health.message ? { message: health.message } : {}),
         unhealthy,
+        resources,
       }),
     );
   }

@@ -10,7 +10,21 @@ describe('loadConfig', () => {
       refreshIntervalSeconds: 120,
       refreshJitterSeconds: 60,
       allowFileRepos: false,
+      liveState: { enabled: true, debounceMs: 1000, watchTimeoutSeconds: 300 },
     });
+  });
+
+  it('the live-state cache: on by default, its debounce and watch timeout bounded', () => {
+    expect(
+      loadConfig({
+        BERTH_LIVE_STATE_CACHE: 'false',
+        BERTH_LIVE_STATE_DEBOUNCE_MS: '250',
+        BERTH_WATCH_TIMEOUT_SECONDS: '60',
+      }).liveState,
+    ).toEqual({ enabled: false, debounceMs: 250, watchTimeoutSeconds: 60 });
+    expect(() => loadConfig({ BERTH_WATCH_TIMEOUT_SECONDS: '5' })).toThrow(
+      /BERTH_WATCH_TIMEOUT_SECONDS: "5" must be a whole number from 10/,
+    );
   });
 
   it('names every bad variable at once, without leaking a password', () => {

@@ -111,6 +111,14 @@ export interface BerthConfig {
    */
   compareOptions: { ignoreAggregatedRoles: boolean; serverSideDiff: boolean };
   /**
+   * The worker's watch-fed cluster cache (docs/adr/0005-live-state-cluster-cache.md): `enabled`
+   * (`BERTH_LIVE_STATE_CACHE`, default true) makes refreshes read live state from it and live changes
+   * request refreshes; `debounceMs` (`BERTH_LIVE_STATE_DEBOUNCE_MS`, 1000) is how long changes to one
+   * app's objects are gathered into one refresh request; `watchTimeoutSeconds`
+   * (`BERTH_WATCH_TIMEOUT_SECONDS`, 300) ends each watch request server-side, to be opened again.
+   */
+  liveState: { enabled: boolean; debounceMs: number; watchTimeoutSeconds: number };
+  /**
    * Destinations re-opened for outbound connections that are refused by default (link-local addresses and
    * cloud metadata hosts): CIDRs, addresses or host names (`*.example.com`). See docs/security.md.
    */
@@ -325,6 +333,11 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     logFormat: logFormat as BerthConfig['logFormat'],
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     pluginsDir: env['BERTH_PLUGINS_DIR'] || undefined,
+    liveState: {
+      enabled: bool('BERTH_LIVE_STATE_CACHE', true),
+      debounceMs: int('BERTH_LIVE_STATE_DEBOUNCE_MS', 1000, 0, 60_000),
+      watchTimeoutSeconds: int('BERTH_WATCH_TIMEOUT_SECONDS', 300, 10, 3600),
+    },
     compareOptions: {
       ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false),
       serverSideDiff: bool('BERTH_DIFF_SERVER_SIDE', false),

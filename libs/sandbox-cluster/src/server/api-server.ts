@@ -88,6 +88,13 @@ export class ApiServer {
     return typeof address === 'object' && address ? address.port : port;
   }
 
+  /** Ends every open watch stream, as an API server does on restart or timeout; returns how many. */
+  closeWatches(): number {
+    const open = [...this.closers];
+    for (const c of open) c();
+    return open.length;
+  }
+
   async close(): Promise<void> {
     for (const c of [...this.closers]) c();
     for (const s of this.sockets) s.destroy();

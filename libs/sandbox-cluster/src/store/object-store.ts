@@ -118,6 +118,11 @@ export class ObjectStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Forgets the watch history (etcd compaction): resuming from any older version now gets 410. */
+  compactHistory(): void {
+    this.history.length = 0;
+  }
+
   snapshot(): StoreSnapshot {
     return {
       resourceVersion: this.revision,

@@ -1,0 +1,100 @@
+import { Logger } from '@nestjs/common';
+import { ClusterCache, type KubeCluster } from '@berth/kube';
+import { ClusterLease, type JobQueues } from '@berth/queues';
+import type { RedisClient } from '@berth/infra';
+import { LiveChangeRefresher } from './live-change-refresher';
+
+export interface LiveStateOptions {
+  redis: RedisClient;
+  /** BullMQ/Redis prefix: the lease keys live under it. */
+  prefix: string;
+  queues: Pick<JobQueues, 'requestRefresh'>;
+  /** Default 1 s (BERTH_LIVE_STATE_DEBOUNCE_MS). */
+  debounceMs?: number;
+  /** Default 300 s (BERTH_WATCH_TIMEOUT_SECONDS). */
+  watchTimeoutSeconds?: number;
+  /** Default 9 s (CLUSTER_LEASE_TTL_MS). Tests shorten it. */
+  leaseTtlMs?: number;
+}
+
+interface ClusterLiveState {
+  kube: KubeCluster;
+  cache: ClusterCache;
+  lease: ClusterLease;
+  refresher: LiveChangeRefresher;
+}
+
+/**
+ * The worker's live state, one watch-fed cache per cluster it compares apps on (docs/adr/0005): opened
+ * the first time a refresh reaches the cluster and kept, with that cluster's lease and the refresher
+ * that turns changes into refresh requests. Refreshes read through the cache once it has listed a kind,
+ * and GET otherwise (KubeCluster.liveObjects).
+ */
+export class LiveStateCaches {
+  private readonly clusters = new Map<string, ClusterLiveState>();
+  private readonly logger = new Logger('live-state');
+
+  constructor(private readonly options: LiveStateOptions) {}
+
+  /** The cache of `kube`'s cluster, started now if it was not (a client re-made for a URL replaces it). */
+  attach(kube: KubeCluster): ClusterCache {
+    const existing = this.clusters.get(kube.url);
+    if (existing?.kube === kube) return existing.cache;
+    if (existing) void this.close(existing);
+    // One line per cluster every 30 s at most: an API server that is away fails every kind's watch at once.
+    let lastWarnedAt = 0;
+    const cache = new ClusterCache(kube, {
+      ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
+      onError: (type, err, retryInMs) => {
+        if (Date.now() - lastWarnedAt < 30_000) return;
+        lastWarnedAt = Date.now();
+        this.logger.warn(
+          `watch of ${type.kind} (${type.apiVersion}) on ${kube.url}: ${(err as Error).message ?? String(err)}; ` +
+            `again in ${retryInMs} ms (refreshes read the cluster directly meanwhile; further failures within 30 s not logged)`,
+        );
+      },
+    });
+    // The lease calls back into the refresher, which reads the lease: one is made first, then the other.
+    const handover = { takeOver: () => {} };
+    const lease = new ClusterLease(this.options.redis, this.options.prefix, kube.url, {
+      ...(this.options.leaseTtlMs ? { ttlMs: this.options.leaseTtlMs } : {}),
+      onAcquired: () => handover.takeOver(),
+    });
+    const refresher = new LiveChangeRefresher(cache, lease, {
+      debounceMs: this.options.debounceMs ?? 1000,
+      request: (application) =>
+        this.options.queues.requestRefresh({ application, hard: false, reason: 'live-change' }),
+      onError: (application, err) =>
+        this.logger.warn(
+          `refresh of ${application} after a live change not requested: ${(err as Error).message}`,
+        ),
+    });
+    handover.takeOver = () => refresher.takeOver();
+    kube.useCache(cache);
+    this.clusters.set(kube.url, { kube, cache, lease, refresher });
+    cache
+      .start()
+      .catch((err: unknown) => this.logger.warn(`cluster cache of ${kube.url}: ${(err as Error).message}`));
+    lease.start();
+    return cache;
+  }
+
+  /** Every cache, for tests and metrics. */
+  caches(): ClusterCache[] {
+    return [...this.clusters.values()].map((c) => c.cache);
+  }
+
+  /** Stops every watch and hands every lease over. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.clusters.values()].map((c) => this.close(c)));
+    this.clusters.clear();
+  }
+
+  private async close(state: ClusterLiveState): Promise<void> {
+    this.clusters.delete(state.kube.url);
+    state.refresher.stop();
+    state.cache.stop();
+    state.kube.useCache(undefined);
+    await state.lease.stop();
+  }
+}
