@@ -254,7 +254,7 @@ describe('authorization: every endpoint class as each role', () => {
       });
       return;
     }
-    expect({ status: res.status, body: res.status === status ? undefined : res.body }).toEqual({
+    expect({ status: res.status, body: res.status === status ? undefined : (res.body as unknown) }).toEqual({
       status,
       body: undefined,
     });

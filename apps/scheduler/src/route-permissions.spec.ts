@@ -17,8 +17,9 @@ function routesOf(controllers: readonly Controller[]) {
       .filter((key) => Reflect.getMetadata(METHOD_METADATA, prototype[key] as object) !== undefined)
       .map((key) => {
         const handler = prototype[key] as object;
-        const meta = (name: string) =>
-          Reflect.getMetadata(name, handler) ?? Reflect.getMetadata(name, controller);
+        const meta = (name: string): unknown =>
+          (Reflect.getMetadata(name, handler) as unknown) ??
+          (Reflect.getMetadata(name, controller) as unknown);
         return {
           route: `${controller.name}.${key} ${String(Reflect.getMetadata(PATH_METADATA, controller))}/${String(Reflect.getMetadata(PATH_METADATA, handler))}`,
           isPublic: meta(PUBLIC_ROUTE) !== undefined,

@@ -38,7 +38,8 @@ export class StreamController {
     const sink = lineSink(res);
     const visible: WatchSink = async (event) => {
       const { name } = event.application.metadata;
-      const project = event.application.spec.project || DEFAULT_PROJECT_NAME;
+      const named = event.application.spec.project;
+      const project = typeof named === 'string' && named !== '' ? named : DEFAULT_PROJECT_NAME;
       if (await this.authorizer.may(who, 'applications', 'get', `${project}/${name}`)) await sink(event);
     };
     const { stop, done } = await this.watches.run(query, prepared, visible);
