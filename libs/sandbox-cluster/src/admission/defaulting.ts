@@ -32,6 +32,7 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     }
     case 'v1/Secret':
       obj['type'] = obj['type'] ?? 'Opaque';
+      mergeStringData(obj);
       break;
     case 'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration':
     case 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration':
@@ -208,4 +209,19 @@ export function defaultJobSelector(job: KubeObject): void {
   const template = (jobSpec.template = jobSpec.template ?? {});
   template.metadata = template.metadata ?? {};
   template.metadata.labels = { ...template.metadata.labels, ...generated };
+}
+
+/**
+ * `stringData` is write-only: the v1 conversion merges it into `data` (base64), its keys winning, and
+ * never stores it, so a read, a diff and the immutable-Secret check all see `data`.
+ */
+function mergeStringData(secret: KubeObject): void {
+  const stringData = secret['stringData'];
+  delete secret['stringData'];
+  if (!isPlainObject(stringData)) return;
+  const data = isPlainObject(secret['data']) ? { ...secret['data'] } : {};
+  for (const [key, value] of Object.entries(stringData)) {
+    data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  secret['data'] = data;
 }

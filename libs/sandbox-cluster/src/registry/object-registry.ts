@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
-import { validateName, validateObject, validateUpdate } from '../admission/validation';
+import { validateImmutableFields } from '../admission/immutable-fields';
+import { validateName, validateObject } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
 import {
@@ -716,7 +717,7 @@ export class ObjectRegistry {
   ): KubeObject {
     const name = String(obj.metadata?.['name'] ?? '');
     const causes = [
-      ...(live ? validateUpdate(type, live, obj) : validateName(type, name)),
+      ...(live ? validateImmutableFields(type, live, obj) : validateName(type, name)),
       ...validateObject(type, obj),
     ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
