@@ -66,6 +66,22 @@ export function applyDefaults(obj: KubeObject): KubeObject {
         defaultTemplate(d);
       }
       break;
+    case 'v1/ReplicationController':
+      if (spec) {
+        // SetDefaults_ReplicationController: the selector and the labels default to the template's labels.
+        const rc: { replicas?: number; selector?: unknown; template?: PodTemplateSpec } = spec;
+        const labels = rc.template?.metadata?.labels;
+        if (
+          labels &&
+          (rc.selector === undefined || !isPlainObject(rc.selector) || !Object.keys(rc.selector).length)
+        )
+          rc.selector = { ...labels };
+        const meta = (obj.metadata = obj.metadata ?? {});
+        if (labels && !meta.labels) meta.labels = { ...labels };
+        rc.replicas = rc.replicas ?? 1;
+        if (rc.template?.spec) defaultPodSpec(rc.template.spec);
+      }
+      break;
     case 'apps/v1/ReplicaSet':
       if (spec) {
         const rs: { replicas?: number; template?: PodTemplateSpec } = spec;

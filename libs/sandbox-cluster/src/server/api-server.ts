@@ -25,6 +25,7 @@ import { parseFieldSelector } from '../store/field-selector';
 import { parseLabelSelector } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
 import { RequestLog } from './request-log';
+import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
 
@@ -206,6 +207,10 @@ export class ApiServer {
       ...(subresource ? { subresource } : {}),
     };
 
+    if (type.review) {
+      if (method !== 'POST' || name) throw statusErrors.methodNotAllowed(method, type.kind);
+      return this.json(res, 201, answerReview(type, await readJson(req), namespace));
+    }
     if (!name) {
       if (method === 'GET') {
         const watch = q.get('watch');
