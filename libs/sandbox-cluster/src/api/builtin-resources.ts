@@ -101,7 +101,7 @@ const specs: BuiltinSpec[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: all,
-    subresources: ['log', 'status'],
+    subresources: ['attach', 'ephemeralcontainers', 'exec', 'log', 'portforward', 'proxy', 'status'],
     returnsDeletedObject: true,
     fieldLabels: {
       'spec.nodeName': (o) => stringAt(o, 'spec', 'nodeName') ?? '',

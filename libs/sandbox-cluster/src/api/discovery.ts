@@ -111,6 +111,16 @@ function subresource(t: ResourceType, sub: string): Record<string, unknown> {
       };
     case 'log':
       return { ...base, kind: 'Pod', verbs: ['get'] };
+    case 'exec':
+      return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'attach':
+      return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward':
+      return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
+    case 'proxy':
+      return { ...base, kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
+    case 'ephemeralcontainers':
+      return { ...base, kind: 'Pod', verbs: ['get', 'patch', 'update'] };
     case 'finalize':
       return { ...base, kind: t.kind, verbs: ['update'] };
     default:
