@@ -10,6 +10,7 @@ import { ApplicationsService } from './applications/applications.service';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsService } from './approvals/approvals.service';
 import { ManifestsService } from './applications/manifests.service';
+import { ApplicationLogsService } from './applications/application-logs.service';
 import { ResourceEventsService } from './applications/resource-events.service';
 import { RevisionDetailsService } from './applications/revision-details.service';
 import { SchedulerSources } from './applications/scheduler-sources';
@@ -67,6 +68,7 @@ export class SchedulerModule {
         ApprovalsService,
         ManifestsService,
         ResourceEventsService,
+        ApplicationLogsService,
         RevisionDetailsService,
         SchedulerSources,
         DestinationClusters,

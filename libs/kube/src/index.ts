@@ -9,6 +9,7 @@ export type {
   ApplyResourceOptions,
   ApplyResult,
   DeleteOptions,
+  PodLogOptions,
   PropagationPolicy,
   WriteOptions,
 } from './kube-cluster';

@@ -3,8 +3,6 @@ import {
   applicationStreamId,
   DEFAULT_APP_NAMESPACE,
   DomainError,
-  groupOf,
-  isTrackedBy,
   kubernetesEventOf,
   type KubeObject,
   type KubernetesEvent,
@@ -13,6 +11,7 @@ import { fieldSelectorOf, type KubeCluster } from '@berth/kube';
 import { Injectable } from '@nestjs/common';
 import { DestinationClusters } from '../clusters/destination-clusters';
 import { SchedulerContext } from '../scheduler.context';
+import { AppMembership, type InvolvedObject } from './app-membership';
 
 /** Argo CD's `ApplicationResourceEventsQuery` (the query string of `GET .../events`). */
 export interface ResourceEventsQuery {
@@ -31,8 +30,6 @@ export interface EventList {
 
 /** The app's own events listed: the newest ones, as Kubernetes keeps only recent Events. */
 const APP_EVENTS_LISTED = 1000;
-/** How far up ownerReferences a resource is followed to the object the app deployed (Pod -> RS -> Deployment). */
-const MAX_OWNER_DEPTH = 5;
 
 /**
  * Argo CD's ListResourceEvents (server/application/application.go):
@@ -118,13 +115,6 @@ export class ResourceEventsService {
   }
 }
 
-interface InvolvedObject {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace: string;
-}
-
 function involvedObjectOf(event: KubeObject): InvolvedObject {
   const ref = (event as unknown as { involvedObject?: Partial<InvolvedObject> }).involvedObject ?? {};
   return {
@@ -133,58 +123,6 @@ function involvedObjectOf(event: KubeObject): InvolvedObject {
     name: ref.name ?? '',
     namespace: ref.namespace ?? '',
   };
-}
-
-/**
- * Whether an object belongs to an app: it is in the app's inventory (what it deployed and has not
- * pruned), tracked by it, or owned (ownerReferences, a few levels up) by one that is. Answers are kept
- * per object for one request.
- */
-class AppMembership {
-  private readonly known = new Map<string, Promise<boolean>>();
-
-  constructor(
-    private readonly cluster: KubeCluster,
-    private readonly app: string,
-    private readonly inventory: ReadonlySet<string>,
-  ) {}
-
-  includes(ref: InvolvedObject, depth = 0): Promise<boolean> {
-    const key = `${groupOf(ref.apiVersion)}/${ref.kind}/${ref.namespace}/${ref.name}`;
-    if (this.inventory.has(key)) return Promise.resolve(true);
-    if (!ref.apiVersion || !ref.kind || !ref.name || depth > MAX_OWNER_DEPTH) return Promise.resolve(false);
-    let answer = this.known.get(key);
-    if (!answer) {
-      answer = this.viaLiveObject(ref, depth);
-      this.known.set(key, answer);
-    }
-    return answer;
-  }
-
-  private async viaLiveObject(ref: InvolvedObject, depth: number): Promise<boolean> {
-    const live = await this.cluster.get({
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      name: ref.name,
-      ...(ref.namespace ? { namespace: ref.namespace } : {}),
-    });
-    if (!live) return false;
-    if (isTrackedBy(this.app, live)) return true;
-    const owners =
-      (live.metadata as { ownerReferences?: Array<Partial<InvolvedObject>> }).ownerReferences ?? [];
-    for (const owner of owners) {
-      const parent = {
-        apiVersion: owner.apiVersion ?? '',
-        kind: owner.kind ?? '',
-        name: owner.name ?? '',
-        namespace: ref.namespace,
-      };
-      if (await this.includes(parent, depth + 1)) return true;
-      // A namespaced object may be owned by a cluster-scoped one.
-      if (ref.namespace && (await this.includes({ ...parent, namespace: '' }, depth + 1))) return true;
-    }
-    return false;
-  }
 }
 
 function describe(query: ResourceEventsQuery): string {
