@@ -10,6 +10,7 @@ import { ApplicationsService } from './applications/applications.service';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsService } from './approvals/approvals.service';
 import { ManifestsService } from './applications/manifests.service';
+import { ApplicationLogsService } from './applications/application-logs.service';
 import { ResourceEventsService } from './applications/resource-events.service';
 import { ResourceTreeService } from './applications/resource-tree.service';
 import { RevisionDetailsService } from './applications/revision-details.service';
@@ -90,6 +91,7 @@ export class SchedulerModule {
         LiveResourcesService,
         ResourceActionsService,
         ResourceTreeService,
+        ApplicationLogsService,
         RevisionDetailsService,
         SchedulerSources,
         DestinationClusters,

@@ -13,6 +13,7 @@ export type {
   DeleteOptions,
   LiveCache,
   WatchEvent,
+  PodLogOptions,
   PropagationPolicy,
   WriteOptions,
 } from './kube-cluster';

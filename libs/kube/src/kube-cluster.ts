@@ -1,8 +1,11 @@
 import type { KubeObject } from '@berth/domain';
+import type { Writable } from 'node:stream';
 import {
+  ApiException,
   HttpMethod,
   IsomorphicFetchHttpLibrary,
   KubeConfig,
+  Log,
   RequestContext,
   Watch,
 } from '@kubernetes/client-node';
@@ -66,6 +69,16 @@ export type PatchType = keyof typeof PATCH_CONTENT_TYPES;
  * know and turn timestamps into Dates, which would make a GitOps diff lie. Only client-node's
  * kubeconfig handling (auth, TLS) and its fetch are used.
  */
+/** The query of a pod's log (core/v1 PodLogOptions) that Berth passes on. */
+export interface PodLogOptions {
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  timestamps?: boolean;
+  tailLines?: number;
+  sinceSeconds?: number;
+}
+
 export class KubeCluster {
   readonly discovery: ApiDiscovery;
   /** Where `liveObjects` reads first when asked to (a watch-fed ClusterCache); GETs what it cannot say. */
@@ -403,6 +416,44 @@ export class KubeCluster {
       body,
     });
     return this.expectObject(res, 'replace', ref);
+  }
+
+  /**
+   * Streams one container's log into `out` (client-node's `Log`: the kubeconfig's credentials and TLS), which
+   * ends when the server ends the answer; abort the returned controller to stop following. A refusal (the
+   * container is waiting, no previous run...) is a KubeApiError with the server's message: client-node's
+   * `Log` keeps only the status code, so the message is read with a plain GET of the same log.
+   */
+  async streamPodLog(
+    pod: { namespace: string; name: string },
+    out: Writable,
+    options: PodLogOptions = {},
+  ): Promise<AbortController> {
+    try {
+      return await new Log(this.config).log(pod.namespace, pod.name, options.container ?? '', out, {
+        follow: options.follow ?? false,
+        previous: options.previous ?? false,
+        timestamps: options.timestamps ?? false,
+        ...(options.tailLines !== undefined ? { tailLines: options.tailLines } : {}),
+        ...(options.sinceSeconds !== undefined ? { sinceSeconds: options.sinceSeconds } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof ApiException)) throw unreachableError(this.server, err);
+      const query: Record<string, string> = { previous: String(options.previous ?? false) };
+      if (options.container) query['container'] = options.container;
+      const res = await this.request(
+        'GET',
+        `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/log`,
+        { query },
+      );
+      const status = (res.body ?? {}) as { message?: string; reason?: string };
+      throw new KubeApiError(
+        codeForStatus(err.code, status.reason),
+        `logs of pod ${pod.namespace}/${pod.name} refused: ${status.message ?? `HTTP ${err.code}`}`,
+        err.code,
+        status.reason,
+      );
+    }
   }
 
   /** JSON merge patch, for small edits (tests, annotations). */

@@ -168,3 +168,29 @@ export const REVISION_QUERY: QuerySchema = {
   appNamespace: queryText(253),
   project: queryText(253),
 };
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Argo CD's ApplicationPodLogsQuery (`GET .../logs`). Every name is checked against what Kubernetes allows
+ * for it, so nothing else (`--x`, `../`, a query of its own) reaches the cluster's URL.
+ */
+export const LOGS_QUERY: QuerySchema = {
+  podName: queryPattern(dnsSubdomain, 253, "a Pod's metadata.name (a DNS subdomain)"),
+  container: queryPattern(dnsLabel, 63, 'a container name (a DNS label)'),
+  namespace: queryPattern(dnsLabel, 63, "the Pod's namespace (a DNS label)"),
+  sinceSeconds: queryInteger(0, 10 * 365 * 86400),
+  'sinceTime.seconds': queryInteger(0, 253402300799),
+  'sinceTime.nanos': queryInteger(0, 999999999),
+  tailLines: queryInteger(0, 1_000_000),
+  follow: queryBoolean,
+  previous: queryBoolean,
+  matchCase: queryBoolean,
+  filter: queryText(1024),
+  kind: queryPattern(/^[A-Za-z][A-Za-z0-9]*$/, 63, 'a resource kind, e.g. Deployment'),
+  group: queryPattern(dnsSubdomain, 253, "a resource's API group, e.g. apps (empty for core)"),
+  resourceName: queryPattern(dnsSubdomain, 253, "a resource's metadata.name"),
+  appNamespace: queryText(253),
+  project: queryText(253),
+};

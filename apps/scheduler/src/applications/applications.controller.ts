@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import { AnyAuthenticated, Authorize, AuthorizeInHandler, CurrentIdentity, type Identity } from '@berth/auth';
 import { ValidationFailedError, type KubeObject } from '@berth/domain';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { requestActor } from '../http/request-actor';
@@ -10,6 +10,7 @@ import {
   DELETE_QUERY,
   EVENTS_QUERY,
   LIST_QUERY,
+  LOGS_QUERY,
   MANIFESTS_QUERY,
   REFRESH_QUERY,
   REVISION_QUERY,
@@ -19,7 +20,9 @@ import {
   type RollbackRequestBody,
   type SyncRequestBody,
 } from './application-requests.schema';
+import { ApplicationLogsService, type LogsQuery } from './application-logs.service';
 import { ApplicationsService } from './applications.service';
+import type { LogEntry } from './log-entry';
 import { ManifestsService } from './manifests.service';
 import { ResourceEventsService, type ResourceEventsQuery } from './resource-events.service';
 import { ResourceTreeService } from './resource-tree.service';
@@ -34,6 +37,7 @@ export class ApplicationsController {
     private readonly resourceEvents: ResourceEventsService,
     private readonly revisions: RevisionDetailsService,
     private readonly trees: ResourceTreeService,
+    private readonly logs: ApplicationLogsService,
   ) {}
 
   @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
@@ -184,6 +188,61 @@ export class ApplicationsController {
     return this.trees.tree(name);
   }
 
+  /**
+   * Argo CD's PodLogs: the logs of the app's Pods in its destination cluster, streamed as grpc-gateway
+   * streams them (one `{"result": LogEntry}` per line, a last entry with `last: true`). Refusals (a bad query,
+   * too many Pods) answer as JSON errors before the stream starts.
+   */
+  @Authorize('logs', 'get', { application: 'name' })
+  @Get(':name/logs')
+  async podLogs(
+    @Param('name') name: string,
+    @ValidQuery(LOGS_QUERY) query: LogsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.streamLogs(name, query, req, res);
+  }
+
+  /** Argo CD's PodLogs with the Pod in the path (the older route its CLI calls). */
+  @Authorize('logs', 'get', { application: 'name' })
+  @Get(':name/pods/:podName/logs')
+  async podLogsOfPod(
+    @Param('name') name: string,
+    @Param('podName') podName: string,
+    @ValidQuery(LOGS_QUERY) query: LogsQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    if (
+      podName.length > 253 ||
+      !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(podName)
+    )
+      throw new ValidationFailedError('PodLogsQuery', undefined, [
+        {
+          path: 'podName',
+          message: `${JSON.stringify(podName.slice(0, 80))} is not a Pod name`,
+          fix: "a Pod's metadata.name (a DNS subdomain)",
+        },
+      ]);
+    await this.streamLogs(name, { ...query, podName }, req, res);
+  }
+
+  private async streamLogs(name: string, query: LogsQuery, req: Request, res: Response): Promise<void> {
+    const start = await this.logs.prepare(name, query);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-cache');
+    // Proxies (nginx) would otherwise buffer the lines.
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    const { stop, done } = start((entry) => writeLine(res, entry));
+    req.on('close', stop);
+    void done.then(() => {
+      if (!res.writableEnded) res.end();
+    });
+  }
+
   /** Argo CD's RevisionMetadata: author, date, tags and message of a Git revision of the app's source. */
   @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/revisions/:revision/metadata')
@@ -225,4 +284,26 @@ function assertSameName(kind: string, name: string, bodyName: string | undefined
       },
     ]);
   }
+}
+
+/** One `{"result": entry}` line, waiting while the socket is full; refuses once the client is gone. */
+function writeLine(res: Response, entry: LogEntry): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (res.writableEnded || res.destroyed) {
+      reject(new Error('the client left'));
+      return;
+    }
+    if (res.write(`${JSON.stringify({ result: entry })}\n`)) {
+      resolve();
+      return;
+    }
+    const settle = () => {
+      res.off('drain', settle);
+      res.off('close', settle);
+      if (res.destroyed) reject(new Error('the client left'));
+      else resolve();
+    };
+    res.on('drain', settle);
+    res.on('close', settle);
+  });
 }

@@ -1,10 +1,10 @@
 import { groupOf, isTrackedBy } from '@berth/domain';
-import type { KubeCluster } from '@berth/kube';
+import { KubeApiError, type KubeCluster } from '@berth/kube';
 
 /** How far up ownerReferences a resource is followed to the object the app deployed (Pod -> RS -> Deployment). */
 const MAX_OWNER_DEPTH = 5;
 
-/** An object as an Event's involvedObject or a resource request names it (namespace '' when cluster-scoped). */
+/** An object named by reference (an Event's involvedObject, an ownerReference, a Pod). */
 export interface InvolvedObject {
   apiVersion: string;
   kind: string;
@@ -20,10 +20,15 @@ export interface InvolvedObject {
 export class AppMembership {
   private readonly known = new Map<string, Promise<boolean>>();
 
+  /**
+   * `inventory`: resource keys (`group/Kind/namespace/name`) the answer starts from. `tracked`: whether an
+   * object carrying the app's tracking label or annotation belongs too (off when asking about one resource).
+   */
   constructor(
     private readonly cluster: KubeCluster,
     private readonly app: string,
     private readonly inventory: ReadonlySet<string>,
+    private readonly tracked = true,
   ) {}
 
   includes(ref: InvolvedObject, depth = 0): Promise<boolean> {
@@ -39,14 +44,21 @@ export class AppMembership {
   }
 
   private async viaLiveObject(ref: InvolvedObject, depth: number): Promise<boolean> {
-    const live = await this.cluster.get({
-      apiVersion: ref.apiVersion,
-      kind: ref.kind,
-      name: ref.name,
-      ...(ref.namespace ? { namespace: ref.namespace } : {}),
-    });
+    let live;
+    try {
+      live = await this.cluster.get({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        name: ref.name,
+        ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      });
+    } catch (error) {
+      // An owner tried as cluster-scoped (below) whose kind is namespaced: not this object's owner that way.
+      if (error instanceof KubeApiError && error.code === 'Invalid') return false;
+      throw error;
+    }
     if (!live) return false;
-    if (isTrackedBy(this.app, live)) return true;
+    if (this.tracked && isTrackedBy(this.app, live)) return true;
     const owners =
       (live.metadata as { ownerReferences?: Array<Partial<InvolvedObject>> }).ownerReferences ?? [];
     for (const owner of owners) {

@@ -32,6 +32,7 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     }
     case 'v1/Secret':
       obj['type'] = obj['type'] ?? 'Opaque';
+      mergeStringData(obj);
       break;
     case 'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration':
     case 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration':
@@ -63,6 +64,22 @@ export function applyDefaults(obj: KubeObject): KubeObject {
         d.revisionHistoryLimit = d.revisionHistoryLimit ?? 10;
         d.progressDeadlineSeconds = d.progressDeadlineSeconds ?? 600;
         defaultTemplate(d);
+      }
+      break;
+    case 'v1/ReplicationController':
+      if (spec) {
+        // SetDefaults_ReplicationController: the selector and the labels default to the template's labels.
+        const rc: { replicas?: number; selector?: unknown; template?: PodTemplateSpec } = spec;
+        const labels = rc.template?.metadata?.labels;
+        if (
+          labels &&
+          (rc.selector === undefined || !isPlainObject(rc.selector) || !Object.keys(rc.selector).length)
+        )
+          rc.selector = { ...labels };
+        const meta = (obj.metadata = obj.metadata ?? {});
+        if (labels && !meta.labels) meta.labels = { ...labels };
+        rc.replicas = rc.replicas ?? 1;
+        if (rc.template?.spec) defaultPodSpec(rc.template.spec);
       }
       break;
     case 'apps/v1/ReplicaSet':
@@ -208,4 +225,19 @@ export function defaultJobSelector(job: KubeObject): void {
   const template = (jobSpec.template = jobSpec.template ?? {});
   template.metadata = template.metadata ?? {};
   template.metadata.labels = { ...template.metadata.labels, ...generated };
+}
+
+/**
+ * `stringData` is write-only: the v1 conversion merges it into `data` (base64), its keys winning, and
+ * never stores it, so a read, a diff and the immutable-Secret check all see `data`.
+ */
+function mergeStringData(secret: KubeObject): void {
+  const stringData = secret['stringData'];
+  delete secret['stringData'];
+  if (!isPlainObject(stringData)) return;
+  const data = isPlainObject(secret['data']) ? { ...secret['data'] } : {};
+  for (const [key, value] of Object.entries(stringData)) {
+    data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  secret['data'] = data;
 }

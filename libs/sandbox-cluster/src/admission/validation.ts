@@ -3,6 +3,7 @@ import type { KubeObject, ResourceType } from '../api/resource-type';
 import type { StatusCause } from '../errors/api-status.error';
 import { matchesLabelSelectorObject } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
+import { goJson, goValue, labelSelectorJson, sortedMap } from './go-value';
 import { validateWebhookConfiguration } from './webhook-configuration';
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -17,18 +18,12 @@ function invalid(field: string, value: unknown, detail: string): StatusCause {
   return { reason: 'FieldValueInvalid', message: `Invalid value: ${goValue(value)}: ${detail}`, field };
 }
 
-function required(field: string): StatusCause {
-  return { reason: 'FieldValueRequired', message: 'Required value', field };
+function invalidRendered(field: string, rendered: string, detail: string): StatusCause {
+  return { reason: 'FieldValueInvalid', message: `Invalid value: ${rendered}: ${detail}`, field };
 }
 
-/** Go's %#v rendering of small values, as it appears in real validation messages. */
-function goValue(v: unknown): string {
-  if (isPlainObject(v)) {
-    return `map[string]string{${Object.entries(v)
-      .map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`)
-      .join(', ')}}`;
-  }
-  return JSON.stringify(v);
+function required(field: string): StatusCause {
+  return { reason: 'FieldValueRequired', message: 'Required value', field };
 }
 
 /** Names: DNS-1123 subdomain; namespaces and services: DNS-1123 label (apimachinery validation.go). */
@@ -88,29 +83,6 @@ export function validateObject(type: ResourceType, obj: KubeObject): StatusCause
   return causes;
 }
 
-/** Fields the API server refuses to change once an object exists (the kinds' ValidateUpdate). */
-export function validateUpdate(type: ResourceType, live: KubeObject, obj: KubeObject): StatusCause[] {
-  if (!type.builtin) return [];
-  const immutable = (...fields: string[]): StatusCause[] =>
-    fields
-      .filter(
-        (field) =>
-          JSON.stringify(valueAt(live, ...field.split('.'))) !==
-          JSON.stringify(valueAt(obj, ...field.split('.'))),
-      )
-      .map((field) => invalid(field, valueAt(obj, ...field.split('.')) ?? null, 'field is immutable'));
-  switch (`${type.group}/${type.kind}`) {
-    case 'apps/Deployment':
-    case 'apps/ReplicaSet':
-    case 'apps/StatefulSet':
-    case 'apps/DaemonSet':
-      return immutable('spec.selector');
-    case 'batch/Job':
-      return immutable('spec.selector', 'spec.template');
-  }
-  return [];
-}
-
 function validateSelectorAndTemplate(spec: Record<string, unknown>): StatusCause[] {
   const causes: StatusCause[] = [];
   const selector = spec['selector'];
@@ -121,11 +93,21 @@ function validateSelectorAndTemplate(spec: Record<string, unknown>): StatusCause
     Object.keys(isPlainObject(selector['matchLabels']) ? selector['matchLabels'] : {}).length === 0 &&
     (Array.isArray(selector['matchExpressions']) ? selector['matchExpressions'] : []).length === 0
   ) {
-    causes.push(invalid('spec.selector', selector, 'empty selector is invalid for deployment'));
+    causes.push(
+      invalidRendered(
+        'spec.selector',
+        labelSelectorJson(selector),
+        'empty selector is invalid for deployment',
+      ),
+    );
   }
   if (!matchesLabelSelectorObject(isPlainObject(selector) ? selector : undefined, labels)) {
     causes.push(
-      invalid('spec.template.metadata.labels', labels ?? {}, '`selector` does not match template `labels`'),
+      invalidRendered(
+        'spec.template.metadata.labels',
+        goJson(sortedMap(labels ?? {})),
+        '`selector` does not match template `labels`',
+      ),
     );
   }
   causes.push(...validatePodSpec(template.spec, 'spec.template.spec'));

@@ -63,16 +63,32 @@ export interface PodTemplateSpec {
   spec?: PodSpec;
 }
 
+/** One state of a container (waiting, running or terminated): the fields of each the sandbox reads. */
+export interface ContainerState {
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+}
+
 export interface ContainerStatus {
   name?: string;
   ready?: boolean;
   restartCount?: number;
-  state?: { waiting?: { reason?: string; message?: string } };
+  state?: { waiting?: ContainerState; running?: ContainerState; terminated?: ContainerState };
+  lastState?: { terminated?: ContainerState };
 }
 
 export type Pod = Workload<
   PodSpec,
-  { phase?: string; podIP?: string; conditions?: Condition[]; containerStatuses?: ContainerStatus[] }
+  {
+    phase?: string;
+    podIP?: string;
+    conditions?: Condition[];
+    containerStatuses?: ContainerStatus[];
+    initContainerStatuses?: ContainerStatus[];
+  }
 >;
 
 export interface ReplicaCounts {

@@ -14,7 +14,12 @@ interface BuiltinSpec {
   tracksGeneration?: boolean;
   returnsDeletedObject?: boolean;
   fieldLabels?: ResourceType['fieldLabels'];
+  verbs?: string[];
+  review?: boolean;
 }
+
+/** The create-only review kinds (authorization.k8s.io, authentication.k8s.io): answered, never stored. */
+const review = { verbs: ['create'], review: true };
 
 const all = ['all'];
 
@@ -51,6 +56,35 @@ const specs: BuiltinSpec[] = [
   {
     group: '',
     version: 'v1',
+    kind: 'ResourceQuota',
+    plural: 'resourcequotas',
+    namespaced: true,
+    shortNames: ['quota'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'LimitRange',
+    plural: 'limitranges',
+    namespaced: true,
+    shortNames: ['limits'],
+  },
+  { group: '', version: 'v1', kind: 'PodTemplate', plural: 'podtemplates', namespaced: true },
+  {
+    group: '',
+    version: 'v1',
+    kind: 'ReplicationController',
+    plural: 'replicationcontrollers',
+    namespaced: true,
+    shortNames: ['rc'],
+    categories: all,
+    subresources: ['scale', 'status'],
+    tracksGeneration: true,
+  },
+  {
+    group: '',
+    version: 'v1',
     kind: 'Service',
     plural: 'services',
     namespaced: true,
@@ -67,7 +101,7 @@ const specs: BuiltinSpec[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: all,
-    subresources: ['log', 'status'],
+    subresources: ['attach', 'ephemeralcontainers', 'exec', 'log', 'portforward', 'proxy', 'status'],
     returnsDeletedObject: true,
     fieldLabels: {
       'spec.nodeName': (o) => stringAt(o, 'spec', 'nodeName') ?? '',
@@ -298,6 +332,112 @@ const specs: BuiltinSpec[] = [
     categories: ['api-extensions'],
     tracksGeneration: true,
   },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingAdmissionPolicy',
+    plural: 'validatingadmissionpolicies',
+    namespaced: false,
+    categories: ['api-extensions'],
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    plural: 'validatingadmissionpolicybindings',
+    namespaced: false,
+    categories: ['api-extensions'],
+    tracksGeneration: true,
+  },
+  // authorization.k8s.io/v1 and authentication.k8s.io/v1: reviews (server/review-answers.ts)
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'LocalSubjectAccessReview',
+    plural: 'localsubjectaccessreviews',
+    namespaced: true,
+    ...review,
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectAccessReview',
+    plural: 'selfsubjectaccessreviews',
+    namespaced: false,
+    ...review,
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectRulesReview',
+    plural: 'selfsubjectrulesreviews',
+    namespaced: false,
+    ...review,
+  },
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    kind: 'SubjectAccessReview',
+    plural: 'subjectaccessreviews',
+    namespaced: false,
+    ...review,
+  },
+  {
+    group: 'authentication.k8s.io',
+    version: 'v1',
+    kind: 'SelfSubjectReview',
+    plural: 'selfsubjectreviews',
+    namespaced: false,
+    ...review,
+  },
+  // events.k8s.io/v1: its own storage here (no conversion from core/v1 Events, see the README)
+  {
+    group: 'events.k8s.io',
+    version: 'v1',
+    kind: 'Event',
+    plural: 'events',
+    namespaced: true,
+    shortNames: ['ev'],
+  },
+  // scheduling.k8s.io/v1, node.k8s.io/v1, certificates.k8s.io/v1, flowcontrol.apiserver.k8s.io/v1
+  {
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    namespaced: false,
+    shortNames: ['pc'],
+  },
+  { group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', plural: 'runtimeclasses', namespaced: false },
+  {
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    kind: 'CertificateSigningRequest',
+    plural: 'certificatesigningrequests',
+    namespaced: false,
+    shortNames: ['csr'],
+    subresources: ['approval', 'status'],
+  },
+  {
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    kind: 'FlowSchema',
+    plural: 'flowschemas',
+    namespaced: false,
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
+  {
+    group: 'flowcontrol.apiserver.k8s.io',
+    version: 'v1',
+    kind: 'PriorityLevelConfiguration',
+    plural: 'prioritylevelconfigurations',
+    namespaced: false,
+    subresources: ['status'],
+    tracksGeneration: true,
+  },
   // storage.k8s.io/v1, coordination.k8s.io/v1, discovery.k8s.io/v1
   {
     group: 'storage.k8s.io',
@@ -306,6 +446,16 @@ const specs: BuiltinSpec[] = [
     plural: 'storageclasses',
     namespaced: false,
     shortNames: ['sc'],
+  },
+  { group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', plural: 'csidrivers', namespaced: false },
+  { group: 'storage.k8s.io', version: 'v1', kind: 'CSINode', plural: 'csinodes', namespaced: false },
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'VolumeAttachment',
+    plural: 'volumeattachments',
+    namespaced: false,
+    subresources: ['status'],
   },
   { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true },
   {
@@ -333,6 +483,8 @@ export function builtinResourceTypes(): ResourceType[] {
     returnsDeletedObject: s.returnsDeletedObject ?? false,
     allowUnconditionalUpdate: true,
     ...(s.fieldLabels ? { fieldLabels: s.fieldLabels } : {}),
+    ...(s.verbs ? { verbs: s.verbs } : {}),
+    ...(s.review ? { review: true } : {}),
   }));
 }
 

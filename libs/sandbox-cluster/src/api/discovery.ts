@@ -3,14 +3,23 @@ import { groupVersion, type ResourceType } from './resource-type';
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+/**
+ * The server version: Kubernetes 1.34, the version whose behaviour the sandbox follows. The build metadata
+ * (`+sandbox`, as k3s writes `+k3s1`) names it without making it a semver pre-release, which Helm's
+ * `semverCompare ">=1.34.0"` on `.Capabilities.KubeVersion` would rank below 1.34.0.
+ */
 export const SANDBOX_VERSION = {
   major: '1',
-  minor: '31',
-  gitVersion: 'v1.31.0-sandbox',
+  minor: '34',
+  emulationMajor: '1',
+  emulationMinor: '34',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '33',
+  gitVersion: 'v1.34.1+sandbox',
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
-  buildDate: '2024-08-13T07:28:49Z',
-  goVersion: 'go1.22.5',
+  buildDate: '2025-09-09T19:44:50Z',
+  goVersion: 'go1.24.6',
   compiler: 'gc',
   platform: 'linux/amd64',
 };
@@ -76,7 +85,8 @@ export function apiResourceList(
 }
 
 function mainResource(t: ResourceType): Record<string, unknown> {
-  const verbs = t.kind === 'Namespace' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs;
+  const verbs =
+    t.verbs ?? (t.kind === 'Namespace' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs);
   return {
     name: t.plural,
     singularName: t.singular,
@@ -101,6 +111,16 @@ function subresource(t: ResourceType, sub: string): Record<string, unknown> {
       };
     case 'log':
       return { ...base, kind: 'Pod', verbs: ['get'] };
+    case 'exec':
+      return { ...base, kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'attach':
+      return { ...base, kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward':
+      return { ...base, kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
+    case 'proxy':
+      return { ...base, kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
+    case 'ephemeralcontainers':
+      return { ...base, kind: 'Pod', verbs: ['get', 'patch', 'update'] };
     case 'finalize':
       return { ...base, kind: t.kind, verbs: ['update'] };
     default:

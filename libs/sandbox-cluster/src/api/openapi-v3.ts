@@ -52,7 +52,7 @@ export function openApiV3GroupVersion(
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: 'v1.31.0' },
+    info: { title: 'Kubernetes', version: 'v1.34.1' },
     paths,
     components: { schemas: {} },
   };

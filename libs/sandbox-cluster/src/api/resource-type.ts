@@ -21,6 +21,10 @@ export interface ResourceType {
   allowUnconditionalUpdate: boolean;
   /** Extra fieldSelector labels supported besides metadata.name / metadata.namespace. */
   fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
+  /** Discovery verbs when not the full set (the review kinds take only `create`). */
+  verbs?: string[];
+  /** A review (SubjectAccessReview, SelfSubjectReview...): a POST is answered with its status, nothing is stored. */
+  review?: boolean;
 }
 
 /** metav1.OwnerReference (the sandbox does not insist on the fields a real server requires). */

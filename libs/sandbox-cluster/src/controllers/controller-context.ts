@@ -14,7 +14,6 @@ import { formatTime, isPlainObject, jsonEqual } from '../store/object-utils';
 export const SIM_DELAYS = {
   podStart: 1000,
   imagePullBackOff: 1000,
-  crashRestart: 10000,
   jobRun: 2000,
   loadBalancer: 1000,
   volumeBind: 500,
@@ -49,6 +48,8 @@ export class ControllerContext {
   private readonly controllerOf = new Map<string, string>();
   private readonly types = new Map<string, ResourceType>();
   private readonly lists = new Map<string, KubeObject[]>();
+  /** CronJob uid -> the simulated instant of its last schedule (cronjob.controller.ts). */
+  readonly lastSchedules = new Map<string, number>();
 
   constructor(
     readonly registry: ObjectRegistry,
@@ -90,6 +91,7 @@ export class ControllerContext {
   forget(uid: string): void {
     this.firstSeen.delete(uid);
     this.firstSeen.delete(`terminating/${uid}`);
+    this.lastSchedules.delete(uid);
   }
 
   /** Reconcile `obj` again at `atMs` (a simulated delay ends then). */

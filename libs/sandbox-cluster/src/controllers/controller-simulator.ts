@@ -1,11 +1,13 @@
 import type { ObjectRegistry } from '../registry/object-registry';
 import { ControllerContext } from './controller-context';
+import { reconcileCronJobs } from './cronjob.controller';
 import { reconcileDaemonSets } from './daemonset.controller';
 import { reconcileDeployments } from './deployment.controller';
 import { reconcileJobs } from './job.controller';
 import { reconcileLoadBalancers } from './load-balancer.controller';
 import { reconcilePods } from './pod-kubelet.controller';
 import { reconcileReplicaSets } from './replicaset.controller';
+import { reconcileServiceAccounts } from './service-account.controller';
 import { reconcileStatefulSets } from './statefulset.controller';
 import { reconcileAutoscalers } from './autoscaler.controller';
 import { reconcileVolumeClaims } from './volume-claim.controller';
@@ -80,11 +82,13 @@ export class ControllerSimulator {
     this.lastPass = Date.now();
     try {
       this.ctx.beginPass();
+      reconcileServiceAccounts(this.ctx);
       reconcilePods(this.ctx);
       reconcileReplicaSets(this.ctx);
       reconcileDeployments(this.ctx, this.progress);
       reconcileStatefulSets(this.ctx);
       reconcileDaemonSets(this.ctx);
+      reconcileCronJobs(this.ctx);
       reconcileJobs(this.ctx);
       reconcileLoadBalancers(this.ctx);
       reconcileVolumeClaims(this.ctx);

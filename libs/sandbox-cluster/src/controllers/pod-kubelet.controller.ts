@@ -142,8 +142,8 @@ function podStatus(ctx: ControllerContext, pod: Pod): Record<string, unknown> {
     };
   }
   if (fate === 'crashloop' && !runToCompletion) {
-    const restarts = Math.floor((now - start) / ctx.scaled(SIM_DELAYS.crashRestart)) + 1;
-    ctx.wakeAt(start + restarts * ctx.scaled(SIM_DELAYS.crashRestart), pod);
+    const loop = crashLoop(now - start, (ms) => ctx.scaled(ms));
+    ctx.wakeAt(start + loop.nextCrashAt, pod);
     return {
       ...running,
       phase: 'Running',
@@ -160,14 +160,19 @@ function podStatus(ctx: ControllerContext, pod: Pod): Record<string, unknown> {
         containerID: `containerd://${pod.metadata?.['uid']}-${c.name}`,
         ready: false,
         started: false,
-        restartCount: restarts,
+        restartCount: loop.restarts,
         lastState: {
-          terminated: { exitCode: 1, reason: 'Error', startedAt: t(start), finishedAt: t(start) },
+          terminated: {
+            exitCode: 1,
+            reason: 'Error',
+            startedAt: t(start + loop.lastCrashAt),
+            finishedAt: t(start + loop.lastCrashAt),
+          },
         },
         state: {
           waiting: {
             reason: 'CrashLoopBackOff',
-            message: `back-off 10s restarting failed container=${c.name} pod=${pod.metadata?.['name']}_${pod.metadata?.['namespace']}(${pod.metadata?.['uid']})`,
+            message: `back-off ${loop.backOffSeconds}s restarting failed container=${c.name} pod=${pod.metadata?.['name']}_${pod.metadata?.['namespace']}(${pod.metadata?.['uid']})`,
           },
         },
       })),
@@ -272,4 +277,27 @@ function podIpOf(uid: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193) >>> 0;
   return `10.244.${(h >>> 8) & 0xff}.${((h & 0xff) % 254) + 1}`;
+}
+
+/**
+ * A crash-looping container on the kubelet's back-off: it exits as soon as it starts, and is started again
+ * after 10 s, 20 s, 40 s ... capped at 5 min (each scaled like every delay). `elapsed` and the answers are
+ * offsets from the first start: the crashes so far (restartCount), the back-off now, when the last run
+ * crashed and when the next one will.
+ */
+export function crashLoop(
+  elapsed: number,
+  scaled: (ms: number) => number,
+): { restarts: number; backOffSeconds: number; lastCrashAt: number; nextCrashAt: number } {
+  let crashAt = 0;
+  let restarts = 1;
+  let backOff = 10;
+  for (;;) {
+    const next = crashAt + scaled(backOff * 1000);
+    if (elapsed < next || next === crashAt)
+      return { restarts, backOffSeconds: backOff, lastCrashAt: crashAt, nextCrashAt: next };
+    crashAt = next;
+    restarts++;
+    backOff = Math.min(backOff * 2, 300);
+  }
 }

@@ -4,10 +4,18 @@ import { randomSuffix } from '../store/object-utils';
 import { CONTROLLER_MANAGER, ownerReference, type ControllerContext } from './controller-context';
 import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
 
-/** ReplicaSet controller: keep `spec.replicas` live pods, report replica counts. */
+/**
+ * ReplicaSet controller, which is also the ReplicationController manager (same behaviour; an RC's selector
+ * is a plain label map): keep `spec.replicas` live pods, report replica counts.
+ */
 export function reconcileReplicaSets(ctx: ControllerContext): void {
+  reconcile(ctx, 'apps/v1', 'ReplicaSet');
+  reconcile(ctx, 'v1', 'ReplicationController');
+}
+
+function reconcile(ctx: ControllerContext, apiVersion: string, kind: string): void {
   const podType = ctx.type('v1', 'Pod');
-  for (const rs of ctx.pending('apps/v1', 'ReplicaSet') as ReplicaSet[]) {
+  for (const rs of ctx.pending(apiVersion, kind) as ReplicaSet[]) {
     if (rs.metadata?.['deletionTimestamp']) continue;
     const ns = namespaceOf(rs);
     const pods = (ctx.owned('v1', 'Pod', rs) as Pod[]).filter(isPodActive);
@@ -39,7 +47,7 @@ export function reconcileReplicaSets(ctx: ControllerContext): void {
     }
     const live = pods.filter((p) => !excess.includes(p));
     const ready = live.filter(isPodReady).length;
-    ctx.writeStatus('apps/v1', 'ReplicaSet', rs, {
+    ctx.writeStatus(apiVersion, kind, rs, {
       replicas: live.length,
       fullyLabeledReplicas: live.length || undefined,
       readyReplicas: ready || undefined,

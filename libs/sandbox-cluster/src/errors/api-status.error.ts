@@ -124,6 +124,17 @@ export const statusErrors = {
   expired(message: string): ApiStatusError {
     return new ApiStatusError(410, 'Expired', message);
   },
+  /**
+   * exec, attach, port-forward, proxy and ephemeral containers need a container runtime the sandbox does not
+   * have. 400 BadRequest, as a kubelet that cannot serve the stream answers, so kubectl prints the reason.
+   */
+  notSupportedBySandbox(subresource: string, pod: string): ApiStatusError {
+    return new ApiStatusError(
+      400,
+      'BadRequest',
+      `pods/${subresource} is not supported by the sandbox: it runs no containers (pod "${pod}")`,
+    );
+  },
   unauthorized(): ApiStatusError {
     return new ApiStatusError(401, 'Unauthorized', 'Unauthorized');
   },

@@ -96,7 +96,49 @@ const decoders: Record<string, Decoder> = {
     return obj;
   },
   'v1/ServiceAccount': (fields) => withMeta(fields),
+  // kubectl auth can-i / can-i --list / whoami
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': (fields) => {
+    const obj = withMeta(fields);
+    const spec = readFields(fields.find((f) => f.number === 2)?.bytes ?? Buffer.alloc(0));
+    const resource = spec.find((f) => f.number === 1);
+    const nonResource = spec.find((f) => f.number === 2);
+    obj['spec'] = {
+      ...(resource
+        ? {
+            resourceAttributes: strings(resource, [
+              'namespace',
+              'verb',
+              'group',
+              'version',
+              'resource',
+              'subresource',
+              'name',
+            ]),
+          }
+        : {}),
+      ...(nonResource ? { nonResourceAttributes: strings(nonResource, ['path', 'verb']) } : {}),
+    };
+    return obj;
+  },
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': (fields) => {
+    const obj = withMeta(fields);
+    const spec = fields.find((f) => f.number === 2);
+    obj['spec'] = spec ? strings(spec, ['namespace']) : {};
+    return obj;
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': (fields) => withMeta(fields),
 };
+
+/** A message of string fields numbered 1..n, named in order; empty strings are omitted as in JSON. */
+function strings(message: ProtoField, names: string[]): Record<string, string> {
+  const fields = readFields(message.bytes ?? Buffer.alloc(0));
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const f = fields.find((x) => x.number === i + 1);
+    if (f && str(f) !== '') out[name] = str(f);
+  });
+  return out;
+}
 
 /**
  * Decodes the `application/vnd.kubernetes.protobuf` body kubectl's typed commands send

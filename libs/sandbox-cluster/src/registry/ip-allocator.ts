@@ -19,6 +19,15 @@ export class IpAllocator {
     if (spec.clusterIP === undefined || spec.clusterIP === '') {
       spec.clusterIP = liveSpec.clusterIP ?? this.ip(dryRun);
     }
+    // normalizeClusterIPs: a client that changed only the singular field (an old client, or a patch of
+    // clusterIP alone) changes the plural one too, so validation sees and refuses the change.
+    if (
+      live &&
+      spec.clusterIP !== liveSpec.clusterIP &&
+      JSON.stringify(spec.clusterIPs) === JSON.stringify(liveSpec.clusterIPs)
+    ) {
+      spec.clusterIPs = [spec.clusterIP];
+    }
     if (spec.clusterIP !== 'None') spec.clusterIPs = spec.clusterIPs ?? [spec.clusterIP];
     else spec.clusterIPs = spec.clusterIPs ?? ['None'];
     if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
-import { validateName, validateObject, validateUpdate } from '../admission/validation';
+import { validateImmutableFields } from '../admission/immutable-fields';
+import { validateName, validateObject } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
 import {
@@ -501,6 +502,9 @@ export class ObjectRegistry {
       const graceful = this.markPodTerminating(type, live, finalizers, options.gracePeriodSeconds, dryRun);
       if (graceful) return graceful;
     }
+    // A CRD goes once its custom resources are gone: those with finalizers keep it Terminating.
+    const crdTerminating = isCrd(type) && !dryRun && this.deleteCustomResources(name) > 0;
+    if (crdTerminating && !finalizers.includes(CRD_CLEANUP_FINALIZER)) finalizers.push(CRD_CLEANUP_FINALIZER);
     if (finalizers.length === 0) {
       if (dryRun) return { body: this.deletedBody(type, this.present(type, live)), code: 200 };
       const gone = this.store.remove(type, ns(type, namespace), name)!;
@@ -514,6 +518,7 @@ export class ObjectRegistry {
       marked.metadata['deletionGracePeriodSeconds'] = 0;
       if (type.tracksGeneration) marked.metadata['generation'] = Number(meta['generation'] ?? 0) + 1;
     }
+    if (crdTerminating) markCrdTerminating(marked);
     const code = options.orphanDependents === false ? 202 : 200;
     if (dryRun || jsonEqual(marked, live)) return { body: this.present(type, marked), code };
     return { body: this.present(type, this.store.put(type, marked)), code };
@@ -610,7 +615,40 @@ export class ObjectRegistry {
     };
   }
 
+  /** Deletes a CRD's custom resources (background); answers how many remain, held by their finalizers. */
+  private deleteCustomResources(crdName: string): number {
+    let remaining = 0;
+    for (const crType of this.types.crdResourceTypes(crdName)) {
+      for (const cr of this.store.list(crType)) {
+        if (!cr.metadata?.['deletionTimestamp']) {
+          this.delete(crType, namespaceOf(cr), nameOf(cr), { propagationPolicy: 'Background' });
+        }
+      }
+      remaining += this.store.list(crType).length;
+    }
+    return remaining;
+  }
+
+  /** The last custom resource of a Terminating CRD is gone: the CRD's cleanup finalizer goes, then the CRD. */
+  private finishCrdCleanup(crType: ResourceType): void {
+    const crdType = this.types.byKind('apiextensions.k8s.io/v1', 'CustomResourceDefinition');
+    const crdName = `${crType.plural}.${crType.group}`;
+    const crd = crdType && this.store.get(crdType, '', crdName);
+    const finalizers: string[] = crd?.metadata?.['finalizers'] ?? [];
+    if (!crdType || !crd?.metadata?.['deletionTimestamp'] || !finalizers.includes(CRD_CLEANUP_FINALIZER))
+      return;
+    if (this.types.crdResourceTypes(crdName).some((t) => this.store.list(t).length > 0)) return;
+    const rest = finalizers.filter((f) => f !== CRD_CLEANUP_FINALIZER);
+    if (rest.length > 0) {
+      this.store.put(crdType, { ...crd, metadata: { ...crd.metadata, finalizers: rest } });
+      return;
+    }
+    const gone = this.store.remove(crdType, '', crdName)!;
+    this.afterDelete(crdType, gone);
+  }
+
   private afterDelete(type: ResourceType, gone: KubeObject): void {
+    if (!type.builtin) this.finishCrdCleanup(type);
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') {
       const name = String(gone.metadata?.['name']);
       for (const crType of this.types.crdResourceTypes(name)) {
@@ -716,7 +754,7 @@ export class ObjectRegistry {
   ): KubeObject {
     const name = String(obj.metadata?.['name'] ?? '');
     const causes = [
-      ...(live ? validateUpdate(type, live, obj) : validateName(type, name)),
+      ...(live ? validateImmutableFields(type, live, obj) : validateName(type, name)),
       ...validateObject(type, obj),
     ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
@@ -882,6 +920,29 @@ function generationChanged(type: ResourceType, live: KubeObject, next: KubeObjec
 }
 
 /** The apiextensions controller accepts names at once: the CRD is Established on write. */
+/** The finalizer the apiextensions server holds a deleted CRD with while its custom resources go. */
+const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
+function isCrd(type: ResourceType): boolean {
+  return type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition';
+}
+
+/** The condition a deleted CRD shows while instances remain (apiextensions finalizer controller). */
+function markCrdTerminating(crd: KubeObject): void {
+  const status = isPlainObject(crd['status']) ? crd['status'] : {};
+  const conditions = (
+    Array.isArray(status['conditions']) ? (status['conditions'] as Array<{ type?: string }>) : []
+  ).filter((c) => c.type !== 'Terminating');
+  conditions.push({
+    type: 'Terminating',
+    status: 'True',
+    lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    reason: 'InstanceDeletionInProgress',
+    message: 'CustomResource deletion is in progress',
+  } as { type: string });
+  crd['status'] = { ...status, conditions };
+}
+
 function establishCrd(crd: CustomResourceDefinition): void {
   const spec = crd.spec ?? {};
   const names = { ...spec.names };

@@ -9,7 +9,7 @@ import {
   SANDBOX_VERSION,
 } from '../api/discovery';
 import { openApiV3GroupVersion, openApiV3Root } from '../api/openapi-v3';
-import type { LabelSelector, Workload } from '../api/builtin-kinds';
+import type { LabelSelector, Pod, Workload } from '../api/builtin-kinds';
 import { nameOf, namespaceOf, type ResourceType } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
 import { decodeKubernetesProtobuf } from '../protobuf/kubernetes-protobuf';
@@ -25,6 +25,8 @@ import { parseFieldSelector } from '../store/field-selector';
 import { parseLabelSelector } from '../store/label-selector';
 import { isPlainObject, valueAt } from '../store/object-utils';
 import { RequestLog } from './request-log';
+import { containerLog, logContainer, mayGrow, parsePodLogOptions, renderLog, type LogLine } from './pod-logs';
+import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
 
@@ -48,6 +50,12 @@ interface ResourcePath {
 const maxBodyBytes = 8 * 1024 * 1024;
 /** A write whose object keeps changing while it is admitted is planned again this many times, then 409. */
 const maxWriteAttempts = 5;
+
+/** Pod subresources that need a container runtime: answered with a Status saying the sandbox has none. */
+const unsupportedPodSubresources = ['exec', 'attach', 'portforward', 'proxy', 'ephemeralcontainers'];
+
+/** How often a followed log looks for new lines. */
+const followPollMs = 200;
 
 /** The Kubernetes REST surface over plain node:http, answering errors as `Status` objects. */
 export class ApiServer {
@@ -213,6 +221,10 @@ export class ApiServer {
       ...(subresource ? { subresource } : {}),
     };
 
+    if (type.review) {
+      if (method !== 'POST' || name) throw statusErrors.methodNotAllowed(method, type.kind);
+      return this.json(res, 201, answerReview(type, await readJson(req), namespace));
+    }
     if (!name) {
       if (method === 'GET') {
         const watch = q.get('watch');
@@ -259,11 +271,10 @@ export class ApiServer {
       }
       throw statusErrors.methodNotAllowed(method, type.kind);
     }
-    if (subresource === 'log') {
+    if (subresource === 'log') return this.podLog(target, q, req, res);
+    if (unsupportedPodSubresources.includes(subresource ?? '')) {
       this.registry.get(type, namespace, name);
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('');
-      return;
+      throw statusErrors.notSupportedBySandbox(subresource!, name);
     }
     if (subresource === 'scale') return this.scale(method, target, req, res, write, ua);
     switch (method) {
@@ -323,6 +334,53 @@ export class ApiServer {
           throw statusErrors.conflict(pending.type.plural, pending.type.group, pending.name);
       }
     }
+  }
+
+  /**
+   * A container's synthetic log (server/pod-logs.ts). With `follow=true` the answer stays open and gets what
+   * the container's later runs add, until it can run no more, the pod goes, or the client hangs up.
+   */
+  private podLog(target: ResourcePath, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const { type, name } = target;
+    const namespace = target.namespace ?? '';
+    const options = parsePodLogOptions(q, name ?? '');
+    const read = () => this.registry.find(type, namespace, name ?? '');
+    const pod = this.registry.get(type, namespace, name ?? '') as Pod;
+    const container = logContainer(pod, options.container);
+    const text = renderLog(containerLog(pod, container, options.previous), options, Date.now());
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    if (!options.follow || options.previous) {
+      res.end(text);
+      return;
+    }
+    res.write(text);
+    // Later lines are everything after the lines already sent, whatever tailLines/sinceSeconds cut.
+    let sent = containerLog(pod, container, false).length;
+    const timer = setInterval(() => {
+      const now = read();
+      let lines: LogLine[] = [];
+      try {
+        lines = now ? containerLog(now, container, false) : [];
+      } catch {
+        // Waiting to start again: nothing new yet.
+      }
+      if (lines.length > sent) {
+        res.write(
+          renderLog(
+            lines.slice(sent),
+            { ...options, tailLines: undefined, sinceSeconds: undefined, sinceTime: undefined },
+            Date.now(),
+          ),
+        );
+        sent = lines.length;
+      }
+      if (!mayGrow(now, container)) stop();
+    }, followPollMs);
+    const stop = () => {
+      clearInterval(timer);
+      if (!res.writableEnded) res.end();
+    };
+    req.on('close', stop);
   }
 
   /** autoscaling/v1 Scale for `kubectl scale` and HPAs. */

@@ -55,13 +55,7 @@ function columnsFor(type: ResourceType): Column[] {
           const cs = o.status?.containerStatuses ?? [];
           return `${cs.filter((c) => c.ready).length}/${(o.spec?.containers ?? []).length}`;
         }),
-        col<Pod>(
-          'Status',
-          (o) =>
-            o.status?.containerStatuses?.find((c) => c.state?.waiting)?.state?.waiting?.reason ??
-            o.status?.phase ??
-            'Pending',
-        ),
+        col<Pod>('Status', podStatusReason),
         col<Pod>(
           'Restarts',
           (o) => (o.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0),
@@ -105,4 +99,24 @@ export function toTable(
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };
+}
+
+/**
+ * kubectl's STATUS of a Pod (printPod in pkg/printers/internalversion): the phase, overridden by the last
+ * container's waiting or terminated reason (a finished Job's Pod: `Completed`, a failed one: `Error`), a
+ * completed container beside a running one counting as Running, and `Terminating` once deleted.
+ */
+export function podStatusReason(pod: Pod): string {
+  let reason = pod.status?.phase ?? 'Pending';
+  let hasRunning = false;
+  for (const c of [...(pod.status?.containerStatuses ?? [])].reverse()) {
+    const { waiting, terminated, running } = c.state ?? {};
+    if (waiting?.reason) reason = waiting.reason;
+    else if (terminated?.reason) reason = terminated.reason;
+    else if (terminated) reason = `ExitCode:${terminated.exitCode ?? 0}`;
+    else if (c.ready && running) hasRunning = true;
+  }
+  if (reason === 'Completed' && hasRunning) reason = 'Running';
+  if (pod.metadata?.['deletionTimestamp']) reason = 'Terminating';
+  return reason;
 }
