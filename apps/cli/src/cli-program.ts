@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { registerAccount } from './commands/account.command';
+import { registerAppCreate } from './commands/app-create.command';
+import { registerAppDelete } from './commands/app-delete.command';
+import { registerAppGet } from './commands/app-get.command';
+import { registerAppList } from './commands/app-list.command';
+import { registerContext } from './commands/context.command';
+import { registerLogin } from './commands/login.command';
+
+/** The `berth` command tree: Argo CD's command names, flags and output, over Berth's REST API only. */
+export function buildProgram(version: string): Command {
+  const program = new Command('berth')
+    .description("Berth's command line: Argo CD's `argocd` commands, against a Berth server's REST API")
+    .version(version)
+    .option(
+      '--server <address>',
+      'the server (host:port or URL); default: the current context (or BERTH_SERVER)',
+    )
+    .option('--auth-token <token>', "token to use instead of the context's (or BERTH_AUTH_TOKEN)")
+    .option('--insecure', 'skip TLS certificate verification')
+    .option('--plaintext', 'use http:// for a host:port server')
+    .option('--grpc-web', 'accepted for Argo CD scripts; Berth speaks REST, so it changes nothing')
+    .option('--config <path>', 'config file (default: BERTH_CONFIG or ~/.config/berth/config)')
+    .option('--argocd-context <name>', 'use this context instead of the current one')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureHelp({ sortSubcommands: true });
+  registerLogin(program);
+  registerContext(program);
+  registerAccount(program);
+  const app = program.command('app').description('Manage applications');
+  registerAppList(app);
+  registerAppGet(app);
+  registerAppCreate(app);
+  registerAppDelete(app);
+  return program;
+}
