@@ -4,6 +4,8 @@ import { registerAppCreate } from './commands/app-create.command';
 import { registerAppDelete } from './commands/app-delete.command';
 import { registerAppGet } from './commands/app-get.command';
 import { registerAppList } from './commands/app-list.command';
+import { registerAppSync } from './commands/app-sync.command';
+import { registerAppWait } from './commands/app-wait.command';
 import { registerContext } from './commands/context.command';
 import { registerLogin } from './commands/login.command';
 
@@ -32,5 +34,7 @@ export function buildProgram(version: string): Command {
   registerAppGet(app);
   registerAppCreate(app);
   registerAppDelete(app);
+  registerAppSync(app);
+  registerAppWait(app);
   return program;
 }
