@@ -3,7 +3,13 @@ import { registerAccount } from './commands/account.command';
 import { registerAppCreate } from './commands/app-create.command';
 import { registerAppDelete } from './commands/app-delete.command';
 import { registerAppGet } from './commands/app-get.command';
+import { registerAppDiff } from './commands/app-diff.command';
+import { registerAppHistory } from './commands/app-history.command';
 import { registerAppList } from './commands/app-list.command';
+import { registerAppManifests } from './commands/app-manifests.command';
+import { registerAppOperation } from './commands/app-operation.command';
+import { registerAppResources } from './commands/app-resources.command';
+import { registerAppSet } from './commands/app-set.command';
 import { registerAppSync } from './commands/app-sync.command';
 import { registerAppWait } from './commands/app-wait.command';
 import { registerContext } from './commands/context.command';
@@ -36,5 +42,11 @@ export function buildProgram(version: string): Command {
   registerAppDelete(app);
   registerAppSync(app);
   registerAppWait(app);
+  registerAppDiff(app);
+  registerAppHistory(app);
+  registerAppManifests(app);
+  registerAppResources(app);
+  registerAppSet(app);
+  registerAppOperation(app);
   return program;
 }

@@ -4,7 +4,7 @@ import { formatAppGet } from '../format/app-get.format';
 import { latestOperationId, resourceRows } from '../format/resource-rows';
 import { CliError } from '../http/cli-error';
 import { action, example } from './action';
-import { appAudit, canSync, getApp, refreshApp } from './app-reads';
+import { appAudit, canSync, getApp, refreshAndWait } from './app-reads';
 
 interface GetOptions {
   output?: string;
@@ -29,9 +29,9 @@ export function registerAppGet(app: Command): void {
         if (format === 'tree')
           throw new CliError(['-o tree is not supported by this server: it has no resource tree route']);
         const client = await session.client();
+        let application = await getApp(client, name!);
         if (options.refresh || options.hardRefresh)
-          await refreshApp(client, name!, options.hardRefresh === true);
-        const application = await getApp(client, name!);
+          application = await refreshAndWait(client, name!, application, options.hardRefresh === true);
         if (printStructured(format, application)) return;
         const events = await appAudit(client, name!);
         const rows = resourceRows(application, events, latestOperationId(application, events));

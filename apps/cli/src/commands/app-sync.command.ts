@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { out, outputFormat, printStructured } from '../cli-session';
-import { formatAppSummary, formatOperation, formatResources } from '../format/app-get.format';
 import type { Application } from '../format/application';
 import { parseDuration } from '../format/duration';
 import { parseResourceFilter } from '../format/resource-filter';
-import { resourceRows } from '../format/resource-rows';
 import { seg } from '../http/api-client';
-import { CliError, EXIT } from '../http/cli-error';
-import { progressView } from '../progress/progress-view';
-import { watchApp } from '../progress/watch-app';
+import { CliError } from '../http/cli-error';
+import { followOperation } from '../progress/follow-operation';
 import { action, example } from './action';
 
 interface SyncOptions {
@@ -25,8 +22,6 @@ interface SyncOptions {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-const FINISHED = ['Succeeded', 'Failed', 'Error'];
 
 /**
  * `berth app sync NAME`: POST .../sync, then (unless --async) follow the operation to its end with live
@@ -85,39 +80,7 @@ export function registerAppSync(app: Command): void {
           out(`operation ${started.operationId} of application '${name}' requested`);
           return;
         }
-        const structured = format === 'json' || format === 'yaml';
-        const { app: done, events } = await watchApp(client, name!, {
-          operationId: () => started.operationId,
-          finished: (current) => {
-            const state = current.status?.operationState;
-            if (state?.operation?.operationId !== started.operationId) return 'operation: requested';
-            return FINISHED.includes(state.phase ?? '')
-              ? 'done'
-              : `operation: ${state.phase ?? ''} ${state.message ?? ''}`.trim();
-          },
-          view: progressView(structured ? process.stderr : process.stdout),
-          timeoutMs,
-        });
-        const state = done.status?.operationState;
-        if (!printStructured(format, done)) {
-          out(
-            [
-              '',
-              formatAppSummary(done, client.server, undefined),
-              '',
-              formatOperation(state),
-              '',
-              formatResources(resourceRows(done, events, started.operationId, { includePruned: true })),
-            ].join('\n'),
-          );
-        }
-        if (state?.phase !== 'Succeeded')
-          throw new CliError(
-            [
-              `Operation has completed with phase: ${state?.phase ?? 'Unknown'}${state?.message ? `: ${state.message}` : ''}`,
-            ],
-            EXIT.commandSpecific,
-          );
+        await followOperation(client, name!, started.operationId, { timeoutMs, format });
       }),
     );
   example(

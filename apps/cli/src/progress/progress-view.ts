@@ -30,7 +30,8 @@ export function progressView(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
   return {
     update(frame) {
       const lines = changedLines(seen, frame.rows, new Date());
-      if (lines.length && !headed) {
+      // The header first, as Argo CD prints it, even before the first resource has a state.
+      if (!headed) {
         stream.write(`${PROGRESS_HEADER}\n`);
         headed = true;
       }

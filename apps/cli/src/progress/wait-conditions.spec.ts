@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Application } from '../format/application';
-import { stillWaiting, waitForOf } from './wait-conditions';
+import { comparedSinceOperation, stillWaiting, waitForOf } from './wait-conditions';
 
 const app = (sync: string, health: string, phase?: string, pending = false): Application => ({
   metadata: { name: 'a' },
@@ -10,8 +10,15 @@ const app = (sync: string, health: string, phase?: string, pending = false): App
     sync: { status: sync },
     health: { status: health },
     ...(phase
-      ? { operationState: { phase, message: 'waiting for healthy state of apps/Deployment/ui' } }
+      ? {
+          operationState: {
+            phase,
+            message: 'waiting for healthy state of apps/Deployment/ui',
+            ...(phase === 'Running' ? {} : { finishedAt: '2026-12-04T10:00:00Z' }),
+          },
+        }
       : {}),
+    reconciledAt: '2026-12-04T10:00:01Z',
   },
 });
 
@@ -25,6 +32,15 @@ describe('app wait conditions', () => {
     expect(stillWaiting(app('Synced', 'Healthy', 'Succeeded', true), all)).toBe(
       'operation: requested (waiting for healthy state of apps/Deployment/ui)',
     );
+  });
+
+  it('an operation counts until the app was compared after it finished (Argo CD)', () => {
+    const finished = app('Synced', 'Healthy', 'Succeeded');
+    finished.status!.reconciledAt = '2026-12-04T09:59:59Z';
+    expect(stillWaiting(finished, waitForOf({ operation: true }))).toMatch(/^operation: Succeeded/);
+    expect(comparedSinceOperation(finished)).toBe(false);
+    finished.status!.reconciledAt = '2026-12-04T10:00:00Z';
+    expect(stillWaiting(finished, waitForOf({ operation: true }))).toBeUndefined();
   });
 
   it('checks only what the flags name; --degraded and --suspended accept those healths', () => {

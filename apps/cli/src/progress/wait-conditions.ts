@@ -31,7 +31,13 @@ export function waitForOf(flags: Partial<WaitFor>): WaitFor {
 export function stillWaiting(app: Application, want: WaitFor): string | undefined {
   const missing: string[] = [];
   const phase = app.status?.operationState?.phase;
-  if (want.operation && (app.operation !== undefined || phase === 'Running' || phase === 'Terminating'))
+  if (
+    want.operation &&
+    (app.operation !== undefined ||
+      phase === 'Running' ||
+      phase === 'Terminating' ||
+      !comparedSinceOperation(app))
+  )
     missing.push(
       `operation: ${app.operation !== undefined ? 'requested' : phase}${app.status?.operationState?.message ? ` (${app.status.operationState.message})` : ''}`,
     );
@@ -45,4 +51,15 @@ export function stillWaiting(app: Application, want: WaitFor): string | undefine
   ];
   if (healths.length && !healths.includes(health)) missing.push(`health: ${health}`);
   return missing.length ? missing.join(', ') : undefined;
+}
+
+/**
+ * Argo CD's rule (`argocd app wait`): an operation counts as in progress until the app has been compared
+ * after it finished; before that, its sync and health statuses still describe the cluster before the sync.
+ */
+export function comparedSinceOperation(app: Application): boolean {
+  const finishedAt = app.status?.operationState?.finishedAt;
+  if (!finishedAt) return true;
+  const reconciledAt = app.status?.reconciledAt;
+  return reconciledAt !== undefined && Date.parse(reconciledAt) >= Date.parse(finishedAt);
 }
