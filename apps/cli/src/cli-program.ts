@@ -1,5 +1,12 @@
 import { Command } from 'commander';
 import { registerAccount } from './commands/account.command';
+import { registerAppEvents } from './commands/app-events.command';
+import { registerAudit } from './commands/audit.command';
+import { registerCluster } from './commands/cluster.command';
+import { registerCompletion } from './commands/completion.command';
+import { registerNotifications } from './commands/notifications.command';
+import { registerProj } from './commands/proj.command';
+import { registerRepo } from './commands/repo.command';
 import { registerAppCreate } from './commands/app-create.command';
 import { registerAppDelete } from './commands/app-delete.command';
 import { registerAppGet } from './commands/app-get.command';
@@ -48,5 +55,12 @@ export function buildProgram(version: string): Command {
   registerAppResources(app);
   registerAppSet(app);
   registerAppOperation(app);
+  registerAppEvents(app);
+  registerRepo(program);
+  registerCluster(program);
+  registerProj(program);
+  registerAudit(program);
+  registerNotifications(program);
+  registerCompletion(program);
   return program;
 }

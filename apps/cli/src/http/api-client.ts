@@ -26,6 +26,11 @@ export class ApiClient {
     return this.options.server;
   }
 
+  /** The token this client sends, for a client of another Berth process (the notifier) on the same login. */
+  get token(): string | undefined {
+    return this.options.token;
+  }
+
   get<T = unknown>(path: string, query?: Query, what?: string): Promise<T> {
     return this.request<T>('GET', path, { query, what });
   }
