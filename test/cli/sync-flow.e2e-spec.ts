@@ -193,6 +193,13 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     expect(logs.stderr).toContain('app logs is not available');
   }, 60_000);
 
+  it('a sync whose operation fails exits 1 with the phase and the reason', async () => {
+    const r = await berth('app', 'sync', 'web', '--revision', 'no-such-branch', '--timeout', '60');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Operation has completed with phase: (Failed|Error): .*no-such-branch/m);
+    expect(r.stdout).toMatch(/^Phase: +(Failed|Error)$/m);
+  }, 90_000);
+
   it('deletes the app and its resources', async () => {
     const r = await berth('app', 'delete', 'web', '-y');
     expect(r).toMatchObject({ code: 0, stdout: "application 'web' deleted\n" });
