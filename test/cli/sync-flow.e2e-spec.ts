@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
+import { TEST_ADMIN_PASSWORD } from '@berth/testing';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assertBuilt } from '../e2e/built-entrypoints';
+import { WorkerProcess } from '../e2e/worker-process';
+import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { guestbook, under } from '../worker/worker-harness';
+import { BerthCli, listen } from './berth-cli';
+
+// The whole loop through the built `berth`, as a user in a CI job runs it (no TTY): a real scheduler, a
+// worker process, Git and the sandbox cluster. create -> sync (progress lines) -> wait -> get -> diff ->
+// history -> rollback -> delete, with Argo CD's exit codes.
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+let root: string;
+let sandbox: SandboxCluster;
+let repo: GitFixtureRepo;
+let s: TestScheduler;
+let worker: WorkerProcess;
+let cli: BerthCli;
+let prefix: string;
+
+beforeAll(async () => {
+  assertBuilt(['dist/apps/worker/src/main.js']);
+  root = await mkdtemp(join(tmpdir(), 'berth-cli-flow-'));
+  sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+  const kubeconfig = join(root, 'kubeconfig');
+  await sandbox.writeKubeconfig(kubeconfig);
+  repo = await GitFixtureRepo.create(root, 'apps');
+  await repo.commit(under('web', guestbook()), 'guestbook');
+  prefix = `berth-cli-${randomBytes(4).toString('hex')}`;
+  const env = {
+    REDIS_URL,
+    BERTH_QUEUE_PREFIX: prefix,
+    BERTH_ALLOW_FILE_REPOS: 'true',
+    // Deployments seen Progressing right after a sync are compared again soon.
+    REFRESH_INTERVAL_SECONDS: '2',
+    REFRESH_JITTER_SECONDS: '0',
+  };
+  s = await startTestScheduler({ ...env, BERTH_DATA_DIR: join(root, 'scheduler'), KUBECONFIG: kubeconfig });
+  worker = await WorkerProcess.start('worker', {
+    ...env,
+    DATABASE_URL: s.db.url,
+    KUBECONFIG: kubeconfig,
+    BERTH_DATA_DIR: join(root, 'worker'),
+    LOG_LEVEL: 'warn',
+  });
+  const url = await listen(s.app);
+  cli = await BerthCli.create();
+  const login = await cli.run(['login', url, '--username', 'admin', '--password', TEST_ADMIN_PASSWORD]);
+  if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await s?.close();
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+  await sandbox?.close();
+  await cli?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+}, 60_000);
+
+const berth = async (...args: string[]) => {
+  const r = await cli.run(args, { timeoutMs: 90_000 });
+  if (worker.exited) throw new Error(`the worker exited (${worker.exited}):\n${worker.log()}`);
+  return r;
+};
+
+describe('berth against a scheduler, a worker and a cluster', () => {
+  it("creates and syncs with progress lines, then the result in Argo CD's layout; exit 0", async () => {
+    const created = await berth(
+      'app',
+      'create',
+      'web',
+      '--repo',
+      repo.fileUrl,
+      '--path',
+      'web',
+      '--revision',
+      'main',
+      '--dest-server',
+      'https://kubernetes.default.svc',
+      '--dest-namespace',
+      'web',
+      '--sync-option',
+      'CreateNamespace=true',
+    );
+    expect(created.code).toBe(0);
+    const r = await berth('app', 'sync', 'web', '--timeout', '60');
+    if (r.code !== 0) throw new Error(`sync exited ${r.code}:\n${r.stdout}\n${r.stderr}\n${worker.log()}`);
+    const lines = r.stdout.split('\n');
+
+    // Progress: Argo CD's non-terminal lines, one per resource change, before the result.
+    expect(lines[0]).toBe('TIMESTAMP  GROUP  KIND  NAMESPACE  NAME  STATUS  HEALTH  HOOK  MESSAGE');
+    expect(r.stdout).toMatch(
+      /^\d{4}-\d\d-\d\dT\S+Z {2}apps {2}Deployment {2}web {2}guestbook-ui {2}\S+ {2}\S+ {2}- {2}deployment\.apps\/guestbook-ui created$/m,
+    );
+    expect(r.stdout).toContain('Name:               argocd/web');
+    expect(r.stdout).toMatch(/^Phase: +Succeeded$/m);
+    // The result table: the operation's resources with kubectl's words, the namespace it created too.
+    // STATUS/HEALTH are the comparison after the operation; a periodic refresh that began before the
+    // operation finished can still stamp it (see the report), so they are not asserted here.
+    const table = lines.slice(lines.findIndex((l) => l.startsWith('GROUP')));
+    expect(table[0]).toMatch(/^GROUP\s+KIND\s+NAMESPACE\s+NAME\s+STATUS\s+HEALTH\s+HOOK\s+MESSAGE$/);
+    for (const row of [
+      /^\s+Namespace\s+web\s+\S+/m,
+      /^\s+ConfigMap\s+web\s+guestbook-config\s+(\S+\s+){1,2}configmap\/guestbook-config created$/m,
+      /^\s+Service\s+web\s+guestbook-ui\s+(\S+\s+){1,2}service\/guestbook-ui created$/m,
+      /^apps\s+Deployment\s+web\s+guestbook-ui\s+(\S+\s+){1,2}deployment\.apps\/guestbook-ui created$/m,
+    ])
+      expect(table.join('\n')).toMatch(row);
+    expect(table.filter(Boolean)).toHaveLength(5);
+    expect(r.stderr).toBe('');
+  }, 120_000);
+
+  it('waits until Synced, Healthy and idle, and prints the app', async () => {
+    const r = await berth('app', 'wait', 'web', '--timeout', '60');
+    if (r.code !== 0) throw new Error(`wait exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    expect(r.stdout).toContain('Sync Status:        Synced to main');
+    expect(r.stdout).toContain('Health Status:      Healthy');
+    expect(r.stdout).toMatch(
+      /^apps\s+Deployment\s+web\s+guestbook-ui\s+Synced\s+Healthy\s+deployment\.apps\/guestbook-ui created$/m,
+    );
+  }, 90_000);
+
+  it("gives up after --timeout with Argo CD's message and a non-zero exit", async () => {
+    await repo.commit(under('web', guestbook('nginx:1.28')), 'new image');
+    await berth('app', 'get', 'web', '--refresh');
+    const r = await berth('app', 'wait', 'web', '--sync', '--timeout', '2');
+    expect(r.code).toBe(20);
+    expect(r.stderr).toContain(
+      'error: timed out (2s) waiting for app "web" match desired state; still waiting for sync: OutOfSync',
+    );
+  }, 60_000);
+
+  it('diff exits 1 naming what differs; after a sync it exits 0 with no output', async () => {
+    // The new image was committed by the test before.
+    const before = await berth('app', 'diff', 'web');
+    expect(before.code).toBe(1);
+    expect(before.stdout).toMatch(/^===== apps\/Deployment web\/guestbook-ui ======$/m);
+    const synced = await berth('app', 'sync', 'web', '--timeout', '60');
+    if (synced.code !== 0) throw new Error(`sync exited ${synced.code}:\n${synced.stdout}\n${synced.stderr}`);
+    const after = await berth('app', 'diff', 'web');
+    expect(after).toMatchObject({ code: 0, stdout: '' });
+  }, 120_000);
+
+  it('history lists the deployments; rollback re-deploys the first and follows it; history shows it', async () => {
+    const history = await berth('app', 'history', 'web');
+    const rows = history.stdout.trim().split('\n');
+    expect(rows[0]!.split(/\s+/)).toEqual(['ID', 'DATE', 'REVISION']);
+    expect(rows.slice(1).map((r) => r.split(/\s+/)[0])).toEqual(['0', '1']);
+    expect(rows[1]).toMatch(/main \([0-9a-f]{7}\)$/);
+
+    const r = await berth('app', 'rollback', 'web', '0', '--timeout', '60');
+    if (r.code !== 0) throw new Error(`rollback exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    expect(r.stdout).toMatch(/^Phase: +Succeeded$/m);
+    const manifests = await berth(
+      'app',
+      'manifests',
+      'web',
+      '--revision',
+      rows[1]!.match(/\(([0-9a-f]{7})\)/)![1]!,
+    );
+    expect(manifests.stdout).toContain('image: nginx:1.27');
+    const wide = (await berth('app', 'history', 'web', '-o', 'wide')).stdout.trim().split('\n');
+    expect(wide).toHaveLength(4);
+    expect(wide[3]).toMatch(/\srollback\s+admin$/);
+  }, 120_000);
+
+  it('resources, set, terminate-op with nothing running, logs not available', async () => {
+    const resources = (await berth('app', 'resources', 'web')).stdout.trim().split('\n');
+    expect(resources[0]!.split(/\s+/)).toEqual(['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'ORPHANED']);
+    expect(resources.some((l) => /^apps\s+Deployment\s+web\s+guestbook-ui\s+No$/.test(l))).toBe(true);
+
+    const set = await berth('app', 'set', 'web', '--sync-policy', 'automated', '--self-heal');
+    expect(set).toMatchObject({ code: 0, stdout: "application 'web' updated\n" });
+    expect((await berth('app', 'get', 'web')).stdout).toMatch(/^Sync Policy: +Auto$/m);
+
+    const terminate = await berth('app', 'terminate-op', 'web');
+    expect(terminate.code).toBe(20);
+    expect(terminate.stderr).toMatch(/^error: terminate the operation of web: /);
+
+    const logs = await berth('app', 'logs', 'web');
+    expect(logs.code).toBe(20);
+    expect(logs.stderr).toContain('app logs is not available');
+  }, 60_000);
+
+  it('a sync whose operation fails exits 1 with the phase and the reason', async () => {
+    const r = await berth('app', 'sync', 'web', '--revision', 'no-such-branch', '--timeout', '60');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Operation has completed with phase: (Failed|Error): .*no-such-branch/m);
+    expect(r.stdout).toMatch(/^Phase: +(Failed|Error)$/m);
+  }, 90_000);
+
+  it('deletes the app and its resources', async () => {
+    const r = await berth('app', 'delete', 'web', '-y');
+    expect(r).toMatchObject({ code: 0, stdout: "application 'web' deleted\n" });
+  }, 60_000);
+});
