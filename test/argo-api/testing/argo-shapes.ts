@@ -10,6 +10,8 @@ const FIXTURES = join(process.cwd(), 'test', 'argo-api', 'fixtures');
 export type ArgoShape =
   | 'application'
   | 'application-list'
+  | 'application-spec'
+  | 'empty-response'
   | 'event-list'
   | 'manifest-response'
   | 'revision-metadata'

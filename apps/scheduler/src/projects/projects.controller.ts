@@ -3,8 +3,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } f
 import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
 import { requestActor } from '../http/request-actor';
-import { ValidQuery } from '../http/request-pipes';
+import { ValidQuery, type QuerySchema } from '../http/request-pipes';
+import { queryBoolean } from '../http/request-checks';
+import { appendWarningHeaders } from '../http/warning-headers';
 import { ProjectsService } from './projects.service';
+
+/** The bare-AppProject form's upsert (Argo CD's ProjectCreateRequest carries it in the body). */
+const PROJECT_CREATE_QUERY: QuerySchema = { upsert: queryBoolean };
 
 /** Argo CD's AppProject API: bodies are AppProject YAML or JSON. */
 @Controller('api/v1/projects')
@@ -15,11 +20,14 @@ export class ProjectsController {
   @HttpCode(201)
   async create(
     @Body() body: unknown,
-    @ValidQuery() _query: object,
+    @ValidQuery(PROJECT_CREATE_QUERY) query: { upsert?: string },
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return withWarnings(res, await this.projects.upsert(bodyText(body), requestActor(req)));
+    return withWarnings(
+      res,
+      await this.projects.upsert(bodyText(body), requestActor(req), undefined, query.upsert === 'true'),
+    );
   }
 
   @Put(':name')
@@ -49,10 +57,11 @@ export class ProjectsController {
     return this.projects.activeSyncWindows(name);
   }
 
+  /** Argo CD's Delete answers `200 {}` (EmptyResponse). */
   @Delete(':name')
-  @HttpCode(204)
   async delete(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.projects.delete(name, requestActor(req));
+    return {};
   }
 }
 
@@ -61,11 +70,6 @@ export class ProjectsController {
  * the Kubernetes API server sends them (`299 - "<text>"`, one per warning; kubectl prints them).
  */
 function withWarnings(res: Response, stored: { project: unknown; warnings: Issue[] }): unknown {
-  for (const warning of stored.warnings) {
-    const text = formatIssue(warning)
-      .replace(/[^\x20-\x7e]/g, '?')
-      .replace(/["\\]/g, '\\$&');
-    res.append('Warning', `299 - "${text}"`);
-  }
+  appendWarningHeaders(res, stored.warnings.map(formatIssue));
   return stored.project;
 }

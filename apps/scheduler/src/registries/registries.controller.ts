@@ -1,11 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { RegistriesService, type Registration } from './registries.service';
 import {
   CLUSTER_GET_QUERY,
+  CLUSTER_ID_QUERY,
   CLUSTER_REQUEST,
+  CLUSTER_UPDATE_QUERY,
+  CLUSTER_UPDATE_REQUEST,
   REGISTER_QUERY,
   REPOSITORY_REQUEST,
   type ClusterRequest,
@@ -44,13 +47,18 @@ export class RepositoriesController {
     return this.registries.getRepository(repo);
   }
 
+  /** Argo CD's DeleteRepository answers `200 {}` (RepoResponse). */
   @Delete(':repo')
-  @HttpCode(204)
   async remove(@Param('repo') repo: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.registries.removeRepository(repo, requestActor(req));
+    return {};
   }
 }
 
+/**
+ * Argo CD's cluster API: the body is its Cluster (or Berth's kubeconfig form); a cluster is addressed by its
+ * server URL, URL-encoded in the path, or by name with `?id.type=name`. Credentials go in, never come out.
+ */
 @Controller('api/v1/clusters')
 export class ClustersController {
   constructor(private readonly registries: RegistriesService) {}
@@ -70,14 +78,39 @@ export class ClustersController {
     return this.registries.listClusters();
   }
 
-  @Get(':name')
-  get(@Param('name') name: string, @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string }) {
+  @Get(':id')
+  async get(
+    @Param('id') id: string,
+    @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string; 'id.type'?: string },
+  ) {
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
     return query.refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
   }
 
-  @Delete(':name')
-  @HttpCode(204)
-  async remove(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
-    await this.registries.removeCluster(name, requestActor(req));
+  /** Argo CD's Update: the registration replaced by the body; credentials left out stay as stored. */
+  // RBAC: clusters, update, <server>
+  @Put(':id')
+  async update(
+    @Param('id') id: string,
+    @Body(new JsonBody(CLUSTER_UPDATE_REQUEST)) body: ClusterRequest,
+    @ValidQuery(CLUSTER_UPDATE_QUERY) query: { 'id.type'?: string },
+    @Req() req: Request,
+  ) {
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
+    return this.registries.updateCluster(name, body, requestActor(req));
+  }
+
+  /** Argo CD's Delete answers `200 {}` (ClusterResponse). */
+  @Delete(':id')
+  async remove(
+    @Param('id') id: string,
+    @ValidQuery(CLUSTER_ID_QUERY) query: { 'id.type'?: string },
+    @Req() req: Request,
+  ) {
+    await this.registries.removeCluster(
+      await this.registries.clusterNameOf(id, query['id.type']),
+      requestActor(req),
+    );
+    return {};
   }
 }
