@@ -6,6 +6,7 @@ import { requestActor } from '../http/request-actor';
 import { ValidQuery, type QuerySchema } from '../http/request-pipes';
 import { queryBoolean } from '../http/request-checks';
 import { appendWarningHeaders } from '../http/warning-headers';
+import { RegistriesService } from '../registries/registries.service';
 import { ProjectsService } from './projects.service';
 
 /** The bare-AppProject form's upsert (Argo CD's ProjectCreateRequest carries it in the body). */
@@ -14,7 +15,10 @@ const PROJECT_CREATE_QUERY: QuerySchema = { upsert: queryBoolean };
 /** Argo CD's AppProject API: bodies are AppProject YAML or JSON. */
 @Controller('api/v1/projects')
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly registries: RegistriesService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -58,6 +62,33 @@ export class ProjectsController {
   }
 
   /** Argo CD's Delete answers `200 {}` (EmptyResponse). */
+  /**
+   * Argo CD's GetDetailedProject: the project with the global projects it inherits from and the
+   * repositories and clusters registered for it (credentials never included).
+   */
+  // RBAC: projects, get, <name>
+  @Get(':name/detailed')
+  async detailed(@Param('name') name: string, @ValidQuery() _query: object) {
+    const project = await this.projects.get(name);
+    const [repositories, clusters] = await Promise.all([
+      this.registries.listRepositories(),
+      this.registries.listClusters(),
+    ]);
+    return {
+      project,
+      globalProjects: this.projects.globalProjectsOf(project),
+      repositories: repositories.items.filter((r) => r.project === name),
+      clusters: clusters.items.filter((c) => 'project' in c && c.project === name),
+    };
+  }
+
+  /** Argo CD's GetGlobalProjects: `{items}`, the global projects the project inherits from (projects.service.ts). */
+  // RBAC: projects, get, <name>
+  @Get(':name/globalprojects')
+  async globalProjects(@Param('name') name: string, @ValidQuery() _query: object) {
+    return { items: this.projects.globalProjectsOf(await this.projects.get(name)) };
+  }
+
   @Delete(':name')
   async delete(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.projects.delete(name, requestActor(req));

@@ -157,6 +157,14 @@ export class ProjectsService {
     );
   }
 
+  /**
+   * Argo CD's global projects: argocd-cm `globalProjects` names projects (by label selector) whose
+   * restrictions every matching project inherits. Berth has no such setting, so a project inherits from none.
+   */
+  globalProjectsOf(_project: AppProject): AppProject[] {
+    return [];
+  }
+
   async delete(name: string, who: RequestActor): Promise<void> {
     await this.get(name);
     const usedBy = await this.ctx.applications.namesInProject(name, 5);

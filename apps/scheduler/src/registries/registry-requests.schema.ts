@@ -215,7 +215,12 @@ const clusterRequest = (credentialsRequired: boolean) =>
         }
         return;
       }
-      if (typeof body['server'] !== 'string' || body['server'] === '')
+      const credentials = clusterCredentialsOf(body);
+      // An update without credentials keeps the stored server too.
+      if (
+        (credentialsRequired || credentials !== '') &&
+        (typeof body['server'] !== 'string' || body['server'] === '')
+      )
         issues.error(
           'server',
           'required field is missing',
@@ -228,7 +233,6 @@ const clusterRequest = (credentialsRequired: boolean) =>
             'cannot be combined with config',
             `send config.${field === 'bearerToken' ? 'bearerToken' : `tlsClientConfig.${field}`} only`,
           );
-      const credentials = clusterCredentialsOf(body);
       if (credentials === '' && credentialsRequired)
         issues.error(
           'config.bearerToken',
