@@ -9,7 +9,7 @@ import {
   type ApplicationEvent,
   type ApplicationManifest,
 } from '@berth/domain';
-import { Authentication } from '@berth/auth';
+import { Authentication, openAuthorization, type OpenedAuthorization } from '@berth/auth';
 import { PostgresEventStore } from '@berth/event-store';
 import { loadConfig } from '@berth/infra';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -83,6 +83,7 @@ export async function createHarness(configYaml: string): Promise<Harness> {
   writeFileSync(configFile, configYaml);
   const notifiers: NotifierRuntime[] = [];
   const auths: Authentication[] = [];
+  const authorizations: OpenedAuthorization[] = [];
   return {
     db,
     prefix,
@@ -113,9 +114,11 @@ export async function createHarness(configYaml: string): Promise<Harness> {
         dataSource: db.dataSource,
       });
       auths.push(auth);
+      const authorization = await openAuthorization({ config: auth.config, dataSource: db.dataSource, auth });
+      authorizations.push(authorization);
       const token = await testAdminToken(auth, db.dataSource);
       const moduleRef = await Test.createTestingModule({
-        imports: [NotifierModule.forRuntime(runtime, auth)],
+        imports: [NotifierModule.forRuntime(runtime, auth, authorization.authorizer)],
       }).compile();
       const app = configureNotifierApp(
         moduleRef.createNestApplication<NestExpressApplication>({ logger: false }),
@@ -125,6 +128,7 @@ export async function createHarness(configYaml: string): Promise<Harness> {
       return { app, http: request.agent(server).set(bearer(token)), anonymous: request(server) };
     },
     async close() {
+      for (const authorization of authorizations) authorization.stop();
       for (const auth of auths) await auth.close();
       for (const n of notifiers) await n.stop();
       const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });

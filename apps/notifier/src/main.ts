@@ -9,7 +9,7 @@ import {
   runProcess,
   stopOnSignals,
 } from '@berth/runtime';
-import { Authentication } from '@berth/auth';
+import { Authentication, openAuthorization } from '@berth/auth';
 import { createDataSource } from '@berth/event-store';
 import { notificationSecrets } from './notification-secret.store';
 import { DEFAULT_CONFIG_FILE } from './notifications-config.source';
@@ -35,6 +35,12 @@ runProcess('notifier', async (config) => {
     dataSource,
     log: (level, message) => logger[level](message),
   });
+  const { authorizer } = await openAuthorization({
+    config,
+    dataSource,
+    auth,
+    log: (level, message) => logger[level](message),
+  });
   const runtime = new NotifierRuntime({
     dataSource,
     databaseUrl: config.databaseUrl,
@@ -49,7 +55,7 @@ runProcess('notifier', async (config) => {
   });
   await runtime.start();
   const app = configureNotifierApp(
-    await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime, auth), {
+    await NestFactory.create<NestExpressApplication>(NotifierModule.forRuntime(runtime, auth, authorizer), {
       logger: [config.logLevel, 'error', 'warn'],
       abortOnError: false,
     }),

@@ -1,20 +1,24 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { TerminusModule } from '@nestjs/terminus';
-import { type Authentication, AuthModule } from '@berth/auth';
+import { type Authentication, type Authorizer, AuthModule } from '@berth/auth';
 import { HealthController } from './http/health.controller';
 import { NotificationsController } from './http/notifications.controller';
 import { NotifierRuntime } from './notifier.runtime';
 
-/** The notifier's HTTP surface around a NotifierRuntime, behind AuthGuard; closing the app stops the runtime. */
+/**
+ * The notifier's HTTP surface around a NotifierRuntime, behind AuthGuard and PermissionGuard (Berth's
+ * `notifications` resource: `get` for deliveries and the config, `update` to replace it); closing the app
+ * stops the runtime.
+ */
 @Module({})
 export class NotifierModule implements OnApplicationShutdown {
   constructor(@Inject(NotifierRuntime) private readonly runtime: NotifierRuntime) {}
 
-  static forRuntime(runtime: NotifierRuntime, auth: Authentication): DynamicModule {
+  static forRuntime(runtime: NotifierRuntime, auth: Authentication, authorizer: Authorizer): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [TerminusModule.forRoot({ logger: false }), AuthModule.forRoot(auth)],
+      imports: [TerminusModule.forRoot({ logger: false }), AuthModule.forRoot(auth, { authorizer })],
       controllers: [NotificationsController, HealthController],
       providers: [{ provide: NotifierRuntime, useValue: runtime }],
     };

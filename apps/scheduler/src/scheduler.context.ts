@@ -12,16 +12,17 @@ import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
 import {
   AccountService,
   Authentication,
-  BERTH_ISSUER,
+  Authorizer,
+  openAuthorization,
   LoginService,
   OidcLogin,
   PasswordHasher,
   RedisLoginFailureStore,
-  selfOrAdmin,
+  accountPermission,
 } from '@berth/auth';
 import { BerthMetrics, type BerthConfig } from '@berth/infra';
 import { Logger } from '@nestjs/common';
-import { RbacConfigSource } from '@berth/rbac';
+import type { RbacConfigSource } from '@berth/rbac';
 import { loadConfigManagementPlugins } from '@berth/render';
 import { createFailFastRedis, JobQueues } from '@berth/queues';
 import { assertMigrated } from '@berth/runtime';
@@ -60,6 +61,8 @@ export class SchedulerContext {
      * right with it. Read `rbac.enforcer` per request.
      */
     readonly rbac: RbacConfigSource,
+    /** Who may do what (RBAC over `rbac` and the projects' roles): every route asks it (PermissionGuard). */
+    readonly authorizer: Authorizer,
   ) {}
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
@@ -84,17 +87,17 @@ export class SchedulerContext {
     const auth = await Authentication.open({ config, dataSource, log });
     const commands = createCommandHandler(dataSource, store);
     const rbacLogger = new Logger('rbac');
-    const rbac = new RbacConfigSource({
-      file: config.rbacConfigFile,
+    const { rbac, authorizer } = await openAuthorization({
+      config,
+      dataSource,
+      auth,
       // Opened before the Nest app applies LOG_LEVEL: "loaded" lines only when it asks for them.
       log: (level, message) => {
         if (level !== 'log' || (config.logLevel !== 'error' && config.logLevel !== 'warn'))
           rbacLogger[level](message);
       },
-      // Tokens Berth signs carry `iss: berth`: their `sub` is read as an account or a project role.
-      enforcer: { localIssuer: BERTH_ISSUER },
     });
-    await rbac.start();
+    const projects = new ProjectsRepository(dataSource);
     const hasher = new PasswordHasher();
     const logins = new LoginService({
       settings: () => auth.settings,
@@ -112,7 +115,7 @@ export class SchedulerContext {
       hasher,
       codec: auth.codec,
       login: logins,
-      permission: selfOrAdmin,
+      permission: accountPermission(authorizer),
       nowMs: auth.nowMs,
     });
     return new SchedulerContext(
@@ -124,7 +127,7 @@ export class SchedulerContext {
       metrics,
       commands,
       new ApplicationsRepository(dataSource),
-      new ProjectsRepository(dataSource),
+      projects,
       new ClustersRepository(dataSource),
       new AuditLogRepository(dataSource),
       auth,
@@ -134,6 +137,7 @@ export class SchedulerContext {
       plugins,
       options.now ?? (() => new Date()),
       rbac,
+      authorizer,
     );
   }
 

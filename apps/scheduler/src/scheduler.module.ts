@@ -37,7 +37,10 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
-        AuthModule.forRoot(ctx.auth),
+        AuthModule.forRoot(ctx.auth, {
+          authorizer: ctx.authorizer,
+          applications: { projectOf: (name) => ctx.applications.projectOf(name) },
+        }),
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,
           redis: ctx.redis,

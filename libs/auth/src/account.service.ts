@@ -47,16 +47,15 @@ export type RequestMetadata = EventMetadata;
 export class AccountService {
   constructor(private readonly options: AccountServiceOptions) {}
 
-  list(caller: Identity): Promise<AccountView[]> {
+  async list(caller: Identity): Promise<AccountView[]> {
     const names = [...this.settings.accounts.keys()].sort();
-    return Promise.all(
-      names.filter((name) => this.options.permission(caller, 'get', name)).map((name) => this.view(name)),
-    );
+    const visible = await Promise.all(names.map((name) => this.options.permission(caller, 'get', name)));
+    return Promise.all(names.filter((_name, i) => visible[i]).map((name) => this.view(name)));
   }
 
   async get(caller: Identity, name: string): Promise<AccountView> {
     this.requireAccount(name);
-    this.require(caller, 'get', name);
+    await this.require(caller, 'get', name);
     return this.view(name);
   }
 
@@ -76,7 +75,7 @@ export class AccountService {
     if (caller.kind !== 'account')
       throw new DomainError('Invalid', `password can only be changed for local users, not ${caller.subject}`);
     this.requireAccount(target);
-    if (target !== caller.subject) this.require(caller, 'update', target);
+    if (target !== caller.subject) await this.require(caller, 'update', target);
     try {
       await this.options.login.verifyPassword(caller.subject, request.currentPassword, address);
     } catch (error) {
@@ -122,7 +121,7 @@ export class AccountService {
     metadata: RequestMetadata,
   ): Promise<{ token: string }> {
     const account = this.requireAccount(name);
-    this.require(caller, 'update', name);
+    await this.require(caller, 'update', name);
     if (!account.capabilities.includes('apiKey'))
       throw new DomainError(
         'Invalid',
@@ -153,7 +152,7 @@ export class AccountService {
   /** `DELETE /api/v1/account/:name/token/:id`: the key is refused by every process from the commit on. */
   async deleteToken(caller: Identity, name: string, id: string, metadata: RequestMetadata): Promise<void> {
     this.requireAccount(name);
-    this.require(caller, 'update', name);
+    await this.require(caller, 'update', name);
     await this.options.commands.handle(
       accountAggregate,
       accountStreamId(name),
@@ -203,8 +202,8 @@ export class AccountService {
     return account;
   }
 
-  private require(caller: Identity, action: 'get' | 'update', name: string): void {
-    if (!this.options.permission(caller, action, name))
+  private async require(caller: Identity, action: 'get' | 'update', name: string): Promise<void> {
+    if (!(await this.options.permission(caller, action, name)))
       throw new DomainError(
         'Forbidden',
         `permission denied: ${caller.subject} may not ${action} account ${name}`,

@@ -1,4 +1,4 @@
-import { AccountsRepository, ServerKeyRepository } from '@berth/event-store';
+import { AccountsRepository, ProjectsRepository, ServerKeyRepository } from '@berth/event-store';
 import type { BerthConfig } from '@berth/infra';
 import type { DataSource } from 'typeorm';
 import { AccountsConfigSource } from './accounts-config.source';
@@ -13,7 +13,7 @@ export interface AuthenticationOptions {
   config: BerthConfig;
   dataSource: DataSource;
   log?: (level: 'log' | 'warn' | 'error', message: string) => void;
-  /** Project role tokens; refused while absent (wired with RBAC). */
+  /** Project role tokens; default: listed under their role in the projects read model (listedProjectToken). */
   projectTokens?: ProjectTokenCheck;
   /** Unix ms; tests move it. */
   nowMs?: () => number;
@@ -55,7 +55,7 @@ export class Authentication {
       codec,
       standing,
       nowSeconds,
-      ...(options.projectTokens ? { projectTokens: options.projectTokens } : {}),
+      projectTokens: options.projectTokens ?? listedProjectToken(new ProjectsRepository(dataSource)),
     });
     return new Authentication(config, accountsConfig, keys, codec, accounts, standing, authenticator, nowMs);
   }
@@ -68,4 +68,15 @@ export class Authentication {
     this.accountsConfig.stop();
     await this.standing.close();
   }
+}
+
+/**
+ * A project role token is valid while its role lists it (Argo CD's GetJWTToken): by `jti`, or by `iat` for a
+ * token issued without one. Read from Postgres per request, so a revocation on one replica holds on all.
+ */
+export function listedProjectToken(projects: Pick<ProjectsRepository, 'find'>): ProjectTokenCheck {
+  return async (project, role, tokenId, issuedAt) => {
+    const found = (await projects.find(project))?.spec.roles?.find((r) => r.name === role);
+    return (found?.jwtTokens ?? []).some((t) => (tokenId ? t.id === tokenId : t.iat === issuedAt));
+  };
 }

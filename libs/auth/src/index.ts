@@ -1,6 +1,6 @@
 export { AccountService } from './account.service';
 export type { AccountServiceOptions, AccountView, RequestMetadata } from './account.service';
-export { selfOrAdmin } from './account-permission';
+export { accountPermission } from './account-permission';
 export type { AccountPermission } from './account-permission';
 export { AccountsConfigSource, DEFAULT_ACCOUNTS_CONFIG_FILE } from './accounts-config.source';
 export type { AccountsConfigSourceOptions, AccountsConfigStatus } from './accounts-config.source';
@@ -22,6 +22,15 @@ export type {
 export { LoginThrottledError, UnauthenticatedError } from './auth-errors';
 export { AuthGuard } from './auth.guard';
 export { AuthModule } from './auth.module';
+export { openAuthorization } from './open-authorizer';
+export type { OpenedAuthorization } from './open-authorizer';
+export type { AuthorizationSetup } from './auth.module';
+export { Authorizer, PermissionDeniedError, permissionDenied } from './authorizer';
+export type { AuthorizerOptions } from './authorizer';
+export { AnyAuthenticated, Authorize, AuthorizeInHandler, ROUTE_PERMISSION } from './authorize.decorator';
+export type { PermissionObject, RoutePermission } from './authorize.decorator';
+export { ApplicationProjects, PermissionGuard } from './permission.guard';
+export { rbacClaimsOf } from './rbac-claims';
 export { Authentication } from './authentication';
 export type { AuthenticationOptions } from './authentication';
 export { Authenticator, accountOfSubject, ssoAccountOf } from './authenticator';

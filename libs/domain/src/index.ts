@@ -232,6 +232,8 @@ export type {
   ProjectCreated,
   ProjectDeleted,
   ProjectEvent,
+  ProjectRoleTokenIssued,
+  ProjectRoleTokenRevoked,
   ProjectSpecChanged,
 } from './events/project.events';
 export type {

@@ -1,7 +1,8 @@
 /**
  * Argo CD's assets/builtin-policy.csv (v3: with the `update/*` and `delete/*` sub-resource lines), for Berth's
  * resources: `write-repositories` and `exec, debug` are left out (Berth has neither), and role:admin also
- * holds Berth's `approve` on applications. Loaded before policy.csv in every evaluation; written as globs
+ * holds Berth's `approve` on applications; Berth's `notifications` resource is read by role:readonly and
+ * changed by role:admin. Loaded before policy.csv in every evaluation; written as globs
  * whatever `policy.matchMode` says.
  */
 export const BUILTIN_POLICY_CSV = `# role:readonly reads everything; role:admin also changes everything; the admin account is role:admin.
@@ -16,6 +17,7 @@ p, role:readonly, projects, get, *, allow
 p, role:readonly, accounts, get, *, allow
 p, role:readonly, gpgkeys, get, *, allow
 p, role:readonly, logs, get, */*, allow
+p, role:readonly, notifications, get, *, allow
 
 p, role:admin, applications, create, */*, allow
 p, role:admin, applications, update, */*, allow
@@ -46,6 +48,7 @@ p, role:admin, accounts, update, *, allow
 p, role:admin, gpgkeys, create, *, allow
 p, role:admin, gpgkeys, delete, *, allow
 p, role:admin, exec, create, */*, allow
+p, role:admin, notifications, update, *, allow
 
 g, role:admin, role:readonly
 g, admin, role:admin

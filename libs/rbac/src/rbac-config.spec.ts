@@ -131,7 +131,7 @@ describe('parseRbacConfig: errors name the key, the line and the field', () => {
     [
       'an unknown resource',
       { 'policy.csv': 'p, role:x, application, get, */*, allow' },
-      'policy.csv line 1: resource "application" is not a resource; use one of applications, applicationsets, clusters, repositories, projects, accounts, certificates, gpgkeys, logs, exec, extensions, or "*"',
+      'policy.csv line 1: resource "application" is not a resource; use one of applications, applicationsets, clusters, repositories, projects, accounts, certificates, gpgkeys, logs, exec, extensions, notifications, or "*"',
     ],
     [
       'an unknown action',

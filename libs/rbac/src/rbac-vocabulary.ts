@@ -3,7 +3,8 @@ import { PROJECT_SCOPED_RESOURCES } from '@berth/domain';
 /**
  * Argo CD's RBAC resources and the actions each one has (util/rbac/rbac.go `Resources`, `Actions`; the table
  * of docs/operator-manual/rbac.md; cmd/argocd/commands/admin/settings_rbac.go `validRBACResourcesActions`).
- * Berth adds one action: `approve` on applications, the right to approve a gated sync (docs/rbac.md).
+ * Berth adds one action, `approve` on applications (the right to approve a gated sync), and one resource,
+ * `notifications` (the notifier's delivery log and config: `get`, `update`; docs/rbac.md).
  */
 export const RBAC_RESOURCES = [
   'applications',
@@ -17,6 +18,7 @@ export const RBAC_RESOURCES = [
   'logs',
   'exec',
   'extensions',
+  'notifications',
 ] as const;
 
 export type RbacResource = (typeof RBAC_RESOURCES)[number];
@@ -54,6 +56,7 @@ export const RESOURCE_ACTIONS: Readonly<Record<RbacResource, ActionSet>> = {
   logs: { actions: ['get'], withPath: [] },
   exec: { actions: ['create'], withPath: [] },
   extensions: { actions: ['invoke'], withPath: [] },
+  notifications: { actions: ['get', 'update'], withPath: [] },
 };
 
 export function isRbacResource(name: string): name is RbacResource {

@@ -10,7 +10,7 @@ import {
   Req,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { CurrentIdentity, type Identity } from '@berth/auth';
+import { Authorize, CurrentIdentity, type Identity } from '@berth/auth';
 import type { Request } from 'express';
 import { InvalidNotificationsConfigError } from '../notifications-config.source';
 import { checkConfigBody } from './notifications-config.body';
@@ -26,6 +26,7 @@ import {
 export class NotificationsController {
   constructor(@Inject(NotifierRuntime) private readonly runtime: NotifierRuntime) {}
 
+  @Authorize('notifications', 'get', { literal: '*' })
   @Get('deliveries')
   async deliveries(@Query() query: Record<string, unknown>): Promise<DeliveryPage> {
     try {
@@ -42,6 +43,7 @@ export class NotificationsController {
     }
   }
 
+  @Authorize('notifications', 'get', { literal: '*' })
   @Get('config')
   config(@Query() query: Record<string, unknown>) {
     refuseQuery(query);
@@ -53,6 +55,7 @@ export class NotificationsController {
    * A change that sends a secret to a new host must come with the secret: one header
    * `X-Berth-Notifications-Secret: <name>=<value>` per secret (docs/security.md).
    */
+  @Authorize('notifications', 'update', { literal: '*' })
   @Put('config')
   @HttpCode(200)
   async putConfig(

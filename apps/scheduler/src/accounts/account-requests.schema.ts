@@ -53,7 +53,7 @@ export interface CreateTokenRequest {
 }
 
 /** Seconds, as a number or a decimal string (proto3 JSON writes int64 as a string). */
-const seconds: FieldCheck = (value, path, issues) => {
+export const tokenSeconds: FieldCheck = (value, path, issues) => {
   const n = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100 * 365 * 86_400)
     issues.error(
@@ -66,7 +66,7 @@ export const CREATE_TOKEN_REQUEST = bodySchema<CreateTokenRequest>(
   'CreateTokenRequest',
   requestObject({
     fields: {
-      expiresIn: seconds,
+      expiresIn: tokenSeconds,
       id: text({ maxLength: 253, pattern: /^[\x21-\x7e]+$/, fix: 'use printable characters without spaces' }),
       name: text({ maxLength: 32 }),
     },

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
-import { CurrentIdentity, type Identity } from '@berth/auth';
+import { AnyAuthenticated, AuthorizeInHandler, CurrentIdentity, type Identity } from '@berth/auth';
 import type { Request, Response } from 'express';
 import { metadataOf, requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
@@ -22,12 +22,14 @@ import { addressOf, loginRefusal } from './session.controller';
 export class AccountController {
   constructor(private readonly ctx: SchedulerContext) {}
 
+  @AnyAuthenticated('lists the accounts the caller may get (accounts, get, <name>)')
   @Get()
   async list(@CurrentIdentity() who: Identity, @ValidQuery() _query: object) {
     return { items: await this.ctx.accountService.list(who) };
   }
 
   /** `{currentPassword, newPassword, name?}`: the caller's own password unless `name` says whose. */
+  @AuthorizeInHandler('oneself, or accounts, update, <name> for another account')
   @Put('password')
   @HttpCode(200)
   async updatePassword(
@@ -45,12 +47,31 @@ export class AccountController {
     }
   }
 
+  /**
+   * Argo CD's CanI (`argocd account can-i sync applications 'team-a/*'`): `{value: "yes" | "no"}` for the
+   * caller, with the policy in force. The object may hold slashes (`<project>/<app>`).
+   */
+  @AnyAuthenticated('answers for the caller itself')
+  @Get('can-i/:resource/:action/*subresource')
+  async canI(
+    @CurrentIdentity() who: Identity,
+    @Param('resource') resource: string,
+    @Param('action') action: string,
+    @Param('subresource') subresource: string | string[],
+    @ValidQuery() _query: object,
+  ) {
+    const object = Array.isArray(subresource) ? subresource.join('/') : subresource;
+    return { value: (await this.ctx.authorizer.may(who, resource, action, object)) ? 'yes' : 'no' };
+  }
+
+  @AuthorizeInHandler('oneself, or accounts, get, <name>')
   @Get(':name')
   get(@CurrentIdentity() who: Identity, @Param('name') name: string, @ValidQuery() _query: object) {
     return this.ctx.accountService.get(who, name);
   }
 
   /** `{expiresIn?, id?}` -> `{token}`: shown once; listed afterwards by id only. */
+  @AuthorizeInHandler('oneself, or accounts, update, <name>')
   @Post(':name/token')
   @HttpCode(200)
   createToken(
@@ -68,6 +89,7 @@ export class AccountController {
     );
   }
 
+  @AuthorizeInHandler('oneself, or accounts, update, <name>')
   @Delete(':name/token/:id')
   @HttpCode(200)
   async deleteToken(

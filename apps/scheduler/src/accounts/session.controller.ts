@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Post, Req, Res } from '@nestjs/common';
 import {
+  AnyAuthenticated,
   AUTH_COOKIE,
   CurrentIdentity,
   type Identity,
@@ -49,6 +50,7 @@ export class SessionController {
   }
 
   /** Logs out: the session token is revoked on every process, and the cookie cleared. */
+  @AnyAuthenticated("ends the caller's own session")
   @Delete()
   @HttpCode(200)
   async delete(

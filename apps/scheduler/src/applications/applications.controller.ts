@@ -12,6 +12,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { AnyAuthenticated, Authorize, AuthorizeInHandler, CurrentIdentity, type Identity } from '@berth/auth';
 import { ValidationFailedError, type KubeObject } from '@berth/domain';
 import { parseApplicationDocument } from '@berth/infra';
 import type { Request, Response } from 'express';
@@ -53,6 +54,7 @@ export class ApplicationsController {
     private readonly revisions: RevisionDetailsService,
   ) {}
 
+  @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
   @Post()
   @HttpCode(201)
   async create(
@@ -71,12 +73,14 @@ export class ApplicationsController {
   }
 
   /** Argo CD's List: `{items}` filtered by name, appNamespace, project(s), selector and repo. */
+  @AnyAuthenticated('lists only the applications the caller may get')
   @Get()
-  list(@Query() raw: Record<string, unknown>) {
-    return this.apps.list(parseListQuery(raw));
+  list(@Query() raw: Record<string, unknown>, @CurrentIdentity() who: Identity) {
+    return this.apps.list(who, parseListQuery(raw));
   }
 
   /** Argo CD's Get; `refresh=normal|hard` asks for a compare first (recorded, as POST .../refresh). */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name')
   async get(
     @Param('name') name: string,
@@ -87,6 +91,7 @@ export class ApplicationsController {
     return this.apps.get(name);
   }
 
+  @Authorize('applications', 'update', { application: 'name' })
   @Put(':name')
   async update(
     @Param('name') name: string,
@@ -101,7 +106,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's Patch (ApplicationPatchRequest): a JSON patch or a JSON merge patch of the Application. */
-  // RBAC: applications, update, <project>/<name>
+  @Authorize('applications', 'update', { application: 'name' })
   @Patch(':name')
   async patch(
     @Param('name') name: string,
@@ -118,7 +123,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's UpdateSpec: the body is an ApplicationSpec; answers the spec stored. */
-  // RBAC: applications, update, <project>/<name>
+  @Authorize('applications', 'update', { application: 'name' })
   @Put(':name/spec')
   async updateSpec(
     @Param('name') name: string,
@@ -138,6 +143,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's Delete answers `200 {}` (ApplicationResponse). */
+  @Authorize('applications', 'delete', { application: 'name' })
   @Delete(':name')
   async delete(
     @Param('name') name: string,
@@ -148,6 +154,7 @@ export class ApplicationsController {
     return {};
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Post(':name/refresh')
   refresh(
     @Param('name') name: string,
@@ -158,6 +165,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's Sync: answers the Application, its `operation` the one started (id also in a header). */
+  @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/sync')
   async sync(
     @Param('name') name: string,
@@ -191,6 +199,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's Rollback: answers the Application, its `operation` the rollback started. */
+  @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/rollback')
   async rollback(
     @Param('name') name: string,
@@ -214,27 +223,32 @@ export class ApplicationsController {
    * Argo CD's "Confirm Pruning" (`argocd app confirm-deletion` sets the deletion-approved annotation, which a
    * PUT of the application does here too): the running operation may prune what is marked Prune=confirm.
    */
+  @Authorize('applications', 'update', { application: 'name' })
   @Post(':name/operation/confirm-prune')
   confirmPrune(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     return this.apps.confirmPrune(name, requestActor(req));
   }
 
+  @Authorize('applications', 'sync', { application: 'name' })
   @Delete(':name/operation')
   terminate(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     return this.apps.terminate(name, requestActor(req));
   }
 
   /** Argo CD's GetApplicationSyncWindows: `{activeWindows, assignedWindows, canSync}`. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/syncwindows')
   syncWindows(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.syncWindows(name);
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/history')
   history(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.history(name);
   }
 
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/manifests')
   manifests(@Param('name') name: string, @ValidQuery(MANIFESTS_QUERY) query: { revision?: string }) {
     return this.rendered.manifests(name, query.revision);
@@ -244,12 +258,14 @@ export class ApplicationsController {
    * Argo CD's ListResourceEvents: a Kubernetes EventList of the application (no resource named) or of one of
    * its resources in the destination cluster (ResourceEventsService).
    */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/events')
   events(@Param('name') name: string, @ValidQuery(EVENTS_QUERY) query: ResourceEventsQuery) {
     return this.resourceEvents.list(name, query);
   }
 
   /** Argo CD's RevisionMetadata: author, date, tags and message of a Git revision of the app's source. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/revisions/:revision/metadata')
   revisionMetadata(
     @Param('name') name: string,
@@ -260,6 +276,7 @@ export class ApplicationsController {
   }
 
   /** Argo CD's RevisionChartDetails: description, home and maintainers of a Helm chart version. */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/revisions/:revision/chartdetails')
   revisionChartDetails(
     @Param('name') name: string,
@@ -270,6 +287,7 @@ export class ApplicationsController {
   }
 
   /** Berth's own: the application's stream in the event log, every event as recorded (docs/audit-log.md). */
+  @Authorize('applications', 'get', { application: 'name' })
   @Get(':name/audit')
   audit(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.audit(name);

@@ -3,6 +3,7 @@ import {
   applicationAggregate,
   applicationStreamId,
   decideApplication,
+  DEFAULT_PROJECT_NAME,
   DomainError,
   PartialRollbackError,
   resourcesOfKinds,
@@ -21,6 +22,7 @@ import {
   type SyncRefused,
   type SyncRequested,
 } from '@berth/domain';
+import type { Identity } from '@berth/auth';
 import { argoApplicationOfRecord, type ApplicationRecord } from '@berth/event-store';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
@@ -74,6 +76,12 @@ export class ApplicationsService {
   async create(body: string, who: RequestActor, upsert: boolean) {
     const { manifest, warnings } = this.parseManifest(body);
     const name = manifest.metadata.name;
+    const object = `${projectOf(manifest as unknown as Application)}/${name}`;
+    await this.ctx.authorizer.assert(who.identity, 'applications', 'create', object);
+    // Argo CD: an upsert that replaces an application also needs the right to update it, where it is now.
+    const existing = upsert ? await this.ctx.applications.projectOf(name) : undefined;
+    if (existing !== undefined)
+      await this.ctx.authorizer.assert(who.identity, 'applications', 'update', `${existing}/${name}`);
     await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'CreateApplication', manifest, upsert }, who);
     if (events.length > 0)
@@ -89,6 +97,10 @@ export class ApplicationsService {
         `metadata.name "${manifest.metadata.name}" does not match the URL's "${name}"; renaming is not supported: create a new application and delete the old one`,
       );
     }
+    // Moving an application to another project needs the right to update it there too (Argo CD's Update).
+    const project = projectOf(manifest as unknown as Application);
+    if (project !== (await this.ctx.applications.projectOf(name)))
+      await this.ctx.authorizer.assert(who.identity, 'applications', 'update', `${project}/${name}`);
     await this.projects.assertPermits(manifest as unknown as Application);
     const events = await this.execute(name, { type: 'UpdateApplication', manifest }, who);
     if (events.length > 0)
@@ -316,13 +328,20 @@ export class ApplicationsService {
     return argoApplicationOfRecord(await this.record(name));
   }
 
-  /** Argo CD's List with its filters (application-list-query.ts); one project narrows the read model's query. */
-  async list(query: ListQuery) {
+  /**
+   * Argo CD's List with its filters (application-list-query.ts), and only the applications `identity` may
+   * get (Argo CD's List filters the same way); one project narrows the read model's query.
+   */
+  async list(identity: Identity, query: ListQuery) {
     const project = query.projects.length === 1 ? query.projects[0] : undefined;
     const records = await this.ctx.applications.list(project ? { project } : {});
+    const visible = await this.ctx.authorizer.filter(identity, 'applications');
     return {
       metadata: {},
-      items: records.map(argoApplicationOfRecord).filter((app) => matchesListQuery(app, query)),
+      items: records
+        .filter((record) => visible(`${record.project || DEFAULT_PROJECT_NAME}/${record.name}`))
+        .map(argoApplicationOfRecord)
+        .filter((app) => matchesListQuery(app, query)),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post, Req } from '@nestjs/common';
-import { CurrentIdentity, type Identity } from '@berth/auth';
+import { Authorize, CurrentIdentity, type Identity } from '@berth/auth';
 import type { Request } from 'express';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { requestActor } from '../http/request-actor';
@@ -14,6 +14,7 @@ import { ApprovalsService } from './approvals.service';
 export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
+  @Authorize('applications', 'approve', { application: 'name' })
   @Post(':name/operation/approve')
   approve(
     @Param('name') name: string,
@@ -25,6 +26,7 @@ export class ApprovalsController {
     return this.approvals.approve(name, body, identity, requestActor(req));
   }
 
+  @Authorize('applications', 'approve', { application: 'name' })
   @Post(':name/operation/reject')
   reject(
     @Param('name') name: string,

@@ -9,13 +9,12 @@ import {
   type SyncApprovalCommand,
 } from '@berth/domain';
 import type { Identity } from '@berth/auth';
-import { APPROVE_ACTION, projectsFrom } from '@berth/rbac';
+import { APPROVE_ACTION } from '@berth/rbac';
 import { argoApplicationOfRecord } from '@berth/event-store';
 import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import type { ApprovalRequestBody } from './approval-requests.schema';
-import { rbacClaimsOf } from './rbac-claims';
 
 /** The actor of an expiry noticed when someone answers too late: Berth's rule, not the late answerer. */
 const EXPIRY_ACTOR = 'system:approval-expiry';
@@ -104,7 +103,8 @@ export class ApprovalsService {
   /**
    * 403 unless the caller holds `applications, approve, <project>/<app>` (docs/rbac.md): the built-in
    * role:admin does, role:readonly does not; a project role may grant it in its own project. An anonymous
-   * caller never approves: an approval names who gave it.
+   * caller never approves: an approval names who gave it. (PermissionGuard checked the same right before;
+   * this runs on the record the answer is decided on.)
    */
   private async assertMayApprove(name: string, identity: Identity): Promise<void> {
     const record = await this.ctx.applications.find(name);
@@ -113,26 +113,13 @@ export class ApprovalsService {
         'NotFound',
         `application "${name}" not found; list them with GET /api/v1/applications`,
       );
-    const project = record.project || DEFAULT_PROJECT_NAME;
-    const object = `${project}/${name}`;
+    const object = `${record.project || DEFAULT_PROJECT_NAME}/${name}`;
     if (identity.kind === 'anonymous')
       throw new DomainError(
         'Forbidden',
         `permission denied: applications, ${APPROVE_ACTION}, ${object}: anonymous callers cannot approve or reject syncs; log in`,
       );
-    const appProject = await this.ctx.projects.find(project);
-    const decision = await this.ctx.rbac.enforcer.decide(
-      rbacClaimsOf(identity),
-      'applications',
-      APPROVE_ACTION,
-      object,
-      appProject ? projectsFrom([appProject]) : undefined,
-    );
-    if (!decision.allowed)
-      throw new DomainError(
-        'Forbidden',
-        `permission denied: applications, ${APPROVE_ACTION}, ${object}, sub: ${identity.subject}: ${decision.reason}; grant it with "p, <role or subject>, applications, ${APPROVE_ACTION}, ${project}/*, allow" (docs/approvals.md)`,
-      );
+    await this.ctx.authorizer.assert(identity, 'applications', APPROVE_ACTION, object);
   }
 }
 

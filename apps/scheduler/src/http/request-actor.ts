@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { identityOf } from '@berth/auth';
+import { identityOf, type Identity } from '@berth/auth';
 import { DomainError, type EventMetadata } from '@berth/domain';
 
 /** Who is asking and why: every write carries it into the event's metadata. */
@@ -11,6 +11,8 @@ export interface RequestActor {
   groups?: string[];
   reason?: string;
   correlationId: string;
+  /** The verified identity, for the checks a handler makes itself (Authorizer); never put in an event. */
+  identity: Identity;
 }
 
 /** The metadata the events of one request carry. */
@@ -46,6 +48,7 @@ export function requestActor(req: Request): RequestActor {
     actor: identity.subject,
     ...(identity.groups.length > 0 ? { groups: [...identity.groups] } : {}),
     correlationId: header('x-correlation-id') ?? randomUUID(),
+    identity,
   };
   const reason = header('x-reason');
   if (reason) who.reason = reason;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   activeSyncWindows,
   appProjectAggregate,
@@ -6,6 +7,7 @@ import {
   DomainError,
   formatIssue,
   projectPermits,
+  projectRoleSubject,
   projectStreamId,
   syncApprovalRequirementFor,
   syncWindowsVerdictFor,
@@ -20,6 +22,7 @@ import {
   type SyncWindow,
   type SyncWindowsVerdict,
 } from '@berth/domain';
+import type { Identity } from '@berth/auth';
 import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
@@ -131,6 +134,11 @@ export class ProjectsService {
     if (expectName !== undefined && expectName !== name) {
       throw new DomainError('Invalid', `metadata.name "${name}" does not match the URL's "${expectName}"`);
     }
+    // Argo CD's Create with upsert needs `update` on a project that exists; PUT was checked by the guard.
+    if (expectName === undefined) {
+      const exists = (await this.find(name)) !== undefined;
+      await this.ctx.authorizer.assert(who.identity, 'projects', exists ? 'update' : 'create', name);
+    }
     // Two concurrent creates: the second is decided on top of the first (no second ProjectCreated).
     await this.ctx.commands.handle(
       appProjectAggregate,
@@ -141,10 +149,51 @@ export class ProjectsService {
     return { project, warnings: result.warnings };
   }
 
-  async list() {
+  /** Only the projects `identity` may get (a project role may always get its own project). */
+  async list(identity: Identity) {
     const items = await this.ctx.projects.list();
     if (!items.some((p) => p.metadata.name === DEFAULT_PROJECT_NAME)) items.unshift(defaultAppProject());
-    return { items };
+    const visible = await this.ctx.authorizer.filter(identity, 'projects');
+    return { items: items.filter((p) => visible(p.metadata.name)) };
+  }
+
+  /**
+   * Argo CD's CreateToken: a JWT for the project's role (`sub: proj:<project>:<role>`), recorded in the role's
+   * `jwtTokens` by id, issue and expiry time; the token is answered once and never stored.
+   */
+  async issueRoleToken(
+    name: string,
+    role: string,
+    request: { id?: string; expiresIn: number },
+    who: RequestActor,
+  ): Promise<{ token: string }> {
+    const iat = Math.floor(this.ctx.auth.nowMs() / 1000);
+    const id = request.id || randomUUID();
+    const exp = request.expiresIn > 0 ? iat + request.expiresIn : undefined;
+    const issued = { id, iat, ...(exp !== undefined ? { exp } : {}) };
+    await this.ctx.commands.handle(
+      appProjectAggregate,
+      projectStreamId(name),
+      (state) => decideAppProject({ type: 'IssueRoleToken', role, token: issued }, state),
+      metadataOf(who),
+    );
+    const token = await this.ctx.auth.codec.sign({
+      sub: projectRoleSubject(name, role),
+      jti: id,
+      iat,
+      ...(exp !== undefined ? { exp } : {}),
+    });
+    return { token };
+  }
+
+  /** Argo CD's DeleteToken: the token issued at `iat` (and with `id`, when given) is refused from now on. */
+  async revokeRoleToken(name: string, role: string, iat: number, id: string | undefined, who: RequestActor) {
+    await this.ctx.commands.handle(
+      appProjectAggregate,
+      projectStreamId(name),
+      (state) => decideAppProject({ type: 'RevokeRoleToken', role, iat, ...(id ? { id } : {}) }, state),
+      metadataOf(who),
+    );
   }
 
   async get(name: string): Promise<AppProject> {

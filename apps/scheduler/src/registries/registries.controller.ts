@@ -1,4 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
+import {
+  AnyAuthenticated,
+  AuthorizeInHandler,
+  Authorizer,
+  CurrentIdentity,
+  type Identity,
+} from '@berth/auth';
+import { DomainError } from '@berth/domain';
 import type { Request, Response } from 'express';
 import { requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
@@ -15,6 +23,29 @@ import {
   type RepositoryRequest,
 } from './registry-requests.schema';
 
+/**
+ * Argo CD's RBAC object of a repository or cluster: `<project>/<repo URL or server>` when it is registered to a
+ * project, the URL or server alone otherwise (server/repository, server/cluster `createRBACObject`).
+ */
+export function registryObject(project: string | undefined, key: string): string {
+  return project ? `${project}/${key}` : key;
+}
+
+/** The stored registration's project and key, or the key asked for when there is none (the handler answers 404). */
+async function storedObject(
+  find: () => Promise<{ project?: string | undefined } & Record<string, unknown>>,
+  key: (item: Record<string, unknown>) => string,
+  asked: string,
+): Promise<string> {
+  try {
+    const item = await find();
+    return registryObject(item.project, key(item));
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'NotFound') return asked;
+    throw error;
+  }
+}
+
 /** 201 for a new or replaced registration; 200 when the same one was already there (nothing appended). */
 function answer(res: Response, registration: Registration<object>): object {
   res.status(registration.changed ? 201 : 200);
@@ -24,8 +55,12 @@ function answer(res: Response, registration: Registration<object>): object {
 /** Argo CD's repository API: credentials go in, never come out. */
 @Controller('api/v1/repositories')
 export class RepositoriesController {
-  constructor(private readonly registries: RegistriesService) {}
+  constructor(
+    private readonly registries: RegistriesService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
+  @AuthorizeInHandler('repositories, create, [<project>/]<repo> of the body')
   @Post()
   async add(
     @Body(new JsonBody(REPOSITORY_REQUEST)) body: RepositoryRequest,
@@ -33,25 +68,49 @@ export class RepositoriesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return answer(res, await this.registries.addRepository(body, requestActor(req), query.upsert === 'true'));
+    const who = requestActor(req);
+    await this.authorizer.assert(
+      who.identity,
+      'repositories',
+      'create',
+      registryObject(body.project, body.repo.trim()),
+    );
+    return answer(res, await this.registries.addRepository(body, who, query.upsert === 'true'));
   }
 
+  @AnyAuthenticated('lists only the repositories the caller may get')
   @Get()
-  list(@ValidQuery() _query: object) {
-    return this.registries.listRepositories();
+  async list(@ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    const visible = await this.authorizer.filter(who, 'repositories');
+    const { items } = await this.registries.listRepositories();
+    return { items: items.filter((item) => visible(registryObject(item.project, item.repo))) };
   }
 
   /** The repo URL is URL-encoded in the path, as in Argo CD (`/api/v1/repositories/https%3A%2F%2F...`). */
+  @AuthorizeInHandler('repositories, get, [<project>/]<repo> as registered')
   @Get(':repo')
-  get(@Param('repo') repo: string, @ValidQuery() _query: object) {
+  async get(@Param('repo') repo: string, @ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    await this.assert(who, 'get', repo);
     return this.registries.getRepository(repo);
   }
 
   /** Argo CD's DeleteRepository answers `200 {}` (RepoResponse). */
+  @AuthorizeInHandler('repositories, delete, [<project>/]<repo> as registered')
   @Delete(':repo')
   async remove(@Param('repo') repo: string, @ValidQuery() _query: object, @Req() req: Request) {
-    await this.registries.removeRepository(repo, requestActor(req));
+    const who = requestActor(req);
+    await this.assert(who.identity, 'delete', repo);
+    await this.registries.removeRepository(repo, who);
     return {};
+  }
+
+  private async assert(identity: Identity, action: string, repo: string): Promise<void> {
+    const object = await storedObject(
+      () => this.registries.getRepository(repo),
+      (item) => String(item['repo']),
+      repo,
+    );
+    await this.authorizer.assert(identity, 'repositories', action, object);
   }
 }
 
@@ -61,8 +120,13 @@ export class RepositoriesController {
  */
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(private readonly registries: RegistriesService) {}
+  constructor(
+    private readonly registries: RegistriesService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
+  /** Judged by the server URL given (the cluster's name when it comes only in a kubeconfig). */
+  @AuthorizeInHandler('clusters, create, [<project>/]<server> of the body')
   @Post()
   async add(
     @Body(new JsonBody(CLUSTER_REQUEST)) body: ClusterRequest,
@@ -70,25 +134,43 @@ export class ClustersController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return answer(res, await this.registries.addCluster(body, requestActor(req), query.upsert === 'true'));
+    const who = requestActor(req);
+    await this.authorizer.assert(
+      who.identity,
+      'clusters',
+      'create',
+      registryObject(body.project, body.server ?? body.name ?? ''),
+    );
+    return answer(res, await this.registries.addCluster(body, who, query.upsert === 'true'));
   }
 
+  @AnyAuthenticated('lists only the clusters the caller may get')
   @Get()
-  list(@ValidQuery() _query: object) {
-    return this.registries.listClusters();
+  async list(@ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
+    const visible = await this.authorizer.filter(who, 'clusters');
+    const { items } = await this.registries.listClusters();
+    return {
+      items: items.filter((item) =>
+        visible(registryObject('project' in item ? item.project : undefined, item.server)),
+      ),
+    };
   }
 
+  @AuthorizeInHandler('clusters, get, [<project>/]<server> as registered')
   @Get(':id')
   async get(
     @Param('id') id: string,
     @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string; 'id.type'?: string },
+    @CurrentIdentity() who: Identity,
   ) {
     const name = await this.registries.clusterNameOf(id, query['id.type']);
+    // A connection check writes only a reading, not an event: reading the cluster is enough, as in Argo CD.
+    await this.assert(who, 'get', name);
     return query.refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
   }
 
   /** Argo CD's Update: the registration replaced by the body; credentials left out stay as stored. */
-  // RBAC: clusters, update, <server>
+  @AuthorizeInHandler('clusters, update, [<project>/]<server> as registered')
   @Put(':id')
   async update(
     @Param('id') id: string,
@@ -97,20 +179,32 @@ export class ClustersController {
     @Req() req: Request,
   ) {
     const name = await this.registries.clusterNameOf(id, query['id.type']);
-    return this.registries.updateCluster(name, body, requestActor(req));
+    const who = requestActor(req);
+    await this.assert(who.identity, 'update', name);
+    return this.registries.updateCluster(name, body, who);
   }
 
   /** Argo CD's Delete answers `200 {}` (ClusterResponse). */
+  @AuthorizeInHandler('clusters, delete, [<project>/]<server> as registered')
   @Delete(':id')
   async remove(
     @Param('id') id: string,
     @ValidQuery(CLUSTER_ID_QUERY) query: { 'id.type'?: string },
     @Req() req: Request,
   ) {
-    await this.registries.removeCluster(
-      await this.registries.clusterNameOf(id, query['id.type']),
-      requestActor(req),
-    );
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
+    const who = requestActor(req);
+    await this.assert(who.identity, 'delete', name);
+    await this.registries.removeCluster(name, who);
     return {};
+  }
+
+  private async assert(identity: Identity, action: string, name: string): Promise<void> {
+    const object = await storedObject(
+      () => this.registries.getCluster(name),
+      (item) => String(item['server']),
+      name,
+    );
+    await this.authorizer.assert(identity, 'clusters', action, object);
   }
 }

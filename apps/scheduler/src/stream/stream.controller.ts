@@ -1,4 +1,6 @@
+import { AnyAuthenticated, Authorizer, CurrentIdentity, type Identity } from '@berth/auth';
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { DEFAULT_PROJECT_NAME } from '@berth/domain';
 import type { Request, Response } from 'express';
 import { ApplicationWatchService, parseWatchQuery, type WatchSink } from './application-watch.service';
 
@@ -9,11 +11,20 @@ import { ApplicationWatchService, parseWatchQuery, type WatchSink } from './appl
  */
 @Controller('api/v1/stream')
 export class StreamController {
-  constructor(private readonly watches: ApplicationWatchService) {}
+  constructor(
+    private readonly watches: ApplicationWatchService,
+    private readonly authorizer: Authorizer,
+  ) {}
 
   /** Argo CD's ApplicationService.Watch. */
+  @AnyAuthenticated('streams only the applications the caller may get')
   @Get('applications')
-  async applications(@Query() raw: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async applications(
+    @Query() raw: Record<string, unknown>,
+    @CurrentIdentity() who: Identity,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const query = parseWatchQuery(raw);
     // Refusals (a bad query, an unknown resourceVersion) answer as JSON errors, before the stream starts.
     const prepared = await this.watches.prepare(query);
@@ -23,7 +34,14 @@ export class StreamController {
     // Proxies (nginx) would otherwise buffer the lines.
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    const { stop, done } = await this.watches.run(query, prepared, lineSink(res));
+    // Judged per event with the policy in force then, as Argo CD's Watch does: a revoked right stops the lines.
+    const sink = lineSink(res);
+    const visible: WatchSink = async (event) => {
+      const { name } = event.application.metadata;
+      const project = event.application.spec.project || DEFAULT_PROJECT_NAME;
+      if (await this.authorizer.may(who, 'applications', 'get', `${project}/${name}`)) await sink(event);
+    };
+    const { stop, done } = await this.watches.run(query, prepared, visible);
     req.on('close', stop);
     void done.then(() => {
       if (!res.writableEnded) res.end();

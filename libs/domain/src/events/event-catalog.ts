@@ -177,6 +177,16 @@ export const EVENT_CATALOG: Catalog = {
     summarize: (d) => `deleted project ${d.project}`,
     upcast: { 1: dropSummary },
   },
+  ProjectRoleTokenIssued: {
+    version: 1,
+    summarize: (d) =>
+      `issued token ${d.token.id} for role ${d.role} of project ${d.project}${d.token.exp !== undefined ? `, expiring ${new Date(d.token.exp * 1000).toISOString()}` : ''}`,
+  },
+  ProjectRoleTokenRevoked: {
+    version: 1,
+    summarize: (d) =>
+      `revoked token ${d.token.id ?? `issued at ${d.token.iat}`} of role ${d.role} of project ${d.project}`,
+  },
   RepositoryAdded: {
     version: 2,
     summarize: (d) => {

@@ -11,7 +11,19 @@ export type ProjectSpecChanged = DomainEvent<
 >;
 export type ProjectDeleted = DomainEvent<'ProjectDeleted', { project: string }>;
 
-export type ProjectEvent = ProjectCreated | ProjectSpecChanged | ProjectDeleted;
+/** A token was issued for a project role (Argo CD's CreateToken): its id, issue and expiry times, never the token. */
+export type ProjectRoleTokenIssued = DomainEvent<
+  'ProjectRoleTokenIssued',
+  { project: string; role: string; token: { id: string; iat: number; exp?: number } }
+>;
+/** A project role's token was revoked (Argo CD's DeleteToken): from then on it is refused. */
+export type ProjectRoleTokenRevoked = DomainEvent<
+  'ProjectRoleTokenRevoked',
+  { project: string; role: string; token: { id?: string; iat: number } }
+>;
+
+export type ProjectEvent =
+  ProjectCreated | ProjectSpecChanged | ProjectDeleted | ProjectRoleTokenIssued | ProjectRoleTokenRevoked;
 
 export function projectStreamId(name: string): string {
   return `project-${name}`;

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../events/event-envelope';
 import { schemaVersionOf } from '../events/event-catalog';
 import { projectStreamId, type ProjectEvent } from '../events/project.events';
 import { canonicalJson } from '../application/application.decide';
-import type { AppProject } from './app-project.types';
+import type { AppProject, ProjectRole, ProjectRoleToken } from './app-project.types';
 
 /** One AppProject as its stream tells it. */
 export interface AppProjectState {
@@ -20,7 +20,11 @@ export interface AppProjectState {
 export type AppProjectCommand =
   | { type: 'UpsertProject'; project: AppProject }
   /** `usedBy`: some applications of the project (a project in use is not deleted). */
-  | { type: 'DeleteProject'; usedBy: readonly string[] };
+  | { type: 'DeleteProject'; usedBy: readonly string[] }
+  /** Argo CD's CreateToken: a token for `role`, recorded by id (the token itself is never stored). */
+  | { type: 'IssueRoleToken'; role: string; token: ProjectRoleToken & { id: string } }
+  /** Argo CD's DeleteToken: by `iat`, and by `id` when given. */
+  | { type: 'RevokeRoleToken'; role: string; iat: number; id?: string };
 
 const PREFIX = projectStreamId('');
 
@@ -39,6 +43,20 @@ export function evolveAppProject(state: AppProjectState, recorded: RecordedEvent
       return { ...next, exists: true, manifest: event.data.manifest as unknown as AppProject };
     case 'ProjectDeleted':
       return { ...next, exists: false, manifest: null };
+    case 'ProjectRoleTokenIssued':
+      return {
+        ...next,
+        manifest: withRoleTokens(state.manifest, event.data.role, (tokens) => [...tokens, event.data.token]),
+      };
+    case 'ProjectRoleTokenRevoked': {
+      const { id, iat } = event.data.token;
+      return {
+        ...next,
+        manifest: withRoleTokens(state.manifest, event.data.role, (tokens) =>
+          tokens.filter((t) => !(t.iat === iat && (id === undefined || t.id === id))),
+        ),
+      };
+    }
     default:
       return next;
   }
@@ -48,8 +66,9 @@ export function evolveAppProject(state: AppProjectState, recorded: RecordedEvent
 export function decideAppProject(command: AppProjectCommand, state: AppProjectState): ProjectEvent[] {
   switch (command.type) {
     case 'UpsertProject': {
-      const manifest = command.project as unknown as Record<string, unknown>;
-      if (state.exists && canonicalJson(state.manifest) === canonicalJson(command.project)) return [];
+      const project = keepIssuedTokens(command.project, state.manifest);
+      const manifest = project as unknown as Record<string, unknown>;
+      if (state.exists && canonicalJson(state.manifest) === canonicalJson(project)) return [];
       return state.exists
         ? [
             {
@@ -84,7 +103,102 @@ export function decideAppProject(command: AppProjectCommand, state: AppProjectSt
           data: { project: state.name },
         },
       ];
+    case 'IssueRoleToken': {
+      const role = existingRole(state, command.role);
+      if ((role.jwtTokens ?? []).some((t) => t.id === command.token.id))
+        throw new DomainError(
+          'AlreadyExists',
+          `role ${command.role} of project ${state.name} already has a token with id ${command.token.id}; choose another id or leave it out`,
+        );
+      return [
+        {
+          type: 'ProjectRoleTokenIssued',
+          schemaVersion: schemaVersionOf('ProjectRoleTokenIssued'),
+          data: { project: state.name, role: command.role, token: command.token },
+        },
+      ];
+    }
+    case 'RevokeRoleToken': {
+      const role = existingRole(state, command.role);
+      const found = (role.jwtTokens ?? []).some(
+        (t) => t.iat === command.iat && (command.id === undefined || t.id === command.id),
+      );
+      if (!found)
+        throw new DomainError(
+          'NotFound',
+          `role ${command.role} of project ${state.name} has no token issued at ${command.iat}${command.id ? ` with id ${command.id}` : ''}; list them with GET /api/v1/projects/${state.name}`,
+        );
+      return [
+        {
+          type: 'ProjectRoleTokenRevoked',
+          schemaVersion: schemaVersionOf('ProjectRoleTokenRevoked'),
+          data: {
+            project: state.name,
+            role: command.role,
+            token: { iat: command.iat, ...(command.id !== undefined ? { id: command.id } : {}) },
+          },
+        },
+      ];
+    }
   }
+}
+
+function existingRole(state: AppProjectState, name: string): ProjectRole {
+  if (!state.exists || !state.manifest)
+    throw new DomainError(
+      'NotFound',
+      `project "${state.name}" not found; list them with GET /api/v1/projects`,
+    );
+  const role = state.manifest.spec.roles?.find((r) => r.name === name);
+  if (!role)
+    throw new DomainError(
+      'NotFound',
+      `project ${state.name} has no role ${name}; add it under spec.roles with PUT /api/v1/projects/${state.name}`,
+    );
+  return role;
+}
+
+/**
+ * A project written without a role's `jwtTokens` keeps the tokens issued for that role (Argo CD users edit
+ * projects without the token list, and `argocd proj edit` must not revoke CI's tokens); `jwtTokens: []`
+ * written on purpose revokes them all.
+ */
+function keepIssuedTokens(project: AppProject, current: AppProject | null): AppProject {
+  const roles = project.spec.roles;
+  if (!roles || !current?.spec.roles) return project;
+  const issued = new Map(current.spec.roles.map((r) => [r.name, r.jwtTokens]));
+  return {
+    ...project,
+    spec: {
+      ...project.spec,
+      roles: roles.map((role) => {
+        const tokens = issued.get(role.name);
+        return role.jwtTokens === undefined && tokens && tokens.length > 0
+          ? { ...role, jwtTokens: tokens }
+          : role;
+      }),
+    },
+  };
+}
+
+function withRoleTokens(
+  manifest: AppProject | null,
+  roleName: string,
+  change: (tokens: ProjectRoleToken[]) => ProjectRoleToken[],
+): AppProject | null {
+  if (!manifest) return manifest;
+  return {
+    ...manifest,
+    spec: {
+      ...manifest.spec,
+      roles: (manifest.spec.roles ?? []).map((role) => {
+        if (role.name !== roleName) return role;
+        const tokens = change(role.jwtTokens ?? []);
+        const { jwtTokens: _old, ...rest } = role;
+        return tokens.length > 0 ? { ...rest, jwtTokens: tokens } : rest;
+      }),
+    },
+  };
 }
 
 /** The AppProject aggregate: one stream per project (`project-<name>`). */

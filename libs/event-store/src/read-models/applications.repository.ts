@@ -1,4 +1,5 @@
 import {
+  DEFAULT_PROJECT_NAME,
   argoApplicationOf,
   type ApplicationManifest,
   type ApplicationStatus,
@@ -78,6 +79,15 @@ export class ApplicationsRepository {
       name,
     ]);
     return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The application's project as stored (`default` when it names none); undefined when it does not exist. */
+  async projectOf(name: string): Promise<string | undefined> {
+    const rows: Array<{ project: string | null }> = await this.dataSource.query(
+      `SELECT project FROM applications WHERE name = $1`,
+      [name],
+    );
+    return rows[0] ? rows[0].project || DEFAULT_PROJECT_NAME : undefined;
   }
 
   async list(filter: { project?: string } = {}): Promise<ApplicationRecord[]> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { BERTH_ISSUER, type Identity } from '@berth/auth';
+import { BERTH_ISSUER } from './token-codec';
+import type { Identity } from './identity';
 import { assertRbacConfig, projectsFrom, RbacEnforcer } from '@berth/rbac';
 import { rbacClaimsOf } from './rbac-claims';
 
