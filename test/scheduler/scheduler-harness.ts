@@ -22,6 +22,8 @@ export interface TestScheduler {
   adminToken: string;
   /** The argocd-cm-shaped accounts config the scheduler reads (BERTH_ACCOUNTS_CONFIG): rewrite it to reload. */
   accountsFile: string;
+  /** The argocd-rbac-cm file (BERTH_RBAC_CONFIG): rewrite it to reload. */
+  rbacFile: string;
   /** `{ Authorization }` of an API key of `account` (one of the `accounts` the scheduler was started with). */
   as(account: string): { Authorization: string };
   close(): Promise<void>;
@@ -35,6 +37,11 @@ export interface TestSchedulerOptions {
   accounts?: readonly string[];
   /** More argocd-cm keys for the accounts config file. */
   accountsConfig?: Readonly<Record<string, string>>;
+  /**
+   * The argocd-rbac-cm (its data keys as YAML: `policy.csv: |` ...) the scheduler enforces. Default: each of
+   * `accounts` is bound to role:admin (`g, <name>, role:admin`), for specs about something else than RBAC.
+   */
+  rbac?: string;
 }
 
 /**
@@ -51,12 +58,15 @@ export async function startTestScheduler(
   const configDir = await mkdtemp(join(tmpdir(), 'berth-accounts-'));
   const accountsFile = join(configDir, 'accounts.yaml');
   await writeFile(accountsFile, testAccountsConfig(options.accounts ?? [], options.accountsConfig));
+  const rbacFile = join(configDir, 'rbac.yaml');
+  await writeFile(rbacFile, options.rbac ?? testRbacConfig(options.accounts ?? []));
   const config = loadConfig({
     DATABASE_URL: db.url,
     BERTH_QUEUE_PREFIX: `berth-e2e-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
     REFRESH_INTERVAL_SECONDS: '0',
     BERTH_ACCOUNTS_CONFIG: accountsFile,
+    BERTH_RBAC_CONFIG: rbacFile,
     // Specs that store credentials set the key for the whole file (their workers and scripts read it too).
     ...(process.env['BERTH_SECRET_KEY'] ? { BERTH_SECRET_KEY: process.env['BERTH_SECRET_KEY'] } : {}),
     ...env,
@@ -74,6 +84,7 @@ export async function startTestScheduler(
     anonymous: request(server),
     adminToken,
     accountsFile,
+    rbacFile,
     as(account) {
       const token = account === 'admin' ? adminToken : tokens.get(account);
       if (!token)
@@ -103,6 +114,12 @@ export function testAccountsConfig(
   return Object.entries(keys)
     .map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`)
     .join('');
+}
+
+/** An argocd-rbac-cm binding each of `accounts` to role:admin. */
+export function testRbacConfig(accounts: readonly string[]): string {
+  if (accounts.length === 0) return 'policy.csv: ""\n';
+  return `policy.csv: |\n${accounts.map((name) => `  g, ${name}, role:admin\n`).join('')}`;
 }
 
 /** Logs the test admin in on `server` (POST /api/v1/session): its session token. */

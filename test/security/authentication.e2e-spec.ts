@@ -152,8 +152,11 @@ describe('authentication: who may call at all', () => {
     expect((await s.anonymous.get('/api/v1/session/userinfo')).body).toEqual({ loggedIn: false });
   });
 
-  it('users.anonymous.enabled lets a caller without a token act as `anonymous` (recorded so); a bad token is still refused', async () => {
-    const open = await startTestScheduler({}, { accountsConfig: { 'users.anonymous.enabled': 'true' } });
+  it('users.anonymous.enabled lets a caller without a token act as `anonymous` with the rights of policy.default (recorded so); a bad token is still refused', async () => {
+    const open = await startTestScheduler(
+      {},
+      { accountsConfig: { 'users.anonymous.enabled': 'true' }, rbac: 'policy.default: role:admin\n' },
+    );
     try {
       expect((await open.anonymous.get('/api/v1/applications')).status).toBe(200);
       expect((await open.anonymous.post('/api/v1/applications').send(application('by-anyone'))).status).toBe(

@@ -17,6 +17,7 @@ import { DestinationClusters } from './clusters/destination-clusters';
 import { AuditController } from './audit/audit.controller';
 import { DomainErrorFilter } from './http/domain-error.filter';
 import { StorablePathParameter } from './http/request-pipes';
+import { unstorableText } from './http/storable-value';
 import { ClustersController, RepositoriesController } from './registries/registries.controller';
 import { RegistriesService } from './registries/registries.service';
 import { ProjectsController } from './projects/projects.controller';
@@ -39,7 +40,10 @@ export class SchedulerModule {
       imports: [
         AuthModule.forRoot(ctx.auth, {
           authorizer: ctx.authorizer,
-          applications: { projectOf: (name) => ctx.applications.projectOf(name) },
+          // A name Postgres cannot hold is no application's: the route's pipe answers 400 for it.
+          applications: {
+            projectOf: async (name) => (unstorableText(name) ? undefined : ctx.applications.projectOf(name)),
+          },
         }),
         ObservabilityModule.forRoot(ctx.metrics, {
           dataSource: ctx.dataSource,

@@ -22,6 +22,9 @@ export class PermissionDeniedError extends DomainError {
   }
 }
 
+/** What an AppProject name can be (a DNS-1123 subdomain): anything else is never looked up. */
+const PROJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
 /** The first segment of a project-scoped object (`<project>/<name>`), or the object for `projects`. */
 function projectOfObject(resource: string, object: string): string | undefined {
   if (resource === 'projects') return object;
@@ -40,7 +43,11 @@ export class Authorizer {
 
   async decide(identity: Identity, resource: string, action: string, object: string): Promise<RbacDecision> {
     const projectName = projectOfObject(resource, object);
-    const project = projectName === undefined ? undefined : await this.options.project(projectName);
+    // A name no project can have (a NUL, a glob) is not looked up: no policy of a project applies to it.
+    const project =
+      projectName === undefined || !PROJECT_NAME.test(projectName)
+        ? undefined
+        : await this.options.project(projectName);
     return this.options.rbac.enforcer.decide(
       this.claimsOf(identity),
       resource,
