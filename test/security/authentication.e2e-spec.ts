@@ -193,7 +193,8 @@ describe('authentication: logins, sessions and cookies', () => {
     // Per-address protection well above what this block's failures add up to (the next block tests it).
     s = await startTestScheduler(
       { BERTH_SESSION_FAILURE_MAX_FAIL_COUNT_PER_ADDRESS: '1000' },
-      { accounts: ['alice'] },
+      // alice manages applications, not other accounts (an account may always change itself).
+      { accounts: ['alice'], rbac: 'policy.csv: |\n  p, alice, applications, *, */*, allow\n' },
     );
     await s.http
       .put('/api/v1/account/password')

@@ -133,6 +133,8 @@ beforeAll(async () => {
   s = await startTestScheduler(
     { BERTH_ACCOUNTS_SECRET_OIDC_CLIENTSECRET: CLIENT_SECRET },
     {
+      // The groups of the ID token are RBAC's: platform reads, developers may create applications.
+      rbac: `policy.csv: |\n  g, platform, role:readonly\n  p, role:creators, applications, create, */*, allow\n  g, developers, role:creators\n`,
       accountsConfig: {
         url: BERTH_URL,
         'oidc.config': `name: Test IdP\nissuer: ${issuer}\nclientID: berth\nclientSecret: $oidc.clientSecret\n`,
@@ -206,6 +208,15 @@ describe('SSO with an OIDC provider (authorization code + PKCE)', () => {
     expect(
       await s.db.dataSource.query(`SELECT actor, actor_groups FROM audit_log WHERE application = 'by-sso'`),
     ).toEqual([{ actor: 'bob@example.com', actor_groups: ['platform', 'developers'] }]);
+    // What the groups give and nothing more: platform reads (role:readonly), nobody granted delete.
+    expect((await s.anonymous.get('/api/v1/applications/by-sso').set(bearer(token))).status).toBe(200);
+    const refused = await s.anonymous.delete('/api/v1/applications/by-sso').set(bearer(token));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({
+      message: expect.stringMatching(
+        /^permission denied: applications, delete, default\/by-sso, sub: bob@example.com/,
+      ),
+    });
     expect((await s.anonymous.delete('/api/v1/session').set(bearer(token))).status).toBe(200);
     const after = await s.anonymous.get('/api/v1/applications').set(bearer(token));
     expect(after.status).toBe(401);

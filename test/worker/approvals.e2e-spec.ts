@@ -48,6 +48,10 @@ const PROJECT = {
 // erin may only look.
 const RBAC = `policy.csv: |
   p, role:prod-approvers, applications, approve, prod/*, allow
+  p, role:prod-deployers, applications, create, prod/*, allow
+  p, role:prod-deployers, applications, sync, prod/*, allow
+  g, alice, role:prod-deployers
+  g, carol, role:prod-deployers
   g, alice, role:prod-approvers
   g, bob, role:prod-approvers
   g, carol, role:prod-approvers
@@ -186,7 +190,7 @@ describe('approvals of gated syncs, with a fixed clock', () => {
     const noRight = await post('api', 'approve', 'erin');
     expect(noRight.status).toBe(403);
     expect((noRight.body as { message: string }).message).toMatch(
-      /^permission denied: applications, approve, prod\/api, sub: erin: /,
+      /^permission denied: applications, approve, prod\/api, sub: erin \(/,
     );
     expect(
       (await request(app.getHttpServer()).post('/api/v1/applications/api/operation/approve').send({})).status,

@@ -87,8 +87,14 @@ beforeAll(async () => {
   await provisionTestAdmin(h.db.dataSource);
   configDir = await mkdtemp(join(tmpdir(), 'berth-accounts-'));
   await writeFile(join(configDir, 'accounts.yaml'), testAccountsConfig(['alice', 'bob', 'carol']));
+  // The team's people may create and sync its applications (docs/rbac.md); the windows decide when.
+  await writeFile(
+    join(configDir, 'rbac.yaml'),
+    'policy.csv: |\n  p, role:team, applications, *, team/*, allow\n  g, alice, role:team\n  g, bob, role:team\n  g, carol, role:team\n',
+  );
   const config = loadConfig({
     BERTH_ACCOUNTS_CONFIG: join(configDir, 'accounts.yaml'),
+    BERTH_RBAC_CONFIG: join(configDir, 'rbac.yaml'),
     DATABASE_URL: h.db.url,
     REDIS_URL,
     BERTH_QUEUE_PREFIX: h.prefix,
