@@ -31,8 +31,9 @@ export class BerthClient {
   /**
    * @param {string} method
    * @param {string} path
-   * @param {{ body?: string, actor?: string, reason?: string, anonymous?: boolean, headers?: Record<string, string> }} [options]
-   *   actor: who logged in sends it (default: the first person who logged in)
+   * @param {{ body?: string, actor?: string, reason?: string, anonymous?: boolean, headers?: Record<string, string>, withHeaders?: boolean }} [options]
+   *   actor: who logged in sends it (default: the first person who logged in); withHeaders: answer
+   *   `{body, headers}` instead of the body
    */
   async request(method, path, options = {}) {
     const headers = { ...options.headers };
@@ -59,16 +60,25 @@ export class BerthClient {
     if (!res.ok) {
       throw new DemoError('ApiError', `${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
     }
-    return json;
+    return options.withHeaders ? { body: json, headers: res.headers } : json;
   }
 
-  createApplication(manifestYaml, actor, reason) {
-    return this.request('POST', '/api/v1/applications', {
+  /**
+   * Creates an Application; answers `{application, warnings}`: the Application Berth answers (as Argo CD),
+   * and the warnings it sent in `Warning` headers (`299 - "<text>"`), e.g. a field this build ignores.
+   */
+  async createApplication(manifestYaml, actor, reason) {
+    const { body, headers } = await this.request('POST', '/api/v1/applications', {
       body: manifestYaml,
       actor,
       reason,
       headers: { 'Content-Type': 'application/yaml' },
+      withHeaders: true,
     });
+    const warnings = [...(headers.get('warning') ?? '').matchAll(/299 - "((?:[^"\\]|\\.)*)"/g)].map((m) =>
+      m[1].replace(/\\(.)/g, '$1'),
+    );
+    return { application: body, warnings };
   }
 
   getApplication(name) {

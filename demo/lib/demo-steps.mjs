@@ -293,7 +293,7 @@ export async function stepManualProdSync(ctx) {
     prune: true,
   });
   ctx.term.info(
-    `POST /api/v1/applications/api-prod/sync  (as alice)  X-Reason: release v1.2.3-prod approved in CAB-42 -> operation ${res.operationId}`,
+    `POST /api/v1/applications/api-prod/sync  (as alice)  X-Reason: release v1.2.3-prod approved in CAB-42 -> operation ${res.operation?.operationId}`,
   );
   const head = await ctx.repo.head();
   await ctx.api.waitForApp('api-prod', `Synced+Healthy at ${short(head)}`, healthyAt(head), ctx.timeoutMs);

@@ -39,7 +39,8 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .set('X-Reason', 'onboarding guestbook')
       .send(seedApplication);
     expect(res.status).toBe(201);
-    expect((res.body as { application: ApplicationAnswer }).application).toMatchObject({
+    // Argo CD's answer: the Application itself.
+    expect(res.body as ApplicationAnswer).toMatchObject({
       kind: 'Application',
       metadata: { name: 'guestbook' },
       status: { sync: { status: 'Unknown' }, health: { status: 'Unknown' } },
@@ -68,10 +69,12 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   it("accepts the article's own Application (auto-sync with prune and self-heal) as written", async () => {
     const res = await http.post('/api/v1/applications').set(scheduler.as('alice')).send(articleApplication);
     expect(res.status).toBe(201);
-    const created = res.body as { application: ApplicationAnswer; warnings: unknown[] };
-    expect(created.warnings).toEqual([]);
-    expect(created.application.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
-    expect((await http.delete('/api/v1/applications/myapp?cascade=false')).status).toBe(204);
+    const created = res.body as ApplicationAnswer;
+    // No warnings: no Warning header.
+    expect(res.headers['warning']).toBeUndefined();
+    expect(created.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+    const deleted = await http.delete('/api/v1/applications/myapp?cascade=false');
+    expect([deleted.status, deleted.body]).toEqual([200, {}]);
   });
 
   it('gets and lists it; creating it again is a conflict that says what to do', async () => {
@@ -138,16 +141,19 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .send('{"prune": true}');
     expect(sync.status).toBe(201);
     // Argo CD's shape: a requested operation is the app's `operation` until a worker starts it.
-    const started = sync.body as { application: ApplicationAnswer; operationId: string };
-    expect(started.application.operation).toMatchObject({
+    // The answer is the Application; its operation's id is also in a header.
+    const started = sync.body as ApplicationAnswer;
+    const operationId = sync.headers['x-berth-operation-id'] as string;
+    expect(started.operation).toMatchObject({
       sync: { prune: true },
       initiatedBy: { username: 'carol', automated: false },
-      operationId: started.operationId,
+      operationId,
     });
-    expect(await ctx.queues.sync.getJob(`sync__guestbook__${started.operationId}`)).toBeDefined();
+    expect(await ctx.queues.sync.getJob(`sync__guestbook__${operationId}`)).toBeDefined();
     const again = await http.post('/api/v1/applications/guestbook/sync').send('{}');
     expect(again.status).toBe(409);
-    expect(errorOf(again).error).toBe('OperationInProgress');
+    // Argo CD's FailedPrecondition: "another operation is already in progress".
+    expect(again.body).toMatchObject({ error: 'OperationInProgress', code: 9 });
   });
 
   it('the audit API filters by application and actor and pages with a cursor', async () => {
@@ -167,7 +173,8 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
   });
 
   it('deletes it, leaving the history in the log; then it is gone from the API', async () => {
-    expect((await http.delete('/api/v1/applications/guestbook').set(scheduler.as('alice'))).status).toBe(204);
+    const deleted = await http.delete('/api/v1/applications/guestbook').set(scheduler.as('alice'));
+    expect([deleted.status, deleted.body]).toEqual([200, {}]);
     expect((await http.get('/api/v1/applications/guestbook')).status).toBe(404);
     const audit = await db.dataSource.query<Array<Pick<AuditEntry, 'actor' | 'event_type'>>>(
       `SELECT actor, event_type FROM audit_log WHERE application = 'guestbook' ORDER BY position`,
@@ -205,7 +212,8 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .set(scheduler.as('carol'))
       .send({ prune: true, strategy: { apply: { force: false } } });
     expect(sync.status).toBe(201);
-    const { operationId, application } = sync.body as { operationId: string; application: ApplicationAnswer };
+    const application = sync.body as ApplicationAnswer;
+    const operationId = application.operation?.operationId;
     expect(application.operation?.sync).toMatchObject({ prune: true, syncStrategy: { apply: {} } });
     await ctx.queues.refresh.obliterate({ force: true });
     for (let i = 0; i < 2; i++) {

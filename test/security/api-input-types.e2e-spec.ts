@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDatabase } from '../../libs/event-store/src/testing/test-database';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { BerthProcess } from './berth-process';
-import { type WarningsAnswer, errorOf, issuesOf } from '../testing/api-answer';
+import { errorOf, issuesOf, warningsOf } from '../testing/api-answer';
 
 // Input of the wrong type, range or shape: each used to be a 500, or worse, was read as something
 // else than what was sent. Every answer now is a 400 whose `issues` name the field, in the format of
@@ -79,7 +79,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       .post('/api/v1/applications')
       .send(application('methods', { toString: 1, hasOwnProperty: 2 }));
     expect(methods.status).toBe(201);
-    expect((methods.body as WarningsAnswer).warnings).toEqual(
+    expect(warningsOf(methods)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^spec\.toString: unknown field/)]),
     );
     const options = await http
@@ -90,7 +90,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     const constructorKey = await http
       .post('/api/v1/applications')
       .send({ ...application('ctor'), metadata: { name: 'ctor', constructor: { a: 1 } } });
-    expect((constructorKey.body as WarningsAnswer).warnings).toEqual(
+    expect(warningsOf(constructorKey)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^metadata\.constructor: unknown field/)]),
     );
   });
@@ -151,24 +151,217 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(await syncRequests('types')).toEqual([]);
   });
 
-  it('unknown sync fields: a typo (prun) or an Argo CD feature Berth lacks (strategy.apply.force, retryStrategy) is refused by name', async () => {
+  it('unknown sync fields: a typo (prun) or an Argo CD feature Berth lacks (local manifests) is refused by name', async () => {
     const res = await http.post('/api/v1/applications/types/sync').send({
       prun: true,
-      strategy: { apply: { force: true } },
-      retryStrategy: { limit: 2 },
+      manifests: ['apiVersion: v1\nkind: ConfigMap'],
     });
     expect(res.status).toBe(400);
     expect(issuesOf(res)).toEqual(
       expect.arrayContaining([
         { field: 'prun', message: 'unknown field', fix: 'did you mean "prune"?' },
         expect.objectContaining({
-          field: 'strategy.apply.force',
-          message: expect.stringMatching(/^not supported by Berth/),
+          field: 'manifests',
+          message: expect.stringMatching(/^not supported by Berth: syncing local manifests/),
         }),
-        expect.objectContaining({ field: 'retryStrategy' }),
       ]),
     );
     expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it('mistyped ApplicationSyncRequest fields (#23.5): strategy force, retryStrategy, infos: 400 naming each, nothing requested', async () => {
+    const res = await http.post('/api/v1/applications/types/sync').send({
+      strategy: { apply: { force: 'yes' }, hook: 'x' },
+      retryStrategy: {
+        limit: '2',
+        backoff: { duration: '5 minutes', factor: 0, maxDuration: 3 },
+        refresh: 'no',
+        extra: 1,
+      },
+      infos: [{ name: 'ticket' }, { name: 5, value: 'x' }, 'ticket=1'],
+      syncOptions: { items: 'CreateNamespace=true' },
+    });
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res).sort()).toEqual([
+      'infos[0].value',
+      'infos[1].name',
+      'infos[2]',
+      'retryStrategy.backoff.duration',
+      'retryStrategy.backoff.factor',
+      'retryStrategy.backoff.maxDuration',
+      'retryStrategy.extra',
+      'retryStrategy.limit',
+      'retryStrategy.refresh',
+      'strategy.apply.force',
+      'strategy.hook',
+      'syncOptions.items',
+    ]);
+    const notObject = await http
+      .post('/api/v1/applications/types/sync')
+      .send({ retryStrategy: 3, infos: {} });
+    expect(fieldsOf(notObject).sort()).toEqual(['infos', 'retryStrategy']);
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it('hostile PATCH and PUT .../spec bodies (#23.9): wrong types and unknown fields are 400 naming the field; nothing is stored', async () => {
+    const cases: Array<[object | string, string[]]> = [
+      [{ patch: { spec: {} } }, ['patch']],
+      [{ patch: '[]', patchType: 7 }, ['patchType']],
+      [{ patch: '[]', patchType: 'strategic' }, ['patchType']],
+      [{ patch: '[]', appNamespace: 'other' }, ['appNamespace']],
+      [{ patch: '[]', pach: 1 }, ['pach']],
+      [{ patch: '[{"op":"move","from":"/spec","path":"/spec/source"}]' }, ['patch']],
+      [{ patch: '[{"op":"add","path":"/spec/__proto__/polluted","value":1}]' }, ['patch']],
+      [
+        { patch: '{"metadata":{"labels":{"t":"a\\u0000b"}}}', patchType: 'merge' },
+        ['patch.metadata.labels.t'],
+      ],
+      [[1, 2], ['']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await http.patch('/api/v1/applications/types').send(body);
+      expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
+      for (const field of fields)
+        expect(fieldsOf(res).some((f) => f === field || f.startsWith(`${field}.`) || f.endsWith(field))).toBe(
+          true,
+        );
+    }
+    // Inherited names in a merge patch are plain keys: stored as data (with the validator's warning), never
+    // merged into what an object inherits.
+    for (const patch of [
+      '{"constructor":{"prototype":{"polluted":1}}}',
+      '{"spec":{"toString":{"polluted":1}}}',
+    ]) {
+      const res = await http.patch('/api/v1/applications/types').send({ patch, patchType: 'merge' });
+      expect([patch, res.status]).toEqual([patch, 200]);
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype.toString.call([])).toBe('[object Array]');
+    for (const body of ['5', '[]', '"spec"', 'null']) {
+      const res = await http
+        .put('/api/v1/applications/types/spec')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect([body, res.status]).toEqual([body, 400]);
+    }
+    const spec = await http.put('/api/v1/applications/types/spec').send({ project: 5, destination: 'x' });
+    expect(fieldsOf(spec)).toEqual(expect.arrayContaining(['spec.project', 'spec.destination']));
+    expect(await syncRequests('types')).toEqual([]);
+  });
+
+  it.each([
+    ['selector=a%3D%3D%3Db', 'selector'],
+    ['selector=a&selector=b', 'selector'],
+    ['name=a&name=b', 'name'],
+    ['repo=a%00b', 'repo'],
+    ['projects=a%00b', 'projects'],
+    ['appNamespace[x]=y', 'appNamespace[x]'],
+    ['resourceVersion=-1', 'resourceVersion'],
+    ['refrsh=hard', 'refrsh'],
+  ])('hostile application list query (#23.9): ?%s answers 400 naming %s', async (query, field) => {
+    const res = await http.get(`/api/v1/applications?${query}`);
+    expect(res.status).toBe(400);
+    expect(fieldsOf(res)).toEqual([field]);
+  });
+
+  it('hostile Get, Update and Delete queries (#23.9): refresh, validate, propagationPolicy of the wrong form are 400 naming them', async () => {
+    for (const [method, path, field] of [
+      ['get', '/api/v1/applications/types?refresh=soft', 'refresh'],
+      ['get', '/api/v1/applications/types?refresh=hard&refresh=normal', 'refresh'],
+      ['put', '/api/v1/applications/types?validate=maybe', 'validate'],
+      ['delete', '/api/v1/applications/types?propagationPolicy=now', 'propagationPolicy'],
+    ] as const) {
+      const res = await http[method](path).send(application('types'));
+      expect([path, res.status, fieldsOf(res)]).toEqual([path, 400, [field]]);
+    }
+    expect((await http.get('/api/v1/applications/types')).status).toBe(200);
+  });
+
+  it('hostile project requests (#23.7): {project, upsert} with the wrong types or unknown fields is 400 naming them', async () => {
+    const cases: Array<[string, 'post' | 'put', object, string[]]> = [
+      [
+        '/api/v1/projects',
+        'post',
+        { project: { metadata: { name: 'p' }, spec: {} }, upsert: 'true' },
+        ['upsert'],
+      ],
+      ['/api/v1/projects', 'post', { project: 'p' }, ['project']],
+      ['/api/v1/projects', 'post', { project: { metadata: { name: 'p' } }, upsrt: true }, ['upsrt']],
+      ['/api/v1/projects/p', 'put', { project: { metadata: { name: 'p' } }, upsert: true }, ['upsert']],
+      [
+        '/api/v1/projects',
+        'post',
+        { project: { metadata: { name: 'p' }, spec: { sourceRepos: 'x' } } },
+        ['project.spec.sourceRepos'],
+      ],
+    ];
+    for (const [path, method, body, fields] of cases) {
+      const res = await http[method](path).send(body);
+      expect([JSON.stringify(body), res.status, fieldsOf(res)]).toEqual([JSON.stringify(body), 400, fields]);
+    }
+    expect((await http.get('/api/v1/projects/p')).status).toBe(404);
+    const query = await http.post('/api/v1/projects?upsert=yes').send({ metadata: { name: 'p' }, spec: {} });
+    expect(fieldsOf(query)).toEqual(['upsert']);
+  });
+
+  it("hostile Cluster bodies (#23.8): Argo CD's config with the wrong types, exec providers and id.type are 400 naming the field", async () => {
+    const cases: Array<[object, string[]]> = [
+      [{ server: 'https://10.0.0.1:6443', config: { bearerToken: 5 } }, ['config.bearerToken']],
+      [{ server: 'https://10.0.0.1:6443', config: { username: 'u' } }, ['config.password']],
+      [
+        {
+          server: 'https://10.0.0.1:6443',
+          config: {
+            bearerToken: 't',
+            tlsClientConfig: { insecure: 'true', caData: '<pem>', serverName: 'a b' },
+          },
+        },
+        [
+          'config.tlsClientConfig.caData',
+          'config.tlsClientConfig.insecure',
+          'config.tlsClientConfig.serverName',
+        ],
+      ],
+      [
+        { server: 'https://10.0.0.1:6443', config: { tlsClientConfig: { certData: 'QUJD' } } },
+        ['config.tlsClientConfig.keyData'],
+      ],
+      [
+        {
+          server: 'https://10.0.0.1:6443',
+          config: { execProviderConfig: { command: '/bin/sh', args: ['-c', 'id'] } },
+        },
+        ['config.execProviderConfig'],
+      ],
+      [{ server: 'https://10.0.0.1:6443', config: 'token' }, ['config']],
+      [{ server: 'https://10.0.0.1:6443', config: { bearerToken: 't' }, bearerToken: 't' }, ['bearerToken']],
+      [{ server: 'https://10.0.0.1:6443', config: { bearerToken: 't' }, namespaces: ['a'] }, ['namespaces']],
+      [
+        { server: 'https://10.0.0.1:6443', config: { bearerToken: 't' }, clusterResources: 'no' },
+        ['clusterResources'],
+      ],
+      [{ server: 'https://10.0.0.1:6443' }, ['config.bearerToken']],
+    ];
+    for (const [body, fields] of cases) {
+      const res = await http.post('/api/v1/clusters').send(body);
+      expect([JSON.stringify(body), res.status, fieldsOf(res).sort()]).toEqual([
+        JSON.stringify(body),
+        400,
+        fields,
+      ]);
+      expect(res.text).not.toMatch(/"t"|QUJD/);
+    }
+    for (const [method, path] of [
+      ['get', '/api/v1/clusters/x?id.type=url'],
+      ['delete', '/api/v1/clusters/x?id.type=uid'],
+      ['put', '/api/v1/clusters/x?id.type=names'],
+    ] as const) {
+      const res = await http[method](path).send({
+        server: 'https://10.0.0.1:6443',
+        config: { bearerToken: 't' },
+      });
+      expect([path, res.status, fieldsOf(res)]).toEqual([path, 400, ['id.type']]);
+    }
   });
 
   it("Argo CD's sync body: syncOptions as {items: [...]}, null fields and strategy.hook are accepted and recorded as a plain list", async () => {
@@ -220,10 +413,19 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fieldsOf(cluster)).toEqual(['insecure']);
   });
 
-  it('mistyped rollback body: id as a string and an empty kinds list are refused with field paths', async () => {
-    const res = await http.post('/api/v1/applications/types/rollback').send({ id: '1', kinds: [] });
+  it('mistyped rollback body: an id that is not an int64 (number or digits) and an empty kinds list are refused with field paths', async () => {
+    const res = await http.post('/api/v1/applications/types/rollback').send({ id: '1x', kinds: [] });
     expect(res.status).toBe(400);
     expect(fieldsOf(res).sort()).toEqual(['id', 'kinds']);
+    for (const id of ['-1', ' 1', '1e2', '0x10', '99999999999999999999', 1.5, -1, true, [1], { id: 1 }]) {
+      const bad = await http.post('/api/v1/applications/types/rollback').send({ id, dryRun: 'true' });
+      expect([JSON.stringify(id), bad.status, fieldsOf(bad).sort()]).toEqual([
+        JSON.stringify(id),
+        400,
+        ['dryRun', 'id'],
+      ]);
+    }
+    expect(await syncRequests('types')).toEqual([]);
   });
 
   it("this stop's new inputs: login, API key, approval, sync windows and approvals, resource events, revisions, stream: 400 naming the field, never a 500", async () => {

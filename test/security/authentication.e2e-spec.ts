@@ -243,7 +243,11 @@ describe('authentication: logins, sessions and cookies', () => {
       .send({ username: 'alice', password: 'guess-1234' });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
-    expect(unknown.body).toEqual({ error: 'Unauthenticated', message: 'Invalid username or password' });
+    expect(unknown.body).toEqual({
+      error: 'Unauthenticated',
+      code: 16,
+      message: 'Invalid username or password',
+    });
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.headers['set-cookie']).toBeUndefined();
     expect(wrong.text + unknown.text).not.toContain('guess-1234');
@@ -339,10 +343,7 @@ describe('authentication: logins, sessions and cookies', () => {
       { actor: 'alice', actor_groups: null, event_type: 'ApplicationCreated', reason: 'onboarding' },
     ]);
     const sync = await s.anonymous.post('/api/v1/applications/audited/sync').set(bearer(alice)).send('{}');
-    expect(
-      (sync.body as { application: { operation: { initiatedBy: unknown } } }).application.operation
-        .initiatedBy,
-    ).toEqual({
+    expect((sync.body as { operation: { initiatedBy: unknown } }).operation.initiatedBy).toEqual({
       username: 'alice',
       automated: false,
     });
@@ -362,6 +363,7 @@ describe("failed-login protection (Argo CD's defaults: 5 failures within 300 s)"
         expect(sixth.status).toBe(429);
         expect(sixth.body).toEqual({
           error: 'TooManyFailedLogins',
+          code: 8,
           message: expect.stringMatching(
             /^too many failed logins for this user or from this address: try again in (300|299) s$/,
           ),

@@ -85,6 +85,8 @@ describe('webhook forgery: once a webhook secret is configured, unverifiable req
       .send(pushBody());
     expect(res.status).toBe(401);
     expect(errorOf(res).message).toMatch(/x-hub-signature-256/);
+    // The gRPC code of every error answer (docs/api.md, Errors): Unauthenticated.
+    expect((res.body as { code: number }).code).toBe(16);
   });
 });
 

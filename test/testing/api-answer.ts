@@ -56,11 +56,6 @@ export interface ClusterAnswer {
   connectionState: { status: string; message?: string; [detail: string]: unknown };
 }
 
-/** `POST /api/v1/applications` and `PUT`: what was stored, and the fields it ignored. */
-export interface WarningsAnswer {
-  warnings: string[];
-}
-
 /** `GET /api/v1/notifications/config`: the active config's status and the stored version, if any. */
 export type NotifierConfigAnswer = ConfigStatus & { databaseVersion: number | null };
 
@@ -96,6 +91,16 @@ export function errorOf(res: { status: number; body: unknown }): ApiError {
     throw new Error(`expected an error answer, got HTTP ${res.status} ${JSON.stringify(res.body)}`);
   }
   return body as ApiError;
+}
+
+/**
+ * The warnings an answer carried in `Warning` headers (`299 - "<text>"`, apps/scheduler/src/http/
+ * warning-headers.ts): what a create or update stored but ignored. Node joins repeated headers with ", ".
+ */
+export function warningsOf(res: { headers: Record<string, unknown> }): string[] {
+  const header = res.headers['warning'];
+  const text = Array.isArray(header) ? header.join(', ') : typeof header === 'string' ? header : '';
+  return [...text.matchAll(/299 - "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 }
 
 /** The issues of a refusal (empty when it lists none). */

@@ -141,7 +141,7 @@ const post = (name: string, what: 'approve' | 'reject', who: string, body: objec
 const requestSync = async (name: string, who = 'alice'): Promise<string> => {
   const res = await http.post(`/api/v1/applications/${name}/sync`).set(as(who)).send({});
   expect(res.status).toBe(201);
-  return (res.body as { operationId: string }).operationId;
+  return (res.body as { operation: { operationId: string } }).operation.operationId;
 };
 const audit = async (name: string, type: string): Promise<AuditItem[]> =>
   ((await http.get(`/api/v1/audit?application=${name}&type=${type}`)).body as { items: AuditItem[] }).items;

@@ -330,6 +330,24 @@ describe('terminate and retry', () => {
     expect(last?.data).toMatchObject({ attempt: 2 });
     expect(last?.data).not.toHaveProperty('retryInMs');
   });
+
+  it("a manual sync's retryStrategy (Argo CD's Operation.retry) is the operation's, whatever syncPolicy.retry says (#23.5)", async () => {
+    await h.createApp('retry-op', 'retry');
+    await refresh('retry-op');
+    const own = await h.requestSync('retry-op', {
+      retry: { limit: 1, backoff: { duration: '2s', factor: 2 } },
+    });
+    expect(await h.sync().process({ application: 'retry-op', operationId: own })).toBe('Retrying');
+    const failed = (await h.events('retry-op')).filter((e) => e.type === 'SyncOperationFailed');
+    expect(failed[0]?.data).toMatchObject({ retryInMs: 2000, attempt: 1 });
+    h.clock.advance(2000);
+    expect(await h.sync().process({ application: 'retry-op', operationId: own })).toBe('Failed');
+    // limit 0 for this operation: no retry, though the app's policy would retry.
+    await h.createApp('no-retry', 'retry', { retry: { limit: 3, backoff: { duration: '1s' } } });
+    await refresh('no-retry');
+    const none = await h.requestSync('no-retry', { retry: { limit: 0 } });
+    expect(await h.sync().process({ application: 'no-retry', operationId: none })).toBe('Failed');
+  });
 });
 
 describe('hook delete policies', () => {

@@ -211,7 +211,7 @@ describe('sync windows (Argo CD semantics) with a fixed clock', () => {
 
     const accepted = await http.post('/api/v1/applications/ops/sync').set(as('bob')).send({});
     expect(accepted.status).toBe(201);
-    const { operationId } = accepted.body as { operationId: string };
+    const { operationId } = (accepted.body as { operation: { operationId: string } }).operation;
     // The worker judges the windows again when it runs the operation: a person's sync goes through.
     expect(await h.sync().process({ application: 'ops', operationId })).toBe('Succeeded');
   });
@@ -222,7 +222,7 @@ describe('sync windows (Argo CD semantics) with a fixed clock', () => {
     await refresh('late');
     const accepted = await http.post('/api/v1/applications/late/sync').set(as('carol')).send({});
     expect(accepted.status).toBe(201);
-    const { operationId } = accepted.body as { operationId: string };
+    const { operationId } = (accepted.body as { operation: { operationId: string } }).operation;
 
     clock.set(NIGHT);
     expect(await h.sync().process({ application: 'late', operationId })).toBe('BlockedBySyncWindow');

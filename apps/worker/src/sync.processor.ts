@@ -787,13 +787,16 @@ export class SyncProcessor {
     };
   }
 
-  /** Records the failure; with `syncPolicy.retry` left, schedules the same operation again. */
+  /**
+   * Records the failure; with retries left, schedules the same operation again. The operation's own retry
+   * strategy (a manual sync's `retryStrategy`, Argo CD's `Operation.retry`) wins over `syncPolicy.retry`.
+   */
   private async fail(
     ctx: OperationContext,
     message: string,
     phase: 'Failed' | 'Error',
   ): Promise<SyncOutcome> {
-    const retry = ctx.app.spec.syncPolicy?.retry;
+    const retry = ctx.op.request.retry ?? ctx.app.spec.syncPolicy?.retry;
     const limit = retry?.limit ?? 0;
     const retryInMs =
       !ctx.dryRun && (limit < 0 || ctx.op.retries < limit)

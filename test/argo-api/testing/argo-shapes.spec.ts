@@ -59,10 +59,27 @@ describe('Argo CD answer schemas', () => {
     ]);
   });
 
-  it('refuse an error answer without a message', () => {
+  it('refuse an error answer without a message or a gRPC code', () => {
     expect(argoShapeProblems('runtime-error', { error: 'NotFound' })).toEqual([
+      "(the answer) must have required property 'code'",
       "(the answer) must have required property 'message'",
     ]);
+    expect(argoShapeProblems('runtime-error', { error: 'NotFound', code: 404, message: 'x' })).toEqual([
+      '/code must be equal to one of the allowed values ([2,3,5,6,7,8,9,10,12,13,14,16])',
+    ]);
+  });
+
+  it('refuse a Cluster or a detailed project that carries credentials', () => {
+    const cluster = { name: 'prod', server: 'https://10.0.0.1:6443', config: { bearerToken: 't' } };
+    expect(argoShapeProblems('cluster', cluster)).toEqual([
+      '/config must NOT have additional properties (bearerToken)',
+    ]);
+    expect(
+      argoShapeProblems('detailed-project', {
+        project: { metadata: { name: 'p' }, spec: {} },
+        repositories: [{ repo: 'https://git.example.com/x.git', password: 'p' }],
+      }),
+    ).toEqual(['/repositories/0/password boolean schema is false']);
   });
 
   it('refuse resource answers a client would misread', () => {

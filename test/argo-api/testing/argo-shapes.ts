@@ -10,6 +10,13 @@ const FIXTURES = join(process.cwd(), 'test', 'argo-api', 'fixtures');
 export type ArgoShape =
   | 'application'
   | 'application-list'
+  | 'application-spec'
+  | 'app-project'
+  | 'detailed-project'
+  | 'global-projects'
+  | 'cluster'
+  | 'cluster-list'
+  | 'empty-response'
   | 'event-list'
   | 'manifest-response'
   | 'revision-metadata'

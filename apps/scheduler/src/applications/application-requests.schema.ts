@@ -1,5 +1,6 @@
 import { boolean, integer, type FieldCheck } from '@berth/domain/application/field-checks';
 import { checkSyncOption } from '@berth/domain/application/sync-options';
+import type { RetryStrategy } from '@berth/domain';
 import { bodySchema, type QuerySchema } from '../http/request-pipes';
 import {
   list,
@@ -55,11 +56,38 @@ const syncResource = requestObject({
   required: { kind: 'the resource kind, e.g. "Deployment"', name: "the resource's metadata.name" },
 });
 
-/** Argo CD's `force` of a sync strategy (delete and re-create on conflict) is not there. */
-const strategyOptions = requestObject({
+/** Argo CD's `force` of a sync strategy: the same as the sync option Force=true for every resource. */
+const strategyOptions = requestObject({ fields: { force: boolean } });
+
+/** Go durations ("5s", "2m") or plain seconds ("30"), as Argo CD reads a backoff. */
+const backoffDuration = text({
+  maxLength: 64,
+  pattern: /^\s*(\d+|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)\s*$/,
+  fix: 'a duration, e.g. "5s", "2m"',
+});
+
+/** Argo CD's RetryStrategy (`argocd app sync --retry-limit ...`): this operation's retries. */
+const retryStrategy = requestObject({
   fields: {
-    force: unsupported('force (delete and re-create on conflict)', (v) => v === false),
+    limit: integer({ meaning: 'the number of retries; 0: none, negative: without end' }),
+    backoff: requestObject({
+      fields: {
+        duration: backoffDuration,
+        factor: integer({
+          min: 1,
+          meaning: 'the factor multiplies the wait after each retry: use 1 or more',
+        }),
+        maxDuration: backoffDuration,
+      },
+    }),
+    refresh: boolean,
   },
+});
+
+/** Argo CD's `infos`: name/value notes kept on the operation (`argocd app sync --info name=value`). */
+const info = requestObject({
+  fields: { name: text({ maxLength: 253 }), value: text({ maxLength: 4096 }) },
+  required: { name: 'the note\'s name, e.g. "ticket"', value: "the note's value" },
 });
 
 /** Argo CD's sync strategies: `hook` (the default: hooks run) and `apply` (resources only, no hooks). */
@@ -76,6 +104,8 @@ export interface SyncRequestBody {
   syncOptions?: string[] | { items?: string[] | null };
   /** Argo CD's `strategy`: `{"apply": {}}` applies the resources without running hooks. */
   strategy?: { hook?: { force?: boolean } | null; apply?: { force?: boolean } | null } | null;
+  retryStrategy?: RetryStrategy | null;
+  infos?: Array<{ name: string; value: string }> | null;
   name?: string;
   project?: string;
 }
@@ -93,26 +123,64 @@ export const SYNC_REQUEST = bodySchema<SyncRequestBody>(
       project: NAME,
       appNamespace,
       strategy: syncStrategy,
-      retryStrategy: unsupported(
-        'a retry strategy for one manual sync; set spec.syncPolicy.retry on the Application',
+      retryStrategy,
+      infos: list(info, 100),
+      manifests: unsupported(
+        'syncing local manifests (argocd app sync --local): Berth syncs what Git renders; push the change and sync',
+        (v) => Array.isArray(v) && v.length === 0,
       ),
-      infos: unsupported('infos'),
-      manifests: unsupported('syncing local manifests (argocd app sync --local)'),
       revisions: unsupported('per-source revisions; use revision'),
       sourcePositions: unsupported('per-source revisions; use revision'),
     },
   }),
 );
 
-/** `syncOptions` in either shape, as the plain list the domain takes. */
+/**
+ * `syncOptions` in either shape, as the plain list the domain takes. A strategy's `force` is gitops-engine's
+ * force for every task: the same as Force=true, which is added when it is not there.
+ */
 export function syncOptionsOf(body: SyncRequestBody): string[] | undefined {
   const options = body.syncOptions;
-  if (options === undefined || options === null) return undefined;
-  return Array.isArray(options) ? options : (options.items ?? undefined);
+  const list =
+    options === undefined || options === null
+      ? undefined
+      : Array.isArray(options)
+        ? options
+        : (options.items ?? undefined);
+  const force = body.strategy?.apply?.force === true || body.strategy?.hook?.force === true;
+  if (!force || list?.some((o) => o.trim() === 'Force=true')) return list;
+  return [...(list ?? []), 'Force=true'];
+}
+
+/**
+ * Argo CD's int64 `id`: a JSON number, or a string of digits as grpc-gateway clients send int64 fields
+ * (`"id": "3"`). Anything else, a fraction or a sign included, is refused by name.
+ */
+const historyId: FieldCheck = (value, path, issues) => {
+  if (typeof value === 'string') {
+    // "" is a missing id: the required check says so.
+    if (value !== '' && !/^\d{1,15}$/.test(value))
+      issues.error(
+        path,
+        `"${value.slice(0, 40)}" is not a history id`,
+        'the integer id of a history entry, as a number or a string of digits; list them with GET .../history',
+      );
+    return;
+  }
+  integer({ min: 0, meaning: 'the id of a history entry; list them with GET .../history' })(
+    value,
+    path,
+    issues,
+  );
+};
+
+/** The id of a checked rollback request as a number. */
+export function historyIdOf(body: RollbackRequestBody): number {
+  return typeof body.id === 'string' ? Number(body.id) : body.id;
 }
 
 export interface RollbackRequestBody {
-  id: number;
+  id: number | string;
   prune?: boolean;
   dryRun?: boolean;
   kinds?: string[];
@@ -124,7 +192,7 @@ export const ROLLBACK_REQUEST = bodySchema<RollbackRequestBody>(
   'Rollback request',
   requestObject({
     fields: {
-      id: integer({ min: 0, meaning: 'the id of a history entry; list them with GET .../history' }),
+      id: historyId,
       prune: boolean,
       dryRun: boolean,
       kinds: (value, path, issues) => {
@@ -141,8 +209,51 @@ export const ROLLBACK_REQUEST = bodySchema<RollbackRequestBody>(
 );
 
 export const CREATE_QUERY: QuerySchema = { upsert: queryBoolean };
-export const LIST_QUERY: QuerySchema = { project: queryText(253) };
-export const DELETE_QUERY: QuerySchema = { cascade: queryBoolean };
+/** Argo CD's ApplicationDeleteRequest: `propagationPolicy` is taken; Berth deletes in the foreground either way. */
+export const DELETE_QUERY: QuerySchema = {
+  cascade: queryBoolean,
+  propagationPolicy: queryEnum(['foreground', 'background', 'orphan']),
+  appNamespace: queryText(253),
+  project: queryText(253),
+};
+/** Argo CD's Get (ApplicationQuery): `refresh` asks for a compare first, as its CLI and UI do. */
+export const GET_QUERY: QuerySchema = {
+  refresh: queryEnum(['normal', 'hard']),
+  appNamespace: queryText(253),
+  project: queryText(253),
+};
+/** Argo CD's ApplicationUpdateRequest / UpdateSpec query: `validate` (Berth always validates), `project`. */
+export const UPDATE_QUERY: QuerySchema = {
+  validate: queryBoolean,
+  appNamespace: queryText(253),
+  project: queryText(253),
+};
+
+/** Argo CD's ApplicationPatchRequest: `patch` is the patch document as a JSON string. */
+export interface PatchRequestBody {
+  name?: string;
+  patch: string;
+  patchType?: 'json' | 'merge';
+  appNamespace?: string;
+  project?: string;
+}
+
+export const PATCH_REQUEST = bodySchema<PatchRequestBody>(
+  'Patch request',
+  requestObject({
+    fields: {
+      name: NAME,
+      patch: text({ maxLength: 1024 * 1024 }),
+      patchType: text({
+        pattern: /^(json|merge)$/,
+        fix: 'json (RFC 6902, the default) or merge (RFC 7386); strategic merge patches are not supported, as in Argo CD',
+      }),
+      appNamespace,
+      project: NAME,
+    },
+    required: { patch: 'the patch document as a JSON string, e.g. "{\\"spec\\":{...}}"' },
+  }),
+);
 export const REFRESH_QUERY: QuerySchema = { refresh: queryEnum(['normal', 'hard']) };
 export const MANIFESTS_QUERY: QuerySchema = { revision: queryRevision };
 

@@ -1,22 +1,42 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { AnyAuthenticated, Authorize, AuthorizeInHandler, CurrentIdentity, type Identity } from '@berth/auth';
 import { ValidationFailedError, type KubeObject } from '@berth/domain';
+import { parseApplicationDocument } from '@berth/infra';
 import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { requestActor } from '../http/request-actor';
+import { appendWarningHeaders, OPERATION_ID_HEADER } from '../http/warning-headers';
+import { parseListQuery } from './application-list-query';
 import {
   CREATE_QUERY,
   DELETE_QUERY,
   EVENTS_QUERY,
-  LIST_QUERY,
+  GET_QUERY,
+  historyIdOf,
   LOGS_QUERY,
   MANIFESTS_QUERY,
+  PATCH_REQUEST,
   REFRESH_QUERY,
   REVISION_QUERY,
   ROLLBACK_REQUEST,
   SYNC_REQUEST,
   syncOptionsOf,
+  UPDATE_QUERY,
+  type PatchRequestBody,
   type RollbackRequestBody,
   type SyncRequestBody,
 } from './application-requests.schema';
@@ -43,42 +63,101 @@ export class ApplicationsController {
   @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
   @Post()
   @HttpCode(201)
-  create(@Body() body: unknown, @ValidQuery(CREATE_QUERY) query: { upsert?: string }, @Req() req: Request) {
-    return this.apps.create(bodyText(body), requestActor(req), query.upsert === 'true');
+  async create(
+    @Body() body: unknown,
+    @ValidQuery(CREATE_QUERY) query: { upsert?: string },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { application, warnings } = await this.apps.create(
+      bodyText(body),
+      requestActor(req),
+      query.upsert === 'true',
+    );
+    appendWarningHeaders(res, warnings);
+    return application;
   }
 
+  /** Argo CD's List: `{items}` filtered by name, appNamespace, project(s), selector and repo. */
   @AnyAuthenticated('lists only the applications the caller may get')
   @Get()
-  list(@ValidQuery(LIST_QUERY) query: { project?: string }, @CurrentIdentity() who: Identity) {
-    return this.apps.list(who, query.project);
+  list(@Query() raw: Record<string, unknown>, @CurrentIdentity() who: Identity) {
+    return this.apps.list(who, parseListQuery(raw));
   }
 
+  /** Argo CD's Get; `refresh=normal|hard` asks for a compare first (recorded, as POST .../refresh). */
   @Authorize('applications', 'get', { application: 'name' })
   @Get(':name')
-  get(@Param('name') name: string, @ValidQuery() _query: object) {
+  async get(
+    @Param('name') name: string,
+    @ValidQuery(GET_QUERY) query: { refresh?: string },
+    @Req() req: Request,
+  ) {
+    if (query.refresh) return this.apps.refresh(name, query.refresh === 'hard', requestActor(req));
     return this.apps.get(name);
   }
 
   @Authorize('applications', 'update', { application: 'name' })
   @Put(':name')
-  update(
+  async update(
     @Param('name') name: string,
     @Body() body: unknown,
-    @ValidQuery() _query: object,
+    @ValidQuery(UPDATE_QUERY) _query: object,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.apps.update(name, bodyText(body), requestActor(req));
+    const { application, warnings } = await this.apps.update(name, bodyText(body), requestActor(req));
+    appendWarningHeaders(res, warnings);
+    return application;
   }
 
+  /** Argo CD's Patch (ApplicationPatchRequest): a JSON patch or a JSON merge patch of the Application. */
+  @Authorize('applications', 'update', { application: 'name' })
+  @Patch(':name')
+  async patch(
+    @Param('name') name: string,
+    @Body(new JsonBody(PATCH_REQUEST)) body: PatchRequestBody,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    assertSameName('Patch request', name, body.name);
+    if (body.project !== undefined) await this.apps.assertProject(name, body.project);
+    const { application, warnings } = await this.apps.patch(name, body, requestActor(req));
+    appendWarningHeaders(res, warnings);
+    return application;
+  }
+
+  /** Argo CD's UpdateSpec: the body is an ApplicationSpec; answers the spec stored. */
+  @Authorize('applications', 'update', { application: 'name' })
+  @Put(':name/spec')
+  async updateSpec(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @ValidQuery(UPDATE_QUERY) query: { project?: string },
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    if (query.project !== undefined) await this.apps.assertProject(name, query.project);
+    const { spec, warnings } = await this.apps.updateSpec(
+      name,
+      parseSpecBody(bodyText(body)),
+      requestActor(req),
+    );
+    appendWarningHeaders(res, warnings);
+    return spec;
+  }
+
+  /** Argo CD's Delete answers `200 {}` (ApplicationResponse). */
   @Authorize('applications', 'delete', { application: 'name' })
   @Delete(':name')
-  @HttpCode(204)
   async delete(
     @Param('name') name: string,
     @ValidQuery(DELETE_QUERY) query: { cascade?: string },
     @Req() req: Request,
   ) {
     await this.apps.delete(name, query.cascade !== 'false', requestActor(req));
+    return {};
   }
 
   @Authorize('applications', 'get', { application: 'name' })
@@ -91,17 +170,19 @@ export class ApplicationsController {
     return this.apps.refresh(name, query.refresh === 'hard', requestActor(req));
   }
 
+  /** Argo CD's Sync: answers the Application, its `operation` the one started (id also in a header). */
   @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/sync')
-  sync(
+  async sync(
     @Param('name') name: string,
     @Body(new JsonBody(SYNC_REQUEST)) body: SyncRequestBody,
     @ValidQuery() _query: object,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
     assertSameName('Sync request', name, body.name);
     const syncOptions = syncOptionsOf(body);
-    return this.apps.sync(
+    const { operationId, application } = await this.apps.sync(
       name,
       {
         ...(body.revision ? { revision: body.revision } : {}),
@@ -109,28 +190,39 @@ export class ApplicationsController {
         ...(body.dryRun !== undefined && body.dryRun !== null ? { dryRun: body.dryRun } : {}),
         ...(body.resources ? { resources: body.resources } : {}),
         ...(syncOptions ? { syncOptions } : {}),
-        ...(body.strategy?.apply ? { syncStrategy: { apply: {} } } : {}),
+        ...(body.strategy?.apply
+          ? { syncStrategy: { apply: body.strategy.apply.force ? { force: true } : {} } }
+          : {}),
+        ...(body.strategy?.hook?.force ? { syncStrategy: { hook: { force: true } } } : {}),
+        ...(body.infos && body.infos.length > 0 ? { info: body.infos } : {}),
+        ...(body.retryStrategy ? { retry: body.retryStrategy } : {}),
         ...(body.project ? { project: body.project } : {}),
       },
       requestActor(req),
     );
+    res.setHeader(OPERATION_ID_HEADER, operationId);
+    return application;
   }
 
+  /** Argo CD's Rollback: answers the Application, its `operation` the rollback started. */
   @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/rollback')
-  rollback(
+  async rollback(
     @Param('name') name: string,
     @Body(new JsonBody(ROLLBACK_REQUEST)) body: RollbackRequestBody,
     @ValidQuery() _query: object,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
     assertSameName('Rollback request', name, body.name);
-    return this.apps.rollback(
+    const { operationId, application } = await this.apps.rollback(
       name,
-      body,
+      { ...body, id: historyIdOf(body) },
       requestActor(req),
       async (revision) => (await this.rendered.objects(name, revision)) as KubeObject[],
     );
+    res.setHeader(OPERATION_ID_HEADER, operationId);
+    return application;
   }
 
   /**
@@ -271,6 +363,22 @@ export class ApplicationsController {
   audit(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.apps.audit(name);
   }
+}
+
+/** UpdateSpec's body: one ApplicationSpec object, JSON or YAML as every application body. */
+function parseSpecBody(text: string): unknown {
+  const parsed = parseApplicationDocument(text);
+  const value = parsed.ok && parsed.documents.length === 1 ? parsed.documents[0]!.value : undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationFailedError('ApplicationSpec', undefined, [
+      {
+        path: '',
+        message: 'expected one ApplicationSpec object',
+        fix: 'send the spec: {"source": ..., "destination": ..., "project": ...}',
+      },
+    ]);
+  }
+  return value;
 }
 
 /** Argo CD's request bodies repeat the application's name; a different one is a mistake, not a rename. */

@@ -15,6 +15,7 @@ import {
   type ApplicationCommand,
   type ApplicationManifest,
   type KubeObject,
+  type RetryStrategy,
   type EvaluatedSyncWindow,
   type RecordedEvent,
   type SyncApprovalGate,
@@ -28,6 +29,8 @@ import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { ProjectsService } from '../projects/projects.service';
+import { matchesListQuery, type ListQuery } from './application-list-query';
+import { applyApplicationPatch } from './application-patch';
 import { SchedulerContext } from '../scheduler.context';
 
 /** The application API's use cases: parse and validate, decide, append, enqueue. */
@@ -146,6 +149,8 @@ export class ApplicationsService {
         resources: options.resources,
         syncOptions: options.syncOptions,
         ...(options.syncStrategy ? { syncStrategy: options.syncStrategy } : {}),
+        ...(options.info ? { info: options.info } : {}),
+        ...(options.retry ? { retry: options.retry } : {}),
         initiatedBy: { username: who.actor, automated: false },
         trigger: 'manual',
       },
@@ -323,15 +328,51 @@ export class ApplicationsService {
     return argoApplicationOfRecord(await this.record(name));
   }
 
-  /** Only the applications `identity` may get (Argo CD's List filters the same way). */
-  async list(identity: Identity, project?: string) {
+  /**
+   * Argo CD's List with its filters (application-list-query.ts), and only the applications `identity` may
+   * get (Argo CD's List filters the same way); one project narrows the read model's query.
+   */
+  async list(identity: Identity, query: ListQuery) {
+    const project = query.projects.length === 1 ? query.projects[0] : undefined;
     const records = await this.ctx.applications.list(project ? { project } : {});
     const visible = await this.ctx.authorizer.filter(identity, 'applications');
     return {
+      metadata: {},
       items: records
         .filter((record) => visible(`${record.project || DEFAULT_PROJECT_NAME}/${record.name}`))
-        .map(argoApplicationOfRecord),
+        .map(argoApplicationOfRecord)
+        .filter((app) => matchesListQuery(app, query)),
     };
+  }
+
+  /**
+   * Argo CD's Patch: the patch (RFC 6902 `json`, the default, or RFC 7386 `merge`) applies to the
+   * Application as GET answers it; what changed in its metadata (labels, annotations, finalizers) and spec
+   * is stored as an update would store it, through the same validation and command. Status is not stored,
+   * as in Argo CD, whose Patch also updates only the spec and metadata.
+   */
+  async patch(name: string, request: { patch: string; patchType?: string }, who: RequestActor) {
+    const current = await this.get(name);
+    const patched = applyApplicationPatch(current, request.patch, request.patchType ?? 'json');
+    const stored = (await this.record(name)).manifest as unknown as {
+      apiVersion?: string;
+      kind?: string;
+      metadata: Record<string, unknown>;
+    };
+    const metadata = { ...stored.metadata };
+    for (const key of ['labels', 'annotations', 'finalizers'] as const) {
+      if (patched.metadata?.[key] === undefined) delete metadata[key];
+      else metadata[key] = patched.metadata[key];
+    }
+    const manifest = { apiVersion: stored.apiVersion, kind: stored.kind, metadata, spec: patched.spec };
+    return this.update(name, JSON.stringify(manifest), who);
+  }
+
+  /** Argo CD's UpdateSpec: the stored Application with this spec, stored as an update; answers the spec. */
+  async updateSpec(name: string, spec: unknown, who: RequestActor) {
+    const stored = (await this.record(name)).manifest as unknown as Record<string, unknown>;
+    const updated = await this.update(name, JSON.stringify({ ...stored, spec }), who);
+    return { spec: updated.application.spec, warnings: updated.warnings };
   }
 
   /** The app's stream in the event log (`GET .../audit`), oldest first, positions as strings. */
@@ -344,7 +385,7 @@ export class ApplicationsService {
   }
 
   /** Argo CD's requests may name the app's project; a different one means the caller has the wrong app. */
-  private async assertProject(name: string, project: string): Promise<void> {
+  async assertProject(name: string, project: string): Promise<void> {
     const actual = projectOf((await this.record(name)).manifest as unknown as Application);
     if (project !== '' && project !== actual) {
       throw new ValidationFailedError('Request', undefined, [
@@ -388,6 +429,10 @@ export interface SyncOptionsBody {
   syncStrategy?: { apply?: { force?: boolean }; hook?: { force?: boolean } };
   /** When given, must be the application's project (Argo CD's requests carry it). */
   project?: string;
+  /** Argo CD's `infos`, kept on the operation. */
+  info?: Array<{ name: string; value: string }>;
+  /** Argo CD's `retryStrategy`: this operation's retries (else the app's syncPolicy.retry). */
+  retry?: RetryStrategy;
 }
 
 /** Argo CD's ApplicationSyncWindow (kind, schedule, duration, manualSync), with the zone it is read in. */

@@ -11,6 +11,7 @@ import { WrongExpectedVersionError } from '@berth/event-store';
 import { OutboundRefusedError } from '@berth/net';
 import type { Response } from 'express';
 import { SchedulerContext } from '../scheduler.context';
+import { grpcCodeOf } from './grpc-code';
 
 /** Seconds a client should wait before retrying a 503 (Retry-After): about two readiness probes. */
 const RETRY_AFTER_SECONDS = 5;
@@ -24,7 +25,11 @@ const STATUS: Record<string, number> = {
   Forbidden: 403,
 };
 
-/** Every error leaves as JSON with a message a person can act on; internals are logged, not shown. */
+/**
+ * Every error leaves as JSON with a message a person can act on; internals are logged, not shown. The
+ * answer is grpc-gateway's runtimeError, as Argo CD's: `error` (Berth: the class of problem, e.g. `Invalid`),
+ * `code` (the gRPC code number, grpc-code.ts) and `message`; Berth adds `issues[]` (field, message, fix).
+ */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -42,14 +47,16 @@ export class DomainErrorFilter implements ExceptionFilter {
       (error instanceof DependencyUnavailableError ? error : undefined);
     if (unavailable) {
       this.logger.warn(unavailable.message);
-      res
-        .status(503)
-        .setHeader('Retry-After', String(RETRY_AFTER_SECONDS))
-        .json({ error: 'Unavailable', dependency: unavailable.dependency, message: unavailable.message });
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      answer(res, 503, {
+        error: 'Unavailable',
+        dependency: unavailable.dependency,
+        message: unavailable.message,
+      });
       return;
     }
     if (error instanceof ValidationFailedError) {
-      res.status(400).json({
+      answer(res, 400, {
         error: 'Invalid',
         message: error.message,
         issues: error.issues.map((i) => ({ field: i.path, message: i.message, fix: i.fix })),
@@ -57,14 +64,17 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     if (error instanceof DomainError) {
-      res
-        .status(STATUS[error.code] ?? 400)
-        .json({ error: error.code, message: error.message, ...(error.details ?? {}) });
+      answer(
+        res,
+        STATUS[error.code] ?? 400,
+        { ...(error.details ?? {}), error: error.code, message: error.message },
+        error.code,
+      );
       return;
     }
     if (error instanceof DocumentLimitError) {
       // Refused before parsing: the body could exhaust the parser's stack or memory.
-      res.status(400).json({
+      answer(res, 400, {
         error: 'Invalid',
         message: `the request body is refused: ${error.message}`,
         limit: error.limit,
@@ -74,7 +84,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     if (error instanceof JsonSyntaxError) {
-      res.status(400).json({
+      answer(res, 400, {
         error: 'Invalid',
         message: `the request body is ${error.message}`,
         issues: [{ field: '', message: error.message }],
@@ -83,7 +93,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     }
     if (error instanceof OutboundRefusedError) {
       const field = error.field ?? '';
-      res.status(400).json({
+      answer(res, 400, {
         error: 'Invalid',
         message: error.message,
         field,
@@ -92,16 +102,41 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     if (error instanceof WrongExpectedVersionError) {
-      res.status(409).json({ error: 'Conflict', message: error.message });
+      answer(res, 409, { error: 'Conflict', message: error.message }, 'Conflict');
       return;
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
-      res.status(status).json(typeof body === 'string' ? { error: error.name, message: body } : body);
+      answer(res, status, httpExceptionBody(error.name, body));
       return;
     }
     this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    res.status(500).json({ error: 'Internal', message: 'internal error; see the scheduler log' });
+    answer(res, 500, { error: 'Internal', message: 'internal error; see the scheduler log' });
   }
+}
+
+/** Sends an error answer with its gRPC code (`code` is always the number, whatever the body held). */
+function answer(
+  res: Response,
+  status: number,
+  body: { error: string; message: string } & Record<string, unknown>,
+  domainCode?: string,
+): void {
+  res.status(status).json({ ...body, code: grpcCodeOf(status, domainCode) });
+}
+
+/**
+ * A Nest HttpException's body as an error answer: Nest's own (`{statusCode, message, error}`, `message`
+ * possibly a list) and the guards' (`{error, message}`) both end up with string `error` and `message`.
+ */
+function httpExceptionBody(
+  name: string,
+  body: string | object,
+): { error: string; message: string } & Record<string, unknown> {
+  if (typeof body === 'string') return { error: name, message: body };
+  const { statusCode: _status, ...fields } = body as Record<string, unknown>;
+  const message = Array.isArray(fields.message) ? fields.message.join('; ') : fields.message;
+  const error = typeof fields.error === 'string' ? fields.error : name;
+  return { ...fields, error, message: typeof message === 'string' && message !== '' ? message : error };
 }

@@ -5,28 +5,38 @@ import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
 import { requestActor } from '../http/request-actor';
 import { expiresInSeconds } from '../accounts/account-requests.schema';
-import { queryText } from '../http/request-checks';
+import { queryBoolean, queryText } from '../http/request-checks';
 import { JsonBody, ValidQuery, type QuerySchema } from '../http/request-pipes';
+import { appendWarningHeaders } from '../http/warning-headers';
+import { RegistriesService } from '../registries/registries.service';
 import { PROJECT_TOKEN_REQUEST, type ProjectTokenRequest } from './project-token-requests.schema';
 import { ProjectsService } from './projects.service';
 
+/** The bare-AppProject form's upsert (Argo CD's ProjectCreateRequest carries it in the body). */
+const PROJECT_CREATE_QUERY: QuerySchema = { upsert: queryBoolean };
 const TOKEN_DELETE_QUERY: QuerySchema = { id: queryText(253) };
 
 /** Argo CD's AppProject API: bodies are AppProject YAML or JSON. */
 @Controller('api/v1/projects')
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly registries: RegistriesService,
+  ) {}
 
   @AuthorizeInHandler('projects, create, <metadata.name of the body>')
   @Post()
   @HttpCode(201)
   async create(
     @Body() body: unknown,
-    @ValidQuery() _query: object,
+    @ValidQuery(PROJECT_CREATE_QUERY) query: { upsert?: string },
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return withWarnings(res, await this.projects.upsert(bodyText(body), requestActor(req)));
+    return withWarnings(
+      res,
+      await this.projects.upsert(bodyText(body), requestActor(req), undefined, query.upsert === 'true'),
+    );
   }
 
   @Authorize('projects', 'update', { param: 'name' })
@@ -58,6 +68,34 @@ export class ProjectsController {
   @Get(':name/syncwindows')
   syncWindows(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.projects.activeSyncWindows(name);
+  }
+
+  /** Argo CD's Delete answers `200 {}` (EmptyResponse). */
+  /**
+   * Argo CD's GetDetailedProject: the project with the global projects it inherits from and the
+   * repositories and clusters registered for it (credentials never included).
+   */
+  @Authorize('projects', 'get', { param: 'name' })
+  @Get(':name/detailed')
+  async detailed(@Param('name') name: string, @ValidQuery() _query: object) {
+    const project = await this.projects.get(name);
+    const [repositories, clusters] = await Promise.all([
+      this.registries.listRepositories(),
+      this.registries.listClusters(),
+    ]);
+    return {
+      project,
+      globalProjects: this.projects.globalProjectsOf(project),
+      repositories: repositories.items.filter((r) => r.project === name),
+      clusters: clusters.items.filter((c) => 'project' in c && c.project === name),
+    };
+  }
+
+  /** Argo CD's GetGlobalProjects: `{items}`, the global projects the project inherits from (projects.service.ts). */
+  @Authorize('projects', 'get', { param: 'name' })
+  @Get(':name/globalprojects')
+  async globalProjects(@Param('name') name: string, @ValidQuery() _query: object) {
+    return { items: this.projects.globalProjectsOf(await this.projects.get(name)) };
   }
 
   /** Argo CD's CreateToken: `{expiresIn?, id?, description?}` -> `{token}`, shown once. */
@@ -106,9 +144,9 @@ export class ProjectsController {
 
   @Authorize('projects', 'delete', { param: 'name' })
   @Delete(':name')
-  @HttpCode(204)
   async delete(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
     await this.projects.delete(name, requestActor(req));
+    return {};
   }
 }
 
@@ -117,12 +155,7 @@ export class ProjectsController {
  * the Kubernetes API server sends them (`299 - "<text>"`, one per warning; kubectl prints them).
  */
 function withWarnings(res: Response, stored: { project: unknown; warnings: Issue[] }): unknown {
-  for (const warning of stored.warnings) {
-    const text = formatIssue(warning)
-      .replace(/[^\x20-\x7e]/g, '?')
-      .replace(/["\\]/g, '\\$&');
-    res.append('Warning', `299 - "${text}"`);
-  }
+  appendWarningHeaders(res, stored.warnings.map(formatIssue));
   return stored.project;
 }
 

@@ -29,16 +29,71 @@ import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { SchedulerContext } from '../scheduler.context';
 
+/**
+ * The AppProject of a create or update body: Argo CD's request (`{project, upsert}` / `{project}`), told
+ * apart from a bare AppProject by having `project` and neither `metadata` nor `spec`.
+ */
+function projectRequestOf(
+  value: unknown,
+  kind: 'create' | 'update',
+): { project: unknown; upsert?: boolean; wrapped: boolean } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { project: value, wrapped: false };
+  const fields = value as Record<string, unknown>;
+  if (!('project' in fields) || 'metadata' in fields || 'spec' in fields)
+    return { project: value, wrapped: false };
+  const allowed = kind === 'create' ? ['project', 'upsert'] : ['project'];
+  const issues: Issue[] = Object.keys(fields)
+    .filter((key) => !allowed.includes(key))
+    .map((key) => ({
+      path: key,
+      message: 'unknown field',
+      fix: `a ${kind === 'create' ? 'ProjectCreateRequest' : 'ProjectUpdateRequest'} has ${allowed.join(', ')}`,
+    }));
+  const upsert = fields['upsert'];
+  if (upsert !== undefined && upsert !== null && typeof upsert !== 'boolean')
+    issues.push({ path: 'upsert', message: 'expected a boolean', fix: 'use true or false' });
+  if (typeof fields['project'] !== 'object' || fields['project'] === null || Array.isArray(fields['project']))
+    issues.push({
+      path: 'project',
+      message: 'expected the AppProject as an object',
+      fix: '{"project": {"metadata": {...}, "spec": {...}}}',
+    });
+  if (issues.length > 0) throw new ValidationFailedError('Project request', undefined, issues);
+  return { project: fields['project'], ...(typeof upsert === 'boolean' ? { upsert } : {}), wrapped: true };
+}
+
+/**
+ * Argo CD's typed clients send an AppProject without apiVersion and kind (its server fills them in, as for
+ * Applications); another kind stays for the validator to refuse.
+ */
+function withProjectTypeMeta(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const fields = value as Record<string, unknown>;
+  return {
+    ...(fields['apiVersion'] === undefined ? { apiVersion: 'argoproj.io/v1alpha1' } : {}),
+    ...(fields['kind'] === undefined ? { kind: 'AppProject' } : {}),
+    ...fields,
+  };
+}
+
 /** AppProjects, as in Argo CD: the `default` project exists and permits everything until redefined. */
 @Injectable()
 export class ProjectsService {
   constructor(private readonly ctx: SchedulerContext) {}
 
-  /** Creates or replaces a project; `warnings` are what the validator found worth saying (unknown fields, deny-only entries). */
+  /**
+   * Creates or replaces a project; `warnings` are what the validator found worth saying (unknown fields,
+   * deny-only entries). The body is Argo CD's ProjectCreateRequest `{project, upsert}` (create) or
+   * ProjectUpdateRequest `{project}` (update, `expectName` the URL's), or the bare AppProject as YAML or JSON
+   * (what `kubectl`-style files hold). As Argo CD's Create: a project that exists with another spec is
+   * refused unless `upsert` (in the body, or the bare form's `?upsert=true`); the same spec again is no change.
+   */
   async upsert(
     body: string,
     who: RequestActor,
     expectName?: string,
+    upsertQuery = false,
   ): Promise<{ project: AppProject; warnings: Issue[] }> {
     const parsed = parseApplicationDocument(body);
     if (!parsed.ok)
@@ -50,16 +105,31 @@ export class ProjectsService {
       throw new DomainError('Invalid', 'send exactly one AppProject per request');
     const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
     if (unsafe.length > 0) throw new ValidationFailedError('AppProject', undefined, unsafe);
-    const result = validateAppProject(parsed.documents[0]!.value);
+    const request = projectRequestOf(
+      parsed.documents[0]!.value,
+      expectName === undefined ? 'create' : 'update',
+    );
+    const upsert = request.upsert ?? upsertQuery;
+    const result = validateAppProject(withProjectTypeMeta(request.project));
     if (!result.ok) {
-      const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      const name = (request.project as { metadata?: { name?: unknown } } | null)?.metadata?.name;
       throw new ValidationFailedError(
         'AppProject',
         typeof name === 'string' ? name : undefined,
-        result.errors,
+        request.wrapped
+          ? result.errors.map((e) => ({ ...e, path: e.path ? `project.${e.path}` : 'project' }))
+          : result.errors,
       );
     }
     const project = result.project;
+    if (expectName === undefined && !upsert) {
+      const existing = await this.find(project.metadata.name);
+      if (existing && JSON.stringify(existing.spec) !== JSON.stringify(project.spec))
+        throw new DomainError(
+          'AlreadyExists',
+          `project "${project.metadata.name}" already exists with a different spec; update it with PUT /api/v1/projects/${project.metadata.name}, or create with upsert: true to replace it`,
+        );
+    }
     const name = project.metadata.name;
     if (expectName !== undefined && expectName !== name) {
       throw new DomainError('Invalid', `metadata.name "${name}" does not match the URL's "${expectName}"`);
@@ -134,6 +204,14 @@ export class ProjectsService {
       'NotFound',
       `project "${name}" not found; create it with POST /api/v1/projects or use project "default"`,
     );
+  }
+
+  /**
+   * Argo CD's global projects: argocd-cm `globalProjects` names projects (by label selector) whose
+   * restrictions every matching project inherits. Berth has no such setting, so a project inherits from none.
+   */
+  globalProjectsOf(_project: AppProject): AppProject[] {
+    return [];
   }
 
   async delete(name: string, who: RequestActor): Promise<void> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   AnyAuthenticated,
   AuthorizeInHandler,
@@ -13,7 +13,10 @@ import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { RegistriesService, type Registration } from './registries.service';
 import {
   CLUSTER_GET_QUERY,
+  CLUSTER_ID_QUERY,
   CLUSTER_REQUEST,
+  CLUSTER_UPDATE_QUERY,
+  CLUSTER_UPDATE_REQUEST,
   REGISTER_QUERY,
   REPOSITORY_REQUEST,
   type ClusterRequest,
@@ -91,13 +94,14 @@ export class RepositoriesController {
     return this.registries.getRepository(repo);
   }
 
+  /** Argo CD's DeleteRepository answers `200 {}` (RepoResponse). */
   @AuthorizeInHandler('repositories, delete, [<project>/]<repo> as registered')
   @Delete(':repo')
-  @HttpCode(204)
   async remove(@Param('repo') repo: string, @ValidQuery() _query: object, @Req() req: Request) {
     const who = requestActor(req);
     await this.assert(who.identity, 'delete', repo);
     await this.registries.removeRepository(repo, who);
+    return {};
   }
 
   private async assert(identity: Identity, action: string, repo: string): Promise<void> {
@@ -110,6 +114,10 @@ export class RepositoriesController {
   }
 }
 
+/**
+ * Argo CD's cluster API: the body is its Cluster (or Berth's kubeconfig form); a cluster is addressed by its
+ * server URL, URL-encoded in the path, or by name with `?id.type=name`. Credentials go in, never come out.
+ */
 @Controller('api/v1/clusters')
 export class ClustersController {
   constructor(
@@ -131,7 +139,7 @@ export class ClustersController {
       who.identity,
       'clusters',
       'create',
-      registryObject(body.project, body.server ?? body.name),
+      registryObject(body.project, body.server ?? body.name ?? ''),
     );
     return answer(res, await this.registries.addCluster(body, who, query.upsert === 'true'));
   }
@@ -149,24 +157,46 @@ export class ClustersController {
   }
 
   @AuthorizeInHandler('clusters, get, [<project>/]<server> as registered')
-  @Get(':name')
+  @Get(':id')
   async get(
-    @Param('name') name: string,
-    @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string },
+    @Param('id') id: string,
+    @ValidQuery(CLUSTER_GET_QUERY) query: { refresh?: string; 'id.type'?: string },
     @CurrentIdentity() who: Identity,
   ) {
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
     // A connection check writes only a reading, not an event: reading the cluster is enough, as in Argo CD.
     await this.assert(who, 'get', name);
     return query.refresh === 'true' ? this.registries.checkCluster(name) : this.registries.getCluster(name);
   }
 
+  /** Argo CD's Update: the registration replaced by the body; credentials left out stay as stored. */
+  @AuthorizeInHandler('clusters, update, [<project>/]<server> as registered')
+  @Put(':id')
+  async update(
+    @Param('id') id: string,
+    @Body(new JsonBody(CLUSTER_UPDATE_REQUEST)) body: ClusterRequest,
+    @ValidQuery(CLUSTER_UPDATE_QUERY) query: { 'id.type'?: string },
+    @Req() req: Request,
+  ) {
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
+    const who = requestActor(req);
+    await this.assert(who.identity, 'update', name);
+    return this.registries.updateCluster(name, body, who);
+  }
+
+  /** Argo CD's Delete answers `200 {}` (ClusterResponse). */
   @AuthorizeInHandler('clusters, delete, [<project>/]<server> as registered')
-  @Delete(':name')
-  @HttpCode(204)
-  async remove(@Param('name') name: string, @ValidQuery() _query: object, @Req() req: Request) {
+  @Delete(':id')
+  async remove(
+    @Param('id') id: string,
+    @ValidQuery(CLUSTER_ID_QUERY) query: { 'id.type'?: string },
+    @Req() req: Request,
+  ) {
+    const name = await this.registries.clusterNameOf(id, query['id.type']);
     const who = requestActor(req);
     await this.assert(who.identity, 'delete', name);
     await this.registries.removeCluster(name, who);
+    return {};
   }
 
   private async assert(identity: Identity, action: string, name: string): Promise<void> {

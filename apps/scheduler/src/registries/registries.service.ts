@@ -29,7 +29,11 @@ import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import { readKubeconfig, serverUrlProblem, type ReadKubeconfig } from './kubeconfig.reader';
-import type { ClusterRequest, RepositoryRequest } from './registry-requests.schema';
+import {
+  clusterCredentialsOf,
+  type ClusterRequest,
+  type RepositoryRequest,
+} from './registry-requests.schema';
 
 /** The in-cluster destination, always present (Argo CD's `in-cluster`). */
 export const IN_CLUSTER = { name: 'in-cluster', server: 'https://kubernetes.default.svc' };
@@ -206,25 +210,60 @@ export class RegistriesService {
     );
   }
 
-  async addCluster(body: ClusterRequest, who: RequestActor, upsert: boolean): Promise<Registration<object>> {
-    const name = body.name;
+  /**
+   * Registers a cluster from Argo CD's Cluster body (server, name, config {bearerToken | username+password |
+   * tlsClientConfig certData+keyData, caData, insecure, serverName}, project) or Berth's kubeconfig form.
+   * The credentials become a kubeconfig, checked by connecting, then sealed; they are never answered.
+   */
+  async addCluster(
+    body: ClusterRequest,
+    who: RequestActor,
+    upsert: boolean,
+    stored?: { server: string; text: string; authType: ClusterAdded['data']['authType'] },
+  ): Promise<Registration<object>> {
+    const name = body.name ?? (body.server ? clusterNameOfServer(body.server) : undefined);
+    if (name === undefined)
+      throw invalid('name', 'required field is missing: a name for the cluster, e.g. prod-eu');
     if (name === IN_CLUSTER.name)
       throw invalid('name', `"${IN_CLUSTER.name}" is reserved for the cluster Berth runs in`);
     let read: ReadKubeconfig;
     let authType: ClusterAdded['data']['authType'];
-    if (body.kubeconfig !== undefined) {
-      read = readKubeconfig(body.kubeconfig);
+    const credentials = clusterCredentialsOf(body);
+    if (credentials === '' && stored) {
+      // An update without credentials keeps the stored ones (for the same server only: they were given for it).
+      if (body.server !== undefined && body.server.trim().replace(/\/+$/, '') !== stored.server)
+        throw invalid(
+          'server',
+          `${stored.server} is the server these credentials were given for; send credentials for the new server`,
+        );
+      read = { server: stored.server, text: stored.text, secrets: [] };
+      authType = stored.authType;
+    } else if (credentials === 'kubeconfig') {
+      read = readKubeconfig(body.kubeconfig!);
       authType = 'kubeconfig';
     } else {
       const server = body.server!.trim().replace(/\/+$/, '');
       const problem = serverUrlProblem(server);
       if (problem) throw invalid('server', problem);
+      const config = body.config ?? {};
+      const tls = config.tlsClientConfig ?? {};
+      const user = {
+        token: config.bearerToken ?? body.bearerToken,
+        username: config.username,
+        password: config.password,
+        certData: tls.certData,
+        keyData: tls.keyData,
+      };
       read = {
         server,
-        text: kubeconfigFor(server, body.bearerToken!, body.caData, body.insecure === true),
-        secrets: [body.bearerToken!],
+        text: kubeconfigFor(server, user, {
+          caData: tls.caData ?? body.caData,
+          insecure: (tls.insecure ?? body.insecure) === true,
+          serverName: tls.serverName,
+        }),
+        secrets: [user.token, user.password, user.keyData].filter((v): v is string => !!v),
       };
-      authType = 'token';
+      authType = credentials === '' ? 'token' : credentials;
     }
     const serverField = authType === 'kubeconfig' ? 'kubeconfig' : 'server';
     const project = await this.projectOf(body);
@@ -307,6 +346,48 @@ export class RegistriesService {
     );
   }
 
+  /**
+   * Argo CD's ClusterID: by server URL (the default, `id.type=server`) or by name (`id.type=name`). Without
+   * `id.type`, a value that is not a URL is read as a name, as Berth's routes took it before.
+   */
+  async clusterNameOf(id: string, type?: string): Promise<string> {
+    if (type === 'name') return id;
+    const server = id.trim().replace(/\/+$/, '');
+    if (server === IN_CLUSTER.server) return IN_CLUSTER.name;
+    const row = (await this.clusters.list()).find((r) => r.server === server);
+    if (row) return row.name;
+    if (type === undefined && !id.includes('://')) return id;
+    throw new DomainError(
+      'NotFound',
+      `no cluster is registered with server ${JSON.stringify(server)}; list them with GET /api/v1/clusters, or pass ?id.type=name to name one`,
+    );
+  }
+
+  /**
+   * Argo CD's Update: the registration replaced by the body (credentials left out: the stored ones stay).
+   * The name stays: a body naming another is refused.
+   */
+  async updateCluster(name: string, body: ClusterRequest, who: RequestActor): Promise<object> {
+    if (name === IN_CLUSTER.name) throw invalid('name', 'the in-cluster destination cannot be changed');
+    const row = await this.clusters.find(name);
+    if (!row?.sealed_config)
+      throw new DomainError(
+        'NotFound',
+        `cluster "${name}" is not registered; list them with GET /api/v1/clusters`,
+      );
+    if (body.name !== undefined && body.name !== name)
+      throw invalid(
+        'name',
+        `"${body.name}" is not the cluster in the URL ("${name}"); renaming is not supported`,
+      );
+    const stored = {
+      server: row.server,
+      text: this.box.open(row.sealed_config),
+      authType: row.auth_type as ClusterAdded['data']['authType'],
+    };
+    return (await this.addCluster({ ...body, name }, who, true, stored)).item;
+  }
+
   async listClusters() {
     return { items: [await this.inClusterEntry(), ...(await this.clusters.list()).map(publicCluster)] };
   }
@@ -362,29 +443,38 @@ export class RegistriesService {
   private async inClusterEntry() {
     // The default destination: in a pod, the in-cluster config; elsewhere, the kubeconfig Berth was started with.
     const kc = new KubeConfig();
-    let source = 'in-cluster service account';
+    // Never the kubeconfig's path or its loader's error (which quotes it): answers carry no local file paths.
+    let source: 'kubeconfig' | 'service account' = 'service account';
     try {
       // The worker's rule (InClusterResolver.fromConfig): an explicit KUBECONFIG first, then the pod's account.
       const { kubeconfigPath, inPod } = this.ctx.config.defaultCluster;
       if (kubeconfigPath) {
+        source = 'kubeconfig';
         kc.loadFromFile(kubeconfigPath);
-        source = `kubeconfig ${kubeconfigPath}`;
       } else if (inPod) kc.loadFromCluster();
       else {
-        return {
+        return argoCluster({
           ...IN_CLUSTER,
           authType: 'in-cluster',
           connectionState: { status: 'Unknown', message: 'no in-cluster config and no KUBECONFIG set' },
-        };
+        });
       }
-    } catch (error) {
-      return {
+    } catch {
+      return argoCluster({
         ...IN_CLUSTER,
         authType: 'in-cluster',
-        connectionState: { status: 'Failed', message: (error as Error).message },
-      };
+        connectionState: {
+          status: 'Failed',
+          message: `the scheduler's ${source === 'kubeconfig' ? 'KUBECONFIG' : 'in-cluster config'} could not be read`,
+        },
+      });
     }
-    return { ...IN_CLUSTER, authType: 'in-cluster', source, connectionState: await checkCluster(kc) };
+    const state = await checkCluster(kc);
+    return argoCluster({
+      ...IN_CLUSTER,
+      authType: 'in-cluster',
+      connectionState: { ...state, message: redactPaths(state.message) },
+    });
   }
 }
 
@@ -403,14 +493,47 @@ function publicRepository(row: RepositoryRow) {
   };
 }
 
+/**
+ * Argo CD's Cluster as its server answers it (Sanitized: no credentials), plus Berth's `authType` and
+ * `createdAt`. `connectionState` and `serverVersion` also appear under `info`, where current Argo CD puts them.
+ */
 function publicCluster(row: ClusterRow) {
-  return {
+  const state = row.connection_state as {
+    status?: string;
+    message?: string;
+    attemptedAt?: string;
+    serverVersion?: string;
+  };
+  return argoCluster({
     name: row.name,
     server: row.server,
     authType: row.auth_type,
-    project: row.project ?? undefined,
-    connectionState: row.connection_state,
+    ...(row.project ? { project: row.project } : {}),
+    connectionState: state,
     createdAt: row.created_at,
+  });
+}
+
+function argoCluster(cluster: {
+  name: string;
+  server: string;
+  authType: string;
+  project?: string;
+  connectionState: { status?: string; message?: string; attemptedAt?: string; serverVersion?: string };
+  createdAt?: unknown;
+}) {
+  const { serverVersion, ...connectionState } = cluster.connectionState;
+  const version = serverVersion?.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  return {
+    ...cluster,
+    config: {},
+    namespaces: [],
+    connectionState: { status: 'Unknown', message: '', ...connectionState },
+    ...(version ? { serverVersion: version } : {}),
+    info: {
+      connectionState: { status: 'Unknown', message: '', ...connectionState },
+      ...(version ? { serverVersion: version } : {}),
+    },
   };
 }
 
@@ -437,7 +560,12 @@ async function checkCluster(
   }
 }
 
-function kubeconfigFor(server: string, token: string, caData: string | undefined, insecure: boolean): string {
+/** A kubeconfig for Argo CD's ClusterConfig: one of a token, basic auth or a client certificate. */
+function kubeconfigFor(
+  server: string,
+  user: { token?: string; username?: string; password?: string; certData?: string; keyData?: string },
+  tls: { caData?: string; insecure: boolean; serverName?: string },
+): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -446,15 +574,35 @@ function kubeconfigFor(server: string, token: string, caData: string | undefined
         name: 'c',
         cluster: {
           server,
-          ...(caData ? { 'certificate-authority-data': caData } : {}),
-          ...(insecure ? { 'insecure-skip-tls-verify': true } : {}),
+          ...(tls.caData ? { 'certificate-authority-data': tls.caData } : {}),
+          ...(tls.insecure ? { 'insecure-skip-tls-verify': true } : {}),
+          ...(tls.serverName ? { 'tls-server-name': tls.serverName } : {}),
         },
       },
     ],
-    users: [{ name: 'u', user: { token } }],
+    users: [
+      {
+        name: 'u',
+        user: {
+          ...(user.token ? { token: user.token } : {}),
+          ...(user.username ? { username: user.username, password: user.password ?? '' } : {}),
+          ...(user.certData ? { 'client-certificate-data': user.certData } : {}),
+          ...(user.keyData ? { 'client-key-data': user.keyData } : {}),
+        },
+      },
+    ],
     contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
     'current-context': 'c',
   });
+}
+
+/** Argo CD names a cluster registered without a name by its server; Berth's names have no "/": the host. */
+function clusterNameOfServer(server: string): string {
+  try {
+    return new URL(server.trim()).host.replace(/:/g, '-') || 'cluster';
+  } catch {
+    return 'cluster';
+  }
 }
 
 function credentialsFrom(body: RepositoryRequest): GitCredentials | undefined {
@@ -492,6 +640,11 @@ function redact(message: string, secrets: readonly string[]): string {
     }
   }
   return out;
+}
+
+/** A connection error may quote a local file (a CA or key file of the scheduler's kubeconfig): not shown. */
+function redactPaths(message: string): string {
+  return message.replace(/(^|[\s'"(=])\/[^\s'"),]+/g, '$1<path>');
 }
 
 function invalid(field: string, message: string): DomainError {

@@ -1,6 +1,14 @@
 import { boolean } from '@berth/domain/application/field-checks';
 import { bodySchema, type QuerySchema } from '../http/request-pipes';
-import { queryBoolean, requestObject, secretText, text, unsupported } from '../http/request-checks';
+import {
+  queryBoolean,
+  queryEnum,
+  queryText,
+  requestObject,
+  secretText,
+  text,
+  unsupported,
+} from '../http/request-checks';
 
 /**
  * The bodies and query strings of the repository and cluster API. Repository fields are Argo CD's
@@ -64,19 +72,99 @@ export const REPOSITORY_REQUEST = bodySchema<RepositoryRequest>(
   }),
 );
 
+/** Base64 of PEM data (a CA bundle, a client certificate or key). */
+const pemData = (what: string) =>
+  text({ maxLength: 64 * 1024, pattern: /^[A-Za-z0-9+/=\s]*$/, fix: `base64 of the PEM ${what}` });
+const pemSecret = secretText(64 * 1024);
+
+/** Argo CD's TLSClientConfig: the CA, a client certificate and key, skip-verify, the name to verify. */
+const tlsClientConfig = requestObject({
+  fields: {
+    caData: pemData('CA bundle'),
+    certData: pemData('client certificate'),
+    keyData: pemSecret,
+    insecure: boolean,
+    serverName: text({
+      maxLength: 253,
+      pattern: /^[A-Za-z0-9.-]*$/,
+      fix: 'a DNS name, e.g. api.prod.example.com',
+    }),
+  },
+  rules: (tls, path, issues) => {
+    if (isBlank(tls['certData']) !== isBlank(tls['keyData']))
+      issues.error(
+        `${path}.${isBlank(tls['certData']) ? 'certData' : 'keyData'}`,
+        'required field is missing',
+        'a client certificate needs both certData and keyData',
+      );
+  },
+});
+
+const isBlank = (value: unknown) => value === undefined || value === null || value === '';
+
+/** Argo CD's ClusterConfig: how to authenticate to the API server. */
+const clusterConfig = requestObject({
+  fields: {
+    bearerToken: secretText(),
+    username: text({ maxLength: 1024 }),
+    password: secretText(),
+    tlsClientConfig,
+    // Runs a command on the scheduler and workers to get a token: refused, as kubeconfigs with `exec` are.
+    execProviderConfig: unsupported(
+      'execProviderConfig (running a command to get credentials, which Berth refuses for kubeconfigs too); use a bearerToken or a client certificate',
+      isEmpty,
+    ),
+    awsAuthConfig: unsupported('awsAuthConfig (EKS IAM authentication); use a bearerToken', isEmpty),
+    proxyUrl: off('a proxy for clusters'),
+    disableCompression: unsupported('disableCompression', (v) => v === false),
+  },
+});
+
+/**
+ * Argo CD's Cluster (v1alpha1Cluster) as its clients send it, plus Berth's `kubeconfig` form; output fields
+ * a UI may send back (`connectionState`, `serverVersion`, `info`, `refreshRequestedAt`) are ignored.
+ */
 export interface ClusterRequest {
-  name: string;
+  /** Absent: derived from the server's host, as Argo CD names a cluster by its server when none is given. */
+  name?: string;
   /** Argo CD's project-scoped cluster: an existing project; "" or absent: not scoped. */
   project?: string;
   server?: string;
   kubeconfig?: string;
+  config?: {
+    bearerToken?: string;
+    username?: string;
+    password?: string;
+    tlsClientConfig?: {
+      caData?: string;
+      certData?: string;
+      keyData?: string;
+      insecure?: boolean;
+      serverName?: string;
+    } | null;
+  } | null;
+  /** Berth's former top-level credentials (kept: scripts use them). */
   bearerToken?: string;
   caData?: string;
   insecure?: boolean;
+  namespaces?: string[] | null;
+  clusterResources?: boolean | null;
 }
 
-export const CLUSTER_REQUEST = bodySchema<ClusterRequest>(
-  'Cluster',
+/** What a cluster body authenticates with; `''` when it names nothing. */
+export function clusterCredentialsOf(
+  body: ClusterRequest,
+): 'kubeconfig' | 'token' | 'basic' | 'client-certificate' | '' {
+  if (typeof body.kubeconfig === 'string') return 'kubeconfig';
+  const config = body.config ?? {};
+  if (body.bearerToken || config.bearerToken) return 'token';
+  if (config.username || config.password) return 'basic';
+  if (config.tlsClientConfig?.certData) return 'client-certificate';
+  return '';
+}
+
+/** A create names credentials; an update may leave them out to keep the stored ones (Argo CD's UI edits so). */
+const clusterRequest = (credentialsRequired: boolean) =>
   requestObject({
     fields: {
       name: text({
@@ -86,19 +174,16 @@ export const CLUSTER_REQUEST = bodySchema<ClusterRequest>(
       }),
       server: text({ maxLength: 2048 }),
       kubeconfig: secretText(256 * 1024),
+      config: clusterConfig,
       bearerToken: secretText(),
-      caData: text({
-        maxLength: 64 * 1024,
-        pattern: /^[A-Za-z0-9+/=\s]*$/,
-        fix: 'base64 of the PEM CA bundle',
-      }),
+      caData: pemData('CA bundle'),
       insecure: boolean,
-      config: unsupported(
-        "Argo CD's config block; send bearerToken, caData and insecure at the top level, or a kubeconfig",
+      namespaces: unsupported(
+        'namespace-scoped clusters (namespaces); register the cluster without namespaces, with credentials that can read the whole cluster',
         isEmpty,
       ),
-      namespaces: unsupported('namespace-scoped clusters', isEmpty),
-      clusterResources: unsupported('clusterResources', (v) => v === false),
+      // Only meaningful with namespaces (cluster-scoped resources of a namespace-scoped cluster).
+      clusterResources: boolean,
       project: text({
         maxLength: 253,
         pattern: /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/,
@@ -107,36 +192,70 @@ export const CLUSTER_REQUEST = bodySchema<ClusterRequest>(
       labels: unsupported('cluster labels', isEmpty),
       annotations: unsupported('cluster annotations', isEmpty),
       shard: unsupported('controller shards', (v) => v === 0),
+      // Outputs of Argo CD's Cluster, sent back unchanged by UIs that edit what they read.
+      connectionState: () => undefined,
+      serverVersion: () => undefined,
+      info: () => undefined,
+      refreshRequestedAt: () => undefined,
     },
-    required: { name: 'a name for the cluster, e.g. prod-eu' },
     rules: (body, _path, issues) => {
+      const config = (body['config'] ?? {}) as Record<string, unknown>;
       if (typeof body['kubeconfig'] === 'string') {
-        for (const field of ['server', 'bearerToken', 'caData', 'insecure']) {
-          if (body[field] !== undefined && body[field] !== null)
+        for (const field of ['server', 'bearerToken', 'caData', 'insecure', 'config']) {
+          if (
+            body[field] !== undefined &&
+            body[field] !== null &&
+            !(field === 'config' && isEmpty(body[field]))
+          )
             issues.error(
               field,
               'cannot be combined with kubeconfig',
-              'send either a kubeconfig or server + bearerToken',
+              'send either a kubeconfig or server + config',
             );
         }
         return;
       }
-      if (typeof body['server'] !== 'string' || body['server'] === '')
+      const credentials = clusterCredentialsOf(body);
+      // An update without credentials keeps the stored server too.
+      if (
+        (credentialsRequired || credentials !== '') &&
+        (typeof body['server'] !== 'string' || body['server'] === '')
+      )
         issues.error(
           'server',
           'required field is missing',
           'the API server URL, e.g. https://10.0.0.1:6443, or send a kubeconfig',
         );
-      if (typeof body['bearerToken'] !== 'string' || body['bearerToken'] === '')
+      for (const field of ['bearerToken', 'caData', 'insecure'])
+        if (body[field] !== undefined && body[field] !== null && !isEmpty(config))
+          issues.error(
+            field,
+            'cannot be combined with config',
+            `send config.${field === 'bearerToken' ? 'bearerToken' : `tlsClientConfig.${field}`} only`,
+          );
+      if (credentials === '' && credentialsRequired)
         issues.error(
-          'bearerToken',
+          'config.bearerToken',
           'required field is missing',
-          'a service-account token, or send a kubeconfig',
+          'a service-account token (or config.username + config.password, or config.tlsClientConfig.certData + keyData), or send a kubeconfig',
+        );
+      if (typeof config['username'] === 'string' && config['username'] !== '' && isBlank(config['password']))
+        issues.error(
+          'config.password',
+          'required field is missing',
+          'basic authentication needs username and password',
         );
     },
-  }),
-);
+  });
+
+export const CLUSTER_REQUEST = bodySchema<ClusterRequest>('Cluster', clusterRequest(true));
+export const CLUSTER_UPDATE_REQUEST = bodySchema<ClusterRequest>('Cluster', clusterRequest(false));
+
+/** Argo CD's ClusterID: the path names a cluster by its server URL (default) or, with `id.type=name`, by name. */
+export const CLUSTER_ID_QUERY: QuerySchema = { 'id.type': queryEnum(['server', 'name']) };
+export const CLUSTER_GET_QUERY: QuerySchema = { ...CLUSTER_ID_QUERY, refresh: queryBoolean };
+/** Argo CD's ClusterUpdateRequest query: `updatedFields` (Berth replaces the registration as sent). */
+export const CLUSTER_UPDATE_QUERY: QuerySchema = { ...CLUSTER_ID_QUERY, updatedFields: queryText(1024) };
 
 /** Argo CD's `upsert` flag of repository and cluster create: replace what is registered under that URL/name. */
 export const REGISTER_QUERY: QuerySchema = { upsert: queryBoolean };
-export const CLUSTER_GET_QUERY: QuerySchema = { refresh: queryBoolean };

@@ -160,7 +160,7 @@ export class ApplicationWatchService implements OnModuleDestroy {
         : await this.ctx.applications.list();
       for (const record of records) {
         const application = withResourceVersion(argoApplicationOfRecord(record), from.position);
-        if (matches(application, query)) initial.push({ type: 'ADDED', application });
+        if (matchesWatchQuery(application, query)) initial.push({ type: 'ADDED', application });
       }
     }
     return { initial, from };
@@ -267,7 +267,7 @@ class ApplicationWatch {
       const change = await this.changeOf(name, created);
       if (!change) continue;
       const application = withResourceVersion(change.application, last.position);
-      if (matches(application, this.query)) await this.send({ type: change.type, application });
+      if (matchesWatchQuery(application, this.query)) await this.send({ type: change.type, application });
     }
     const last = batch[batch.length - 1]!;
     this.checkpoint = { transactionId: last.transactionId, position: last.position };
@@ -288,8 +288,8 @@ function withResourceVersion(application: ArgoApplication, position: bigint): Ar
   return { ...application, metadata: { ...application.metadata, resourceVersion: position.toString() } };
 }
 
-/** Argo CD's Watch filters: name (and namespace), projects, label selector. */
-function matches(application: ArgoApplication, query: WatchQuery): boolean {
+/** Argo CD's Watch filters: name (and namespace), projects, label selector. List uses them too. */
+export function matchesWatchQuery(application: ArgoApplication, query: WatchQuery): boolean {
   const { metadata, spec } = application;
   if (query.name !== undefined && metadata.name !== query.name) return false;
   if (

@@ -14,6 +14,7 @@ import type { Request, Response } from 'express';
 import { openRedisLike } from '@berth/queues';
 import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
 import { JsonSyntaxError, parseJsonBounded, type RedisClient } from '@berth/infra';
+import { grpcCodeOf } from '../http/grpc-code';
 import { ValidQuery } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
 import {
@@ -77,7 +78,7 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
     const raw = typeof body === 'string' ? body : JSON.stringify(body ?? {});
     const shapeProblem = webhookShapeProblem(raw);
     if (shapeProblem) {
-      res.status(400).json({ error: 'WebhookRejected', message: shapeProblem });
+      res.status(400).json({ error: 'WebhookRejected', code: grpcCodeOf(400), message: shapeProblem });
       return;
     }
     let delivery: WebhookDelivery;
@@ -87,7 +88,9 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
       push = parsePushWebhook(req.headers, raw, delivery);
     } catch (error) {
       if (error instanceof WebhookError) {
-        res.status(error.status).json({ error: 'WebhookRejected', message: error.message });
+        res
+          .status(error.status)
+          .json({ error: 'WebhookRejected', code: grpcCodeOf(error.status), message: error.message });
         return;
       }
       throw error;
@@ -107,6 +110,7 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
         .set('Retry-After', String(RETRY_AFTER_SECONDS))
         .json({
           error: 'WebhookUnavailable',
+          code: grpcCodeOf(503),
           message: `cannot check the delivery against earlier ones (Redis unavailable); nothing was done, retry in ${RETRY_AFTER_SECONDS} s`,
         });
       return;

@@ -139,6 +139,18 @@ describe('evolveApplication: one fold for the API, the notifier and the deciders
     });
   });
 
+  it("a manual sync's infos and retryStrategy (Argo CD's Operation.info and .retry) are the operation's, for the worker's retries (#23.5)", () => {
+    const retry = { limit: 2, backoff: { duration: '1s', factor: 2, maxDuration: '5s' } };
+    const info = [{ name: 'ticket', value: 'CAB-42' }];
+    const state = given(created(), requested('op-1', { info, retry }));
+    expect(state.operation).toMatchObject({ info, retry });
+    expect(state.openOperation?.request.retry).toEqual(retry);
+    expect(toArgoApplication(state)?.operation).toMatchObject({ info, retry });
+    const plain = given(created(), requested('op-1'));
+    expect(plain.operation).not.toHaveProperty('retry');
+    expect(plain.operation).not.toHaveProperty('info');
+  });
+
   it('a success finishes the operation, adds history and a deployment, and frees the app for the next one', () => {
     const state = given(
       created(),

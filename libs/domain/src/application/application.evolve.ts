@@ -113,6 +113,8 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
         operationId: data.operationId,
         trigger,
         ...(data.rollbackOf !== undefined ? { rollbackOf: data.rollbackOf } : {}),
+        ...(data.info ? { info: data.info } : {}),
+        ...(data.retry ? { retry: data.retry } : {}),
       };
       return {
         ...state,

@@ -1,5 +1,6 @@
 import type { AppSyncStatusCode, OperationPhase } from '../events/reconcile.events';
 import type { HealthStatusCode } from '../health/health-status';
+import type { RetryStrategy } from './application.types';
 
 /**
  * An Application's status in Argo CD's shape (`pkg/apis/application/v1alpha1/types.go`): what the API
@@ -67,6 +68,10 @@ export interface Operation {
   trigger: string;
   /** Berth addition: the history entry a rollback re-deploys. */
   rollbackOf?: number;
+  /** Argo CD's `info`: name/value notes from the requester. */
+  info?: Array<{ name: string; value: string }>;
+  /** Argo CD's `retry`: the operation's own retry strategy (a manual sync's `retryStrategy`). */
+  retry?: RetryStrategy;
 }
 
 export interface SyncOperation {

@@ -1,5 +1,6 @@
 import type { ApprovalEvent } from './approval.events';
 import type { DomainEvent } from './event-envelope';
+import type { RetryStrategy } from '../application/application.types';
 import type { ReconcileEvent } from './reconcile.events';
 
 /**
@@ -67,10 +68,14 @@ export type SyncRequested = DomainEvent<
     syncOptions?: string[];
     /**
      * Argo CD's `syncStrategy`: `hook` (the default) runs hooks; `apply` only applies the resources. `force`
-     * is not supported (the request API refuses it).
+     * is recorded as asked; the scheduler adds `Force=true` to `syncOptions` for it, which is what the sync reads.
      */
     syncStrategy?: { hook?: { force?: boolean }; apply?: { force?: boolean } };
     initiatedBy: { username?: string; automated: boolean };
+    /** Argo CD's `Operation.info`: name/value notes the requester attached (`argocd app sync --info`). */
+    info?: Array<{ name: string; value: string }>;
+    /** Argo CD's `Operation.retry`: this operation's retries; absent: the app's `spec.syncPolicy.retry`. */
+    retry?: RetryStrategy;
     /** Why Berth started it: `manual`, `auto-sync`, `self-heal`, `rollback`, `auto-rollback`, `retry`. */
     trigger?: string;
     /** For rollbacks: the history entry being re-deployed. */

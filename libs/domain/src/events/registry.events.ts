@@ -32,7 +32,8 @@ export type ClusterAdded = DomainEvent<
   {
     cluster: string;
     server: string;
-    authType: 'kubeconfig' | 'token' | 'in-cluster';
+    /** How Berth authenticates: a kubeconfig, a bearer token, basic auth or a client certificate (Argo CD's ClusterConfig). */
+    authType: 'kubeconfig' | 'token' | 'basic' | 'client-certificate' | 'in-cluster';
     /** Argo CD's project-scoped cluster: only this project's Applications may deploy to it. */
     project?: string;
     /** Set when this registration replaced an existing one (`?upsert=true`): what it replaced. */
