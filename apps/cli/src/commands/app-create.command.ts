@@ -42,17 +42,18 @@ export function registerAppCreate(app: Command): void {
       }
       const client = await session.client();
       for (const body of bodies) {
-        const created = await client.request<{
-          application: { metadata: { name: string } };
-          warnings?: string[];
-        }>('POST', '/api/v1/applications', {
-          body,
-          query: options.upsert ? { upsert: true } : undefined,
-          contentType: options.file ? 'application/yaml' : 'application/json',
-          what: 'create application',
-        });
-        for (const warning of created.warnings ?? []) note(`warning: ${warning}`);
-        out(`application '${created.application.metadata.name}' created`);
+        const created = await client.exchange<{ metadata: { name: string } }>(
+          'POST',
+          '/api/v1/applications',
+          {
+            body,
+            query: options.upsert ? { upsert: true } : undefined,
+            contentType: options.file ? 'application/yaml' : 'application/json',
+            what: 'create application',
+          },
+        );
+        for (const warning of created.warnings) note(`warning: ${warning}`);
+        out(`application '${created.body.metadata.name}' created`);
       }
     }),
   );

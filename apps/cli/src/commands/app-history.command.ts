@@ -1,3 +1,4 @@
+import { operationIdOf } from './app-sync.command';
 import type { Command } from 'commander';
 import { out, outputFormat, printStructured } from '../cli-session';
 import { parseDuration } from '../format/duration';
@@ -59,19 +60,22 @@ export function registerAppHistory(app: Command): void {
             throw new CliError([`application '${name}' has no earlier deployment to roll back to`]);
           id = previous;
         }
-        const started = await client.post<{ operationId: string }>(
+        const started = await client.exchange<{ operation?: { operationId?: string } }>(
+          'POST',
           `/api/v1/applications/${seg(name!)}/rollback`,
           {
-            id,
-            ...(options.prune ? { prune: true } : {}),
-            ...(options.dryRun ? { dryRun: true } : {}),
-            ...(options.kind ? { kinds: options.kind } : {}),
+            body: {
+              id,
+              ...(options.prune ? { prune: true } : {}),
+              ...(options.dryRun ? { dryRun: true } : {}),
+              ...(options.kind ? { kinds: options.kind } : {}),
+            },
+            what: `rollback ${name}`,
           },
-          undefined,
-          `rollback ${name}`,
         );
-        if (options.async) return out(`operation ${started.operationId} of application '${name}' requested`);
-        await followOperation(client, name!, started.operationId, { timeoutMs, format });
+        const operationId = operationIdOf(started);
+        if (options.async) return out(`operation ${operationId} of application '${name}' requested`);
+        await followOperation(client, name!, operationId, { timeoutMs, format });
       }),
     );
   example(rollback, 'berth app rollback guestbook\nberth app rollback guestbook 3 --prune --timeout 5m');

@@ -60,12 +60,10 @@ export function registerAppSet(app: Command): void {
 }
 
 async function put(client: ApiClient, name: string, manifest: object): Promise<void> {
-  const answer = await client.put<{ warnings?: string[] }>(
-    `/api/v1/applications/${seg(name)}`,
-    manifest,
-    undefined,
-    `update ${name}`,
-  );
-  for (const warning of answer?.warnings ?? []) note(`warning: ${warning}`);
+  const answer = await client.exchange('PUT', `/api/v1/applications/${seg(name)}`, {
+    body: manifest,
+    what: `update ${name}`,
+  });
+  for (const warning of answer.warnings) note(`warning: ${warning}`);
   out(`application '${name}' updated`);
 }

@@ -69,18 +69,22 @@ export function registerAppSync(app: Command): void {
             : {}),
         };
         const client = await session.client();
-        const started = await client.post<{ operationId: string; application: Application }>(
+        // Argo CD's answer: the Application with its operation; Berth names the operation in a header too.
+        const started = await client.exchange<Application & { operation?: { operationId?: string } }>(
+          'POST',
           `/api/v1/applications/${seg(name!)}/sync`,
-          body,
-          undefined,
-          `sync ${name}`,
+          {
+            body,
+            what: `sync ${name}`,
+          },
         );
+        const operationId = operationIdOf(started);
         if (options.async) {
-          if (printStructured(format, started.application)) return;
-          out(`operation ${started.operationId} of application '${name}' requested`);
+          if (printStructured(format, started.body)) return;
+          out(`operation ${operationId} of application '${name}' requested`);
           return;
         }
-        await followOperation(client, name!, started.operationId, { timeoutMs, format });
+        await followOperation(client, name!, operationId, { timeoutMs, format });
       }),
     );
   example(
@@ -90,4 +94,14 @@ berth app sync guestbook --prune --timeout 5m
 berth app sync guestbook --resource apps:Deployment:guestbook-ui --dry-run
 berth app sync guestbook --revision v1.2.0 --async`,
   );
+}
+
+/** The operation a sync or rollback started: the answer's `operation.operationId`, else its header. */
+export function operationIdOf(started: {
+  body: { operation?: { operationId?: string } } | undefined;
+  operationId: string | undefined;
+}): string {
+  const id = started.body?.operation?.operationId ?? started.operationId;
+  if (!id) throw new CliError(['the server did not say which operation it started; upgrade the server']);
+  return id;
 }

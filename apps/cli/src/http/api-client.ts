@@ -59,8 +59,28 @@ export class ApiClient {
     path: string,
     options: { body?: unknown; query?: Query; what?: string; contentType?: string },
   ): Promise<T> {
+    return (await this.exchange<T>(method, path, options)).body;
+  }
+
+  /**
+   * `request` with what the answer's headers add: Argo CD-shaped writes answer the object itself and put
+   * validator warnings in `Warning` headers and the operation id in `X-Berth-Operation-Id`.
+   */
+  async exchange<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query; what?: string; contentType?: string },
+  ): Promise<{ body: T; warnings: string[]; operationId: string | undefined }> {
     const response = await this.send(method, path, options);
     if (!response.ok) throw await this.failure(response, options.what ?? `${method} ${path}`);
+    return {
+      body: await this.bodyOf<T>(method, path, response),
+      warnings: warningsOf(response.headers.get('warning')),
+      operationId: response.headers.get('x-berth-operation-id') ?? undefined,
+    };
+  }
+
+  private async bodyOf<T>(method: string, path: string, response: Response): Promise<T> {
     const text = await response.text();
     if (!text) return undefined as T;
     try {
@@ -120,4 +140,10 @@ export class ApiClient {
 /** A path segment from a user's value: encoded, so a name can never change the route. */
 export function seg(value: string): string {
   return encodeURIComponent(value);
+}
+
+/** The texts of `Warning: 299 - "<text>"` headers (fetch joins several with ", "). */
+export function warningsOf(header: string | null): string[] {
+  if (!header) return [];
+  return [...header.matchAll(/\d{3} \S+ "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1'));
 }

@@ -1,7 +1,6 @@
 import {
   applicationAggregate,
   applicationStreamId,
-  DEFAULT_APP_NAMESPACE,
   DomainError,
   groupOf,
   type KubeObject,
@@ -11,6 +10,7 @@ import { Injectable } from '@nestjs/common';
 import { PassThrough } from 'node:stream';
 import { DestinationClusters } from '../clusters/destination-clusters';
 import { SchedulerContext } from '../scheduler.context';
+import { namedApplication } from './named-application';
 import { AppMembership } from '../resources/app-membership';
 import { logEntryOf, lastLogEntry, matchesLogFilter, splitTimestamp, type LogEntry } from './log-entry';
 
@@ -62,26 +62,11 @@ export class ApplicationLogsService {
 
   /** Finds the Pods and refuses what Argo CD refuses, before the answer starts. */
   async prepare(name: string, query: LogsQuery): Promise<(sink: LogSink) => LogRun> {
-    const record = await this.ctx.applications.find(name);
-    if (!record)
-      throw new DomainError(
-        'NotFound',
-        `application "${name}" not found; list them with GET /api/v1/applications`,
-      );
+    const record = await namedApplication(this.ctx, name, query);
     const spec = record.manifest.spec as {
       project?: string;
       destination?: { server?: string; name?: string; namespace?: string };
     };
-    if (
-      query.appNamespace &&
-      query.appNamespace !== (record.manifest.metadata.namespace ?? DEFAULT_APP_NAMESPACE)
-    )
-      throw new DomainError(
-        'NotFound',
-        `application "${name}" not found in namespace "${query.appNamespace}"`,
-      );
-    if (query.project && query.project !== (spec.project || 'default'))
-      throw new DomainError('NotFound', `application "${name}" not found in project "${query.project}"`);
     if (query.sinceSeconds && query['sinceTime.seconds'])
       throw new DomainError('Invalid', 'sinceSeconds and sinceTime: give at most one of them');
     const destination = spec.destination ?? {};

@@ -17,6 +17,7 @@ import { ValidationFailedError, type KubeObject } from '@berth/domain';
 import { parseApplicationDocument } from '@berth/infra';
 import type { Request, Response } from 'express';
 import { bodyText } from '../http/body-text';
+import { openLineStream, writeResultLine } from '../http/ndjson-lines';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { requestActor } from '../http/request-actor';
 import { appendWarningHeaders, OPERATION_ID_HEADER } from '../http/warning-headers';
@@ -42,7 +43,6 @@ import {
 } from './application-requests.schema';
 import { ApplicationLogsService, type LogsQuery } from './application-logs.service';
 import { ApplicationsService } from './applications.service';
-import type { LogEntry } from './log-entry';
 import { ManifestsService } from './manifests.service';
 import { ResourceEventsService, type ResourceEventsQuery } from './resource-events.service';
 import { ResourceTreeService } from './resource-tree.service';
@@ -322,13 +322,8 @@ export class ApplicationsController {
 
   private async streamLogs(name: string, query: LogsQuery, req: Request, res: Response): Promise<void> {
     const start = await this.logs.prepare(name, query);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-cache');
-    // Proxies (nginx) would otherwise buffer the lines.
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    const { stop, done } = start((entry) => writeLine(res, entry));
+    openLineStream(res);
+    const { stop, done } = start((entry) => writeResultLine(res, entry));
     req.on('close', stop);
     void done.then(() => {
       if (!res.writableEnded) res.end();
@@ -392,26 +387,4 @@ function assertSameName(kind: string, name: string, bodyName: string | undefined
       },
     ]);
   }
-}
-
-/** One `{"result": entry}` line, waiting while the socket is full; refuses once the client is gone. */
-function writeLine(res: Response, entry: LogEntry): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (res.writableEnded || res.destroyed) {
-      reject(new Error('the client left'));
-      return;
-    }
-    if (res.write(`${JSON.stringify({ result: entry })}\n`)) {
-      resolve();
-      return;
-    }
-    const settle = () => {
-      res.off('drain', settle);
-      res.off('close', settle);
-      if (res.destroyed) reject(new Error('the client left'));
-      else resolve();
-    };
-    res.on('drain', settle);
-    res.on('close', settle);
-  });
 }

@@ -108,6 +108,11 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
+      // /readyz (Terminus): its own report, `{status: 'error', error: {postgres: {...}}, ...}`, unchanged.
+      if (isHealthReport(body)) {
+        res.status(status).json(body);
+        return;
+      }
       answer(res, status, httpExceptionBody(error.name, body));
       return;
     }
@@ -124,6 +129,17 @@ function answer(
   domainCode?: string,
 ): void {
   res.status(status).json({ ...body, code: grpcCodeOf(status, domainCode) });
+}
+
+/** A Terminus health check result (`status`, `info`, `error`, `details`). */
+function isHealthReport(body: string | object): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const fields = body as Record<string, unknown>;
+  return (
+    typeof fields['status'] === 'string' &&
+    typeof fields['details'] === 'object' &&
+    fields['details'] !== null
+  );
 }
 
 /**

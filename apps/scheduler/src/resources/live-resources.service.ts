@@ -2,7 +2,6 @@ import {
   applicationAggregate,
   applicationStreamId,
   decideApplication,
-  DEFAULT_APP_NAMESPACE,
   DomainError,
   maskSecrets,
   ValidationFailedError,
@@ -18,6 +17,7 @@ import { bodyTextOf } from '../http/request-pipes';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { unsafeValueIssues } from '../http/storable-value';
 import { SchedulerContext } from '../scheduler.context';
+import { namedApplication } from '../applications/named-application';
 import { AppMembership } from './app-membership';
 import { requireResource, type ResourceQuery } from './resource-requests.schema';
 
@@ -65,24 +65,8 @@ export class LiveResourcesService {
   /** The object the request names, if it belongs to the app; 404 otherwise (and when it does not exist). */
   async locate(name: string, query: ResourceQuery, request: string): Promise<LocatedResource> {
     const wanted = requireResource(query, request);
-    const record = await this.ctx.applications.find(name);
-    if (!record)
-      throw new DomainError(
-        'NotFound',
-        `application "${name}" not found; list them with GET /api/v1/applications`,
-      );
+    const record = await namedApplication(this.ctx, name, query);
     const spec = record.manifest.spec as { project?: string; destination?: Destination };
-    // Argo CD's clients repeat where the app is; another namespace or project names another app.
-    if (
-      query.appNamespace &&
-      query.appNamespace !== (record.manifest.metadata.namespace ?? DEFAULT_APP_NAMESPACE)
-    )
-      throw new DomainError(
-        'NotFound',
-        `application "${name}" not found in namespace "${query.appNamespace}"`,
-      );
-    if (query.project && query.project !== (spec.project || 'default'))
-      throw new DomainError('NotFound', `application "${name}" not found in project "${query.project}"`);
     const destination = spec.destination ?? {};
     const described = describe(wanted);
     return this.clusters.read(destination, `read ${described}`, async (cluster) => {

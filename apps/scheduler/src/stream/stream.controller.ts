@@ -2,6 +2,7 @@ import { AnyAuthenticated, Authorizer, CurrentIdentity, type Identity } from '@b
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { DEFAULT_PROJECT_NAME } from '@berth/domain';
 import type { Request, Response } from 'express';
+import { openLineStream, writeResultLine } from '../http/ndjson-lines';
 import { ApplicationWatchService, parseWatchQuery, type WatchSink } from './application-watch.service';
 
 /**
@@ -28,14 +29,9 @@ export class StreamController {
     const query = parseWatchQuery(raw);
     // Refusals (a bad query, an unknown resourceVersion) answer as JSON errors, before the stream starts.
     const prepared = await this.watches.prepare(query);
-    res.status(200);
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', 'no-cache');
-    // Proxies (nginx) would otherwise buffer the lines.
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
+    openLineStream(res);
     // Judged per event with the policy in force then, as Argo CD's Watch does: a revoked right stops the lines.
-    const sink = lineSink(res);
+    const sink: WatchSink = (event) => writeResultLine(res, event);
     const visible: WatchSink = async (event) => {
       const { name } = event.application.metadata;
       const named = event.application.spec.project;
@@ -48,27 +44,4 @@ export class StreamController {
       if (!res.writableEnded) res.end();
     });
   }
-}
-
-/** Writes each event as a line, waiting while the socket is full; refuses once the client is gone. */
-function lineSink(res: Response): WatchSink {
-  return (event) =>
-    new Promise<void>((resolve, reject) => {
-      if (res.writableEnded || res.destroyed) {
-        reject(new Error('the client left'));
-        return;
-      }
-      if (res.write(`${JSON.stringify({ result: event })}\n`)) {
-        resolve();
-        return;
-      }
-      const settle = () => {
-        res.off('drain', settle);
-        res.off('close', settle);
-        if (res.destroyed) reject(new Error('the client left'));
-        else resolve();
-      };
-      res.on('drain', settle);
-      res.on('close', settle);
-    });
 }
