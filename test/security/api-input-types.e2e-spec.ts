@@ -428,6 +428,47 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(await syncRequests('types')).toEqual([]);
   });
 
+  it('RBAC inputs: project role token bodies and paths, can-i objects and X-Correlation-Id are checked, never a 500', async () => {
+    const project = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: 'tokens' },
+      spec: { roles: [{ name: 'ci', policies: ['p, proj:tokens:ci, applications, get, tokens/*, allow'] }] },
+    };
+    expect((await http.post('/api/v1/projects').send(project)).status).toBeLessThan(300);
+    const typed = await http
+      .post('/api/v1/projects/tokens/roles/ci/token')
+      .send({ expiresIn: 'soon', id: 'a b', role: 5, extra: true });
+    expect(typed.status).toBe(400);
+    expect(fieldsOf(typed).sort()).toEqual(['expiresIn', 'extra', 'id', 'role']);
+    const otherRole = await http.post('/api/v1/projects/tokens/roles/ci/token').send({ role: 'admin' });
+    expect(fieldsOf(otherRole)).toEqual(['role']);
+    expect((await http.post('/api/v1/projects/tokens/roles/--help/token').send({})).status).toBe(404);
+    const iat = await http.delete('/api/v1/projects/tokens/roles/ci/token/..%2F..%2Fetc');
+    expect(iat.status).toBe(400);
+    expect(fieldsOf(iat)).toEqual(['iat']);
+    // can-i reads no stored object: the object is only matched against the policy (no project/app shape: "no").
+    const canI = await http.get('/api/v1/account/can-i/applications/get/--x%00y');
+    expect({ status: canI.status, body: canI.body as unknown }).toEqual({
+      status: 200,
+      body: { value: 'no' },
+    });
+    const ok = await http.get('/api/v1/account/can-i/no-such-resource/../..');
+    expect([200, 404]).toContain(ok.status);
+    for (const id of ['x'.repeat(129), 'a b', 'a\tb', '"><script>']) {
+      const res = await http.get('/api/v1/applications').set('X-Correlation-Id', id);
+      expect({ id, status: res.status, fields: fieldsOf(res) }).toEqual({
+        id,
+        status: 400,
+        fields: ['X-Correlation-Id'],
+      });
+      expect(res.headers['x-correlation-id']).toBeUndefined();
+    }
+    const fine = await http.get('/api/v1/applications').set('X-Correlation-Id', 'ci-run-42/step.3');
+    expect(fine.status).toBe(200);
+    expect(fine.headers['x-correlation-id']).toBe('ci-run-42/step.3');
+  });
+
   it("this stop's new inputs: login, API key, approval, sync windows and approvals, resource events, revisions, stream: 400 naming the field, never a 500", async () => {
     const login = await scheduler.anonymous.post('/api/v1/session').send({ username: 5, password: ['x'] });
     expect(login.status).toBe(400);

@@ -14,6 +14,9 @@ import { extendLogContext, withLogContext } from '@berth/infra';
 /** The routes about one app: their `:name` is the app's (projects, clusters and accounts have names too). */
 const APP_ROUTE = /^\/api\/v1\/applications\/:name\b/;
 
+/** What a correlation id may be: it is echoed in a header, written to logs and stored in events. */
+const CORRELATION_ID = /^[A-Za-z0-9._:@+=/-]{1,128}$/;
+
 /**
  * Express middleware: the request's log context, with its correlation id (the caller's
  * `X-Correlation-Id`, else a new one), answered in `X-Correlation-Id` so a caller can find the lines and
@@ -22,6 +25,16 @@ const APP_ROUTE = /^\/api\/v1\/applications\/:name\b/;
 export function requestLogContext(req: Request, res: Response, next: NextFunction): void {
   const header = req.headers['x-correlation-id'];
   const given = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (given && !CORRELATION_ID.test(given)) {
+    const message = 'X-Correlation-Id must be 1 to 128 letters, digits or ._:@+=/- characters';
+    res.status(400).json({
+      error: 'Invalid',
+      code: 3,
+      message: `${message}; send a UUID or leave it out`,
+      issues: [{ field: 'X-Correlation-Id', message, fix: 'send a UUID or leave it out' }],
+    });
+    return;
+  }
   const correlationId = given || randomUUID();
   res.setHeader('X-Correlation-Id', correlationId);
   withLogContext({ correlationId }, next);
