@@ -175,7 +175,7 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     expect(wide[3]).toMatch(/\srollback\s+admin$/);
   }, 120_000);
 
-  it('resources, set, terminate-op with nothing running, logs not available', async () => {
+  it("resources, set, terminate-op with nothing running, the logs of the app's pods", async () => {
     const resources = (await berth('app', 'resources', 'web')).stdout.trim().split('\n');
     expect(resources[0]!.split(/\s+/)).toEqual(['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'ORPHANED']);
     expect(resources.some((l) => /^apps\s+Deployment\s+web\s+guestbook-ui\s+No$/.test(l))).toBe(true);
@@ -188,9 +188,23 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     expect(terminate.code).toBe(20);
     expect(terminate.stderr).toMatch(/^error: terminate the operation of web: /);
 
-    const logs = await berth('app', 'logs', 'web');
-    expect(logs.code).toBe(20);
-    expect(logs.stderr).toContain('app logs is not available');
+    // The sandbox's synthetic log names the image each container started from (GET .../logs).
+    const logs = await berth(
+      'app',
+      'logs',
+      'web',
+      '--kind',
+      'Deployment',
+      '--name',
+      'guestbook-ui',
+      '--tail',
+      '5',
+    );
+    expect(logs).toMatchObject({ code: 0, stderr: '' });
+    expect(logs.stdout).toMatch(/^\[sandbox\] container "\S+" started from image "nginx:1\.2\d"/m);
+    const refused = await berth('app', 'logs', 'web', '--tail', 'lots');
+    expect(refused.code).toBe(20);
+    expect(refused.stderr).toMatch(/tailLines/);
   }, 60_000);
 
   it('a sync whose operation fails exits 1 with the phase and the reason', async () => {

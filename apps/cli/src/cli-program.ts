@@ -15,6 +15,7 @@ import { registerAppHistory } from './commands/app-history.command';
 import { registerAppList } from './commands/app-list.command';
 import { registerAppManifests } from './commands/app-manifests.command';
 import { registerAppOperation } from './commands/app-operation.command';
+import { registerAppLogs } from './commands/app-logs.command';
 import { registerAppResources } from './commands/app-resources.command';
 import { registerAppSet } from './commands/app-set.command';
 import { registerAppSync } from './commands/app-sync.command';
@@ -55,6 +56,7 @@ export function buildProgram(version: string): Command {
   registerAppResources(app);
   registerAppSet(app);
   registerAppOperation(app);
+  registerAppLogs(app);
   registerAppEvents(app);
   registerRepo(program);
   registerCluster(program);

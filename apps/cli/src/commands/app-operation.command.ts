@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { out } from '../cli-session';
 import { seg } from '../http/api-client';
-import { CliError } from '../http/cli-error';
 import { action, example } from './action';
 
-/** `berth app terminate-op NAME` (DELETE .../operation) and `app logs`, which this server cannot serve yet. */
+/** `berth app terminate-op NAME` (DELETE .../operation). */
 export function registerAppOperation(app: Command): void {
   const terminate = app
     .command('terminate-op')
@@ -22,18 +21,4 @@ export function registerAppOperation(app: Command): void {
       }),
     );
   example(terminate, 'berth app terminate-op guestbook');
-
-  const logs = app
-    .command('logs')
-    .description("Print the logs of an application's pods (not available on this server yet)")
-    .argument('<name>', 'the application')
-    .allowUnknownOption()
-    .action(
-      action(async () => {
-        throw new CliError([
-          "app logs is not available: this server has no pod logs route yet (Argo CD's PodLogs); use kubectl logs against the destination cluster",
-        ]);
-      }),
-    );
-  example(logs, 'berth app logs guestbook   # not available yet: kubectl logs -n <namespace> deploy/<name>');
 }
