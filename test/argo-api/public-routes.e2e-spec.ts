@@ -103,11 +103,12 @@ describe('Argo CD client: public routes', () => {
     expect(argoShapeProblems('settings', res.body)).toEqual([]);
     expect(res.body).toMatchObject({
       statusBadgeEnabled: false,
-      oidcConfig: null,
       trackingMethod: 'annotation',
       resourceOverrides: {},
     });
     expect(JSON.stringify(res.body)).not.toMatch(/postgres|redis|secret/i);
+    // No SSO configured: no oidcConfig, as Argo CD leaves it out.
+    expect(res.body).not.toHaveProperty('oidcConfig');
   });
 
   it('settings carry the URL, the banner and the resource overrides an operator configured', async () => {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { bearer, eventually } from '@berth/testing';
+import { argoShapeProblems } from '../argo-api/testing/argo-shapes';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
 /**
@@ -150,6 +151,20 @@ afterAll(async () => {
 });
 
 describe('SSO with an OIDC provider (authorization code + PKCE)', () => {
+  it("the public settings name the provider (Argo CD's oidcConfig) and never its client secret", async () => {
+    const res = await s.anonymous.get('/api/v1/settings');
+    expect(res.status).toBe(200);
+    expect(argoShapeProblems('settings', res.body)).toEqual([]);
+    expect((res.body as { oidcConfig: unknown }).oidcConfig).toEqual({
+      name: 'Test IdP',
+      issuer,
+      clientID: 'berth',
+      scopes: ['openid', 'profile', 'email', 'groups'],
+      enablePKCEAuthentication: true,
+    });
+    expect(JSON.stringify(res.body)).not.toContain(CLIENT_SECRET);
+  });
+
   it('sends the browser to the provider with PKCE S256, state, nonce and the requested scopes', async () => {
     const start = await s.anonymous.get('/auth/login');
     expect(start.status).toBe(303);

@@ -33,8 +33,17 @@ export interface PublicSettings {
   statusBadgeRootUrl?: string;
   appLabelKey: string;
   trackingMethod: string;
-  /** OIDC login does not exist yet: null says so (Argo CD omits it when unconfigured). */
-  oidcConfig: null;
+  /**
+   * The SSO provider a login page and `berth login --sso` use (oidc.config of the accounts config): never its
+   * client secret. Absent when SSO is not configured, as in Argo CD.
+   */
+  oidcConfig?: {
+    name: string;
+    issuer: string;
+    clientID: string;
+    scopes: string[];
+    enablePKCEAuthentication: boolean;
+  };
   execEnabled: boolean;
   appsInAnyNamespaceEnabled: boolean;
   hydratorEnabled: boolean;
@@ -78,6 +87,21 @@ export class ServerInfoService {
     };
   }
 
+  private oidcConfig(): Pick<PublicSettings, 'oidcConfig'> {
+    const oidc = this.ctx.auth.settings.oidc;
+    if (!oidc) return {};
+    return {
+      oidcConfig: {
+        name: oidc.name,
+        issuer: oidc.issuer,
+        clientID: oidc.clientID,
+        scopes: [...oidc.requestedScopes],
+        // Berth's login (/auth/login) always uses authorization code + PKCE.
+        enablePKCEAuthentication: true,
+      },
+    };
+  }
+
   async settings(loggedIn: boolean): Promise<PublicSettings> {
     const settings = this.ctx.config.serverSettings;
     const banner = settings.uiBanner;
@@ -88,7 +112,7 @@ export class ServerInfoService {
       // Argo CD's default label key; Berth tracks resources by annotation only (tracking-id).
       appLabelKey: 'app.kubernetes.io/instance',
       trackingMethod: 'annotation',
-      oidcConfig: null,
+      ...this.oidcConfig(),
       execEnabled: false,
       appsInAnyNamespaceEnabled: false,
       hydratorEnabled: false,
