@@ -7,7 +7,7 @@ import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
-import { recordSyncedStatus } from './testing/recorded-status';
+import { createSyncedWebApp } from './testing/recorded-status';
 
 // Issue #23 item 14: Argo CD's PodLogs, `GET /api/v1/applications/{name}/logs`, read from the destination
 // cluster (the sandbox's synthetic container logs) for the Pods that belong to the app only, streamed in
@@ -100,23 +100,8 @@ describe('Argo CD client: application pod logs', () => {
     });
     scheduler = await startTestScheduler({ KUBECONFIG: kubeconfig, BERTH_DATA_DIR: join(root, 'data') });
     ({ http } = scheduler);
-    const created = await http.post('/api/v1/applications').send({
-      metadata: { name: 'shop' },
-      spec: {
-        project: 'default',
-        source: { repoURL: 'https://git.example.com/org/shop.git', targetRevision: 'HEAD', path: 'web' },
-        destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' },
-      },
-    });
-    expect(created.status).toBe(201);
-    await recordSyncedStatus(scheduler.ctx, 'shop', {
-      revision: 'c'.repeat(40),
-      sync: 'Synced',
-      health: 'Healthy',
-      resources: [
-        { group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' },
-        { group: '', kind: 'Pod', namespace: 'shop', name: 'once' },
-      ],
+    await createSyncedWebApp(scheduler, 'shop', {
+      alsoDeployed: [{ group: '', kind: 'Pod', namespace: 'shop', name: 'once' }],
     });
   });
 

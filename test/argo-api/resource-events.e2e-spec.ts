@@ -8,7 +8,7 @@ import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { argoShapeProblems } from './testing/argo-shapes';
-import { recordSyncedStatus } from './testing/recorded-status';
+import { createSyncedWebApp } from './testing/recorded-status';
 
 // Argo CD's UI, Events tab: `GET /api/v1/applications/{name}/events` lists the Application's own events
 // (no resource named) or, with resourceName/resourceNamespace/resourceUID, the destination cluster's
@@ -100,21 +100,7 @@ describe('Argo CD client: resource events', () => {
 
     scheduler = await startTestScheduler({ KUBECONFIG: kubeconfig, BERTH_DATA_DIR: join(root, 'data') });
     ({ http } = scheduler);
-    const created = await http.post('/api/v1/applications').send({
-      metadata: { name: 'shop' },
-      spec: {
-        project: 'default',
-        source: { repoURL: 'https://git.example.com/org/shop.git', targetRevision: 'HEAD', path: 'web' },
-        destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' },
-      },
-    });
-    expect(created.status).toBe(201);
-    await recordSyncedStatus(scheduler.ctx, 'shop', {
-      revision: 'c'.repeat(40),
-      sync: 'Synced',
-      health: 'Healthy',
-      resources: [{ group: 'apps', kind: 'Deployment', namespace: 'shop', name: 'web' }],
-    });
+    await createSyncedWebApp(scheduler, 'shop');
   });
 
   afterAll(async () => {

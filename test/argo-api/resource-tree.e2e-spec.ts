@@ -7,7 +7,7 @@ import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
-import { recordSyncedStatus } from './testing/recorded-status';
+import { createSyncedWebApp } from './testing/recorded-status';
 
 // Argo CD's UI, tree view: `GET /api/v1/applications/{name}/resource-tree` answers an ApplicationTree
 // whose nodes link Deployment -> ReplicaSet -> Pod through parentRefs. The cluster is the sandbox, whose
@@ -73,21 +73,7 @@ describe('Argo CD client: resource tree', () => {
     });
     scheduler = await startTestScheduler({ KUBECONFIG: kubeconfig, BERTH_DATA_DIR: join(root, 'data') });
     ({ http } = scheduler);
-    const created = await http.post('/api/v1/applications').send({
-      metadata: { name: 'tree' },
-      spec: {
-        project: 'default',
-        source: { repoURL: 'https://git.example.com/org/tree.git', targetRevision: 'HEAD', path: 'web' },
-        destination: { server: 'https://kubernetes.default.svc', namespace: 'tree' },
-      },
-    });
-    expect(created.status).toBe(201);
-    await recordSyncedStatus(scheduler.ctx, 'tree', {
-      revision: 'c'.repeat(40),
-      sync: 'Synced',
-      health: 'Healthy',
-      resources: [{ group: 'apps', kind: 'Deployment', namespace: 'tree', name: 'web' }],
-    });
+    await createSyncedWebApp(scheduler, 'tree');
   });
 
   afterAll(async () => {

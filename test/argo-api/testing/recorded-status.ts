@@ -63,3 +63,41 @@ export async function recordSyncedStatus(
     actor: 'system:test',
   });
 }
+
+/**
+ * Creates app `name` through the API (project default, destination namespace `namespace`, an unreachable
+ * repository: nothing renders it) and records it as synced with the Deployment `web` it deployed, as the
+ * fixture of the specs that read the destination cluster (events, logs, tree).
+ */
+export async function createSyncedWebApp(
+  scheduler: {
+    http: { post(path: string): { send(body: object): PromiseLike<{ status: number }> } };
+    ctx: SchedulerContext;
+  },
+  name: string,
+  options: {
+    namespace?: string;
+    /** What else it deployed, besides the Deployment `web`. */
+    alsoDeployed?: Array<{ group: string; kind: string; namespace?: string; name: string }>;
+  } = {},
+): Promise<void> {
+  const namespace = options.namespace ?? name;
+  const created = await scheduler.http.post('/api/v1/applications').send({
+    metadata: { name },
+    spec: {
+      project: 'default',
+      source: { repoURL: `https://git.example.com/org/${name}.git`, targetRevision: 'HEAD', path: 'web' },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+    },
+  });
+  if (created.status !== 201) throw new Error(`create ${name}: ${created.status}`);
+  await recordSyncedStatus(scheduler.ctx, name, {
+    revision: 'c'.repeat(40),
+    sync: 'Synced',
+    health: 'Healthy',
+    resources: [
+      { group: 'apps', kind: 'Deployment', namespace, name: 'web' },
+      ...(options.alsoDeployed ?? []),
+    ],
+  });
+}
