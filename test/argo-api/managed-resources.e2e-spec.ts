@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withTrackingId, type KubeObject } from '@berth/domain';
+import { withTrackingId } from '@berth/domain';
 import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
