@@ -90,11 +90,14 @@ describe('Argo CD client: managed resources', () => {
         data: { password: btoa('live-password'), user: btoa('admin') },
       }),
     );
-    scheduler = await startTestScheduler({
-      KUBECONFIG: kubeconfig,
-      BERTH_ALLOW_FILE_REPOS: 'true',
-      BERTH_DATA_DIR: join(root, 'data'),
-    });
+    scheduler = await startTestScheduler(
+      { KUBECONFIG: kubeconfig, BERTH_ALLOW_FILE_REPOS: 'true', BERTH_DATA_DIR: join(root, 'data') },
+      {
+        accounts: ['viewer', 'stranger'],
+        // Argo CD's check: applications, get, <project>/<app>.
+        rbac: 'policy.csv: |\n  p, viewer, applications, get, default/managed, allow\n',
+      },
+    );
     ({ http } = scheduler);
     const created = await http.post('/api/v1/applications').send({
       metadata: { name: 'managed' },
@@ -182,6 +185,13 @@ describe('Argo CD client: managed resources', () => {
     expect((await managed('?appNamespace=argocd&project=default')).items).toHaveLength(3);
     const elsewhere = await http.get('/api/v1/applications/managed/managed-resources?project=other');
     expect(elsewhere.status).toBe(404);
+  });
+
+  it('is guarded as Argo CD guards it: applications, get on the app; no login is 401', async () => {
+    const path = '/api/v1/applications/managed/managed-resources';
+    expect((await scheduler.anonymous.get(path)).status).toBe(401);
+    expect((await scheduler.anonymous.get(path).set(scheduler.as('viewer'))).status).toBe(200);
+    expect((await scheduler.anonymous.get(path).set(scheduler.as('stranger'))).status).toBe(403);
   });
 
   it('an unknown application is 404, a malformed filter 400 naming it', async () => {
