@@ -150,8 +150,8 @@ describe('berth against a scheduler, a worker and a cluster', () => {
       '===== apps/Deployment web/guestbook-ui ======',
     ]);
     expect(before.stdout).toMatch(/^@@ -\d+,\d+ \+\d+,\d+ @@$/m);
-    expect(before.stdout).toMatch(/^- +image: nginx:(?!1\.28)\S+$/m);
-    expect(before.stdout).toMatch(/^\+ +image: nginx:1\.28$/m);
+    expect(before.stdout).toMatch(/^- +- image: nginx:(?!1\.28)\S+$/m);
+    expect(before.stdout).toMatch(/^\+ +- image: nginx:1\.28$/m);
     // Changed lines are only the image: the server's defaults and status are not in the diff.
     expect(before.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toHaveLength(2);
     const synced = await berth('app', 'sync', 'web', '--timeout', '60');
