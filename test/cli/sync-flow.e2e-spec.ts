@@ -141,11 +141,19 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     );
   }, 60_000);
 
-  it('diff exits 1 naming what differs; after a sync it exits 0 with no output', async () => {
+  it('diff exits 1 with a line diff of what differs; after a sync it exits 0 with no output', async () => {
     // The new image was committed by the test before.
     const before = await berth('app', 'diff', 'web');
     expect(before.code).toBe(1);
-    expect(before.stdout).toMatch(/^===== apps\/Deployment web\/guestbook-ui ======$/m);
+    // Only the Deployment differs: one header, a hunk, the live image out and Git's in.
+    expect(before.stdout.match(/^===== .* ======$/gm)).toEqual([
+      '===== apps/Deployment web/guestbook-ui ======',
+    ]);
+    expect(before.stdout).toMatch(/^@@ -\d+,\d+ \+\d+,\d+ @@$/m);
+    expect(before.stdout).toMatch(/^- +- image: nginx:(?!1\.28)\S+$/m);
+    expect(before.stdout).toMatch(/^\+ +- image: nginx:1\.28$/m);
+    // Changed lines are only the image: the server's defaults and status are not in the diff.
+    expect(before.stdout.split('\n').filter((l) => /^[-+]/.test(l))).toHaveLength(2);
     const synced = await berth('app', 'sync', 'web', '--timeout', '60');
     if (synced.code !== 0) throw new Error(`sync exited ${synced.code}:\n${synced.stdout}\n${synced.stderr}`);
     const after = await berth('app', 'diff', 'web');

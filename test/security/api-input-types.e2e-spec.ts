@@ -590,6 +590,34 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(recorded).toEqual([{ n: 0 }]);
   });
 
+  it('managed-resources filters (#13.4, #23.17): hostile or malformed values are a 400 naming the field before anything is rendered or asked', async () => {
+    const base = '/api/v1/applications/types/managed-resources';
+    const long = 'a'.repeat(300);
+    for (const [query, field] of [
+      ['name=--x', 'name'],
+      ['name=..%2Fx', 'name'],
+      [`name=${long}`, 'name'],
+      ['name=a&name=b', 'name'],
+      ['name=a%00b', 'name'],
+      ['namespace=..%2Fx', 'namespace'],
+      ['namespace=Apps', 'namespace'],
+      ['group=--x', 'group'],
+      ['version=v1%2F..', 'version'],
+      ['kind=deployment', 'kind'],
+      ['kind[x]=Pod', 'kind[x]'],
+      [`appNamespace=${long}`, 'appNamespace'],
+      [`project=${long}`, 'project'],
+      ['resourceName=web', 'resourceName'],
+    ] as const) {
+      const res = await http.get(`${base}?${query}`);
+      expect({ query, status: res.status, fields: fieldsOf(res) }).toEqual({
+        query,
+        status: 400,
+        fields: [field],
+      });
+    }
+  });
+
   it.each(['null', '[]', '"push"'])(
     'webhook shape: a push whose body is %s (not a JSON object) is refused with 400 saying so; null was a 500',
     async (body) => {

@@ -9,6 +9,7 @@ import { ApplicationsController } from './applications/applications.controller';
 import { ApplicationsService } from './applications/applications.service';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsService } from './approvals/approvals.service';
+import { ManagedResourcesService } from './applications/managed-resources.service';
 import { ManifestsService } from './applications/manifests.service';
 import { ApplicationLogsService } from './applications/application-logs.service';
 import { ResourceEventsService } from './applications/resource-events.service';
@@ -87,6 +88,7 @@ export class SchedulerModule {
         ApplicationsService,
         ApprovalsService,
         ManifestsService,
+        ManagedResourcesService,
         ResourceEventsService,
         LiveResourcesService,
         ResourceActionsService,

@@ -6,11 +6,9 @@ import {
   appFilesHaveChanged,
   appRefreshPaths,
   sourcesOf,
-  withoutClusterScopedNamespace,
-  withTrackingId,
 } from '@berth/domain';
 import type { RenderRequest } from '@berth/render';
-import { KubeApiError } from '@berth/kube';
+import { prepareObjects } from '@berth/kube';
 import type { ClusterTarget } from './app-of-apps.target';
 import type { WorkerDeps } from './worker-deps';
 
@@ -77,30 +75,7 @@ export async function renderDesired(
   return { objects, revision: rendered.revision, targetRevision };
 }
 
-export async function prepareObjects(
-  cluster: ClusterTarget,
-  application: string,
-  destinationNamespace: string | undefined,
-  objects: readonly KubeObject[],
-): Promise<KubeObject[]> {
-  const out: KubeObject[] = [];
-  for (const obj of objects) {
-    let next = obj;
-    if (obj.metadata.namespace || destinationNamespace) {
-      const namespaced = await cluster.isNamespaced(obj.apiVersion, obj.kind).catch((err: unknown) => {
-        // A custom kind whose CRD is not installed yet: assume namespaced, as kubectl does for apply.
-        if (err instanceof KubeApiError && err.code === 'UnknownResourceType') return true;
-        throw err;
-      });
-      // A namespace Git sets on a cluster-scoped object is no part of it (Argo CD drops it too).
-      if (!namespaced) next = withoutClusterScopedNamespace(obj, () => false);
-      else if (!obj.metadata.namespace && destinationNamespace)
-        next = { ...obj, metadata: { ...obj.metadata, namespace: destinationNamespace } };
-    }
-    out.push(withTrackingId(application, next));
-  }
-  return out;
-}
+export { prepareObjects };
 
 /** Argo CD's manifest-generate-paths: an annotated app keeps its manifests across commits that did not touch its paths. */
 function reuseWhenUnchanged(

@@ -5,10 +5,9 @@ import {
   type KubeObject,
   serverSideDiffTargets,
 } from '@berth/domain';
-import type { KubeCluster } from '@berth/kube';
+import { BERTH_FIELD_MANAGER, type KubeCluster } from '@berth/kube';
 
-/** The field manager the sync applies with; the dry run must use the same one to predict its apply. */
-export const BERTH_FIELD_MANAGER = 'berth';
+export { BERTH_FIELD_MANAGER };
 
 /**
  * Server-side diff's predictions, kept in this worker's memory (not shared between workers) so a periodic

@@ -44,3 +44,5 @@ export type { CachedOwnerRef, CachedResource } from './cache/cached-resource';
 export { cachedResourceOf, trackingAppOf } from './cache/cached-resource';
 export { DEFAULT_KIND_WATCH_OPTIONS } from './cache/kind-watch';
 export type { KindWatchOptions } from './cache/kind-watch';
+export { prepareObjects } from './prepare-objects';
+export { BERTH_FIELD_MANAGER } from './field-manager';

@@ -27,6 +27,7 @@ export type ArgoShape =
   | 'watch-event'
   | 'resource-actions-list'
   | 'application-resource-response'
+  | 'managed-resources-response'
   | 'application-response';
 
 const ajv = new Ajv({ allErrors: true, strict: true });

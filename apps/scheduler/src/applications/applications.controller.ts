@@ -43,10 +43,12 @@ import {
 } from './application-requests.schema';
 import { ApplicationLogsService, type LogsQuery } from './application-logs.service';
 import { ApplicationsService } from './applications.service';
+import { ManagedResourcesService, type ManagedResourcesQuery } from './managed-resources.service';
 import { ManifestsService } from './manifests.service';
 import { ResourceEventsService, type ResourceEventsQuery } from './resource-events.service';
 import { ResourceTreeService } from './resource-tree.service';
 import { RevisionDetailsService, type RevisionQuery } from './revision-details.service';
+import { MANAGED_RESOURCES_QUERY } from '../resources/resource-requests.schema';
 
 /** Argo CD's application API, v1: bodies are Application YAML or JSON, as users already write them. */
 @Controller('api/v1/applications')
@@ -57,6 +59,7 @@ export class ApplicationsController {
     private readonly resourceEvents: ResourceEventsService,
     private readonly revisions: RevisionDetailsService,
     private readonly trees: ResourceTreeService,
+    private readonly managed: ManagedResourcesService,
     private readonly logs: ApplicationLogsService,
   ) {}
 
@@ -278,6 +281,19 @@ export class ApplicationsController {
   @Get(':name/resource-tree')
   resourceTree(@Param('name') name: string, @ValidQuery() _query: object) {
     return this.trees.tree(name);
+  }
+
+  /**
+   * Argo CD's ManagedResources: each resource of the app with its target, live, normalized live and
+   * predicted live state (JSON strings, Secret values masked), filtered as Argo CD filters them.
+   */
+  @Authorize('applications', 'get', { application: 'name' })
+  @Get(':name/managed-resources')
+  managedResources(
+    @Param('name') name: string,
+    @ValidQuery(MANAGED_RESOURCES_QUERY) query: ManagedResourcesQuery,
+  ) {
+    return this.managed.list(name, query);
   }
 
   /**

@@ -48,6 +48,14 @@ export class ManifestsService {
     return (await this.render(name, revision)).rendered.objects.map(maskSecret);
   }
 
+  /**
+   * The rendered objects with Secret values in clear, only to compare them with the live objects
+   * (ManagedResourcesService masks everything it answers): never answer them as they are.
+   */
+  async unmaskedObjects(name: string): Promise<KubernetesObject[]> {
+    return (await this.render(name)).rendered.objects;
+  }
+
   private async render(name: string, revision?: string) {
     const record = await this.ctx.applications.find(name);
     if (!record)

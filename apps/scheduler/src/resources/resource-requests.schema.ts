@@ -46,6 +46,17 @@ export const RESOURCE_FIELDS = {
 
 export const RESOURCE_QUERY: QuerySchema = RESOURCE_FIELDS;
 
+/** Argo CD's `ResourcesQuery` (`GET .../managed-resources`): the same filters, the object's name as `name`. */
+export const MANAGED_RESOURCES_QUERY: QuerySchema = {
+  namespace: RESOURCE_FIELDS.namespace,
+  name: RESOURCE_FIELDS.resourceName,
+  version: RESOURCE_FIELDS.version,
+  group: RESOURCE_FIELDS.group,
+  kind: RESOURCE_FIELDS.kind,
+  appNamespace: RESOURCE_FIELDS.appNamespace,
+  project: RESOURCE_FIELDS.project,
+};
+
 export const PATCH_TYPES: Readonly<Record<string, PatchType>> = {
   'application/merge-patch+json': 'merge',
   'application/json-patch+json': 'json',
