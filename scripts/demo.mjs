@@ -124,6 +124,27 @@ async function main() {
     'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  accounts.dana: login\n  accounts.alice: login\n',
   );
 
+  // argocd-rbac-cm: what each may do, as Argo CD's policy.csv says it (docs/rbac.md). dana's platform
+  // role manages the default project's apps; alice's release role may sync prod; everyone may read.
+  const rbacConfig = join(tempRoot, 'argocd-rbac-cm.yaml');
+  await writeFile(
+    rbacConfig,
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: argocd-rbac-cm',
+      'data:',
+      '  policy.default: role:readonly',
+      '  policy.csv: |',
+      '    p, role:platform, applications, *, default/*, allow',
+      '    p, role:release, applications, sync, default/api-prod, allow',
+      '    g, dana, role:platform',
+      '    g, alice, role:release',
+      '',
+    ].join('\n'),
+  );
+
   supervisor = new ProcessSupervisor({ cwd, logDir });
   let crashed;
   const crash = new Promise((_, reject) => {
@@ -159,6 +180,7 @@ async function main() {
       BERTH_ALLOW_FILE_REPOS: 'true',
       KUBECONFIG: kubeconfig,
       BERTH_ACCOUNTS_CONFIG: accountsConfig,
+      BERTH_RBAC_CONFIG: rbacConfig,
       LOG_LEVEL: 'log',
       NO_COLOR: '1', // plain process logs in the log files
     },
