@@ -210,7 +210,7 @@ export async function stepDriftSelfHeal(ctx) {
     `drift detected (OutOfSync at ${time(events.drift)}), self-heal sync succeeded at ${time(events.healed)}: replicas back to 1, as in Git.`,
   );
   ctx.term.info(
-    `SELF-HEAL took ${seconds(healedAt - scaledAt)} s from the scale to 1 replica again (drift seen after ${seconds(eventTime(events.drift) - scaledAt)} s; no refresh requested, the default refresh interval)`,
+    `SELF-HEAL took ${seconds(healedAt - scaledAt)} s from the scale to 1 replica again (drift seen after ${seconds(eventTime(events.drift) - scaledAt)} s, through the live-state watch: nothing asked for a refresh, and the periodic one is at its default 120 s)`,
   );
   await ctx.api.waitForApp('api-dev', 'Synced+Healthy after self-heal', healthyAt(undefined), ctx.timeoutMs);
   ctx.term.cli(waitCommand('api-dev'));
