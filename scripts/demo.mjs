@@ -2,10 +2,13 @@
 // `npm run demo`: Berth end to end on a sandbox cluster, narrated step by step.
 //
 // Starts the sandbox Kubernetes API server, the scheduler, two workers and the notifier as child
-// processes (fast settings), a local webhook receiver standing in for Slack/DingTalk, and a Git
-// repository in a temp dir holding the seed's k8s-manifests. Then: (a) initial sync, (b) a commit
+// processes, a local webhook receiver standing in for Slack/DingTalk, and a Git repository in a temp
+// dir holding the seed's k8s-manifests. Berth runs with its default refresh and live-state settings:
+// drift is seen by the watches, not by a shortened refresh interval (only the sandbox's clock runs fast,
+// so pods start in 10 ms and a progress deadline passes in 6 s). Then: (a) initial sync, (b) a commit
 // delivered by a push webhook, (c) drift reverted by self-heal, (d) a bad image and its rollback,
-// (e) a manual prod sync by a named person, (f) the audit log. Every wait is bounded.
+// (e) a manual prod sync by a named person, (f) the audit log. Every wait is bounded. Under each
+// action taken through the API, a dim line gives the equivalent `berth` command (demo/lib/berth-cli.mjs).
 //
 // Usage: node scripts/demo.mjs [--ci] [--keep-temp]
 //   --ci         no colours; the same steps (test/e2e/demo.e2e-spec.ts runs this)
@@ -18,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BerthClient } from '../demo/lib/berth-client.mjs';
+import { loginCommand, setPasswordCommand } from '../demo/lib/berth-cli.mjs';
 import { DemoError, waitFor } from '../demo/lib/demo-error.mjs';
 import { databaseUrlFor, migrate, recreateDatabase } from '../demo/lib/demo-database.mjs';
 import { DemoGitRepo } from '../demo/lib/demo-git-repo.mjs';
@@ -54,6 +58,17 @@ const databaseName = process.env['DEMO_DATABASE'] ?? 'berth_demo';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const timeoutMs = Number(process.env['DEMO_STEP_TIMEOUT_SECONDS'] ?? 60) * 1000;
 
+/**
+ * How fast Berth notices a change: the demo shows the defaults a user gets, so these are neither set by
+ * the demo nor passed on from the shell that runs it (scripts/start.mjs is the place to try other values).
+ */
+const DEFAULT_SPEED_SETTINGS = [
+  'REFRESH_INTERVAL_SECONDS',
+  'REFRESH_JITTER_SECONDS',
+  'BERTH_LIVE_STATE_CACHE',
+  'BERTH_LIVE_STATE_DEBOUNCE_MS',
+];
+
 let supervisor;
 let receiver;
 let queuePrefix;
@@ -78,6 +93,13 @@ async function main() {
   }
   await checkPostgres(adminUrl);
   await checkRedis(redisUrl);
+  for (const name of DEFAULT_SPEED_SETTINGS) {
+    if (process.env[name] === undefined) continue;
+    term.warn(
+      `${name}=${process.env[name]} from your environment is not passed on: the demo shows the defaults`,
+    );
+    delete process.env[name];
+  }
 
   tempRoot = await mkdtemp(join(tmpdir(), 'berth-demo-'));
   const logDir = join(tempRoot, 'logs');
@@ -100,6 +122,27 @@ async function main() {
   await writeFile(
     accountsConfig,
     'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\ndata:\n  accounts.dana: login\n  accounts.alice: login\n',
+  );
+
+  // argocd-rbac-cm: what each may do, as Argo CD's policy.csv says it (docs/rbac.md). dana's platform
+  // role manages the default project's apps; alice's release role may sync prod; everyone may read.
+  const rbacConfig = join(tempRoot, 'argocd-rbac-cm.yaml');
+  await writeFile(
+    rbacConfig,
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: argocd-rbac-cm',
+      'data:',
+      '  policy.default: role:readonly',
+      '  policy.csv: |',
+      '    p, role:platform, applications, *, default/*, allow',
+      '    p, role:release, applications, sync, default/api-prod, allow',
+      '    g, dana, role:platform',
+      '    g, alice, role:release',
+      '',
+    ].join('\n'),
   );
 
   supervisor = new ProcessSupervisor({ cwd, logDir });
@@ -135,10 +178,9 @@ async function main() {
       REDIS_URL: redisUrl,
       BERTH_QUEUE_PREFIX: queuePrefix,
       BERTH_ALLOW_FILE_REPOS: 'true',
-      REFRESH_INTERVAL_SECONDS: '5',
-      REFRESH_JITTER_SECONDS: '1',
       KUBECONFIG: kubeconfig,
       BERTH_ACCOUNTS_CONFIG: accountsConfig,
+      BERTH_RBAC_CONFIG: rbacConfig,
       LOG_LEVEL: 'log',
       NO_COLOR: '1', // plain process logs in the log files
     },
@@ -161,6 +203,7 @@ async function main() {
       ['logs', logDir],
     ],
   );
+  term.info(describeSpeedSettings(supervisor));
 
   const repo = await DemoGitRepo.create(join(tempRoot, 'git'), join(cwd, 'demo/k8s-manifests'));
   term.info(`git repo ${repo.repoURL} (seed k8s-manifests: base + overlays dev/staging/prod)`);
@@ -172,14 +215,19 @@ async function main() {
     /Berth initial admin password[^\n]*\n\n {4}(\S+)\n/,
   );
   await api.login('admin', adminPassword);
-  for (const person of ['dana', 'alice']) {
-    const password = randomBytes(12).toString('base64url');
-    await api.setPassword('admin', adminPassword, person, password);
-    await api.login(person, password);
-  }
+  const server = `127.0.0.1:${schedulerPort}`;
   term.info(
     'logged in: admin (initial password from the scheduler log), dana and alice (passwords set by admin); accounts from argocd-cm',
   );
+  term.cli(loginCommand(server, 'admin'));
+  for (const person of ['dana', 'alice']) {
+    const password = randomBytes(12).toString('base64url');
+    await api.setPassword('admin', adminPassword, person, password);
+    term.cli(setPasswordCommand(person));
+    await api.login(person, password);
+    term.cli(loginCommand(server, person));
+  }
+  term.detail('(in this checkout the CLI is `npx berth` after `npm run build`; docs/cli.md)');
 
   const ctx = {
     term,
@@ -190,6 +238,7 @@ async function main() {
     cwd,
     databaseUrl,
     timeoutMs,
+    startedAt,
     autoRollback: false, // set by step a from the scheduler's answer
   };
   const steps = async () => {
@@ -212,6 +261,24 @@ async function main() {
   term.info(
     `The database ${databaseName} is kept so you can query it; the next demo run drops and recreates it.`,
   );
+}
+
+/**
+ * One line saying which refresh settings Berth's processes really got (from each child's environment),
+ * so the timings printed by the steps are known to be the defaults'. test/e2e/demo.e2e-spec.ts reads it.
+ * @param {ProcessSupervisor} supervisor
+ */
+function describeSpeedSettings(supervisor) {
+  const set = [];
+  for (const [name, entry] of supervisor.children) {
+    if (name === 'sandbox') continue;
+    for (const key of DEFAULT_SPEED_SETTINGS) {
+      if (entry.spawnEnv[key] !== undefined) set.push(`${name} ${key}=${entry.spawnEnv[key]}`);
+    }
+  }
+  return set.length > 0
+    ? `refresh: NOT Berth's defaults: ${set.join(', ')}`
+    : `refresh: Berth's defaults in every process (${DEFAULT_SPEED_SETTINGS.join(', ')} unset): a periodic refresh every 120 s + up to 60 s jitter; live-state watches see drift`;
 }
 
 async function teardown(failed) {

@@ -1,6 +1,15 @@
 // The story `npm run demo` tells, one function per step (a)-(f). Each step acts like a person
 // or Git would, waits (bounded) for Berth to converge, and prints a status table.
 import { short, summarize } from './berth-client.mjs';
+import {
+  auditCommand,
+  createCommand,
+  eventsCommand,
+  getCommand,
+  listCommand,
+  syncCommand,
+  waitCommand,
+} from './berth-cli.mjs';
 import { DemoError, waitFor } from './demo-error.mjs';
 import { withConfigValue, withImageTag } from './demo-git-repo.mjs';
 
@@ -16,6 +25,7 @@ export const APPS = ['api-dev', 'api-staging', 'api-prod'];
  * @property {string} cwd
  * @property {string} databaseUrl
  * @property {number} timeoutMs
+ * @property {number} startedAt when the demo started (ms), for `berth audit --since`
  */
 
 /** The Application the platform team would `kubectl apply` in Argo CD, for one environment. */
@@ -81,6 +91,7 @@ export async function printStatus(ctx) {
     ['APP', 'SYNC', 'HEALTH', 'REVISION', 'POLICY', 'LAST OPERATION', 'READY', 'LIVE IMAGE'],
     rows,
   );
+  ctx.term.cli(listCommand());
 }
 
 async function pushAndNotify(ctx, sha) {
@@ -110,6 +121,7 @@ export async function stepInitialSync(ctx) {
     ctx.term.info(
       `POST /api/v1/applications  (as dana)  -> api-${env} (${policy === 'manual' ? 'manual sync' : `automated${policy.prune ? ', prune' : ''}${policy.selfHeal ? ', selfHeal' : ''}${policy.autoRollback ? `, autoRollback ${policy.autoRollback}` : ''}`})`,
     );
+    ctx.term.cli(createCommand(`api-${env}.yaml`, 'dana'));
     if (policy !== 'manual' && policy.autoRollback) {
       const ignored = (created?.warnings ?? []).find((w) => w.includes('autoRollback'));
       ctx.autoRollback = !ignored;
@@ -127,6 +139,8 @@ export async function stepInitialSync(ctx) {
       ctx.timeoutMs,
     ),
   ]);
+  ctx.term.cli(waitCommand('api-dev', 'api-staging'));
+  ctx.term.cli(getCommand('api-prod'));
   ctx.term.info(
     'dev and staging synced themselves; prod is OutOfSync and waits for a person (manual policy).',
   );
@@ -156,6 +170,7 @@ export async function stepCommitToDev(ctx) {
     healthyAt(sha),
     ctx.timeoutMs,
   );
+  ctx.term.cli(waitCommand('api-dev'));
   ctx.term.info(
     `api-dev now runs revision ${short(app.status.sync.revision)}; staging and prod did not move.`,
   );
@@ -169,8 +184,12 @@ export async function stepDriftSelfHeal(ctx) {
   const started = Date.now();
   ctx.term.step('c', 'manual drift in the cluster, reverted by self-heal');
   const before = (await ctx.api.events('api-dev')).length;
+  // Nothing below asks for a refresh: the worker's live-state watch sees the change (docs/live-state.md),
+  // and the periodic refresh (120 s + jitter by default) is minutes away.
+  const scaledAt = Date.now();
   const command = await ctx.sandbox.scale('api-dev', 'api', 3);
   ctx.term.info(`$ ${command}`);
+  ctx.term.cli(eventsCommand('api-dev'));
   const events = await waitFor(
     'api-dev to detect the drift and self-heal it',
     async () => {
@@ -186,10 +205,15 @@ export async function stepDriftSelfHeal(ctx) {
         `${summarize(await ctx.api.getApplication('api-dev'))} live replicas=${(await ctx.sandbox.deployment('api-dev', 'api'))?.spec?.replicas}`,
     },
   );
+  const healedAt = Date.now();
   ctx.term.info(
     `drift detected (OutOfSync at ${time(events.drift)}), self-heal sync succeeded at ${time(events.healed)}: replicas back to 1, as in Git.`,
   );
+  ctx.term.info(
+    `SELF-HEAL took ${seconds(healedAt - scaledAt)} s from the scale to 1 replica again (drift seen after ${seconds(eventTime(events.drift) - scaledAt)} s, through the live-state watch: nothing asked for a refresh, and the periodic one is at its default 120 s)`,
+  );
   await ctx.api.waitForApp('api-dev', 'Synced+Healthy after self-heal', healthyAt(undefined), ctx.timeoutMs);
+  ctx.term.cli(waitCommand('api-dev'));
   await printStatus(ctx);
   ctx.term.stepDone('c', started);
 }
@@ -221,6 +245,7 @@ export async function stepBadImageRollback(ctx) {
   );
   ctx.term.info(`git commit ${short(sha)} "dev: api doesnotexist (oops)"; git push`);
   await pushAndNotify(ctx, sha);
+  ctx.term.cli(eventsCommand('api-dev'));
   await waitForEvent(
     ctx,
     'api-dev',
@@ -277,6 +302,7 @@ export async function stepBadImageRollback(ctx) {
   ctx.term.info(`$ git revert --no-edit ${short(sha)}   -> ${short(revert)}; git push`);
   await pushAndNotify(ctx, revert);
   await ctx.api.waitForApp('api-dev', `Synced+Healthy at ${short(revert)}`, healthyAt(revert), ctx.timeoutMs);
+  ctx.term.cli(waitCommand('api-dev'));
   ctx.term.info(`ROLLBACK: ${mode}`);
   await printStatus(ctx);
   ctx.term.stepDone('d', started);
@@ -289,12 +315,15 @@ export async function stepManualProdSync(ctx) {
   ctx.term.step('e', 'prod waits for a manual sync; alice syncs it');
   const app = await ctx.api.getApplication('api-prod');
   ctx.term.info(`api-prod: ${summarize(app)} (no automated policy: Berth only reports the difference)`);
+  ctx.term.cli(getCommand('api-prod'));
   const res = await ctx.api.sync('api-prod', 'alice', 'release v1.2.3-prod approved in CAB-42', {
     prune: true,
   });
   ctx.term.info(
     `POST /api/v1/applications/api-prod/sync  (as alice)  X-Reason: release v1.2.3-prod approved in CAB-42 -> operation ${res.operation?.operationId}`,
   );
+  // `berth app sync` waits for the operation too, so it covers the wait below.
+  ctx.term.cli(syncCommand('api-prod', 'alice', { prune: true }));
   const head = await ctx.repo.head();
   await ctx.api.waitForApp('api-prod', `Synced+Healthy at ${short(head)}`, healthyAt(head), ctx.timeoutMs);
   await printStatus(ctx);
@@ -321,6 +350,7 @@ export async function stepAuditLog(ctx) {
   ctx.term.info(
     `GET /api/v1/audit: ${items.length} events; ${shown.length} shown (${[...AUDIT_HIDDEN].join(', ')} hidden)`,
   );
+  ctx.term.cli(auditCommand(`${Math.ceil((Date.now() - ctx.startedAt) / 60_000)}m`));
   ctx.term.line();
   ctx.term.table(
     ['TIME', 'ACTOR', 'APPLICATION', 'EVENT', 'SUMMARY'],
@@ -369,8 +399,18 @@ export function describeAuditRow(row) {
 }
 
 function time(event) {
+  const at = eventTime(event);
+  return Number.isNaN(at) ? '?' : new Date(at).toISOString().slice(11, 23);
+}
+
+/** When the event was recorded (ms since the epoch), NaN when the event says nothing. */
+function eventTime(event) {
   const at = event?.recordedAt ?? event?.recorded_at ?? event?.time;
-  return at ? new Date(at).toISOString().slice(11, 23) : '?';
+  return at ? new Date(at).getTime() : NaN;
+}
+
+function seconds(ms) {
+  return Number.isNaN(ms) ? '?' : (ms / 1000).toFixed(1);
 }
 
 function truncate(text, max) {

@@ -53,7 +53,7 @@ export class ProcessSupervisor {
     this.logDir = options.logDir;
     this.echo = options.echo;
     this.restart = options.restart ?? false;
-    /** @type {Map<string, { child: import('node:child_process').ChildProcess, logFile: string, output: string, exited: boolean, startedAt: number, restartDelayMs: number, script: string, env: Record<string, string> }>} */
+    /** @type {Map<string, { child: import('node:child_process').ChildProcess, logFile: string, output: string, exited: boolean, startedAt: number, restartDelayMs: number, script: string, env: Record<string, string>, spawnEnv: Record<string, string | undefined> }>} */
     this.children = new Map();
     /** @type {Set<NodeJS.Timeout>} */
     this.pendingRestarts = new Set();
@@ -75,9 +75,10 @@ export class ProcessSupervisor {
     const logFile = join(this.logDir, `${name}.log`);
     // Appended: a restarted child's log follows the one that died.
     const log = createWriteStream(logFile, { flags: restartDelayMs > 0 ? 'a' : 'w' });
+    const spawnEnv = { ...process.env, ...env };
     const child = spawn(process.execPath, [script], {
       cwd: this.cwd,
-      env: { ...process.env, ...env },
+      env: spawnEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Own process group: a Ctrl-C in the terminal reaches only the demo, which then stops the
       // children in order (workers drain first) instead of all of them dying at once.
@@ -92,6 +93,8 @@ export class ProcessSupervisor {
       restartDelayMs,
       script,
       env,
+      // The whole environment the child got, so the demo can show which settings its processes run with.
+      spawnEnv,
     };
     const keep = (partial) => (chunk) => {
       log.write(chunk);

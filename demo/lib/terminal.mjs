@@ -42,6 +42,11 @@ export class Terminal {
     this.line(this.paint('dim', `  ${text}`));
   }
 
+  /** The `berth` command for what the demo just did through the API (demo/lib/berth-cli.mjs), dim. */
+  cli(command) {
+    this.line(this.paint('dim', `    $ ${command}`));
+  }
+
   warn(text) {
     this.line(this.paint('yellow', `  ! ${text}`));
   }

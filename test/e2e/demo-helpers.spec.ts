@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { validateApplication } from '@berth/domain';
+import type { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './built-entrypoints';
+import { buildProgram } from '../../apps/cli/src/cli-program';
 
 // The demo is plain Node ESM (scripts/demo.mjs + demo/lib/*.mjs, no types): load its pure helpers by path.
 const lib = (file: string) => join(REPO_ROOT, 'demo/lib', file);
@@ -21,11 +23,14 @@ interface DemoTerminal {
 let steps: DemoSteps;
 let gitRepo: DemoGitRepo;
 let terminal: DemoTerminal;
+/** demo/lib/berth-cli.mjs: each export builds one `berth` command line from plain arguments. */
+let berthCli: Record<string, (...args: unknown[]) => string>;
 
 beforeAll(async () => {
   steps = (await import(lib('demo-steps.mjs'))) as DemoSteps;
   gitRepo = (await import(lib('demo-git-repo.mjs'))) as DemoGitRepo;
   terminal = (await import(lib('terminal.mjs'))) as DemoTerminal;
+  berthCli = (await import(lib('berth-cli.mjs'))) as typeof berthCli;
 });
 
 describe('the demo Applications', () => {
@@ -119,5 +124,94 @@ describe('demo output helpers', () => {
   ];
   it.each(rows)('describes audit row %#', (row, text) => {
     expect(steps.describeAuditRow(row)).toBe(text);
+  });
+});
+
+/**
+ * Checks one printed command line against the CLI's own command tree: the words name a command, every
+ * flag is one that command (or the program) declares, a flag that takes a value has one, and the
+ * required arguments are there. Answers the problems found (empty when the line would parse).
+ */
+function problemsWith(line: string): string[] {
+  // The demo quotes only "$VARIABLE" values: split on blanks outside double quotes.
+  const words = (line.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1'));
+  if (words.shift() !== 'berth') return [`${line}: does not start with berth`];
+  const program = buildProgram('test');
+  let command: Command = program;
+  while (words.length > 0) {
+    const sub = command.commands.find((c) => c.name() === words[0] || c.aliases().includes(words[0] ?? ''));
+    if (!sub) break;
+    command = sub;
+    words.shift();
+  }
+  if (command === program || command.commands.length > 0) return [`${line}: names no command`];
+  const options: Option[] = [...command.options, ...program.options];
+  const problems: string[] = [];
+  const positionals: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (!word.startsWith('-')) {
+      positionals.push(word);
+      continue;
+    }
+    const option = options.find((o) => o.long === word || o.short === word);
+    if (!option) problems.push(`${line}: ${command.name()} has no ${word}`);
+    else if (option.required && (words[i + 1] === undefined || words[i + 1]?.startsWith('-')))
+      problems.push(`${line}: ${word} needs a value`);
+    else if (option.required) i++;
+  }
+  const args = command.registeredArguments;
+  const required = args.filter((a) => a.required).length;
+  if (positionals.length < required) problems.push(`${line}: ${required} argument(s) expected`);
+  if (!args.some((a) => a.variadic) && positionals.length > args.length)
+    problems.push(`${line}: too many arguments (${positionals.join(' ')})`);
+  return problems;
+}
+
+describe('the berth commands the demo prints', () => {
+  const lines = () => [
+    berthCli['loginCommand']!('127.0.0.1:18080', 'dana'),
+    berthCli['setPasswordCommand']!('dana'),
+    berthCli['createCommand']!('api-dev.yaml', 'dana'),
+    berthCli['waitCommand']!('api-dev', 'api-staging'),
+    berthCli['getCommand']!('api-prod'),
+    berthCli['listCommand']!(),
+    berthCli['eventsCommand']!('api-dev'),
+    berthCli['syncCommand']!('api-prod', 'alice', { prune: true }),
+    berthCli['auditCommand']!('2m'),
+  ];
+
+  it('covers every command builder of demo/lib/berth-cli.mjs', () => {
+    // A builder added to the module without a line here would go unchecked.
+    expect(lines()).toHaveLength(Object.keys(berthCli).length);
+    expect(Object.keys(berthCli).sort()).toEqual(
+      [
+        'auditCommand',
+        'createCommand',
+        'eventsCommand',
+        'getCommand',
+        'listCommand',
+        'loginCommand',
+        'setPasswordCommand',
+        'syncCommand',
+        'waitCommand',
+      ].sort(),
+    );
+  });
+
+  it('prints only commands and flags the berth CLI has', () => {
+    expect(lines().flatMap(problemsWith)).toEqual([]);
+  });
+
+  it('would catch a wrong one', () => {
+    expect(problemsWith('berth app sync api-prod --purge')).toEqual([
+      'berth app sync api-prod --purge: sync has no --purge',
+    ]);
+    expect(problemsWith('berth app teleport api-prod')).toHaveLength(1);
+    expect(problemsWith('berth audit --since')).toEqual(['berth audit --since: --since needs a value']);
+  });
+
+  it('never prints a password', () => {
+    for (const line of lines()) expect(line).not.toMatch(/--(new-|current-)?password (?!"\$[A-Z_]+")/);
   });
 });

@@ -5,7 +5,10 @@ import { Client } from 'pg';
 import { assertBuilt, REPO_ROOT } from './built-entrypoints';
 
 const TIMEOUT_MS = 170_000;
-const DATABASE = 'berth_demo_e2e';
+// DEMO_E2E_DATABASE: another name when two runs of this file share a Postgres server.
+const DATABASE = process.env['DEMO_E2E_DATABASE'] ?? 'berth_demo_e2e';
+/** The heal must beat the default refresh interval (120 s) by far: only a watch can do that. */
+const HEAL_BOUND_SECONDS = 30;
 
 /** Runs `node scripts/demo.mjs --ci` to the end; SIGTERM then SIGKILL if it overruns. */
 function runDemo(): Promise<{ code: number | null; output: string }> {
@@ -18,6 +21,9 @@ function runDemo(): Promise<{ code: number | null; output: string }> {
         DEMO_DATABASE: DATABASE,
         DEMO_DATABASE_ADMIN_URL: testServerUrl(),
         NO_COLOR: '1',
+        // What a shell may hold: the demo must not pass it on to Berth (it shows the defaults).
+        REFRESH_INTERVAL_SECONDS: '5',
+        REFRESH_JITTER_SECONDS: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -65,6 +71,33 @@ describe('npm run demo', () => {
       expect(output).not.toContain('\u001b[');
       // The audit log names the people who acted through the API.
       expect(output).toMatch(/^\s+\S+\s+alice\s+api-prod\s+SyncRequested/m);
+
+      // Berth's processes ran with the default refresh settings: the shell's override was dropped, and
+      // the line built from each child's real environment says none was set.
+      expect(output).toContain('REFRESH_INTERVAL_SECONDS=5 from your environment is not passed on');
+      expect(output).toMatch(/^ {2}refresh: Berth's defaults in every process \(REFRESH_INTERVAL_SECONDS, /m);
+      expect(output).not.toContain("refresh: NOT Berth's defaults");
+      // ...and self-heal still reverted the drift within seconds (a live-state watch, not the refresh).
+      const healed = /^ {2}SELF-HEAL took (\d+\.\d) s from the scale/m.exec(output);
+      expect(healed).not.toBeNull();
+      expect(Number(healed?.[1])).toBeLessThan(HEAL_BOUND_SECONDS);
+
+      // Under each API action, the berth command for it (checked against the CLI in demo-helpers.spec.ts).
+      for (const line of [
+        /^ {4}\$ berth login 127\.0\.0\.1:\d+ --plaintext --username admin --password "\$ADMIN_PASSWORD" --name admin$/m,
+        /^ {4}\$ berth account update-password --account dana /m,
+        /^ {4}\$ berth app create -f api-dev\.yaml --argocd-context dana$/m,
+        /^ {4}\$ berth app wait api-dev api-staging --sync --health --timeout 60$/m,
+        /^ {4}\$ berth app events api-dev --follow$/m,
+        /^ {4}\$ berth app sync api-prod --prune --argocd-context alice$/m,
+        /^ {4}\$ berth audit --since \d+m$/m,
+        /^ {4}\$ berth app list -o wide$/m,
+      ])
+        expect(output).toMatch(line);
+      for (const step of ['a', 'b', 'c', 'd', 'e', 'f']) {
+        const body = output.split(`== STEP ${step}: `)[1]?.split(/^STEP \w OK/m)[0] ?? '';
+        expect(body).toMatch(/^ {4}\$ berth /m);
+      }
     },
     TIMEOUT_MS,
   );
