@@ -144,6 +144,9 @@ describe('Argo CD client: application pod logs', () => {
       (await logs('kind=Deployment&group=apps&resourceName=web')).entries.filter((e) => !e.last),
     ).toHaveLength(1);
     expect((await logs('kind=Deployment&group=apps&resourceName=other')).entries).toEqual([]);
+    // No group with a kind: that kind in any group (`argocd app logs --kind Deployment --name web`).
+    expect((await logs('kind=Deployment&resourceName=web')).entries.filter((e) => !e.last)).toHaveLength(1);
+    expect((await logs('kind=Deployment&group=batch&resourceName=web')).entries).toEqual([]);
     expect((await logs('filter=NGINX')).entries.filter((e) => !e.last)).toHaveLength(1);
     expect((await logs('filter=NGINX&matchCase=true')).entries.filter((e) => !e.last)).toHaveLength(0);
     expect((await logs('filter=!nginx')).entries.filter((e) => !e.last)).toHaveLength(0);

@@ -106,7 +106,8 @@ export class ApplicationLogsService {
     // Argo CD: podName is the resource `Pod/<podName>`; otherwise kind/group/resourceName, or every Pod.
     const kind = query.podName ? 'Pod' : query.kind;
     const resourceName = query.podName ?? query.resourceName;
-    const group = query.podName ? '' : (query.group ?? '');
+    // No group given with a kind: any group of that kind (`--kind Deployment` finds apps/Deployment).
+    const group = query.podName ? '' : query.group;
     const selected: KubeObject[] = [];
     for (const namespace of [...namespaces].sort()) {
       for (const pod of await cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace })) {
@@ -115,9 +116,14 @@ export class ApplicationLogsService {
         if (resourceName || kind) {
           const target = [...inventory].filter((key) => {
             const [g, k, , n] = key.split('/');
-            return (!kind || k === kind) && (!resourceName || n === resourceName) && (!kind || g === group);
+            return (
+              (!kind || k === kind) &&
+              (!resourceName || n === resourceName) &&
+              (!kind || group === undefined || g === group)
+            );
           });
-          const isTarget = kind === 'Pod' && pod.metadata.name === resourceName && groupOf('v1') === group;
+          const isTarget =
+            kind === 'Pod' && pod.metadata.name === resourceName && (group ?? '') === groupOf('v1');
           const ofResource = new AppMembership(cluster, app, new Set(target), false);
           if (!isTarget && !(await ofResource.includes(ref))) continue;
         }
