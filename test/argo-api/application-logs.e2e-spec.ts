@@ -7,7 +7,7 @@ import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
-import { createSyncedWebApp } from './testing/recorded-status';
+import { createSyncedWebApp, webDeployment } from './testing/recorded-status';
 
 // Issue #23 item 14: Argo CD's PodLogs, `GET /api/v1/applications/{name}/logs`, read from the destination
 // cluster (the sandbox's synthetic container logs) for the Pods that belong to the app only, streamed in
@@ -21,19 +21,7 @@ interface LogEntry {
   last: boolean;
 }
 
-const deployment: KubeObject = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'shop' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-    },
-  },
-};
+const deployment = webDeployment('shop');
 
 const pod = (name: string, image: string, restartPolicy = 'Always'): KubeObject => ({
   apiVersion: 'v1',

@@ -8,7 +8,7 @@ import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { argoShapeProblems } from './testing/argo-shapes';
-import { createSyncedWebApp } from './testing/recorded-status';
+import { createSyncedWebApp, webDeployment } from './testing/recorded-status';
 
 // Argo CD's UI, Events tab: `GET /api/v1/applications/{name}/events` lists the Application's own events
 // (no resource named) or, with resourceName/resourceNamespace/resourceUID, the destination cluster's
@@ -26,19 +26,7 @@ interface EventAnswer {
   }>;
 }
 
-const deployment: KubeObject = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'shop' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-    },
-  },
-};
+const deployment = webDeployment('shop');
 
 /** An Event about `obj`, as the kubelet or a controller records one. */
 function eventAbout(obj: KubeObject, reason: string, message: string): KubeObject {

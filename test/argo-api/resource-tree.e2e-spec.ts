@@ -7,7 +7,7 @@ import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
-import { createSyncedWebApp } from './testing/recorded-status';
+import { createSyncedWebApp, webDeployment } from './testing/recorded-status';
 
 // Argo CD's UI, tree view: `GET /api/v1/applications/{name}/resource-tree` answers an ApplicationTree
 // whose nodes link Deployment -> ReplicaSet -> Pod through parentRefs. The cluster is the sandbox, whose
@@ -31,19 +31,7 @@ interface TreeAnswer {
   orphanedNodes: unknown[];
 }
 
-const deployment: KubeObject = withTrackingId('tree', {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: 'tree' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
-    },
-  },
-});
+const deployment: KubeObject = withTrackingId('tree', webDeployment('tree'));
 
 describe('Argo CD client: resource tree', () => {
   let root: string;

@@ -1,4 +1,5 @@
 import { applicationAggregate, applicationStreamId, type ApplicationEvent } from '@berth/domain';
+import type { KubeObject } from '@berth/domain';
 import type { SchedulerContext } from '../../../apps/scheduler/src/scheduler.context';
 
 /**
@@ -100,4 +101,21 @@ export async function createSyncedWebApp(
       ...(options.alsoDeployed ?? []),
     ],
   });
+}
+
+/** The Deployment `web` (one nginx replica) those specs deploy to the sandbox in `namespace`. */
+export function webDeployment(namespace: string): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+      },
+    },
+  };
 }
