@@ -163,6 +163,10 @@ export class ApplicationsService {
       },
       who,
     );
+    // A sync somebody asked for deploys what the branch holds now (a push a moment ago included), not
+    // refs a worker read up to GIT_REFS_MAX_AGE_SECONDS ago: as a refresh does, mark the repos changed.
+    const app = (await this.record(name)).manifest as unknown as Application;
+    await this.ctx.queues.markReposChanged(sourcesOf(app).map((s) => s.repoURL));
     await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
   }
