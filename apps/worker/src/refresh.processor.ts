@@ -40,6 +40,7 @@ import { appScopeOf } from './app-scope-of';
 import { applicationOf, renderDesired } from './desired-state';
 import {
   assertProjectAdmits,
+  cascadeDeletionGate,
   permittedLive,
   ProjectRulesError,
   resourcePermissionProblemsOf,
@@ -303,6 +304,7 @@ export class RefreshProcessor {
     } catch (err) {
       unreachable = (err as Error).message;
     }
+    const refusal = await cascadeDeletionGate(this.deps, app);
     for (const key of pending.inventory) {
       const ref = refFromKey(key);
       if (!ref) continue;
@@ -318,8 +320,10 @@ export class RefreshProcessor {
       }
       try {
         const live = await target.get(ref);
+        const refused = live && refusal(live);
         if (!live) resources.push({ ...identity, result: 'gone' });
         else if (!isTrackedBy(name, live)) resources.push({ ...identity, result: 'kept' });
+        else if (refused) resources.push({ ...identity, result: 'kept', message: refused });
         else {
           const deleted = await target.delete(ref, { propagationPolicy: 'Foreground' });
           resources.push({ ...identity, result: deleted ? 'deleted' : 'gone' });
