@@ -111,7 +111,12 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
   });
 
   it('NUL characters: in a path parameter, a query parameter or an Application label answer 400 naming the field, not 500', async () => {
-    for (const path of ['/api/v1/applications/a%00b', '/api/v1/projects/a%00b', '/api/v1/clusters/a%00b']) {
+    for (const path of [
+      '/api/v1/applications/a%00b',
+      '/api/v1/projects/a%00b',
+      '/api/v1/projects/a%00b/events',
+      '/api/v1/clusters/a%00b',
+    ]) {
       const res = await http.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
     }
