@@ -117,6 +117,21 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     expect(missing.status).toBe(404);
   });
 
+  it('ValidateAccess checks the credentials given without storing anything; wrong ones are the same refusal as a registration', async () => {
+    const url = git.repoUrl('deploy');
+    const path = `/api/v1/repositories/${encodeURIComponent(url)}/validate`;
+    const before = await db.dataSource.query<unknown[]>(`SELECT count(*) FROM events`);
+    const ok = await http.post(path).send({ username: 'ci', password: PASSWORD });
+    expect([ok.status, ok.body]).toEqual([200, {}]);
+    const wrong = await http.post(path).send({ username: 'ci', password: 'nope' });
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong).message).toMatch(/failed the connection check \(auth-failed\)/);
+    expect(JSON.stringify(wrong.body)).not.toContain('nope');
+    const other = await http.post(path).send({ repo: 'https://example.com/other.git' });
+    expect(errorOf(other).issues?.map((i) => i.field)).toEqual(['repo']);
+    expect(await db.dataSource.query<unknown[]>(`SELECT count(*) FROM events`)).toEqual(before);
+  });
+
   it('removes a repository by its URL-encoded URL', async () => {
     const deleted = await http.delete(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`);
     expect([deleted.status, deleted.body]).toEqual([200, {}]);

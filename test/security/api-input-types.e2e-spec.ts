@@ -524,6 +524,13 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     const revision = await http.get('/api/v1/applications/types/revisions/--upload-pack=x/metadata');
     expect(revision.status).toBe(400);
     expect(errorOf(revision).message).toContain('is not a commit SHA or a branch or tag name');
+    // ValidateAccess runs `git ls-remote`: a repository that reads as a flag never reaches it.
+    const validate = await http
+      .post(`/api/v1/repositories/${encodeURIComponent('--upload-pack=touch /tmp/x')}/validate`)
+      .send({});
+    expect(validate.status).toBe(400);
+    expect(validate.body).toMatchObject({ field: 'repo', reason: 'invalid-repo-url' });
+    expect(errorOf(validate).message).toContain('which git would read as an option');
     const stream = await http.get('/api/v1/stream/applications?selector=a%3D%3D%3Db&bogus=1');
     expect(stream.status).toBe(400);
     expect(fieldsOf(stream).sort()).toEqual(['bogus', 'selector']);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   AnyAuthenticated,
   AuthorizeInHandler,
@@ -19,6 +19,7 @@ import {
   CLUSTER_UPDATE_REQUEST,
   REGISTER_QUERY,
   REPOSITORY_REQUEST,
+  REPOSITORY_VALIDATE_REQUEST,
   type ClusterRequest,
   type RepositoryRequest,
 } from './registry-requests.schema';
@@ -128,6 +129,40 @@ export class RepositoriesController {
         registryObject(body.project, body.repo.trim()),
       );
     return (await this.registries.addRepository(body, who, true)).item;
+  }
+
+  /**
+   * Argo CD's ValidateAccess: checks that the repository answers with the credentials given, storing
+   * nothing; answers `200 {}`. The repository is the one in the path (a body `repo` must name the same).
+   */
+  @AuthorizeInHandler('repositories, create, [<project>/]<repo> of the path')
+  @Post(':repo/validate')
+  @HttpCode(200)
+  async validate(
+    @Param('repo') repo: string,
+    @Body(new JsonBody(REPOSITORY_VALIDATE_REQUEST))
+    body: Omit<RepositoryRequest, 'repo'> & { repo?: string },
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
+    const who = requestActor(req);
+    if (body.repo !== undefined && normalizeGitUrl(body.repo.trim()) !== normalizeGitUrl(repo.trim())) {
+      throw new ValidationFailedError('Request', undefined, [
+        {
+          path: 'repo',
+          message: 'names another repository than the URL',
+          fix: 'omit it or send the same URL',
+        },
+      ]);
+    }
+    await this.authorizer.assert(
+      who.identity,
+      'repositories',
+      'create',
+      registryObject(body.project, repo.trim()),
+    );
+    await this.registries.validateRepositoryAccess({ ...body, repo });
+    return {};
   }
 
   /** Argo CD's DeleteRepository answers `200 {}` (RepoResponse). */
