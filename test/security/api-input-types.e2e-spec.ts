@@ -536,6 +536,21 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fieldsOf(stream).sort()).toEqual(['bogus', 'selector']);
   });
 
+  it('WatchResourceTree (#23.12): a hostile application name or an unknown query parameter is a 400 before any stream or cluster read', async () => {
+    for (const name of ['--x', '..', 'a..b', 'UPPER', 'a'.repeat(300), 'a%20b']) {
+      const res = await http.get(`/api/v1/stream/applications/${name}/resource-tree`);
+      expect({ name: name.slice(0, 20), status: res.status, fields: fieldsOf(res) }).toEqual({
+        name: name.slice(0, 20),
+        status: 400,
+        fields: ['name'],
+      });
+    }
+    const nul = await http.get('/api/v1/stream/applications/a%00b/resource-tree');
+    expect(nul.status).toBe(400);
+    const unknown = await http.get('/api/v1/stream/applications/types/resource-tree?bogus=1');
+    expect([unknown.status, fieldsOf(unknown)]).toEqual([400, ['bogus']]);
+  });
+
   it('resource routes (actions, get, patch, delete): hostile or malformed values are a 400 naming the field before any cluster is asked, and nothing is recorded', async () => {
     const base = '/api/v1/applications/types/resource';
     const ok = 'namespace=apps&resourceName=web&version=v1&group=apps&kind=Deployment';

@@ -36,6 +36,7 @@ import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { ApplicationWatchService } from './stream/application-watch.service';
 import { EventLogWakeups } from './stream/event-log-wakeups';
 import { StreamController } from './stream/stream.controller';
+import { ResourceTreeWatchService } from './stream/resource-tree-watch.service';
 import { appInfoLabelsOf } from './app-info.metrics';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
@@ -101,6 +102,7 @@ export class SchedulerModule {
         StatusBadgeService,
         EventLogWakeups,
         ApplicationWatchService,
+        ResourceTreeWatchService,
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,

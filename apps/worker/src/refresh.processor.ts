@@ -274,8 +274,9 @@ export class RefreshProcessor {
   /** A child app's health and sync status are part of its parent's: have the parent compare again. */
   private async notifyParent(state: ApplicationState, events: readonly ApplicationEvent[]): Promise<void> {
     const parent = state.manifest ? parentOf(state.manifest) : undefined;
-    if (!parent || !events.some((e) => e.type === 'HealthStatusChanged' || e.type === 'SyncStatusChanged'))
-      return;
+    const concernsParent = (e: ApplicationEvent) =>
+      e.type === 'HealthStatusChanged' || e.type === 'HealthDetailsChanged' || e.type === 'SyncStatusChanged';
+    if (!parent || !events.some(concernsParent)) return;
     await this.deps.queues.requestRefresh({
       application: parent,
       hard: false,

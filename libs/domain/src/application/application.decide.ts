@@ -492,6 +492,10 @@ export function reconcileSnapshotOf(state: ApplicationState): Parameters<typeof 
     // Hooks never make an app OutOfSync (decideRefresh leaves them out of its drift too).
     outOfSyncKeys: state.status.resources.filter((r) => !r.hook && r.status !== 'Synced').map(keyOf),
     conditions: state.status.conditions,
+    healthDetails: {
+      ...(state.status.health.message ? { message: state.status.health.message } : {}),
+      resources: Object.fromEntries(state.status.resources.map((r) => [keyOf(r), r.health])),
+    },
   };
 }
 

@@ -40,6 +40,19 @@ export interface ApiServerOptions {
   requestLog?: RequestLog;
 }
 
+/**
+ * Requests the server answered, by what they asked for: `get` (one named object), `list`, `watch`, `write`
+ * (any other method) and `other` (discovery, health). For benchmarks: "how many GETs does a refresh cost"
+ * counted where a real API server would count them (`GET /sandbox/request-counts`, not a Kubernetes path).
+ */
+export interface RequestCounts {
+  get: number;
+  list: number;
+  watch: number;
+  write: number;
+  other: number;
+}
+
 interface ResourcePath {
   type: ResourceType;
   namespace?: string;
@@ -62,6 +75,7 @@ export class ApiServer {
   readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   private readonly closers = new Set<() => void>();
+  readonly counts: RequestCounts = { get: 0, list: 0, watch: 0, write: 0, other: 0 };
 
   constructor(
     private readonly registry: ObjectRegistry,
@@ -119,12 +133,24 @@ export class ApiServer {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? 'GET';
     if (method === 'GET') {
+      if (path === '/sandbox/request-counts') return this.json(res, 200, this.counts);
       const doc = this.discovery(segments, req);
-      if (doc) return this.json(res, 200, doc);
+      if (doc) {
+        this.counts.other++;
+        return this.json(res, 200, doc);
+      }
     }
     const target = this.resolve(segments);
     if (!target) return this.notFoundPlain(res);
+    this.count(method, target, url.searchParams);
     await this.dispatch(method, target, url.searchParams, req, res);
+  }
+
+  private count(method: string, target: ResourcePath, q: URLSearchParams): void {
+    if (method !== 'GET') this.counts.write++;
+    else if (target.name) this.counts.get++;
+    else if (q.get('watch') === 'true' || q.get('watch') === '1') this.counts.watch++;
+    else this.counts.list++;
   }
 
   private discovery(segments: string[], req: IncomingMessage): unknown {
