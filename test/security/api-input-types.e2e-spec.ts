@@ -608,6 +608,8 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       [`appNamespace=${long}`, 'appNamespace'],
       [`project=${long}`, 'project'],
       ['resourceName=web', 'resourceName'],
+      ['revision=--upload-pack%3Dtouch%20x', 'revision'],
+      ['revision=a&revision=b', 'revision'],
     ] as const) {
       const res = await http.get(`${base}?${query}`);
       expect({ query, status: res.status, fields: fieldsOf(res) }).toEqual({
