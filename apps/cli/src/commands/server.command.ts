@@ -6,8 +6,13 @@ import type { Command } from 'commander';
 import { CliError } from '../http/cli-error';
 import { action, example } from './action';
 
-/** scripts/start.mjs of the checkout this CLI was built in (dist/apps/cli/src/commands -> the root). */
-export const START_SCRIPT = join(__dirname, '..', '..', '..', '..', '..', 'scripts', 'start.mjs');
+/**
+ * scripts/start.mjs of the checkout this CLI was built in (dist/apps/cli/src/commands -> the root). Read when
+ * the command runs: the specs load this module as ESM, where __dirname does not exist.
+ */
+function startScript(): string {
+  return join(__dirname, '..', '..', '..', '..', '..', 'scripts', 'start.mjs');
+}
 
 /**
  * `berth server`: `npm start` from the CLI (#17): scripts/start.mjs's supervisor (the scheduler, N workers,
@@ -26,11 +31,12 @@ export function registerServer(program: Command): void {
           throw new CliError([
             `--workers: "${options.workers}" is not a whole number from 1 to 32; e.g. --workers 3`,
           ]);
-        if (!existsSync(START_SCRIPT))
+        const script = startScript();
+        if (!existsSync(script))
           throw new CliError([
-            `berth server runs from a checkout of Berth (${START_SCRIPT} is missing); install the package from its repository`,
+            `berth server runs from a checkout of Berth (${script} is missing); install the package from its repository`,
           ]);
-        const child = spawn(process.execPath, [START_SCRIPT, '--workers', options.workers], {
+        const child = spawn(process.execPath, [script, '--workers', options.workers], {
           stdio: 'inherit',
           env: process.env,
         });
