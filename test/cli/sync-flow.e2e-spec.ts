@@ -203,6 +203,16 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     expect(resources[0]!.split(/\s+/)).toEqual(['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'ORPHANED']);
     expect(resources.some((l) => /^apps\s+Deployment\s+web\s+guestbook-ui\s+No$/.test(l))).toBe(true);
 
+    // -o tree: the summary, then what each resource owns below it (the sandbox's ReplicaSets and Pods). The
+    // app is OutOfSync here (rolled back to the first revision).
+    const tree = await berth('app', 'get', 'web', '-o', 'tree');
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toMatch(/^KIND\/NAME\s+STATUS\s+HEALTH\s+MESSAGE$/m);
+    expect(tree.stdout).toMatch(/^Deployment\/guestbook-ui\s+OutOfSync\s+Healthy\b/m);
+    expect(tree.stdout).toMatch(/^[├└]─ReplicaSet\/guestbook-ui-\S+\s+Healthy$/m);
+    expect(tree.stdout).toMatch(/^[│ ] [├└]─Pod\/guestbook-ui-\S+\s+\w+$/m);
+    expect(tree.stdout).toMatch(/^Service\/guestbook-ui\s+Synced\s+Healthy\b/m);
+
     const set = await berth('app', 'set', 'web', '--sync-policy', 'automated', '--self-heal');
     expect(set).toMatchObject({ code: 0, stdout: "application 'web' updated\n" });
     expect((await berth('app', 'get', 'web')).stdout).toMatch(/^Sync Policy: +Auto$/m);
