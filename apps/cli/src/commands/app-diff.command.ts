@@ -20,7 +20,7 @@ export function registerAppDiff(app: Command): void {
     .option('--no-refresh', 'do not ask for a refresh first (the diff is still computed now)')
     .option('--hard-refresh', 'compare again, rendering the manifests anew')
     .option('--revision <revision>', 'compare the cluster with what this revision renders')
-    .option('--local <dir>', 'compare with local manifests (not supported by this server)')
+    .option('--local <dir>', 'compare with local manifests (not supported by this server: use --revision)')
     .option('--exit-code <bool>', 'exit 1 when there are differences (true|false)', 'true')
     .action(
       action<{
@@ -33,6 +33,7 @@ export function registerAppDiff(app: Command): void {
         if (options.local)
           throw new CliError([
             '--local is not supported by this server: Berth renders manifests from Git only',
+            'push the change to a branch and compare with it: berth app diff NAME --revision BRANCH',
           ]);
         const client = await session.client();
         const current = await getApp(client, name!);
