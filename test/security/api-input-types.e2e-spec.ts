@@ -474,6 +474,42 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fine.headers['x-correlation-id']).toBe('ci-run-42/step.3');
   });
 
+  it("berth login --sso's code exchange (POST /api/v1/session/sso): a redirect other than a loopback callback, a malformed verifier or state, a missing or extra field is a 400 naming it; a secret is never repeated", async () => {
+    const good = {
+      redirectUri: 'http://localhost:8085/auth/callback',
+      code: 'c0de',
+      state: 'st4te',
+      codeVerifier: 'v'.repeat(43),
+      nonce: 'n0nce',
+    };
+    for (const [change, field] of [
+      [{ redirectUri: 'https://evil.example.com/auth/callback' }, 'redirectUri'],
+      [{ redirectUri: 'http://localhost:8085/auth/callback?next=https://evil.example.com' }, 'redirectUri'],
+      [{ redirectUri: 'http://localhost@evil.example.com:8085/auth/callback' }, 'redirectUri'],
+      [{ redirectUri: 'http://10.0.0.1:8085/auth/callback' }, 'redirectUri'],
+      [{ codeVerifier: 'short-secret-verifier' }, 'codeVerifier'],
+      [{ codeVerifier: 'v'.repeat(129) }, 'codeVerifier'],
+      [{ state: 'a b' }, 'state'],
+      [{ nonce: ['x'] }, 'nonce'],
+      [{ iss: 5 }, 'iss'],
+      [{ code: { $ne: 1 } }, 'code'],
+      [{ code: undefined }, 'code'],
+      [{ clientSecret: 'x' }, 'clientSecret'],
+    ] as const) {
+      const res = await scheduler.anonymous.post('/api/v1/session/sso').send({ ...good, ...change });
+      expect({ change, status: res.status, fields: fieldsOf(res) }).toEqual({
+        change,
+        status: 400,
+        fields: [field],
+      });
+      expect(JSON.stringify(res.body)).not.toContain('short-secret-verifier');
+    }
+    // Well-formed, on a scheduler without oidc.config: 404 saying so, not a 500.
+    const off = await scheduler.anonymous.post('/api/v1/session/sso').send(good);
+    expect(off.status).toBe(404);
+    expect(off.body).toMatchObject({ message: expect.stringContaining('SSO is not configured') });
+  });
+
   it("this stop's new inputs: login, API key, approval, sync windows and approvals, resource events, revisions, stream: 400 naming the field, never a 500", async () => {
     const login = await scheduler.anonymous.post('/api/v1/session').send({ username: 5, password: ['x'] });
     expect(login.status).toBe(400);
@@ -635,6 +671,8 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       [`appNamespace=${long}`, 'appNamespace'],
       [`project=${long}`, 'project'],
       ['resourceName=web', 'resourceName'],
+      ['revision=--upload-pack%3Dtouch%20x', 'revision'],
+      ['revision=a&revision=b', 'revision'],
     ] as const) {
       const res = await http.get(`${base}?${query}`);
       expect({ query, status: res.status, fields: fieldsOf(res) }).toEqual({
