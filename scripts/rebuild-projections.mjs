@@ -9,7 +9,7 @@ const { createDataSource, createProjectionRebuilder } = require('../dist/libs/ev
 const { loadConfigOrExit } = require('../dist/libs/runtime/src/index.js');
 
 const check = process.argv.includes('--check');
-// BERTH_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
+// BERTH_SERVER_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
 const config = loadConfigOrExit();
 const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-rebuild-projections' });
 await dataSource.initialize();

@@ -10,7 +10,7 @@ const { SecretBox } = require('../dist/libs/infra/src/index.js');
 const { loadConfigOrExit } = require('../dist/libs/runtime/src/index.js');
 const { resealStoredServerKey } = require('../dist/libs/auth/src/index.js');
 
-// BERTH_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
+// BERTH_SERVER_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
 const config = loadConfigOrExit();
 const box = SecretBox.fromConfig(config);
 const ds = createDataSource(config.databaseUrl, { applicationName: 'berth-rotate-secrets' });

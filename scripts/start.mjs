@@ -7,7 +7,7 @@
 // migrated). With no KUBECONFIG, no service account and no registered cluster, it starts the
 // sandbox cluster (apps/sandbox) as the default destination; with no NOTIFICATIONS_CONFIG the
 // notifier starts with notifications off. Every setting is BerthConfig's (README, "Configuration"),
-// from the environment over a berth.yaml (--config FILE, BERTH_CONFIG, ./berth.yaml), passed to every child.
+// from the environment over a berth.yaml (--config FILE, BERTH_SERVER_CONFIG, ./berth.yaml), passed to every child.
 //
 // Usage: node scripts/start.mjs [--workers N] [--config FILE]
 import { existsSync } from 'node:fs';
@@ -124,7 +124,7 @@ async function main() {
   // -- the destination ------------------------------------------------------------------------
   // Every child reads the same file: by absolute path, whatever its working directory.
   /** @type {Record<string, string>} */
-  const env = configFile ? { BERTH_CONFIG: configFile } : {};
+  const env = configFile ? { BERTH_SERVER_CONFIG: configFile } : {};
   let sandboxUrl;
   const { kubeconfigPath, inPod } = config.defaultCluster;
   if (kubeconfigPath || inPod) {

@@ -7,7 +7,7 @@ there is no KUBECONFIG and no registered cluster. Ctrl-C stops everything.
 
   --workers N   worker processes, 1-32 (default 2); ports from WORKER_PORT up, skipping the
                 scheduler's and the notifier's
-  --config FILE a berth.yaml (default: BERTH_CONFIG, else ./berth.yaml if present); every process
+  --config FILE a berth.yaml (default: BERTH_SERVER_CONFIG, else ./berth.yaml if present); every process
                 started reads it
   --help        this text and the settings`;
 

@@ -16,7 +16,7 @@ const ENTRY = {
   notifier: 'dist/apps/notifier/src/main.js',
 } as const;
 
-/** The compiled processes read berth.yaml (--config, BERTH_CONFIG) under the environment, as an operator runs them. */
+/** The compiled processes read berth.yaml (--config, BERTH_SERVER_CONFIG) under the environment, as an operator runs them. */
 describe('berth.yaml on the compiled processes', () => {
   let db: TestDatabase;
   let dir: string;
@@ -82,7 +82,7 @@ describe('berth.yaml on the compiled processes', () => {
     expect((await scheduler.exitWithin(15_000)).code).toBe(0);
 
     const overridden = BerthProcess.start(ENTRY.scheduler, {
-      BERTH_CONFIG: config,
+      BERTH_SERVER_CONFIG: config,
       SCHEDULER_PORT: String(fromEnv),
     });
     running.push(overridden);

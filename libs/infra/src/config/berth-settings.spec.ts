@@ -70,15 +70,18 @@ describe('loadBerthSettings: berth.yaml and the environment', () => {
     expect(env['LOG_LEVEL']).toBe('debug');
   });
 
-  it('finds the file from --config, else BERTH_CONFIG, else ./berth.yaml in the working directory', () => {
+  it('finds the file from --config, else BERTH_SERVER_CONFIG, else ./berth.yaml in the working directory', () => {
     const flag = configFile('scheduler:\n  port: 1001\n');
     const variable = configFile('scheduler:\n  port: 1002\n');
     const cwd = mkdtempSync(join(dir, 'cwd-'));
     writeFileSync(join(cwd, 'berth.yaml'), 'scheduler:\n  port: 1003\n');
     expect(
-      loadBerthSettings({ configFile: flag, env: { BERTH_CONFIG: variable }, cwd }).config.schedulerPort,
+      loadBerthSettings({ configFile: flag, env: { BERTH_SERVER_CONFIG: variable }, cwd }).config
+        .schedulerPort,
     ).toBe(1001);
-    expect(loadBerthSettings({ env: { BERTH_CONFIG: variable }, cwd }).config.schedulerPort).toBe(1002);
+    expect(loadBerthSettings({ env: { BERTH_SERVER_CONFIG: variable }, cwd }).config.schedulerPort).toBe(
+      1002,
+    );
     const byDefault = loadBerthSettings({ env: {}, cwd });
     expect(byDefault.config.schedulerPort).toBe(1003);
     expect(byDefault.file).toBe(join(cwd, 'berth.yaml'));
@@ -89,8 +92,8 @@ describe('loadBerthSettings: berth.yaml and the environment', () => {
     expect(() => loadBerthSettings({ configFile: 'missing.yaml', env: {}, cwd: dir })).toThrow(
       /--config missing\.yaml: cannot read .*missing\.yaml \(no such file\)/,
     );
-    expect(() => loadBerthSettings({ env: { BERTH_CONFIG: 'gone.yaml' }, cwd: dir })).toThrow(
-      /BERTH_CONFIG gone\.yaml: cannot read/,
+    expect(() => loadBerthSettings({ env: { BERTH_SERVER_CONFIG: 'gone.yaml' }, cwd: dir })).toThrow(
+      /BERTH_SERVER_CONFIG gone\.yaml: cannot read/,
     );
   });
 

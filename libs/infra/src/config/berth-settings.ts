@@ -60,7 +60,7 @@ export interface BerthSettings {
 
 /**
  * BerthConfig from a `berth.yaml` and the environment, the environment winning (a variable that is set
- * and not empty replaces the file's value). The file is `--config FILE`, else `BERTH_CONFIG`, else
+ * and not empty replaces the file's value). The file is `--config FILE`, else `BERTH_SERVER_CONFIG`, else
  * `./berth.yaml` when it exists. Throws ConfigError with one line per problem: an unreadable file, an
  * unknown key, a value of the wrong type, and every problem `loadConfig` finds, named by the file key
  * when the value came from the file.
@@ -68,8 +68,8 @@ export interface BerthSettings {
 export function loadBerthSettings(sources: SettingsSources = {}): BerthSettings {
   const env = sources.env ?? process.env;
   const cwd = sources.cwd ?? process.cwd();
-  const explicit = sources.configFile ?? (env['BERTH_CONFIG'] || undefined);
-  const source = sources.configFile ? '--config' : 'BERTH_CONFIG';
+  const explicit = sources.configFile ?? (env['BERTH_SERVER_CONFIG'] || undefined);
+  const source = sources.configFile ? '--config' : 'BERTH_SERVER_CONFIG';
   const file = explicit
     ? resolve(cwd, explicit)
     : existsSync(resolve(cwd, 'berth.yaml'))

@@ -5,7 +5,7 @@ export const TABLE_BEGIN = '<!-- BEGIN GENERATED: configuration table (npm run d
 export const TABLE_END = '<!-- END GENERATED: configuration table -->';
 
 const HOW_SET =
-  'Settings come from the environment over a berth.yaml (--config FILE, else BERTH_CONFIG, else ./berth.yaml if present); a variable that is set wins over the file.';
+  'Settings come from the environment over a berth.yaml (--config FILE, else BERTH_SERVER_CONFIG, else ./berth.yaml if present); a variable that is set wins over the file.';
 
 /** `BERTH_NOTIFICATIONS_SECRET_<NAME>` for a map, the variable itself otherwise. */
 export function variableOf(spec: SettingSpec): string {
@@ -110,7 +110,7 @@ export function exampleConfigFile(): string {
     '# berth.yaml: every setting of Berth, commented out with its default or an example value.',
     '# Generated from libs/infra/src/config/settings-schema.ts by `npm run docs:config`: do not edit.',
     '#',
-    '# Copy it to berth.yaml (read from the working directory), or point BERTH_CONFIG or --config at it.',
+    '# Copy it to berth.yaml (read from the working directory), or point BERTH_SERVER_CONFIG or --config at it.',
     '# An environment variable that is set wins over the file (each key names its variable). Unknown keys',
     '# and values of the wrong type stop the process at start, naming the key. Secrets may be kept here:',
     '# then make the file readable by Berth alone (chmod 600 berth.yaml; a Secret volume in Kubernetes);',
