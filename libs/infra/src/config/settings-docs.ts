@@ -89,6 +89,7 @@ function exampleValue(spec: SettingSpec): string {
       .map((e) => JSON.stringify(e))
       .join(', ')}]`;
   if (type.kind === 'map') return `{ ${type.example}: '...' }`;
+  if (spec.example !== undefined) return JSON.stringify(spec.example);
   if (spec.default !== undefined)
     return typeof spec.default === 'string' ? JSON.stringify(spec.default) : String(spec.default);
   if (type.kind === 'enum') return type.values[0] ?? "''";
