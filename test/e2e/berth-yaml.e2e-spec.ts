@@ -52,6 +52,15 @@ describe('berth.yaml on the compiled processes', () => {
     },
   );
 
+  it('npm start --help prints its usage with --config and the settings it reads, and exits 0', async () => {
+    const proc = BerthProcess.start('scripts/start.mjs', {}, ['--help']);
+    const exit = await proc.exitWithin(15_000);
+    expect({ code: exit.code, stderr: proc.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(proc.stdout).toContain('--config FILE');
+    expect(proc.stdout).toContain('SCHEDULER_PORT  (berth.yaml scheduler.port; default 8080)');
+    expect(proc.stdout).not.toContain('WORKER_CONCURRENCY');
+  });
+
   it('the scheduler listens on the port the file sets; a variable that is set wins over the file', async () => {
     const [fromFile, fromEnv] = [await freePort(), await freePort()];
     const config = await file(
