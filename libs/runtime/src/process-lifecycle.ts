@@ -22,14 +22,14 @@ type Env = Record<string, string | undefined>;
  * connects anywhere.
  */
 export function loadConfigOrExit(env: Env = process.env, configFile?: string): BerthConfig {
-  return loadSettingsOrExit(env, configFile).config;
+  const settings = loadSettingsOrExit(env, configFile);
+  for (const warning of settings.warnings) console.warn(warning);
+  return settings.config;
 }
 
 function loadSettingsOrExit(env: Env, configFile: string | undefined): BerthSettings {
   try {
-    const settings = loadBerthSettings({ env, configFile });
-    for (const warning of settings.warnings) console.warn(warning);
-    return settings;
+    return loadBerthSettings({ env, configFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -69,7 +69,9 @@ export function runProcess(
   const { config } = settings;
   // Lines logged before the app exists (waiting for Postgres, Redis unreachable) in LOG_FORMAT too.
   Logger.overrideLogger(new BerthLogger(name, config.logFormat, logLevelsFor(config.logLevel)));
-  if (settings.file) new Logger(name).log(`settings from ${settings.file} and the environment`);
+  const logger = new Logger(name);
+  if (settings.file) logger.log(`settings from ${settings.file} and the environment`);
+  for (const warning of settings.warnings) logger.warn(warning);
   const fail = (error: unknown) => exitWithStartupFailure(name, error, config, settings.env);
   const guard = guardRunningProcess(name, config, settings.env);
   let started = false;
