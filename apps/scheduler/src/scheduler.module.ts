@@ -60,10 +60,9 @@ export class SchedulerModule {
           // Each from its own store: Redis away leaves argocd_app_info fresh, and Postgres away the depths.
           beforeScrape: async () => {
             await Promise.allSettled([
-              ctx.queues.depths().then((depths) => {
-                for (const [queue, depth] of Object.entries(depths))
-                  ctx.metrics.queueDepth.set({ queue }, depth);
-              }),
+              Promise.all([ctx.queues.depths(), ctx.queues.oldestWaitingAgeSeconds()]).then(
+                ([depths, ages]) => ctx.metrics.setQueueState(depths, ages),
+              ),
               ctx.applications.infoRows().then((rows) => ctx.metrics.setAppInfo(rows.map(appInfoLabelsOf))),
             ]);
           },
