@@ -114,8 +114,31 @@ describeWithKubectl('kubectl imperative creates send protobuf bodies the sandbox
       ],
     ],
     ['quota/q1', ['create', 'quota', 'q1', '--hard=cpu=1,memory=1Gi,pods=10', '--scopes=BestEffort']],
+    ['job/from-cron', ['create', 'job', 'from-cron', '--from=cronjob/nightly']],
+    ['deployment/pair', ['create', 'deployment', 'pair', '--image=nginx:1.27', '--image=busybox:1.36']],
+    ['service/lb1', ['create', 'service', 'loadbalancer', 'lb1', '--tcp=443:8443', '--tcp=80']],
+    ['serviceaccount/builder', ['create', 'serviceaccount', 'builder']],
+    [
+      'secret/regcred',
+      [
+        'create',
+        'secret',
+        'docker-registry',
+        'regcred',
+        '--docker-server=r.example',
+        '--docker-username=u',
+        '--docker-password=p',
+      ],
+    ],
+    ['configmap/both', ['create', 'configmap', 'both', '--from-literal=a=1', '--from-literal=b=2']],
+    ['ingress/wild', ['create', 'ingress', 'wild', '--rule=*.example.com/api*=svc1:8080']],
+    [
+      'cronjob/onfail',
+      ['create', 'cronjob', 'onfail', '--image=busybox:1.36', '--schedule=@hourly', '--restart=OnFailure'],
+    ],
     ['service/web', ['expose', 'deployment', 'web', '--port=8080', '--target-port=80']],
     ['hpa/web', ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu=80%']],
+    ['service/pair-np', ['expose', 'deployment', 'pair', '--name=pair-np', '--port=80', '--type=NodePort']],
   ];
 
   it.each(creates)('%s: stores what kubectl encoded', async (resource, args) => {
