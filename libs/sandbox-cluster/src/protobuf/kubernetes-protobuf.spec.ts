@@ -170,6 +170,28 @@ describe('schema-driven protobuf decoding', () => {
     });
   });
 
+  it('decodes Time and MicroTime as RFC 3339 and the Go zero time as absent', () => {
+    const table = parseMessageTable({ T: { 1: 'Time at', 2: 'MicroTime micro', 3: 'Time zero' } });
+    const body = Buffer.concat([
+      msg(1, int(1, 1700000000)),
+      msg(2, int(1, 1700000000), int(2, 123456789)),
+      msg(3, int(1, -62135596800n)),
+    ]);
+    expect(decodeMessage('T', body, { table, kind: 'T', path: '' })).toEqual({
+      at: '2023-11-14T22:13:20Z',
+      micro: '2023-11-14T22:13:20.123456Z',
+    });
+  });
+
+  it('keeps a hostile map key as an own property, as JSON.parse does', () => {
+    const cm = decodeKubernetesProtobuf(
+      envelope('v1', 'ConfigMap', meta('c'), msg(2, bytes(1, '__proto__'), bytes(2, 'x'))),
+    );
+    const data = cm?.['data'] as Record<string, unknown>;
+    expect(Object.keys(data)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+  });
+
   it('refuses a table that references a message it does not define', () => {
     expect(() => parseMessageTable({ A: { 1: 'B b' } })).toThrow(
       'protobuf table: A.b references unknown type B',

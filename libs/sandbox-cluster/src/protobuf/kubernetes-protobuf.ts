@@ -249,7 +249,8 @@ export function decodeMessage(message: string, bytes: Buffer, ctx: DecodeContext
     if (spec.type === 'map') {
       const [key, value] = decodeMapEntry(spec, field, ctx, where);
       const map = (out[spec.name] ??= {}) as JsonObject;
-      map[key] = value;
+      // An own property even for a hostile key such as `__proto__`, as JSON.parse makes it.
+      Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
     } else if (spec.repeated) {
       const list = (out[spec.name] ??= []) as unknown[];
       if (isMessageType(spec.type, ctx.table)) list.push(decodeValue(spec.type, field, childCtx, where));
