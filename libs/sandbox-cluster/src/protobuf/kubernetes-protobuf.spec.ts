@@ -181,6 +181,9 @@ describe('schema-driven protobuf decoding', () => {
       at: '2023-11-14T22:13:20Z',
       micro: '2023-11-14T22:13:20.123456Z',
     });
+    expect(() => decodeMessage('T', msg(1, int(1, 253402300800)), { table, kind: 'T', path: '' })).toThrow(
+      'a Time out of range',
+    );
   });
 
   it('keeps a hostile map key as an own property, as JSON.parse does', () => {

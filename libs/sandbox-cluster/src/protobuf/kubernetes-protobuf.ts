@@ -68,7 +68,7 @@ export function parseMessageTable(table: Record<string, Record<number, string>>)
   const isKnownType = (t: string) =>
     (scalarTypes as readonly string[]).includes(t) ||
     (wellKnownTypes as readonly string[]).includes(t) ||
-    t in table;
+    Object.hasOwn(table, t);
   return Object.fromEntries(
     Object.entries(table).map(([message, fields]) => {
       const parsed = new Map<number, FieldSpec>();
@@ -96,7 +96,7 @@ export interface DecodeContext {
 }
 
 const isMessageType = (t: string, table: MessageTable) =>
-  t in table || (wellKnownTypes as readonly string[]).includes(t);
+  Object.hasOwn(table, t) || (wellKnownTypes as readonly string[]).includes(t);
 
 function expectWire(field: ProtoField, wire: WireType, where: string): void {
   if (field.wire !== wire)
@@ -162,6 +162,9 @@ function decodeTime(bytes: Buffer, micro: boolean, ctx: DecodeContext): string |
   }
   // time.Time{} marshals as seconds -62135596800 (0001-01-01); nil as no field at all.
   if ((seconds === 0 && nanos === 0) || seconds === -62135596800) return undefined;
+  // The range Timestamp allows (0001-01-01 .. 9999-12-31); anything else is not a time.
+  if (seconds < -62135596800 || seconds > 253402300799 || nanos < 0 || nanos > 999999999)
+    throw new ProtobufDecodeError(`${ctx.path || '.'}: a Time out of range (${seconds}s ${nanos}ns)`);
   const iso = new Date(seconds * 1000).toISOString().slice(0, 19);
   return micro ? `${iso}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${iso}Z`;
 }
@@ -232,7 +235,7 @@ function decodeMapEntry(
 
 /** Decodes one message of the table into its JSON object, field by field. */
 export function decodeMessage(message: string, bytes: Buffer, ctx: DecodeContext): JsonObject {
-  const specs = ctx.table[message];
+  const specs = Object.hasOwn(ctx.table, message) ? ctx.table[message] : undefined;
   if (!specs) throw new Error(`protobuf table: no message ${message}`);
   const out: JsonObject = {};
   for (const field of readFields(bytes)) {
@@ -300,7 +303,8 @@ function readEnvelope(body: Buffer): { apiVersion: string; kind: string; raw: Bu
  */
 export function decodeKubernetesProtobuf(body: Buffer): JsonObject | undefined {
   const { apiVersion, kind, raw } = readEnvelope(body);
-  const message = kubernetesKinds[`${apiVersion}/${kind}`];
-  if (!message) return undefined;
+  const key = `${apiVersion}/${kind}`;
+  if (!Object.hasOwn(kubernetesKinds, key)) return undefined;
+  const message = kubernetesKinds[key]!;
   return { apiVersion, kind, ...decodeMessage(message, raw, { table: kubernetesTable, kind, path: '' }) };
 }
