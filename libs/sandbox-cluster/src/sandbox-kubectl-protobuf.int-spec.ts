@@ -111,6 +111,7 @@ describeWithKubectl('kubectl imperative creates send protobuf bodies the sandbox
         '--value=1000',
         '--description=high',
         '--preemption-policy=Never',
+        '--global-default',
       ],
     ],
     ['quota/q1', ['create', 'quota', 'q1', '--hard=cpu=1,memory=1Gi,pods=10', '--scopes=BestEffort']],
@@ -158,6 +159,16 @@ describeWithKubectl('kubectl imperative creates send protobuf bodies the sandbox
       unknown
     >;
     expect(stored).toMatchObject(encoded);
+  });
+
+  it('decodes the protobuf body of a server-side dry run too, and stores nothing', async () => {
+    const args = ['create', 'deployment', 'dry', '--image=nginx:1.27', '-n', ns, '-o', 'json'];
+    const client = await kubectl([...args, '--dry-run=client']);
+    const server = await kubectl([...args, '--dry-run=server']);
+    expect(server).toMatchObject({ code: 0, stderr: '' });
+    const { status: _status, ...encoded } = encodedPart(JSON.parse(client.stdout)) as Record<string, unknown>;
+    expect(JSON.parse(server.stdout)).toMatchObject(encoded);
+    expect((await kubectl(['get', 'deployment', 'dry', '-n', ns])).code).toBe(1);
   });
 
   it('answers a clear 400 naming the kind and field when a body holds a field it cannot decode', async () => {
