@@ -583,7 +583,7 @@ const acceptedBodies = ['application/json', 'application/yaml', 'application/vnd
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   if (contentType === 'application/vnd.kubernetes.protobuf') {
-    // kubectl's typed commands (create namespace/configmap/secret) send protobuf; a few kinds decode.
+    // kubectl's typed commands (create/expose/autoscale, auth) send protobuf: protobuf/kubernetes-messages.ts.
     let decoded: unknown;
     try {
       decoded = decodeKubernetesProtobuf(await readRaw(req));
