@@ -24,6 +24,15 @@ import { matchesFields, parseFieldSelector } from '../store/field-selector';
 import { matchesLabels, parseLabelSelector } from '../store/label-selector';
 import type { ObjectStore } from '../store/object-store';
 import { clone, formatTime, isPlainObject, jsonEqual, randomSuffix } from '../store/object-utils';
+import { defaultCustomResource, validateCustomResource } from '../schema/custom-resource-schema';
+import {
+  checkApplyConfiguration,
+  enforceFieldValidation,
+  type FieldValidation,
+  patchStrictDecodingError,
+  pruneRequestObject,
+  strictDecodingError,
+} from '../schema/field-validation';
 import { IpAllocator } from './ip-allocator';
 
 export const PATCH_TYPES = {
@@ -37,6 +46,11 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   subresource?: string;
+  /**
+   * What to do with fields the kind's schema does not declare (schema/field-validation.ts); they are dropped
+   * whatever it says. Requests carry it (default Warn); the simulated controllers' own writes do not.
+   */
+  fieldValidation?: FieldValidation;
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -83,6 +97,8 @@ export interface PendingWrite {
   dryRun: boolean;
   /** The manager the write is recorded for. */
   fieldManager: string;
+  /** `Warning` headers for the answer (unknown fields under fieldValidation=Warn). */
+  warnings: string[];
 }
 
 /** The stored object changed while a pending write waited for admission: plan it again (409 if it keeps happening). */
@@ -189,6 +205,7 @@ export class ObjectRegistry {
     userAgent?: string,
   ): PendingWrite {
     const obj = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, obj, options);
     const meta = (obj.metadata = isPlainObject(obj.metadata) ? obj.metadata : {});
     this.checkNamespace(type, namespace, meta, 'create');
     if (!meta['name']) {
@@ -224,7 +241,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return pending(type, undefined, owned, options, manager);
+    return pending(type, undefined, owned, options, manager, warnings);
   }
 
   update(
@@ -250,6 +267,7 @@ export class ObjectRegistry {
     userAgent?: string,
   ): PendingWrite {
     const obj = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, obj, options);
     const live = this.store.get(type, ns(type, namespace), name);
     this.checkUrlName(obj, name);
     this.checkNamespace(type, namespace, obj.metadata ?? {}, 'update');
@@ -278,7 +296,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return pending(type, live, owned, options, manager);
+    return pending(type, live, owned, options, manager, warnings);
   }
 
   patch(
@@ -342,6 +360,10 @@ export class ObjectRegistry {
     else if (contentType === PATCH_TYPES.merge) patched = applyJsonMergePatch(current, patch);
     else patched = applyStrategicMergePatch(ctxOf(type), current, patch);
     if (!isPlainObject(patched)) throw statusErrors.badRequest('the patch did not produce an object');
+    // The patched object is decoded strictly (patch.go): a refusal names the patch, not the kind.
+    const warnings = enforceFieldValidation(options.fieldValidation, pruneRequestObject(type, patched), (problems) =>
+      patchStrictDecodingError(contentType === PATCH_TYPES.strategic ? patch : patched, contentType === PATCH_TYPES.strategic, problems),
+    );
     const patchedRv = (patched as KubeObject).metadata?.['resourceVersion'];
     if (patchedRv && patchedRv !== live.metadata?.['resourceVersion'])
       throw statusErrors.conflict(type.plural, type.group, name);
@@ -349,7 +371,17 @@ export class ObjectRegistry {
       ...(patched as KubeObject),
       metadata: { ...(patched as KubeObject).metadata, resourceVersion: live.metadata?.['resourceVersion'] },
     };
-    return this.planUpdate(type, namespace, name, body, options, userAgent);
+    const { fieldValidation: _checked, ...rest } = options;
+    const planned = this.planUpdate(type, namespace, name, body, rest, userAgent);
+    return { ...planned, warnings: [...warnings, ...planned.warnings] };
+  }
+
+  /** Drops undeclared fields from a request's object and answers (Warn) or refuses (Strict) them. */
+  private checkFields(type: ResourceType, obj: KubeObject, options: WriteOptions): string[] {
+    if (options.fieldValidation === undefined) return [];
+    return enforceFieldValidation(options.fieldValidation, pruneRequestObject(type, obj), (problems) =>
+      statusErrors.badRequest(cannotDecode(type, strictDecodingError(problems))),
+    );
   }
 
   private apply(
@@ -398,6 +430,7 @@ export class ObjectRegistry {
       );
     const metaProblem = objectMetaDecodeError(cfg.metadata);
     if (metaProblem) throw statusErrors.badRequest(cannotDecode(type, metaProblem));
+    checkApplyConfiguration(type, cfg, namespace, name);
     const meta: ObjectMeta = cfg.metadata ?? {};
     if (meta['managedFields'] !== undefined)
       throw statusErrors.badRequest('metadata.managedFields must be nil');
@@ -423,7 +456,7 @@ export class ObjectRegistry {
       dropStatus: hasStatusEndpoint,
       finalize: (obj) => this.prepare(type, live, obj, namespace, options),
     });
-    return pending(type, live, merged, options, manager);
+    return pending(type, live, merged, options, manager, []);
   }
 
   /**
@@ -737,6 +770,7 @@ export class ObjectRegistry {
       delete meta['annotations'];
     if (Array.isArray(meta['finalizers']) && meta['finalizers'].length === 0) delete meta['finalizers'];
     applyDefaults(obj);
+    defaultCustomResource(type, obj);
     if (type.group === '' && type.kind === 'Service') this.ips.assign(obj, live, options.dryRun === true);
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') establishCrd(obj);
     if (live && subresource !== 'status' && type.tracksGeneration && generationChanged(type, live, obj)) {
@@ -756,6 +790,7 @@ export class ObjectRegistry {
     const causes = [
       ...(live ? validateImmutableFields(type, live, obj) : validateName(type, name)),
       ...validateObject(type, obj),
+      ...validateCustomResource(type, obj),
     ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
     if (live && jsonEqual(withoutTimes(live), withoutTimes(obj))) return this.present(type, live);
@@ -860,6 +895,7 @@ function pending(
   object: KubeObject,
   options: WriteOptions,
   fieldManager: string,
+  warnings: string[],
 ): PendingWrite {
   return {
     type,
@@ -871,6 +907,7 @@ function pending(
     object,
     dryRun: options.dryRun ?? false,
     fieldManager,
+    warnings,
   };
 }
 

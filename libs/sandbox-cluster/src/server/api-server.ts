@@ -29,6 +29,8 @@ import { containerLog, logContainer, mayGrow, parsePodLogOptions, renderLog, typ
 import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
+import { parseFieldValidation } from '../schema/field-validation';
+import { warningHeader } from '../schema/warning-header';
 
 export interface ApiServerOptions {
   /** When set, a request carrying a different bearer token is refused with 401. */
@@ -215,10 +217,12 @@ export class ApiServer {
     const dryRun = parseDryRun(q);
     const fieldManager = q.get('fieldManager') ?? undefined;
     const ua = req.headers['user-agent'];
+    const optionsKind = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions' }[method];
     const write = {
       dryRun,
       ...(fieldManager ? { fieldManager } : {}),
       ...(subresource ? { subresource } : {}),
+      ...(optionsKind ? { fieldValidation: parseFieldValidation(q.get('fieldValidation'), optionsKind) } : {}),
     };
 
     if (type.review) {
@@ -252,8 +256,10 @@ export class ApiServer {
       }
       if (method === 'POST') {
         const body = await readJson(req);
-        const { object } = await this.write(() => this.registry.planCreate(type, namespace, body, write, ua));
-        return this.json(res, 201, object);
+        const { object, warnings } = await this.write(() =>
+          this.registry.planCreate(type, namespace, body, write, ua),
+        );
+        return this.json(res, 201, object, warnings);
       }
       if (method === 'DELETE') {
         const opts = await deleteOptions(req, q);
@@ -290,20 +296,20 @@ export class ApiServer {
       }
       case 'PUT': {
         const body = await readJson(req);
-        const { object } = await this.write(() =>
+        const { object, warnings } = await this.write(() =>
           this.registry.planUpdate(type, namespace, name, body, write, ua),
         );
-        return this.json(res, 200, object);
+        return this.json(res, 200, object, warnings);
       }
       case 'PATCH': {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
         const force = q.get('force');
         const raw = await readBody(req);
         const options = { ...write, ...(force !== null ? { force: force === 'true' || force === '1' } : {}) };
-        const { object, created } = await this.write(() =>
+        const { object, created, warnings } = await this.write(() =>
           this.registry.planPatch(type, namespace, name, contentType, raw, options, ua),
         );
-        return this.json(res, created ? 201 : 200, object);
+        return this.json(res, created ? 201 : 200, object, warnings);
       }
       case 'DELETE': {
         const { body, code } = this.registry.delete(type, namespace, name, await deleteOptions(req, q));
@@ -319,7 +325,9 @@ export class ApiServer {
    * webhook answers (the controllers keep writing): the write is then planned again from the new object,
    * as the API server's GuaranteedUpdate retries, and 409 Conflict when it keeps changing.
    */
-  private async write(plan: () => PendingWrite): Promise<{ object: KubeObject; created: boolean }> {
+  private async write(
+    plan: () => PendingWrite,
+  ): Promise<{ object: KubeObject; created: boolean; warnings: string[] }> {
     for (let attempt = 1; ; attempt++) {
       const pending = plan();
       const admitted = this.options.admission ? await this.options.admission.admit(pending) : pending.object;
@@ -327,6 +335,7 @@ export class ApiServer {
         return {
           object: this.registry.commitPending(pending, admitted),
           created: pending.live === undefined,
+          warnings: pending.warnings,
         };
       } catch (err) {
         if (!(err instanceof StaleWriteError)) throw err;
@@ -464,8 +473,9 @@ export class ApiServer {
     );
   }
 
-  private json(res: ServerResponse, code: number, body: unknown): void {
+  private json(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
     const text = JSON.stringify(body);
+    if (warnings.length > 0) res.setHeader('Warning', warnings.map(warningHeader));
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
