@@ -13,6 +13,15 @@ import { runKubectl } from './testing/kubectl-runner';
 
 const ns = 'field-validation';
 
+/** The members of a stored Deployment these tests read. */
+interface StoredDeployment {
+  spec: {
+    foo?: unknown;
+    replicas?: number;
+    template: { spec: { containers: Array<Record<string, unknown>> } };
+  };
+}
+
 function deployment(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
@@ -43,7 +52,8 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
       headers: { 'Content-Type': contentType },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const getJson = async (path: string) => (await fetch(`${cluster.url}${path}`)).json() as Promise<any>;
+  const getJson = async (path: string) =>
+    (await (await fetch(`${cluster.url}${path}`)).json()) as StoredDeployment;
 
   beforeAll(async () => {
     cluster = await startSandboxCluster({ port: 0, timeScale: 0.01 });
@@ -59,8 +69,7 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
   });
 
   const collection = `/apis/apps/v1/namespaces/${ns}/deployments`;
-  const withUnknown = (name: string) =>
-    deployment(name, { spec: { foo: 1 }, container: { bar: 'x' } });
+  const withUnknown = (name: string) => deployment(name, { spec: { foo: 1 }, container: { bar: 'x' } });
 
   it('Strict: 400 BadRequest naming every unknown field, nothing stored', async () => {
     const res = await send('POST', `${collection}?fieldValidation=Strict`, withUnknown('strict'));
@@ -89,8 +98,8 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
       );
       const stored = await getJson(`${collection}/${name}`);
       expect(stored.spec.foo).toBeUndefined();
-      expect(stored.spec.template.spec.containers[0].bar).toBeUndefined();
-      expect(stored.spec.template.spec.containers[0].image).toBe('nginx:1.27');
+      expect(stored.spec.template.spec.containers[0]?.bar).toBeUndefined();
+      expect(stored.spec.template.spec.containers[0]?.image).toBe('nginx:1.27');
     }
   });
 
@@ -120,7 +129,8 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
       'application/strategic-merge-patch+json',
     );
     expect(res.status).toBe(422);
-    const message = 'Invalid value: "map[spec:map[foo:1 replicas:2]]": strict decoding error: unknown field "spec.foo"';
+    const message =
+      'Invalid value: "map[spec:map[foo:1 replicas:2]]": strict decoding error: unknown field "spec.foo"';
     expect(await res.json()).toMatchObject({
       reason: 'Invalid',
       message: ` "" is invalid: patch: ${message}`,
@@ -146,7 +156,7 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
         'application/apply-patch+yaml',
       );
       expect(res.status).toBe(500);
-      const body = await res.json();
+      const body = (await res.json()) as { reason?: string; message?: string };
       expect(body.reason).toBeUndefined();
       expect(body.message).toBe(
         `failed to create typed patch object (${ns}/applied; apps/v1, Kind=Deployment): errors:\n` +
@@ -156,22 +166,30 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
     }
   });
 
-  kubectlIt('kubectl apply (client-side): strict by default, --validate=warn prints the warning, --validate=false is silent', async () => {
-    const manifest = stringify(deployment('csa', { spec: { foo: 1 } }));
-    const strict = await kubectl(['apply', '-f', '-'], manifest);
-    expect(strict.code).toBe(1);
-    expect(strict.stderr).toBe(
-      'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"\n',
-    );
-    const warn = await kubectl(['apply', '--validate=warn', '-f', '-'], manifest);
-    expect(warn).toMatchObject({ code: 0, stdout: 'deployment.apps/csa created\n' });
-    expect(warn.stderr).toBe('Warning: unknown field "spec.foo"\n');
-    const silent = await kubectl(['apply', '--validate=false', '-f', '-'], stringify(deployment('csa', { spec: { foo: 2, replicas: 2 } })));
-    expect(silent).toMatchObject({ code: 0, stderr: '', stdout: 'deployment.apps/csa configured\n' });
-    const live = JSON.parse((await kubectl(['get', 'deployment', 'csa', '-n', ns, '-o', 'json'])).stdout);
-    expect(live.spec.foo).toBeUndefined();
-    expect(live.spec.replicas).toBe(2);
-  });
+  kubectlIt(
+    'kubectl apply (client-side): strict by default, --validate=warn prints the warning, --validate=false is silent',
+    async () => {
+      const manifest = stringify(deployment('csa', { spec: { foo: 1 } }));
+      const strict = await kubectl(['apply', '-f', '-'], manifest);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr).toBe(
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.foo"\n',
+      );
+      const warn = await kubectl(['apply', '--validate=warn', '-f', '-'], manifest);
+      expect(warn).toMatchObject({ code: 0, stdout: 'deployment.apps/csa created\n' });
+      expect(warn.stderr).toBe('Warning: unknown field "spec.foo"\n');
+      const silent = await kubectl(
+        ['apply', '--validate=false', '-f', '-'],
+        stringify(deployment('csa', { spec: { foo: 2, replicas: 2 } })),
+      );
+      expect(silent).toMatchObject({ code: 0, stderr: '', stdout: 'deployment.apps/csa configured\n' });
+      const live = JSON.parse(
+        (await kubectl(['get', 'deployment', 'csa', '-n', ns, '-o', 'json'])).stdout,
+      ) as StoredDeployment;
+      expect(live.spec.foo).toBeUndefined();
+      expect(live.spec.replicas).toBe(2);
+    },
+  );
 
   kubectlIt('kubectl apply --server-side: the typed patch error, whatever --validate says', async () => {
     const manifest = stringify(deployment('ssa', { spec: { foo: 1 } }));

@@ -361,8 +361,15 @@ export class ObjectRegistry {
     else patched = applyStrategicMergePatch(ctxOf(type), current, patch);
     if (!isPlainObject(patched)) throw statusErrors.badRequest('the patch did not produce an object');
     // The patched object is decoded strictly (patch.go): a refusal names the patch, not the kind.
-    const warnings = enforceFieldValidation(options.fieldValidation, pruneRequestObject(type, patched), (problems) =>
-      patchStrictDecodingError(contentType === PATCH_TYPES.strategic ? patch : patched, contentType === PATCH_TYPES.strategic, problems),
+    const warnings = enforceFieldValidation(
+      options.fieldValidation,
+      pruneRequestObject(type, patched),
+      (problems) =>
+        patchStrictDecodingError(
+          contentType === PATCH_TYPES.strategic ? patch : patched,
+          contentType === PATCH_TYPES.strategic,
+          problems,
+        ),
     );
     const patchedRv = (patched as KubeObject).metadata?.['resourceVersion'];
     if (patchedRv && patchedRv !== live.metadata?.['resourceVersion'])

@@ -20,5 +20,9 @@ export function validateCustomResource(type: ResourceType, obj: KubeObject): Sta
   // metadata is ObjectMeta, checked when decoded; a CRD schema says nothing the server enforces there.
   const properties = { ...schema.properties };
   delete properties['metadata'];
-  return validateAgainstSchema(rest, { ...schema, properties, required: (schema.required ?? []).filter((r) => r !== 'metadata') });
+  return validateAgainstSchema(rest, {
+    ...schema,
+    properties,
+    required: (schema.required ?? []).filter((r) => r !== 'metadata'),
+  });
 }

@@ -19,11 +19,16 @@ export function parseFieldValidation(value: string | null, optionsKind: string):
   if (value === null || value === '') return 'Warn';
   if ((directives as string[]).includes(value)) return value as FieldValidation;
   const message = `Unsupported value: ${JSON.stringify(value)}: supported values: "", "Ignore", "Warn", "Strict"`;
-  throw new ApiStatusError(422, 'Invalid', `${optionsKind}.meta.k8s.io "" is invalid: fieldValidation: ${message}`, {
-    group: 'meta.k8s.io',
-    kind: optionsKind,
-    causes: [{ reason: 'FieldValueNotSupported', message, field: 'fieldValidation' }],
-  });
+  throw new ApiStatusError(
+    422,
+    'Invalid',
+    `${optionsKind}.meta.k8s.io "" is invalid: fieldValidation: ${message}`,
+    {
+      group: 'meta.k8s.io',
+      kind: optionsKind,
+      causes: [{ reason: 'FieldValueNotSupported', message, field: 'fieldValidation' }],
+    },
+  );
 }
 
 /** The schema a kind's objects are checked against: the generated built-in one, or the CRD version's. */
@@ -78,7 +83,12 @@ export function strictDecodingError(problems: string[]): string {
  * reason (kubernetes#122480, still open in 1.34), which kubectl prints as `Error from server: failed to create
  * typed patch object (default/web; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema`.
  */
-export function checkApplyConfiguration(type: ResourceType, config: KubeObject, namespace: string, name: string): void {
+export function checkApplyConfiguration(
+  type: ResourceType,
+  config: KubeObject,
+  namespace: string,
+  name: string,
+): void {
   const found = schemaOf(type);
   if (!found) return;
   const copy = clone(config);
@@ -140,5 +150,5 @@ function goPrint(value: unknown): string {
       .map((k) => `${k}:${goPrint(value[k])}`)
       .join(' ')}]`;
   }
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

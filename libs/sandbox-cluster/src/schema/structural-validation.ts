@@ -62,7 +62,11 @@ export function validateAgainstSchema(value: unknown, schema: OpenApiSchema, pat
   if (!hasType(value, schema)) {
     const expected = schema['x-kubernetes-int-or-string'] ? 'integer,string' : String(schema.type);
     const actual = typeOf(value);
-    invalid(`${name} in body must be of type ${expected}: ${JSON.stringify(actual)}`, actual, 'FieldValueTypeInvalid');
+    invalid(
+      `${name} in body must be of type ${expected}: ${JSON.stringify(actual)}`,
+      actual,
+      'FieldValueTypeInvalid',
+    );
     return causes;
   }
   if (schema.enum && !schema.enum.some((e) => jsonEqual(e, value))) {
@@ -131,7 +135,8 @@ export function validateAgainstSchema(value: unknown, schema: OpenApiSchema, pat
       if (!(key in value))
         causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: join(path, key) });
     }
-    const additional = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    const additional =
+      typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     for (const [key, member] of Object.entries(value)) {
       const prop = schema.properties?.[key] ?? additional;
       if (prop) causes.push(...validateAgainstSchema(member, prop, join(path, key)));

@@ -14,7 +14,11 @@ export type PathSegment = { field: string } | { index: number; item: unknown; li
  * `x-kubernetes-embedded-resource` keeps apiVersion, kind and metadata. A value of the wrong type is left
  * alone: type errors are validation's business.
  */
-export function pruneUnknownFields(value: unknown, schema: OpenApiSchema, resolve: SchemaResolver): PathSegment[][] {
+export function pruneUnknownFields(
+  value: unknown,
+  schema: OpenApiSchema,
+  resolve: SchemaResolver,
+): PathSegment[][] {
   const unknown: PathSegment[][] = [];
   walk(value, schema, resolve, [], true, unknown);
   return unknown;
@@ -32,7 +36,9 @@ function walk(
   if (Array.isArray(value)) {
     if (!s.items) return;
     const listFields = path.flatMap((p) => ('field' in p ? [p.field] : []));
-    value.forEach((item, index) => walk(item, s.items!, resolve, [...path, { index, item, listFields }], false, unknown));
+    value.forEach((item, index) =>
+      walk(item, s.items!, resolve, [...path, { index, item, listFields }], false, unknown),
+    );
     return;
   }
   if (!isPlainObject(value)) return;

@@ -222,7 +222,9 @@ export class ApiServer {
       dryRun,
       ...(fieldManager ? { fieldManager } : {}),
       ...(subresource ? { subresource } : {}),
-      ...(optionsKind ? { fieldValidation: parseFieldValidation(q.get('fieldValidation'), optionsKind) } : {}),
+      ...(optionsKind
+        ? { fieldValidation: parseFieldValidation(q.get('fieldValidation'), optionsKind) }
+        : {}),
     };
 
     if (type.review) {

@@ -22,7 +22,11 @@ export function printerColumnValue(
  * `.status.conditions[?(@.type=="Ready")].status` (first match).
  */
 function evaluate(path: string, obj: unknown): unknown {
-  const steps = path.replace(/^\{?\$?/, '').replace(/\}$/, '').match(/\.[^.[]+|\[[^\]]*\]/g) ?? [];
+  const steps =
+    path
+      .replace(/^\{?\$?/, '')
+      .replace(/\}$/, '')
+      .match(/\.[^.[]+|\[[^\]]*\]/g) ?? [];
   let current: unknown = obj;
   for (const step of steps) {
     if (current === undefined || current === null) return undefined;
