@@ -110,6 +110,19 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
     expect((await getJson(`${collection}/ignore`)).spec.foo).toBeUndefined();
   });
 
+  it("duplicate JSON members: warned about (Warn) or refused (Strict) with the decoder's words, the last one kept", async () => {
+    const text = JSON.stringify(deployment('dupes')).replace('"replicas":1', '"replicas":3,"replicas":1');
+    const strict = await send('POST', `${collection}?fieldValidation=Strict`, text);
+    expect(strict.status).toBe(400);
+    expect(((await strict.json()) as { message?: string }).message).toBe(
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: duplicate field "replicas"',
+    );
+    const warned = await send('POST', collection, text);
+    expect(warned.status).toBe(201);
+    expect(warned.headers.get('warning')).toBe('299 - "duplicate field \\"replicas\\""');
+    expect((await getJson(`${collection}/dupes`)).spec.replicas).toBe(1);
+  });
+
   it('an unsupported directive is refused with the 422 on the request options', async () => {
     const res = await send('POST', `${collection}?fieldValidation=Loud`, deployment('loud'));
     expect(res.status).toBe(422);

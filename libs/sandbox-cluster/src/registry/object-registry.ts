@@ -25,6 +25,7 @@ import { matchesLabels, parseLabelSelector } from '../store/label-selector';
 import type { ObjectStore } from '../store/object-store';
 import { clone, formatTime, isPlainObject, jsonEqual, randomSuffix } from '../store/object-utils';
 import { defaultCustomResource, validateCustomResource } from '../schema/custom-resource-schema';
+import { duplicateJsonFields } from '../schema/duplicate-fields';
 import {
   checkApplyConfiguration,
   enforceFieldValidation,
@@ -51,6 +52,8 @@ export interface WriteOptions {
    * whatever it says. Requests carry it (default Warn); the simulated controllers' own writes do not.
    */
   fieldValidation?: FieldValidation;
+  /** `duplicate field "x"` for the members the request's JSON body named twice (server/api-server.ts). */
+  duplicateFields?: string[];
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -361,9 +364,10 @@ export class ObjectRegistry {
     else patched = applyStrategicMergePatch(ctxOf(type), current, patch);
     if (!isPlainObject(patched)) throw statusErrors.badRequest('the patch did not produce an object');
     // The patched object is decoded strictly (patch.go): a refusal names the patch, not the kind.
+    const duplicates = contentType === PATCH_TYPES.json ? [] : duplicateJsonFields(rawBody);
     const warnings = enforceFieldValidation(
       options.fieldValidation,
-      pruneRequestObject(type, patched),
+      [...duplicates, ...pruneRequestObject(type, patched)],
       (problems) =>
         patchStrictDecodingError(
           contentType === PATCH_TYPES.strategic ? patch : patched,
@@ -378,7 +382,7 @@ export class ObjectRegistry {
       ...(patched as KubeObject),
       metadata: { ...(patched as KubeObject).metadata, resourceVersion: live.metadata?.['resourceVersion'] },
     };
-    const { fieldValidation: _checked, ...rest } = options;
+    const { fieldValidation: _checked, duplicateFields: _duplicates, ...rest } = options;
     const planned = this.planUpdate(type, namespace, name, body, rest, userAgent);
     return { ...planned, warnings: [...warnings, ...planned.warnings] };
   }
@@ -386,7 +390,8 @@ export class ObjectRegistry {
   /** Drops undeclared fields from a request's object and answers (Warn) or refuses (Strict) them. */
   private checkFields(type: ResourceType, obj: KubeObject, options: WriteOptions): string[] {
     if (options.fieldValidation === undefined) return [];
-    return enforceFieldValidation(options.fieldValidation, pruneRequestObject(type, obj), (problems) =>
+    const found = [...(options.duplicateFields ?? []), ...pruneRequestObject(type, obj)];
+    return enforceFieldValidation(options.fieldValidation, found, (problems) =>
       statusErrors.badRequest(cannotDecode(type, strictDecodingError(problems))),
     );
   }

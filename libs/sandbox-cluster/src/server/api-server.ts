@@ -29,6 +29,7 @@ import { containerLog, logContainer, mayGrow, parsePodLogOptions, renderLog, typ
 import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
+import { duplicateJsonFields } from '../schema/duplicate-fields';
 import { parseFieldValidation } from '../schema/field-validation';
 import { warningHeader } from '../schema/warning-header';
 
@@ -258,8 +259,9 @@ export class ApiServer {
       }
       if (method === 'POST') {
         const body = await readJson(req);
+        const options = { ...write, duplicateFields: await duplicateFieldsOf(req) };
         const { object, warnings } = await this.write(() =>
-          this.registry.planCreate(type, namespace, body, write, ua),
+          this.registry.planCreate(type, namespace, body, options, ua),
         );
         return this.json(res, 201, object, warnings);
       }
@@ -298,8 +300,9 @@ export class ApiServer {
       }
       case 'PUT': {
         const body = await readJson(req);
+        const options = { ...write, duplicateFields: await duplicateFieldsOf(req) };
         const { object, warnings } = await this.write(() =>
-          this.registry.planUpdate(type, namespace, name, body, write, ua),
+          this.registry.planUpdate(type, namespace, name, body, options, ua),
         );
         return this.json(res, 200, object, warnings);
       }
@@ -593,6 +596,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch (err) {
     throw statusErrors.badRequest(`error decoding request body: ${(err as Error).message}`);
   }
+}
+
+/** The members a JSON request body names twice (YAML bodies refuse duplicate keys when parsed). */
+async function duplicateFieldsOf(req: IncomingMessage): Promise<string[]> {
+  const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  return contentType === 'application/json' ? duplicateJsonFields(await readBody(req)) : [];
 }
 
 /** DeleteOptions from the body when present (it wins over query parameters, handlers/delete.go). */
