@@ -149,10 +149,38 @@ for (const k of kinds) {
   ];
 }
 
+/**
+ * Kubernetes' own definition name for a client-node model: `V1DeploymentSpec` -> `io.k8s.api.v1.DeploymentSpec`,
+ * `CoreV1Event` -> `io.k8s.api.core.v1.Event`. kubectl explain prints a reference's last segment as the field's
+ * type (`<DeploymentSpec>`); the group of an unprefixed model is not known, so it is left out of the name.
+ */
+function kubernetesName(model) {
+  const m = /^([A-Z][a-z]+)?(V\d+(?:alpha\d+|beta\d+)?)(.+)$/.exec(model);
+  if (!m) return `io.k8s.api.${model}`;
+  const [, group, version, type] = m;
+  return ['io.k8s.api', ...(group ? [group.toLowerCase()] : []), version.toLowerCase(), type].join('.');
+}
+
+const renamed = Object.fromEntries(Object.keys(definitions).map((k) => [k, kubernetesName(k)]));
+if (new Set(Object.values(renamed)).size !== Object.keys(renamed).length)
+  throw new Error('definition names clash');
+const rename = (value) => {
+  if (Array.isArray(value)) return value.map(rename);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string'
+        ? `#/components/schemas/${renamed[v.slice(v.lastIndexOf('/') + 1)]}`
+        : rename(v),
+    ]),
+  );
+};
+for (const k of kinds) k.schema = renamed[k.schema];
 const sorted = Object.fromEntries(
   Object.keys(definitions)
     .sort()
-    .map((k) => [k, definitions[k]]),
+    .map((k) => [renamed[k], rename(definitions[k])]),
 );
 const out = join(root, 'libs/sandbox-cluster/src/schema/builtin-schemas.data.ts');
 const data = JSON.stringify({

@@ -224,6 +224,8 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
     expect(res.stdout).toContain('KIND:       Deployment');
     expect(res.stdout).toContain('FIELD: replicas <integer>');
     expect(res.stdout).toContain('Number of desired pods.');
+    // A reference's type is printed by its definition's last name segment, as for a real server's documents.
+    expect((await kubectl(['explain', 'deployment.spec'])).stdout).toContain('FIELD: spec <DeploymentSpec>');
     const pod = await kubectl(['explain', 'pods.spec.containers.image']);
     expect(pod.stdout).toContain('FIELD: image <string>');
   });

@@ -1,4 +1,4 @@
-import { builtinDefinitions, builtinSchemaName } from '../schema/builtin-schemas';
+import { builtinDefinitions, builtinSchemaName, objectMetaSchemaName } from '../schema/builtin-schemas';
 import type { OpenApiSchema } from '../schema/openapi-schema';
 import type { ResourceRegistry } from './resource-registry';
 import { groupVersion, type ResourceType } from './resource-type';
@@ -80,12 +80,15 @@ function addKindSchema(type: ResourceType, schemas: Record<string, OpenApiSchema
     properties: {
       apiVersion: { type: 'string', description: apiVersionDescription },
       kind: { type: 'string', description: kindDescription },
-      metadata: { allOf: [{ $ref: '#/components/schemas/V1ObjectMeta' }], description: metadataDescription },
+      metadata: {
+        allOf: [{ $ref: `#/components/schemas/${objectMetaSchemaName}` }],
+        description: metadataDescription,
+      },
       ...withoutRoot(type.schema.properties),
     },
     'x-kubernetes-group-version-kind': [gvk],
   };
-  addDefinition('V1ObjectMeta', schemas);
+  addDefinition(objectMetaSchemaName, schemas);
 }
 
 function withoutRoot(properties: Record<string, OpenApiSchema> | undefined): Record<string, OpenApiSchema> {

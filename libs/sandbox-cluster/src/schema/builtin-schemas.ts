@@ -1,7 +1,7 @@
 import { builtinSchemaData } from './builtin-schemas.data';
 import { referenceResolver, type OpenApiSchema, type SchemaResolver } from './openapi-schema';
 
-/** Every definition of the built-in kinds, keyed by name (`V1Deployment`, `V1ObjectMeta`...). */
+/** Every definition of the built-in kinds, keyed by name (`io.k8s.api.v1.Deployment`, `io.k8s.api.core.v1.Event`...). */
 export const builtinDefinitions: Record<string, OpenApiSchema> = builtinSchemaData.schemas;
 
 /** Resolves `#/components/schemas/...` references between the built-in definitions. */
@@ -19,3 +19,6 @@ export function builtinSchema(group: string, version: string, kind: string): Ope
   const name = builtinSchemaName(group, version, kind);
   return name ? builtinDefinitions[name] : undefined;
 }
+
+/** ObjectMeta's definition: a custom resource's published schema refers to it for `metadata`. */
+export const objectMetaSchemaName = 'io.k8s.api.v1.ObjectMeta';
