@@ -123,6 +123,28 @@ describe('field validation of unknown fields, as kube-apiserver 1.34 does it', (
     expect((await getJson(`${collection}/dupes`)).spec.replicas).toBe(1);
   });
 
+  it('repeated YAML keys of an apply configuration: a warning with the line (Warn), 400 (Strict); bad YAML is a 400', async () => {
+    const yaml = stringify(deployment('yaml-dupes')).replace('replicas: 1', 'replicas: 3\n  replicas: 1');
+    const line = yaml.split('\n').lastIndexOf('  replicas: 1') + 1;
+    const applyPath = `${collection}/yaml-dupes?fieldManager=test`;
+    const strict = await send(
+      'PATCH',
+      `${applyPath}&fieldValidation=Strict`,
+      yaml,
+      'application/apply-patch+yaml',
+    );
+    expect(strict.status).toBe(400);
+    expect(((await strict.json()) as { message?: string }).message).toBe(
+      `error strict decoding YAML: line ${line}: key "replicas" already set in map`,
+    );
+    const warned = await send('PATCH', applyPath, yaml, 'application/apply-patch+yaml');
+    expect(warned.status).toBe(201);
+    expect(warned.headers.get('warning')).toBe(`299 - "line ${line}: key \\"replicas\\" already set in map"`);
+    expect((await getJson(`${collection}/yaml-dupes`)).spec.replicas).toBe(1);
+    const bad = await send('POST', collection, 'kind: [', 'application/yaml');
+    expect(bad.status).toBe(400);
+  });
+
   it('an unsupported directive is refused with the 422 on the request options', async () => {
     const res = await send('POST', `${collection}?fieldValidation=Loud`, deployment('loud'));
     expect(res.status).toBe(422);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
 import { validateImmutableFields } from '../admission/immutable-fields';
@@ -25,7 +24,7 @@ import { matchesLabels, parseLabelSelector } from '../store/label-selector';
 import type { ObjectStore } from '../store/object-store';
 import { clone, formatTime, isPlainObject, jsonEqual, randomSuffix } from '../store/object-utils';
 import { defaultCustomResource, validateCustomResource } from '../schema/custom-resource-schema';
-import { duplicateJsonFields } from '../schema/duplicate-fields';
+import { duplicateJsonFields, parseYamlReportingDuplicates } from '../schema/duplicate-fields';
 import {
   checkApplyConfiguration,
   enforceFieldValidation,
@@ -423,8 +422,9 @@ export class ObjectRegistry {
       );
     }
     let config: unknown;
+    let duplicates: string[];
     try {
-      config = parseYaml(rawBody);
+      ({ value: config, duplicates } = parseYamlReportingDuplicates(rawBody));
     } catch (err) {
       throw statusErrors.badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
@@ -443,6 +443,10 @@ export class ObjectRegistry {
     const metaProblem = objectMetaDecodeError(cfg.metadata);
     if (metaProblem) throw statusErrors.badRequest(cannotDecode(type, metaProblem));
     checkApplyConfiguration(type, cfg, namespace, name);
+    // After the typed patch, as handlers/patch.go checks it: repeated keys of the configuration.
+    const warnings = enforceFieldValidation(options.fieldValidation, duplicates, (problems) =>
+      statusErrors.badRequest(`error strict decoding YAML: ${problems.join(', ')}`),
+    );
     const meta: ObjectMeta = cfg.metadata ?? {};
     if (meta['managedFields'] !== undefined)
       throw statusErrors.badRequest('metadata.managedFields must be nil');
@@ -468,7 +472,7 @@ export class ObjectRegistry {
       dropStatus: hasStatusEndpoint,
       finalize: (obj) => this.prepare(type, live, obj, namespace, options),
     });
-    return pending(type, live, merged, options, manager, []);
+    return pending(type, live, merged, options, manager, warnings);
   }
 
   /**

@@ -1,3 +1,5 @@
+import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
+
 /**
  * The members a JSON text names twice in one object, as the API server's strict decoder reports them
  * (`duplicate field "paused"`: the member's name, not its path), in document order. JSON.parse keeps the last
@@ -41,4 +43,30 @@ export function duplicateJsonFields(text: string): string[] {
     }
   }
   return found;
+}
+
+/**
+ * Parses a YAML body (or an apply configuration, JSON being YAML) keeping the last of a repeated key, as Go's
+ * YAML decoder does, and answers the strict decoder's complaint for each repeat: `line 10: key "paused" already
+ * set in map`. Throws the parser's error for text that is not YAML.
+ */
+export function parseYamlReportingDuplicates(text: string): { value: unknown; duplicates: string[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, lineCounter });
+  if (doc.errors.length > 0) throw doc.errors[0]!;
+  const duplicates: string[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>();
+      for (const item of map.items) {
+        const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        if (seen.has(key)) {
+          const at = isScalar(item.key) && item.key.range ? lineCounter.linePos(item.key.range[0]).line : 0;
+          duplicates.push(`line ${at}: key ${JSON.stringify(key)} already set in map`);
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return { value: doc.toJS() as unknown, duplicates };
 }

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   apiGroup,
@@ -29,7 +28,7 @@ import { containerLog, logContainer, mayGrow, parsePodLogOptions, renderLog, typ
 import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
-import { duplicateJsonFields } from '../schema/duplicate-fields';
+import { duplicateJsonFields, parseYamlReportingDuplicates } from '../schema/duplicate-fields';
 import { parseFieldValidation } from '../schema/field-validation';
 import { warningHeader } from '../schema/warning-header';
 
@@ -586,7 +585,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
       );
     return decoded;
   }
-  if (contentType === 'application/yaml') return parseYaml(await readBody(req));
+  if (contentType === 'application/yaml') {
+    try {
+      return parseYamlReportingDuplicates(await readBody(req)).value;
+    } catch (err) {
+      throw statusErrors.badRequest(`error decoding YAML: ${(err as Error).message}`);
+    }
+  }
   if (contentType !== 'application/json' && contentType !== '*/*' && contentType !== '') {
     throw statusErrors.unsupportedMediaType(contentType, acceptedBodies);
   }
@@ -598,9 +603,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The members a JSON request body names twice (YAML bodies refuse duplicate keys when parsed). */
+/** The members a JSON request body names twice, or the keys a YAML one repeats (readJson parsed it already). */
 async function duplicateFieldsOf(req: IncomingMessage): Promise<string[]> {
   const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  if (contentType === 'application/yaml') return parseYamlReportingDuplicates(await readBody(req)).duplicates;
   return contentType === 'application/json' ? duplicateJsonFields(await readBody(req)) : [];
 }
 
