@@ -270,7 +270,13 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
               name: 'v1',
               served: true,
               storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+              // Declared fields only: client-node's typed CRD serializer drops `x-kubernetes-*` members.
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+                },
+              },
             },
           ],
         },

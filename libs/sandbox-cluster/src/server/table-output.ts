@@ -1,5 +1,6 @@
 import type { Deployment, Namespace, Pod, ServiceSpec, Workload } from '../api/builtin-kinds';
 import type { KubeObject, ResourceType } from '../api/resource-type';
+import { printerColumnValue } from './printer-columns';
 
 /** kubectl asks for `as=Table` so it can print server-side columns; JSON clients never do. */
 export function wantsTable(accept: string | undefined): boolean {
@@ -11,11 +12,16 @@ interface Column {
   type: string;
   format?: string;
   description: string;
+  priority?: number;
   value: (o: KubeObject) => unknown;
 }
 
 function age(o: KubeObject): string {
-  const created = Date.parse(o.metadata?.['creationTimestamp'] ?? '');
+  return since(o.metadata?.['creationTimestamp'] ?? '');
+}
+
+function since(timestamp: string): string {
+  const created = Date.parse(timestamp);
   if (!Number.isFinite(created)) return '<unknown>';
   const s = Math.max(0, Math.floor((Date.now() - created) / 1000));
   if (s < 120) return `${s}s`;
@@ -33,6 +39,20 @@ function columnsFor(type: ResourceType): Column[] {
     value: (o) => o.metadata?.['name'],
   };
   const ageCol: Column = { name: 'Age', type: 'string', description: 'Age', value: age };
+  // A CRD that declares columns gets exactly those after Name (the apiextensions table convertor).
+  if (type.printerColumns && type.printerColumns.length > 0) {
+    return [
+      name,
+      ...type.printerColumns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(c.format ? { format: c.format } : {}),
+        description: c.description ?? '',
+        priority: c.priority ?? 0,
+        value: (o: KubeObject) => printerColumnValue(c, o, since),
+      })),
+    ];
+  }
   const extra: Column[] = [];
   // Each kind's columns read the object through that kind's view (api/builtin-kinds.ts).
   const col = <T extends KubeObject>(n: string, value: (o: T) => unknown, t = 'string'): Column => ({
@@ -92,7 +112,7 @@ export function toTable(
       type: c.type,
       format: c.format ?? '',
       description: c.description,
-      priority: i === 0 ? 0 : 0,
+      priority: i === 0 ? 0 : (c.priority ?? 0),
     })),
     rows: items.map((o) => ({
       cells: columns.map((c) => c.value(o)),
