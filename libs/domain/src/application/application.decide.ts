@@ -466,6 +466,7 @@ function decideOnComparison(state: ApplicationState, findings: RefreshFindings):
     ...(app.spec.syncPolicy?.syncOptions ? { syncOptions: app.spec.syncPolicy.syncOptions } : {}),
     initiatedBy: { username: 'system:auto-sync', automated: true },
     trigger: sync.trigger,
+    ...(sync.resources ? { resources: sync.resources } : {}),
   };
   const gate = gated(
     `${sync.trigger === 'self-heal' ? 'self-heal' : 'automated'} sync to ${sync.revision.slice(0, 7)}`,

@@ -1,5 +1,6 @@
 import type { SyncPolicyAutomated } from '../application/application.types';
 import type { AppComparison } from '../diff/compare-app';
+import { parseResourceKey } from '../diff/kube-object';
 import { selfHealDelay } from '../sync/backoff';
 import type { OperationOutcome } from '../application/application.state';
 
@@ -26,7 +27,15 @@ export type AutoSyncDecision =
   | { kind: 'none'; reason: string }
   /** Ask again after `delayMs` (self-heal backoff not over yet). */
   | { kind: 'wait'; delayMs: number; reason: string }
-  | { kind: 'sync'; trigger: 'auto-sync' | 'self-heal'; revision: string; prune: boolean; reason: string };
+  | {
+      kind: 'sync';
+      trigger: 'auto-sync' | 'self-heal';
+      revision: string;
+      prune: boolean;
+      reason: string;
+      /** Self-heal: only the drifted resources (Argo CD's autoSync sets `op.Sync.Resources` so). */
+      resources?: Array<{ group?: string; kind: string; namespace?: string; name: string }>;
+    };
 
 const short = (sha: string): string => sha.slice(0, 7);
 
@@ -81,12 +90,27 @@ export function decideAutoSync(input: AutoSyncInput): AutoSyncDecision {
     if (since < delay) {
       return { kind: 'wait', delayMs: delay - since, reason: `self-heal backoff: ${delay - since} ms left` };
     }
+    // Argo CD heals only what drifted: a partial sync of the resources not Synced (no hooks run, as in any
+    // selective sync), so one changed object costs one apply, not the whole app's.
+    const resources = drift.flatMap((r) => {
+      const key = parseResourceKey(r.key);
+      if (!key) return [];
+      return [
+        {
+          ...(key.group ? { group: key.group } : {}),
+          kind: key.kind,
+          ...(key.namespace ? { namespace: key.namespace } : {}),
+          name: key.name,
+        },
+      ];
+    });
     return {
       kind: 'sync',
       trigger: 'self-heal',
       revision,
       prune,
       reason: `self-heal: ${drift.length} resource(s) drifted from ${short(revision)}`,
+      ...(resources.length > 0 ? { resources } : {}),
     };
   }
   return {
