@@ -13,7 +13,7 @@ import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-h
 import { argoShapeProblems } from './testing/argo-shapes';
 
 // An Argo CD client (the CLI, the UI, the Backstage plugin, a CI script) reading applications: every answer
-// is checked against the shape Argo CD's swagger gives it (test/argo-api/fixtures).
+// is checked against the shape Argo CD's swagger gives it (@berth/api-schemas).
 
 const helm = findTools().helm;
 const configMap = (color: string) =>
