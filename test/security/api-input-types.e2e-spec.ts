@@ -695,6 +695,26 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       expect(errorOf(res).message).toMatch(/JSON object/);
     },
   );
+
+  it('the OpenAPI document and its docs page (#17.7): unknown query parameters are a 400 naming them, paths outside the bundled assets a 404, never a 500', async () => {
+    const unknown = await scheduler.anonymous.get('/api/openapi.json?format=yaml');
+    expect(unknown.status).toBe(400);
+    expect(fieldsOf(unknown)).toEqual(['format']);
+    for (const path of [
+      '/api/docs/..%2f..%2f..%2fpackage.json',
+      '/api/docs/%2e%2e/%2e%2e/package.json',
+      '/api/docs/LICENSE',
+      '/api/docs/%00',
+      '/api/docs/swagger-ui-init.js/..',
+    ]) {
+      const res = await scheduler.anonymous.get(path);
+      expect({ path, status: res.status < 500, leaked: /"name":\s*"berth"/.test(res.text) }).toEqual({
+        path,
+        status: true,
+        leaked: false,
+      });
+    }
+  });
 });
 
 describe('mistyped and out-of-range API input (notifier, compiled process)', () => {

@@ -57,6 +57,9 @@ const PUBLIC = new Set([
   'GET /api/version',
   'GET /api/v1/settings',
   'GET /api/badge',
+  // The OpenAPI document describes routes, never data or settings: public like Argo CD's /swagger.json
+  // (its docs page, /api/docs, is served beside the controllers; checked below and in test/scheduler/openapi).
+  'GET /api/openapi.json',
 ]);
 
 /**
@@ -151,6 +154,8 @@ describe('authentication: who may call at all', () => {
     expect(JSON.stringify(hook.body)).toMatch(/signature/i);
     expect((await s.anonymous.post('/api/v1/session').send('{}')).status).toBe(400);
     expect((await s.anonymous.get('/api/v1/session/userinfo')).body).toEqual({ loggedIn: false });
+    expect((await s.anonymous.get('/api/openapi.json')).status).toBe(200);
+    expect((await s.anonymous.get('/api/docs')).status).toBe(200);
   });
 
   it('users.anonymous.enabled lets a caller without a token act as `anonymous` with the rights of policy.default (recorded so); a bad token is still refused', async () => {

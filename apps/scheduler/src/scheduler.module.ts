@@ -29,6 +29,8 @@ import { LiveResourcesService } from './resources/live-resources.service';
 import { ResourceActionsService } from './resources/resource-actions.service';
 import { ResourcesController } from './resources/resources.controller';
 import { ProjectsService } from './projects/projects.service';
+import { OpenApiController } from './openapi/openapi.controller';
+import { OpenApiDocumentSource } from './openapi/openapi-document.source';
 import { PublicInfoController } from './public/public-info.controller';
 import { ServerInfoService } from './public/server-info.service';
 import { StatusBadgeService } from './public/status-badge.service';
@@ -82,6 +84,7 @@ export class SchedulerModule {
         SsoController,
         PublicInfoController,
         StreamController,
+        OpenApiController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
@@ -105,6 +108,7 @@ export class SchedulerModule {
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,
+        OpenApiDocumentSource,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useClass: StorablePathParameter },
         { provide: APP_INTERCEPTOR, useClass: RequestLogContextInterceptor },
