@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
 import type { BerthConfig } from '@berth/infra';
-import { BerthLogger, logLevelsFor } from '@berth/runtime';
+import { BerthLogger, logLevelsFor, serveApiDocs } from '@berth/runtime';
 import { requestLogContext } from './http/request-log-context';
-import { schedulerOpenApiDocument } from './openapi/openapi-document';
-import { OpenApiDocumentSource } from './openapi/openapi-document.source';
+import { schedulerApiDescription } from './openapi/scheduler-api.description';
 import { SchedulerContext } from './scheduler.context';
 import { SchedulerModule } from './scheduler.module';
 
@@ -19,8 +17,7 @@ export async function createSchedulerApp(
   options: { now?: () => Date } = {},
 ): Promise<{ app: NestExpressApplication; ctx: SchedulerContext }> {
   const ctx = await SchedulerContext.open(config, options);
-  const root = SchedulerModule.forRoot(ctx);
-  const app = await NestFactory.create<NestExpressApplication>(root, {
+  const app = await NestFactory.create<NestExpressApplication>(SchedulerModule.forRoot(ctx), {
     bodyParser: false,
     // A failed start is reported by main (one line, exit 1); Nest's default is process.abort().
     abortOnError: false,
@@ -31,13 +28,7 @@ export async function createSchedulerApp(
   app.useBodyParser('text', { type: () => true, limit: '2mb' });
   // After the body is read: a body parser's stream callbacks would not carry the context on.
   app.use(requestLogContext);
-  const openApi = app.get(OpenApiDocumentSource);
-  openApi.buildWith(() => schedulerOpenApiDocument(app, root));
-  // The docs page: Swagger UI from @nestjs/swagger's bundled assets (no CDN), reading the document above.
-  // Served beside the controllers, so public like Argo CD's /swagger-ui; the JSON is OpenApiController's.
-  SwaggerModule.setup('api/docs', app, () => openApi.document(), {
-    raw: false,
-    customSiteTitle: 'Berth API',
-  });
+  // GET /api/openapi.json and its Swagger UI page at /api/docs, both public (docs/api.md).
+  serveApiDocs(app, schedulerApiDescription());
   return { app, ctx };
 }

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from '@berth/auth';
-import { ObservabilityModule } from '@berth/runtime';
+import { ObservabilityModule, OpenApiController, OpenApiDocumentSource } from '@berth/runtime';
 import { AccountController } from './accounts/account.controller';
 import { SessionController } from './accounts/session.controller';
 import { SsoController } from './accounts/sso.controller';
@@ -29,8 +29,6 @@ import { LiveResourcesService } from './resources/live-resources.service';
 import { ResourceActionsService } from './resources/resource-actions.service';
 import { ResourcesController } from './resources/resources.controller';
 import { ProjectsService } from './projects/projects.service';
-import { OpenApiController } from './openapi/openapi.controller';
-import { OpenApiDocumentSource } from './openapi/openapi-document.source';
 import { PublicInfoController } from './public/public-info.controller';
 import { ServerInfoService } from './public/server-info.service';
 import { StatusBadgeService } from './public/status-badge.service';
