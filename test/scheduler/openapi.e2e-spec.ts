@@ -43,6 +43,7 @@ const BERTH_ROUTES = new Set([
   'GET /api/v1/audit',
   'GET /auth/login',
   'GET /auth/callback',
+  'POST /api/v1/session/sso',
   'GET /api/openapi.json',
   'GET /healthz',
   'GET /readyz',
@@ -53,6 +54,7 @@ const BERTH_ROUTES = new Set([
 const PUBLIC_ROUTES = new Set([
   'POST /api/webhook',
   'POST /api/v1/session',
+  'POST /api/v1/session/sso',
   'GET /api/v1/session/userinfo',
   'GET /auth/login',
   'GET /auth/callback',

@@ -128,7 +128,7 @@ export const ARGO_CD_OPERATIONS: readonly ArgoCdOperation[] = [
     'get',
     '/api/v1/stream/applications/{applicationName}/resource-tree',
     'ApplicationService_WatchResourceTree',
-    { streamed: true },
+    { answer: 'streamResultOfV1alpha1ApplicationTree', streamed: true },
   ),
   // ProjectService
   op('get', '/api/v1/projects', 'ProjectService_List', { answer: 'v1alpha1AppProjectList' }),
