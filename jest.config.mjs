@@ -19,6 +19,7 @@ const libs = [
   'runtime',
   'auth',
   'testing',
+  'api-schemas',
 ];
 
 /** @type {import('jest').Config} */

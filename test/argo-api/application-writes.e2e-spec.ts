@@ -50,14 +50,14 @@ describe('Argo CD client: changing applications', () => {
 
   it('Create answers the Application itself; warnings travel in Warning headers', async () => {
     const res = await http.post('/api/v1/applications').send(app('web', { labels: { team: 'a' } }));
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(argoShapeProblems('application', res.body)).toEqual([]);
     expect(res.body).toMatchObject({ kind: 'Application', metadata: { name: 'web' } });
     expect(res.body).not.toHaveProperty('warnings');
     const odd = await http
       .post('/api/v1/applications')
       .send({ ...app('odd'), spec: { ...app('odd').spec, colour: 'blue' } });
-    expect(odd.status).toBe(201);
+    expect(odd.status).toBe(200);
     expect(argoShapeProblems('application', odd.body)).toEqual([]);
     expect(warningsOf(odd)).toEqual([expect.stringMatching(/^spec\.colour: unknown field/)]);
   });
@@ -85,7 +85,7 @@ describe('Argo CD client: changing applications', () => {
         },
       },
     });
-    expect([project.status, project.body]).toMatchObject([201, { metadata: { name: 'team-a' } }]);
+    expect([project.status, project.body]).toMatchObject([200, { metadata: { name: 'team-a' } }]);
     const denied = await http.post('/api/v1/applications').send(app('outsider', { project: 'team-a' }));
     expect([denied.status, (denied.body as { code: number }).code]).toEqual([403, 7]);
     expect(argoShapeProblems('runtime-error', denied.body)).toEqual([]);
@@ -267,7 +267,7 @@ describe('Argo CD client: changing applications', () => {
       resources: [{ group: '', kind: 'ConfigMap', name: 'settings', namespace: 'demo' }],
       infos: [{ name: 'ticket', value: 'CAB-42' }],
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(argoShapeProblems('application', res.body)).toEqual([]);
     const operation = (res.body as App).operation!;
     expect(res.headers['x-berth-operation-id']).toBe(operation.operationId);
@@ -291,7 +291,7 @@ describe('Argo CD client: changing applications', () => {
     const res = await http
       .post('/api/v1/applications/odd/rollback')
       .send({ name: 'odd', id: '0', prune: true, dryRun: true });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(argoShapeProblems('application', res.body)).toEqual([]);
     expect((res.body as App).operation).toMatchObject({ rollbackOf: 0, sync: { prune: true, dryRun: true } });
     expect(res.headers['x-berth-operation-id']).toBe((res.body as App).operation!.operationId);

@@ -45,7 +45,7 @@ async function seed(scheduler: TestScheduler): Promise<void> {
     ['web', 'default'],
     ['api', 'default'],
   ] as const) {
-    expect((await scheduler.http.post('/api/v1/applications').send(app(name, project))).status).toBe(201);
+    expect((await scheduler.http.post('/api/v1/applications').send(app(name, project))).status).toBe(200);
   }
   await recordSyncedStatus(scheduler.ctx, 'web', { revision: SHA, sync: 'Synced', health: 'Healthy' });
   await recordSyncedStatus(scheduler.ctx, 'api', { revision: SHA, sync: 'OutOfSync', health: 'Degraded' });

@@ -87,7 +87,7 @@ beforeAll(async () => {
   keys = await issueTestApiKeys(app.getHttpServer(), adminToken, ['alice', 'bob']);
   http = request.agent(app.getHttpServer()).set(bearer(adminToken));
 
-  expect((await http.post('/api/v1/applications').send(h.manifest('web', 'web'))).status).toBe(201);
+  expect((await http.post('/api/v1/applications').send(h.manifest('web', 'web'))).status).toBe(200);
   const operationId = await h.requestSync('web');
   expect(await h.sync().process({ application: 'web', operationId })).toBe('Succeeded');
   await h.refresh().process({ application: 'web', hard: false, reason: 'test' });

@@ -166,7 +166,7 @@ describe('two worker processes, 200 apps', () => {
           .set(bearer(token))
           .set('Content-Type', 'application/json')
           .send(applicationJson(i, repo.fileUrl))
-          .expect(201);
+          .expect(200);
       }
 
       // Real worker processes against the sandbox's simulated rollouts: real time.

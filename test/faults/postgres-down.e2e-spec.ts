@@ -68,7 +68,7 @@ describe('fault: Postgres stopped under running processes', () => {
       5_000,
       await processes.get('scheduler')!.token(),
     );
-    expect(answer.status).toBe(201);
+    expect(answer.status).toBe(200);
     const read = await fetch(`${processes.get('scheduler')!.url}/api/v1/applications/during-outage`, {
       headers: { Authorization: `Bearer ${await processes.get('scheduler')!.token()}` },
     });

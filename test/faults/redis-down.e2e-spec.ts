@@ -45,7 +45,7 @@ beforeAll(async () => {
     5_000,
     await processes.get('scheduler')!.token(),
   );
-  expect(created.status).toBe(201);
+  expect(created.status).toBe(200);
 }, 60_000);
 
 afterAll(async () => {

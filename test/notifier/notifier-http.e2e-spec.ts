@@ -147,6 +147,40 @@ describe('notifier HTTP API', () => {
     for (const path of ['/healthz', '/readyz', '/metrics']) await anonymous.get(path).expect(200);
   });
 
+  it('describes its API in an OpenAPI document and a docs page, both without a token (docs/api.md)', async () => {
+    const res = await anonymous.get('/api/openapi.json').expect(200);
+    const document = res.body as {
+      openapi: string;
+      paths: Record<string, Record<string, { tags: string[]; security?: unknown[] }>>;
+    };
+    expect(document.openapi).toBe('3.1.0');
+    const routes = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
+    expect(routes.map((r) => r.route).sort()).toEqual(
+      [
+        'GET /api/v1/notifications/deliveries',
+        'GET /api/v1/notifications/config',
+        'PUT /api/v1/notifications/config',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+        'GET /api/openapi.json',
+      ].sort(),
+    );
+    expect(routes.filter((r) => r.op.tags[0] !== 'berth')).toEqual([]);
+    expect(
+      routes
+        .filter((r) => Array.isArray(r.op.security) && r.op.security.length === 0)
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['GET /api/openapi.json', 'GET /healthz', 'GET /readyz']);
+    expect(JSON.stringify(document)).not.toContain(SECRETS.BERTH_NOTIFICATIONS_SECRET_SLACK_TOKEN);
+    const page = await anonymous.get('/api/docs').expect(200);
+    expect(page.text).toContain('./docs/swagger-ui-bundle.js');
+    await anonymous.get('/api/docs/swagger-ui-bundle.js').expect(200);
+  });
+
   it('answers health, readiness and metrics', async () => {
     await http.get('/healthz').expect(200);
     const ready = await http.get('/readyz').expect(200);

@@ -38,7 +38,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .set(scheduler.as('alice'))
       .set('X-Reason', 'onboarding guestbook')
       .send(seedApplication);
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     // Argo CD's answer: the Application itself.
     expect(res.body as ApplicationAnswer).toMatchObject({
       kind: 'Application',
@@ -68,7 +68,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
 
   it("accepts the article's own Application (auto-sync with prune and self-heal) as written", async () => {
     const res = await http.post('/api/v1/applications').set(scheduler.as('alice')).send(articleApplication);
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const created = res.body as ApplicationAnswer;
     // No warnings: no Warning header.
     expect(res.headers['warning']).toBeUndefined();
@@ -140,7 +140,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .post('/api/v1/applications/guestbook/sync')
       .set(scheduler.as('carol'))
       .send('{"prune": true}');
-    expect(sync.status).toBe(201);
+    expect(sync.status).toBe(200);
     // Argo CD's shape: a requested operation is the app's `operation` until a worker starts it.
     // The answer is the Application; its operation's id is also in a header.
     const started = sync.body as ApplicationAnswer;
@@ -207,7 +207,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
 
   it('the apply strategy is recorded; Confirm Pruning records who confirmed, once, and asks for the refresh that resumes the operation (#22.14, #22.16)', async () => {
     const app = seedApplication.replace(/guestbook/g, 'prunable');
-    expect((await http.post('/api/v1/applications').set(scheduler.as('alice')).send(app)).status).toBe(201);
+    expect((await http.post('/api/v1/applications').set(scheduler.as('alice')).send(app)).status).toBe(200);
     const nothingRunning = await http.post('/api/v1/applications/prunable/operation/confirm-prune').send('');
     expect(nothingRunning.status).toBe(400);
     expect(errorOf(nothingRunning).message).toContain('no operation in progress');
@@ -215,7 +215,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       .post('/api/v1/applications/prunable/sync')
       .set(scheduler.as('carol'))
       .send({ prune: true, strategy: { apply: { force: false } } });
-    expect(sync.status).toBe(201);
+    expect(sync.status).toBe(200);
     const application = sync.body as ApplicationAnswer;
     const operationId = application.operation?.operationId;
     expect(application.operation?.sync).toMatchObject({ prune: true, syncStrategy: { apply: {} } });

@@ -61,8 +61,8 @@ describe('GET /api/v1/applications/:name/manifests', () => {
         destination: { server: 'https://kubernetes.default.svc', namespace: 'demo' },
       },
     });
-    expect((await http.post('/api/v1/applications').send(app('settings', 'app'))).status).toBe(201);
-    expect((await http.post('/api/v1/applications').send(app('broken', 'missing/dir'))).status).toBe(201);
+    expect((await http.post('/api/v1/applications').send(app('settings', 'app'))).status).toBe(200);
+    expect((await http.post('/api/v1/applications').send(app('broken', 'missing/dir'))).status).toBe(200);
   });
   afterAll(async () => {
     await restoreAllReadOnly();
@@ -152,7 +152,7 @@ describe('GET /api/v1/applications/:name/manifests', () => {
       .post('/api/v1/applications/settings/rollback')
       .set(scheduler.as('alice'))
       .send({ id: 0, kinds: ['ConfigMap'] });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const events = (await http.get('/api/v1/applications/settings/audit')).body as RecordedEvent[];
     expect(events[events.length - 1]).toMatchObject({
       type: 'SyncRequested',

@@ -46,8 +46,8 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     ]);
     scheduler = await startTestScheduler({ BERTH_SECRET_KEY: randomBytes(32).toString('base64') });
     http = scheduler.http;
-    expect((await http.post('/api/v1/projects').send(project('team-a', true))).status).toBe(201);
-    expect((await http.post('/api/v1/projects').send(project('team-b', false))).status).toBe(201);
+    expect((await http.post('/api/v1/projects').send(project('team-a', true))).status).toBe(200);
+    expect((await http.post('/api/v1/projects').send(project('team-b', false))).status).toBe(200);
   });
   afterAll(async () => {
     await scheduler?.close();
@@ -74,13 +74,13 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     const res = await http
       .post('/api/v1/clusters')
       .send({ name: 'team-a-cluster', project: 'team-a', kubeconfig: teamCluster.kubeconfig() });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: 'team-a-cluster', server: teamCluster.url, project: 'team-a' });
     // "" is no project, as in Argo CD's cluster secrets.
     const shared = await http
       .post('/api/v1/clusters')
       .send({ name: 'shared', project: '', kubeconfig: sharedCluster.kubeconfig() });
-    expect(shared.status).toBe(201);
+    expect(shared.status).toBe(200);
     expect((shared.body as ClusterAnswer).project).toBeUndefined();
     const list = (await http.get('/api/v1/clusters')).body as ApiPage<ClusterAnswer>;
     expect(list.items.map((c) => [c.name, c.project ?? null])).toEqual([
@@ -100,11 +100,11 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     const own = await http
       .post('/api/v1/applications')
       .send(app('a-own', 'team-a', { server: teamCluster.url }));
-    expect(own.status).toBe(201);
+    expect(own.status).toBe(200);
     const byName = await http
       .post('/api/v1/applications')
       .send(app('a-own-by-name', 'team-a', { name: 'team-a-cluster' }));
-    expect(byName.status).toBe(201);
+    expect(byName.status).toBe(200);
     const elsewhere: Array<Record<string, string>> = [
       { name: 'shared' },
       { server: 'https://kubernetes.default.svc' },
@@ -133,7 +133,7 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     const onShared = await http
       .post('/api/v1/applications')
       .send(app('b-shared', 'team-b', { name: 'shared' }));
-    expect(onShared.status).toBe(201);
+    expect(onShared.status).toBe(200);
     // Moving it onto team-a's cluster is refused too, and changes nothing.
     const moved = await http
       .put('/api/v1/applications/b-shared')
@@ -153,7 +153,7 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     const res = await http
       .post('/api/v1/clusters?upsert=true')
       .send({ name: 'team-a-cluster', kubeconfig: teamCluster.kubeconfig() });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect((res.body as ClusterAnswer).project).toBeUndefined();
     const events = await scheduler.db.dataSource.query<Array<{ data: Record<string, unknown> }>>(
       `SELECT data FROM events WHERE stream_id = 'cluster-team-a-cluster' AND type = 'ClusterAdded' ORDER BY stream_version`,
@@ -163,6 +163,6 @@ describe('project-scoped clusters (cluster `project`, permitOnlyProjectScopedClu
     const res2 = await http
       .post('/api/v1/applications')
       .send(app('b-on-a', 'team-b', { name: 'team-a-cluster' }));
-    expect(res2.status).toBe(201);
+    expect(res2.status).toBe(200);
   });
 });

@@ -54,7 +54,7 @@ describe('AppProjects guard applications', () => {
     const def = await http.get('/api/v1/projects/default');
     expect((def.body as AppProject).spec.sourceRepos).toEqual(['*']);
     const res = await http.post('/api/v1/projects').set(scheduler.as('platform-team')).send(project);
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const audit = await db.dataSource.query<unknown[]>(
       `SELECT actor, event_type, summary FROM audit_log WHERE event_type = 'ProjectCreated'`,
     );
@@ -73,7 +73,7 @@ describe('AppProjects guard applications', () => {
   });
 
   it('admits an app within the project; the project cannot be deleted while it is used', async () => {
-    expect((await http.post('/api/v1/applications').send(app('payments-prod'))).status).toBe(201);
+    expect((await http.post('/api/v1/applications').send(app('payments-prod'))).status).toBe(200);
     const del = await http.delete('/api/v1/projects/payments');
     expect(del.status).toBe(400);
     expect(errorOf(del).message).toMatch(/used by payments-api; move or delete those applications first/);
@@ -90,7 +90,7 @@ describe('AppProjects guard applications', () => {
             "destinations:\n    - server: '*'\n      namespace: '!kube-system'\n",
           ),
       );
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.headers['warning']).toBe(
       '299 - "spec.destinations[0]: Berth reads an entry with a \\"!\\" pattern as deny only, while Argo CD also allows everything else it matches (here every namespace but \\"kube-system\\"); write the two entries that mean the same in both: {server: \\"*\\", namespace: \\"!kube-system\\"} and {server: \\"*\\", namespace: \\"*\\"}"',
     );

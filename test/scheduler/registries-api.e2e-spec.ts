@@ -67,7 +67,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
       .post('/api/v1/repositories')
       .set(scheduler.as('alice'))
       .send({ repo: git.repoUrl('deploy'), username: 'ci', password: PASSWORD });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       repo: git.repoUrl('deploy'),
       credentialType: 'https',
@@ -143,7 +143,7 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
       .post('/api/v1/clusters')
       .set(scheduler.as('alice'))
       .send({ name: 'sandbox', kubeconfig: sandbox.kubeconfig() });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       name: 'sandbox',
       server: sandbox.url,

@@ -44,7 +44,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     scheduler = await startTestScheduler();
     ({ db, http } = scheduler);
     for (const name of ['types', 'argo-shape', 'keep-me'])
-      expect((await http.post('/api/v1/applications').send(application(name))).status).toBe(201);
+      expect((await http.post('/api/v1/applications').send(application(name))).status).toBe(200);
   });
   afterAll(async () => {
     await scheduler.close();
@@ -78,7 +78,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     const methods = await http
       .post('/api/v1/applications')
       .send(application('methods', { toString: 1, hasOwnProperty: 2 }));
-    expect(methods.status).toBe(201);
+    expect(methods.status).toBe(200);
     expect(warningsOf(methods)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^spec\.toString: unknown field/)]),
     );
@@ -381,7 +381,7 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       syncOptions: { items: ['Prune=false', 'CreateNamespace=true'] },
       retryStrategy: null,
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     expect(await syncRequests('argo-shape')).toEqual([
       expect.objectContaining({
         prune: false,
@@ -695,6 +695,27 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       expect(errorOf(res).message).toMatch(/JSON object/);
     },
   );
+
+  it('the OpenAPI document and its docs page (#17.7): query parameters are ignored, paths outside the bundled assets a 404, never a 500', async () => {
+    // Query parameters are ignored (cache busters), never read: the same document either way.
+    const busted = await scheduler.anonymous.get('/api/openapi.json?format=yaml&__proto__=x');
+    expect(busted.status).toBe(200);
+    expect((busted.body as { openapi: string }).openapi).toBe('3.1.0');
+    for (const path of [
+      '/api/docs/..%2f..%2f..%2fpackage.json',
+      '/api/docs/%2e%2e/%2e%2e/package.json',
+      '/api/docs/LICENSE',
+      '/api/docs/%00',
+      '/api/docs/swagger-ui-init.js/..',
+    ]) {
+      const res = await scheduler.anonymous.get(path);
+      expect({ path, status: res.status < 500, leaked: /"name":\s*"berth"/.test(res.text) }).toEqual({
+        path,
+        status: true,
+        leaked: false,
+      });
+    }
+  });
 });
 
 describe('mistyped and out-of-range API input (notifier, compiled process)', () => {

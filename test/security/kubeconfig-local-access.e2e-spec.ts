@@ -135,7 +135,7 @@ describe('local access through a registered kubeconfig', () => {
       'current-context': 'ci',
     });
     const res = await http.post('/api/v1/clusters').send({ name: 'ci', kubeconfig: text });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200);
     const [row] = await scheduler.db.dataSource.query<Array<{ sealed_config: string }>>(
       `SELECT sealed_config FROM clusters WHERE name = 'ci'`,
     );

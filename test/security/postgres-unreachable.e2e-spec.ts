@@ -161,7 +161,7 @@ describe('fault: Postgres unreachable under a running scheduler', () => {
       5_000,
       token,
     );
-    expect(retried.status).toBe(201);
+    expect(retried.status).toBe(200);
     expect(await eventsOf('during-outage')).toEqual(['ApplicationCreated']);
     expect(await queuedRefreshes()).toContain('during-outage');
     expect(scheduler.stdout + scheduler.stderr).not.toContain(PASSWORD);

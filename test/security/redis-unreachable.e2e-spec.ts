@@ -168,7 +168,7 @@ describe('fault: Redis unreachable (REDIS_URL points at a closed port)', () => {
       5_000,
       token,
     );
-    expect(answer.status).toBe(201);
+    expect(answer.status).toBe(200);
     expect(await eventsOf('created-while-down')).toEqual(['ApplicationCreated']);
     const connection = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: null });
     const refresh = new Queue('refresh', { connection, prefix });

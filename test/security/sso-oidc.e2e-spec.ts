@@ -165,7 +165,7 @@ describe('SSO with an OIDC provider (authorization code + PKCE)', () => {
           destination: { server: 'https://kubernetes.default.svc', namespace: 'a' },
         },
       });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(200);
     expect(
       await s.db.dataSource.query(`SELECT actor, actor_groups FROM audit_log WHERE application = 'by-sso'`),
     ).toEqual([{ actor: 'bob@example.com', actor_groups: ['platform', 'developers'] }]);

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { BerthConfig } from '@berth/infra';
-import { BerthLogger, logLevelsFor } from '@berth/runtime';
+import { BerthLogger, logLevelsFor, serveApiDocs } from '@berth/runtime';
 import { requestLogContext } from './http/request-log-context';
+import { schedulerApiDescription } from './openapi/scheduler-api.description';
 import { SchedulerContext } from './scheduler.context';
 import { SchedulerModule } from './scheduler.module';
 
@@ -27,5 +28,7 @@ export async function createSchedulerApp(
   app.useBodyParser('text', { type: () => true, limit: '2mb' });
   // After the body is read: a body parser's stream callbacks would not carry the context on.
   app.use(requestLogContext);
+  // GET /api/openapi.json and its Swagger UI page at /api/docs, both public (docs/api.md).
+  serveApiDocs(app, schedulerApiDescription());
   return { app, ctx };
 }

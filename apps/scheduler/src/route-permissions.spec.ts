@@ -52,7 +52,11 @@ describe('route permissions', () => {
       object: { application: 'name' },
     });
     expect(scheduler.filter((r) => r.isPublic).map((r) => r.route.split(' ')[0])).toEqual(
-      expect.arrayContaining(['WebhookController.receive', 'SessionController.create']),
+      expect.arrayContaining([
+        'WebhookController.receive',
+        'SessionController.create',
+        'OpenApiController.document',
+      ]),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from '@berth/auth';
-import { ObservabilityModule } from '@berth/runtime';
+import { ObservabilityModule, OpenApiController, OpenApiDocumentSource } from '@berth/runtime';
 import { AccountController } from './accounts/account.controller';
 import { SessionController } from './accounts/session.controller';
 import { SsoController } from './accounts/sso.controller';
@@ -82,6 +82,7 @@ export class SchedulerModule {
         SsoController,
         PublicInfoController,
         StreamController,
+        OpenApiController,
       ],
       providers: [
         { provide: SchedulerContext, useValue: ctx },
@@ -105,6 +106,7 @@ export class SchedulerModule {
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,
+        OpenApiDocumentSource,
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_PIPE, useClass: StorablePathParameter },
         { provide: APP_INTERCEPTOR, useClass: RequestLogContextInterceptor },

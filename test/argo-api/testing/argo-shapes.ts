@@ -1,40 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { ARGO_CD_ANSWERS, ARGO_CD_DEFINITIONS, type ArgoShape } from '@berth/api-schemas';
 
-/** The answer schemas of test/argo-api/fixtures, written from Argo CD's swagger definitions. */
-const FIXTURES = join(process.cwd(), 'test', 'argo-api', 'fixtures');
+export type { ArgoShape } from '@berth/api-schemas';
 
-/** The answers the specs check, by fixture name (`<name>.schema.json`). */
-export type ArgoShape =
-  | 'application'
-  | 'application-list'
-  | 'application-spec'
-  | 'app-project'
-  | 'detailed-project'
-  | 'global-projects'
-  | 'cluster'
-  | 'cluster-list'
-  | 'empty-response'
-  | 'event-list'
-  | 'manifest-response'
-  | 'revision-metadata'
-  | 'chart-details'
-  | 'version-message'
-  | 'settings'
-  | 'runtime-error'
-  | 'watch-event'
-  | 'application-tree-stream-line'
-  | 'resource-actions-list'
-  | 'application-resource-response'
-  | 'managed-resources-response'
-  | 'application-response';
-
+/** The answer schemas of @berth/api-schemas, written from Argo CD's swagger definitions. */
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats(ajv);
-for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.schema.json')))
-  ajv.addSchema(JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as object);
+ajv.addSchema(ARGO_CD_DEFINITIONS);
+for (const { schema } of Object.values(ARGO_CD_ANSWERS)) ajv.addSchema(schema);
 
 /**
  * The problems of an answer against the shape Argo CD's swagger gives it: [] when it fits. Each problem
@@ -42,8 +16,8 @@ for (const file of readdirSync(FIXTURES).filter((f) => f.endsWith('.schema.json'
  * which field a client would trip on.
  */
 export function argoShapeProblems(shape: ArgoShape, answer: unknown): string[] {
-  const validate = ajv.getSchema(`${shape}.schema.json`);
-  if (!validate) throw new Error(`no fixture ${shape}.schema.json in ${FIXTURES}`);
+  const validate = ajv.getSchema(ARGO_CD_ANSWERS[shape].schema.$id);
+  if (!validate) throw new Error(`no schema ${shape} in @berth/api-schemas`);
   if (validate(answer)) return [];
   return (validate.errors ?? []).map(describe);
 }

@@ -91,7 +91,7 @@ export async function createSyncedWebApp(
       destination: { server: 'https://kubernetes.default.svc', namespace },
     },
   });
-  if (created.status !== 201) throw new Error(`create ${name}: ${created.status}`);
+  if (created.status !== 200) throw new Error(`create ${name}: ${created.status}`);
   await recordSyncedStatus(scheduler.ctx, name, {
     revision: 'c'.repeat(40),
     sync: 'Synced',

@@ -65,7 +65,7 @@ export class ApplicationsController {
 
   @AuthorizeInHandler('applications, create, <project>/<name> of the body (and update when upserting)')
   @Post()
-  @HttpCode(201)
+  @HttpCode(200) // Argo CD's gateway answers 200, not 201
   async create(
     @Body() body: unknown,
     @ValidQuery(CREATE_QUERY) query: { upsert?: string },
@@ -176,6 +176,7 @@ export class ApplicationsController {
   /** Argo CD's Sync: answers the Application, its `operation` the one started (id also in a header). */
   @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/sync')
+  @HttpCode(200)
   async sync(
     @Param('name') name: string,
     @Body(new JsonBody(SYNC_REQUEST)) body: SyncRequestBody,
@@ -210,6 +211,7 @@ export class ApplicationsController {
   /** Argo CD's Rollback: answers the Application, its `operation` the rollback started. */
   @Authorize('applications', 'sync', { application: 'name' })
   @Post(':name/rollback')
+  @HttpCode(200)
   async rollback(
     @Param('name') name: string,
     @Body(new JsonBody(ROLLBACK_REQUEST)) body: RollbackRequestBody,

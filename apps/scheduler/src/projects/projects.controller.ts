@@ -26,7 +26,7 @@ export class ProjectsController {
 
   @AuthorizeInHandler('projects, create, <metadata.name of the body>')
   @Post()
-  @HttpCode(201)
+  @HttpCode(200) // Argo CD's gateway answers 200, not 201
   async create(
     @Body() body: unknown,
     @ValidQuery(PROJECT_CREATE_QUERY) query: { upsert?: string },

@@ -3,7 +3,7 @@ import { toolVersions, type ToolVersions } from '@berth/render';
 import { DEFAULT_APP_NAMESPACE } from '@berth/domain';
 import { Injectable } from '@nestjs/common';
 import { SchedulerContext } from '../scheduler.context';
-import { berthVersion } from './berth-version';
+import { berthVersion } from '@berth/runtime';
 
 /**
  * Argo CD's VersionMessage (`GET /api/version`). Berth is not written in Go: `GoVersion` holds the Node.js

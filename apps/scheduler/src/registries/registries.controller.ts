@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import {
   AnyAuthenticated,
   AuthorizeInHandler,
@@ -7,7 +7,7 @@ import {
   type Identity,
 } from '@berth/auth';
 import { DomainError, normalizeGitUrl, ValidationFailedError } from '@berth/domain';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { RegistriesService, type Registration } from './registries.service';
@@ -47,9 +47,11 @@ async function storedObject(
   }
 }
 
-/** 201 for a new or replaced registration; 200 when the same one was already there (nothing appended). */
-function answer(res: Response, registration: Registration<object>): object {
-  res.status(registration.changed ? 201 : 200);
+/**
+ * The registration as stored, 200 whether it is new, replaced or the same one again (nothing appended), as
+ * Argo CD's gateway answers; the audit log tells the cases apart.
+ */
+function answer(registration: Registration<object>): object {
   return registration.item;
 }
 
@@ -63,11 +65,11 @@ export class RepositoriesController {
 
   @AuthorizeInHandler('repositories, create, [<project>/]<repo> of the body')
   @Post()
+  @HttpCode(200) // Argo CD's gateway answers 200, not 201
   async add(
     @Body(new JsonBody(REPOSITORY_REQUEST)) body: RepositoryRequest,
     @ValidQuery(REGISTER_QUERY) query: { upsert?: string },
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ) {
     const who = requestActor(req);
     await this.authorizer.assert(
@@ -76,7 +78,7 @@ export class RepositoriesController {
       'create',
       registryObject(body.project, body.repo.trim()),
     );
-    return answer(res, await this.registries.addRepository(body, who, query.upsert === 'true'));
+    return answer(await this.registries.addRepository(body, who, query.upsert === 'true'));
   }
 
   @AnyAuthenticated('lists only the repositories the caller may get')
@@ -199,11 +201,11 @@ export class ClustersController {
   /** Judged by the server URL given (the cluster's name when it comes only in a kubeconfig). */
   @AuthorizeInHandler('clusters, create, [<project>/]<server> of the body')
   @Post()
+  @HttpCode(200) // Argo CD's gateway answers 200, not 201
   async add(
     @Body(new JsonBody(CLUSTER_REQUEST)) body: ClusterRequest,
     @ValidQuery(REGISTER_QUERY) query: { upsert?: string },
     @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ) {
     const who = requestActor(req);
     await this.authorizer.assert(
@@ -212,7 +214,7 @@ export class ClustersController {
       'create',
       registryObject(body.project, body.server ?? body.name ?? ''),
     );
-    return answer(res, await this.registries.addCluster(body, who, query.upsert === 'true'));
+    return answer(await this.registries.addCluster(body, who, query.upsert === 'true'));
   }
 
   @AnyAuthenticated('lists only the clusters the caller may get')
