@@ -213,10 +213,22 @@ describe('automated sync', () => {
     const drift = await refresh('heal');
     expect(drift.autoSyncOperationId).toBeDefined();
     const request = (await h.events('heal')).filter((e) => e.type === 'SyncRequested').pop();
-    expect(request?.data).toMatchObject({ trigger: 'self-heal' });
+    // Only the drifted Deployment is synced (Argo CD's self-heal is a partial sync of what drifted).
+    expect(request?.data).toMatchObject({
+      trigger: 'self-heal',
+      resources: [{ group: 'apps', kind: 'Deployment', namespace: 'heal', name: 'guestbook-ui' }],
+    });
     expect(await h.sync().process({ application: 'heal', operationId: drift.autoSyncOperationId! })).toBe(
       'Succeeded',
     );
+    const synced = (await h.events('heal')).filter(
+      (e) =>
+        e.type === 'ResourceSynced' &&
+        (e.data as { operationId: string }).operationId === drift.autoSyncOperationId,
+    );
+    expect(synced.map((e) => (e.data as { resource: { kind: string } }).resource.kind)).toEqual([
+      'Deployment',
+    ]);
     const live = await h.cluster.get({
       apiVersion: 'apps/v1',
       kind: 'Deployment',

@@ -123,4 +123,27 @@ describe('decideAutoSync (Argo CD auto-sync rules)', () => {
     });
     expect(decideAutoSync(input({}))).toMatchObject({ kind: 'sync', prune: false });
   });
+
+  it("self-heal syncs only the drifted resources (Argo CD's op.Sync.Resources); a new revision syncs all", () => {
+    const cluster: ResourceComparison = {
+      key: 'rbac.authorization.k8s.io/ClusterRole//reader',
+      status: 'OutOfSync',
+    };
+    const heal = decideAutoSync(
+      input({
+        automated: { selfHeal: true, prune: true },
+        comparison: comparison(drifted, synced, toPrune, cluster),
+        lastSync: succeededOn(NEW, 3),
+      }),
+    );
+    expect(heal).toMatchObject({ kind: 'sync', trigger: 'self-heal' });
+    expect(heal.kind === 'sync' ? heal.resources : undefined).toEqual([
+      { group: 'apps', kind: 'Deployment', namespace: 'web', name: 'web' },
+      { kind: 'ConfigMap', namespace: 'web', name: 'old' },
+      { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' },
+    ]);
+    const fresh = decideAutoSync(input({ lastSync: succeededOn(OLD, 100) }));
+    expect(fresh).toMatchObject({ kind: 'sync', trigger: 'auto-sync' });
+    expect(fresh).not.toHaveProperty('resources');
+  });
 });
