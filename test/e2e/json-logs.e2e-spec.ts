@@ -12,32 +12,12 @@ import { join } from 'node:path';
 import { BerthProcess } from '../security/testing/berth-process';
 import { guestbook, under } from '../worker/worker-harness';
 import { assertBuilt } from './built-entrypoints';
+import { jsonLogRecords, type JsonLogRecord } from '../testing/json-log-records';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
-interface LogRecord {
-  level: string;
-  message: unknown;
-  context?: string;
-  process?: string;
-  application?: string;
-  correlationId?: string;
-  actor?: string;
-}
-
 /** Every non-empty line of stdout and stderr, parsed: a line that is not JSON fails the test. */
-function records(proc: BerthProcess): LogRecord[] {
-  return `${proc.stdout}\n${proc.stderr}`
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as LogRecord;
-      } catch {
-        throw new Error(`not a JSON log line: ${line}\n${proc.output()}`);
-      }
-    });
-}
+const records = (proc: BerthProcess): JsonLogRecord[] => jsonLogRecords(`${proc.stdout}\n${proc.stderr}`);
 
 /**
  * LOG_FORMAT=json on the compiled scheduler and worker, as an operator runs them: every line is one JSON

@@ -9,16 +9,8 @@ import { type SlackReceiver, startSlackReceiver } from '@berth/notifications/tes
 import { eventually } from '@berth/testing';
 import { Redis } from 'ioredis';
 import { BerthProcess } from '../security/berth-process';
+import { jsonLogRecords } from '../testing/json-log-records';
 import { appendSuccessfulSync, catalogConfig, manifest, REDIS_URL, SECRETS } from './notifier.harness';
-
-interface LogRecord {
-  level: string;
-  message: unknown;
-  process?: string;
-  application?: string;
-  correlationId?: string;
-  actor?: string;
-}
 
 /**
  * LOG_FORMAT=json on the compiled notifier (issue #17 item 8): every line is one JSON object, and the line
@@ -69,17 +61,7 @@ describe('notifier structured logs (LOG_FORMAT=json)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const records = (): LogRecord[] =>
-    notifier.output
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
-        try {
-          return JSON.parse(line) as LogRecord;
-        } catch {
-          throw new Error(`not a JSON log line: ${line}\n${notifier.output}`);
-        }
-      });
+  const records = () => jsonLogRecords(notifier.output);
 
   it("a delivery's line names the app, the delivery and the notifier; no line carries the Slack token", async () => {
     await appendSuccessfulSync(

@@ -1,5 +1,6 @@
 import type { FieldCheck } from '@berth/domain/application/field-checks';
 import { describeValue } from '@berth/domain/application/field-checks';
+import type { LoopbackLogin } from '@berth/auth';
 import { bodySchema } from '../http/request-pipes';
 import { requestObject, secretText, text } from '../http/request-checks';
 
@@ -25,14 +26,7 @@ export const SESSION_REQUEST = bodySchema<SessionRequest>(
 );
 
 /** `berth login --sso`'s code exchange (Berth's; Argo CD's CLI exchanges the code itself with `cliClientID`). */
-export interface SsoCodeRequest {
-  redirectUri: string;
-  code: string;
-  state: string;
-  iss?: string;
-  codeVerifier: string;
-  nonce: string;
-}
+export type SsoCodeRequest = LoopbackLogin;
 
 /**
  * Only a loopback callback of the CLI, as `argocd login --sso` registers it (`http://localhost:8085/auth/callback`):
