@@ -109,6 +109,8 @@ export interface RefreshResult {
   autoRollbackOperationId?: string;
   /** An open operation no job would have run, enqueued again. */
   resumedOperationId?: string;
+  /** The comparison began before the latest sync finished: nothing recorded, another refresh asked for. */
+  stale?: boolean;
 }
 
 /**
@@ -129,6 +131,7 @@ export class RefreshProcessor {
     if (!loaded.state.exists || !loaded.state.manifest) return this.deleteResourcesOfDeleted(loaded);
     const app = applicationOf(loaded.state);
     describeAppScope(appScopeOf(app));
+    const comparisonStartedAt = this.deps.now();
     const outcome = await this.compare(app, job, loaded.state);
     // Read after the comparison, so a window edited meanwhile counts; judged at the decision's `now`.
     const syncWindows = await syncWindowsOf(this.deps, app);
@@ -149,6 +152,7 @@ export class RefreshProcessor {
         decision = decideRefreshOutcome(state, {
           outcome,
           now,
+          comparisonStartedAt,
           newOperationId,
           syncWindows,
           ...(syncApproval ? { syncApproval } : {}),
@@ -181,13 +185,19 @@ export class RefreshProcessor {
             : metadata,
       {
         known: loaded,
-        alsoInTransaction: (manager) => this.deps.applications.touchReconciled(job.application, manager),
+        // A stale comparison (decideRefreshOutcome) did not reconcile the app: reconciledAt stays.
+        alsoInTransaction: (manager) =>
+          decision.stale
+            ? Promise.resolve()
+            : this.deps.applications.touchReconciled(job.application, manager),
       },
     );
-    if (recorded.events.length === 0) await this.deps.applications.touchReconciled(job.application);
+    if (recorded.events.length === 0 && !decision.stale)
+      await this.deps.applications.touchReconciled(job.application);
     const result: RefreshResult = { appended: recorded.events.map((e) => e.type) };
     await this.followUp(job.application, recorded, decision, result, outcome.kind === 'compared');
-    if (outcome.kind === 'compared') {
+    if (decision.stale) result.stale = true;
+    else if (outcome.kind === 'compared') {
       result.syncStatus = outcome.comparison.status;
       const health = appHealthOf(outcome.comparison).health;
       result.healthStatus = health.status;
@@ -230,6 +240,10 @@ export class RefreshProcessor {
       }
     }
     for (const later of decision.compareAgain) {
+      if (later.reason === 'stale-comparison') {
+        await this.deps.queues.requestRefresh({ application: name, hard: false, reason: 'stale-comparison' });
+        continue;
+      }
       if (later.reason === 'self-heal') {
         await this.deps.queues.requestRefresh(
           { application: name, hard: false, reason: 'self-heal' },

@@ -259,6 +259,11 @@ export interface RefreshFindings {
    * starts waits for approval. Absent = no approval needed.
    */
   syncApproval?: SyncApprovalRequirement;
+  /**
+   * When the comparison began reading the cluster. One that began before the app's latest sync finished
+   * read the cluster as it was before (or during) that sync: it is stale and records nothing.
+   */
+  comparisonStartedAt?: Date;
 }
 
 export type CompareAgain =
@@ -268,7 +273,9 @@ export type CompareAgain =
   /** One per deployment: `deploymentId` is the operation that deployed it. */
   | { reason: 'auto-rollback-deadline'; delayMs: number; deploymentId: string }
   /** The pending approval of operation `operationId` expires then (`at`): record its expiry. */
-  | { reason: 'approval-expiry'; delayMs: number; operationId: string; at: string };
+  | { reason: 'approval-expiry'; delayMs: number; operationId: string; at: string }
+  /** This comparison predates the latest sync's end: compare again now, on the cluster after it. */
+  | { reason: 'stale-comparison'; delayMs: 0 };
 
 export interface RefreshDecision {
   /** Recorded together, in one append. */
@@ -285,6 +292,8 @@ export interface RefreshDecision {
   };
   /** Compare again then, even if nothing asks: self-heal backoff, the latest deployment's health deadline. */
   compareAgain: CompareAgain[];
+  /** The comparison was stale (see RefreshFindings.comparisonStartedAt): the app was not reconciled now. */
+  stale?: boolean;
 }
 
 /**
@@ -296,6 +305,12 @@ export interface RefreshDecision {
  */
 export function decideRefreshOutcome(state: ApplicationState, findings: RefreshFindings): RefreshDecision {
   const expired = expiredApprovalEvents(state, findings.now);
+  // A comparison that began before the latest sync finished saw the cluster before (or during) it: its
+  // statuses would undo what the sync just recorded (a flicker to OutOfSync that notifications and
+  // `app wait` would see, stamped after the sync). Record none of it; compare again on the new cluster.
+  const syncEnd = state.lastFinishedSync ? Date.parse(state.lastFinishedSync.finishedAt) : NaN;
+  if (findings.comparisonStartedAt && syncEnd > findings.comparisonStartedAt.getTime())
+    return { events: expired, compareAgain: [{ reason: 'stale-comparison', delayMs: 0 }], stale: true };
   const decision = decideOnComparison(foldDecided(state, expired, findings.now), findings);
   const events = [...expired, ...decision.events];
   const expiry = pendingApprovalExpiry(foldDecided(state, events, findings.now));
