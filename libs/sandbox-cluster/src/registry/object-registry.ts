@@ -15,6 +15,11 @@ import {
   type ResourceType,
 } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
+import {
+  conflictsAllowedByLastApplied,
+  CSA_UPGRADING_MANAGER,
+  refreshLastApplied,
+} from '../managed-fields/last-applied';
 import type { SchemaContext } from '../managed-fields/list-topology';
 import { recordUpdate, serverSideApply } from '../managed-fields/server-side-apply';
 import { applyJsonMergePatch } from '../patch/json-merge-patch';
@@ -412,8 +417,10 @@ export class ObjectRegistry {
     const hasStatusEndpoint = type.subresources.includes('status') && options.subresource !== 'status';
     const cleanConfig: KubeObject = { ...cfg, metadata: { ...cleanMeta, name } };
     if (hasStatusEndpoint) delete cleanConfig['status'];
-    const merged = serverSideApply({
-      ctx: ctxOf(type),
+    const ctx = ctxOf(type);
+    const upgradesCsa = manager === CSA_UPGRADING_MANAGER;
+    const applied = serverSideApply({
+      ctx,
       live,
       config: cleanConfig,
       manager,
@@ -422,7 +429,11 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: hasStatusEndpoint,
       finalize: (obj) => this.prepare(type, live, obj, namespace, options),
+      ...(upgradesCsa
+        ? { allowedConflicts: conflictsAllowedByLastApplied(ctx, live, groupVersion(type)) }
+        : {}),
     });
+    const merged = upgradesCsa ? refreshLastApplied(applied, cfg) : applied;
     return pending(type, live, merged, options, manager);
   }
 
