@@ -6,6 +6,7 @@ import { validateImmutableFields } from '../admission/immutable-fields';
 import { validateName, validateObject } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
+import { hpaV1ToV2, hpaV2ToV1, isHpaV1, storageApiVersion } from '../api/hpa-v1-conversion';
 import {
   groupVersion,
   nameOf,
@@ -419,21 +420,24 @@ export class ObjectRegistry {
     if (hasStatusEndpoint) delete cleanConfig['status'];
     const ctx = ctxOf(type);
     const upgradesCsa = manager === CSA_UPGRADING_MANAGER;
+    // A kind served in a version other than its storage's is applied in the served version (conversion).
+    const servedLive = live && isHpaV1(type) ? this.present(type, live) : live;
     const applied = serverSideApply({
       ctx,
-      live,
+      live: servedLive,
       config: cleanConfig,
       manager,
       apiVersion: groupVersion(type),
       force: options.force ?? false,
       now: this.now(),
       dropStatus: hasStatusEndpoint,
-      finalize: (obj) => this.prepare(type, live, obj, namespace, options),
+      finalize: (obj) => this.prepare(type, servedLive, obj, namespace, options),
       ...(upgradesCsa
-        ? { allowedConflicts: conflictsAllowedByLastApplied(ctx, live, groupVersion(type)) }
+        ? { allowedConflicts: conflictsAllowedByLastApplied(ctx, servedLive, groupVersion(type)) }
         : {}),
     });
-    const merged = upgradesCsa ? refreshLastApplied(applied, cfg) : applied;
+    const refreshed = upgradesCsa ? refreshLastApplied(applied, cfg) : applied;
+    const merged = isHpaV1(type) ? hpaV1ToV2(refreshed) : refreshed;
     return pending(type, live, merged, options, manager);
   }
 
@@ -692,7 +696,7 @@ export class ObjectRegistry {
     } else if (subresource === 'status') {
       throw statusErrors.notFound(type.plural, type.group, String(obj.metadata?.['name']));
     }
-    obj.apiVersion = groupVersion(type);
+    obj.apiVersion = storageApiVersion(type);
     obj.kind = type.kind;
     const meta: ObjectMeta = (obj.metadata = { ...obj.metadata });
     if (type.namespaced) meta['namespace'] = namespace;
@@ -850,13 +854,14 @@ export class ObjectRegistry {
         `the kind in the data (${obj.kind}) does not match the expected kind (${type.kind})`,
       );
     }
-    return obj;
+    return isHpaV1(type) ? hpaV1ToV2(obj) : obj;
   }
 
   /** The object as served at this endpoint's apiVersion. */
   present(type: ResourceType, obj: KubeObject): KubeObject {
     const { apiVersion: _a, kind: _k, ...rest } = obj;
-    return { apiVersion: groupVersion(type), kind: type.kind, ...rest };
+    const served = { apiVersion: groupVersion(type), kind: type.kind, ...rest };
+    return isHpaV1(type) ? hpaV2ToV1(served) : served;
   }
 }
 
