@@ -6,10 +6,11 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createDataSource, createProjectionRebuilder } = require('../dist/libs/event-store/src/index.js');
-const { loadConfig } = require('../dist/libs/infra/src/index.js');
+const { loadConfigOrExit } = require('../dist/libs/runtime/src/index.js');
 
 const check = process.argv.includes('--check');
-const config = loadConfig();
+// BERTH_SERVER_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
+const config = loadConfigOrExit();
 const dataSource = createDataSource(config.databaseUrl, { applicationName: 'berth-rebuild-projections' });
 await dataSource.initialize();
 try {

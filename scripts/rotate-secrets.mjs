@@ -6,10 +6,12 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { createDataSource, ServerKeyRepository } = require('../dist/libs/event-store/src/index.js');
-const { loadConfig, SecretBox } = require('../dist/libs/infra/src/index.js');
+const { SecretBox } = require('../dist/libs/infra/src/index.js');
+const { loadConfigOrExit } = require('../dist/libs/runtime/src/index.js');
 const { resealStoredServerKey } = require('../dist/libs/auth/src/index.js');
 
-const config = loadConfig();
+// BERTH_SERVER_CONFIG or ./berth.yaml too, under the environment, as the processes read them.
+const config = loadConfigOrExit();
 const box = SecretBox.fromConfig(config);
 const ds = createDataSource(config.databaseUrl, { applicationName: 'berth-rotate-secrets' });
 await ds.initialize();

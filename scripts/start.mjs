@@ -6,9 +6,11 @@
 // Before that it makes what is missing: the build, helm/kubectl, the database (created and
 // migrated). With no KUBECONFIG, no service account and no registered cluster, it starts the
 // sandbox cluster (apps/sandbox) as the default destination; with no NOTIFICATIONS_CONFIG the
-// notifier starts with notifications off. Every setting is BerthConfig's (README, "Configuration").
+// notifier starts with notifications off. Every setting is BerthConfig's (README, "Configuration"),
+// from the environment over a berth.yaml (--config FILE, BERTH_SERVER_CONFIG, ./berth.yaml), passed to every child.
 //
-// Usage: node scripts/start.mjs [--workers N]
+// Usage: node scripts/start.mjs [--workers N] [--config FILE]
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -43,7 +45,7 @@ let stopping = false;
 async function main() {
   const parsed = parseStartArgs(process.argv.slice(2));
   if (parsed.help) {
-    term.line(START_USAGE);
+    term.line(startHelp());
     return 0;
   }
   if (parsed.error) {
@@ -63,14 +65,21 @@ async function main() {
     await runNpmScript(cwd, 'tools');
   }
   const require = createRequire(import.meta.url);
-  const { loadConfig, ConfigError } = require('../dist/libs/infra/src/index.js');
+  const { loadBerthSettings, ConfigError } = require('../dist/libs/infra/src/index.js');
   let config;
+  /** The file's settings with the environment over them. */
+  let settingsEnv;
+  /** @type {string | undefined} */
+  let configFile;
   try {
-    config = loadConfig(process.env);
+    const settings = loadBerthSettings({ env: process.env, configFile: parsed.configFile });
+    ({ config, env: settingsEnv, file: configFile } = settings);
+    for (const warning of settings.warnings) say(warning);
   } catch (error) {
     if (error instanceof ConfigError) throw new DemoError('Prerequisite', error.message);
     throw error;
   }
+  if (configFile) say(`settings from ${configFile} and the environment (the environment wins)`);
   const databaseName = new URL(config.databaseUrl).pathname.replace(/^\//, '');
   const adminUrl = adminUrlOf(config.databaseUrl);
   // The server's `postgres` database is only needed to create a missing one: a user who may reach
@@ -113,8 +122,9 @@ async function main() {
   supervisor.onRestarted = (name, pid) => say(`${name} started again (pid ${pid})`);
 
   // -- the destination ------------------------------------------------------------------------
+  // Every child reads the same file: by absolute path, whatever its working directory.
   /** @type {Record<string, string>} */
-  const env = {};
+  const env = configFile ? { BERTH_SERVER_CONFIG: configFile } : {};
   let sandboxUrl;
   const { kubeconfigPath, inPod } = config.defaultCluster;
   if (kubeconfigPath || inPod) {
@@ -138,7 +148,7 @@ async function main() {
     );
     // A trial on the sandbox deploys from a local git repository (README, "Run Berth"); a real
     // cluster does not get this default: file:// lets API users read the server's disk.
-    if (process.env['BERTH_ALLOW_FILE_REPOS'] === undefined) {
+    if (settingsEnv['BERTH_ALLOW_FILE_REPOS'] === undefined) {
       env['BERTH_ALLOW_FILE_REPOS'] = 'true';
       say('file:// repositories allowed on the sandbox (BERTH_ALLOW_FILE_REPOS=false refuses them)');
     }
@@ -194,6 +204,18 @@ async function main() {
   }
   // Runs until a signal: the handlers below stop the children and exit.
   return new Promise(() => undefined);
+}
+
+/** `--help`: the usage, then the settings npm start and its processes read (from the built config schema). */
+function startHelp() {
+  const built = join(cwd, 'dist/libs/infra/src/index.js');
+  if (!existsSync(built))
+    return `${START_USAGE}\n\nSettings: README.md, "Configuration" (npm run build to list them here).`;
+  const { settingsHelp } = createRequire(import.meta.url)(built);
+  return settingsHelp('start', START_USAGE).replace(
+    'Settings:',
+    'Settings (npm start reads these; the processes it starts read every setting: node dist/apps/<process>/src/main.js --help):',
+  );
 }
 
 /** The same server's `postgres` database, where CREATE DATABASE runs. */

@@ -206,6 +206,21 @@ describe('Argo CD client: changing applications', () => {
     });
   });
 
+  it('concurrent patches lose nothing: each applies to the newest application', async () => {
+    const labels = Array.from({ length: 8 }, (_, i) => `concurrent-${i}`);
+    const answers = await Promise.all(
+      labels.map((label) =>
+        http.patch('/api/v1/applications/api').send({
+          patchType: 'merge',
+          patch: JSON.stringify({ metadata: { labels: { [label]: 'yes' } } }),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(labels.map(() => 200));
+    const after = (await http.get('/api/v1/applications/api')).body as App;
+    for (const label of labels) expect(after.metadata.labels).toHaveProperty(label, 'yes');
+  });
+
   it('a patch that cannot apply, or makes the Application invalid, is a 400 naming the field; nothing is stored', async () => {
     const before = (await audit('api')).length;
     const cases: Array<[object, string]> = [

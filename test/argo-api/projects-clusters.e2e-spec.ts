@@ -75,6 +75,22 @@ describe('Argo CD client: projects and clusters', () => {
     expect(argoShapeProblems('runtime-error', missing.body)).toEqual([]);
   });
 
+  it("ListEvents answers the project's events from the log as a Kubernetes EventList", async () => {
+    const res = await http.get('/api/v1/projects/team-a/events');
+    expect(res.status).toBe(200);
+    expect(argoShapeProblems('event-list', res.body)).toEqual([]);
+    const items = (res.body as { items: Array<Record<string, unknown>> }).items;
+    // Created, then changed by the upsert and by the update back (each a recorded change).
+    expect(items.map((e) => e['reason'])).toEqual(['ResourceCreated', 'ResourceUpdated', 'ResourceUpdated']);
+    expect(items[0]).toMatchObject({
+      involvedObject: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: 'team-a' },
+      type: 'Normal',
+      metadata: { annotations: { user: 'admin' } },
+    });
+    const missing = await http.get('/api/v1/projects/nope/events');
+    expect([missing.status, code(missing)]).toEqual([404, 5]);
+  });
+
   it("Create takes Argo CD's Cluster (config.bearerToken, tlsClientConfig) with upsert; the answer has no credentials", async () => {
     const body = {
       server: sandbox.url,

@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withTrackingId, type KubeObject } from '@berth/domain';
 import { KubeCluster } from '@berth/kube';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { eventually } from '@berth/testing';
+import { bearer, eventually } from '@berth/testing';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import { argoShapeProblems } from './testing/argo-shapes';
 import { createSyncedWebApp, webDeployment } from './testing/recorded-status';
+import { WatchClient } from './testing/watch-client';
 
 // Argo CD's UI, tree view: `GET /api/v1/applications/{name}/resource-tree` answers an ApplicationTree
 // whose nodes link Deployment -> ReplicaSet -> Pod through parentRefs. The cluster is the sandbox, whose
@@ -103,6 +106,47 @@ describe('Argo CD client: resource tree', () => {
       expect(n.resourceVersion).not.toBe('');
     }
   });
+
+  it('WatchResourceTree streams the tree at once, then again when the cluster changes it (a Deployment scaled by hand)', async () => {
+    const server = scheduler.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stream = await WatchClient.open(
+      `${url}/api/v1/stream/applications/tree/resource-tree`,
+      bearer(scheduler.adminToken),
+    );
+    try {
+      expect(stream.response.statusCode).toBe(200);
+      const pods = (line: { result?: TreeAnswer }) =>
+        (line.result?.nodes ?? []).filter((n) => n.kind === 'Pod').length;
+      const first = await stream.next<{ result?: TreeAnswer }>((line) => line.result !== undefined);
+      expect(first.result).toEqual((await http.get('/api/v1/applications/tree/resource-tree')).body);
+      expect(pods(first)).toBe(1);
+      // kubectl scale deployment web --replicas=2: the sandbox's controllers add a Pod; no event in Berth's log.
+      await kube.mergePatch(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tree', name: 'web' },
+        { spec: { replicas: 2 } },
+      );
+      const scaled = await stream.next<{ result?: TreeAnswer }>((line) => pods(line) === 2, 20_000);
+      expect(scaled.result?.nodes.filter((n) => n.kind === 'Pod').map((n) => n.images)).toEqual([
+        ['nginx:1.27'],
+        ['nginx:1.27'],
+      ]);
+      // Each line is grpc-gateway's {"result": ApplicationTree}, and a tree is sent only when it changed.
+      for (const line of stream.lines)
+        expect(argoShapeProblems('application-tree-stream-line', line)).toEqual([]);
+      const texts = stream.lines.map((l) => JSON.stringify(l));
+      for (let i = 1; i < texts.length; i++) expect(texts[i]).not.toBe(texts[i - 1]);
+    } finally {
+      stream.close();
+      await kube.mergePatch(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'tree', name: 'web' },
+        { spec: { replicas: 1 } },
+      );
+    }
+    const unknown = await http.get('/api/v1/stream/applications/nope/resource-tree');
+    expect(unknown.status).toBe(404);
+  }, 40_000);
 
   it('an unknown application is 404, naming how to list them', async () => {
     const res = await http.get('/api/v1/applications/nope/resource-tree');

@@ -178,6 +178,21 @@ describe('berth against a scheduler, a worker and a cluster', () => {
       rows[1]!.match(/\(([0-9a-f]{7})\)/)![1]!,
     );
     expect(manifests.stdout).toContain('image: nginx:1.27');
+    const live = await berth('app', 'manifests', 'web', '--source', 'live');
+    expect(live.stdout).toMatch(/^kind: Deployment$/m);
+    expect(live.stdout).toContain('image: nginx:1.27');
+    expect(live.stdout).not.toContain('image: nginx:1.28');
+
+    // diff --revision: the cluster (rolled back to the first deployment) against another revision.
+    const [first, second] = [rows[1]!, rows[2]!].map((row) => row.match(/\(([0-9a-f]{7})\)/)![1]!);
+    const same = await berth('app', 'diff', 'web', '--revision', first!, '--no-refresh');
+    expect(same).toMatchObject({ code: 0, stdout: '' });
+    const other = await berth('app', 'diff', 'web', '--revision', second!, '--no-refresh');
+    expect(other.code).toBe(1);
+    expect(other.stdout).toMatch(/^\+ +- image: nginx:1\.28$/m);
+    const hostile = await berth('app', 'diff', 'web', '--revision=--upload-pack=touch', '--no-refresh');
+    expect(hostile.code).toBe(20);
+    expect(hostile.stderr).toMatch(/revision.*cannot start with "-"/);
     const wide = (await berth('app', 'history', 'web', '-o', 'wide')).stdout.trim().split('\n');
     expect(wide).toHaveLength(4);
     expect(wide[3]).toMatch(/\srollback\s+admin$/);
@@ -187,6 +202,16 @@ describe('berth against a scheduler, a worker and a cluster', () => {
     const resources = (await berth('app', 'resources', 'web')).stdout.trim().split('\n');
     expect(resources[0]!.split(/\s+/)).toEqual(['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'ORPHANED']);
     expect(resources.some((l) => /^apps\s+Deployment\s+web\s+guestbook-ui\s+No$/.test(l))).toBe(true);
+
+    // -o tree: the summary, then what each resource owns below it (the sandbox's ReplicaSets and Pods). The
+    // app is OutOfSync here (rolled back to the first revision).
+    const tree = await berth('app', 'get', 'web', '-o', 'tree');
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toMatch(/^KIND\/NAME\s+STATUS\s+HEALTH\s+MESSAGE$/m);
+    expect(tree.stdout).toMatch(/^Deployment\/guestbook-ui\s+OutOfSync\s+Healthy\b/m);
+    expect(tree.stdout).toMatch(/^[├└]─ReplicaSet\/guestbook-ui-\S+\s+Healthy$/m);
+    expect(tree.stdout).toMatch(/^[│ ] [├└]─Pod\/guestbook-ui-\S+\s+\w+$/m);
+    expect(tree.stdout).toMatch(/^Service\/guestbook-ui\s+Synced\s+Healthy\b/m);
 
     const set = await berth('app', 'set', 'web', '--sync-policy', 'automated', '--self-heal');
     expect(set).toMatchObject({ code: 0, stdout: "application 'web' updated\n" });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { BerthMetrics } from '@berth/infra';
 import { findTools } from '@berth/render';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import { eventually } from '@berth/testing';
@@ -134,6 +135,58 @@ describe('deploy/helm/berth', () => {
       'berth-connections',
       'berth-migrate',
     ]);
+  });
+
+  it('scales the workers on queue depth with KEDA instead of the HPA, and refuses both at once', async () => {
+    const lint = await run(helm, [
+      'lint',
+      '--strict',
+      CHART,
+      '--set',
+      'worker.autoscaling.enabled=false,worker.autoscaling.keda.enabled=true',
+    ]);
+    expect(lint.stdout).toContain('0 chart(s) failed');
+    const { regular } = await render('tenant-a', [
+      'worker.autoscaling.enabled=false',
+      'worker.autoscaling.keda.enabled=true',
+      'worker.autoscaling.keda.maxReplicas=20',
+    ]);
+    expect(named(regular, 'HorizontalPodAutoscaler')).toEqual([]);
+    const [scaled] = regular.filter((o) => o.kind === 'ScaledObject');
+    expect(scaled?.apiVersion).toBe('keda.sh/v1alpha1');
+    expect(scaled?.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'berth-worker' },
+      minReplicaCount: 2,
+      maxReplicaCount: 20,
+    });
+    const [trigger] = scaled?.spec?.['triggers'] as Array<{ type: string; metadata: Record<string, string> }>;
+    expect(trigger?.type).toBe('prometheus');
+    expect(trigger?.metadata['query']).toBe(
+      'sum(max by (queue) (berth_queue_depth{queue=~"refresh|sync",namespace="tenant-a"}))',
+    );
+    expect(trigger?.metadata['threshold']).toBe('50');
+    // The query asks for a metric every Berth process really exports, with the queues it names.
+    const metrics = new BerthMetrics('worker');
+    metrics.setQueueState({ refresh: 3, sync: 1 }, { refresh: 2, sync: 0 });
+    const exported = await metrics.registry.metrics();
+    expect(exported).toMatch(/^berth_queue_depth\{queue="refresh",service="worker"\} 3$/m);
+    expect(exported).toMatch(/^berth_queue_depth\{queue="sync",service="worker"\} 1$/m);
+    expect(exported).toMatch(/^berth_queue_oldest_job_age_seconds\{queue="refresh",service="worker"\} 2$/m);
+    // The Deployment leaves its replicas to KEDA.
+    const worker = regular.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'berth-worker');
+    expect(worker?.spec?.['replicas']).toBeUndefined();
+
+    const both = await run(helm, [
+      'template',
+      'berth',
+      CHART,
+      '--set',
+      'worker.autoscaling.keda.enabled=true',
+    ]).then(
+      () => undefined,
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(both).toContain('worker.autoscaling.enabled and worker.autoscaling.keda.enabled are both true');
   });
 
   it("runs the Dockerfile's image: the commands it starts are in what the image copies, as the image's user", async () => {

@@ -3,7 +3,7 @@ import { testServerUrl } from '@berth/event-store/testing/test-database';
 import { eventually, freeLoopbackPort, StopWaiting } from '@berth/testing';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,7 +89,6 @@ describe('npm start', () => {
       }
       Object.assign(env, {
         DATABASE_URL: databaseUrl.toString(),
-        BERTH_QUEUE_PREFIX: QUEUE_PREFIX,
         BERTH_DATA_DIR: join(temp, 'data'),
         SCHEDULER_PORT: String(schedulerPort),
         WORKER_PORT: String(workerPort),
@@ -98,8 +97,16 @@ describe('npm start', () => {
         SANDBOX_TIME_SCALE: '0.01',
         NO_COLOR: '1',
       });
+      // Some settings from a berth.yaml (--config): only the children reading it give them the queue
+      // prefix, and file:// repositories (npm start opens them on the sandbox only when nothing says).
+      const configFile = join(temp, 'berth.yaml');
+      await writeFile(
+        configFile,
+        `redis:\n  queuePrefix: ${QUEUE_PREFIX}\nrepositories:\n  allowFile: true\n`,
+      );
+      await chmod(configFile, 0o600);
       // What `npm start` runs, in a process group of its own as in a terminal.
-      const proc = spawn(process.execPath, ['scripts/start.mjs', '--workers', '2'], {
+      const proc = spawn(process.execPath, ['scripts/start.mjs', '--workers', '2', '--config', configFile], {
         cwd: REPO_ROOT,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -126,6 +133,8 @@ describe('npm start', () => {
         /destination in-cluster: the sandbox cluster at http:\/\/127\.0\.0\.1:\d+ .*KUBECONFIG=/,
       );
       expect(running).toMatch(/notifications off \(no NOTIFICATIONS_CONFIG\)/);
+      expect(running).toContain(`settings from ${configFile} and the environment`);
+      expect(running).not.toMatch(/file:\/\/ repositories allowed on the sandbox/);
       // Prefixed lines from every process.
       for (const name of ['scheduler', 'worker-1', 'worker-2', 'notifier'])
         expect(running).toMatch(new RegExp(`^${name}\\s+\\| `, 'm'));
@@ -188,6 +197,11 @@ describe('npm start', () => {
         },
         { timeout: 60_000, interval: 250, what: 'guestbook Synced and Healthy' },
       );
+      // The workers ran its jobs on the queues of the file's prefix.
+      const redis = new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379');
+      const [, queueKeys] = await redis.scan('0', 'MATCH', `${QUEUE_PREFIX}:sync:*`, 'COUNT', 10_000);
+      redis.disconnect();
+      expect(queueKeys.length).toBeGreaterThan(0);
 
       // Argo CD's metrics on the real processes: every metric the Grafana dashboard queries is served,
       // and the ones about guestbook say what just happened.

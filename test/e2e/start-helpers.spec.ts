@@ -8,7 +8,7 @@ import { REPO_ROOT } from './built-entrypoints';
 // `npm start` is plain Node ESM (scripts/start.mjs + demo/lib/*.mjs, no types): load its pure helpers by path.
 const lib = (file: string) => join(REPO_ROOT, 'demo/lib', file);
 interface StartArgs {
-  parseStartArgs(argv: string[]): { help: boolean; error?: string; workers?: number };
+  parseStartArgs(argv: string[]): { help: boolean; error?: string; workers?: number; configFile?: string };
 }
 interface Processes {
   workerPorts(base: number, count: number, taken: number[]): number[];
@@ -37,16 +37,23 @@ describe('npm start arguments', () => {
     [['--workers', '3'], { help: false, workers: 3 }],
     [['--workers=1'], { help: false, workers: 1 }],
     [['--help'], { help: true }],
+    [['--config', 'berth.yaml', '--workers', '3'], { help: false, workers: 3, configFile: 'berth.yaml' }],
+    [['--config=/etc/berth/berth.yaml'], { help: false, workers: 2, configFile: '/etc/berth/berth.yaml' }],
   ])('%j -> %j', (argv, expected) => expect(args.parseStartArgs(argv)).toEqual(expected));
 
-  it.each([['--workers', '0'], ['--workers', 'two'], ['--workers', '33'], ['--workers'], ['--worker', '2']])(
-    '%j is refused, naming the argument',
-    (...argv) => {
-      const parsed = args.parseStartArgs(argv);
-      expect(parsed.error).toMatch(/--worker/);
-      expect(parsed.workers).toBeUndefined();
-    },
-  );
+  it.each([
+    ['--workers', '0'],
+    ['--workers', 'two'],
+    ['--workers', '33'],
+    ['--workers'],
+    ['--worker', '2'],
+    ['--config'],
+    ['--config', '--workers'],
+  ])('%j is refused, naming the argument', (...argv) => {
+    const parsed = args.parseStartArgs(argv);
+    expect(parsed.error).toContain(argv[0]);
+    expect(parsed.workers).toBeUndefined();
+  });
 });
 
 describe('worker ports', () => {

@@ -135,6 +135,7 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       (await http.post('/api/v1/applications/guestbook/refresh?refresh=hard').set(scheduler.as('carol')))
         .status,
     ).toBe(201);
+    const syncAsked = Date.now();
     const sync = await http
       .post('/api/v1/applications/guestbook/sync')
       .set(scheduler.as('carol'))
@@ -150,6 +151,9 @@ describe('scheduler API v1 (real Postgres and Redis)', () => {
       operationId,
     });
     expect(await ctx.queues.sync.getJob(`sync__guestbook__${operationId}`)).toBeDefined();
+    // The worker reads the repository's refs again for it: a push a moment ago is what gets deployed.
+    const repoURL = (started as unknown as { spec: { source: { repoURL: string } } }).spec.source.repoURL;
+    expect(await ctx.queues.reposChangedAt([repoURL])).toBeGreaterThanOrEqual(syncAsked);
     const again = await http.post('/api/v1/applications/guestbook/sync').send('{}');
     expect(again.status).toBe(409);
     // Argo CD's FailedPrecondition: "another operation is already in progress".

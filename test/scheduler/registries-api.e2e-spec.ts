@@ -95,6 +95,43 @@ describe('repository and cluster registries (real git server, sandbox cluster)',
     ]);
   });
 
+  it('UpdateRepository (PUT) replaces the registration named in the path; a body naming another repository is refused', async () => {
+    const path = `/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`;
+    const updated = await http
+      .put(path)
+      .send({ repo: git.repoUrl('deploy'), username: 'ci', password: PASSWORD, name: 'deploy' });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ repo: git.repoUrl('deploy'), username: 'ci', name: 'deploy' });
+    // Checked like a registration: credentials that do not work are refused, the stored ones stay.
+    const wrong = await http
+      .put(path)
+      .send({ repo: git.repoUrl('deploy'), username: 'ci', password: 'nope' });
+    expect(errorOf(wrong).message).toMatch(/\(auth-failed\)/);
+    expect(JSON.stringify(updated.body)).not.toContain(PASSWORD);
+    const other = await http.put(path).send({ repo: 'https://example.com/other.git' });
+    expect(other.status).toBe(400);
+    expect(errorOf(other).issues?.map((i) => i.field)).toEqual(['repo']);
+    const missing = await http
+      .put(`/api/v1/repositories/${encodeURIComponent('https://example.com/nope.git')}`)
+      .send({ repo: 'https://example.com/nope.git' });
+    expect(missing.status).toBe(404);
+  });
+
+  it('ValidateAccess checks the credentials given without storing anything; wrong ones are the same refusal as a registration', async () => {
+    const url = git.repoUrl('deploy');
+    const path = `/api/v1/repositories/${encodeURIComponent(url)}/validate`;
+    const before = await db.dataSource.query<unknown[]>(`SELECT count(*) FROM events`);
+    const ok = await http.post(path).send({ username: 'ci', password: PASSWORD });
+    expect([ok.status, ok.body]).toEqual([200, {}]);
+    const wrong = await http.post(path).send({ username: 'ci', password: 'nope' });
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong).message).toMatch(/failed the connection check \(auth-failed\)/);
+    expect(JSON.stringify(wrong.body)).not.toContain('nope');
+    const other = await http.post(path).send({ repo: 'https://example.com/other.git' });
+    expect(errorOf(other).issues?.map((i) => i.field)).toEqual(['repo']);
+    expect(await db.dataSource.query<unknown[]>(`SELECT count(*) FROM events`)).toEqual(before);
+  });
+
   it('removes a repository by its URL-encoded URL', async () => {
     const deleted = await http.delete(`/api/v1/repositories/${encodeURIComponent(git.repoUrl('deploy'))}`);
     expect([deleted.status, deleted.body]).toEqual([200, {}]);

@@ -111,7 +111,12 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
   });
 
   it('NUL characters: in a path parameter, a query parameter or an Application label answer 400 naming the field, not 500', async () => {
-    for (const path of ['/api/v1/applications/a%00b', '/api/v1/projects/a%00b', '/api/v1/clusters/a%00b']) {
+    for (const path of [
+      '/api/v1/applications/a%00b',
+      '/api/v1/projects/a%00b',
+      '/api/v1/projects/a%00b/events',
+      '/api/v1/clusters/a%00b',
+    ]) {
       const res = await http.get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 400 });
     }
@@ -469,6 +474,42 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     expect(fine.headers['x-correlation-id']).toBe('ci-run-42/step.3');
   });
 
+  it("berth login --sso's code exchange (POST /api/v1/session/sso): a redirect other than a loopback callback, a malformed verifier or state, a missing or extra field is a 400 naming it; a secret is never repeated", async () => {
+    const good = {
+      redirectUri: 'http://localhost:8085/auth/callback',
+      code: 'c0de',
+      state: 'st4te',
+      codeVerifier: 'v'.repeat(43),
+      nonce: 'n0nce',
+    };
+    for (const [change, field] of [
+      [{ redirectUri: 'https://evil.example.com/auth/callback' }, 'redirectUri'],
+      [{ redirectUri: 'http://localhost:8085/auth/callback?next=https://evil.example.com' }, 'redirectUri'],
+      [{ redirectUri: 'http://localhost@evil.example.com:8085/auth/callback' }, 'redirectUri'],
+      [{ redirectUri: 'http://10.0.0.1:8085/auth/callback' }, 'redirectUri'],
+      [{ codeVerifier: 'short-secret-verifier' }, 'codeVerifier'],
+      [{ codeVerifier: 'v'.repeat(129) }, 'codeVerifier'],
+      [{ state: 'a b' }, 'state'],
+      [{ nonce: ['x'] }, 'nonce'],
+      [{ iss: 5 }, 'iss'],
+      [{ code: { $ne: 1 } }, 'code'],
+      [{ code: undefined }, 'code'],
+      [{ clientSecret: 'x' }, 'clientSecret'],
+    ] as const) {
+      const res = await scheduler.anonymous.post('/api/v1/session/sso').send({ ...good, ...change });
+      expect({ change, status: res.status, fields: fieldsOf(res) }).toEqual({
+        change,
+        status: 400,
+        fields: [field],
+      });
+      expect(JSON.stringify(res.body)).not.toContain('short-secret-verifier');
+    }
+    // Well-formed, on a scheduler without oidc.config: 404 saying so, not a 500.
+    const off = await scheduler.anonymous.post('/api/v1/session/sso').send(good);
+    expect(off.status).toBe(404);
+    expect(off.body).toMatchObject({ message: expect.stringContaining('SSO is not configured') });
+  });
+
   it("this stop's new inputs: login, API key, approval, sync windows and approvals, resource events, revisions, stream: 400 naming the field, never a 500", async () => {
     const login = await scheduler.anonymous.post('/api/v1/session').send({ username: 5, password: ['x'] });
     expect(login.status).toBe(400);
@@ -519,9 +560,31 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
     const revision = await http.get('/api/v1/applications/types/revisions/--upload-pack=x/metadata');
     expect(revision.status).toBe(400);
     expect(errorOf(revision).message).toContain('is not a commit SHA or a branch or tag name');
+    // ValidateAccess runs `git ls-remote`: a repository that reads as a flag never reaches it.
+    const validate = await http
+      .post(`/api/v1/repositories/${encodeURIComponent('--upload-pack=touch /tmp/x')}/validate`)
+      .send({});
+    expect(validate.status).toBe(400);
+    expect(validate.body).toMatchObject({ field: 'repo', reason: 'invalid-repo-url' });
+    expect(errorOf(validate).message).toContain('which git would read as an option');
     const stream = await http.get('/api/v1/stream/applications?selector=a%3D%3D%3Db&bogus=1');
     expect(stream.status).toBe(400);
     expect(fieldsOf(stream).sort()).toEqual(['bogus', 'selector']);
+  });
+
+  it('WatchResourceTree (#23.12): a hostile application name or an unknown query parameter is a 400 before any stream or cluster read', async () => {
+    for (const name of ['--x', '..', 'a..b', 'UPPER', 'a'.repeat(300), 'a%20b']) {
+      const res = await http.get(`/api/v1/stream/applications/${name}/resource-tree`);
+      expect({ name: name.slice(0, 20), status: res.status, fields: fieldsOf(res) }).toEqual({
+        name: name.slice(0, 20),
+        status: 400,
+        fields: ['name'],
+      });
+    }
+    const nul = await http.get('/api/v1/stream/applications/a%00b/resource-tree');
+    expect(nul.status).toBe(400);
+    const unknown = await http.get('/api/v1/stream/applications/types/resource-tree?bogus=1');
+    expect([unknown.status, fieldsOf(unknown)]).toEqual([400, ['bogus']]);
   });
 
   it('resource routes (actions, get, patch, delete): hostile or malformed values are a 400 naming the field before any cluster is asked, and nothing is recorded', async () => {
@@ -608,6 +671,8 @@ describe('mistyped and out-of-range API input (scheduler, real Postgres and Redi
       [`appNamespace=${long}`, 'appNamespace'],
       [`project=${long}`, 'project'],
       ['resourceName=web', 'resourceName'],
+      ['revision=--upload-pack%3Dtouch%20x', 'revision'],
+      ['revision=a&revision=b', 'revision'],
     ] as const) {
       const res = await http.get(`${base}?${query}`);
       expect({ query, status: res.status, fields: fieldsOf(res) }).toEqual({

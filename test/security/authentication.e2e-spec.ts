@@ -41,7 +41,7 @@ function claimsOf(token: string): Record<string, unknown> {
   >;
 }
 
-/** Routes that answer without a token: health, readiness, metrics, the webhook (own signature), the logins (password, SSO). */
+/** Routes that answer without a token: health, readiness, metrics, the webhook (own signature), the logins (password, SSO in the browser and from the CLI). */
 const PUBLIC = new Set([
   'GET /healthz',
   'GET /readyz',
@@ -51,6 +51,7 @@ const PUBLIC = new Set([
   'GET /api/v1/session/userinfo',
   'GET /auth/login',
   'GET /auth/callback',
+  'POST /api/v1/session/sso',
   // Argo CD answers these before login too (docs/api.md, "Public routes"); what an anonymous caller sees
   // of them is checked in test/argo-api/public-routes.
   'GET /api/version',

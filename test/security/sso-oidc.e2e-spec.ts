@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { bearer, eventually } from '@berth/testing';
 import { argoShapeProblems } from '../argo-api/testing/argo-shapes';
+import { OidcBrowser } from '../testing/oidc-browser';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
 /**
@@ -19,61 +20,6 @@ const CLIENT_SECRET = 'idp-client-secret-0123456789';
 let idp: Server;
 let issuer: string;
 let s: TestScheduler;
-
-/** The provider's cookies, as a browser keeps them (paths ignored: every request goes to the provider). */
-class Browser {
-  private readonly cookies = new Map<string, string>();
-
-  async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookieHeader() },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const at = pair.indexOf('=');
-      this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-    }
-    return res;
-  }
-
-  /**
-   * Follows the provider's redirects from `start`, logging in as `user` and consenting on its development
-   * pages, until it sends the browser to Berth's callback; returns that URL.
-   */
-  async signIn(start: string, user: string): Promise<URL> {
-    let url = start;
-    for (let step = 0; step < 20; step++) {
-      if (url.startsWith(`${BERTH_URL}/`)) return new URL(url);
-      const res = await this.go(url);
-      const location = res.headers.get('location');
-      if (location) {
-        url = new URL(location, url).href;
-        continue;
-      }
-      const page = await res.text();
-      const prompt = /name="prompt" value="(\w+)"/.exec(page)?.[1];
-      const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
-      if (!prompt || !action)
-        throw new Error(`unexpected page at ${url} (${res.status}): ${page.slice(0, 300)}`);
-      const body = new URLSearchParams(
-        prompt === 'login' ? { prompt, login: user, password: 'any' } : { prompt },
-      );
-      const posted = await this.go(new URL(action, url).href, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: body.toString(),
-      });
-      url = new URL(posted.headers.get('location') ?? '', url).href;
-    }
-    throw new Error('the provider never sent the browser back to Berth');
-  }
-
-  private cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
 
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<
@@ -97,7 +43,7 @@ async function ssoLogin(user: string, returnUrl = '/applications') {
   expect(start.status).toBe(303);
   const state = cookieOf(start.headers['set-cookie'], 'argocd.oauthstate');
   expect(state).toBeDefined();
-  const callback = await new Browser().signIn(start.headers['location']!, user);
+  const callback = await new OidcBrowser().signIn(start.headers['location']!, user, `${BERTH_URL}/`);
   const answer = await s.anonymous
     .get(`${callback.pathname}${callback.search}`)
     .set('Cookie', `argocd.oauthstate=${state}`);

@@ -7,6 +7,7 @@ import { registerCompletion } from './commands/completion.command';
 import { registerNotifications } from './commands/notifications.command';
 import { registerProj } from './commands/proj.command';
 import { registerRepo } from './commands/repo.command';
+import { registerServer } from './commands/server.command';
 import { registerAppCreate } from './commands/app-create.command';
 import { registerAppDelete } from './commands/app-delete.command';
 import { registerAppGet } from './commands/app-get.command';
@@ -64,5 +65,6 @@ export function buildProgram(version: string): Command {
   registerAudit(program);
   registerNotifications(program);
   registerCompletion(program);
+  registerServer(program);
   return program;
 }

@@ -121,7 +121,9 @@ export class DeliverySender {
       { application: row.application, correlationId: `delivery:${row.id}`, actor: 'system:notifier' },
       async () => {
         try {
-          return await this.deliver(row, claim);
+          const outcome = await this.deliver(row, claim);
+          this.logOutcome(row, outcome);
+          return outcome;
         } finally {
           stopRenewing();
         }
@@ -171,6 +173,14 @@ export class DeliverySender {
     if (result.ok) return this.recordSent(row, result.status, result.alreadyDelivered === true);
     if (!result.retryable) return this.recordFailure(row, claim, result.reason, result.status, result.code);
     return this.recordRetry(row, claim, result);
+  }
+
+  /** One line per attempt, in the delivery's log context (app, `delivery:<id>`, the notifier as actor). */
+  private logOutcome(row: DeliveryRow, outcome: SendOutcome): void {
+    const what = `delivery ${row.id} (${row.trigger} → ${row.service}/${row.recipient}, attempt ${row.attempts})`;
+    if (outcome.kind === 'sent') this.options.log?.('log', `${what}: sent`);
+    else if (outcome.kind === 'failed') this.options.log?.('warn', `${what}: failed: ${outcome.reason}`);
+    else if (outcome.kind === 'retry') this.options.log?.('warn', `${what}: will retry: ${outcome.reason}`);
   }
 
   /** Why a row could not be claimed: done already, or another notifier's claim that may still expire. */

@@ -36,6 +36,7 @@ import { PeriodicRefreshService } from './refresh/periodic-refresh.service';
 import { ApplicationWatchService } from './stream/application-watch.service';
 import { EventLogWakeups } from './stream/event-log-wakeups';
 import { StreamController } from './stream/stream.controller';
+import { ResourceTreeWatchService } from './stream/resource-tree-watch.service';
 import { appInfoLabelsOf } from './app-info.metrics';
 import { SchedulerContext } from './scheduler.context';
 import { WebhookController } from './webhook/webhook.controller';
@@ -59,10 +60,9 @@ export class SchedulerModule {
           // Each from its own store: Redis away leaves argocd_app_info fresh, and Postgres away the depths.
           beforeScrape: async () => {
             await Promise.allSettled([
-              ctx.queues.depths().then((depths) => {
-                for (const [queue, depth] of Object.entries(depths))
-                  ctx.metrics.queueDepth.set({ queue }, depth);
-              }),
+              Promise.all([ctx.queues.depths(), ctx.queues.oldestWaitingAgeSeconds()]).then(
+                ([depths, ages]) => ctx.metrics.setQueueState(depths, ages),
+              ),
               ctx.applications.infoRows().then((rows) => ctx.metrics.setAppInfo(rows.map(appInfoLabelsOf))),
             ]);
           },
@@ -101,6 +101,7 @@ export class SchedulerModule {
         StatusBadgeService,
         EventLogWakeups,
         ApplicationWatchService,
+        ResourceTreeWatchService,
         PeriodicRefreshService,
         RegistriesService,
         ProjectsService,

@@ -36,7 +36,7 @@ export class ChildApplications {
   /** Every app whose stored manifest names this parent. */
   async list(): Promise<KubeObject[]> {
     const records = await this.deps.applications.withAnnotation(PARENT_ANNOTATION, this.parent);
-    return records.map((r) => childAsLiveObject(r));
+    return records.map((r) => childAsLiveObject({ ...r, healthMessage: r.status.health.message }));
   }
 
   /** Creates or updates the child; returns the stored child as a live object (resourceVersion = stream version). */
@@ -121,6 +121,7 @@ function liveObjectOf(state: ApplicationState): KubeObject {
     manifest: state.manifest!,
     syncStatus: state.status.sync.status,
     healthStatus: state.status.health.status,
+    healthMessage: state.status.health.message,
     revision: state.status.sync.revision ?? state.status.sync.revisions?.[0] ?? null,
     streamVersion: state.streamVersion,
   });

@@ -52,6 +52,37 @@ export async function assertProjectAdmits(
 }
 
 /**
+ * Whether a cascade deletion may delete `live`, as Argo CD's finalizeApplicationDeletion judges it: never a
+ * CustomResourceDefinition (deleting one deletes every custom resource of its kind, any app's), only what
+ * the app's project permits now (getPermittedAppLiveObjects), and nothing while the project is missing.
+ * Unlike a refresh, a source repository the project no longer lists does not stop a deletion.
+ */
+export async function cascadeDeletionGate(
+  deps: Pick<WorkerDeps, 'dataSource'>,
+  app: Pick<Application, 'spec'>,
+): Promise<(live: KubeObject) => string | undefined> {
+  const name = app.spec.project || DEFAULT_PROJECT_NAME;
+  const [stored, registered] = await Promise.all([
+    new ProjectsRepository(deps.dataSource).find(name),
+    new ClustersRepository(deps.dataSource).destinations(),
+  ]);
+  const project = stored ?? (name === DEFAULT_PROJECT_NAME ? defaultAppProject() : undefined);
+  const context = {
+    destination: app.spec.destination,
+    clusters: [{ name: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER }, ...registered],
+  };
+  return (live) => {
+    if (live.kind === 'CustomResourceDefinition' && groupOf(live.apiVersion) === 'apiextensions.k8s.io')
+      return 'not deleted: a CustomResourceDefinition is never deleted with an application (as Argo CD); delete it by hand once no app uses its kind';
+    if (!project)
+      return `not deleted: project ${name} not found; the cascade deletes only what the app's project permits`;
+    if (!isLiveResourcePermitted(project, live, context))
+      return `not deleted: project ${name} does not permit ${live.kind} ${live.metadata?.namespace ? `in namespace ${live.metadata.namespace}` : '(cluster-scoped)'} any more (as Argo CD)`;
+    return undefined;
+  };
+}
+
+/**
  * The objects the project does not permit (kinds, names, namespaces), judged with the cluster's discovery
  * for whether each kind is namespaced; a kind the cluster does not serve yet is left to the CRD that
  * defines it among `objects`, else counted namespaced (libs/domain resourcePermissionProblems).

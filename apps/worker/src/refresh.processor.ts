@@ -40,6 +40,7 @@ import { appScopeOf } from './app-scope-of';
 import { applicationOf, renderDesired } from './desired-state';
 import {
   assertProjectAdmits,
+  cascadeDeletionGate,
   permittedLive,
   ProjectRulesError,
   resourcePermissionProblemsOf,
@@ -273,8 +274,9 @@ export class RefreshProcessor {
   /** A child app's health and sync status are part of its parent's: have the parent compare again. */
   private async notifyParent(state: ApplicationState, events: readonly ApplicationEvent[]): Promise<void> {
     const parent = state.manifest ? parentOf(state.manifest) : undefined;
-    if (!parent || !events.some((e) => e.type === 'HealthStatusChanged' || e.type === 'SyncStatusChanged'))
-      return;
+    const concernsParent = (e: ApplicationEvent) =>
+      e.type === 'HealthStatusChanged' || e.type === 'HealthDetailsChanged' || e.type === 'SyncStatusChanged';
+    if (!parent || !events.some(concernsParent)) return;
     await this.deps.queues.requestRefresh({
       application: parent,
       hard: false,
@@ -303,6 +305,7 @@ export class RefreshProcessor {
     } catch (err) {
       unreachable = (err as Error).message;
     }
+    const refusal = await cascadeDeletionGate(this.deps, app);
     for (const key of pending.inventory) {
       const ref = refFromKey(key);
       if (!ref) continue;
@@ -318,8 +321,10 @@ export class RefreshProcessor {
       }
       try {
         const live = await target.get(ref);
+        const refused = live && refusal(live);
         if (!live) resources.push({ ...identity, result: 'gone' });
         else if (!isTrackedBy(name, live)) resources.push({ ...identity, result: 'kept' });
+        else if (refused) resources.push({ ...identity, result: 'kept', message: refused });
         else {
           const deleted = await target.delete(ref, { propagationPolicy: 'Foreground' });
           resources.push({ ...identity, result: deleted ? 'deleted' : 'gone' });

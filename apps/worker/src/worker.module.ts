@@ -28,8 +28,11 @@ export class WorkerModule {
           // The rendering binaries this worker runs: a mixed fleet shows up here first.
           detail: async () => ({ tools: await toolVersions() }),
           beforeScrape: async () => {
-            const depths = await ctx.queues.depths();
-            for (const [queue, n] of Object.entries(depths)) ctx.metrics.queueDepth.set({ queue }, n);
+            const [depths, ages] = await Promise.all([
+              ctx.queues.depths(),
+              ctx.queues.oldestWaitingAgeSeconds(),
+            ]);
+            ctx.metrics.setQueueState(depths, ages);
             ctx.metrics.observeManifestCache(ctx.renderer.counters);
           },
         }),

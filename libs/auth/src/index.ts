@@ -37,7 +37,7 @@ export { Authenticator, accountOfSubject, ssoAccountOf } from './authenticator';
 export type { AuthenticatorOptions, ProjectTokenCheck } from './authenticator';
 export { ANONYMOUS } from './identity';
 export { OAUTH_STATE_COOKIE, OidcLogin, SsoNotConfiguredError } from './oidc-login';
-export type { OidcLoginOptions } from './oidc-login';
+export type { LoopbackLogin, OidcLoginOptions } from './oidc-login';
 export {
   DEFAULT_REQUESTED_SCOPES,
   accountsSecretEnvName,

@@ -19,6 +19,18 @@ export interface OidcLoginOptions {
   nowMs: () => number;
 }
 
+/** What `berth login --sso` sends back after the provider redirected the browser to its loopback server. */
+export interface LoopbackLogin {
+  /** `http://localhost:PORT/auth/callback` (or 127.0.0.1): the redirect_uri of the authorization request. */
+  redirectUri: string;
+  code: string;
+  state: string;
+  /** The provider's `iss` response parameter (RFC 9207), when it sent one. */
+  iss?: string;
+  codeVerifier: string;
+  nonce: string;
+}
+
 export class SsoNotConfiguredError extends Error {
   override readonly name = 'SsoNotConfiguredError';
   constructor() {
@@ -100,6 +112,44 @@ export class OidcLogin {
       throw new UnauthenticatedError(`the login with ${sso.name} failed: ${(error as Error).message}`);
     }
     if (!claims) throw new UnauthenticatedError(`${sso.name} returned no ID token`);
+    return { ...(await this.sessionOf(claims, sso, settings)), returnUrl: pending.returnUrl };
+  }
+
+  /**
+   * `berth login --sso` (Argo CD's `argocd login --sso`): the CLI sent the browser to the provider itself, with
+   * its own PKCE verifier, state and nonce and a loopback `redirectUri`, and checked the state when the code
+   * came back. Berth exchanges the code (it holds the client secret, so the CLI needs no `cliClientID`),
+   * verifies the ID token (signature, issuer, audience, the CLI's nonce) and answers a session as `finish`.
+   */
+  async finishLoopback(login: LoopbackLogin): Promise<{ token: string; expiresAt: number; subject: string }> {
+    const { settings, oidc: sso } = this.configured();
+    const config = await this.discover(sso);
+    const callback = new URL(login.redirectUri);
+    callback.searchParams.set('code', login.code);
+    callback.searchParams.set('state', login.state);
+    if (login.iss !== undefined) callback.searchParams.set('iss', login.iss);
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: login.codeVerifier,
+        expectedState: login.state,
+        expectedNonce: login.nonce,
+        idTokenExpected: true,
+      });
+      claims = tokens.claims();
+    } catch (error) {
+      throw new UnauthenticatedError(`the login with ${sso.name} failed: ${(error as Error).message}`);
+    }
+    if (!claims) throw new UnauthenticatedError(`${sso.name} returned no ID token`);
+    return this.sessionOf(claims, sso, settings);
+  }
+
+  /** Berth's session for the provider's user: its subject, email and groups, for `users.session.duration`. */
+  private async sessionOf(
+    claims: oidc.IDToken,
+    sso: OidcSettings,
+    settings: AccountsSettings,
+  ): Promise<{ token: string; expiresAt: number; subject: string }> {
     const iat = Math.floor(this.options.nowMs() / 1000);
     const exp = iat + settings.sessionDurationSeconds;
     const email = typeof claims['email'] === 'string' ? claims['email'] : undefined;
@@ -110,7 +160,7 @@ export class OidcLogin {
       exp,
       sso: { iss: sso.issuer, groups: groupsOf(claims[sso.groupsClaim]), ...(email ? { email } : {}) },
     });
-    return { token, expiresAt: exp, returnUrl: pending.returnUrl, subject: email ?? claims.sub };
+    return { token, expiresAt: exp, subject: email ?? claims.sub };
   }
 
   private configured(): { settings: AccountsSettings & { url: string }; oidc: OidcSettings } {

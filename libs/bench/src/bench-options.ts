@@ -8,6 +8,7 @@ export const SCENARIOS = [
   'steady',
   'commit-to-live',
   'self-heal',
+  'drift',
   'scaling',
 ] as const;
 

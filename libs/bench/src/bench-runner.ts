@@ -10,6 +10,7 @@ import { type BenchReport, renderSummaryTable, type ScenarioOutcome, withRatios 
 import { runAudit } from './scenarios/audit.scenario';
 import { runHealth } from './scenarios/health.scenario';
 import { BenchFleet } from './scenarios/bench-fleet';
+import { runDrift } from './scenarios/drift.scenario';
 import { runLimits } from './scenarios/limits.scenario';
 import { runNotifier } from './scenarios/notifier.scenario';
 import {
@@ -103,6 +104,7 @@ export async function runBench(options: BenchOptions, root: string = process.cwd
             if (scenario === 'steady') return runSteady(ctx, fleet);
             if (scenario === 'commit-to-live') return runCommitToLive(ctx, fleet);
             if (scenario === 'self-heal') return runSelfHeal(ctx, fleet);
+            if (scenario === 'drift') return runDrift(ctx, fleet);
             return runScaling(ctx, fleet);
           }
         }

@@ -251,6 +251,7 @@ export type {
   ConditionCleared,
   ConditionRaised,
   HealthStatusChanged,
+  HealthDetailsChanged,
   OperationPhase,
   PruneConfirmed,
   ManagedResourceStatus,

@@ -7,6 +7,20 @@ export {
   redact,
 } from './config/berth-config';
 export type { BerthConfig, ServerSettings } from './config/berth-config';
+export { loadBerthSettings, parseProcessArgs, PROCESS_ARGS_USAGE } from './config/berth-settings';
+export type { BerthSettings, ProcessArgs, SettingsSources } from './config/berth-settings';
+export { mapEntryKey, parseConfigFile } from './config/config-file';
+export type { ConfigFileSettings } from './config/config-file';
+export {
+  configurationTable,
+  exampleConfigFile,
+  settingsHelp,
+  TABLE_BEGIN,
+  TABLE_END,
+  withConfigurationTable,
+} from './config/settings-docs';
+export { SETTINGS, settingOf, settingsOfProcess } from './config/settings-schema';
+export type { BerthProcess, SettingSpec, SettingType } from './config/settings-schema';
 export { watchConfigFile } from './config/config-file-watch';
 export type { ConfigFileWatch } from './config/config-file-watch';
 export { endpointOf, userOf, withoutSecrets } from './config/dependency-endpoint';

@@ -23,15 +23,21 @@ describe('KubeCluster against the sandbox API server', () => {
   });
 
   it('server-side applies the exact object: a field no model knows reaches the server', async () => {
-    const applied = await cluster.apply(configMap('extra', 'kube-it', { berthExtra: { keep: 'me' } }));
-    expect(applied['berthExtra']).toEqual({ keep: 'me' });
+    // client-node's models would drop it and the apply would pass; the server refuses it as kube-apiserver does.
+    await expect(
+      cluster.apply(configMap('extra', 'kube-it', { berthExtra: { keep: 'me' } })),
+    ).rejects.toThrow(
+      'failed to create typed patch object (kube-it/extra; /v1, Kind=ConfigMap): .berthExtra: field not declared in schema',
+    );
+    const applied = await cluster.apply(configMap('extra', 'kube-it', { data: { keep: 'me' } }));
+    expect(applied['data']).toEqual({ keep: 'me' });
     const live = await cluster.get({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       namespace: 'kube-it',
       name: 'extra',
     });
-    expect(live?.['berthExtra']).toEqual({ keep: 'me' });
+    expect(live?.['data']).toEqual({ keep: 'me' });
     // Plain JSON back: timestamps stay strings (client-node's models would make them Dates).
     expect(typeof live?.metadata['creationTimestamp']).toBe('string');
     const managers = (live?.metadata['managedFields'] as Array<{ manager: string; operation: string }>) ?? [];

@@ -194,6 +194,25 @@ describe('JobQueues and AppJobWorker (real Redis)', () => {
     await queues.refresh.resume();
   });
 
+  it('depth counts waiting, prioritized and delayed jobs; the age is that of the oldest job that is due', async () => {
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.pause();
+    const start = Date.now();
+    expect((await queues.oldestWaitingAgeSeconds(start)).refresh).toBe(0);
+    await queues.requestPeriodicRefresh('background', new Date('2026-01-01T00:00:00Z'));
+    await queues.requestRefresh({ application: 'asked', hard: false, reason: 'webhook' });
+    await queues.requestRefresh({ application: 'later', hard: false, reason: 'self-heal' }, 600_000);
+    expect((await queues.depths()).refresh).toBe(3);
+    const enqueued = await queues.refresh.getJobs(['waiting', 'prioritized']);
+    const oldest = Math.min(...enqueued.map((j) => j.timestamp));
+    // Ten seconds later the oldest due job (the background one, queued first) has waited ten seconds;
+    // the delayed one is not due for minutes and does not count.
+    const age = (await queues.oldestWaitingAgeSeconds(oldest + 10_000)).refresh;
+    expect(age).toBeCloseTo(10, 5);
+    await queues.refresh.obliterate({ force: true });
+    await queues.refresh.resume();
+  });
+
   it('the same sync operation enqueued twice is one job', async () => {
     await queues.sync.pause();
     await queues.requestSync({ application: 'api-prod', operationId: 'op-1' });

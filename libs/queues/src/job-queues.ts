@@ -218,6 +218,27 @@ export class JobQueues {
     return { refresh, sync, notify: 0 };
   }
 
+  /**
+   * Per queue, how long the oldest job that is due (waiting, or prioritized: a delayed job counts once its
+   * delay is over) has been due, in seconds; 0 when none is. Autoscaling reads it beside the depth: a
+   * deep queue that drains fast needs no more workers, an old head does (docs/scaling.md).
+   */
+  async oldestWaitingAgeSeconds(now = Date.now()): Promise<Record<keyof JobPayloads, number>> {
+    const ageOf = async <T>(queue: Queue<T>) => {
+      // The wait list and the priority set each keep their oldest job first when read ascending.
+      const [waiting, prioritized] = await Promise.all([
+        queue.getJobs(['waiting'], 0, 0, true),
+        queue.getJobs(['prioritized'], 0, 0, true),
+      ]);
+      const due = [...waiting, ...prioritized]
+        .filter((job) => job !== undefined)
+        .map((job) => job.timestamp + (job.delay ?? 0));
+      return due.length === 0 ? 0 : Math.max(0, (now - Math.min(...due)) / 1000);
+    };
+    const [refresh, sync] = await this.guarded(() => Promise.all([ageOf(this.refresh), ageOf(this.sync)]));
+    return { refresh, sync, notify: 0 };
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.refresh.close(), this.sync.close()]);
   }

@@ -1,17 +1,35 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type BerthConfig } from '@berth/infra';
+import {
+  ConfigError,
+  loadBerthSettings,
+  parseProcessArgs,
+  PROCESS_ARGS_USAGE,
+  settingsHelp,
+  type BerthConfig,
+  type BerthProcess,
+  type BerthSettings,
+} from '@berth/infra';
 import { withoutSecrets } from '@berth/infra';
 import { BerthLogger, logLevelsFor } from './berth-logger';
 import { guardRunningProcess } from './process-guard';
 import { describeStartupFailure, type StartupSettings } from './startup-failure';
 
+type Env = Record<string, string | undefined>;
+
 /**
- * Reads the configuration for a process's main(); a bad value ends the process with exit code 1
- * and one line per problem, before anything connects anywhere.
+ * Reads the configuration for a process's main() (berth.yaml and the environment, the environment
+ * winning); a bad value ends the process with exit code 1 and one line per problem, before anything
+ * connects anywhere.
  */
-export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): BerthConfig {
+export function loadConfigOrExit(env: Env = process.env, configFile?: string): BerthConfig {
+  const settings = loadSettingsOrExit(env, configFile);
+  for (const warning of settings.warnings) console.warn(warning);
+  return settings.config;
+}
+
+function loadSettingsOrExit(env: Env, configFile: string | undefined): BerthSettings {
   try {
-    return loadConfig(env);
+    return loadBerthSettings({ env, configFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -21,22 +39,41 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
   }
 }
 
+const PROCESSES: ReadonlySet<string> = new Set<BerthProcess>(['scheduler', 'worker', 'notifier']);
+
 /**
  * Runs a process's start: a failure ends the process with exit code 1 and one line on stderr,
  * `<process>: <what failed, where, how to fix it>`, with no stack trace (unless LOG_LEVEL=debug) and
  * no password. Errors thrown outside the start's promise while it runs (an emitter's 'error') count too.
  * Once started, an error nobody handled is a bug: one `BUG:` line (guardRunningProcess).
+ * The command line is `[--config FILE] [--help]`: `--help` prints the settings the process reads and exits 0.
  */
 export function runProcess(
   name: string,
   start: (config: BerthConfig) => Promise<void>,
-  env: Record<string, string | undefined> = process.env,
+  env: Env = process.env,
+  argv: readonly string[] = process.argv.slice(2),
 ): void {
-  const config = loadConfigOrExit(env);
+  const args = parseProcessArgs(argv);
+  const usage = `Usage: ${PROCESSES.has(name) ? `node dist/apps/${name}/src/main.js` : name} ${PROCESS_ARGS_USAGE}`;
+  if (args.error) {
+    console.error(`${name}: ${args.error}\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    const help = PROCESSES.has(name) ? settingsHelp(name as BerthProcess, usage) : usage;
+    process.stdout.write(`${help}\n`, () => process.exit(0));
+    return;
+  }
+  const settings = loadSettingsOrExit(env, args.configFile);
+  const { config } = settings;
   // Lines logged before the app exists (waiting for Postgres, Redis unreachable) in LOG_FORMAT too.
   Logger.overrideLogger(new BerthLogger(name, config.logFormat, logLevelsFor(config.logLevel)));
-  const fail = (error: unknown) => exitWithStartupFailure(name, error, config, env);
-  const guard = guardRunningProcess(name, config, env);
+  const logger = new Logger(name);
+  if (settings.file) logger.log(`settings from ${settings.file} and the environment`);
+  for (const warning of settings.warnings) logger.warn(warning);
+  const fail = (error: unknown) => exitWithStartupFailure(name, error, config, settings.env);
+  const guard = guardRunningProcess(name, config, settings.env);
   let started = false;
   process.on('uncaughtException', (error) => (started ? guard.onException(error) : fail(error)));
   process.on('unhandledRejection', (reason) => (started ? guard.onRejection(reason) : fail(reason)));

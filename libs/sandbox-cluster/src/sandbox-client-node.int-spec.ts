@@ -74,6 +74,21 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
     await cluster?.close();
   });
 
+  it('counts what it answered by kind of request at GET /sandbox/request-counts (benchmarks count GETs there)', async () => {
+    const counts = async () =>
+      (await (await fetch(`${cluster.url}/sandbox/request-counts`)).json()) as Record<string, number>;
+    const ns = await namespace('counted');
+    const before = await counts();
+    await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await api.list('v1', 'ConfigMap', ns);
+    await api.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: ns } });
+    const after = await counts();
+    expect(after['get']! - before['get']!).toBe(1);
+    expect(after['list']! - before['list']!).toBe(1);
+    expect(after['write']! - before['write']!).toBe(1);
+    expect(after['watch']).toBe(before['watch']);
+  });
+
   describe('generic object API', () => {
     it('creates, reads, lists and deletes with server-set metadata', async () => {
       const ns = await namespace('crud');
@@ -255,7 +270,13 @@ describe('sandbox cluster driven by @kubernetes/client-node', () => {
               name: 'v1',
               served: true,
               storage: true,
-              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+              // Declared fields only: client-node's typed CRD serializer drops `x-kubernetes-*` members.
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+                },
+              },
             },
           ],
         },

@@ -25,6 +25,7 @@ export type ArgoShape =
   | 'settings'
   | 'runtime-error'
   | 'watch-event'
+  | 'application-tree-stream-line'
   | 'resource-actions-list'
   | 'application-resource-response'
   | 'managed-resources-response'

@@ -30,8 +30,8 @@ export class BerthProcess {
   }
 
   /** `entry` relative to the checkout (e.g. dist/apps/worker/src/main.js); `env` on top of a clean base. */
-  static start(entry: string, env: Record<string, string>): BerthProcess {
-    const child = spawn(process.execPath, [entry], {
+  static start(entry: string, env: Record<string, string>, args: readonly string[] = []): BerthProcess {
+    const child = spawn(process.execPath, [entry, ...args], {
       cwd: REPO_ROOT,
       // Only what a process needs: a developer's DATABASE_URL or REDIS_URL must not leak into a case.
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...env },

@@ -4,6 +4,7 @@ import { withLogin } from '../config/cli-config';
 import { ApiClient, seg } from '../http/api-client';
 import { CliError } from '../http/cli-error';
 import { parseDuration } from '../format/duration';
+import { terminalPrompt } from '../prompt/terminal-prompt';
 import { action, example } from './action';
 
 interface UserInfo {
@@ -73,15 +74,14 @@ export function registerAccount(program: Command): void {
     .action(
       action<{ currentPassword?: string; newPassword?: string; account?: string }>(
         async (session, options) => {
-          if (!options.currentPassword || !options.newPassword)
-            throw new CliError(['give --current-password and --new-password']);
           const client = await session.client();
           const me = await currentUser(client);
+          const { currentPassword, newPassword } = await passwordsOf(options, me);
           await client.put(
             '/api/v1/account/password',
             {
-              currentPassword: options.currentPassword,
-              newPassword: options.newPassword,
+              currentPassword,
+              newPassword,
               ...(options.account ? { name: options.account } : {}),
             },
             undefined,
@@ -98,7 +98,7 @@ export function registerAccount(program: Command): void {
             insecure: session.options.insecure === true,
           });
           const fresh = await anonymous
-            .post<{ token: string }>('/api/v1/session', { username: me, password: options.newPassword })
+            .post<{ token: string }>('/api/v1/session', { username: me, password: newPassword })
             .catch(() => undefined);
           if (!fresh) return;
           await session.writeConfig(
@@ -115,7 +115,33 @@ export function registerAccount(program: Command): void {
         },
       ),
     );
-  example(password, 'berth account update-password --current-password old --new-password "$NEW"');
+  example(
+    password,
+    `berth account update-password                   # asks for both, the new one twice
+berth account update-password --current-password old --new-password "$NEW"
+berth account update-password --account alice --current-password "$ADMIN_PASSWORD" --new-password "$NEW"`,
+  );
+}
+
+/**
+ * The flags' passwords, else asked on the terminal as `argocd account update-password` asks (the new one
+ * twice, unechoed); on a pipe without the flags, an error naming them.
+ */
+async function passwordsOf(
+  options: { currentPassword?: string; newPassword?: string; account?: string },
+  me: string,
+): Promise<{ currentPassword: string; newPassword: string }> {
+  let { currentPassword, newPassword } = options;
+  if (currentPassword && newPassword) return { currentPassword, newPassword };
+  const prompt = terminalPrompt('give --current-password and --new-password');
+  currentPassword ||= await prompt.secret(`*** Enter password of currently logged in user (${me}):`);
+  if (!newPassword) {
+    const user = options.account ?? me;
+    newPassword = await prompt.secret(`*** Enter new password for user ${user}:`);
+    const again = await prompt.secret(`*** Confirm new password for user ${user}:`);
+    if (again !== newPassword) throw new CliError(['the new passwords do not match; nothing changed']);
+  }
+  return { currentPassword, newPassword };
 }
 
 export async function currentUser(client: { get<T>(path: string): Promise<T> }): Promise<string> {

@@ -19,8 +19,8 @@ export function registerAppDiff(app: Command): void {
     .option('--refresh', 'compare again first (default)', true)
     .option('--no-refresh', 'do not ask for a refresh first (the diff is still computed now)')
     .option('--hard-refresh', 'compare again, rendering the manifests anew')
-    .option('--revision <revision>', 'compare with another revision (not supported by this server)')
-    .option('--local <dir>', 'compare with local manifests (not supported by this server)')
+    .option('--revision <revision>', 'compare the cluster with what this revision renders')
+    .option('--local <dir>', 'compare with local manifests (not supported by this server: use --revision)')
     .option('--exit-code <bool>', 'exit 1 when there are differences (true|false)', 'true')
     .action(
       action<{
@@ -33,10 +33,7 @@ export function registerAppDiff(app: Command): void {
         if (options.local)
           throw new CliError([
             '--local is not supported by this server: Berth renders manifests from Git only',
-          ]);
-        if (options.revision)
-          throw new CliError([
-            '--revision is not supported by this server: it has no route comparing the cluster with another revision; sync with --dry-run --revision instead',
+            'push the change to a branch and compare with it: berth app diff NAME --revision BRANCH',
           ]);
         const client = await session.client();
         const current = await getApp(client, name!);
@@ -45,7 +42,7 @@ export function registerAppDiff(app: Command): void {
           await refreshAndWait(client, name!, current, options.hardRefresh === true);
         const { items } = await client.get<{ items?: ResourceDiff[] }>(
           `/api/v1/applications/${seg(name!)}/managed-resources`,
-          undefined,
+          options.revision ? { revision: options.revision } : undefined,
           `managed resources of ${name}`,
         );
         let different = false;
@@ -61,6 +58,6 @@ export function registerAppDiff(app: Command): void {
     );
   example(
     diff,
-    'berth app diff guestbook && echo "in sync"\nberth app diff guestbook --no-refresh --exit-code=false',
+    'berth app diff guestbook && echo "in sync"\nberth app diff guestbook --revision v1.2.0\nberth app diff guestbook --no-refresh --exit-code=false',
   );
 }

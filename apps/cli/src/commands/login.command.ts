@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { contextNameOf, serverUrl, withLogin, withoutToken } from '../config/cli-config';
-import { out } from '../cli-session';
+import { note, out } from '../cli-session';
+import { loopbackSso, type OidcProvider } from '../sso/loopback-sso';
 import { ApiClient } from '../http/api-client';
 import { CliError } from '../http/cli-error';
+import { terminalPrompt } from '../prompt/terminal-prompt';
 import { action, example } from './action';
 
 interface LoginOptions {
@@ -10,6 +12,8 @@ interface LoginOptions {
   password?: string;
   token?: string;
   sso?: boolean;
+  ssoPort: string;
+  ssoLaunchBrowser: string | boolean;
   name?: string;
   plaintext?: boolean;
   insecure?: boolean;
@@ -22,29 +26,37 @@ export function registerLogin(program: Command): void {
     .command('login')
     .description('Log in to a Berth server and save the session in a context')
     .argument('<server>', 'host:port (https; --plaintext for http) or http(s)://host:port')
-    .option('--username <name>', 'the account to log in as')
-    .option('--password <password>', 'its password (or BERTH_PASSWORD)')
+    .option('--username <name>', 'the account to log in as; asked on the terminal when absent')
+    .option('--password <password>', 'its password (or BERTH_PASSWORD); asked on the terminal when absent')
     .option('--token <token>', 'use this API key or session token instead of a password')
-    .option('--sso', 'log in through the browser (not supported by the CLI yet)')
+    .option('--sso', "log in through the browser with the server's OIDC provider")
+    .option('--sso-port <port>', 'port of the local callback server for --sso', '8085')
+    .option('--sso-launch-browser [bool]', 'open a browser for --sso (false: print the URL only)', true)
     .option('--name <context>', 'name of the context (default: host:port of the server)')
     .option('--skip-test-tls', 'accepted for Argo CD scripts; ignored')
     .action(
       action<LoginOptions>(async (session, options, [server]) => {
-        if (options.sso)
-          throw new CliError([
-            '--sso is not supported by the CLI yet: log in in the browser at <server>/auth/login, or use an API key (berth account generate-token) with --token',
-          ]);
         const global = session.options;
         const base = serverUrl(server!, global.plaintext);
         const insecure = global.insecure === true;
         let token = options.token ?? '';
-        if (!token) {
-          const username = options.username;
-          const password = options.password ?? process.env['BERTH_PASSWORD'];
-          if (!username || !password)
+        if (options.sso) {
+          if (token || options.username || options.password)
             throw new CliError([
-              'give --username and --password (or BERTH_PASSWORD), or --token with an API key',
+              '--sso logs in through the browser: leave out --token, --username and --password',
             ]);
+          token = await ssoToken(new ApiClient({ server: base, insecure }), options);
+        } else if (!token) {
+          let username = options.username;
+          let password = options.password ?? process.env['BERTH_PASSWORD'];
+          // As `argocd login`: what the flags leave out is asked on the terminal (the password unechoed).
+          if (!username || !password) {
+            const prompt = terminalPrompt(
+              'give --username and --password (or BERTH_PASSWORD), --token with an API key, or --sso',
+            );
+            username ||= await prompt.text('Username:');
+            password ||= await prompt.secret('Password:');
+          }
           const anonymous = new ApiClient({ server: base, insecure });
           ({ token } = await anonymous.post<{ token: string }>(
             '/api/v1/session',
@@ -66,9 +78,12 @@ export function registerLogin(program: Command): void {
     );
   example(
     login,
-    `berth login cd.example.com --username admin --password "$PASSWORD"
+    `berth login cd.example.com                      # asks for the username and password
+berth login cd.example.com --username admin --password "$PASSWORD"
 berth login http://localhost:3000 --username admin --password secret
-berth login localhost:3000 --plaintext --token "$BERTH_API_KEY"`,
+berth login localhost:3000 --plaintext --token "$BERTH_API_KEY"
+berth login cd.example.com --sso
+berth login cd.example.com --sso --sso-port 8090 --sso-launch-browser=false`,
   );
 
   const logout = program
@@ -95,4 +110,40 @@ berth login localhost:3000 --plaintext --token "$BERTH_API_KEY"`,
       }),
     );
   example(logout, 'berth logout\nberth logout cd.example.com');
+}
+
+/**
+ * `--sso`: the provider the server advertises (`oidcConfig` of `GET /api/v1/settings`), Argo CD's browser
+ * flow through a loopback callback, then the server's code exchange (`POST /api/v1/session/sso`).
+ */
+async function ssoToken(anonymous: ApiClient, options: LoginOptions): Promise<string> {
+  const port = Number(options.ssoPort);
+  if (!/^\d{1,5}$/.test(options.ssoPort) || port < 1 || port > 65535)
+    throw new CliError([`--sso-port ${options.ssoPort}: a port number from 1 to 65535, e.g. 8085`]);
+  const launch = String(options.ssoLaunchBrowser);
+  if (launch !== 'true' && launch !== 'false')
+    throw new CliError([`--sso-launch-browser=${launch}: use true or false`]);
+  const settings = await anonymous.get<{ oidcConfig?: OidcProvider }>(
+    '/api/v1/settings',
+    undefined,
+    'read the SSO settings',
+  );
+  if (!settings.oidcConfig)
+    throw new CliError([
+      `${anonymous.server} has no SSO configured (oidc.config, docs/accounts.md): log in with --username or --token`,
+    ]);
+  const code = await loopbackSso({
+    provider: settings.oidcConfig,
+    port,
+    launchBrowser: launch === 'true',
+    note,
+    timeoutMs: 5 * 60_000,
+  });
+  const { token } = await anonymous.post<{ token: string }>(
+    '/api/v1/session/sso',
+    code,
+    undefined,
+    'SSO login',
+  );
+  return token;
 }

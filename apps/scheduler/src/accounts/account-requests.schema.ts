@@ -24,6 +24,58 @@ export const SESSION_REQUEST = bodySchema<SessionRequest>(
   }),
 );
 
+/** `berth login --sso`'s code exchange (Berth's; Argo CD's CLI exchanges the code itself with `cliClientID`). */
+export interface SsoCodeRequest {
+  redirectUri: string;
+  code: string;
+  state: string;
+  iss?: string;
+  codeVerifier: string;
+  nonce: string;
+}
+
+/**
+ * Only a loopback callback of the CLI, as `argocd login --sso` registers it (`http://localhost:8085/auth/callback`):
+ * a code issued for Berth's own `/auth/callback` belongs to the browser flow and its state cookie.
+ */
+const LOOPBACK_CALLBACK = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\]):([1-9]\d{0,4})\/auth\/callback$/;
+/** RFC 7636's verifier: 43-128 unreserved characters. */
+const PKCE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const OAUTH_PARAM = /^[\x21-\x7e]+$/;
+
+/** The verifier is a secret: a wrong one is described, never repeated. */
+const pkceVerifier: FieldCheck = (value, path, issues) => {
+  const before = issues.errors.length;
+  secretText(128)(value, path, issues);
+  if (issues.errors.length === before && !PKCE_VERIFIER.test(value as string))
+    issues.error(path, 'is not a PKCE code verifier', '43-128 characters of A-Z a-z 0-9 . _ ~ - (RFC 7636)');
+};
+
+export const SSO_CODE_REQUEST = bodySchema<SsoCodeRequest>(
+  'SsoCodeRequest',
+  requestObject({
+    fields: {
+      redirectUri: text({
+        maxLength: 64,
+        pattern: LOOPBACK_CALLBACK,
+        fix: "http://localhost:PORT/auth/callback (or 127.0.0.1): the CLI's loopback callback",
+      }),
+      code: secretText(4096),
+      state: text({ maxLength: 512, pattern: OAUTH_PARAM, fix: 'the state of the authorization request' }),
+      iss: text({ maxLength: 2048, pattern: OAUTH_PARAM, fix: "the provider's iss response parameter" }),
+      codeVerifier: pkceVerifier,
+      nonce: text({ maxLength: 512, pattern: OAUTH_PARAM, fix: 'the nonce of the authorization request' }),
+    },
+    required: {
+      redirectUri: 'the redirect_uri of the authorization request',
+      code: "the provider's authorization code",
+      state: 'the state of the authorization request',
+      codeVerifier: 'the PKCE code verifier',
+      nonce: 'the nonce of the authorization request',
+    },
+  }),
+);
+
 export interface UpdatePasswordRequest {
   currentPassword: string;
   newPassword: string;

@@ -7,13 +7,19 @@ import {
   identityOf,
   LoginThrottledError,
   Public,
+  SsoNotConfiguredError,
   UnauthenticatedError,
 } from '@berth/auth';
 import type { Request, Response } from 'express';
 import { metadataOf, requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
 import { SchedulerContext } from '../scheduler.context';
-import { SESSION_REQUEST, type SessionRequest } from './account-requests.schema';
+import {
+  SESSION_REQUEST,
+  SSO_CODE_REQUEST,
+  type SessionRequest,
+  type SsoCodeRequest,
+} from './account-requests.schema';
 
 /** Argo CD's session API (server/session): log in, log out, who am I. */
 @Controller('api/v1/session')
@@ -46,6 +52,31 @@ export class SessionController {
       return { token };
     } catch (error) {
       throw loginRefusal(error, res);
+    }
+  }
+
+  /**
+   * `berth login --sso` (docs/accounts.md, "SSO from the CLI"): the CLI ran the authorization request with
+   * its own PKCE verifier, state and nonce and a loopback redirect; Berth exchanges the code with the
+   * provider (it holds the client secret) and answers `{token}`, a session as the browser's SSO gives.
+   * 404 without oidc.config; 401 when the provider or the ID token does not check out.
+   */
+  @Post('sso')
+  @Public()
+  @HttpCode(200)
+  async sso(
+    @Body(new JsonBody(SSO_CODE_REQUEST)) body: SsoCodeRequest,
+    @ValidQuery() _query: object,
+  ): Promise<{ token: string }> {
+    try {
+      const { token } = await this.ctx.sso.finishLoopback(body);
+      return { token };
+    } catch (error) {
+      if (error instanceof SsoNotConfiguredError)
+        throw new HttpException({ error: 'NotFound', message: error.message }, 404);
+      if (error instanceof UnauthenticatedError)
+        throw new HttpException({ error: 'Unauthenticated', message: error.message }, 401);
+      throw error;
     }
   }
 

@@ -33,6 +33,12 @@ import { matchesListQuery, type ListQuery } from './application-list-query';
 import { applyApplicationPatch } from './application-patch';
 import { SchedulerContext } from '../scheduler.context';
 
+/**
+ * Times a PATCH is applied when the application keeps changing under it: each round at least one of the
+ * competing changes is recorded, so ten rounds see ten concurrent patches through.
+ */
+const PATCH_ATTEMPTS = 10;
+
 /** The application API's use cases: parse and validate, decide, append, enqueue. */
 @Injectable()
 export class ApplicationsService {
@@ -89,7 +95,8 @@ export class ApplicationsService {
     return { application: await this.get(name), warnings };
   }
 
-  async update(name: string, body: string, who: RequestActor) {
+  /** `basedOnGeneration`: the generation the body was computed from (PATCH); a newer app is a Conflict. */
+  async update(name: string, body: string, who: RequestActor, basedOnGeneration?: number) {
     const { manifest, warnings } = this.parseManifest(body);
     if (manifest.metadata.name !== name) {
       throw new DomainError(
@@ -102,7 +109,7 @@ export class ApplicationsService {
     if (project !== (await this.ctx.applications.projectOf(name)))
       await this.ctx.authorizer.assert(who.identity, 'applications', 'update', `${project}/${name}`);
     await this.projects.assertPermits(manifest as unknown as Application);
-    const events = await this.execute(name, { type: 'UpdateApplication', manifest }, who);
+    const events = await this.execute(name, { type: 'UpdateApplication', manifest, basedOnGeneration }, who);
     if (events.length > 0)
       await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'spec-changed' });
     return { application: await this.get(name), warnings };
@@ -156,6 +163,10 @@ export class ApplicationsService {
       },
       who,
     );
+    // A sync somebody asked for deploys what the branch holds now (a push a moment ago included), not
+    // refs a worker read up to GIT_REFS_MAX_AGE_SECONDS ago: as a refresh does, mark the repos changed.
+    const app = (await this.record(name)).manifest as unknown as Application;
+    await this.ctx.queues.markReposChanged(sourcesOf(app).map((s) => s.repoURL));
     await this.enqueueUnlessAwaitingApproval(name, operationId, events);
     return { operationId, application: await this.get(name) };
   }
@@ -352,20 +363,36 @@ export class ApplicationsService {
    * as in Argo CD, whose Patch also updates only the spec and metadata.
    */
   async patch(name: string, request: { patch: string; patchType?: string }, who: RequestActor) {
-    const current = await this.get(name);
-    const patched = applyApplicationPatch(current, request.patch, request.patchType ?? 'json');
-    const stored = (await this.record(name)).manifest as unknown as {
-      apiVersion?: string;
-      kind?: string;
-      metadata: Record<string, unknown>;
-    };
-    const metadata = { ...stored.metadata };
-    for (const key of ['labels', 'annotations', 'finalizers'] as const) {
-      if (patched.metadata?.[key] === undefined) delete metadata[key];
-      else metadata[key] = patched.metadata[key];
+    // The patch applies to what this request read; a change recorded meanwhile (another patch, an
+    // update) makes the command a Conflict, and the patch is applied again to the newer application
+    // (Argo CD's Patch retries on the Kubernetes conflict the same way).
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.record(name);
+      const patched = applyApplicationPatch(
+        argoApplicationOfRecord(record),
+        request.patch,
+        request.patchType ?? 'json',
+      );
+      const stored = record.manifest as unknown as {
+        apiVersion?: string;
+        kind?: string;
+        metadata: Record<string, unknown>;
+      };
+      const metadata = { ...stored.metadata };
+      for (const key of ['labels', 'annotations', 'finalizers'] as const) {
+        if (patched.metadata?.[key] === undefined) delete metadata[key];
+        else metadata[key] = patched.metadata[key];
+      }
+      const manifest = { apiVersion: stored.apiVersion, kind: stored.kind, metadata, spec: patched.spec };
+      try {
+        return await this.update(name, JSON.stringify(manifest), who, record.streamVersion);
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'Conflict') || attempt >= PATCH_ATTEMPTS)
+          throw error;
+        // Jitter, so the patches that lost this round do not meet again in the next.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
     }
-    const manifest = { apiVersion: stored.apiVersion, kind: stored.kind, metadata, spec: patched.spec };
-    return this.update(name, JSON.stringify(manifest), who);
   }
 
   /** Argo CD's UpdateSpec: the stored Application with this spec, stored as an update; answers the spec. */

@@ -29,6 +29,11 @@ export interface ManagedResourcesQuery {
   kind?: string;
   appNamespace?: string;
   project?: string;
+  /**
+   * Berth's: compare with what this revision renders instead of the target revision (Argo CD's CLI renders
+   * the other revision itself and diffs on the client; here the server's comparison is the one to trust).
+   */
+  revision?: string;
 }
 
 /** Argo CD's `ManagedResourcesResponse`. */
@@ -57,7 +62,7 @@ export class ManagedResourcesService {
   async list(name: string, query: ManagedResourcesQuery): Promise<ManagedResourcesResponse> {
     const record = await namedApplication(this.ctx, name, query);
     const app = record.manifest as unknown as Application;
-    const rendered = (await this.manifests.unmaskedObjects(name)).filter(isKubeObject);
+    const rendered = (await this.manifests.unmaskedObjects(name, query.revision)).filter(isKubeObject);
     const { state } = await this.ctx.commands.load(applicationAggregate, applicationStreamId(name));
     return this.clusters.read(
       app.spec.destination ?? {},

@@ -52,8 +52,8 @@ export class ManifestsService {
    * The rendered objects with Secret values in clear, only to compare them with the live objects
    * (ManagedResourcesService masks everything it answers): never answer them as they are.
    */
-  async unmaskedObjects(name: string): Promise<KubernetesObject[]> {
-    return (await this.render(name)).rendered.objects;
+  async unmaskedObjects(name: string, revision?: string): Promise<KubernetesObject[]> {
+    return (await this.render(name, revision)).rendered.objects;
   }
 
   private async render(name: string, revision?: string) {

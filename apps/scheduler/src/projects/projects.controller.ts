@@ -92,6 +92,13 @@ export class ProjectsController {
   }
 
   /** Argo CD's GetGlobalProjects: `{items}`, the global projects the project inherits from (projects.service.ts). */
+  /** Argo CD's ListEvents: the project's events from the log as a Kubernetes EventList. */
+  @Authorize('projects', 'get', { param: 'name' })
+  @Get(':name/events')
+  events(@Param('name') name: string, @ValidQuery() _query: object) {
+    return this.projects.events(name);
+  }
+
   @Authorize('projects', 'get', { param: 'name' })
   @Get(':name/globalprojects')
   async globalProjects(@Param('name') name: string, @ValidQuery() _query: object) {

@@ -6,6 +6,7 @@ import {
   defaultAppProject,
   DomainError,
   formatIssue,
+  kubernetesEventOf,
   projectPermits,
   projectRoleSubject,
   projectStreamId,
@@ -18,6 +19,7 @@ import {
   type AppProject,
   type ClusterRef,
   type Issue,
+  type KubernetesEvent,
   type SyncApprovalRequirement,
   type SyncWindow,
   type SyncWindowsVerdict,
@@ -78,6 +80,9 @@ function withProjectTypeMeta(value: unknown): unknown {
 }
 
 /** AppProjects, as in Argo CD: the `default` project exists and permits everything until redefined. */
+/** A project's events listed: the newest ones, as Kubernetes keeps only recent Events. */
+const PROJECT_EVENTS_LISTED = 1000;
+
 @Injectable()
 export class ProjectsService {
   constructor(private readonly ctx: SchedulerContext) {}
@@ -194,6 +199,27 @@ export class ProjectsService {
       (state) => decideAppProject({ type: 'RevokeRoleToken', role, iat, ...(id ? { id } : {}) }, state),
       metadataOf(who),
     );
+  }
+
+  /**
+   * Argo CD's ProjectService.ListEvents: the project's events from the log (created, changed, role tokens,
+   * deleted), newest 1,000, each as the core/v1 Event Argo CD records on the AppProject.
+   */
+  async events(name: string): Promise<{ metadata: { resourceVersion?: string }; items: KubernetesEvent[] }> {
+    const project = await this.get(name);
+    const streamId = projectStreamId(name);
+    const version = (await this.ctx.store.streamVersion(streamId)) ?? 0;
+    const events =
+      version === 0
+        ? []
+        : await this.ctx.store.readStream(streamId, Math.max(1, version - PROJECT_EVENTS_LISTED + 1));
+    const involved = { apiVersion: project.apiVersion ?? 'argoproj.io/v1alpha1', kind: 'AppProject' };
+    const namespace = project.metadata.namespace ?? 'argocd';
+    const last = events[events.length - 1];
+    return {
+      metadata: last ? { resourceVersion: last.position.toString() } : {},
+      items: events.map((event) => kubernetesEventOf({ name, namespace, involved }, event)),
+    };
   }
 
   async get(name: string): Promise<AppProject> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
 import {
   AnyAuthenticated,
   AuthorizeInHandler,
@@ -6,7 +6,7 @@ import {
   CurrentIdentity,
   type Identity,
 } from '@berth/auth';
-import { DomainError } from '@berth/domain';
+import { DomainError, normalizeGitUrl, ValidationFailedError } from '@berth/domain';
 import type { Request, Response } from 'express';
 import { requestActor } from '../http/request-actor';
 import { JsonBody, ValidQuery } from '../http/request-pipes';
@@ -19,6 +19,7 @@ import {
   CLUSTER_UPDATE_REQUEST,
   REGISTER_QUERY,
   REPOSITORY_REQUEST,
+  REPOSITORY_VALIDATE_REQUEST,
   type ClusterRequest,
   type RepositoryRequest,
 } from './registry-requests.schema';
@@ -92,6 +93,76 @@ export class RepositoriesController {
   async get(@Param('repo') repo: string, @ValidQuery() _query: object, @CurrentIdentity() who: Identity) {
     await this.assert(who, 'get', repo);
     return this.registries.getRepository(repo);
+  }
+
+  /**
+   * Argo CD's UpdateRepository: the body (its Repository) replaces the registration of the repository named
+   * in the path, credentials included (none given: none stored, as Argo CD's update clears them); a body
+   * naming another repository is refused; the repository must be registered (404 otherwise).
+   */
+  @AuthorizeInHandler('repositories, update, [<project>/]<repo> as registered and as in the body')
+  @Put(':repo')
+  async update(
+    @Param('repo') repo: string,
+    @Body(new JsonBody(REPOSITORY_REQUEST)) body: RepositoryRequest,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
+    const who = requestActor(req);
+    await this.assert(who.identity, 'update', repo);
+    const stored = await this.registries.getRepository(repo);
+    if (normalizeGitUrl(body.repo.trim()) !== normalizeGitUrl(String(stored['repo']))) {
+      throw new ValidationFailedError('Request', undefined, [
+        {
+          path: 'repo',
+          message: `names ${body.repo.trim()}, not the repository of the URL (${String(stored['repo'])})`,
+          fix: 'send the repository named in the path, or register the other one with POST /api/v1/repositories',
+        },
+      ]);
+    }
+    // Moving it to another project needs the right to update it there too.
+    if (body.project !== stored['project'])
+      await this.authorizer.assert(
+        who.identity,
+        'repositories',
+        'update',
+        registryObject(body.project, body.repo.trim()),
+      );
+    return (await this.registries.addRepository(body, who, true)).item;
+  }
+
+  /**
+   * Argo CD's ValidateAccess: checks that the repository answers with the credentials given, storing
+   * nothing; answers `200 {}`. The repository is the one in the path (a body `repo` must name the same).
+   */
+  @AuthorizeInHandler('repositories, create, [<project>/]<repo> of the path')
+  @Post(':repo/validate')
+  @HttpCode(200)
+  async validate(
+    @Param('repo') repo: string,
+    @Body(new JsonBody(REPOSITORY_VALIDATE_REQUEST))
+    body: Omit<RepositoryRequest, 'repo'> & { repo?: string },
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+  ) {
+    const who = requestActor(req);
+    if (body.repo !== undefined && normalizeGitUrl(body.repo.trim()) !== normalizeGitUrl(repo.trim())) {
+      throw new ValidationFailedError('Request', undefined, [
+        {
+          path: 'repo',
+          message: 'names another repository than the URL',
+          fix: 'omit it or send the same URL',
+        },
+      ]);
+    }
+    await this.authorizer.assert(
+      who.identity,
+      'repositories',
+      'create',
+      registryObject(body.project, repo.trim()),
+    );
+    await this.registries.validateRepositoryAccess({ ...body, repo });
+    return {};
   }
 
   /** Argo CD's DeleteRepository answers `200 {}` (RepoResponse). */

@@ -120,29 +120,7 @@ export class RegistriesService {
     const loaded = await this.ctx.commands.load(repositoryAggregate, streamId);
     if (decideRepository(command, loaded.state).length === 0 && existing)
       return { item: publicRepository(existing), changed: false };
-    if (type === 'git') {
-      try {
-        await this.git.lsRemote(repo, credentials);
-      } catch (error) {
-        if (isSourceError(error)) {
-          const secrets =
-            credentials?.type === 'https'
-              ? [credentials.password]
-              : credentials
-                ? [credentials.privateKey]
-                : [];
-          throw new DomainError(
-            'Invalid',
-            redact(
-              `repository ${redactUrl(repo)} failed the connection check (${error.code}): ${error.message}`,
-              secrets,
-            ),
-            { reason: error.code, field: 'repo' },
-          );
-        }
-        throw error;
-      }
-    }
+    if (type === 'git') await this.checkGitAccess(repo, credentials);
     const sealed = credentials ? this.box.seal(JSON.stringify(credentials)) : null;
     // A registration that raced this one is decided again on top of it (409 unless upsert).
     await this.ctx.commands.handle(
@@ -168,6 +146,45 @@ export class RegistriesService {
       },
     );
     return { item: await this.getRepository(repo), changed: true };
+  }
+
+  /**
+   * Argo CD's ValidateAccess: the connection check of a registration (`git ls-remote` with these
+   * credentials), nothing stored or recorded. Helm repositories are checked when an app renders from them.
+   */
+  async validateRepositoryAccess(body: RepositoryRequest): Promise<void> {
+    const repo = body.repo.trim();
+    if (hostOf(repo) !== undefined) await this.guard.assertAllowed(repo, 'repo');
+    if ((body.type ?? 'git') !== 'git')
+      throw invalid(
+        'type',
+        'only git repositories are checked ahead; a Helm repository is read when an app renders from it',
+      );
+    await this.checkGitAccess(repo, credentialsFrom(body));
+  }
+
+  private async checkGitAccess(repo: string, credentials: ReturnType<typeof credentialsFrom>): Promise<void> {
+    try {
+      await this.git.lsRemote(repo, credentials);
+    } catch (error) {
+      if (isSourceError(error)) {
+        const secrets =
+          credentials?.type === 'https'
+            ? [credentials.password]
+            : credentials
+              ? [credentials.privateKey]
+              : [];
+        throw new DomainError(
+          'Invalid',
+          redact(
+            `repository ${redactUrl(repo)} failed the connection check (${error.code}): ${error.message}`,
+            secrets,
+          ),
+          { reason: error.code, field: 'repo' },
+        );
+      }
+      throw error;
+    }
   }
 
   async listRepositories() {

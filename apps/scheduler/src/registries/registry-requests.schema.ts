@@ -36,40 +36,49 @@ export interface RepositoryRequest {
   insecureIgnoreHostKey?: boolean;
 }
 
+/** Argo CD's Repository (and RepoAccessQuery) fields Berth takes, and the ones it refuses by name. */
+const REPOSITORY_FIELDS = {
+  repo: text({ maxLength: 2048 }),
+  name: text({ maxLength: 253 }),
+  type: text({ pattern: /^(git|helm)$/, fix: 'use git or helm' }),
+  project: text({ maxLength: 253 }),
+  username: text({ maxLength: 1024 }),
+  password: secretText(),
+  sshPrivateKey: secretText(),
+  knownHosts: text({ maxLength: 64 * 1024 }),
+  insecureIgnoreHostKey: boolean,
+  insecure: off('skipping TLS verification for a repository'),
+  enableLfs: off('Git LFS'),
+  enableOCI: off('OCI Helm repositories'),
+  forceHttpBasicAuth: off('forceHttpBasicAuth'),
+  useAzureWorkloadIdentity: off('Azure workload identity'),
+  tlsClientCertData: off('TLS client certificates for repositories'),
+  tlsClientCertKey: off('TLS client certificates for repositories'),
+  githubAppPrivateKey: off('GitHub App credentials'),
+  githubAppID: off('GitHub App credentials'),
+  githubAppInstallationID: off('GitHub App credentials'),
+  githubAppEnterpriseBaseUrl: off('GitHub App credentials'),
+  gcpServiceAccountKey: off('GCP service account keys'),
+  bearerToken: off('bearer tokens for repositories; use password'),
+  proxy: off('a proxy for repositories'),
+  noProxy: off('a proxy for repositories'),
+  // Output-only in Argo CD: its UI may send them back unchanged.
+  inheritedCreds: unsupported('inheritedCreds', (v) => v === false),
+  connectionState: unsupported('connectionState (an output)', isEmpty),
+};
+
 export const REPOSITORY_REQUEST = bodySchema<RepositoryRequest>(
   'Repository',
   requestObject({
-    fields: {
-      repo: text({ maxLength: 2048 }),
-      name: text({ maxLength: 253 }),
-      type: text({ pattern: /^(git|helm)$/, fix: 'use git or helm' }),
-      project: text({ maxLength: 253 }),
-      username: text({ maxLength: 1024 }),
-      password: secretText(),
-      sshPrivateKey: secretText(),
-      knownHosts: text({ maxLength: 64 * 1024 }),
-      insecureIgnoreHostKey: boolean,
-      insecure: off('skipping TLS verification for a repository'),
-      enableLfs: off('Git LFS'),
-      enableOCI: off('OCI Helm repositories'),
-      forceHttpBasicAuth: off('forceHttpBasicAuth'),
-      useAzureWorkloadIdentity: off('Azure workload identity'),
-      tlsClientCertData: off('TLS client certificates for repositories'),
-      tlsClientCertKey: off('TLS client certificates for repositories'),
-      githubAppPrivateKey: off('GitHub App credentials'),
-      githubAppID: off('GitHub App credentials'),
-      githubAppInstallationID: off('GitHub App credentials'),
-      githubAppEnterpriseBaseUrl: off('GitHub App credentials'),
-      gcpServiceAccountKey: off('GCP service account keys'),
-      bearerToken: off('bearer tokens for repositories; use password'),
-      proxy: off('a proxy for repositories'),
-      noProxy: off('a proxy for repositories'),
-      // Output-only in Argo CD: its UI may send them back unchanged.
-      inheritedCreds: unsupported('inheritedCreds', (v) => v === false),
-      connectionState: unsupported('connectionState (an output)', isEmpty),
-    },
+    fields: REPOSITORY_FIELDS,
     required: { repo: 'the repository URL, e.g. https://github.com/org/repo.git' },
   }),
+);
+
+/** Argo CD's RepoAccessQuery (ValidateAccess): the repository is in the path; `repo` in the body is optional. */
+export const REPOSITORY_VALIDATE_REQUEST = bodySchema<Omit<RepositoryRequest, 'repo'> & { repo?: string }>(
+  'RepoAccessQuery',
+  requestObject({ fields: REPOSITORY_FIELDS }),
 );
 
 /** Base64 of PEM data (a CA bundle, a client certificate or key). */

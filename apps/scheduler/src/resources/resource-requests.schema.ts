@@ -12,6 +12,7 @@ import {
   text,
   unsupported,
 } from '../http/request-checks';
+import { queryRevision } from '../applications/application-requests.schema';
 
 /**
  * The query strings and bodies of Argo CD's resource requests (`ApplicationResourceRequest`,
@@ -46,8 +47,12 @@ export const RESOURCE_FIELDS = {
 
 export const RESOURCE_QUERY: QuerySchema = RESOURCE_FIELDS;
 
-/** Argo CD's `ResourcesQuery` (`GET .../managed-resources`): the same filters, the object's name as `name`. */
+/**
+ * Argo CD's `ResourcesQuery` (`GET .../managed-resources`): the same filters, the object's name as `name`;
+ * `revision` (Berth's) compares the cluster with what another revision renders (`berth app diff --revision`).
+ */
 export const MANAGED_RESOURCES_QUERY: QuerySchema = {
+  revision: queryRevision,
   namespace: RESOURCE_FIELDS.namespace,
   name: RESOURCE_FIELDS.resourceName,
   version: RESOURCE_FIELDS.version,

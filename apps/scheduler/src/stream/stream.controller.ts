@@ -1,8 +1,10 @@
-import { AnyAuthenticated, Authorizer, CurrentIdentity, type Identity } from '@berth/auth';
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { AnyAuthenticated, Authorize, Authorizer, CurrentIdentity, type Identity } from '@berth/auth';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { DEFAULT_PROJECT_NAME } from '@berth/domain';
 import type { Request, Response } from 'express';
 import { openLineStream, writeResultLine } from '../http/ndjson-lines';
+import { ValidQuery } from '../http/request-pipes';
+import { ResourceTreeWatchService } from './resource-tree-watch.service';
 import { ApplicationWatchService, parseWatchQuery, type WatchSink } from './application-watch.service';
 
 /**
@@ -15,6 +17,7 @@ export class StreamController {
   constructor(
     private readonly watches: ApplicationWatchService,
     private readonly authorizer: Authorizer,
+    private readonly trees: ResourceTreeWatchService,
   ) {}
 
   /** Argo CD's ApplicationService.Watch. */
@@ -39,6 +42,28 @@ export class StreamController {
       if (await this.authorizer.may(who, 'applications', 'get', `${project}/${name}`)) await sink(event);
     };
     const { stop, done } = await this.watches.run(query, prepared, visible);
+    req.on('close', stop);
+    void done.then(() => {
+      if (!res.writableEnded) res.end();
+    });
+  }
+
+  /**
+   * Argo CD's ApplicationService.WatchResourceTree: `{"result": <ApplicationTree>}` now, then on each change
+   * of the tree (ResourceTreeWatchService). Refusals (a bad name, a missing app, a cluster that cannot be
+   * read) answer as JSON errors before the stream starts.
+   */
+  @Authorize('applications', 'get', { application: 'name' })
+  @Get('applications/:name/resource-tree')
+  async resourceTree(
+    @Param('name') name: string,
+    @ValidQuery() _query: object,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const first = await this.trees.prepare(name);
+    openLineStream(res);
+    const { stop, done } = await this.trees.run(name, first, (tree) => writeResultLine(res, tree));
     req.on('close', stop);
     void done.then(() => {
       if (!res.writableEnded) res.end();

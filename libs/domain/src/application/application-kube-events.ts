@@ -44,6 +44,10 @@ const ARGO_REASONS: Readonly<Record<string, string>> = {
   ResourceActionRun: 'ResourceActionRan',
   LiveResourcePatched: 'ResourceUpdated',
   LiveResourceDeleted: 'ResourceDeleted',
+  // An AppProject's (Argo CD's LogAppProjEvent).
+  ProjectCreated: 'ResourceCreated',
+  ProjectSpecChanged: 'ResourceUpdated',
+  ProjectDeleted: 'ResourceDeleted',
 };
 
 /** What Argo CD records as a Warning: an operation that did not succeed, and Berth's refusals and problems. */
@@ -68,7 +72,12 @@ function kubeTime(date: Date): string {
  * log, so the same event always reads the same.
  */
 export function kubernetesEventOf(
-  app: { name: string; namespace: string },
+  app: {
+    name: string;
+    namespace: string;
+    /** What the event is about when it is not an Application: an AppProject's events (`ProjectService.ListEvents`). */
+    involved?: { apiVersion: string; kind: string };
+  },
   event: Pick<RecordedEvent, 'position' | 'type' | 'data' | 'metadata' | 'recordedAt'>,
 ): KubernetesEvent {
   const time = kubeTime(event.recordedAt);
@@ -88,8 +97,8 @@ export function kubernetesEventOf(
       },
     },
     involvedObject: {
-      apiVersion: APPLICATION_API_VERSION,
-      kind: APPLICATION_KIND,
+      apiVersion: app.involved?.apiVersion ?? APPLICATION_API_VERSION,
+      kind: app.involved?.kind ?? APPLICATION_KIND,
       name: app.name,
       namespace: app.namespace,
     },

@@ -177,6 +177,18 @@ const cases: Array<{
     then: [],
   },
   {
+    name: 'a change computed from the generation the app is at is recorded (PATCH)',
+    given: [created],
+    when: { type: 'UpdateApplication', manifest: manifest('v2'), basedOnGeneration: 1 },
+    then: [{ type: 'ApplicationSpecChanged' }],
+  },
+  {
+    name: 'a change computed from an older generation is a Conflict: another change came first (PATCH)',
+    given: [created, created],
+    when: { type: 'UpdateApplication', manifest: manifest('v2'), basedOnGeneration: 1 },
+    then: 'Conflict',
+  },
+  {
     name: 'updating a missing app is NotFound',
     given: [],
     when: { type: 'UpdateApplication', manifest: manifest() },

@@ -41,7 +41,15 @@ import type { ApplicationState, OpenOperation } from './application.state';
 /** What people (through the API) ask of an application. */
 export type ApplicationCommand =
   | { type: 'CreateApplication'; manifest: ApplicationManifest; /** Argo CD's upsert. */ upsert?: boolean }
-  | { type: 'UpdateApplication'; manifest: ApplicationManifest }
+  | {
+      type: 'UpdateApplication';
+      manifest: ApplicationManifest;
+      /**
+       * The `metadata.generation` the change was computed from (PATCH): a stream that moved on since is a
+       * Conflict, so two concurrent patches cannot lose one another's change.
+       */
+      basedOnGeneration?: number;
+    }
   | { type: 'DeleteApplication'; cascade: boolean }
   | { type: 'RequestRefresh'; hard: boolean }
   | ({
@@ -101,6 +109,11 @@ export function decideApplication(command: ApplicationCommand, state: Applicatio
     }
     case 'UpdateApplication': {
       requireExists(state);
+      if (command.basedOnGeneration !== undefined && command.basedOnGeneration !== state.streamVersion)
+        throw new DomainError(
+          'Conflict',
+          `application "${state.name}" changed while this change was being made (read at generation ${command.basedOnGeneration}, now ${state.streamVersion}); read it again and retry`,
+        );
       const changedPaths = changedTopLevelPaths(state.manifest, command.manifest);
       if (changedPaths.length === 0) return [];
       return [
@@ -479,6 +492,10 @@ export function reconcileSnapshotOf(state: ApplicationState): Parameters<typeof 
     // Hooks never make an app OutOfSync (decideRefresh leaves them out of its drift too).
     outOfSyncKeys: state.status.resources.filter((r) => !r.hook && r.status !== 'Synced').map(keyOf),
     conditions: state.status.conditions,
+    healthDetails: {
+      ...(state.status.health.message ? { message: state.status.health.message } : {}),
+      resources: Object.fromEntries(state.status.resources.map((r) => [keyOf(r), r.health])),
+    },
   };
 }
 

@@ -403,6 +403,43 @@ describe('evolveApplication: one fold for the API, the notifier and the deciders
     expect(healed.status.resources).toEqual([]);
   });
 
+  it('HealthDetailsChanged rewrites the message and status.resources, keeping the status and its transition time', () => {
+    const resource = (message: string) => ({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      namespace: 'web',
+      name: 'api',
+      status: 'Synced' as const,
+      health: { status: 'Progressing' as const, message },
+    });
+    const state = given(
+      created(),
+      applicationEvent('HealthStatusChanged', {
+        application: 'web',
+        from: 'Unknown',
+        to: 'Progressing',
+        message: '0 of 1',
+        unhealthy: [],
+        resources: [resource('0 of 1')],
+      }),
+      applicationEvent('HealthDetailsChanged', {
+        application: 'web',
+        status: 'Progressing',
+        message: '0 of 2',
+        unhealthy: [],
+        resources: [resource('0 of 2')],
+      }),
+    );
+    expect(state.status.health).toEqual({
+      status: 'Progressing',
+      lastTransitionTime: at(1),
+      message: '0 of 2',
+    });
+    expect(state.status.resources).toEqual([resource('0 of 2')]);
+    expect(state.status.reconciledAt).toBe(at(2));
+  });
+
   it('status.resources is the full list a transition carries: every managed resource, Synced ones too', () => {
     const resources = [
       {

@@ -194,6 +194,20 @@ function apply(state: ApplicationState, recorded: RecordedApplicationEvent, at: 
         },
       };
     }
+    case 'HealthDetailsChanged':
+      // Same status, so lastTransitionTime stays: only what the health says is rewritten.
+      return {
+        ...state,
+        status: {
+          ...state.status,
+          health: {
+            ...withoutMessage(state.status.health),
+            ...(event.data.message ? { message: event.data.message } : {}),
+          },
+          resources: inKeyOrder(event.data.resources),
+          reconciledAt: at,
+        },
+      };
     case 'ConditionRaised':
       return {
         ...state,
@@ -606,6 +620,11 @@ function withCommits(state: ApplicationState, added: ApplicationState['commits']
   const merged = { ...state.commits, ...added };
   const kept = Object.entries(merged).filter(([revision]) => wanted.has(revision) || revision in added);
   return { ...state, commits: Object.fromEntries(kept.slice(-COMMITS_KEPT)) };
+}
+
+function withoutMessage<H extends { message?: string }>(health: H): Omit<H, 'message'> {
+  const { message: _message, ...rest } = health;
+  return rest;
 }
 
 export function keyOf(r: ResourceIdentity): string {

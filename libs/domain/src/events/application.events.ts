@@ -198,6 +198,7 @@ export const APPLICATION_EVENT_SCHEMA_VERSION: Record<ApplicationEventType, numb
   RevisionResolved: 1,
   SyncStatusChanged: 1,
   HealthStatusChanged: 1,
+  HealthDetailsChanged: 1,
   ConditionRaised: 1,
   ConditionCleared: 1,
   SyncOperationStarted: 1,

@@ -41,6 +41,28 @@ describe('the event catalog', () => {
         data: { repository: 'https://bot@git.example.com/a.git', type: 'git', credentialType: 'https' },
       }),
     ).toBe('added git repository https://git.example.com/a.git (https credentials)');
+    expect(
+      summarizeEvent({
+        type: 'HealthDetailsChanged',
+        data: {
+          application: 'root',
+          status: 'Progressing',
+          message: 'Waiting for rollout to finish: 0 of 2 updated replicas are available...',
+          unhealthy: [
+            {
+              group: 'argoproj.io',
+              kind: 'Application',
+              name: 'shop',
+              status: 'Progressing',
+              message: 'rolling',
+            },
+          ],
+          resources: [],
+        },
+      }),
+    ).toBe(
+      'health Progressing: Waiting for rollout to finish: 0 of 2 updated replicas are available... (Application/shop Progressing: rolling)',
+    );
   });
 
   it('names the type of an event it cannot summarize instead of failing', () => {

@@ -110,6 +110,16 @@ export const EVENT_CATALOG: Catalog = {
     version: 1,
     summarize: (d) => `health ${d.from} -> ${d.to}${d.message ? `: ${d.message}` : ''}`,
   },
+  HealthDetailsChanged: {
+    version: 1,
+    summarize: (d) => {
+      const listed = d.unhealthy
+        .slice(0, 5)
+        .map((r) => `${r.kind}/${r.name} ${r.status}${r.message ? `: ${r.message}` : ''}`)
+        .join(', ');
+      return `health ${d.status}${d.message ? `: ${d.message}` : ''}${listed ? ` (${listed})` : ''}`;
+    },
+  },
   ConditionRaised: {
     version: 1,
     summarize: (d) => `${d.conditionType}: ${d.message}`,

@@ -81,6 +81,27 @@ export type HealthStatusChanged = DomainEvent<
   }
 >;
 
+/**
+ * The app's health status stayed, but what it says changed: the app's health message, or the health
+ * (status or message) of one of its resources (a rollout's "2 of 3 updated replicas", a child app of an
+ * App of Apps whose own message moved). Argo CD rewrites `status.health` and `status.resources` on every
+ * compare; Berth's read model is a fold of the log, so the change is an event, appended only when a
+ * refresh sees different details than the log holds (refreshes are themselves debounced).
+ */
+export type HealthDetailsChanged = DomainEvent<
+  'HealthDetailsChanged',
+  {
+    application: string;
+    /** The app's health status, unchanged by this event. */
+    status: HealthStatusCode;
+    message?: string;
+    /** Resources that are not Healthy, with their messages (as on HealthStatusChanged). */
+    unhealthy: Array<ResourceIdentity & { status: HealthStatusCode; message?: string }>;
+    /** Every managed resource at this comparison (`status.resources` becomes this list). */
+    resources: ManagedResourceStatus[];
+  }
+>;
+
 /** An app condition appeared (Argo CD's ComparisonError, SyncError, InvalidSpecError ...). */
 export type ConditionRaised = DomainEvent<
   'ConditionRaised',
@@ -236,6 +257,7 @@ export type ReconcileEvent =
   | RevisionResolved
   | SyncStatusChanged
   | HealthStatusChanged
+  | HealthDetailsChanged
   | ConditionRaised
   | ConditionCleared
   | SyncOperationStarted

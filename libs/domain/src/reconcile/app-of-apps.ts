@@ -149,6 +149,8 @@ export function childAsLiveObject(child: {
   manifest: ApplicationManifest;
   syncStatus: string;
   healthStatus: string;
+  /** The child's own health message: the parent shows it as the child resource's (Argo CD does). */
+  healthMessage?: string;
   revision: string | null;
   streamVersion: number;
 }): KubeObject {
@@ -158,7 +160,14 @@ export function childAsLiveObject(child: {
     metadata: { ...child.manifest.metadata, resourceVersion: String(child.streamVersion) },
     status: {
       sync: { status: child.syncStatus, ...(child.revision ? { revision: child.revision } : {}) },
-      ...(reported ? { health: { status: child.healthStatus as HealthStatusCode } } : {}),
+      ...(reported
+        ? {
+            health: {
+              status: child.healthStatus as HealthStatusCode,
+              ...(child.healthMessage ? { message: child.healthMessage } : {}),
+            },
+          }
+        : {}),
     },
   };
 }

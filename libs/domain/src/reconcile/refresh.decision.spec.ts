@@ -238,3 +238,103 @@ describe('decideRefresh: the full resource list on each transition (status.resou
     expect(health?.data).toMatchObject({ resources: expected });
   });
 });
+
+describe('decideRefresh: health details stay current (HealthDetailsChanged)', () => {
+  const childKey = 'argoproj.io/Application/argocd/shop-dev';
+  const child = (message: string): ResourceComparison => ({
+    key: childKey,
+    status: 'Synced',
+    health: { status: 'Progressing', message },
+  });
+  const rollingOne = 'Waiting for rollout to finish: 0 of 1 updated replicas are available...';
+  const rollingTwo = 'Waiting for rollout to finish: 0 of 2 updated replicas are available...';
+  /** What the log holds after the parent's first compare saw the child roll out one replica. */
+  const parentProgressing: ReconcileSnapshot = {
+    ...syncedHealthy,
+    healthStatus: 'Progressing',
+    healthDetails: {
+      message: rollingOne,
+      resources: {
+        'argoproj.io/Application/argocd/shop-dev': { status: 'Progressing', message: rollingOne },
+      },
+    },
+  };
+
+  it("a child's new message reaches the parent: same status, the message and unhealthy list rewritten", () => {
+    const events = decideRefresh('root', parentProgressing, compared(SHA1, comparison(child(rollingTwo))));
+    expect(events.map((e) => e.type)).toEqual(['HealthDetailsChanged']);
+    expect(events[0]!.data).toEqual({
+      application: 'root',
+      status: 'Progressing',
+      message: rollingTwo,
+      unhealthy: [
+        {
+          group: 'argoproj.io',
+          kind: 'Application',
+          namespace: 'argocd',
+          name: 'shop-dev',
+          status: 'Progressing',
+          message: rollingTwo,
+        },
+      ],
+      resources: [
+        {
+          group: 'argoproj.io',
+          kind: 'Application',
+          namespace: 'argocd',
+          name: 'shop-dev',
+          version: '',
+          status: 'Synced',
+          health: { status: 'Progressing', message: rollingTwo },
+        },
+      ],
+    });
+  });
+
+  it('the same details again: nothing (a refresh that finds nothing new appends nothing)', () => {
+    expect(decideRefresh('root', parentProgressing, compared(SHA1, comparison(child(rollingOne))))).toEqual(
+      [],
+    );
+  });
+
+  it("a resource's health message that moves neither status nor the app's message still rewrites status.resources", () => {
+    const other: ResourceComparison = {
+      key: '/ConfigMap/web/cfg',
+      status: 'Synced',
+      health: { status: 'Healthy' },
+    };
+    const known: ReconcileSnapshot = {
+      ...parentProgressing,
+      healthDetails: {
+        ...parentProgressing.healthDetails!,
+        resources: { ...parentProgressing.healthDetails!.resources, '/ConfigMap/web/cfg': undefined },
+      },
+    };
+    const events = decideRefresh('root', known, compared(SHA1, comparison(child(rollingOne), other)));
+    expect(events.map((e) => e.type)).toEqual(['HealthDetailsChanged']);
+  });
+
+  it('a status change is a HealthStatusChanged only (it carries the details itself)', () => {
+    const events = decideRefresh('root', parentProgressing, compared(SHA1, comparison(healthyDeploy)));
+    expect(events.map((e) => e.type)).toEqual(['HealthStatusChanged']);
+  });
+
+  it('with a SyncStatusChanged carrying the resources, only a new app message adds the details event', () => {
+    const drifted = { ...child(rollingTwo), status: 'OutOfSync' as const };
+    const sameMessage: ReconcileSnapshot = {
+      ...parentProgressing,
+      healthDetails: { message: rollingTwo, resources: parentProgressing.healthDetails!.resources },
+    };
+    expect(
+      decideRefresh('root', sameMessage, compared(SHA1, comparison(drifted))).map((e) => e.type),
+    ).toEqual(['SyncStatusChanged']);
+    expect(
+      decideRefresh('root', parentProgressing, compared(SHA1, comparison(drifted))).map((e) => e.type),
+    ).toEqual(['SyncStatusChanged', 'HealthDetailsChanged']);
+  });
+
+  it('a snapshot that does not know the details decides none (older callers)', () => {
+    const { healthDetails: _unknown, ...unknown } = parentProgressing;
+    expect(decideRefresh('root', unknown, compared(SHA1, comparison(child(rollingTwo))))).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { applicationEvent, type ApplicationEvent } from '../events/application.e
 import type {
   AppSyncStatusCode,
   CommitInfo,
+  HealthDetailsChanged,
   HealthStatusChanged,
   ManagedResourceStatus,
   ResourceIdentity,
@@ -19,6 +20,17 @@ export interface ReconcileSnapshot {
   /** Keys (`group/kind/namespace/name`) last recorded as not Synced. */
   outOfSyncKeys: readonly string[];
   conditions: ReadonlyArray<{ type: string; message: string }>;
+  /**
+   * The health details the log holds: the app's health message and each resource's health by key. Absent
+   * (in a snapshot built without them) means "not known": no HealthDetailsChanged is decided then.
+   */
+  healthDetails?: HealthDetails;
+}
+
+/** What a HealthDetailsChanged rewrites: the app's health message and every resource's health. */
+export interface HealthDetails {
+  message?: string;
+  resources: Readonly<Record<string, { status: HealthStatusCode; message?: string } | undefined>>;
 }
 
 /** What one refresh found. */
@@ -89,12 +101,39 @@ export function managedResourcesOf(comparison: AppComparison): ManagedResourceSt
   }));
 }
 
+/** The health details of a comparison's resources, by key, in the shape the snapshot holds them. */
+function resourceHealthOf(resources: readonly ManagedResourceStatus[]): HealthDetails['resources'] {
+  const byKey: Record<string, { status: HealthStatusCode; message?: string } | undefined> = {};
+  for (const r of resources) byKey[resourceKeyOf(r)] = r.health;
+  return byKey;
+}
+
+function resourceKeyOf(r: ResourceIdentity): string {
+  return `${r.group}/${r.kind}/${r.namespace ?? ''}/${r.name}`;
+}
+
+function sameHealth(
+  a: { status: HealthStatusCode; message?: string } | undefined,
+  b: { status: HealthStatusCode; message?: string } | undefined,
+): boolean {
+  return a?.status === b?.status && (a?.message ?? '') === (b?.message ?? '');
+}
+
+/** Whether two sets of resource health differ: a resource that came, went, or says something else. */
+function resourceHealthDiffers(a: HealthDetails['resources'], b: HealthDetails['resources']): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) if (!sameHealth(a[key], b[key])) return true;
+  return false;
+}
+
 /**
  * The events one refresh records: only transitions. A new commit gives RevisionResolved; a change
  * of sync status (or of which resources drifted) gives SyncStatusChanged; a change of app health
  * gives HealthStatusChanged; a comparison that fails raises a condition, one that works again
  * clears it (unless the comparison itself reports it, as for an ignoreDifferences rule that cannot
- * run). A refresh that finds nothing new returns [].
+ * run). With the app's health status unchanged, a different health message or resource health gives
+ * HealthDetailsChanged (not when a SyncStatusChanged of the same refresh already carries the resources
+ * and the app's message is the same). A refresh that finds nothing new returns [].
  */
 export function decideRefresh(
   application: string,
@@ -165,7 +204,9 @@ export function decideRefresh(
   const driftedKeys = drifted.map((r) => r.key).sort();
   const previousKeys = [...snapshot.outOfSyncKeys].sort();
   const syncStatus: AppSyncStatusCode = comparison.status;
-  if (syncStatus !== snapshot.syncStatus || driftedKeys.join('\n') !== previousKeys.join('\n')) {
+  const syncChanged =
+    syncStatus !== snapshot.syncStatus || driftedKeys.join('\n') !== previousKeys.join('\n');
+  if (syncChanged) {
     events.push(
       applicationEvent<SyncStatusChanged>('SyncStatusChanged', {
         application,
@@ -194,6 +235,22 @@ export function decideRefresh(
         resources,
       }),
     );
+  } else if (snapshot.healthDetails) {
+    const known = snapshot.healthDetails;
+    const messageChanged = (health.message ?? '') !== (known.message ?? '');
+    const resourcesChanged =
+      !syncChanged && resourceHealthDiffers(resourceHealthOf(resources), known.resources);
+    if (messageChanged || resourcesChanged) {
+      events.push(
+        applicationEvent<HealthDetailsChanged>('HealthDetailsChanged', {
+          application,
+          status: health.status,
+          ...(health.message ? { message: health.message } : {}),
+          unhealthy,
+          resources,
+        }),
+      );
+    }
   }
   return events;
 }

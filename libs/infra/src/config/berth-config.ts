@@ -1,10 +1,13 @@
 import { isIP } from 'node:net';
 import { OutboundPolicy } from '@berth/net';
 import { hasHashTag, readRedisTopology, type RedisSettings } from './redis-settings';
+import { settingOf } from './settings-schema';
 
 /**
- * Berth's configuration, read once from the environment and validated at start. A bad value stops
- * the process with one line per problem naming the variable and what it should look like.
+ * Berth's configuration, read once from the environment (merged over `berth.yaml` by `loadBerthSettings`)
+ * and validated at start. A bad value stops the process with one line per problem naming the variable
+ * and what it should look like. Defaults, ranges and documentation of every setting: SETTINGS
+ * (settings-schema.ts), the one source of the README's table and each process's `--help`.
  */
 export interface BerthConfig {
   /** Postgres for everything that runs in one transaction or one statement: safe through PgBouncer in transaction mode. */
@@ -186,8 +189,8 @@ type Env = Record<string, string | undefined>;
 
 export function loadConfig(env: Env = process.env): BerthConfig {
   const problems: string[] = [];
-  const str = (key: string, fallback: string) => env[key] ?? fallback;
-  const url = (key: string, fallback: string, schemes: string[]) => {
+  const str = (key: string, fallback = settingOf(key).default) => env[key] ?? String(fallback);
+  const url = (key: string, fallback: string, schemes: readonly string[]) => {
     const value = str(key, fallback);
     try {
       const parsed = new URL(value);
@@ -199,7 +202,13 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     }
     return value;
   };
-  const int = (key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
+  /** A whole number in the range SETTINGS gives, its default when unset. */
+  const int = (key: string) => {
+    const spec = settingOf(key);
+    if (spec.type.kind !== 'int' || typeof spec.default !== 'number')
+      throw new Error(`BUG: ${key} is not an int`);
+    const { min, max } = spec.type;
+    const fallback = spec.default;
     const raw = env[key];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -209,7 +218,9 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     }
     return value;
   };
-  const bool = (key: string, fallback: boolean) => {
+  const bool = (key: string) => {
+    const fallback = settingOf(key).default;
+    if (typeof fallback !== 'boolean') throw new Error(`BUG: ${key} is not a bool`);
     const raw = env[key];
     if (raw === undefined || raw === '') return fallback;
     if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
@@ -217,12 +228,17 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     problems.push(`${key}: "${raw}" must be true or false`);
     return fallback;
   };
-  const logLevel = str('LOG_LEVEL', 'log');
-  if (!['error', 'warn', 'log', 'debug', 'verbose'].includes(logLevel)) {
-    problems.push(`LOG_LEVEL: "${logLevel}" must be one of error, warn, log, debug, verbose`);
-  }
-  const logFormat = str('LOG_FORMAT', 'text');
-  if (!['text', 'json'].includes(logFormat)) problems.push(`LOG_FORMAT: "${logFormat}" must be text or json`);
+  /** One of the values SETTINGS lists (an enum setting), its default when unset. */
+  const oneOf = (key: string) => {
+    const spec = settingOf(key);
+    if (spec.type.kind !== 'enum') throw new Error(`BUG: ${key} is not an enum`);
+    const value = env[key] || String(spec.default);
+    if (!spec.type.values.includes(value))
+      problems.push(`${key}: "${value}" must be ${alternatives(spec.type.values)}`);
+    return value;
+  };
+  const logLevel = oneOf('LOG_LEVEL');
+  const logFormat = oneOf('LOG_FORMAT');
   const redisTopology = readRedisTopology(env, problems);
   const queuePrefix = str('BERTH_QUEUE_PREFIX', redisTopology.mode === 'cluster' ? '{berth}' : 'berth');
   if (redisTopology.mode === 'cluster' && !hasHashTag(queuePrefix))
@@ -253,7 +269,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       'BERTH_SERVER_SECRET_KEY_PREVIOUS: must be 32 bytes as base64 (44 chars) or hex (64 chars): the key BERTH_SERVER_SECRET_KEY had before',
     );
   }
-  const bindAddress = str('BERTH_BIND_ADDRESS', '127.0.0.1');
+  const bindAddress = str('BERTH_BIND_ADDRESS');
   if (isIP(bindAddress) === 0 && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?$/.test(bindAddress)) {
     problems.push(
       `BERTH_BIND_ADDRESS: "${bindAddress}" is not an IP address or host name; use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
@@ -280,33 +296,32 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     }
     return value;
   };
-  const bannerPosition = env['BERTH_UI_BANNER_POSITION'] || undefined;
-  if (bannerPosition !== undefined && !['top', 'bottom', 'both'].includes(bannerPosition))
-    problems.push(`BERTH_UI_BANNER_POSITION: "${bannerPosition}" must be top, bottom or both`);
-  const databaseUrl = url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/berth', [
-    'postgres',
-    'postgresql',
-  ]);
-  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis', 'rediss']);
+  const bannerPosition = env['BERTH_UI_BANNER_POSITION'] ? oneOf('BERTH_UI_BANNER_POSITION') : undefined;
+  const urlSetting = (key: string, fallback = String(settingOf(key).default)) => {
+    const { type } = settingOf(key);
+    return url(key, fallback, type.kind === 'url' ? type.schemes : []);
+  };
+  const databaseUrl = urlSetting('DATABASE_URL');
+  const redisUrl = urlSetting('REDIS_URL');
   const config: BerthConfig = {
     databaseUrl,
     databaseListenUrl: env['BERTH_DATABASE_LISTEN_URL']
-      ? url('BERTH_DATABASE_LISTEN_URL', databaseUrl, ['postgres', 'postgresql'])
+      ? urlSetting('BERTH_DATABASE_LISTEN_URL', databaseUrl)
       : databaseUrl,
     redisUrl,
     redis: { url: redisUrl, topology: redisTopology },
     queuePrefix,
     bindAddress,
-    schedulerPort: int('SCHEDULER_PORT', 8080, 0, 65535),
-    workerPort: int('WORKER_PORT', 8081, 0, 65535),
-    notifierPort: int('NOTIFIER_PORT', 8082, 0, 65535),
-    workerConcurrency: int('WORKER_CONCURRENCY', 4, 1, 256),
-    refreshIntervalSeconds: int('REFRESH_INTERVAL_SECONDS', 120, 0),
-    refreshJitterSeconds: int('REFRESH_JITTER_SECONDS', 60, 0),
-    gitRefsMaxAgeSeconds: int('GIT_REFS_MAX_AGE_SECONDS', 5, 0, 3600),
-    dataDir: str('BERTH_DATA_DIR', '.data'),
-    allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS', false),
-    allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS', false),
+    schedulerPort: int('SCHEDULER_PORT'),
+    workerPort: int('WORKER_PORT'),
+    notifierPort: int('NOTIFIER_PORT'),
+    workerConcurrency: int('WORKER_CONCURRENCY'),
+    refreshIntervalSeconds: int('REFRESH_INTERVAL_SECONDS'),
+    refreshJitterSeconds: int('REFRESH_JITTER_SECONDS'),
+    gitRefsMaxAgeSeconds: int('GIT_REFS_MAX_AGE_SECONDS'),
+    dataDir: str('BERTH_DATA_DIR'),
+    allowFileRepos: bool('BERTH_ALLOW_FILE_REPOS'),
+    allowHttpRepos: bool('BERTH_ALLOW_HTTP_REPOS'),
     secretKey,
     secretKeyPrevious,
     defaultCluster: {
@@ -321,11 +336,11 @@ export function loadConfig(env: Env = process.env): BerthConfig {
         .filter(([key, value]) => key.startsWith(ACCOUNTS_SECRET_ENV_PREFIX) && value !== undefined)
         .map(([key, value]) => [key.slice(ACCOUNTS_SECRET_ENV_PREFIX.length), value as string]),
     ),
-    metricsRequireAuth: bool('BERTH_METRICS_REQUIRE_AUTH', false),
+    metricsRequireAuth: bool('BERTH_METRICS_REQUIRE_AUTH'),
     loginProtection: {
-      maxFailures: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT', 5, 1, 1_000_000),
-      failureWindowSeconds: int('BERTH_SESSION_FAILURE_WINDOW_SECONDS', 300, 0, 31_536_000),
-      maxFailuresPerAddress: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT_PER_ADDRESS', 20, 1, 1_000_000),
+      maxFailures: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT'),
+      failureWindowSeconds: int('BERTH_SESSION_FAILURE_WINDOW_SECONDS'),
+      maxFailuresPerAddress: int('BERTH_SESSION_FAILURE_MAX_FAIL_COUNT_PER_ADDRESS'),
     },
     notificationsConfigFile: env['NOTIFICATIONS_CONFIG'] || undefined,
     rbacConfigFile: env['BERTH_RBAC_CONFIG'] || undefined,
@@ -334,13 +349,13 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     resourceCustomizationsDir: env['BERTH_RESOURCE_CUSTOMIZATIONS_DIR'] || undefined,
     pluginsDir: env['BERTH_PLUGINS_DIR'] || undefined,
     liveState: {
-      enabled: bool('BERTH_LIVE_STATE_CACHE', true),
-      debounceMs: int('BERTH_LIVE_STATE_DEBOUNCE_MS', 1000, 0, 60_000),
-      watchTimeoutSeconds: int('BERTH_WATCH_TIMEOUT_SECONDS', 300, 10, 3600),
+      enabled: bool('BERTH_LIVE_STATE_CACHE'),
+      debounceMs: int('BERTH_LIVE_STATE_DEBOUNCE_MS'),
+      watchTimeoutSeconds: int('BERTH_WATCH_TIMEOUT_SECONDS'),
     },
     compareOptions: {
-      ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES', false),
-      serverSideDiff: bool('BERTH_DIFF_SERVER_SIDE', false),
+      ignoreAggregatedRoles: bool('BERTH_COMPARE_IGNORE_AGGREGATED_ROLES'),
+      serverSideDiff: bool('BERTH_DIFF_SERVER_SIDE'),
     },
     outboundAllow,
     webhookSecrets: {
@@ -350,9 +365,9 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       bitbucket: env['WEBHOOK_BITBUCKET_SECRET'] || undefined,
     },
     notificationRender: {
-      timeoutMs: int('BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS', 5_000, 100, 600_000),
-      maxOutputChars: int('BERTH_NOTIFICATIONS_RENDER_MAX_OUTPUT_CHARS', 1_048_576, 1_024, 268_435_456),
-      maxSteps: int('BERTH_NOTIFICATIONS_RENDER_MAX_STEPS', 1_000_000, 1_000, 1_000_000_000),
+      timeoutMs: int('BERTH_NOTIFICATIONS_RENDER_TIMEOUT_MS'),
+      maxOutputChars: int('BERTH_NOTIFICATIONS_RENDER_MAX_OUTPUT_CHARS'),
+      maxSteps: int('BERTH_NOTIFICATIONS_RENDER_MAX_STEPS'),
     },
     notificationSecrets: Object.fromEntries(
       Object.entries(env)
@@ -361,18 +376,24 @@ export function loadConfig(env: Env = process.env): BerthConfig {
     ),
     serverSettings: {
       url: optionalUrl('BERTH_URL'),
-      statusBadgeEnabled: bool('BERTH_STATUS_BADGE_ENABLED', false),
+      statusBadgeEnabled: bool('BERTH_STATUS_BADGE_ENABLED'),
       statusBadgeRootUrl: optionalUrl('BERTH_STATUS_BADGE_URL'),
       uiBanner: {
         content: env['BERTH_UI_BANNER_CONTENT'] || undefined,
         url: optionalUrl('BERTH_UI_BANNER_URL'),
-        permanent: bool('BERTH_UI_BANNER_PERMANENT', false),
+        permanent: bool('BERTH_UI_BANNER_PERMANENT'),
         position: bannerPosition as ServerSettings['uiBanner']['position'],
       },
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** `text or json`, `top, bottom or both`, `one of error, warn, log, debug, verbose`. */
+function alternatives(values: readonly string[]): string {
+  if (values.length > 3) return `one of ${values.join(', ')}`;
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1] ?? ''}`;
 }
 
 export function decodeKey(text: string): Buffer | undefined {

@@ -6,6 +6,8 @@ export class BerthMetrics {
   readonly registry = new Registry();
   readonly eventsAppended: Counter;
   readonly queueDepth: Gauge;
+  /** Seconds the oldest due job of each queue has waited for a worker (0: none waits). */
+  readonly queueOldestJobAge: Gauge;
   readonly jobDuration: Histogram;
   readonly jobWait: Histogram;
   readonly manifestCache: Counter;
@@ -26,6 +28,12 @@ export class BerthMetrics {
     this.queueDepth = new Gauge({
       name: 'berth_queue_depth',
       help: 'Jobs waiting or delayed, per queue',
+      labelNames: ['queue'],
+      registers: [this.registry],
+    });
+    this.queueOldestJobAge = new Gauge({
+      name: 'berth_queue_oldest_job_age_seconds',
+      help: 'Seconds the oldest job that is due (waiting, its delay over) has waited, per queue; 0 when none waits',
       labelNames: ['queue'],
       registers: [this.registry],
     });
@@ -62,6 +70,12 @@ export class BerthMetrics {
   setAppInfo(apps: readonly AppInfoLabels[]): void {
     this.argocd.appInfo.reset();
     for (const labels of apps) this.argocd.appInfo.set({ ...labels }, 1);
+  }
+
+  /** Sets the queue gauges from one reading of the queues (`JobQueues.depths` and `oldestWaitingAgeSeconds`). */
+  setQueueState(depths: Record<string, number>, oldestAgeSeconds: Record<string, number>): void {
+    for (const [queue, depth] of Object.entries(depths)) this.queueDepth.set({ queue }, depth);
+    for (const [queue, age] of Object.entries(oldestAgeSeconds)) this.queueOldestJobAge.set({ queue }, age);
   }
 
   /** Brings the manifest cache counters up to the renderer's own running totals. */

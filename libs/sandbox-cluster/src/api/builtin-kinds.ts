@@ -1,4 +1,5 @@
-import type { KubeObject } from './resource-type';
+import type { OpenApiSchema } from '../schema/openapi-schema';
+import type { KubeObject, PrinterColumn } from './resource-type';
 
 /**
  * The wire shapes of the built-in kinds, limited to the fields the sandbox reads or writes (defaulting, the
@@ -231,6 +232,8 @@ export interface CrdVersion {
   served?: boolean;
   storage?: boolean;
   subresources?: { status?: unknown; scale?: unknown };
+  schema?: { openAPIV3Schema?: OpenApiSchema };
+  additionalPrinterColumns?: PrinterColumn[];
 }
 
 export type CustomResourceDefinition = Workload<

@@ -523,5 +523,7 @@ export function resourceTypesFromCrd(crd: CustomResourceDefinition): ResourceTyp
       builtin: false,
       returnsDeletedObject: true,
       allowUnconditionalUpdate: false,
+      ...(v.schema?.openAPIV3Schema ? { schema: v.schema.openAPIV3Schema } : {}),
+      ...(Array.isArray(v.additionalPrinterColumns) ? { printerColumns: v.additionalPrinterColumns } : {}),
     }));
 }

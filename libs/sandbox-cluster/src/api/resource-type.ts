@@ -1,3 +1,5 @@
+import type { OpenApiSchema } from '../schema/openapi-schema';
+
 /** Everything the sandbox needs to serve one kind: discovery data plus storage behaviour. */
 export interface ResourceType {
   group: string;
@@ -25,6 +27,20 @@ export interface ResourceType {
   verbs?: string[];
   /** A review (SubjectAccessReview, SelfSubjectReview...): a POST is answered with its status, nothing is stored. */
   review?: boolean;
+  /** A custom resource's schema: its CRD version's `schema.openAPIV3Schema` (built-ins: schema/builtin-schemas.ts). */
+  schema?: OpenApiSchema;
+  /** A custom resource's `additionalPrinterColumns` (kubectl's table). */
+  printerColumns?: PrinterColumn[];
+}
+
+/** apiextensions/v1 CustomResourceColumnDefinition. */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  format?: string;
+  description?: string;
+  priority?: number;
 }
 
 /** metav1.OwnerReference (the sandbox does not insist on the fields a real server requires). */

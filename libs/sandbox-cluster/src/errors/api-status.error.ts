@@ -35,7 +35,8 @@ export class ApiStatusError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // A plain Go error becomes a Status without a reason (a 500 InternalError is named, a bare error not).
+      ...(this.reason ? { reason: this.reason } : {}),
     };
     if (this.details) status['details'] = this.details;
     status['code'] = this.code;

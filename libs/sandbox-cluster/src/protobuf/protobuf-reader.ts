@@ -1,6 +1,14 @@
-/** A protobuf field as read off the wire: varints as bigint, length-delimited as bytes. */
+/** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/#structure). */
+export const WireType = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const;
+export type WireType = (typeof WireType)[keyof typeof WireType];
+
+/**
+ * A protobuf field as read off the wire: varints as bigint (unsigned, 64 bits), length-delimited
+ * and fixed-width values as their bytes.
+ */
 export interface ProtoField {
   number: number;
+  wire: WireType;
   varint?: bigint;
   bytes?: Buffer;
 }
@@ -13,34 +21,60 @@ export class ProtobufDecodeError extends Error {
   }
 }
 
-/** Splits one protobuf message into its fields (wire types 0, 1, 2 and 5). */
-export function readFields(buf: Buffer): ProtoField[] {
-  const fields: ProtoField[] = [];
-  let pos = 0;
-  const varint = (): bigint => {
+/** A cursor over protobuf bytes: varints and length-delimited runs, refusing truncated input. */
+export class ProtobufCursor {
+  private pos = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  varint(): bigint {
     let result = 0n;
     let shift = 0n;
     for (;;) {
-      if (pos >= buf.length) throw new ProtobufDecodeError('truncated varint');
-      const b = buf[pos++]!;
+      if (this.pos >= this.buf.length) throw new ProtobufDecodeError('truncated varint');
+      if (shift > 63n) throw new ProtobufDecodeError('varint longer than 10 bytes');
+      const b = this.buf[this.pos++]!;
       result |= BigInt(b & 0x7f) << shift;
-      if ((b & 0x80) === 0) return result;
+      if ((b & 0x80) === 0) return BigInt.asUintN(64, result);
       shift += 7n;
     }
-  };
-  while (pos < buf.length) {
-    const key = Number(varint());
-    const number = key >>> 3;
-    const wire = key & 7;
-    if (wire === 0) fields.push({ number, varint: varint() });
-    else if (wire === 2) {
-      const len = Number(varint());
-      if (pos + len > buf.length) throw new ProtobufDecodeError('truncated length-delimited field');
-      fields.push({ number, bytes: buf.subarray(pos, pos + len) });
-      pos += len;
-    } else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else throw new ProtobufDecodeError(`unsupported wire type ${wire}`);
+  }
+
+  take(length: number, what: string): Buffer {
+    if (this.pos + length > this.buf.length) throw new ProtobufDecodeError(`truncated ${what}`);
+    const out = this.buf.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+}
+
+/** Splits one protobuf message into its fields (wire types 0, 1, 2 and 5), in wire order. */
+export function readFields(buf: Buffer): ProtoField[] {
+  const fields: ProtoField[] = [];
+  const cursor = new ProtobufCursor(buf);
+  while (!cursor.done) {
+    const key = cursor.varint();
+    const number = Number(key >> 3n);
+    const wire = Number(key & 7n);
+    if (number === 0) throw new ProtobufDecodeError('field number 0 is not valid');
+    if (wire === WireType.varint) fields.push({ number, wire, varint: cursor.varint() });
+    else if (wire === WireType.lengthDelimited) {
+      const length = Number(cursor.varint());
+      fields.push({ number, wire, bytes: cursor.take(length, 'length-delimited field') });
+    } else if (wire === WireType.fixed64) fields.push({ number, wire, bytes: cursor.take(8, 'fixed64') });
+    else if (wire === WireType.fixed32) fields.push({ number, wire, bytes: cursor.take(4, 'fixed32') });
+    else throw new ProtobufDecodeError(`unsupported wire type ${wire} (field ${number})`);
   }
   return fields;
+}
+
+/** The varints of a packed repeated scalar field (proto3 default; proto2 with [packed=true]). */
+export function readPackedVarints(buf: Buffer): bigint[] {
+  const cursor = new ProtobufCursor(buf);
+  const out: bigint[] = [];
+  while (!cursor.done) out.push(cursor.varint());
+  return out;
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
 import { applyDefaults, defaultJobSelector } from '../admission/defaulting';
 import { objectMetaDecodeError } from '../admission/object-decoding';
 import { validateImmutableFields } from '../admission/immutable-fields';
@@ -30,6 +29,16 @@ import { matchesFields, parseFieldSelector } from '../store/field-selector';
 import { matchesLabels, parseLabelSelector } from '../store/label-selector';
 import type { ObjectStore } from '../store/object-store';
 import { clone, formatTime, isPlainObject, jsonEqual, randomSuffix } from '../store/object-utils';
+import { defaultCustomResource, validateCustomResource } from '../schema/custom-resource-schema';
+import { duplicateJsonFields, parseYamlReportingDuplicates } from '../schema/duplicate-fields';
+import {
+  checkApplyConfiguration,
+  enforceFieldValidation,
+  type FieldValidation,
+  patchStrictDecodingError,
+  pruneRequestObject,
+  strictDecodingError,
+} from '../schema/field-validation';
 import { IpAllocator } from './ip-allocator';
 
 export const PATCH_TYPES = {
@@ -43,6 +52,13 @@ export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
   subresource?: string;
+  /**
+   * What to do with fields the kind's schema does not declare (schema/field-validation.ts); they are dropped
+   * whatever it says. Requests carry it (default Warn); the simulated controllers' own writes do not.
+   */
+  fieldValidation?: FieldValidation;
+  /** `duplicate field "x"` for the members the request's JSON body named twice (server/api-server.ts). */
+  duplicateFields?: string[];
 }
 
 export interface PatchOptions extends WriteOptions {
@@ -89,6 +105,8 @@ export interface PendingWrite {
   dryRun: boolean;
   /** The manager the write is recorded for. */
   fieldManager: string;
+  /** `Warning` headers for the answer (unknown fields under fieldValidation=Warn). */
+  warnings: string[];
 }
 
 /** The stored object changed while a pending write waited for admission: plan it again (409 if it keeps happening). */
@@ -194,7 +212,10 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): PendingWrite {
-    const obj = this.decodeObject(type, body);
+    const served = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, served, options);
+    // Checked against the served version's schema, then converted to the storage version.
+    const obj = isHpaV1(type) ? hpaV1ToV2(served) : served;
     const meta = (obj.metadata = isPlainObject(obj.metadata) ? obj.metadata : {});
     this.checkNamespace(type, namespace, meta, 'create');
     if (!meta['name']) {
@@ -230,7 +251,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return pending(type, undefined, owned, options, manager);
+    return pending(type, undefined, owned, options, manager, warnings);
   }
 
   update(
@@ -255,7 +276,10 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): PendingWrite {
-    const obj = this.decodeObject(type, body);
+    const served = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, served, options);
+    // Checked against the served version's schema, then converted to the storage version.
+    const obj = isHpaV1(type) ? hpaV1ToV2(served) : served;
     const live = this.store.get(type, ns(type, namespace), name);
     this.checkUrlName(obj, name);
     this.checkNamespace(type, namespace, obj.metadata ?? {}, 'update');
@@ -284,7 +308,7 @@ export class ObjectRegistry {
       now: this.now(),
       dropStatus: false,
     });
-    return pending(type, live, owned, options, manager);
+    return pending(type, live, owned, options, manager, warnings);
   }
 
   patch(
@@ -348,6 +372,18 @@ export class ObjectRegistry {
     else if (contentType === PATCH_TYPES.merge) patched = applyJsonMergePatch(current, patch);
     else patched = applyStrategicMergePatch(ctxOf(type), current, patch);
     if (!isPlainObject(patched)) throw statusErrors.badRequest('the patch did not produce an object');
+    // The patched object is decoded strictly (patch.go): a refusal names the patch, not the kind.
+    const duplicates = contentType === PATCH_TYPES.json ? [] : duplicateJsonFields(rawBody);
+    const warnings = enforceFieldValidation(
+      options.fieldValidation,
+      [...duplicates, ...pruneRequestObject(type, patched)],
+      (problems) =>
+        patchStrictDecodingError(
+          contentType === PATCH_TYPES.strategic ? patch : patched,
+          contentType === PATCH_TYPES.strategic,
+          problems,
+        ),
+    );
     const patchedRv = (patched as KubeObject).metadata?.['resourceVersion'];
     if (patchedRv && patchedRv !== live.metadata?.['resourceVersion'])
       throw statusErrors.conflict(type.plural, type.group, name);
@@ -355,7 +391,18 @@ export class ObjectRegistry {
       ...(patched as KubeObject),
       metadata: { ...(patched as KubeObject).metadata, resourceVersion: live.metadata?.['resourceVersion'] },
     };
-    return this.planUpdate(type, namespace, name, body, options, userAgent);
+    const { fieldValidation: _checked, duplicateFields: _duplicates, ...rest } = options;
+    const planned = this.planUpdate(type, namespace, name, body, rest, userAgent);
+    return { ...planned, warnings: [...warnings, ...planned.warnings] };
+  }
+
+  /** Drops undeclared fields from a request's object and answers (Warn) or refuses (Strict) them. */
+  private checkFields(type: ResourceType, obj: KubeObject, options: WriteOptions): string[] {
+    if (options.fieldValidation === undefined) return [];
+    const found = [...(options.duplicateFields ?? []), ...pruneRequestObject(type, obj)];
+    return enforceFieldValidation(options.fieldValidation, found, (problems) =>
+      statusErrors.badRequest(cannotDecode(type, strictDecodingError(problems))),
+    );
   }
 
   private apply(
@@ -385,8 +432,9 @@ export class ObjectRegistry {
       );
     }
     let config: unknown;
+    let duplicates: string[];
     try {
-      config = parseYaml(rawBody);
+      ({ value: config, duplicates } = parseYamlReportingDuplicates(rawBody));
     } catch (err) {
       throw statusErrors.badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
@@ -404,6 +452,11 @@ export class ObjectRegistry {
       );
     const metaProblem = objectMetaDecodeError(cfg.metadata);
     if (metaProblem) throw statusErrors.badRequest(cannotDecode(type, metaProblem));
+    checkApplyConfiguration(type, cfg, namespace, name);
+    // After the typed patch, as handlers/patch.go checks it: repeated keys of the configuration.
+    const warnings = enforceFieldValidation(options.fieldValidation, duplicates, (problems) =>
+      statusErrors.badRequest(`error strict decoding YAML: ${problems.join(', ')}`),
+    );
     const meta: ObjectMeta = cfg.metadata ?? {};
     if (meta['managedFields'] !== undefined)
       throw statusErrors.badRequest('metadata.managedFields must be nil');
@@ -438,7 +491,7 @@ export class ObjectRegistry {
     });
     const refreshed = upgradesCsa ? refreshLastApplied(applied, cfg) : applied;
     const merged = isHpaV1(type) ? hpaV1ToV2(refreshed) : refreshed;
-    return pending(type, live, merged, options, manager);
+    return pending(type, live, merged, options, manager, warnings);
   }
 
   /**
@@ -752,6 +805,7 @@ export class ObjectRegistry {
       delete meta['annotations'];
     if (Array.isArray(meta['finalizers']) && meta['finalizers'].length === 0) delete meta['finalizers'];
     applyDefaults(obj);
+    defaultCustomResource(type, obj);
     if (type.group === '' && type.kind === 'Service') this.ips.assign(obj, live, options.dryRun === true);
     if (type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition') establishCrd(obj);
     if (live && subresource !== 'status' && type.tracksGeneration && generationChanged(type, live, obj)) {
@@ -771,6 +825,7 @@ export class ObjectRegistry {
     const causes = [
       ...(live ? validateImmutableFields(type, live, obj) : validateName(type, name)),
       ...validateObject(type, obj),
+      ...validateCustomResource(type, obj),
     ];
     if (causes.length > 0) throw statusErrors.invalid(type.kind, type.group, name, causes);
     if (live && jsonEqual(withoutTimes(live), withoutTimes(obj))) return this.present(type, live);
@@ -854,7 +909,7 @@ export class ObjectRegistry {
         `the kind in the data (${obj.kind}) does not match the expected kind (${type.kind})`,
       );
     }
-    return isHpaV1(type) ? hpaV1ToV2(obj) : obj;
+    return obj;
   }
 
   /** The object as served at this endpoint's apiVersion. */
@@ -876,6 +931,7 @@ function pending(
   object: KubeObject,
   options: WriteOptions,
   fieldManager: string,
+  warnings: string[],
 ): PendingWrite {
   return {
     type,
@@ -887,6 +943,7 @@ function pending(
     object,
     dryRun: options.dryRun ?? false,
     fieldManager,
+    warnings,
   };
 }
 

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   apiGroup,
@@ -29,6 +28,9 @@ import { containerLog, logContainer, mayGrow, parsePodLogOptions, renderLog, typ
 import { answerReview } from './review-answers';
 import { toTable, wantsTable } from './table-output';
 import { serveWatch } from './watch-stream';
+import { duplicateJsonFields, parseYamlReportingDuplicates } from '../schema/duplicate-fields';
+import { parseFieldValidation } from '../schema/field-validation';
+import { warningHeader } from '../schema/warning-header';
 
 export interface ApiServerOptions {
   /** When set, a request carrying a different bearer token is refused with 401. */
@@ -38,6 +40,19 @@ export interface ApiServerOptions {
   admission?: AdmissionWebhooks;
   /** Where answered requests are recorded (tests). */
   requestLog?: RequestLog;
+}
+
+/**
+ * Requests the server answered, by what they asked for: `get` (one named object), `list`, `watch`, `write`
+ * (any other method) and `other` (discovery, health). For benchmarks: "how many GETs does a refresh cost"
+ * counted where a real API server would count them (`GET /sandbox/request-counts`, not a Kubernetes path).
+ */
+export interface RequestCounts {
+  get: number;
+  list: number;
+  watch: number;
+  write: number;
+  other: number;
 }
 
 interface ResourcePath {
@@ -62,6 +77,7 @@ export class ApiServer {
   readonly server: Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   private readonly closers = new Set<() => void>();
+  readonly counts: RequestCounts = { get: 0, list: 0, watch: 0, write: 0, other: 0 };
 
   constructor(
     private readonly registry: ObjectRegistry,
@@ -119,12 +135,24 @@ export class ApiServer {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? 'GET';
     if (method === 'GET') {
+      if (path === '/sandbox/request-counts') return this.json(res, 200, this.counts);
       const doc = this.discovery(segments, req);
-      if (doc) return this.json(res, 200, doc);
+      if (doc) {
+        this.counts.other++;
+        return this.json(res, 200, doc);
+      }
     }
     const target = this.resolve(segments);
     if (!target) return this.notFoundPlain(res);
+    this.count(method, target, url.searchParams);
     await this.dispatch(method, target, url.searchParams, req, res);
+  }
+
+  private count(method: string, target: ResourcePath, q: URLSearchParams): void {
+    if (method !== 'GET') this.counts.write++;
+    else if (target.name) this.counts.get++;
+    else if (q.get('watch') === 'true' || q.get('watch') === '1') this.counts.watch++;
+    else this.counts.list++;
   }
 
   private discovery(segments: string[], req: IncomingMessage): unknown {
@@ -215,10 +243,14 @@ export class ApiServer {
     const dryRun = parseDryRun(q);
     const fieldManager = q.get('fieldManager') ?? undefined;
     const ua = req.headers['user-agent'];
+    const optionsKind = { POST: 'CreateOptions', PUT: 'UpdateOptions', PATCH: 'PatchOptions' }[method];
     const write = {
       dryRun,
       ...(fieldManager ? { fieldManager } : {}),
       ...(subresource ? { subresource } : {}),
+      ...(optionsKind
+        ? { fieldValidation: parseFieldValidation(q.get('fieldValidation'), optionsKind) }
+        : {}),
     };
 
     if (type.review) {
@@ -252,8 +284,11 @@ export class ApiServer {
       }
       if (method === 'POST') {
         const body = await readJson(req);
-        const { object } = await this.write(() => this.registry.planCreate(type, namespace, body, write, ua));
-        return this.json(res, 201, object);
+        const options = { ...write, duplicateFields: await duplicateFieldsOf(req) };
+        const { object, warnings } = await this.write(() =>
+          this.registry.planCreate(type, namespace, body, options, ua),
+        );
+        return this.json(res, 201, object, warnings);
       }
       if (method === 'DELETE') {
         const opts = await deleteOptions(req, q);
@@ -290,20 +325,21 @@ export class ApiServer {
       }
       case 'PUT': {
         const body = await readJson(req);
-        const { object } = await this.write(() =>
-          this.registry.planUpdate(type, namespace, name, body, write, ua),
+        const options = { ...write, duplicateFields: await duplicateFieldsOf(req) };
+        const { object, warnings } = await this.write(() =>
+          this.registry.planUpdate(type, namespace, name, body, options, ua),
         );
-        return this.json(res, 200, object);
+        return this.json(res, 200, object, warnings);
       }
       case 'PATCH': {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
         const force = q.get('force');
         const raw = await readBody(req);
         const options = { ...write, ...(force !== null ? { force: force === 'true' || force === '1' } : {}) };
-        const { object, created } = await this.write(() =>
+        const { object, created, warnings } = await this.write(() =>
           this.registry.planPatch(type, namespace, name, contentType, raw, options, ua),
         );
-        return this.json(res, created ? 201 : 200, object);
+        return this.json(res, created ? 201 : 200, object, warnings);
       }
       case 'DELETE': {
         const { body, code } = this.registry.delete(type, namespace, name, await deleteOptions(req, q));
@@ -319,7 +355,9 @@ export class ApiServer {
    * webhook answers (the controllers keep writing): the write is then planned again from the new object,
    * as the API server's GuaranteedUpdate retries, and 409 Conflict when it keeps changing.
    */
-  private async write(plan: () => PendingWrite): Promise<{ object: KubeObject; created: boolean }> {
+  private async write(
+    plan: () => PendingWrite,
+  ): Promise<{ object: KubeObject; created: boolean; warnings: string[] }> {
     for (let attempt = 1; ; attempt++) {
       const pending = plan();
       const admitted = this.options.admission ? await this.options.admission.admit(pending) : pending.object;
@@ -327,6 +365,7 @@ export class ApiServer {
         return {
           object: this.registry.commitPending(pending, admitted),
           created: pending.live === undefined,
+          warnings: pending.warnings,
         };
       } catch (err) {
         if (!(err instanceof StaleWriteError)) throw err;
@@ -469,8 +508,9 @@ export class ApiServer {
     );
   }
 
-  private json(res: ServerResponse, code: number, body: unknown): void {
+  private json(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
     const text = JSON.stringify(body);
+    if (warnings.length > 0) res.setHeader('Warning', warnings.map(warningHeader));
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
@@ -562,7 +602,7 @@ const acceptedBodies = ['application/json', 'application/yaml', 'application/vnd
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   if (contentType === 'application/vnd.kubernetes.protobuf') {
-    // kubectl's typed commands (create namespace/configmap/secret) send protobuf; a few kinds decode.
+    // kubectl's typed commands (create/expose/autoscale, auth) send protobuf: protobuf/kubernetes-messages.ts.
     let decoded: unknown;
     try {
       decoded = decodeKubernetesProtobuf(await readRaw(req));
@@ -576,7 +616,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
       );
     return decoded;
   }
-  if (contentType === 'application/yaml') return parseYaml(await readBody(req));
+  if (contentType === 'application/yaml') {
+    try {
+      return parseYamlReportingDuplicates(await readBody(req)).value;
+    } catch (err) {
+      throw statusErrors.badRequest(`error decoding YAML: ${(err as Error).message}`);
+    }
+  }
   if (contentType !== 'application/json' && contentType !== '*/*' && contentType !== '') {
     throw statusErrors.unsupportedMediaType(contentType, acceptedBodies);
   }
@@ -586,6 +632,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch (err) {
     throw statusErrors.badRequest(`error decoding request body: ${(err as Error).message}`);
   }
+}
+
+/** The members a JSON request body names twice, or the keys a YAML one repeats (readJson parsed it already). */
+async function duplicateFieldsOf(req: IncomingMessage): Promise<string[]> {
+  const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
+  if (contentType === 'application/yaml') return parseYamlReportingDuplicates(await readBody(req)).duplicates;
+  return contentType === 'application/json' ? duplicateJsonFields(await readBody(req)) : [];
 }
 
 /** DeleteOptions from the body when present (it wins over query parameters, handlers/delete.go). */

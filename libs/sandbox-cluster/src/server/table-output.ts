@@ -1,6 +1,7 @@
 import type { Pod } from '../api/builtin-kinds';
 import type { KubeObject, ResourceType } from '../api/resource-type';
 import { builtinColumns, type BuiltinColumn } from './builtin-table-columns';
+import { printerColumnValue } from './printer-columns';
 
 /** kubectl asks for `as=Table` so it can print server-side columns; JSON clients never do. */
 export function wantsTable(accept: string | undefined): boolean {
@@ -12,13 +13,16 @@ interface Column {
   type: string;
   format?: string;
   description: string;
-  value: (o: KubeObject) => unknown;
-  /** 1: shown by `-o wide` only. */
   priority?: number;
+  value: (o: KubeObject) => unknown;
 }
 
 function age(o: KubeObject): string {
-  const created = Date.parse(o.metadata?.['creationTimestamp'] ?? '');
+  return since(o.metadata?.['creationTimestamp'] ?? '');
+}
+
+function since(timestamp: string): string {
+  const created = Date.parse(timestamp);
   if (!Number.isFinite(created)) return '<unknown>';
   const s = Math.max(0, Math.floor((Date.now() - created) / 1000));
   if (s < 120) return `${s}s`;
@@ -36,6 +40,20 @@ function columnsFor(type: ResourceType): Column[] {
     value: (o) => o.metadata?.['name'],
   };
   const ageCol: Column = { name: 'Age', type: 'string', description: 'Age', value: age };
+  // A CRD that declares columns gets exactly those after Name (the apiextensions table convertor).
+  if (type.printerColumns && type.printerColumns.length > 0) {
+    return [
+      name,
+      ...type.printerColumns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(c.format ? { format: c.format } : {}),
+        description: c.description ?? '',
+        priority: c.priority ?? 0,
+        value: (o: KubeObject) => printerColumnValue(c, o, since),
+      })),
+    ];
+  }
   const extra: Column[] = [];
   const wide: Column[] = [];
   // Each kind's columns read the object through that kind's view (api/builtin-kinds.ts).
