@@ -157,6 +157,16 @@ describeWithKubectl('autoscaling/v1 HorizontalPodAutoscaler (kubectl)', () => {
     expect(v2.metadata?.annotations?.['autoscaling.alpha.kubernetes.io/metrics']).toBeUndefined();
   });
 
+  it('a v1 body is checked against the v1 schema (targetCPUUtilizationPercentage known, others not)', async () => {
+    const ok = await kubectl(['apply', '--validate=strict', '-f', '-'], stringify(hpaV1('checked', 30)));
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    const bad = hpaV1('bad', 30);
+    (bad['spec'] as Record<string, unknown>)['metrics'] = [];
+    const refused = await kubectl(['apply', '--validate=strict', '-f', '-'], stringify(bad));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('unknown field "spec.metrics"');
+  });
+
   it('server-side apply through v1 changes the target; kubectl get hpa prints it', async () => {
     const applied = await kubectl(['apply', '--server-side', '-f', '-'], stringify(hpaV1('ssa', 40)));
     expect(applied.stdout).toBe('horizontalpodautoscaler.autoscaling/ssa serverside-applied\n');
