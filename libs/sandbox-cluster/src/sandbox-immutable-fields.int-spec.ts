@@ -88,12 +88,18 @@ describe('immutable fields are refused as a real API server refuses them', () =>
         causes: [{ reason: 'FieldValueInvalid', field: 'spec.selector', message }],
       },
     });
-    // A PUT is refused the same way (what Replace=true sends without Force=true).
-    const live = await api.read<Obj>({
+    // A PUT is refused the same way (what Replace=true sends without Force=true). Read once the rollout is
+    // done, so no controller status write lands between the read and the PUT (that would be a 409).
+    const ref = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'immutable' },
+    };
+    await eventually(async () => {
+      const d = await api.read<Obj>(ref);
+      expect((d['status'] as { availableReplicas?: number } | undefined)?.availableReplicas).toBe(1);
     });
+    const live = await api.read<Obj>(ref);
     const put = { ...deployment({ app: 'web2' }), metadata: live.metadata };
     expect((await failure(api.replace(put))).status.message).toContain('spec.selector: Invalid value');
   });

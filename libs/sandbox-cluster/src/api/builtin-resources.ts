@@ -268,6 +268,17 @@ const specs: BuiltinSpec[] = [
     categories: all,
     subresources: ['status'],
   },
+  // autoscaling/v1: the same objects, converted from the v2 storage (api/hpa-v1-conversion.ts)
+  {
+    group: 'autoscaling',
+    version: 'v1',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: all,
+    subresources: ['status'],
+  },
   // policy/v1
   {
     group: 'policy',

@@ -3,6 +3,7 @@ import { ControllerContext } from './controller-context';
 import { reconcileCronJobs } from './cronjob.controller';
 import { reconcileDaemonSets } from './daemonset.controller';
 import { reconcileDeployments } from './deployment.controller';
+import { reconcileDisruptionBudgets } from './disruption.controller';
 import { reconcileJobs } from './job.controller';
 import { reconcileLoadBalancers } from './load-balancer.controller';
 import { reconcilePods } from './pod-kubelet.controller';
@@ -93,6 +94,7 @@ export class ControllerSimulator {
       reconcileLoadBalancers(this.ctx);
       reconcileVolumeClaims(this.ctx);
       reconcileAutoscalers(this.ctx);
+      reconcileDisruptionBudgets(this.ctx);
     } catch (err) {
       console.error(`sandbox simulator: ${err instanceof Error ? err.stack : String(err)}`);
     } finally {

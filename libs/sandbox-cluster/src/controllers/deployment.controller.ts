@@ -1,6 +1,7 @@
 import type { Condition, Deployment, ReplicaSet } from '../api/builtin-kinds';
 import { nameOf, namespaceOf, type KubeObject } from '../api/resource-type';
 import { stableHash } from '../store/object-utils';
+import { adoptOrphans } from './adoption';
 import {
   CONTROLLER_MANAGER,
   ownerReference,
@@ -9,6 +10,7 @@ import {
 } from './controller-context';
 
 const REVISION = 'deployment.kubernetes.io/revision';
+const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
 
 /**
  * Deployment controller (simplified kube-controller-manager deployment/sync.go + progress.go):
@@ -27,12 +29,20 @@ export function reconcileDeployments(
     const spec = d.spec ?? {};
     const want = spec.replicas ?? 1;
     const hash = stableHash(spec.template);
-    const owned = ctx.owned('apps/v1', 'ReplicaSet', d) as ReplicaSet[];
+    const owned = withAdopted(
+      ctx.owned('apps/v1', 'ReplicaSet', d),
+      adoptOrphans(ctx, d, 'apps/v1', 'ReplicaSet', spec.selector),
+    );
     let current = owned.find((rs) => rs.metadata?.['labels']?.['pod-template-hash'] === hash);
     const maxRevision = Math.max(
       0,
-      ...owned.map((rs) => Number(rs.metadata?.['annotations']?.[REVISION] ?? 0)),
+      ...owned
+        .filter((rs) => rs !== current)
+        .map((rs) => Number(rs.metadata?.['annotations']?.[REVISION] ?? 0)),
     );
+    // An old ReplicaSet whose template is the Deployment's again (`kubectl rollout undo`) becomes the newest
+    // revision, its former ones kept in revision-history (deployment/util SetNewReplicaSetAnnotations).
+    if (current && !spec.paused) current = syncNewReplicaSetAnnotations(ctx, d, current, maxRevision + 1);
     const now = ctx.nowMs();
     const nowText = ctx.time(now);
     if (!current && !spec.paused) {
@@ -44,6 +54,7 @@ export function reconcileDeployments(
           namespace: ns,
           labels: { ...(spec.template?.metadata?.labels ?? {}), 'pod-template-hash': hash },
           annotations: {
+            ...copiedAnnotations(d),
             [REVISION]: String(maxRevision + 1),
             'deployment.kubernetes.io/desired-replicas': String(want),
             'deployment.kubernetes.io/max-replicas': String(want + 1),
@@ -213,6 +224,62 @@ export function reconcileDeployments(
       unavailableReplicas: want - available > 0 ? want - available : undefined,
       conditions: orderConditions(conditions),
     });
+  }
+}
+
+function withAdopted(owned: ReplicaSet[], adopted: ReplicaSet[]): ReplicaSet[] {
+  const uids = new Set(owned.map((rs) => rs.metadata?.['uid']));
+  return [...owned, ...adopted.filter((rs) => !uids.has(rs.metadata?.['uid']))];
+}
+
+/** Deployment annotations a ReplicaSet does not inherit (deployment/util skipCopyAnnotation). */
+const NOT_COPIED = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  REVISION_HISTORY,
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
+
+/** The Deployment's own annotations (`kubernetes.io/change-cause` ...), as copied onto its new ReplicaSet. */
+function copiedAnnotations(d: KubeObject): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata?.['annotations'] ?? {})) if (!NOT_COPIED.has(k)) out[k] = v;
+  return out;
+}
+
+/**
+ * deployment/util SetNewReplicaSetAnnotations on an existing new ReplicaSet: the Deployment's annotations
+ * copied, and the revision raised to the newest when it is behind (a rollback), the former one appended
+ * to revision-history.
+ */
+function syncNewReplicaSetAnnotations(
+  ctx: ControllerContext,
+  d: KubeObject,
+  rs: ReplicaSet,
+  revision: number,
+): ReplicaSet {
+  const annotations = rs.metadata?.['annotations'] ?? {};
+  const old = annotations[REVISION];
+  const history = annotations[REVISION_HISTORY];
+  const next = { ...annotations, ...copiedAnnotations(d) };
+  if (Number(old ?? 0) < revision) {
+    next[REVISION] = String(revision);
+    if (old !== undefined) next[REVISION_HISTORY] = history ? `${history},${old}` : old;
+  }
+  if (Object.entries(next).every(([k, v]) => annotations[k] === v)) return rs;
+  try {
+    return ctx.registry.update(
+      ctx.type('apps/v1', 'ReplicaSet'),
+      namespaceOf(rs),
+      nameOf(rs),
+      { ...rs, metadata: { ...rs.metadata, annotations: next } },
+      { fieldManager: CONTROLLER_MANAGER },
+    );
+  } catch {
+    ctx.requeue(d);
+    return rs;
   }
 }
 

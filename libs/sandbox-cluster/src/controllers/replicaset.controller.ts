@@ -1,7 +1,8 @@
-import type { Pod, ReplicaSet } from '../api/builtin-kinds';
+import type { LabelSelector, Pod, ReplicaSet } from '../api/builtin-kinds';
 import { nameOf, namespaceOf } from '../api/resource-type';
 import { randomSuffix } from '../store/object-utils';
 import { CONTROLLER_MANAGER, ownerReference, type ControllerContext } from './controller-context';
+import { adoptOrphans } from './adoption';
 import { isPodActive, isPodReady, podFromTemplate } from './pod-readiness';
 
 /**
@@ -18,7 +19,13 @@ function reconcile(ctx: ControllerContext, apiVersion: string, kind: string): vo
   for (const rs of ctx.pending(apiVersion, kind) as ReplicaSet[]) {
     if (rs.metadata?.['deletionTimestamp']) continue;
     const ns = namespaceOf(rs);
-    const pods = (ctx.owned('v1', 'Pod', rs) as Pod[]).filter(isPodActive);
+    // Active orphans the selector matches are adopted first (replica_set.go claimPods).
+    const adopted = adoptOrphans(ctx, rs, 'v1', 'Pod', selectorOf(rs), (p) => isPodActive(p));
+    const owned = ctx.owned('v1', 'Pod', rs) as Pod[];
+    const ownedUids = new Set(owned.map((p) => p.metadata?.['uid']));
+    const pods = [...owned, ...(adopted as Pod[]).filter((p) => !ownedUids.has(p.metadata?.['uid']))].filter(
+      isPodActive,
+    );
     const want = rs.spec?.replicas ?? 1;
     for (let i = pods.length; i < want; i++) {
       const pod = podFromTemplate(
@@ -55,4 +62,12 @@ function reconcile(ctx: ControllerContext, apiVersion: string, kind: string): vo
       observedGeneration: rs.metadata?.['generation'],
     });
   }
+}
+
+/** A ReplicationController's selector is a plain label map; a ReplicaSet's a LabelSelector. */
+function selectorOf(rs: ReplicaSet): LabelSelector | undefined {
+  const selector = rs.spec?.selector as unknown;
+  if (rs.kind === 'ReplicationController')
+    return selector ? { matchLabels: selector as Record<string, string> } : undefined;
+  return rs.spec?.selector;
 }

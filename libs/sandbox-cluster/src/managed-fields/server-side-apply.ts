@@ -143,6 +143,11 @@ export interface ApplyInput {
   dropStatus: boolean;
   /** Defaulting, applied to the merged object before ownership is compared. */
   finalize: (obj: KubeObject) => KubeObject;
+  /**
+   * Conflicts this apply may take over as if forced (the client-side apply upgrade, `last-applied.ts`);
+   * any other conflict is still refused, and alone named in the 409.
+   */
+  allowedConflicts?: FieldSet;
 }
 
 /**
@@ -179,7 +184,7 @@ export function serverSideApply(input: ApplyInput): KubeObject {
   const conflicts: Array<{ who: string; paths: string[] }> = [];
   for (const [otherId, other] of managers) {
     if (otherId === id) continue;
-    const clash = [...other.set].filter((p) => changed.has(p));
+    const clash = [...other.set].filter((p) => changed.has(p) && !input.allowedConflicts?.has(p));
     if (clash.length > 0) {
       conflicts.push({ who: describeManager(other), paths: clash });
       for (const p of clash)

@@ -5,6 +5,7 @@ import { validateImmutableFields } from '../admission/immutable-fields';
 import { validateName, validateObject } from '../admission/validation';
 import type { ResourceRegistry } from '../api/resource-registry';
 import type { CustomResourceDefinition, Namespace, Pod } from '../api/builtin-kinds';
+import { hpaV1ToV2, hpaV2ToV1, isHpaV1, storageApiVersion } from '../api/hpa-v1-conversion';
 import {
   groupVersion,
   nameOf,
@@ -14,6 +15,11 @@ import {
   type ResourceType,
 } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
+import {
+  conflictsAllowedByLastApplied,
+  CSA_UPGRADING_MANAGER,
+  refreshLastApplied,
+} from '../managed-fields/last-applied';
 import type { SchemaContext } from '../managed-fields/list-topology';
 import { recordUpdate, serverSideApply } from '../managed-fields/server-side-apply';
 import { applyJsonMergePatch } from '../patch/json-merge-patch';
@@ -206,8 +212,10 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): PendingWrite {
-    const obj = this.decodeObject(type, body);
-    const warnings = this.checkFields(type, obj, options);
+    const served = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, served, options);
+    // Checked against the served version's schema, then converted to the storage version.
+    const obj = isHpaV1(type) ? hpaV1ToV2(served) : served;
     const meta = (obj.metadata = isPlainObject(obj.metadata) ? obj.metadata : {});
     this.checkNamespace(type, namespace, meta, 'create');
     if (!meta['name']) {
@@ -268,8 +276,10 @@ export class ObjectRegistry {
     options: WriteOptions = {},
     userAgent?: string,
   ): PendingWrite {
-    const obj = this.decodeObject(type, body);
-    const warnings = this.checkFields(type, obj, options);
+    const served = this.decodeObject(type, body);
+    const warnings = this.checkFields(type, served, options);
+    // Checked against the served version's schema, then converted to the storage version.
+    const obj = isHpaV1(type) ? hpaV1ToV2(served) : served;
     const live = this.store.get(type, ns(type, namespace), name);
     this.checkUrlName(obj, name);
     this.checkNamespace(type, namespace, obj.metadata ?? {}, 'update');
@@ -461,17 +471,26 @@ export class ObjectRegistry {
     const hasStatusEndpoint = type.subresources.includes('status') && options.subresource !== 'status';
     const cleanConfig: KubeObject = { ...cfg, metadata: { ...cleanMeta, name } };
     if (hasStatusEndpoint) delete cleanConfig['status'];
-    const merged = serverSideApply({
-      ctx: ctxOf(type),
-      live,
+    const ctx = ctxOf(type);
+    const upgradesCsa = manager === CSA_UPGRADING_MANAGER;
+    // A kind served in a version other than its storage's is applied in the served version (conversion).
+    const servedLive = live && isHpaV1(type) ? this.present(type, live) : live;
+    const applied = serverSideApply({
+      ctx,
+      live: servedLive,
       config: cleanConfig,
       manager,
       apiVersion: groupVersion(type),
       force: options.force ?? false,
       now: this.now(),
       dropStatus: hasStatusEndpoint,
-      finalize: (obj) => this.prepare(type, live, obj, namespace, options),
+      finalize: (obj) => this.prepare(type, servedLive, obj, namespace, options),
+      ...(upgradesCsa
+        ? { allowedConflicts: conflictsAllowedByLastApplied(ctx, servedLive, groupVersion(type)) }
+        : {}),
     });
+    const refreshed = upgradesCsa ? refreshLastApplied(applied, cfg) : applied;
+    const merged = isHpaV1(type) ? hpaV1ToV2(refreshed) : refreshed;
     return pending(type, live, merged, options, manager, warnings);
   }
 
@@ -730,7 +749,7 @@ export class ObjectRegistry {
     } else if (subresource === 'status') {
       throw statusErrors.notFound(type.plural, type.group, String(obj.metadata?.['name']));
     }
-    obj.apiVersion = groupVersion(type);
+    obj.apiVersion = storageApiVersion(type);
     obj.kind = type.kind;
     const meta: ObjectMeta = (obj.metadata = { ...obj.metadata });
     if (type.namespaced) meta['namespace'] = namespace;
@@ -896,7 +915,8 @@ export class ObjectRegistry {
   /** The object as served at this endpoint's apiVersion. */
   present(type: ResourceType, obj: KubeObject): KubeObject {
     const { apiVersion: _a, kind: _k, ...rest } = obj;
-    return { apiVersion: groupVersion(type), kind: type.kind, ...rest };
+    const served = { apiVersion: groupVersion(type), kind: type.kind, ...rest };
+    return isHpaV1(type) ? hpaV2ToV1(served) : served;
   }
 }
 

@@ -468,7 +468,12 @@ export class ApiServer {
       namespace,
       name!,
       { ...obj, spec: { ...obj.spec, replicas } },
-      { dryRun: write.dryRun, ...(write.fieldManager ? { fieldManager: write.fieldManager } : {}) },
+      {
+        dryRun: write.dryRun,
+        // Recorded as the real scale handler records it: an Update entry with subresource "scale".
+        subresource: 'scale',
+        ...(write.fieldManager ? { fieldManager: write.fieldManager } : {}),
+      },
       ua,
     );
     return this.json(res, 200, toScale(object));

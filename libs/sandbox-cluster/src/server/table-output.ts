@@ -1,5 +1,6 @@
-import type { Deployment, Namespace, Pod, ServiceSpec, Workload } from '../api/builtin-kinds';
+import type { Pod } from '../api/builtin-kinds';
 import type { KubeObject, ResourceType } from '../api/resource-type';
+import { builtinColumns, type BuiltinColumn } from './builtin-table-columns';
 import { printerColumnValue } from './printer-columns';
 
 /** kubectl asks for `as=Table` so it can print server-side columns; JSON clients never do. */
@@ -54,6 +55,7 @@ function columnsFor(type: ResourceType): Column[] {
     ];
   }
   const extra: Column[] = [];
+  const wide: Column[] = [];
   // Each kind's columns read the object through that kind's view (api/builtin-kinds.ts).
   const col = <T extends KubeObject>(n: string, value: (o: T) => unknown, t = 'string'): Column => ({
     name: n,
@@ -62,13 +64,6 @@ function columnsFor(type: ResourceType): Column[] {
     value: (o) => value(o as T),
   });
   switch (`${type.group}/${type.kind}`) {
-    case 'apps/Deployment':
-      extra.push(
-        col<Deployment>('Ready', (o) => `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`),
-        col<Deployment>('Up-to-date', (o) => o.status?.updatedReplicas ?? 0, 'integer'),
-        col<Deployment>('Available', (o) => o.status?.availableReplicas ?? 0, 'integer'),
-      );
-      break;
     case '/Pod':
       extra.push(
         col<Pod>('Ready', (o) => {
@@ -82,18 +77,27 @@ function columnsFor(type: ResourceType): Column[] {
           'integer',
         ),
       );
-      break;
-    case '/Namespace':
-      extra.push(col<Namespace>('Status', (o) => o.status?.phase ?? ''));
-      break;
-    case '/Service':
-      extra.push(
-        col<Workload<ServiceSpec>>('Type', (o) => o.spec?.type),
-        col<Workload<ServiceSpec>>('Cluster-IP', (o) => o.spec?.clusterIP ?? ''),
+      wide.push(
+        { ...col<Pod>('IP', (o) => o.status?.podIP ?? '<none>'), priority: 1 },
+        { ...col<Pod>('Node', (o) => o.spec?.nodeName ?? '<none>'), priority: 1 },
+        { ...col<Pod>('Nominated Node', () => '<none>'), priority: 1 },
+        { ...col<Pod>('Readiness Gates', (o) => readinessGates(o)), priority: 1 },
       );
       break;
   }
-  return [name, ...extra, ageCol];
+  if (type.builtin && extra.length === 0) {
+    const builtin = builtinColumns(type);
+    if (builtin) {
+      const described = (c: BuiltinColumn): Column => ({ ...c, description: c.name });
+      return [
+        name,
+        ...builtin.columns.map(described),
+        ...(builtin.noAge ? [] : [ageCol]),
+        ...(builtin.after ?? []).map(described),
+      ];
+    }
+  }
+  return [name, ...extra, ageCol, ...wide];
 }
 
 /** A meta.k8s.io/v1 Table (rows carry the object as PartialObjectMetadata like the real server). */
@@ -107,12 +111,12 @@ export function toTable(
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata,
-    columnDefinitions: columns.map((c, i) => ({
+    columnDefinitions: columns.map((c) => ({
       name: c.name,
       type: c.type,
       format: c.format ?? '',
       description: c.description,
-      priority: i === 0 ? 0 : (c.priority ?? 0),
+      priority: c.priority ?? 0,
     })),
     rows: items.map((o) => ({
       cells: columns.map((c) => c.value(o)),
@@ -139,4 +143,15 @@ export function podStatusReason(pod: Pod): string {
   if (reason === 'Completed' && hasRunning) reason = 'Running';
   if (pod.metadata?.['deletionTimestamp']) reason = 'Terminating';
   return reason;
+}
+
+/** READINESS GATES of `kubectl get pods -o wide`: `<none>`, or ready/total of the pod's gates. */
+function readinessGates(pod: Pod): string {
+  const gates = (pod.spec as { readinessGates?: Array<{ conditionType?: string }> } | undefined)
+    ?.readinessGates;
+  if (!gates || gates.length === 0) return '<none>';
+  const ready = gates.filter((g) =>
+    (pod.status?.conditions ?? []).some((c) => c.type === g.conditionType && c.status === 'True'),
+  ).length;
+  return `${ready}/${gates.length}`;
 }

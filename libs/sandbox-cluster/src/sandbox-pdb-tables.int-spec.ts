@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '@berth/testing';
+import { startSandboxCluster, type SandboxCluster } from './sandbox-cluster';
+import { findKubectl } from './testing/find-kubectl';
+import { runKubectl } from './testing/kubectl-runner';
+
+// Issue #20 item 7: PodDisruptionBudget status from the matching pods (the disruption controller), and the
+// server-side Table columns `kubectl get` / `-o wide` print for built-in kinds (printers.go).
+
+const describeWithKubectl = findKubectl() ? describe : describe.skip;
+
+/** The header line and the first row of `kubectl get`, split on runs of two or more spaces. */
+function table(stdout: string): { header: string[]; row: string[] } {
+  const [header = '', row = ''] = stdout.split('\n');
+  const split = (l: string) => l.trim().split(/\s{2,}/);
+  return { header: split(header), row: split(row) };
+}
+
+describeWithKubectl('PDB status and kubectl get columns (kubectl)', () => {
+  let cluster: SandboxCluster;
+  let dir: string;
+  let kubeconfig: string;
+  const kubectl = (args: string[], input?: string) =>
+    runKubectl(args, { kubeconfig, home: dir, ...(input !== undefined ? { input } : {}) });
+  /** kubectl's client-side generators, applied as YAML (their typed protobuf create is not decoded here). */
+  const generate = async (args: string[]) => {
+    const yaml = await kubectl([...args, '--dry-run=client', '-o', 'yaml']);
+    const applied = await kubectl(['apply', '-f', '-'], yaml.stdout);
+    expect(applied.code).toBe(0);
+  };
+
+  beforeAll(async () => {
+    cluster = await startSandboxCluster({ port: 0, timeScale: 0.01 });
+    dir = await mkdtemp(join(tmpdir(), 'sandbox-pdb-tables-'));
+    kubeconfig = join(dir, 'kubeconfig');
+    await cluster.writeKubeconfig(kubeconfig);
+    await generate(['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=3']);
+    await kubectl(['rollout', 'status', 'deployment/web', '--timeout=20s']);
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a PDB reports healthy, desired and allowed disruptions from the pods it selects', async () => {
+    await generate(['create', 'pdb', 'min', '--selector=app=web', '--min-available=2']);
+    await generate(['create', 'pdb', 'max', '--selector=app=web', '--max-unavailable=50%']);
+    await generate(['create', 'pdb', 'none', '--selector=app=nothing', '--min-available=1']);
+    await eventually(async () => {
+      const status = async (name: string) =>
+        JSON.parse((await kubectl(['get', 'pdb', name, '-o', 'jsonpath={.status}'])).stdout) as Record<
+          string,
+          unknown
+        >;
+      expect(await status('min')).toMatchObject({
+        currentHealthy: 3,
+        desiredHealthy: 2,
+        disruptionsAllowed: 1,
+        expectedPods: 3,
+        observedGeneration: 1,
+        conditions: [
+          {
+            type: 'DisruptionAllowed',
+            status: 'True',
+            reason: 'SufficientPods',
+            message: '',
+            observedGeneration: 1,
+          },
+        ],
+      });
+      // 50% of the Deployment's 3 replicas, rounded up: 2 may be unavailable, 1 must stay.
+      expect(await status('max')).toMatchObject({
+        currentHealthy: 3,
+        desiredHealthy: 1,
+        disruptionsAllowed: 2,
+        expectedPods: 3,
+      });
+      expect(await status('none')).toMatchObject({
+        currentHealthy: 0,
+        desiredHealthy: 1,
+        disruptionsAllowed: 0,
+        expectedPods: 0,
+        conditions: [{ type: 'DisruptionAllowed', status: 'False', reason: 'InsufficientPods' }],
+      });
+    });
+    const printed = table((await kubectl(['get', 'pdb', 'max'])).stdout);
+    expect(printed.header).toEqual([
+      'NAME',
+      'MIN AVAILABLE',
+      'MAX UNAVAILABLE',
+      'ALLOWED DISRUPTIONS',
+      'AGE',
+    ]);
+    expect(printed.row.slice(0, 4)).toEqual(['max', 'N/A', '50%', '2']);
+  });
+
+  it('workloads print their real columns, and -o wide adds containers, images and selector', async () => {
+    const deploy = table((await kubectl(['get', 'deployment', 'web', '-o', 'wide'])).stdout);
+    expect(deploy.header).toEqual([
+      'NAME',
+      'READY',
+      'UP-TO-DATE',
+      'AVAILABLE',
+      'AGE',
+      'CONTAINERS',
+      'IMAGES',
+      'SELECTOR',
+    ]);
+    expect([...deploy.row.slice(0, 4), ...deploy.row.slice(5)]).toEqual([
+      'web',
+      '3/3',
+      '3',
+      '3',
+      'nginx',
+      'nginx:1.27',
+      'app=web',
+    ]);
+    const rs = table((await kubectl(['get', 'replicasets'])).stdout);
+    expect(rs.header).toEqual(['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    expect(rs.row.slice(1, 4)).toEqual(['3', '3', '3']);
+    const pods = table((await kubectl(['get', 'pods', '-o', 'wide'])).stdout);
+    expect(pods.header).toEqual([
+      'NAME',
+      'READY',
+      'STATUS',
+      'RESTARTS',
+      'AGE',
+      'IP',
+      'NODE',
+      'NOMINATED NODE',
+      'READINESS GATES',
+    ]);
+    expect(pods.row.slice(6)).toEqual(['sandbox-node', '<none>', '<none>']);
+  });
+
+  it('other kinds print the columns of a real cluster', async () => {
+    await generate(['create', 'service', 'clusterip', 'web', '--tcp=80:8080']);
+    await generate(['create', 'configmap', 'cfg', '--from-literal=a=1', '--from-literal=b=2']);
+    await generate(['create', 'role', 'reader', '--verb=get', '--resource=pods']);
+    await generate(['create', 'rolebinding', 'reader', '--role=reader', '--user=alice', '--group=devs']);
+    await generate(['create', 'job', 'once', '--image=busybox']);
+    await generate(['create', 'cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *']);
+    const headers = async (args: string[]) => table((await kubectl(['get', ...args])).stdout).header;
+    expect(await headers(['service', 'web', '-o', 'wide'])).toEqual([
+      'NAME',
+      'TYPE',
+      'CLUSTER-IP',
+      'EXTERNAL-IP',
+      'PORT(S)',
+      'AGE',
+      'SELECTOR',
+    ]);
+    expect(table((await kubectl(['get', 'service', 'web'])).stdout).row[4]).toBe('80/TCP');
+    expect(await headers(['configmap', 'cfg'])).toEqual(['NAME', 'DATA', 'AGE']);
+    expect(table((await kubectl(['get', 'configmap', 'cfg'])).stdout).row[1]).toBe('2');
+    expect(await headers(['role', 'reader'])).toEqual(['NAME', 'CREATED AT']);
+    expect(await headers(['rolebinding', 'reader', '-o', 'wide'])).toEqual([
+      'NAME',
+      'ROLE',
+      'AGE',
+      'USERS',
+      'GROUPS',
+      'SERVICEACCOUNTS',
+    ]);
+    expect(table((await kubectl(['get', 'rolebinding', 'reader', '-o', 'wide'])).stdout).row).toEqual([
+      'reader',
+      'Role/reader',
+      expect.any(String),
+      'alice',
+      'devs',
+    ]);
+    expect(await headers(['job', 'once'])).toEqual(['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
+    await eventually(async () =>
+      expect(table((await kubectl(['get', 'job', 'once'])).stdout).row.slice(1, 3)).toEqual([
+        'Complete',
+        '1/1',
+      ]),
+    );
+    expect(await headers(['cronjob', 'tick'])).toEqual([
+      'NAME',
+      'SCHEDULE',
+      'TIMEZONE',
+      'SUSPEND',
+      'ACTIVE',
+      'LAST SCHEDULE',
+      'AGE',
+    ]);
+    await generate(['create', 'secret', 'generic', 'pw', '--from-literal=p=q']);
+    expect(table((await kubectl(['get', 'secret', 'pw'])).stdout)).toEqual({
+      header: ['NAME', 'TYPE', 'DATA', 'AGE'],
+      row: ['pw', 'Opaque', '1', expect.any(String)],
+    });
+  });
+});

@@ -1,0 +1,489 @@
+import type { ResourceType, KubeObject } from '../api/resource-type';
+import { isPlainObject, valueAt } from '../store/object-utils';
+
+/**
+ * The server-side Table columns of built-in kinds, as kube-apiserver prints them
+ * (pkg/printers/internalversion/printers.go AddHandlers). `priority: 1` columns are the `-o wide` ones.
+ * Name and Age are added by the caller where the real printer has them; kinds whose real table has no Age
+ * (`CREATED AT` kinds) say so with `noAge`.
+ */
+export interface BuiltinColumn {
+  name: string;
+  type: 'string' | 'integer' | 'date';
+  priority: 0 | 1;
+  value: (o: KubeObject) => unknown;
+}
+
+export interface BuiltinColumns {
+  /** Columns between Name and Age. */
+  columns: BuiltinColumn[];
+  /** Columns after Age (wide ones mostly). */
+  after?: BuiltinColumn[];
+  noAge?: boolean;
+}
+
+const s = (name: string, value: (o: KubeObject) => unknown, priority: 0 | 1 = 0): BuiltinColumn => ({
+  name,
+  type: 'string',
+  priority,
+  value,
+});
+const n = (name: string, value: (o: KubeObject) => unknown, priority: 0 | 1 = 0): BuiltinColumn => ({
+  name,
+  type: 'integer',
+  priority,
+  value,
+});
+
+/** A scalar as Go's printer would print it; anything else as ''. */
+const text = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+
+const num = (o: KubeObject, ...path: string[]): number => {
+  const v = valueAt(o, ...path);
+  return typeof v === 'number' ? v : 0;
+};
+const str = (o: KubeObject, ...path: string[]): string => {
+  const v = valueAt(o, ...path);
+  return typeof v === 'string' ? v : '';
+};
+const list = (o: KubeObject, ...path: string[]): unknown[] => {
+  const v = valueAt(o, ...path);
+  return Array.isArray(v) ? v : [];
+};
+
+function containers(o: KubeObject, ...templatePath: string[]): Array<Record<string, unknown>> {
+  return list(o, ...templatePath, 'spec', 'containers').filter(isPlainObject);
+}
+
+/** CONTAINERS and IMAGES of a workload's pod template (layoutContainerCells). */
+function containerColumns(...templatePath: string[]): BuiltinColumn[] {
+  return [
+    s(
+      'Containers',
+      (o) =>
+        containers(o, ...templatePath)
+          .map((c) => text(c['name'] ?? ''))
+          .join(','),
+      1,
+    ),
+    s(
+      'Images',
+      (o) =>
+        containers(o, ...templatePath)
+          .map((c) => text(c['image'] ?? ''))
+          .join(','),
+      1,
+    ),
+  ];
+}
+
+/** metav1.FormatLabelSelector: `app=web,tier in (a,b)`, `<none>` when empty. */
+export function formatLabelSelector(selector: unknown): string {
+  if (!isPlainObject(selector)) return '<none>';
+  const parts: string[] = [];
+  const labels = isPlainObject(selector['matchLabels']) ? selector['matchLabels'] : {};
+  for (const k of Object.keys(labels).sort()) parts.push(`${k}=${text(labels[k])}`);
+  for (const e of Array.isArray(selector['matchExpressions']) ? selector['matchExpressions'] : []) {
+    if (!isPlainObject(e)) continue;
+    const values = Array.isArray(e['values']) ? (e['values'] as string[]).join(',') : '';
+    const op = text(e['operator']);
+    if (op === 'In') parts.push(`${text(e['key'])} in (${values})`);
+    else if (op === 'NotIn') parts.push(`${text(e['key'])} notin (${values})`);
+    else if (op === 'Exists') parts.push(text(e['key']));
+    else if (op === 'DoesNotExist') parts.push(`!${text(e['key'])}`);
+  }
+  return parts.length > 0 ? parts.join(',') : '<none>';
+}
+
+/** A plain label map (`app=web`), `<none>` when empty (labels.FormatLabels). */
+function formatLabels(map: unknown): string {
+  if (!isPlainObject(map) || Object.keys(map).length === 0) return '<none>';
+  return Object.keys(map)
+    .sort()
+    .map((k) => `${k}=${text(map[k])}`)
+    .join(',');
+}
+
+const selectorColumn = (priority: 0 | 1 = 1): BuiltinColumn =>
+  s('Selector', (o) => formatLabelSelector(valueAt(o, 'spec', 'selector')), priority);
+
+const createdAt: BuiltinColumn = {
+  name: 'Created At',
+  type: 'date',
+  priority: 0,
+  value: (o) => o.metadata?.['creationTimestamp'],
+};
+
+function intOrNA(v: unknown): string {
+  return v === undefined || v === null ? 'N/A' : text(v);
+}
+
+function servicePorts(o: KubeObject): string {
+  const ports = list(o, 'spec', 'ports').filter(isPlainObject);
+  if (ports.length === 0) return '<none>';
+  return ports
+    .map((p) => {
+      const base = `${text(p['port'])}${p['nodePort'] ? `:${text(p['nodePort'])}` : ''}`;
+      return `${base}/${text(p['protocol'] ?? 'TCP')}`;
+    })
+    .join(',');
+}
+
+function serviceExternalIp(o: KubeObject): string {
+  const type = str(o, 'spec', 'type') || 'ClusterIP';
+  const external = list(o, 'spec', 'externalIPs').map(String);
+  if (type === 'ExternalName') return str(o, 'spec', 'externalName');
+  if (type === 'LoadBalancer') {
+    const ingress = list(o, 'status', 'loadBalancer', 'ingress')
+      .filter(isPlainObject)
+      .map((i) => text(i['ip'] ?? i['hostname'] ?? ''));
+    const all = [...ingress, ...external];
+    return all.length > 0 ? all.join(',') : '<pending>';
+  }
+  return external.length > 0 ? external.join(',') : '<none>';
+}
+
+function jobStatus(o: KubeObject): string {
+  const conditions = list(o, 'status', 'conditions').filter(isPlainObject);
+  const has = (type: string) => conditions.some((c) => c['type'] === type && c['status'] === 'True');
+  if (has('Failed')) return 'Failed';
+  if (has('Complete')) return 'Complete';
+  if (has('Suspended')) return 'Suspended';
+  if (has('FailureTarget')) return 'FailureTarget';
+  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  return 'Running';
+}
+
+/** duration.HumanDuration, as printers.go prints Job durations. */
+export function humanDuration(ms: number): string {
+  const sec = Math.max(0, Math.round(ms / 1000));
+  if (sec < 120) return `${sec}s`;
+  const min = Math.floor(sec / 60);
+  if (min < 10) return sec % 60 === 0 ? `${min}m` : `${min}m${sec % 60}s`;
+  if (min < 180) return `${min}m`;
+  const h = Math.floor(min / 60);
+  if (h < 8) return min % 60 === 0 ? `${h}h` : `${h}h${min % 60}m`;
+  if (h < 48) return `${h}h`;
+  const d = Math.floor(h / 24);
+  if (h < 192) return h % 24 === 0 ? `${d}d` : `${d}d${h % 24}h`;
+  return `${d}d`;
+}
+
+function jobDuration(o: KubeObject): string {
+  const start = Date.parse(str(o, 'status', 'startTime'));
+  if (!Number.isFinite(start)) return '';
+  const end = Date.parse(str(o, 'status', 'completionTime'));
+  return humanDuration((Number.isFinite(end) ? end : Date.now()) - start);
+}
+
+function hpaTargets(o: KubeObject): string {
+  const metrics = list(o, 'spec', 'metrics').filter(isPlainObject);
+  if (metrics.length === 0) return '<none>';
+  return metrics
+    .map((m) => {
+      const resource = isPlainObject(m['resource']) ? m['resource'] : undefined;
+      if (m['type'] === 'Resource' && resource) {
+        const target = isPlainObject(resource['target']) ? resource['target'] : {};
+        const want =
+          target['averageUtilization'] !== undefined
+            ? `${text(target['averageUtilization'])}%`
+            : text(target['averageValue'] ?? target['value'] ?? '');
+        return `${text(resource['name'])}: <unknown>/${want}`;
+      }
+      return '<unknown>/<unknown>';
+    })
+    .join(', ');
+}
+
+function subjects(kind: string): (o: KubeObject) => string {
+  return (o) =>
+    list(o, 'subjects')
+      .filter(isPlainObject)
+      .filter((x) => x['kind'] === kind)
+      .map((x) =>
+        kind === 'ServiceAccount' ? `${text(x['namespace'] ?? '')}/${text(x['name'])}` : text(x['name']),
+      )
+      .join(', ');
+}
+
+const bindingColumns: BuiltinColumns = {
+  columns: [s('Role', (o) => `${str(o, 'roleRef', 'kind')}/${str(o, 'roleRef', 'name')}`)],
+  after: [
+    s('Users', subjects('User'), 1),
+    s('Groups', subjects('Group'), 1),
+    s('ServiceAccounts', subjects('ServiceAccount'), 1),
+  ],
+};
+
+const replicaSetColumns: BuiltinColumns = {
+  columns: [
+    n('Desired', (o) => num(o, 'spec', 'replicas')),
+    n('Current', (o) => num(o, 'status', 'replicas')),
+    n('Ready', (o) => num(o, 'status', 'readyReplicas')),
+  ],
+  after: [...containerColumns('spec', 'template'), selectorColumn()],
+};
+
+/** Column sets by `group/Kind`; kinds absent here print Name and Age only. */
+export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): BuiltinColumns | undefined {
+  switch (`${type.group}/${type.kind}`) {
+    case 'apps/Deployment':
+      return {
+        columns: [
+          s('Ready', (o) => `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`),
+          n('Up-to-date', (o) => num(o, 'status', 'updatedReplicas')),
+          n('Available', (o) => num(o, 'status', 'availableReplicas')),
+        ],
+        after: [...containerColumns('spec', 'template'), selectorColumn()],
+      };
+    case 'apps/ReplicaSet':
+      return replicaSetColumns;
+    case '/ReplicationController':
+      return {
+        ...replicaSetColumns,
+        after: [
+          ...containerColumns('spec', 'template'),
+          s('Selector', (o) => formatLabels(valueAt(o, 'spec', 'selector')), 1),
+        ],
+      };
+    case 'apps/StatefulSet':
+      return {
+        columns: [s('Ready', (o) => `${num(o, 'status', 'readyReplicas')}/${num(o, 'spec', 'replicas')}`)],
+        after: containerColumns('spec', 'template'),
+      };
+    case 'apps/DaemonSet':
+      return {
+        columns: [
+          n('Desired', (o) => num(o, 'status', 'desiredNumberScheduled')),
+          n('Current', (o) => num(o, 'status', 'currentNumberScheduled')),
+          n('Ready', (o) => num(o, 'status', 'numberReady')),
+          n('Up-to-date', (o) => num(o, 'status', 'updatedNumberScheduled')),
+          n('Available', (o) => num(o, 'status', 'numberAvailable')),
+          s('Node Selector', (o) => formatLabels(valueAt(o, 'spec', 'template', 'spec', 'nodeSelector'))),
+        ],
+        after: [...containerColumns('spec', 'template'), selectorColumn()],
+      };
+    case 'apps/ControllerRevision':
+      return {
+        columns: [
+          s('Controller', (o) => {
+            const ref = (o.metadata?.ownerReferences ?? []).find((r) => r.controller === true);
+            return ref
+              ? `${text(ref.kind).toLowerCase()}.${text(ref.apiVersion).split('/')[0]}/${ref.name}`
+              : '<none>';
+          }),
+          n('Revision', (o) => num(o, 'revision')),
+        ],
+      };
+    case 'batch/Job':
+      return {
+        columns: [
+          s('Status', jobStatus),
+          s('Completions', (o) => `${num(o, 'status', 'succeeded')}/${num(o, 'spec', 'completions') || 1}`),
+          s('Duration', jobDuration),
+        ],
+        after: [...containerColumns('spec', 'template'), selectorColumn()],
+      };
+    case 'batch/CronJob':
+      return {
+        columns: [
+          s('Schedule', (o) => str(o, 'spec', 'schedule')),
+          s('Timezone', (o) => str(o, 'spec', 'timeZone') || '<none>'),
+          s('Suspend', (o) => text(valueAt(o, 'spec', 'suspend') === true ? 'True' : 'False')),
+          n('Active', (o) => list(o, 'status', 'active').length),
+          s('Last Schedule', (o) => {
+            const t = Date.parse(str(o, 'status', 'lastScheduleTime'));
+            return Number.isFinite(t) ? humanDuration(Date.now() - t) : '<none>';
+          }),
+        ],
+        after: [...containerColumns('spec', 'jobTemplate', 'spec', 'template'), selectorColumn()],
+      };
+    case '/Service':
+      return {
+        columns: [
+          s('Type', (o) => str(o, 'spec', 'type') || 'ClusterIP'),
+          s('Cluster-IP', (o) => str(o, 'spec', 'clusterIP') || '<none>'),
+          s('External-IP', serviceExternalIp),
+          s('Port(s)', servicePorts),
+        ],
+        after: [s('Selector', (o) => formatLabels(valueAt(o, 'spec', 'selector')), 1)],
+      };
+    case '/Namespace':
+      return { columns: [s('Status', (o) => str(o, 'status', 'phase'))] };
+    case '/ConfigMap':
+      return {
+        columns: [
+          n(
+            'Data',
+            (o) =>
+              Object.keys(isPlainObject(o['data']) ? o['data'] : {}).length +
+              Object.keys(isPlainObject(o['binaryData']) ? o['binaryData'] : {}).length,
+          ),
+        ],
+      };
+    case '/Secret':
+      return {
+        columns: [
+          s('Type', (o) => str(o, 'type') || 'Opaque'),
+          n('Data', (o) => Object.keys(isPlainObject(o['data']) ? o['data'] : {}).length),
+        ],
+      };
+    case '/ServiceAccount':
+      return { columns: [n('Secrets', (o) => list(o, 'secrets').length)] };
+    case '/Endpoints':
+      return {
+        columns: [
+          s('Endpoints', (o) => {
+            const out: string[] = [];
+            for (const sub of list(o, 'subsets').filter(isPlainObject))
+              for (const a of Array.isArray(sub['addresses']) ? sub['addresses'] : [])
+                for (const p of Array.isArray(sub['ports']) ? sub['ports'] : [])
+                  out.push(`${text(valueAt(a, 'ip'))}:${text(valueAt(p, 'port'))}`);
+            return out.length > 0
+              ? out.slice(0, 3).join(',') + (out.length > 3 ? ` + ${out.length - 3} more...` : '')
+              : '<none>';
+          }),
+        ],
+      };
+    case '/PersistentVolumeClaim':
+      return {
+        columns: [
+          s('Status', (o) => str(o, 'status', 'phase')),
+          s('Volume', (o) => str(o, 'spec', 'volumeName')),
+          s('Capacity', (o) => str(o, 'status', 'capacity', 'storage')),
+          s('Access Modes', (o) => accessModes(list(o, 'status', 'accessModes'))),
+          s('StorageClass', (o) => str(o, 'spec', 'storageClassName')),
+          s('VolumeAttributesClass', (o) => str(o, 'spec', 'volumeAttributesClassName') || '<unset>'),
+        ],
+        after: [s('VolumeMode', (o) => str(o, 'spec', 'volumeMode') || '<unset>', 1)],
+      };
+    case '/PersistentVolume':
+      return {
+        columns: [
+          s('Capacity', (o) => str(o, 'spec', 'capacity', 'storage')),
+          s('Access Modes', (o) => accessModes(list(o, 'spec', 'accessModes'))),
+          s('Reclaim Policy', (o) => str(o, 'spec', 'persistentVolumeReclaimPolicy')),
+          s('Status', (o) => str(o, 'status', 'phase')),
+          s('Claim', (o) => {
+            const ns = str(o, 'spec', 'claimRef', 'namespace');
+            const name = str(o, 'spec', 'claimRef', 'name');
+            return name ? `${ns}/${name}` : '';
+          }),
+          s('StorageClass', (o) => str(o, 'spec', 'storageClassName')),
+          s('VolumeAttributesClass', (o) => str(o, 'spec', 'volumeAttributesClassName') || '<unset>'),
+          s('Reason', (o) => str(o, 'status', 'reason')),
+        ],
+        after: [s('VolumeMode', (o) => str(o, 'spec', 'volumeMode') || '<unset>', 1)],
+      };
+    case 'networking.k8s.io/Ingress':
+      return {
+        columns: [
+          s('Class', (o) => str(o, 'spec', 'ingressClassName') || '<none>'),
+          s('Hosts', (o) => {
+            const hosts = list(o, 'spec', 'rules')
+              .filter(isPlainObject)
+              .map((r) => text(r['host'] ?? '*'));
+            return hosts.length > 0 ? hosts.join(',') : '*';
+          }),
+          s('Address', (o) =>
+            list(o, 'status', 'loadBalancer', 'ingress')
+              .filter(isPlainObject)
+              .map((i) => text(i['ip'] ?? i['hostname'] ?? ''))
+              .join(','),
+          ),
+          s('Ports', (o) => (list(o, 'spec', 'tls').length > 0 ? '80, 443' : '80')),
+        ],
+      };
+    case 'networking.k8s.io/IngressClass':
+      return {
+        columns: [
+          s('Controller', (o) => str(o, 'spec', 'controller')),
+          s('Parameters', (o) => {
+            const p = valueAt(o, 'spec', 'parameters');
+            return isPlainObject(p) ? `${text(p['kind'])}/${text(p['name'])}` : '<none>';
+          }),
+        ],
+      };
+    case 'networking.k8s.io/NetworkPolicy':
+      return { columns: [s('Pod-Selector', (o) => podSelector(valueAt(o, 'spec', 'podSelector')))] };
+    case 'autoscaling/HorizontalPodAutoscaler':
+      return {
+        columns: [
+          s(
+            'Reference',
+            (o) => `${str(o, 'spec', 'scaleTargetRef', 'kind')}/${str(o, 'spec', 'scaleTargetRef', 'name')}`,
+          ),
+          s('Targets', hpaTargets),
+          s('MinPods', (o) => text(valueAt(o, 'spec', 'minReplicas') ?? '<unset>')),
+          n('MaxPods', (o) => num(o, 'spec', 'maxReplicas')),
+          n('Replicas', (o) => num(o, 'status', 'currentReplicas')),
+        ],
+      };
+    case 'policy/PodDisruptionBudget':
+      return {
+        columns: [
+          s('Min Available', (o) => intOrNA(valueAt(o, 'spec', 'minAvailable'))),
+          s('Max Unavailable', (o) => intOrNA(valueAt(o, 'spec', 'maxUnavailable'))),
+          n('Allowed Disruptions', (o) => num(o, 'status', 'disruptionsAllowed')),
+        ],
+      };
+    case 'rbac.authorization.k8s.io/Role':
+    case 'rbac.authorization.k8s.io/ClusterRole':
+    case 'apiextensions.k8s.io/CustomResourceDefinition':
+    case '/LimitRange':
+      return { columns: [createdAt], noAge: true };
+    case 'rbac.authorization.k8s.io/RoleBinding':
+    case 'rbac.authorization.k8s.io/ClusterRoleBinding':
+      return bindingColumns;
+    case 'storage.k8s.io/StorageClass':
+      return {
+        columns: [
+          s('Provisioner', (o) => str(o, 'provisioner')),
+          s('ReclaimPolicy', (o) => str(o, 'reclaimPolicy') || 'Delete'),
+          s('VolumeBindingMode', (o) => str(o, 'volumeBindingMode') || 'Immediate'),
+          s('AllowVolumeExpansion', (o) => text(valueAt(o, 'allowVolumeExpansion') === true)),
+        ],
+      };
+    case 'scheduling.k8s.io/PriorityClass':
+      return {
+        columns: [
+          n('Value', (o) => num(o, 'value')),
+          s('Global-Default', (o) => text(valueAt(o, 'globalDefault') === true)),
+        ],
+        after: [s('PreemptionPolicy', (o) => str(o, 'preemptionPolicy') || 'PreemptLowerPriority')],
+      };
+    case 'node.k8s.io/RuntimeClass':
+      return { columns: [s('Handler', (o) => str(o, 'handler'))] };
+    case 'coordination.k8s.io/Lease':
+      return { columns: [s('Holder', (o) => str(o, 'spec', 'holderIdentity'))] };
+    case 'admissionregistration.k8s.io/MutatingWebhookConfiguration':
+    case 'admissionregistration.k8s.io/ValidatingWebhookConfiguration':
+      return { columns: [n('Webhooks', (o) => list(o, 'webhooks').length)] };
+    case '/PodTemplate':
+      return {
+        columns: [
+          ...containerColumns('template').map((c) => ({ ...c, priority: 0 as const })),
+          s('Pod Labels', (o) => formatLabels(valueAt(o, 'template', 'metadata', 'labels'))),
+        ],
+        noAge: true,
+      };
+    default:
+      return undefined;
+  }
+}
+
+function accessModes(modes: unknown[]): string {
+  const short: Record<string, string> = {
+    ReadWriteOnce: 'RWO',
+    ReadOnlyMany: 'ROX',
+    ReadWriteMany: 'RWX',
+    ReadWriteOncePod: 'RWOP',
+  };
+  return modes.map((m) => short[text(m)] ?? text(m)).join(',');
+}
+
+function podSelector(selector: unknown): string {
+  const text = formatLabelSelector(selector);
+  return text === '<none>' ? '<none>' : text;
+}
