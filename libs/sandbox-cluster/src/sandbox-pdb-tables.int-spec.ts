@@ -195,4 +195,51 @@ describeWithKubectl('PDB status and kubectl get columns (kubectl)', () => {
       row: ['pw', 'Opaque', '1', expect.any(String)],
     });
   });
+
+  it('nodes, resource quotas and endpoint slices print the columns of a real cluster', async () => {
+    const node = await kubectl(
+      ['apply', '-f', '-'],
+      'apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n  labels:\n    node-role.kubernetes.io/worker: ""\n',
+    );
+    expect(node.code).toBe(0);
+    const nodes = table((await kubectl(['get', 'nodes', '-o', 'wide'])).stdout);
+    expect(nodes.header).toEqual([
+      'NAME',
+      'STATUS',
+      'ROLES',
+      'AGE',
+      'VERSION',
+      'INTERNAL-IP',
+      'EXTERNAL-IP',
+      'OS-IMAGE',
+      'KERNEL-VERSION',
+      'CONTAINER-RUNTIME',
+    ]);
+    // No kubelet reports its status: the Ready condition is missing, as for a node that never joined.
+    expect(nodes.row.slice(0, 3)).toEqual(['n1', 'Unknown', 'worker']);
+    await generate(['create', 'quota', 'q', '--hard=pods=10,requests.cpu=2,limits.memory=4Gi']);
+    const quota = table((await kubectl(['get', 'quota', 'q'])).stdout);
+    expect(quota.header).toEqual(['NAME', 'AGE', 'REQUEST', 'LIMIT']);
+    expect(quota.row.slice(2)).toEqual([
+      expect.stringMatching(/^pods: \d+\/10, requests\.cpu: \w+\/2$/),
+      expect.stringMatching(/^limits\.memory: \w+\/4Gi$/),
+    ]);
+    const slice = await kubectl(
+      ['apply', '-f', '-'],
+      [
+        'apiVersion: discovery.k8s.io/v1',
+        'kind: EndpointSlice',
+        'metadata: { name: web-abc }',
+        'addressType: IPv4',
+        'ports: [{ port: 80 }, { port: 443 }]',
+        'endpoints:',
+        ...['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'].map((ip) => `  - addresses: ["${ip}"]`),
+      ].join('\n'),
+    );
+    expect(slice.code).toBe(0);
+    expect(table((await kubectl(['get', 'endpointslice', 'web-abc'])).stdout)).toEqual({
+      header: ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'],
+      row: ['web-abc', 'IPv4', '80,443', '10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...', expect.any(String)],
+    });
+  });
 });

@@ -225,6 +225,61 @@ const replicaSetColumns: BuiltinColumns = {
   after: [...containerColumns('spec', 'template'), selectorColumn()],
 };
 
+/** printNode's STATUS: the Ready condition (Ready / NotReady / Unknown), `,SchedulingDisabled` when cordoned. */
+function nodeStatus(o: KubeObject): string {
+  const ready = list(o, 'status', 'conditions')
+    .filter(isPlainObject)
+    .find((c) => c['type'] === 'Ready');
+  const status = !ready ? 'Unknown' : ready['status'] === 'True' ? 'Ready' : 'NotReady';
+  return valueAt(o, 'spec', 'unschedulable') === true ? `${status},SchedulingDisabled` : status;
+}
+
+/** printNode's ROLES: `node-role.kubernetes.io/<role>` labels and `kubernetes.io/role`, sorted, or `<none>`. */
+function nodeRoles(o: KubeObject): string {
+  const roles = new Set<string>();
+  for (const [key, value] of Object.entries(o.metadata?.labels ?? {})) {
+    if (key.startsWith('node-role.kubernetes.io/')) roles.add(key.slice('node-role.kubernetes.io/'.length));
+    else if (key === 'kubernetes.io/role' && value !== '') roles.add(value);
+  }
+  return roles.size > 0 ? [...roles].sort().join(',') : '<none>';
+}
+
+function nodeAddress(type: string): (o: KubeObject) => string {
+  return (o) =>
+    text(
+      list(o, 'status', 'addresses')
+        .filter(isPlainObject)
+        .find((a) => a['type'] === type)?.['address'] ?? '<none>',
+    );
+}
+
+/** printResourceQuota: `resource: used/hard` of the quota's resources, `limits.*` ones in LIMIT. */
+function quotaColumn(limits: boolean): (o: KubeObject) => string {
+  return (o) => {
+    const status = valueAt(o, 'status', 'hard');
+    const hard = isPlainObject(status)
+      ? status
+      : isPlainObject(valueAt(o, 'spec', 'hard'))
+        ? valueAt(o, 'spec', 'hard')
+        : {};
+    const used = valueAt(o, 'status', 'used');
+    return Object.keys(hard as Record<string, unknown>)
+      .sort()
+      .filter((r) => r.startsWith('limits.') === limits)
+      .map(
+        (r) =>
+          `${r}: ${text((isPlainObject(used) ? used[r] : undefined) ?? '0')}/${text((hard as Record<string, unknown>)[r])}`,
+      )
+      .join(', ');
+  };
+}
+
+/** Up to three values, then `+ N more...`, or `<unset>` (formatDiscoveryPorts / formatDiscoveryEndpoints). */
+function firstThree(values: string[]): string {
+  if (values.length === 0) return '<unset>';
+  return values.slice(0, 3).join(',') + (values.length > 3 ? ` + ${values.length - 3} more...` : '');
+}
+
 /** Column sets by `group/Kind`; kinds absent here print Name and Age only. */
 export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): BuiltinColumns | undefined {
   switch (`${type.group}/${type.kind}`) {
@@ -311,6 +366,44 @@ export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): Buil
       };
     case '/Namespace':
       return { columns: [s('Status', (o) => str(o, 'status', 'phase'))] };
+    case '/Node':
+      return {
+        columns: [s('Status', nodeStatus), s('Roles', nodeRoles)],
+        after: [
+          s('Version', (o) => str(o, 'status', 'nodeInfo', 'kubeletVersion')),
+          s('Internal-IP', nodeAddress('InternalIP'), 1),
+          s('External-IP', nodeAddress('ExternalIP'), 1),
+          s('OS-Image', (o) => str(o, 'status', 'nodeInfo', 'osImage') || '<unknown>', 1),
+          s('Kernel-Version', (o) => str(o, 'status', 'nodeInfo', 'kernelVersion') || '<unknown>', 1),
+          s(
+            'Container-Runtime',
+            (o) => str(o, 'status', 'nodeInfo', 'containerRuntimeVersion') || '<unknown>',
+            1,
+          ),
+        ],
+      };
+    case '/ResourceQuota':
+      return { columns: [], after: [s('Request', quotaColumn(false)), s('Limit', quotaColumn(true))] };
+    case 'discovery.k8s.io/EndpointSlice':
+      return {
+        columns: [
+          s('AddressType', (o) => str(o, 'addressType')),
+          s('Ports', (o) =>
+            firstThree(
+              list(o, 'ports')
+                .filter(isPlainObject)
+                .map((p) => (p['port'] === undefined ? '<unset>' : text(p['port']))),
+            ),
+          ),
+          s('Endpoints', (o) =>
+            firstThree(
+              list(o, 'endpoints')
+                .filter(isPlainObject)
+                .flatMap((e) => (Array.isArray(e['addresses']) ? e['addresses'].map(text) : [])),
+            ),
+          ),
+        ],
+      };
     case '/ConfigMap':
       return {
         columns: [
