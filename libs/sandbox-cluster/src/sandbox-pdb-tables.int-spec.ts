@@ -242,4 +242,59 @@ describeWithKubectl('PDB status and kubectl get columns (kubectl)', () => {
       row: ['web-abc', 'IPv4', '80,443', '10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...', expect.any(String)],
     });
   });
+
+  it('events print LAST SEEN, TYPE, REASON, OBJECT, MESSAGE, and -o wide the rest, as a real cluster', async () => {
+    const applied = await kubectl(
+      ['apply', '-f', '-'],
+      [
+        'apiVersion: v1',
+        'kind: Event',
+        'metadata: { name: web.1 }',
+        'involvedObject: { kind: Deployment, name: web, namespace: default, fieldPath: spec }',
+        'reason: ScalingReplicaSet',
+        'message: "Scaled up replica set web-1 to 3 "',
+        'type: Normal',
+        'count: 2',
+        'source: { component: deployment-controller }',
+        `firstTimestamp: "${new Date(Date.now() - 60_000).toISOString().slice(0, 19)}Z"`,
+        `lastTimestamp: "${new Date(Date.now() - 30_000).toISOString().slice(0, 19)}Z"`,
+      ].join('\n'),
+    );
+    expect(applied.code).toBe(0);
+    expect(
+      table((await kubectl(['get', 'events', '--field-selector', 'metadata.name=web.1'])).stdout),
+    ).toEqual({
+      header: ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'],
+      row: [
+        expect.stringMatching(/^3\ds$/),
+        'Normal',
+        'ScalingReplicaSet',
+        'deployment/web',
+        'Scaled up replica set web-1 to 3',
+      ],
+    });
+    const wide = table(
+      (await kubectl(['get', 'events', '--field-selector', 'metadata.name=web.1', '-o', 'wide'])).stdout,
+    );
+    expect(wide.header).toEqual([
+      'LAST SEEN',
+      'TYPE',
+      'REASON',
+      'OBJECT',
+      'SUBOBJECT',
+      'SOURCE',
+      'MESSAGE',
+      'FIRST SEEN',
+      'COUNT',
+      'NAME',
+    ]);
+    expect(wide.row.slice(4)).toEqual([
+      'spec',
+      'deployment-controller',
+      'Scaled up replica set web-1 to 3',
+      expect.stringMatching(/^(59|60|61)s$/),
+      '2',
+      'web.1',
+    ]);
+  });
 });

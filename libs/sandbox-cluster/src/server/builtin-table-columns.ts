@@ -10,6 +10,8 @@ import { isPlainObject, valueAt } from '../store/object-utils';
 export interface BuiltinColumn {
   name: string;
   type: 'string' | 'integer' | 'date';
+  /** `name` for the object's name column (kubectl's `-o name` and sorting read it). */
+  format?: 'name';
   priority: 0 | 1;
   value: (o: KubeObject) => unknown;
 }
@@ -17,6 +19,8 @@ export interface BuiltinColumn {
 export interface BuiltinColumns {
   /** Columns between Name and Age. */
   columns: BuiltinColumn[];
+  /** The whole row, for kinds whose table does not start with Name (Event); columns/after are then unused. */
+  exactly?: BuiltinColumn[];
   /** Columns after Age (wide ones mostly). */
   after?: BuiltinColumn[];
   noAge?: boolean;
@@ -280,6 +284,70 @@ function firstThree(values: string[]): string {
   return values.slice(0, 3).join(',') + (values.length > 3 ? ` + ${values.length - 3} more...` : '');
 }
 
+/** translateTimestampSince: `<unknown>` for a missing time, else its age. */
+function ageOf(timestamp: unknown): string {
+  const t = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+  return Number.isFinite(t) ? humanDuration(Date.now() - t) : '<unknown>';
+}
+
+/**
+ * printEvent's row (printers.go; core/v1 and events.k8s.io/v1 share it through the internal Event):
+ * LAST SEEN, TYPE, REASON, OBJECT, MESSAGE, and for `-o wide` SUBOBJECT, SOURCE, FIRST SEEN, COUNT, NAME.
+ */
+function eventColumns(): BuiltinColumn[] {
+  // events.k8s.io/v1 names the same fields regarding, note and deprecated*.
+  const field = (o: KubeObject, core: string, events: string): unknown =>
+    valueAt(o, core) ?? valueAt(o, events);
+  const involved = (o: KubeObject): Record<string, unknown> => {
+    const v = field(o, 'involvedObject', 'regarding');
+    return isPlainObject(v) ? v : {};
+  };
+  const first = (o: KubeObject): string => {
+    const t = field(o, 'firstTimestamp', 'deprecatedFirstTimestamp');
+    return t ? ageOf(t) : ageOf(valueAt(o, 'eventTime'));
+  };
+  const series = (o: KubeObject) => {
+    const v = valueAt(o, 'series');
+    return isPlainObject(v) ? v : undefined;
+  };
+  const last = (o: KubeObject): string => {
+    const s = series(o);
+    if (s) return ageOf(s['lastObservedTime']);
+    const t = field(o, 'lastTimestamp', 'deprecatedLastTimestamp');
+    return t ? ageOf(t) : first(o);
+  };
+  const source = (o: KubeObject): string => {
+    const src = field(o, 'source', 'deprecatedSource');
+    const from = isPlainObject(src) ? src : {};
+    const component = text(from['component'] ?? '') || text(valueAt(o, 'reportingController') ?? '');
+    const instance = text(from['host'] ?? '') || text(valueAt(o, 'reportingInstance') ?? '');
+    return instance ? `${component}, ${instance}` : component;
+  };
+  return [
+    s('Last Seen', last),
+    s('Type', (o) => text(valueAt(o, 'type') ?? '')),
+    s('Reason', (o) => text(valueAt(o, 'reason') ?? '')),
+    s('Object', (o) => {
+      const i = involved(o);
+      const kind = text(i['kind'] ?? '').toLowerCase();
+      return i['name'] ? `${kind}/${text(i['name'])}` : kind;
+    }),
+    s('Subobject', (o) => text(involved(o)['fieldPath'] ?? ''), 1),
+    s('Source', source, 1),
+    s('Message', (o) => text(field(o, 'message', 'note') ?? '').trim()),
+    s('First Seen', first, 1),
+    s(
+      'Count',
+      (o) => {
+        const c = series(o)?.['count'] ?? field(o, 'count', 'deprecatedCount');
+        return typeof c === 'number' && c > 0 ? String(c) : '1';
+      },
+      1,
+    ),
+    { ...s('Name', (o) => o.metadata?.name ?? '', 1), format: 'name' },
+  ];
+}
+
 /** Column sets by `group/Kind`; kinds absent here print Name and Age only. */
 export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): BuiltinColumns | undefined {
   switch (`${type.group}/${type.kind}`) {
@@ -366,6 +434,9 @@ export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): Buil
       };
     case '/Namespace':
       return { columns: [s('Status', (o) => str(o, 'status', 'phase'))] };
+    case '/Event':
+    case 'events.k8s.io/Event':
+      return { columns: [], exactly: eventColumns() };
     case '/Node':
       return {
         columns: [s('Status', nodeStatus), s('Roles', nodeRoles)],

@@ -89,6 +89,7 @@ function columnsFor(type: ResourceType): Column[] {
     const builtin = builtinColumns(type);
     if (builtin) {
       const described = (c: BuiltinColumn): Column => ({ ...c, description: c.name });
+      if (builtin.exactly) return builtin.exactly.map(described);
       return [
         name,
         ...builtin.columns.map(described),
