@@ -12,6 +12,7 @@ import type { LabelSelector, Pod, Workload } from '../api/builtin-kinds';
 import { nameOf, namespaceOf, type ResourceType } from '../api/resource-type';
 import { ApiStatusError, statusErrors } from '../errors/api-status.error';
 import { decodeKubernetesProtobuf } from '../protobuf/kubernetes-protobuf';
+import { ProtobufDecodeError } from '../protobuf/protobuf-reader';
 import type { AdmissionWebhooks } from '../admission/admission-webhooks';
 import type { KubeObject } from '../api/resource-type';
 import {
@@ -603,11 +604,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   const contentType = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim();
   if (contentType === 'application/vnd.kubernetes.protobuf') {
     // kubectl's typed commands (create/expose/autoscale, auth) send protobuf: protobuf/kubernetes-messages.ts.
+    const raw = await readRaw(req);
     let decoded: unknown;
     try {
-      decoded = decodeKubernetesProtobuf(await readRaw(req));
+      decoded = decodeKubernetesProtobuf(raw);
     } catch (err) {
-      throw statusErrors.badRequest(`error decoding protobuf request body: ${(err as Error).message}`);
+      // A body the decoder cannot read is the client's 400; anything else is the sandbox's own bug (500).
+      if (!(err instanceof ProtobufDecodeError)) throw err;
+      throw statusErrors.badRequest(`error decoding protobuf request body: ${err.message}`);
     }
     if (!decoded)
       throw statusErrors.unsupportedMediaType(
