@@ -297,4 +297,92 @@ describeWithKubectl('PDB status and kubectl get columns (kubectl)', () => {
       'web.1',
     ]);
   });
+
+  it('storage, certificate, flow-control and admission-policy kinds print the columns of a real cluster', async () => {
+    const apply = async (yaml: string) => expect((await kubectl(['apply', '-f', '-'], yaml)).code).toBe(0);
+    const get = async (...args: string[]) => table((await kubectl(['get', ...args])).stdout);
+    await apply(
+      'apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: { name: d.example.com }\n' +
+        'spec: { attachRequired: false, tokenRequests: [{ audience: a }], volumeLifecycleModes: [Persistent, Ephemeral] }',
+    );
+    expect(await get('csidriver', 'd.example.com')).toEqual({
+      header: [
+        'NAME',
+        'ATTACHREQUIRED',
+        'PODINFOONMOUNT',
+        'STORAGECAPACITY',
+        'TOKENREQUESTS',
+        'REQUIRESREPUBLISH',
+        'MODES',
+        'AGE',
+      ],
+      row: [
+        'd.example.com',
+        'false',
+        'false',
+        'false',
+        'a',
+        'false',
+        'Persistent,Ephemeral',
+        expect.any(String),
+      ],
+    });
+    await apply(
+      'apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: { name: n1 }\n' +
+        'spec: { drivers: [{ name: d.example.com, nodeID: n1 }] }',
+    );
+    expect(await get('csinode', 'n1')).toEqual({
+      header: ['NAME', 'DRIVERS', 'AGE'],
+      row: ['n1', '1', expect.any(String)],
+    });
+    await apply(
+      'apiVersion: storage.k8s.io/v1\nkind: VolumeAttachment\nmetadata: { name: va1 }\n' +
+        'spec: { attacher: d.example.com, nodeName: n1, source: { persistentVolumeName: pv1 } }',
+    );
+    expect(await get('volumeattachment', 'va1')).toEqual({
+      header: ['NAME', 'ATTACHER', 'PV', 'NODE', 'ATTACHED', 'AGE'],
+      row: ['va1', 'd.example.com', 'pv1', 'n1', 'false', expect.any(String)],
+    });
+    await apply(
+      'apiVersion: certificates.k8s.io/v1\nkind: CertificateSigningRequest\nmetadata: { name: csr1 }\n' +
+        'spec: { request: TFMwdA==, signerName: example.com/x, expirationSeconds: 3600, usages: [digital signature] }',
+    );
+    const csr = await get('csr', 'csr1');
+    expect(csr.header).toEqual(['NAME', 'AGE', 'SIGNERNAME', 'REQUESTOR', 'REQUESTEDDURATION', 'CONDITION']);
+    expect(csr.row.slice(-3)).toEqual(['example.com/x', '60m', 'Pending']);
+    await apply(
+      'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: PriorityLevelConfiguration\nmetadata: { name: pl1 }\n' +
+        'spec: { type: Limited, limited: { nominalConcurrencyShares: 5, limitResponse: { type: Queue, queuing: { queues: 16, handSize: 4, queueLengthLimit: 50 } } } }',
+    );
+    expect(await get('prioritylevelconfiguration', 'pl1')).toEqual({
+      header: ['NAME', 'TYPE', 'NOMINALCONCURRENCYSHARES', 'QUEUES', 'HANDSIZE', 'QUEUELENGTHLIMIT', 'AGE'],
+      row: ['pl1', 'Limited', '5', '16', '4', '50', expect.any(String)],
+    });
+    await apply(
+      'apiVersion: flowcontrol.apiserver.k8s.io/v1\nkind: FlowSchema\nmetadata: { name: fs1 }\n' +
+        'spec: { priorityLevelConfiguration: { name: pl1 }, matchingPrecedence: 500, distinguisherMethod: { type: ByUser } }',
+    );
+    expect(await get('flowschema', 'fs1')).toEqual({
+      header: ['NAME', 'PRIORITYLEVEL', 'MATCHINGPRECEDENCE', 'DISTINGUISHERMETHOD', 'AGE', 'MISSINGPL'],
+      row: ['fs1', 'pl1', '500', 'ByUser', expect.any(String), '?'],
+    });
+    // Audit only: the policy must not refuse what the rest of this spec sends.
+    await apply(
+      'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata: { name: p1 }\n' +
+        'spec: { paramKind: { apiVersion: v1, kind: ConfigMap }, validations: [{ expression: "true" }], ' +
+        'matchConstraints: { resourceRules: [{ apiGroups: [example.com], apiVersions: [v1], operations: [CREATE], resources: [widgets] }] } }',
+    );
+    expect(await get('validatingadmissionpolicy', 'p1')).toEqual({
+      header: ['NAME', 'VALIDATIONS', 'PARAMKIND', 'AGE'],
+      row: ['p1', '1', 'v1/ConfigMap', expect.any(String)],
+    });
+    await apply(
+      'apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata: { name: b1 }\n' +
+        'spec: { policyName: p1, validationActions: [Audit], paramRef: { name: cfg, namespace: default, parameterNotFoundAction: Allow } }',
+    );
+    expect(await get('validatingadmissionpolicybinding', 'b1')).toEqual({
+      header: ['NAME', 'POLICYNAME', 'PARAMREF', 'AGE'],
+      row: ['b1', 'p1', 'default/cfg', expect.any(String)],
+    });
+  });
 });

@@ -348,6 +348,38 @@ function eventColumns(): BuiltinColumn[] {
   ];
 }
 
+/** A Go bool pointer as printers.go prints it: the value, else the API's default. */
+const flag =
+  (path: string[], unset: boolean) =>
+  (o: KubeObject): string => {
+    const v = valueAt(o, ...path);
+    return String(typeof v === 'boolean' ? v : unset);
+  };
+
+/** extractCSRStatus: Denied / Approved / Pending, then `,Failed` and `,Issued`. */
+function csrCondition(o: KubeObject): string {
+  const types = new Set(
+    list(o, 'status', 'conditions')
+      .filter(isPlainObject)
+      .map((c) => c['type']),
+  );
+  let status = types.has('Denied') ? 'Denied' : types.has('Approved') ? 'Approved' : 'Pending';
+  if (types.has('Failed')) status += ',Failed';
+  if (str(o, 'status', 'certificate') !== '') status += ',Issued';
+  return status;
+}
+
+/** printPriorityLevelConfiguration: a Limited level's shares and queuing, `<none>` otherwise. */
+function priorityLevel(field: 'nominalConcurrencyShares' | 'queues' | 'handSize' | 'queueLengthLimit') {
+  return (o: KubeObject): string => {
+    const v =
+      field === 'nominalConcurrencyShares'
+        ? valueAt(o, 'spec', 'limited', field)
+        : valueAt(o, 'spec', 'limited', 'limitResponse', 'queuing', field);
+    return v === undefined ? '<none>' : text(v);
+  };
+}
+
 /** Column sets by `group/Kind`; kinds absent here print Name and Age only. */
 export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): BuiltinColumns | undefined {
   switch (`${type.group}/${type.kind}`) {
@@ -437,6 +469,96 @@ export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): Buil
     case '/Event':
     case 'events.k8s.io/Event':
       return { columns: [], exactly: eventColumns() };
+    case 'storage.k8s.io/CSIDriver':
+      return {
+        columns: [
+          s('AttachRequired', flag(['spec', 'attachRequired'], true)),
+          s('PodInfoOnMount', flag(['spec', 'podInfoOnMount'], false)),
+          s('StorageCapacity', flag(['spec', 'storageCapacity'], false)),
+          s('TokenRequests', (o) => {
+            const audiences = list(o, 'spec', 'tokenRequests')
+              .filter(isPlainObject)
+              .map((t) => text(t['audience'] ?? ''));
+            return audiences.length > 0 ? audiences.join(',') : '<unset>';
+          }),
+          s('RequiresRepublish', flag(['spec', 'requiresRepublish'], false)),
+          s('Modes', (o) => list(o, 'spec', 'volumeLifecycleModes').map(text).join(',') || '<none>'),
+        ],
+      };
+    case 'storage.k8s.io/CSINode':
+      return { columns: [n('Drivers', (o) => list(o, 'spec', 'drivers').length)] };
+    case 'storage.k8s.io/VolumeAttachment':
+      return {
+        columns: [
+          s('Attacher', (o) => str(o, 'spec', 'attacher')),
+          s('PV', (o) => str(o, 'spec', 'source', 'persistentVolumeName')),
+          s('Node', (o) => str(o, 'spec', 'nodeName')),
+          s('Attached', flag(['status', 'attached'], false)),
+        ],
+      };
+    case 'certificates.k8s.io/CertificateSigningRequest':
+      return {
+        columns: [],
+        after: [
+          s('SignerName', (o) => str(o, 'spec', 'signerName') || '<none>'),
+          s('Requestor', (o) => str(o, 'spec', 'username')),
+          s('RequestedDuration', (o) => {
+            const seconds = valueAt(o, 'spec', 'expirationSeconds');
+            return typeof seconds === 'number' ? humanDuration(seconds * 1000) : '<none>';
+          }),
+          s('Condition', csrCondition),
+        ],
+      };
+    case 'flowcontrol.apiserver.k8s.io/FlowSchema':
+      return {
+        columns: [
+          s('PriorityLevel', (o) => str(o, 'spec', 'priorityLevelConfiguration', 'name')),
+          s('MatchingPrecedence', (o) => text(valueAt(o, 'spec', 'matchingPrecedence') ?? '')),
+          s('DistinguisherMethod', (o) => str(o, 'spec', 'distinguisherMethod', 'type') || '<none>'),
+        ],
+        after: [
+          s('MissingPL', (o) => {
+            const dangling = list(o, 'status', 'conditions')
+              .filter(isPlainObject)
+              .find((c) => c['type'] === 'Dangling');
+            return dangling ? text(dangling['status'] ?? '?') : '?';
+          }),
+        ],
+      };
+    case 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration':
+      return {
+        columns: [
+          s('Type', (o) => str(o, 'spec', 'type')),
+          s('NominalConcurrencyShares', priorityLevel('nominalConcurrencyShares')),
+          s('Queues', priorityLevel('queues')),
+          s('HandSize', priorityLevel('handSize')),
+          s('QueueLengthLimit', priorityLevel('queueLengthLimit')),
+        ],
+      };
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicy':
+      return {
+        columns: [
+          n('Validations', (o) => list(o, 'spec', 'validations').length),
+          s('ParamKind', (o) => {
+            const kind = valueAt(o, 'spec', 'paramKind');
+            return isPlainObject(kind)
+              ? `${text(kind['apiVersion'] ?? '')}/${text(kind['kind'] ?? '')}`
+              : '<unset>';
+          }),
+        ],
+      };
+    case 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding':
+      return {
+        columns: [
+          s('PolicyName', (o) => str(o, 'spec', 'policyName')),
+          s('ParamRef', (o) => {
+            const ref = valueAt(o, 'spec', 'paramRef');
+            if (!isPlainObject(ref)) return '<unset>';
+            const name = text(ref['name'] ?? '') || '*';
+            return ref['namespace'] ? `${text(ref['namespace'])}/${name}` : name;
+          }),
+        ],
+      };
     case '/Node':
       return {
         columns: [s('Status', nodeStatus), s('Roles', nodeRoles)],
@@ -463,7 +585,7 @@ export function builtinColumns(type: Pick<ResourceType, 'group' | 'kind'>): Buil
             firstThree(
               list(o, 'ports')
                 .filter(isPlainObject)
-                .map((p) => (p['port'] === undefined ? '<unset>' : text(p['port']))),
+                .map((p) => text(p['port'] ?? p['name'] ?? '*')),
             ),
           ),
           s('Endpoints', (o) =>
