@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createRedis } from '@berth/queues';
 import { eventually } from '@berth/testing';
-import type { RedisClient } from '@berth/infra';
+import { ArgoCdMetrics, type RedisClient } from '@berth/infra';
+import { Registry } from 'prom-client';
 import { LiveStateCaches } from '../../apps/worker/src/live-state.caches';
 import { WorkerRuntime } from '../../apps/worker/src/worker-runtime';
 import { guestbook, REDIS_URL, under, WorkerHarness } from './worker-harness';
@@ -14,6 +15,8 @@ let liveState: LiveStateCaches;
 /** The first worker's own Redis connection: cutting it is how the test kills that worker's lease. */
 let redisOfFirst: RedisClient;
 let redisOfSecond: RedisClient | undefined;
+/** The first worker's Argo CD metrics (argocd_cluster_*), in a registry of their own. */
+const metricsRegistry = new Registry();
 
 const deployment = (namespace: string) => ({
   apiVersion: 'apps/v1',
@@ -31,6 +34,7 @@ beforeAll(async () => {
     queues: h.deps.queues,
     debounceMs: 300,
     leaseTtlMs: 1500,
+    metrics: new ArgoCdMetrics([metricsRegistry]),
   });
   h.deps.liveState = liveState;
   // Progressing apps are not compared again on a timer here: only live changes may bring news.
@@ -149,6 +153,30 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
     const requests = (await h.events('heal')).filter((e) => e.type === 'SyncRequested');
     expect(requests.pop()?.data).toMatchObject({ trigger: 'self-heal' });
     await syncStatusWithin('heal', 'Synced', 5000);
+  });
+
+  it("Argo CD's cluster cache metrics: objects and API resources per server, watch events by kind", async () => {
+    liveState.recordGauges();
+    const metric = async (name: string) =>
+      (await metricsRegistry.getSingleMetric(name)!.get()).values.map((v) => ({
+        labels: v.labels,
+        value: v.value,
+      }));
+    const server = liveState.caches()[0]!.cluster.url;
+    const [objects] = await metric('argocd_cluster_api_resource_objects');
+    expect(objects).toMatchObject({ labels: { server } });
+    expect(objects!.value).toBeGreaterThan(10);
+    const [resources] = await metric('argocd_cluster_api_resources');
+    expect(resources!.value).toBe(liveState.caches()[0]!.watchedKinds().length);
+    expect(resources!.value).toBeGreaterThan(10);
+    // The Deployments scaled and the ConfigMap deleted above came in as watch events.
+    const events = await metric('argocd_cluster_events_total');
+    expect(
+      events.find((e) => e.labels['kind'] === 'Deployment' && e.labels['group'] === 'apps')?.value,
+    ).toBeGreaterThan(0);
+    expect(
+      events.find((e) => e.labels['kind'] === 'ConfigMap' && e.labels['server'] === server)?.value,
+    ).toBeGreaterThan(0);
   });
 
   it('a refresh that changes nothing reads live state from the cache: no GET of an object', async () => {

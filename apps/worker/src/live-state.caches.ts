@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ClusterCache, type KubeCluster } from '@berth/kube';
 import { ClusterLease, type JobQueues } from '@berth/queues';
-import type { RedisClient } from '@berth/infra';
+import type { ArgoCdMetrics, RedisClient } from '@berth/infra';
 import { LiveChangeRefresher } from './live-change-refresher';
 
 export interface LiveStateOptions {
@@ -15,7 +15,12 @@ export interface LiveStateOptions {
   watchTimeoutSeconds?: number;
   /** Default 9 s (CLUSTER_LEASE_TTL_MS). Tests shorten it. */
   leaseTtlMs?: number;
+  /** Argo CD's cluster cache metrics (`argocd_cluster_*`), kept current while the worker runs. */
+  metrics?: Pick<ArgoCdMetrics, 'clusterApiResourceObjects' | 'clusterApiResources' | 'clusterEvents'>;
 }
+
+/** How often the cache gauges are set from the caches (a scrape may see them this much behind). */
+const GAUGE_INTERVAL_MS = 5_000;
 
 interface ClusterLiveState {
   kube: KubeCluster;
@@ -33,8 +38,19 @@ interface ClusterLiveState {
 export class LiveStateCaches {
   private readonly clusters = new Map<string, ClusterLiveState>();
   private readonly logger = new Logger('live-state');
+  private gauges: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LiveStateOptions) {}
+
+  /** Sets `argocd_cluster_api_resource_objects` and `argocd_cluster_api_resources` from every cache. */
+  recordGauges(): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    for (const { kube, cache } of this.clusters.values()) {
+      metrics.clusterApiResourceObjects.set({ server: kube.url }, cache.size);
+      metrics.clusterApiResources.set({ server: kube.url }, cache.watchedKinds().length);
+    }
+  }
 
   /** The cache of `kube`'s cluster, started now if it was not (a client re-made for a URL replaces it). */
   attach(kube: KubeCluster): ClusterCache {
@@ -71,6 +87,13 @@ export class LiveStateCaches {
     });
     handover.takeOver = () => refresher.takeOver();
     kube.useCache(cache);
+    const metrics = this.options.metrics;
+    if (metrics) {
+      cache.onChange(({ resource }) =>
+        metrics.clusterEvents.inc({ server: kube.url, group: resource.group, kind: resource.kind }),
+      );
+      this.gauges ??= setInterval(() => this.recordGauges(), GAUGE_INTERVAL_MS).unref();
+    }
     this.clusters.set(kube.url, { kube, cache, lease, refresher });
     cache
       .start()
@@ -86,6 +109,8 @@ export class LiveStateCaches {
 
   /** Stops every watch and hands every lease over. */
   async stop(): Promise<void> {
+    if (this.gauges) clearInterval(this.gauges);
+    this.gauges = undefined;
     await Promise.all([...this.clusters.values()].map((c) => this.close(c)));
     this.clusters.clear();
   }

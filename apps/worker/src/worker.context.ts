@@ -118,6 +118,7 @@ export class WorkerContext {
               queues,
               debounceMs: config.liveState.debounceMs,
               watchTimeoutSeconds: config.liveState.watchTimeoutSeconds,
+              metrics: metrics.argocd,
             }),
           }
         : {}),

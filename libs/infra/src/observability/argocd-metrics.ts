@@ -15,6 +15,10 @@ export class ArgoCdMetrics {
   readonly gitRequest: Counter;
   readonly gitRequestDuration: Histogram;
   readonly gitFetchFail: Counter;
+  /** The workers' watch-fed cluster caches (docs/live-state.md), per cluster server URL. */
+  readonly clusterApiResourceObjects: Gauge;
+  readonly clusterApiResources: Gauge;
+  readonly clusterEvents: Counter;
 
   constructor(registers: Registry[]) {
     this.appInfo = new Gauge({
@@ -81,6 +85,24 @@ export class ArgoCdMetrics {
       help: 'Git requests duration seconds.',
       labelNames: ['repo', 'request_type'],
       buckets: [0.1, 0.25, 0.5, 1, 2, 4, 10, 20],
+      registers,
+    });
+    this.clusterApiResourceObjects = new Gauge({
+      name: 'argocd_cluster_api_resource_objects',
+      help: 'Number of k8s resource objects in the cache.',
+      labelNames: ['server'],
+      registers,
+    });
+    this.clusterApiResources = new Gauge({
+      name: 'argocd_cluster_api_resources',
+      help: 'Number of monitored kubernetes API resources.',
+      labelNames: ['server'],
+      registers,
+    });
+    this.clusterEvents = new Counter({
+      name: 'argocd_cluster_events_total',
+      help: 'Number of processes k8s resource events.',
+      labelNames: ['server', 'group', 'kind'],
       registers,
     });
     this.gitFetchFail = new Counter({
