@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { tmpdir } from 'node:os';
-import type { Type } from '@nestjs/common';
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module';
+import { schedulerRoutes } from '../testing/scheduler-routes';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
 import { startTestScheduler, type TestScheduler } from './scheduler-harness';
 
@@ -71,28 +68,7 @@ const PUBLIC_ROUTES = new Set([
  * reads them, in OpenAPI's form (`{name}` for `:name` and for a wildcard `*name`).
  */
 function registeredRoutes(ctx: SchedulerContext): string[] {
-  const root = SchedulerModule.forRoot(ctx);
-  const imported = (root.imports ?? []).flatMap((m) =>
-    typeof m === 'object' && m !== null && 'controllers' in m ? [...(m.controllers ?? [])] : [],
-  );
-  const routes: string[] = [];
-  for (const controller of [...(root.controllers ?? []), ...imported] as Type<unknown>[]) {
-    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-    const proto = controller.prototype as Record<string, unknown>;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const handler = proto[name];
-      if (typeof handler !== 'function' || name === 'constructor') continue;
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
-      if (path === undefined || method === undefined) continue;
-      const full = `/${[base, path]
-        .map((p) => p.replace(/^\/|\/$/g, ''))
-        .filter(Boolean)
-        .join('/')}`;
-      routes.push(`${RequestMethod[method]} ${full.replace(/[:*]([A-Za-z]+)/g, '{$1}')}`);
-    }
-  }
-  return routes;
+  return schedulerRoutes(ctx).map((r) => `${r.method} ${r.path.replace(/[:*]([A-Za-z]+)/g, '{$1}')}`);
 }
 
 function operations(document: Document): Array<[string, Operation]> {

@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import request from 'supertest';
-import { type DynamicModule, RequestMethod, type Type } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { initialPasswordIn } from '@berth/auth';
 import { loadConfig } from '@berth/infra';
 import { bearer, eventually, login, TEST_ADMIN_PASSWORD } from '@berth/testing';
 import { createSchedulerApp } from '../../apps/scheduler/src/create-scheduler-app';
 import type { SchedulerContext } from '../../apps/scheduler/src/scheduler.context';
-import { SchedulerModule } from '../../apps/scheduler/src/scheduler.module';
+import { schedulerRoutes } from '../testing/scheduler-routes';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 import { BerthProcess } from './berth-process';
 
@@ -67,35 +65,7 @@ const PUBLIC = new Set([
  * in this list without anybody remembering to add it.
  */
 function routesOf(ctx: SchedulerContext): Array<{ method: string; path: string }> {
-  const module = SchedulerModule.forRoot(ctx);
-  const controllers = [...(module.controllers ?? []), ...collectImportedControllers(module)];
-  const routes: Array<{ method: string; path: string }> = [];
-  for (const controller of controllers) {
-    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
-    const proto = controller.prototype as Record<string, unknown>;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const handler = proto[name];
-      if (typeof handler !== 'function' || name === 'constructor') continue;
-      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as number | undefined;
-      if (path === undefined || method === undefined) continue;
-      const full = `/${[base, path]
-        .map((p) => p.replace(/^\/|\/$/g, ''))
-        .filter(Boolean)
-        .join('/')}`;
-      routes.push({
-        method: RequestMethod[method] ?? String(method),
-        path: full.replace(/:[A-Za-z]+/g, 'x'),
-      });
-    }
-  }
-  return routes;
-}
-
-function collectImportedControllers(module: DynamicModule): Array<Type<unknown>> {
-  return (module.imports ?? []).flatMap((m) =>
-    typeof m === 'object' && m !== null && 'controllers' in m ? [...(m.controllers ?? [])] : [],
-  );
+  return schedulerRoutes(ctx).map((r) => ({ ...r, path: r.path.replace(/:[A-Za-z]+/g, 'x') }));
 }
 
 describe('authentication: who may call at all', () => {
