@@ -26,7 +26,12 @@ import { GitMirrorCache } from '@berth/sources';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { type ClusterResolver, InClusterResolver, RegisteredClusterResolver } from '@berth/kube';
+import {
+  type ClusterResolver,
+  clientOptionsOf,
+  InClusterResolver,
+  RegisteredClusterResolver,
+} from '@berth/kube';
 import { LiveStateCaches } from './live-state.caches';
 import { DEFAULT_TIMINGS, type WorkerDeps } from './worker-deps';
 import { WorkerRuntime } from './worker-runtime';
@@ -104,6 +109,7 @@ export class WorkerContext {
           box,
           InClusterResolver.fromConfig(config),
           OutboundGuard.fromAllowList(config.outboundAllow),
+          clientOptionsOf(config),
         ),
       credentials,
       queues,

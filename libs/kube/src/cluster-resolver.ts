@@ -1,6 +1,6 @@
 import { OutboundGuard } from '@berth/net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeCluster } from './kube-cluster';
+import { KubeCluster, type KubeClientOptions } from './kube-cluster';
 
 /** Argo CD's name for the cluster Berth runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -41,6 +41,11 @@ export interface SealedConfigOpener {
   open(sealed: string): string;
 }
 
+/** The client settings of BerthConfig (`BERTH_KUBE_REQUEST_TIMEOUT_SECONDS`). */
+export function clientOptionsOf(config: { kubeRequestTimeoutSeconds: number }): KubeClientOptions {
+  return { requestTimeoutMs: config.kubeRequestTimeoutSeconds * 1000 };
+}
+
 /** Finds the cluster for an Application's `spec.destination`. */
 export interface ClusterResolver {
   forDestination(destination: Destination): Promise<KubeCluster>;
@@ -59,10 +64,16 @@ export class InClusterResolver implements ClusterResolver {
   constructor(private readonly cluster: KubeCluster) {}
 
   /** The default destination of `BerthConfig` (the same rule as the scheduler's: see `defaultClusterOf`). */
-  static fromConfig(config: { defaultCluster: { kubeconfigPath: string | undefined } }): InClusterResolver {
+  static fromConfig(config: {
+    defaultCluster: { kubeconfigPath: string | undefined };
+    kubeRequestTimeoutSeconds: number;
+  }): InClusterResolver {
     const { kubeconfigPath } = config.defaultCluster;
+    const options = clientOptionsOf(config);
     return new InClusterResolver(
-      kubeconfigPath ? KubeCluster.fromKubeconfigFile(kubeconfigPath) : KubeCluster.inCluster(),
+      kubeconfigPath
+        ? KubeCluster.fromKubeconfigFile(kubeconfigPath, options)
+        : KubeCluster.inCluster(options),
     );
   }
 
@@ -100,6 +111,7 @@ export class RegisteredClusterResolver implements ClusterResolver {
     private readonly box: SealedConfigOpener,
     private readonly inCluster: ClusterResolver,
     private readonly guard: OutboundGuard = new OutboundGuard(),
+    private readonly clientOptions: KubeClientOptions = {},
   ) {}
 
   async forDestination(destination: Destination): Promise<KubeCluster> {
@@ -117,7 +129,7 @@ export class RegisteredClusterResolver implements ClusterResolver {
       kc.loadFromString(this.box.open(row.sealed_config));
       const reason = localAccessOf(kc);
       if (reason) throw new RefusedClusterError(row.name, reason);
-      client = new KubeCluster(kc);
+      client = new KubeCluster(kc, this.clientOptions);
       this.clients.set(row.name, { sealed: row.sealed_config, client });
     }
     await this.guard.assertAllowed(client.url, `cluster "${row.name}" server`);

@@ -2,7 +2,12 @@ export { ApiDiscovery } from './api-discovery';
 export type { DiscoveryGet, ResourceType } from './api-discovery';
 export { KubeApiError, codeForStatus, isClusterUnreachable } from './kube-api.error';
 export type { KubeApiErrorCode } from './kube-api.error';
-export { KubeCluster, PATCH_CONTENT_TYPES, fieldSelectorOf } from './kube-cluster';
+export {
+  DEFAULT_KUBE_REQUEST_TIMEOUT_MS,
+  KubeCluster,
+  PATCH_CONTENT_TYPES,
+  fieldSelectorOf,
+} from './kube-cluster';
 export type {
   PatchType,
   ApplyOptions,
@@ -11,6 +16,7 @@ export type {
   ApplyResult,
   CollectionPage,
   DeleteOptions,
+  KubeClientOptions,
   LiveCache,
   WatchEvent,
   PodLogOptions,
@@ -28,6 +34,7 @@ export {
   RefusedClusterError,
   RegisteredClusterResolver,
   UnknownClusterError,
+  clientOptionsOf,
 } from './cluster-resolver';
 export type {
   ClusterResolver,

@@ -84,6 +84,20 @@ export function unreachableError(server: string, err: unknown): KubeApiError {
   );
 }
 
+/**
+ * A request the API server did not answer in time (KubeClientOptions.requestTimeoutMs): as unreachable
+ * and transient, since a hung or overloaded server is waited out like one that refuses connections.
+ */
+export function timedOutError(server: string, timeoutMs: number): KubeApiError {
+  return new KubeApiError(
+    'Unreachable',
+    `the Kubernetes API server at ${server} did not answer within ${timeoutMs / 1000} s; check that the cluster is up and not overloaded (the limit is BERTH_KUBE_REQUEST_TIMEOUT_SECONDS)`,
+    0,
+    undefined,
+    { transient: true },
+  );
+}
+
 /** The cluster's API server is away for now (KubeApiError.transient): what a sync waits out. */
 export function isClusterUnreachable(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError && err.code === 'Unreachable' && err.transient;

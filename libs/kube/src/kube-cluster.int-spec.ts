@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
 import type { KubeObject } from '@berth/domain';
 import { isClusterUnreachable, KubeApiError } from './kube-api.error';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { KubeCluster } from './kube-cluster';
 
 function configMap(name: string, namespace: string, extra: Record<string, unknown> = {}): KubeObject {
@@ -134,5 +134,57 @@ describe('KubeCluster against the sandbox API server', () => {
       .catch((e: unknown) => e);
     expect(misspelt).toMatchObject({ code: 'Unreachable', status: 0, transient: false });
     expect((misspelt as Error).message).toContain('ENOTFOUND');
+  });
+
+  it('gives up on a server that hangs, before or during its answer: unreachable for now, never a stalled job', async () => {
+    // One server accepts and never answers; the other sends its headers and then stops mid-body.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    const stalling = createServer((socket) => {
+      sockets.add(socket);
+      socket.once('data', () =>
+        socket.write(
+          'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"kind":',
+        ),
+      );
+    });
+    const listening = async (server: ReturnType<typeof createServer>) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as { port: number }).port;
+    };
+    const at = (port: number) =>
+      KubeCluster.fromKubeconfig(sandbox.kubeconfig().replaceAll(sandbox.url, `http://127.0.0.1:${port}`), {
+        requestTimeoutMs: 400,
+      });
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'kube-it', name: 'any' };
+    try {
+      const silentPort = await listening(silent);
+      const stallingPort = await listening(stalling);
+      for (const port of [silentPort, stallingPort]) {
+        const started = Date.now();
+        const hung = await at(port)
+          .get(ref)
+          .catch((e: unknown) => e);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(isClusterUnreachable(hung)).toBe(true);
+        expect((hung as Error).message).toContain(
+          `the Kubernetes API server at http://127.0.0.1:${port} did not answer within 0.4 s`,
+        );
+        expect((hung as Error).message).toContain('BERTH_KUBE_REQUEST_TIMEOUT_SECONDS');
+      }
+      // The connection check of a cluster registration goes through the same limit.
+      await expect(at(silentPort).serverVersion()).rejects.toMatchObject({
+        code: 'Unreachable',
+        transient: true,
+      });
+      // A server that answers in time is not cut short by the limit.
+      expect(
+        await KubeCluster.fromKubeconfig(sandbox.kubeconfig(), { requestTimeoutMs: 5_000 }).serverVersion(),
+      ).toMatch(/^v1\./);
+    } finally {
+      // A hung connection would keep close() waiting: end them first.
+      for (const socket of sockets) socket.destroy();
+      for (const server of [silent, stalling]) server.close();
+    }
   });
 });

@@ -12,7 +12,7 @@ import {
 import { ApiDiscovery, type ResourceType } from './api-discovery';
 import type { ApplyStrategy } from './apply-strategy';
 import { clientSideApplyPatch, JSON_MERGE_PATCH, withLastApplied } from './client-side-apply';
-import { codeForStatus, KubeApiError, unreachableError } from './kube-api.error';
+import { codeForStatus, KubeApiError, timedOutError, unreachableError } from './kube-api.error';
 import { describeRef, type KubeRef, refFromKey, refOf } from './kube-ref';
 import { kubeRequestChannel, requestInfoOf, type KubeRequestMessage } from './kube-request.channel';
 
@@ -79,14 +79,31 @@ export interface PodLogOptions {
   sinceSeconds?: number;
 }
 
+/** How a KubeCluster talks to its API server. */
+export interface KubeClientOptions {
+  /**
+   * A request (watches and followed logs excepted) that has not been answered, body included, within this
+   * long fails as Unreachable (transient), so a hung API server costs a retry, never a stalled job.
+   * Default 30 s, Argo CD's default Kubernetes client timeout (`ARGOCD_K8S_TCP_TIMEOUT`).
+   */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_KUBE_REQUEST_TIMEOUT_MS = 30_000;
+
 export class KubeCluster {
   readonly discovery: ApiDiscovery;
   /** Where `liveObjects` reads first when asked to (a watch-fed ClusterCache); GETs what it cannot say. */
   private liveCache: LiveCache | undefined;
   private readonly http = new IsomorphicFetchHttpLibrary();
   private readonly server: string;
+  private readonly requestTimeoutMs: number;
 
-  constructor(private readonly config: KubeConfig) {
+  constructor(
+    private readonly config: KubeConfig,
+    options: KubeClientOptions = {},
+  ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_KUBE_REQUEST_TIMEOUT_MS;
     const cluster = config.getCurrentCluster();
     if (!cluster) {
       throw new KubeApiError(
@@ -102,23 +119,23 @@ export class KubeCluster {
     });
   }
 
-  static fromKubeconfig(text: string): KubeCluster {
+  static fromKubeconfig(text: string, options: KubeClientOptions = {}): KubeCluster {
     const kc = new KubeConfig();
     kc.loadFromString(text);
-    return new KubeCluster(kc);
+    return new KubeCluster(kc, options);
   }
 
-  static fromKubeconfigFile(path: string): KubeCluster {
+  static fromKubeconfigFile(path: string, options: KubeClientOptions = {}): KubeCluster {
     const kc = new KubeConfig();
     kc.loadFromFile(path);
-    return new KubeCluster(kc);
+    return new KubeCluster(kc, options);
   }
 
   /** The service account of the pod Berth runs in. */
-  static inCluster(): KubeCluster {
+  static inCluster(options: KubeClientOptions = {}): KubeCluster {
     const kc = new KubeConfig();
     kc.loadFromCluster();
-    return new KubeCluster(kc);
+    return new KubeCluster(kc, options);
   }
 
   get url(): string {
@@ -134,6 +151,22 @@ export class KubeCluster {
 
   async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
     return (await this.discovery.forApiVersion(apiVersion, kind)).namespaced;
+  }
+
+  /** The server's version (`GET /version`), e.g. `v1.34.1`: what a cluster's connection check reads. */
+  async serverVersion(): Promise<string> {
+    const res = await this.request('GET', '/version');
+    if (res.status >= 400) {
+      const status = (res.body ?? {}) as { message?: string; reason?: string };
+      throw new KubeApiError(
+        codeForStatus(res.status, status.reason),
+        `reading the server version was refused: ${status.message ?? `HTTP ${res.status}`}`,
+        res.status,
+        status.reason,
+      );
+    }
+    const version = (res.body ?? {}) as { gitVersion?: unknown };
+    return typeof version.gitVersion === 'string' ? version.gitVersion : 'unknown';
   }
 
   /** The live object, or undefined when it does not exist. */
@@ -554,6 +587,8 @@ export class KubeCluster {
       ctx.setBody(JSON.stringify(options.body));
     }
     await this.config.applySecurityAuthentication(ctx);
+    const deadline = AbortSignal.timeout(this.requestTimeoutMs);
+    ctx.setSignal(deadline);
     let response;
     let text: string;
     try {
@@ -561,6 +596,7 @@ export class KubeCluster {
       // A connection reset while the body arrives is as unreachable as one refused.
       text = await response.body.text();
     } catch (err) {
+      if (deadline.aborted) throw timedOutError(this.server, this.requestTimeoutMs);
       throw unreachableError(this.server, err);
     }
     let body: unknown = undefined;

@@ -2,6 +2,7 @@ import { DomainError } from '@berth/domain';
 import { DependencyUnavailableError, SecretBox } from '@berth/infra';
 import {
   InClusterResolver,
+  clientOptionsOf,
   KubeApiError,
   RefusedClusterError,
   RegisteredClusterResolver,
@@ -74,6 +75,7 @@ export class DestinationClusters {
         },
       },
       OutboundGuard.fromAllowList(this.ctx.config.outboundAllow),
+      clientOptionsOf(this.ctx.config),
     );
     return this.resolver;
   }

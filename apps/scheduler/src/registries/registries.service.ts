@@ -22,10 +22,11 @@ import {
   type RepositoryRow,
 } from '@berth/event-store';
 import { SecretBox } from '@berth/infra';
+import { clientOptionsOf, KubeCluster, type KubeClientOptions } from '@berth/kube';
 import { hostOf, OutboundGuard, OutboundRefusedError } from '@berth/net';
 import { GitMirrorCache, isSourceError, redactUrl, type GitCredentials } from '@berth/sources';
 import { Injectable } from '@nestjs/common';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { metadataOf, type RequestActor } from '../http/request-actor';
 import { SchedulerContext } from '../scheduler.context';
 import { readKubeconfig, serverUrlProblem, type ReadKubeconfig } from './kubeconfig.reader';
@@ -317,7 +318,7 @@ export class RegistriesService {
       return { item: publicCluster(existing), changed: false };
     const kc = new KubeConfig();
     kc.loadFromString(read.text); // JSON built by readKubeconfig/kubeconfigFor: nothing client-node could refuse
-    const state = await checkCluster(kc, read.secrets);
+    const state = await checkCluster(kc, clientOptionsOf(this.ctx.config), read.secrets);
     if (state.status !== 'Successful') {
       throw new DomainError(
         'Invalid',
@@ -432,7 +433,7 @@ export class RegistriesService {
       await this.guard.assertAllowed(read.server, 'server');
       const kc = new KubeConfig();
       kc.loadFromString(read.text);
-      state = await checkCluster(kc, read.secrets);
+      state = await checkCluster(kc, clientOptionsOf(this.ctx.config), read.secrets);
     } catch (error) {
       if (!(error instanceof ValidationFailedError) && !(error instanceof OutboundRefusedError)) throw error;
       state = {
@@ -486,7 +487,7 @@ export class RegistriesService {
         },
       });
     }
-    const state = await checkCluster(kc);
+    const state = await checkCluster(kc, clientOptionsOf(this.ctx.config));
     return argoCluster({
       ...IN_CLUSTER,
       authType: 'in-cluster',
@@ -556,6 +557,7 @@ function argoCluster(cluster: {
 
 async function checkCluster(
   kc: KubeConfig,
+  options: KubeClientOptions,
   secrets: readonly string[] = [],
 ): Promise<{
   status: 'Successful' | 'Failed';
@@ -565,11 +567,12 @@ async function checkCluster(
 }> {
   const attemptedAt = new Date().toISOString();
   try {
-    const version = await kc.makeApiClient(VersionApi).getCode();
+    // Through KubeCluster, so the check gives up after BERTH_KUBE_REQUEST_TIMEOUT_SECONDS like any request.
+    const version = await new KubeCluster(kc, options).serverVersion();
     return {
       status: 'Successful',
-      message: `reached Kubernetes ${version.gitVersion}`,
-      serverVersion: version.gitVersion,
+      message: `reached Kubernetes ${version}`,
+      serverVersion: version,
       attemptedAt,
     };
   } catch (error) {

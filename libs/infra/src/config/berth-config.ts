@@ -60,6 +60,8 @@ export interface BerthConfig {
    * ambient, as with kubectl), else the pod's service account when running in one (`KUBERNETES_SERVICE_HOST`).
    */
   defaultCluster: { kubeconfigPath: string | undefined; inPod: boolean };
+  /** How long a Kubernetes API request may go unanswered (`BERTH_KUBE_REQUEST_TIMEOUT_SECONDS`). */
+  kubeRequestTimeoutSeconds: number;
   /**
    * Local accounts and login settings, an `argocd-cm` ConfigMap or its data map (`BERTH_ACCOUNTS_CONFIG`);
    * undefined: `config/accounts.yaml` if it exists, else only the built-in `admin` (docs/accounts.md).
@@ -328,6 +330,7 @@ export function loadConfig(env: Env = process.env): BerthConfig {
       kubeconfigPath: env['KUBECONFIG'] || undefined,
       inPod: Boolean(env['KUBERNETES_SERVICE_HOST']),
     },
+    kubeRequestTimeoutSeconds: int('BERTH_KUBE_REQUEST_TIMEOUT_SECONDS'),
     accountsConfigFile: env['BERTH_ACCOUNTS_CONFIG'] || undefined,
     serverSecretKey,
     serverSecretKeyPrevious,

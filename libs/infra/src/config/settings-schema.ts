@@ -307,6 +307,16 @@ export const SETTINGS: readonly SettingSpec[] = [
       "the default destination (`in-cluster`); when unset, the pod's service account; `npm start` starts the sandbox cluster when there is neither and no registered cluster",
   },
   {
+    env: 'BERTH_KUBE_REQUEST_TIMEOUT_SECONDS',
+    file: 'kube.requestTimeoutSeconds',
+    type: { kind: 'int', min: 1, max: 3600 },
+    default: 30,
+    processes: ['scheduler', 'worker'],
+    secret: false,
+    description:
+      'a Kubernetes API request (watches and followed logs excepted) not answered within this long fails as unreachable and is retried, so a hung cluster never stalls a job (Argo CD: ARGOCD_K8S_TCP_TIMEOUT, 30 s)',
+  },
+  {
     env: 'BERTH_ACCOUNTS_CONFIG',
     file: 'accounts.configFile',
     type: { kind: 'string' },
