@@ -191,5 +191,7 @@ describe('notifier HTTP API', () => {
     const metrics = await http.get('/metrics').expect(200);
     expect(metrics.text).toContain('berth_notifier_deliveries_total{service="slack",outcome="sent"} 3');
     expect(metrics.text).toMatch(/berth_notifier_events_processed_total \d+/);
+    // Nothing waits behind a transaction in flight (libs/event-store: a held-back subscription).
+    expect(metrics.text).toContain('berth_notifier_event_log_held_back_seconds 0');
   });
 });

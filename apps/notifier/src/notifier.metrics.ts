@@ -26,6 +26,16 @@ export class NotifierMetrics {
     help: 'Age of the newest event of the last handled batch when it was handled',
     registers: [this.registry],
   });
+  /** Read at scrape time (heldBackSeconds): a held-back log handles no batch that could set it. */
+  heldBackSeconds: () => number = () => 0;
+  readonly heldBack: Gauge = new Gauge({
+    name: 'berth_notifier_event_log_held_back_seconds',
+    help:
+      'How long committed events have waited behind a transaction in flight somewhere on the Postgres server ' +
+      '(the log is read in transaction order); 0 when none waits. The notifier logs which transaction it is',
+    registers: [this.registry],
+    collect: (): void => this.heldBack.set(this.heldBackSeconds()),
+  });
   readonly configValid = new Gauge({
     name: 'berth_notifier_config_valid',
     help: '1 when the newest notifications config parsed, 0 when it was rejected (the last good one is used)',

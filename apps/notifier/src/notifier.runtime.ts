@@ -149,6 +149,8 @@ export class NotifierRuntime {
         if (last) this.metrics.lag.set((Date.now() - last.recordedAt.getTime()) / 1000);
       },
     );
+    const subscription = this.subscription;
+    this.metrics.heldBackSeconds = () => subscription.heldBackSeconds();
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@berth/domain';
 import type { DataSource, EntityManager } from 'typeorm';
 import { START_OF_LOG, type Checkpoint } from './checkpoint';
-import type { PostgresEventStore } from './postgres-event-store';
+import { describeLogBlocker, type PostgresEventStore } from './postgres-event-store';
 import { PostgresListener } from './postgres-listener';
 
 export interface SubscriptionOptions {
@@ -12,9 +12,17 @@ export interface SubscriptionOptions {
   /** Poll interval when no notification arrives (fallback for lost NOTIFYs). Default 1000 ms. */
   pollIntervalMs?: number;
   batchSize?: number;
-  /** Where the LISTEN connection's loss and return are told. */
+  /** Where the LISTEN connection's loss and return are told, and a log held back by a transaction. */
   log?: (level: 'log' | 'warn', message: string) => void;
+  /**
+   * Events that wait this long behind a transaction in flight (see PostgresEventStore.heldBackBy) are
+   * told once through `log`, naming the transaction, and again when it ended. Default 10 s.
+   */
+  heldBackWarnMs?: number;
 }
+
+/** How often an idle subscriber asks whether committed events wait behind a transaction in flight. */
+const HELD_BACK_CHECK_MS = 2_000;
 
 /**
  * A catch-up subscriber of the event log. It handles each batch and saves its checkpoint in the
@@ -28,6 +36,10 @@ export class EventLogSubscription {
   /** Every batch runs on this chain, one at a time: background wake-ups and drain() never overlap. */
   private chain: Promise<unknown> = Promise.resolve();
   private wakeScheduled = false;
+  /** Since when committed events have waited behind a transaction in flight (undefined: they do not). */
+  private heldBackSince: number | undefined;
+  private heldBackCheckedAt = 0;
+  private heldBackTold: string | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,6 +77,11 @@ export class EventLogSubscription {
     }
   }
 
+  /** How long committed events have waited behind a transaction in flight, in seconds (0: they do not). */
+  heldBackSeconds(now = Date.now()): number {
+    return this.heldBackSince === undefined ? 0 : (now - this.heldBackSince) / 1000;
+  }
+
   async checkpoint(): Promise<Checkpoint> {
     const rows: Array<{ transaction_id: string; position: string }> = await this.dataSource.query(
       `SELECT transaction_id::text AS transaction_id, position FROM subscription_checkpoints WHERE subscription = $1`,
@@ -96,7 +113,10 @@ export class EventLogSubscription {
   private async pumpOnce(): Promise<number> {
     const from = await this.checkpoint();
     const events = await this.store.readAll(from, this.options.batchSize ?? 200);
-    if (events.length === 0) return 0;
+    if (events.length === 0) {
+      await this.watchHorizon(from);
+      return 0;
+    }
     const last = events[events.length - 1]!;
     await this.dataSource.transaction(async (manager) => {
       await this.handle(events, manager);
@@ -121,5 +141,40 @@ export class EventLogSubscription {
         );
     });
     return events.length;
+  }
+
+  /**
+   * A long transaction anywhere on the server stops the log here without an error (readAll hands out
+   * nothing past it): said once when it has lasted `heldBackWarnMs`, naming it, and once when it ended,
+   * so a stalled notifier is never silent. Checked at most every 2 s, and only when there is nothing to read.
+   */
+  private async watchHorizon(from: Checkpoint): Promise<void> {
+    const now = Date.now();
+    if (now - this.heldBackCheckedAt < HELD_BACK_CHECK_MS) return;
+    this.heldBackCheckedAt = now;
+    const blocker = await this.store.heldBackBy(from).catch(() => undefined);
+    const name = this.options.name;
+    if (!blocker) {
+      if (this.heldBackTold !== undefined)
+        this.options.log?.(
+          'log',
+          `subscription ${name}: the event log moves again after ${Math.round(this.heldBackSeconds(now))} s held back`,
+        );
+      this.heldBackSince = undefined;
+      this.heldBackTold = undefined;
+      return;
+    }
+    this.heldBackSince ??= now;
+    const description = describeLogBlocker(blocker);
+    if (
+      now - this.heldBackSince < (this.options.heldBackWarnMs ?? 10_000) ||
+      this.heldBackTold === description
+    )
+      return;
+    this.heldBackTold = description;
+    this.options.log?.(
+      'warn',
+      `subscription ${name}: events committed ${Math.round(this.heldBackSeconds(now))} s ago wait behind ${description}. PostgreSQL orders the log by transaction, so nothing after it is handed out until it ends`,
+    );
   }
 }

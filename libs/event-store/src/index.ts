@@ -19,8 +19,13 @@ export type { PostgresListenerOptions } from './postgres-listener';
 export type { SubscriptionOptions } from './event-log-subscription';
 export { WrongExpectedVersionError } from './event-store.errors';
 export type { ExpectedVersion } from './event-store.errors';
-export { EVENT_COLUMNS, PostgresEventStore, toRecordedEvent } from './postgres-event-store';
-export type { AppendResult, EventRow } from './postgres-event-store';
+export {
+  EVENT_COLUMNS,
+  PostgresEventStore,
+  describeLogBlocker,
+  toRecordedEvent,
+} from './postgres-event-store';
+export type { AppendResult, EventRow, LogBlocker } from './postgres-event-store';
 export { ProjectReadModelProjection } from './project-read-model.projection';
 export { ProjectionRebuilder } from './projection-rebuilder';
 export type { RebuildOptions, RebuildReport, TableDifference, UnreadableEvent } from './projection-rebuilder';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { applicationEvent, type DomainEvent } from '@berth/domain';
 import { eventually } from '@berth/testing';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from './testing/test-database';
+import { createTestDatabase, testServerUrl, type TestDatabase } from './testing/test-database';
 import { START_OF_LOG, type Checkpoint } from './checkpoint';
 import { EventLogSubscription } from './event-log-subscription';
 import { WrongExpectedVersionError } from './event-store.errors';
@@ -202,6 +202,63 @@ describe('PostgresEventStore', () => {
       // The poll is a minute away: only the NOTIFY can bring the event within the wait.
       await eventually(() => expect(got).toContain('s-notify'), { what: 'the subscriber to be woken' });
     } finally {
+      await sub.stop();
+    }
+  });
+
+  it('a subscription held back by a long transaction in another database says so, naming it, and when it ended', async () => {
+    const got: string[] = [];
+    const told: Array<[string, string]> = [];
+    const sub = new EventLogSubscription(
+      db.dataSource,
+      store,
+      {
+        name: 'held-back-sub',
+        databaseUrl: db.url,
+        pollIntervalMs: 100,
+        heldBackWarnMs: 300,
+        log: (level, message) => told.push([level, message]),
+      },
+      async (events) => {
+        for (const e of events) got.push(e.streamId);
+      },
+    );
+    // A write transaction in another database of the server: transaction ids are server-wide.
+    const blocker = new Client({ connectionString: testServerUrl(), application_name: 'berth-test-blocker' });
+    await blocker.connect();
+    await sub.start();
+    try {
+      await sub.drain();
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()');
+      const pid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await store.append('s-held-back', 'no_stream', [ping(1)], meta);
+      await eventually(
+        () => {
+          const warned = told.filter(([level]) => level === 'warn').map(([, m]) => m);
+          expect(warned.join('\n')).toContain(`wait behind a transaction open since`);
+          expect(warned.find((m) => m.includes(`application "berth-test-blocker"`))).toContain(
+            `(pid ${pid}, database postgres, user postgres, application "berth-test-blocker", state idle in transaction); end it (pg_terminate_backend(${pid}))`,
+          );
+        },
+        { what: 'the subscription to name the transaction that holds it back', timeout: 15_000 },
+      );
+      expect(got).not.toContain('s-held-back');
+      expect(sub.heldBackSeconds()).toBeGreaterThan(0);
+      await blocker.query('COMMIT');
+      await eventually(() => expect(got).toContain('s-held-back'), { what: 'the event once it ended' });
+      await eventually(
+        () => {
+          expect(told.some(([level, m]) => level === 'log' && m.includes('the event log moves again'))).toBe(
+            true,
+          );
+          expect(sub.heldBackSeconds()).toBe(0);
+        },
+        { what: 'the subscription to say it moves again', timeout: 15_000 },
+      );
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
       await sub.stop();
     }
   });

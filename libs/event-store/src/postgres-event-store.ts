@@ -138,6 +138,54 @@ export class PostgresEventStore {
     return row ? { transactionId: BigInt(row.transaction_id), position: BigInt(row.position) } : undefined;
   }
 
+  /**
+   * Whether events committed after `after` wait behind a transaction still in flight: `readAll` hands out
+   * nothing at or past the oldest running transaction of the whole server (transaction ids are
+   * server-wide), so a long write transaction in any database holds every reader of the log back. Names
+   * that transaction as far as this user may see it (pg_stat_activity hides other users' sessions without
+   * pg_read_all_stats), or the prepared transaction that holds it.
+   */
+  async heldBackBy(after: Checkpoint): Promise<LogBlocker | undefined> {
+    const waiting: Array<{ waiting: boolean }> = await this.dataSource.query(
+      `SELECT EXISTS (
+         SELECT 1 FROM events
+          WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint)
+            AND transaction_id >= pg_snapshot_xmin(pg_current_snapshot())
+       ) AS waiting`,
+      [after.transactionId.toString(), after.position.toString()],
+    );
+    if (!waiting[0]?.waiting) return undefined;
+    const sessions: Array<{
+      pid: number;
+      datname: string | null;
+      usename: string | null;
+      application_name: string | null;
+      state: string | null;
+      xact_start: Date | null;
+    }> = await this.dataSource.query(
+      `SELECT pid, datname, usename, application_name, state, xact_start FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+        ORDER BY age(backend_xid) DESC LIMIT 1`,
+    );
+    const prepared: Array<{ gid: string; database: string; prepared: Date }> = await this.dataSource.query(
+      `SELECT gid, database, prepared FROM pg_prepared_xacts ORDER BY age(transaction) DESC LIMIT 1`,
+    );
+    const session = sessions[0];
+    const xact = prepared[0];
+    if (xact && (!session?.xact_start || xact.prepared < session.xact_start))
+      return { kind: 'prepared', gid: xact.gid, database: xact.database, since: xact.prepared };
+    if (!session) return { kind: 'unknown' };
+    return {
+      kind: 'session',
+      pid: session.pid,
+      ...(session.datname ? { database: session.datname } : {}),
+      ...(session.usename ? { user: session.usename } : {}),
+      ...(session.application_name ? { application: session.application_name } : {}),
+      ...(session.state ? { state: session.state } : {}),
+      ...(session.xact_start ? { since: session.xact_start } : {}),
+    };
+  }
+
   /** The checkpoint of the event at `position` (to read on after it), or undefined when there is none. */
   async checkpointAt(position: bigint): Promise<Checkpoint | undefined> {
     const rows: Array<{ transaction_id: string }> = await this.dataSource.query(
@@ -208,4 +256,42 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: row.metadata,
     recordedAt: row.recorded_at,
   });
+}
+
+/** The transaction that holds the event log's readers back (PostgresEventStore.heldBackBy). */
+export type LogBlocker =
+  | {
+      kind: 'session';
+      pid: number;
+      database?: string;
+      user?: string;
+      application?: string;
+      state?: string;
+      since?: Date;
+    }
+  | { kind: 'prepared'; gid: string; database: string; since: Date }
+  /** In flight, but not visible to this user (grant it pg_read_all_stats to see which). */
+  | { kind: 'unknown' };
+
+/** One line for a person: which transaction, since when, and what to do about it. */
+export function describeLogBlocker(blocker: LogBlocker): string {
+  switch (blocker.kind) {
+    case 'session': {
+      const who = [
+        `pid ${blocker.pid}`,
+        blocker.database && `database ${blocker.database}`,
+        blocker.user && `user ${blocker.user}`,
+        blocker.application && `application "${blocker.application}"`,
+        blocker.state && `state ${blocker.state}`,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      const since = blocker.since ? ` open since ${blocker.since.toISOString()}` : '';
+      return `a transaction${since} (${who}); end it (pg_terminate_backend(${blocker.pid})) or bound such transactions with idle_in_transaction_session_timeout`;
+    }
+    case 'prepared':
+      return `the prepared transaction "${blocker.gid}" (database ${blocker.database}, prepared ${blocker.since.toISOString()}); COMMIT PREPARED or ROLLBACK PREPARED it`;
+    case 'unknown':
+      return 'a transaction of another user that this one cannot see; grant it pg_read_all_stats to have it named';
+  }
 }
