@@ -142,6 +142,16 @@ describe('berth app diff --local', () => {
       checkout,
     );
     expect(inRoot).toEqual({ code: 0, stdout: '', stderr: '' });
+    // A Secret DIR renders is left out, with a warning: the server masks live Secret values.
+    const withSecret = await localDir('with-secret', {
+      ...guestbook(),
+      'secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: s3cr3t\n',
+    });
+    expect(await berth('app', 'diff', 'web', '--local', withSecret)).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'warning: Secret db is left out of a local diff (the server masks Secret values)\n',
+    });
   }, 120_000);
 
   it('exits 1 with a changed ConfigMap value, a new object and one DIR no longer renders; the cluster is untouched', async () => {

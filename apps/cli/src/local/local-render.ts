@@ -34,7 +34,7 @@ export async function renderLocal(
     throw new CliError([
       sources.length === 0
         ? `application '${app.metadata.name}' has no source to render`
-        : `--local renders one source; application '${app.metadata.name}' has ${sources.length} (spec.sources): compare a pushed branch with --revision instead`,
+        : `--local renders one source; application '${app.metadata.name}' has ${sources.length} (spec.sources): push the change and compare with berth app diff ${app.metadata.name}`,
     ]);
   // The API answers Argo CD's Application, whose source the domain's type describes.
   const source = { ...(sources[0] as ApplicationSource), path: local.path };
