@@ -187,6 +187,8 @@ export type { KubeObject, ResourceKey } from './diff/kube-object';
 export { maskSecrets } from './diff/mask-secrets';
 export { managedResourceDiffs } from './diff/managed-resources';
 export type { ManagedResourcesFilter, ResourceDiff } from './diff/managed-resources';
+export { localManifestDiffs, namespacedKindsOf } from './diff/local-diff';
+export type { LocalDiff, LocalDiffOptions, ManagedLiveState } from './diff/local-diff';
 export { predictedLiveOf } from './diff/predicted-live';
 export { LAST_APPLIED_ANNOTATION, base64Utf8, normalizeObject } from './diff/normalize';
 export type { NormalizeOptions } from './diff/normalize';
@@ -407,6 +409,7 @@ export {
 } from './reconcile/refresh.decision';
 export type { ReconcileSnapshot, RefreshOutcome } from './reconcile/refresh.decision';
 export { TRACKING_ID_ANNOTATION, isTrackedBy, trackingIdFor, withTrackingId } from './reconcile/tracking-id';
+export { prepareForDestination } from './reconcile/destination-objects';
 export {
   clusterAggregate,
   decideCluster,

@@ -37,5 +37,7 @@ export type { PluginRenderContext } from './renderers/plugin/plugin.renderer';
 export { buildEnvironment, envsubst } from './renderers/build-environment';
 export type { BuildEnvEntry, BuildEnvironmentInput } from './renderers/build-environment';
 export { KUSTOMIZATION_FILE_NAMES, detectSourceType } from './renderers/source-type.detector';
+export { renderSourceTree } from './renderers/source-tree.renderer';
+export type { SourceTreeRenderContext, SourceTreeRequest } from './renderers/source-tree.renderer';
 export { defaultToolsDir, findTools, toolVersions } from './tools/tool-locator';
 export type { FindToolsOptions, KustomizeCommand, ToolPaths, ToolVersions } from './tools/tool-locator';

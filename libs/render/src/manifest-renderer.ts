@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  assertNoEscapingSymlinks,
   HelmChartCache,
   HelmDependencyCache,
   type CredentialsProvider,
@@ -10,20 +9,14 @@ import {
   type RepoAccess,
   type ResolvedRevision,
 } from '@berth/sources';
-import { pluginFullName, type ConfigManagementPlugin } from '@berth/domain';
+import type { ConfigManagementPlugin } from '@berth/domain';
 import type { ManifestCache } from './manifest/manifest-cache.port';
 import type { RenderedManifests } from './manifest/rendered-manifests.types';
 import { RenderError, throwAsRenderError } from './render.error';
-import { resolveAppDir } from './safety/path-guard';
 import type { ApplicationSource, KubernetesObject, SourceType } from './source.types';
-import { buildEnvironment, type BuildEnvEntry } from './renderers/build-environment';
-import { renderDirectory } from './renderers/directory.renderer';
 import { renderHelm, type HelmRenderContext } from './renderers/helm.renderer';
 import type { RemoteBases } from './renderers/kustomize-workspace';
-import { renderKustomize } from './renderers/kustomize.renderer';
-import { discoveryRule, matchesFilePattern } from './renderers/plugin/plugin-discovery';
-import { renderPlugin } from './renderers/plugin/plugin.renderer';
-import { detectSourceType, hasExplicitSourceType } from './renderers/source-type.detector';
+import { environmentOf, renderSourceTree } from './renderers/source-tree.renderer';
 import { findTools, toolVersions, type ToolPaths, type ToolVersions } from './tools/tool-locator';
 
 export type { RenderedManifests } from './manifest/rendered-manifests.types';
@@ -375,19 +368,6 @@ export class ManifestRenderer {
     });
   }
 
-  /** The first plugin (by name) whose `fileName` / `find.glob` discovery matches `appDir`. */
-  private async pluginByFiles(appDir: string, tree: string): Promise<string | undefined> {
-    for (const plugin of this.plugins) {
-      const rule = discoveryRule(plugin);
-      if (
-        (rule.kind === 'fileName' || rule.kind === 'glob') &&
-        (await matchesFilePattern(rule, appDir, tree))
-      )
-        return pluginFullName(plugin);
-    }
-    return undefined;
-  }
-
   /** The per-render directory and the dependency builder for a chart inside `treeRoot`. */
   private helmDependencies(
     request: Pick<RenderRequest, 'credentials' | 'helmRepositories'>,
@@ -418,7 +398,7 @@ export class ManifestRenderer {
     };
   }
 
-  /** Renders one source from an extracted tree. Exposed for tests and for local previews. */
+  /** Renders one source from an extracted tree (renderSourceTree with this renderer's tools, limits and caches). */
   async renderTree(
     request: Pick<
       RenderRequest,
@@ -440,97 +420,22 @@ export class ManifestRenderer {
      */
     options: { symlinksChecked?: boolean; revision?: string } = {},
   ): Promise<{ objects: KubernetesObject[]; sourceType: SourceType }> {
-    if (!options.symlinksChecked) await assertNoEscapingSymlinks(tree).catch(throwAsRenderError);
-    const appDir = await resolveAppDir(tree, source.path);
-    let sourceType = detectSourceType(source, appDir);
-    // Argo CD asks the plugins before guessing from the files; here the plugins that discover by file
-    // pattern (a discovery command needs a copy of the repository, so it serves named plugin sources only).
-    const discovered = hasExplicitSourceType(source) ? undefined : await this.pluginByFiles(appDir, tree);
-    if (discovered) sourceType = 'Plugin';
-    const limits = { timeoutMs: this.timeoutMs, maxOutputBytes: this.maxOutputBytes };
     const workDir = this.options.git.settings.workDir;
-    const env = environmentOf(request, source, options.revision ?? '');
-    switch (sourceType) {
-      case 'Plugin':
-        return {
-          sourceType,
-          objects: (
-            await renderPlugin(appDir, discovered ? { ...source.plugin, name: discovered } : source.plugin, {
-              plugins: this.plugins,
-              treeRoot: tree,
-              env,
-              ...limits,
-              ...(workDir ? { workDir } : {}),
-            })
-          ).objects,
-        };
-      case 'Directory':
-        return {
-          sourceType,
-          objects: await renderDirectory(appDir, source.directory, {
-            maxTotalBytes: this.maxOutputBytes,
-            jsonnet: {
-              jsonnet: this.tools.jsonnet,
-              ...(this.tools.prlimit ? { prlimit: this.tools.prlimit } : {}),
-              treeRoot: tree,
-              env,
-              ...limits,
-              ...(workDir ? { workDir } : {}),
-            },
-          }),
-        };
-      case 'Kustomize':
-        return {
-          sourceType,
-          objects: await renderKustomize(appDir, source.kustomize, {
-            kustomize: this.tools.kustomize,
-            ...limits,
-            treeRoot: tree,
-            ...(this.options.git.settings.workDir ? { workDir: this.options.git.settings.workDir } : {}),
-            ...(request.remoteBases
-              ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
-              : {}),
-            env,
-            kustomizeVersion: (await toolVersions(this.tools)).kustomize,
-          }),
-        };
-      case 'Helm':
-        return {
-          sourceType,
-          objects: await renderHelm(appDir, source.helm, {
-            helm: this.tools.helm,
-            treeRoot: tree,
-            refTrees,
-            releaseName: request.appName,
-            namespace: request.namespace,
-            kubeVersion: request.kubeVersion,
-            apiVersions: request.apiVersions,
-            ...limits,
-            env,
-            ...this.helmDependencies(request, source, tree),
-          }),
-        };
-    }
+    return renderSourceTree(request, source, tree, {
+      tools: this.tools,
+      timeoutMs: this.timeoutMs,
+      maxOutputBytes: this.maxOutputBytes,
+      ...(workDir ? { workDir } : {}),
+      plugins: this.plugins,
+      ...(request.remoteBases
+        ? { remoteBases: this.remoteBases(request.remoteBases, accessOf(request)) }
+        : {}),
+      helmDependencies: this.helmDependencies(request, source, tree).dependencies,
+      refTrees,
+      ...(options.symlinksChecked ? { symlinksChecked: true } : {}),
+      ...(options.revision !== undefined ? { revision: options.revision } : {}),
+    });
   }
-}
-
-/** Argo CD's build environment for one source of a render. */
-function environmentOf(
-  request: Pick<RenderRequest, 'appName' | 'namespace' | 'project' | 'kubeVersion' | 'apiVersions'>,
-  source: ApplicationSource,
-  revision: string,
-): BuildEnvEntry[] {
-  return buildEnvironment({
-    appName: request.appName,
-    namespace: request.namespace,
-    project: request.project,
-    revision,
-    repoURL: source.repoURL,
-    path: source.path,
-    targetRevision: source.targetRevision,
-    kubeVersion: request.kubeVersion,
-    apiVersions: request.apiVersions,
-  });
 }
 
 function accessOf(request: Pick<RenderRequest, 'credentials'>): RepoAccess {
