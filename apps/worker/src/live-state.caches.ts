@@ -1,5 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { type HealthCheckRegistry, healthOf, resourceNodeDetailsOf } from '@berth/domain';
+import {
+  type HealthCheckRegistry,
+  healthOf,
+  type KubeObject,
+  type ResourceNodeDetails,
+  resourceNodeDetailsOf,
+} from '@berth/domain';
 import { ClusterCache, type KubeCluster } from '@berth/kube';
 import { ClusterLease, type JobQueues, ResourceTreeCache } from '@berth/queues';
 import type { ArgoCdMetrics, RedisClient } from '@berth/infra';
@@ -50,7 +56,14 @@ export class LiveStateCaches {
   readonly trees: ResourceTreePublisher;
 
   constructor(private readonly options: LiveStateOptions) {
-    this.trees = new ResourceTreePublisher(new ResourceTreeCache(options.redis, options.prefix));
+    this.trees = new ResourceTreePublisher(new ResourceTreeCache(options.redis, options.prefix), (obj) =>
+      this.detailsOf(obj),
+    );
+  }
+
+  /** What the resource tree shows of an object beyond its identity, judged with the operator's health checks. */
+  private detailsOf(obj: KubeObject): ResourceNodeDetails {
+    return resourceNodeDetailsOf(obj, healthOf(obj, this.options.healthChecks));
   }
 
   /**
@@ -76,10 +89,9 @@ export class LiveStateCaches {
     if (existing) void this.close(existing);
     // One line per cluster every 30 s at most: an API server that is away fails every kind's watch at once.
     let lastWarnedAt = 0;
-    const healthChecks = this.options.healthChecks;
     const cache = new ClusterCache(kube, {
       // Worked out as each object comes in, while it is whole: the cache keeps only a node of most.
-      details: (obj) => resourceNodeDetailsOf(obj, healthOf(obj, healthChecks)),
+      details: (obj) => this.detailsOf(obj),
       ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
       onError: (type, err, retryInMs) => {
         if (Date.now() - lastWarnedAt < 30_000) return;

@@ -5,6 +5,7 @@ import {
   groupOf,
   type KubeObject,
   orphanedResourcesOf,
+  type ResourceNodeDetails,
   resourceKeyString,
   type TreeObject,
   treeObjectOf,
@@ -37,15 +38,19 @@ export interface AppTreeSource {
  * kinds the project does not permit). Undefined while the cache has not listed every kind: the tree
  * would miss what is not listed yet.
  */
-export function appTreeFromCache(cache: ClusterCache, source: AppTreeSource): ApplicationTree | undefined {
+export function appTreeFromCache(
+  cache: ClusterCache,
+  source: AppTreeSource,
+  detailsOf?: (obj: KubeObject) => ResourceNodeDetails | undefined,
+): ApplicationTree | undefined {
   if (!cache.synced) return undefined;
   const managed: TreeObject[] = [];
   for (const obj of source.live) {
     // Child Applications live in Berth's log, not in the cluster: not nodes of the cluster tree.
     if (groupOf(obj.apiVersion) === 'argoproj.io' && obj.kind === 'Application') continue;
     // The cache's node has the details worked out when it came in; an object it has not seen yet (a GET
-    // ahead of the watch) is its own node, without details until the next refresh.
-    managed.push(cache.get(resourceKeyString(obj)) ?? treeObjectOf(obj));
+    // ahead of the watch) is made a node here.
+    managed.push(cache.get(resourceKeyString(obj)) ?? treeObjectOf(obj, detailsOf?.(obj)));
   }
   const settings = source.project.spec.orphanedResources;
   let orphans: CachedResource[] = [];
@@ -72,11 +77,15 @@ export function appTreeFromCache(cache: ClusterCache, source: AppTreeSource): Ap
 export class ResourceTreePublisher {
   private readonly logger = new Logger('resource-tree');
 
-  constructor(private readonly trees: ResourceTreeCache) {}
+  constructor(
+    private readonly trees: ResourceTreeCache,
+    /** A node's details from the whole object, for a managed object the cache has not seen yet. */
+    private readonly detailsOf?: (obj: KubeObject) => ResourceNodeDetails | undefined,
+  ) {}
 
   async publish(cache: ClusterCache | undefined, source: AppTreeSource): Promise<void> {
     try {
-      const tree = cache && appTreeFromCache(cache, source);
+      const tree = cache && appTreeFromCache(cache, source, this.detailsOf);
       // Not buildable now (cache not listed yet or failing): a tree written earlier would go stale.
       if (!tree) await this.trees.delete(source.app);
       else {
