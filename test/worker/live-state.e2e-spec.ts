@@ -177,6 +177,12 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
     expect(
       events.find((e) => e.labels['kind'] === 'ConfigMap' && e.labels['server'] === server)?.value,
     ).toBeGreaterThan(0);
+    // Seconds since the oldest per-kind list the watches rest on: every kind was listed once at start.
+    const listedAt = liveState.caches()[0]!.oldestListAt()!;
+    expect(Date.now() - listedAt).toBeGreaterThan(0);
+    liveState.recordGauges(listedAt + 60_000);
+    const [age] = await metric('argocd_cluster_cache_age_seconds');
+    expect(age).toEqual({ labels: { server }, value: 60 });
   });
 
   it('a refresh that changes nothing reads live state from the cache: no GET of an object', async () => {
@@ -187,8 +193,23 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
       (r) => r.method === 'GET' && r.query['watch'] !== 'true' && r.path.includes('/namespaces/heal/'),
     );
     expect(objectGets).toEqual([]);
+    // The tree it published is not written again while it does not change (Argo CD's TwoLevelClient):
+    // with the key gone, a refresh that changes nothing leaves it gone; a hard refresh writes it.
+    const treeKey = `${h.prefix}:resource-tree:heal`;
+    const published = JSON.parse((await h.redis.get(treeKey))!) as { nodes: Array<{ kind: string }> };
+    expect(published.nodes.map((n) => n.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'Pod',
+      'ReplicaSet',
+      'Service',
+    ]);
+    await h.redis.del(treeKey);
+    await h.refresh().process({ application: 'heal', hard: false, reason: 'periodic' });
+    expect(await h.redis.exists(treeKey)).toBe(0);
     // A hard refresh asks the server.
     await h.refresh().process({ application: 'heal', hard: true, reason: 'user' });
+    expect(await h.redis.exists(treeKey)).toBe(1);
     expect(
       h.sandbox.requests(
         (r) => r.method === 'GET' && r.query['watch'] !== 'true' && r.path.includes('/namespaces/heal/'),
@@ -241,12 +262,21 @@ describe('live state: a watch-fed cache, drift seen in seconds', () => {
         ]),
       { timeout: 5000, interval: 100, what: 'the orphaned-resources warning' },
     );
+    // The same orphans are the published tree's orphanedNodes (the ignored Secret is not).
+    const orphanedNodes = async () =>
+      (
+        JSON.parse((await h.redis.get(`${h.prefix}:resource-tree:orphans`)) ?? '{}') as {
+          orphanedNodes?: Array<{ kind: string; name: string }>;
+        }
+      ).orphanedNodes?.map((n) => `${n.kind}/${n.name}`);
+    expect(await orphanedNodes()).toEqual(['ConfigMap/stray']);
     await h.cluster.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'orphans', name: 'stray' });
     await eventually(async () => expect(await conditions()).toEqual([]), {
       timeout: 5000,
       interval: 100,
       what: 'the warning cleared',
     });
+    expect(await orphanedNodes()).toEqual([]);
   });
 
   it('the worker holding the watches dies: another takes the cluster over within 15 s and heals a change made meanwhile', async () => {

@@ -1,8 +1,16 @@
 import { Logger } from '@nestjs/common';
+import {
+  type HealthCheckRegistry,
+  healthOf,
+  type KubeObject,
+  type ResourceNodeDetails,
+  resourceNodeDetailsOf,
+} from '@berth/domain';
 import { ClusterCache, type KubeCluster } from '@berth/kube';
-import { ClusterLease, type JobQueues } from '@berth/queues';
+import { ClusterLease, type JobQueues, ResourceTreeCache } from '@berth/queues';
 import type { ArgoCdMetrics, RedisClient } from '@berth/infra';
 import { LiveChangeRefresher } from './live-change-refresher';
+import { ResourceTreePublisher } from './resource-tree.publisher';
 
 export interface LiveStateOptions {
   redis: RedisClient;
@@ -16,7 +24,12 @@ export interface LiveStateOptions {
   /** Default 9 s (CLUSTER_LEASE_TTL_MS). Tests shorten it. */
   leaseTtlMs?: number;
   /** Argo CD's cluster cache metrics (`argocd_cluster_*`), kept current while the worker runs. */
-  metrics?: Pick<ArgoCdMetrics, 'clusterApiResourceObjects' | 'clusterApiResources' | 'clusterEvents'>;
+  metrics?: Pick<
+    ArgoCdMetrics,
+    'clusterApiResourceObjects' | 'clusterApiResources' | 'clusterEvents' | 'clusterCacheAge'
+  >;
+  /** The operator's health checks (resource customizations): the tree's nodes are judged with them. */
+  healthChecks?: HealthCheckRegistry;
 }
 
 /** How often the cache gauges are set from the caches (a scrape may see them this much behind). */
@@ -39,16 +52,33 @@ export class LiveStateCaches {
   private readonly clusters = new Map<string, ClusterLiveState>();
   private readonly logger = new Logger('live-state');
   private gauges: NodeJS.Timeout | undefined;
+  /** Each refreshed app's resource tree, built from these caches and published to Redis for the scheduler. */
+  readonly trees: ResourceTreePublisher;
 
-  constructor(private readonly options: LiveStateOptions) {}
+  constructor(private readonly options: LiveStateOptions) {
+    this.trees = new ResourceTreePublisher(new ResourceTreeCache(options.redis, options.prefix), (obj) =>
+      this.detailsOf(obj),
+    );
+  }
 
-  /** Sets `argocd_cluster_api_resource_objects` and `argocd_cluster_api_resources` from every cache. */
-  recordGauges(): void {
+  /** What the resource tree shows of an object beyond its identity, judged with the operator's health checks. */
+  private detailsOf(obj: KubeObject): ResourceNodeDetails {
+    return resourceNodeDetailsOf(obj, healthOf(obj, this.options.healthChecks));
+  }
+
+  /**
+   * Sets `argocd_cluster_api_resource_objects`, `argocd_cluster_api_resources` and
+   * `argocd_cluster_cache_age_seconds` from every cache.
+   */
+  recordGauges(now = Date.now()): void {
     const metrics = this.options.metrics;
     if (!metrics) return;
     for (const { kube, cache } of this.clusters.values()) {
       metrics.clusterApiResourceObjects.set({ server: kube.url }, cache.size);
       metrics.clusterApiResources.set({ server: kube.url }, cache.watchedKinds().length);
+      const listedAt = cache.oldestListAt();
+      if (listedAt !== undefined)
+        metrics.clusterCacheAge.set({ server: kube.url }, Math.max(0, (now - listedAt) / 1000));
     }
   }
 
@@ -60,6 +90,8 @@ export class LiveStateCaches {
     // One line per cluster every 30 s at most: an API server that is away fails every kind's watch at once.
     let lastWarnedAt = 0;
     const cache = new ClusterCache(kube, {
+      // Worked out as each object comes in, while it is whole: the cache keeps only a node of most.
+      details: (obj) => this.detailsOf(obj),
       ...(this.options.watchTimeoutSeconds ? { watchTimeoutSeconds: this.options.watchTimeoutSeconds } : {}),
       onError: (type, err, retryInMs) => {
         if (Date.now() - lastWarnedAt < 30_000) return;

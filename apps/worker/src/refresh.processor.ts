@@ -81,6 +81,7 @@ function orphanedCondition(
     settings,
     resources.map((r) => ({
       group: r.group,
+      ...(r.namespace ? { namespace: r.namespace } : {}),
       kind: r.kind,
       name: r.name,
       tracked: r.app !== undefined,
@@ -128,7 +129,10 @@ export class RefreshProcessor {
   async process(job: RefreshJob): Promise<RefreshResult> {
     const streamId = applicationStreamId(job.application);
     const loaded = await this.deps.commands.load(applicationAggregate, streamId);
-    if (!loaded.state.exists || !loaded.state.manifest) return this.deleteResourcesOfDeleted(loaded);
+    if (!loaded.state.exists || !loaded.state.manifest) {
+      await this.deps.liveState?.trees.remove(job.application);
+      return this.deleteResourcesOfDeleted(loaded);
+    }
     const app = applicationOf(loaded.state);
     describeAppScope(appScopeOf(app));
     const comparisonStartedAt = this.deps.now();
@@ -442,6 +446,14 @@ export class RefreshProcessor {
         liveCache,
         state.status.conditions,
       );
+      // Argo CD's setAppManagedResources: the tree the scheduler answers, from this worker's cluster cache.
+      await this.deps.liveState?.trees.publish(liveCache, {
+        app: app.metadata.name,
+        namespace: app.spec.destination.namespace,
+        project: admitting.project,
+        live: managed ? [...live, managed.live] : live,
+        force: job.hard,
+      });
       return {
         kind: 'compared',
         revision: desired.revision,

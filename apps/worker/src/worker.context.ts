@@ -91,6 +91,9 @@ export class WorkerContext {
       // The operator's config management plugins; a bad plugin file stops the start, naming it.
       plugins: config.pluginsDir ? await loadConfigManagementPlugins(config.pluginsDir) : [],
     });
+    const healthChecks = config.resourceCustomizationsDir
+      ? await loadHealthChecks(config.resourceCustomizationsDir)
+      : undefined;
     const deps: WorkerDeps = {
       // Which worker process appended an event: the audit log can tell a resumed operation's workers apart.
       source: `worker:${hostname()}:${process.pid}`,
@@ -125,12 +128,11 @@ export class WorkerContext {
               debounceMs: config.liveState.debounceMs,
               watchTimeoutSeconds: config.liveState.watchTimeoutSeconds,
               metrics: metrics.argocd,
+              ...(healthChecks ? { healthChecks } : {}),
             }),
           }
         : {}),
-      ...(config.resourceCustomizationsDir
-        ? { healthChecks: await loadHealthChecks(config.resourceCustomizationsDir) }
-        : {}),
+      ...(healthChecks ? { healthChecks } : {}),
     };
     const runtime = new WorkerRuntime(deps, {
       redisUrl: config.redis,

@@ -491,7 +491,15 @@ export type {
 export { createMergePatch } from './diff/json-merge-patch';
 export { actionResultPatch, objectAsScriptSees } from './resource-actions/resource-action';
 export type { ResourceAction } from './resource-actions/resource-action';
-export { resourceTreeOf } from './tree/resource-tree';
-export type { ApplicationTree, ResourceNode, ResourceParentRef } from './tree/resource-tree';
+export { applicationTreeOf, resourceNodeDetailsOf, resourceTreeOf, treeObjectOf } from './tree/resource-tree';
+export type {
+  ApplicationTree,
+  ApplicationTreeInput,
+  ResourceNode,
+  ResourceNodeDetails,
+  ResourceParentRef,
+  TreeObject,
+  TreeOwnerRef,
+} from './tree/resource-tree';
 export { orphanedResourcesCondition, orphanedResourcesOf } from './project/orphaned-resources';
 export type { NamespaceResource } from './project/orphaned-resources';

@@ -27,3 +27,9 @@ export {
   redisEndpoint,
 } from './redis-connection';
 export type { RedisConnectionOptions, RedisTarget } from './redis-connection';
+export {
+  RESOURCE_TREE_TTL_SECONDS,
+  RESOURCE_TREE_UNCHANGED_MS,
+  ResourceTreeCache,
+} from './resource-tree-cache';
+export type { ResourceTreeCacheOptions } from './resource-tree-cache';

@@ -1,35 +1,30 @@
 import type { Command } from 'commander';
 import { out } from '../cli-session';
-import { latestOperationId, resourceRows } from '../format/resource-rows';
-import { renderTable } from '../format/table';
-import { CliError } from '../http/cli-error';
+import { formatAppResources, type ResourcesNode } from '../format/app-resources.format';
+import { seg } from '../http/api-client';
 import { action, example } from './action';
-import { appAudit, getApp } from './app-reads';
 
-/** `berth app resources NAME`: Argo CD's GROUP KIND NAMESPACE NAME ORPHANED, from the app's status and last sync. */
+/**
+ * `berth app resources NAME [--orphaned]`: Argo CD's GROUP KIND NAMESPACE NAME ORPHANED from the app's
+ * resource tree (`GET .../resource-tree`, as `argocd app resources` calls ResourceTree): its top-level
+ * resources and the orphaned ones (when its project sets `orphanedResources`), or the orphaned ones only.
+ */
 export function registerAppResources(app: Command): void {
   const resources = app
     .command('resources')
     .description('List the resources of an application')
     .argument('<name>', 'the application')
-    .option('--orphaned', 'only orphaned resources (not supported by this server)')
+    .option('--orphaned', "only orphaned resources (the project's orphanedResources must be set)")
     .action(
       action<{ orphaned?: boolean }>(async (session, options, [name]) => {
-        if (options.orphaned)
-          throw new CliError([
-            '--orphaned is not supported by this server: it does not track orphaned resources yet',
-          ]);
         const client = await session.client();
-        const current = await getApp(client, name!);
-        const events = await appAudit(client, name!);
-        const rows = resourceRows(current, events, latestOperationId(current, events)).filter((r) => !r.hook);
-        out(
-          renderTable(
-            ['GROUP', 'KIND', 'NAMESPACE', 'NAME', 'ORPHANED'],
-            rows.map((r) => [r.group, r.kind, r.namespace, r.name, 'No']),
-          ),
+        const tree = await client.get<{ nodes?: ResourcesNode[]; orphanedNodes?: ResourcesNode[] }>(
+          `/api/v1/applications/${seg(name!)}/resource-tree`,
+          undefined,
+          `resource tree of ${name}`,
         );
+        out(formatAppResources(tree, options.orphaned === true));
       }),
     );
-  example(resources, 'berth app resources guestbook');
+  example(resources, 'berth app resources guestbook\nberth app resources guestbook --orphaned');
 }

@@ -31,6 +31,7 @@ import { unsafeValueIssues } from '../http/storable-value';
 import { ProjectsService } from '../projects/projects.service';
 import { matchesListQuery, type ListQuery } from './application-list-query';
 import { applyApplicationPatch } from './application-patch';
+import { ResourceTreeService } from './resource-tree.service';
 import { SchedulerContext } from '../scheduler.context';
 
 /**
@@ -45,6 +46,7 @@ export class ApplicationsService {
   constructor(
     private readonly ctx: SchedulerContext,
     private readonly projects: ProjectsService,
+    private readonly trees: ResourceTreeService,
   ) {}
 
   /** Parses a request body (YAML or JSON) into a validated Application manifest, or throws with every problem. */
@@ -117,6 +119,7 @@ export class ApplicationsService {
 
   async delete(name: string, cascade: boolean, who: RequestActor): Promise<void> {
     await this.execute(name, { type: 'DeleteApplication', cascade }, who);
+    await this.trees.forget(name);
     // A worker deletes the app's resources (cascade) when it sees the deletion.
     if (cascade) await this.ctx.queues.requestRefresh({ application: name, hard: false, reason: 'deleted' });
   }

@@ -8,8 +8,9 @@ import { EventLogWakeups } from './event-log-wakeups';
 export type TreeSink = (tree: ApplicationTree) => Promise<void>;
 
 /**
- * How often an open tree watch reads the cluster again although the app's log did not move: Pods and
- * ReplicaSets change without an event in Berth's log, and the scheduler has no cluster cache (ADR 0005).
+ * How often an open tree watch reads the tree again although the app's log did not move: Pods and
+ * ReplicaSets change without an event in Berth's log. The read is one Redis GET of the tree the workers
+ * publish (ResourceTreeService); only without it does the scheduler read the cluster (ADR 0005).
  */
 const TREE_POLL_MS = 5000;
 
@@ -29,7 +30,8 @@ export function checkTreeWatchName(name: string): string {
  * Argo CD's WatchResourceTree (`GET /api/v1/stream/applications/{name}/resource-tree`): the app's
  * resource tree (ResourceTreeService, as `GET .../resource-tree` answers it) sent at once, then again each
  * time it differs from the last one sent. It is built again when the app's stream moves (an append to the
- * log wakes every scheduler's watches) and every TREE_POLL_MS for what changes only in the cluster. The
+ * log wakes every scheduler's watches) and every TREE_POLL_MS for what changes only in the cluster (a worker
+ * republishes the tree when a live change refreshes the app). The
  * stream ends when the app is deleted or the client leaves; a cluster that cannot be read keeps the
  * stream open and is tried again at the next wake-up (the last tree sent stands meanwhile).
  */

@@ -55,6 +55,11 @@ describe('orphaned resources (Argo CD AppProject orphanedResources)', () => {
     ).toEqual(expected);
   });
 
+  it("the API server's `kubernetes` Service is no orphan in `default`, and one elsewhere", () => {
+    const svc = (namespace: string) => r('', 'Service', 'kubernetes', { namespace });
+    expect(orphanedResourcesOf({}, [svc('default'), svc('shop')]).map((o) => o.namespace)).toEqual(['shop']);
+  });
+
   it('warns only when warn is on and there is an orphan, with Argo CD’s message', () => {
     expect(orphanedResourcesCondition({ warn: true }, namespace)).toEqual({
       type: 'OrphanedResourceWarning',

@@ -5,6 +5,8 @@ import type { OrphanedResourcesMonitorSettings } from './app-project.types';
 /** A live object of the app's destination namespace, as the orphan check needs it. */
 export interface NamespaceResource {
   group: string;
+  /** Where it lives (the `kubernetes` Service is an exclusion in `default` only). */
+  namespace?: string;
   kind: string;
   name: string;
   /** It carries some app's tracking id. */
@@ -19,6 +21,7 @@ export interface NamespaceResource {
  */
 function isKnownExclusion(r: NamespaceResource): boolean {
   return (
+    (r.namespace === 'default' && r.group === '' && r.kind === 'Service' && r.name === 'kubernetes') ||
     (r.group === '' && r.kind === 'ServiceAccount' && r.name === 'default') ||
     (r.group === '' && r.kind === 'ConfigMap' && r.name === 'kube-root-ca.crt')
   );
@@ -27,13 +30,13 @@ function isKnownExclusion(r: NamespaceResource): boolean {
 /**
  * Argo CD's orphaned resources monitoring: top-level objects of the app's destination namespace that no
  * app tracks, less the project's `ignore` entries (globs on group, kind and name) and what Kubernetes puts
- * in every namespace. Returns them, in key order.
+ * in every namespace. Returns them, in key order (the resource tree's `orphanedNodes` start from them).
  */
-export function orphanedResourcesOf(
+export function orphanedResourcesOf<R extends NamespaceResource>(
   settings: OrphanedResourcesMonitorSettings,
-  resources: readonly NamespaceResource[],
-): NamespaceResource[] {
-  const ignored = (r: NamespaceResource): boolean =>
+  resources: readonly R[],
+): R[] {
+  const ignored = (r: R): boolean =>
     (settings.ignore ?? []).some(
       (i) =>
         // As Argo CD's IsResourceIgnored: no kind is any kind; the group is matched as written ('' = core).

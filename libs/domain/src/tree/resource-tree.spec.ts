@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KubeObject } from '../diff/kube-object';
-import { resourceTreeOf } from './resource-tree';
+import {
+  applicationTreeOf,
+  resourceNodeDetailsOf,
+  resourceTreeOf,
+  type TreeObject,
+  treeObjectOf,
+} from './resource-tree';
 
 function obj(apiVersion: string, kind: string, name: string, uid: string, owner?: KubeObject): KubeObject {
   return {
@@ -74,5 +80,74 @@ describe('resourceTreeOf', () => {
         resourceVersion: '7',
       },
     ]);
+  });
+});
+
+describe('applicationTreeOf (from an owner index, with orphans)', () => {
+  const node = (kind: string, name: string, uid: string, owner?: string, extra: Partial<TreeObject> = {}) =>
+    ({
+      apiVersion: kind === 'Pod' || kind === 'ConfigMap' ? 'v1' : 'apps/v1',
+      kind,
+      namespace: 'shop',
+      name,
+      uid,
+      resourceVersion: '3',
+      ownerRefs: owner ? [{ apiVersion: 'apps/v1', kind: 'X', name: `owner-of-${name}`, uid: owner }] : [],
+      ...extra,
+    }) satisfies TreeObject;
+  const deploy = node('Deployment', 'web', 'd', undefined, {
+    details: { health: { status: 'Progressing', message: '1 of 2 updated' } },
+  });
+  const rs = node('ReplicaSet', 'web-1', 'rs', 'd', {
+    details: { info: [{ name: 'Revision', value: 'Rev:1' }] },
+  });
+  const pod = node('Pod', 'web-1-a', 'p', 'rs', {
+    details: { images: ['nginx:1'], health: { status: 'Healthy' } },
+  });
+  const strayDeploy = node('Deployment', 'stray', 'sd');
+  const strayRs = node('ReplicaSet', 'stray-1', 'srs', 'sd');
+  const trackedChild = node('ReplicaSet', 'stray-2', 'srs2', 'sd', { app: 'other' });
+  const index = new Map<string, TreeObject[]>([
+    ['d', [rs]],
+    ['rs', [pod]],
+    ['sd', [strayRs, trackedChild]],
+  ]);
+  const ownedBy = (uid: string) => index.get(uid) ?? [];
+
+  it('nodes: the managed objects and what they own, with the details the cache worked out when it read them', () => {
+    const tree = applicationTreeOf({ managed: [deploy], ownedBy });
+    expect(tree.nodes.map((n) => `${n.kind}/${n.name}<-${n.parentRefs?.[0]?.uid ?? ''}`)).toEqual([
+      'Pod/web-1-a<-rs',
+      'Deployment/web<-',
+      'ReplicaSet/web-1<-d',
+    ]);
+    expect(tree.nodes[0]).toMatchObject({ images: ['nginx:1'], health: { status: 'Healthy' } });
+    expect(tree.nodes[1]).toMatchObject({ health: { status: 'Progressing', message: '1 of 2 updated' } });
+    expect(tree.nodes[2]!.info).toEqual([{ name: 'Revision', value: 'Rev:1' }]);
+    expect(tree.orphanedNodes).toEqual([]);
+  });
+
+  it('orphanedNodes: the orphans and what they own (IterateHierarchy), less what an app tracks or the app already shows', () => {
+    const cm = node('ConfigMap', 'loose', 'cm');
+    const tree = applicationTreeOf({ managed: [deploy], ownedBy, orphans: [strayDeploy, cm, deploy] });
+    expect(tree.nodes).toHaveLength(3);
+    expect(tree.orphanedNodes.map((n) => `${n.kind}/${n.name}<-${n.parentRefs?.[0]?.uid ?? ''}`)).toEqual([
+      'ConfigMap/loose<-',
+      'Deployment/stray<-',
+      'ReplicaSet/stray-1<-sd',
+    ]);
+  });
+
+  it('the same tree from whole objects (resourceTreeOf) and from their nodes', () => {
+    const cronJob = obj('batch/v1', 'CronJob', 'nightly', 'u-cron');
+    const job = obj('batch/v1', 'Job', 'nightly-1', 'u-job', cronJob);
+    const health = () => ({ status: 'Healthy' as const });
+    const fromObjects = resourceTreeOf([cronJob], [job], health);
+    const jobNode = treeObjectOf(job, resourceNodeDetailsOf(job, health()));
+    const fromNodes = applicationTreeOf({
+      managed: [treeObjectOf(cronJob, resourceNodeDetailsOf(cronJob, health()))],
+      ownedBy: (uid) => (uid === 'u-cron' ? [jobNode] : []),
+    });
+    expect(fromNodes).toEqual(fromObjects);
   });
 });

@@ -19,6 +19,7 @@ export class ArgoCdMetrics {
   readonly clusterApiResourceObjects: Gauge;
   readonly clusterApiResources: Gauge;
   readonly clusterEvents: Counter;
+  readonly clusterCacheAge: Gauge;
 
   constructor(registers: Registry[]) {
     this.appInfo = new Gauge({
@@ -103,6 +104,12 @@ export class ArgoCdMetrics {
       name: 'argocd_cluster_events_total',
       help: 'Number of processes k8s resource events.',
       labelNames: ['server', 'group', 'kind'],
+      registers,
+    });
+    this.clusterCacheAge = new Gauge({
+      name: 'argocd_cluster_cache_age_seconds',
+      help: 'Cluster cache age in seconds.',
+      labelNames: ['server'],
       registers,
     });
     this.gitFetchFail = new Counter({

@@ -1,4 +1,10 @@
-import { groupOf, isTrackedBy, type KubeObject, TRACKING_ID_ANNOTATION } from '@berth/domain';
+import {
+  groupOf,
+  isTrackedBy,
+  type KubeObject,
+  type ResourceNodeDetails,
+  TRACKING_ID_ANNOTATION,
+} from '@berth/domain';
 
 /** An owner reference as the cache keeps it (enough to walk up the tree). */
 export interface CachedOwnerRef {
@@ -32,6 +38,12 @@ export interface CachedResource {
   images?: string[];
   /** The whole object: only for objects an app tracks. */
   object?: KubeObject;
+  /**
+   * Health, info lines and images for the resource tree, worked out when the object came in (the cache's
+   * `details` option; gitops-engine's populateResourceInfoHandler): an untracked Pod is kept as a node, yet
+   * its tree node shows its health.
+   */
+  details?: ResourceNodeDetails;
 }
 
 export function resourceKeyOf(
@@ -52,8 +64,15 @@ export function trackingAppOf(obj: KubeObject): string | undefined {
   return app && isTrackedBy(app, obj) ? app : undefined;
 }
 
-/** What the cache keeps of one live object. `namespaced` false drops a namespace the object cannot have. */
-export function cachedResourceOf(obj: KubeObject, namespaced: boolean): CachedResource {
+/**
+ * What the cache keeps of one live object. `namespaced` false drops a namespace the object cannot have;
+ * `detailsOf` works out the tree node's details from the whole object before all but its node is dropped.
+ */
+export function cachedResourceOf(
+  obj: KubeObject,
+  namespaced: boolean,
+  detailsOf?: (obj: KubeObject) => ResourceNodeDetails | undefined,
+): CachedResource {
   const group = groupOf(obj.apiVersion);
   const namespace = namespaced ? obj.metadata.namespace : undefined;
   const app = trackingAppOf(obj);
@@ -62,6 +81,7 @@ export function cachedResourceOf(obj: KubeObject, namespaced: boolean): CachedRe
     : [];
   const images = imagesOf(obj);
   const createdAt = obj.metadata['creationTimestamp'];
+  const details = detailsOf?.(obj);
   return {
     key: resourceKeyOf(group, obj.kind, namespace, obj.metadata.name),
     apiVersion: obj.apiVersion,
@@ -82,6 +102,7 @@ export function cachedResourceOf(obj: KubeObject, namespaced: boolean): CachedRe
       })),
     ...(app ? { app, object: obj } : {}),
     ...(images.length > 0 ? { images } : {}),
+    ...(details ? { details } : {}),
   };
 }
 

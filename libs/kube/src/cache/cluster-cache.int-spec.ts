@@ -34,7 +34,19 @@ describe('ClusterCache against the sandbox API server (list+watch)', () => {
     await cluster.ensureNamespace(NS);
     await cluster.apply(configMap('tracked', { a: '1' }, 'guestbook'));
     await cluster.apply(configMap('untracked', { a: '1' }));
-    cache = new ClusterCache(cluster, { initialBackoffMs: 50, maxBackoffMs: 200 });
+    cache = new ClusterCache(cluster, {
+      initialBackoffMs: 50,
+      maxBackoffMs: 200,
+      // The tree's details, worked out while the object is whole (here: its kind and phase, as a probe).
+      details: (obj) =>
+        obj.kind === 'Pod'
+          ? { info: [{ name: 'Phase', value: String((obj['status'] as { phase?: string })?.phase) }] }
+          : obj.kind === 'Secret'
+            ? (() => {
+                throw new Error('a details function that throws leaves them out');
+              })()
+            : undefined,
+    });
     cache.onChange((c) => changes.push(c));
     await cache.start();
     await cache.waitForSync(15_000);
@@ -142,6 +154,23 @@ describe('ClusterCache against the sandbox API server (list+watch)', () => {
     expect(pod.object).toBeUndefined();
     expect(pod.images).toEqual(['nginx:1.27']);
     expect(cache.appOf(pod)).toBe('web-app');
+    // Only a node is kept, with the details worked out from the whole Pod when it came in.
+    expect(pod.details?.info?.[0]?.name).toBe('Phase');
+    // Owned objects are no top-level objects of the namespace; the untracked ConfigMap is.
+    const top = cache.topLevelInNamespace(NS)!.map((r) => `${r.kind}/${r.name}`);
+    expect(top).toEqual(expect.arrayContaining(['ConfigMap/untracked', 'Deployment/web']));
+    expect(top.some((k) => k.startsWith('Pod/') || k.startsWith('ReplicaSet/'))).toBe(false);
+  });
+
+  it('the oldest per-kind list the state rests on: set once every kind is listed, not moved by watch events', async () => {
+    const listedAt = cache.oldestListAt()!;
+    expect(listedAt).toBeLessThanOrEqual(Date.now());
+    await cluster.apply(configMap('another', { a: '1' }));
+    await until('the new ConfigMap', () => cache.get(`/ConfigMap/${NS}/another`));
+    expect(cache.oldestListAt()).toBe(listedAt);
+    await cluster.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: NS } });
+    const secret = await until('the Secret', () => cache.get(`/Secret/${NS}/s`));
+    expect(secret.details).toBeUndefined();
   });
 
   it('watches the kind of a CRD created after it started, without a restart', async () => {

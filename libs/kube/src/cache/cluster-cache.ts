@@ -1,4 +1,4 @@
-import { groupOf, type KubeObject } from '@berth/domain';
+import { groupOf, type KubeObject, type ResourceNodeDetails } from '@berth/domain';
 import type { ResourceType } from '../api-discovery';
 import type { KubeCluster } from '../kube-cluster';
 import type { KubeRef } from '../kube-ref';
@@ -22,6 +22,11 @@ export interface ClusterCacheOptions extends Partial<KindWatchOptions> {
   exclusions?: readonly string[];
   /** Called when a kind's list or watch fails (it is retried with backoff). */
   onError?: (type: ResourceType, err: unknown, retryInMs: number) => void;
+  /**
+   * Works out each object's resource tree details (health, info lines, images) as it comes in, while the
+   * whole object is at hand (gitops-engine's `SetPopulateResourceInfoHandler`). A throw leaves them out.
+   */
+  details?: (obj: KubeObject) => ResourceNodeDetails | undefined;
 }
 
 export const DEFAULT_EXCLUSIONS: readonly string[] = [
@@ -60,6 +65,7 @@ export class ClusterCache {
   private discovering: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly sink: KindSink;
+  private readonly detailsOf: ((obj: KubeObject) => ResourceNodeDetails | undefined) | undefined;
 
   constructor(
     readonly cluster: KubeCluster,
@@ -72,6 +78,16 @@ export class ClusterCache {
       listPageSize: cacheOptions.listPageSize ?? DEFAULT_KIND_WATCH_OPTIONS.listPageSize,
     };
     this.exclusions = cacheOptions.exclusions ?? DEFAULT_EXCLUSIONS;
+    const details = cacheOptions.details;
+    this.detailsOf =
+      details &&
+      ((obj) => {
+        try {
+          return details(obj);
+        } catch {
+          return undefined;
+        }
+      });
     this.sink = {
       replaceAll: (type, objects, initial) => this.replaceAll(type, objects, initial),
       upsert: (type, obj) => {
@@ -127,6 +143,26 @@ export class ClusterCache {
 
   get size(): number {
     return this.resources.size;
+  }
+
+  /**
+   * When the oldest list that the cache's current state rests on was taken (epoch ms): every kind is
+   * listed once and then kept by its watch, and listed again only after a 410 or an error, so this is the
+   * start of the longest unbroken watch among the kinds that answer. Undefined while no kind is synced.
+   * Argo CD's `argocd_cluster_cache_age_seconds` counts from the cache's last full sync instead; this cache
+   * never relists all kinds at once.
+   */
+  oldestListAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const w of this.watches.values())
+      if (w.synced && w.listedAt !== undefined && (oldest === undefined || w.listedAt < oldest))
+        oldest = w.listedAt;
+    return oldest;
+  }
+
+  /** The top-level resources (no owner) of a namespace, or undefined while a kind is not listed yet. */
+  topLevelInNamespace(namespace: string): CachedResource[] | undefined {
+    return this.inNamespace(namespace)?.filter((r) => r.ownerRefs.length === 0);
   }
 
   onChange(listener: (change: CacheChange) => void): () => void {
@@ -262,7 +298,7 @@ export class ClusterCache {
 
   private put(type: ResourceType, raw: KubeObject, quiet = false): string {
     const obj = { ...raw, apiVersion: type.apiVersion, kind: type.kind };
-    const next = cachedResourceOf(obj, type.namespaced);
+    const next = cachedResourceOf(obj, type.namespaced, this.detailsOf);
     const before = this.resources.get(next.key);
     if (before && before.resourceVersion === next.resourceVersion && before.uid === next.uid) return next.key;
     if (before) this.unindex(before);

@@ -47,6 +47,8 @@ export class KindWatch {
   synced = false;
   /** A list has succeeded once: later lists report what changed (the first one reports nothing). */
   private listed = false;
+  /** When the list the kind's state rests on was taken (epoch ms): its last successful list. */
+  listedAt: number | undefined;
   /** Counters for tests and metrics. */
   readonly stats = { lists: 0, watches: 0, gone: 0, failures: 0 };
   private resourceVersion = '';
@@ -118,6 +120,7 @@ export class KindWatch {
     this.sink.replaceAll(this.type, items, !this.listed);
     this.resourceVersion = version;
     this.listed = true;
+    this.listedAt = Date.now();
     this.synced = true;
   }
 
