@@ -1,31 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeCluster } from '@berth/kube';
-import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
-import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { eventually, TEST_ADMIN_PASSWORD } from '@berth/testing';
-import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { assertBuilt } from '../e2e/built-entrypoints';
-import { WorkerProcess } from '../e2e/worker-process';
-import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import type { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import type { SandboxCluster } from '@berth/sandbox-cluster';
+import { eventually } from '@berth/testing';
+import type { Redis } from 'ioredis';
+import type { WorkerProcess } from '../e2e/worker-process';
+import type { TestScheduler } from '../scheduler/scheduler-harness';
 import { guestbook, under } from '../worker/worker-harness';
-import { BerthCli, listen } from './berth-cli';
+import { type CliStack, startCliStack } from './cli-stack';
 
 // The resource tree as Argo CD serves it: the worker that refreshes an app builds the tree from its
 // watch-fed cluster cache and stores it in Redis; the scheduler's route answers from there without
 // reading the cluster, and reads the cluster itself only when Redis has no tree. `berth app resources`
 // prints it, `--orphaned` the orphaned nodes a project with orphanedResources gets.
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-let root: string;
 let sandbox: SandboxCluster;
 let kube: KubeCluster;
 let repo: GitFixtureRepo;
 let s: TestScheduler;
 let worker: WorkerProcess;
-let cli: BerthCli;
 let prefix: string;
 let redis: Redis;
 
@@ -44,56 +36,25 @@ interface Tree {
   orphanedNodes: Node[];
 }
 
+let stack: CliStack;
+
 beforeAll(async () => {
-  assertBuilt(['dist/apps/worker/src/main.js']);
-  root = await mkdtemp(join(tmpdir(), 'berth-cli-tree-'));
-  sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
-  const kubeconfig = join(root, 'kubeconfig');
-  await sandbox.writeKubeconfig(kubeconfig);
-  kube = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
-  repo = await GitFixtureRepo.create(root, 'apps');
-  await repo.commit(under('web', guestbook()), 'guestbook');
-  prefix = `berth-cli-tree-${randomBytes(4).toString('hex')}`;
-  redis = new Redis(REDIS_URL);
-  // No periodic refresh: the trees published are those of the refreshes the test asks for.
-  const env = {
-    REDIS_URL,
-    BERTH_QUEUE_PREFIX: prefix,
-    BERTH_ALLOW_FILE_REPOS: 'true',
-    REFRESH_INTERVAL_SECONDS: '0',
-  };
-  s = await startTestScheduler({ ...env, BERTH_DATA_DIR: join(root, 'scheduler'), KUBECONFIG: kubeconfig });
-  worker = await WorkerProcess.start('worker', {
-    ...env,
-    DATABASE_URL: s.db.url,
-    KUBECONFIG: kubeconfig,
-    BERTH_DATA_DIR: join(root, 'worker'),
-    LOG_LEVEL: 'warn',
+  stack = await startCliStack({
+    name: 'tree',
+    files: under('web', guestbook()),
+    env: {
+      // No periodic refresh: the trees published are those of the refreshes the test asks for.
+      REFRESH_INTERVAL_SECONDS: '0',
+    },
   });
-  const url = await listen(s.app);
-  cli = await BerthCli.create();
-  const login = await cli.run(['login', url, '--username', 'admin', '--password', TEST_ADMIN_PASSWORD]);
-  if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+  ({ sandbox, repo, scheduler: s, worker, prefix } = stack);
+  kube = KubeCluster.fromKubeconfig(sandbox.kubeconfig());
+  redis = stack.redis;
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await s?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  }
-  await sandbox?.close();
-  await cli?.close();
-  if (root) await rm(root, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
-const berth = async (...args: string[]) => {
-  const r = await cli.run(args, { timeoutMs: 90_000 });
-  if (worker.exited) throw new Error(`the worker exited (${worker.exited}):\n${worker.log()}`);
-  return r;
-};
+const berth = (...args: string[]) => stack.berth(...args);
 
 const counts = async () =>
   (await (await fetch(`${sandbox.url}/sandbox/request-counts`)).json()) as { get: number; list: number };

@@ -1,29 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
-import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { TEST_ADMIN_PASSWORD } from '@berth/testing';
-import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import type { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { assertBuilt } from '../e2e/built-entrypoints';
-import { WorkerProcess } from '../e2e/worker-process';
-import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import type { WorkerProcess } from '../e2e/worker-process';
 import { guestbook, under } from '../worker/worker-harness';
-import { BerthCli, listen } from './berth-cli';
+import { type CliStack, startCliStack } from './cli-stack';
 
 // `berth app diff NAME --local DIR` through the built `berth`: DIR rendered on the user's machine with the
 // app's source options, compared on the client with the live objects of GET .../managed-resources, against a
 // real scheduler, a worker process, Git and the sandbox cluster.
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 let root: string;
-let sandbox: SandboxCluster;
 let repo: GitFixtureRepo;
-let s: TestScheduler;
 let worker: WorkerProcess;
-let cli: BerthCli;
-let prefix: string;
 
 /** A Helm chart whose ConfigMap shows values the app's spec overrides (a value file, a parameter). */
 const chart = (defaults = 'color: blue\nsize: S\nbuild: "1"\n') => ({
@@ -52,53 +40,20 @@ async function localDir(name: string, files: Record<string, string | null>): Pro
   return dir;
 }
 
+let stack: CliStack;
+
 beforeAll(async () => {
-  assertBuilt(['dist/apps/worker/src/main.js']);
-  root = await mkdtemp(join(tmpdir(), 'berth-cli-diff-local-'));
-  sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
-  const kubeconfig = join(root, 'kubeconfig');
-  await sandbox.writeKubeconfig(kubeconfig);
-  repo = await GitFixtureRepo.create(root, 'apps');
-  await repo.commit({ ...under('web', guestbook()), ...under('shop', chart()) }, 'guestbook and a chart');
-  prefix = `berth-cli-local-${randomBytes(4).toString('hex')}`;
-  const env = {
-    REDIS_URL,
-    BERTH_QUEUE_PREFIX: prefix,
-    BERTH_ALLOW_FILE_REPOS: 'true',
-    REFRESH_INTERVAL_SECONDS: '2',
-    REFRESH_JITTER_SECONDS: '0',
-  };
-  s = await startTestScheduler({ ...env, BERTH_DATA_DIR: join(root, 'scheduler'), KUBECONFIG: kubeconfig });
-  worker = await WorkerProcess.start('worker', {
-    ...env,
-    DATABASE_URL: s.db.url,
-    KUBECONFIG: kubeconfig,
-    BERTH_DATA_DIR: join(root, 'worker'),
-    LOG_LEVEL: 'warn',
+  stack = await startCliStack({
+    name: 'local',
+    files: { ...under('web', guestbook()), ...under('shop', chart()) },
+    env: { REFRESH_INTERVAL_SECONDS: '2', REFRESH_JITTER_SECONDS: '0' },
   });
-  const url = await listen(s.app);
-  cli = await BerthCli.create();
-  const login = await cli.run(['login', url, '--username', 'admin', '--password', TEST_ADMIN_PASSWORD]);
-  if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+  ({ root, repo, worker } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await s?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-  await sandbox?.close();
-  await cli?.close();
-  if (root) await rm(root, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
-const berth = async (...args: string[]) => {
-  const r = await cli.run(args, { timeoutMs: 90_000 });
-  if (worker.exited) throw new Error(`the worker exited (${worker.exited}):\n${worker.log()}`);
-  return r;
-};
+const berth = (...args: string[]) => stack.berth(...args);
 
 const synced = async (name: string) => {
   const r = await berth('app', 'sync', name, '--timeout', '60');

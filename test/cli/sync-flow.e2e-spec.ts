@@ -1,78 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
-import { startSandboxCluster, type SandboxCluster } from '@berth/sandbox-cluster';
-import { TEST_ADMIN_PASSWORD } from '@berth/testing';
-import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { assertBuilt } from '../e2e/built-entrypoints';
-import { WorkerProcess } from '../e2e/worker-process';
-import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
+import type { GitFixtureRepo } from '@berth/sources/testing/git-fixture-repo';
+import type { WorkerProcess } from '../e2e/worker-process';
 import { guestbook, under } from '../worker/worker-harness';
-import { BerthCli, listen } from './berth-cli';
+import { type CliStack, startCliStack } from './cli-stack';
 
 // The whole loop through the built `berth`, as a user in a CI job runs it (no TTY): a real scheduler, a
 // worker process, Git and the sandbox cluster. create -> sync (progress lines) -> wait -> get -> diff ->
 // history -> rollback -> delete, with Argo CD's exit codes.
-const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-let root: string;
-let sandbox: SandboxCluster;
 let repo: GitFixtureRepo;
-let s: TestScheduler;
 let worker: WorkerProcess;
-let cli: BerthCli;
-let prefix: string;
+
+let stack: CliStack;
 
 beforeAll(async () => {
-  assertBuilt(['dist/apps/worker/src/main.js']);
-  root = await mkdtemp(join(tmpdir(), 'berth-cli-flow-'));
-  sandbox = await startSandboxCluster({ port: 0, timeScale: 0.01 });
-  const kubeconfig = join(root, 'kubeconfig');
-  await sandbox.writeKubeconfig(kubeconfig);
-  repo = await GitFixtureRepo.create(root, 'apps');
-  await repo.commit(under('web', guestbook()), 'guestbook');
-  prefix = `berth-cli-${randomBytes(4).toString('hex')}`;
-  const env = {
-    REDIS_URL,
-    BERTH_QUEUE_PREFIX: prefix,
-    BERTH_ALLOW_FILE_REPOS: 'true',
-    // Deployments seen Progressing right after a sync are compared again soon.
-    REFRESH_INTERVAL_SECONDS: '2',
-    REFRESH_JITTER_SECONDS: '0',
-  };
-  s = await startTestScheduler({ ...env, BERTH_DATA_DIR: join(root, 'scheduler'), KUBECONFIG: kubeconfig });
-  worker = await WorkerProcess.start('worker', {
-    ...env,
-    DATABASE_URL: s.db.url,
-    KUBECONFIG: kubeconfig,
-    BERTH_DATA_DIR: join(root, 'worker'),
-    LOG_LEVEL: 'warn',
+  stack = await startCliStack({
+    name: 'flow',
+    files: under('web', guestbook()),
+    env: {
+      // Deployments seen Progressing right after a sync are compared again soon.
+      REFRESH_INTERVAL_SECONDS: '2',
+      REFRESH_JITTER_SECONDS: '0',
+    },
   });
-  const url = await listen(s.app);
-  cli = await BerthCli.create();
-  const login = await cli.run(['login', url, '--username', 'admin', '--password', TEST_ADMIN_PASSWORD]);
-  if (login.code !== 0) throw new Error(`login: ${login.stderr}`);
+  ({ repo, worker } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await s?.close();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
-  await sandbox?.close();
-  await cli?.close();
-  if (root) await rm(root, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => stack?.stop(), 60_000);
 
-const berth = async (...args: string[]) => {
-  const r = await cli.run(args, { timeoutMs: 90_000 });
-  if (worker.exited) throw new Error(`the worker exited (${worker.exited}):\n${worker.log()}`);
-  return r;
-};
+const berth = (...args: string[]) => stack.berth(...args);
 
 describe('berth against a scheduler, a worker and a cluster', () => {
   it("creates and syncs with progress lines, then the result in Argo CD's layout; exit 0", async () => {
