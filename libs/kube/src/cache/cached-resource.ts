@@ -4,15 +4,12 @@ import {
   type KubeObject,
   type ResourceNodeDetails,
   TRACKING_ID_ANNOTATION,
+  type TreeObject,
+  type TreeOwnerRef,
 } from '@berth/domain';
 
-/** An owner reference as the cache keeps it (enough to walk up the tree). */
-export interface CachedOwnerRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-}
+/** An owner reference as the cache keeps it (enough to walk up the tree): the tree's own. */
+export type CachedOwnerRef = TreeOwnerRef;
 
 /**
  * One live object as the cluster cache keeps it. Every object is a node (identity, owners, version,
@@ -20,17 +17,10 @@ export interface CachedOwnerRef {
  * the diff reads (managedFields and the last-applied annotation included: removed-from-Git needs them).
  * gitops-engine does the same: it caches the manifest of app resources only (docs/adr/0005).
  */
-export interface CachedResource {
+export interface CachedResource extends TreeObject {
   /** `group/kind/namespace/name`, the inventory key (namespace empty for cluster-scoped kinds). */
   key: string;
-  apiVersion: string;
   group: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  uid: string;
-  resourceVersion: string;
-  createdAt?: string;
   ownerRefs: CachedOwnerRef[];
   /** The app whose tracking id the object carries (and matches its identity), if any. */
   app?: string;
