@@ -178,6 +178,24 @@ describe('the resource tree from the workers, through Redis', () => {
     expect(read.orphanedNodes).toEqual([]);
   }, 60_000);
 
+  it('a managed resource missing from the cluster is a node of its own, without uid or health (as Argo CD)', async () => {
+    await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'guestbook-config' });
+    await eventually(
+      async () => {
+        await berth('app', 'get', 'web', '--refresh');
+        const missing = (await tree()).nodes.find(
+          (n) => n.kind === 'ConfigMap' && n.name === 'guestbook-config',
+        );
+        expect(missing).toBeDefined();
+        expect(missing!.uid ?? '').toBe('');
+        expect(missing!.health).toBeUndefined();
+      },
+      { timeout: 30_000, interval: 500, what: 'the missing ConfigMap as a node without uid' },
+    );
+    // The others are still there, with their uids.
+    expect((await tree()).nodes.find((n) => n.kind === 'Deployment')?.uid).toBeTruthy();
+  }, 60_000);
+
   it('deleting the app removes its tree from Redis', async () => {
     await berth('app', 'get', 'web', '--hard-refresh');
     await eventually(async () => expect(await redis.exists(`${prefix}:resource-tree:web`)).toBe(1), {

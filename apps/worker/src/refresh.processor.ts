@@ -452,6 +452,7 @@ export class RefreshProcessor {
         namespace: app.spec.destination.namespace,
         project: admitting.project,
         live: managed ? [...live, managed.live] : live,
+        desired: desired.objects,
         force: job.hard,
       });
       return {

@@ -3,6 +3,7 @@ import {
   applicationTreeOf,
   type AppProject,
   groupOf,
+  isHook,
   type KubeObject,
   orphanedResourcesOf,
   type ResourceNodeDetails,
@@ -23,6 +24,11 @@ export interface AppTreeSource {
   project: AppProject;
   /** The app's live objects the comparison read (from the cache or by GET). */
   live: readonly KubeObject[];
+  /**
+   * What Git renders for the app: the ones with no live object become nodes of their own (no uid, no
+   * health), as Argo CD's getResourceTree adds a node for a managed resource whose live state is null.
+   */
+  desired?: readonly KubeObject[];
   /**
    * Write the tree even if this process wrote the same one lately (a hard refresh: the user asks for
    * everything afresh, and it puts back a tree Redis lost).
@@ -51,6 +57,12 @@ export function appTreeFromCache(
     // The cache's node has the details worked out when it came in; an object it has not seen yet (a GET
     // ahead of the watch) is made a node here.
     managed.push(cache.get(resourceKeyString(obj)) ?? treeObjectOf(obj, detailsOf?.(obj)));
+  }
+  const liveKeys = new Set(source.live.map((obj) => resourceKeyString(obj)));
+  for (const obj of source.desired ?? []) {
+    if (isHook(obj) || liveKeys.has(resourceKeyString(obj))) continue;
+    if (groupOf(obj.apiVersion) === 'argoproj.io' && obj.kind === 'Application') continue;
+    managed.push(treeObjectOf(obj));
   }
   const settings = source.project.spec.orphanedResources;
   let orphans: CachedResource[] = [];

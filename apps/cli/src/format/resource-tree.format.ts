@@ -7,7 +7,8 @@ export interface TreeNode {
   kind: string;
   namespace?: string;
   name: string;
-  uid: string;
+  /** Absent for a managed resource missing from the cluster. */
+  uid?: string;
   parentRefs?: Array<{ uid: string }>;
   health?: { status?: string };
 }
@@ -21,11 +22,11 @@ export const TREE_HEADERS = ['KIND/NAME', 'STATUS', 'HEALTH', 'MESSAGE'];
  * health. Siblings are sorted by kind and name (Argo CD walks a Go map: its order changes run to run).
  */
 export function formatResourceTree(nodes: TreeNode[], rows: ResourceRow[]): string {
-  const byUid = new Map(nodes.map((n) => [n.uid, n]));
+  const byUid = new Map(nodes.map((n) => [idOf(n), n]));
   const children = new Map<string, TreeNode[]>();
   const roots: TreeNode[] = [];
   for (const node of nodes) {
-    const parents = (node.parentRefs ?? []).filter((p) => byUid.has(p.uid) && p.uid !== node.uid);
+    const parents = (node.parentRefs ?? []).filter((p) => byUid.has(p.uid) && p.uid !== idOf(node));
     if (parents.length === 0) roots.push(node);
     // A node with several owners is drawn under the first, once.
     else children.set(parents[0]!.uid, [...(children.get(parents[0]!.uid) ?? []), node]);
@@ -34,8 +35,8 @@ export function formatResourceTree(nodes: TreeNode[], rows: ResourceRow[]): stri
   const table: string[][] = [];
   const seen = new Set<string>();
   const walk = (node: TreeNode, lead: string, connector: string): void => {
-    if (seen.has(node.uid)) return;
-    seen.add(node.uid);
+    if (seen.has(idOf(node))) return;
+    seen.add(idOf(node));
     const known = state.get(`${node.kind}/${node.name}`);
     table.push([
       `${lead}${connector}${node.kind}/${node.name}`,
@@ -43,7 +44,7 @@ export function formatResourceTree(nodes: TreeNode[], rows: ResourceRow[]): stri
       known ? known.health : (node.health?.status ?? ''),
       known?.message ?? '',
     ]);
-    const below = sorted(children.get(node.uid) ?? []);
+    const below = sorted(children.get(idOf(node)) ?? []);
     below.forEach((child, i) => {
       const last = i === below.length - 1;
       // What this node's own connector leaves for the lines below it: a pipe while it has siblings after it.
@@ -53,6 +54,11 @@ export function formatResourceTree(nodes: TreeNode[], rows: ResourceRow[]): stri
   };
   for (const root of sorted(roots)) walk(root, '', '');
   return renderTable(TREE_HEADERS, table);
+}
+
+/** A node's identity: its uid, or, for a resource missing from the cluster, its kind and name. */
+function idOf(node: TreeNode): string {
+  return node.uid ?? `${node.group ?? ''}/${node.kind}/${node.namespace ?? ''}/${node.name}`;
 }
 
 function sorted(nodes: TreeNode[]): TreeNode[] {

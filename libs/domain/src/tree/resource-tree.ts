@@ -17,13 +17,14 @@ export interface ResourceNode {
   kind: string;
   namespace?: string;
   name: string;
-  uid: string;
+  /** Absent for a managed resource missing from the cluster. */
+  uid?: string;
   parentRefs?: ResourceParentRef[];
   info?: Array<{ name: string; value: string }>;
   images?: string[];
   health?: { status: string; message?: string };
   createdAt?: string;
-  resourceVersion: string;
+  resourceVersion?: string;
 }
 
 /** Argo CD's `ApplicationTree`. */
@@ -206,13 +207,14 @@ function nodeOf(obj: TreeObject, included: ReadonlySet<string>): ResourceNode {
     kind: obj.kind,
     ...(obj.namespace ? { namespace: obj.namespace } : {}),
     name: obj.name,
-    uid: uidOf(obj),
+    // A managed resource missing from the cluster has none (Argo CD leaves the node's uid empty).
+    ...(obj.uid ? { uid: obj.uid } : {}),
     ...(parents.length > 0 ? { parentRefs: parents } : {}),
     ...(details.info && details.info.length > 0 ? { info: details.info } : {}),
     ...(details.images && details.images.length > 0 ? { images: details.images } : {}),
     ...(details.health ? { health: details.health } : {}),
     ...(obj.createdAt ? { createdAt: obj.createdAt } : {}),
-    resourceVersion: obj.resourceVersion,
+    ...(obj.resourceVersion ? { resourceVersion: obj.resourceVersion } : {}),
   };
 }
 
