@@ -521,6 +521,8 @@ export {
 } from './applicationset/generate-applications';
 export type { GeneratedApplication, GenerationResult } from './applicationset/generate-applications';
 export type { ClusterInfo, GeneratorSources, GitTreeListing } from './applicationset/generator-sources.port';
+export { MAX_GIT_PARAMETER_FILE_BYTES } from './applicationset/git.generator';
+export { requeueAfterSecondsOf } from './applicationset/requeue-after';
 export {
   applicationSetOf,
   decideGeneratedApplication,
