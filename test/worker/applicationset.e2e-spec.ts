@@ -36,13 +36,18 @@ data:
 `,
 });
 
-async function appSet(policy?: ApplicationsSyncPolicy): Promise<ApplicationSet> {
+async function appSet(
+  policy?: ApplicationsSyncPolicy,
+  requeueAfterSeconds?: number,
+): Promise<ApplicationSet> {
   const text = await readFile(
     join(process.cwd(), 'test/worker/testdata/applicationset/api-services.yaml'),
     'utf8',
   );
   const parsed = parse(text.replaceAll('REPO_URL', h.repo.fileUrl)) as ApplicationSet;
   if (policy) parsed.spec.syncPolicy = { applicationsSync: policy };
+  if (requeueAfterSeconds !== undefined)
+    parsed.spec.generators[0]!.matrix!.generators[0]!.git!.requeueAfterSeconds = requeueAfterSeconds;
   const result = validateApplicationSet(parsed);
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.applicationSet;
@@ -219,5 +224,27 @@ describe('ApplicationSet (seed §4.4)', () => {
       },
       { timeout: 20_000, interval: 100, what: 'the generated app to be deleted with its set' },
     );
+  }, 60_000);
+
+  it('requeues itself after requeueAfterSeconds: a new directory appears without a webhook', async () => {
+    await upsert(await appSet(undefined, 1));
+    await eventually(async () => expect((await setRow())?.applications).toEqual([]), {
+      timeout: 10_000,
+      interval: 100,
+      what: 'the set to reconcile once',
+    });
+    await h.repo.commit({ ...service('billing', 'dev') }, 'add billing');
+    await eventually(async () => expect((await apps()).map((r) => r.name)).toContain('api-billing-dev'), {
+      timeout: 15_000,
+      interval: 200,
+      what: 'the periodic requeue to pick up services/billing',
+    });
+    // The requeue keeps going: a second new directory is picked up too.
+    await h.repo.commit({ ...service('search', 'dev') }, 'add search');
+    await eventually(async () => expect((await apps()).map((r) => r.name)).toContain('api-search-dev'), {
+      timeout: 15_000,
+      interval: 200,
+      what: 'the next periodic requeue to pick up services/search',
+    });
   }, 60_000);
 });

@@ -189,23 +189,24 @@ export class JobQueues {
   /**
    * Reconcile an ApplicationSet now (`delayMs` 0) or later (its periodic requeue, Argo CD's
    * `requeueAfterSeconds`). Requests for now collapse while one waits and a request that arrives while
-   * one runs is kept for after it (as refreshes); requests for later collapse with each other, so each
-   * set has at most one periodic requeue pending.
+   * one runs is kept for after it (as refreshes); requests for later in the same period are one job, so
+   * each set has at most two periodic requeues pending.
    */
   async requestApplicationSetReconcile(name: string, reason: string, delayMs = 0): Promise<void> {
+    const data = { application: applicationSetLockKey(name), applicationSet: name, reason };
     await this.guarded(() =>
-      this.applicationSet.add(
-        'applicationset',
-        { application: applicationSetLockKey(name), applicationSet: name, reason },
-        {
-          ...KEEP,
-          delay: delayMs,
-          deduplication:
-            delayMs > 0
-              ? { id: `applicationset-later__${name}` }
-              : { id: `applicationset__${name}`, keepLastIfActive: true },
-        },
-      ),
+      delayMs > 0
+        ? // Named after the period it falls in: requests for the same period are one job, and the job of a
+          // period can ask for the next one while it runs (a deduplication id would still be its own).
+          this.applicationSet.add('applicationset', data, {
+            ...KEEP,
+            delay: delayMs,
+            jobId: `applicationset-periodic__${name}__${Math.ceil((Date.now() + delayMs) / delayMs)}`,
+          })
+        : this.applicationSet.add('applicationset', data, {
+            ...KEEP,
+            deduplication: { id: `applicationset__${name}`, keepLastIfActive: true },
+          }),
     );
   }
 
