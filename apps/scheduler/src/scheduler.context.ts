@@ -2,6 +2,7 @@ import {
   ApplicationsRepository,
   AuditLogRepository,
   ClustersRepository,
+  ApplicationSetsRepository,
   ProjectsRepository,
   CommandHandler,
   createCommandHandler,
@@ -65,6 +66,13 @@ export class SchedulerContext {
     /** Stops counting the adapters' requests into `metrics` (several schedulers in one test process). */
     private readonly stopCounting: () => void,
   ) {}
+
+  private applicationSetsRepository?: ApplicationSetsRepository;
+
+  /** The `applicationsets` read model. */
+  get applicationSets(): ApplicationSetsRepository {
+    return (this.applicationSetsRepository ??= new ApplicationSetsRepository(this.dataSource));
+  }
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
   get pluginNames(): string[] {

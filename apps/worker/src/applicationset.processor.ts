@@ -17,7 +17,7 @@ import {
 } from '@berth/domain';
 import type { ApplicationSetJob } from '@berth/queues';
 import { UnrecoverableError } from 'bullmq';
-import { applicationSetSources } from './applicationset-sources';
+import { workerApplicationSetSources } from './applicationset-sources';
 import type { WorkerDeps } from './worker-deps';
 
 export interface ApplicationSetOutcome {
@@ -72,7 +72,7 @@ export class ApplicationSetProcessor {
     let desiredNames = new Set<string>();
     let generationFailed = false;
     try {
-      const result = await generateApplications(appSet, await applicationSetSources(this.deps, appSet));
+      const result = await generateApplications(appSet, await workerApplicationSetSources(this.deps, appSet));
       generated = result.applications;
       desiredNames = new Set([...result.applications, ...result.invalid].map((a) => a.name));
       for (const invalid of result.invalid)
