@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
 // Argo CD's ApplicationSet API (server/applicationset) on a real scheduler, Postgres and Redis: create
@@ -43,7 +44,7 @@ describe('ApplicationSet API', () => {
 
   beforeAll(async () => {
     s = await startTestScheduler(
-      {},
+      { WEBHOOK_GITHUB_SECRET: 's3cret' },
       {
         accounts: ['viewer'],
         rbac: 'policy.csv: |\n  g, viewer, role:readonly\n',
@@ -146,5 +147,49 @@ describe('ApplicationSet API', () => {
     ]);
     expect((await http.get('/api/v1/applicationsets/other')).status).toBe(404);
     expect((await http.delete('/api/v1/applicationsets/other')).status).toBe(404);
+  });
+
+  it('a push webhook for a repository a git generator reads asks for a reconciliation of that set only', async () => {
+    const git = (name: string, revision: string) => ({
+      ...appSet(name),
+      spec: {
+        ...appSet(name).spec,
+        generators: [
+          {
+            matrix: {
+              generators: [
+                {
+                  git: {
+                    repoURL: 'https://github.com/acme/deploy.git',
+                    revision,
+                    directories: [{ path: 'apps/*' }],
+                  },
+                },
+                { list: { elements: [{ env: 'dev' }] } },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    expect((await http.post('/api/v1/applicationsets').send(git('on-main', 'main'))).status).toBe(200);
+    expect((await http.post('/api/v1/applicationsets').send(git('on-release', 'release'))).status).toBe(200);
+    await s.ctx.queues.applicationSet.obliterate({ force: true });
+    const push = JSON.stringify({
+      ref: 'refs/heads/main',
+      repository: {
+        html_url: 'https://github.com/acme/deploy',
+        clone_url: 'https://github.com/acme/deploy.git',
+      },
+    });
+    const res = await http
+      .post('/api/webhook')
+      .set('X-GitHub-Event', 'push')
+      .set('X-Hub-Signature-256', `sha256=${createHmac('sha256', 's3cret').update(push).digest('hex')}`)
+      .set('Content-Type', 'application/json')
+      .send(push);
+    expect(res.status).toBe(200);
+    const jobs = await s.ctx.queues.applicationSet.getJobs(['waiting']);
+    expect(jobs.map((j) => `${j.data.applicationSet}:${j.data.reason}`)).toEqual(['on-main:webhook']);
   });
 });
