@@ -192,4 +192,12 @@ describe('ApplicationSet API', () => {
     const jobs = await s.ctx.queues.applicationSet.getJobs(['waiting']);
     expect(jobs.map((j) => `${j.data.applicationSet}:${j.data.reason}`)).toEqual(['on-main:webhook']);
   });
+
+  it("refuses a template naming a project that does not exist, as Argo CD's Create", async () => {
+    const res = await http.post('/api/v1/applicationsets').send(appSet('ghost', { project: 'nowhere' }));
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain(
+      'ApplicationSet references project nowhere which does not exist',
+    );
+  });
 });

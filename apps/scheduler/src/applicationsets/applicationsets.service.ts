@@ -91,7 +91,7 @@ export class ApplicationSetsService {
       throw new ValidationFailedError('ApplicationSet', appSet.metadata.name, [
         {
           path: 'spec.template.spec.project',
-          message: `project "${name}" does not exist`,
+          message: `ApplicationSet references project ${name} which does not exist`,
           fix: 'create it first (POST /api/v1/projects) or name an existing one',
         },
       ]);
