@@ -111,7 +111,7 @@ export function registerApplicationSets(program: Command): void {
     );
   example(
     create,
-    'berth appset create -f testdata/applicationset/api-services.yaml\nberth appset create -f appset.yaml --upsert\nberth appset create -f appset.yaml --dry-run -o yaml',
+    'berth appset create -f appset.yaml\nberth appset create -f appset.yaml --upsert\nberth appset create -f appset.yaml --dry-run -o yaml',
   );
 
   const generate = appset
