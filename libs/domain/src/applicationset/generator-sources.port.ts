@@ -5,7 +5,7 @@
 export interface GitTreeListing {
   /** Every directory, relative and "/"-separated, without hidden ones (`.git`, `.github`), as Argo CD's repo server lists them. */
   directories: string[];
-  /** Every regular file, relative and "/"-separated. */
+  /** Every regular file, relative and "/"-separated (in hidden directories too, as `git ls-files`). */
   files: string[];
 }
 

@@ -169,7 +169,7 @@ describe('GitMirrorCache trees and metadata', () => {
 });
 
 describe('GitMirrorCache.listTree and readFile (the ApplicationSet git generator)', () => {
-  it('lists directories and regular files from the tree object: hidden directories, symlinks and anything outside left out', async () => {
+  it('lists directories (without hidden ones) and regular files from the tree object: symlinks and anything outside left out', async () => {
     const trees = await GitFixtureRepo.create(root, 'trees');
     const sha = await trees.commit({
       'services/api/overlays/dev/kustomization.yaml': 'resources: []\n',
@@ -188,6 +188,7 @@ describe('GitMirrorCache.listTree and readFile (the ApplicationSet git generator
       'services/web',
     ]);
     expect(listing.files.sort()).toEqual([
+      '.github/workflows/ci.yaml',
       'services/api/overlays/dev/kustomization.yaml',
       'services/web/config.json',
     ]);

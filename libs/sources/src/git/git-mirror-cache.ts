@@ -418,8 +418,9 @@ export class GitMirrorCache {
 
   /**
    * The directories and regular files of the tree at `sha`, as Argo CD's repo server lists them for the
-   * ApplicationSet git generator: paths relative to the root, hidden directories (`.git`, `.github`)
-   * and everything under them left out, symlinks and submodules left out (never followed), at most
+   * ApplicationSet git generator: paths relative to the root; directories without hidden ones (`.github`)
+   * and those under them (its directory walk), files with them (its `git ls-files`); symlinks and
+   * submodules left out (never followed); at most
    * `maxEntries` entries (`repo-too-large` beyond).
    */
   async listTree(
@@ -449,9 +450,11 @@ export class GitMirrorCache {
       const tab = entry.indexOf('\t');
       const [mode, type] = entry.slice(0, tab).split(' ');
       const path = entry.slice(tab + 1);
-      if (path.split('/').some((segment) => segment.startsWith('.'))) continue;
-      if (type === 'tree') directories.push(path);
-      else if (type === 'blob' && (mode === '100644' || mode === '100755')) files.push(path);
+      // Directories as the repo server walks them (a hidden one and all under it skipped); files as
+      // `git ls-files` lists them (hidden ones too).
+      if (type === 'tree') {
+        if (!path.split('/').some((segment) => segment.startsWith('.'))) directories.push(path);
+      } else if (type === 'blob' && (mode === '100644' || mode === '100755')) files.push(path);
     }
     return { directories, files };
   }
