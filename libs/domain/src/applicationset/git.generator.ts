@@ -4,7 +4,7 @@ import { isPlainObject } from '../application/field-checks';
 import type { GeneratorParams, GitGenerator } from './applicationset.types';
 import { GeneratorError } from './generator.error';
 import type { GeneratorSources } from './generator-sources.port';
-import { doublestarMatch, goPathMatch, GlobPatternError } from './path-glob';
+import { gitPathspecMatch, goPathMatch, GlobPatternError } from './path-glob';
 import { sanitizeName } from './sanitize-name';
 import type { RenderOptions } from './template-render';
 import { withTemplatedValues } from './templated-values';
@@ -15,8 +15,8 @@ export const MAX_GIT_PARAMETER_FILE_BYTES = 1024 * 1024;
 /**
  * Argo CD's git generator. `directories`: one parameter set per directory of the revision matched by a
  * `path` (Go's path.Match) and by no `exclude: true` path. `files`: every JSON/YAML file matched by an
- * include pattern and no exclude pattern (doublestar globs), in path order; a file holding a list
- * yields one parameter set per item. Parameters as Argo CD names them: `path`, `path.basename`,
+ * include pattern and no exclude pattern (as `git ls-files -- <pattern>` matches: `*` crosses "/"),
+ * in path order; a file holding a list yields one parameter set per item. Parameters as Argo CD names them: `path`, `path.basename`,
  * `path.basenameNormalized`, `path[n]` (and for files `path.filename`, `path.filenameNormalized`, the
  * file's fields flattened with dots), or with Go templates a `path` map with `segments`.
  */
@@ -53,8 +53,8 @@ export async function gitParams(
     const paths = tree.files
       .filter(
         (file) =>
-          includes.some((p) => safeMatch(doublestarMatch, p, file)) &&
-          !excludes.some((p) => safeMatch(doublestarMatch, p, file)),
+          includes.some((p) => safeMatch(gitPathspecMatch, p, file)) &&
+          !excludes.some((p) => safeMatch(gitPathspecMatch, p, file)),
       )
       .sort();
     const out: GeneratorParams[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { doublestarMatch, goPathMatch } from './path-glob';
+import { doublestarMatch, gitPathspecMatch, goPathMatch } from './path-glob';
 import { fastTemplateReplace } from './template-render';
 import { sanitizeName } from './sanitize-name';
 
@@ -22,6 +22,18 @@ describe("Go's path.Match and doublestar", () => {
     ['**', 'any/thing.yaml', true],
   ])('doublestar(%s, %s) = %s', (pattern, name, expected) => {
     expect(doublestarMatch(pattern, name)).toBe(expected);
+  });
+  it.each([
+    ['clusters/*/config.json', 'clusters/a/b/config.json', true],
+    ['clusters/*.json', 'clusters/a.json', true],
+    ['clusters/**/config.json', 'clusters/a/config.json', true],
+    ['clusters', 'clusters/a/config.json', true],
+    ['clusters/a/config.json', 'clusters/a/config.json', true],
+    ['cluster', 'clusters/a/config.json', false],
+    ['*.yaml', 'deep/dir/x.yaml', true],
+    ['?.json', 'a.json', true],
+  ])("git ls-files' pathspec(%s, %s) = %s", (pattern, name, expected) => {
+    expect(gitPathspecMatch(pattern, name)).toBe(expected);
   });
   it('throws on an unclosed class', () => {
     expect(() => goPathMatch('a[b', 'a')).toThrow('unclosed "["');

@@ -1,7 +1,9 @@
 /**
- * The two globs Argo CD's git generator uses. Directories: Go's `path.Match` (`*` and `?` never match
- * "/", `[a-z]`/`[^a-z]` classes, `\` escapes). Files: doublestar (the repo server's file globbing),
- * which adds `**` for any number of directories. Both match the whole path.
+ * The globs Argo CD's git generator uses. Directories: Go's `path.Match` (`*` and `?` never match "/",
+ * `[a-z]`/`[^a-z]` classes, `\` escapes). Files: what `git ls-files -- <pattern>` matches (the repo
+ * server's default; `gitPathspecMatch`), where `*` also matches "/" and a pattern without wildcards
+ * names a file or everything under a directory. `doublestarMatch` is its opt-in "new globbing"
+ * (`**` for any number of directories), kept for reference.
  */
 
 export class GlobPatternError extends Error {
@@ -10,23 +12,40 @@ export class GlobPatternError extends Error {
 
 /** Go's `path.Match(pattern, name)`; throws GlobPatternError where Go returns ErrBadPattern. */
 export function goPathMatch(pattern: string, name: string): boolean {
-  return globRegExp(pattern, false).test(name);
+  return globRegExp(pattern, 'path').test(name);
 }
 
 /** Doublestar's Match: as goPathMatch, and a `**` path segment matches zero or more directories. */
 export function doublestarMatch(pattern: string, name: string): boolean {
-  return globRegExp(pattern, true).test(name);
+  return globRegExp(pattern, 'doublestar').test(name);
+}
+
+/**
+ * Git's pathspec match as `git ls-files -- <pattern>` applies it: without a wildcard, the path itself
+ * or anything under it as a directory; with one, the whole path against the pattern where `*` (and
+ * `**`) match any characters, "/" included, and `?` any one.
+ */
+export function gitPathspecMatch(pattern: string, name: string): boolean {
+  const literal = !/[*?[\\]/.test(pattern);
+  if (literal) {
+    const dir = pattern.replace(/\/+$/, '');
+    return name === dir || name.startsWith(`${dir}/`);
+  }
+  return globRegExp(pattern, 'pathspec').test(name);
 }
 
 /** Throws GlobPatternError when the pattern is malformed (an unclosed `[`, a trailing `\`). */
 export function checkGlob(pattern: string): void {
-  globRegExp(pattern, true);
+  globRegExp(pattern, 'doublestar');
 }
 
 const cache = new Map<string, RegExp>();
 
-function globRegExp(pattern: string, doublestar: boolean): RegExp {
-  const key = `${doublestar ? 'd' : 'g'}:${pattern}`;
+type GlobKind = 'path' | 'doublestar' | 'pathspec';
+
+function globRegExp(pattern: string, kind: GlobKind): RegExp {
+  const doublestar = kind === 'doublestar';
+  const key = `${kind}:${pattern}`;
   const cached = cache.get(key);
   if (cached) return cached;
   let out = '';
@@ -48,10 +67,10 @@ function globRegExp(pattern: string, doublestar: boolean): RegExp {
           continue;
         }
       }
-      out += '[^/]*';
+      out += kind === 'pathspec' ? '.*' : '[^/]*';
       i++;
     } else if (ch === '?') {
-      out += '[^/]';
+      out += kind === 'pathspec' ? '.' : '[^/]';
       i++;
     } else if (ch === '\\') {
       const next = pattern[i + 1];
@@ -69,7 +88,7 @@ function globRegExp(pattern: string, doublestar: boolean): RegExp {
       }
       if (body === '') throw new GlobPatternError(`"${pattern}" has an empty character class "[]"`);
       const parts = body.replace(/\\(.)/g, '$1').replace(/[\]\\^]/g, '\\$&');
-      out += negate ? `(?!/)[^${parts}]` : `[${parts}]`;
+      out += negate ? (kind === 'pathspec' ? `[^${parts}]` : `(?!/)[^${parts}]`) : `[${parts}]`;
       i = close + 1;
     } else {
       out += escapeRegExp(ch);
