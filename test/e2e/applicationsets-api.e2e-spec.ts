@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
 // Argo CD's ApplicationSet API (server/applicationset) on a real scheduler, Postgres and Redis: create
@@ -199,5 +200,19 @@ describe('ApplicationSet API', () => {
     expect(JSON.stringify(res.body)).toContain(
       'ApplicationSet references project nowhere which does not exist',
     );
+  });
+
+  it("the scheduler's periodic round keeps each git ApplicationSet's requeue queued: one job per set and period", async () => {
+    await s.ctx.queues.applicationSet.obliterate({ force: true });
+    const periodic = s.app.get(PeriodicRefreshService);
+    await periodic.tick();
+    await periodic.tick();
+    const delayed = await s.ctx.queues.applicationSet.getJobs(['delayed']);
+    // on-main and on-release read Git (default 180 s); web (a list) is not requeued.
+    expect(delayed.map((j) => `${j.data.applicationSet}:${j.data.reason}`).sort()).toEqual([
+      'on-main:periodic',
+      'on-release:periodic',
+    ]);
+    expect(delayed.every((j) => j.opts.delay === 180_000)).toBe(true);
   });
 });
