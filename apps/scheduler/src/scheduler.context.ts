@@ -65,14 +65,12 @@ export class SchedulerContext {
     readonly authorizer: Authorizer,
     /** Stops counting the adapters' requests into `metrics` (several schedulers in one test process). */
     private readonly stopCounting: () => void,
-  ) {}
-
-  private applicationSetsRepository?: ApplicationSetsRepository;
+  ) {
+    this.applicationSets = new ApplicationSetsRepository(dataSource);
+  }
 
   /** The `applicationsets` read model. */
-  get applicationSets(): ApplicationSetsRepository {
-    return (this.applicationSetsRepository ??= new ApplicationSetsRepository(this.dataSource));
-  }
+  readonly applicationSets: ApplicationSetsRepository;
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
   get pluginNames(): string[] {
