@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PeriodicRefreshService } from '../../apps/scheduler/src/refresh/periodic-refresh.service';
 import { startTestScheduler, type TestScheduler } from '../scheduler/scheduler-harness';
 
@@ -214,5 +216,18 @@ describe('ApplicationSet API', () => {
       'on-release:periodic',
     ]);
     expect(delayed.every((j) => j.opts.delay === 180_000)).toBe(true);
+  });
+
+  it("refuses the seed's §4.4 ApplicationSet for its templated project, as Argo CD's API does", async () => {
+    const seed = readFileSync(join(process.cwd(), 'testdata/seed/applicationset.yaml'), 'utf8');
+    const res = await http.post('/api/v1/applicationsets').set('Content-Type', 'application/yaml').send(seed);
+    expect(res.status).toBe(400);
+    expect((res.body as { issues: Array<{ field: string; message: string }> }).issues).toEqual([
+      expect.objectContaining({
+        field: 'spec.template.spec.project',
+        message:
+          'the Argo CD API does not currently support creating ApplicationSets with templated `project` fields',
+      }),
+    ]);
   });
 });

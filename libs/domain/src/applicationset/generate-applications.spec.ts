@@ -39,7 +39,7 @@ function appSet(yaml: string): ApplicationSet {
 const seed = () =>
   appSet(
     readFileSync(
-      join(process.cwd(), 'libs/domain/src/applicationset/testdata/seed-api-services.yaml'),
+      join(process.cwd(), 'testdata/seed/applicationset.yaml'),
       'utf8',
     ),
   );
