@@ -56,7 +56,9 @@ describe('npm run rebuild-projections', () => {
   it('--check replays the log and finds the live read models equal to it', async () => {
     const { code, out } = await rebuild(db, '--check');
     expect(code).toBe(0);
-    expect(out).toMatch(/replayed 2 events of 2 streams into applications, projects, accounts and snapshots/);
+    expect(out).toMatch(
+      /replayed 2 events of 2 streams into applications, projects, applicationsets, accounts and snapshots/,
+    );
     expect(out).toMatch(/the read models equal the replay of the log/);
   });
 

@@ -35,6 +35,11 @@ describe('the berth command tree', () => {
       'repo add',
       'cluster add',
       'proj windows list',
+      'appset list',
+      'appset get',
+      'appset create',
+      'appset delete',
+      'appset generate',
       'completion',
     ])
       expect(names).toContain(name);

@@ -6,6 +6,7 @@ import { registerCluster } from './commands/cluster.command';
 import { registerCompletion } from './commands/completion.command';
 import { registerNotifications } from './commands/notifications.command';
 import { registerProj } from './commands/proj.command';
+import { registerApplicationSets } from './commands/appset.command';
 import { registerRepo } from './commands/repo.command';
 import { registerServer } from './commands/server.command';
 import { registerAppCreate } from './commands/app-create.command';
@@ -62,6 +63,7 @@ export function buildProgram(version: string): Command {
   registerRepo(program);
   registerCluster(program);
   registerProj(program);
+  registerApplicationSets(program);
   registerAudit(program);
   registerNotifications(program);
   registerCompletion(program);

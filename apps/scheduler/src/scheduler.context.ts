@@ -2,6 +2,7 @@ import {
   ApplicationsRepository,
   AuditLogRepository,
   ClustersRepository,
+  ApplicationSetsRepository,
   ProjectsRepository,
   CommandHandler,
   createCommandHandler,
@@ -64,7 +65,12 @@ export class SchedulerContext {
     readonly authorizer: Authorizer,
     /** Stops counting the adapters' requests into `metrics` (several schedulers in one test process). */
     private readonly stopCounting: () => void,
-  ) {}
+  ) {
+    this.applicationSets = new ApplicationSetsRepository(dataSource);
+  }
+
+  /** The `applicationsets` read model. */
+  readonly applicationSets: ApplicationSetsRepository;
 
   /** What `spec.source.plugin.name` may name (`<name>-<version>` or `<name>`). */
   get pluginNames(): string[] {

@@ -6,6 +6,8 @@ import { AccountController } from './accounts/account.controller';
 import { SessionController } from './accounts/session.controller';
 import { SsoController } from './accounts/sso.controller';
 import { ApplicationsController } from './applications/applications.controller';
+import { ApplicationSetsController } from './applicationsets/applicationsets.controller';
+import { ApplicationSetsService } from './applicationsets/applicationsets.service';
 import { ApplicationsService } from './applications/applications.service';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { ApprovalsService } from './approvals/approvals.service';
@@ -70,6 +72,7 @@ export class SchedulerModule {
       ],
       controllers: [
         ApplicationsController,
+        ApplicationSetsController,
         ResourcesController,
         ApprovalsController,
         AuditController,
@@ -87,6 +90,7 @@ export class SchedulerModule {
       providers: [
         { provide: SchedulerContext, useValue: ctx },
         ApplicationsService,
+        ApplicationSetsService,
         ApprovalsService,
         ManifestsService,
         ManagedResourcesService,

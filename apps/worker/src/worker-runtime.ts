@@ -7,6 +7,7 @@ import {
   type BerthMetrics,
   type RedisClient,
 } from '@berth/infra';
+import { ApplicationSetProcessor } from './applicationset.processor';
 import { RefreshProcessor } from './refresh.processor';
 import { SyncProcessor } from './sync.processor';
 import type { WorkerDeps } from './worker-deps';
@@ -28,9 +29,11 @@ export interface WorkerRuntimeOptions {
 export class WorkerRuntime {
   readonly refresh: RefreshProcessor;
   readonly sync: SyncProcessor;
+  readonly applicationSets: ApplicationSetProcessor;
   private readonly connections: RedisClient[] = [];
   private readonly logger = new Logger('worker');
-  private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'>> = [];
+  private workers: Array<AppJobWorker<'refresh'> | AppJobWorker<'sync'> | AppJobWorker<'applicationset'>> =
+    [];
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -38,6 +41,7 @@ export class WorkerRuntime {
   ) {
     this.refresh = new RefreshProcessor(deps);
     this.sync = new SyncProcessor(deps);
+    this.applicationSets = new ApplicationSetProcessor(deps);
   }
 
   start(): void {
@@ -110,6 +114,25 @@ export class WorkerRuntime {
             }
             return outcome;
           }),
+        { ...common, connection: connection() },
+      ),
+      new AppJobWorker(
+        QUEUE.applicationset,
+        async (data) => {
+          extendLogContext({ actor: `system:applicationset:${data.applicationSet}` });
+          const outcome = await this.applicationSets.process(data);
+          const changes = [
+            ...outcome.created.map((n) => `created ${n}`),
+            ...outcome.updated.map((n) => `updated ${n}`),
+            ...outcome.deleted.map((n) => `deleted ${n}`),
+          ];
+          this.logger.log(
+            `applicationset ${data.applicationSet} (${data.reason}): ${outcome.applications.length} applications` +
+              (changes.length > 0 ? `; ${changes.join(', ')}` : '') +
+              (outcome.errors.length > 0 ? `; errors: ${outcome.errors.join('; ')}` : ''),
+          );
+          return outcome;
+        },
         { ...common, connection: connection() },
       ),
     ];

@@ -503,3 +503,43 @@ export type {
 } from './tree/resource-tree';
 export { orphanedResourcesCondition, orphanedResourcesOf } from './project/orphaned-resources';
 export type { NamespaceResource } from './project/orphaned-resources';
+export {
+  applicationSetAggregate,
+  decideApplicationSet,
+  evolveApplicationSet,
+  initialApplicationSetState,
+  projectOfApplicationSet,
+} from './applicationset/applicationset.aggregate';
+export type { ApplicationSetCommand, ApplicationSetState } from './applicationset/applicationset.aggregate';
+export { validateApplicationSet } from './applicationset/applicationset.validator';
+export type { ApplicationSetValidationResult } from './applicationset/applicationset.validator';
+export {
+  APPLICATION_SET_API_VERSION,
+  APPLICATION_SET_KIND,
+  APPLICATIONS_SYNC_POLICIES,
+} from './applicationset/applicationset.types';
+export type {
+  ApplicationSet,
+  ApplicationSetGenerator,
+  ApplicationSetSpec,
+  ApplicationsSyncPolicy,
+} from './applicationset/applicationset.types';
+export {
+  APPLICATION_SET_ANNOTATION,
+  ApplicationSetGenerationError,
+  MAX_GENERATED_APPLICATIONS,
+  generateApplications,
+} from './applicationset/generate-applications';
+export type { GeneratedApplication, GenerationResult } from './applicationset/generate-applications';
+export type { ClusterInfo, GeneratorSources, GitTreeListing } from './applicationset/generator-sources.port';
+export { MAX_GIT_PARAMETER_FILE_BYTES } from './applicationset/git.generator';
+export { requeueAfterSecondsOf } from './applicationset/requeue-after';
+export {
+  applicationSetOf,
+  decideGeneratedApplication,
+  decideGeneratedDeletion,
+  reconciliationConditions,
+} from './applicationset/generated-application.decide';
+export type { GeneratedApplicationDecision } from './applicationset/generated-application.decide';
+export { applicationSetStreamId } from './events/applicationset.events';
+export type { ApplicationSetCondition, ApplicationSetEvent } from './events/applicationset.events';

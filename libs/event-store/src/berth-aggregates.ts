@@ -2,12 +2,14 @@ import {
   accountAggregate,
   appProjectAggregate,
   applicationAggregate,
+  applicationSetAggregate,
   clusterAggregate,
   repositoryAggregate,
 } from '@berth/domain';
 import type { DataSource } from 'typeorm';
 import { AccountReadModelProjection } from './account-read-model.projection';
 import { ApplicationReadModelProjection } from './application-read-model.projection';
+import { ApplicationSetReadModelProjection } from './applicationset-read-model.projection';
 import { ProjectReadModelProjection } from './project-read-model.projection';
 import { CommandHandler, type AggregateRegistration } from './command-handler';
 import { PostgresEventStore } from './postgres-event-store';
@@ -28,6 +30,10 @@ export const BERTH_AGGREGATES: ReadonlyArray<AggregateRegistration<never>> = [
   {
     aggregate: appProjectAggregate,
     projections: [new ProjectReadModelProjection()],
+  } as unknown as AggregateRegistration<never>,
+  {
+    aggregate: applicationSetAggregate,
+    projections: [new ApplicationSetReadModelProjection()],
   } as unknown as AggregateRegistration<never>,
   { aggregate: repositoryAggregate, projections: [] } as unknown as AggregateRegistration<never>,
   { aggregate: clusterAggregate, projections: [] } as unknown as AggregateRegistration<never>,

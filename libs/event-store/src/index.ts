@@ -1,5 +1,6 @@
 export { AccountReadModelProjection } from './account-read-model.projection';
 export { ApplicationReadModelProjection } from './application-read-model.projection';
+export { ApplicationSetReadModelProjection } from './applicationset-read-model.projection';
 export { BERTH_AGGREGATES, createCommandHandler, createProjectionRebuilder } from './berth-aggregates';
 export { START_OF_LOG, compareCheckpoints } from './checkpoint';
 export type { Checkpoint } from './checkpoint';
@@ -38,6 +39,8 @@ export type { AppInfoRow, ApplicationRecord } from './read-models/applications.r
 export { ClustersRepository } from './read-models/clusters.repository';
 export type { ClusterRow } from './read-models/clusters.repository';
 export { ProjectsRepository } from './read-models/projects.repository';
+export { ApplicationSetsRepository } from './read-models/applicationsets.repository';
+export type { ApplicationSetRecord } from './read-models/applicationsets.repository';
 export { RepositoriesRepository } from './read-models/repositories.repository';
 export type { RepositoryRecord, RepositoryRow } from './read-models/repositories.repository';
 export { RepositoryCredentialStore } from './read-models/repository-credential-store';

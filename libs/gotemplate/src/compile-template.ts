@@ -2,7 +2,13 @@ import { goBuiltinFuncs } from './go-builtins.funcs';
 import type { ListNode } from './parse.nodes';
 import { sprigFuncs } from './sprig.funcs';
 import { TemplateError } from './template.error';
-import { DEFAULT_RENDER_BUDGET, ExecFailure, Evaluator, type RenderBudget } from './template.evaluator';
+import {
+  DEFAULT_RENDER_BUDGET,
+  ExecFailure,
+  Evaluator,
+  type MissingKey,
+  type RenderBudget,
+} from './template.evaluator';
 import { fromPlainFunctions, type TemplateFuncMap } from './template.func';
 import { ParseFailure, parseTemplate } from './template.parser';
 
@@ -18,6 +24,8 @@ export interface RenderOptions {
   funcs?: Record<string, PlainTemplateFunction>;
   /** Limits of this render (default `DEFAULT_RENDER_BUDGET`: 1,000,000 steps, 1,048,576 output characters). */
   budget?: Partial<RenderBudget>;
+  /** Go's `missingkey` option (default `default`): `error` makes a lookup of an absent map key an execution error. */
+  missingKey?: MissingKey;
 }
 
 export interface Template {
@@ -68,7 +76,7 @@ export function compileTemplate(source: string, name = 'template', options: Comp
         : funcs;
       const budget = { ...DEFAULT_RENDER_BUDGET, ...renderOptions?.budget };
       try {
-        return new Evaluator(effective, defines, budget).execute(root, data);
+        return new Evaluator(effective, defines, budget, renderOptions?.missingKey).execute(root, data);
       } catch (e) {
         if (!(e instanceof ExecFailure)) throw e;
         const { line, column } = lineAndColumn(source, e.pos);

@@ -38,6 +38,12 @@ export interface RenderBudget {
   maxOutputChars: number;
 }
 
+/**
+ * Go's `Option("missingkey=...")`: what a map lookup of an absent key does. `default` and `invalid` print
+ * `<no value>`; `zero` does too for the `map[string]interface{}` data Berth passes; `error` stops the render.
+ */
+export type MissingKey = 'default' | 'invalid' | 'zero' | 'error';
+
 export const DEFAULT_RENDER_BUDGET: RenderBudget = { maxSteps: 1_000_000, maxOutputChars: 1_048_576 };
 
 /**
@@ -80,6 +86,7 @@ export class Evaluator {
     private readonly funcs: TemplateFuncMap,
     private readonly defines: Map<string, ListNode>,
     private readonly budget: RenderBudget = DEFAULT_RENDER_BUDGET,
+    private readonly missingKey: MissingKey = 'default',
   ) {}
 
   execute(root: ListNode, data: unknown): string {
@@ -448,6 +455,8 @@ export class Evaluator {
     }
     if (kind === 'map') {
       if (hasArgs) this.errorf(`${fieldName} is not a method but has arguments`);
+      if (this.missingKey === 'error' && !Object.hasOwn(receiver, fieldName))
+        this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`);
       return mapGet(receiver as Record<string, unknown>, fieldName);
     }
     this.errorf(`can't evaluate field ${fieldName} in type ${goTypeName(receiver)}`);

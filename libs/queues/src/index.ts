@@ -6,6 +6,7 @@ export { BACKGROUND_REFRESH_REASONS, JobQueues } from './job-queues';
 export { CLUSTER_LEASE_TTL_MS, ClusterLease } from './cluster-lease';
 export type { ClusterLeaseOptions } from './cluster-lease';
 export {
+  applicationSetLockKey,
   approvalExpiryJobId,
   PERIODIC_REFRESH_TICKS,
   periodicRefreshJobId,
@@ -15,7 +16,7 @@ export {
 } from './queue-names';
 export { SharedTicker } from './shared-ticker';
 export type { SharedTickerOptions } from './shared-ticker';
-export type { JobPayloads, QueueName, RefreshJob, SyncJob } from './queue-names';
+export type { ApplicationSetJob, JobPayloads, QueueName, RefreshJob, SyncJob } from './queue-names';
 export {
   createFailFastRedis,
   createRedis,

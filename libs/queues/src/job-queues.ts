@@ -9,6 +9,8 @@ import {
   QUEUE,
   refreshDedupId,
   syncJobId,
+  applicationSetLockKey,
+  type ApplicationSetJob,
   type JobPayloads,
   type RefreshJob,
   type SyncJob,
@@ -31,6 +33,7 @@ const FAIL_FAST_WAIT_MS = 2_000;
 export class JobQueues {
   readonly refresh: Queue<RefreshJob>;
   readonly sync: Queue<SyncJob>;
+  readonly applicationSet: Queue<ApplicationSetJob>;
   private readonly failFast: boolean;
 
   constructor(
@@ -39,8 +42,9 @@ export class JobQueues {
   ) {
     this.refresh = new Queue<RefreshJob>(QUEUE.refresh, { connection, prefix });
     this.sync = new Queue<SyncJob>(QUEUE.sync, { connection, prefix });
+    this.applicationSet = new Queue<ApplicationSetJob>(QUEUE.applicationset, { connection, prefix });
     // The connection's own listener logs an outage once; BullMQ would print every reconnect attempt.
-    for (const queue of [this.refresh, this.sync]) queue.on('error', () => undefined);
+    for (const queue of [this.refresh, this.sync, this.applicationSet]) queue.on('error', () => undefined);
     this.failFast = connection.options.enableOfflineQueue === false;
   }
 
@@ -183,6 +187,30 @@ export class JobQueues {
   }
 
   /**
+   * Reconcile an ApplicationSet now (`delayMs` 0) or later (its periodic requeue, Argo CD's
+   * `requeueAfterSeconds`). Requests for now collapse while one waits and a request that arrives while
+   * one runs is kept for after it (as refreshes); requests for later in the same period are one job, so
+   * each set has at most two periodic requeues pending.
+   */
+  async requestApplicationSetReconcile(name: string, reason: string, delayMs = 0): Promise<void> {
+    const data = { application: applicationSetLockKey(name), applicationSet: name, reason };
+    await this.guarded(() =>
+      delayMs > 0
+        ? // Named after the period it falls in: requests for the same period are one job, and the job of a
+          // period can ask for the next one while it runs (a deduplication id would still be its own).
+          this.applicationSet.add('applicationset', data, {
+            ...KEEP,
+            delay: delayMs,
+            jobId: `applicationset-periodic__${name}__${Math.ceil((Date.now() + delayMs) / delayMs)}`,
+          })
+        : this.applicationSet.add('applicationset', data, {
+            ...KEEP,
+            deduplication: { id: `applicationset__${name}`, keepLastIfActive: true },
+          }),
+    );
+  }
+
+  /**
    * Records that these repositories (as app specs spell their repoURL) changed now: a push webhook arrived
    * or a user asked for a refresh. Workers reuse one `ls-remote` across refreshes for a few seconds
    * (GIT_REFS_MAX_AGE_SECONDS) but never refs read before this mark, so a refresh a push asked for sees it.
@@ -209,13 +237,14 @@ export class JobQueues {
   }
 
   async depths(): Promise<Record<keyof JobPayloads, number>> {
-    const [refresh, sync] = await this.guarded(() =>
+    const [refresh, sync, applicationset] = await this.guarded(() =>
       Promise.all([
         this.refresh.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
         this.sync.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+        this.applicationSet.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
       ]),
     );
-    return { refresh, sync, notify: 0 };
+    return { refresh, sync, notify: 0, applicationset };
   }
 
   /**
@@ -235,12 +264,14 @@ export class JobQueues {
         .map((job) => job.timestamp + (job.delay ?? 0));
       return due.length === 0 ? 0 : Math.max(0, (now - Math.min(...due)) / 1000);
     };
-    const [refresh, sync] = await this.guarded(() => Promise.all([ageOf(this.refresh), ageOf(this.sync)]));
-    return { refresh, sync, notify: 0 };
+    const [refresh, sync, applicationset] = await this.guarded(() =>
+      Promise.all([ageOf(this.refresh), ageOf(this.sync), ageOf(this.applicationSet)]),
+    );
+    return { refresh, sync, notify: 0, applicationset };
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.refresh.close(), this.sync.close()]);
+    await Promise.all([this.refresh.close(), this.sync.close(), this.applicationSet.close()]);
   }
 }
 

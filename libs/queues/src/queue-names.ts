@@ -9,6 +9,8 @@ export const QUEUE = {
   sync: 'sync',
   /** Deliver one notification to one recipient. */
   notify: 'notify',
+  /** Reconcile one ApplicationSet: generate its Applications and create, update or delete them. */
+  applicationset: 'applicationset',
 } as const;
 
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -27,10 +29,24 @@ export interface SyncJob {
   operationId: string;
 }
 
+export interface ApplicationSetJob {
+  /** The lock key of the set (`applicationset/<name>`: never an app name, which has no "/"). */
+  application: string;
+  applicationSet: string;
+  /** Why: `periodic`, `webhook`, `spec-changed`, `deleted` ... (for logs). */
+  reason: string;
+}
+
 export interface JobPayloads {
   refresh: RefreshJob;
   sync: SyncJob;
   notify: { deliveryId: string };
+  applicationset: ApplicationSetJob;
+}
+
+/** The AppJobWorker lock key of an ApplicationSet: one reconciliation of a set at a time. */
+export function applicationSetLockKey(name: string): string {
+  return `applicationset/${name}`;
 }
 
 /** BullMQ job ids may not contain ':'; names of apps never contain '__'. */

@@ -36,3 +36,5 @@ export {
   toolExecChannel,
 } from './source-metrics.channel';
 export type { GitRequestMessage, ToolExecMessage } from './source-metrics.channel';
+export { applicationSetSources } from './applicationset/applicationset-sources';
+export type { ApplicationSetSourceDeps } from './applicationset/applicationset-sources';

@@ -177,6 +177,13 @@ export const ARGO_CD_OPERATIONS: readonly ArgoCdOperation[] = [
   op('post', '/api/v1/session', 'SessionService_Create'),
   op('delete', '/api/v1/session', 'SessionService_Delete'),
   op('get', '/api/v1/session/userinfo', 'SessionService_GetUserInfo'),
+  // ApplicationSetService
+  op('get', '/api/v1/applicationsets', 'ApplicationSetService_List'),
+  op('post', '/api/v1/applicationsets', 'ApplicationSetService_Create'),
+  op('post', '/api/v1/applicationsets/generate', 'ApplicationSetService_Generate'),
+  op('get', '/api/v1/applicationsets/{name}', 'ApplicationSetService_Get'),
+  op('delete', '/api/v1/applicationsets/{name}', 'ApplicationSetService_Delete'),
+  op('get', '/api/v1/applicationsets/{name}/resource-tree', 'ApplicationSetService_ResourceTree'),
   op('get', '/api/v1/account', 'AccountService_ListAccounts'),
   op('get', '/api/v1/account/can-i/{resource}/{action}/{subresource}', 'AccountService_CanI'),
   op('put', '/api/v1/account/password', 'AccountService_UpdatePassword'),

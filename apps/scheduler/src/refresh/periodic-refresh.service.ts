@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseDuration } from '@berth/domain';
+import { parseDuration, requeueAfterSecondsOf } from '@berth/domain';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createRedis, PERIODIC_REFRESH_TICKS, SharedTicker } from '@berth/queues';
 import type { RedisClient } from '@berth/infra';
@@ -77,6 +77,13 @@ export class PeriodicRefreshService implements OnApplicationBootstrap, OnApplica
         if (due > now) continue;
         await this.ctx.queues.requestPeriodicRefresh(row.name, row.reconciledAt ?? row.createdAt);
         requested++;
+      }
+      // ApplicationSets requeue themselves after each reconciliation; asking here too keeps a set going
+      // when its delayed job was lost (Redis flushed, a worker killed mid-job). One job per set and period.
+      for (const set of await this.ctx.applicationSets.list()) {
+        const seconds = requeueAfterSecondsOf(set.manifest);
+        if (seconds !== undefined && seconds > 0)
+          await this.ctx.queues.requestApplicationSetReconcile(set.name, 'periodic', seconds * 1000);
       }
       if (this.failing) this.logger.log('periodic refresh rounds run again');
       this.failing = false;

@@ -12,7 +12,13 @@ import {
 import { Public } from '@berth/auth';
 import type { Request, Response } from 'express';
 import { openRedisLike } from '@berth/queues';
-import { type Application, appFilesHaveChanged, appRefreshPaths, sourcesOf } from '@berth/domain';
+import {
+  type Application,
+  type ApplicationSetGenerator,
+  appFilesHaveChanged,
+  appRefreshPaths,
+  sourcesOf,
+} from '@berth/domain';
 import { JsonSyntaxError, parseJsonBounded, type RedisClient } from '@berth/infra';
 import { grpcCodeOf } from '../http/grpc-code';
 import { ValidQuery } from '../http/request-pipes';
@@ -148,8 +154,19 @@ export class WebhookController implements OnModuleInit, OnModuleDestroy {
       // Argo CD's manifest-generate-paths: in a monorepo, only the apps whose paths the push touched.
       if (hit && appFilesHaveChanged(appRefreshPaths(app), push.changedFiles)) hits.push(row.name);
     }
+    // ApplicationSets whose git generators read the pushed repository (Argo CD's appset webhook).
+    const appSets: string[] = [];
+    for (const record of await this.ctx.applicationSets.list()) {
+      const hit = gitGeneratorsOf(record.manifest.spec.generators).filter(
+        (git) => wanted.has(normalizeRepoUrl(git.repoURL)) && targetMayMove(git.revision, push.ref),
+      );
+      if (hit.length === 0) continue;
+      hit.forEach((git) => changedRepoUrls.add(git.repoURL));
+      appSets.push(record.name);
+    }
     // Before the refreshes: workers must not answer them with refs read before this push.
     await this.ctx.queues.markReposChanged(changedRepoUrls);
+    for (const name of appSets) await this.ctx.queues.requestApplicationSetReconcile(name, 'webhook');
     const refreshed: string[] = [];
     for (const name of hits) {
       await this.ctx.queues.requestRefresh({
@@ -181,6 +198,16 @@ function webhookShapeProblem(raw: string): string | undefined {
     ? undefined
     : "webhook body must be a JSON object (the provider's push payload)";
 }
+
+/** Every git generator of an ApplicationSet, inside matrices too. */
+function gitGeneratorsOf(generators: readonly ApplicationSetGenerator[]): GitGenerator[] {
+  return generators.flatMap((g) => [
+    ...(g.git ? [g.git] : []),
+    ...(g.matrix ? gitGeneratorsOf(g.matrix.generators) : []),
+  ]);
+}
+
+type GitGenerator = NonNullable<ApplicationSetGenerator['git']>;
 
 /** Would a push to `ref` change what `targetRevision` resolves to? A pinned SHA never moves. */
 export function targetMayMove(targetRevision: string, ref: string | undefined): boolean {

@@ -1,11 +1,12 @@
 import type { AccountEvent } from './account.events';
 import type { ApplicationEvent } from './application.events';
+import type { ApplicationSetEvent } from './applicationset.events';
 import type { DomainEvent } from './event-envelope';
 import type { ProjectEvent } from './project.events';
 import type { RegistryEvent } from './registry.events';
 
 /** Every event Berth writes. */
-export type BerthEvent = ApplicationEvent | ProjectEvent | RegistryEvent | AccountEvent;
+export type BerthEvent = ApplicationEvent | ApplicationSetEvent | ProjectEvent | RegistryEvent | AccountEvent;
 export type BerthEventType = BerthEvent['type'];
 
 /**
@@ -198,6 +199,26 @@ export const EVENT_CATALOG: Catalog = {
     version: 2,
     summarize: (d) => `changed project ${d.project}`,
     upcast: { 1: dropSummary },
+  },
+  ApplicationSetCreated: {
+    version: 1,
+    summarize: (d) => `created ApplicationSet ${d.applicationSet} (project ${d.project})`,
+  },
+  ApplicationSetSpecChanged: {
+    version: 1,
+    summarize: (d) => `changed ApplicationSet ${d.applicationSet}`,
+  },
+  ApplicationSetDeleted: {
+    version: 1,
+    summarize: (d) => `deleted ApplicationSet ${d.applicationSet} and its applications`,
+  },
+  ApplicationSetReconciled: {
+    version: 1,
+    summarize: (d) => {
+      const error = d.conditions.find((c) => c.type === 'ErrorOccurred' && c.status === 'True');
+      const apps = `${d.applications.length} application${d.applications.length === 1 ? '' : 's'}`;
+      return error ? `generates ${apps}; error: ${error.message}` : `generates ${apps}`;
+    },
   },
   ProjectDeleted: {
     version: 2,

@@ -11,6 +11,7 @@ import { NotifierAppState1764200000002 } from '../../../../migrations/1764200000
 import { NotificationDeliveryUnconfirmed1764300000101 } from '../../../../migrations/1764300000101-notification-delivery-unconfirmed';
 import { Accounts1764400000201 } from '../../../../migrations/1764400000201-accounts';
 import { ClusterProject1764400022001 } from '../../../../migrations/1764400022001-cluster-project';
+import { ApplicationSets1764500000301 } from '../../../../migrations/1764500000301-applicationsets';
 
 /** Every migration, in order. TypeORM runs the ones the `migrations` table does not list yet. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   NotificationDeliveryUnconfirmed1764300000101,
   Accounts1764400000201,
   ClusterProject1764400022001,
+  ApplicationSets1764500000301,
 ];

@@ -168,6 +168,40 @@ describe('GitMirrorCache trees and metadata', () => {
   });
 });
 
+describe('GitMirrorCache.listTree and readFile (the ApplicationSet git generator)', () => {
+  it('lists directories (without hidden ones) and regular files from the tree object: symlinks and anything outside left out', async () => {
+    const trees = await GitFixtureRepo.create(root, 'trees');
+    const sha = await trees.commit({
+      'services/api/overlays/dev/kustomization.yaml': 'resources: []\n',
+      'services/web/config.json': '{"replicas": 2}',
+      '.github/workflows/ci.yaml': 'on: push\n',
+      'services/escape': { symlink: '../../../../etc' },
+      'services/passwd.json': { symlink: '/etc/passwd' },
+    });
+    const git = cache();
+    const listing = await git.listTree(trees.fileUrl, sha);
+    expect(listing.directories.sort()).toEqual([
+      'services',
+      'services/api',
+      'services/api/overlays',
+      'services/api/overlays/dev',
+      'services/web',
+    ]);
+    expect(listing.files.sort()).toEqual([
+      '.github/workflows/ci.yaml',
+      'services/api/overlays/dev/kustomization.yaml',
+      'services/web/config.json',
+    ]);
+    expect(await git.readFile(trees.fileUrl, sha, 'services/web/config.json', 1024)).toBe('{"replicas": 2}');
+    await expectSourceError(git.readFile(trees.fileUrl, sha, '../etc/passwd', 1024), 'path-escape');
+    await expectSourceError(
+      git.readFile(trees.fileUrl, sha, 'services/web/config.json', 4),
+      'repo-too-large',
+    );
+    await expectSourceError(git.listTree(trees.fileUrl, sha, {}, 3), 'repo-too-large');
+  });
+});
+
 describe('GitMirrorCache over HTTP with basic auth', () => {
   it('fetches with the right credentials, once for concurrent callers', async () => {
     const git = cache({ allowHttp: true, credentials: () => ({ type: 'https', ...CREDS }) });

@@ -417,6 +417,71 @@ export class GitMirrorCache {
   }
 
   /**
+   * The directories and regular files of the tree at `sha`, as Argo CD's repo server lists them for the
+   * ApplicationSet git generator: paths relative to the root; directories without hidden ones (`.github`)
+   * and those under them (its directory walk), files with them (its `git ls-files`); symlinks and
+   * submodules left out (never followed); at most
+   * `maxEntries` entries (`repo-too-large` beyond).
+   */
+  async listTree(
+    repoUrl: string,
+    sha: string,
+    access: RepoAccess = {},
+    maxEntries = 100_000,
+  ): Promise<{ directories: string[]; files: string[] }> {
+    const commit = await this.ensureCommit(repoUrl, sha, access);
+    const out = await this.git(this.mirrorDir(repoUrl, access)).raw([
+      'ls-tree',
+      '-r',
+      '-t',
+      '-z',
+      '--full-tree',
+      commit,
+    ]);
+    const directories: string[] = [];
+    const files: string[] = [];
+    for (const entry of out.split('\0')) {
+      if (entry === '') continue;
+      if (directories.length + files.length >= maxEntries)
+        throw new SourceError(
+          'repo-too-large',
+          `${redactUrl(repoUrl)} at ${commit} has more than ${maxEntries} files and directories`,
+        );
+      const tab = entry.indexOf('\t');
+      const [mode, type] = entry.slice(0, tab).split(' ');
+      const path = entry.slice(tab + 1);
+      // Directories as the repo server walks them (a hidden one and all under it skipped); files as
+      // `git ls-files` lists them (hidden ones too).
+      if (type === 'tree') {
+        if (!path.split('/').some((segment) => segment.startsWith('.'))) directories.push(path);
+      } else if (type === 'blob' && (mode === '100644' || mode === '100755')) files.push(path);
+    }
+    return { directories, files };
+  }
+
+  /** A regular file of the tree at `sha` (a path `listTree` listed), refused above `maxBytes`. */
+  async readFile(
+    repoUrl: string,
+    sha: string,
+    path: string,
+    maxBytes: number,
+    access: RepoAccess = {},
+  ): Promise<string> {
+    const commit = await this.ensureCommit(repoUrl, sha, access);
+    if (path === '' || path.startsWith('/') || path.split('/').includes('..') || path.includes('\0'))
+      throw new SourceError('path-escape', `"${path}" is not a path inside ${redactUrl(repoUrl)}`);
+    const git = this.git(this.mirrorDir(repoUrl, access));
+    // `<commit>:<path>` is one argument starting with hex: never read as an option.
+    const size = Number((await git.raw(['cat-file', '-s', `${commit}:${path}`])).trim());
+    if (!(size <= maxBytes))
+      throw new SourceError(
+        'repo-too-large',
+        `${path} in ${redactUrl(repoUrl)} is ${size} bytes, more than ${maxBytes}`,
+      );
+    return git.raw(['cat-file', 'blob', `${commit}:${path}`]);
+  }
+
+  /**
    * Paths (from the repository root) that differ between two commits, renames listed as a removal and an
    * addition. Memoised per pair: one `git diff` answers every app of a monorepo that moved between them.
    */
