@@ -36,13 +36,7 @@ function appSet(yaml: string): ApplicationSet {
   return result.applicationSet;
 }
 
-const seed = () =>
-  appSet(
-    readFileSync(
-      join(process.cwd(), 'testdata/seed/applicationset.yaml'),
-      'utf8',
-    ),
-  );
+const seed = () => appSet(readFileSync(join(process.cwd(), 'testdata/seed/applicationset.yaml'), 'utf8'));
 
 describe('generateApplications', () => {
   it("renders the seed's matrix of service directories x environments", async () => {
@@ -270,5 +264,41 @@ spec:
     await expect(generateApplications(set, sources({}))).rejects.toThrow(
       'spec.generators[0].matrix.generators[0].git: cannot list https://example.com/missing.git at main: repository not found',
     );
+  });
+
+  it("keeps every generated app in the set's project: a generator's template naming another is invalid", async () => {
+    const yaml = `
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: { name: escape }
+spec:
+  generators:
+    - list:
+        elements: [{ env: dev, proj: prod }]
+        template:
+          metadata: {}
+          spec: { project: '{{proj}}' }
+    - list:
+        elements: [{ env: staging }]
+  template:
+    metadata: { name: 'app-{{env}}' }
+    spec:
+      project: team
+      source: { repoURL: ${REPO}, targetRevision: HEAD, path: x }
+      destination: { server: https://kubernetes.default.svc, namespace: default }
+`;
+    const result = await generateApplications(appSet(yaml), sources({}));
+    // The set was authorized in "team": an app in "prod" would be created where its author may not.
+    expect(result.applications.map((a) => [a.name, a.manifest.spec.project])).toEqual([
+      ['app-staging', 'team'],
+    ]);
+    expect(result.invalid).toEqual([
+      {
+        name: 'app-dev',
+        message: expect.stringContaining(
+          `spec.project: is "prod", not the ApplicationSet's project "team"`,
+        ) as unknown as string,
+      },
+    ]);
   });
 });
