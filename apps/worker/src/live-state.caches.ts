@@ -17,7 +17,7 @@ export interface LiveStateOptions {
   /** BullMQ/Redis prefix: the lease keys live under it. */
   prefix: string;
   queues: Pick<JobQueues, 'requestRefresh'>;
-  /** Default 1 s (BERTH_LIVE_STATE_DEBOUNCE_MS). */
+  /** Default 250 ms (BERTH_LIVE_STATE_DEBOUNCE_MS). */
   debounceMs?: number;
   /** Default 300 s (BERTH_WATCH_TIMEOUT_SECONDS). */
   watchTimeoutSeconds?: number;
@@ -109,7 +109,7 @@ export class LiveStateCaches {
       onAcquired: () => handover.takeOver(),
     });
     const refresher = new LiveChangeRefresher(cache, lease, {
-      debounceMs: this.options.debounceMs ?? 1000,
+      debounceMs: this.options.debounceMs ?? 250,
       request: (application) =>
         this.options.queues.requestRefresh({ application, hard: false, reason: 'live-change' }),
       onError: (application, err) =>

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       refreshIntervalSeconds: 120,
       refreshJitterSeconds: 60,
       allowFileRepos: false,
-      liveState: { enabled: true, debounceMs: 1000, watchTimeoutSeconds: 300 },
+      liveState: { enabled: true, debounceMs: 250, watchTimeoutSeconds: 300 },
     });
   });
 

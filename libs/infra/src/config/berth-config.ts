@@ -118,7 +118,7 @@ export interface BerthConfig {
   /**
    * The worker's watch-fed cluster cache (docs/adr/0005-live-state-cluster-cache.md): `enabled`
    * (`BERTH_LIVE_STATE_CACHE`, default true) makes refreshes read live state from it and live changes
-   * request refreshes; `debounceMs` (`BERTH_LIVE_STATE_DEBOUNCE_MS`, 1000) is how long changes to one
+   * request refreshes; `debounceMs` (`BERTH_LIVE_STATE_DEBOUNCE_MS`, 250) is how long changes to one
    * app's objects are gathered into one refresh request; `watchTimeoutSeconds`
    * (`BERTH_WATCH_TIMEOUT_SECONDS`, 300) ends each watch request server-side, to be opened again.
    */

@@ -221,10 +221,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BERTH_LIVE_STATE_DEBOUNCE_MS',
     file: 'worker.liveState.debounceMs',
     type: { kind: 'int', min: 0, max: 60_000 },
-    default: 1000,
+    default: 250,
     processes: ['worker'],
     secret: false,
-    description: "changes to one app's live objects within this long become one refresh request",
+    description:
+      "changes to one app's live objects within this long become one refresh request (Argo CD requests at once, deduplicating while queued; 250 ms keeps a rollout's bursts to a few refreshes)",
   },
   {
     env: 'BERTH_WATCH_TIMEOUT_SECONDS',
