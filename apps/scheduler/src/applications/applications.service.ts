@@ -24,10 +24,9 @@ import {
 } from '@berth/domain';
 import type { Identity } from '@berth/auth';
 import { argoApplicationOfRecord, type ApplicationRecord } from '@berth/event-store';
-import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
-import { unsafeValueIssues } from '../http/storable-value';
+import { requestDocumentOf } from '../http/request-document';
 import { ProjectsService } from '../projects/projects.service';
 import { matchesListQuery, type ListQuery } from './application-list-query';
 import { applyApplicationPatch } from './application-patch';
@@ -51,27 +50,13 @@ export class ApplicationsService {
 
   /** Parses a request body (YAML or JSON) into a validated Application manifest, or throws with every problem. */
   parseManifest(body: string): { manifest: ApplicationManifest; warnings: string[] } {
-    const parsed = parseApplicationDocument(body);
-    if (!parsed.ok) {
-      throw new DomainError(
-        'Invalid',
-        `the request body is not valid YAML or JSON: ${parsed.errors.map(formatYamlSyntaxIssue).join('; ')}`,
-      );
-    }
-    if (parsed.documents.length !== 1) {
-      throw new DomainError(
-        'Invalid',
-        `the request body holds ${parsed.documents.length} documents; send exactly one Application per request`,
-      );
-    }
-    const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
-    if (unsafe.length > 0) throw new ValidationFailedError('Application', undefined, unsafe);
-    const result = validateApplication(withApplicationTypeMeta(parsed.documents[0]!.value), {
+    const document = requestDocumentOf(body, 'Application');
+    const result = validateApplication(withApplicationTypeMeta(document), {
       plugins: this.ctx.pluginNames,
     });
     const warnings = result.warnings.map((w) => `${w.path}: ${w.message}${w.fix ? `; ${w.fix}` : ''}`);
     if (!result.ok) {
-      const name = (parsed.documents[0]!.value as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      const name = (document as { metadata?: { name?: unknown } } | null)?.metadata?.name;
       throw new ValidationFailedError(
         'Application',
         typeof name === 'string' ? name : undefined,

@@ -20,12 +20,11 @@ import {
 } from '@berth/domain';
 import type { Identity } from '@berth/auth';
 import type { ApplicationSetRecord } from '@berth/event-store';
-import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { applicationSetSources } from '@berth/sources';
 import { Injectable } from '@nestjs/common';
 import { SchedulerSources } from '../applications/scheduler-sources';
 import { metadataOf, type RequestActor } from '../http/request-actor';
-import { unsafeValueIssues } from '../http/storable-value';
+import { requestDocumentOf } from '../http/request-document';
 import { SchedulerContext } from '../scheduler.context';
 
 export interface ApplicationSetListQuery {
@@ -50,19 +49,9 @@ export class ApplicationSetsService {
    * As Argo CD's validateAppSet: the template's project must be a plain name of an existing project.
    */
   async parse(body: string): Promise<{ appSet: ApplicationSet; warnings: Issue[] }> {
-    const parsed = parseApplicationDocument(body);
-    if (!parsed.ok)
-      throw new DomainError(
-        'Invalid',
-        `the request body is not valid YAML or JSON: ${parsed.errors.map(formatYamlSyntaxIssue).join('; ')}`,
-      );
-    if (parsed.documents.length !== 1)
-      throw new DomainError('Invalid', 'send exactly one ApplicationSet per request');
-    let value = parsed.documents[0]!.value;
+    let value = requestDocumentOf(body, 'ApplicationSet');
     if (isObject(value) && isObject(value['applicationSet']) && !('spec' in value))
       value = value['applicationSet'];
-    const unsafe = unsafeValueIssues(value);
-    if (unsafe.length > 0) throw new ValidationFailedError('ApplicationSet', undefined, unsafe);
     const withTypeMeta = isObject(value)
       ? { apiVersion: APPLICATION_SET_API_VERSION, kind: APPLICATION_SET_KIND, ...value }
       : value;

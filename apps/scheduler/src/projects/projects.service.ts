@@ -25,10 +25,9 @@ import {
   type SyncWindowsVerdict,
 } from '@berth/domain';
 import type { Identity } from '@berth/auth';
-import { formatYamlSyntaxIssue, parseApplicationDocument } from '@berth/infra';
 import { Injectable } from '@nestjs/common';
 import { metadataOf, type RequestActor } from '../http/request-actor';
-import { unsafeValueIssues } from '../http/storable-value';
+import { requestDocumentOf } from '../http/request-document';
 import { SchedulerContext } from '../scheduler.context';
 
 /**
@@ -100,20 +99,8 @@ export class ProjectsService {
     expectName?: string,
     upsertQuery = false,
   ): Promise<{ project: AppProject; warnings: Issue[] }> {
-    const parsed = parseApplicationDocument(body);
-    if (!parsed.ok)
-      throw new DomainError(
-        'Invalid',
-        `the request body is not valid YAML or JSON: ${parsed.errors.map(formatYamlSyntaxIssue).join('; ')}`,
-      );
-    if (parsed.documents.length !== 1)
-      throw new DomainError('Invalid', 'send exactly one AppProject per request');
-    const unsafe = unsafeValueIssues(parsed.documents[0]!.value);
-    if (unsafe.length > 0) throw new ValidationFailedError('AppProject', undefined, unsafe);
-    const request = projectRequestOf(
-      parsed.documents[0]!.value,
-      expectName === undefined ? 'create' : 'update',
-    );
+    const document = requestDocumentOf(body, 'AppProject');
+    const request = projectRequestOf(document, expectName === undefined ? 'create' : 'update');
     const upsert = request.upsert ?? upsertQuery;
     const result = validateAppProject(withProjectTypeMeta(request.project));
     if (!result.ok) {
