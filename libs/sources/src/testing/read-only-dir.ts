@@ -22,7 +22,7 @@ export function readOnlyFaultAvailable(): ReadOnlyFault | undefined {
   mkdirSync(dir);
   try {
     bindReadOnly(dir);
-    execFileSync('umount', [dir], { stdio: 'ignore' });
+    withRetries(() => execFileSync('umount', [dir], { stdio: 'ignore' }));
     available = 'read-only-bind-mount';
   } catch {
     available = undefined;
@@ -50,7 +50,7 @@ export async function makeReadOnly(dir: string): Promise<() => Promise<void>> {
   } else if (fault === 'read-only-bind-mount') {
     bindReadOnly(dir);
     undo = async () => {
-      execFileSync('umount', [dir], { stdio: 'ignore' });
+      withRetries(() => execFileSync('umount', [dir], { stdio: 'ignore' }));
     };
   } else {
     throw new Error(
@@ -75,9 +75,26 @@ export async function restoreAllReadOnly(): Promise<void> {
 function bindReadOnly(dir: string): void {
   execFileSync('mount', ['--bind', dir, dir], { stdio: 'ignore' });
   try {
-    execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'ignore' });
+    withRetries(() => execFileSync('mount', ['-o', 'remount,bind,ro', dir], { stdio: 'ignore' }));
   } catch (err) {
-    execFileSync('umount', [dir], { stdio: 'ignore' });
+    withRetries(() => execFileSync('umount', [dir], { stdio: 'ignore' }));
     throw err;
+  }
+}
+
+/**
+ * mount(8) and umount(8) look the target up in /proc/self/mountinfo, which specs running in parallel (each
+ * making its own directories read-only) change under them: a lookup that lost that race fails once and
+ * passes when tried again. Up to 5 tries, 100 ms apart.
+ */
+function withRetries(run: () => unknown): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      run();
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
   }
 }
