@@ -83,9 +83,9 @@ function bindReadOnly(dir: string): void {
 }
 
 /**
- * mount(8) and umount(8) look the target up in /proc/self/mountinfo, which specs running in parallel (each
- * making its own directories read-only) change under them: a lookup that lost that race fails once and
- * passes when tried again. Up to 5 tries, 100 ms apart.
+ * A remount once failed in CI and passed when run again (mount(8) and umount(8) read /proc/self/mountinfo,
+ * which other processes, or specs run in parallel on a developer's machine, may change meanwhile): a
+ * transient failure is tried again, up to 5 times, 100 ms apart; a lasting one still fails with mount's error.
  */
 function withRetries(run: () => unknown): void {
   for (let attempt = 1; ; attempt++) {
